@@ -1,0 +1,49 @@
+import type { Span } from './text';
+
+/** How loudly a rule speaks. `off` silences it. */
+export type Level = 'off' | 'hint' | 'info' | 'warning' | 'error';
+export type ReportedLevel = Exclude<Level, 'off'>;
+export const LEVELS: readonly Level[] = ['off', 'hint', 'info', 'warning', 'error'];
+
+export function isLevel(value: unknown): value is Level {
+  return typeof value === 'string' && (LEVELS as readonly string[]).includes(value);
+}
+
+/** A replacement of `span` (offsets into `file`'s current text) with `newText`. */
+export interface TextEdit {
+  file: string;
+  span: Span;
+  newText: string;
+}
+
+/** A file a fix creates. Never overwrites an existing file. */
+export interface FileCreate {
+  file: string;
+  content: string;
+}
+
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+  creates?: FileCreate[];
+  /** The one obvious fix (shown first, applied by "auto fix"). */
+  preferred?: boolean;
+}
+
+/** Another place that explains a finding (the Bicep line that sets the SKU, say). */
+export interface RelatedInfo {
+  file: string;
+  span: Span;
+  message: string;
+}
+
+export interface Finding {
+  ruleId: string;
+  level: ReportedLevel;
+  message: string;
+  /** Absolute path of the file the finding is reported in. */
+  file: string;
+  span: Span;
+  fixes: Fix[];
+  related: RelatedInfo[];
+}

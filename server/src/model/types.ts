@@ -1,0 +1,99 @@
+import type { Span } from '../core/text';
+import type { SkuSet } from './sku';
+
+/** A Bicep value the model could or could not pin down: `'unknown'` for params without defaults, named values... */
+export type TriBool = true | false | 'unknown';
+
+/** A place in a Bicep file. */
+export interface BicepRef {
+  file: string;
+  span: Span;
+}
+
+/** A `Microsoft.ApiManagement/service` resource (defining or `existing`, resolved to the defining one when possible). */
+export interface ServiceInfo {
+  /** The resource declaration. */
+  ref: BicepRef;
+  symbolicName: string;
+  existing: boolean;
+  /** The defining declaration when this one is `existing` and the workspace has exactly one candidate. */
+  definition?: ServiceInfo;
+  skus: SkuSet;
+  /** `properties.enableClientCertificate`; `false` when absent. */
+  enableClientCertificate: { value: TriBool; ref?: BicepRef };
+  /** Where to insert `enableClientCertificate: true` (offset just inside `properties: {`, or of the resource body). */
+  propertiesRef?: BicepRef;
+  /** `properties.certificates` (CA certificates), if present. */
+  caCertificates?: CaCertificatesInfo;
+}
+
+export interface CaCertificatesInfo {
+  /** The `certificates:` property. */
+  ref: BicepRef;
+  /** Whether the array is present for the possible SKUs: a guard like `contains(classic, sku) ? [...] : null` gives `guarded`. */
+  presentFor: 'all' | 'guarded';
+  /** The SKUs for which the guard yields the array (meaningful when `guarded`). */
+  skusWhenPresent: SkuSet;
+  entries: CertificateEntry[];
+}
+
+/** One item of `properties.certificates`, or the `properties` of a `service/certificates` resource. */
+export interface CertificateEntry {
+  ref: BicepRef;
+  kind: 'ca' | 'client';
+  /** `storeName` for CA entries. */
+  storeName?: { value: string | undefined; ref: BicepRef };
+  /** `encodedCertificate` (CA) or `data` (client). */
+  data?: CertificateData;
+}
+
+export interface CertificateData {
+  ref: BicepRef;
+  /** A string literal in the Bicep itself. */
+  literal?: string;
+  /** `loadTextContent('path')` / `loadFileAsBase64('path')`: the resolved absolute path and the call's span. */
+  loadedFile?: { path: string; fn: string; ref: BicepRef; pathRef: BicepRef };
+  /** True when wrapped in something that rewrites the text (e.g. `replace(...)`): markers may be stripped. */
+  transformed: boolean;
+}
+
+export type PolicyScope = 'service' | 'api' | 'operation' | 'product' | 'fragment' | 'unknown';
+
+/** A Bicep policy resource (`service/policies`, `apis/policies`, `apis/operations/policies`, `products/policies`, `policyFragments`). */
+export interface PolicyResource {
+  ref: BicepRef;
+  scope: PolicyScope;
+  /** `properties.format` when it is a literal. */
+  format?: { value: string; ref: BicepRef };
+  /** `properties.value` */
+  value?: {
+    ref: BicepRef;
+    /** The policy file loaded with `loadTextContent('…')`, resolved to an absolute path. */
+    loadedFile?: { path: string; ref: BicepRef; pathRef: BicepRef };
+    /** A string literal that looks like a path ('./x.xml'): the `policy-value-not-loaded` mistake. */
+    literal?: string;
+  };
+  /** The service this policy is deployed to, when the model can tell. */
+  service?: ServiceInfo;
+}
+
+/** What the model knows about one policy file. */
+export interface PolicyContext {
+  /** The Bicep resources that load this file (may be several, in several files). */
+  deployments: PolicyResource[];
+  /** The SKUs the policy may run on: the union over its services, the user's setting, or unknown. */
+  skus: SkuSet;
+}
+
+export interface WorkspaceModel {
+  /** How a policy file relates to the Bicep in the workspace. */
+  policyContext(policyFile: string): PolicyContext;
+  /** Services declared in a Bicep file (with `existing` ones resolved). */
+  servicesIn(bicepFile: string): ServiceInfo[];
+  /** Policy resources declared in a Bicep file. */
+  policyResourcesIn(bicepFile: string): PolicyResource[];
+  /** `Microsoft.ApiManagement/service/certificates` resources and CA entries declared in a Bicep file. */
+  certificateEntriesIn(bicepFile: string): CertificateEntry[];
+  /** Files the given file's findings depend on, and files whose findings depend on it (for re-linting). */
+  dependents(file: string): string[];
+}

@@ -1,0 +1,85 @@
+import type { Fix, Level, RelatedInfo } from '../core/finding';
+import type { Span } from '../core/text';
+import type { CertificateFile, CertificateInfo } from '../certificates/types';
+import type { PolicyContext, WorkspaceModel } from '../model/types';
+import type { PolicyDocument } from '../parsers/policy/types';
+import type { BicepFile } from '../parsers/bicep/types';
+
+/** What every rule declares about itself. The docs page is `docs/rules/<id>.md`. */
+export interface RuleMeta {
+  id: string;
+  defaultLevel: Exclude<Level, 'off'>;
+  /** One sentence: what the rule finds. */
+  description: string;
+}
+
+/** A finding as a rule reports it; the engine adds the rule id, the configured level and the file. */
+export interface Report {
+  span: Span;
+  message: string;
+  /**
+   * False when the mistake holds only for some possible values (some SKUs, a named value that may be true or false):
+   * the engine caps the level at `warning`. Defaults to true.
+   */
+  certain?: boolean;
+  fixes?: Fix[];
+  related?: RelatedInfo[];
+  /** Report in another file than the one being checked (absolute path); defaults to the checked file. */
+  file?: string;
+}
+
+/** Certificates found in the workspace (`.cer`, `.crt`, `.pem`, `.der`). */
+export interface CertificateIndex {
+  /** Workspace certificates with this SHA-1 thumbprint (upper-case hex). */
+  byThumbprint(thumbprint: string): { file: string; certificate: CertificateInfo }[];
+  /** A certificate file read from disk or the editor, if it is in the workspace. */
+  file(path: string): CertificateFile | undefined;
+  /** Are there any certificate files at all? */
+  readonly size: number;
+}
+
+export interface RuleSettings {
+  /** Days before `notAfter` from which `certificate-expiring` warns. */
+  certificateExpiryWarningDays: number;
+  /** The moment certificates are judged against (a fixed date in tests). */
+  now: Date;
+}
+
+interface BaseContext {
+  file: string;
+  text: string;
+  model: WorkspaceModel;
+  certificates: CertificateIndex;
+  settings: RuleSettings;
+  report(report: Report): void;
+}
+
+export interface PolicyRuleContext extends BaseContext {
+  doc: PolicyDocument;
+  policy: PolicyContext;
+}
+
+export interface BicepRuleContext extends BaseContext {
+  bicep: BicepFile;
+}
+
+export interface CertificateRuleContext extends BaseContext {
+  certificate: CertificateFile;
+}
+
+export interface PolicyRule extends RuleMeta {
+  target: 'policy';
+  check(ctx: PolicyRuleContext): void;
+}
+
+export interface BicepRule extends RuleMeta {
+  target: 'bicep';
+  check(ctx: BicepRuleContext): void;
+}
+
+export interface CertificateRule extends RuleMeta {
+  target: 'certificate';
+  check(ctx: CertificateRuleContext): void;
+}
+
+export type Rule = PolicyRule | BicepRule | CertificateRule;
