@@ -26,6 +26,8 @@ export interface CertificateInfo {
   dnsNames: string[];
   /** e.g. `RSA 2048`, `ECDSA P-256`. */
   keyAlgorithm: string;
+  /** e.g. `sha256WithRSAEncryption`, `ecdsa-with-SHA256`; unknown OIDs dotted. */
+  signatureAlgorithm?: string;
 }
 
 export type CertificateEncoding = 'pem' | 'base64' | 'der' | 'pfx';

@@ -24,14 +24,14 @@ export interface Report {
   certain?: boolean;
   fixes?: Fix[];
   related?: RelatedInfo[];
-  /** Report in another file than the one being checked (absolute path); defaults to the checked file. */
-  file?: string;
 }
 
 /** Certificates found in the workspace (`.cer`, `.crt`, `.pem`, `.der`). */
 export interface CertificateIndex {
   /** Workspace certificates with this SHA-1 thumbprint (upper-case hex). */
   byThumbprint(thumbprint: string): { file: string; certificate: CertificateInfo }[];
+  /** Every certificate in the workspace, with its file (sorted by file). */
+  all(): { file: string; certificate: CertificateInfo }[];
   /** A certificate file read from disk or the editor, if it is in the workspace. */
   file(path: string): CertificateFile | undefined;
   /** Are there any certificate files at all? */
@@ -46,11 +46,14 @@ export interface RuleSettings {
 }
 
 interface BaseContext {
+  /** Absolute path of the file being checked; findings are reported in it. */
   file: string;
   text: string;
   model: WorkspaceModel;
   certificates: CertificateIndex;
   settings: RuleSettings;
+  /** The parsed policy file at a path (for Bicep rules that look at the policies they deploy). */
+  policyAt(file: string): PolicyDocument | undefined;
   report(report: Report): void;
 }
 

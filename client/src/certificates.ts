@@ -1,0 +1,40 @@
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+
+/** Custom request: what the server read from a certificate file (see server/src/lsp/server.ts). */
+export const CERTIFICATE_INFO_REQUEST = 'apim-mtls/certificateInfo';
+
+interface CertificateSummary {
+  certificates: { subject: string; thumbprint: string; notAfter: string }[];
+  problems: string[];
+}
+
+/** "Copy certificate thumbprint" for the active certificate file. */
+export function registerCertificateCommands(context: vscode.ExtensionContext, getClient: () => LanguageClient | undefined): void {
+  context.subscriptions.push(
+    vscode.commands.registerCommand('apimMtls.copyCertificateThumbprint', async (uri?: vscode.Uri) => {
+      const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
+      const client = getClient();
+      if (!target || !client) {
+        void vscode.window.showWarningMessage('Open a certificate file (.cer, .crt, .pem) first.');
+        return;
+      }
+      const info = await client.sendRequest<CertificateSummary | null>(CERTIFICATE_INFO_REQUEST, { uri: target.toString() });
+      const certs = info?.certificates ?? [];
+      if (certs.length === 0) {
+        void vscode.window.showWarningMessage(`No certificate could be read from ${target.fsPath}${info?.problems.length ? `: ${info.problems.join('; ')}` : ''}`);
+        return;
+      }
+      const pick =
+        certs.length === 1
+          ? certs[0]
+          : await vscode.window.showQuickPick(
+              certs.map((c) => ({ label: c.thumbprint, description: c.subject, cert: c })),
+              { placeHolder: 'The file holds several certificates: which thumbprint?' },
+            ).then((p) => p?.cert);
+      if (!pick) return;
+      await vscode.env.clipboard.writeText(pick.thumbprint);
+      void vscode.window.showInformationMessage(`Copied thumbprint ${pick.thumbprint} (${pick.subject}).`);
+    }),
+  );
+}

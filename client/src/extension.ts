@@ -1,0 +1,79 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import {
+  CloseAction,
+  ErrorAction,
+  LanguageClient,
+  TransportKind,
+  type ErrorHandler,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+import { registerCertificateCommands } from './certificates';
+import { registerDocsCommand } from './docs';
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const output = vscode.window.createOutputChannel('APIM mTLS', { log: true });
+  context.subscriptions.push(output);
+  const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: 'file', language: 'apim-policy' },
+      { scheme: 'file', language: 'bicep' },
+      { scheme: 'file', language: 'apim-certificate' },
+    ],
+    outputChannel: output,
+    errorHandler: new RestartingErrorHandler(output),
+  };
+  client = new LanguageClient('apimMtls', 'APIM mTLS', serverOptions, clientOptions);
+  context.subscriptions.push(
+    vscode.commands.registerCommand('apimMtls.restartServer', async () => {
+      output.appendLine('Restarting the language server on request.');
+      await client?.restart();
+    }),
+  );
+  registerDocsCommand(context);
+  registerCertificateCommands(context, () => client);
+  await client.start();
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}
+
+/** Restarts a crashed server and says so; after 5 crashes in 3 minutes it stops and offers a manual restart. */
+class RestartingErrorHandler implements ErrorHandler {
+  private readonly crashes: number[] = [];
+
+  constructor(private readonly output: vscode.LogOutputChannel) {}
+
+  error(error: Error) {
+    this.output.appendLine(`Language server connection error: ${error.message}`);
+    return { action: ErrorAction.Continue };
+  }
+
+  closed() {
+    const now = Date.now();
+    this.crashes.push(now);
+    while (this.crashes.length && now - this.crashes[0]! > 3 * 60_000) this.crashes.shift();
+    if (this.crashes.length >= 5) {
+      const message = 'The APIM mTLS language server stopped 5 times in 3 minutes and was not restarted. See the "APIM mTLS" output.';
+      this.output.appendLine(message);
+      void vscode.window.showErrorMessage(message, 'Restart').then((choice) => {
+        if (choice === 'Restart') void vscode.commands.executeCommand('apimMtls.restartServer');
+      });
+      return { action: CloseAction.DoNotRestart, handled: true };
+    }
+    const message = 'The APIM mTLS language server stopped unexpectedly and was restarted.';
+    this.output.appendLine(message);
+    void vscode.window.showWarningMessage(message);
+    return { action: CloseAction.Restart, handled: true };
+  }
+}

@@ -1,0 +1,36 @@
+/** A small, strict argument parser: `--flag value`, `--flag=value`, boolean flags, positionals. */
+export class UsageError extends Error {}
+
+export interface ParsedArgs {
+  positionals: string[];
+  values: Map<string, string>;
+  flags: Set<string>;
+}
+
+export function parseArgs(args: string[], spec: { values: string[]; flags: string[] }): ParsedArgs {
+  const out: ParsedArgs = { positionals: [], values: new Map(), flags: new Set() };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--') {
+      out.positionals.push(...args.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('-') || arg === '-') {
+      out.positionals.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = eq >= 0 ? arg.slice(0, eq) : arg;
+    if (spec.flags.includes(name)) {
+      if (eq >= 0) throw new UsageError(`${name} takes no value`);
+      out.flags.add(name);
+    } else if (spec.values.includes(name)) {
+      const value = eq >= 0 ? arg.slice(eq + 1) : args[++i];
+      if (value === undefined || value === '') throw new UsageError(`${name} needs a value`);
+      out.values.set(name, value);
+    } else {
+      throw new UsageError(`unknown option ${name}`);
+    }
+  }
+  return out;
+}

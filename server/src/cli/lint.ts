@@ -1,0 +1,105 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ConfigResolver, type LintConfig } from '../engine/config';
+import { loadFromDisk } from '../engine/load';
+import { Workspace } from '../engine/workspace';
+import { toSku, type Sku } from '../model/sku';
+import { allRules } from '../rules';
+import { parseArgs, UsageError } from './args';
+import { formatJson } from './format/json';
+import { formatSarif } from './format/sarif';
+import { formatText } from './format/text';
+import { locate, totals, type FileReport } from './report';
+
+export const LINT_USAGE = `Usage: apim-mtls lint [paths…] [options]
+
+Lints APIM policy XML, Bicep and certificate references under the given files and folders (default: .).
+
+Options:
+  --format text|json|sarif   output format (default: text)
+  --sku SKU[,SKU…]           tier(s) to assume for policies that no Bicep file deploys
+  --max-warnings N           exit 1 when there are more than N warnings
+  -o, --output-file FILE     write the report to FILE instead of standard output
+  -h, --help                 show this help
+
+Exit codes: 0 no errors, 1 errors (or too many warnings), 2 usage error.`;
+
+export interface CliIO {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  cwd: string;
+}
+
+/** `apim-mtls lint`: returns the exit code. */
+export async function runLint(args: string[], io: CliIO): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs(args, { values: ['--format', '--sku', '--max-warnings', '--output-file', '-o'], flags: ['--help', '-h'] });
+  } catch (e) {
+    if (e instanceof UsageError) return usage(io, e.message);
+    throw e;
+  }
+  if (parsed.flags.has('--help') || parsed.flags.has('-h')) {
+    io.stdout(LINT_USAGE + '\n');
+    return 0;
+  }
+  const format = parsed.values.get('--format') ?? 'text';
+  if (!['text', 'json', 'sarif'].includes(format)) return usage(io, `--format must be text, json or sarif, not "${format}"`);
+  const overrides: Partial<LintConfig> = {};
+  const skuArg = parsed.values.get('--sku');
+  if (skuArg !== undefined) {
+    const skus: Sku[] = [];
+    for (const s of skuArg.split(',')) {
+      const sku = toSku(s.trim());
+      if (!sku) return usage(io, `--sku: "${s}" is not an APIM SKU`);
+      skus.push(sku);
+    }
+    overrides.skus = skus;
+  }
+  let maxWarnings = -1;
+  const mw = parsed.values.get('--max-warnings');
+  if (mw !== undefined) {
+    if (!/^\d+$/.test(mw)) return usage(io, '--max-warnings takes a whole number');
+    maxWarnings = Number(mw);
+  }
+  const roots = parsed.positionals.length ? parsed.positionals : ['.'];
+  const config = new ConfigResolver(overrides);
+  const ws = new Workspace({ configFor: (f) => config.forFile(f) });
+  await loadFromDisk(ws, roots.map((r) => path.resolve(io.cwd, r)));
+
+  const reports: FileReport[] = [];
+  for (const file of ws.files()) {
+    const kind = ws.kindOf(file);
+    if (kind !== 'policy' && kind !== 'bicep') {
+      const result = ws.lint(file);
+      if (result.notices.length) reports.push(locate(result, ws.lineIndex(file)));
+      continue;
+    }
+    reports.push(locate(ws.lint(file), ws.lineIndex(file)));
+  }
+  const output =
+    format === 'json' ? formatJson(reports) : format === 'sarif' ? formatSarif(reports, allRules, io.cwd) : formatText(reports, io.cwd);
+  const outFile = parsed.values.get('--output-file') ?? parsed.values.get('-o');
+  if (outFile) {
+    try {
+      fs.writeFileSync(path.resolve(io.cwd, outFile), output);
+    } catch (e) {
+      io.stderr(`apim-mtls: cannot write ${outFile}: ${(e as Error).message}\n`);
+      return 2;
+    }
+  } else {
+    io.stdout(output);
+  }
+  const t = totals(reports);
+  if (t.error > 0) return 1;
+  if (maxWarnings >= 0 && t.warning > maxWarnings) {
+    io.stderr(`apim-mtls: ${t.warning} warnings exceed --max-warnings ${maxWarnings}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+function usage(io: CliIO, message: string): number {
+  io.stderr(`apim-mtls lint: ${message}\n\n${LINT_USAGE}\n`);
+  return 2;
+}

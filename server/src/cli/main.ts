@@ -1,0 +1,56 @@
+import { VERSION } from '../core/version';
+import { runCertsCommand } from './certs';
+import { runLint } from './lint';
+import { startServer } from '../lsp/server';
+
+const USAGE = `apim-mtls ${VERSION}: catches mistakes in Azure API Management mutual-TLS setups.
+
+Usage:
+  apim-mtls lint [paths…] [--format text|json|sarif] [--sku SKU] [--max-warnings N]
+  apim-mtls certs tree|ca|client|inspect …      generate and inspect test certificates
+  apim-mtls lsp --stdio                          run the language server (for any LSP editor)
+  apim-mtls --version | --help
+
+Run "apim-mtls <command> --help" for a command's options.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const io = {
+    stdout: (s: string) => void process.stdout.write(s),
+    stderr: (s: string) => void process.stderr.write(s),
+    cwd: process.cwd(),
+  };
+  switch (command) {
+    case 'lint':
+      return runLint(rest, io);
+    case 'certs':
+      return runCertsCommand(rest, { ...io, env: process.env });
+    case 'lsp': {
+      startServer();
+      return new Promise<number>(() => undefined);
+    }
+    case '--version':
+    case '-v':
+      io.stdout(VERSION + '\n');
+      return 0;
+    case undefined:
+    case '--help':
+    case '-h':
+    case 'help':
+      io.stdout(USAGE + '\n');
+      return 0;
+    default:
+      io.stderr(`apim-mtls: unknown command "${command}"\n\n${USAGE}\n`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`apim-mtls: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.exitCode = 3;
+  },
+);

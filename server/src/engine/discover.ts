@@ -1,0 +1,69 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { isCandidate } from './files';
+
+const SKIPPED_DIRS = new Set(['node_modules', '.git']);
+
+export type Discovered = { file: string } | { file: string; error: string };
+
+/**
+ * Walks the given files and folders (recursively, skipping node_modules and .git, not following directory links)
+ * and yields every policy, Bicep and certificate candidate as soon as it is found.
+ * A path that can't be read is yielded with its error, never thrown.
+ */
+export async function* discoverFiles(roots: string[]): AsyncGenerator<Discovered> {
+  const seen = new Set<string>();
+  for (const root of roots) {
+    const abs = path.resolve(root);
+    let stat: fs.Stats;
+    try {
+      stat = await fs.promises.stat(abs);
+    } catch (e) {
+      yield { file: abs, error: describeFsError(e) };
+      continue;
+    }
+    if (stat.isFile()) {
+      if (!seen.has(abs)) {
+        seen.add(abs);
+        yield { file: abs };
+      }
+      continue;
+    }
+    const stack = [abs];
+    while (stack.length) {
+      const dir = stack.pop()!;
+      let entries: fs.Dirent[];
+      try {
+        entries = await fs.promises.readdir(dir, { withFileTypes: true });
+      } catch (e) {
+        yield { file: dir, error: describeFsError(e) };
+        continue;
+      }
+      entries.sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : 0));
+      for (const entry of entries) {
+        const p = path.join(dir, entry.name);
+        if (entry.isDirectory()) {
+          if (!SKIPPED_DIRS.has(entry.name)) stack.push(p);
+        } else if ((entry.isFile() || entry.isSymbolicLink()) && isCandidate(p) && !seen.has(p)) {
+          seen.add(p);
+          yield { file: p };
+        }
+      }
+    }
+  }
+}
+
+export function describeFsError(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  switch (err.code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    default:
+      return err.message ?? String(e);
+  }
+}

@@ -1,0 +1,59 @@
+import * as path from 'node:path';
+
+export type FileKind = 'policy' | 'bicep' | 'certificate' | 'other';
+
+/** Files larger than this are not parsed: a clear notice instead of a stalled editor. */
+export const MAX_FILE_BYTES = 4 * 1024 * 1024;
+
+const CERTIFICATE_EXTENSIONS = new Set(['.cer', '.crt', '.pem', '.der']);
+const POLICY_NAME = /(^policy\.xml$)|\.(policy|operation|api|product|fragment|service|global)\.xml$/i;
+
+/** Candidates by name alone: what discovery reads at all. */
+export function isCandidate(file: string): boolean {
+  const ext = path.extname(file).toLowerCase();
+  return ext === '.xml' || ext === '.bicep' || CERTIFICATE_EXTENSIONS.has(ext);
+}
+
+/** What a file is, from its name and (for `.xml`) its root element. */
+export function classify(file: string, text?: string): FileKind {
+  const name = path.basename(file);
+  const ext = path.extname(name).toLowerCase();
+  if (ext === '.bicep') return 'bicep';
+  if (CERTIFICATE_EXTENSIONS.has(ext)) return 'certificate';
+  if (ext !== '.xml') return 'other';
+  if (POLICY_NAME.test(name)) return 'policy';
+  return text !== undefined && looksLikePolicy(text) ? 'policy' : 'other';
+}
+
+/** An XML document whose root element is `<policies>` or `<fragment>` (after a declaration and comments). */
+export function looksLikePolicy(text: string): boolean {
+  const head = text.slice(0, 4096);
+  return /^\uFEFF?\s*(<\?xml[^>]*\?>\s*)?(<!--[\s\S]*?-->\s*)*<(policies|fragment)[\s>/]/.test(head);
+}
+
+export function tooLargeMessage(bytes: number): string {
+  return `file too large to lint (${(bytes / 1048576).toFixed(1)} MB; the limit is ${MAX_FILE_BYTES / 1048576} MB)`;
+}
+
+export type Decoded = { text: string } | { problem: string };
+
+/**
+ * Bytes to text the way an editor would: UTF-8 (BOM dropped, as VS Code does), UTF-16 with a BOM.
+ * Binary content and oversized files give a problem instead of text.
+ */
+export function decodeFile(bytes: Uint8Array, kind: FileKind): Decoded {
+  if (bytes.length > MAX_FILE_BYTES) {
+    return { problem: tooLargeMessage(bytes.length) };
+  }
+  let text: string;
+  try {
+    if (bytes[0] === 0xff && bytes[1] === 0xfe) text = new TextDecoder('utf-16le', { fatal: true }).decode(bytes.subarray(2));
+    else if (bytes[0] === 0xfe && bytes[1] === 0xff) text = new TextDecoder('utf-16be', { fatal: true }).decode(bytes.subarray(2));
+    else text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return kind === 'certificate' ? { text: '' } : { problem: 'not a text file (invalid UTF-8); not linted' };
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (kind !== 'certificate' && text.includes('\u0000')) return { problem: 'binary content (NUL bytes); not linted' };
+  return { text };
+}

@@ -1,0 +1,298 @@
+import * as path from 'node:path';
+import type { Finding, ReportedLevel } from '../core/finding';
+import { LineIndex } from '../core/text';
+import { readCertificateFile } from '../certificates/read';
+import type { CertificateFile, CertificateInfo } from '../certificates/types';
+import { buildModel } from '../model';
+import type { WorkspaceModel, PolicyContext } from '../model/types';
+import type { SkuSet } from '../model/sku';
+import { parseBicep } from '../parsers/bicep';
+import type { BicepFile } from '../parsers/bicep/types';
+import { parsePolicy } from '../parsers/policy';
+import type { PolicyDocument } from '../parsers/policy/types';
+import { allRules } from '../rules';
+import type { CertificateIndex, Report, Rule, RuleSettings } from '../rules/types';
+import type { LoadedConfig } from './config';
+import { classify, decodeFile, type FileKind } from './files';
+import { applySuppressions } from './suppress';
+
+/** One file the workspace knows, with its parse cached for its current version. */
+interface Entry {
+  kind: FileKind;
+  /** Text (policy, Bicep, PEM/base64 certificates) or raw bytes (DER certificates). */
+  text: string;
+  bytes?: Uint8Array;
+  version: number;
+  /** Why the file can't be linted (unreadable, binary, too large). */
+  problem?: string;
+  lineIndex?: LineIndex;
+  policy?: PolicyDocument;
+  bicep?: BicepFile;
+  certificate?: CertificateFile;
+}
+
+export interface LintResult {
+  file: string;
+  kind: FileKind;
+  findings: Finding[];
+  /** Messages about the file itself (unreadable, too large, a rule that failed): shown, never fatal. */
+  notices: string[];
+}
+
+export interface WorkspaceOptions {
+  configFor(file: string): LoadedConfig;
+  /** The moment certificates are judged against. */
+  now?: () => Date;
+  rules?: readonly Rule[];
+}
+
+export type FileContent = { text: string } | { bytes: Uint8Array } | { problem: string };
+
+/**
+ * The linter's view of a workspace: every policy, Bicep and certificate file, parsed once per version,
+ * the cross-file model built from them on demand, and the rules run over one file at a time.
+ * Pure of I/O: callers (the CLI, the language server) feed it file contents.
+ */
+export class Workspace {
+  private readonly entries = new Map<string, Entry>();
+  private model?: WorkspaceModel;
+  private certIndex?: CertIndex;
+  private readonly rules: readonly Rule[];
+
+  constructor(private readonly options: WorkspaceOptions) {
+    this.rules = options.rules ?? allRules;
+  }
+
+  /** Adds or replaces a file. Returns its kind (`other` files are not kept). */
+  set(file: string, content: FileContent, version = 0): FileKind {
+    let kind: FileKind;
+    let entry: Entry;
+    if ('problem' in content) {
+      kind = classify(file);
+      entry = { kind: kind === 'other' ? 'policy' : kind, text: '', version, problem: content.problem };
+      kind = entry.kind;
+    } else if ('bytes' in content) {
+      kind = classify(file);
+      if (kind === 'other' && path.extname(file).toLowerCase() === '.xml') {
+        const decoded = decodeFile(content.bytes, 'policy');
+        return 'text' in decoded ? this.set(file, decoded, version) : 'other';
+      }
+      if (kind === 'other') return this.remove(file), 'other';
+      const decoded = decodeFile(content.bytes, kind);
+      entry =
+        'problem' in decoded
+          ? { kind, text: '', version, problem: decoded.problem }
+          : { kind, text: decoded.text, bytes: kind === 'certificate' ? content.bytes : undefined, version };
+    } else {
+      kind = classify(file, content.text);
+      if (kind === 'other') {
+        this.remove(file);
+        return kind;
+      }
+      entry = { kind, text: content.text, version };
+    }
+    const previous = this.entries.get(file);
+    this.entries.set(file, entry);
+    this.invalidate(entry.kind, previous?.kind);
+    return entry.kind;
+  }
+
+  remove(file: string): void {
+    const previous = this.entries.get(file);
+    if (!previous) return;
+    this.entries.delete(file);
+    this.invalidate(previous.kind);
+  }
+
+  has(file: string): boolean {
+    return this.entries.has(file);
+  }
+
+  kindOf(file: string): FileKind | undefined {
+    return this.entries.get(file)?.kind;
+  }
+
+  textOf(file: string): string | undefined {
+    return this.entries.get(file)?.text;
+  }
+
+  lineIndex(file: string): LineIndex | undefined {
+    const e = this.entries.get(file);
+    if (!e) return undefined;
+    return (e.lineIndex ??= new LineIndex(e.text));
+  }
+
+  /** Every file of a kind, sorted. */
+  files(kind?: FileKind): string[] {
+    const out: string[] = [];
+    for (const [file, e] of this.entries) if (!kind || e.kind === kind) out.push(file);
+    return out.sort();
+  }
+
+  policy(file: string): PolicyDocument | undefined {
+    const e = this.entries.get(file);
+    if (!e || e.kind !== 'policy' || e.problem !== undefined) return undefined;
+    return (e.policy ??= parsePolicy(e.text));
+  }
+
+  bicep(file: string): BicepFile | undefined {
+    const e = this.entries.get(file);
+    if (!e || e.kind !== 'bicep' || e.problem !== undefined) return undefined;
+    return (e.bicep ??= parseBicep(e.text));
+  }
+
+  certificate(file: string): CertificateFile | undefined {
+    const e = this.entries.get(file);
+    if (!e || e.kind !== 'certificate' || e.problem !== undefined) return undefined;
+    return (e.certificate ??= readCertificateFile(e.bytes ?? e.text));
+  }
+
+  getModel(): WorkspaceModel {
+    if (!this.model) {
+      const bicep = new Map<string, BicepFile>();
+      for (const [file, e] of this.entries) {
+        if (e.kind === 'bicep') {
+          const parsed = this.bicep(file);
+          if (parsed) bicep.set(file, parsed);
+        }
+      }
+      this.model = buildModel({
+        bicep,
+        policyFiles: this.files('policy'),
+        fileExists: (p) => this.entries.has(p),
+      });
+    }
+    return this.model;
+  }
+
+  getCertificates(): CertificateIndex {
+    return (this.certIndex ??= new CertIndex(this));
+  }
+
+  /** The policy's deployments and SKUs; the configured SKU applies to a policy that no Bicep deploys. */
+  policyContext(file: string): PolicyContext {
+    const context = this.getModel().policyContext(file);
+    if (context.deployments.length > 0) return context;
+    const loaded = this.options.configFor(file);
+    const skus = loaded.config.skus;
+    if (!skus?.length) return context;
+    const set: SkuSet = {
+      values: new Set(skus),
+      unknown: false,
+      origins: [{ file: loaded.file ?? file, span: { start: 0, end: 0 }, message: `SKU set in the configuration: ${skus.join(', ')}` }],
+    };
+    return { deployments: [], skus: set };
+  }
+
+  /** Files whose findings may change when `file` changes (not including `file` itself). */
+  dependents(file: string): string[] {
+    const kind = this.entries.get(file)?.kind ?? classify(file);
+    if (kind === 'certificate') return [...this.files('policy'), ...this.files('bicep')];
+    return this.getModel().dependents(file).filter((f) => f !== file && this.entries.has(f));
+  }
+
+  /** Runs every enabled rule over one file. Never throws: a failing rule becomes a notice. */
+  lint(file: string, opts: { certificateRules?: boolean } = {}): LintResult {
+    const e = this.entries.get(file);
+    if (!e) return { file, kind: 'other', findings: [], notices: [] };
+    const result: LintResult = { file, kind: e.kind, findings: [], notices: [] };
+    if (e.problem !== undefined) {
+      result.notices.push(e.problem);
+      return result;
+    }
+    if (e.kind === 'certificate' && !opts.certificateRules) return result;
+    const loaded = this.options.configFor(file);
+    const config = loaded.config;
+    const settings: RuleSettings = {
+      certificateExpiryWarningDays: config.certificateExpiryWarningDays,
+      now: this.options.now?.() ?? new Date(),
+    };
+    const base = {
+      file,
+      text: e.text,
+      model: this.getModel(),
+      certificates: this.getCertificates(),
+      settings,
+      policyAt: (p: string) => this.policy(p),
+    };
+    for (const rule of this.rules) {
+      if (rule.target !== e.kind) continue;
+      const configured = config.rules[rule.id] ?? rule.defaultLevel;
+      if (configured === 'off') continue;
+      const report = (r: Report): void => {
+        result.findings.push({
+          ruleId: rule.id,
+          level: r.certain === false ? capAtWarning(configured) : configured,
+          message: r.message,
+          file,
+          span: r.span,
+          fixes: r.fixes ?? [],
+          related: r.related ?? [],
+        });
+      };
+      try {
+        if (rule.target === 'policy') {
+          const doc = this.policy(file);
+          if (doc) rule.check({ ...base, report, doc, policy: this.policyContext(file) });
+        } else if (rule.target === 'bicep') {
+          const bicep = this.bicep(file);
+          if (bicep) rule.check({ ...base, report, bicep });
+        } else {
+          const certificate = this.certificate(file);
+          if (certificate) rule.check({ ...base, report, certificate });
+        }
+      } catch (err) {
+        result.notices.push(`rule ${rule.id} failed on this file: ${(err as Error).message ?? String(err)}`);
+      }
+    }
+    const index = this.lineIndex(file)!;
+    result.findings = applySuppressions(result.findings, e.text, e.kind, index).sort(
+      (a, b) => a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId),
+    );
+    for (const problem of loaded.problems) result.notices.push(problem);
+    return result;
+  }
+
+  private invalidate(kind: FileKind, previousKind?: FileKind): void {
+    for (const k of [kind, previousKind]) {
+      if (k === 'bicep' || k === 'policy') this.model = undefined;
+      if (k === 'certificate') this.certIndex = undefined;
+    }
+  }
+}
+
+function capAtWarning(level: ReportedLevel): ReportedLevel {
+  return level === 'error' ? 'warning' : level;
+}
+
+/** Workspace certificates by SHA-1 thumbprint. */
+class CertIndex implements CertificateIndex {
+  private readonly byTp = new Map<string, { file: string; certificate: CertificateInfo }[]>();
+  private readonly list: { file: string; certificate: CertificateInfo }[] = [];
+  readonly size: number;
+
+  constructor(private readonly ws: Workspace) {
+    const files = ws.files('certificate');
+    this.size = files.length;
+    for (const file of files) {
+      for (const certificate of ws.certificate(file)?.certificates ?? []) {
+        const list = this.byTp.get(certificate.thumbprint) ?? [];
+        list.push({ file, certificate });
+        this.list.push({ file, certificate });
+        this.byTp.set(certificate.thumbprint, list);
+      }
+    }
+  }
+
+  byThumbprint(thumbprint: string): { file: string; certificate: CertificateInfo }[] {
+    return this.byTp.get(thumbprint.toUpperCase()) ?? [];
+  }
+
+  all(): { file: string; certificate: CertificateInfo }[] {
+    return this.list;
+  }
+
+  file(p: string): CertificateFile | undefined {
+    return this.ws.certificate(p);
+  }
+}

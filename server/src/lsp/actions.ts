@@ -1,0 +1,103 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { CodeActionKind, type CodeAction, type CodeActionParams, type Connection } from 'vscode-languageserver/node';
+import type { Finding } from '../core/finding';
+import { ruleDocsUrl } from '../core/docs';
+import { suppressionComment } from '../engine/suppress';
+import type { Workspace } from '../engine/workspace';
+import { fixToEdit, toDiagnostic } from './convert';
+
+/** Server-side command behind "Show documentation for <rule>" (works in any LSP client that can show documents). */
+export const OPEN_DOCS_COMMAND = 'apim-mtls.openRuleDocs';
+
+export interface ActionEnv {
+  uriOf(file: string): string;
+  versionOf(file: string): number | null;
+  canCreateFiles: boolean;
+}
+
+/** Quick-fixes of the findings under the cursor, then "disable for this line" and "show documentation" for each rule. */
+export function codeActions(ws: Workspace, file: string, params: CodeActionParams, env: ActionEnv): CodeAction[] {
+  const index = ws.lineIndex(file);
+  if (!index) return [];
+  // Every action here is a quick-fix: answer nothing when the client asks only for other kinds.
+  if (params.context.only && !params.context.only.some((k) => k === '' || k === CodeActionKind.QuickFix)) return [];
+  const from = index.offsetAt(params.range.start);
+  const to = index.offsetAt(params.range.end);
+  const findings = ws.lint(file, { certificateRules: true }).findings.filter((f) => f.span.start <= to && f.span.end >= from);
+  const actions: CodeAction[] = [];
+  const seenRules = new Set<string>();
+  for (const finding of findings) {
+    const diagnostic = toDiagnostic(ws, finding, env.uriOf);
+    for (const fix of finding.fixes) {
+      const edit = fixToEdit(ws, fix, env.uriOf, env.versionOf, env.canCreateFiles);
+      if (!edit) continue;
+      actions.push({
+        title: fix.title,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [diagnostic],
+        isPreferred: fix.preferred ?? finding.fixes.length === 1,
+        edit,
+      });
+    }
+  }
+  for (const finding of findings) {
+    if (seenRules.has(finding.ruleId)) continue;
+    seenRules.add(finding.ruleId);
+    actions.push(disableAction(ws, file, finding, env));
+    actions.push({
+      title: `Show documentation for ${finding.ruleId}`,
+      kind: CodeActionKind.QuickFix,
+      command: { title: `Show documentation for ${finding.ruleId}`, command: OPEN_DOCS_COMMAND, arguments: [finding.ruleId] },
+    });
+  }
+  return actions;
+}
+
+function disableAction(ws: Workspace, file: string, finding: Finding, env: ActionEnv): CodeAction {
+  const index = ws.lineIndex(file)!;
+  const text = ws.textOf(file) ?? '';
+  const line = index.positionAt(finding.span.start).line;
+  const lineText = index.lineText(line);
+  const indent = /^[ \t]*/.exec(lineText)![0];
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const kind = ws.kindOf(file) ?? 'policy';
+  return {
+    title: `Disable ${finding.ruleId} for this line`,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [toDiagnostic(ws, finding, env.uriOf)],
+    edit: fixToEdit(
+      ws,
+      {
+        title: '',
+        edits: [{ file, span: { start: index.lineStart(line), end: index.lineStart(line) }, newText: suppressionComment(kind, finding.ruleId, indent, eol) }],
+      },
+      env.uriOf,
+      env.versionOf,
+      false,
+    )!,
+  };
+}
+
+/** The rule's page bundled beside the server (dist/../docs/rules), or the online page. */
+export function ruleDocsLocation(ruleId: string): { uri: string; external: boolean } {
+  if (/^[a-z0-9-]+$/.test(ruleId)) {
+    let dir = __dirname;
+    for (let i = 0; i < 6; i++) {
+      const candidate = path.join(dir, 'docs', 'rules', `${ruleId}.md`);
+      if (fs.existsSync(candidate)) return { uri: pathToFileURL(candidate).href, external: false };
+      dir = path.dirname(dir);
+    }
+  }
+  return { uri: ruleDocsUrl(ruleId), external: true };
+}
+
+export async function openRuleDocs(connection: Connection, ruleId: string): Promise<void> {
+  const where = ruleDocsLocation(ruleId);
+  try {
+    await connection.window.showDocument({ uri: where.uri, external: where.external, takeFocus: true });
+  } catch {
+    void connection.window.showInformationMessage(`Documentation for ${ruleId}: ${ruleDocsUrl(ruleId)}`);
+  }
+}

@@ -1,0 +1,100 @@
+import { pathToFileURL, fileURLToPath } from 'node:url';
+import {
+  CreateFile,
+  DiagnosticSeverity,
+  TextDocumentEdit,
+  type Diagnostic,
+  type Range,
+  type WorkspaceEdit,
+} from 'vscode-languageserver/node';
+import type { Finding, Fix, ReportedLevel } from '../core/finding';
+import { ruleDocsUrl } from '../core/docs';
+import type { Span } from '../core/text';
+import type { Workspace } from '../engine/workspace';
+
+export const SOURCE = 'apim-mtls';
+
+export function uriToPath(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
+}
+
+export function pathToUri(file: string): string {
+  return pathToFileURL(file).href;
+}
+
+const SEVERITY: Record<ReportedLevel, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+/** A span in a workspace file as an LSP range (0:0 when the file is unknown). */
+export function toRange(ws: Workspace, file: string, span: Span): Range {
+  const index = ws.lineIndex(file);
+  if (!index) return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  return { start: index.positionAt(span.start), end: index.positionAt(span.end) };
+}
+
+export function toDiagnostic(ws: Workspace, finding: Finding, uriOf: (file: string) => string): Diagnostic {
+  return {
+    range: toRange(ws, finding.file, finding.span),
+    severity: SEVERITY[finding.level],
+    source: SOURCE,
+    code: finding.ruleId,
+    codeDescription: { href: ruleDocsUrl(finding.ruleId) },
+    message: finding.message,
+    relatedInformation: finding.related.map((r) => ({
+      location: { uri: uriOf(r.file), range: toRange(ws, r.file, r.span) },
+      message: r.message,
+    })),
+    data: { ruleId: finding.ruleId },
+  };
+}
+
+export function noticeDiagnostic(message: string): Diagnostic {
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Warning,
+    source: SOURCE,
+    message,
+  };
+}
+
+/**
+ * A fix as a workspace edit: text edits per file (with the open document's version), files to create first.
+ * Returns undefined when the fix creates files and the client can't.
+ */
+export function fixToEdit(
+  ws: Workspace,
+  fix: Fix,
+  uriOf: (file: string) => string,
+  versionOf: (file: string) => number | null,
+  canCreateFiles: boolean,
+): WorkspaceEdit | undefined {
+  const creates = fix.creates ?? [];
+  if (creates.length && !canCreateFiles) return undefined;
+  const byFile = new Map<string, { range: Range; newText: string }[]>();
+  for (const edit of fix.edits) {
+    const list = byFile.get(edit.file) ?? [];
+    list.push({ range: toRange(ws, edit.file, edit.span), newText: edit.newText });
+    byFile.set(edit.file, list);
+  }
+  const documentChanges: (TextDocumentEdit | CreateFile)[] = [];
+  for (const c of creates) {
+    const uri = uriOf(c.file);
+    documentChanges.push(CreateFile.create(uri, { ignoreIfExists: true }));
+    documentChanges.push(
+      TextDocumentEdit.create({ uri, version: null }, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: c.content }]),
+    );
+  }
+  for (const [file, edits] of byFile) {
+    documentChanges.push(TextDocumentEdit.create({ uri: uriOf(file), version: versionOf(file) }, edits));
+  }
+  return { documentChanges };
+}

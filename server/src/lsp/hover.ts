@@ -1,0 +1,134 @@
+import * as path from 'node:path';
+import type { Hover, Position } from 'vscode-languageserver/node';
+import type { CertificateInfo } from '../certificates/types';
+import type { Span } from '../core/text';
+import type { Workspace } from '../engine/workspace';
+import { describeSkus } from '../model/sku';
+import { elementAt, getAttribute } from '../parsers/policy';
+
+const THUMBPRINT_ATTRIBUTES = new Set(['thumbprint', 'issuer-thumbprint']);
+const TIER_DEPENDENT_IDENTIFIERS = new Set(['Verify', 'VerifyNoRevocation']);
+const LOAD_CALL = /\b(loadTextContent|loadFileAsBase64)\(\s*'([^']*)'/g;
+
+/** Hover: certificate details on thumbprints and loaded certificate files; the possible SKUs on tier-dependent policy. */
+export function hover(ws: Workspace, file: string, position: Position): Hover | null {
+  const index = ws.lineIndex(file);
+  if (!index) return null;
+  const offset = index.offsetAt(position);
+  switch (ws.kindOf(file)) {
+    case 'policy':
+      return policyHover(ws, file, offset);
+    case 'bicep':
+      return bicepHover(ws, file, offset);
+    case 'certificate': {
+      const cert = ws.certificate(file);
+      if (!cert) return null;
+      const parts = cert.certificates.map((c) => describeCertificate(c));
+      if (cert.problems.length) parts.push(`**Problems:** ${cert.problems.join('; ')}`);
+      return parts.length ? markdown(parts.join('\n\n---\n\n')) : null;
+    }
+    default:
+      return null;
+  }
+}
+
+function policyHover(ws: Workspace, file: string, offset: number): Hover | null {
+  const doc = ws.policy(file);
+  if (!doc) return null;
+  const inside = (s: Span) => s.start <= offset && offset <= s.end;
+  // A thumbprint in an expression's string literal.
+  for (const expr of doc.expressions) {
+    if (!inside(expr.span)) continue;
+    for (const token of expr.tokens) {
+      if (!inside(token.span)) continue;
+      if (token.kind === 'string' && /^[0-9A-Fa-f]{40}$/.test(token.value ?? '')) {
+        return thumbprintHover(ws, token.value!, token.span, file);
+      }
+      if (token.kind === 'identifier' && TIER_DEPENDENT_IDENTIFIERS.has(token.text)) return skuHover(ws, file, token.span);
+    }
+  }
+  const el = elementAt(doc, offset);
+  if (!el) return null;
+  for (const attr of el.attributes) {
+    if (THUMBPRINT_ATTRIBUTES.has(attr.name) && inside(attr.valueSpan) && !attr.value.includes('{{')) {
+      return thumbprintHover(ws, attr.value.trim(), attr.valueSpan, file);
+    }
+    if (attr.name === 'validate-trust' && (inside(attr.nameSpan) || inside(attr.valueSpan))) {
+      return skuHover(ws, file, { start: attr.nameSpan.start, end: attr.valueSpan.end });
+    }
+  }
+  if (el.name === 'validate-client-certificate' && inside(el.nameSpan)) {
+    const trust = getAttribute(el, 'validate-trust');
+    return skuHover(ws, file, el.nameSpan, trust ? undefined : '`validate-trust` is omitted, so it is **true** (the default).');
+  }
+  return null;
+}
+
+function thumbprintHover(ws: Workspace, thumbprint: string, span: Span, file: string): Hover {
+  const matches = ws.getCertificates().byThumbprint(thumbprint.replace(/[^0-9A-Fa-f]/g, ''));
+  const text = matches.length
+    ? matches.map((m) => describeCertificate(m.certificate, path.relative(path.dirname(file), m.file))).join('\n\n---\n\n')
+    : `No certificate file in the workspace has the thumbprint \`${thumbprint}\`.`;
+  return markdown(text, ws, file, span);
+}
+
+function skuHover(ws: Workspace, file: string, span: Span, note?: string): Hover {
+  const ctx = ws.policyContext(file);
+  const lines = [`**Possible APIM tiers:** ${describeSkus(ctx.skus)}`];
+  for (const origin of ctx.skus.origins) {
+    const where = ws.lineIndex(origin.file)?.positionAt(origin.span.start);
+    lines.push(`- ${origin.message} (${path.relative(path.dirname(file), origin.file)}${where ? `:${where.line + 1}` : ''})`);
+  }
+  if (ctx.deployments.length === 0) lines.push('- No Bicep file in the workspace deploys this policy; set `apimMtls.sku` to lint it for a tier.');
+  lines.push('', 'Consumption and the v2 tiers can’t validate a client certificate’s chain (`validate-trust`, `Verify()`, `VerifyNoRevocation()`).');
+  if (note) lines.push('', note);
+  return markdown(lines.join('\n'), ws, file, span);
+}
+
+function bicepHover(ws: Workspace, file: string, offset: number): Hover | null {
+  const index = ws.lineIndex(file)!;
+  const line = index.positionAt(offset).line;
+  const lineStart = index.lineStart(line);
+  const text = index.lineText(line);
+  LOAD_CALL.lastIndex = 0;
+  for (let m = LOAD_CALL.exec(text); m; m = LOAD_CALL.exec(text)) {
+    const span = { start: lineStart + m.index, end: lineStart + m.index + m[0].length + 1 };
+    if (offset < span.start || offset > span.end) continue;
+    const target = path.resolve(path.dirname(file), m[2]!);
+    const cert = ws.certificate(target);
+    if (!cert) return null;
+    const parts = cert.certificates.map((c) => describeCertificate(c, m![2]));
+    if (cert.hasPemMarkers) parts.push('⚠ This file carries PEM markers: `encodedCertificate` / `data` need base64 without them.');
+    return markdown(parts.join('\n\n---\n\n') || `No certificate could be read from \`${m[2]}\`.`, ws, file, span);
+  }
+  return null;
+}
+
+/** A certificate as a short Markdown block. */
+export function describeCertificate(c: CertificateInfo, where?: string): string {
+  const now = Date.now();
+  const state = c.notAfter.getTime() < now ? ' — **expired**' : c.notBefore.getTime() > now ? ' — **not yet valid**' : '';
+  return [
+    `**${c.commonName ?? c.subject}**${where ? ` · \`${where}\`` : ''}`,
+    '',
+    `| | |`,
+    `|---|---|`,
+    `| Subject | ${escapeCell(c.subject)} |`,
+    `| Issuer | ${escapeCell(c.issuer)} |`,
+    `| Thumbprint (SHA-1) | \`${c.thumbprint}\` |`,
+    `| Valid | ${c.notBefore.toISOString()} → ${c.notAfter.toISOString()}${state} |`,
+    `| Kind | ${c.isCA ? (c.selfSigned ? 'root CA' : 'intermediate CA') : c.extendedKeyUsage.includes('clientAuth') ? 'client certificate' : 'end-entity certificate'} · ${c.keyAlgorithm} |`,
+  ].join('\n');
+}
+
+function escapeCell(s: string): string {
+  return s.replace(/\|/g, '\\|');
+}
+
+function markdown(value: string, ws?: Workspace, file?: string, span?: Span): Hover {
+  const index = file ? ws?.lineIndex(file) : undefined;
+  return {
+    contents: { kind: 'markdown', value },
+    ...(index && span ? { range: { start: index.positionAt(span.start), end: index.positionAt(span.end) } } : {}),
+  };
+}

@@ -1,0 +1,251 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  CodeActionKind,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  TextDocumentSyncKind,
+  TextDocuments,
+  createConnection,
+  type Connection,
+  type Diagnostic,
+  type InitializeParams,
+  type InitializeResult,
+  type WorkspaceFolder,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { VERSION } from '../core/version';
+import { CONFIG_FILE_NAME, ConfigResolver, parseConfig, type LintConfig } from '../engine/config';
+import { describeFsError } from '../engine/discover';
+import { isCandidate } from '../engine/files';
+import { loadFromDisk } from '../engine/load';
+import { Workspace } from '../engine/workspace';
+import { codeActions, OPEN_DOCS_COMMAND, openRuleDocs } from './actions';
+import { noticeDiagnostic, pathToUri, toDiagnostic, uriToPath } from './convert';
+import { hover } from './hover';
+import { LintScheduler } from './scheduler';
+
+/** Custom request from the VS Code client: what was read from a certificate file. */
+const CERTIFICATE_INFO_REQUEST = 'apim-mtls/certificateInfo';
+
+/** Milliseconds of quiet after a keystroke before the file is linted again. */
+const TYPING_DEBOUNCE_MS = 40;
+
+/** Starts the language server on the transport given on the command line (`--stdio`, `--node-ipc`, `--socket=`). */
+export function startServer(connection: Connection = createConnection()): void {
+  new ApimMtlsServer(connection).listen();
+}
+
+class ApimMtlsServer {
+  private readonly documents = new TextDocuments(TextDocument);
+  private config = new ConfigResolver();
+  private readonly ws = new Workspace({ configFor: (f) => this.config.forFile(f) });
+  private readonly scheduler = new LintScheduler((file) => this.publish(file));
+  /** Files that currently show diagnostics, so they can be cleared. */
+  private readonly published = new Set<string>();
+  /** The URI the client used for an open file (published back unchanged). */
+  private readonly uris = new Map<string, string>();
+  private roots: string[] = [];
+  private canPullConfig = false;
+  private canWatch = false;
+  private canCreateFiles = false;
+  private canReportProgress = false;
+
+  constructor(private readonly connection: Connection) {}
+
+  listen(): void {
+    const c = this.connection;
+    c.onInitialize((params) => this.initialize(params));
+    c.onInitialized(() => void this.initialized());
+    c.onDidChangeConfiguration(() => void this.refreshSettings());
+    c.onDidChangeWatchedFiles((params) => {
+      for (const change of params.changes) void this.fileChangedOnDisk(change.uri, change.type);
+    });
+    c.onCodeAction((params) => {
+      const file = uriToPath(params.textDocument.uri);
+      if (!file) return [];
+      return codeActions(this.ws, file, params, {
+        uriOf: (f) => this.uriOf(f),
+        versionOf: (f) => this.documents.get(this.uriOf(f))?.version ?? null,
+        canCreateFiles: this.canCreateFiles,
+      });
+    });
+    c.onExecuteCommand(async (params) => {
+      if (params.command === OPEN_DOCS_COMMAND) await openRuleDocs(c, String(params.arguments?.[0] ?? ''));
+    });
+    c.onRequest(CERTIFICATE_INFO_REQUEST, (params: { uri: string }) => {
+      const file = uriToPath(params.uri);
+      const cert = file ? this.ws.certificate(file) : undefined;
+      return cert ? { certificates: cert.certificates, problems: cert.problems } : null;
+    });
+    c.onHover((params) => {
+      const file = uriToPath(params.textDocument.uri);
+      return file ? hover(this.ws, file, params.position) : null;
+    });
+
+    this.documents.onDidOpen((e) => this.documentChanged(e.document, true));
+    this.documents.onDidChangeContent((e) => this.documentChanged(e.document, false));
+    this.documents.onDidClose((e) => void this.documentClosed(e.document.uri));
+    this.documents.listen(c);
+    c.listen();
+  }
+
+  private initialize(params: InitializeParams): InitializeResult {
+    const caps = params.capabilities;
+    this.canPullConfig = !!caps.workspace?.configuration;
+    this.canWatch = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+    this.canCreateFiles = !!caps.workspace?.workspaceEdit?.resourceOperations?.includes('create');
+    this.canReportProgress = !!caps.window?.workDoneProgress;
+    const folders: WorkspaceFolder[] = params.workspaceFolders ?? [];
+    this.roots = folders.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p);
+    if (this.roots.length === 0 && params.rootUri) {
+      const root = uriToPath(params.rootUri);
+      if (root) this.roots.push(root);
+    }
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        hoverProvider: true,
+        executeCommandProvider: { commands: [OPEN_DOCS_COMMAND] },
+      },
+      serverInfo: { name: 'apim-mtls', version: VERSION },
+    };
+  }
+
+  private async initialized(): Promise<void> {
+    if (this.canPullConfig) {
+      void this.connection.client.register(DidChangeConfigurationNotification.type, { section: 'apimMtls' });
+      await this.refreshSettings(false);
+    }
+    if (this.canWatch) {
+      void this.connection.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: [{ globPattern: '**/*.{xml,bicep,cer,crt,pem,der}' }, { globPattern: `**/${CONFIG_FILE_NAME}` }],
+      });
+    }
+    await this.indexWorkspace();
+  }
+
+  /** Reads the workspace from disk in the background, then lints everything once. */
+  private async indexWorkspace(): Promise<void> {
+    const progress = this.canReportProgress ? await this.connection.window.createWorkDoneProgress() : undefined;
+    progress?.begin('apim-mtls: indexing', 0, 'finding policy, Bicep and certificate files', false);
+    const started = Date.now();
+    const loaded = await loadFromDisk(this.ws, this.roots, {
+      skip: (file) => this.documents.get(this.uriOf(file)) !== undefined,
+      onProgress: (n) => progress?.report(`${n} files read`),
+    });
+    progress?.done();
+    this.connection.console.info(`apim-mtls ${VERSION}: indexed ${loaded.length} files in ${Date.now() - started} ms`);
+    this.scheduler.schedule([...this.openFiles(), ...this.ws.files()], 0);
+  }
+
+  private async refreshSettings(relint = true): Promise<void> {
+    let overrides: Partial<LintConfig> = {};
+    if (this.canPullConfig) {
+      const raw: unknown = await this.connection.workspace.getConfiguration('apimMtls');
+      const settings = (raw ?? {}) as Record<string, unknown>;
+      const parsed = parseConfig(
+        { rules: settings.rules ?? {}, sku: settings.sku ?? '', certificateExpiryWarningDays: settings.certificateExpiryWarningDays ?? 30 },
+        'settings (apimMtls.*)',
+      );
+      for (const p of parsed.problems) this.connection.console.warn(p);
+      overrides = parsed.config;
+    }
+    this.config = new ConfigResolver(overrides);
+    if (relint) this.scheduler.schedule(this.ws.files(), 0);
+  }
+
+  private documentChanged(doc: TextDocument, opened: boolean): void {
+    const file = uriToPath(doc.uri);
+    if (!file) return;
+    this.uris.set(file, doc.uri);
+    const before = this.ws.has(file) ? this.ws.dependents(file) : [];
+    const kind = this.ws.set(file, { text: doc.getText() }, doc.version);
+    if (kind === 'other') return this.clear(file);
+    const after = this.ws.dependents(file);
+    if (opened) this.publish(file);
+    else this.scheduler.schedule([file], TYPING_DEBOUNCE_MS, true);
+    this.scheduler.schedule(new Set([...before, ...after]), TYPING_DEBOUNCE_MS * 2);
+  }
+
+  private async documentClosed(uri: string): Promise<void> {
+    const file = uriToPath(uri);
+    if (!file) return;
+    this.uris.delete(file);
+    // The editor's unsaved text is gone: go back to what is on disk.
+    await this.reloadFromDisk(file);
+    if (this.ws.kindOf(file) === 'certificate') this.clear(file);
+  }
+
+  private async fileChangedOnDisk(uri: string, type: FileChangeType): Promise<void> {
+    const file = uriToPath(uri);
+    if (!file) return;
+    if (path.basename(file) === CONFIG_FILE_NAME) {
+      this.config.clear();
+      this.scheduler.schedule(this.ws.files(), 0);
+      return;
+    }
+    if (!isCandidate(file) || this.documents.get(this.uriOf(file))) return;
+    if (type === FileChangeType.Deleted) {
+      const affected = this.ws.dependents(file);
+      this.ws.remove(file);
+      this.clear(file);
+      this.scheduler.schedule(affected, 0);
+      return;
+    }
+    await this.reloadFromDisk(file);
+  }
+
+  private async reloadFromDisk(file: string): Promise<void> {
+    const before = this.ws.has(file) ? this.ws.dependents(file) : [];
+    try {
+      const bytes = await fs.promises.readFile(file);
+      if (this.documents.get(this.uriOf(file))) return; // opened meanwhile: the editor's text wins
+      this.ws.set(file, { bytes });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+        this.ws.remove(file);
+        this.clear(file);
+      } else {
+        this.ws.set(file, { problem: `cannot read: ${describeFsError(e)}` });
+      }
+    }
+    const after = this.ws.has(file) ? this.ws.dependents(file) : [];
+    this.scheduler.schedule(new Set([file, ...before, ...after]), 0);
+  }
+
+  private publish(file: string): void {
+    if (!this.ws.has(file)) return this.clear(file);
+    const isOpen = this.documents.get(this.uriOf(file)) !== undefined;
+    const kind = this.ws.kindOf(file);
+    if (kind === 'certificate' && !isOpen) return this.clear(file);
+    const result = this.ws.lint(file, { certificateRules: true });
+    const diagnostics: Diagnostic[] = [
+      ...result.notices.map(noticeDiagnostic),
+      ...result.findings.map((f) => toDiagnostic(this.ws, f, (p) => this.uriOf(p))),
+    ];
+    if (diagnostics.length === 0 && !this.published.has(file)) return;
+    if (diagnostics.length) this.published.add(file);
+    else this.published.delete(file);
+    const version = this.documents.get(this.uriOf(file))?.version;
+    void this.connection.sendDiagnostics({ uri: this.uriOf(file), version, diagnostics });
+  }
+
+  private clear(file: string): void {
+    if (!this.published.delete(file)) return;
+    void this.connection.sendDiagnostics({ uri: this.uriOf(file), diagnostics: [] });
+  }
+
+  private openFiles(): string[] {
+    return this.documents
+      .all()
+      .map((d) => uriToPath(d.uri))
+      .filter((p): p is string => !!p);
+  }
+
+  private uriOf(file: string): string {
+    return this.uris.get(file) ?? pathToUri(file);
+  }
+}

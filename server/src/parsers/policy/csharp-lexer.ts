@@ -1,0 +1,298 @@
+import type { CsToken, PolicyProblem } from './types';
+import { decodeEntities, entityAt } from './entities';
+import { namedValueAt } from './named-values';
+
+/** Where and how to lex: `limit` is exclusive; entities are decoded except inside CDATA. */
+export interface LexOptions {
+  limit: number;
+  decodeEntities: boolean;
+}
+
+/** A lexed expression: `end` is just after the closing bracket, or where lexing stopped when unterminated. */
+export interface LexResult {
+  tokens: CsToken[];
+  terminated: boolean;
+  end: number;
+  problems: PolicyProblem[];
+}
+
+const KEYWORDS = new Set(
+  ('abstract as base bool break byte case catch char checked class const continue decimal default delegate do double ' +
+    'else enum event explicit extern false finally fixed float for foreach goto if implicit in int interface internal ' +
+    'is lock long namespace new null object operator out override params private protected public readonly ref return ' +
+    'sbyte sealed short sizeof stackalloc static string struct switch this throw true try typeof uint ulong unchecked ' +
+    'unsafe ushort using var virtual void volatile while').split(' '),
+);
+const PUNCT2 = new Set(['==', '!=', '&&', '||', '=>', '??', '?.', '<=', '>=', '++', '--', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '::', '->']);
+const CLOSER: Readonly<Record<string, string>> = { ')': '(', '}': '{', ']': '[' };
+
+/** An open bracket, or an interpolation hole (closed by `}`, then the string resumes). */
+type Frame = '(' | '{' | '[' | { verbatim: boolean };
+
+function isIdentStart(c: string): boolean {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '_' || c.charCodeAt(0) > 127;
+}
+function isIdentPart(c: string): boolean {
+  return isIdentStart(c) || (c >= '0' && c <= '9');
+}
+function isDigit(c: string): boolean {
+  return c >= '0' && c <= '9';
+}
+function isSpace(c: string): boolean {
+  return c === ' ' || c === '\t' || c === '\r' || c === '\n' || c === '\f' || c === '\v' || c === '\u00a0' || c === '\ufeff';
+}
+
+/** Lexes the expression whose `@` is at `start` (followed by `(` or `{`) up to its balanced close. */
+export function lexExpression(text: string, start: number, options: LexOptions): LexResult {
+  return new Lexer(text, options).run(start);
+}
+
+class Lexer {
+  private readonly tokens: CsToken[] = [];
+  private readonly problems: PolicyProblem[] = [];
+  private readonly stack: Frame[] = [];
+  /** Source width of the character last read by `at`. */
+  private w = 1;
+
+  constructor(
+    private readonly text: string,
+    private readonly options: LexOptions,
+  ) {}
+
+  run(start: number): LexResult {
+    this.stack.push(this.text[start + 1] === '{' ? '{' : '(');
+    let pos = start + 2;
+    for (;;) {
+      const c = this.at(pos);
+      const w = this.w;
+      if (c === '') return this.result(false, pos);
+      const next = this.at(pos + w);
+      const nw = this.w;
+      if (isSpace(c)) {
+        pos += w;
+      } else if (c === '/' && next === '/') {
+        pos = this.lineEnd(pos);
+      } else if (c === '/' && next === '*') {
+        pos = this.blockCommentEnd(pos + w + nw);
+      } else if ((c === '/' && next === '>') || (c === '<' && next === '/' && this.at(pos + w + nw) !== '*')) {
+        return this.result(false, pos); // markup: the expression was never closed
+      } else if (c === '{' && next === '{' && namedValueAt(this.text, pos)) {
+        const nv = namedValueAt(this.text, pos)!;
+        pos = this.emit('namedValue', pos, pos + nv.length);
+      } else if (isIdentStart(c) || (c === '@' && isIdentStart(next))) {
+        let end = pos + w;
+        while (isIdentPart(this.at(end))) end += this.w;
+        const kind = c !== '@' && KEYWORDS.has(this.text.slice(pos, end)) ? 'keyword' : 'identifier';
+        pos = this.emit(kind, pos, end);
+      } else if (isDigit(c) || (c === '.' && isDigit(next))) {
+        let end = pos + w;
+        for (let d = this.at(end); isIdentPart(d) || (d === '.' && isDigit(this.at(end + 1))); d = this.at(end)) end += this.w;
+        pos = this.emit('number', pos, end);
+      } else if (c === '"') {
+        pos = this.quoted(pos);
+      } else if ((c === '@' || c === '$') && next === '"') {
+        pos = c === '@' ? this.verbatim(pos, pos + w + nw) : this.interpolatedSegment(pos, pos + w + nw, false);
+      } else if ((c === '@' && next === '$') || (c === '$' && next === '@')) {
+        const quoteAt = pos + w + nw;
+        if (this.at(quoteAt) === '"') pos = this.interpolatedSegment(pos, quoteAt + this.w, true);
+        else pos = this.emit('punct', pos, pos + w);
+      } else if (c === "'") {
+        pos = this.charLiteral(pos);
+      } else if (c === '(' || c === '{' || c === '[') {
+        this.stack.push(c);
+        pos = this.emit('punct', pos, pos + w);
+      } else if (c === ')' || c === '}' || c === ']') {
+        const top = this.stack[this.stack.length - 1]!;
+        if (c === '}' && typeof top === 'object') {
+          this.stack.pop();
+          pos = this.interpolatedSegment(pos, pos + w, top.verbatim);
+          continue;
+        }
+        if (this.close(CLOSER[c]!)) return this.result(true, pos + w);
+        pos = this.emit('punct', pos, pos + w);
+      } else {
+        const two = c + next;
+        const third = this.at(pos + w + nw);
+        if (two + third === '??=') pos = this.emit('punct', pos, pos + w + nw + this.w);
+        else if (PUNCT2.has(two)) pos = this.emit('punct', pos, pos + w + nw);
+        else pos = this.emit('punct', pos, pos + w);
+      }
+    }
+  }
+
+  /** Pops to the matching opener (a stray closer is ignored); true when the expression itself closed. */
+  private close(opener: string): boolean {
+    const i = this.stack.lastIndexOf(opener as Frame);
+    if (i < 0) return false;
+    this.stack.length = i;
+    return i === 0;
+  }
+
+  /** The decoded character at `i` ('' at the limit); sets `w` to its source width. */
+  private at(i: number): string {
+    this.w = 1;
+    if (i >= this.options.limit) return '';
+    const c = this.text[i]!;
+    if (c !== '&' || !this.options.decodeEntities) return c;
+    const e = entityAt(this.text, i);
+    if (e?.decoded === undefined) return c;
+    this.w = e.length;
+    return e.decoded;
+  }
+
+  private emit(kind: CsToken['kind'], start: number, end: number, value?: string): number {
+    const raw = this.text.slice(start, end);
+    const token: CsToken = { kind, text: this.options.decodeEntities ? decodeEntities(raw) : raw, span: { start, end } };
+    if (value !== undefined) token.value = value;
+    this.tokens.push(token);
+    return end;
+  }
+
+  private unterminated(start: number, end: number, what: string): number {
+    this.problems.push({ span: { start, end }, message: `Unterminated ${what} in policy expression.` });
+    return this.emit('unterminated', start, end);
+  }
+
+  private result(terminated: boolean, end: number): LexResult {
+    return { tokens: this.tokens, terminated, end, problems: this.problems };
+  }
+
+  private lineEnd(pos: number): number {
+    for (let c = this.at(pos); c !== '' && c !== '\n' && c !== '\r'; c = this.at(pos)) pos += this.w;
+    return pos;
+  }
+
+  private blockCommentEnd(pos: number): number {
+    for (let c = this.at(pos); c !== ''; c = this.at(pos)) {
+      pos += this.w;
+      if (c === '*' && this.at(pos) === '/') return pos + this.w;
+    }
+    return pos;
+  }
+
+  /**
+   * `"..."`, `""` or a C# 11 raw string `"""..."""` (reported: APIM expressions are C# 7). A regular string may run
+   * over a line break (C# would not): real rawxml exports contain such strings, and the quote bounds it anyway.
+   */
+  private quoted(start: number): number {
+    let quotes = 0;
+    let pos = start;
+    while (this.at(pos) === '"') {
+      pos += this.w;
+      quotes++;
+    }
+    if (quotes === 2) return this.emit('string', start, pos, '');
+    if (quotes >= 3) return this.rawString(start, pos, quotes);
+    let value = '';
+    for (let c = this.at(pos); ; c = this.at(pos)) {
+      if (c === '') return this.unterminated(start, pos, 'string literal');
+      const w = this.w;
+      if (c === '"') return this.emit('string', start, pos + w, value);
+      if (c === '\\') {
+        const escaped = this.at(pos + w);
+        if (escaped === '') return this.unterminated(start, pos + w, 'string literal');
+        value += c + escaped;
+        pos += w + this.w;
+      } else {
+        value += c;
+        pos += w;
+      }
+    }
+  }
+
+  private rawString(start: number, contentStart: number, quotes: number): number {
+    const delimiter = '"'.repeat(quotes);
+    let pos = contentStart;
+    let value = '';
+    for (let c = this.at(pos); c !== ''; c = this.at(pos)) {
+      if (c === '"' && this.decodedStartsWith(pos, delimiter)) {
+        const end = this.skip(pos, quotes);
+        this.problems.push({ span: { start, end }, message: 'Raw string literals (C# 11) are not supported in policy expressions.' });
+        return this.emit('string', start, end, value);
+      }
+      value += c;
+      pos += this.w;
+    }
+    return this.unterminated(start, pos, 'raw string literal');
+  }
+
+  private decodedStartsWith(pos: number, s: string): boolean {
+    for (const ch of s) {
+      if (this.at(pos) !== ch) return false;
+      pos += this.w;
+    }
+    return true;
+  }
+
+  private skip(pos: number, chars: number): number {
+    for (let i = 0; i < chars; i++) {
+      this.at(pos);
+      pos += this.w;
+    }
+    return pos;
+  }
+
+  private verbatim(start: number, pos: number): number {
+    let value = '';
+    for (let c = this.at(pos); c !== ''; c = this.at(pos)) {
+      const w = this.w;
+      if (c === '"') {
+        if (this.at(pos + w) !== '"') return this.emit('string', start, pos + w, value);
+        value += '"';
+        pos += w + this.w;
+      } else {
+        value += c;
+        pos += w;
+      }
+    }
+    return this.unterminated(start, pos, 'verbatim string literal');
+  }
+
+  /**
+   * One literal segment of an interpolated string, from `start` (the `$"` or the `}` closing a hole) to the closing
+   * quote, or to a `{` opening a hole: then a frame is pushed and lexing goes back to code.
+   */
+  private interpolatedSegment(start: number, pos: number, verbatim: boolean): number {
+    let value = '';
+    for (let c = this.at(pos); ; c = this.at(pos)) {
+      const w = this.w;
+      if (c === '') return this.unterminated(start, pos, 'interpolated string');
+      const next = this.at(pos + w);
+      if (c === '"' && verbatim && next === '"') {
+        value += '"';
+        pos += w + this.w;
+      } else if (c === '"') {
+        return this.emit('string', start, pos + w, value);
+      } else if ((c === '{' || c === '}') && next === c) {
+        value += c;
+        pos += w + this.w;
+      } else if (c === '{') {
+        this.stack.push({ verbatim });
+        return this.emit('string', start, pos + w, value);
+      } else if (c === '\\' && !verbatim && next !== '') {
+        value += c + next;
+        pos += w + this.w;
+      } else {
+        value += c;
+        pos += w;
+      }
+    }
+  }
+
+  private charLiteral(start: number): number {
+    let pos = start + this.w;
+    let value = '';
+    for (let c = this.at(pos); ; c = this.at(pos)) {
+      if (c === '' || c === '\n' || c === '\r') return this.unterminated(start, pos, 'character literal');
+      const w = this.w;
+      if (c === "'") return this.emit('char', start, pos + w, value);
+      if (c === '\\' && this.at(pos + w) !== '') {
+        value += c + this.at(pos + w);
+        pos += w + this.w;
+      } else {
+        value += c;
+        pos += w;
+      }
+    }
+  }
+}

@@ -1,0 +1,16 @@
+export type {
+  CsToken,
+  NamedValueRef,
+  PolicyAttribute,
+  PolicyComment,
+  PolicyDocument,
+  PolicyElement,
+  PolicyExpression,
+  PolicyProblem,
+  PolicySection,
+  PolicyText,
+} from './types';
+export { parsePolicy } from './parse';
+export { ancestors, childElements, elementAt, elementsNamed, getAttribute, sectionOf } from './query';
+export { TokenCursor, findMemberChains, indexOfSequence, memberChains, type MemberChain } from './tokens';
+export { decodeEntities } from './entities';

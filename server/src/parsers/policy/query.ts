@@ -1,0 +1,44 @@
+import type { PolicyAttribute, PolicyDocument, PolicyElement, PolicySection } from './types';
+
+const SECTIONS: ReadonlySet<string> = new Set(['inbound', 'backend', 'outbound', 'on-error']);
+
+/** All elements with this name, in document order. */
+export function elementsNamed(doc: PolicyDocument, name: string): PolicyElement[] {
+  return doc.elements.filter((el) => el.name === name);
+}
+
+/** The first attribute with this name. */
+export function getAttribute(el: PolicyElement, name: string): PolicyAttribute | undefined {
+  return el.attributes.find((a) => a.name === name);
+}
+
+/** Direct children, optionally only those with this name. */
+export function childElements(el: PolicyElement, name?: string): PolicyElement[] {
+  return name === undefined ? el.children : el.children.filter((c) => c.name === name);
+}
+
+/** Parent first, root last. */
+export function ancestors(el: PolicyElement): PolicyElement[] {
+  const out: PolicyElement[] = [];
+  for (let p = el.parent; p; p = p.parent) out.push(p);
+  return out;
+}
+
+/** The policy section holding the element (itself included): a section directly under the root `<policies>`. */
+export function sectionOf(el: PolicyElement): PolicySection | undefined {
+  for (let e: PolicyElement | undefined = el; e; e = e.parent) {
+    if (SECTIONS.has(e.name) && e.parent?.name === 'policies' && !e.parent.parent) return e.name as PolicySection;
+  }
+  return undefined;
+}
+
+/** The innermost element whose span contains the offset. */
+export function elementAt(doc: PolicyDocument, offset: number): PolicyElement | undefined {
+  const contains = (el: PolicyElement): boolean => el.span.start <= offset && offset <= el.span.end;
+  let found = doc.root && contains(doc.root) ? doc.root : undefined;
+  for (let next = found; next; ) {
+    found = next;
+    next = next.children.find(contains);
+  }
+  return found;
+}

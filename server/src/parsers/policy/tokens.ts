@@ -1,0 +1,78 @@
+import type { Span } from '../../core/text';
+import type { CsToken } from './types';
+
+/** A forward cursor over a token stream. */
+export class TokenCursor {
+  private index = 0;
+
+  constructor(readonly tokens: readonly CsToken[]) {}
+
+  get done(): boolean {
+    return this.index >= this.tokens.length;
+  }
+
+  /** The token `ahead` positions from the current one. */
+  peek(ahead = 0): CsToken | undefined {
+    return this.tokens[this.index + ahead];
+  }
+
+  next(): CsToken | undefined {
+    return this.tokens[this.index++];
+  }
+
+  /** True when the current token has this text (and, when given, this kind). */
+  at(text: string, kind?: CsToken['kind']): boolean {
+    const t = this.tokens[this.index];
+    return t !== undefined && t.text === text && (kind === undefined || t.kind === kind);
+  }
+
+  /** Consumes the current token when it has this text. */
+  accept(text: string): CsToken | undefined {
+    return this.at(text) ? this.next() : undefined;
+  }
+}
+
+/** `a.b?.c` as written: the names, their tokens (names only) and the whole span. */
+export interface MemberChain {
+  names: string[];
+  tokens: CsToken[];
+  span: Span;
+  /** Index of the first token in the stream. */
+  index: number;
+}
+
+/** Maximal chains `identifier ((. | ?.) identifier)*` in the stream, e.g. `context.Request.Certificate`. */
+export function memberChains(tokens: readonly CsToken[]): MemberChain[] {
+  const chains: MemberChain[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const first = tokens[i]!;
+    const previous = tokens[i - 1];
+    if (!isName(first) || (previous && (previous.text === '.' || previous.text === '?.'))) continue;
+    const names = [first];
+    let j = i + 1;
+    while ((tokens[j]?.text === '.' || tokens[j]?.text === '?.') && tokens[j + 1] && isName(tokens[j + 1]!)) {
+      names.push(tokens[j + 1]!);
+      j += 2;
+    }
+    chains.push({ names: names.map((t) => t.text), tokens: names, span: { start: first.span.start, end: names[names.length - 1]!.span.end }, index: i });
+  }
+  return chains;
+}
+
+/** Chains containing this dotted path (`'Request.Certificate'` matches `context.Request.Certificate.Thumbprint`). */
+export function findMemberChains(tokens: readonly CsToken[], path: string): MemberChain[] {
+  const wanted = path.split('.');
+  return memberChains(tokens).filter((c) => indexOfSequence(c.names, wanted) >= 0);
+}
+
+/** Position of `part` as a contiguous run inside `whole`, or -1. */
+export function indexOfSequence(whole: readonly string[], part: readonly string[]): number {
+  for (let i = 0; i + part.length <= whole.length; i++) {
+    if (part.every((p, k) => whole[i + k] === p)) return i;
+  }
+  return -1;
+}
+
+function isName(t: CsToken): boolean {
+  return t.kind === 'identifier' || t.text === 'this' || t.text === 'base';
+}

@@ -1,0 +1,124 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  createMessageConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type MessageConnection,
+} from 'vscode-languageserver-protocol/node';
+import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import { repoRoot } from '../helpers';
+
+/** A minimal LSP client over stdio against the built `apim-mtls lsp --stdio`, for protocol tests. */
+export class TestClient {
+  readonly diagnostics = new Map<string, Diagnostic[]>();
+  private readonly waiters: { check: () => boolean; resolve: () => void }[] = [];
+  private versions = new Map<string, number>();
+  stderr = '';
+
+  private constructor(
+    readonly process: ChildProcess,
+    readonly connection: MessageConnection,
+  ) {}
+
+  static async start(workspace: string, options: { configuration?: unknown; settings?: Record<string, unknown> } = {}): Promise<TestClient> {
+    const child = spawn(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    const client = new TestClient(child, connection);
+    child.stderr!.on('data', (d: Buffer) => (client.stderr += d.toString()));
+    connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
+      client.diagnostics.set(p.uri, p.diagnostics);
+      client.poke();
+    });
+    connection.onNotification('window/logMessage', () => undefined);
+    connection.onRequest('workspace/configuration', () => [options.settings ?? {}]);
+    connection.onRequest('client/registerCapability', () => null);
+    connection.onRequest('window/workDoneProgress/create', () => null);
+    connection.onNotification('$/progress', () => undefined);
+    connection.listen();
+    await connection.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: pathToFileURL(workspace).href,
+      workspaceFolders: [{ uri: pathToFileURL(workspace).href, name: 'ws' }],
+      capabilities: {
+        workspace: {
+          configuration: options.settings !== undefined,
+          workspaceEdit: { documentChanges: true, resourceOperations: ['create'] },
+          didChangeWatchedFiles: { dynamicRegistration: true },
+        },
+        window: { workDoneProgress: true, showDocument: { support: true } },
+        textDocument: { publishDiagnostics: { relatedInformation: true, codeDescriptionSupport: true } },
+      },
+    });
+    await connection.sendNotification('initialized', {});
+    return client;
+  }
+
+  uri(file: string): string {
+    return pathToFileURL(file).href;
+  }
+
+  open(file: string, text: string, languageId = file.endsWith('.bicep') ? 'bicep' : 'apim-policy'): void {
+    this.versions.set(file, 1);
+    void this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: this.uri(file), languageId, version: 1, text } });
+  }
+
+  change(file: string, text: string): void {
+    const version = (this.versions.get(file) ?? 1) + 1;
+    this.versions.set(file, version);
+    void this.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: this.uri(file), version },
+      contentChanges: [{ text }],
+    });
+  }
+
+  /** Waits until the diagnostics of `file` satisfy `predicate` (or times out with what was last seen). */
+  async waitFor(file: string, predicate: (d: Diagnostic[]) => boolean, timeoutMs = 10_000): Promise<Diagnostic[]> {
+    const uri = this.uri(file);
+    const check = () => {
+      const d = this.diagnostics.get(uri);
+      return d !== undefined && predicate(d);
+    };
+    if (!check()) {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          reject(new Error(`timed out waiting for diagnostics of ${file}; last: ${JSON.stringify(this.diagnostics.get(uri)?.map((d) => d.code))}\nserver stderr: ${this.stderr}`));
+        }, timeoutMs);
+        this.waiters.push({
+          check,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+        });
+      });
+    }
+    return this.diagnostics.get(uri)!;
+  }
+
+  request<T>(method: string, params: unknown): Promise<T> {
+    return this.connection.sendRequest(method, params) as Promise<T>;
+  }
+
+  async stop(): Promise<void> {
+    try {
+      await Promise.race([this.connection.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);
+      void this.connection.sendNotification('exit');
+    } catch {
+      // the server may already be gone
+    }
+    this.connection.dispose();
+    this.process.kill();
+  }
+
+  private poke(): void {
+    for (let i = this.waiters.length - 1; i >= 0; i--) {
+      const w = this.waiters[i]!;
+      if (w.check()) {
+        this.waiters.splice(i, 1);
+        w.resolve();
+      }
+    }
+  }
+}

@@ -1,0 +1,43 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { TokenCursor, findMemberChains, memberChains, parsePolicy } from '../../../server/src/parsers/policy';
+
+const tokensOf = (code: string) => parsePolicy(`<a x="@(${code})"/>`).expressions[0]!;
+
+test('strings, verbatim, interpolated and char literals; comments skipped', () => {
+  const expr = tokensOf(`@"a""b" + $"v={x.Y} {{lit}}" + 'c' /* note */ + "\\"" // end\n`);
+  assert.deepEqual(expr.tokens.map((t) => [t.kind, t.text]), [
+    ['string', '@"a""b"'], ['punct', '+'], ['string', '$"v={'], ['identifier', 'x'], ['punct', '.'], ['identifier', 'Y'],
+    ['string', '} {{lit}}"'], ['punct', '+'], ['char', "'c'"], ['punct', '+'], ['string', '"\\""'],
+  ]);
+  assert.equal(expr.tokens[0]!.value, 'a"b');
+  assert.equal(expr.terminated, true);
+});
+
+test('C# 11 raw strings are lexed whole but reported; "" is an empty string', () => {
+  const doc = parsePolicy('<a x="@("""raw "quoted" text""" + "")"/>');
+  assert.equal(doc.expressions[0]!.tokens[0]!.value, 'raw "quoted" text');
+  assert.equal(doc.expressions[0]!.tokens[2]!.value, '');
+  assert.deepEqual(doc.problems.map((p) => p.message), ['Raw string literals (C# 11) are not supported in policy expressions.']);
+});
+
+test('member chains and cursor for rules', () => {
+  const expr = tokensOf('context.Request.Certificate?.NotAfter < DateTime.UtcNow && context.Request.Certificate.Thumbprint == "abc"');
+  const chains = memberChains(expr.tokens).map((c) => c.names.join('.'));
+  assert.deepEqual(chains, ['context.Request.Certificate.NotAfter', 'DateTime.UtcNow', 'context.Request.Certificate.Thumbprint']);
+  const thumb = findMemberChains(expr.tokens, 'Certificate.Thumbprint')[0]!;
+  const cursor = new TokenCursor(expr.tokens);
+  while (!cursor.done && cursor.peek()!.span.start < thumb.span.end) cursor.next();
+  assert.ok(cursor.accept('=='));
+  assert.equal(cursor.next()!.value, 'abc');
+  assert.equal(cursor.at('x'), false);
+});
+
+test('keywords, numbers and multi-char operators', () => {
+  const expr = tokensOf('x?.y ?? new int[] { 1, 2.5 }.Length >= 3 => true');
+  assert.deepEqual(expr.tokens.map((t) => t.kind + ':' + t.text).slice(0, 8), [
+    'identifier:x', 'punct:?.', 'identifier:y', 'punct:??', 'keyword:new', 'keyword:int', 'punct:[', 'punct:]',
+  ]);
+  assert.ok(expr.tokens.some((t) => t.kind === 'number' && t.text === '2.5'));
+  assert.ok(expr.tokens.some((t) => t.text === '>='));
+});
