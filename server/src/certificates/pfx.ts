@@ -1,0 +1,160 @@
+import { createHash } from 'node:crypto';
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import { toArrayBuffer } from './encoding';
+import { cryptoEngine } from './engine';
+import { certificateInfoFromDer } from './info';
+import type { CertificateInfo } from './types';
+
+const BAG_KEY = '1.2.840.113549.1.12.10.1.1';
+const BAG_SHROUDED_KEY = '1.2.840.113549.1.12.10.1.2';
+const BAG_CERT = '1.2.840.113549.1.12.10.1.3';
+const CERT_X509 = '1.2.840.113549.1.9.22.1';
+const ATTR_FRIENDLY_NAME = '1.2.840.113549.1.9.20';
+const ATTR_LOCAL_KEY_ID = '1.2.840.113549.1.9.21';
+const CONTENT_DATA = '1.2.840.113549.1.7.1';
+const CONTENT_ENCRYPTED = '1.2.840.113549.1.7.6';
+
+/** PBKDF2 and MAC iterations: OpenSSL 3's default (the MAC derivation runs in pure JS: ≈7 ms at 2048). */
+const PFX_ITERATIONS = 2048;
+
+/** What goes into a .pfx. */
+export interface PfxContent {
+  /** DER of the certificate the key belongs to. */
+  certificate: Uint8Array;
+  /** DER of the chain to include (issuer first), not the root. */
+  chain: Uint8Array[];
+  /** Unencrypted PKCS#8 DER of the private key, if any. */
+  privateKeyPkcs8?: Uint8Array;
+  friendlyName: string;
+}
+
+function encryptionParams(password: ArrayBuffer) {
+  return {
+    password,
+    contentEncryptionAlgorithm: { name: 'AES-CBC', length: 256 },
+    hmacHashAlgorithm: 'SHA-256',
+    iterationCount: PFX_ITERATIONS,
+  };
+}
+
+function bagAttributes(localKeyId: Uint8Array | undefined, friendlyName: string | undefined): pkijs.Attribute[] {
+  const attributes: pkijs.Attribute[] = [];
+  if (friendlyName !== undefined) {
+    attributes.push(new pkijs.Attribute({ type: ATTR_FRIENDLY_NAME, values: [new asn1js.BmpString({ value: friendlyName })] }));
+  }
+  if (localKeyId) {
+    attributes.push(new pkijs.Attribute({ type: ATTR_LOCAL_KEY_ID, values: [new asn1js.OctetString({ valueHex: toArrayBuffer(localKeyId) })] }));
+  }
+  return attributes;
+}
+
+function certBag(der: Uint8Array, localKeyId: Uint8Array | undefined, friendlyName: string | undefined): pkijs.SafeBag {
+  return new pkijs.SafeBag({
+    bagId: BAG_CERT,
+    bagValue: new pkijs.CertBag({ parsedValue: pkijs.Certificate.fromBER(toArrayBuffer(der)) }),
+    bagAttributes: bagAttributes(localKeyId, friendlyName),
+  });
+}
+
+/**
+ * Builds a PKCS#12 file: certificates in a PBES2 (PBKDF2-HMAC-SHA256, AES-256-CBC) encrypted SafeContents,
+ * the key in a PBES2 shrouded key bag, an HMAC-SHA256 MAC. The leaf and its key share a localKeyId (SHA-1 of the leaf).
+ */
+export async function buildPfx(content: PfxContent, password: string): Promise<Uint8Array> {
+  const engine = cryptoEngine();
+  const pass = toArrayBuffer(new TextEncoder().encode(password));
+  const localKeyId = content.privateKeyPkcs8 ? new Uint8Array(createHash('sha1').update(content.certificate).digest()) : undefined;
+  const certBags = [certBag(content.certificate, localKeyId, content.friendlyName), ...content.chain.map((der) => certBag(der, undefined, undefined))];
+  const safeContents: { privacyMode: number; value: pkijs.SafeContents }[] = [{ privacyMode: 1, value: new pkijs.SafeContents({ safeBags: certBags }) }];
+  const safeParams: object[] = [encryptionParams(pass)];
+  if (content.privateKeyPkcs8) {
+    const keyBag = new pkijs.PKCS8ShroudedKeyBag({ parsedValue: pkijs.PrivateKeyInfo.fromBER(toArrayBuffer(content.privateKeyPkcs8)) });
+    await keyBag.makeInternalValues(encryptionParams(pass), engine);
+    const bag = new pkijs.SafeBag({ bagId: BAG_SHROUDED_KEY, bagValue: keyBag, bagAttributes: bagAttributes(localKeyId, content.friendlyName) });
+    safeContents.push({ privacyMode: 0, value: new pkijs.SafeContents({ safeBags: [bag] }) });
+    safeParams.push({});
+  }
+  const authenticatedSafe = new pkijs.AuthenticatedSafe({ parsedValue: { safeContents } });
+  await authenticatedSafe.makeInternalValues({ safeContents: safeParams }, engine);
+  const pfx = new pkijs.PFX({ parsedValue: { integrityMode: 0, authenticatedSafe } });
+  await pfx.makeInternalValues({ password: pass, iterations: PFX_ITERATIONS, pbkdf2HashAlgorithm: { name: 'SHA-256' }, hmacHashAlgorithm: 'SHA-256' }, engine);
+  return new Uint8Array(pfx.toSchema().toBER(false));
+}
+
+/** The decrypted contents of a .pfx. */
+export interface OpenedPfx {
+  /** DER of every certificate, in file order. */
+  certificates: Uint8Array[];
+  /** PKCS#8 DER of the first private key, if any. */
+  privateKeyPkcs8?: Uint8Array;
+  /** DER of the certificate whose localKeyId matches the key's (or the first one). */
+  keyCertificate?: Uint8Array;
+}
+
+function localKeyIdOf(bag: pkijs.SafeBag): string | undefined {
+  const attr = bag.bagAttributes?.find((a) => a.type === ATTR_LOCAL_KEY_ID);
+  const value: unknown = attr?.values[0];
+  return value instanceof asn1js.OctetString ? Buffer.from(value.valueBlock.valueHexView).toString('hex') : undefined;
+}
+
+/** Decrypts a .pfx. Rejects with `wrong password` when the MAC does not verify, or a description of what is unsupported. */
+export async function openPfx(data: Uint8Array, password: string): Promise<OpenedPfx> {
+  const engine = cryptoEngine();
+  const pass = toArrayBuffer(new TextEncoder().encode(password));
+  let pfx: pkijs.PFX;
+  try {
+    pfx = pkijs.PFX.fromBER(toArrayBuffer(data));
+  } catch {
+    throw new Error('not a PKCS#12 (.pfx) file');
+  }
+  try {
+    await pfx.parseInternalValues({ password: pass, checkIntegrity: true }, engine);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    throw new Error(/integrity/i.test(message) ? 'wrong password for the .pfx (its MAC does not verify)' : `cannot open the .pfx: ${message}`);
+  }
+  const authSafe = pfx.parsedValue?.authenticatedSafe;
+  if (!authSafe) throw new Error('cannot open the .pfx: no authenticated safe');
+  const params = authSafe.safeContents.map((c) => (c.contentType === CONTENT_ENCRYPTED ? { password: pass } : {}));
+  try {
+    await authSafe.parseInternalValues({ safeContents: params as never[] }, engine);
+  } catch (e) {
+    throw new Error(`cannot decrypt the .pfx contents (legacy RC2/3DES encryption is not supported): ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const result: OpenedPfx = { certificates: [] };
+  const certIds = new Map<string, Uint8Array>();
+  let keyId: string | undefined;
+  for (const { value } of authSafe.parsedValue?.safeContents ?? []) {
+    for (const bag of value.safeBags) {
+      if (bag.bagId === BAG_CERT && bag.bagValue instanceof pkijs.CertBag && bag.bagValue.certId === CERT_X509 && bag.bagValue.certValue instanceof asn1js.OctetString) {
+        const der = new Uint8Array(bag.bagValue.certValue.getValue());
+        result.certificates.push(der);
+        const id = localKeyIdOf(bag);
+        if (id) certIds.set(id, der);
+      } else if (!result.privateKeyPkcs8 && bag.bagId === BAG_SHROUDED_KEY && bag.bagValue instanceof pkijs.PKCS8ShroudedKeyBag) {
+        const encryptedContentInfo = new pkijs.EncryptedContentInfo({
+          contentType: CONTENT_DATA,
+          contentEncryptionAlgorithm: bag.bagValue.encryptionAlgorithm,
+          encryptedContent: bag.bagValue.encryptedData,
+        });
+        result.privateKeyPkcs8 = new Uint8Array(await engine.decryptEncryptedContentInfo({ password: pass, encryptedContentInfo }));
+        keyId = localKeyIdOf(bag);
+      } else if (!result.privateKeyPkcs8 && bag.bagId === BAG_KEY && bag.bagValue instanceof pkijs.PrivateKeyInfo) {
+        result.privateKeyPkcs8 = new Uint8Array(bag.bagValue.toSchema().toBER(false));
+        keyId = localKeyIdOf(bag);
+      }
+    }
+  }
+  if (result.privateKeyPkcs8) {
+    const keyCertificate = (keyId ? certIds.get(keyId) : undefined) ?? result.certificates[0];
+    if (keyCertificate) result.keyCertificate = keyCertificate;
+  }
+  return result;
+}
+
+/** Reads the certificates of a .pfx and whether it holds a private key. Rejects a wrong password with a clear error. */
+export async function readPfx(data: Uint8Array, password: string): Promise<{ certificates: CertificateInfo[]; hasKey: boolean }> {
+  const opened = await openPfx(data, password);
+  return { certificates: opened.certificates.map(certificateInfoFromDer), hasKey: opened.privateKeyPkcs8 !== undefined };
+}

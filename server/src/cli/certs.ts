@@ -1,0 +1,230 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { certificateOutputs, generateCertificate, isKeyType, KEY_TYPES, type CertificateRequest, type Issuer, type KeyType } from '../certificates/generate';
+import { certificateInfoFromDer } from '../certificates/info';
+import { importPkcs8 } from '../certificates/keys';
+import { openPfx } from '../certificates/pfx';
+import { readCertificateFile } from '../certificates/read';
+import { generateSampleTree, sampleTreeOutputs } from '../certificates/tree';
+import type { CertificateInfo } from '../certificates/types';
+import { writeOutputs, type WrittenFile } from '../certificates/write';
+import { parseArgs, UsageError, type ParsedArgs } from './args';
+import { ttyPasswordPrompt } from './certs-prompt';
+import { formatInspection, type InspectedFile } from './certs-format';
+
+/** What `runCertsCommand` needs from its host. */
+export interface CertsIo {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  env: NodeJS.ProcessEnv;
+  /** Masked prompt; without it a terminal prompt is used when stdin is a TTY. */
+  promptPassword?: (q: string) => Promise<string>;
+}
+
+const USAGE = `Usage:
+  apim-mtls certs tree --out DIR [--key-type TYPE] [--password-env VAR] [--force] [--export-key] [--format text|json]
+  apim-mtls certs ca --subject DN --out DIR [--id NAME] [--issuer CA.pfx --issuer-password-env VAR] [--key-type TYPE]
+                     [--validity-days N] [--password-env VAR] [--force] [--export-key] [--format text|json]
+  apim-mtls certs client --issuer CA.pfx [--issuer-password-env VAR] --subject DN [--dns NAME[,NAME…]]
+                     [--validity-days N | --not-before DATE --not-after DATE] --out DIR [--id NAME] [--key-type TYPE]
+                     [--password-env VAR] [--force] [--export-key] [--format text|json]
+  apim-mtls certs inspect FILE… [--format text|json] [--password-env VAR]
+Key types: ${KEY_TYPES.join(', ')}. DN: most specific first, e.g. "CN=Valid Client, O=Contoso".
+Passwords come from the named environment variable or a masked prompt, never from the command line.`;
+
+const OUTPUT_FLAGS = ['--force', '--export-key'];
+const COMMON_VALUES = ['--out', '--key-type', '--password-env', '--format'];
+
+function need(args: ParsedArgs, name: string): string {
+  const value = args.values.get(name);
+  if (value === undefined) throw new UsageError(`${name} is required`);
+  return value;
+}
+
+function keyTypeArg(args: ParsedArgs): KeyType | undefined {
+  const value = args.values.get('--key-type');
+  if (value !== undefined && !isKeyType(value)) throw new UsageError(`--key-type must be one of ${KEY_TYPES.join(', ')}`);
+  return value;
+}
+
+function formatArg(args: ParsedArgs): 'text' | 'json' {
+  const value = args.values.get('--format') ?? 'text';
+  if (value !== 'text' && value !== 'json') throw new UsageError('--format must be text or json');
+  return value;
+}
+
+function dateArg(args: ParsedArgs, name: string): Date | undefined {
+  const value = args.values.get(name);
+  if (value === undefined) return undefined;
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw new UsageError(`${name}: not a date: ${value} (use e.g. 2030-01-31 or 2030-01-31T12:00:00Z)`);
+  return date;
+}
+
+/** The password from `--…-env VAR`, or the prompt; never from an argument. */
+async function password(io: CertsIo, args: ParsedArgs, envFlag: string, question: string): Promise<string> {
+  const variable = args.values.get(envFlag);
+  let value: string | undefined;
+  if (variable !== undefined) {
+    value = io.env[variable];
+    if (value === undefined) throw new UsageError(`${envFlag}: environment variable ${variable} is not set`);
+  } else if (io.promptPassword) {
+    value = await io.promptPassword(question);
+  } else if (process.stdin.isTTY) {
+    value = await ttyPasswordPrompt(question);
+  } else {
+    throw new UsageError(`no password: pass ${envFlag} VAR (there is no terminal to prompt on)`);
+  }
+  if (value === '') throw new UsageError('the password must not be empty');
+  return value;
+}
+
+/** Loads a CA's certificate, key and chain from its .pfx. */
+async function loadIssuer(file: string, pass: string): Promise<Issuer> {
+  const opened = await openPfx(new Uint8Array(await fs.readFile(file)), pass);
+  if (!opened.privateKeyPkcs8 || !opened.keyCertificate) throw new Error(`${file}: holds no private key`);
+  const info = certificateInfoFromDer(opened.keyCertificate);
+  if (!info.isCA) throw new Error(`${file}: ${info.subject} is not a CA (basicConstraints cA is false)`);
+  const chain = opened.certificates.filter((der) => der !== opened.keyCertificate && !certificateInfoFromDer(der).selfSigned);
+  return { der: opened.keyCertificate, privateKey: await importPkcs8(opened.privateKeyPkcs8), chain, isRoot: info.selfSigned };
+}
+
+function idFrom(args: ParsedArgs, subject: string): string {
+  const explicit = args.values.get('--id');
+  if (explicit !== undefined) return explicit;
+  const cn = /(?:^|,)\s*CN=("(?:[^"]|"")*"|[^,]*)/i.exec(subject)?.[1] ?? 'certificate';
+  return cn.replace(/"/g, '').trim().toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'certificate';
+}
+
+function report(io: CertsIo, format: 'text' | 'json', written: WrittenFile[], certificates: { id: string; info: CertificateInfo }[]): void {
+  if (format === 'json') {
+    io.stdout(JSON.stringify({ files: written, certificates: certificates.map((c) => ({ id: c.id, ...c.info })) }, null, 2) + '\n');
+    return;
+  }
+  for (const c of certificates) io.stdout(`${c.id}: ${c.info.subject}  SHA-1 ${c.info.thumbprint}  valid ${c.info.notBefore.toISOString()} – ${c.info.notAfter.toISOString()}\n`);
+  for (const f of written) io.stdout(`wrote ${f.path}${f.secret ? ' (0600)' : ''}  ${f.thumbprint}\n`);
+}
+
+async function runTree(io: CertsIo, args: ParsedArgs): Promise<number> {
+  const out = need(args, '--out');
+  const format = formatArg(args);
+  const keyType = keyTypeArg(args);
+  const pass = await password(io, args, '--password-env', 'Password for the .pfx files: ');
+  const tree = await generateSampleTree(keyType ? { keyType } : {});
+  const files = await sampleTreeOutputs(tree, { password: pass, exportKey: args.flags.has('--export-key') });
+  const written = await writeOutputs(out, files, { overwrite: args.flags.has('--force') });
+  report(io, format, written, tree.map((e) => e.certificate));
+  return 0;
+}
+
+async function runIssue(io: CertsIo, args: ParsedArgs, kind: 'ca' | 'client'): Promise<number> {
+  const out = need(args, '--out');
+  const subject = need(args, '--subject');
+  const format = formatArg(args);
+  const keyType = keyTypeArg(args);
+  const issuerFile = kind === 'client' ? need(args, '--issuer') : args.values.get('--issuer');
+  const days = args.values.get('--validity-days');
+  if (days !== undefined && !/^[1-9][0-9]*$/.test(days)) throw new UsageError('--validity-days must be a positive whole number');
+  const notBefore = dateArg(args, '--not-before');
+  const notAfter = dateArg(args, '--not-after');
+  if ((notBefore === undefined) !== (notAfter === undefined)) throw new UsageError('give both --not-before and --not-after');
+  if (notBefore && days) throw new UsageError('--validity-days cannot be combined with --not-before/--not-after');
+  const issuer = issuerFile ? await loadIssuer(issuerFile, await password(io, args, '--issuer-password-env', `Password of ${issuerFile}: `)) : undefined;
+  const pass = await password(io, args, '--password-env', 'Password for the new .pfx: ');
+  const request: CertificateRequest = {
+    id: idFrom(args, subject),
+    kind: kind === 'client' ? 'client' : issuer ? 'intermediate' : 'root',
+    subject,
+    ...(issuer ? { issuer } : {}),
+    ...(keyType ? { keyType } : {}),
+    ...(days ? { validityDays: Number(days) } : {}),
+    ...(notBefore && notAfter ? { notBefore, notAfter } : {}),
+  };
+  if (kind === 'client') request.dnsNames = (args.values.get('--dns') ?? request.id).split(',').map((s) => s.trim()).filter(Boolean);
+  let generated;
+  try {
+    generated = await generateCertificate(request);
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+  const files = await certificateOutputs(generated, { password: pass, exportKey: args.flags.has('--export-key') });
+  const written = await writeOutputs(out, files, { overwrite: args.flags.has('--force') });
+  report(io, format, written, [generated]);
+  return 0;
+}
+
+async function inspectOne(io: CertsIo, args: ParsedArgs, file: string): Promise<InspectedFile> {
+  let data: Uint8Array;
+  try {
+    data = new Uint8Array(await fs.readFile(file));
+  } catch (e) {
+    return { file, encoding: 'unknown', hasPemMarkers: false, certificates: [], problems: [`cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`] };
+  }
+  const read = readCertificateFile(data);
+  if (read.encoding !== 'pfx' && !/\.(pfx|p12)$/i.test(file)) return { file, ...read };
+  try {
+    const pass = await password(io, args, '--password-env', `Password of ${path.basename(file)}: `);
+    const opened = await openPfx(data, pass);
+    return { file, encoding: 'pfx', hasPemMarkers: false, hasKey: opened.privateKeyPkcs8 !== undefined, certificates: opened.certificates.map(certificateInfoFromDer), problems: [] };
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    return { file, encoding: 'pfx', hasPemMarkers: false, certificates: [], problems: [e instanceof Error ? e.message : String(e)] };
+  }
+}
+
+async function runInspect(io: CertsIo, args: ParsedArgs): Promise<number> {
+  if (args.positionals.length === 0) throw new UsageError('inspect needs at least one FILE');
+  const format = formatArg(args);
+  const results: InspectedFile[] = [];
+  for (const file of args.positionals) results.push(await inspectOne(io, args, file));
+  io.stdout(format === 'json' ? JSON.stringify(results, null, 2) + '\n' : formatInspection(results, new Date()));
+  return results.some((r) => r.problems.length > 0 || r.certificates.length === 0) ? 1 : 0;
+}
+
+const SPECS = {
+  tree: { values: COMMON_VALUES, flags: OUTPUT_FLAGS },
+  ca: { values: [...COMMON_VALUES, '--subject', '--id', '--issuer', '--issuer-password-env', '--validity-days'], flags: OUTPUT_FLAGS },
+  client: { values: [...COMMON_VALUES, '--subject', '--id', '--issuer', '--issuer-password-env', '--validity-days', '--not-before', '--not-after', '--dns'], flags: OUTPUT_FLAGS },
+  inspect: { values: ['--format', '--password-env'], flags: [] },
+} as const;
+
+/**
+ * `apim-mtls certs tree|ca|client|inspect …`. Returns the exit code: 0 success, 1 a file could not be read or
+ * generation failed, 2 usage errors (including a missing password with no terminal).
+ */
+export async function runCertsCommand(args: string[], io: CertsIo): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
+    io.stdout(USAGE + '\n');
+    return sub === undefined ? 2 : 0;
+  }
+  if (!(sub in SPECS)) {
+    io.stderr(`apim-mtls certs: unknown command "${sub}"\n${USAGE}\n`);
+    return 2;
+  }
+  const name = sub as keyof typeof SPECS;
+  try {
+    if (rest.includes('--help') || rest.includes('-h')) {
+      io.stdout(USAGE + '\n');
+      return 0;
+    }
+    const parsed = parseArgs(rest, { values: [...SPECS[name].values], flags: [...SPECS[name].flags] });
+    if (name !== 'inspect' && parsed.positionals.length > 0) throw new UsageError(`unexpected argument "${parsed.positionals[0]}"`);
+    switch (name) {
+      case 'tree':
+        return await runTree(io, parsed);
+      case 'ca':
+      case 'client':
+        return await runIssue(io, parsed, name);
+      case 'inspect':
+        return await runInspect(io, parsed);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`apim-mtls certs ${name}: ${e.message}\n`);
+      return 2;
+    }
+    io.stderr(`apim-mtls certs ${name}: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+}

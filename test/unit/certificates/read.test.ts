@@ -1,0 +1,66 @@
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { generateCertificate } from '../../../server/src/certificates/generate';
+import { readCertificateFile, readPfx } from '../../../server/src/certificates/read';
+import { makeTree, PASSWORD } from './tools';
+
+test('reads PEM (several), base64 without markers, DER and reports garbage without throwing', async () => {
+  const dir = await makeTree('ecdsa-p256');
+  const pem = readFileSync(path.join(dir, 'dev-valid-client.cer'), 'utf8');
+  const chainPem = pem + readFileSync(path.join(dir, 'dev-intermediate-ca.cer'), 'utf8');
+  const many = readCertificateFile(chainPem);
+  assert.equal(many.encoding, 'pem');
+  assert.equal(many.hasPemMarkers, true);
+  assert.deepEqual(many.certificates.map((c) => c.commonName), ['DEV Valid Client', 'APIM Sample DEV Intermediate CA']);
+
+  const b64 = readCertificateFile(readFileSync(path.join(dir, 'dev-valid-client.without-markers.cer')));
+  assert.equal(b64.encoding, 'base64');
+  assert.equal(b64.hasPemMarkers, false);
+  const info = b64.certificates[0];
+  assert.equal(info.subject, 'CN=DEV Valid Client, O=apim-mtls sample');
+  assert.equal(info.issuer, 'CN=APIM Sample DEV Intermediate CA, O=apim-mtls sample');
+  assert.match(info.thumbprint, /^[0-9A-F]{40}$/);
+  assert.match(info.thumbprintSha256, /^[0-9A-F]{64}$/);
+  assert.deepEqual([info.isCA, info.selfSigned, info.keyAlgorithm], [false, false, 'ECDSA P-256']);
+  assert.deepEqual(info.keyUsage, ['digitalSignature']);
+  assert.deepEqual(info.extendedKeyUsage, ['clientAuth']);
+  assert.deepEqual(info.dnsNames, ['dev-valid-client.apim-mtls.example']);
+
+  const der = Buffer.from(readFileSync(path.join(dir, 'root-ca.without-markers.cer'), 'utf8'), 'base64');
+  const root = readCertificateFile(new Uint8Array(der));
+  assert.equal(root.encoding, 'der');
+  assert.deepEqual([root.certificates[0].isCA, root.certificates[0].pathLength, root.certificates[0].selfSigned], [true, 1, true]);
+
+  assert.equal(readCertificateFile(readFileSync(path.join(dir, 'root-ca.pfx'))).encoding, 'pfx');
+  assert.deepEqual(readCertificateFile('hello').problems, ['not a certificate: neither PEM, base64 nor DER']);
+  assert.equal(readCertificateFile('-----BEGIN CERTIFICATE-----\nAAAA\n').problems.length, 1);
+  assert.equal(readCertificateFile('-----BEGIN CERTIFICATE-----\nMIIBAAAA\n-----END CERTIFICATE-----\n').certificates.length, 0);
+  assert.deepEqual(readCertificateFile('').problems, ['the file is empty']);
+});
+
+test('formats names like .NET: most specific first, quotes values with commas', async () => {
+  const root = await generateCertificate({ id: 'r', kind: 'root', subject: 'CN=Root, O="Contoso, Inc.", C=NL' });
+  assert.equal(root.info.subject, 'CN=Root, O="Contoso, Inc.", C=NL');
+  assert.equal(readCertificateFile(root.der).certificates[0].issuer, 'CN=Root, O="Contoso, Inc.", C=NL');
+  await assert.rejects(generateCertificate({ id: 'x', kind: 'root', subject: 'XX=1' }), /unknown attribute/);
+});
+
+test('dates from 2050 on are GeneralizedTime and read back exactly', async () => {
+  const notBefore = new Date('2049-12-31T23:00:00Z');
+  const notAfter = new Date('2051-06-01T00:00:00Z');
+  const root = await generateCertificate({ id: 'r', kind: 'root', subject: 'CN=Far', notBefore, notAfter });
+  assert.deepEqual([root.info.notBefore, root.info.notAfter], [notBefore, notAfter]);
+});
+
+test('readPfx opens with the password and rejects a wrong one clearly', async () => {
+  const dir = await makeTree('ecdsa-p256');
+  const data = new Uint8Array(readFileSync(path.join(dir, 'dev-valid-client.pfx')));
+  const pfx = await readPfx(data, PASSWORD);
+  assert.equal(pfx.hasKey, true);
+  assert.deepEqual(pfx.certificates.map((c) => c.commonName), ['DEV Valid Client', 'APIM Sample DEV Intermediate CA']);
+  await assert.rejects(readPfx(data, 'wrong'), /wrong password/);
+  const untrusted = await readPfx(new Uint8Array(readFileSync(path.join(dir, 'tst-untrusted-client.pfx'))), PASSWORD);
+  assert.equal(untrusted.certificates.length, 1, 'the untrusted client .pfx holds only the leaf');
+});
