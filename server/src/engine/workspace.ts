@@ -3,7 +3,7 @@ import type { Finding, ReportedLevel } from '../core/finding';
 import { LineIndex } from '../core/text';
 import { readCertificateFile } from '../certificates/read';
 import type { CertificateFile, CertificateInfo } from '../certificates/types';
-import { buildModel } from '../model';
+import { buildModel } from '../model/workspace';
 import type { WorkspaceModel, PolicyContext } from '../model/types';
 import type { SkuSet } from '../model/sku';
 import { parseBicep } from '../parsers/bicep';

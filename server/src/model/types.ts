@@ -68,8 +68,8 @@ export interface PolicyResource {
   /** `properties.value` */
   value?: {
     ref: BicepRef;
-    /** The policy file loaded with `loadTextContent('…')`, resolved to an absolute path. */
-    loadedFile?: { path: string; ref: BicepRef; pathRef: BicepRef };
+    /** The policy file loaded with `loadTextContent('…')`, resolved to an absolute path; `exists` on disk or in the editor. */
+    loadedFile?: { path: string; ref: BicepRef; pathRef: BicepRef; exists: boolean };
     /** A string literal that looks like a path ('./x.xml'): the `policy-value-not-loaded` mistake. */
     literal?: string;
   };

@@ -1,0 +1,188 @@
+import type { RelatedInfo } from '../core/finding';
+import type { Expr, ParamDecl, VarDecl } from '../parsers/bicep/types';
+import type { FileScope } from './bicep-scope';
+import { paramDomain } from './param-domain';
+import { UNKNOWN, bool, compareStrings, join, mapStrings, not, strings, truth, type Value } from './values';
+
+const MAX_DEPTH = 64;
+
+/** How to evaluate: the workspace's files, parameter paths pinned to one value, and where origins go. */
+export interface EvalContext {
+  scopes: ReadonlyMap<string, FileScope>;
+  /** Parameter paths (see `ParamRef.key`) fixed to one string while enumerating the possibilities of a guard. */
+  bindings?: ReadonlyMap<string, string>;
+  origins: RelatedInfo[];
+  /** Names what is being resolved in origin messages ("SKU"). */
+  label: string;
+}
+
+/** A parameter or a property path in it (`settings.sku`): `key` is unique in the workspace. */
+export interface ParamRef {
+  key: string;
+  param: ParamDecl;
+  props: string[];
+  scope: FileScope;
+}
+
+/** `p`, `p.a.b` (also with `.?`) where `p` is a parameter of `scope`. */
+export function paramRef(expr: Expr, scope: FileScope): ParamRef | undefined {
+  const props: string[] = [];
+  let e = expr;
+  while (e.kind === 'member') {
+    props.unshift(e.name);
+    e = e.target;
+  }
+  if (e.kind !== 'identifier') return undefined;
+  const param = scope.params.get(e.name);
+  return param ? { key: `${scope.path}#${[e.name, ...props].join('.')}`, param, props, scope } : undefined;
+}
+
+/** Evaluates a Bicep expression as far as literals, parameters' domains, variables and simple functions allow. */
+export function evaluate(expr: Expr, scope: FileScope, ctx: EvalContext, depth = 0, visiting: Set<VarDecl> = new Set()): Value {
+  if (depth > MAX_DEPTH) return UNKNOWN;
+  const ev = (e: Expr): Value => evaluate(e, scope, ctx, depth + 1, visiting);
+  switch (expr.kind) {
+    case 'string':
+      return expr.value !== undefined ? strings([expr.value]) : interpolate(expr.parts ?? [], ev);
+    case 'bool':
+      return bool(expr.value);
+    case 'null':
+      return { kind: 'null' };
+    case 'paren':
+      return ev(expr.expr);
+    case 'array':
+      return { kind: 'array', items: expr.items.map((i) => (i.kind === 'spread' ? UNKNOWN : ev(i))) };
+    case 'object': {
+      const props = new Map<string, Value>();
+      for (const m of expr.members) if (m.kind === 'property') props.set(m.key, ev(m.value));
+      return { kind: 'object', props };
+    }
+    case 'identifier':
+    case 'member': {
+      const ref = paramRef(expr, scope);
+      if (ref) return paramValue(ref, ctx, depth, visiting);
+      if (expr.kind === 'identifier') return variable(scope.vars.get(expr.name), scope, ctx, depth, visiting);
+      const target = ev(expr.target);
+      return target.kind === 'object' ? (target.props.get(expr.name) ?? UNKNOWN) : UNKNOWN;
+    }
+    case 'unary':
+      if (expr.operator === '!') return bool(not(truth(ev(expr.operand))));
+      return expr.operator === '!postfix' ? ev(expr.operand) : UNKNOWN;
+    case 'ternary': {
+      const c = truth(ev(expr.condition));
+      if (c === 'unknown') return join(ev(expr.whenTrue), ev(expr.whenFalse));
+      return ev(c ? expr.whenTrue : expr.whenFalse);
+    }
+    case 'binary':
+      return binary(expr.operator, expr.left, expr.right, ev);
+    case 'call':
+      return call(expr.name.toLowerCase(), expr.namespace, expr.args.map(ev));
+    default:
+      return UNKNOWN;
+  }
+}
+
+function paramValue(ref: ParamRef, ctx: EvalContext, depth: number, visiting: Set<VarDecl>): Value {
+  const bound = ctx.bindings?.get(ref.key);
+  if (bound !== undefined) return strings([bound]);
+  return paramDomain(ref.param, ref.props, ref.scope, ctx.scopes, (e) => evaluate(e, ref.scope, ctx, depth + 1, visiting), ctx.origins, ctx.label);
+}
+
+function variable(decl: VarDecl | undefined, scope: FileScope, ctx: EvalContext, depth: number, visiting: Set<VarDecl>): Value {
+  if (!decl?.value || visiting.has(decl)) return UNKNOWN;
+  visiting.add(decl);
+  try {
+    return evaluate(decl.value, scope, ctx, depth + 1, visiting);
+  } finally {
+    visiting.delete(decl);
+  }
+}
+
+function interpolate(parts: NonNullable<Extract<Expr, { kind: 'string' }>['parts']>, ev: (e: Expr) => Value): Value {
+  let acc: Value = strings(['']);
+  for (const p of parts) {
+    const v = p.kind === 'text' ? strings([p.value]) : ev(p.expr);
+    if (acc.kind !== 'strings' || v.kind !== 'strings' || v.unknown) return UNKNOWN;
+    const out: string[] = [];
+    for (const a of acc.values) for (const b of v.values) out.push(a + b);
+    acc = strings(out);
+  }
+  return acc;
+}
+
+function binary(op: string, l: Expr, r: Expr, ev: (e: Expr) => Value): Value {
+  const left = ev(l);
+  switch (op) {
+    case '&&': {
+      const a = truth(left);
+      if (a === false) return bool(false);
+      const b = truth(ev(r));
+      return bool(a === true ? b : b === false ? false : 'unknown');
+    }
+    case '||': {
+      const a = truth(left);
+      if (a === true) return bool(true);
+      const b = truth(ev(r));
+      return bool(a === false ? b : b === true ? true : 'unknown');
+    }
+    case '??':
+      if (left.kind === 'null') return ev(r);
+      return left.kind === 'unknown' ? join(left, ev(r)) : left;
+    case '==':
+    case '!=':
+    case '=~':
+    case '!~': {
+      const right = ev(r);
+      const insensitive = op.endsWith('~');
+      let eq: ReturnType<typeof truth> = 'unknown';
+      if (left.kind === 'bool' && right.kind === 'bool' && left.value !== 'unknown' && right.value !== 'unknown') eq = left.value === right.value;
+      else if (left.kind === 'null' || right.kind === 'null') eq = left.kind === right.kind ? true : left.kind === 'unknown' || right.kind === 'unknown' ? 'unknown' : false;
+      else eq = compareStrings(left, right, insensitive ? (x, y) => x.toLowerCase() === y.toLowerCase() : (x, y) => x === y);
+      return bool(op.startsWith('!') ? not(eq) : eq);
+    }
+    default:
+      return UNKNOWN;
+  }
+}
+
+function call(name: string, namespace: string | undefined, args: Value[]): Value {
+  if (namespace !== undefined && namespace !== 'sys') return UNKNOWN;
+  const [a, b] = args;
+  switch (name) {
+    case 'tolower':
+      return a ? mapStrings(a, (s) => s.toLowerCase()) : UNKNOWN;
+    case 'toupper':
+      return a ? mapStrings(a, (s) => s.toUpperCase()) : UNKNOWN;
+    case 'string':
+      if (a?.kind === 'bool' && a.value !== 'unknown') return strings([String(a.value)]);
+      return a?.kind === 'strings' ? a : UNKNOWN;
+    case 'startswith':
+      return a && b ? bool(compareStrings(a, b, (x, y) => x.toLowerCase().startsWith(y.toLowerCase()))) : UNKNOWN;
+    case 'endswith':
+      return a && b ? bool(compareStrings(a, b, (x, y) => x.toLowerCase().endsWith(y.toLowerCase()))) : UNKNOWN;
+    case 'contains':
+      return a && b ? bool(contains(a, b)) : UNKNOWN;
+    case 'empty':
+      if (a?.kind === 'array') return bool(a.items.length === 0);
+      return a?.kind === 'null' ? bool(true) : a ? bool(compareStrings(a, strings(['']), (x, y) => x === y)) : UNKNOWN;
+    default:
+      return UNKNOWN;
+  }
+}
+
+/** `contains(array, item)` (case-sensitive, as ARM) and `contains(string, substring)`. */
+function contains(container: Value, item: Value): ReturnType<typeof truth> {
+  if (container.kind === 'strings') return compareStrings(container, item, (x, y) => x.includes(y));
+  if (container.kind !== 'array' || item.kind !== 'strings' || item.unknown || item.values.size === 0) return 'unknown';
+  const known = new Set<string>();
+  let allKnown = true;
+  for (const i of container.items) {
+    if (i.kind === 'strings' && !i.unknown && i.values.size === 1) known.add([...i.values][0]!);
+    else allKnown = false;
+  }
+  let hits = 0;
+  for (const v of item.values) if (known.has(v)) hits++;
+  if (hits === item.values.size) return true;
+  if (hits === 0 && allKnown) return false;
+  return 'unknown';
+}

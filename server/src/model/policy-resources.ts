@@ -1,0 +1,44 @@
+import * as path from 'node:path';
+import { property, propertyMember, type ResourceNode } from './bicep-scope';
+import { unparen } from './expr-walk';
+import type { PolicyResource, PolicyScope } from './types';
+
+const SCOPES: ReadonlyMap<string, PolicyScope> = new Map([
+  ['microsoft.apimanagement/service/policies', 'service'],
+  ['microsoft.apimanagement/service/apis/policies', 'api'],
+  ['microsoft.apimanagement/service/apis/operations/policies', 'operation'],
+  ['microsoft.apimanagement/service/products/policies', 'product'],
+  ['microsoft.apimanagement/service/policyfragments', 'fragment'],
+]);
+
+/** The policy scope of a resource type, `unknown` for other APIM `…/policies` (workspaces…), undefined for non-policies. */
+export function policyScopeOf(fullType: string): PolicyScope | undefined {
+  const known = SCOPES.get(fullType);
+  if (known) return known;
+  return fullType.startsWith('microsoft.apimanagement/service/') && fullType.endsWith('/policies') ? 'unknown' : undefined;
+}
+
+/** A string that is meant as a file path rather than policy XML. */
+function looksLikePath(s: string): boolean {
+  const t = s.trim();
+  return !t.startsWith('<') && /\.xml$|^\.{1,2}[\\/]/i.test(t);
+}
+
+/** Reads `format` and `value` of a policy resource (the service is linked by the workspace). */
+export function describePolicy(node: ResourceNode, scope: PolicyScope, exists: (file: string) => boolean): PolicyResource {
+  const file = node.scope.path;
+  const props = property(node.body, 'properties');
+  const policy: PolicyResource = { ref: { file, span: node.decl.span }, scope };
+  const format = property(props, 'format');
+  if (format?.kind === 'string' && format.value !== undefined) policy.format = { value: format.value, ref: { file, span: format.span } };
+  const member = propertyMember(props, 'value');
+  if (member?.kind !== 'property') return policy;
+  const v = unparen(member.value);
+  policy.value = { ref: { file, span: member.value.span } };
+  const arg = v.kind === 'call' ? v.args[0] : undefined;
+  if (v.kind === 'call' && v.name.toLowerCase() === 'loadtextcontent' && arg?.kind === 'string' && arg.value !== undefined) {
+    const p = path.resolve(node.scope.dir, arg.value);
+    policy.value.loadedFile = { path: p, ref: { file, span: v.span }, pathRef: { file, span: arg.span }, exists: exists(p) };
+  } else if (v.kind === 'string' && v.value !== undefined && looksLikePath(v.value)) policy.value.literal = v.value;
+  return policy;
+}

@@ -1,0 +1,186 @@
+import * as path from 'node:path';
+import type { BicepFile } from '../parsers/bicep/types';
+import { SERVICE_TYPE, buildScope, property, type FileScope, type ResourceNode } from './bicep-scope';
+import { clientCertificateEntry } from './certificate-entries';
+import { describePolicy, policyScopeOf } from './policy-resources';
+import { describeExisting, describeService, resourceNames } from './service-info';
+import { UNKNOWN_SKUS, type Sku, type SkuSet } from './sku';
+import type { CertificateEntry, PolicyContext, PolicyResource, ServiceInfo, WorkspaceModel } from './types';
+
+/** What the model is built from. Paths are absolute; they are normalised with `path.resolve`. */
+export interface ModelInput {
+  bicep: ReadonlyMap<string, BicepFile>;
+  /** Policy files known to the workspace (on disk or open in an editor). */
+  policyFiles: Iterable<string>;
+  /** The user's `apimMtls.sku` setting, for policies no Bicep deploys. */
+  userSkus?: readonly Sku[];
+  /** Does a file exist on disk? (Asked for `loadTextContent` targets that are not known policy files.) */
+  fileExists(path: string): boolean;
+}
+
+const CERTIFICATES_TYPE = 'microsoft.apimanagement/service/certificates';
+
+/**
+ * Relates the workspace's files. One pass per file and per resource, maps everywhere: linear in the input.
+ * `existing` services resolve to the defining service whose name matches theirs (literal or parameter default);
+ * when the existing name can't be evaluated, to the workspace's only defining service, if there is exactly one.
+ */
+export function buildModel(input: ModelInput): WorkspaceModel {
+  const scopes = new Map<string, FileScope>();
+  for (const [p, f] of input.bicep) {
+    const abs = path.resolve(p);
+    scopes.set(abs, buildScope(abs, f));
+  }
+  const knownPolicies = new Set<string>();
+  for (const p of input.policyFiles) knownPolicies.add(path.resolve(p));
+  const exists = (p: string): boolean => knownPolicies.has(p) || input.fileExists(p);
+
+  const services = new Map<ResourceNode, ServiceInfo>();
+  const servicesByFile = new Map<string, ServiceInfo[]>();
+  const definitionsByName = new Map<string, { node: ResourceNode; info: ServiceInfo }[]>();
+  const definitions: { node: ResourceNode; info: ServiceInfo }[] = [];
+  const existingNodes: ResourceNode[] = [];
+  const push = <K, V>(map: Map<K, V[]>, key: K, value: V): void => {
+    const list = map.get(key);
+    if (list) list.push(value);
+    else map.set(key, [value]);
+  };
+
+  for (const scope of scopes.values()) {
+    for (const node of scope.resources) {
+      if (node.fullType !== SERVICE_TYPE) continue;
+      if (node.decl.existing) {
+        existingNodes.push(node);
+        continue;
+      }
+      const def = { node, info: describeService(node, scopes) };
+      definitions.push(def);
+      services.set(node, def.info);
+      push(servicesByFile, scope.path, def.info);
+      for (const n of resourceNames(node, scopes)) push(definitionsByName, n.toLowerCase(), def);
+    }
+  }
+
+  const deps = new Map<string, Set<string>>();
+  const rdeps = new Map<string, Set<string>>();
+  const edge = (from: string, to: string): void => {
+    if (from === to) return;
+    const d = deps.get(from) ?? new Set<string>();
+    d.add(to);
+    deps.set(from, d);
+    const r = rdeps.get(to) ?? new Set<string>();
+    r.add(from);
+    rdeps.set(to, r);
+  };
+
+  for (const node of existingNodes) {
+    const names = resourceNames(node, scopes);
+    const candidates = names.length > 0 ? names.flatMap((n) => definitionsByName.get(n.toLowerCase()) ?? []) : definitions;
+    const unique = new Set(candidates);
+    const def = unique.size === 1 ? [...unique][0] : undefined;
+    const info = describeExisting(node, def?.info);
+    services.set(node, info);
+    push(servicesByFile, node.scope.path, info);
+    if (def) edge(node.scope.path, def.node.scope.path);
+  }
+
+  const namedServices = new Map<string, ResourceNode>();
+  for (const [name, defs] of definitionsByName) if (defs.length === 1) namedServices.set(name, defs[0]!.node);
+
+  const policiesByFile = new Map<string, PolicyResource[]>();
+  const deployments = new Map<string, PolicyResource[]>();
+  const certificatesByFile = new Map<string, CertificateEntry[]>();
+
+  for (const scope of scopes.values()) {
+    for (const target of [...[...scope.imports.values()].map((i) => i.from), ...scope.wildcards.values()]) {
+      if (scopes.has(target)) edge(scope.path, target);
+    }
+    for (const info of servicesByFile.get(scope.path) ?? []) {
+      for (const e of info.caCertificates?.entries ?? []) push(certificatesByFile, scope.path, e);
+    }
+    for (const node of scope.resources) {
+      if (node.fullType === CERTIFICATES_TYPE) push(certificatesByFile, scope.path, clientCertificateEntry(node));
+      const policyScope = policyScopeOf(node.fullType);
+      if (!policyScope) continue;
+      const policy = describePolicy(node, policyScope, exists);
+      const serviceNode = serviceNodeOf(node, namedServices);
+      const service = serviceNode && services.get(serviceNode);
+      if (service) policy.service = service;
+      push(policiesByFile, scope.path, policy);
+      const loaded = policy.value?.loadedFile?.path;
+      if (loaded) {
+        push(deployments, loaded, policy);
+        edge(loaded, scope.path);
+      }
+    }
+  }
+
+  const userSkus: SkuSet = input.userSkus?.length ? { values: new Set(input.userSkus), unknown: false, origins: [] } : UNKNOWN_SKUS;
+
+  return {
+    policyContext(policyFile: string): PolicyContext {
+      const list = deployments.get(path.resolve(policyFile)) ?? [];
+      if (list.length === 0) return { deployments: [], skus: userSkus };
+      return { deployments: list, skus: unionSkus(list.map((p) => p.service?.skus ?? UNKNOWN_SKUS)) };
+    },
+    servicesIn: (f) => servicesByFile.get(path.resolve(f)) ?? [],
+    policyResourcesIn: (f) => policiesByFile.get(path.resolve(f)) ?? [],
+    certificateEntriesIn: (f) => certificatesByFile.get(path.resolve(f)) ?? [],
+    dependents(file: string): string[] {
+      const start = path.resolve(file);
+      const out = new Set<string>(deps.get(start));
+      const queue = [start];
+      const seen = new Set(queue);
+      for (let i = 0; i < queue.length; i++) {
+        for (const r of rdeps.get(queue[i]!) ?? []) {
+          if (seen.has(r)) continue;
+          seen.add(r);
+          out.add(r);
+          queue.push(r);
+        }
+      }
+      out.delete(start);
+      return [...out];
+    },
+  };
+}
+
+/** The union of several SKU sets (the services a policy is deployed to). */
+function unionSkus(sets: SkuSet[]): SkuSet {
+  const values = new Set<Sku>();
+  let unknown = false;
+  const origins = [];
+  for (const s of sets) {
+    for (const v of s.values) values.add(v);
+    unknown ||= s.unknown;
+    origins.push(...s.origins);
+  }
+  return { values, unknown, origins };
+}
+
+/** The resource a child hangs from: lexical nesting, `parent:`, or the first segment of a `name: 'a/b'` path. */
+function parentOf(node: ResourceNode, namedServices: ReadonlyMap<string, ResourceNode>): ResourceNode | undefined {
+  if (node.lexicalParent) return node.lexicalParent;
+  const parent = property(node.body, 'parent');
+  if (parent?.kind === 'identifier') return node.scope.bySymbol.get(parent.name);
+  const name = property(node.body, 'name');
+  if (name?.kind !== 'string') return undefined;
+  if (name.value !== undefined) {
+    const slash = name.value.indexOf('/');
+    return slash > 0 ? namedServices.get(name.value.slice(0, slash).toLowerCase()) : undefined;
+  }
+  const first = name.parts?.find((p) => p.kind === 'hole' || p.value !== '');
+  const hole = first?.kind === 'hole' ? first.expr : undefined;
+  if (hole?.kind === 'member' && hole.name === 'name' && hole.target.kind === 'identifier') return node.scope.bySymbol.get(hole.target.name);
+  return undefined;
+}
+
+/** Walks up the parents to the `Microsoft.ApiManagement/service` resource. */
+function serviceNodeOf(node: ResourceNode, namedServices: ReadonlyMap<string, ResourceNode>): ResourceNode | undefined {
+  let cur: ResourceNode | undefined = node;
+  for (let i = 0; cur && i < 8; i++) {
+    if (cur.fullType === SERVICE_TYPE) return cur;
+    cur = parentOf(cur, namedServices);
+  }
+  return undefined;
+}

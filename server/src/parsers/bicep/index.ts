@@ -1,0 +1,2 @@
+export { parseBicep } from './parser';
+export type * from './types';

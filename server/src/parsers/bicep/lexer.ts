@@ -1,0 +1,223 @@
+import type { Comment, Directive, Problem } from './types';
+
+export type TokenKind = 'identifier' | 'number' | 'string' | 'punct' | 'newline' | 'eof' | 'unknown';
+
+/** A literal run or an interpolation hole of a string token; a hole's offsets are those of the expression inside `${…}`. */
+export type StringSegment =
+  | { kind: 'text'; value: string; start: number; end: number }
+  | { kind: 'hole'; start: number; end: number };
+
+/** One token. `text` is the source text (identifier name, punctuation, digits). */
+export interface Token {
+  kind: TokenKind;
+  text: string;
+  start: number;
+  end: number;
+  /** For string tokens. */
+  segments?: StringSegment[];
+  multiline?: boolean;
+}
+
+/** What the lexer returns: tokens end with one `eof`; trivia and directives are set aside. */
+export interface LexResult {
+  tokens: Token[];
+  comments: Comment[];
+  directives: Directive[];
+  problems: Problem[];
+}
+
+/** Punctuation by length, longest tried first. */
+const PUNCT2: ReadonlySet<string> = new Set(['.?', '??', '=>', '==', '!=', '=~', '!~', '<=', '>=', '&&', '||']);
+const PUNCT1: ReadonlySet<string> = new Set(['{', '}', '[', ']', '(', ')', ',', ':', '.', '?', '!', '=', '<', '>', '+', '-', '*', '/', '%', '|', '@']);
+
+function punctuationAt(text: string, i: number, end: number): string | undefined {
+  if (i + 3 <= end && text.startsWith('...', i)) return '...';
+  const two = i + 2 <= end ? text.slice(i, i + 2) : '';
+  if (PUNCT2.has(two)) return two;
+  const one = text[i]!;
+  return PUNCT1.has(one) ? one : undefined;
+}
+
+const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', '\\': '\\', "'": "'", $: '$' };
+
+function isIdentStart(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** Lexes `text` from `start` to `end` (the whole text by default; a `${…}` hole when re-lexing interpolation). */
+export function lex(text: string, start = 0, end = text.length): LexResult {
+  const tokens: Token[] = [];
+  const comments: Comment[] = [];
+  const directives: Directive[] = [];
+  const problems: Problem[] = [];
+  let i = start;
+
+  /** Scans a single-line string starting at the quote; returns its end and segments. */
+  function scanString(from: number): { end: number; segments: StringSegment[] } {
+    const segments: StringSegment[] = [];
+    let j = from + 1;
+    let buf = '';
+    let segStart = j;
+    while (j < end) {
+      const c = text[j]!;
+      if (c === "'") {
+        segments.push({ kind: 'text', value: buf, start: segStart, end: j });
+        return { end: j + 1, segments };
+      }
+      if (c === '\n' || c === '\r') break;
+      if (c === '\\' && j + 1 < end) {
+        const n = text[j + 1]!;
+        if (n === 'u' && text[j + 2] === '{') {
+          const close = text.indexOf('}', j + 3);
+          const code = close > 0 ? parseInt(text.slice(j + 3, close), 16) : NaN;
+          if (!Number.isNaN(code) && code <= 0x10ffff) {
+            buf += String.fromCodePoint(code);
+            j = close + 1;
+            continue;
+          }
+        }
+        buf += ESCAPES[n] ?? n;
+        j += 2;
+        continue;
+      }
+      if (c === '$' && text[j + 1] === '{') {
+        segments.push({ kind: 'text', value: buf, start: segStart, end: j });
+        buf = '';
+        const holeEnd = scanHole(j + 2);
+        segments.push({ kind: 'hole', start: j + 2, end: holeEnd });
+        j = Math.min(holeEnd + 1, end);
+        segStart = j;
+        continue;
+      }
+      buf += c;
+      j++;
+    }
+    problems.push({ span: { start: from, end: j }, message: 'Unterminated string.' });
+    segments.push({ kind: 'text', value: buf, start: segStart, end: j });
+    return { end: j, segments };
+  }
+
+  /** Returns the offset of the `}` closing a hole that starts at `from` (or where the line ends). */
+  function scanHole(from: number): number {
+    let depth = 0;
+    let j = from;
+    while (j < end) {
+      const c = text[j]!;
+      if (c === "'") {
+        j = scanString(j).end;
+        continue;
+      }
+      if (c === '\n') return j;
+      if (c === '{') depth++;
+      else if (c === '}') {
+        if (depth === 0) return j;
+        depth--;
+      }
+      j++;
+    }
+    return j;
+  }
+
+  while (i < end) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      tokens.push({ kind: 'newline', text: '\n', start: i, end: i + 1 });
+      i++;
+      continue;
+    }
+    if (c === 32 || c === 9 || c === 13 || c === 0xfeff) {
+      i++;
+      continue;
+    }
+    if (c === 47 && text.charCodeAt(i + 1) === 47) {
+      let j = text.indexOf('\n', i);
+      if (j < 0 || j > end) j = end;
+      if (text.charCodeAt(j - 1) === 13) j--;
+      comments.push({ span: { start: i, end: j }, block: false });
+      i = j;
+      continue;
+    }
+    if (c === 47 && text.charCodeAt(i + 1) === 42) {
+      let j = text.indexOf('*/', i + 2);
+      if (j < 0 || j + 2 > end) {
+        problems.push({ span: { start: i, end }, message: 'Unterminated comment.' });
+        j = end;
+      } else j += 2;
+      comments.push({ span: { start: i, end: j }, block: true });
+      i = j;
+      continue;
+    }
+    if (c === 35 /* # */) {
+      let j = text.indexOf('\n', i);
+      if (j < 0 || j > end) j = end;
+      const lineText = text.slice(i, j).trimEnd();
+      const words = lineText.split(/\s+/);
+      if (words[0] === '#disable-next-line') {
+        directives.push({ span: { start: i, end: i + lineText.length }, line: 0, rules: words.slice(1) });
+      }
+      i = j;
+      continue;
+    }
+    if (c === 39 /* ' */) {
+      if (text.startsWith("'''", i)) {
+        const close = text.indexOf("'''", i + 3);
+        const stop = close < 0 || close + 3 > end ? end : close + 3;
+        if (stop === end && close < 0) problems.push({ span: { start: i, end }, message: 'Unterminated multi-line string.' });
+        let contentStart = i + 3;
+        if (text[contentStart] === '\r' && text[contentStart + 1] === '\n') contentStart += 2;
+        else if (text[contentStart] === '\n') contentStart += 1;
+        const contentEnd = close < 0 ? end : close;
+        tokens.push({
+          kind: 'string', text: text.slice(i, stop), start: i, end: stop, multiline: true,
+          segments: [{ kind: 'text', value: text.slice(contentStart, Math.max(contentStart, contentEnd)), start: contentStart, end: contentEnd }],
+        });
+        i = stop;
+        continue;
+      }
+      const s = scanString(i);
+      tokens.push({ kind: 'string', text: text.slice(i, s.end), start: i, end: s.end, segments: s.segments, multiline: false });
+      i = s.end;
+      continue;
+    }
+    if (isIdentStart(c)) {
+      let j = i + 1;
+      while (j < end && (isIdentStart(text.charCodeAt(j)) || isDigit(text.charCodeAt(j)))) j++;
+      tokens.push({ kind: 'identifier', text: text.slice(i, j), start: i, end: j });
+      i = j;
+      continue;
+    }
+    if (isDigit(c)) {
+      let j = i + 1;
+      while (j < end && isDigit(text.charCodeAt(j))) j++;
+      tokens.push({ kind: 'number', text: text.slice(i, j), start: i, end: j });
+      i = j;
+      continue;
+    }
+    const p = punctuationAt(text, i, end);
+    if (p) {
+      tokens.push({ kind: 'punct', text: p, start: i, end: i + p.length });
+      i += p.length;
+      continue;
+    }
+    problems.push({ span: { start: i, end: i + 1 }, message: `Unexpected character '${text[i]}'.` });
+    tokens.push({ kind: 'unknown', text: text[i]!, start: i, end: i + 1 });
+    i++;
+  }
+  tokens.push({ kind: 'eof', text: '', start: end, end });
+  assignLines(text, directives);
+  return { tokens, comments, directives, problems };
+}
+
+/** Sets each directive's 0-based line in one pass (directives come in text order). */
+function assignLines(text: string, directives: Directive[]): void {
+  let line = 0;
+  let pos = 0;
+  for (const d of directives) {
+    for (; pos < d.span.start; pos++) if (text.charCodeAt(pos) === 10) line++;
+    d.line = line;
+  }
+}

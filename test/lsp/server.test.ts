@@ -1,0 +1,114 @@
+import { after, before, describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { CodeAction, Diagnostic, Hover, TextEdit, TextDocumentEdit } from 'vscode-languageserver-protocol';
+import { fixturesDir } from '../helpers';
+import { TestClient } from './client';
+
+/** Applies LSP text edits to a text (edits don't overlap; applied from the end). */
+function applyEdits(text: string, edits: TextEdit[]): string {
+  const lines = text.split('\n');
+  const offset = (p: { line: number; character: number }) =>
+    lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
+  const sorted = [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start));
+  let out = text;
+  for (const e of sorted) out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
+  return out;
+}
+
+const codes = (d: Diagnostic[]) => d.map((x) => String(x.code)).sort();
+
+describe('language server over stdio', () => {
+  let dir: string;
+  let client: TestClient;
+  let policyFile: string;
+  let bicepFile: string;
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apim-mtls-lsp-'));
+    fs.cpSync(path.join(fixturesDir, 'lsp'), dir, { recursive: true });
+    policyFile = path.join(dir, 'policies', 'get-order.operation.xml');
+    bicepFile = path.join(dir, 'infra', 'main.bicep');
+    client = await TestClient.start(dir);
+  });
+
+  after(async () => {
+    await client.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('publishes diagnostics for a policy whose SKU comes from a Bicep file on disk', async () => {
+    client.open(policyFile, fs.readFileSync(policyFile, 'utf8'));
+    const diags = await client.waitFor(policyFile, (d) => codes(d).includes('validate-trust-unsupported-tier'));
+    assert.deepEqual(codes(diags), ['utcnow-certificate-validity', 'validate-trust-unsupported-tier']);
+    const trust = diags.find((d) => d.code === 'validate-trust-unsupported-tier')!;
+    assert.equal(trust.source, 'apim-mtls');
+    assert.equal(trust.severity, 1, 'an error: StandardV2 is certain');
+    assert.match(trust.codeDescription!.href, /docs\/rules\/validate-trust-unsupported-tier\.md$/);
+    assert.ok(
+      trust.relatedInformation?.some((r) => r.location.uri === client.uri(bicepFile)),
+      'related information points at the Bicep that sets the SKU',
+    );
+  });
+
+  it('offers the UtcNow quick-fix, disable and docs actions; applying the fix removes only that finding', async () => {
+    const text = fs.readFileSync(policyFile, 'utf8');
+    const diags = client.diagnostics.get(client.uri(policyFile))!;
+    const utc = diags.find((d) => d.code === 'utcnow-certificate-validity')!;
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri: client.uri(policyFile) },
+      range: utc.range,
+      context: { diagnostics: [utc] },
+    });
+    const titles = actions.map((a) => a.title);
+    assert.ok(titles.includes('Disable utcnow-certificate-validity for this line'), titles.join(' | '));
+    assert.ok(titles.includes('Show documentation for utcnow-certificate-validity'), titles.join(' | '));
+    const fix = actions.find((a) => a.isPreferred && a.diagnostics?.[0]?.code === 'utcnow-certificate-validity');
+    assert.ok(fix?.edit?.documentChanges, `a preferred fix among: ${titles.join(' | ')}`);
+    const edits = (fix.edit.documentChanges as TextDocumentEdit[]).flatMap((c) => c.edits as TextEdit[]);
+    const fixed = applyEdits(text, edits);
+    assert.ok(fixed.includes('DateTime.Now') && !fixed.includes('UtcNow'));
+    client.change(policyFile, fixed);
+    const after = await client.waitFor(policyFile, (d) => !codes(d).includes('utcnow-certificate-validity'));
+    assert.deepEqual(codes(after), ['validate-trust-unsupported-tier']);
+  });
+
+  it('re-lints the policy when the SKU changes in the open Bicep document', async () => {
+    const bicep = fs.readFileSync(bicepFile, 'utf8');
+    client.open(bicepFile, bicep);
+    client.change(bicepFile, bicep.replace("name: 'StandardV2'", "name: 'Premium'"));
+    const classic = await client.waitFor(policyFile, (d) => !codes(d).includes('validate-trust-unsupported-tier'));
+    assert.deepEqual(codes(classic), []);
+    client.change(bicepFile, bicep);
+    await client.waitFor(policyFile, (d) => codes(d).includes('validate-trust-unsupported-tier'));
+  });
+
+  it('hovers the tier of validate-client-certificate', async () => {
+    const text = fs.readFileSync(policyFile, 'utf8');
+    const line = text.split('\n').findIndex((l) => l.includes('<validate-client-certificate'));
+    const character = text.split('\n')[line]!.indexOf('validate-client-certificate') + 3;
+    const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: client.uri(policyFile) }, position: { line, character } });
+    assert.ok(hover, 'a hover');
+    const value = (hover.contents as { value: string }).value;
+    assert.match(value, /StandardV2/);
+  });
+
+  it('survives a garbage document and keeps answering', async () => {
+    const garbage = path.join(dir, 'policies', 'garbage.policy.xml');
+    const noise = '<policies><inbound><validate-client-certificate validate-trust="@(\u0000<<<>>>"' + '\u{1F4A5}'.repeat(50) + '<</'.repeat(2000);
+    client.open(garbage, noise);
+    const diags = await client.waitFor(garbage, (d) => d.length > 0);
+    assert.ok(codes(diags).includes('policy-xml-syntax'));
+    const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: client.uri(garbage) }, position: { line: 0, character: 5 } });
+    assert.ok(hover === null || typeof hover === 'object');
+    // Still alive: the original policy still answers code actions.
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri: client.uri(policyFile) },
+      range: { start: { line: 0, character: 0 }, end: { line: 40, character: 0 } },
+      context: { diagnostics: [] },
+    });
+    assert.ok(Array.isArray(actions));
+  });
+});

@@ -1,0 +1,229 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { parseBicep } from '../../../server/src/parsers/bicep';
+import type { Declaration, Expr, ObjectExpr, ResourceDecl } from '../../../server/src/parsers/bicep';
+import { readFixture } from '../../helpers';
+
+function decl<K extends Declaration['kind']>(text: string, kind: K, index = 0): Extract<Declaration, { kind: K }> {
+  const found = parseBicep(text).declarations.filter((d) => d.kind === kind);
+  const d = found[index];
+  assert.ok(d, `no ${kind} #${index}`);
+  return d as Extract<Declaration, { kind: K }>;
+}
+
+function prop(obj: Expr | undefined, key: string): Expr {
+  assert.equal(obj?.kind, 'object');
+  const m = (obj as ObjectExpr).members.find((x) => x.kind === 'property' && x.key === key);
+  assert.ok(m && m.kind === 'property', `no property ${key}`);
+  return m.value;
+}
+
+test('typed var, object-typed var and resourceInput<> type expressions', () => {
+  const text = "var a string = 'x'\nvar t { *: string } = {\n  k: 'v'\n}\nvar c resourceInput<'Microsoft.X/y@2024-01-01'>.properties.p = {}\n";
+  const file = parseBicep(text);
+  assert.deepEqual(file.problems, []);
+  assert.deepEqual(file.declarations.map((d) => d.kind === 'var' && [d.name, d.type?.kind]), [['a', 'ref'], ['t', 'object'], ['c', 'opaque']]);
+});
+
+test('imports: named, aliased, multi-line and wildcard', () => {
+  const text = "import { a, b as c } from './settings.bicep'\nimport {\n  x\n  y\n} from 'other.bicep'\nimport * as s from './s.bicep'\n";
+  const file = parseBicep(text);
+  assert.deepEqual(file.problems, []);
+  const [i1, i2, i3] = file.declarations;
+  assert.ok(i1?.kind === 'import' && i2?.kind === 'import' && i3?.kind === 'import');
+  assert.deepEqual(i1.items.map((i) => [i.name, i.alias]), [['a', undefined], ['b', 'c']]);
+  assert.equal(i1.from, './settings.bicep');
+  assert.deepEqual(i2.items.map((i) => i.name), ['x', 'y']);
+  assert.equal(i3.wildcardAlias, 's');
+  assert.equal(text.slice(i3.fromSpan!.start, i3.fromSpan!.end), "'./s.bicep'");
+});
+
+test('user-defined union type across lines, object type with decorated properties, @export', () => {
+  const file = parseBicep(readFixture('bicep', 'settings.bicep'));
+  assert.deepEqual(file.problems, []);
+  const [sku, settings] = file.declarations;
+  assert.ok(sku?.kind === 'type' && settings?.kind === 'type');
+  assert.equal(sku.decorators.map((d) => d.call.name).join(), 'description,export');
+  assert.equal(sku.type?.kind, 'union');
+  assert.equal(sku.type?.kind === 'union' && sku.type.members.length, 8);
+  assert.ok(settings.type?.kind === 'object');
+  const skuProp = settings.type.properties.find((p) => p.key === 'sku');
+  assert.deepEqual(skuProp?.type, { kind: 'ref', name: 'apimSkuType', span: skuProp!.type.span });
+  assert.equal(settings.type.properties[1]?.decorators[0]?.call.namespace, 'sys');
+  assert.equal(settings.type.properties[2]?.optional, false);
+  assert.equal(settings.type.properties[2]?.type.kind, 'nullable');
+});
+
+test('param with decorators, type and default', () => {
+  const p = decl("@allowed([\n  'Developer'\n  'Premium'\n])\n@secure()\nparam sku string = 'Developer'\n", 'param');
+  assert.equal(p.name, 'sku');
+  assert.deepEqual(p.decorators.map((d) => d.call.name), ['allowed', 'secure']);
+  const allowed = p.decorators[0]!.call.args[0];
+  assert.ok(allowed?.kind === 'array');
+  assert.deepEqual(allowed.items.map((i) => i.kind === 'string' && i.value), ['Developer', 'Premium']);
+  assert.ok(p.defaultValue?.kind === 'string' && p.defaultValue.value === 'Developer');
+});
+
+test('resources: existing, nested children, parent, loops and conditions', () => {
+  const text = [
+    "resource svc 'Microsoft.ApiManagement/service@2024-05-01' existing = {",
+    '  name: svcName',
+    '}',
+    "resource api 'Microsoft.ApiManagement/service/apis@2024-05-01' = if (deploy) {",
+    '  parent: svc',
+    "  name: 'api'",
+    "  resource pol 'policies' = {",
+    "    name: 'policy'",
+    '  }',
+    '}',
+    "resource many 'Microsoft.ApiManagement/service/products@2024-05-01' = [for (p, i) in products: {",
+    '  name: p.name',
+    '}]',
+  ].join('\n');
+  const file = parseBicep(text);
+  assert.deepEqual(file.problems, []);
+  const [svc, api, many] = file.declarations as ResourceDecl[];
+  assert.equal(svc!.existing, true);
+  assert.ok(api!.value?.kind === 'if');
+  const nested = (api!.value.body as ObjectExpr).members.find((m) => m.kind === 'resource');
+  assert.ok(nested?.kind === 'resource' && nested.decl.resourceType === 'policies' && nested.decl.name === 'pol');
+  assert.ok(many!.value?.kind === 'for');
+  assert.equal(many!.value.itemName, 'p');
+  assert.equal(many!.value.indexName, 'i');
+});
+
+test('expressions: multi-line ternary, ??, .?, !, lambdas, spread, interpolation, multi-line strings', () => {
+  const text = [
+    'var x = cond',
+    "  ? 'a'",
+    "  : 'b'",
+    "var y = obj.?prop ?? 'd'",
+    'var z = first(list)!.name',
+    'var f = map(items, (i, j) => i.name)',
+    'var g = filter(items, i => !i.off)',
+    "var h = { ...base, extra: 'e' }",
+    "var s = '${apim.name}/api-${i}'",
+    "var m = '''\nline ${not} interpolated\n'''",
+    "var o = sys.contains(list, 'x') && a == b || !c",
+  ].join('\n');
+  const file = parseBicep(text);
+  assert.deepEqual(file.problems, []);
+  const v = (i: number): Expr => (file.declarations[i] as { value: Expr }).value;
+  assert.equal(v(0).kind, 'ternary');
+  const y = v(1);
+  assert.ok(y.kind === 'binary' && y.operator === '??' && y.left.kind === 'member' && y.left.safe);
+  assert.ok(v(2).kind === 'member');
+  const f = v(3);
+  assert.ok(f.kind === 'call' && f.args[1]?.kind === 'lambda' && f.args[1].params.join() === 'i,j');
+  const g = v(4);
+  assert.ok(g.kind === 'call' && g.args[1]?.kind === 'lambda' && g.args[1].body.kind === 'unary');
+  const h = v(5);
+  assert.ok(h.kind === 'object' && h.members[0]?.kind === 'spread');
+  const s = v(6);
+  assert.ok(s.kind === 'string' && s.parts);
+  assert.deepEqual(s.parts.map((p) => p.kind), ['text', 'hole', 'text', 'hole', 'text']);
+  const hole = s.parts[1];
+  assert.ok(hole?.kind === 'hole' && hole.expr.kind === 'member' && hole.expr.name === 'name');
+  const m = v(7);
+  assert.ok(m.kind === 'string' && m.multiline && m.value === 'line ${not} interpolated\n');
+  const o = v(8);
+  assert.ok(o.kind === 'binary' && o.operator === '||');
+  assert.ok(o.left.kind === 'binary' && o.left.operator === '&&' && o.left.left.kind === 'call' && o.left.left.namespace === 'sys');
+});
+
+test('func, module, output, metadata, targetScope and comments', () => {
+  const text = [
+    "targetScope = 'resourceGroup'",
+    "metadata info = 'x' // trailing",
+    '/* block',
+    'comment */',
+    'func buildName(prefix string, n int) string => \'${prefix}-${n}\'',
+    "module m './m.bicep' = {",
+    "  name: 'm'",
+    '}',
+    'output url string = m.outputs.url',
+  ].join('\n');
+  const file = parseBicep(text);
+  assert.deepEqual(file.problems, []);
+  assert.deepEqual(file.declarations.map((d) => d.kind), ['targetScope', 'metadata', 'func', 'module', 'output']);
+  const fn = file.declarations[2];
+  assert.ok(fn?.kind === 'func' && fn.params.join() === 'prefix,n' && fn.body?.kind === 'string');
+  assert.equal(file.comments.length, 2);
+  assert.equal(file.comments[1]?.block, true);
+});
+
+test('#disable-next-line directives carry their line and rules', () => {
+  const file = parseBicep("var a = 1\n#disable-next-line rule-one rule-two\nvar b = 2\n");
+  assert.deepEqual(file.directives.map((d) => [d.line, d.rules]), [[1, ['rule-one', 'rule-two']]]);
+  assert.equal(file.declarations.length, 2);
+});
+
+test('spans are UTF-16 offsets', () => {
+  const text = "var e = '😀 é'\nvar after = 1\n";
+  const file = parseBicep(text);
+  const after = file.declarations[1];
+  assert.ok(after?.kind === 'var');
+  assert.equal(text.slice(after.nameSpan.start, after.nameSpan.end), 'after');
+  const e = file.declarations[0];
+  assert.ok(e?.kind === 'var' && e.value?.kind === 'string' && e.value.value === '😀 é');
+});
+
+test('unknown syntax in the middle degrades locally; declarations around it survive', () => {
+  const text = [
+    "param before string = 'b'",
+    'var weird = <<< some ~~ future syntax { with: [brackets] } >>>',
+    'newKeyword thing {',
+    '  nested: [1, 2]',
+    '}',
+    "resource after 'Microsoft.ApiManagement/service@2024-05-01' = {",
+    "  name: 'svc'",
+    '  properties: {',
+    '    enableClientCertificate: true',
+    '    weird: %%% garbage',
+    '  }',
+    '}',
+    'output o string = before',
+  ].join('\n');
+  const file = parseBicep(text);
+  assert.ok(file.problems.length > 0);
+  const kinds = file.declarations.map((d) => d.kind + (d.kind !== 'opaque' && 'name' in d ? ':' + d.name : ''));
+  assert.deepEqual(kinds, ['param:before', 'var:weird', 'opaque', 'resource:after', 'output:o']);
+  const res = file.declarations[3] as ResourceDecl;
+  const props = prop(res.value, 'properties');
+  assert.ok(prop(props, 'enableClientCertificate').kind === 'bool');
+  assert.equal(prop(props, 'weird').kind, 'opaque');
+});
+
+test('half-typed file: an unclosed body ends at the next top-level keyword', () => {
+  const text = [
+    "resource svc 'Microsoft.ApiManagement/service@2024-05-01' = {",
+    "  name: 'svc'",
+    '  properties: {',
+    '    enableClientCertificate: ',
+    "resource pol 'Microsoft.ApiManagement/service/policies@2024-05-01' = {",
+    '  parent: svc',
+    "  name: 'policy'",
+    '  properties: {',
+    "    value: loadTextContent('./p.xml')",
+    '  }',
+    '}',
+    'param p',
+  ].join('\n');
+  const file = parseBicep(text);
+  assert.ok(file.problems.length > 0);
+  const names = file.declarations.map((d) => (d.kind === 'resource' || d.kind === 'param' ? d.name : d.kind));
+  assert.deepEqual(names, ['svc', 'pol', 'p']);
+  const svc = file.declarations[0] as ResourceDecl;
+  assert.equal(prop(svc.value, 'name').kind, 'string');
+  const pol = file.declarations[1] as ResourceDecl;
+  const value = prop(prop(pol.value, 'properties'), 'value');
+  assert.ok(value.kind === 'call' && value.name === 'loadTextContent');
+});
+
+test('deep nesting is guarded', () => {
+  const depth = 5000;
+  const text = 'var deep = ' + '['.repeat(depth) + ']'.repeat(depth) + '\nvar after = 1\n';
+  const file = parseBicep(text);
+  assert.ok(file.problems.some((p) => /deeply/.test(p.message)));
+  assert.equal(file.declarations[1]?.kind === 'var' && file.declarations[1].name, 'after');
+});

@@ -1,0 +1,151 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { readFixture } from '../../helpers';
+import { abs, workspace } from './workspace-helper';
+
+function apimWorkspace() {
+  return workspace({
+    'shared/settings.bicep': readFixture('bicep', 'settings.bicep'),
+    'platform/apim.bicep': readFixture('bicep', 'apim-module.bicep').replace("'./settings.bicep'", "'../shared/settings.bicep'"),
+    'app/api.bicep': [
+      'param apiManagementServiceName string',
+      "resource apim 'Microsoft.ApiManagement/service@2024-05-01' existing = {",
+      '  name: apiManagementServiceName',
+      '}',
+      "resource api 'Microsoft.ApiManagement/service/apis@2024-05-01' = {",
+      "  name: 'protected'",
+      '  parent: apim',
+      "  resource op 'operations' = {",
+      "    name: 'get'",
+      "    resource policy 'policies' = {",
+      "      name: 'policy'",
+      '      properties: {',
+      "        format: 'rawxml'",
+      "        value: loadTextContent('./get.operation.xml')",
+      '      }',
+      '    }',
+      '  }',
+      '}',
+      "resource cert 'Microsoft.ApiManagement/service/certificates@2024-05-01' = {",
+      "  name: 'client'",
+      '  parent: apim',
+      "  properties: { data: loadTextContent('../certs/client.without-markers.cer') }",
+      '}',
+    ].join('\n'),
+    'app/get.operation.xml': '',
+  });
+}
+
+test('tier-guarded certificates are present only for the classic SKUs', () => {
+  const model = apimWorkspace();
+  const [service] = model.servicesIn(abs('platform/apim.bicep'));
+  const ca = service?.caCertificates;
+  assert.ok(ca);
+  assert.equal(ca.presentFor, 'guarded');
+  assert.deepEqual([...ca.skusWhenPresent.values].sort(), ['Basic', 'Developer', 'Premium', 'Standard']);
+  assert.equal(ca.skusWhenPresent.unknown, false);
+  assert.equal(ca.entries.length, 2);
+  assert.deepEqual(ca.entries.map((e) => e.storeName?.value), ['Root', 'CertificateAuthority']);
+  assert.equal(ca.entries[0]!.data?.loadedFile?.path, abs('certs/root-ca.without-markers.cer'));
+  assert.equal(ca.entries[0]!.data?.transformed, false);
+  assert.equal(ca.entries[1]!.data?.transformed, true);
+  assert.equal(service?.enableClientCertificate.value, true);
+});
+
+test('an existing service in another file resolves to the only defining service', () => {
+  const model = apimWorkspace();
+  const [existing] = model.servicesIn(abs('app/api.bicep'));
+  assert.ok(existing?.existing);
+  assert.equal(existing.definition?.ref.file, abs('platform/apim.bicep'));
+  assert.equal(existing.skus.values.size, 8);
+});
+
+test('policy linked by loadTextContent from a nested operation policy, with the SKUs of its service', () => {
+  const model = apimWorkspace();
+  const [policy] = model.policyResourcesIn(abs('app/api.bicep'));
+  assert.ok(policy);
+  assert.equal(policy.scope, 'operation');
+  assert.equal(policy.format?.value, 'rawxml');
+  assert.equal(policy.value?.loadedFile?.path, abs('app/get.operation.xml'));
+  assert.equal(policy.value?.loadedFile?.exists, true);
+  const ctx = model.policyContext(abs('app/get.operation.xml'));
+  assert.equal(ctx.deployments.length, 1);
+  assert.equal(ctx.skus.values.size, 8);
+  assert.ok(ctx.skus.origins.some((o) => o.message === 'SKU from the union type apimSkuType'));
+});
+
+test('client certificates and CA entries per file', () => {
+  const model = apimWorkspace();
+  const [client] = model.certificateEntriesIn(abs('app/api.bicep'));
+  assert.equal(client?.kind, 'client');
+  assert.equal(client?.data?.loadedFile?.path, abs('certs/client.without-markers.cer'));
+  assert.equal(model.certificateEntriesIn(abs('platform/apim.bicep')).length, 2);
+});
+
+test('dependents follow imports, existing links and deployments', () => {
+  const model = apimWorkspace();
+  const sort = (a: string[]) => [...a].sort();
+  assert.deepEqual(sort(model.dependents(abs('shared/settings.bicep'))), sort([abs('platform/apim.bicep'), abs('platform/validate.operation.xml'), abs('app/api.bicep'), abs('app/get.operation.xml')]));
+  assert.deepEqual(sort(model.dependents(abs('app/get.operation.xml'))), [abs('app/api.bicep')]);
+  assert.deepEqual(sort(model.dependents(abs('app/api.bicep'))), sort([abs('platform/apim.bicep'), abs('app/get.operation.xml')]));
+});
+
+test('existing by name: matched by literal or param default, ambiguous otherwise', () => {
+  const def = (sym: string, name: string, sku: string) => `resource ${sym} 'Microsoft.ApiManagement/service@2024-05-01' = {\n  name: '${name}'\n  sku: { name: '${sku}', capacity: 1 }\n}\n`;
+  const model = workspace({
+    'a.bicep': def('a', 'apim-a', 'Consumption') + def('b', 'apim-b', 'Premium'),
+    'x.bicep': "param n string = 'apim-b'\nresource s 'Microsoft.ApiManagement/service@2024-05-01' existing = {\n  name: n\n}\n",
+    'y.bicep': "param n string\nresource s 'Microsoft.ApiManagement/service@2024-05-01' existing = {\n  name: n\n}\n",
+  });
+  const [x] = model.servicesIn(abs('x.bicep'));
+  assert.deepEqual([...x!.skus.values], ['Premium']);
+  const [y] = model.servicesIn(abs('y.bicep'));
+  assert.equal(y!.definition, undefined);
+  assert.equal(y!.skus.unknown, true);
+  assert.equal(y!.enableClientCertificate.value, 'unknown');
+});
+
+test('name-path linking, value-as-path mistake, service policy scope and user SKU fallback', () => {
+  const model = workspace(
+    {
+      'main.bicep': [
+        "resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {",
+        "  name: 'apim-main'",
+        "  sku: { name: 'StandardV2', capacity: 1 }",
+        '  properties: {',
+        '    enableClientCertificate: eccParam',
+        '  }',
+        '}',
+        'param eccParam bool',
+        "resource global 'Microsoft.ApiManagement/service/policies@2024-05-01' = {",
+        "  name: 'apim-main/policy'",
+        "  properties: { format: 'rawxml', value: loadTextContent('global.xml') }",
+        '}',
+        "resource apiPol 'Microsoft.ApiManagement/service/apis/policies@2024-05-01' = {",
+        "  name: '${apim.name}/echo/policy'",
+        "  properties: { format: 'rawxml', value: './api.xml' }",
+        '}',
+        "resource frag 'Microsoft.ApiManagement/service/policyFragments@2024-05-01' = {",
+        "  parent: apim",
+        "  name: 'frag'",
+        "  properties: { format: 'rawxml', value: loadTextContent('./frag.xml') }",
+        '}',
+      ].join('\n'),
+    },
+    ['Developer'],
+  );
+  const [global, apiPol, frag] = model.policyResourcesIn(abs('main.bicep'));
+  assert.equal(global?.scope, 'service');
+  assert.equal(global?.service?.symbolicName, 'apim');
+  assert.equal(global?.value?.loadedFile?.exists, false);
+  assert.equal(apiPol?.scope, 'api');
+  assert.equal(apiPol?.service?.symbolicName, 'apim');
+  assert.equal(apiPol?.value?.literal, './api.xml');
+  assert.equal(frag?.scope, 'fragment');
+  assert.deepEqual([...model.policyContext(abs('frag.xml')).skus.values], ['StandardV2']);
+  assert.deepEqual([...model.policyContext(abs('elsewhere.xml')).skus.values], ['Developer']);
+  const [svc] = model.servicesIn(abs('main.bicep'));
+  assert.equal(svc?.enableClientCertificate.value, 'unknown');
+  const props = svc?.propertiesRef;
+  assert.ok(props);
+});

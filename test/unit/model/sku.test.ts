@@ -1,0 +1,76 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { readFixture } from '../../helpers';
+import { abs, workspace } from './workspace-helper';
+
+const svc = (sku: string, extra = ''): string =>
+  `${extra}\nresource apim 'Microsoft.ApiManagement/service@2024-05-01' = {\n  name: 'apim-x'\n  location: 'westeurope'\n  sku: {\n    name: ${sku}\n    capacity: 1\n  }\n  properties: {\n    publisherName: 'p'\n  }\n}\n`;
+
+function skusOf(text: string): { values: string[]; unknown: boolean; origins: string[] } {
+  const model = workspace({ 'main.bicep': text });
+  const s = model.servicesIn(abs('main.bicep'))[0];
+  assert.ok(s);
+  return { values: [...s.skus.values].sort(), unknown: s.skus.unknown, origins: s.skus.origins.map((o) => o.message) };
+}
+
+test('literal SKU, any casing', () => {
+  assert.deepEqual(skusOf(svc("'premium'")).values, ['Premium']);
+  assert.equal(skusOf(svc("'premium'")).unknown, false);
+});
+
+test('@allowed gives exactly the allowed values', () => {
+  const r = skusOf(svc('skuName', "@allowed([\n  'Developer'\n  'StandardV2'\n])\nparam skuName string = 'Developer'"));
+  assert.deepEqual(r.values, ['Developer', 'StandardV2']);
+  assert.equal(r.unknown, false);
+  assert.ok(r.origins.some((o) => o.includes('@allowed on parameter skuName')));
+});
+
+test('a plain default is the likely value, but another may be passed: default plus unknown', () => {
+  const r = skusOf(svc('skuName', "param skuName string = 'Consumption'"));
+  assert.deepEqual(r.values, ['Consumption']);
+  assert.equal(r.unknown, true);
+  assert.ok(r.origins.some((o) => o.includes('default of parameter skuName')));
+});
+
+test('a param without default or constraint is unknown', () => {
+  const r = skusOf(svc('skuName', 'param skuName string'));
+  assert.deepEqual(r.values, []);
+  assert.equal(r.unknown, true);
+});
+
+test('local string-literal union type', () => {
+  const r = skusOf(svc('skuName', "type t = 'BasicV2' | 'StandardV2'\nparam skuName t"));
+  assert.deepEqual(r.values, ['BasicV2', 'StandardV2']);
+  assert.equal(r.unknown, false);
+  assert.ok(r.origins.some((o) => o === 'SKU from the union type t'));
+});
+
+test('ternary, var and toLower', () => {
+  const r = skusOf(svc("isProd ? 'Premium' : devSku", "param isProd bool\nvar devSku = toLower('DEVELOPER')"));
+  assert.deepEqual(r.values, ['Developer', 'Premium']);
+  assert.equal(r.unknown, false);
+  const decided = skusOf(svc("isProd ? 'Premium' : 'Developer'", 'var isProd = false'));
+  assert.deepEqual(decided.values, ['Developer']);
+});
+
+test('SKU from a typed, imported object parameter (facts §5)', () => {
+  const model = workspace({
+    'shared/settings.bicep': readFixture('bicep', 'settings.bicep'),
+    'platform/apim.bicep': readFixture('bicep', 'apim-module.bicep').replace("'./settings.bicep'", "'../shared/settings.bicep'"),
+  });
+  const [service] = model.servicesIn(abs('platform/apim.bicep'));
+  assert.ok(service && !service.existing);
+  assert.equal(service.skus.unknown, false);
+  assert.deepEqual([...service.skus.values].sort(), ['Basic', 'BasicV2', 'Consumption', 'Developer', 'Premium', 'PremiumV2', 'Standard', 'StandardV2']);
+  const union = service.skus.origins.find((o) => o.message === 'SKU from the union type apimSkuType');
+  assert.ok(union);
+  assert.equal(union.file, abs('shared/settings.bicep'));
+});
+
+test('import * as alias reaches the type too', () => {
+  const model = workspace({
+    'settings.bicep': "@export()\ntype skuT = 'Developer' | 'Premium'\n",
+    'main.bicep': svc('skuName', "import * as s from './settings.bicep'\nparam skuName s.skuT"),
+  });
+  assert.deepEqual([...model.servicesIn(abs('main.bicep'))[0]!.skus.values].sort(), ['Developer', 'Premium']);
+});

@@ -1,0 +1,25 @@
+import * as path from 'node:path';
+import { parseBicep } from '../../../server/src/parsers/bicep';
+import type { BicepFile } from '../../../server/src/parsers/bicep';
+import type { Sku } from '../../../server/src/model/sku';
+import { buildModel } from '../../../server/src/model/workspace';
+import type { WorkspaceModel } from '../../../server/src/model/types';
+
+/** A fake workspace root: nothing is read from disk. */
+export const ROOT = path.resolve('/ws');
+
+export function abs(rel: string): string {
+  return path.join(ROOT, rel);
+}
+
+/** Builds a model over in-memory Bicep files (relative paths); `.xml` keys are policy files. */
+export function workspace(files: Record<string, string>, userSkus?: Sku[]): WorkspaceModel {
+  const bicep = new Map<string, BicepFile>();
+  const policies: string[] = [];
+  for (const [rel, text] of Object.entries(files)) {
+    if (rel.endsWith('.bicep')) bicep.set(abs(rel), parseBicep(text));
+    else policies.push(abs(rel));
+  }
+  const input = { bicep, policyFiles: policies, fileExists: () => false };
+  return buildModel(userSkus ? { ...input, userSkus } : input);
+}
