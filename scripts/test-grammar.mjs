@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// Runs the TextMate grammar tests (test/grammar/*.policy.xml) with vscode-tmgrammar-test 0.1.3.
+// Usage: node scripts/test-grammar.mjs [-c] [file-filter-substring]
+//   -c   compact output (ERROR file:line:col:endCol message), for problem matchers
+// Grammars come from test/grammar/tmgrammar.config.json: syntaxes/apim-policy.tmLanguage.json plus a
+// stub for source.cs (the C# grammar ships with VS Code only). Exits 1 when any test file fails.
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const testDir = join(root, 'test', 'grammar');
+const config = join(testDir, 'tmgrammar.config.json');
+const grammarPath = join(root, 'syntaxes', 'apim-policy.tmLanguage.json');
+const runner = join(root, 'node_modules', 'vscode-tmgrammar-test', 'dist', 'unit.js');
+const rel = (p) => relative(root, p).split('\\').join('/');
+
+const args = process.argv.slice(2);
+const compact = args.includes('-c') || args.includes('--compact');
+const filter = args.find((a) => !a.startsWith('-'));
+
+function fail(message) {
+  console.error(`grammar tests: ${message}`);
+  process.exit(1);
+}
+
+if (!existsSync(runner)) fail(`${rel(runner)} not found (is vscode-tmgrammar-test installed?)`);
+try {
+  const grammar = JSON.parse(readFileSync(grammarPath, 'utf8'));
+  if (grammar.scopeName !== 'text.xml.apim-policy') fail(`${rel(grammarPath)}: scopeName is ${grammar.scopeName}, expected text.xml.apim-policy`);
+} catch (e) {
+  fail(`${rel(grammarPath)} is not valid JSON: ${e.message}`);
+}
+
+// The manifest must point VS Code at the grammar under test.
+try {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const entry = (pkg.contributes?.grammars ?? []).find((g) => g.scopeName === 'text.xml.apim-policy');
+  if (!entry) console.warn('warning: package.json contributes no grammar with scopeName text.xml.apim-policy');
+  else if (join(root, entry.path) !== grammarPath) console.warn(`warning: package.json grammar path ${entry.path} is not ${rel(grammarPath)}`);
+} catch {
+  console.warn('warning: could not read package.json');
+}
+
+const files = readdirSync(testDir)
+  .filter((f) => f.endsWith('.policy.xml') && (!filter || f.includes(filter)))
+  .sort()
+  .map((f) => join(testDir, f));
+if (files.length === 0) fail(`no test files in ${rel(testDir)}${filter ? ` matching "${filter}"` : ''}`);
+
+const failed = [];
+for (const file of files) {
+  const r = spawnSync(process.execPath, [runner, '--config', config, ...(compact ? ['-c'] : []), rel(file)], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  const ok = r.status === 0;
+  if (ok) {
+    console.log(`  ok    ${rel(file)}`);
+  } else {
+    failed.push(rel(file));
+    console.log(`  FAIL  ${rel(file)}${r.error ? ` (${r.error.message})` : ''}`);
+    const out = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim();
+    if (out) console.log(out.split('\n').map((l) => `        ${l}`).join('\n'));
+  }
+}
+
+console.log(`\ngrammar tests: ${files.length - failed.length} passed, ${failed.length} failed (${files.length} files, vscode-tmgrammar-test, scope text.xml.apim-policy)`);
+if (failed.length) {
+  console.log(`failed: ${failed.join(', ')}`);
+  process.exit(1);
+}
