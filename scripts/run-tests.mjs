@@ -29,5 +29,10 @@ if (files.length === 0) {
   console.error('no test files found under out/test (did `npm run pretest` run?)');
   process.exit(1);
 }
+if (!filter) {
+  // The TextMate grammar's tests (vscode-tmgrammar-test) first: quick, and a broken grammar should be loud.
+  const g = spawnSync(process.execPath, ['scripts/test-grammar.mjs', '-c'], { stdio: 'inherit' });
+  if (g.status !== 0) process.exitCode = 1;
+}
 const r = spawnSync(process.execPath, ['--test', '--test-concurrency=2', '--test-reporter=spec', ...files], { stdio: 'inherit' });
-process.exit(r.status ?? 1);
+process.exit(r.status === 0 && !process.exitCode ? 0 : r.status || 1);

@@ -1,0 +1,165 @@
+// `npm run test:e2e`: runs test/e2e (compiled to out/test/e2e) inside a real VS Code 1.100 (code-server 4.100.3),
+// driven headless by Debian's Chromium through playwright-core. Prints the suite's `N passed, N failed` line last and
+// exits non-zero when a test failed or the run broke. Everything it starts is killed at the end, also on error,
+// timeout (E2E_TIMEOUT_MS, default 300000) and Ctrl+C.
+//
+// Options: --no-build (use the existing dist/), --screenshots (also run scripts/e2e/screenshots.mjs afterwards),
+// --verbose (print code-server's and the workbench's logs). E2E_KEEP=1 keeps the temp folder.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  REPO, cleanup, elapsed, fail, guard, launchBrowser, log, makeTempDirs, runSetup, startCodeServer, tail,
+} from './lib.mjs';
+
+const argv = new Set(process.argv.slice(2));
+const verbose = argv.has('--verbose') || !!process.env.E2E_VERBOSE;
+const TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS || 300_000);
+const SUMMARY = /^(?:\w+: )?(\d+) passed, (\d+) failed(?:, (\d+) skipped)?$/;
+
+let aborting = false;
+async function finish(code, message) {
+  if (message) console.error(`\n[e2e] ERROR: ${message}\n`);
+  await cleanup();
+  process.exit(code);
+}
+guard(TIMEOUT_MS, (reason, code) => {
+  if (aborting) return;
+  aborting = true;
+  void finish(code, reason);
+});
+
+function step(title, cmd, args) {
+  log(`${title}: ${cmd} ${args.join(' ')} (at ${elapsed()})`);
+  const r = spawnSync(cmd, args, { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return { ok: r.status === 0, output: `${r.stdout ?? ''}${r.stderr ?? ''}`.trim(), status: r.status ?? r.signal };
+}
+
+async function main() {
+  // 1. Machine: Chromium + code-server.
+  runSetup();
+  log(`setup done after ${elapsed()}`);
+
+  // 2. Build the extension (dist/client.js is package.json `main`). A failing build fails the run, but the suite still
+  // runs so its smoke results are visible (against whatever dist/ holds; without dist/client.js the activation tests
+  // report 'skipped: client not built').
+  let buildBroken = false;
+  if (argv.has('--no-build')) {
+    log('build: skipped (--no-build), using the existing dist/');
+  } else {
+    const b = step('build', 'npm', ['run', '--silent', 'build']);
+    if (!b.ok) {
+      buildBroken = true;
+      console.error(`\n[e2e] BUILD FAILED (npm run build, exit ${b.status}); dist/ is whatever it was before:\n${b.output.split('\n').slice(-25).join('\n')}\n`);
+    }
+  }
+  log(`extension entry dist/client.js ${fs.existsSync(path.join(REPO, 'dist/client.js')) ? 'exists' : 'MISSING'}`);
+
+  // 3. Compile the e2e tests: test/e2e/tsconfig.json extends tsconfig.test.json but includes only test/e2e (seconds
+  // instead of the whole project, and other areas' type errors cannot block it). out/test/e2e is emptied first: a
+  // suite file whose .ts was deleted must not run from a stale .js.
+  fs.rmSync(path.join(REPO, 'out/test/e2e'), { recursive: true, force: true });
+  const c = step('compile', 'npx', ['--no-install', 'tsc', '-p', 'test/e2e/tsconfig.json']);
+  if (!c.ok) throw fail(`tsc failed on the e2e tests:\n${c.output}`);
+  log(`compiled after ${elapsed()}`);
+  const entry = path.join(REPO, 'out/test/e2e/index.js');
+  if (!fs.existsSync(entry)) throw fail(`${entry} was not produced by tsc`);
+
+  // 4. Throw-away workspace + code-server.
+  const dirs = makeTempDirs();
+  const server = await startCodeServer(dirs, { env: { APIM_MTLS_E2E_LOG: dirs.testLog } });
+  log(`code-server ready on ${server.url} (pgid ${server.pid}) after ${elapsed()}`);
+
+  // 5. Chromium opens the workbench with the extension-test payload.
+  const { page } = await launchBrowser(dirs);
+  const remote = (p) => `vscode-remote://127.0.0.1:${server.port}${p}`;
+  const payload = [
+    ['extensionDevelopmentPath', remote(REPO)],
+    ['extensionTestsPath', remote(entry)],
+  ];
+  const url = `${server.url}/?folder=${encodeURIComponent(dirs.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+
+  const workbenchLog = [];
+  let exitCode;
+  const exited = new Promise((resolve) => {
+    void page.exposeFunction('codeAutomationExit', (code) => {
+      exitCode = code;
+      resolve(code);
+    });
+  });
+  await page.exposeFunction('codeAutomationLog', (type, args) => {
+    const text = Array.isArray(args) ? args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ') : String(args);
+    workbenchLog.push(`[${type}] ${text}`);
+    if (verbose) console.log(`[workbench ${type}] ${text}`);
+  });
+  page.on('console', (m) => verbose && console.log(`[browser ${m.type()}] ${m.text()}`));
+  page.on('pageerror', (e) => workbenchLog.push(`[pageerror] ${e.message}`));
+
+  // Test lines: the suite appends them to APIM_MTLS_E2E_LOG (code-server's environment reaches the extension host);
+  // stream them as they come. The summary line is held back and printed last, alone.
+  let offset = 0;
+  let summary = null;
+  const pump = () => {
+    let text = '';
+    try {
+      const fd = fs.openSync(dirs.testLog, 'r');
+      const size = fs.fstatSync(fd).size;
+      if (size > offset) {
+        const buf = Buffer.alloc(size - offset);
+        fs.readSync(fd, buf, 0, buf.length, offset);
+        const cut = buf.lastIndexOf(0x0a) + 1; // whole lines only
+        text = buf.subarray(0, cut).toString('utf8');
+        offset += cut;
+      }
+      fs.closeSync(fd);
+    } catch {
+      return; // not created yet
+    }
+    for (const line of text.split('\n').filter(Boolean)) {
+      if (SUMMARY.test(line)) summary = line;
+      else console.log(line);
+    }
+  };
+  const pumpTimer = setInterval(pump, 200);
+
+  log('opening the workbench with the test payload');
+  await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+  await exited;
+  clearInterval(pumpTimer);
+  await new Promise((r) => setTimeout(r, 300));
+  pump();
+  log(`extension host exited with code ${exitCode} after ${elapsed()}`);
+
+  const broken = [];
+  if (buildBroken) broken.push('npm run build failed');
+  if (!summary) broken.push('the suite printed no summary line (it did not run: see the logs above)');
+  const m = summary && SUMMARY.exec(summary);
+  if (m && Number(m[2]) > 0 && exitCode === 0) broken.push('tests failed but the extension host exited 0');
+  if (m && Number(m[2]) === 0 && exitCode !== 0) broken.push(`the extension host exited ${exitCode} with no failed test`);
+  if (!summary || exitCode !== 0 || verbose) {
+    console.log(`\n--- workbench log (last 40) ---\n${workbenchLog.slice(-40).join('\n')}`);
+    console.log(`--- code-server log (last 30) ---\n${tail(dirs.serverLog)}\n---`);
+  }
+  await cleanup();
+
+  if (argv.has('--screenshots')) {
+    const r = spawnSync(process.execPath, [path.join(REPO, 'scripts/e2e/screenshots.mjs'), '--no-setup'], { stdio: 'inherit' });
+    if (r.status !== 0) broken.push('screenshots.mjs failed');
+  }
+  for (const b of broken) console.error(`[e2e] ERROR: ${b}`);
+  log(`done in ${elapsed()}`);
+  // The closing line: the suite's own counts; a broken build counts as one more failure so the line and the exit
+  // code agree.
+  if (m) {
+    const failed = Number(m[2]) + (buildBroken ? 1 : 0);
+    if (buildBroken) console.log('✗ build: npm run build failed (see above)');
+    console.log(`${m[1]} passed, ${failed} failed` + (m[3] ? `, ${m[3]} skipped` : ''));
+  }
+  process.exit(exitCode === 0 && broken.length === 0 ? 0 : 1);
+}
+
+main().catch((err) => {
+  if (aborting) return;
+  aborting = true;
+  void finish(1, err?.e2e ? err.message : err?.stack ?? String(err));
+});
