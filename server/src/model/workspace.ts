@@ -18,18 +18,32 @@ export interface ModelInput {
   fileExists(path: string): boolean;
 }
 
+/**
+ * A file's scope depends only on its path and parse: kept per parsed file, so rebuilding the model after one
+ * Bicep edit redoes that file's scope and the linking, not every file's.
+ */
+const scopeCache = new WeakMap<BicepFile, FileScope>();
+function cachedScope(abs: string, file: BicepFile): FileScope {
+  const cached = scopeCache.get(file);
+  if (cached && cached.path === abs) return cached;
+  const scope = buildScope(abs, file);
+  scopeCache.set(file, scope);
+  return scope;
+}
+
 const CERTIFICATES_TYPE = 'microsoft.apimanagement/service/certificates';
 
 /**
  * Relates the workspace's files. One pass per file and per resource, maps everywhere: linear in the input.
  * `existing` services resolve to the defining service whose name matches theirs (literal or parameter default);
  * when the existing name can't be evaluated, to the workspace's only defining service, if there is exactly one.
+ * Several candidates narrow to those nearest the `existing` declaration: in its folder, else in the closest folder above.
  */
 export function buildModel(input: ModelInput): WorkspaceModel {
   const scopes = new Map<string, FileScope>();
   for (const [p, f] of input.bicep) {
     const abs = path.resolve(p);
-    scopes.set(abs, buildScope(abs, f));
+    scopes.set(abs, cachedScope(abs, f));
   }
   const knownPolicies = new Set<string>();
   for (const p of input.policyFiles) knownPolicies.add(path.resolve(p));
@@ -76,7 +90,7 @@ export function buildModel(input: ModelInput): WorkspaceModel {
   for (const node of existingNodes) {
     const names = resourceNames(node, scopes);
     const candidates = names.length > 0 ? names.flatMap((n) => definitionsByName.get(n.toLowerCase()) ?? []) : definitions;
-    const unique = new Set(candidates);
+    const unique = nearestByDirectory(new Set(candidates), node.scope.path);
     const def = unique.size === 1 ? [...unique][0] : undefined;
     const info = describeExisting(node, def?.info);
     services.set(node, info);
@@ -183,4 +197,16 @@ function serviceNodeOf(node: ResourceNode, namedServices: ReadonlyMap<string, Re
     cur = parentOf(cur, namedServices);
   }
   return undefined;
+}
+
+/** The candidates declared in the folder nearest to `file` (its own, else the closest above); all of them when none is. */
+function nearestByDirectory<T extends { node: ResourceNode }>(candidates: Set<T>, file: string): Set<T> {
+  if (candidates.size <= 1) return candidates;
+  for (let dir = path.dirname(file); ; ) {
+    const here = [...candidates].filter((c) => path.dirname(c.node.scope.path) === dir);
+    if (here.length > 0) return new Set(here);
+    const parent = path.dirname(dir);
+    if (parent === dir) return candidates;
+    dir = parent;
+  }
 }

@@ -1,8 +1,43 @@
 import type { Rule } from './types';
 import { policyXmlSyntax } from './policy-xml-syntax';
+import { validateTrustUnsupportedTier } from './validate-trust-unsupported-tier';
+import { identityWithoutThumbprint } from './identity-without-thumbprint';
+import { anyCertificateAccepted } from './any-certificate-accepted';
+import { ignoreErrorEnabled } from './ignore-error-enabled';
+import { validityCheckDisabled } from './validity-check-disabled';
+import { policySection } from './policy-section';
+import { policyAttributes } from './policy-attributes';
+import { pemMarkersInCertificate } from './pem-markers-in-certificate';
+import { clientCertificateNotEnabled } from './client-certificate-not-enabled';
+import { caCertificatesUnsupportedTier } from './ca-certificates-unsupported-tier';
+import { invalidCertificateStore } from './invalid-certificate-store';
+import { certificateStoreMismatch } from './certificate-store-mismatch';
+import { policyValueNotLoaded } from './policy-value-not-loaded';
+import { policyFormatMismatch } from './policy-format-mismatch';
+import { consumptionClientCertificateRequired } from './consumption-client-certificate-required';
 
 /** Every rule, in the order the docs list them. Ids are fixed: the CLI, settings and docs use them. */
-export const allRules: readonly Rule[] = [policyXmlSyntax];
+export const allRules: readonly Rule[] = [
+  // The mission rules
+  validateTrustUnsupportedTier,
+  identityWithoutThumbprint,
+  pemMarkersInCertificate,
+  clientCertificateNotEnabled,
+  policyXmlSyntax,
+  // validate-client-certificate
+  anyCertificateAccepted,
+  ignoreErrorEnabled,
+  validityCheckDisabled,
+  policySection,
+  policyAttributes,
+  // Bicep: the service, its CA certificates, policy resources
+  caCertificatesUnsupportedTier,
+  invalidCertificateStore,
+  certificateStoreMismatch,
+  policyValueNotLoaded,
+  policyFormatMismatch,
+  consumptionClientCertificateRequired,
+];
 
 export function ruleById(id: string): Rule | undefined {
   return allRules.find((r) => r.id === id);

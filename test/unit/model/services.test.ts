@@ -149,3 +149,19 @@ test('name-path linking, value-as-path mistake, service policy scope and user SK
   const props = svc?.propertiesRef;
   assert.ok(props);
 });
+
+test('an existing service with an unknown name resolves to the definition nearest to it by folder', () => {
+  const service = (name: string, sku: string) =>
+    `resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {\n  name: '${name}'\n  sku: { name: '${sku}', capacity: 1 }\n  properties: {}\n}\n`;
+  const existing = "param serviceName string\nresource apim 'Microsoft.ApiManagement/service@2024-05-01' existing = {\n  name: serviceName\n}\n";
+  const model = workspace({
+    'dev/main.bicep': service('apim-dev', 'StandardV2'),
+    'dev/apis.bicep': existing,
+    'prd/main.bicep': service('apim-prd', 'Premium'),
+    'prd/apis/apis.bicep': existing,
+    'shared/apis.bicep': existing,
+  });
+  assert.equal(model.servicesIn(abs('dev/apis.bicep'))[0]?.definition?.ref.file, abs('dev/main.bicep'), 'same folder');
+  assert.equal(model.servicesIn(abs('prd/apis/apis.bicep'))[0]?.definition?.ref.file, abs('prd/main.bicep'), 'folder above');
+  assert.equal(model.servicesIn(abs('shared/apis.bicep'))[0]?.definition, undefined, 'ambiguous: two candidates elsewhere');
+});

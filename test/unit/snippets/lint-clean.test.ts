@@ -4,7 +4,6 @@ import * as path from 'node:path';
 import { DEFAULT_CONFIG, mergeConfig } from '../../../server/src/engine/config';
 import { Workspace } from '../../../server/src/engine/workspace';
 import { SKUS, type Sku } from '../../../server/src/model/sku';
-import { allRules } from '../../../server/src/rules';
 import { repoRoot } from '../../helpers';
 import { expandSnippet, loadSnippets } from './expand';
 

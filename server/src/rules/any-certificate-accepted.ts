@@ -1,0 +1,47 @@
+import { elementsNamed } from '../parsers/policy/query';
+import type { Fix } from '../core/finding';
+import type { PolicyRule } from './types';
+import { baseName, groupedCertificates } from './util/certificate-references';
+import { addIdentitiesEdit, identityElements, THUMBPRINT_PLACEHOLDER } from './util/identity';
+import { analyzeTrust, reasonOrigins, untrustedReason } from './util/trust';
+
+/** At most this many workspace certificates are offered as pins. */
+const MAX_CERTIFICATE_FIXES = 5;
+
+/** validate-client-certificate that can't validate trust and has no identities: any self-made certificate passes. */
+export const anyCertificateAccepted: PolicyRule = {
+  id: 'any-certificate-accepted',
+  target: 'policy',
+  defaultLevel: 'error',
+  description: 'validate-client-certificate without chain validation and without <identities>: any self-made certificate with valid dates is accepted.',
+  check(ctx) {
+    for (const el of elementsNamed(ctx.doc, 'validate-client-certificate')) {
+      const a = analyzeTrust(el, ctx.policy.skus);
+      if (!a || a.validates === 'yes' || identityElements(el).length > 0) continue;
+      const clients = groupedCertificates(ctx.certificates)
+        .filter((c) => !c.certificate.isCA)
+        .slice(0, MAX_CERTIFICATE_FIXES);
+      const fixes: Fix[] = [
+        {
+          title: `Add <identities> with a thumbprint from the named value ${THUMBPRINT_PLACEHOLDER}`,
+          edits: [addIdentitiesEdit(ctx.file, ctx.text, el)],
+          preferred: true,
+        },
+        ...clients.map(({ files, certificate }) => ({
+          title: `Accept only ${certificate.subject} (${baseName(files[0]!)}) by thumbprint`,
+          edits: [addIdentitiesEdit(ctx.file, ctx.text, el, certificate.thumbprint)],
+        })),
+      ];
+      ctx.report({
+        span: el.nameSpan,
+        message:
+          `No <identity> restricts the client certificate and ${untrustedReason(a)}: ` +
+          `${a.value === false ? '' : 'wherever validate-trust is (or has to be) false, '}any self-made certificate with valid dates passes. ` +
+          'Add <identities> with an <identity thumbprint="…"> for each accepted client.',
+        certain: a.validates === 'no',
+        fixes,
+        related: reasonOrigins(a),
+      });
+    }
+  },
+};

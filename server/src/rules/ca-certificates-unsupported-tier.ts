@@ -1,0 +1,52 @@
+import type { Fix } from '../core/finding';
+import { property, propertyMember } from '../model/bicep-scope';
+import { CHAIN_UNSUPPORTED_SKUS, skuCertainty } from '../model/sku';
+import type { ServiceInfo } from '../model/types';
+import type { BicepRule, BicepRuleContext } from './types';
+import { keySpanAt, resourceAt } from './util/bicep-edit';
+import { matchingSkusText } from './util/bicep-skus';
+
+/** The documented tiers that hold CA certificates (facts §3), for the guard the fix writes. */
+const CLASSIC_SKUS = "['Developer', 'Basic', 'Standard', 'Premium']";
+
+/** `properties.certificates` (CA certificates) on a service that may be Consumption or v2, not guarded by tier. */
+export const caCertificatesUnsupportedTier: BicepRule = {
+  id: 'ca-certificates-unsupported-tier',
+  target: 'bicep',
+  defaultLevel: 'error',
+  description: 'CA certificates (properties.certificates) on a service that may be Consumption or v2, tiers that cannot hold them.',
+  check(ctx) {
+    for (const service of ctx.model.servicesIn(ctx.file)) {
+      const ca = service.caCertificates;
+      if (service.existing || !ca) continue;
+      const skus = ca.presentFor === 'all' ? service.skus : ca.skusWhenPresent;
+      const tier = skuCertainty(skus, (s) => CHAIN_UNSUPPORTED_SKUS.has(s));
+      if (tier === 'none') continue;
+      const which = matchingSkusText(skus, (s) => CHAIN_UNSUPPORTED_SKUS.has(s));
+      const guard = ca.presentFor === 'guarded' ? 'its tier guard still lets them through on' : 'the service may be';
+      const advice =
+        tier === 'all'
+          ? 'Remove them; on these tiers pin client certificates by thumbprint instead of validating the chain.'
+          : "Deploy them only on classic tiers: certificates: contains(['Developer', 'Basic', 'Standard', 'Premium'], sku) ? [...] : null.";
+      ctx.report({
+        span: keySpanAt(ctx.text, ca.ref.span.start),
+        message: `properties.certificates uploads CA certificates, but ${guard} ${which}, which can't hold CA certificates. ${advice}`,
+        certain: tier === 'all',
+        fixes: tier === 'some' && ca.presentFor === 'all' ? guardFix(ctx, service) : [],
+        related: skus.origins,
+      });
+    }
+  },
+};
+
+/** Wraps the array in the tier guard real projects use: `contains([classic tiers], <sku.name>) ? [...] : null`. */
+function guardFix(ctx: BicepRuleContext, service: ServiceInfo): Fix[] {
+  const body = resourceAt(ctx.file, ctx.bicep, service.ref.span)?.body;
+  const sku = property(property(body, 'sku'), 'name');
+  const member = propertyMember(property(body, 'properties'), 'certificates');
+  if (!sku || member?.kind !== 'property') return [];
+  const skuText = ctx.text.slice(sku.span.start, sku.span.end);
+  const value = ctx.text.slice(member.value.span.start, member.value.span.end);
+  const edit = { file: ctx.file, span: member.value.span, newText: `contains(${CLASSIC_SKUS}, ${skuText}) ? ${value} : null` };
+  return [{ title: 'Deploy the CA certificates only on classic tiers', edits: [edit], preferred: true }];
+}

@@ -1,0 +1,33 @@
+import type { Fix } from '../core/finding';
+import type { PolicyRule } from './types';
+import { unguardedUses } from './util/certificate-flow';
+
+/** A member of `context.Request.Certificate` used where the certificate may be null. */
+export const certificateNullCheck: PolicyRule = {
+  id: 'certificate-null-check',
+  target: 'policy',
+  defaultLevel: 'warning',
+  description: 'A member of context.Request.Certificate is used without a null check: a request without a certificate gets 500 instead of 401.',
+  check(ctx) {
+    for (const use of unguardedUses(ctx.doc)) {
+      const tokens = use.expr.tokens;
+      const dot = tokens[use.memberIndex - 1]!;
+      const next = tokens[use.memberIndex + 1]?.text;
+      const fixes: Fix[] = [];
+      // `cert?.Thumbprint == "…"` stays a bool (false without a certificate): the one rewrite that is safe as it stands.
+      if (!use.call && (next === '==' || next === '!=')) {
+        fixes.push({ title: 'Use ?. (null-conditional access)', edits: [{ file: ctx.file, span: dot.span, newText: '?.' }], preferred: true });
+      }
+      const written = ctx.text.slice(use.ref.span.start, use.ref.span.end);
+      const what = use.ref.kind === 'alias' ? `'${written}' (context.Request.Certificate)` : 'context.Request.Certificate';
+      ctx.report({
+        span: use.span,
+        message:
+          `${what} is null when the client sends no certificate, and nothing checks that before .${use.member.text}: ` +
+          'the expression throws and the gateway answers 500 instead of 401. ' +
+          'Return 401 first when context.Request.Certificate == null, or put validate-client-certificate before it.',
+        fixes,
+      });
+    }
+  },
+};

@@ -1,0 +1,82 @@
+import * as path from 'node:path';
+import type { Fix } from '../core/finding';
+import type { Span } from '../core/text';
+import { property } from '../model/bicep-scope';
+import { skuCertainty, type Sku } from '../model/sku';
+import type { ServiceInfo } from '../model/types';
+import type { BicepRule, BicepRuleContext } from './types';
+import { insertMemberEdit, resourceAt, setMemberValueEdit } from './util/bicep-edit';
+import { clientCertificateCheck, policiesDeployedTo } from './util/bicep-policies';
+import { matchingSkusText } from './util/bicep-skus';
+
+/** Tiers whose gateway only receives a client certificate with `enableClientCertificate: true` (facts §3). */
+const FLAG_SKUS: ReadonlySet<Sku> = new Set<Sku>(['Consumption', 'BasicV2', 'StandardV2', 'PremiumV2']);
+
+/** A Consumption or v2 service that doesn't request client certificates, while a policy deployed to it checks them. */
+export const clientCertificateNotEnabled: BicepRule = {
+  id: 'client-certificate-not-enabled',
+  target: 'bicep',
+  defaultLevel: 'error',
+  description:
+    'A Consumption or v2 service without enableClientCertificate: true deploys a policy that checks client certificates, which never arrive.',
+  check(ctx) {
+    for (const service of ctx.model.servicesIn(ctx.file)) {
+      if (service.existing || service.enableClientCertificate.value !== false) continue;
+      const tier = skuCertainty(service.skus, (s) => FLAG_SKUS.has(s));
+      if (tier === 'none') continue;
+      const checks = certificateChecks(ctx, service);
+      const first = checks[0];
+      if (!first) continue;
+      const files = checks.map((c) => path.basename(c.file));
+      const policies = files.length > 2 ? `${files.slice(0, 2).join(', ')} and ${files.length - 2} more policies` : files.join(' and ');
+      const skus = matchingSkusText(service.skus, (s) => FLAG_SKUS.has(s));
+      const setting = service.enableClientCertificate.ref ? 'enableClientCertificate is false' : 'enableClientCertificate is not set';
+      ctx.report({
+        span: skuSpan(ctx, service),
+        message:
+          `${setting}, but ${policies} ${files.length > 1 ? 'check' : 'checks'} client certificates (${first.what}) and ${skus} only receive one when the ` +
+          `service requests it: context.Request.Certificate is always null and every check fails. Set enableClientCertificate: true in properties.`,
+        certain: tier === 'all',
+        fixes: enableFix(ctx, service),
+        related: [...checks.map((c) => ({ file: c.file, span: c.span, message: `checks the client certificate (${c.what})` })), ...service.skus.origins],
+      });
+    }
+  },
+};
+
+/** Where the policies deployed to the service check client certificates. */
+function certificateChecks(ctx: BicepRuleContext, service: ServiceInfo): { file: string; span: Span; what: string }[] {
+  const out: { file: string; span: Span; what: string }[] = [];
+  for (const policy of policiesDeployedTo(ctx.model, ctx.file, service)) {
+    const file = policy.value?.loadedFile?.path;
+    if (!file || out.some((c) => c.file === file)) continue;
+    const doc = ctx.policyAt(file);
+    const check = doc && clientCertificateCheck(doc);
+    if (check) out.push({ file, ...check });
+  }
+  return out;
+}
+
+/** The `sku.name` value, else the symbolic name. */
+function skuSpan(ctx: BicepRuleContext, service: ServiceInfo): Span {
+  const node = resourceAt(ctx.file, ctx.bicep, service.ref.span);
+  return property(property(node?.body, 'sku'), 'name')?.span ?? node?.decl.nameSpan ?? service.ref.span;
+}
+
+/** Sets `enableClientCertificate: true`: replaces a `false`, or adds the property (and `properties: {…}` when absent). */
+function enableFix(ctx: BicepRuleContext, service: ServiceInfo): Fix[] {
+  const title = 'Set enableClientCertificate: true';
+  const ref = service.enableClientCertificate.ref;
+  if (ref) {
+    return [{ title, edits: [setMemberValueEdit(ctx.file, ctx.text, ref.span, 'true')], preferred: true }];
+  }
+  const body = resourceAt(ctx.file, ctx.bicep, service.ref.span)?.body;
+  const properties = property(body, 'properties');
+  const edit =
+    properties?.kind === 'object'
+      ? insertMemberEdit(ctx.file, ctx.text, properties, () => 'enableClientCertificate: true')
+      : body && !properties
+        ? insertMemberEdit(ctx.file, ctx.text, body, (indent) => `properties: {\n${indent}  enableClientCertificate: true\n${indent}}`, 'last')
+        : undefined;
+  return edit ? [{ title, edits: [edit], preferred: true }] : [];
+}

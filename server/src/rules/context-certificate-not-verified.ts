@@ -1,0 +1,58 @@
+import type { Fix } from '../core/finding';
+import { elementsNamed } from '../parsers/policy/query';
+import type { PolicyDocument } from '../parsers/policy/types';
+import type { PolicyRule } from './types';
+import { readBoolAttribute } from './util/bool-attribute';
+import { certificateDecisions, certificateExpressions, pinsOrVerifies, usesBeyondDates, type ExpressionAnalysis } from './util/certificate-expressions';
+import { hasReturnResponse } from './util/certificate-flow';
+import { chainTier } from './util/chain-tier';
+import { identityElements, isPinned } from './util/identity';
+
+const PIN = '!context.Deployment.Certificates.Any(c => c.Value.Thumbprint == context.Request.Certificate.Thumbprint)';
+
+/** A policy that decides on `context.Request.Certificate` by presence and dates only. */
+export const contextCertificateNotVerified: PolicyRule = {
+  id: 'context-certificate-not-verified',
+  target: 'policy',
+  defaultLevel: 'warning',
+  description: 'A policy expression accepts context.Request.Certificate on presence and dates alone, with no chain validation and no thumbprint pin: any self-made certificate passes.',
+  check(ctx) {
+    const analyses = certificateExpressions(ctx.doc);
+    if (analyses.length === 0 || analyses.some(usesBeyondDates) || ctx.doc.expressions.some(pinsOrVerifies) || validatedByPolicy(ctx.doc)) return;
+    const decision = analyses.map((a) => ({ a, ref: certificateDecisions(a)[0] })).find((d) => d.ref !== undefined);
+    if (!decision?.ref) return;
+    const tier = chainTier(ctx.policy.skus);
+    const advice =
+      tier.certainty === 'all'
+        ? `Pin it: compare its Thumbprint with context.Deployment.Certificates (${tier.text} can't validate chains).`
+        : 'Pin it (compare its Thumbprint with context.Deployment.Certificates) or validate its chain (VerifyNoRevocation() on classic tiers, or validate-client-certificate).';
+    const fix = pinFix(ctx.file, decision.a);
+    ctx.report({
+      span: decision.ref.span,
+      message: `This policy decides on the client certificate by its presence and dates only: any certificate with valid dates passes, including one anyone can make. ${advice}`,
+      fixes: fix ? [fix] : [],
+      related: tier.certainty === 'none' ? [] : ctx.policy.skus.origins,
+    });
+  },
+};
+
+/** A validate-client-certificate that validates trust (or may: a named value) or pins an identity. */
+function validatedByPolicy(doc: PolicyDocument): boolean {
+  return elementsNamed(doc, 'validate-client-certificate').some((v) => {
+    const trust = readBoolAttribute(v, 'validate-trust');
+    if (!(trust.kind === 'literal' && !trust.value)) return true;
+    return identityElements(v).some(isPinned);
+  });
+}
+
+/** In a rejecting `<when condition="@(context.Request.Certificate == null || …)">`: append the thumbprint pin. */
+function pinFix(file: string, a: ExpressionAnalysis): Fix | undefined {
+  const when = a.expr.owner.element;
+  const rejects = a.nullTests.some((t) => t.form === 'explicit' && t.isNull === true && t.ref.start === 0);
+  if (a.expr.kind !== 'single' || when.name !== 'when' || a.expr.owner.attribute?.name !== 'condition' || !rejects) return undefined;
+  if (!hasReturnResponse(when)) return undefined;
+  return {
+    title: 'Also reject certificates not uploaded to API Management (pin by thumbprint)',
+    edits: [{ file, span: { start: a.expr.codeSpan.end, end: a.expr.codeSpan.end }, newText: ` || ${PIN}` }],
+  };
+}

@@ -1,0 +1,31 @@
+import { elementsNamed } from '../parsers/policy/query';
+import type { PolicyRule } from './types';
+import { identityElements, isPinned, pinIdentityFixes } from './util/identity';
+import { analyzeTrust, reasonOrigins, untrustedReason } from './util/trust';
+
+/** An `<identity>` made only of name claims where the chain isn't (or may not be) validated: anyone can mint such a certificate. */
+export const identityWithoutThumbprint: PolicyRule = {
+  id: 'identity-without-thumbprint',
+  target: 'policy',
+  defaultLevel: 'warning',
+  description: 'An <identity> that matches only names (subject, issuer-subject, common-name, dns-name) while the certificate chain is not validated: spoofable.',
+  check(ctx) {
+    for (const el of elementsNamed(ctx.doc, 'validate-client-certificate')) {
+      const a = analyzeTrust(el, ctx.policy.skus);
+      if (!a || a.validates === 'yes') continue;
+      for (const identity of identityElements(el)) {
+        if (isPinned(identity)) continue;
+        const claims = identity.attributes.map((x) => x.name).join(', ') || 'no claims at all';
+        ctx.report({
+          span: identity.nameSpan,
+          message:
+            `This identity matches only ${claims}, and ${untrustedReason(a)}: anyone can create a certificate with these names and pass. ` +
+            'Pin it with thumbprint (or issuer-thumbprint / issuer-certificate-id).',
+          certain: a.validates === 'no',
+          fixes: pinIdentityFixes(ctx.file, identity, ctx.certificates.all()),
+          related: reasonOrigins(a),
+        });
+      }
+    }
+  },
+};

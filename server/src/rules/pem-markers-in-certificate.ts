@@ -1,0 +1,72 @@
+import * as path from 'node:path';
+import type { Fix } from '../core/finding';
+import type { CertificateData } from '../model/types';
+import type { BicepRule, BicepRuleContext } from './types';
+
+const MARKER = /-----(BEGIN|END) CERTIFICATE-----/;
+
+/** `encodedCertificate` / `data` carrying `-----BEGIN CERTIFICATE-----` markers: the deployment fails. */
+export const pemMarkersInCertificate: BicepRule = {
+  id: 'pem-markers-in-certificate',
+  target: 'bicep',
+  defaultLevel: 'error',
+  description: 'A certificate uploaded from Bicep carries PEM markers, which APIM rejects: it wants base64 DER only.',
+  check(ctx) {
+    for (const entry of ctx.model.certificateEntriesIn(ctx.file)) {
+      const data = entry.data;
+      if (!data || data.transformed) continue;
+      const property = entry.kind === 'ca' ? 'encodedCertificate' : 'data';
+      const failure = 'the deployment fails with "Certificate data should contain a valid Base64Encoded string"';
+      if (data.literal !== undefined && MARKER.test(data.literal)) {
+        ctx.report({
+          span: data.ref.span,
+          message: `${property} holds a PEM certificate with -----BEGIN/END CERTIFICATE----- markers: ${failure}. Keep only the base64 between the markers.`,
+          fixes: [literalFix(ctx, data, data.literal)],
+        });
+        continue;
+      }
+      const loaded = data.loadedFile;
+      if (!loaded || !ctx.certificates.file(loaded.path)?.hasPemMarkers) continue;
+      const name = path.basename(loaded.path);
+      const verb = loaded.fn.toLowerCase() === 'loadfileasbase64' ? 'base64-encodes' : 'loads';
+      const how = `${loaded.fn}('${name}') ${verb} the PEM text, markers included`;
+      ctx.report({
+        span: data.ref.span,
+        message: `${property}: ${how}: ${failure}. Load a copy without the markers (${siblingName(name)}).`,
+        fixes: loadFixes(ctx, data),
+        related: [{ file: loaded.path, span: { start: 0, end: 0 }, message: 'PEM: the text has -----BEGIN CERTIFICATE----- markers' }],
+      });
+    }
+  },
+};
+
+/** `root-ca.cer` → `root-ca.without-markers.cer` (the naming of facts §5). */
+function siblingName(name: string): string {
+  const ext = path.extname(name);
+  return `${name.slice(0, name.length - ext.length)}.without-markers.cer`;
+}
+
+/** Replaces a PEM literal by the base64 between its markers. */
+function literalFix(ctx: BicepRuleContext, data: CertificateData, literal: string): Fix {
+  const base64 = literal.replace(/-----(BEGIN|END) CERTIFICATE-----|\\[rn]|\s/g, '');
+  return { title: 'Remove the PEM markers and line breaks', edits: [{ file: ctx.file, span: data.ref.span, newText: `'${base64}'` }], preferred: true };
+}
+
+/**
+ * Points the load at `<name>.without-markers.cer` when the workspace has it; otherwise strips the markers in Bicep
+ * with `replace(…)` (the CertificateFile API has no DER to write the sibling file from).
+ */
+function loadFixes(ctx: BicepRuleContext, data: CertificateData): Fix[] {
+  const loaded = data.loadedFile!;
+  const written = ctx.text.slice(loaded.pathRef.span.start + 1, loaded.pathRef.span.end - 1);
+  const slash = Math.max(written.lastIndexOf('/'), written.lastIndexOf('\\'));
+  const sibling = written.slice(0, slash + 1) + siblingName(written.slice(slash + 1));
+  if (ctx.certificates.file(path.resolve(path.dirname(loaded.path), path.basename(sibling)))?.hasPemMarkers === false) {
+    const edit = { file: ctx.file, span: loaded.ref.span, newText: `loadTextContent('${sibling}')` };
+    return [{ title: `Load ${path.basename(sibling)} (the certificate without markers)`, edits: [edit], preferred: true }];
+  }
+  const call = `loadTextContent('${written}')`;
+  const stripped = `replace(replace(replace(replace(${call}, '-----BEGIN CERTIFICATE-----', ''), '-----END CERTIFICATE-----', ''), '\\r', ''), '\\n', '')`;
+  const edit = { file: ctx.file, span: loaded.ref.span, newText: stripped };
+  return [{ title: 'Strip the markers and line breaks with replace(…)', edits: [edit], preferred: true }];
+}

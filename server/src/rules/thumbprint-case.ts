@@ -1,0 +1,38 @@
+import type { Fix } from '../core/finding';
+import type { PolicyRule } from './types';
+import { literalContentSpan, thumbprintComparisons } from './util/thumbprints';
+
+/** An ordinal comparison of `.Thumbprint` with a literal in the other case: it never matches. */
+export const thumbprintCase: PolicyRule = {
+  id: 'thumbprint-case',
+  target: 'policy',
+  defaultLevel: 'error',
+  description: 'An ordinal comparison of .Thumbprint (upper-case hex) with a lower-case literal: it never matches.',
+  check(ctx) {
+    for (const c of thumbprintComparisons(ctx.doc)) {
+      if (c.ignoreCase || c.literalCase !== undefined) continue;
+      for (const literal of c.literals) {
+        const value = literal.value ?? '';
+        if (!/^[0-9A-Fa-f]+$/.test(value)) continue;
+        const wrong = c.thumbprintCase === 'upper' ? /[a-f]/.test(value) : /[A-F]/.test(value);
+        if (!wrong) continue;
+        const fixed = c.thumbprintCase === 'upper' ? value.toUpperCase() : value.toLowerCase();
+        const fixes: Fix[] = [
+          { title: `${c.thumbprintCase === 'upper' ? 'Upper' : 'Lower'}-case the literal`, edits: [{ file: ctx.file, span: literalContentSpan(ctx.text, literal), newText: fixed }], preferred: true },
+        ];
+        if (c.rewrite && c.literals.length === 1) {
+          const r = c.rewrite;
+          const call = `${r.negate ? '!' : ''}string.Equals(${ctx.text.slice(r.thumbprint.start, r.thumbprint.end)}, ${ctx.text.slice(r.literal.start, r.literal.end)}, StringComparison.OrdinalIgnoreCase)`;
+          fixes.push({ title: 'Compare with StringComparison.OrdinalIgnoreCase', edits: [{ file: ctx.file, span: r.span, newText: call }] });
+        }
+        const side = c.thumbprintCase === 'upper' ? 'Thumbprint is upper-case hex' : 'the thumbprint is lower-cased with ToLower()';
+        const result = c.form === '!=' ? 'it is always "different"' : 'it never matches';
+        ctx.report({
+          span: literal.span,
+          message: `${side}, but this ordinal comparison (${c.form}) uses a literal with ${c.thumbprintCase === 'upper' ? 'lower' : 'upper'}-case letters: ${result}. Write the literal in ${c.thumbprintCase} case, or compare with StringComparison.OrdinalIgnoreCase.`,
+          fixes,
+        });
+      }
+    }
+  },
+};

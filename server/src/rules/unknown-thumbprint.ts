@@ -1,0 +1,45 @@
+import type { PolicyRule } from './types';
+import { baseName, groupedCertificates, policyThumbprints } from './util/certificate-references';
+import { editDistance } from './util/nearest';
+
+/** A thumbprint this close (in edited hex digits) to a workspace certificate's is offered as a correction. */
+const MAX_TYPO_DISTANCE = 3;
+
+const WHERE: Record<string, string> = {
+  thumbprint: 'this identity pins',
+  'issuer-thumbprint': 'this identity pins as issuer',
+  expression: 'this expression compares with',
+};
+
+/** A pinned thumbprint that no certificate file of the workspace has (only when the workspace has certificate files). */
+export const unknownThumbprint: PolicyRule = {
+  id: 'unknown-thumbprint',
+  target: 'policy',
+  defaultLevel: 'info',
+  description: 'A thumbprint pinned in a policy matches no certificate file in the workspace.',
+  check(ctx) {
+    if (ctx.certificates.size === 0) return;
+    const groups = groupedCertificates(ctx.certificates);
+    for (const ref of policyThumbprints(ctx.doc)) {
+      if (ctx.certificates.byThumbprint(ref.thumbprint).length > 0) continue;
+      const near = groups
+        .map((g) => ({ g, distance: editDistance(ref.thumbprint, g.certificate.thumbprint) }))
+        .filter((n) => n.distance <= MAX_TYPO_DISTANCE)
+        .sort((a, b) => a.distance - b.distance);
+      const files = `${ctx.certificates.size} certificate file${ctx.certificates.size === 1 ? '' : 's'}`;
+      const hint = near[0]
+        ? ` It is ${near[0].distance} digit${near[0].distance === 1 ? '' : 's'} away from ${near[0].g.certificate.thumbprint} ("${near[0].g.certificate.subject}"): a typo?`
+        : ' Check that it was copied from the right certificate, or add the certificate\'s public .cer file to the workspace.';
+      ctx.report({
+        span: ref.span,
+        message: `No certificate in the workspace (${files}) has the thumbprint ${WHERE[ref.kind]}.${hint}`,
+        fixes: near.map((n, i) => ({
+          title: `Use ${n.g.certificate.thumbprint} (${n.g.files.map(baseName).join(', ')}: ${n.g.certificate.subject})`,
+          edits: [{ file: ctx.file, span: ref.span, newText: n.g.certificate.thumbprint }],
+          preferred: i === 0 && (near.length === 1 || near[1]!.distance > n.distance),
+        })),
+        related: near.map((n) => ({ file: n.g.files[0]!, span: { start: 0, end: 0 }, message: `${n.g.certificate.subject}: ${n.g.certificate.thumbprint}` })),
+      });
+    }
+  },
+};

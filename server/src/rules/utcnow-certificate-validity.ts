@@ -1,0 +1,34 @@
+import type { Fix } from '../core/finding';
+import type { PolicyRule } from './types';
+import { utcValidityComparisons } from './util/certificate-expressions';
+
+/** `DateTime.UtcNow` compared with a certificate's `NotBefore` / `NotAfter`, which are local time. */
+export const utcnowCertificateValidity: PolicyRule = {
+  id: 'utcnow-certificate-validity',
+  target: 'policy',
+  defaultLevel: 'warning',
+  description: "DateTime.UtcNow compared with a certificate's NotBefore/NotAfter, which X509Certificate2 gives in local time.",
+  check(ctx) {
+    for (const expr of ctx.doc.expressions) {
+      const reported = new Set<number>();
+      for (const c of utcValidityComparisons(expr)) {
+        if (reported.has(c.utcNow.span.start)) continue;
+        reported.add(c.utcNow.span.start);
+        const through = c.variable ? ` (through the variable '${c.variable}')` : '';
+        const fix: Fix = {
+          title: 'Use DateTime.Now',
+          edits: [{ file: ctx.file, span: c.utcNow.span, newText: 'Now' }],
+          preferred: true,
+        };
+        ctx.report({
+          span: c.utcNow.span,
+          message:
+            `DateTime.UtcNow is compared with ${c.validity.text}${through}, but X509Certificate2 gives ${c.validity.text} in local time: ` +
+            'unless the gateway runs in UTC, the check is off by the zone offset. Use DateTime.Now.',
+          certain: false,
+          fixes: [fix],
+        });
+      }
+    }
+  },
+};

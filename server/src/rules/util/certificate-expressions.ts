@@ -1,0 +1,285 @@
+import type { Span } from '../../core/text';
+import type { CsToken, PolicyDocument, PolicyExpression } from '../../parsers/policy/types';
+import { comparisons, isName, operandAfter, operandBefore, tokenSpan, type Operand } from './cs-tokens';
+
+/**
+ * What the policy expressions of a document do with `context.Request.Certificate` (an `X509Certificate2`, null when
+ * the client sent none [facts §2]): where it is referenced (directly or through a local variable assigned from it),
+ * which members are used, where it is tested for null, and how dates are compared with it.
+ */
+
+/** `context.Request.Certificate`, or a local variable assigned from it, at one place in an expression. */
+export interface CertificateRef {
+  kind: 'direct' | 'alias';
+  /** Token indexes (inclusive) of the reference. */
+  start: number;
+  end: number;
+  span: Span;
+}
+
+/** `ref.Member` or `ref?.Member`. */
+export interface CertificateMemberUse {
+  expr: PolicyExpression;
+  ref: CertificateRef;
+  member: CsToken;
+  memberIndex: number;
+  /** Accessed with `?.`: safe when the certificate is null. */
+  conditional: boolean;
+  /** `ref.Member(` */
+  call: boolean;
+  /** From the reference to the member name. */
+  span: Span;
+}
+
+/** A null test of the certificate: `== null`, `!= null`, `is null` (explicit), `??` or `?.` (null-safe access). */
+export interface NullTest {
+  ref: CertificateRef;
+  form: 'explicit' | 'coalesce' | 'conditional-access';
+  /** For explicit tests: true for `== null` / `is null`, false for `!= null`. */
+  isNull?: boolean;
+}
+
+/** The analysis of one expression. */
+export interface ExpressionAnalysis {
+  expr: PolicyExpression;
+  /** Local variables assigned from `context.Request.Certificate`. */
+  aliases: ReadonlySet<string>;
+  refs: CertificateRef[];
+  uses: CertificateMemberUse[];
+  nullTests: NullTest[];
+}
+
+const DIRECT = ['context', 'Request', 'Certificate'];
+/** `context . Request . Certificate` */
+const DIRECT_TOKENS = DIRECT.length * 2 - 1;
+const cache = new WeakMap<PolicyExpression, ExpressionAnalysis>();
+
+/** The certificate analysis of one expression (cached per parsed expression). */
+export function analyzeExpression(expr: PolicyExpression): ExpressionAnalysis {
+  let a = cache.get(expr);
+  if (!a) cache.set(expr, (a = analyze(expr)));
+  return a;
+}
+
+/** Analyses of every expression of the document that references the client certificate, in document order. */
+export function certificateExpressions(doc: PolicyDocument): ExpressionAnalysis[] {
+  return doc.expressions.map(analyzeExpression).filter((a) => a.refs.length > 0);
+}
+
+function analyze(expr: PolicyExpression): ExpressionAnalysis {
+  const tokens = expr.tokens;
+  const aliases = new Set<string>();
+  const refs: CertificateRef[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    if (afterDot(tokens, i)) continue;
+    if (isDirectAt(tokens, i)) {
+      const end = i + DIRECT_TOKENS - 1;
+      refs.push(makeRef('direct', tokens, i, end));
+      const declared = declaredName(tokens, i, end);
+      if (declared) aliases.add(declared);
+      i = end;
+    } else if (tokens[i]!.kind === 'identifier' && aliases.has(tokens[i]!.text) && tokens[i + 1]?.text !== '=') {
+      refs.push(makeRef('alias', tokens, i, i));
+    }
+  }
+  const uses: CertificateMemberUse[] = [];
+  const nullTests: NullTest[] = [];
+  for (const ref of refs) {
+    const next = tokens[ref.end + 1];
+    const member = tokens[ref.end + 2];
+    if ((next?.text === '.' || next?.text === '?.') && member && isName(member)) {
+      const conditional = next.text === '?.';
+      uses.push({ expr, ref, member, memberIndex: ref.end + 2, conditional, call: tokens[ref.end + 3]?.text === '(', span: { start: ref.span.start, end: member.span.end } });
+      if (conditional) nullTests.push({ ref, form: 'conditional-access' });
+    }
+    const test = nullTestAt(tokens, ref);
+    if (test) nullTests.push(test);
+  }
+  return { expr, aliases, refs, uses, nullTests };
+}
+
+function afterDot(tokens: readonly CsToken[], i: number): boolean {
+  const p = tokens[i - 1];
+  return p !== undefined && (p.text === '.' || p.text === '?.');
+}
+
+/** `context.Request.Certificate` starts at `i`. */
+function isDirectAt(tokens: readonly CsToken[], i: number): boolean {
+  return DIRECT.every((name, k) => tokens[i + 2 * k]?.text === name && (k === 0 || tokens[i + 2 * k - 1]?.text === '.'));
+}
+
+/** `var name = context.Request.Certificate;` (or a typed declaration / assignment): the variable's name. */
+function declaredName(tokens: readonly CsToken[], start: number, end: number): string | undefined {
+  const eq = tokens[start - 1];
+  const name = tokens[start - 2];
+  const after = tokens[end + 1];
+  if (eq?.text !== '=' || name?.kind !== 'identifier' || afterDot(tokens, start - 2)) return undefined;
+  return after === undefined || after.text === ';' || after.text === ',' || after.text === ')' ? name.text : undefined;
+}
+
+function makeRef(kind: CertificateRef['kind'], tokens: readonly CsToken[], start: number, end: number): CertificateRef {
+  return { kind, start, end, span: tokenSpan(tokens, start, end) };
+}
+
+function nullTestAt(tokens: readonly CsToken[], ref: CertificateRef): NullTest | undefined {
+  const next = tokens[ref.end + 1]?.text;
+  const after = tokens[ref.end + 2]?.text;
+  const before = tokens[ref.start - 1]?.text;
+  const beforeThat = tokens[ref.start - 2]?.text;
+  if ((next === '==' || next === '!=') && after === 'null') return { ref, form: 'explicit', isNull: next === '==' };
+  if ((before === '==' || before === '!=') && beforeThat === 'null') return { ref, form: 'explicit', isNull: before === '==' };
+  if (next === 'is' && after === 'null') return { ref, form: 'explicit', isNull: true };
+  if (next === 'is' && after === 'not' && tokens[ref.end + 3]?.text === 'null') return { ref, form: 'explicit', isNull: false };
+  if (next === '??') return { ref, form: 'coalesce' };
+  return undefined;
+}
+
+/** Certificate members that carry a date in local time (.NET `X509Certificate2`) [facts §2]. */
+export const VALIDITY_MEMBERS: ReadonlySet<string> = new Set(['NotBefore', 'NotAfter']);
+/** The chain-validating methods of `X509Certificate2` in policy expressions [facts §2]. */
+export const VERIFY_METHODS: ReadonlySet<string> = new Set(['Verify', 'VerifyNoRevocation']);
+/** Calls that keep a DateTime in the same zone (`DateTime.UtcNow.AddDays(1)` is still UTC). */
+const SAME_ZONE = /^Add[A-Z]\w*$/;
+
+/** `x.Verify()` / `x.VerifyNoRevocation()` on any receiver (only `X509Certificate2` has them among the allowed types). */
+export function verifyCalls(expr: PolicyExpression): { name: CsToken; index: number }[] {
+  const t = expr.tokens;
+  const out: { name: CsToken; index: number }[] = [];
+  t.forEach((name, index) => {
+    if (name.kind === 'identifier' && VERIFY_METHODS.has(name.text) && afterDot(t, index) && t[index + 1]?.text === '(' && t[index + 2]?.text === ')') {
+      out.push({ name, index });
+    }
+  });
+  return out;
+}
+
+/** A comparison (or subtraction, `CompareTo`, `DateTime.Compare`) of a certificate date with UTC now. */
+export interface UtcValidityComparison {
+  /** The `UtcNow` token to replace (in the comparison, or in the local variable's initializer). */
+  utcNow: CsToken;
+  /** The certificate side, e.g. `cert.NotAfter`. */
+  validity: CsToken;
+  /** Through this local variable (`var now = DateTime.UtcNow;`). */
+  variable?: string;
+}
+
+/** Certificate `NotBefore`/`NotAfter` compared with `DateTime.UtcNow`, directly or through a local variable. */
+export function utcValidityComparisons(expr: PolicyExpression): UtcValidityComparison[] {
+  const tokens = expr.tokens;
+  const utcVariables = utcNowVariables(tokens);
+  const out: UtcValidityComparison[] = [];
+  const add = (a: Operand, b: Operand): void => {
+    const validity = validityMember(a);
+    const utc = validity && utcSource(tokens, b, utcVariables);
+    if (validity && utc) out.push({ validity, ...utc });
+  };
+  for (const pair of datePairs(tokens)) {
+    add(pair.left, pair.right);
+    add(pair.right, pair.left);
+  }
+  return out;
+}
+
+/** Operand pairs a date comparison is made of: `a op b`, `a - b`, `a.CompareTo(b)`, `DateTime.Compare(a, b)`. */
+function datePairs(tokens: readonly CsToken[]): { left: Operand; right: Operand }[] {
+  const pairs: { left: Operand; right: Operand }[] = comparisons(tokens).map((c) => ({ left: c.left, right: c.right }));
+  tokens.forEach((t, i) => {
+    if (t.text === '-' && t.kind === 'punct') {
+      const left = operandBefore(tokens, i);
+      const right = operandAfter(tokens, i + 1);
+      if (left && right) pairs.push({ left, right });
+    }
+    if ((t.text === 'CompareTo' || t.text === 'Compare') && tokens[i + 1]?.text === '(') {
+      const first = operandAfter(tokens, i + 2);
+      if (!first) return;
+      if (t.text === 'CompareTo') {
+        const receiver = receiverOf(tokens, i);
+        if (receiver) pairs.push({ left: receiver, right: first });
+      } else if (tokens[first.end + 1]?.text === ',') {
+        const second = operandAfter(tokens, first.end + 2);
+        if (second) pairs.push({ left: first, right: second });
+      }
+    }
+  });
+  return pairs;
+}
+
+function receiverOf(tokens: readonly CsToken[], nameIndex: number): Operand | undefined {
+  return afterDot(tokens, nameIndex) ? operandBefore(tokens, nameIndex - 1) : undefined;
+}
+
+/** The `NotBefore`/`NotAfter` member when the operand is `x.NotAfter` (optionally `.AddDays(…)`). */
+function validityMember(op: Operand): CsToken | undefined {
+  const k = op.names.findIndex((n, i) => i > 0 && VALIDITY_MEMBERS.has(n.text));
+  if (k < 0 || !op.names.slice(k + 1).every((n) => SAME_ZONE.test(n.text))) return undefined;
+  return op.names[k];
+}
+
+/** `DateTime.UtcNow` (optionally `.AddX(…)`), or a variable holding it. */
+function utcSource(tokens: readonly CsToken[], op: Operand, variables: ReadonlyMap<string, CsToken>): { utcNow: CsToken; variable?: string } | undefined {
+  const direct = utcNowIn(op);
+  if (direct) return { utcNow: direct };
+  const only = op.names[0];
+  if (op.names.length === 1 && op.start === op.end && only && variables.has(only.text) && tokens[op.end + 1]?.text !== '=') {
+    return { utcNow: variables.get(only.text)!, variable: only.text };
+  }
+  return undefined;
+}
+
+function utcNowIn(op: Operand): CsToken | undefined {
+  const n = op.names;
+  const at = n[0]?.text === 'System' ? 1 : 0;
+  if (n[at]?.text !== 'DateTime' || n[at + 1]?.text !== 'UtcNow') return undefined;
+  return n.slice(at + 2).every((x) => SAME_ZONE.test(x.text)) ? n[at + 1] : undefined;
+}
+
+/** `var now = DateTime.UtcNow;` / `DateTime now = DateTime.UtcNow;`: variable name → its `UtcNow` token. */
+function utcNowVariables(tokens: readonly CsToken[]): Map<string, CsToken> {
+  const out = new Map<string, CsToken>();
+  tokens.forEach((t, i) => {
+    if (t.text !== '=' || t.kind !== 'punct' || tokens[i - 1]?.kind !== 'identifier' || afterDot(tokens, i - 1)) return;
+    const value = operandAfter(tokens, i + 1);
+    const end = tokens[value ? value.end + 1 : -1]?.text;
+    const utc = value && (end === ';' || end === ',') ? utcNowIn(value) : undefined;
+    if (utc) out.set(tokens[i - 1]!.text, utc);
+  });
+  return out;
+}
+
+/** Members of the certificate that decide nothing about who the client is (dates, printing). */
+const IDENTITY_NEUTRAL: ReadonlySet<string> = new Set(['NotBefore', 'NotAfter', 'ToString']);
+/** Members that pin or verify who the client is when compared [facts §2, §3]. */
+const IDENTITY_MEMBERS: ReadonlySet<string> = new Set(['Thumbprint', 'Issuer', 'IssuerName', 'SerialNumber', 'GetSerialNumber', 'GetSerialNumberString', ...VERIFY_METHODS]);
+
+/** Does the analysis use a certificate member beyond dates and `ToString()` (an identity check, forwarding the raw data…)? */
+export function usesBeyondDates(a: ExpressionAnalysis): boolean {
+  return a.uses.some((u) => !IDENTITY_NEUTRAL.has(u.member.text));
+}
+
+/**
+ * Does the expression pin or verify a certificate on its own terms: `context.Deployment.Certificates`, `Verify()`,
+ * `VerifyNoRevocation()`, or `.Thumbprint` / `.Issuer` / `.SerialNumber` of any certificate (one read from a header too)?
+ */
+export function pinsOrVerifies(expr: PolicyExpression): boolean {
+  const t = expr.tokens;
+  return t.some(
+    (tok, i) =>
+      (tok.text === 'Deployment' && t[i + 1]?.text === '.' && t[i + 2]?.text === 'Certificates') ||
+      (tok.kind === 'identifier' && IDENTITY_MEMBERS.has(tok.text) && afterDot(t, i)),
+  );
+}
+
+/**
+ * Where the expression decides on the certificate: explicit null tests, and `NotBefore` / `NotAfter` compared
+ * with something. The references, in token order.
+ */
+export function certificateDecisions(a: ExpressionAnalysis): CertificateRef[] {
+  const refs = a.nullTests.filter((t) => t.form === 'explicit').map((t) => t.ref);
+  for (const c of comparisons(a.expr.tokens)) {
+    for (const side of [c.left, c.right]) {
+      const use = a.uses.find((u) => VALIDITY_MEMBERS.has(u.member.text) && u.ref.start >= side.start && u.memberIndex <= side.end);
+      if (use) refs.push(use.ref);
+    }
+  }
+  return refs.sort((x, y) => x.start - y.start);
+}

@@ -1,0 +1,118 @@
+import type { PolicyDocument, PolicyElement, PolicyExpression, PolicySection } from '../../parsers/policy/types';
+import { ancestors, elementsNamed, getAttribute, sectionOf } from '../../parsers/policy/query';
+import { readBoolAttribute } from './bool-attribute';
+import { certificateExpressions, type CertificateMemberUse, type ExpressionAnalysis } from './certificate-expressions';
+
+/**
+ * A static approximation of the policy's control flow, as far as the client certificate rules need it:
+ * where the certificate is known to be non-null, and where a `{{named value}}` decides whether code runs.
+ *
+ * Non-null approximation (lenient on purpose: a false alarm on a correct policy costs more than a missed case):
+ * - the use itself is null-safe (`cert?.X`);
+ * - an explicit null test (`== null`, `!= null`, `is null`) of the certificate comes earlier in the same expression
+ *   (`cert == null || cert.X`, `cert != null && cert.X`, `if (cert == null) { return …; } … cert.X`);
+ * - a `<when condition>` tests the certificate for null (`== null`, `!= null`, `is null`, `??`, `?.`): its body (unless
+ *   the only test is `== null`), the later `<when>` / `<otherwise>` of the same `<choose>`, and, when that `<when>`
+ *   holds a `<return-response>`, everything after the `<choose>`;
+ * - any other earlier expression tests it explicitly (the `set-variable` that stores a validation result, which a later
+ *   `<choose>` returns on);
+ * - a `validate-client-certificate` without `ignore-error="true"` comes earlier (it answers 401 without a certificate).
+ * "Earlier" follows the pipeline: the same section, or `inbound` before `backend` before `outbound`; never into `on-error`.
+ */
+
+/** Does what happens in section `from` still hold when section `to` runs later in the same request? */
+export function flowsInto(from: PolicySection | undefined, to: PolicySection | undefined): boolean {
+  if (from === to) return true;
+  if (from === 'inbound') return to === 'backend' || to === 'outbound';
+  return from === 'backend' && to === 'outbound';
+}
+
+/** Is element `a` (ending before `offset`) in effect for code at `offset` in element `b`? */
+function precedes(a: PolicyElement, end: number, offset: number, b: PolicyElement): boolean {
+  return end <= offset && flowsInto(sectionOf(a), sectionOf(b));
+}
+
+/** A place that makes the certificate non-null for the expressions it covers. */
+type Guard = (expr: PolicyExpression) => boolean;
+
+const guardCache = new WeakMap<PolicyDocument, Guard[]>();
+
+function guardsOf(doc: PolicyDocument): Guard[] {
+  let guards = guardCache.get(doc);
+  if (!guards) guardCache.set(doc, (guards = buildGuards(doc)));
+  return guards;
+}
+
+function buildGuards(doc: PolicyDocument): Guard[] {
+  const guards: Guard[] = [];
+  for (const v of elementsNamed(doc, 'validate-client-certificate')) {
+    const ignore = readBoolAttribute(v, 'ignore-error');
+    if (ignore.kind === 'literal' && ignore.value) continue;
+    guards.push((expr) => precedes(v, v.span.end, expr.span.start, expr.owner.element));
+  }
+  for (const a of certificateExpressions(doc)) {
+    const when = whenOfCondition(a.expr);
+    if (when && a.nullTests.length > 0) guards.push(whenGuard(a, when));
+    else if (a.nullTests.some((t) => t.form === 'explicit')) {
+      guards.push((expr) => precedes(a.expr.owner.element, a.expr.span.end, expr.span.start, expr.owner.element));
+    }
+  }
+  return guards;
+}
+
+/** The `<when>` whose `condition` is this expression. */
+function whenOfCondition(expr: PolicyExpression): PolicyElement | undefined {
+  const el = expr.owner.element;
+  return el.name === 'when' && expr.owner.attribute?.name === 'condition' ? el : undefined;
+}
+
+function whenGuard(condition: ExpressionAnalysis, when: PolicyElement): Guard {
+  const choose = when.parent;
+  // `when cert == null` runs its body only without a certificate; any other test may leave it non-null there.
+  const bodyNonNull = !condition.nullTests.every((t) => t.form === 'explicit' && t.isNull === true);
+  const later = choose ? choose.children.filter((c) => c.span.start > when.span.start && (c.name === 'when' || c.name === 'otherwise')) : [];
+  const returns = hasReturnResponse(when);
+  return (expr) => {
+    if (expr === condition.expr) return false;
+    const el = expr.owner.element;
+    const inside = (scope: PolicyElement): boolean => el === scope || ancestors(el).includes(scope);
+    if ((bodyNonNull && inside(when)) || later.some(inside)) return true;
+    return returns && choose !== undefined && precedes(choose, choose.span.end, expr.span.start, el);
+  };
+}
+
+/** Does the element hold a `<return-response>` (at any depth)? */
+export function hasReturnResponse(el: PolicyElement): boolean {
+  return el.children.some((c) => c.name === 'return-response' || hasReturnResponse(c));
+}
+
+/** Is the certificate known to be non-null where this member is used (see the approximation above)? */
+function knownNonNull(doc: PolicyDocument, analysis: ExpressionAnalysis, use: CertificateMemberUse): boolean {
+  if (use.conditional) return true;
+  if (analysis.nullTests.some((t) => t.form === 'explicit' && t.ref.end < use.ref.start)) return true;
+  return guardsOf(doc).some((guard) => guard(analysis.expr));
+}
+
+/** The member uses of the certificate in the document that may run with a null certificate. */
+export function unguardedUses(doc: PolicyDocument): CertificateMemberUse[] {
+  const out: CertificateMemberUse[] = [];
+  for (const a of certificateExpressions(doc)) {
+    const first = a.uses.find((u) => !knownNonNull(doc, a, u));
+    if (first) out.push(first);
+  }
+  return out;
+}
+
+/**
+ * Does a `{{named value}}` decide whether the token at `index` runs? True when one appears earlier in the same expression
+ * (`{{validate-certificate-chain}} && !cert.VerifyNoRevocation()`, `if ({{x}}) { … }`) or in the condition of an
+ * enclosing `<when>`. A named value is true or false depending on the environment.
+ */
+export function namedValueGuarded(expr: PolicyExpression, index: number): boolean {
+  if (expr.tokens.slice(0, index).some((t) => t.kind === 'namedValue')) return true;
+  const el = expr.owner.element;
+  return [el, ...ancestors(el)].some((w) => {
+    const condition = w.name === 'when' ? getAttribute(w, 'condition') : undefined;
+    return condition !== undefined && condition !== expr.owner.attribute && condition.rawValue.includes('{{');
+  });
+}

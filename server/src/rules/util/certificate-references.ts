@@ -1,0 +1,175 @@
+import { createHash } from 'node:crypto';
+import * as path from 'node:path';
+import type { CertificateInfo } from '../../certificates/types';
+import type { Span } from '../../core/text';
+import type { CertificateEntry } from '../../model/types';
+import { elementsNamed, getAttribute } from '../../parsers/policy';
+import type { PolicyDocument, PolicyElement } from '../../parsers/policy/types';
+import type { CertificateIndex, RuleSettings } from '../types';
+import { entryCertificate } from './bicep-certificates';
+import { identityElements, sameDn } from './identity';
+import { checkThumbprintFormat, literalContentSpan, thumbprintComparisons } from './thumbprints';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The upper-case 40-hex form of a written thumbprint, stray characters (U+200E, blanks, colons) dropped; undefined when
+ * it is no thumbprint or a `{{named value}}` (`thumbprint-format` reports those).
+ */
+export function normalizeThumbprint(written: string): string | undefined {
+  if (written.includes('{{')) return undefined;
+  const problem = checkThumbprintFormat(written);
+  if (!problem) return written.toUpperCase();
+  return problem.kind === 'stray' ? problem.cleaned.toUpperCase() : undefined;
+}
+
+/** A SHA-1 thumbprint pinned in a policy. */
+export interface PolicyThumbprint {
+  /** Where: an `<identity>` attribute, or a string literal in an expression that reads `.Thumbprint`. */
+  kind: 'thumbprint' | 'issuer-thumbprint' | 'expression';
+  /** Upper-case 40-hex. */
+  thumbprint: string;
+  /** The thumbprint as written (inside the quotes). */
+  span: Span;
+  /** The `<identity>`, for the identity kinds. */
+  identity?: PolicyElement;
+}
+
+/**
+ * Every literal thumbprint a policy pins: `thumbprint` / `issuer-thumbprint` of each `<identity>` of
+ * `validate-client-certificate`, and 40-hex string literals compared with a `.Thumbprint` in expressions (`==`, `!=`,
+ * `Equals`, `string.Equals`, `new[] { … }.Contains`: see `thumbprintComparisons`).
+ * `{{named values}}` and values that are not 40 hex digits are left out.
+ */
+export function policyThumbprints(doc: PolicyDocument): PolicyThumbprint[] {
+  const found: PolicyThumbprint[] = [];
+  for (const vcc of elementsNamed(doc, 'validate-client-certificate')) {
+    for (const identity of identityElements(vcc)) {
+      for (const kind of ['thumbprint', 'issuer-thumbprint'] as const) {
+        const attribute = getAttribute(identity, kind);
+        const thumbprint = attribute && normalizeThumbprint(attribute.value);
+        if (attribute && thumbprint) found.push({ kind, thumbprint, span: attribute.valueSpan, identity });
+      }
+    }
+  }
+  for (const comparison of thumbprintComparisons(doc)) {
+    for (const token of comparison.literals) {
+      const thumbprint = token.value !== undefined ? normalizeThumbprint(token.value) : undefined;
+      if (thumbprint) found.push({ kind: 'expression', thumbprint, span: literalContentSpan(doc.text, token) });
+    }
+  }
+  return found.sort((a, b) => a.span.start - b.span.start);
+}
+
+/** One certificate of the workspace and every file that holds it (`x.cer` and `x.without-markers.cer` hold the same one). */
+export interface WorkspaceCertificateGroup {
+  certificate: CertificateInfo;
+  files: string[];
+}
+
+/** The workspace certificate with this thumbprint, with all files holding it; undefined when no file does. */
+export function certificateByThumbprint(index: CertificateIndex, thumbprint: string): WorkspaceCertificateGroup | undefined {
+  const hits = index.byThumbprint(thumbprint);
+  return hits[0] && { certificate: hits[0].certificate, files: [...new Set(hits.map((h) => h.file))] };
+}
+
+/** Workspace certificates grouped by thumbprint, in file order. */
+export function groupedCertificates(index: CertificateIndex): WorkspaceCertificateGroup[] {
+  const byThumbprint = new Map<string, WorkspaceCertificateGroup>();
+  for (const { file, certificate } of index.all()) {
+    const group = byThumbprint.get(certificate.thumbprint);
+    if (group) {
+      if (!group.files.includes(file)) group.files.push(file);
+    } else byThumbprint.set(certificate.thumbprint, { certificate, files: [file] });
+  }
+  return [...byThumbprint.values()];
+}
+
+/** A certificate a Bicep file deploys: loaded from a workspace file, or written inline as base64. */
+export interface BicepCertificateReference {
+  entry: CertificateEntry;
+  certificate: CertificateInfo;
+  /** The `loadTextContent(…)` / `loadFileAsBase64(…)` call, or the literal. */
+  span: Span;
+  /** The loaded file (absolute) and the span of the call's `'path'` argument, when loaded. */
+  file?: string;
+  pathSpan?: Span;
+}
+
+/** The certificates behind `properties.certificates[].encodedCertificate` and `service/certificates` `data` (see `entryCertificate`). */
+export function bicepCertificateReferences(entries: readonly CertificateEntry[], index: CertificateIndex): BicepCertificateReference[] {
+  const out: BicepCertificateReference[] = [];
+  for (const entry of entries) {
+    const found = entryCertificate(entry, index);
+    const data = entry.data;
+    if (!found || !data) continue;
+    const loaded = data.loadedFile;
+    out.push(
+      loaded
+        ? { entry, certificate: found.certificate, span: loaded.ref.span, file: loaded.path, pathSpan: loaded.pathRef.span }
+        : { entry, certificate: found.certificate, span: data.ref.span },
+    );
+  }
+  return out;
+}
+
+/** Where a certificate stands against the expiry window. `days`: whole days since expiry, or left (rounded up). */
+export type Validity = { state: 'expired'; days: number } | { state: 'expiring'; days: number } | { state: 'valid' };
+
+/** Judges `notAfter` against `settings.now` and the warning window. */
+export function judgeValidity(certificate: CertificateInfo, settings: RuleSettings): Validity {
+  const left = certificate.notAfter.getTime() - settings.now.getTime();
+  if (left < 0) return { state: 'expired', days: Math.ceil(-left / DAY_MS) };
+  if (left <= settings.certificateExpiryWarningDays * DAY_MS) return { state: 'expiring', days: Math.max(1, Math.ceil(left / DAY_MS)) };
+  return { state: 'valid' };
+}
+
+/** `expired on 2025-12-31 (330 days ago)` / `expires on 2040-06-30, in 4964 days`. */
+export function describeValidity(certificate: CertificateInfo, validity: Validity): string {
+  const date = certificate.notAfter.toISOString().slice(0, 10);
+  if (validity.state === 'expired') return `expired on ${date} (${plural(validity.days, 'day')} ago)`;
+  if (validity.state === 'expiring') return `expires on ${date}, in ${plural(validity.days, 'day')}`;
+  return `is valid until ${date}`;
+}
+
+function plural(n: number, unit: string): string {
+  return `${n} ${unit}${n === 1 ? '' : 's'}`;
+}
+
+/** A file name for messages: `dev-valid-client.cer`. */
+export function baseName(file: string): string {
+  return path.basename(file);
+}
+
+/**
+ * Renewals of a certificate in the workspace: the same subject and issuer, a later `notAfter` that is still ahead of
+ * `now`, another thumbprint.
+ */
+export function renewalsOf(certificate: CertificateInfo, index: CertificateIndex, now: Date): WorkspaceCertificateGroup[] {
+  return groupedCertificates(index).filter(
+    ({ certificate: c }) =>
+      c.thumbprint !== certificate.thumbprint &&
+      c.notAfter > certificate.notAfter &&
+      c.notAfter > now &&
+      sameDn(c.subject, certificate.subject) &&
+      sameDn(c.issuer, certificate.issuer),
+  );
+}
+
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g;
+
+/**
+ * Where each certificate of a certificate file is written, by thumbprint: its PEM block, or (base64 without
+ * markers, DER) the first line of the file.
+ */
+export function certificateSpans(text: string): { pem: Map<string, Span>; firstLine: Span } {
+  const pem = new Map<string, Span>();
+  for (const m of text.matchAll(PEM_CERTIFICATE)) {
+    const der = Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64');
+    const thumbprint = createHash('sha1').update(der).digest('hex').toUpperCase();
+    if (!pem.has(thumbprint)) pem.set(thumbprint, { start: m.index, end: m.index + m[0].length });
+  }
+  const start = Math.max(0, text.search(/\S/));
+  const lineEnd = text.slice(start).search(/\r?\n/);
+  return { pem, firstLine: { start, end: lineEnd < 0 ? text.length : start + lineEnd } };
+}

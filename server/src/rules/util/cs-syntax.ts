@@ -1,0 +1,97 @@
+import type { Span } from '../../core/text';
+import type { CsToken, PolicyExpression } from '../../parsers/policy/types';
+import { closerOf, isCloser, isOpener } from './cs-tokens';
+
+/**
+ * C# mistakes visible in the token stream of a policy expression. Deliberately conservative: it only looks at brackets,
+ * character literals, the statements that start with `return`, `var` or `throw`, and whether a `@{ }` block returns.
+ * Unterminated strings and expressions are the parser's (policy-xml-syntax) and are not repeated here.
+ */
+export interface SyntaxProblem {
+  span: Span;
+  message: string;
+  /** Text to insert at `span.end` that fixes it. */
+  insert?: string;
+}
+
+/** Keywords that can only start a statement: one showing up inside a statement means the previous one ended without `;`. */
+const STATEMENT_KEYWORDS: ReadonlySet<string> = new Set(['return', 'if', 'else', 'foreach', 'for', 'while', 'do', 'try', 'catch', 'finally', 'using', 'case', 'break', 'continue', 'var']);
+/** Tokens after which a statement starts. */
+const STATEMENT_BOUNDARIES: ReadonlySet<string> = new Set([';', '{', '}']);
+
+/**
+ * The syntax problems of one expression. None for unterminated ones (the parser reports those), nor when a regular
+ * string runs over a line break: exported rawxml has such strings, and past one the brackets can't be trusted.
+ */
+export function syntaxProblems(expr: PolicyExpression, text: string): SyntaxProblem[] {
+  const tokens = expr.tokens;
+  if (!expr.terminated || tokens.some((t) => t.kind === 'unterminated' || multiLineString(t, text))) return [];
+  const brackets = bracketProblems(tokens);
+  if (brackets.length > 0) return brackets;
+  return [...charLiteralProblems(tokens), ...missingSemicolons(expr), ...missingReturn(expr)];
+}
+
+function multiLineString(t: CsToken, text: string): boolean {
+  return t.kind === 'string' && !t.text.startsWith('@') && !t.text.startsWith('$@') && /[\r\n]/.test(text.slice(t.span.start, t.span.end));
+}
+
+function bracketProblems(tokens: readonly CsToken[]): SyntaxProblem[] {
+  const out: SyntaxProblem[] = [];
+  const stack: CsToken[] = [];
+  for (const t of tokens) {
+    if (isOpener(t)) stack.push(t);
+    else if (isCloser(t)) {
+      const top = stack.pop();
+      if (!top) out.push({ span: t.span, message: `'${t.text}' has no matching opening bracket: the expression doesn't compile.` });
+      else if (closerOf(top.text) !== t.text) {
+        out.push({ span: t.span, message: `'${t.text}' closes '${top.text}', which needs '${closerOf(top.text)}': the expression doesn't compile.` });
+      }
+    }
+  }
+  for (const open of stack) out.push({ span: open.span, message: `'${open.text}' is never closed: the expression doesn't compile.` });
+  return out;
+}
+
+function charLiteralProblems(tokens: readonly CsToken[]): SyntaxProblem[] {
+  return tokens
+    .filter((t) => t.kind === 'char' && t.value !== undefined && t.value.length !== 1 && !t.value.startsWith('\\'))
+    .map((t) => ({ span: t.span, message: `${t.text} is a character literal with ${t.value!.length} characters: C# strings take double quotes.` }));
+}
+
+/** `return …`, `var … = …` and `throw …` statements that end without `;`. */
+function missingSemicolons(expr: PolicyExpression): SyntaxProblem[] {
+  const tokens = expr.tokens;
+  const out: SyntaxProblem[] = [];
+  tokens.forEach((t, i) => {
+    if (t.kind !== 'keyword') return;
+    const previous = tokens[i - 1];
+    const atStart = previous === undefined || STATEMENT_BOUNDARIES.has(previous.text);
+    if (t.text !== 'return' && !((t.text === 'var' || t.text === 'throw') && atStart)) return;
+    const last = unterminatedStatement(tokens, i, expr.kind === 'multi');
+    if (last !== undefined) {
+      const token = tokens[last]!;
+      out.push({ span: token.span, message: `Missing ';' after '${token.text}' at the end of this '${t.text}' statement: the expression doesn't compile.`, insert: ';' });
+    }
+  });
+  return out;
+}
+
+/** Index of the last token of the statement starting at `from` when it ends without `;`, else undefined. */
+function unterminatedStatement(tokens: readonly CsToken[], from: number, endEndsStatement: boolean): number | undefined {
+  let depth = 0;
+  for (let i = from + 1; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (isOpener(t)) depth++;
+    else if (isCloser(t)) {
+      if (depth === 0) return i - 1;
+      depth--;
+    } else if (depth === 0 && t.text === ';' && t.kind === 'punct') return undefined;
+    else if (depth === 0 && t.kind === 'keyword' && STATEMENT_KEYWORDS.has(t.text) && !(t.text === 'var' && tokens[i - 1]?.text === 'is')) return i - 1;
+  }
+  return endEndsStatement ? tokens.length - 1 : undefined;
+}
+
+function missingReturn(expr: PolicyExpression): SyntaxProblem[] {
+  if (expr.kind !== 'multi' || expr.tokens.some((t) => t.text === 'return' || t.text === 'throw')) return [];
+  return [{ span: { start: expr.span.start, end: expr.codeSpan.start }, message: 'This @{ } block never returns a value: a multi-statement policy expression must end with a return statement.' }];
+}

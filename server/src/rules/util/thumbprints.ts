@@ -1,0 +1,178 @@
+import type { Span } from '../../core/text';
+import type { CsToken, PolicyDocument, PolicyExpression } from '../../parsers/policy/types';
+import { comparisons, methodCalls, operandExactly, type MethodCall, type Operand } from './cs-tokens';
+
+/** String literals compared with a certificate's `Thumbprint` in policy expressions, and thumbprint format checks. */
+
+const CASE_CALLS: Readonly<Record<string, 'upper' | 'lower' | undefined>> = {
+  ToUpper: 'upper',
+  ToUpperInvariant: 'upper',
+  ToLower: 'lower',
+  ToLowerInvariant: 'lower',
+  Trim: undefined,
+};
+
+/** How a thumbprint literal meets `.Thumbprint`. */
+export interface ThumbprintComparison {
+  expr: PolicyExpression;
+  form: '==' | '!=' | 'Equals' | 'string.Equals' | 'Contains';
+  /** The string literals (several for `new[] { "…", "…" }.Contains(x.Thumbprint)`). */
+  literals: CsToken[];
+  /** A `StringComparison` / `StringComparer` ending in `IgnoreCase` is passed. */
+  ignoreCase: boolean;
+  /** The case of the thumbprint side: upper (.NET's `Thumbprint`) unless `ToLower()` is applied. */
+  thumbprintCase: 'upper' | 'lower';
+  /** `ToUpper()` / `ToLower()` applied to the literal. */
+  literalCase?: 'upper' | 'lower';
+  /** For single-literal forms that can be rewritten to `string.Equals(…, OrdinalIgnoreCase)`. */
+  rewrite?: Rewrite;
+}
+
+/** `[!]string.Equals(thumbprint, literal, StringComparison.OrdinalIgnoreCase)` replacing `span`. */
+export interface Rewrite {
+  span: Span;
+  negate: boolean;
+  thumbprint: Span;
+  literal: Span;
+}
+
+/** Every comparison of a string literal with `.Thumbprint` in the document's expressions. */
+export function thumbprintComparisons(doc: PolicyDocument): ThumbprintComparison[] {
+  return doc.expressions.flatMap(comparisonsIn);
+}
+
+function comparisonsIn(expr: PolicyExpression): ThumbprintComparison[] {
+  const tokens = expr.tokens;
+  if (!tokens.some((t) => t.text === 'Thumbprint')) return [];
+  const out: ThumbprintComparison[] = [];
+  for (const c of comparisons(tokens)) {
+    if (c.operator !== '==' && c.operator !== '!=') continue;
+    const found = pair(tokens, c.left, c.right) ?? pair(tokens, c.right, c.left);
+    if (!found) continue;
+    const span = { start: tokens[c.left.start]!.span.start, end: tokens[c.right.end]!.span.end };
+    out.push({ expr, form: c.operator, literals: [found.literal], ignoreCase: false, ...found.cases, rewrite: { span, negate: c.operator === '!=', ...found.spans } });
+  }
+  for (const call of methodCalls(tokens, new Set(['Equals', 'Contains']))) {
+    const found = call.name.text === 'Equals' ? equalsCall(expr, call) : containsCall(expr, call);
+    if (found) out.push(found);
+  }
+  return out;
+}
+
+interface Pair {
+  literal: CsToken;
+  cases: { thumbprintCase: 'upper' | 'lower'; literalCase?: 'upper' | 'lower' };
+  spans: { thumbprint: Span; literal: Span };
+}
+
+/** `thumbprintSide` is `x.Thumbprint[.ToUpper()]` and `literalSide` a plain string literal `"…"[.ToUpper()]`. */
+function pair(tokens: readonly CsToken[], thumbprintSide: Operand | undefined, literalSide: Operand | undefined): Pair | undefined {
+  const thumbprintCase = thumbprintSide && caseOfThumbprint(thumbprintSide);
+  const literal = literalSide?.literal;
+  if (!thumbprintCase || !literalSide || !literal || literal.kind !== 'string' || literal.text.startsWith('$') || literal.text.startsWith('@$')) return undefined;
+  if (!literalSide.names.every((n) => n.text in CASE_CALLS)) return undefined;
+  const literalCase = lastCase(literalSide.names);
+  const cases = literalCase ? { thumbprintCase, literalCase } : { thumbprintCase };
+  const span = (op: Operand): Span => ({ start: tokens[op.start]!.span.start, end: tokens[op.end]!.span.end });
+  return { literal, cases, spans: { thumbprint: span(thumbprintSide), literal: span(literalSide) } };
+}
+
+/** `upper`/`lower` when the operand is `….Thumbprint` (optionally `.ToUpper()` etc.), else undefined. */
+function caseOfThumbprint(op: Operand): 'upper' | 'lower' | undefined {
+  const k = op.names.findIndex((n, i) => i > 0 && n.text === 'Thumbprint');
+  if (k < 0 || op.literal) return undefined;
+  const rest = op.names.slice(k + 1);
+  if (!rest.every((n) => n.text in CASE_CALLS)) return undefined;
+  return lastCase(rest) ?? 'upper';
+}
+
+function lastCase(names: readonly CsToken[]): 'upper' | 'lower' | undefined {
+  let found: 'upper' | 'lower' | undefined;
+  for (const n of names) found = CASE_CALLS[n.text] ?? found;
+  return found;
+}
+
+function mentionsIgnoreCase(tokens: readonly CsToken[], ranges: readonly { start: number; end: number }[]): boolean {
+  return ranges.some((r) => tokens.slice(r.start, r.end + 1).some((t) => t.kind === 'identifier' && t.text.endsWith('IgnoreCase')));
+}
+
+/** `a.Equals(b[, cmp])` or `string.Equals(a, b[, cmp])`. */
+function equalsCall(expr: PolicyExpression, call: MethodCall): ThumbprintComparison | undefined {
+  const tokens = expr.tokens;
+  const arg = (i: number): Operand | undefined => {
+    const r = call.args[i];
+    return r && operandExactly(tokens, r.start, r.end);
+  };
+  const receiver = call.receiver;
+  const isStatic = receiver !== undefined && receiver.names.map((n) => n.text).join('.').replace(/^System\./, '').toLowerCase() === 'string';
+  const [a, b, extra] = isStatic ? [arg(0), arg(1), call.args.slice(2)] : [receiver, arg(0), call.args.slice(1)];
+  const found = pair(tokens, a, b) ?? pair(tokens, b, a);
+  if (!found || !a) return undefined;
+  const start = isStatic ? tokens[receiver!.start]! : tokens[a.start]!;
+  return {
+    expr,
+    form: isStatic ? 'string.Equals' : 'Equals',
+    literals: [found.literal],
+    ignoreCase: mentionsIgnoreCase(tokens, extra),
+    ...found.cases,
+    rewrite: { span: { start: start.span.start, end: tokens[call.close]!.span.end }, negate: false, ...found.spans },
+  };
+}
+
+/** `new[] { "…", "…" }.Contains(x.Thumbprint[, comparer])`. */
+function containsCall(expr: PolicyExpression, call: MethodCall): ThumbprintComparison | undefined {
+  const tokens = expr.tokens;
+  const receiver = call.receiver;
+  const first = call.args[0];
+  const target = first && operandExactly(tokens, first.start, first.end);
+  const thumbprintCase = target && caseOfThumbprint(target);
+  if (!receiver || !thumbprintCase) return undefined;
+  const inReceiver = tokens.slice(receiver.start, receiver.end + 1);
+  if (!inReceiver.some((t) => t.text === '{')) return undefined;
+  const literals = inReceiver.filter((t) => t.kind === 'string' && !t.text.startsWith('$') && !t.text.startsWith('@$'));
+  if (literals.length === 0) return undefined;
+  return { expr, form: 'Contains', literals, ignoreCase: mentionsIgnoreCase(tokens, call.args.slice(1)), thumbprintCase };
+}
+
+/** The span of a string literal's content inside its delimiters, as written (`"`, `@"`, or entity-encoded `&quot;`). */
+export function literalContentSpan(text: string, token: CsToken): Span {
+  let start = token.span.start;
+  while (text[start] === '@' || text[start] === '$') start++;
+  start = text[start] === '&' ? text.indexOf(';', start) + 1 : start + 1;
+  const raw = text.slice(start, token.span.end);
+  const end = raw.endsWith('"') ? token.span.end - 1 : start + raw.lastIndexOf('&');
+  return { start, end: Math.max(start, end) };
+}
+
+/** Characters that sneak into copied thumbprints: invisible marks (U+200E from the Windows dialog), blanks, separators. */
+const STRAY = /[\u200B-\u200F\u202A-\u202E\u2060\uFEFF\u00A0\s:-]/g;
+const STRAY_NAMES: Readonly<Record<string, string>> = {
+  '\u200e': 'U+200E (left-to-right mark)',
+  '\u200f': 'U+200F (right-to-left mark)',
+  '\u200b': 'U+200B (zero-width space)',
+  '\ufeff': 'U+FEFF (byte order mark)',
+  '\u00a0': 'no-break spaces',
+  ' ': 'spaces',
+  ':': 'colons',
+  '-': 'hyphens',
+};
+
+/** What is wrong with a thumbprint value, if anything. */
+export type ThumbprintFormatProblem =
+  | { kind: 'stray'; cleaned: string; found: string[] }
+  | { kind: 'invalid'; reason: string };
+
+/** Checks a SHA-1 thumbprint: exactly 40 hex digits, nothing else. `{{named values}}` are not checked. */
+export function checkThumbprintFormat(value: string): ThumbprintFormatProblem | undefined {
+  if (value.includes('{{')) return undefined;
+  if (/^[0-9A-Fa-f]{40}$/.test(value)) return undefined;
+  const cleaned = value.replace(STRAY, '');
+  if (/^[0-9A-Fa-f]{40}$/.test(cleaned)) {
+    const found = [...new Set([...value.matchAll(STRAY)].map((m) => STRAY_NAMES[m[0]] ?? `U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`))];
+    return { kind: 'stray', cleaned, found };
+  }
+  if (/^[0-9A-Fa-f]{64}$/.test(cleaned)) return { kind: 'invalid', reason: 'has 64 hex digits: that is a SHA-256 fingerprint, but a thumbprint is the SHA-1 hash (40 hex digits)' };
+  const bad = [...cleaned].find((c) => !/[0-9A-Fa-f]/.test(c));
+  if (bad !== undefined) return { kind: 'invalid', reason: `contains '${bad}', which is not a hex digit` };
+  return { kind: 'invalid', reason: `has ${cleaned.length} hex digits instead of 40` };
+}

@@ -1,0 +1,77 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { lintCase, testRule } from '../../rule-tester';
+import { anyCertificateAccepted } from '../../../server/src/rules/any-certificate-accepted';
+import { ANY_TIER, CLIENT_01_PEM, CLIENT_01_THUMBPRINT, DEV_CA_PEM, V2_ONLY, deployedOn, policy } from './validation-policy.fixtures';
+
+const PINNED = `<validate-client-certificate validate-trust="{{validate-certificate-chain}}">
+    <identities>
+        <identity thumbprint="${CLIENT_01_THUMBPRINT}" />
+    </identities>
+</validate-client-certificate>`;
+
+const WITH_PLACEHOLDER = (attributes: string): string => `<validate-client-certificate ${attributes}>
+    <identities>
+        <identity thumbprint="{{client-certificate-thumbprint}}" />
+    </identities>
+</validate-client-certificate>`;
+
+testRule(anyCertificateAccepted, {
+  valid: [
+    { name: 'classic tier validating the chain, no identities', code: policy('<validate-client-certificate />'), files: deployedOn('Premium') },
+    { name: 'unknown SKU, chain validated', code: policy('<validate-client-certificate validate-revocation="false" />') },
+    { name: 'tier-guarded named value with a pinned identity', code: policy(PINNED), files: ANY_TIER },
+    {
+      name: 'v2 with an identity (identity-without-thumbprint judges it)',
+      code: policy('<validate-client-certificate validate-trust="false">\n    <identities>\n        <identity subject="CN=Client 01" />\n    </identities>\n</validate-client-certificate>'),
+      files: deployedOn('BasicV2'),
+    },
+  ],
+  invalid: [
+    {
+      name: 'validate-trust="false" on a classic tier without identities',
+      code: policy('<validate-client-certificate validate-trust="false" />'),
+      files: deployedOn('Developer'),
+      findings: [{ line: 4, level: 'error', text: 'validate-client-certificate', message: 'No <identity> restricts the client certificate and validate-trust is "false": any self-made certificate' }],
+      output: policy(WITH_PLACEHOLDER('validate-trust="false"')),
+    },
+    {
+      name: 'v2 tier from an imported typed parameter, empty <identities />',
+      code: policy('<validate-client-certificate validate-trust="false">\n    <identities />\n</validate-client-certificate>'),
+      files: V2_ONLY,
+      findings: [{ line: 4, level: 'error' }],
+      output: policy(WITH_PLACEHOLDER('validate-trust="false"')),
+    },
+    {
+      name: 'default validate-trust on StandardV2: it has to be false there, then anything passes',
+      code: policy("<validate-client-certificate validate-not-before='true'></validate-client-certificate>"),
+      files: deployedOn('StandardV2'),
+      findings: [{ line: 4, level: 'error', message: "StandardV2 (from main.bicep) can't validate certificate chains: wherever validate-trust is (or has to be) false" }],
+    },
+    {
+      name: 'named value on a service that may be classic or v2: warning',
+      code: policy('<validate-client-certificate validate-trust="{{validate-certificate-chain}}" />'),
+      files: ANY_TIER,
+      findings: [{ line: 4, level: 'warning' }],
+    },
+    {
+      name: 'named value on a classic tier: warning',
+      code: policy('<validate-client-certificate validate-trust="{{validate-certificate-chain}}" />'),
+      sku: ['Standard'],
+      findings: [{ line: 4, level: 'warning', message: 'may be false' }],
+    },
+  ],
+});
+
+test('any-certificate-accepted: workspace client certificates are offered as pins, CA certificates are not', () => {
+  const { findings } = lintCase(anyCertificateAccepted, {
+    name: 'certs',
+    code: policy('<validate-client-certificate validate-trust="false" />'),
+    files: { ...deployedOn('BasicV2'), 'certs/client-01.cer': CLIENT_01_PEM, 'certs/ca.cer': DEV_CA_PEM },
+  });
+  assert.equal(findings.length, 1);
+  const titles = findings[0]!.fixes.map((f) => f.title);
+  assert.equal(titles.length, 2);
+  assert.match(titles[1]!, /CN=Client 01, O=Contoso \(client-01\.cer\)/);
+  assert.ok(findings[0]!.fixes[1]!.edits[0]!.newText.includes(`thumbprint="${CLIENT_01_THUMBPRINT}"`));
+});

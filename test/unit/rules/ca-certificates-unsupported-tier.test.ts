@@ -1,0 +1,61 @@
+import { testRule } from '../../rule-tester';
+import { caCertificatesUnsupportedTier } from '../../../server/src/rules/ca-certificates-unsupported-tier';
+import { SETTINGS_BICEP, serviceBicep, settingsHeader } from './bicep-service.fixtures';
+
+const ENTRY = "[\n  {\n    encodedCertificate: loadTextContent('./certs/root-ca.without-markers.cer')\n    storeName: 'Root'\n  }\n]";
+const SETTINGS = { 'settings.bicep': SETTINGS_BICEP };
+const ANY = settingsHeader('apiManagementSettingsType');
+const V2 = settingsHeader('apiManagementV2SettingsType');
+
+/** The blog's guard: a variable listing the tiers that hold CA certificates. */
+const GUARD_VAR = `${ANY}
+var skusThatSupportCACertificates = [ 'Developer', 'Basic', 'Standard', 'Premium' ]
+`;
+
+testRule(caCertificatesUnsupportedTier, {
+  valid: [
+    { name: 'classic literal SKU', code: serviceBicep("'Premium'", `certificates: ${ENTRY}`) },
+    {
+      name: 'the real-world guard: contains(skusThatSupportCACertificates, sku) ? [...] : null',
+      code: serviceBicep('apiManagementSettings.sku', `certificates: contains(skusThatSupportCACertificates, apiManagementSettings.sku) ? ${ENTRY} : null`, GUARD_VAR),
+      files: SETTINGS,
+    },
+    {
+      name: 'guard written the other way round',
+      code: serviceBicep('apiManagementSettings.sku', `certificates: !contains(skusThatSupportCACertificates, apiManagementSettings.sku) ? null : ${ENTRY}`, GUARD_VAR),
+      files: SETTINGS,
+    },
+    { name: 'v2 without CA certificates', code: serviceBicep('apiManagementSettings.sku', '', V2), files: SETTINGS },
+    { name: 'unknown SKU', code: serviceBicep('skuName', `certificates: ${ENTRY}`, 'param skuName string\n') },
+  ],
+  invalid: [
+    {
+      name: 'v2-only typed parameter: certain, no guard could help',
+      code: serviceBicep('apiManagementSettings.sku', `certificates: ${ENTRY}`, V2),
+      files: SETTINGS,
+      findings: [{ line: 14, level: 'error', text: 'certificates', message: 'the service may be BasicV2, StandardV2, PremiumV2 (from main.bicep, settings.bicep)' }],
+    },
+    {
+      name: 'Consumption literal',
+      code: serviceBicep("'Consumption'", `certificates: ${ENTRY}`),
+      findings: [{ line: 11, level: 'error', text: 'certificates', message: /Consumption \(from main\.bicep\), which can't hold CA certificates\. Remove them/ }],
+    },
+    {
+      name: 'any tier, unguarded: a warning, and the fix adds the guard',
+      code: serviceBicep('apiManagementSettings.sku', `certificates: ${ENTRY}`, ANY),
+      files: SETTINGS,
+      findings: [{ line: 14, level: 'warning', message: 'Consumption, BasicV2, StandardV2, PremiumV2 (among the possible SKUs' }],
+      output: serviceBicep(
+        'apiManagementSettings.sku',
+        `certificates: contains(['Developer', 'Basic', 'Standard', 'Premium'], apiManagementSettings.sku) ? ${ENTRY} : null`,
+        ANY,
+      ),
+    },
+    {
+      name: 'a guard that lets v2 through',
+      code: serviceBicep('apiManagementSettings.sku', `certificates: apiManagementSettings.sku != 'Consumption' ? ${ENTRY} : null`, ANY),
+      files: SETTINGS,
+      findings: [{ line: 14, level: 'warning', text: 'certificates', message: 'its tier guard still lets them through on BasicV2, StandardV2, PremiumV2' }],
+    },
+  ],
+});

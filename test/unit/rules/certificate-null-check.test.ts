@@ -1,0 +1,154 @@
+import { testRule } from '../../rule-tester';
+import { certificateNullCheck } from '../../../server/src/rules/certificate-null-check';
+import { ANY_TIER_WS, OPERATION_POLICY, SEED_CONTEXT_POLICY, SEED_UNGUARDED_POLICY, inbound, seedVariablePolicy } from './expression-policy.fixtures';
+
+const HEADER = (value: string): string => `<set-header name="X-Client" exists-action="override">
+    <value>${value}</value>
+</set-header>`;
+const RETURN_401 = '<return-response><set-status code="401" /></return-response>';
+
+testRule(certificateNullCheck, {
+  valid: [
+    { name: 'the blog policy: a returning <when> tests null first, the body after the <choose> is safe', code: SEED_CONTEXT_POLICY, files: ANY_TIER_WS, filename: OPERATION_POLICY },
+    { name: 'the earlier blog variant: `== null ||` earlier in the same expression', code: SEED_UNGUARDED_POLICY },
+    { name: 'the set-variable variant: the stored result is returned on before the header', code: seedVariablePolicy() },
+    {
+      name: 'validate-client-certificate (ignore-error false) before: inbound and outbound uses are safe',
+      code: inbound(`<validate-client-certificate validate-trust="false" ignore-error="false">
+    <identities>
+        <identity thumbprint="2DB300DFDA51470556A3E1AA3A332D81CCB0482E" />
+    </identities>
+</validate-client-certificate>
+${HEADER('@(context.Request.Certificate.Thumbprint)')}`).replace('    <outbound>\n        <base />', `    <outbound>\n        <base />\n        ${HEADER('@(context.Request.Certificate.Subject)')}`),
+    },
+    { name: 'null-conditional access and ??', code: inbound(HEADER('@(context.Request.Certificate?.Thumbprint ?? "none")')) },
+    { name: 'a ternary on the null test', code: inbound(HEADER('@(context.Request.Certificate == null ? "none" : context.Request.Certificate.Subject)')) },
+    { name: '`null !=` first, escaped xml', code: inbound(HEADER('@(null != context.Request.Certificate &amp;&amp; context.Request.Certificate.NotAfter &lt; DateTime.Now ? &quot;expired&quot; : &quot;ok&quot;)')) },
+    {
+      name: 'an alias tested with `is null` and an early return',
+      code: inbound(`<set-variable name="subject" value="@{
+    var cert = context.Request.Certificate;
+    if (cert is null)
+    {
+        return string.Empty;
+    }
+    return cert.Subject;
+}" />`),
+    },
+    {
+      name: 'the body of `when != null`, and the later <when> of a `when == null` that does not return',
+      code: inbound(`<choose>
+    <when condition="@(context.Request.Certificate != null)">
+        ${HEADER('@(context.Request.Certificate.Thumbprint)')}
+    </when>
+</choose>
+<choose>
+    <when condition="@(context.Request.Certificate == null)">
+        <set-variable name="anonymous" value="true" />
+    </when>
+    <when condition="@(context.Request.Certificate.NotAfter < DateTime.Now)">
+        ${RETURN_401}
+    </when>
+    <otherwise>
+        ${HEADER('@(context.Request.Certificate.Subject)')}
+    </otherwise>
+</choose>`),
+    },
+    {
+      name: '?? in an earlier returning <when>: later uses, also in backend, are safe',
+      code: inbound(`<choose>
+    <when condition="@((context.Request.Certificate?.Thumbprint ?? "") != "2DB300DFDA51470556A3E1AA3A332D81CCB0482E")">
+        ${RETURN_401}
+    </when>
+</choose>`).replace('    <backend>\n        <base />', `    <backend>\n        <base />\n        ${HEADER('@(context.Request.Certificate.Subject)')}`),
+    },
+    {
+      name: 'a certificate read from a header is not context.Request.Certificate',
+      code: inbound(`<set-body>@{
+    string header = context.Request.Headers.GetValueOrDefault("X-ARR-ClientCert");
+    X509Certificate2 certificate = null;
+    if (!string.IsNullOrWhiteSpace(header))
+    {
+        certificate = new X509Certificate2(Convert.FromBase64String(header));
+    }
+    return certificate?.ToString() + certificate.Subject;
+}</set-body>`),
+    },
+  ],
+  invalid: [
+    {
+      name: 'rawxml when condition without a null check: ?. fix',
+      code: inbound(`<choose>
+    <when condition="@(context.Request.Certificate.Thumbprint != "2DB300DFDA51470556A3E1AA3A332D81CCB0482E")">
+        ${RETURN_401}
+    </when>
+</choose>`),
+      files: ANY_TIER_WS,
+      filename: OPERATION_POLICY,
+      findings: [{ line: 5, level: 'warning', text: 'context.Request.Certificate.Thumbprint', message: '500 instead of 401' }],
+      output: inbound(`<choose>
+    <when condition="@(context.Request.Certificate?.Thumbprint != "2DB300DFDA51470556A3E1AA3A332D81CCB0482E")">
+        ${RETURN_401}
+    </when>
+</choose>`),
+    },
+    {
+      name: 'through an alias; one finding per expression (the first use)',
+      code: inbound(`<set-variable name="expired" value="@{
+    var cert = context.Request.Certificate;
+    var now = DateTime.Now;
+    return cert.NotAfter < now || cert.NotBefore > now;
+}" />`),
+      findings: [{ line: 7, text: 'cert.NotAfter', message: "'cert' (context.Request.Certificate)" }],
+    },
+    {
+      name: 'validate-client-certificate with ignore-error="true" does not make it non-null',
+      code: inbound(`<validate-client-certificate validate-trust="false" ignore-error="true" />
+${HEADER('@(context.Request.Certificate.Thumbprint)')}`),
+      findings: [{ line: 6, text: 'context.Request.Certificate.Thumbprint' }],
+    },
+    {
+      name: 'on-error runs also when the certificate was missing; a use before the check is not covered either',
+      code: inbound(
+        `${HEADER('@(context.Request.Certificate.Subject)')}
+<choose>
+    <when condition="@(context.Request.Certificate == null)">
+        ${RETURN_401}
+    </when>
+</choose>`,
+        HEADER('@(context.Request.Certificate.Thumbprint)'),
+      ),
+      findings: [
+        { line: 5, text: 'context.Request.Certificate.Subject' },
+        { line: 22, text: 'context.Request.Certificate.Thumbprint' },
+      ],
+    },
+    {
+      name: 'inside `when == null` the certificate is null',
+      code: inbound(`<choose>
+    <when condition="@(context.Request.Certificate == null)">
+        <return-response>
+            <set-status code="401" />
+            <set-body>@(context.Request.Certificate.ToString())</set-body>
+        </return-response>
+    </when>
+</choose>`),
+      findings: [{ line: 8, text: 'context.Request.Certificate.ToString' }],
+    },
+    {
+      name: 'the null test after the use does not count; escaped xml',
+      code: inbound(HEADER('@(context.Request.Certificate.NotAfter &lt; DateTime.Now &amp;&amp; context.Request.Certificate != null ? &quot;expired&quot; : &quot;ok&quot;)')),
+      findings: [{ line: 5, text: 'context.Request.Certificate.NotAfter' }],
+    },
+    {
+      name: 'a null test in a <when> that does not return does not cover what follows the <choose>',
+      code: inbound(`<choose>
+    <when condition="@(context.Request.Certificate == null)">
+        <set-variable name="anonymous" value="true" />
+    </when>
+</choose>
+${HEADER('@(context.Request.Certificate.Subject)')}`),
+      findings: [{ line: 10, text: 'context.Request.Certificate.Subject' }],
+    },
+  ],
+});

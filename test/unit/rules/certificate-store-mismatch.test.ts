@@ -1,0 +1,68 @@
+import { testRule } from '../../rule-tester';
+import { certificateStoreMismatch } from '../../../server/src/rules/certificate-store-mismatch';
+import { CLIENT_BASE64, CLIENT_PEM, INTERMEDIATE_CA_PEM, ROOT_CA_BASE64, ROOT_CA_PEM, SETTINGS_BICEP, serviceBicep, settingsHeader } from './bicep-service.fixtures';
+
+/** A classic service with CA entries `[file, store]` (the first `encodedCertificate` is on line 13). */
+function entries(...items: [string, string][]): string {
+  const body = items.map(([file, store]) => `  {\n    encodedCertificate: loadTextContent('./certs/${file}')\n    storeName: '${store}'\n  }`).join('\n');
+  return serviceBicep("'Premium'", `certificates: [\n${body}\n]`);
+}
+
+const CERTS = {
+  'certs/root-ca.cer': ROOT_CA_PEM,
+  'certs/root-ca.without-markers.cer': ROOT_CA_BASE64,
+  'certs/dev-intermediate-ca.cer': INTERMEDIATE_CA_PEM,
+  'certs/client-01.cer': CLIENT_PEM,
+  'certs/client-01.without-markers.cer': CLIENT_BASE64,
+};
+
+testRule(certificateStoreMismatch, {
+  valid: [
+    { name: 'root in Root, intermediate in CertificateAuthority', code: entries(['root-ca.without-markers.cer', 'Root'], ['dev-intermediate-ca.cer', 'CertificateAuthority']), files: CERTS },
+    { name: 'certificate file not in the workspace', code: entries(['other.cer', 'CertificateAuthority']) },
+    { name: 'invalid store (invalid-certificate-store reports it)', code: entries(['root-ca.cer', 'My']), files: CERTS },
+    {
+      name: 'tier-guarded root in Root',
+      code: serviceBicep(
+        'apiManagementSettings.sku',
+        "certificates: contains(['Developer', 'Basic', 'Standard', 'Premium'], apiManagementSettings.sku) ? [\n  {\n    encodedCertificate: loadTextContent('./certs/root-ca.without-markers.cer')\n    storeName: 'Root'\n  }\n] : null",
+        settingsHeader('apiManagementSettingsType'),
+      ),
+      files: { ...CERTS, 'settings.bicep': SETTINGS_BICEP },
+    },
+  ],
+  invalid: [
+    {
+      name: 'self-signed root in CertificateAuthority',
+      code: entries(['root-ca.without-markers.cer', 'CertificateAuthority']),
+      files: CERTS,
+      findings: [{ line: 14, level: 'warning', text: "storeName: 'CertificateAuthority'", message: "CN=APIM Sample Root CA is a self-signed root CA, but it is uploaded to 'CertificateAuthority'" }],
+      output: entries(['root-ca.without-markers.cer', 'Root']),
+    },
+    {
+      name: 'intermediate in Root (the second entry)',
+      code: entries(['root-ca.without-markers.cer', 'Root'], ['dev-intermediate-ca.cer', 'Root']),
+      files: CERTS,
+      findings: [{ line: 18, level: 'warning', message: 'an intermediate CA issued by CN=APIM Sample Root CA' }],
+      output: entries(['root-ca.without-markers.cer', 'Root'], ['dev-intermediate-ca.cer', 'CertificateAuthority']),
+    },
+    {
+      name: 'a client certificate among the CA certificates',
+      code: entries(['client-01.without-markers.cer', 'CertificateAuthority']),
+      files: CERTS,
+      findings: [
+        {
+          line: 13,
+          level: 'warning',
+          text: "loadTextContent('./certs/client-01.without-markers.cer')",
+          message: 'CN=Client 01, O=Contoso is not a CA: properties.certificates holds CA certificates only',
+        },
+      ],
+    },
+    {
+      name: 'a literal root in CertificateAuthority',
+      code: serviceBicep("'Premium'", `certificates: [\n  {\n    encodedCertificate: '${ROOT_CA_BASE64}'\n    storeName: 'CertificateAuthority'\n  }\n]`),
+      findings: [{ line: 14, message: 'a self-signed root belongs in Root' }],
+    },
+  ],
+});

@@ -1,0 +1,111 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { lintCase, testRule } from '../../rule-tester';
+import { chainVerifyUnsupportedTier } from '../../../server/src/rules/chain-verify-unsupported-tier';
+import { ANY_TIER_WS, OPERATION_POLICY, SEED_CONTEXT_POLICY, SEED_UNGUARDED_POLICY, V2_WS, inbound, literalSkuWorkspace, seedVariablePolicy } from './expression-policy.fixtures';
+
+const onPolicy = { filename: OPERATION_POLICY };
+
+/** The Application Gateway variant: the certificate comes from a header, not from context.Request.Certificate. */
+const HEADER_CERTIFICATE = inbound(`<set-variable name="valid" value="@{
+    var header = context.Request.Headers.GetValueOrDefault("X-ARR-ClientCert");
+    var certificate = new X509Certificate2(Convert.FromBase64String(header));
+    return certificate.VerifyNoRevocation();
+}" />`);
+
+testRule(chainVerifyUnsupportedTier, {
+  valid: [
+    { name: 'the blog policy: tier-switched by {{validate-certificate-chain}} on a service that may be classic or v2', code: SEED_CONTEXT_POLICY, files: ANY_TIER_WS, ...onPolicy },
+    { name: 'unguarded VerifyNoRevocation() on a classic tier (literal SKU, existing service in another file)', code: SEED_UNGUARDED_POLICY, files: literalSkuWorkspace('Premium'), ...onPolicy },
+    { name: 'the set-variable variant on a configured classic SKU', code: seedVariablePolicy(), sku: ['Developer'] },
+    { name: 'unknown SKU: nothing says the tier is wrong', code: SEED_UNGUARDED_POLICY },
+    {
+      name: 'a named value in an enclosing <when> guards the call (service may be classic or v2)',
+      code: inbound(`<choose>
+    <when condition="{{validate-certificate-chain}}">
+        <set-variable name="trusted" value="@(context.Request.Certificate != null && context.Request.Certificate.Verify())" />
+    </when>
+</choose>`),
+      files: ANY_TIER_WS,
+      ...onPolicy,
+    },
+    {
+      name: 'Verify with arguments is not the certificate chain check',
+      code: inbound('<set-variable name="ok" value="@(context.Variables.GetValueOrDefault<Jwt>("jwt").Verify("key"))" />'),
+      sku: ['BasicV2'],
+    },
+  ],
+  invalid: [
+    {
+      name: 'unguarded VerifyNoRevocation() on a v2-only typed parameter: error on the method name',
+      code: SEED_UNGUARDED_POLICY,
+      files: V2_WS,
+      ...onPolicy,
+      findings: [{ line: 7, level: 'error', text: 'VerifyNoRevocation', message: /BasicV2, StandardV2, PremiumV2 \(from main\.bicep.*fails for every certificate/ }],
+    },
+    {
+      name: 'literal StandardV2 on the existing service: error',
+      code: SEED_UNGUARDED_POLICY,
+      files: literalSkuWorkspace('StandardV2'),
+      ...onPolicy,
+      findings: [{ line: 7, level: 'error', text: 'VerifyNoRevocation', message: 'StandardV2 (from main.bicep)' }],
+    },
+    {
+      name: 'the tier switch on a v2-only service: warning (it only works while the named value is false)',
+      code: SEED_CONTEXT_POLICY,
+      files: V2_WS,
+      ...onPolicy,
+      findings: [{ line: 13, level: 'warning', text: 'VerifyNoRevocation', message: 'whenever the named value that guards it is true' }],
+    },
+    {
+      name: 'unguarded on a service that may be classic or v2: warning',
+      code: seedVariablePolicy(),
+      files: ANY_TIER_WS,
+      ...onPolicy,
+      findings: [{ line: 20, level: 'warning', text: 'VerifyNoRevocation', message: 'among the possible SKUs' }],
+    },
+    {
+      name: 'escaped xml format on a configured Consumption SKU: Verify()',
+      code: inbound(`<choose>
+    <when condition="@(context.Request.Certificate == null || !context.Request.Certificate.Verify())">
+        <return-response><set-status code="401" /></return-response>
+    </when>
+    <when condition="@(context.Request.Certificate.Thumbprint != &quot;2DB300DFDA51470556A3E1AA3A332D81CCB0482E&quot; &amp;&amp; context.Request.Certificate.Verify())">
+        <return-response><set-status code="403" /></return-response>
+    </when>
+</choose>`),
+      sku: ['Consumption'],
+      findings: [
+        { line: 5, level: 'error', text: 'Verify', message: 'Consumption' },
+        { line: 8, level: 'error', text: 'Verify' },
+      ],
+    },
+    {
+      name: 'if ({{named}}) in a block on a v2-only service: warning',
+      code: inbound(`<set-variable name="result" value="@{
+    var cert = context.Request.Certificate;
+    if (cert == null) { return "ClientCertificateNotFound"; }
+    if ({{validate-certificate-chain}})
+    {
+        if (!cert.VerifyNoRevocation()) { return "ClientCertificateNotTrusted"; }
+    }
+    return null;
+}" />`),
+      files: V2_WS,
+      ...onPolicy,
+      findings: [{ line: 9, level: 'warning', text: 'VerifyNoRevocation' }],
+    },
+    {
+      name: 'a certificate read from a header (behind an Application Gateway) on BasicV2',
+      code: HEADER_CERTIFICATE,
+      sku: ['BasicV2'],
+      findings: [{ line: 7, level: 'error', text: 'VerifyNoRevocation' }],
+    },
+  ],
+});
+
+test('chain-verify-unsupported-tier: the SKU origins are related information', () => {
+  const { findings } = lintCase(chainVerifyUnsupportedTier, { name: 'origins', code: SEED_UNGUARDED_POLICY, files: V2_WS, filename: OPERATION_POLICY });
+  assert.equal(findings.length, 1);
+  assert.ok(findings[0]!.related.some((r) => r.file.endsWith('.bicep')));
+});

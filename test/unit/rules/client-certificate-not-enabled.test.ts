@@ -1,0 +1,103 @@
+import { testRule } from '../../rule-tester';
+import { clientCertificateNotEnabled } from '../../../server/src/rules/client-certificate-not-enabled';
+import { SETTINGS_BICEP, apiBicep, policy, serviceBicep, settingsHeader } from './bicep-service.fixtures';
+
+const VALIDATE = policy(`<validate-client-certificate validate-trust="false">
+            <identities>
+                <identity thumbprint="{{client-certificate-thumbprint}}" />
+            </identities>
+        </validate-client-certificate>`);
+
+/** rawxml: raw quotes inside the attribute. */
+const EXPRESSION = policy(
+  `<check-header name="x" failed-check-httpcode="401" failed-check-error-message="no" />
+        <choose>
+            <when condition="@(context.Request.Certificate == null || context.Request.Certificate.Thumbprint != "{{client-certificate-thumbprint}}")">
+                <return-response><set-status code="403" /></return-response>
+            </when>
+        </choose>`,
+);
+
+const RATE_LIMIT = policy('<rate-limit calls="10" renewal-period="60" />');
+
+/** The API (in api.bicep, on the `existing` service) deploys `api.policy.xml`. */
+function deploying(policyText: string, extra: Record<string, string> = {}): Record<string, string> {
+  return { 'api.bicep': apiBicep('./api.policy.xml'), 'api.policy.xml': policyText, 'settings.bicep': SETTINGS_BICEP, ...extra };
+}
+
+const V2 = settingsHeader('apiManagementV2SettingsType');
+const ANY = settingsHeader('apiManagementSettingsType');
+const ENABLED = 'enableClientCertificate: true';
+
+/** A Consumption service without `properties`, and its API policy in the same file. */
+const NO_PROPERTIES = `resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
+  name: 'apim-consumption'
+  location: 'westeurope'
+  sku: {
+    name: 'Consumption'
+    capacity: 0
+  }
+}
+
+resource servicePolicy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
+  parent: apim
+  name: 'policy'
+  properties: {
+    format: 'rawxml'
+    value: loadTextContent('./api.policy.xml')
+  }
+}
+`;
+
+testRule(clientCertificateNotEnabled, {
+  valid: [
+    { name: 'v2 with enableClientCertificate: true', code: serviceBicep('apiManagementSettings.sku', ENABLED, V2), files: deploying(VALIDATE) },
+    { name: 'classic tier: the certificate is negotiated', code: serviceBicep("'Developer'"), files: deploying(VALIDATE) },
+    { name: 'v2 whose policies check no certificate', code: serviceBicep('apiManagementSettings.sku', '', V2), files: deploying(RATE_LIMIT) },
+    { name: 'unknown SKU: nothing says the tier needs the flag', code: serviceBicep('skuName', '', 'param skuName string\n'), files: deploying(VALIDATE) },
+    {
+      name: 'enableClientCertificate from a parameter (true or false)',
+      code: serviceBicep("'StandardV2'", 'enableClientCertificate: enableClientCertificate', 'param enableClientCertificate bool\n'),
+      files: deploying(VALIDATE),
+    },
+  ],
+  invalid: [
+    {
+      name: 'v2-only typed parameter, validate-client-certificate in another file: add the property',
+      code: serviceBicep('apiManagementSettings.sku', '', V2),
+      files: deploying(VALIDATE),
+      findings: [
+        {
+          line: 8,
+          level: 'error',
+          text: 'apiManagementSettings.sku',
+          message: 'enableClientCertificate is not set, but api.policy.xml checks client certificates (validate-client-certificate) and BasicV2, StandardV2, PremiumV2 (from main.bicep, settings.bicep)',
+        },
+      ],
+      output: serviceBicep('apiManagementSettings.sku', '', V2).replace('  properties: {\n', `  properties: {\n    ${ENABLED}\n`),
+    },
+    {
+      name: 'any tier: a warning',
+      code: serviceBicep('apiManagementSettings.sku', '', ANY),
+      files: deploying(EXPRESSION),
+      findings: [{ line: 8, level: 'warning', message: /context\.Request\.Certificate.*Consumption, BasicV2, StandardV2, PremiumV2 \(among the possible SKUs/ }],
+    },
+    {
+      name: 'explicit false on a literal v2 SKU, policy in an xml-escaped file',
+      code: serviceBicep("'BasicV2'", 'enableClientCertificate: false'),
+      files: deploying(
+        policy('<set-header name="x-thumbprint" exists-action="override"><value>@(context.Request.Certificate?.Thumbprint ?? &quot;none&quot;)</value></set-header>'),
+        { 'api.bicep': apiBicep('./api.policy.xml', "'xml'") },
+      ),
+      findings: [{ line: 5, level: 'error', text: "'BasicV2'", message: 'enableClientCertificate is false' }],
+      output: serviceBicep("'BasicV2'", ENABLED),
+    },
+    {
+      name: 'service policy in the same file, service without properties: add properties',
+      code: NO_PROPERTIES,
+      files: { 'api.policy.xml': VALIDATE },
+      findings: [{ line: 5, level: 'error', text: "'Consumption'" }],
+      output: NO_PROPERTIES.replace('    capacity: 0\n  }\n', `    capacity: 0\n  }\n  properties: {\n    ${ENABLED}\n  }\n`),
+    },
+  ],
+});

@@ -1,0 +1,96 @@
+import { testRule } from '../../rule-tester';
+import { identityWithoutThumbprint } from '../../../server/src/rules/identity-without-thumbprint';
+import { ANY_TIER, CLIENT_01_PEM, CLIENT_01_THUMBPRINT, DEV_CA_PEM, deployedOn, policy } from './validation-policy.fixtures';
+
+/** A validate-client-certificate with these attributes and one `<identity>` per entry. */
+function vcc(attributes: string, ...identities: string[]): string {
+  const ids = identities.map((i) => `        <identity ${i} />`).join('\n');
+  return `<validate-client-certificate${attributes ? ` ${attributes}` : ''}>
+    <identities>
+${ids}
+    </identities>
+</validate-client-certificate>`;
+}
+
+const NAMES = 'subject="CN=Client 01, O=Contoso" issuer-subject="CN=APIM Sample DEV Intermediate CA"';
+const CERTS = { 'certs/dev-client-01.cer': CLIENT_01_PEM, 'certs/dev-intermediate-ca.cer': DEV_CA_PEM };
+
+testRule(identityWithoutThumbprint, {
+  valid: [
+    { name: 'classic tier validates the chain: names are enough', code: policy(vcc('', NAMES)), files: deployedOn('Premium') },
+    { name: 'unknown SKU with chain validation', code: policy(vcc('validate-trust="true"', NAMES)) },
+    {
+      name: 'the blog pattern pinned by a named-value thumbprint',
+      code: policy(vcc('validate-revocation="false" validate-trust="{{validate-certificate-chain}}"', 'thumbprint="{{client-thumbprint}}"')),
+      files: ANY_TIER,
+    },
+    { name: 'issuer-thumbprint pins', code: policy(vcc('validate-trust="false"', `subject="CN=Client 01" issuer-thumbprint="${CLIENT_01_THUMBPRINT}"`)), files: deployedOn('StandardV2') },
+    { name: 'issuer-certificate-id pins', code: policy(vcc('validate-trust="false"', 'common-name="Client 01" issuer-certificate-id="dev-intermediate-ca"')), files: deployedOn('BasicV2') },
+  ],
+  invalid: [
+    {
+      name: 'v2 tier with validate-trust="false": thumbprint of the matching workspace certificate',
+      code: policy(vcc('validate-trust="false"', NAMES)),
+      files: { ...deployedOn('StandardV2'), ...CERTS },
+      findings: [{ line: 6, level: 'warning', text: 'identity', message: 'matches only subject, issuer-subject, and validate-trust is "false"' }],
+      output: policy(vcc('validate-trust="false"', `${NAMES} thumbprint="${CLIENT_01_THUMBPRINT}"`)),
+    },
+    {
+      name: 'the blog pattern: named validate-trust on a service that may be classic or v2 (rawxml on-error reading LastError)',
+      code: policy(vcc('validate-revocation="false" validate-trust="{{validate-certificate-chain}}"', 'subject="CN=Client 01" issuer-subject="CN=APIM Sample DEV Intermediate CA"'), {
+        onError: '<set-header name="ErrorReason" exists-action="override">\n    <value>@(context.LastError.Reason)</value>\n</set-header>',
+      }),
+      files: ANY_TIER,
+      findings: [{ line: 6, level: 'warning', message: 'validate-trust comes from {{validate-certificate-chain}} and may be false, and Consumption, BasicV2, StandardV2, PremiumV2 (among the possible SKUs' }],
+      output: policy(vcc('validate-revocation="false" validate-trust="{{validate-certificate-chain}}"', 'subject="CN=Client 01" issuer-subject="CN=APIM Sample DEV Intermediate CA" thumbprint="{{client-certificate-thumbprint}}"'), {
+        onError: '<set-header name="ErrorReason" exists-action="override">\n    <value>@(context.LastError.Reason)</value>\n</set-header>',
+      }),
+    },
+    {
+      name: 'named validate-trust on a classic tier: warning',
+      code: policy(vcc('validate-trust="{{validate-certificate-chain}}"', NAMES)),
+      sku: ['Developer'],
+      findings: [{ line: 6, level: 'warning', message: /comes from \{\{validate-certificate-chain\}\} and may be false:/ }],
+    },
+    {
+      name: 'Consumption with the default validate-trust: the chain can never be validated',
+      code: policy(vcc('', 'common-name="Client 01" dns-name="client01.contoso.com"')),
+      files: deployedOn('Consumption'),
+      findings: [{ line: 6, level: 'warning', message: "Consumption (from main.bicep) can't validate certificate chains" }],
+    },
+    {
+      name: 'only the unpinned identity of two; a CA certificate is never offered',
+      code: policy(vcc('validate-trust="false"', `thumbprint="${CLIENT_01_THUMBPRINT}"`, 'subject="CN=APIM Sample DEV Intermediate CA"')),
+      files: { ...deployedOn('Developer'), ...CERTS },
+      findings: [{ line: 7, level: 'warning', text: 'identity' }],
+      output: policy(vcc('validate-trust="false"', `thumbprint="${CLIENT_01_THUMBPRINT}"`, 'subject="CN=APIM Sample DEV Intermediate CA" thumbprint="{{client-certificate-thumbprint}}"')),
+    },
+    {
+      name: 'serial number + issuer subject is not a pin; the serial matches the workspace certificate',
+      code: policy(vcc("validate-trust='false'", "serial-number='10:01' issuer-subject='CN=APIM Sample DEV Intermediate CA'")),
+      files: { ...deployedOn('PremiumV2'), ...CERTS },
+      findings: [{ line: 6, level: 'warning' }],
+      output: policy(vcc("validate-trust='false'", `serial-number='10:01' issuer-subject='CN=APIM Sample DEV Intermediate CA' thumbprint="${CLIENT_01_THUMBPRINT}"`)),
+    },
+    {
+      name: 'configured as error: certain findings are errors',
+      code: policy(vcc('validate-trust="false"', NAMES)),
+      files: deployedOn('StandardV2'),
+      level: 'error',
+      findings: [{ line: 6, level: 'error' }],
+    },
+    {
+      name: 'configured as error: a named value that may be true caps it at warning',
+      code: policy(vcc('validate-trust="{{validate-certificate-chain}}"', NAMES)),
+      files: deployedOn('Premium'),
+      level: 'error',
+      findings: [{ line: 6, level: 'warning' }],
+    },
+    {
+      name: 'escaped DN with a quoted comma',
+      code: policy(vcc('validate-trust="false"', 'subject="O=&quot;Contoso, Inc.&quot;, CN=Client 01"')),
+      sku: ['BasicV2'],
+      findings: [{ line: 6, level: 'warning' }],
+    },
+  ],
+});

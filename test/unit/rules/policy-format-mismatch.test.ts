@@ -1,0 +1,70 @@
+import { testRule } from '../../rule-tester';
+import { policyFormatMismatch } from '../../../server/src/rules/policy-format-mismatch';
+import { apiBicep, policy, serviceBicep } from './bicep-service.fixtures';
+
+/** rawxml: raw quotes and a generic `<string>` inside an attribute. */
+const RAW_QUOTES = policy(`<choose>
+            <when condition="@(context.Request.Certificate == null || context.Variables.GetValueOrDefault<string>("mode") == "strict")">
+                <return-response><set-status code="401" /></return-response>
+            </when>
+        </choose>`);
+
+/** rawxml: `&&` and a generic in element text. */
+const RAW_TEXT = policy(`<set-body>@{ var ok = context.Request.Certificate != null && context.Request.Certificate.Verify(); return ok.ToString(); }</set-body>`);
+
+/** The same checks entity-escaped: valid XML. */
+const ESCAPED = policy(`<choose>
+            <when condition="@(context.Request.Certificate == null || context.Variables.GetValueOrDefault&lt;string&gt;(&quot;mode&quot;) == &quot;strict&quot;)">
+                <return-response><set-status code="401" /></return-response>
+            </when>
+        </choose>`);
+
+/** Single-quoted attribute: raw double quotes are fine XML there. */
+const SINGLE_QUOTED = policy(`<set-header name="x-mode" exists-action="override"><value>@(context.Request.Headers.GetValueOrDefault("x-mode", "lax"))</value></set-header>
+        <choose><when condition='@(context.Request.Headers.ContainsKey("x-mode"))'><set-status code="200" /></when></choose>`);
+
+const CDATA = policy('<set-body><![CDATA[@{ return context.Request.Certificate != null && true ? "a" : "b"; }]]></set-body>');
+
+function files(text: string): Record<string, string> {
+  return { 'main.bicep': serviceBicep("'Developer'"), 'api.policy.xml': text };
+}
+
+/** `api.bicep` with its `format:` line (27) removed. */
+const NO_FORMAT = apiBicep('./api.policy.xml').replace("        format: 'rawxml'\n", '');
+
+testRule(policyFormatMismatch, {
+  valid: [
+    { name: 'rawxml with raw quotes', code: apiBicep('./api.policy.xml'), filename: 'api.bicep', files: files(RAW_QUOTES) },
+    { name: 'xml with an escaped policy', code: apiBicep('./api.policy.xml', "'xml'"), filename: 'api.bicep', files: files(ESCAPED) },
+    { name: 'no format with an escaped policy', code: NO_FORMAT, filename: 'api.bicep', files: files(ESCAPED) },
+    { name: 'xml with raw quotes in element text and a single-quoted attribute', code: apiBicep('./api.policy.xml', "'xml'"), filename: 'api.bicep', files: files(SINGLE_QUOTED) },
+    { name: 'xml with CDATA', code: apiBicep('./api.policy.xml', "'xml'"), filename: 'api.bicep', files: files(CDATA) },
+    { name: 'xml-link', code: apiBicep('./api.policy.xml', "'xml-link'"), filename: 'api.bicep', files: files(RAW_QUOTES) },
+    { name: 'policy file not in the workspace', code: apiBicep('./missing.xml', "'xml'"), filename: 'api.bicep' },
+  ],
+  invalid: [
+    {
+      name: "format 'xml' with raw quotes inside an attribute",
+      code: apiBicep('./api.policy.xml', "'xml'"),
+      filename: 'api.bicep',
+      files: files(RAW_QUOTES),
+      findings: [{ line: 27, level: 'error', text: "'xml'", message: "format is 'xml', but api.policy.xml is rawxml: its C# expressions keep a raw < inside the condition attribute" }],
+      output: apiBicep('./api.policy.xml'),
+    },
+    {
+      name: "no format (the default is 'xml') with && in element text: insert format 'rawxml'",
+      code: NO_FORMAT,
+      filename: 'api.bicep',
+      files: files(RAW_TEXT),
+      findings: [{ line: 27, level: 'error', text: "loadTextContent('./api.policy.xml')", message: /not set, so it is 'xml'.*a raw & in element text/ }],
+      output: apiBicep('./api.policy.xml'),
+    },
+    {
+      name: "'XML' in upper case",
+      code: apiBicep('./api.policy.xml', "'XML'"),
+      filename: 'api.bicep',
+      files: files(policy('<set-variable name="mode" value="@(context.Request.Headers.GetValueOrDefault("x-mode", "lax"))" />')),
+      findings: [{ line: 27, message: 'a raw " inside the value attribute' }],
+    },
+  ],
+});

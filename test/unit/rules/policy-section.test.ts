@@ -1,0 +1,33 @@
+import { testRule } from '../../rule-tester';
+import { policySection } from '../../../server/src/rules/policy-section';
+import { deployedOn, policy } from './validation-policy.fixtures';
+
+const VCC = '<validate-client-certificate validate-trust="true">\n    <identities>\n        <identity thumbprint="{{client-thumbprint}}" />\n    </identities>\n</validate-client-certificate>';
+
+testRule(policySection, {
+  valid: [
+    { name: 'in inbound', code: policy(VCC), files: deployedOn('Premium') },
+    { name: 'nested in a choose in inbound', code: policy(`<choose>\n    <when condition="@(context.Request.Certificate != null)">\n        <validate-client-certificate />\n    </when>\n</choose>`) },
+    { name: 'fragment: the section is unknown', code: '<fragment>\n    <validate-client-certificate />\n</fragment>\n' },
+  ],
+  invalid: [
+    {
+      name: 'in outbound: moved to inbound after <base />',
+      code: policy('<set-header name="X-Api" exists-action="override">\n    <value>protected</value>\n</set-header>', { outbound: VCC }),
+      files: deployedOn('Developer'),
+      findings: [{ line: 13, level: 'error', text: 'validate-client-certificate', message: 'not in <outbound>' }],
+      output: policy(`${VCC}\n<set-header name="X-Api" exists-action="override">\n    <value>protected</value>\n</set-header>`),
+    },
+    {
+      name: 'in backend, self-closing',
+      code: policy('<set-variable name="a" value="b" />', { backend: '<validate-client-certificate />' }),
+      findings: [{ line: 8, text: 'validate-client-certificate', message: '<backend>' }],
+      output: policy('<validate-client-certificate />\n<set-variable name="a" value="b" />'),
+    },
+    {
+      name: 'nested in on-error: no move offered',
+      code: policy('', { onError: '<choose>\n    <when condition="@(context.LastError != null)">\n        <validate-client-certificate />\n    </when>\n</choose>' }),
+      findings: [{ line: 16, text: 'validate-client-certificate', message: '<on-error>' }],
+    },
+  ],
+});

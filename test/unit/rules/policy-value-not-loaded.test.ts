@@ -1,0 +1,35 @@
+import { testRule } from '../../rule-tester';
+import { policyValueNotLoaded } from '../../../server/src/rules/policy-value-not-loaded';
+import { apiBicep, policy, serviceBicep } from './bicep-service.fixtures';
+
+/** `api.bicep` whose operation policy value (line 28) is `value`. */
+function api(value: string): string {
+  return apiBicep('./policies/api.policy.xml').replace("loadTextContent('./policies/api.policy.xml')", value);
+}
+
+const FILES = { 'main.bicep': serviceBicep("'StandardV2'"), 'policies/api.policy.xml': policy('<rate-limit calls="10" renewal-period="60" />') };
+
+testRule(policyValueNotLoaded, {
+  valid: [
+    { name: 'loadTextContent', code: api("loadTextContent('./policies/api.policy.xml')"), filename: 'api.bicep', files: FILES },
+    { name: 'inline XML', code: api("'<policies><inbound><base /></inbound></policies>'"), filename: 'api.bicep', files: FILES },
+    { name: 'a parameter', code: `param policyXml string\n${api('policyXml')}`, filename: 'api.bicep', files: FILES },
+  ],
+  invalid: [
+    {
+      name: 'a relative path to a workspace policy',
+      code: api("'./policies/api.policy.xml'"),
+      filename: 'api.bicep',
+      files: FILES,
+      findings: [{ line: 28, level: 'error', text: "'./policies/api.policy.xml'", message: "value is the path './policies/api.policy.xml', not the policy" }],
+      output: api("loadTextContent('./policies/api.policy.xml')"),
+    },
+    {
+      name: 'a bare file name ending in .xml',
+      code: api("'policy.xml'"),
+      filename: 'api.bicep',
+      findings: [{ line: 28, text: "'policy.xml'" }],
+      output: api("loadTextContent('policy.xml')"),
+    },
+  ],
+});

@@ -1,0 +1,91 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { applyFix, lintCase, testRule } from '../../rule-tester';
+import { thumbprintCase } from '../../../server/src/rules/thumbprint-case';
+import { ANY_TIER_WS, OPERATION_POLICY, SEED_CONTEXT_POLICY, inbound } from './expression-policy.fixtures';
+
+const TP = '2DB300DFDA51470556A3E1AA3A332D81CCB0482E';
+const tp = TP.toLowerCase();
+
+const reject = (condition: string): string =>
+  inbound(`<choose>
+    <when condition="${condition}">
+        <return-response><set-status code="401" /></return-response>
+    </when>
+</choose>`);
+
+testRule(thumbprintCase, {
+  valid: [
+    { name: 'the blog policy compares two Thumbprint values', code: SEED_CONTEXT_POLICY, files: ANY_TIER_WS, filename: OPERATION_POLICY },
+    { name: 'upper-case literal', code: reject(`@(context.Request.Certificate?.Thumbprint != "${TP}")`) },
+    { name: 'OrdinalIgnoreCase (static and instance)', code: reject(`@(!string.Equals(context.Request.Certificate?.Thumbprint, "${tp}", StringComparison.OrdinalIgnoreCase) || !context.Request.Certificate.Thumbprint.Equals("${tp}", StringComparison.InvariantCultureIgnoreCase))`) },
+    { name: 'ToLower() on the thumbprint side', code: reject(`@(context.Request.Certificate?.Thumbprint.ToLower() != "${tp}")`) },
+    { name: 'ToUpper() on the literal side', code: reject(`@(context.Request.Certificate?.Thumbprint != "${tp}".ToUpper())`) },
+    { name: 'a case-insensitive allow-list', code: inbound(`<set-variable name="ok" value="@(new[] { "${tp}" }.Contains(context.Request.Certificate?.Thumbprint, StringComparer.OrdinalIgnoreCase))" />`) },
+    { name: 'not a hex literal (thumbprint-format reports it)', code: reject(`@(context.Request.Certificate?.Thumbprint != "\u200e${tp}")`) },
+    { name: 'a named value', code: reject('@(context.Request.Certificate?.Thumbprint != "{{client-thumbprint}}")') },
+  ],
+  invalid: [
+    {
+      name: 'rawxml != with a lower-case literal: upper-case it',
+      code: reject(`@(context.Request.Certificate == null || context.Request.Certificate.Thumbprint != "${tp}")`),
+      files: ANY_TIER_WS,
+      filename: OPERATION_POLICY,
+      findings: [{ line: 5, level: 'error', text: `"${tp}"`, message: 'upper-case hex' }],
+      output: reject(`@(context.Request.Certificate == null || context.Request.Certificate.Thumbprint != "${TP}")`),
+    },
+    {
+      name: 'escaped xml ==, literal on the left: the &quot; delimiters stay',
+      code: inbound(`<set-variable name="known" value="@(&quot;${tp}&quot; == context.Request.Certificate?.Thumbprint)" />`),
+      findings: [{ line: 4, text: `&quot;${tp}&quot;`, message: 'never matches' }],
+      output: inbound(`<set-variable name="known" value="@(&quot;${TP}&quot; == context.Request.Certificate?.Thumbprint)" />`),
+    },
+    {
+      name: 'Equals with an ordinal comparison, in a block',
+      code: inbound(`<set-variable name="known" value="@{
+    var cert = context.Request.Certificate;
+    return cert != null && cert.Thumbprint.Equals("${tp}", StringComparison.Ordinal);
+}" />`),
+      findings: [{ line: 6, text: `"${tp}"` }],
+    },
+    {
+      name: 'ToLower() on the thumbprint and an upper-case literal: lower-case it',
+      code: reject(`@(context.Request.Certificate?.Thumbprint.ToLowerInvariant() != "${TP}")`),
+      findings: [{ line: 5, message: 'lower-cased with ToLower()' }],
+      output: reject(`@(context.Request.Certificate?.Thumbprint.ToLowerInvariant() != "${tp}")`),
+    },
+    {
+      name: 'a case-sensitive allow-list: each lower-case entry',
+      code: inbound(`<set-variable name="ok" value="@(new[] { "${tp}", "${TP}", "aa${TP.slice(2)}" }.Contains(context.Request.Certificate?.Thumbprint))" />`),
+      findings: [{ line: 4, text: `"${tp}"` }, { line: 4, text: `"aa${TP.slice(2)}"` }],
+    },
+  ],
+});
+
+/** The second fix: rewrite to `string.Equals(…, StringComparison.OrdinalIgnoreCase)`. */
+function rewritten(code: string): string {
+  const { findings, file } = lintCase(thumbprintCase, { name: 'rewrite', code });
+  assert.equal(findings.length, 1);
+  const fix = findings[0]!.fixes[1];
+  assert.ok(fix, 'a second fix');
+  assert.equal(fix.title, 'Compare with StringComparison.OrdinalIgnoreCase');
+  return applyFix(code, fix, file);
+}
+
+test('thumbprint-case: != becomes !string.Equals(…, OrdinalIgnoreCase)', () => {
+  assert.equal(
+    rewritten(reject(`@(context.Request.Certificate?.Thumbprint != "${tp}")`)),
+    reject(`@(!string.Equals(context.Request.Certificate?.Thumbprint, "${tp}", StringComparison.OrdinalIgnoreCase))`),
+  );
+});
+
+test('thumbprint-case: instance Equals and static Equals with Ordinal are rewritten', () => {
+  assert.equal(
+    rewritten(reject(`@(!context.Request.Certificate.Thumbprint.Equals("${tp}"))`)),
+    reject(`@(!string.Equals(context.Request.Certificate.Thumbprint, "${tp}", StringComparison.OrdinalIgnoreCase))`),
+  );
+  assert.equal(
+    rewritten(reject(`@(!String.Equals("${tp}", context.Request.Certificate?.Thumbprint, StringComparison.Ordinal))`)),
+    reject(`@(!string.Equals(context.Request.Certificate?.Thumbprint, "${tp}", StringComparison.OrdinalIgnoreCase))`),
+  );
+});

@@ -1,0 +1,129 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { lintCase, testRule } from '../../rule-tester';
+import { validateTrustUnsupportedTier } from '../../../server/src/rules/validate-trust-unsupported-tier';
+import { ANY_TIER, CLIENT_01_PEM, CLIENT_01_THUMBPRINT, V2_ONLY, deployedOn, policy, serviceBicep } from './validation-policy.fixtures';
+
+const SUBJECT_IDENTITY = `<validate-client-certificate validate-revocation="false">
+    <identities>
+        <identity subject="CN=Client 01, O=Contoso" issuer-subject="CN=APIM Sample DEV Intermediate CA" />
+    </identities>
+</validate-client-certificate>`;
+
+testRule(validateTrustUnsupportedTier, {
+  valid: [
+    {
+      name: 'classic tier with chain validation and subject + issuer identity',
+      code: policy(SUBJECT_IDENTITY),
+      files: deployedOn('Premium'),
+    },
+    {
+      name: 'v2 tier with validate-trust="false" and a thumbprint identity',
+      code: policy(`<validate-client-certificate validate-trust="false">
+    <identities>
+        <identity thumbprint="${CLIENT_01_THUMBPRINT}" />
+    </identities>
+</validate-client-certificate>`),
+      files: deployedOn('StandardV2'),
+    },
+    {
+      name: 'tier-guarded named value on a service that may be classic or v2 (the blog pattern)',
+      code: policy(`<validate-client-certificate validate-revocation="false" validate-trust="{{validate-certificate-chain}}">
+    <identities>
+        <identity thumbprint="{{client-thumbprint}}" />
+    </identities>
+</validate-client-certificate>`),
+      files: ANY_TIER,
+    },
+    { name: 'unknown SKU: nothing says the tier is wrong', code: policy('<validate-client-certificate />') },
+    { name: 'configured classic SKU', code: policy('<validate-client-certificate />'), sku: ['Developer'] },
+    { name: 'validate-trust is not a boolean (policy-attributes reports it)', code: policy('<validate-client-certificate validate-trust="yes" />'), sku: ['BasicV2'] },
+  ],
+  invalid: [
+    {
+      name: 'omitted validate-trust on a literal v2 SKU: insert validate-trust="false" and pin the identity',
+      code: policy(SUBJECT_IDENTITY),
+      files: { ...deployedOn('StandardV2'), 'certs/client-01.cer': CLIENT_01_PEM },
+      findings: [{ line: 4, level: 'error', text: 'validate-client-certificate', message: 'validate-trust is omitted, so it is true (the default), but StandardV2 (from main.bicep)' }],
+      output: policy(`<validate-client-certificate validate-revocation="false" validate-trust="false">
+    <identities>
+        <identity subject="CN=Client 01, O=Contoso" issuer-subject="CN=APIM Sample DEV Intermediate CA" thumbprint="${CLIENT_01_THUMBPRINT}" />
+    </identities>
+</validate-client-certificate>`),
+    },
+    {
+      name: 'explicit "true" with the SKU from an imported v2-only typed parameter: adds <identities> to a self-closing element',
+      code: policy('<validate-client-certificate validate-trust="true" />'),
+      files: V2_ONLY,
+      findings: [{ line: 4, level: 'error', text: 'validate-trust="true"', message: /BasicV2, StandardV2, PremiumV2 .*can't validate/ }],
+      output: policy(`<validate-client-certificate validate-trust="false">
+    <identities>
+        <identity thumbprint="{{client-certificate-thumbprint}}" />
+    </identities>
+</validate-client-certificate>`),
+    },
+    {
+      name: 'identity without a matching workspace certificate gets the named-value placeholder',
+      code: policy(`<validate-client-certificate validate-trust="true">
+    <identities>
+        <identity subject="CN=Partner" />
+    </identities>
+</validate-client-certificate>`),
+      files: { ...deployedOn('BasicV2'), 'certs/client-01.cer': CLIENT_01_PEM },
+      findings: [{ line: 4, level: 'error', text: 'validate-trust="true"' }],
+      output: policy(`<validate-client-certificate validate-trust="false">
+    <identities>
+        <identity subject="CN=Partner" thumbprint="{{client-certificate-thumbprint}}" />
+    </identities>
+</validate-client-certificate>`),
+    },
+    {
+      name: 'service may be classic or v2: warning',
+      code: policy(SUBJECT_IDENTITY),
+      files: ANY_TIER,
+      findings: [{ line: 4, level: 'warning', message: 'BasicV2, StandardV2, PremiumV2 (among the possible SKUs' }],
+    },
+    {
+      name: 'named value on a v2-only service: warning (it works only when the named value is false)',
+      code: policy(`<validate-client-certificate validate-trust="{{validate-certificate-chain}}">
+    <identities>
+        <identity thumbprint="{{client-thumbprint}}" />
+    </identities>
+</validate-client-certificate>`),
+      files: V2_ONLY,
+      findings: [{ line: 4, level: 'warning', text: 'validate-trust="{{validate-certificate-chain}}"', message: 'unless that named value is false' }],
+      output: policy(`<validate-client-certificate validate-trust="false">
+    <identities>
+        <identity thumbprint="{{client-thumbprint}}" />
+    </identities>
+</validate-client-certificate>`),
+    },
+    {
+      name: 'configured Consumption SKU for a policy no Bicep deploys',
+      code: policy('<validate-client-certificate validate-not-after="true"></validate-client-certificate>'),
+      sku: ['Consumption'],
+      findings: [{ line: 4, level: 'error', text: 'validate-client-certificate', message: 'Consumption' }],
+      output: policy(`<validate-client-certificate validate-not-after="true" validate-trust="false">
+    <identities>
+        <identity thumbprint="{{client-certificate-thumbprint}}" />
+    </identities>
+</validate-client-certificate>`),
+    },
+    {
+      name: 'escaped xml format with an entity-encoded expression elsewhere',
+      code: policy(`<validate-client-certificate validate-trust='true' />
+<set-header name="X-Client-Thumbprint" exists-action="override">
+    <value>@(context.Request.Certificate?.Thumbprint ?? &quot;none&quot;)</value>
+</set-header>`),
+      files: { 'main.bicep': serviceBicep("'PremiumV2'", '', 'xml') },
+      findings: [{ line: 4, level: 'error', text: "validate-trust='true'" }],
+    },
+  ],
+});
+
+test('validate-trust-unsupported-tier: the SKU origins are related information', () => {
+  const { findings } = lintCase(validateTrustUnsupportedTier, { name: 'origins', code: policy('<validate-client-certificate />'), files: V2_ONLY });
+  assert.equal(findings.length, 1);
+  assert.ok(findings[0]!.related.length > 0, 'related origins');
+  assert.ok(findings[0]!.related.some((r) => r.file.endsWith('main.bicep') || r.file.endsWith('settings.bicep')));
+});
