@@ -11,18 +11,17 @@ testRule(consumptionClientCertificateRequired, {
     { name: 'Consumption without the flag', code: serviceBicep("'Consumption'") },
     { name: 'Consumption with the flag off', code: serviceBicep("'Consumption'", 'enableClientCertificate: false') },
     { name: 'unknown SKU', code: serviceBicep('skuName', ENABLED, 'param skuName string\n') },
+    {
+      name: 'any tier from the typed parameter: Consumption only possible',
+      code: serviceBicep('apiManagementSettings.sku', ENABLED, settingsHeader('apiManagementSettingsType')),
+      files: SETTINGS,
+    },
   ],
   invalid: [
     {
       name: 'Consumption literal',
       code: serviceBicep("'Consumption'", ENABLED),
       findings: [{ line: 11, level: 'info', text: 'enableClientCertificate', message: 'On Consumption (from main.bicep), enableClientCertificate: true makes the gateway require a client certificate on every request' }],
-    },
-    {
-      name: 'any tier from the typed parameter',
-      code: serviceBicep('apiManagementSettings.sku', ENABLED, settingsHeader('apiManagementSettingsType')),
-      files: SETTINGS,
-      findings: [{ line: 14, level: 'info', message: 'On Consumption (among the possible SKUs' }],
     },
   ],
 });
