@@ -93,6 +93,7 @@ export function certificateInfoFromDer(der: Uint8Array): CertificateInfo {
     serialNumber: toHex(cert.serialNumber.valueBlock.valueHexView),
     thumbprint: createHash('sha1').update(der).digest('hex').toUpperCase(),
     thumbprintSha256: createHash('sha256').update(der).digest('hex').toUpperCase(),
+    base64: Buffer.from(der).toString('base64'),
     notBefore: cert.notBefore.value,
     notAfter: cert.notAfter.value,
     isCA: false,

@@ -11,6 +11,8 @@ export interface CertificateInfo {
   thumbprint: string;
   /** SHA-256 over the DER, upper-case hex. */
   thumbprintSha256: string;
+  /** The DER, base64 on one line: what Bicep's `encodedCertificate` / `data` want (a `.without-markers.cer`). */
+  base64: string;
   notBefore: Date;
   notAfter: Date;
   /** basicConstraints cA. */

@@ -53,8 +53,8 @@ function literalFix(ctx: BicepRuleContext, data: CertificateData, literal: strin
 }
 
 /**
- * Points the load at `<name>.without-markers.cer` when the workspace has it; otherwise strips the markers in Bicep
- * with `replace(…)` (the CertificateFile API has no DER to write the sibling file from).
+ * Points the load at `<name>.without-markers.cer` when the workspace has it; otherwise creates that file (the
+ * certificate's base64 DER) and points the load at it, or strips the markers in Bicep with `replace(…)`.
  */
 function loadFixes(ctx: BicepRuleContext, data: CertificateData): Fix[] {
   const loaded = data.loadedFile!;
@@ -65,8 +65,20 @@ function loadFixes(ctx: BicepRuleContext, data: CertificateData): Fix[] {
     const edit = { file: ctx.file, span: loaded.ref.span, newText: `loadTextContent('${sibling}')` };
     return [{ title: `Load ${path.basename(sibling)} (the certificate without markers)`, edits: [edit], preferred: true }];
   }
+  const fixes: Fix[] = [];
+  const certificates = ctx.certificates.file(loaded.path)?.certificates ?? [];
+  const siblingPath = path.resolve(path.dirname(loaded.path), path.basename(sibling));
+  if (certificates.length === 1 && !ctx.certificates.file(siblingPath)) {
+    fixes.push({
+      title: `Create ${path.basename(sibling)} (base64, no markers) and load it`,
+      edits: [{ file: ctx.file, span: loaded.ref.span, newText: `loadTextContent('${sibling}')` }],
+      creates: [{ file: siblingPath, content: certificates[0]!.base64 }],
+      preferred: true,
+    });
+  }
   const call = `loadTextContent('${written}')`;
   const stripped = `replace(replace(replace(replace(${call}, '-----BEGIN CERTIFICATE-----', ''), '-----END CERTIFICATE-----', ''), '\\r', ''), '\\n', '')`;
   const edit = { file: ctx.file, span: loaded.ref.span, newText: stripped };
-  return [{ title: 'Strip the markers and line breaks with replace(…)', edits: [edit], preferred: true }];
+  fixes.push({ title: 'Strip the markers and line breaks with replace(…)', edits: [edit], preferred: fixes.length === 0 });
+  return fixes;
 }

@@ -1,4 +1,7 @@
-import { testRule } from '../../rule-tester';
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { applyFix, lintCase, testRule, WS } from '../../rule-tester';
 import { pemMarkersInCertificate } from '../../../server/src/rules/pem-markers-in-certificate';
 import { CLIENT_BASE64, CLIENT_PEM, ROOT_CA_BASE64, ROOT_CA_PEM, SETTINGS_BICEP, serviceBicep, settingsHeader } from './bicep-service.fixtures';
 
@@ -54,13 +57,11 @@ testRule(pemMarkersInCertificate, {
       output: withRoot("loadTextContent('./certs/root-ca.without-markers.cer')"),
     },
     {
-      name: 'PEM file without a copy: strip the markers in Bicep',
+      name: 'PEM file without a copy: create the copy and load it',
       code: withRoot("loadTextContent('./certs/root-ca.cer')"),
       files: PEM_ONLY,
       findings: [{ line: 13, level: 'error', message: 'Certificate data should contain a valid Base64Encoded string' }],
-      output: withRoot(
-        "replace(replace(replace(replace(loadTextContent('./certs/root-ca.cer'), '-----BEGIN CERTIFICATE-----', ''), '-----END CERTIFICATE-----', ''), '\\r', ''), '\\n', '')",
-      ),
+      output: withRoot("loadTextContent('./certs/root-ca.without-markers.cer')"),
     },
     {
       name: 'loadFileAsBase64 of a PEM file encodes the text with its markers',
@@ -82,4 +83,15 @@ testRule(pemMarkersInCertificate, {
       findings: [{ line: 9, text: "loadTextContent('./certs/client-01.cer')", message: /^data: .*client-01\.without-markers\.cer/ }],
     },
   ],
+});
+
+test('without a copy, the preferred fix creates root-ca.without-markers.cer with the base64 DER; the other strips the markers in Bicep', () => {
+  const { findings, file } = lintCase(pemMarkersInCertificate, { name: 'create', code: withRoot("loadTextContent('./certs/root-ca.cer')"), files: PEM_ONLY });
+  const [create, strip] = findings[0]!.fixes;
+  assert.equal(create?.preferred, true);
+  assert.deepEqual(create?.creates, [{ file: path.join(WS, 'certs', 'root-ca.without-markers.cer'), content: ROOT_CA_BASE64 }]);
+  assert.equal(
+    applyFix(withRoot("loadTextContent('./certs/root-ca.cer')"), strip!, file),
+    withRoot("replace(replace(replace(replace(loadTextContent('./certs/root-ca.cer'), '-----BEGIN CERTIFICATE-----', ''), '-----END CERTIFICATE-----', ''), '\\r', ''), '\\n', '')"),
+  );
 });

@@ -1,0 +1,111 @@
+import { promises as fs } from 'node:fs';
+import type { CertificateKind, CertificateRequest, Issuer } from './generate';
+import { certificateInfoFromDer } from './info';
+import { importPkcs8, type KeyType } from './keys';
+import { parseDotNetName } from './names';
+import { openPfx } from './pfx';
+import type { CertificateInfo } from './types';
+
+/**
+ * The steps shared by every front end that issues one certificate (the CLI's `certs ca|client`, the VS Code
+ * wizard): loading a CA from its .pfx, naming the output files, turning options into a `CertificateRequest`.
+ */
+
+/** A CA loaded from its .pfx, with what was read from its certificate. */
+export interface LoadedIssuer extends Issuer {
+  info: CertificateInfo;
+}
+
+/** Loads a CA's certificate, key and chain from .pfx bytes. Throws when it holds no key or is not a CA. */
+export async function issuerFromPfx(data: Uint8Array, password: string, label: string): Promise<LoadedIssuer> {
+  const opened = await openPfx(data, password);
+  if (!opened.privateKeyPkcs8 || !opened.keyCertificate) throw new Error(`${label}: holds no private key`);
+  const info = certificateInfoFromDer(opened.keyCertificate);
+  if (!info.isCA) throw new Error(`${label}: ${info.subject} is not a CA (basicConstraints cA is false)`);
+  const chain = opened.certificates.filter((der) => der !== opened.keyCertificate && !certificateInfoFromDer(der).selfSigned);
+  return { der: opened.keyCertificate, privateKey: await importPkcs8(opened.privateKeyPkcs8), chain, isRoot: info.selfSigned, info };
+}
+
+/** Reads a CA .pfx from disk (see `issuerFromPfx`). */
+export async function loadIssuerPfx(file: string, password: string): Promise<LoadedIssuer> {
+  return issuerFromPfx(new Uint8Array(await fs.readFile(file)), password, file);
+}
+
+/** The output file stem for a subject: its CN in lower-case kebab case (`CN=Valid Client, O=X` → `valid-client`). */
+export function certificateIdFrom(subject: string): string {
+  const cn = /(?:^|,)\s*CN=("(?:[^"]|"")*"|[^,]*)/i.exec(subject)?.[1] ?? 'certificate';
+  return cn.replace(/"/g, '').trim().toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'certificate';
+}
+
+/** The names `writeOutputs` accepts as file stems. */
+const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/** Why `id` can't name output files, or undefined when it can. */
+export function idProblem(id: string): string | undefined {
+  if (!SAFE_ID.test(id)) return `"${id}" can't name a file: use letters, digits, ".", "_" and "-", starting with a letter or digit`;
+  if (id.endsWith('.without-markers')) return `"${id}" would clash with the .without-markers.cer file`;
+  return undefined;
+}
+
+/** Why `dn` is not a usable subject (most specific first, e.g. `CN=dev-client, O=Contoso`), or undefined when it is. */
+export function subjectProblem(dn: string): string | undefined {
+  if (dn.trim() === '') return 'the subject must not be empty (e.g. CN=dev-client, O=Contoso)';
+  try {
+    parseDotNetName(dn);
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+  return undefined;
+}
+
+const DNS_LABEL = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$/;
+
+/** Why `name` is not a DNS name for a SAN dNSName (a leading `*.` wildcard is allowed), or undefined. */
+export function dnsNameProblem(name: string): string | undefined {
+  const labels = (name.startsWith('*.') ? name.slice(2) : name).split('.');
+  if (name.length > 253 || labels.some((l) => !DNS_LABEL.test(l))) return `"${name}" is not a DNS name (e.g. client.example.com)`;
+  return undefined;
+}
+
+/** `a.example, b.example` → `['a.example', 'b.example']`; blanks dropped. */
+export function splitDnsNames(text: string): string[] {
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** What to issue, as a front end collects it. */
+export interface IssuePlan {
+  /** `ca` is a root without an issuer and an intermediate with one. */
+  kind: 'ca' | 'client' | CertificateKind;
+  subject: string;
+  /** File stem; default from the subject's CN. */
+  id?: string;
+  issuer?: Issuer;
+  keyType?: KeyType;
+  validityDays?: number;
+  notBefore?: Date;
+  notAfter?: Date;
+  /** SAN dNSName entries of a client; undefined: the id (as the CLI has always done); [] none. */
+  dnsNames?: string[];
+}
+
+/** Turns a plan into the request `generateCertificate` takes. Throws on a kind/issuer mismatch. */
+export function certificateRequest(plan: IssuePlan): CertificateRequest {
+  const kind: CertificateKind = plan.kind === 'ca' ? (plan.issuer ? 'intermediate' : 'root') : plan.kind;
+  if (kind === 'root' && plan.issuer) throw new Error('a root CA is self-signed: it takes no issuer');
+  if (kind !== 'root' && !plan.issuer) throw new Error(`${kind === 'client' ? 'a client certificate' : 'an intermediate CA'} needs an issuer CA`);
+  const id = plan.id ?? certificateIdFrom(plan.subject);
+  const request: CertificateRequest = {
+    id,
+    kind,
+    subject: plan.subject,
+    ...(plan.issuer ? { issuer: plan.issuer } : {}),
+    ...(plan.keyType ? { keyType: plan.keyType } : {}),
+    ...(plan.validityDays !== undefined ? { validityDays: plan.validityDays } : {}),
+    ...(plan.notBefore && plan.notAfter ? { notBefore: plan.notBefore, notAfter: plan.notAfter } : {}),
+  };
+  if (kind === 'client') request.dnsNames = plan.dnsNames ?? [id];
+  return request;
+}
