@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { registerWizardCommands } from './wizard/commands';
 
 /** Custom request: what the server read from a certificate file (see server/src/lsp/server.ts). */
 export const CERTIFICATE_INFO_REQUEST = 'apim-mtls/certificateInfo';
@@ -9,11 +10,23 @@ interface CertificateSummary {
   problems: string[];
 }
 
-/** "Copy certificate thumbprint" for the active certificate file. */
+const THUMBPRINT = /^[0-9A-Fa-f]{40}$/;
+
+/**
+ * The certificate commands: "Copy certificate thumbprint" (for the active certificate file, a file Uri from a menu,
+ * or a thumbprint string passed directly, as the server's code lenses do), and the generation wizards.
+ */
 export function registerCertificateCommands(context: vscode.ExtensionContext, getClient: () => LanguageClient | undefined): void {
+  registerWizardCommands(context);
   context.subscriptions.push(
-    vscode.commands.registerCommand('apimMtls.copyCertificateThumbprint', async (uri?: vscode.Uri) => {
-      const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
+    vscode.commands.registerCommand('apimMtls.copyCertificateThumbprint', async (arg?: vscode.Uri | string) => {
+      if (typeof arg === 'string' && THUMBPRINT.test(arg.trim())) {
+        const thumbprint = arg.trim().toUpperCase();
+        await vscode.env.clipboard.writeText(thumbprint);
+        void vscode.window.showInformationMessage(`Copied thumbprint ${thumbprint}.`);
+        return;
+      }
+      const target = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
       const client = getClient();
       if (!target || !client) {
         void vscode.window.showWarningMessage('Open a certificate file (.cer, .crt, .pem) first.');

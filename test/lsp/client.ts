@@ -101,15 +101,22 @@ export class TestClient {
     return this.connection.sendRequest(method, params) as Promise<T>;
   }
 
+  /** shutdown + exit, as an editor would; waits for the process to end (kills it after 3 s). */
   async stop(): Promise<void> {
+    const exited = new Promise<void>((resolve) => {
+      if (this.process.exitCode !== null) resolve();
+      else this.process.once('exit', () => resolve());
+    });
     try {
       await Promise.race([this.connection.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);
-      void this.connection.sendNotification('exit');
+      await this.connection.sendNotification('exit');
     } catch {
       // the server may already be gone
     }
+    const timer = setTimeout(() => this.process.kill(), 3000);
+    await exited;
+    clearTimeout(timer);
     this.connection.dispose();
-    this.process.kill();
   }
 
   private poke(): void {

@@ -1,9 +1,9 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { certificateOutputs, generateCertificate, isKeyType, KEY_TYPES, type CertificateRequest, type Issuer, type KeyType } from '../certificates/generate';
+import { certificateOutputs, generateCertificate, isKeyType, KEY_TYPES, type KeyType } from '../certificates/generate';
 import { certificateInfoFromDer } from '../certificates/info';
-import { importPkcs8 } from '../certificates/keys';
 import { openPfx } from '../certificates/pfx';
+import { certificateRequest, loadIssuerPfx, splitDnsNames } from '../certificates/plan';
 import { readCertificateFile } from '../certificates/read';
 import { generateSampleTree, sampleTreeOutputs } from '../certificates/tree';
 import type { CertificateInfo } from '../certificates/types';
@@ -79,23 +79,6 @@ async function password(io: CertsIo, args: ParsedArgs, envFlag: string, question
   return value;
 }
 
-/** Loads a CA's certificate, key and chain from its .pfx. */
-async function loadIssuer(file: string, pass: string): Promise<Issuer> {
-  const opened = await openPfx(new Uint8Array(await fs.readFile(file)), pass);
-  if (!opened.privateKeyPkcs8 || !opened.keyCertificate) throw new Error(`${file}: holds no private key`);
-  const info = certificateInfoFromDer(opened.keyCertificate);
-  if (!info.isCA) throw new Error(`${file}: ${info.subject} is not a CA (basicConstraints cA is false)`);
-  const chain = opened.certificates.filter((der) => der !== opened.keyCertificate && !certificateInfoFromDer(der).selfSigned);
-  return { der: opened.keyCertificate, privateKey: await importPkcs8(opened.privateKeyPkcs8), chain, isRoot: info.selfSigned };
-}
-
-function idFrom(args: ParsedArgs, subject: string): string {
-  const explicit = args.values.get('--id');
-  if (explicit !== undefined) return explicit;
-  const cn = /(?:^|,)\s*CN=("(?:[^"]|"")*"|[^,]*)/i.exec(subject)?.[1] ?? 'certificate';
-  return cn.replace(/"/g, '').trim().toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'certificate';
-}
-
 function report(io: CertsIo, format: 'text' | 'json', written: WrittenFile[], certificates: { id: string; info: CertificateInfo }[]): void {
   if (format === 'json') {
     io.stdout(JSON.stringify({ files: written, certificates: certificates.map((c) => ({ id: c.id, ...c.info })) }, null, 2) + '\n');
@@ -129,20 +112,21 @@ async function runIssue(io: CertsIo, args: ParsedArgs, kind: 'ca' | 'client'): P
   const notAfter = dateArg(args, '--not-after');
   if ((notBefore === undefined) !== (notAfter === undefined)) throw new UsageError('give both --not-before and --not-after');
   if (notBefore && days) throw new UsageError('--validity-days cannot be combined with --not-before/--not-after');
-  const issuer = issuerFile ? await loadIssuer(issuerFile, await password(io, args, '--issuer-password-env', `Password of ${issuerFile}: `)) : undefined;
+  const issuer = issuerFile ? await loadIssuerPfx(issuerFile, await password(io, args, '--issuer-password-env', `Password of ${issuerFile}: `)) : undefined;
   const pass = await password(io, args, '--password-env', 'Password for the new .pfx: ');
-  const request: CertificateRequest = {
-    id: idFrom(args, subject),
-    kind: kind === 'client' ? 'client' : issuer ? 'intermediate' : 'root',
-    subject,
-    ...(issuer ? { issuer } : {}),
-    ...(keyType ? { keyType } : {}),
-    ...(days ? { validityDays: Number(days) } : {}),
-    ...(notBefore && notAfter ? { notBefore, notAfter } : {}),
-  };
-  if (kind === 'client') request.dnsNames = (args.values.get('--dns') ?? request.id).split(',').map((s) => s.trim()).filter(Boolean);
+  const dns = args.values.get('--dns');
   let generated;
   try {
+    const request = certificateRequest({
+      kind,
+      subject,
+      id: args.values.get('--id'),
+      ...(issuer ? { issuer } : {}),
+      ...(keyType ? { keyType } : {}),
+      ...(days ? { validityDays: Number(days) } : {}),
+      ...(notBefore && notAfter ? { notBefore, notAfter } : {}),
+      ...(dns !== undefined ? { dnsNames: splitDnsNames(dns) } : {}),
+    });
     generated = await generateCertificate(request);
   } catch (e) {
     throw new UsageError(e instanceof Error ? e.message : String(e));

@@ -104,10 +104,20 @@ function bicepHover(ws: Workspace, file: string, offset: number): Hover | null {
   return null;
 }
 
+/** What a certificate is for: root CA, intermediate CA, client certificate or end-entity certificate. */
+export function certificateRole(c: CertificateInfo): string {
+  return c.isCA ? (c.selfSigned ? 'root CA' : 'intermediate CA') : c.extendedKeyUsage.includes('clientAuth') ? 'client certificate' : 'end-entity certificate';
+}
+
+/** `expired` / `not yet valid` at `now`, or undefined while the certificate is valid. */
+export function validityState(c: CertificateInfo, now = Date.now()): 'expired' | 'not yet valid' | undefined {
+  return c.notAfter.getTime() < now ? 'expired' : c.notBefore.getTime() > now ? 'not yet valid' : undefined;
+}
+
 /** A certificate as a short Markdown block. */
 export function describeCertificate(c: CertificateInfo, where?: string): string {
-  const now = Date.now();
-  const state = c.notAfter.getTime() < now ? ' — **expired**' : c.notBefore.getTime() > now ? ' — **not yet valid**' : '';
+  const validity = validityState(c);
+  const state = validity ? ` — **${validity}**` : '';
   return [
     `**${c.commonName ?? c.subject}**${where ? ` · \`${where}\`` : ''}`,
     '',
@@ -117,7 +127,7 @@ export function describeCertificate(c: CertificateInfo, where?: string): string 
     `| Issuer | ${escapeCell(c.issuer)} |`,
     `| Thumbprint (SHA-1) | \`${c.thumbprint}\` |`,
     `| Valid | ${c.notBefore.toISOString()} → ${c.notAfter.toISOString()}${state} |`,
-    `| Kind | ${c.isCA ? (c.selfSigned ? 'root CA' : 'intermediate CA') : c.extendedKeyUsage.includes('clientAuth') ? 'client certificate' : 'end-entity certificate'} · ${c.keyAlgorithm} |`,
+    `| Kind | ${certificateRole(c)} · ${c.keyAlgorithm} |`,
   ].join('\n');
 }
 

@@ -3,10 +3,15 @@
  * turns of the event loop (so new messages are handled in between), the file being typed in goes first,
  * and a file scheduled again before its turn is linted once, with its latest text.
  */
+/** `APIM_MTLS_TIMING=1`: one JSON line per linted file and per drained queue on stderr (for bench/run.mjs). Off by default. */
+const TIMING = !!process.env.APIM_MTLS_TIMING;
+
 export class LintScheduler {
   private readonly urgent = new Set<string>();
   private readonly pending = new Set<string>();
-  private timer: NodeJS.Timeout | undefined;
+  /** One debounce timer per queue: scheduling the dependents (longer delay) must not delay the typed file. */
+  private urgentTimer: NodeJS.Timeout | undefined;
+  private pendingTimer: NodeJS.Timeout | undefined;
   private sliceQueued = false;
 
   constructor(
@@ -19,15 +24,23 @@ export class LintScheduler {
   schedule(files: Iterable<string>, delayMs: number, urgent = false): void {
     const target = urgent ? this.urgent : this.pending;
     for (const f of files) target.add(f);
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
+    const fire = (): void => {
+      if (urgent) this.urgentTimer = undefined;
+      else this.pendingTimer = undefined;
       this.queueSlice();
-    }, delayMs);
+    };
+    if (urgent) {
+      if (this.urgentTimer) clearTimeout(this.urgentTimer);
+      this.urgentTimer = setTimeout(fire, delayMs);
+    } else {
+      // A new change restarts the wait for the rest too (typing goes on: don't re-lint dependents per keystroke).
+      if (this.pendingTimer) clearTimeout(this.pendingTimer);
+      this.pendingTimer = setTimeout(fire, delayMs);
+    }
   }
 
   get idle(): boolean {
-    return this.urgent.size === 0 && this.pending.size === 0 && !this.timer;
+    return this.urgent.size === 0 && this.pending.size === 0 && !this.urgentTimer && !this.pendingTimer;
   }
 
   private queueSlice(): void {
@@ -40,18 +53,26 @@ export class LintScheduler {
   }
 
   private slice(): void {
-    if (this.timer) return; // still debouncing: the timer resumes the work
     const start = Date.now();
-    for (const set of [this.urgent, this.pending]) {
+    // A queue still debouncing waits for its timer, which resumes the work.
+    const queues = [this.urgentTimer ? undefined : this.urgent, this.pendingTimer ? undefined : this.pending];
+    for (const set of queues) {
+      if (!set) continue;
       for (const file of set) {
         set.delete(file);
-        this.pending.delete(file);
-        this.lintAndPublish(file);
+        if (set === this.urgent) this.pending.delete(file);
+        if (TIMING) {
+          const t0 = performance.now();
+          this.lintAndPublish(file);
+          process.stderr.write(`apim-mtls-timing ${JSON.stringify({ file, ms: +(performance.now() - t0).toFixed(3) })}\n`);
+        } else this.lintAndPublish(file);
         if (Date.now() - start >= this.sliceMs) {
-          if (this.urgent.size || this.pending.size) this.queueSlice();
+          if ((!this.urgentTimer && this.urgent.size) || (!this.pendingTimer && this.pending.size)) this.queueSlice();
+          else if (TIMING && this.idle) process.stderr.write('apim-mtls-timing {"drained":true}\n');
           return;
         }
       }
     }
+    if (TIMING && this.idle) process.stderr.write('apim-mtls-timing {"drained":true}\n');
   }
 }

@@ -23,6 +23,7 @@ import { loadFromDisk } from '../engine/load';
 import { Workspace } from '../engine/workspace';
 import { codeActions, OPEN_DOCS_COMMAND, openRuleDocs } from './actions';
 import { noticeDiagnostic, pathToUri, toDiagnostic, uriToPath } from './convert';
+import { certificateCodeLenses } from './codelens';
 import { hover } from './hover';
 import { LintScheduler } from './scheduler';
 
@@ -79,6 +80,10 @@ class ApimMtlsServer {
       const cert = file ? this.ws.certificate(file) : undefined;
       return cert ? { certificates: cert.certificates, problems: cert.problems } : null;
     });
+    c.onCodeLens((params) => {
+      const file = uriToPath(params.textDocument.uri);
+      return file ? certificateCodeLenses(this.ws, file) : [];
+    });
     c.onHover((params) => {
       const file = uriToPath(params.textDocument.uri);
       return file ? hover(this.ws, file, params.position) : null;
@@ -108,6 +113,7 @@ class ApimMtlsServer {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         hoverProvider: true,
+        codeLensProvider: { resolveProvider: false },
         executeCommandProvider: { commands: [OPEN_DOCS_COMMAND] },
       },
       serverInfo: { name: 'apim-mtls', version: VERSION },

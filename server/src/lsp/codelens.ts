@@ -1,0 +1,51 @@
+import { createHash } from 'node:crypto';
+import type { CodeLens } from 'vscode-languageserver/node';
+import type { CertificateInfo } from '../certificates/types';
+import type { Workspace } from '../engine/workspace';
+import { certificateRole, validityState } from './hover';
+
+/** The client command a certificate code lens runs, with the SHA-1 thumbprint as its only argument. */
+export const COPY_THUMBPRINT_COMMAND = 'apimMtls.copyCertificateThumbprint';
+
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g;
+
+/** `Subject: … · Issuer: … · SHA-1 1A2B3C4D… · valid until 2027-01-01 (expired!) · client certificate`. */
+export function certificateLensTitle(c: CertificateInfo, now: Date): string {
+  const day = (d: Date): string => d.toISOString().slice(0, 10);
+  const state = validityState(c, now.getTime());
+  const validity =
+    state === 'not yet valid' ? `valid from ${day(c.notBefore)} until ${day(c.notAfter)} (not yet valid!)` : `valid until ${day(c.notAfter)}${state === 'expired' ? ' (expired!)' : ''}`;
+  return [`Subject: ${c.subject}`, `Issuer: ${c.issuer}`, `SHA-1 ${c.thumbprint.slice(0, 8)}…`, validity, certificateRole(c)].join(' · ');
+}
+
+/** The line of each PEM certificate block, by thumbprint (first block wins on duplicates). */
+function pemLines(ws: Workspace, file: string): Map<string, number> {
+  const lines = new Map<string, number>();
+  const text = ws.textOf(file);
+  const index = ws.lineIndex(file);
+  if (!text || !index) return lines;
+  for (const m of text.matchAll(PEM_CERTIFICATE)) {
+    const der = Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64');
+    const thumbprint = createHash('sha1').update(der).digest('hex').toUpperCase();
+    if (!lines.has(thumbprint)) lines.set(thumbprint, index.positionAt(m.index).line);
+  }
+  return lines;
+}
+
+/**
+ * One code lens per certificate of a certificate file, on its PEM block's first line (line 0 for base64/DER):
+ * what it is and when it expires; clicking it copies the thumbprint (`apimMtls.copyCertificateThumbprint`).
+ */
+export function certificateCodeLenses(ws: Workspace, file: string, now: Date = new Date()): CodeLens[] {
+  if (ws.kindOf(file) !== 'certificate') return [];
+  const read = ws.certificate(file);
+  if (!read || read.certificates.length === 0) return [];
+  const lines = read.encoding === 'pem' ? pemLines(ws, file) : new Map<string, number>();
+  return read.certificates.map((c) => {
+    const line = lines.get(c.thumbprint) ?? 0;
+    return {
+      range: { start: { line, character: 0 }, end: { line, character: 0 } },
+      command: { title: certificateLensTitle(c, now), command: COPY_THUMBPRINT_COMMAND, arguments: [c.thumbprint] },
+    };
+  });
+}

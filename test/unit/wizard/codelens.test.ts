@@ -1,0 +1,46 @@
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { Workspace } from '../../../server/src/engine/workspace';
+import { ConfigResolver } from '../../../server/src/engine/config';
+import { certificateCodeLenses, COPY_THUMBPRINT_COMMAND } from '../../../server/src/lsp/codelens';
+import { makeTree } from '../certificates/tools';
+
+test('one code lens per certificate, on its PEM block, copying its thumbprint', async () => {
+  const dir = await makeTree('ecdsa-p256');
+  const config = new ConfigResolver();
+  const ws = new Workspace({ configFor: (f) => config.forFile(f) });
+  const read = (name: string): string => readFileSync(path.join(dir, name), 'utf8');
+
+  const bundle = path.join(dir, 'bundle.pem');
+  const text = `# chain\n\n${read('dev-expired-client.cer')}\n${read('dev-intermediate-ca.cer')}`;
+  ws.set(bundle, { text });
+  const lenses = certificateCodeLenses(ws, bundle);
+  assert.equal(lenses.length, 2);
+  assert.deepEqual(lenses.map((l) => l.range.start.line), [2, text.split('\n').findIndex((l, i) => i > 2 && l.startsWith('-----BEGIN'))]);
+  const [client, ca] = lenses.map((l) => l.command!);
+  assert.equal(client!.command, COPY_THUMBPRINT_COMMAND);
+  assert.match(client!.arguments![0], /^[0-9A-F]{40}$/);
+  assert.match(
+    client!.title,
+    /^Subject: CN=DEV Expired Client, O=apim-mtls sample · Issuer: CN=APIM Sample DEV Intermediate CA, O=apim-mtls sample · SHA-1 [0-9A-F]{8}… · valid until \d{4}-\d\d-\d\d \(expired!\) · client certificate$/,
+  );
+  assert.match(ca!.title, /· intermediate CA$/);
+  assert.doesNotMatch(ca!.title, /expired/);
+
+  const b64 = path.join(dir, 'dev-notyetvalid-client.without-markers.cer');
+  ws.set(b64, { text: read('dev-notyetvalid-client.without-markers.cer') });
+  const [nyv] = certificateCodeLenses(ws, b64);
+  assert.equal(nyv!.range.start.line, 0);
+  assert.match(nyv!.command!.title, /valid from .* until .* \(not yet valid!\) · client certificate$/);
+
+  const der = path.join(dir, 'root.der');
+  ws.set(der, { bytes: new Uint8Array(Buffer.from(read('root-ca.without-markers.cer'), 'base64')) });
+  assert.match(certificateCodeLenses(ws, der)[0]!.command!.title, /· root CA$/);
+
+  ws.set(path.join(dir, 'policy.xml'), { text: '<policies />' });
+  assert.deepEqual(certificateCodeLenses(ws, path.join(dir, 'policy.xml')), []);
+  ws.set(path.join(dir, 'junk.cer'), { text: 'not a certificate' });
+  assert.deepEqual(certificateCodeLenses(ws, path.join(dir, 'junk.cer')), []);
+});
