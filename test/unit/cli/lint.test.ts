@@ -1,0 +1,221 @@
+import { before, describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { allRules } from '../../../server/src/rules';
+import { examplesDir, repoRoot } from '../../helpers';
+
+const CLI = path.join(repoRoot, 'dist', 'cli.js');
+
+interface JsonEntry {
+  filePath: string;
+  messages: { ruleId: string | null; severity: 1 | 2; level: string; message: string; line: number; column: number; endLine: number; endColumn: number }[];
+  errorCount: number;
+  warningCount: number;
+}
+
+function cli(args: string[], cwd = repoRoot) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function tmpWorkspace(files: Record<string, string | Buffer>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apim-mtls-cli-'));
+  for (const [rel, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), content);
+  }
+  return dir;
+}
+
+const TRUST_DEFAULT_POLICY = `<policies>
+  <inbound>
+    <base />
+    <validate-client-certificate>
+      <identities>
+        <identity thumbprint="{{client-certificate-thumbprint}}" />
+      </identities>
+    </validate-client-certificate>
+  </inbound>
+</policies>
+`;
+
+describe('apim-mtls lint on the bundled examples', () => {
+  let entries: JsonEntry[];
+  let code: number | null;
+
+  before(() => {
+    const r = cli(['lint', 'examples', '--format', 'json']);
+    code = r.code;
+    entries = JSON.parse(r.stdout) as JsonEntry[];
+  });
+
+  it('exits 1 (the mistakes have errors) and lists every policy and Bicep file, clean ones included', () => {
+    assert.equal(code, 1);
+    const listed = new Set(entries.map((e) => path.relative(examplesDir, e.filePath)));
+    const expected = fs
+      .readdirSync(examplesDir, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.bicep') || f.endsWith('.xml'));
+    for (const f of expected) assert.ok(listed.has(f), `${f} is in the report`);
+  });
+
+  it('reports nothing on the correct setup (tier-guarded CA certificates, named-value validate-trust)', () => {
+    const good = entries.filter((e) => e.filePath.includes(`${path.sep}good${path.sep}`));
+    assert.ok(good.length >= 4);
+    for (const e of good) assert.deepEqual(e.messages, [], e.filePath);
+  });
+
+  it('shows every rule somewhere in the examples', () => {
+    const seen = new Set(entries.flatMap((e) => e.messages.map((m) => m.ruleId)));
+    for (const rule of allRules) assert.ok(seen.has(rule.id), `examples trigger ${rule.id}`);
+  });
+
+  it('each mistakes/policies/<rule-id>.*.xml example shows its own rule', () => {
+    for (const e of entries) {
+      const m = /mistakes[\\/]policies[\\/]([a-z-]+)\.[a-z]+\.xml$/.exec(e.filePath);
+      // Rules reported in Bicep (policy-format-mismatch…) show in the Bicep that loads the example instead.
+      if (!m || !allRules.some((r) => r.id === m[1] && r.target === 'policy')) continue;
+      assert.ok(e.messages.some((x) => x.ruleId === m[1]), `${path.basename(e.filePath)} shows ${m[1]}: ${JSON.stringify(e.messages.map((x) => x.ruleId))}`);
+    }
+  });
+
+  it('uses ESLint-style fields with 1-based positions', () => {
+    const withMessages = entries.find((e) => e.messages.length > 0)!;
+    const m = withMessages.messages[0]!;
+    assert.ok(m.line >= 1 && m.column >= 1 && m.endLine >= m.line);
+    assert.equal(withMessages.errorCount, withMessages.messages.filter((x) => x.severity === 2).length);
+    assert.ok(['error', 'warning', 'info', 'hint'].includes(m.level));
+  });
+
+  it('prints text as file:line:col  level  message  rule-id with a summary line', () => {
+    const r = cli(['lint', 'examples/mistakes/policies/validate-trust-unsupported-tier.operation.xml', 'examples/mistakes', 'examples/shared']);
+    const line = r.stdout.split('\n').find((l) => l.includes('validate-trust-unsupported-tier.operation.xml:'))!;
+    assert.match(line, /^examples\/mistakes\/policies\/validate-trust-unsupported-tier\.operation\.xml:\d+:\d+ {2}error {3}.+ {2}validate-trust-unsupported-tier$/);
+    assert.match(r.stdout, /\n\d+ problems \(\d+ errors, \d+ warnings(, \d+ info)?\) in \d+ files of \d+ linted\.\n$/);
+  });
+
+  it('writes SARIF 2.1.0 that Microsoft’s SARIF validator accepts, with rule metadata and help links', (t) => {
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'apim-mtls-sarif-')), 'out.sarif');
+    const r = cli(['lint', 'examples', '--format', 'sarif', '-o', out]);
+    assert.equal(r.code, 1);
+    const sarif = JSON.parse(fs.readFileSync(out, 'utf8'));
+    const run = sarif.runs[0];
+    assert.equal(sarif.version, '2.1.0');
+    assert.equal(run.tool.driver.rules.length, allRules.length);
+    for (const result of run.results) {
+      assert.equal(run.tool.driver.rules[result.ruleIndex].id, result.ruleId);
+      assert.ok(['error', 'warning', 'note'].includes(result.level));
+    }
+    assert.ok(run.tool.driver.rules.every((rule: { helpUri: string }) => /docs\/rules\/[a-z-]+\.md$/.test(rule.helpUri)));
+
+    const multitool = path.join(repoRoot, 'node_modules', '@microsoft', 'sarif-multitool-linux', 'Sarif.Multitool');
+    if (!fs.existsSync(multitool)) return t.skip('@microsoft/sarif-multitool-linux is not installed');
+    fs.chmodSync(multitool, 0o755);
+    const validate = (file: string) =>
+      spawnSync(multitool, ['validate', file, '--output', `${file}.report`], {
+        encoding: 'utf8',
+        env: { ...process.env, DOTNET_SYSTEM_GLOBALIZATION_INVARIANT: '1' },
+        timeout: 60_000,
+      }).stdout;
+    const report = validate(out);
+    assert.match(report, /Analysis completed successfully/);
+    assert.deepEqual(report.split('\n').filter((l) => /: (error|warning) /.test(l)), [], 'no errors or warnings');
+    // The validator does find problems (a control, so the check above can fail).
+    const broken = `${out}.broken.sarif`;
+    fs.writeFileSync(broken, JSON.stringify({ version: '2.1.0', runs: [{ tool: { driver: {} }, results: [{ level: 'fatal' }] }] }));
+    assert.match(validate(broken), /error JSON1002/);
+  });
+});
+
+describe('apim-mtls lint on hostile and edge-case input', () => {
+  it('reports unreadable, binary, UTF-16 and oversized files as lines, and still lints the rest', () => {
+    const dir = tmpWorkspace({
+      'ok.policy.xml': TRUST_DEFAULT_POLICY,
+      'binary.policy.xml': Buffer.from([0x3c, 0x70, 0x00, 0x01, 0x02, 0xff, 0xfe, 0x00]),
+      'utf16.policy.xml': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('<policies><inbound><base /></inbound></policies>', 'utf16le')]),
+      'huge.policy.xml': '<policies>' + ' '.repeat(5 * 1024 * 1024) + '</policies>',
+      'broken.bicep': "resource x 'Microsoft.ApiManagement/service@2024-05-01' = {\n  sku: {\n",
+      'garbage.cer': 'not a certificate',
+    });
+    fs.symlinkSync(path.join(dir, 'missing-target.xml'), path.join(dir, 'dangling.policy.xml'));
+    const r = cli(['lint', '.', '--format', 'json', '--sku', 'StandardV2'], dir);
+    assert.equal(r.code, 1, r.stderr);
+    const entries = JSON.parse(r.stdout) as JsonEntry[];
+    const byName = new Map(entries.map((e) => [path.basename(e.filePath), e]));
+    assert.ok(byName.get('ok.policy.xml')!.messages.some((m) => m.ruleId === 'validate-trust-unsupported-tier'));
+    assert.match(byName.get('binary.policy.xml')!.messages[0]!.message, /not linted/);
+    assert.match(byName.get('huge.policy.xml')!.messages[0]!.message, /too large/);
+    assert.match(byName.get('dangling.policy.xml')!.messages[0]!.message, /cannot read/);
+    assert.deepEqual(byName.get('utf16.policy.xml')!.messages, [], 'UTF-16 with a BOM is read');
+    assert.ok(byName.has('broken.bicep'), 'a broken Bicep file is linted, not fatal');
+    for (const name of ['binary.policy.xml', 'huge.policy.xml', 'dangling.policy.xml']) {
+      assert.equal(byName.get(name)!.messages[0]!.ruleId, null);
+    }
+  });
+
+  it('--sku sets the tier of policies that no Bicep deploys; without it the tier rules stay silent', () => {
+    const dir = tmpWorkspace({ 'api.policy.xml': TRUST_DEFAULT_POLICY });
+    const unknown = cli(['lint', dir, '--format', 'json']);
+    assert.equal(unknown.code, 0);
+    assert.deepEqual((JSON.parse(unknown.stdout) as JsonEntry[])[0]!.messages, []);
+    const v2 = cli(['lint', dir, '--format', 'json', '--sku', 'standardv2']);
+    assert.equal(v2.code, 1);
+    const messages = (JSON.parse(v2.stdout) as JsonEntry[])[0]!.messages;
+    assert.deepEqual(
+      messages.map((m) => [m.ruleId, m.level, m.line]),
+      [['validate-trust-unsupported-tier', 'error', 4]],
+    );
+    const mixed = cli(['lint', dir, '--format', 'json', '--sku', 'Premium,StandardV2']);
+    assert.equal((JSON.parse(mixed.stdout) as JsonEntry[])[0]!.messages[0]!.level, 'warning', 'some SKUs wrong: a warning');
+  });
+
+  it('reads .apim-mtls.json: rule levels and the SKU', () => {
+    const dir = tmpWorkspace({
+      'api.policy.xml': TRUST_DEFAULT_POLICY,
+      '.apim-mtls.json': JSON.stringify({ sku: 'BasicV2', rules: { 'validate-trust-unsupported-tier': 'warning' } }),
+    });
+    const r = cli(['lint', dir, '--format', 'json']);
+    assert.equal(r.code, 0, 'a warning only');
+    assert.deepEqual((JSON.parse(r.stdout) as JsonEntry[])[0]!.messages.map((m) => [m.ruleId, m.level]), [['validate-trust-unsupported-tier', 'warning']]);
+    fs.writeFileSync(path.join(dir, '.apim-mtls.json'), JSON.stringify({ sku: 'BasicV2', rules: { 'validate-trust-unsupported-tier': 'off' } }));
+    assert.match(cli(['lint', dir]).stdout, /^No problems in 1 file\.$/m);
+  });
+
+  it('suppresses a finding with <!-- apim-mtls-disable-next-line id -->', () => {
+    const dir = tmpWorkspace({
+      'api.policy.xml': TRUST_DEFAULT_POLICY.replace('    <validate-client-certificate>', '    <!-- apim-mtls-disable-next-line validate-trust-unsupported-tier -->\n    <validate-client-certificate>'),
+    });
+    assert.equal(cli(['lint', dir, '--sku', 'StandardV2']).code, 0);
+  });
+
+  it('--max-warnings turns too many warnings into exit 1', () => {
+    const dir = tmpWorkspace({ 'api.policy.xml': TRUST_DEFAULT_POLICY });
+    assert.equal(cli(['lint', dir, '--sku', 'Premium,StandardV2']).code, 0);
+    const r = cli(['lint', dir, '--sku', 'Premium,StandardV2', '--max-warnings', '0']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /exceed --max-warnings 0/);
+  });
+
+  it('exits 2 with a clear message on usage errors', () => {
+    for (const [args, message] of [
+      [['lint', '--format', 'xml'], /--format must be text, json or sarif/],
+      [['lint', '--sku', 'Gold'], /"Gold" is not an APIM SKU/],
+      [['lint', '--frobnicate'], /unknown option --frobnicate/],
+      [['lint', '--max-warnings', 'many'], /whole number/],
+      [['deploy'], /unknown command "deploy"/],
+    ] as const) {
+      const r = cli([...args]);
+      assert.equal(r.code, 2, args.join(' '));
+      assert.match(r.stderr, message);
+    }
+  });
+
+  it('a path that does not exist is a line in the report, not a crash', () => {
+    const r = cli(['lint', 'no/such/folder', '--format', 'json']);
+    assert.equal(r.code, 0);
+    const entries = JSON.parse(r.stdout) as JsonEntry[];
+    assert.match(entries[0]!.messages[0]!.message, /no such file or directory/);
+  });
+});
