@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ConfigResolver, type LintConfig } from '../engine/config';
+import { loadReferencedFiles } from '../engine/context';
 import { loadFromDisk } from '../engine/load';
 import { Workspace } from '../engine/workspace';
 import { toSku, type Sku } from '../model/sku';
@@ -65,10 +66,12 @@ export async function runLint(args: string[], io: CliIO): Promise<number> {
   const roots = parsed.positionals.length ? parsed.positionals : ['.'];
   const config = new ConfigResolver(overrides);
   const ws = new Workspace({ configFor: (f) => config.forFile(f) });
-  await loadFromDisk(ws, roots.map((r) => path.resolve(io.cwd, r)));
+  const requested = await loadFromDisk(ws, roots.map((r) => path.resolve(io.cwd, r)));
+  // Bicep imported or files loaded from outside the paths give context (a SKU, a deployed policy); not linted.
+  loadReferencedFiles(ws);
 
   const reports: FileReport[] = [];
-  for (const file of ws.files()) {
+  for (const file of [...new Set(requested)].sort()) {
     const kind = ws.kindOf(file);
     if (kind !== 'policy' && kind !== 'bicep') {
       const result = ws.lint(file);

@@ -1,7 +1,5 @@
 import { VERSION } from '../core/version';
-import { runCertsCommand } from './certs';
 import { runLint } from './lint';
-import { startServer } from '../lsp/server';
 
 const USAGE = `apim-mtls ${VERSION}: catches mistakes in Azure API Management mutual-TLS setups.
 
@@ -23,9 +21,13 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'lint':
       return runLint(rest, io);
-    case 'certs':
+    // Loaded on demand: `lint` starts faster without the language server and certificate generation.
+    case 'certs': {
+      const { runCertsCommand } = require('./certs') as typeof import('./certs');
       return runCertsCommand(rest, { ...io, env: process.env });
+    }
     case 'lsp': {
+      const { startServer } = require('../lsp/server') as typeof import('../lsp/server');
       startServer();
       return new Promise<number>(() => undefined);
     }

@@ -11,11 +11,18 @@ export interface LoadOptions {
   isCancelled?: () => boolean;
 }
 
-/** Discovers and reads files into the workspace, a few at a time; returns the files it put there. */
+/** Milliseconds of synchronous reading before yielding to the event loop (the server keeps answering). */
+const READ_SLICE_MS = 8;
+
+/**
+ * Discovers and reads files into the workspace; returns the files it put there.
+ * Files are read synchronously in short slices: for thousands of small files that is several times faster than
+ * one promise per file (open, stat, read, close each through the thread pool), and between slices the event loop runs.
+ */
 export async function loadFromDisk(ws: Workspace, roots: string[], options: LoadOptions = {}): Promise<string[]> {
   const loaded: string[] = [];
-  const inFlight = new Set<Promise<void>>();
   let count = 0;
+  let sliceStart = Date.now();
   for await (const found of discoverFiles(roots)) {
     if (options.isCancelled?.()) break;
     if ('error' in found) {
@@ -24,26 +31,28 @@ export async function loadFromDisk(ws: Workspace, roots: string[], options: Load
       continue;
     }
     if (options.skip?.(found.file)) continue;
-    const task = readOne(found.file).then((content) => {
-      if (ws.set(found.file, content) !== 'other') loaded.push(found.file);
-      count++;
-      if (count % 200 === 0) options.onProgress?.(count);
-    });
-    inFlight.add(task);
-    void task.finally(() => inFlight.delete(task));
-    if (inFlight.size >= 32) await Promise.race(inFlight);
+    if (ws.set(found.file, readOne(found.file)) !== 'other') loaded.push(found.file);
+    count++;
+    if (count % 200 === 0) options.onProgress?.(count);
+    if (Date.now() - sliceStart >= READ_SLICE_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      sliceStart = Date.now();
+    }
   }
-  await Promise.all(inFlight);
   options.onProgress?.(count);
   return loaded;
 }
 
-async function readOne(file: string): Promise<{ bytes: Uint8Array } | { problem: string }> {
+/** Reads one file for the workspace: bytes, or why it can't be read. Never throws. */
+export function readOne(file: string): { bytes: Uint8Array } | { problem: string } {
   try {
-    const stat = await fs.promises.stat(file);
+    // stat before open: opening a FIFO or device named like a policy would block.
+    const stat = fs.statSync(file);
     if (!stat.isFile()) return { problem: 'not a regular file' };
     if (stat.size > MAX_FILE_BYTES) return { problem: tooLargeMessage(stat.size) };
-    return { bytes: await fs.promises.readFile(file) };
+    const bytes = fs.readFileSync(file);
+    if (bytes.length > MAX_FILE_BYTES) return { problem: tooLargeMessage(bytes.length) };
+    return { bytes };
   } catch (e) {
     return { problem: `cannot read: ${describeFsError(e)}` };
   }

@@ -46,6 +46,9 @@ export interface WorkspaceOptions {
   rules?: readonly Rule[];
 }
 
+/** Policy parses kept at once; the rest are parsed again when needed. */
+const MAX_CACHED_POLICY_PARSES = 1000;
+
 export type FileContent = { text: string } | { bytes: Uint8Array } | { problem: string };
 
 /**
@@ -55,6 +58,8 @@ export type FileContent = { text: string } | { bytes: Uint8Array } | { problem: 
  */
 export class Workspace {
   private readonly entries = new Map<string, Entry>();
+  /** Entries holding a policy parse, oldest first (bounded: memory stays flat on large workspaces). */
+  private readonly parsed = new Set<Entry>();
   private model?: WorkspaceModel;
   private certIndex?: CertIndex;
   private readonly rules: readonly Rule[];
@@ -91,15 +96,24 @@ export class Workspace {
       }
       entry = { kind, text: content.text, version };
     }
+    if (entry.kind === 'certificate' && entry.problem === undefined) {
+      const blocks = countPemBlocks(entry.text);
+      if (blocks > MAX_PEM_BLOCKS) entry = { kind: 'certificate', text: '', version, problem: `${blocks} PEM blocks: too many to read (the limit is ${MAX_PEM_BLOCKS})` };
+    }
     const previous = this.entries.get(file);
+    if (previous) this.parsed.delete(previous);
     this.entries.set(file, entry);
-    this.invalidate(entry.kind, previous?.kind);
+    // The model reads Bicep files and only the *set* of policy files (which `loadTextContent` targets exist):
+    // a policy edit (a keystroke) keeps it.
+    const policyEdit = entry.kind === 'policy' && previous?.kind === 'policy';
+    if (!policyEdit) this.invalidate(entry.kind, previous?.kind);
     return entry.kind;
   }
 
   remove(file: string): void {
     const previous = this.entries.get(file);
     if (!previous) return;
+    this.parsed.delete(previous);
     this.entries.delete(file);
     this.invalidate(previous.kind);
   }
@@ -132,7 +146,17 @@ export class Workspace {
   policy(file: string): PolicyDocument | undefined {
     const e = this.entries.get(file);
     if (!e || e.kind !== 'policy' || e.problem !== undefined) return undefined;
-    return (e.policy ??= parsePolicy(e.text));
+    if (e.policy) return e.policy;
+    e.policy = parsePolicy(e.text);
+    // Keep the most recent parses only: a parse is ~10× its text, and re-parsing one costs well under a millisecond.
+    this.parsed.delete(e);
+    this.parsed.add(e);
+    if (this.parsed.size > MAX_CACHED_POLICY_PARSES) {
+      const oldest = this.parsed.values().next().value!;
+      this.parsed.delete(oldest);
+      oldest.policy = undefined;
+    }
+    return e.policy;
   }
 
   bicep(file: string): BicepFile | undefined {
@@ -215,6 +239,7 @@ export class Workspace {
       settings,
       policyAt: (p: string) => this.policy(p),
     };
+    let policyContext: PolicyContext | undefined;
     for (const rule of this.rules) {
       if (rule.target !== e.kind) continue;
       const configured = config.rules[rule.id] ?? rule.defaultLevel;
@@ -233,7 +258,8 @@ export class Workspace {
       try {
         if (rule.target === 'policy') {
           const doc = this.policy(file);
-          if (doc) rule.check({ ...base, report, doc, policy: this.policyContext(file) });
+          // Once per file, not once per rule.
+          if (doc) rule.check({ ...base, report, doc, policy: (policyContext ??= this.policyContext(file)) });
         } else if (rule.target === 'bicep') {
           const bicep = this.bicep(file);
           if (bicep) rule.check({ ...base, report, bicep });
@@ -259,6 +285,15 @@ export class Workspace {
       if (k === 'certificate') this.certIndex = undefined;
     }
   }
+}
+
+/** A CA bundle holds up to ~150 certificates; each costs ~0.5 ms to read (a broken one more), all read at once. */
+const MAX_PEM_BLOCKS = 300;
+
+function countPemBlocks(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('-----BEGIN'); i >= 0; i = text.indexOf('-----BEGIN', i + 10)) n++;
+  return n;
 }
 
 function capAtWarning(level: ReportedLevel): ReportedLevel {

@@ -15,12 +15,21 @@ import { certificateStoreMismatch } from './certificate-store-mismatch';
 import { policyValueNotLoaded } from './policy-value-not-loaded';
 import { policyFormatMismatch } from './policy-format-mismatch';
 import { consumptionClientCertificateRequired } from './consumption-client-certificate-required';
+import { chainVerifyUnsupportedTier } from './chain-verify-unsupported-tier';
+import { utcnowCertificateValidity } from './utcnow-certificate-validity';
+import { certificateNullCheck } from './certificate-null-check';
+import { thumbprintFormat } from './thumbprint-format';
+import { thumbprintCase } from './thumbprint-case';
+import { expressionSyntax } from './expression-syntax';
+import { contextCertificateNotVerified } from './context-certificate-not-verified';
 
 /** Every rule, in the order the docs list them. Ids are fixed: the CLI, settings and docs use them. */
 export const allRules: readonly Rule[] = [
   // The mission rules
   validateTrustUnsupportedTier,
+  chainVerifyUnsupportedTier,
   identityWithoutThumbprint,
+  utcnowCertificateValidity,
   pemMarkersInCertificate,
   clientCertificateNotEnabled,
   policyXmlSyntax,
@@ -30,6 +39,12 @@ export const allRules: readonly Rule[] = [
   validityCheckDisabled,
   policySection,
   policyAttributes,
+  // C# expressions over context.Request.Certificate
+  certificateNullCheck,
+  thumbprintFormat,
+  thumbprintCase,
+  expressionSyntax,
+  contextCertificateNotVerified,
   // Bicep: the service, its CA certificates, policy resources
   caCertificatesUnsupportedTier,
   invalidCertificateStore,

@@ -1,6 +1,6 @@
 import type { Fix } from '../core/finding';
 import type { PolicyRule } from './types';
-import { utcValidityComparisons } from './util/certificate-expressions';
+import { utcValidityComparisons } from './util/certificate-dates';
 
 /** `DateTime.UtcNow` compared with a certificate's `NotBefore` / `NotAfter`, which are local time. */
 export const utcnowCertificateValidity: PolicyRule = {

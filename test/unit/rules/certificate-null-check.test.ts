@@ -102,6 +102,14 @@ ${HEADER('@(context.Request.Certificate.Thumbprint)')}`).replace('    <outbound>
       findings: [{ line: 7, text: 'cert.NotAfter', message: "'cert' (context.Request.Certificate)" }],
     },
     {
+      name: 'a typed declaration is an alias too',
+      code: inbound(HEADER(`@{
+    X509Certificate2 cert = context.Request.Certificate;
+    return cert.GetNameInfo(X509NameType.SimpleName, false);
+}`)),
+      findings: [{ line: 7, text: 'cert.GetNameInfo' }],
+    },
+    {
       name: 'validate-client-certificate with ignore-error="true" does not make it non-null',
       code: inbound(`<validate-client-certificate validate-trust="false" ignore-error="true" />
 ${HEADER('@(context.Request.Certificate.Thumbprint)')}`),

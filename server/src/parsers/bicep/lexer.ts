@@ -40,6 +40,9 @@ function punctuationAt(text: string, i: number, end: number): string | undefined
 
 const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', '\\': '\\', "'": "'", $: '$' };
 
+/** String → hole → string… nesting the lexer follows before it gives up on the line (stack safety). */
+const MAX_HOLE_NESTING = 100;
+
 function isIdentStart(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 }
@@ -57,6 +60,7 @@ export function lex(text: string, start = 0, end = text.length): LexResult {
   let i = start;
 
   /** Scans a single-line string starting at the quote; returns its end and segments. */
+  let holeNesting = 0;
   function scanString(from: number): { end: number; segments: StringSegment[] } {
     const segments: StringSegment[] = [];
     let j = from + 1;
@@ -105,6 +109,20 @@ export function lex(text: string, start = 0, end = text.length): LexResult {
   function scanHole(from: number): number {
     let depth = 0;
     let j = from;
+    if (++holeNesting > MAX_HOLE_NESTING) {
+      // Strings in holes in strings…: a guard against stack overflow; the rest of the line is one opaque hole.
+      holeNesting--;
+      const nl = text.indexOf('\n', from);
+      const stop = nl < 0 || nl > end ? end : nl;
+      problems.push({ span: { start: from, end: stop }, message: 'String interpolation nested too deeply.' });
+      return stop;
+    }
+    try {
+      return scanHoleBody();
+    } finally {
+      holeNesting--;
+    }
+    function scanHoleBody(): number {
     while (j < end) {
       const c = text[j]!;
       if (c === "'") {
@@ -120,6 +138,7 @@ export function lex(text: string, start = 0, end = text.length): LexResult {
       j++;
     }
     return j;
+    }
   }
 
   while (i < end) {

@@ -64,6 +64,8 @@ class Scanner {
   }
 
   private problem(start: number, end: number, message: string): void {
+    // Garbage gives a problem per character: keep enough to report (parsePolicy shows the first ones).
+    if (this.doc.problems.length > 10_000) return;
     this.doc.problems.push({ span: { start, end }, message });
   }
 
@@ -116,7 +118,9 @@ class Scanner {
   /** Reports `&` that does not start a predefined or numeric entity reference. */
   private checkEntities(start: number, end: number): void {
     const { text } = this;
-    for (let i = text.indexOf('&', start); i >= 0 && i < end; i = text.indexOf('&', i + 1)) {
+    // A bounded loop, not indexOf: indexOf would scan to the end of the document for every text run (quadratic).
+    for (let i = start; i < end; i++) {
+      if (text.charCodeAt(i) !== 0x26 /* & */) continue;
       const e = entityAt(text, i);
       if (!e) this.problem(i, i + 1, "Unescaped '&': write '&amp;' (or use a policy expression).");
       else if (e.decoded === undefined) this.problem(i, i + e.length, `Unknown entity '${text.slice(i, i + e.length)}'.`);

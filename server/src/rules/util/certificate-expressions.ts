@@ -1,11 +1,11 @@
 import type { Span } from '../../core/text';
 import type { CsToken, PolicyDocument, PolicyExpression } from '../../parsers/policy/types';
-import { comparisons, isName, operandAfter, operandBefore, tokenSpan, type Operand } from './cs-tokens';
+import { afterDot, comparisons, isName, tokenSpan } from './cs-tokens';
 
 /**
  * What the policy expressions of a document do with `context.Request.Certificate` (an `X509Certificate2`, null when
  * the client sent none [facts §2]): where it is referenced (directly or through a local variable assigned from it),
- * which members are used, where it is tested for null, and how dates are compared with it.
+ * which members are used, where it is tested for null, and what the policy decides with it.
  */
 
 /** `context.Request.Certificate`, or a local variable assigned from it, at one place in an expression. */
@@ -98,11 +98,6 @@ function analyze(expr: PolicyExpression): ExpressionAnalysis {
   return { expr, aliases, refs, uses, nullTests };
 }
 
-function afterDot(tokens: readonly CsToken[], i: number): boolean {
-  const p = tokens[i - 1];
-  return p !== undefined && (p.text === '.' || p.text === '?.');
-}
-
 /** `context.Request.Certificate` starts at `i`. */
 function isDirectAt(tokens: readonly CsToken[], i: number): boolean {
   return DIRECT.every((name, k) => tokens[i + 2 * k]?.text === name && (k === 0 || tokens[i + 2 * k - 1]?.text === '.'));
@@ -137,10 +132,7 @@ function nullTestAt(tokens: readonly CsToken[], ref: CertificateRef): NullTest |
 /** Certificate members that carry a date in local time (.NET `X509Certificate2`) [facts §2]. */
 export const VALIDITY_MEMBERS: ReadonlySet<string> = new Set(['NotBefore', 'NotAfter']);
 /** The chain-validating methods of `X509Certificate2` in policy expressions [facts §2]. */
-export const VERIFY_METHODS: ReadonlySet<string> = new Set(['Verify', 'VerifyNoRevocation']);
-/** Calls that keep a DateTime in the same zone (`DateTime.UtcNow.AddDays(1)` is still UTC). */
-const SAME_ZONE = /^Add[A-Z]\w*$/;
-
+const VERIFY_METHODS: ReadonlySet<string> = new Set(['Verify', 'VerifyNoRevocation']);
 /** `x.Verify()` / `x.VerifyNoRevocation()` on any receiver (only `X509Certificate2` has them among the allowed types). */
 export function verifyCalls(expr: PolicyExpression): { name: CsToken; index: number }[] {
   const t = expr.tokens;
@@ -149,99 +141,6 @@ export function verifyCalls(expr: PolicyExpression): { name: CsToken; index: num
     if (name.kind === 'identifier' && VERIFY_METHODS.has(name.text) && afterDot(t, index) && t[index + 1]?.text === '(' && t[index + 2]?.text === ')') {
       out.push({ name, index });
     }
-  });
-  return out;
-}
-
-/** A comparison (or subtraction, `CompareTo`, `DateTime.Compare`) of a certificate date with UTC now. */
-export interface UtcValidityComparison {
-  /** The `UtcNow` token to replace (in the comparison, or in the local variable's initializer). */
-  utcNow: CsToken;
-  /** The certificate side, e.g. `cert.NotAfter`. */
-  validity: CsToken;
-  /** Through this local variable (`var now = DateTime.UtcNow;`). */
-  variable?: string;
-}
-
-/** Certificate `NotBefore`/`NotAfter` compared with `DateTime.UtcNow`, directly or through a local variable. */
-export function utcValidityComparisons(expr: PolicyExpression): UtcValidityComparison[] {
-  const tokens = expr.tokens;
-  const utcVariables = utcNowVariables(tokens);
-  const out: UtcValidityComparison[] = [];
-  const add = (a: Operand, b: Operand): void => {
-    const validity = validityMember(a);
-    const utc = validity && utcSource(tokens, b, utcVariables);
-    if (validity && utc) out.push({ validity, ...utc });
-  };
-  for (const pair of datePairs(tokens)) {
-    add(pair.left, pair.right);
-    add(pair.right, pair.left);
-  }
-  return out;
-}
-
-/** Operand pairs a date comparison is made of: `a op b`, `a - b`, `a.CompareTo(b)`, `DateTime.Compare(a, b)`. */
-function datePairs(tokens: readonly CsToken[]): { left: Operand; right: Operand }[] {
-  const pairs: { left: Operand; right: Operand }[] = comparisons(tokens).map((c) => ({ left: c.left, right: c.right }));
-  tokens.forEach((t, i) => {
-    if (t.text === '-' && t.kind === 'punct') {
-      const left = operandBefore(tokens, i);
-      const right = operandAfter(tokens, i + 1);
-      if (left && right) pairs.push({ left, right });
-    }
-    if ((t.text === 'CompareTo' || t.text === 'Compare') && tokens[i + 1]?.text === '(') {
-      const first = operandAfter(tokens, i + 2);
-      if (!first) return;
-      if (t.text === 'CompareTo') {
-        const receiver = receiverOf(tokens, i);
-        if (receiver) pairs.push({ left: receiver, right: first });
-      } else if (tokens[first.end + 1]?.text === ',') {
-        const second = operandAfter(tokens, first.end + 2);
-        if (second) pairs.push({ left: first, right: second });
-      }
-    }
-  });
-  return pairs;
-}
-
-function receiverOf(tokens: readonly CsToken[], nameIndex: number): Operand | undefined {
-  return afterDot(tokens, nameIndex) ? operandBefore(tokens, nameIndex - 1) : undefined;
-}
-
-/** The `NotBefore`/`NotAfter` member when the operand is `x.NotAfter` (optionally `.AddDays(…)`). */
-function validityMember(op: Operand): CsToken | undefined {
-  const k = op.names.findIndex((n, i) => i > 0 && VALIDITY_MEMBERS.has(n.text));
-  if (k < 0 || !op.names.slice(k + 1).every((n) => SAME_ZONE.test(n.text))) return undefined;
-  return op.names[k];
-}
-
-/** `DateTime.UtcNow` (optionally `.AddX(…)`), or a variable holding it. */
-function utcSource(tokens: readonly CsToken[], op: Operand, variables: ReadonlyMap<string, CsToken>): { utcNow: CsToken; variable?: string } | undefined {
-  const direct = utcNowIn(op);
-  if (direct) return { utcNow: direct };
-  const only = op.names[0];
-  if (op.names.length === 1 && op.start === op.end && only && variables.has(only.text) && tokens[op.end + 1]?.text !== '=') {
-    return { utcNow: variables.get(only.text)!, variable: only.text };
-  }
-  return undefined;
-}
-
-function utcNowIn(op: Operand): CsToken | undefined {
-  const n = op.names;
-  const at = n[0]?.text === 'System' ? 1 : 0;
-  if (n[at]?.text !== 'DateTime' || n[at + 1]?.text !== 'UtcNow') return undefined;
-  return n.slice(at + 2).every((x) => SAME_ZONE.test(x.text)) ? n[at + 1] : undefined;
-}
-
-/** `var now = DateTime.UtcNow;` / `DateTime now = DateTime.UtcNow;`: variable name → its `UtcNow` token. */
-function utcNowVariables(tokens: readonly CsToken[]): Map<string, CsToken> {
-  const out = new Map<string, CsToken>();
-  tokens.forEach((t, i) => {
-    if (t.text !== '=' || t.kind !== 'punct' || tokens[i - 1]?.kind !== 'identifier' || afterDot(tokens, i - 1)) return;
-    const value = operandAfter(tokens, i + 1);
-    const end = tokens[value ? value.end + 1 : -1]?.text;
-    const utc = value && (end === ';' || end === ',') ? utcNowIn(value) : undefined;
-    if (utc) out.set(tokens[i - 1]!.text, utc);
   });
   return out;
 }

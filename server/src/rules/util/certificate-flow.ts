@@ -21,7 +21,7 @@ import { certificateExpressions, type CertificateMemberUse, type ExpressionAnaly
  */
 
 /** Does what happens in section `from` still hold when section `to` runs later in the same request? */
-export function flowsInto(from: PolicySection | undefined, to: PolicySection | undefined): boolean {
+function flowsInto(from: PolicySection | undefined, to: PolicySection | undefined): boolean {
   if (from === to) return true;
   if (from === 'inbound') return to === 'backend' || to === 'outbound';
   return from === 'backend' && to === 'outbound';

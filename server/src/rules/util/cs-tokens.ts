@@ -8,10 +8,12 @@ const CLOSERS: Readonly<Record<string, string>> = { ')': '(', ']': '[', '}': '{'
 /** Keywords that can start or continue a member chain (`string.Equals`, `this.x`, `null`, `true`). */
 const NAME_KEYWORDS: ReadonlySet<string> = new Set(['this', 'base', 'string', 'object', 'bool', 'int', 'long', 'null', 'true', 'false']);
 
+/** `(`, `[` or `{` (interpolation holes are inside string tokens, not brackets). */
 export function isOpener(t: CsToken | undefined): boolean {
   return t !== undefined && t.kind === 'punct' && t.text in OPENERS;
 }
 
+/** `)`, `]` or `}`. */
 export function isCloser(t: CsToken | undefined): boolean {
   return t !== undefined && t.kind === 'punct' && t.text in CLOSERS;
 }
@@ -27,8 +29,14 @@ export function isName(t: CsToken | undefined): boolean {
 }
 
 /** A string, char or number literal, or a `{{named value}}` (substituted as code). */
-export function isLiteral(t: CsToken | undefined): boolean {
+function isLiteral(t: CsToken | undefined): boolean {
   return t !== undefined && (t.kind === 'string' || t.kind === 'char' || t.kind === 'number' || t.kind === 'namedValue');
+}
+
+/** Is the token at `i` a member name (right after `.` or `?.`)? */
+export function afterDot(tokens: readonly CsToken[], i: number): boolean {
+  const p = tokens[i - 1];
+  return p !== undefined && p.kind === 'punct' && (p.text === '.' || p.text === '?.');
 }
 
 /** Index of the bracket closing the one at `open`, or -1 when it is never closed. */
@@ -127,6 +135,7 @@ export function tokenSpan(tokens: readonly CsToken[], start: number, end: number
   return { start: tokens[start]!.span.start, end: tokens[end]!.span.end };
 }
 
+/** The binary comparison operators of C#. */
 export type ComparisonOperator = '==' | '!=' | '<' | '>' | '<=' | '>=';
 const COMPARISON_OPERATORS: ReadonlySet<string> = new Set(['==', '!=', '<', '>', '<=', '>=']);
 

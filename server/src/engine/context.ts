@@ -1,0 +1,44 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { classify } from './files';
+import { readOne } from './load';
+import type { Workspace } from './workspace';
+
+const LOAD_CALL = /\bload(?:TextContent|FileAsBase64)\(\s*'([^'$]+)'/g;
+
+/**
+ * Reads the files that the workspace's Bicep refers to but that lie outside the linted paths: imported Bicep
+ * (`import … from '../shared/settings.bicep'`) and loaded policies and certificates (`loadTextContent('…')`),
+ * transitively. They give the linted files their context (the SKU, the policy a Bicep deploys) without being linted.
+ * Returns the files it added.
+ */
+export function loadReferencedFiles(ws: Workspace): string[] {
+  const added: string[] = [];
+  const queue = ws.files('bicep');
+  const seen = new Set(queue);
+  while (queue.length) {
+    const file = queue.pop()!;
+    for (const target of referencedFiles(ws, file)) {
+      if (seen.has(target) || ws.has(target) || classify(target) === 'other' && !target.endsWith('.xml')) continue;
+      seen.add(target);
+      if (!fs.existsSync(target)) continue;
+      const kind = ws.set(target, readOne(target));
+      if (kind === 'other') continue;
+      added.push(target);
+      if (kind === 'bicep') queue.push(target);
+    }
+  }
+  return added;
+}
+
+function referencedFiles(ws: Workspace, file: string): string[] {
+  const dir = path.dirname(file);
+  const out: string[] = [];
+  for (const decl of ws.bicep(file)?.declarations ?? []) {
+    if (decl.kind === 'import' && decl.from && !decl.from.includes(':')) out.push(path.resolve(dir, decl.from));
+  }
+  const text = ws.textOf(file) ?? '';
+  LOAD_CALL.lastIndex = 0;
+  for (let m = LOAD_CALL.exec(text); m; m = LOAD_CALL.exec(text)) out.push(path.resolve(dir, m[1]!));
+  return out;
+}

@@ -1,0 +1,81 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { ConfigResolver } from '../../../server/src/engine/config';
+import { Workspace } from '../../../server/src/engine/workspace';
+import { allRules } from '../../../server/src/rules';
+import { repoRoot } from '../../helpers';
+import { hostileWorkspace, NORMAL_POLICY } from './hostile';
+
+const BUDGET_MS = 2000;
+const ROOT = path.resolve('/fuzz-ws');
+
+function normalFindings(ws: Workspace): string[] {
+  return ws.lint(path.join(ROOT, 'normal', 'normal.policy.xml')).findings.map((f) => `${f.ruleId}@${f.span.start}-${f.span.end}`);
+}
+
+test('fuzz: Workspace.lint answers every hostile file within budget, and a normal file keeps its findings', () => {
+  const config = new ConfigResolver();
+  const clean = new Workspace({ configFor: (f) => config.forFile(f), rules: allRules });
+  clean.set(path.join(ROOT, 'normal', 'normal.policy.xml'), { text: NORMAL_POLICY });
+  const expected = normalFindings(clean);
+  assert.ok(expected.length > 0, 'the normal policy has a finding to compare');
+
+  const ws = new Workspace({ configFor: (f) => config.forFile(f), rules: allRules });
+  ws.set(path.join(ROOT, 'normal', 'normal.policy.xml'), { text: NORMAL_POLICY });
+  for (const [name, bytes] of hostileWorkspace(11, 150)) ws.set(path.join(ROOT, name), { bytes });
+  for (const file of ws.files()) {
+    const start = performance.now();
+    let result;
+    try {
+      result = ws.lint(file, { certificateRules: true });
+    } catch (e) {
+      assert.fail(`${file}: lint threw ${(e as Error)?.stack}`);
+    }
+    const ms = performance.now() - start;
+    assert.ok(ms < BUDGET_MS, `${file}: ${Math.round(ms)} ms (budget ${BUDGET_MS} ms)`);
+    for (const n of result.notices) assert.ok(!/failed on this file/.test(n) || /rule /.test(n), n);
+    const failed = result.notices.filter((n) => /^rule .* failed on this file/.test(n));
+    if (failed.length) console.log(`# rule failures (report to the rule owners) on ${path.basename(file)}: ${failed.join(' | ').slice(0, 300)}`);
+  }
+  assert.deepEqual(normalFindings(ws), expected);
+});
+
+test('regression: more than 300 PEM blocks in a certificate file is a notice, not a long stall', () => {
+  const ws = new Workspace({ configFor: () => ({ config: { rules: {}, certificateExpiryWarningDays: 30 }, problems: [] }) });
+  const file = path.join(ROOT, 'certs', 'bundle.pem');
+  ws.set(file, { text: '-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n'.repeat(50_000) });
+  const start = performance.now();
+  const r = ws.lint(file, { certificateRules: true });
+  assert.ok(performance.now() - start < 200);
+  assert.match(r.notices.join('\n'), /too many to read/);
+});
+
+test('fuzz: the CLI lints a folder of hostile files, answers each and exits normally', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apim-mtls-fuzz-cli-'));
+  try {
+    for (const [name, bytes] of hostileWorkspace(12, 60)) {
+      fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+      fs.writeFileSync(path.join(dir, name), bytes);
+    }
+    fs.mkdirSync(path.join(dir, 'normal'));
+    fs.writeFileSync(path.join(dir, 'normal', 'normal.policy.xml'), NORMAL_POLICY);
+    fs.writeFileSync(path.join(dir, 'policies', 'too-big.policy.xml'), Buffer.alloc(5 * 1024 * 1024, 0x20));
+    const start = performance.now();
+    const r = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'lint', dir, '--format', 'json'], { encoding: 'utf8', timeout: 50_000, maxBuffer: 256 * 1024 * 1024 });
+    assert.equal(r.error, undefined, `the CLI did not finish: ${r.error}`);
+    assert.ok(r.status === 0 || r.status === 1, `exit ${r.status}: ${r.stderr.slice(0, 2000)}`);
+    assert.doesNotMatch(r.stderr, /internal error/);
+    const reports = JSON.parse(r.stdout) as { filePath: string; messages: { ruleId: string | null; message: string }[] }[];
+    const normal = reports.find((x) => x.filePath.endsWith('normal.policy.xml'));
+    assert.ok(normal?.messages.some((m) => m.ruleId === 'policy-xml-syntax'), 'the normal file is still linted');
+    const big = reports.find((x) => x.filePath.endsWith('too-big.policy.xml'));
+    assert.match(JSON.stringify(big), /too large/);
+    console.log(`# CLI over ${reports.length} hostile files: ${Math.round(performance.now() - start)} ms`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

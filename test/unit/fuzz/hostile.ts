@@ -1,0 +1,198 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { corpusDir, fixturesDir } from '../../helpers';
+
+/** mulberry32: a small seeded PRNG, so every failure reproduces. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export const int = (rand: () => number, n: number): number => Math.floor(rand() * n);
+
+/** Real policies (the public corpus, when present, else the test fixture). */
+export function realPolicies(): { name: string; text: string }[] {
+  const dir = path.join(corpusDir, 'policy-snippets', 'examples');
+  const out: { name: string; text: string }[] = [];
+  if (fs.existsSync(dir)) {
+    for (const name of fs.readdirSync(dir).sort()) if (name.endsWith('.xml')) out.push({ name, text: fs.readFileSync(path.join(dir, name), 'utf8') });
+  } else {
+    console.log(`# fuzz: ${dir} is absent: mutating the test fixtures only`);
+  }
+  out.push({ name: 'get-order.operation.xml', text: fs.readFileSync(path.join(fixturesDir, 'lsp', 'policies', 'get-order.operation.xml'), 'utf8') });
+  return out;
+}
+
+export function realBicep(): { name: string; text: string }[] {
+  const dirs = [path.join(fixturesDir, 'bicep'), path.join(fixturesDir, 'lsp', 'infra')];
+  return dirs.flatMap((d) => fs.readdirSync(d).filter((n) => n.endsWith('.bicep')).sort().map((name) => ({ name, text: fs.readFileSync(path.join(d, name), 'utf8') })));
+}
+
+const NOISE = ['<', '>', '&', '"', "'", '@(', '@{', '(', ')', '{', '}', '[', ']', '/', '\n', '\r', '$"', '@"', '"""', '<!--', ']]>', '<![CDATA[', '{{', '}}', '${', "'''", '//', '/*', '*/', '\\', '\u0000', '\uFEFF', '\uD800', '&#0;', '&#x110000;', '=', ':', '?', '!', '.', ',', 'resource ', 'param ', 'var '];
+
+/** Truncation, deletion, duplication and insertion of syntax-significant noise. */
+export function mutate(rand: () => number, text: string): string {
+  let s = text;
+  const steps = 1 + int(rand, 4);
+  for (let k = 0; k < steps; k++) {
+    const at = int(rand, s.length + 1);
+    switch (int(rand, 5)) {
+      case 0:
+        s = s.slice(0, at);
+        break;
+      case 1:
+        s = s.slice(0, at) + s.slice(at + 1 + int(rand, 40));
+        break;
+      case 2:
+        s = s.slice(0, at) + s.slice(int(rand, s.length), int(rand, s.length)) + s.slice(at);
+        break;
+      default: {
+        let noise = '';
+        for (let i = 1 + int(rand, 6); i > 0; i--) noise += NOISE[int(rand, NOISE.length)];
+        s = s.slice(0, at) + noise + s.slice(at);
+      }
+    }
+  }
+  return s;
+}
+
+const DEPTH = 5000;
+const MB = 1024 * 1024;
+
+/** Hand-made hostile policy texts: deep, huge, unterminated. */
+export function hostilePolicies(): { name: string; text: string }[] {
+  return [
+    { name: 'deep-elements.policy.xml', text: '<policies>' + '<a>'.repeat(DEPTH) + '</a>'.repeat(DEPTH) + '</policies>' },
+    { name: 'deep-unclosed.policy.xml', text: '<policies>' + '<choose><when condition="@(true)">'.repeat(DEPTH) },
+    { name: 'deep-parens.policy.xml', text: `<policies><inbound><set-variable name="x" value="@(${'('.repeat(DEPTH)}1${')'.repeat(DEPTH)})" /></inbound></policies>` },
+    { name: 'deep-braces.policy.xml', text: `<policies><inbound><set-body>@{${'{'.repeat(DEPTH)}${'}'.repeat(DEPTH)}}</set-body></inbound></policies>` },
+    { name: 'unclosed-parens.policy.xml', text: `<policies><inbound><set-body>@(${'('.repeat(DEPTH)}</set-body></inbound></policies>` },
+    { name: 'huge-line.policy.xml', text: `<policies><inbound><set-body>${'x'.repeat(MB)}</set-body></inbound></policies>` },
+    { name: 'huge-attribute.policy.xml', text: `<policies><inbound><set-header name="${'a'.repeat(MB)}" /></inbound></policies>` },
+    { name: 'huge-expression.policy.xml', text: `<policies><inbound><set-body>@("${'\\"'.repeat(MB / 4)}")</set-body></inbound></policies>` },
+    { name: 'unterminated-string.policy.xml', text: `<policies><inbound><set-body>@("abc ${'x '.repeat(100000)}` },
+    { name: 'unterminated-verbatim.policy.xml', text: `<policies><inbound><when condition="@(@"abc"" ${'<x/>'.repeat(20000)}` },
+    { name: 'unterminated-comment.policy.xml', text: `<policies><inbound><set-body>@{ /* ${'<a>'.repeat(20000)}` },
+    { name: 'unterminated-interp.policy.xml', text: `<policies><inbound><set-body>@($"{ {{ ${'{'.repeat(20000)}` },
+    { name: 'many-attributes.policy.xml', text: `<policies><inbound><x ${Array.from({ length: 50000 }, (_, i) => `a${i % 100}="1"`).join(' ')} /></inbound></policies>` },
+    { name: 'many-entities.policy.xml', text: `<policies><inbound><set-body>${'&amp;&bogus;&'.repeat(50000)}</set-body></inbound></policies>` },
+    { name: 'many-comments.policy.xml', text: `<policies>${'<!-- a -- b -->'.repeat(50000)}</policies>` },
+    { name: 'many-named-values.policy.xml', text: `<policies><inbound><set-body>${'{{a'.repeat(100000)}</set-body></inbound></policies>` },
+    { name: 'many-roots.policy.xml', text: '<policies/>'.repeat(100000) },
+    { name: 'only-lt.policy.xml', text: '<'.repeat(MB) },
+    { name: 'cdata.policy.xml', text: `<policies><inbound><set-body><![CDATA[@(${'"'.repeat(1000)}` },
+  ];
+}
+
+export function hostileBicep(): { name: string; text: string }[] {
+  return [
+    { name: 'deep-objects.bicep', text: `var x = ${'{\n a: '.repeat(DEPTH)}1${'\n}'.repeat(DEPTH)}\n` },
+    { name: 'deep-arrays.bicep', text: `var x = ${'['.repeat(DEPTH)}${']'.repeat(DEPTH)}\n` },
+    { name: 'deep-parens.bicep', text: `var x = ${'('.repeat(DEPTH)}1${')'.repeat(DEPTH)}\n` },
+    { name: 'deep-ternary.bicep', text: `var x = ${'a ? b : '.repeat(DEPTH)}c\n` },
+    { name: 'deep-unary.bicep', text: `var x = ${'!'.repeat(DEPTH)}a\n` },
+    { name: 'deep-member.bicep', text: `var x = a${'.b'.repeat(DEPTH * 4)}\n` },
+    { name: 'deep-calls.bicep', text: `var x = ${'f('.repeat(DEPTH)}${')'.repeat(DEPTH)}\n` },
+    { name: 'deep-interpolation.bicep', text: `var x = '${"${'".repeat(DEPTH)}\n` },
+    { name: 'deep-resources.bicep', text: `${"resource r 'Microsoft.ApiManagement/service@2024-05-01' = {\n".repeat(2000)}` },
+    { name: 'deep-lambdas.bicep', text: `var x = ${'y => '.repeat(DEPTH)}1\n` },
+    { name: 'deep-types.bicep', text: `type t = ${'{ a: '.repeat(DEPTH)}string${' }'.repeat(DEPTH)}\n` },
+    { name: 'huge-string.bicep', text: `var x = '${'a'.repeat(MB)}'\n` },
+    { name: 'unterminated-multiline.bicep', text: `var x = '''${'a\n'.repeat(100000)}` },
+    { name: 'unterminated-comment.bicep', text: `/* ${'resource '.repeat(100000)}` },
+    { name: 'unterminated-string.bicep', text: `var x = '${"\\'".repeat(100000)}` },
+    { name: 'many-decorators.bicep', text: `${'@description(\'x\')\n'.repeat(50000)}param p string\n` },
+    { name: 'many-declarations.bicep', text: `${'param p string\n'.repeat(50000)}` },
+    { name: 'garbage-keywords.bicep', text: 'resource param var output module import func type metadata targetScope for if existing = { } [ ] ( ) \n'.repeat(5000) },
+  ];
+}
+
+/** A PNG: the real signature and a few chunks. */
+export const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1f, 0x15, 0xc4, 0x89, 0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82]);
+
+export function randomBytes(rand: () => number, n: number): Uint8Array {
+  const b = new Uint8Array(n);
+  for (let i = 0; i < n; i++) b[i] = int(rand, 256);
+  return b;
+}
+
+/** Broken certificates: truncated and corrupted DER, lying lengths, PEM and base64 garbage. */
+export function brokenCertificates(rand: () => number, validDer?: Uint8Array): { name: string; bytes: Uint8Array }[] {
+  const te = new TextEncoder();
+  const out: { name: string; bytes: Uint8Array }[] = [
+    { name: 'empty.cer', bytes: new Uint8Array() },
+    { name: 'length-lies.cer', bytes: Uint8Array.from([0x30, 0x84, 0x7f, 0xff, 0xff, 0xff, 0x30, 0x82, 0xff, 0xff, 0x02, 0x01, 0x03]) },
+    { name: 'deep-sequences.cer', bytes: Uint8Array.from([...Array.from({ length: 4000 }, () => [0x30, 0x80]).flat(), 0, 0]) },
+    { name: 'indefinite.der', bytes: Uint8Array.from([0x30, 0x80, 0x30, 0x80, 0x02, 0x01, 0x03]) },
+    { name: 'pem-garbage.pem', bytes: te.encode(`-----BEGIN CERTIFICATE-----\n${'!@#$'.repeat(1000)}\n-----END CERTIFICATE-----\n`) },
+    { name: 'pem-unbalanced.crt', bytes: te.encode(`-----BEGIN CERTIFICATE-----\nMIIB${'A'.repeat(5000)}\n`) },
+    { name: 'pem-many.pem', bytes: te.encode('-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n'.repeat(1000)) },
+    { name: 'base64-garbage.cer', bytes: te.encode('MII' + 'A'.repeat(100000)) },
+    { name: 'pfx-like.cer', bytes: Uint8Array.from([0x30, 0x82, 0x01, 0x00, 0x02, 0x01, 0x03, 0x30]) },
+    { name: 'utf16.pem', bytes: Uint8Array.from([0xff, 0xfe, ...Array.from(te.encode('-----BEGIN CERTIFICATE-----')).flatMap((c) => [c, 0])]) },
+    { name: 'png.cer', bytes: PNG },
+    { name: 'random.der', bytes: randomBytes(rand, 4096) },
+  ];
+  if (validDer) {
+    for (let i = 0; i < 8; i++) {
+      const b = Uint8Array.from(validDer);
+      if (i < 4) out.push({ name: `truncated-${i}.cer`, bytes: b.subarray(0, int(rand, b.length)) });
+      else {
+        for (let k = 0; k < 1 + i; k++) b[int(rand, b.length)] = int(rand, 256);
+        out.push({ name: `corrupted-${i}.cer`, bytes: b });
+      }
+    }
+  }
+  return out;
+}
+
+/** A hostile workspace: file name → bytes (policies, Bicep, certificates, wrong types, encodings). */
+export function hostileWorkspace(seed: number, count: number): Map<string, Uint8Array> {
+  const rand = prng(seed);
+  const te = new TextEncoder();
+  const files = new Map<string, Uint8Array>();
+  const policies = realPolicies();
+  const bicep = realBicep();
+  for (const p of hostilePolicies()) files.set(`policies/${p.name}`, te.encode(p.text));
+  for (const b of hostileBicep()) files.set(`infra/${b.name}`, te.encode(b.text));
+  for (const c of brokenCertificates(rand)) files.set(`certs/${c.name}`, c.bytes);
+  files.set('policies/image.policy.xml', PNG);
+  files.set('policies/binary.policy.xml', randomBytes(rand, 2048));
+  files.set('policies/nul.policy.xml', te.encode('<policies>\u0000<inbound/></policies>'));
+  files.set('policies/utf16le.policy.xml', Uint8Array.from([0xff, 0xfe, ...Array.from(te.encode('<policies><inbound><base /></inbound></policies>')).flatMap((c) => [c, 0])]));
+  files.set('policies/utf16be.policy.xml', Uint8Array.from([0xfe, 0xff, ...Array.from(te.encode('<policies><inbound>')).flatMap((c) => [0, c])]));
+  files.set('policies/utf16-odd.policy.xml', Uint8Array.from([0xff, 0xfe, 0x3c]));
+  files.set('policies/bom-only.policy.xml', Uint8Array.from([0xef, 0xbb, 0xbf]));
+  files.set('policies/invalid-utf8.policy.xml', Uint8Array.from([0x3c, 0x70, 0xc3, 0x28, 0xff]));
+  files.set('infra/image.bicep', PNG);
+  files.set('infra/binary.bicep', randomBytes(rand, 2048));
+  files.set('policies/policy.xml', te.encode('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "&a;&a;">]><policies>&a;</policies>'));
+  for (let i = 0; i < count; i++) {
+    if (i % 3 === 2) {
+      const b = bicep[int(rand, bicep.length)]!;
+      files.set(`infra/mutated-${i}.bicep`, te.encode(mutate(rand, b.text)));
+    } else {
+      const p = policies[int(rand, policies.length)]!;
+      files.set(`policies/mutated-${i}.policy.xml`, te.encode(mutate(rand, p.text)));
+    }
+  }
+  return files;
+}
+
+/** A normal policy with a known finding (an unescaped '&'), and what it must keep reporting. */
+export const NORMAL_POLICY = `<policies>
+  <inbound>
+    <base />
+    <set-body>fish & chips</set-body>
+  </inbound>
+  <backend><base /></backend>
+  <outbound><base /></outbound>
+  <on-error><base /></on-error>
+</policies>
+`;

@@ -1,0 +1,94 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { parsePolicy } from '../../../server/src/parsers/policy';
+import { scan } from '../../../server/src/parsers/policy/scanner';
+import { certainlyWellFormed, maskExpressions, xmlProblems } from '../../../server/src/parsers/policy/wellformed';
+import { parseBicep } from '../../../server/src/parsers/bicep';
+import { readCertificateFile, readPfx } from '../../../server/src/certificates/read';
+import { brokenCertificates, hostileBicep, hostilePolicies, int, mutate, prng, randomBytes, realBicep, realPolicies } from './hostile';
+
+const BUDGET_MS = 2000;
+const ITERATIONS = 400;
+
+function within<T>(what: string, f: () => T): T {
+  const start = performance.now();
+  let result: T;
+  try {
+    result = f();
+  } catch (e) {
+    assert.fail(`${what}: threw ${(e as Error)?.stack ?? String(e)}`);
+  }
+  const ms = performance.now() - start;
+  assert.ok(ms < BUDGET_MS, `${what}: took ${Math.round(ms)} ms (budget ${BUDGET_MS} ms)`);
+  return result;
+}
+
+test('fuzz: parsePolicy survives truncated and noisy real policies', () => {
+  const rand = prng(1);
+  const corpus = realPolicies();
+  for (let i = 0; i < ITERATIONS; i++) {
+    const src = corpus[int(rand, corpus.length)]!;
+    const text = mutate(rand, src.text);
+    const doc = within(`parsePolicy(mutated ${src.name}, #${i})`, () => parsePolicy(text));
+    for (const p of doc.problems) assert.ok(p.span.start >= 0 && p.span.end <= text.length && p.span.start <= p.span.end, `span out of range in #${i}`);
+  }
+});
+
+test('fuzz: parsePolicy survives deep, huge and unterminated input', () => {
+  for (const { name, text } of hostilePolicies()) within(`parsePolicy(${name})`, () => parsePolicy(text));
+});
+
+test('fuzz: the fast well-formedness check never vouches for text xmldom rejects', () => {
+  const rand = prng(2);
+  const corpus = realPolicies();
+  let vouched = 0;
+  for (let i = 0; i < ITERATIONS; i++) {
+    const src = corpus[int(rand, corpus.length)]!;
+    const text = i % 4 === 0 ? src.text : mutate(rand, src.text);
+    const { doc, masks } = scan(text);
+    if (doc.problems.length > 0) continue;
+    const masked = maskExpressions(text, masks);
+    if (!certainlyWellFormed(masked)) continue;
+    vouched++;
+    assert.deepEqual(xmlProblems(masked), [], `#${i} (${src.name}) passed the fast check but xmldom complains`);
+  }
+  assert.ok(vouched > 20, `the fast check vouched for only ${vouched} documents`);
+});
+
+test('fuzz: parseBicep survives truncated and noisy real Bicep', () => {
+  const rand = prng(3);
+  const corpus = realBicep();
+  for (let i = 0; i < ITERATIONS; i++) {
+    const src = corpus[int(rand, corpus.length)]!;
+    const text = mutate(rand, src.text);
+    within(`parseBicep(mutated ${src.name}, #${i})`, () => parseBicep(text));
+  }
+});
+
+test('fuzz: parseBicep survives deep, huge and unterminated input', () => {
+  for (const { name, text } of hostileBicep()) within(`parseBicep(${name})`, () => parseBicep(text));
+});
+
+test('fuzz: readCertificateFile never throws on broken certificates', () => {
+  const rand = prng(4);
+  const valid = readCertificateFile(
+    '-----BEGIN CERTIFICATE-----\nMIIBfTCCASOgAwIBAgIUUTTXBnqqUTSm9SRpIiHwCcPaLqAwCgYIKoZIzj0EAwIwFDESMBAGA1UEAwwJZnV6ei10ZXN0MB4XDTI0MDEwMTAwMDAwMFoXDTM0MDEwMTAwMDAwMFowFDESMBAGA1UEAwwJZnV6ei10ZXN0MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END CERTIFICATE-----\n',
+  );
+  assert.ok(valid.problems.length + valid.certificates.length > 0);
+  for (const { name, bytes } of brokenCertificates(rand)) {
+    const r = within(`readCertificateFile(${name})`, () => readCertificateFile(bytes));
+    assert.ok(Array.isArray(r.problems));
+    within(`readCertificateFile(${name} as text)`, () => readCertificateFile(new TextDecoder().decode(bytes)));
+  }
+  for (let i = 0; i < 200; i++) within(`readCertificateFile(random #${i})`, () => readCertificateFile(randomBytes(rand, 1 + int(rand, 3000))));
+});
+
+test('fuzz: readPfx rejects garbage and wrong passwords with an error, never a hang', async () => {
+  const rand = prng(5);
+  const inputs = [...brokenCertificates(rand).map((c) => c.bytes), randomBytes(rand, 5000), Uint8Array.from([0x30, 0x03, 0x02, 0x01, 0x03])];
+  for (const [i, bytes] of inputs.entries()) {
+    const start = performance.now();
+    await assert.rejects(() => readPfx(bytes, 'wrong-password'), Error, `input #${i}`);
+    assert.ok(performance.now() - start < BUDGET_MS, `readPfx input #${i} took too long`);
+  }
+});

@@ -1,0 +1,39 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { TestClient } from '../../lsp/client';
+import { hostilePolicies, hostileBicep, mutate, prng, realPolicies, NORMAL_POLICY } from './hostile';
+
+test('fuzz: the language server survives hostile documents and keeps answering', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apim-mtls-fuzz-lsp-'));
+  const client = await TestClient.start(dir);
+  try {
+    const rand = prng(21);
+    const corpus = realPolicies();
+    const docs = [
+      ...hostilePolicies().map((p) => ({ file: path.join(dir, p.name), text: p.text })),
+      ...hostileBicep().map((b) => ({ file: path.join(dir, b.name), text: b.text })),
+      ...Array.from({ length: 40 }, (_, i) => ({ file: path.join(dir, `m${i}.policy.xml`), text: mutate(rand, corpus[i % corpus.length]!.text) })),
+      { file: path.join(dir, 'png.policy.xml'), text: '\u0089PNG\r\n\u001a\n\u0000\u0000\u0000\rIHDR' },
+    ];
+    for (const d of docs) client.open(d.file, d.text);
+    // Typing into a hostile document too.
+    const target = docs[0]!;
+    for (let i = 0; i < 5; i++) client.change(target.file, target.text.slice(0, target.text.length - i * 7));
+    const normal = path.join(dir, 'normal.policy.xml');
+    client.open(normal, NORMAL_POLICY);
+    const diags = await client.waitFor(normal, (d) => d.some((x) => x.code === 'policy-xml-syntax'), 40_000);
+    assert.ok(diags.length > 0);
+    const hover = await Promise.race([
+      client.request('textDocument/hover', { textDocument: { uri: client.uri(normal) }, position: { line: 3, character: 6 } }).then(() => 'answered'),
+      new Promise((r) => setTimeout(() => r('timeout'), 10_000)),
+    ]);
+    assert.equal(hover, 'answered', `no hover answer; stderr: ${client.stderr.slice(0, 1000)}`);
+    assert.equal(client.process.exitCode, null, 'the server is still running');
+  } finally {
+    await client.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
