@@ -1,11 +1,13 @@
 // `npm run test:e2e`: runs test/e2e (compiled to out/test/e2e) inside a real VS Code 1.100 (code-server 4.100.3),
-// driven headless by Debian's Chromium through playwright-core. Prints the suite's `N passed, N failed` line last and
-// exits non-zero when a test failed or the run broke. Everything it starts is killed at the end, also on error,
-// timeout (E2E_TIMEOUT_MS, default 300000) and Ctrl+C.
+// driven headless by Debian's Chromium through playwright-core, then the UI pass (scripts/e2e/screenshots.mjs
+// --expect-diagnostics: Quick Open, squiggle, Problems panel, quick-fix menu, certificate code lens). Prints one
+// `N passed, N failed` line last (suite + UI checks) and exits non-zero when a test or check failed or the run broke.
+// Everything it starts is killed at the end, also on error, timeout (E2E_TIMEOUT_MS, default 600000) and Ctrl+C.
 //
-// Options: --no-build (use the existing dist/), --screenshots (also run scripts/e2e/screenshots.mjs afterwards),
-// --verbose (print code-server's and the workbench's logs). E2E_KEEP=1 keeps the temp folder.
-import { spawnSync } from 'node:child_process';
+// Options: --no-build (use the existing dist/), --no-ui (skip the UI pass), --update-images (the UI pass writes its
+// screenshots into docs/images/ instead of .e2e-cache/screenshots/), --verbose (print code-server's and the
+// workbench's logs). E2E_KEEP=1 keeps the temp folder.
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
@@ -14,12 +16,21 @@ import {
 
 const argv = new Set(process.argv.slice(2));
 const verbose = argv.has('--verbose') || !!process.env.E2E_VERBOSE;
-const TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS || 300_000);
+const TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS || 600_000);
 const SUMMARY = /^(?:\w+: )?(\d+) passed, (\d+) failed(?:, (\d+) skipped)?$/;
+const UI_SUMMARY = /^ui: (\d+) passed, (\d+) failed$/;
 
 let aborting = false;
+/** The running UI pass: on abort it gets SIGTERM, so it ends its own code-server and Chromium. */
+let uiChild = null;
 async function finish(code, message) {
   if (message) console.error(`\n[e2e] ERROR: ${message}\n`);
+  if (uiChild) {
+    const child = uiChild;
+    const gone = new Promise((r) => child.once('close', r));
+    child.kill('SIGTERM');
+    await Promise.race([gone, new Promise((r) => setTimeout(r, 15_000))]);
+  }
   await cleanup();
   process.exit(code);
 }
@@ -142,20 +153,64 @@ async function main() {
   }
   await cleanup();
 
-  if (argv.has('--screenshots')) {
-    const r = spawnSync(process.execPath, [path.join(REPO, 'scripts/e2e/screenshots.mjs'), '--no-setup'], { stdio: 'inherit' });
-    if (r.status !== 0) broken.push('screenshots.mjs failed');
+  // 6. The UI pass (scripts/e2e/screenshots.mjs --expect-diagnostics): a fresh code-server + Chromium, used through
+  // the keyboard as a person would. Its checks count in the closing line: a missing squiggle fails the run.
+  let ui = null;
+  if (!argv.has('--no-ui')) {
+    const out = argv.has('--update-images') ? path.join(REPO, 'docs/images') : path.join(REPO, '.e2e-cache/screenshots');
+    log(`UI pass: scripts/e2e/screenshots.mjs --expect-diagnostics (screenshots into ${path.relative(REPO, out)}) at ${elapsed()}`);
+    ui = await runUiPass(['--no-setup', '--expect-diagnostics', '--out', out]);
+    if (!ui.counts) broken.push('the UI pass printed no `ui: N passed, N failed` line');
+    else if (ui.counts.failed > 0 && ui.code === 0) broken.push('UI checks failed but screenshots.mjs exited 0');
+    if (ui.code !== 0) broken.push(`the UI pass failed (screenshots.mjs exit ${ui.code})`);
   }
   for (const b of broken) console.error(`[e2e] ERROR: ${b}`);
   log(`done in ${elapsed()}`);
-  // The closing line: the suite's own counts; a broken build counts as one more failure so the line and the exit
-  // code agree.
-  if (m) {
-    const failed = Number(m[2]) + (buildBroken ? 1 : 0);
-    if (buildBroken) console.log('✗ build: npm run build failed (see above)');
-    console.log(`${m[1]} passed, ${failed} failed` + (m[3] ? `, ${m[3]} skipped` : ''));
+  // The closing line: the suite's counts plus the UI pass's; a broken build, a suite or a UI pass that printed no
+  // counts each count as one more failure, so the line and the exit code agree.
+  let passed = m ? Number(m[1]) : 0;
+  let failed = m ? Number(m[2]) : 1;
+  if (!m) console.log('✗ suite: printed no summary line (see above)');
+  if (buildBroken) {
+    failed++;
+    console.log('✗ build: npm run build failed (see above)');
   }
+  if (ui) {
+    if (ui.counts) {
+      passed += ui.counts.passed;
+      failed += ui.counts.failed;
+      if (ui.counts.failed === 0 && ui.code !== 0) failed++;
+    } else {
+      failed++;
+      console.log('✗ ui: the UI pass printed no counts (see above)');
+    }
+  }
+  console.log(`${passed} passed, ${failed} failed` + (m?.[3] ? `, ${m[3]} skipped` : ''));
   process.exit(exitCode === 0 && broken.length === 0 ? 0 : 1);
+}
+
+/** Runs screenshots.mjs, streaming its output; resolves with its exit code and its `ui: N passed, N failed` counts. */
+function runUiPass(args) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(REPO, 'scripts/e2e/screenshots.mjs'), ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] });
+    uiChild = child;
+    let counts = null;
+    let rest = '';
+    child.stdout.on('data', (chunk) => {
+      const lines = (rest + chunk.toString('utf8')).split('\n');
+      rest = lines.pop();
+      for (const line of lines) {
+        const c = UI_SUMMARY.exec(line);
+        if (c) counts = { passed: Number(c[1]), failed: Number(c[2]) };
+        else console.log(line);
+      }
+    });
+    child.on('close', (code, signal) => {
+      uiChild = null;
+      if (rest && !UI_SUMMARY.test(rest)) console.log(rest);
+      resolve({ code: code ?? signal, counts });
+    });
+  });
 }
 
 main().catch((err) => {

@@ -1,10 +1,15 @@
 // UI pass: uses the workbench as a person would (no test payload; the extension is loaded from the repository as in an
-// Extension Development Host), opens a policy file through Quick Open (Ctrl+P), takes screenshots into docs/images/.
-// When the extension reports diagnostics it also waits for squiggles, opens the Problems panel (Ctrl+Shift+M) and
-// prints its rows. Those steps are bounded by timeouts and only reported when nothing shows up, unless
-// --expect-diagnostics is given (then a missing squiggle or Problems row fails the run).
+// Extension Development Host). Opens a policy from examples/mistakes/policies/ through Quick Open (Ctrl+P), waits for
+// the squiggle, opens the Problems panel (Ctrl+Shift+M) and reads its rows, opens the quick-fix menu (Ctrl+.) on the
+// squiggle, then opens a certificate file and shows its code lens and hover. Screenshots (1400×900):
+//   problems-panel.png        the policy with its squiggle above the Problems panel listing apim-mtls findings
+//   quick-fix.png             the quick-fix menu on that squiggle ("Rename to validate-revocation", "Disable …")
+//   certificate-codelens.png  examples/certs/dev-valid-client.cer with its code lens and its hover
+// Each check prints `✓ ui: …` or `✗ ui: …`, and the last line is `ui: N passed, N failed` (scripts/e2e/run.mjs adds it
+// to the suite's counts). Without --expect-diagnostics, checks that need the language server are reported, not failed.
 //
-// Usage: node scripts/e2e/screenshots.mjs [--no-setup] [--file NAME] [--expect-diagnostics] [--out DIR]
+// Usage: node scripts/e2e/screenshots.mjs [--no-setup] [--file PATH-IN-EXAMPLES] [--expect-diagnostics] [--out DIR]
+//   --out defaults to docs/images.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { REPO, cleanup, elapsed, fail, guard, launchBrowser, log, makeTempDirs, runSetup, startCodeServer } from './lib.mjs';
@@ -17,34 +22,35 @@ const opt = (name) => {
 const expectDiagnostics = args.includes('--expect-diagnostics');
 const outDir = path.resolve(opt('--out') ?? path.join(REPO, 'docs/images'));
 const TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS || 300_000);
+const DEFAULT_POLICY = 'mistakes/policies/policy-attributes.operation.xml';
+const CERTIFICATE = 'certs/dev-valid-client.cer';
+// A Problems row shows `apim-mtls(rule-id) [Ln 5, Col 38]`; the parentheses are CSS, so its text reads
+// `apim-mtls rule-id [Ln 5, Col 38]`.
+const RULE_IN_ROW = /apim-mtls\s*\(?([a-z0-9-]+)\)?\s*\[Ln (\d+), Col (\d+)\]/;
 
-// Written into the throw-away workspace only when examples/ has no policy file (examples/ may still be empty).
-const SAMPLE_NAME = 'sample.policy.xml';
-const SAMPLE = `<policies>
-  <inbound>
-    <base />
-    <choose>
-      <when condition="@(context.Request.Certificate == null || !context.Request.Certificate.Verify())">
-        <return-response>
-          <set-status code="403" reason="Invalid client certificate" />
-        </return-response>
-      </when>
-    </choose>
-    <validate-client-certificate validate-revocation="true" validate-trust="true" validate-not-before="true" validate-not-after="true" ignore-error="false">
-      <identities>
-        <identity thumbprint="0000000000000000000000000000000000000000" />
-      </identities>
-    </validate-client-certificate>
-  </inbound>
-  <backend><base /></backend>
-  <outbound><base /></outbound>
-  <on-error><base /></on-error>
-</policies>
-`;
+let passed = 0;
+let failed = 0;
+/** Records a check: a failure counts only when it needs diagnostics and --expect-diagnostics is off. */
+function check(name, ok, detail = '', needsServer = true) {
+  if (ok) {
+    passed++;
+    console.log(`✓ ui: ${name}`);
+  } else if (needsServer && !expectDiagnostics) {
+    console.log(`- ui: ${name}: not seen (no --expect-diagnostics)${detail ? `: ${detail}` : ''}`);
+  } else {
+    failed++;
+    console.log(`✗ ui: ${name}${detail ? `: ${detail}` : ''}`);
+  }
+  return ok;
+}
 
 let aborting = false;
 async function finish(code, message) {
-  if (message) console.error(`\n[e2e] ERROR: ${message}\n`);
+  if (message) {
+    console.error(`\n[e2e] ERROR: ${message}\n`);
+    console.log(`✗ ui: the UI pass broke: ${message.split('\n')[0]}`);
+    console.log(`ui: ${passed} passed, ${failed + 1} failed`);
+  }
   await cleanup();
   process.exit(code);
 }
@@ -54,24 +60,35 @@ guard(TIMEOUT_MS, (reason, code) => {
   void finish(code, reason);
 });
 
-function findPolicy(dir) {
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) {
-      const r = findPolicy(p);
-      if (r) return r;
-    } else if (/(^|\.)policy\.xml$/.test(e.name)) {
-      return p;
-    }
-  }
-  return undefined;
-}
-
 async function shoot(page, name) {
   fs.mkdirSync(outDir, { recursive: true });
   const file = path.join(outDir, name);
   await page.screenshot({ path: file });
-  log(`screenshot: ${path.relative(REPO, file)}`);
+  log(`screenshot: ${path.relative(process.cwd(), file)}`);
+  return file;
+}
+
+const visible = (locator, timeout) => locator.waitFor({ state: 'visible', timeout }).then(() => true, () => false);
+
+/** Quick Open (Ctrl+P), type the file's name, pick the row whose label is exactly that name, Enter. */
+async function quickOpen(page, relPath) {
+  const base = path.basename(relPath);
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout: 15_000 });
+  await input.fill(relPath.split('/').slice(-2).join('/'));
+  const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', {
+    has: page.locator('.label-name', { hasText: new RegExp(`^${base.replace(/[.]/g, '\\.')}$`) }),
+  }).first();
+  await row.waitFor({ state: 'visible', timeout: 30_000 });
+  await row.click();
+  const tab = page.locator('.tabs-container .tab.active', { hasText: base }).first();
+  await tab.waitFor({ state: 'visible', timeout: 15_000 });
+  await page.locator('.part.editor .monaco-editor .view-lines .view-line').first().waitFor({ state: 'visible', timeout: 15_000 });
+}
+
+async function statusLanguage(page) {
+  return (await page.locator('.statusbar-item[id$="status.editor.mode"]').first().textContent({ timeout: 5_000 }).catch(() => null))?.trim();
 }
 
 async function main() {
@@ -79,18 +96,12 @@ async function main() {
   if (!fs.existsSync(path.join(REPO, 'dist/client.js'))) log('note: dist/client.js missing (run `npm run build`): no diagnostics will appear');
 
   const dirs = makeTempDirs();
-  let file = opt('--file');
-  if (!file) {
-    const found = findPolicy(dirs.workspace);
-    if (found) file = path.relative(dirs.workspace, found);
-    else {
-      fs.writeFileSync(path.join(dirs.workspace, SAMPLE_NAME), SAMPLE);
-      file = SAMPLE_NAME;
-      log(`examples/ has no policy file: wrote ${SAMPLE_NAME} into the throw-away workspace`);
-    }
-  }
+  const file = opt('--file') ?? DEFAULT_POLICY;
+  if (!fs.existsSync(path.join(dirs.workspace, file))) throw fail(`${file} is not in examples/`);
 
-  const server = await startCodeServer(dirs);
+  const server = await startCodeServer(dirs, {
+    settings: { 'editor.fontSize': 15, 'editor.minimap.enabled': false, 'workbench.editor.enablePreview': false, 'editor.hover.delay': 100 },
+  });
   log(`code-server ready on ${server.url} after ${elapsed()}`);
   const { page } = await launchBrowser(dirs);
   const payload = [['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${server.port}${REPO}`]];
@@ -104,52 +115,95 @@ async function main() {
   log(`workbench ready after ${elapsed()}`);
   await page.locator('.monaco-workbench .part.editor').click({ timeout: 10_000 }).catch(() => {});
 
-  // Quick Open, as a person would: Ctrl+P, type the name, Enter.
-  const base = path.basename(file);
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible', timeout: 15_000 });
-  await input.fill(base);
-  const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: base }).first();
-  await row.waitFor({ state: 'visible', timeout: 30_000 });
-  await page.keyboard.press('Enter');
-  const tab = page.locator('.tabs-container .tab', { hasText: base }).first();
-  await tab.waitFor({ state: 'visible', timeout: 15_000 });
-  await page.locator('.part.editor .monaco-editor .view-lines .view-line').first().waitFor({ state: 'visible', timeout: 15_000 });
-  const mode = (await page.locator('.statusbar-item[id$="status.editor.mode"]').first().textContent({ timeout: 5_000 }).catch(() => null))?.trim();
+  // 1. The policy, through Quick Open.
+  await quickOpen(page, file);
+  const mode = await statusLanguage(page);
   log(`opened ${file} through Quick Open (language in the status bar: ${mode ?? 'unknown'})`);
-  await page.waitForTimeout(1500); // let tokenization and the language server settle
-  await shoot(page, 'e2e-policy-editor.png');
+  check('the policy opens as "APIM Policy XML"', mode === 'APIM Policy XML', `status bar says ${mode}`, false);
 
-  // Diagnostics: squiggles in the editor, then the Problems panel.
-  const problems = [];
-  const squiggle = await page
-    .waitForSelector('.part.editor .monaco-editor .squiggly-error, .part.editor .monaco-editor .squiggly-warning', { timeout: 20_000 })
-    .catch(() => null);
-  if (!squiggle) log('diagnostics: no squiggle within 20 s');
-  else log(`diagnostics: squiggles shown (${await page.locator('.part.editor .squiggly-error').count()} error, ${await page.locator('.part.editor .squiggly-warning').count()} warning)`);
+  // 2. The squiggle (the language server starts on activation and reads the whole workspace first: be patient).
+  const squiggleSel = '.part.editor .monaco-editor .squiggly-error, .part.editor .monaco-editor .squiggly-warning';
+  const squiggle = await visible(page.locator(squiggleSel).first(), 60_000);
+  check('a squiggle appears in the policy', squiggle, 'none within 60 s');
 
+  // 3. The Problems panel.
   await page.keyboard.press('Control+Shift+M');
-  const panel = await page.waitForSelector('.markers-panel', { state: 'visible', timeout: 15_000 }).catch(() => null);
-  if (!panel) log('problems panel: did not open within 15 s');
-  else {
-    await page.waitForSelector('.markers-panel .monaco-list-row', { timeout: squiggle ? 15_000 : 3_000 }).catch(() => null);
-    for (const r of await page.locator('.markers-panel .monaco-list-row').all()) {
-      const label = (await r.getAttribute('aria-label')) || (await r.innerText());
-      problems.push(label.replace(/\s+/g, ' ').trim());
-    }
-    log(`problems panel: ${problems.length} row(s)`);
-    for (const p of problems) console.log(`  ${p}`);
-    await shoot(page, 'e2e-problems.png');
+  const panelOpen = await visible(page.locator('.markers-panel'), 15_000);
+  check('Ctrl+Shift+M opens the Problems panel', panelOpen, '', false);
+  const problems = [];
+  let squiggleAt; // line and column of this policy's finding, from its Problems row
+  if (panelOpen) {
+    // Only the policies of the folder: a readable panel, one row per finding, each naming its rule.
+    const filter = page.locator('.markers-panel-action-filter input, .viewpane-filter input').first();
+    if (await visible(filter, 5_000)) await filter.fill(`**/${path.dirname(file)}/*`);
+    const rows = page.locator('.markers-panel .monaco-list-row');
+    const ruleId = path.basename(file).split('.')[0];
+    // Rows arrive as the server lints the workspace: wait for this policy's own rule id.
+    await visible(rows.filter({ hasText: new RegExp(`apim-mtls\\s*\\(?${ruleId}\\b`) }).first(), squiggle ? 30_000 : 3_000);
+    await page.waitForTimeout(500);
+    const texts = (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+    for (const r of await rows.all()) problems.push(((await r.getAttribute('aria-label')) || '').replace(/\s+/g, ' ').trim());
+    const rules = [...new Set(texts.map((t) => RULE_IN_ROW.exec(t)?.[1]).filter(Boolean))];
+    log(`problems panel: ${texts.length} row(s); rule ids: ${rules.join(', ') || 'none'}`);
+    for (const t of texts.slice(0, 14)) console.log(`  ${t.slice(0, 150)}`);
+    const own = texts.map((t) => RULE_IN_ROW.exec(t)).find((m) => m?.[1] === ruleId);
+    if (own) squiggleAt = { line: Number(own[2]), column: Number(own[3]) };
+    check(`the Problems panel lists apim-mtls rule ids, among them ${ruleId}`, rules.length > 1 && rules.includes(ruleId), `rule ids: ${rules.join(', ') || 'none'}`);
+    await shoot(page, 'problems-panel.png');
+    await page.keyboard.press('Control+J'); // hide the panel again: a bigger editor for the next shots
   }
 
+  // 4. The quick-fix menu on the squiggle: click into the squiggled word, Ctrl+.
+  if (squiggle && squiggleAt) {
+    // Go to the squiggled word with Ctrl+G (line:column of the first error marker of this file).
+    const at = squiggleAt ?? { line: 1, column: 1 };
+    await page.locator('.part.editor .monaco-editor .view-lines').first().click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Control+G');
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(`:${at.line}:${at.column + 2}`); // Go to Line is Quick Open with the ":" prefix
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(300);
+    await page.keyboard.press('Control+.');
+    const menu = page.locator('.action-widget');
+    const shown = await visible(menu, 20_000);
+    const items = shown ? (await menu.innerText()).split('\n').map((s) => s.trim()).filter(Boolean) : [];
+    log(`quick-fix menu: ${items.join(' | ') || 'none'}`);
+    check('Ctrl+. on the squiggle offers a quick-fix and "Disable … for this line"', items.some((t) => /^Rename to /.test(t)) && items.some((t) => /^Disable .* for this line$/.test(t)), items.join(' | ') || 'no menu');
+    await shoot(page, 'quick-fix.png');
+    await page.keyboard.press('Escape');
+  } else {
+    check('Ctrl+. on the squiggle offers a quick-fix', false, 'no squiggle (or no Problems row) to put the cursor on');
+  }
+
+  // 5. A certificate file: its code lens, then its hover. The side bar goes (Ctrl+B) so the lens fits on screen.
+  await quickOpen(page, CERTIFICATE);
+  await page.keyboard.press('Control+B');
+  const certMode = await statusLanguage(page);
+  check('the certificate opens as "X.509 Certificate"', certMode === 'X.509 Certificate', `status bar says ${certMode}`, false);
+  const lens = page.locator('.part.editor .monaco-editor .codelens-decoration', { hasText: 'Subject:' }).first();
+  const lensShown = await visible(lens, 45_000);
+  const lensText = lensShown ? (await lens.innerText()).trim() : '';
+  log(`code lens: ${lensText || 'none'}`);
+  check('the certificate shows a code lens with its subject and thumbprint', /DEV Valid Client/.test(lensText) && /SHA-1 F01C8E24/.test(lensText), lensText || 'none within 45 s');
+  // Hover the END line: the hover opens above it and leaves the lens on the first line in view.
+  const endLine = page.locator('.part.editor .monaco-editor .view-lines .view-line', { hasText: 'END CERTIFICATE' }).first();
+  await endLine.hover({ position: { x: 90, y: 8 } }).catch(() => {});
+  const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'Thumbprint' }).first();
+  const hoverShown = await visible(hover, 15_000);
+  const hoverText = hoverShown ? (await hover.innerText()).replace(/\s+/g, ' ') : '';
+  check('hovering the certificate shows its details', /F01C8E2463256F9B5450FDDC900CE33B8F43C98E/.test(hoverText), hoverText || 'no hover within 15 s');
+  await page.waitForTimeout(800); // the hover fades in: shoot it opaque
+  await shoot(page, 'certificate-codelens.png');
+
   await cleanup();
-  if (expectDiagnostics && (!squiggle || problems.length === 0)) throw fail('--expect-diagnostics: no squiggle or no Problems row');
+  console.log(`ui: ${passed} passed, ${failed} failed`);
   log(`done in ${elapsed()}`);
+  return failed === 0 ? 0 : 1;
 }
 
 main().then(
-  () => process.exit(0),
+  (code) => process.exit(code),
   (err) => {
     if (aborting) return;
     aborting = true;

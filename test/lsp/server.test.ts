@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CodeAction, Diagnostic, Hover, TextEdit, TextDocumentEdit } from 'vscode-languageserver-protocol';
+import { generateCertificate } from '../../server/src/certificates/generate';
 import { fixturesDir } from '../helpers';
 import { TestClient } from './client';
 
@@ -93,6 +94,28 @@ describe('language server over stdio', () => {
     assert.ok(hover, 'a hover');
     const value = (hover.contents as { value: string }).value;
     assert.match(value, /StandardV2/);
+  });
+
+  it('reads a folder of certificates created on disk and hovers a pinned thumbprint with its certificate', async () => {
+    const cert = await generateCertificate({ id: 'partner', kind: 'root', subject: 'CN=Partner Root, O=Contoso', keyType: 'ecdsa-p256' });
+    const folder = path.join(dir, 'new-certs');
+    fs.mkdirSync(folder);
+    fs.writeFileSync(path.join(folder, 'partner.cer'), `-----BEGIN CERTIFICATE-----\n${cert.info.base64.replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE-----\n`);
+    // A folder created with its files in one go is reported as the folder alone.
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: client.uri(folder), type: 1 }] });
+    const pinned = path.join(dir, 'policies', 'pinned.policy.xml');
+    const text = `<policies>\n  <inbound>\n    <validate-client-certificate validate-trust="false">\n      <identities>\n        <identity thumbprint="${cert.info.thumbprint}" />\n      </identities>\n    </validate-client-certificate>\n  </inbound>\n</policies>\n`;
+    client.open(pinned, text);
+    const position = { line: 4, character: text.split('\n')[4]!.indexOf(cert.info.thumbprint) + 5 };
+    let value = '';
+    for (let i = 0; i < 50 && !value.includes('Partner Root'); i++) {
+      const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: client.uri(pinned) }, position });
+      value = hover ? (hover.contents as { value: string }).value : '';
+      if (!value.includes('Partner Root')) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.match(value, /CN=Partner Root, O=Contoso/);
+    assert.match(value, new RegExp(cert.info.thumbprint));
+    assert.match(value, /new-certs\/partner\.cer/);
   });
 
   it('survives a garbage document and keeps answering', async () => {

@@ -5,6 +5,7 @@ import {
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   FileChangeType,
+  WatchKind,
   TextDocumentSyncKind,
   TextDocuments,
   createConnection,
@@ -127,7 +128,12 @@ class ApimMtlsServer {
     }
     if (this.canWatch) {
       void this.connection.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: '**/*.{xml,bicep,cer,crt,pem,der}' }, { globPattern: `**/${CONFIG_FILE_NAME}` }],
+        watchers: [
+          { globPattern: '**/*.{xml,bicep,cer,crt,pem,der}' },
+          { globPattern: `**/${CONFIG_FILE_NAME}` },
+          // Folders created or deleted with their files in one go are reported as the folder alone.
+          { globPattern: '**/*', kind: WatchKind.Create | WatchKind.Delete },
+        ],
       });
     }
     await this.indexWorkspace();
@@ -193,7 +199,8 @@ class ApimMtlsServer {
       this.scheduler.schedule(this.ws.files(), 0);
       return;
     }
-    if (!isCandidate(file) || this.documents.get(this.uriOf(file))) return;
+    if (!isCandidate(file)) return this.folderChangedOnDisk(file, type);
+    if (this.documents.get(this.uriOf(file))) return;
     if (type === FileChangeType.Deleted) {
       const affected = this.ws.dependents(file);
       this.ws.remove(file);
@@ -202,6 +209,31 @@ class ApimMtlsServer {
       return;
     }
     await this.reloadFromDisk(file);
+  }
+
+  /** A folder created (read what it holds) or deleted (forget what was under it). Other paths are ignored. */
+  private async folderChangedOnDisk(dir: string, type: FileChangeType): Promise<void> {
+    if (type === FileChangeType.Deleted) {
+      const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
+      const gone = this.ws.files().filter((f) => f.startsWith(prefix) && !this.documents.get(this.uriOf(f)));
+      if (gone.length === 0) return;
+      const affected = new Set(gone.flatMap((f) => this.ws.dependents(f)));
+      for (const f of gone) {
+        this.ws.remove(f);
+        this.clear(f);
+        affected.delete(f);
+      }
+      this.scheduler.schedule(affected, 0);
+      return;
+    }
+    if (type !== FileChangeType.Created) return;
+    try {
+      if (!(await fs.promises.stat(dir)).isDirectory()) return;
+    } catch {
+      return;
+    }
+    const loaded = await loadFromDisk(this.ws, [dir], { skip: (f) => this.documents.get(this.uriOf(f)) !== undefined || this.ws.has(f) });
+    this.scheduler.schedule(new Set([...loaded, ...loaded.flatMap((f) => this.ws.dependents(f))]), 0);
   }
 
   private async reloadFromDisk(file: string): Promise<void> {
