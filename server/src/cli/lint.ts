@@ -65,20 +65,38 @@ export async function runLint(args: string[], io: CliIO): Promise<number> {
   }
   const roots = parsed.positionals.length ? parsed.positionals : ['.'];
   const config = new ConfigResolver(overrides);
-  const ws = new Workspace({ configFor: (f) => config.forFile(f) });
+  // Each file is linted once: keep only a few parses (Bicep rules read the policies they deploy), drop the rest.
+  const ws = new Workspace({ configFor: (f) => config.forFile(f), maxCachedPolicyParses: 64 });
   const requested = await loadFromDisk(ws, roots.map((r) => path.resolve(io.cwd, r)));
   // Bicep imported or files loaded from outside the paths give context (a SKU, a deployed policy); not linted.
   loadReferencedFiles(ws);
 
-  const reports: FileReport[] = [];
-  for (const file of [...new Set(requested)].sort()) {
+  const files = [...new Set(requested)].sort();
+  const wanted = new Set(files);
+  const byFile = new Map<string, FileReport | undefined>();
+  const lintOne = (file: string): void => {
+    if (byFile.has(file)) return;
     const kind = ws.kindOf(file);
-    if (kind !== 'policy' && kind !== 'bicep') {
-      const result = ws.lint(file);
-      if (result.notices.length) reports.push(locate(result, ws.lineIndex(file)));
-      continue;
+    const result = ws.lint(file);
+    // Notices sit at 1:1: the line index only for findings.
+    const report = locate(result, result.findings.length ? ws.lineIndex(file) : undefined);
+    byFile.set(file, kind === 'policy' || kind === 'bicep' || result.notices.length ? report : undefined);
+    ws.release(file);
+  };
+  // Findings don't depend on the order files are linted in. The policies a Bicep file deploys are linted right
+  // after it, while the parses its rules made are still cached: each policy is parsed once, not twice.
+  for (const file of files) {
+    lintOne(file);
+    if (ws.kindOf(file) !== 'bicep') continue;
+    for (const policy of ws.getModel().policyResourcesIn(file)) {
+      const loaded = policy.value?.loadedFile?.path;
+      if (loaded && wanted.has(loaded)) lintOne(loaded);
     }
-    reports.push(locate(ws.lint(file), ws.lineIndex(file)));
+  }
+  const reports: FileReport[] = [];
+  for (const file of files) {
+    const report = byFile.get(file);
+    if (report) reports.push(report);
   }
   const output =
     format === 'json' ? formatJson(reports) : format === 'sarif' ? formatSarif(reports, allRules, io.cwd) : formatText(reports, io.cwd);

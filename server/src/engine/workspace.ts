@@ -11,7 +11,7 @@ import type { BicepFile } from '../parsers/bicep/types';
 import { parsePolicy } from '../parsers/policy';
 import type { PolicyDocument } from '../parsers/policy/types';
 import { allRules } from '../rules';
-import type { CertificateIndex, Report, Rule, RuleSettings } from '../rules/types';
+import type { BicepRuleContext, CertificateIndex, CertificateRuleContext, PolicyRuleContext, Report, Rule, RuleSettings } from '../rules/types';
 import type { LoadedConfig } from './config';
 import { classify, decodeFile, type FileKind } from './files';
 import { applySuppressions } from './suppress';
@@ -44,10 +44,12 @@ export interface WorkspaceOptions {
   /** The moment certificates are judged against. */
   now?: () => Date;
   rules?: readonly Rule[];
+  /** Policy parses kept at once (default 1000). The CLI, which lints each file once, keeps few. */
+  maxCachedPolicyParses?: number;
 }
 
 /** Policy parses kept at once; the rest are parsed again when needed. */
-const MAX_CACHED_POLICY_PARSES = 1000;
+const MAX_CACHED_POLICY_PARSES = 200;
 
 export type FileContent = { text: string } | { bytes: Uint8Array } | { problem: string };
 
@@ -64,8 +66,20 @@ export class Workspace {
   private certIndex?: CertIndex;
   private readonly rules: readonly Rule[];
 
+  private readonly maxParsed: number;
+
   constructor(private readonly options: WorkspaceOptions) {
     this.rules = options.rules ?? allRules;
+    this.maxParsed = Math.max(1, options.maxCachedPolicyParses ?? MAX_CACHED_POLICY_PARSES);
+  }
+
+  /** Drops a file's cached policy parse and line index (they are made again when needed): the CLI after linting it. */
+  release(file: string): void {
+    const e = this.entries.get(file);
+    if (!e) return;
+    this.parsed.delete(e);
+    e.policy = undefined;
+    e.lineIndex = undefined;
   }
 
   /** Adds or replaces a file. Returns its kind (`other` files are not kept). */
@@ -151,7 +165,7 @@ export class Workspace {
     // Keep the most recent parses only: a parse is ~10× its text, and re-parsing one costs well under a millisecond.
     this.parsed.delete(e);
     this.parsed.add(e);
-    if (this.parsed.size > MAX_CACHED_POLICY_PARSES) {
+    if (this.parsed.size > this.maxParsed) {
       const oldest = this.parsed.values().next().value!;
       this.parsed.delete(oldest);
       oldest.policy = undefined;
@@ -231,6 +245,21 @@ export class Workspace {
       certificateExpiryWarningDays: config.certificateExpiryWarningDays,
       now: this.options.now?.() ?? new Date(),
     };
+    // One context object per file, one report function: the rule being run is in `rule` / `configured`
+    // (spreading a fresh context per rule cost more than most rules).
+    let rule: Rule = this.rules[0]!;
+    let configured: ReportedLevel = 'warning';
+    const report = (r: Report): void => {
+      result.findings.push({
+        ruleId: rule.id,
+        level: r.certain === false ? capAtWarning(configured) : configured,
+        message: r.message,
+        file,
+        span: r.span,
+        fixes: r.fixes ?? [],
+        related: r.related ?? [],
+      });
+    };
     const base = {
       file,
       text: e.text,
@@ -238,41 +267,45 @@ export class Workspace {
       certificates: this.getCertificates(),
       settings,
       policyAt: (p: string) => this.policy(p),
+      report,
     };
-    let policyContext: PolicyContext | undefined;
-    for (const rule of this.rules) {
-      if (rule.target !== e.kind) continue;
-      const configured = config.rules[rule.id] ?? rule.defaultLevel;
-      if (configured === 'off') continue;
-      const report = (r: Report): void => {
-        result.findings.push({
-          ruleId: rule.id,
-          level: r.certain === false ? capAtWarning(configured) : configured,
-          message: r.message,
-          file,
-          span: r.span,
-          fixes: r.fixes ?? [],
-          related: r.related ?? [],
-        });
-      };
+    let policyCtx: PolicyRuleContext | undefined;
+    let bicepCtx: BicepRuleContext | undefined;
+    let certificateCtx: CertificateRuleContext | undefined;
+    for (const r of this.rules) {
+      if (r.target !== e.kind) continue;
+      const level = config.rules[r.id] ?? r.defaultLevel;
+      if (level === 'off') continue;
+      rule = r;
+      configured = level;
       try {
-        if (rule.target === 'policy') {
-          const doc = this.policy(file);
-          // Once per file, not once per rule.
-          if (doc) rule.check({ ...base, report, doc, policy: (policyContext ??= this.policyContext(file)) });
-        } else if (rule.target === 'bicep') {
-          const bicep = this.bicep(file);
-          if (bicep) rule.check({ ...base, report, bicep });
+        if (r.target === 'policy') {
+          if (!policyCtx) {
+            const doc = this.policy(file);
+            // Once per file, not once per rule.
+            if (doc) policyCtx = { ...base, doc, policy: this.policyContext(file) };
+          }
+          if (policyCtx) r.check(policyCtx);
+        } else if (r.target === 'bicep') {
+          if (!bicepCtx) {
+            const bicep = this.bicep(file);
+            if (bicep) bicepCtx = { ...base, bicep };
+          }
+          if (bicepCtx) r.check(bicepCtx);
         } else {
-          const certificate = this.certificate(file);
-          if (certificate) rule.check({ ...base, report, certificate });
+          if (!certificateCtx) {
+            const certificate = this.certificate(file);
+            if (certificate) certificateCtx = { ...base, certificate };
+          }
+          if (certificateCtx) r.check(certificateCtx);
         }
       } catch (err) {
-        result.notices.push(`rule ${rule.id} failed on this file: ${(err as Error).message ?? String(err)}`);
+        result.notices.push(`rule ${r.id} failed on this file: ${(err as Error).message ?? String(err)}`);
       }
     }
-    const index = this.lineIndex(file)!;
-    result.findings = applySuppressions(result.findings, e.text, e.kind, index).sort(
+    // The line index only when there is something to place (most files have no finding).
+    if (result.findings.length > 0) result.findings = applySuppressions(result.findings, e.text, e.kind, this.lineIndex(file)!);
+    result.findings = result.findings.sort(
       (a, b) => a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId),
     );
     for (const problem of loaded.problems) result.notices.push(problem);

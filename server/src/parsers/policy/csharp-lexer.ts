@@ -183,6 +183,8 @@ class Lexer {
     }
     if (quotes === 2) return this.emit('string', start, pos, '');
     if (quotes >= 3) return this.rawString(start, pos, quotes);
+    const fast = this.plainQuoted(start, pos);
+    if (fast >= 0) return fast;
     let value = '';
     for (let c = this.at(pos); ; c = this.at(pos)) {
       if (c === '') return this.unterminated(start, pos, 'string literal');
@@ -198,6 +200,25 @@ class Lexer {
         pos += w;
       }
     }
+  }
+
+  /**
+   * The common case of `quoted`: a terminated string without entities to decode, whose value is its source text
+   * (escapes are kept as written). Returns -1 for anything else, and `quoted` reads it character by character.
+   */
+  private plainQuoted(start: number, contentStart: number): number {
+    const { text } = this;
+    const { limit, decodeEntities: decode } = this.options;
+    for (let i = contentStart; i < limit; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 0x22 /* " */) return this.emit('string', start, i + 1, text.slice(contentStart, i));
+      if (c === 0x26 /* & */ && decode) return -1;
+      if (c === 0x5c /* \ */) {
+        i++;
+        if (i >= limit || (decode && text.charCodeAt(i) === 0x26)) return -1;
+      }
+    }
+    return -1;
   }
 
   private rawString(start: number, contentStart: number, quotes: number): number {

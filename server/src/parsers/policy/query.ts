@@ -1,10 +1,19 @@
+import { RecentCache } from './recent';
 import type { PolicyAttribute, PolicyDocument, PolicyElement, PolicySection } from './types';
 
 const SECTIONS: ReadonlySet<string> = new Set(['inbound', 'backend', 'outbound', 'on-error']);
 
-/** All elements with this name, in document order. */
+const byName = new RecentCache<PolicyDocument, Map<string, PolicyElement[]>>(4);
+
+/**
+ * All elements with this name, in document order. Cached per document (a dozen rules ask for the same name):
+ * the array is shared, don't modify it.
+ */
 export function elementsNamed(doc: PolicyDocument, name: string): PolicyElement[] {
-  return doc.elements.filter((el) => el.name === name);
+  const names = byName.get(doc, () => new Map());
+  let found = names.get(name);
+  if (!found) names.set(name, (found = doc.elements.filter((el) => el.name === name)));
+  return found;
 }
 
 /** The first attribute with this name. */

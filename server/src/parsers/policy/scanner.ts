@@ -19,9 +19,6 @@ export interface ScanResult {
 function isNameStart(c: string | undefined): boolean {
   return c !== undefined && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '_' || c === ':' || c.charCodeAt(0) > 127);
 }
-function isNameChar(c: string | undefined): boolean {
-  return isNameStart(c) || c === '-' || c === '.' || (c !== undefined && c >= '0' && c <= '9');
-}
 function isSpace(c: string | undefined): boolean {
   return c === ' ' || c === '\t' || c === '\r' || c === '\n';
 }
@@ -74,13 +71,22 @@ class Scanner {
   }
 
   private skipSpace(at: number): number {
-    while (isSpace(this.text[at])) at++;
-    return at;
+    const { text } = this;
+    for (;;) {
+      const c = text.charCodeAt(at);
+      if (c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d) at++;
+      else return at;
+    }
   }
 
   private nameEnd(at: number): number {
-    while (isNameChar(this.text[at])) at++;
-    return at;
+    const { text } = this;
+    // isNameChar by code unit (NaN past the end stops it).
+    for (;;) {
+      const c = text.charCodeAt(at);
+      if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x3a) || c === 0x5f || c === 0x2d || c === 0x2e || c > 127) at++;
+      else return at;
+    }
   }
 
   /** Character data from `start`; an expression at its start may run past `lt`. Returns where it ends. */
@@ -98,7 +104,7 @@ class Scanner {
     this.checkEntities(expression ? expression.span.end : start, end);
     if (expression) this.checkEntities(start, expression.span.start);
     let trimmed = end;
-    while (trimmed > first && isSpace(text[trimmed - 1])) trimmed--;
+    for (let c = text.charCodeAt(trimmed - 1); trimmed > first && (c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d); c = text.charCodeAt(trimmed - 1)) trimmed--;
     if (trimmed > first) {
       if (frame) {
         this.addText(frame, { span: { start: first, end: trimmed }, raw: text.slice(first, trimmed), cdata: false }, expression);
@@ -344,10 +350,12 @@ class Scanner {
     const found: PolicyProblem[] = [];
     let firstGt = -1;
     let i = from;
-    for (; i < text.length && text[i] !== quote; i++) {
-      const c = text[i];
-      if (c === '>' && firstGt < 0) firstGt = i;
-      else if (c === '<') {
+    const q = quote.charCodeAt(0);
+    for (; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === q) break;
+      if (c === 0x3e /* > */ && firstGt < 0) firstGt = i;
+      else if (c === 0x3c /* < */) {
         if (this.startsLine(from, i)) break;
         found.push({ span: { start: i, end: i + 1 }, message: "Unescaped '<' in attribute value: write '&lt;' (or use a policy expression)." });
       }

@@ -1,5 +1,6 @@
 import type { Span } from '../../core/text';
 import type { CsToken, PolicyDocument, PolicyExpression } from '../../parsers/policy/types';
+import { RecentCache } from '../../parsers/policy/recent';
 import { afterDot, comparisons, isName, tokenSpan } from './cs-tokens';
 
 /**
@@ -52,19 +53,18 @@ export interface ExpressionAnalysis {
 const DIRECT = ['context', 'Request', 'Certificate'];
 /** `context . Request . Certificate` */
 const DIRECT_TOKENS = DIRECT.length * 2 - 1;
-const cache = new WeakMap<PolicyExpression, ExpressionAnalysis>();
 
-/** The certificate analysis of one expression (cached per parsed expression). */
+/** The certificate analysis of one expression (`certificateExpressions` keeps those of the current document). */
 export function analyzeExpression(expr: PolicyExpression): ExpressionAnalysis {
-  let a = cache.get(expr);
-  if (!a) cache.set(expr, (a = analyze(expr)));
-  return a;
+  return analyze(expr);
 }
 
 /** Analyses of every expression of the document that references the client certificate, in document order. */
 export function certificateExpressions(doc: PolicyDocument): ExpressionAnalysis[] {
-  return doc.expressions.map(analyzeExpression).filter((a) => a.refs.length > 0);
+  return docCache.get(doc, (d) => d.expressions.map(analyze).filter((a) => a.refs.length > 0));
 }
+/** Per document (several rules ask): shared, don't modify. */
+const docCache = new RecentCache<PolicyDocument, ExpressionAnalysis[]>(4);
 
 function analyze(expr: PolicyExpression): ExpressionAnalysis {
   const tokens = expr.tokens;
@@ -100,7 +100,7 @@ function analyze(expr: PolicyExpression): ExpressionAnalysis {
 
 /** `context.Request.Certificate` starts at `i`. */
 function isDirectAt(tokens: readonly CsToken[], i: number): boolean {
-  return DIRECT.every((name, k) => tokens[i + 2 * k]?.text === name && (k === 0 || tokens[i + 2 * k - 1]?.text === '.'));
+  return tokens[i]?.text === DIRECT[0] && DIRECT.every((name, k) => tokens[i + 2 * k]?.text === name && (k === 0 || tokens[i + 2 * k - 1]?.text === '.'));
 }
 
 /** `var name = context.Request.Certificate;` (or a typed declaration / assignment): the variable's name. */

@@ -1,5 +1,6 @@
 import type { PolicyDocument, PolicyElement, PolicyExpression, PolicySection } from '../../parsers/policy/types';
 import { ancestors, elementsNamed, getAttribute, sectionOf } from '../../parsers/policy/query';
+import { RecentCache } from '../../parsers/policy/recent';
 import { readBoolAttribute } from './bool-attribute';
 import { certificateExpressions, type CertificateMemberUse, type ExpressionAnalysis } from './certificate-expressions';
 
@@ -35,12 +36,10 @@ function precedes(a: PolicyElement, end: number, offset: number, b: PolicyElemen
 /** A place that makes the certificate non-null for the expressions it covers. */
 type Guard = (expr: PolicyExpression) => boolean;
 
-const guardCache = new WeakMap<PolicyDocument, Guard[]>();
+const guardCache = new RecentCache<PolicyDocument, Guard[]>(4);
 
 function guardsOf(doc: PolicyDocument): Guard[] {
-  let guards = guardCache.get(doc);
-  if (!guards) guardCache.set(doc, (guards = buildGuards(doc)));
-  return guards;
+  return guardCache.get(doc, buildGuards);
 }
 
 function buildGuards(doc: PolicyDocument): Guard[] {

@@ -32,7 +32,15 @@ export function syntaxProblems(expr: PolicyExpression, text: string): SyntaxProb
 }
 
 function multiLineString(t: CsToken, text: string): boolean {
-  return t.kind === 'string' && !t.text.startsWith('@') && !t.text.startsWith('$@') && /[\r\n]/.test(text.slice(t.span.start, t.span.end));
+  return t.kind === 'string' && !t.text.startsWith('@') && !t.text.startsWith('$@') && hasLineBreak(text, t.span.start, t.span.end);
+}
+
+function hasLineBreak(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0a || c === 0x0d) return true;
+  }
+  return false;
 }
 
 function bracketProblems(tokens: readonly CsToken[]): SyntaxProblem[] {

@@ -1,0 +1,33 @@
+/**
+ * A memo of the last few keys (by identity), for analyses of a parsed document that several rules ask for.
+ * Not a WeakMap on purpose: V8 keeps a WeakMap's values alive through young-generation collections, so a WeakMap
+ * keyed by short-lived parses promoted every analysis to the old generation (≈ 100 MB of garbage over a workspace lint).
+ * Rules look at one document at a time: the last few are enough.
+ */
+export class RecentCache<K extends object, V> {
+  private readonly keys: K[] = [];
+  private readonly values: V[] = [];
+
+  constructor(private readonly size = 2) {}
+
+  get(key: K, make: (key: K) => V): V {
+    const i = this.keys.indexOf(key);
+    if (i === 0) return this.values[0]!;
+    if (i > 0) {
+      const value = this.values[i]!;
+      this.keys.splice(i, 1);
+      this.values.splice(i, 1);
+      this.keys.unshift(key);
+      this.values.unshift(value);
+      return value;
+    }
+    const value = make(key);
+    this.keys.unshift(key);
+    this.values.unshift(value);
+    if (this.keys.length > this.size) {
+      this.keys.length = this.size;
+      this.values.length = this.size;
+    }
+    return value;
+  }
+}
