@@ -5,7 +5,7 @@ import { loadReferencedFiles } from '../engine/context';
 import { loadFromDisk } from '../engine/load';
 import { Workspace } from '../engine/workspace';
 import { toSku, type Sku } from '../model/sku';
-import { allRules } from '../rules';
+import { ruleCatalog } from '../rules';
 import { parseArgs, UsageError } from './args';
 import { formatJson } from './format/json';
 import { formatSarif } from './format/sarif';
@@ -99,7 +99,7 @@ export async function runLint(args: string[], io: CliIO): Promise<number> {
     if (report) reports.push(report);
   }
   const output =
-    format === 'json' ? formatJson(reports) : format === 'sarif' ? formatSarif(reports, allRules, io.cwd) : formatText(reports, io.cwd);
+    format === 'json' ? formatJson(reports) : format === 'sarif' ? formatSarif(reports, ruleCatalog, io.cwd) : formatText(reports, io.cwd);
   const outFile = parsed.values.get('--output-file') ?? parsed.values.get('-o');
   if (outFile) {
     try {

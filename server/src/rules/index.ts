@@ -22,8 +22,15 @@ import { thumbprintFormat } from './thumbprint-format';
 import { thumbprintCase } from './thumbprint-case';
 import { expressionSyntax } from './expression-syntax';
 import { contextCertificateNotVerified } from './context-certificate-not-verified';
+import { identityClaimsMismatch } from './identity-claims-mismatch';
+import { unknownThumbprint } from './unknown-thumbprint';
+import { certificateExpired } from './certificate-expired';
+import { certificateExpiring } from './certificate-expiring';
 
-/** Every rule, in the order the docs list them. Ids are fixed: the CLI, settings and docs use them. */
+/**
+ * Every rule, in the order the docs list them. Ids are fixed: the CLI, settings and docs use them.
+ * A rule that checks several kinds of file (the certificate expiry rules) has one entry per target, sharing its id.
+ */
 export const allRules: readonly Rule[] = [
   // The mission rules
   validateTrustUnsupportedTier,
@@ -45,6 +52,11 @@ export const allRules: readonly Rule[] = [
   thumbprintCase,
   expressionSyntax,
   contextCertificateNotVerified,
+  // Certificates in the workspace: pinned thumbprints and loaded files
+  identityClaimsMismatch,
+  unknownThumbprint,
+  ...certificateExpired,
+  ...certificateExpiring,
   // Bicep: the service, its CA certificates, policy resources
   caCertificatesUnsupportedTier,
   invalidCertificateStore,
@@ -57,3 +69,6 @@ export const allRules: readonly Rule[] = [
 export function ruleById(id: string): Rule | undefined {
   return allRules.find((r) => r.id === id);
 }
+
+/** One entry per rule id (the first target's metadata): for rule tables, SARIF and documentation. */
+export const ruleCatalog: readonly Rule[] = allRules.filter((r, i) => allRules.findIndex((x) => x.id === r.id) === i);

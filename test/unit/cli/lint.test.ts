@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { allRules } from '../../../server/src/rules';
+import { allRules, ruleCatalog } from '../../../server/src/rules';
 import { examplesDir, repoRoot } from '../../helpers';
 
 const CLI = path.join(repoRoot, 'dist', 'cli.js');
@@ -81,6 +81,17 @@ describe('apim-mtls lint on the bundled examples', () => {
     }
   });
 
+  it('shows each rule exactly where examples/README.md says', () => {
+    const table = fs.readFileSync(path.join(examplesDir, 'README.md'), 'utf8');
+    const found = new Set(entries.flatMap((e) => e.messages.map((m) => `${m.ruleId} ${path.relative(examplesDir, e.filePath)}:${m.line}`)));
+    let rows = 0;
+    for (const [, id, places] of table.matchAll(/^\| `([a-z-]+)` \| \w+ \| (.+) \|$/gm)) {
+      rows++;
+      for (const [, place] of places!.matchAll(/`([^`]+)`/g)) assert.ok(found.has(`${id} ${place}`), `${id} at ${place}`);
+    }
+    assert.equal(rows, ruleCatalog.length);
+  });
+
   it('uses ESLint-style fields with 1-based positions', () => {
     const withMessages = entries.find((e) => e.messages.length > 0)!;
     const m = withMessages.messages[0]!;
@@ -103,7 +114,7 @@ describe('apim-mtls lint on the bundled examples', () => {
     const sarif = JSON.parse(fs.readFileSync(out, 'utf8'));
     const run = sarif.runs[0];
     assert.equal(sarif.version, '2.1.0');
-    assert.equal(run.tool.driver.rules.length, allRules.length);
+    assert.equal(run.tool.driver.rules.length, ruleCatalog.length);
     for (const result of run.results) {
       assert.equal(run.tool.driver.rules[result.ruleIndex].id, result.ruleId);
       assert.ok(['error', 'warning', 'note'].includes(result.level));
