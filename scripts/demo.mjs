@@ -1,0 +1,12 @@
+// The README's demo: lint the bundled examples with the freshly built CLI, then say where the extension is.
+// `apim-mtls lint` exits 1 when it finds errors, which the examples are there to show: that is success here.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+console.log('$ apim-mtls lint examples\n');
+const r = spawnSync(process.execPath, ['dist/cli.js', 'lint', 'examples'], { stdio: 'inherit' });
+if (r.status !== 0 && r.status !== 1) process.exit(r.status ?? 2);
+console.log('\nexamples/good is a correct setup (no finding); examples/mistakes and examples/service-mistakes show every rule.');
+if (existsSync('apim-mtls.vsix')) {
+  console.log('The VS Code extension is built: code --install-extension apim-mtls.vsix');
+}
