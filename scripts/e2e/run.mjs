@@ -7,11 +7,13 @@
 // Options: --no-build (use the existing dist/), --no-ui (skip the UI pass), --update-images (the UI pass writes its
 // screenshots into docs/images/ instead of .e2e-cache/screenshots/), --verbose (print code-server's and the
 // workbench's logs). E2E_KEEP=1 keeps the temp folder.
+// --no-vsix skips packaging the .vsix and installing it into code-server.
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import {
-  REPO, cleanup, elapsed, fail, guard, launchBrowser, log, makeTempDirs, runSetup, startCodeServer, tail,
+  CODE_SERVER_ENTRY, REPO, cleanup, elapsed, fail, guard, launchBrowser, log, makeTempDirs, runSetup, startCodeServer, tail,
 } from './lib.mjs';
 
 const argv = new Set(process.argv.slice(2));
@@ -164,6 +166,9 @@ async function main() {
     else if (ui.counts.failed > 0 && ui.code === 0) broken.push('UI checks failed but screenshots.mjs exited 0');
     if (ui.code !== 0) broken.push(`the UI pass failed (screenshots.mjs exit ${ui.code})`);
   }
+  // 7. The packaged extension installs in this VS Code (1.100): `npm run package`, then code-server's own installer.
+  const vsix = argv.has('--no-vsix') ? null : checkVsixInstalls();
+  if (vsix) console.log(`${vsix.ok ? '✓' : '✗'} vsix: ${vsix.detail}`);
   for (const b of broken) console.error(`[e2e] ERROR: ${b}`);
   log(`done in ${elapsed()}`);
   // The closing line: the suite's counts plus the UI pass's; a broken build, a suite or a UI pass that printed no
@@ -185,8 +190,29 @@ async function main() {
       console.log('✗ ui: the UI pass printed no counts (see above)');
     }
   }
+  if (vsix) {
+    if (vsix.ok) passed++;
+    else failed++;
+  }
   console.log(`${passed} passed, ${failed} failed` + (m?.[3] ? `, ${m[3]} skipped` : ''));
-  process.exit(exitCode === 0 && broken.length === 0 ? 0 : 1);
+  process.exit(exitCode === 0 && broken.length === 0 && vsix?.ok !== false ? 0 : 1);
+}
+
+/** Packages the .vsix and installs it into a throw-away extensions folder of the cached code-server. */
+function checkVsixInstalls() {
+  const pack = step('package', 'npm', ['run', '--silent', 'package']);
+  const file = path.join(REPO, 'apim-mtls.vsix');
+  if (!pack.ok || !fs.existsSync(file)) return { ok: false, detail: `npm run package failed:\n${pack.output.split('\n').slice(-15).join('\n')}` };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apim-mtls-vsix-'));
+  const args = ['--extensions-dir', path.join(dir, 'ext'), '--user-data-dir', path.join(dir, 'user'), '--config', '/dev/null'];
+  const install = spawnSync(process.execPath, [CODE_SERVER_ENTRY, ...args, '--install-extension', file], { encoding: 'utf8', timeout: 120_000 });
+  const list = spawnSync(process.execPath, [CODE_SERVER_ENTRY, ...args, '--list-extensions', '--show-versions'], { encoding: 'utf8', timeout: 60_000 });
+  fs.rmSync(dir, { recursive: true, force: true });
+  const { version } = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'));
+  const expected = `apim-mtls.apim-mtls@${version}`;
+  const ok = install.status === 0 && (list.stdout ?? '').split('\n').includes(expected);
+  const size = (fs.statSync(file).size / 1024).toFixed(0);
+  return { ok, detail: ok ? `apim-mtls.vsix (${size} KB) installs in code-server as ${expected}` : `install exit ${install.status}: ${install.stderr || install.stdout}\nlisted: ${list.stdout}` };
 }
 
 /** Runs screenshots.mjs, streaming its output; resolves with its exit code and its `ui: N passed, N failed` counts. */

@@ -1,27 +1,9 @@
 import { describe } from 'node:test';
 import { unknownThumbprint } from '../../../server/src/rules/unknown-thumbprint';
 import { testRule } from '../../rule-tester';
+import { policy as inbound } from './bicep-service.fixtures';
 import { certFiles, testCertificates, vccPolicy } from './certificate-helpers';
 
-/** A policy whose inbound section holds `inner` (rawxml or escaped, as given). */
-function inbound(inner: string): string {
-  return `<policies>
-    <inbound>
-        <base />
-        ${inner}
-    </inbound>
-    <backend>
-        <base />
-    </backend>
-    <outbound>
-        <base />
-    </outbound>
-    <on-error>
-        <base />
-    </on-error>
-</policies>
-`;
-}
 
 /** Changes the last hex digit: a one-digit typo. */
 function typo(thumbprint: string): string {
