@@ -159,7 +159,12 @@ class ApimMtlsServer {
       const raw: unknown = await this.connection.workspace.getConfiguration('apimMtls');
       const settings = (raw ?? {}) as Record<string, unknown>;
       const parsed = parseConfig(
-        { rules: settings.rules ?? {}, sku: settings.sku ?? '', certificateExpiryWarningDays: settings.certificateExpiryWarningDays ?? 30 },
+        // Only what the user set: a default here would override the workspace's .apim-mtls.json.
+        {
+          rules: settings.rules ?? {},
+          sku: settings.sku ?? '',
+          ...(typeof settings.certificateExpiryWarningDays === 'number' ? { certificateExpiryWarningDays: settings.certificateExpiryWarningDays } : {}),
+        },
         'settings (apimMtls.*)',
       );
       for (const p of parsed.problems) this.connection.console.warn(p);
