@@ -133,9 +133,10 @@ async function main() {
   const problems = [];
   let squiggleAt; // line and column of this policy's finding, from its Problems row
   if (panelOpen) {
-    // Only the policies of the folder: a readable panel, one row per finding, each naming its rule.
+    // Only this policy and its neighbours by name (the list is virtualised: rows out of view are not rendered, so a
+    // whole folder could hide this policy's row): a readable panel, one row per finding, each naming its rule.
     const filter = page.locator('.markers-panel-action-filter input, .viewpane-filter input').first();
-    if (await visible(filter, 5_000)) await filter.fill(`**/${path.dirname(file)}/*`);
+    if (await visible(filter, 5_000)) await filter.fill(`**/${path.dirname(file)}/${path.basename(file).slice(0, 2)}*`);
     const rows = page.locator('.markers-panel .monaco-list-row');
     const ruleId = path.basename(file).split('.')[0];
     // Rows arrive as the server lints the workspace: wait for this policy's own rule id.
