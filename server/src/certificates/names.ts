@@ -58,8 +58,13 @@ function relativeNames(name: pkijs.RelativeDistinguishedNames): pkijs.AttributeT
 
 /** Formats a name like .NET's `X509Certificate2.Subject`: most specific RDN first, `, ` between, ` + ` inside a multi-valued RDN. */
 export function formatDotNetName(name: pkijs.RelativeDistinguishedNames): string {
-  return relativeNames(name)
-    .map((rdn) => rdn.map((tv) => `${SHORT_NAMES[tv.type] ?? `OID.${tv.type}`}=${quoteValue(attributeValue(tv))}`).join(' + '))
+  return formatDotNetRdns(relativeNames(name).map((rdn) => rdn.map((tv) => ({ oid: tv.type, value: attributeValue(tv) }))));
+}
+
+/** {@link formatDotNetName} over RDNs already decoded (in encoding order, least specific first). */
+export function formatDotNetRdns(rdns: NameAttribute[][]): string {
+  return rdns
+    .map((rdn) => rdn.map((tv) => `${SHORT_NAMES[tv.oid] ?? `OID.${tv.oid}`}=${quoteValue(tv.value)}`).join(' + '))
     .reverse()
     .join(', ');
 }

@@ -1,0 +1,63 @@
+import { strict as assert } from 'node:assert';
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { parsePemBlocks } from '../../../server/src/certificates/encoding';
+import { generateCertificate, type KeyType } from '../../../server/src/certificates/generate';
+import { certificateInfoFast, certificateInfoFromDer, certificateInfoFromDerPkijs } from '../../../server/src/certificates/info';
+
+const repoRoot = path.resolve(__dirname, '../../../..');
+
+function agree(der: Uint8Array, label: string, mustBeFast = true): void {
+  const reference = certificateInfoFromDerPkijs(der);
+  const fast = certificateInfoFast(der);
+  if (mustBeFast) assert.ok(fast, `${label}: the fast path declined`);
+  if (fast) {
+    assert.deepEqual(fast, reference, label);
+    assert.deepEqual(Object.keys(fast), Object.keys(reference), `${label}: key order (JSON output)`);
+  }
+  assert.deepEqual(certificateInfoFromDer(der), reference, label);
+}
+
+test('fast certificate reader agrees with pkijs on every example certificate', () => {
+  const dir = path.join(repoRoot, 'examples', 'certs');
+  const files = readdirSync(dir).filter((f) => /\.(cer|crt|pem)$/.test(f) && !f.includes('without-markers'));
+  assert.ok(files.length > 0);
+  for (const f of files) for (const block of parsePemBlocks(readFileSync(path.join(dir, f), 'utf8'))) agree(block.der, f);
+});
+
+test('fast certificate reader agrees with pkijs on generated RSA and ECDSA chains, GeneralizedTime and odd names', async () => {
+  for (const keyType of ['rsa-2048', 'ecdsa-p256', 'ecdsa-p384'] as KeyType[]) {
+    const root = await generateCertificate({ id: 'r', kind: 'root', subject: 'CN=Root, O="Contoso, Inc.", C=NL', keyType });
+    const ca = await generateCertificate({ id: 'i', kind: 'intermediate', subject: 'CN=Inter  CA, OU=" spaced ", O=Contoso', issuer: root, keyType, pathLength: 3 });
+    const client = await generateCertificate({ id: 'c', kind: 'client', subject: 'CN=Client, E=client@example.com, DC=example', issuer: ca, keyType, dnsNames: ['a.example', 'b.example'] });
+    const late = await generateCertificate({ id: 'l', kind: 'client', subject: 'CN=Late', issuer: ca, keyType, notBefore: new Date('2051-01-02T03:04:05Z'), notAfter: new Date('2060-01-01T00:00:00Z') });
+    for (const c of [root, ca, client, late]) agree(c.der, `${keyType} ${c.id}`);
+    // non-ASCII names go to pkijs: the result must still be the same
+    const umlaut = await generateCertificate({ id: 'u', kind: 'root', subject: 'CN=Müller Root, O=Ærø', keyType });
+    assert.equal(certificateInfoFast(umlaut.der), undefined);
+    agree(umlaut.der, `${keyType} umlaut`, false);
+  }
+});
+
+test('fast certificate reader: on mutated certificates it answers like pkijs or leaves them to it', async () => {
+  const root = await generateCertificate({ id: 'r', kind: 'root', subject: 'CN=Root, O=Contoso', keyType: 'ecdsa-p256' });
+  const client = await generateCertificate({ id: 'c', kind: 'client', subject: 'CN=Client, O=Contoso', issuer: root, keyType: 'ecdsa-p256', dnsNames: ['a.example'] });
+  let seed = 7;
+  const rand = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+  const outcome = (read: () => unknown): unknown => {
+    try {
+      return read();
+    } catch (e) {
+      return `throws: ${(e as Error).message}`;
+    }
+  };
+  for (const der of [root.der, client.der]) {
+    for (let i = 0; i < 400; i++) {
+      const bytes = Uint8Array.from(der);
+      const flips = 1 + rand(3);
+      for (let k = 0; k < flips; k++) bytes[rand(bytes.length)] = rand(256);
+      assert.deepEqual(outcome(() => certificateInfoFromDer(bytes)), outcome(() => certificateInfoFromDerPkijs(bytes)), `mutation #${i}`);
+    }
+  }
+});
