@@ -103,7 +103,10 @@ export class Workspace {
         const decoded = decodeFile(content.bytes, 'policy');
         return 'text' in decoded ? this.set(file, decoded, version) : 'other';
       }
-      if (kind === 'other') return this.remove(file), 'other';
+      if (kind === 'other') {
+        this.remove(file);
+        return kind;
+      }
       const decoded = decodeFile(content.bytes, kind);
       entry =
         'problem' in decoded
