@@ -1,10 +1,9 @@
 import type { Fix } from '../core/finding';
 import { property, propertyMember } from '../model/bicep-scope';
-import { CHAIN_UNSUPPORTED_SKUS, skuCertainty } from '../model/sku';
 import type { ServiceInfo } from '../model/types';
 import type { BicepRule, BicepRuleContext } from './types';
 import { keySpanAt, resourceAt } from './util/bicep-edit';
-import { matchingSkusText } from './util/bicep-skus';
+import { chainTier } from './util/chain-tier';
 
 /** The documented tiers that hold CA certificates (facts §3), for the guard the fix writes. */
 const CLASSIC_SKUS = "['Developer', 'Basic', 'Standard', 'Premium']";
@@ -20,14 +19,13 @@ export const caCertificatesUnsupportedTier: BicepRule = {
       const ca = service.caCertificates;
       if (service.existing || !ca) continue;
       const skus = ca.presentFor === 'all' ? service.skus : ca.skusWhenPresent;
-      const tier = skuCertainty(skus, (s) => CHAIN_UNSUPPORTED_SKUS.has(s));
+      const { certainty: tier, text: which } = chainTier(skus);
       if (tier === 'none') continue;
-      const which = matchingSkusText(skus, (s) => CHAIN_UNSUPPORTED_SKUS.has(s));
       const guard = ca.presentFor === 'guarded' ? 'its tier guard still lets them through on' : 'the service may be';
       const advice =
         tier === 'all'
           ? 'Remove them; on these tiers pin client certificates by thumbprint instead of validating the chain.'
-          : "Deploy them only on classic tiers: certificates: contains(['Developer', 'Basic', 'Standard', 'Premium'], sku) ? [...] : null.";
+          : `Deploy them only on classic tiers: certificates: contains(${CLASSIC_SKUS}, sku) ? [...] : null.`;
       ctx.report({
         span: keySpanAt(ctx.text, ca.ref.span.start),
         message: `properties.certificates uploads CA certificates, but ${guard} ${which}, which can't hold CA certificates. ${advice}`,

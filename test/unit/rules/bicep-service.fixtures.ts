@@ -104,14 +104,17 @@ export function serviceBicep(skuExpr: string, properties = '', header = ''): str
 `;
 }
 
-/** `api.bicep`: an API on the `existing` service (by name parameter) with an operation policy loaded from `policyFile`. */
-export function apiBicep(policyFile: string, format = "'rawxml'"): string {
-  return `param apiManagementServiceName string
+/** A file's start: the service as `existing`, by a name parameter. */
+export const EXISTING_SERVICE = `param apiManagementServiceName string
 
 resource apim 'Microsoft.ApiManagement/service@2024-05-01' existing = {
   name: apiManagementServiceName
 }
+`;
 
+/** `api.bicep`: an API on the `existing` service (by name parameter) with an operation policy loaded from `policyFile`. */
+export function apiBicep(policyFile: string, format = "'rawxml'"): string {
+  return `${EXISTING_SERVICE}
 resource api 'Microsoft.ApiManagement/service/apis@2024-05-01' = {
   parent: apim
   name: 'protected-api'

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { certificateExpired } from '../../../server/src/rules/certificate-expired';
 import { lintCase, testRule } from '../../rule-tester';
-import { base64, certFiles, NOW, pem, testCertificates, vccPolicy } from './certificate-helpers';
+import { base64, certFiles, clientCertificateBicep, NOW, pem, testCertificates, vccPolicy } from './certificate-helpers';
 
 const [policyPart, bicepPart, certificatePart] = certificateExpired;
 
@@ -24,24 +24,6 @@ function caBicep(...ids: string[]): string {
     certificates: [
 ${entries}
     ]
-  }
-}
-`;
-}
-
-/** A `service/certificates` resource on an existing service, loading `path` with `fn`. */
-function clientCertificateBicep(fn: string, path: string): string {
-  return `param apiManagementServiceName string
-
-resource apim 'Microsoft.ApiManagement/service@2024-05-01' existing = {
-  name: apiManagementServiceName
-}
-
-resource partnerCertificate 'Microsoft.ApiManagement/service/certificates@2024-05-01' = {
-  parent: apim
-  name: 'partner-client'
-  properties: {
-    data: ${fn}('${path}')
   }
 }
 `;
@@ -135,7 +117,7 @@ describe('certificate-expired', async () => {
     valid: [
       { name: 'valid CA certificates', code: caBicep('root', 'issuing'), files, now: NOW },
       { name: 'a certificate file that is not in the workspace', code: caBicep('root', 'missing'), files, now: NOW },
-      { name: 'a valid client certificate', code: clientCertificateBicep('loadTextContent', './certs/valid.without-markers.cer'), files, now: NOW },
+      { name: 'a valid client certificate', code: clientCertificateBicep('./certs/valid.without-markers.cer'), files, now: NOW },
     ],
     invalid: [
       {
@@ -161,20 +143,20 @@ describe('certificate-expired', async () => {
       },
       {
         name: 'a client certificate loaded as DER from another folder: fix loads the renewed DER',
-        code: clientCertificateBicep('loadFileAsBase64', '../certs/partner.der'),
+        code: clientCertificateBicep('../certs/partner.der', 'loadFileAsBase64'),
         filename: 'infra/partner.bicep',
         files: { ...withRenewal, 'certs/partner.der': c.partnerExpired.der, 'certs/partner-renewed.der': c.partnerRenewed.der },
         now: NOW,
         findings: [{ line: 11, level: 'error', text: "loadFileAsBase64('../certs/partner.der')", message: 'authentication-certificate' }],
-        output: clientCertificateBicep('loadFileAsBase64', '../certs/partner-renewed.der'),
+        output: clientCertificateBicep('../certs/partner-renewed.der', 'loadFileAsBase64'),
       },
       {
         name: 'a renewal in the same encoding keeps the ./ prefix',
-        code: clientCertificateBicep('loadTextContent', './certs/partner.without-markers.cer'),
+        code: clientCertificateBicep('./certs/partner.without-markers.cer'),
         files: withRenewal,
         now: NOW,
         findings: [{ line: 11, level: 'error' }],
-        output: clientCertificateBicep('loadTextContent', './certs/partner-renewed.without-markers.cer'),
+        output: clientCertificateBicep('./certs/partner-renewed.without-markers.cer'),
       },
       {
         name: 'the certificate written inline',

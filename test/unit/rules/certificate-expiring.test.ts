@@ -3,26 +3,9 @@ import * as assert from 'node:assert/strict';
 import { certificateExpiring } from '../../../server/src/rules/certificate-expiring';
 import { judgeValidity } from '../../../server/src/rules/util/certificate-references';
 import { testRule } from '../../rule-tester';
-import { certFiles, NOW, pem, testCertificates, vccPolicy } from './certificate-helpers';
+import { certFiles, clientCertificateBicep, NOW, pem, testCertificates, vccPolicy } from './certificate-helpers';
 
 const [policyPart, bicepPart, certificatePart] = certificateExpiring;
-
-function clientCertificateBicep(path: string): string {
-  return `param apiManagementServiceName string
-
-resource apim 'Microsoft.ApiManagement/service@2024-05-01' existing = {
-  name: apiManagementServiceName
-}
-
-resource partnerCertificate 'Microsoft.ApiManagement/service/certificates@2024-05-01' = {
-  parent: apim
-  name: 'partner-client'
-  properties: {
-    data: loadTextContent('${path}')
-  }
-}
-`;
-}
 
 describe('certificate-expiring', async () => {
   const c = await testCertificates();

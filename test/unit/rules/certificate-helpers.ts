@@ -1,5 +1,6 @@
 import { toBase64, toPem } from '../../../server/src/certificates/encoding';
 import { generateCertificate, type GeneratedCertificate } from '../../../server/src/certificates/generate';
+import { EXISTING_SERVICE, policy } from './bicep-service.fixtures';
 
 /** The moment the certificate rule tests judge validity against. */
 export const NOW = new Date('2026-06-01T00:00:00Z');
@@ -79,27 +80,25 @@ export function certFiles(...certs: GeneratedCertificate[]): Record<string, stri
 
 /** A `validate-client-certificate` policy around the given `<identity …/>` lines (rawxml style, API scope). */
 export function vccPolicy(identities: string, attributes = 'validate-trust="false"'): string {
-  return `<policies>
-    <inbound>
-        <base />
-        <validate-client-certificate ${attributes}>
+  return policy(`<validate-client-certificate ${attributes}>
             <identities>
 ${identities
   .split('\n')
   .map((l) => `                ${l}`)
   .join('\n')}
             </identities>
-        </validate-client-certificate>
-    </inbound>
-    <backend>
-        <base />
-    </backend>
-    <outbound>
-        <base />
-    </outbound>
-    <on-error>
-        <base />
-    </on-error>
-</policies>
+        </validate-client-certificate>`);
+}
+
+/** A `service/certificates` resource on an existing service, loading `path` with `fn`. */
+export function clientCertificateBicep(path: string, fn = 'loadTextContent'): string {
+  return `${EXISTING_SERVICE}
+resource partnerCertificate 'Microsoft.ApiManagement/service/certificates@2024-05-01' = {
+  parent: apim
+  name: 'partner-client'
+  properties: {
+    data: ${fn}('${path}')
+  }
+}
 `;
 }

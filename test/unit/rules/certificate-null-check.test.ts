@@ -1,11 +1,10 @@
 import { testRule } from '../../rule-tester';
 import { certificateNullCheck } from '../../../server/src/rules/certificate-null-check';
-import { ANY_TIER_WS, OPERATION_POLICY, SEED_CONTEXT_POLICY, SEED_UNGUARDED_POLICY, inbound, seedVariablePolicy } from './expression-policy.fixtures';
+import { ANY_TIER_WS, OPERATION_POLICY, SEED_CONTEXT_POLICY, SEED_UNGUARDED_POLICY, RETURN_401, inbound, seedVariablePolicy } from './expression-policy.fixtures';
 
 const HEADER = (value: string): string => `<set-header name="X-Client" exists-action="override">
     <value>${value}</value>
 </set-header>`;
-const RETURN_401 = '<return-response><set-status code="401" /></return-response>';
 
 testRule(certificateNullCheck, {
   valid: [

@@ -1,23 +1,27 @@
 import { testRule } from '../../rule-tester';
 import { contextCertificateNotVerified } from '../../../server/src/rules/context-certificate-not-verified';
-import { ANY_TIER_WS, OPERATION_POLICY, SEED_CONTEXT_POLICY, SEED_UNGUARDED_POLICY, V2_WS, inbound, seedVariablePolicy } from './expression-policy.fixtures';
+import { ANY_TIER_WS, OPERATION_POLICY, SEED_CONTEXT_POLICY, SEED_UNGUARDED_POLICY, V2_WS, RETURN_401, inbound, reject, seedVariablePolicy } from './expression-policy.fixtures';
 
 const PIN = '!context.Deployment.Certificates.Any(c => c.Value.Thumbprint == context.Request.Certificate.Thumbprint)';
-const RETURN_401 = '<return-response><set-status code="401" /></return-response>';
-
-/** The blog's first sample: presence and expiry only [facts §5]. */
-const reject = (condition: string, after = ''): string =>
-  inbound(`<choose>
-    <when condition="${condition}">
-        ${RETURN_401}
-    </when>
-</choose>${after}`);
 const DATES_ONLY = '@(context.Request.Certificate == null || context.Request.Certificate.NotAfter < DateTime.Now)';
 const ECHO = `
 <return-response>
     <set-status code="200" />
     <set-body>@(context.Request.Certificate.ToString())</set-body>
 </return-response>`;
+
+/** A validate-client-certificate (validate-trust false) with one `<identity>`, then a check of presence and dates. */
+const identityThenDates = (identity: string): string =>
+  inbound(`<validate-client-certificate validate-trust="false">
+    <identities>
+        ${identity}
+    </identities>
+</validate-client-certificate>
+<choose>
+    <when condition="${DATES_ONLY}">
+        ${RETURN_401}
+    </when>
+</choose>`);
 
 testRule(contextCertificateNotVerified, {
   valid: [
@@ -35,16 +39,7 @@ testRule(contextCertificateNotVerified, {
     },
     {
       name: 'validate-trust="false" with a thumbprint identity pins it',
-      code: inbound(`<validate-client-certificate validate-trust="false">
-    <identities>
-        <identity thumbprint="{{client-thumbprint}}" />
-    </identities>
-</validate-client-certificate>
-<choose>
-    <when condition="${DATES_ONLY}">
-        ${RETURN_401}
-    </when>
-</choose>`),
+      code: identityThenDates('<identity thumbprint="{{client-thumbprint}}" />'),
     },
     { name: 'an issuer check in the expression (beyond dates)', code: reject('@(context.Request.Certificate == null || context.Request.Certificate.Issuer != "CN=APIM Sample DEV Intermediate CA")') },
     {
@@ -81,16 +76,7 @@ testRule(contextCertificateNotVerified, {
     },
     {
       name: 'validate-trust="false" with names only does not verify or pin',
-      code: inbound(`<validate-client-certificate validate-trust="false">
-    <identities>
-        <identity subject="CN=Client 01, O=Contoso" />
-    </identities>
-</validate-client-certificate>
-<choose>
-    <when condition="${DATES_ONLY}">
-        ${RETURN_401}
-    </when>
-</choose>`),
+      code: identityThenDates('<identity subject="CN=Client 01, O=Contoso" />'),
       findings: [{ line: 10, text: 'context.Request.Certificate' }],
     },
     {

@@ -1,5 +1,6 @@
 /** Workspaces and policies shared by the certificate-expression rule tests (expression-policy area). */
 import { SETTINGS_BICEP, apiBicep, serviceBicep, settingsHeader } from './bicep-service.fixtures';
+import { policy } from './validation-policy.fixtures';
 
 /** Where the operation policy lives in the multi-file workspaces below. */
 export const OPERATION_POLICY = 'policies/check.operation.xml';
@@ -28,23 +29,18 @@ export const V2_WS = typedSkuWorkspace('apiManagementV2SettingsType');
 
 /** `<policies>` with `inbound` (indented 8 spaces) after `<base />`: its first line is line 4. */
 export function inbound(inner: string, onError = ''): string {
-  const indent = (s: string): string =>
-    s
-      .split('\n')
-      .map((l) => (l ? `        ${l}` : l))
-      .join('\n');
-  return [
-    '<policies>',
-    '    <inbound>',
-    '        <base />',
-    indent(inner),
-    '    </inbound>',
-    '    <backend>\n        <base />\n    </backend>',
-    '    <outbound>\n        <base />\n    </outbound>',
-    `    <on-error>\n        <base />${onError ? `\n${indent(onError)}` : ''}\n    </on-error>`,
-    '</policies>',
-    '',
-  ].join('\n');
+  return policy(inner, { onError });
+}
+
+export const RETURN_401 = '<return-response><set-status code="401" /></return-response>';
+
+/** A `<choose>` that returns 401 when `condition` holds (its `<when>` on line 5), then `after`. */
+export function reject(condition: string, after = ''): string {
+  return inbound(`<choose>
+    <when condition="${condition}">
+        ${RETURN_401}
+    </when>
+</choose>${after}`);
 }
 
 /**

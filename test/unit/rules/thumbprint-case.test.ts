@@ -2,17 +2,11 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { applyFix, lintCase, testRule } from '../../rule-tester';
 import { thumbprintCase } from '../../../server/src/rules/thumbprint-case';
-import { ANY_TIER_WS, OPERATION_POLICY, SEED_CONTEXT_POLICY, inbound } from './expression-policy.fixtures';
+import { ANY_TIER_WS, OPERATION_POLICY, SEED_CONTEXT_POLICY, inbound, reject } from './expression-policy.fixtures';
 
 const TP = '2DB300DFDA51470556A3E1AA3A332D81CCB0482E';
 const tp = TP.toLowerCase();
 
-const reject = (condition: string): string =>
-  inbound(`<choose>
-    <when condition="${condition}">
-        <return-response><set-status code="401" /></return-response>
-    </when>
-</choose>`);
 
 testRule(thumbprintCase, {
   valid: [

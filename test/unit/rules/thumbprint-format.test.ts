@@ -1,6 +1,6 @@
 import { testRule } from '../../rule-tester';
 import { thumbprintFormat } from '../../../server/src/rules/thumbprint-format';
-import { ANY_TIER_WS, OPERATION_POLICY, SEED_CONTEXT_POLICY, inbound } from './expression-policy.fixtures';
+import { ANY_TIER_WS, OPERATION_POLICY, SEED_CONTEXT_POLICY, inbound, reject } from './expression-policy.fixtures';
 
 const TP = '2DB300DFDA51470556A3E1AA3A332D81CCB0482E';
 const LRM = '\u200e';
@@ -12,12 +12,6 @@ ${attrs.map((a) => `        <identity ${a} />`).join('\n')}
     </identities>
 </validate-client-certificate>`);
 
-const reject = (condition: string): string =>
-  inbound(`<choose>
-    <when condition="${condition}">
-        <return-response><set-status code="401" /></return-response>
-    </when>
-</choose>`);
 
 testRule(thumbprintFormat, {
   valid: [

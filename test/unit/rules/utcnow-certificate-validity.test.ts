@@ -1,13 +1,7 @@
 import { testRule } from '../../rule-tester';
 import { utcnowCertificateValidity } from '../../../server/src/rules/utcnow-certificate-validity';
-import { ANY_TIER_WS, OPERATION_POLICY, SEED_CONTEXT_POLICY, inbound, seedVariablePolicy } from './expression-policy.fixtures';
+import { ANY_TIER_WS, OPERATION_POLICY, SEED_CONTEXT_POLICY, inbound, reject, seedVariablePolicy } from './expression-policy.fixtures';
 
-const reject = (condition: string): string =>
-  inbound(`<choose>
-    <when condition="${condition}">
-        <return-response><set-status code="401" /></return-response>
-    </when>
-</choose>`);
 
 testRule(utcnowCertificateValidity, {
   valid: [

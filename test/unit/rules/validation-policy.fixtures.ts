@@ -1,4 +1,5 @@
 /** Workspace files shared by the validate-client-certificate rule tests (validation-policy area). */
+import { SETTINGS_BICEP, serviceBicep as serviceResource, settingsHeader } from './bicep-service.fixtures';
 
 /** A policy whose inbound section holds `inner` (indented 8 spaces) after `<base />`: `inner`'s first line is line 4. */
 export function policy(inner: string, sections: { backend?: string; outbound?: string; onError?: string } = {}): string {
@@ -24,25 +25,7 @@ function indent(s: string): string {
     .join('\n');
 }
 
-/** The shared settings file with the typed SKU parameters, as real projects write it [facts §5]. */
-export const SETTINGS_BICEP = `@export()
-type apimSkuType = 'Consumption' | 'Developer' | 'Basic' | 'Standard' | 'Premium' | 'Isolated' | 'BasicV2' | 'StandardV2' | 'PremiumV2'
-
-@export()
-type apimV2SkuType = 'BasicV2' | 'StandardV2' | 'PremiumV2'
-
-@export()
-type apiManagementSettingsType = {
-  serviceName: string
-  sku: apimSkuType
-}
-
-@export()
-type apiManagementV2SettingsType = {
-  serviceName: string
-  sku: apimV2SkuType
-}
-`;
+export { SETTINGS_BICEP } from './bicep-service.fixtures';
 
 /**
  * `main.bicep`: a service whose `sku.name` is `skuExpr` (after `header` declarations), and an API whose policy is
@@ -50,19 +33,7 @@ type apiManagementV2SettingsType = {
  */
 export function serviceBicep(skuExpr: string, header = '', format = 'rawxml'): string {
   return `${header}
-resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
-  name: 'apim-mtls-demo'
-  location: 'westeurope'
-  sku: {
-    name: ${skuExpr}
-    capacity: 1
-  }
-  properties: {
-    publisherEmail: 'api-team@example.com'
-    publisherName: 'Contoso'
-  }
-}
-
+${serviceResource(skuExpr)}
 resource api 'Microsoft.ApiManagement/service/apis@2024-05-01' = {
   parent: apim
   name: 'protected-api'
@@ -92,19 +63,13 @@ export function deployedOn(sku: string): Record<string, string> {
 /** A workspace where the SKU comes from an imported typed parameter allowing every tier (classic and v2). */
 export const ANY_TIER: Record<string, string> = {
   'settings.bicep': SETTINGS_BICEP,
-  'main.bicep': serviceBicep(
-    'apiManagementSettings.sku',
-    "import { apiManagementSettingsType } from './settings.bicep'\n\nparam apiManagementSettings apiManagementSettingsType\n",
-  ),
+  'main.bicep': serviceBicep('apiManagementSettings.sku', settingsHeader('apiManagementSettingsType')),
 };
 
 /** A workspace where the SKU comes from an imported typed parameter allowing only v2 tiers. */
 export const V2_ONLY: Record<string, string> = {
   'settings.bicep': SETTINGS_BICEP,
-  'main.bicep': serviceBicep(
-    'apiManagementSettings.sku',
-    "import { apiManagementV2SettingsType } from './settings.bicep'\n\nparam apiManagementSettings apiManagementV2SettingsType\n",
-  ),
+  'main.bicep': serviceBicep('apiManagementSettings.sku', settingsHeader('apiManagementV2SettingsType')),
 };
 
 /** Client certificate `CN=Client 01, O=Contoso`, issued by `CN=APIM Sample DEV Intermediate CA` (EC P-256). */

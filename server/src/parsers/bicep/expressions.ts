@@ -256,19 +256,25 @@ export abstract class ExpressionParser extends Cursor {
     return this.parseExpr();
   }
 
+  /** Between the members of `{ … }` (object or object type): skips new lines and commas; true at the closing `}` (consumed) or where it is missing (reported). */
+  protected closeObject(): boolean {
+    while (this.peek().kind === 'newline' || this.at(',')) this.next();
+    if (this.at('}')) {
+      this.next();
+      return true;
+    }
+    if (this.atEnd() || this.atLineStartKeyword()) {
+      this.problem("Expected '}'.");
+      return true;
+    }
+    return false;
+  }
+
   protected parseObject(): ObjectExpr {
     const start = this.next().start;
     const members: ObjectMember[] = [];
     for (;;) {
-      while (this.peek().kind === 'newline' || this.at(',')) this.next();
-      if (this.at('}')) {
-        this.next();
-        break;
-      }
-      if (this.atEnd() || this.atLineStartKeyword()) {
-        this.problem("Expected '}'.");
-        break;
-      }
+      if (this.closeObject()) break;
       const member = this.parseMember();
       if (member) members.push(member);
       if (!(this.peek().kind === 'newline' || this.at(',') || this.at('}') || this.atEnd() || this.atLineStartKeyword())) {

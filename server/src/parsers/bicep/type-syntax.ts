@@ -107,15 +107,7 @@ export abstract class TypeSyntaxParser extends ExpressionParser {
     const properties: ObjectTypeProperty[] = [];
     let additional: TypeExpr | undefined;
     for (;;) {
-      while (this.peek().kind === 'newline' || this.at(',')) this.next();
-      if (this.at('}')) {
-        this.next();
-        break;
-      }
-      if (this.atEnd() || this.atLineStartKeyword()) {
-        this.problem("Expected '}'.");
-        break;
-      }
+      if (this.closeObject()) break;
       const decorators = this.parseDecorators();
       const key = this.peek();
       const keyText = key.kind === 'identifier' || (key.kind === 'punct' && key.text === '*') ? key.text : key.kind === 'string' && key.segments?.[0]?.kind === 'text' ? key.segments[0].value : undefined;

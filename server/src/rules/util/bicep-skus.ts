@@ -6,9 +6,13 @@ import { describeSkus, type Sku, type SkuSet } from '../../model/sku';
  * when only some are, `Consumption (among the possible SKUs Consumption, Developer; from main.bicep)`.
  */
 export function matchingSkusText(set: SkuSet, pred: (sku: Sku) => boolean): string {
-  const list = [...set.values].filter(pred).join(', ');
+  return skusText(set, [...set.values].filter(pred), !set.unknown && [...set.values].every(pred));
+}
+
+/** `matching` (some of the set's SKUs) in words with the files they come from; `all`: they are every possible SKU. */
+export function skusText(set: SkuSet, matching: readonly Sku[], all: boolean): string {
+  const list = matching.join(', ');
   const files = [...new Set(set.origins.map((o) => path.basename(o.file)))].join(', ');
-  const all = !set.unknown && [...set.values].every(pred);
   if (all) return files ? `${list} (from ${files})` : list;
   return `${list} (among the possible SKUs ${describeSkus(set)}${files ? `; from ${files}` : ''})`;
 }

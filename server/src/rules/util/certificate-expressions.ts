@@ -54,11 +54,6 @@ const DIRECT = ['context', 'Request', 'Certificate'];
 /** `context . Request . Certificate` */
 const DIRECT_TOKENS = DIRECT.length * 2 - 1;
 
-/** The certificate analysis of one expression (`certificateExpressions` keeps those of the current document). */
-export function analyzeExpression(expr: PolicyExpression): ExpressionAnalysis {
-  return analyze(expr);
-}
-
 /** Analyses of every expression of the document that references the client certificate, in document order. */
 export function certificateExpressions(doc: PolicyDocument): ExpressionAnalysis[] {
   return docCache.get(doc, (d) => d.expressions.map(analyze).filter((a) => a.refs.length > 0));

@@ -1,5 +1,5 @@
-import * as path from 'node:path';
-import { CHAIN_UNSUPPORTED_SKUS, describeSkus, skuCertainty, type Certainty, type Sku, type SkuSet } from '../../model/sku';
+import { CHAIN_UNSUPPORTED_SKUS, skuCertainty, type Certainty, type Sku, type SkuSet } from '../../model/sku';
+import { skusText } from './bicep-skus';
 
 /** Which of a policy's possible SKUs can't validate certificate chains (Consumption, v2) [facts §3]. */
 export interface ChainTier {
@@ -14,8 +14,5 @@ export interface ChainTier {
 export function chainTier(skus: SkuSet): ChainTier {
   const certainty = skuCertainty(skus, (s) => CHAIN_UNSUPPORTED_SKUS.has(s));
   const unsupported = [...skus.values].filter((s) => CHAIN_UNSUPPORTED_SKUS.has(s));
-  const files = [...new Set(skus.origins.map((o) => path.basename(o.file)))].join(', ');
-  const list = unsupported.join(', ');
-  const text = certainty === 'all' ? (files ? `${list} (from ${files})` : list) : `${list} (among the possible SKUs ${describeSkus(skus)}${files ? `; from ${files}` : ''})`;
-  return { certainty, unsupported, text };
+  return { certainty, unsupported, text: skusText(skus, unsupported, certainty === 'all') };
 }
