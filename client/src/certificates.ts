@@ -1,9 +1,8 @@
 import * as vscode from 'vscode';
+import { CERTIFICATE_INFO_REQUEST } from '../../server/src/lsp/protocol';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { registerWizardCommands } from './wizard/commands';
 
-/** Custom request: what the server read from a certificate file (see server/src/lsp/server.ts). */
-export const CERTIFICATE_INFO_REQUEST = 'apim-mtls/certificateInfo';
 
 interface CertificateSummary {
   certificates: { subject: string; thumbprint: string; notAfter: string }[];

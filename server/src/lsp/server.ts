@@ -26,10 +26,8 @@ import { codeActions, OPEN_DOCS_COMMAND, openRuleDocs } from './actions';
 import { noticeDiagnostic, pathToUri, toDiagnostic, uriToPath } from './convert';
 import { certificateCodeLenses } from './codelens';
 import { hover } from './hover';
+import { CERTIFICATE_INFO_REQUEST } from './protocol';
 import { LintScheduler } from './scheduler';
-
-/** Custom request from the VS Code client: what was read from a certificate file. */
-const CERTIFICATE_INFO_REQUEST = 'apim-mtls/certificateInfo';
 
 /** Milliseconds of quiet after a keystroke before the file is linted again. */
 const TYPING_DEBOUNCE_MS = 40;
