@@ -176,7 +176,8 @@ class ApimMtlsServer {
     const file = uriToPath(doc.uri);
     if (!file) return;
     this.uris.set(file, doc.uri);
-    const before = this.ws.has(file) ? this.ws.dependents(file) : [];
+    // Only a Bicep edit can change which files depend on this one (links, SKUs): then those before the edit count too.
+    const before = this.ws.kindOf(file) === 'bicep' ? this.ws.dependents(file) : [];
     const kind = this.ws.set(file, { text: doc.getText() }, doc.version);
     if (kind === 'other') return this.clear(file);
     const after = this.ws.dependents(file);
