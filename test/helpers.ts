@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 
 /** The repository root (tests run from out/test/...). */
 export const repoRoot = path.resolve(__dirname, '..', '..');
@@ -10,4 +11,43 @@ export const corpusDir = path.resolve(repoRoot, '..', 'shared', 'corpus');
 
 export function readFixture(...parts: string[]): string {
   return fs.readFileSync(path.join(fixturesDir, ...parts), 'utf8');
+}
+
+/** Temp dirs made by `makeTempDir` in this process, removed when it exits. */
+const tempDirs = new Set<string>();
+let cleanupRegistered = false;
+
+/** True when APIM_MTLS_KEEP_TEST_DIRS=1 asks to keep the tests' temp dirs for inspection. */
+function keepTempDirs(): boolean {
+  return process.env.APIM_MTLS_KEEP_TEST_DIRS === '1';
+}
+
+/** Removes a temp dir now (unless APIM_MTLS_KEEP_TEST_DIRS=1); never throws. */
+export function removeTempDir(dir: string): void {
+  tempDirs.delete(dir);
+  if (keepTempDirs()) return;
+  try {
+    fs.rmSync(dir, { recursive: true, force: true });
+  } catch {
+    // best effort: a leftover temp dir must not fail or crash a test
+  }
+}
+
+function removeAllTempDirs(): void {
+  for (const dir of [...tempDirs]) removeTempDir(dir);
+}
+
+/**
+ * Creates `<os.tmpdir()>/apim-mtls-<name>-XXXXXX` and removes it (recursively) when the process exits.
+ * node:test runs each test file in its own process, so the dirs live until their test file finishes.
+ * Set APIM_MTLS_KEEP_TEST_DIRS=1 to keep them.
+ */
+export function makeTempDir(name: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `apim-mtls-${name}-`));
+  tempDirs.add(dir);
+  if (!cleanupRegistered) {
+    cleanupRegistered = true;
+    process.on('exit', removeAllTempDirs);
+  }
+  return dir;
 }

@@ -5,9 +5,8 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { fixturesDir, repoRoot } from '../helpers';
+import { fixturesDir, makeTempDir, removeTempDir, repoRoot } from '../helpers';
 
 interface Report {
   nvim: string;
@@ -51,8 +50,8 @@ test('Neovim (built-in vim.lsp, headless) gets diagnostics, code actions and hov
   const cli = path.join(repoRoot, 'dist', 'cli.js');
   assert.ok(fs.existsSync(cli), `${cli} is missing: run npm run build`);
 
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apim-mtls-nvim-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = makeTempDir('nvim');
+  t.after(() => removeTempDir(dir));
   const ws = path.join(dir, 'ws');
   fs.cpSync(path.join(fixturesDir, 'lsp'), ws, { recursive: true });
   const policyFile = path.join(ws, 'policies', 'get-order.operation.xml');

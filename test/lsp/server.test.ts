@@ -1,11 +1,10 @@
 import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CodeAction, Diagnostic, Hover, TextEdit, TextDocumentEdit } from 'vscode-languageserver-protocol';
 import { generateCertificate } from '../../server/src/certificates/generate';
-import { fixturesDir } from '../helpers';
+import { fixturesDir, makeTempDir, removeTempDir } from '../helpers';
 import { TestClient } from './client';
 
 /** Applies LSP text edits to a text (edits don't overlap; applied from the end). */
@@ -28,7 +27,7 @@ describe('language server over stdio', () => {
   let bicepFile: string;
 
   before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apim-mtls-lsp-'));
+    dir = makeTempDir('lsp');
     fs.cpSync(path.join(fixturesDir, 'lsp'), dir, { recursive: true });
     policyFile = path.join(dir, 'policies', 'get-order.operation.xml');
     bicepFile = path.join(dir, 'infra', 'main.bicep');
@@ -37,7 +36,7 @@ describe('language server over stdio', () => {
 
   after(async () => {
     await client.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    removeTempDir(dir);
   });
 
   it('publishes diagnostics for a policy whose SKU comes from a Bicep file on disk', async () => {

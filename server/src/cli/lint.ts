@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ConfigResolver, type LintConfig } from '../engine/config';
+import { CONFIG_FILE_NAME, ConfigResolver, type LintConfig } from '../engine/config';
 import { loadReferencedFiles } from '../engine/context';
 import { loadFromDisk } from '../engine/load';
 import { Workspace } from '../engine/workspace';
@@ -67,7 +67,9 @@ export async function runLint(args: string[], io: CliIO): Promise<number> {
   const config = new ConfigResolver(overrides);
   // Each file is linted once: keep only a few parses (Bicep rules read the policies they deploy), drop the rest.
   const ws = new Workspace({ configFor: (f) => config.forFile(f), maxCachedPolicyParses: 64 });
-  const requested = await loadFromDisk(ws, roots.map((r) => path.resolve(io.cwd, r)));
+  const requested = await loadFromDisk(ws, roots.map((r) => path.resolve(io.cwd, r)), {
+    onDirectory: (dir, entries) => config.noteListing(dir, entries.some((e) => e.name === CONFIG_FILE_NAME)),
+  });
   // Bicep imported or files loaded from outside the paths give context (a SKU, a deployed policy); not linted.
   loadReferencedFiles(ws);
 

@@ -87,6 +87,8 @@ export function mergeConfig(base: LintConfig, ...layers: Partial<LintConfig>[]):
  */
 export class ConfigResolver {
   private readonly byDir = new Map<string, LoadedConfig>();
+  /** Folders whose listing was seen (by discovery): whether it holds a config file. Spares a stat per folder. */
+  private readonly listed = new Map<string, boolean>();
 
   constructor(private readonly overrides: Partial<LintConfig> = {}) {}
 
@@ -97,6 +99,12 @@ export class ConfigResolver {
   /** Forget cached files (a config file changed on disk). */
   clear(): void {
     this.byDir.clear();
+    this.listed.clear();
+  }
+
+  /** Tells the resolver what a folder held when it was just listed (discovery reads every folder anyway). */
+  noteListing(dir: string, hasConfigFile: boolean): void {
+    this.listed.set(dir, hasConfigFile);
   }
 
   private forDir(dir: string): LoadedConfig {
@@ -107,7 +115,7 @@ export class ConfigResolver {
     let text: string | undefined;
     try {
       // stat first: most folders have no config file, and a thrown ENOENT per folder costs more than the lookup.
-      text = fs.statSync(candidate, { throwIfNoEntry: false }) ? fs.readFileSync(candidate, 'utf8') : undefined;
+      text = this.listed.get(dir) !== false && fs.statSync(candidate, { throwIfNoEntry: false }) ? fs.readFileSync(candidate, 'utf8') : undefined;
     } catch {
       text = undefined;
     }

@@ -10,14 +10,16 @@ export type Discovered = { file: string } | { file: string; error: string };
  * Walks the given files and folders (recursively, skipping node_modules and .git, not following directory links)
  * and yields every policy, Bicep and certificate candidate as soon as it is found.
  * A path that can't be read is yielded with its error, never thrown.
+ * Synchronous: a `readdir` is a fraction of a millisecond, while awaiting one through the thread pool left the CLI idle
+ * ≈ 0.25 s over 4,000 files. Callers that must stay responsive (the server) yield between slices of their own.
  */
-export async function* discoverFiles(roots: string[]): AsyncGenerator<Discovered> {
+export function* discoverFiles(roots: string[], onDirectory?: (dir: string, entries: readonly fs.Dirent[]) => void): Generator<Discovered> {
   const seen = new Set<string>();
   for (const root of roots) {
     const abs = path.resolve(root);
     let stat: fs.Stats;
     try {
-      stat = await fs.promises.stat(abs);
+      stat = fs.statSync(abs);
     } catch (e) {
       yield { file: abs, error: describeFsError(e) };
       continue;
@@ -34,14 +36,17 @@ export async function* discoverFiles(roots: string[]): AsyncGenerator<Discovered
       const dir = stack.pop()!;
       let entries: fs.Dirent[];
       try {
-        entries = await fs.promises.readdir(dir, { withFileTypes: true });
+        entries = fs.readdirSync(dir, { withFileTypes: true });
       } catch (e) {
         yield { file: dir, error: describeFsError(e) };
         continue;
       }
+      onDirectory?.(dir, entries);
       entries.sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : 0));
+      // `dir` is absolute and normalised (path.resolve, then names from readdir): joining by hand is path.join's result.
+      const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
       for (const entry of entries) {
-        const p = path.join(dir, entry.name);
+        const p = prefix + entry.name;
         if (entry.isDirectory()) {
           if (!SKIPPED_DIRS.has(entry.name)) stack.push(p);
         } else if ((entry.isFile() || entry.isSymbolicLink()) && isCandidate(p) && !seen.has(p)) {

@@ -9,6 +9,8 @@ export interface LoadOptions {
   onProgress?: (filesRead: number) => void;
   /** Stop early (the server is shutting down, a new index started). */
   isCancelled?: () => boolean;
+  /** Each folder listed, with its entries (the CLI tells its config resolver which folders hold a config file). */
+  onDirectory?: (dir: string, entries: readonly fs.Dirent[]) => void;
 }
 
 /** Milliseconds of synchronous reading before yielding to the event loop (the server keeps answering). */
@@ -23,7 +25,7 @@ export async function loadFromDisk(ws: Workspace, roots: string[], options: Load
   const loaded: string[] = [];
   let count = 0;
   let sliceStart = Date.now();
-  for await (const found of discoverFiles(roots)) {
+  for (const found of discoverFiles(roots, options.onDirectory)) {
     if (options.isCancelled?.()) break;
     if ('error' in found) {
       ws.set(found.file, { problem: `cannot read: ${found.error}` });
@@ -43,17 +45,47 @@ export async function loadFromDisk(ws: Workspace, roots: string[], options: Load
   return loaded;
 }
 
-/** Reads one file for the workspace: bytes, or why it can't be read. Never throws. */
+/**
+ * Opening with O_NONBLOCK: a FIFO or device named like a policy must not block the open (fstat then turns it away);
+ * on a regular file the flag changes nothing. Windows has no such flag (nor FIFOs in the file system).
+ */
+const OPEN_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
+
+/**
+ * Reads one file for the workspace: bytes, or why it can't be read. Never throws.
+ * open + fstat + read + close: the size is checked before reading, without a separate stat of the path.
+ */
 export function readOne(file: string): { bytes: Uint8Array } | { problem: string } {
+  let fd: number | undefined;
   try {
-    // stat before open: opening a FIFO or device named like a policy would block.
-    const stat = fs.statSync(file);
+    fd = fs.openSync(file, OPEN_FLAGS);
+    const stat = fs.fstatSync(fd);
     if (!stat.isFile()) return { problem: 'not a regular file' };
     if (stat.size > MAX_FILE_BYTES) return { problem: tooLargeMessage(stat.size) };
-    const bytes = fs.readFileSync(file);
-    if (bytes.length > MAX_FILE_BYTES) return { problem: tooLargeMessage(bytes.length) };
-    return { bytes };
+    // One byte more than the size: a file that grew since fstat is read on (up to the limit), not cut.
+    let buffer = Buffer.allocUnsafe(stat.size + 1);
+    let length = 0;
+    for (;;) {
+      const n = fs.readSync(fd, buffer, length, buffer.length - length, null);
+      if (n === 0) break;
+      length += n;
+      if (length > MAX_FILE_BYTES) return { problem: tooLargeMessage(length) };
+      if (length === buffer.length) {
+        const bigger = Buffer.allocUnsafe(Math.min(buffer.length * 2, MAX_FILE_BYTES + 1));
+        buffer.copy(bigger, 0, 0, length);
+        buffer = bigger;
+      }
+    }
+    return { bytes: buffer.subarray(0, length) };
   } catch (e) {
     return { problem: `cannot read: ${describeFsError(e)}` };
+  } finally {
+    if (fd !== undefined) {
+      try {
+        fs.closeSync(fd);
+      } catch {
+        // nothing to do: the bytes are read
+      }
+    }
   }
 }

@@ -1,16 +1,15 @@
 import { execFile, spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { runCertsCommand } from '../../../server/src/cli/certs';
+import { makeTempDir } from '../../helpers';
 
 /** Shared helpers of the certificate tests: temp dirs, the CLI in-process, openssl and curl. */
 
 export const PASSWORD_VAR = 'APIM_MTLS_TEST_PFX_PASSWORD';
 export const PASSWORD = 'T3st-pässword!';
 
+/** A new `apim-mtls-<prefix>-XXXXXX` temp dir, removed when the test file's process exits (see `makeTempDir`). */
 export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `apim-mtls-${prefix}-`));
+  return makeTempDir(prefix);
 }
 
 export interface CliResult {

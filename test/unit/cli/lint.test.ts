@@ -2,10 +2,9 @@ import { before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { allRules, ruleCatalog } from '../../../server/src/rules';
-import { examplesDir, repoRoot } from '../../helpers';
+import { examplesDir, makeTempDir, repoRoot } from '../../helpers';
 
 const CLI = path.join(repoRoot, 'dist', 'cli.js');
 
@@ -22,7 +21,7 @@ function cli(args: string[], cwd = repoRoot) {
 }
 
 function tmpWorkspace(files: Record<string, string | Buffer>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apim-mtls-cli-'));
+  const dir = makeTempDir('cli');
   for (const [rel, content] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
     fs.writeFileSync(path.join(dir, rel), content);
@@ -108,7 +107,7 @@ describe('apim-mtls lint on the bundled examples', () => {
   });
 
   it('writes SARIF 2.1.0 that Microsoft’s SARIF validator accepts, with rule metadata and help links', (t) => {
-    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'apim-mtls-sarif-')), 'out.sarif');
+    const out = path.join(makeTempDir('sarif'), 'out.sarif');
     const r = cli(['lint', 'examples', '--format', 'sarif', '-o', out]);
     assert.equal(r.code, 1);
     const sarif = JSON.parse(fs.readFileSync(out, 'utf8'));

@@ -1,13 +1,12 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { ConfigResolver } from '../../../server/src/engine/config';
 import { Workspace } from '../../../server/src/engine/workspace';
 import { allRules } from '../../../server/src/rules';
-import { repoRoot } from '../../helpers';
+import { makeTempDir, removeTempDir, repoRoot } from '../../helpers';
 import { hostileWorkspace, NORMAL_POLICY } from './hostile';
 
 /** Generous: this catches hangs and runaway work, not speed (the benchmark measures speed). */
@@ -62,7 +61,7 @@ test('regression: more than 300 PEM blocks in a certificate file is a notice, no
 });
 
 test('fuzz: the CLI lints a folder of hostile files, answers each and exits normally', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apim-mtls-fuzz-cli-'));
+  const dir = makeTempDir('fuzz-cli');
   try {
     for (const [name, bytes] of hostileWorkspace(12, 60)) {
       fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
@@ -83,6 +82,6 @@ test('fuzz: the CLI lints a folder of hostile files, answers each and exits norm
     assert.match(JSON.stringify(big), /too large/);
     console.log(`# CLI over ${reports.length} hostile files: ${Math.round(performance.now() - start)} ms`);
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    removeTempDir(dir);
   }
 });

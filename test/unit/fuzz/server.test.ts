@@ -1,13 +1,12 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { makeTempDir, removeTempDir } from '../../helpers';
 import { TestClient } from '../../lsp/client';
 import { hostilePolicies, hostileBicep, mutate, prng, realPolicies, NORMAL_POLICY } from './hostile';
 
 test('fuzz: the language server survives hostile documents and keeps answering', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apim-mtls-fuzz-lsp-'));
+  const dir = makeTempDir('fuzz-lsp');
   const client = await TestClient.start(dir);
   try {
     const rand = prng(21);
@@ -34,6 +33,6 @@ test('fuzz: the language server survives hostile documents and keeps answering',
     assert.equal(client.process.exitCode, null, 'the server is still running');
   } finally {
     await client.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    removeTempDir(dir);
   }
 });

@@ -26,6 +26,29 @@ const KEYWORDS = new Set(
 const PUNCT2 = new Set(['==', '!=', '&&', '||', '=>', '??', '?.', '<=', '>=', '++', '--', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '::', '->']);
 const CLOSER: Readonly<Record<string, string>> = { ')': '(', '}': '{', ']': '[' };
 
+/**
+ * Characters that, on their own, are a punctuation token or start a two-character one (`PUNCT2`, `??=`) and have no
+ * other role in the lexer (not brackets, quotes, `/`, `@`, `$`, `&`, `<`, digits or `.`), by char code.
+ */
+const SIMPLE_PUNCT = new Uint8Array(128);
+for (const ch of '=!|?>+-*%^:,;~#\\') SIMPLE_PUNCT[ch.charCodeAt(0)] = 1;
+
+/**
+ * The length of the punctuation token at `pos` as the general path would read it (`??=`, a `PUNCT2` pair, or one
+ * character), or 0 when an entity or a non-ASCII character among the next three could change it.
+ */
+function punctLength(text: string, pos: number, limit: number): number {
+  const b = pos + 1 < limit ? text.charCodeAt(pos + 1) : -1;
+  if (b === 0x26 || b > 0x7f) return 0;
+  const c = pos + 2 < limit ? text.charCodeAt(pos + 2) : -1;
+  if (c === 0x26 || c > 0x7f) return 0;
+  const first = text[pos]!;
+  if (b < 0) return 1;
+  const two = first + text[pos + 1]!;
+  if (c >= 0 && two === '??' && c === 0x3d) return 3;
+  return PUNCT2.has(two) ? 2 : 1;
+}
+
 /** An open bracket, or an interpolation hole (closed by `}`, then the string resumes). */
 type Frame = '(' | '{' | '[' | { verbatim: boolean };
 
@@ -61,8 +84,44 @@ class Lexer {
 
   run(start: number): LexResult {
     this.stack.push(this.text[start + 1] === '{' ? '{' : '(');
+    const { text } = this;
+    const { limit } = this.options;
     let pos = start + 2;
     for (;;) {
+      // Fast paths on char codes for the bulk of an expression (blanks, ASCII identifiers and keywords, operators),
+      // taken only where no entity can change the meaning (no `&` and no non-ASCII character involved); everything
+      // else goes through the general, entity-decoding path below.
+      if (pos < limit) {
+        const code = text.charCodeAt(pos);
+        if (code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09) {
+          pos++;
+          continue;
+        }
+        if ((code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || code === 0x5f) {
+          let end = pos + 1;
+          let d = end < limit ? text.charCodeAt(end) : -1;
+          while ((d >= 0x61 && d <= 0x7a) || (d >= 0x41 && d <= 0x5a) || (d >= 0x30 && d <= 0x39) || d === 0x5f) {
+            end++;
+            d = end < limit ? text.charCodeAt(end) : -1;
+          }
+          if (d !== 0x26 && d <= 0x7f) {
+            const word = text.slice(pos, end);
+            // Keywords are all lower case.
+            this.tokens.push({ kind: code >= 0x61 && KEYWORDS.has(word) ? 'keyword' : 'identifier', text: word, span: { start: pos, end } });
+            pos = end;
+            continue;
+          }
+        } else if (code < 0x7f && SIMPLE_PUNCT[code] === 1) {
+          const length = punctLength(text, pos, limit);
+          if (length > 0) {
+            const end = pos + length;
+            const raw = text.slice(pos, end);
+            this.tokens.push({ kind: 'punct', text: raw, span: { start: pos, end } });
+            pos = end;
+            continue;
+          }
+        }
+      }
       const c = this.at(pos);
       const w = this.w;
       if (c === '') return this.result(false, pos);

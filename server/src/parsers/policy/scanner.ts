@@ -35,6 +35,9 @@ class Scanner {
   private readonly stack: Frame[] = [];
   private readonly masks: Span[] = [];
   private readonly doc: PolicyDocument;
+  /** The result of the last search for `&`: the first one at or after `ampFrom` (-1: none). */
+  private amp = -1;
+  private ampFrom = Number.MAX_SAFE_INTEGER;
 
   constructor(private readonly text: string) {
     this.doc = {
@@ -101,8 +104,9 @@ class Scanner {
       const next = text.indexOf('<', expression.span.end);
       end = next < 0 ? text.length : next;
     }
-    this.checkEntities(expression ? expression.span.end : start, end);
+    // In document order: `checkEntities` remembers where the next `&` is, for calls that move forward.
     if (expression) this.checkEntities(start, expression.span.start);
+    this.checkEntities(expression ? expression.span.end : start, end);
     let trimmed = end;
     for (let c = text.charCodeAt(trimmed - 1); trimmed > first && (c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d); c = text.charCodeAt(trimmed - 1)) trimmed--;
     if (trimmed > first) {
@@ -124,13 +128,25 @@ class Scanner {
   /** Reports `&` that does not start a predefined or numeric entity reference. */
   private checkEntities(start: number, end: number): void {
     const { text } = this;
-    // A bounded loop, not indexOf: indexOf would scan to the end of the document for every text run (quadratic).
-    for (let i = start; i < end; i++) {
-      if (text.charCodeAt(i) !== 0x26 /* & */) continue;
+    // The next `&` is found with indexOf and remembered: calls mostly move forward, so the document is searched about
+    // once (an indexOf per text run would search to the end every time: quadratic on a document without `&`).
+    for (let i = this.ampAtOrAfter(start); i >= 0 && i < end; i = this.ampAtOrAfter(i + 1)) {
       const e = entityAt(text, i);
       if (!e) this.problem(i, i + 1, "Unescaped '&': write '&amp;' (or use a policy expression).");
       else if (e.decoded === undefined) this.problem(i, i + e.length, `Unknown entity '${text.slice(i, i + e.length)}'.`);
     }
+  }
+
+  /** The first `&` at or after `from` (-1: none), from a remembered search when it still applies. */
+  private ampAtOrAfter(from: number): number {
+    // The remembered answer holds when it was searched from no later than `from` and found none, or found one at or
+    // after `from` (nothing lies between the two).
+    const valid = this.ampFrom <= from && (this.amp < 0 || this.amp >= from);
+    if (!valid) {
+      this.amp = this.text.indexOf('&', from);
+      this.ampFrom = from;
+    }
+    return this.amp;
   }
 
   /** Scans the expression at `at` (`@(` or `@{`) and records it; in an attribute, an unterminated one is bounded. */

@@ -4,6 +4,7 @@ import type { CertificateInfo } from '../../certificates/types';
 import type { Span } from '../../core/text';
 import type { CertificateEntry } from '../../model/types';
 import { elementsNamed, getAttribute } from '../../parsers/policy';
+import { RecentCache } from '../../parsers/policy/recent';
 import type { PolicyDocument, PolicyElement } from '../../parsers/policy/types';
 import type { CertificateIndex, RuleSettings } from '../types';
 import { entryCertificate } from './bicep-certificates';
@@ -41,7 +42,13 @@ export interface PolicyThumbprint {
  * `Equals`, `string.Equals`, `new[] { … }.Contains`: see `thumbprintComparisons`).
  * `{{named values}}` and values that are not 40 hex digits are left out.
  */
-export function policyThumbprints(doc: PolicyDocument): PolicyThumbprint[] {
+export function policyThumbprints(doc: PolicyDocument): readonly PolicyThumbprint[] {
+  return thumbprintCache.get(doc, findPolicyThumbprints);
+}
+
+const thumbprintCache = new RecentCache<PolicyDocument, readonly PolicyThumbprint[]>(4);
+
+function findPolicyThumbprints(doc: PolicyDocument): PolicyThumbprint[] {
   const found: PolicyThumbprint[] = [];
   for (const vcc of elementsNamed(doc, 'validate-client-certificate')) {
     for (const identity of identityElements(vcc)) {
@@ -73,8 +80,14 @@ export function certificateByThumbprint(index: CertificateIndex, thumbprint: str
   return hits[0] && { certificate: hits[0].certificate, files: [...new Set(hits.map((h) => h.file))] };
 }
 
-/** Workspace certificates grouped by thumbprint, in file order. */
-export function groupedCertificates(index: CertificateIndex): WorkspaceCertificateGroup[] {
+/** Workspace certificates grouped by thumbprint, in file order (memoised per index: a new index when a certificate changes). */
+export function groupedCertificates(index: CertificateIndex): readonly WorkspaceCertificateGroup[] {
+  return groupCache.get(index, groupCertificates);
+}
+
+const groupCache = new RecentCache<CertificateIndex, readonly WorkspaceCertificateGroup[]>(2);
+
+function groupCertificates(index: CertificateIndex): WorkspaceCertificateGroup[] {
   const byThumbprint = new Map<string, WorkspaceCertificateGroup>();
   for (const { file, certificate } of index.all()) {
     const group = byThumbprint.get(certificate.thumbprint);
@@ -146,14 +159,26 @@ export function baseName(file: string): string {
  * `now`, another thumbprint.
  */
 export function renewalsOf(certificate: CertificateInfo, index: CertificateIndex, now: Date): WorkspaceCertificateGroup[] {
-  return groupedCertificates(index).filter(
-    ({ certificate: c }) =>
-      c.thumbprint !== certificate.thumbprint &&
-      c.notAfter > certificate.notAfter &&
-      c.notAfter > now &&
-      sameDn(c.subject, certificate.subject) &&
-      sameDn(c.issuer, certificate.issuer),
-  );
+  return laterCertificates(certificate, index).filter(({ certificate: c }) => c.notAfter > now);
+}
+
+const laterCache = new RecentCache<CertificateIndex, Map<string, readonly WorkspaceCertificateGroup[]>>(2);
+
+/** Same subject and issuer, a later `notAfter`, another thumbprint: per index and thumbprint, once (every policy asks). */
+function laterCertificates(certificate: CertificateInfo, index: CertificateIndex): readonly WorkspaceCertificateGroup[] {
+  const byThumbprint = laterCache.get(index, () => new Map());
+  let later = byThumbprint.get(certificate.thumbprint);
+  if (!later) {
+    later = groupedCertificates(index).filter(
+      ({ certificate: c }) =>
+        c.thumbprint !== certificate.thumbprint &&
+        c.notAfter > certificate.notAfter &&
+        sameDn(c.subject, certificate.subject) &&
+        sameDn(c.issuer, certificate.issuer),
+    );
+    byThumbprint.set(certificate.thumbprint, later);
+  }
+  return later;
 }
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g;

@@ -67,7 +67,21 @@ export function sameDn(a: string, b: string): boolean {
   return x.length === y.length && x.every((r, i) => r === y[i]);
 }
 
+/** Normalised RDNs by DN: the same few names are compared for every policy of a workspace. Bounded. */
+const rdnCache = new Map<string, string[]>();
+const RDN_CACHE_SIZE = 2_000;
+
 function rdns(dn: string): string[] {
+  let cached = rdnCache.get(dn);
+  if (!cached) {
+    if (rdnCache.size >= RDN_CACHE_SIZE) rdnCache.clear();
+    cached = splitRdns(dn);
+    rdnCache.set(dn, cached);
+  }
+  return cached;
+}
+
+function splitRdns(dn: string): string[] {
   const parts: string[] = [];
   let current = '';
   let quoted = false;

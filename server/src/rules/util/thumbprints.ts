@@ -1,5 +1,6 @@
 import type { Span } from '../../core/text';
 import type { CsToken, PolicyDocument, PolicyExpression } from '../../parsers/policy/types';
+import { RecentCache } from '../../parsers/policy/recent';
 import { comparisons, methodCalls, operandExactly, type MethodCall, type Operand } from './cs-tokens';
 
 /** String literals compared with a certificate's `Thumbprint` in policy expressions, and thumbprint format checks. */
@@ -36,9 +37,11 @@ export interface Rewrite {
   literal: Span;
 }
 
-/** Every comparison of a string literal with `.Thumbprint` in the document's expressions. */
-export function thumbprintComparisons(doc: PolicyDocument): ThumbprintComparison[] {
-  return doc.expressions.flatMap(comparisonsIn);
+const comparisonCache = new RecentCache<PolicyDocument, readonly ThumbprintComparison[]>(4);
+
+/** Every comparison of a string literal with `.Thumbprint` in the document's expressions (memoised: several rules ask). */
+export function thumbprintComparisons(doc: PolicyDocument): readonly ThumbprintComparison[] {
+  return comparisonCache.get(doc, (d) => d.expressions.flatMap(comparisonsIn));
 }
 
 function comparisonsIn(expr: PolicyExpression): ThumbprintComparison[] {
