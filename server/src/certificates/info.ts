@@ -1,8 +1,9 @@
 import { createHash, X509Certificate } from 'node:crypto';
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
+import type * as Asn1js from 'asn1js';
+import type * as Pkijs from 'pkijs';
 import { toArrayBuffer, toHex } from './encoding';
 import { commonNameOf, formatDotNetName, formatDotNetRdns, type NameAttribute } from './names';
+import { pki } from './pki';
 import type { CertificateInfo } from './types';
 
 export const OID = {
@@ -52,7 +53,7 @@ const SIGNATURE_NAMES: Record<string, string> = {
   '1.2.840.10045.4.3.4': 'ecdsa-with-SHA512',
 };
 
-function keyUsageNames(bits: asn1js.BitString): string[] {
+function keyUsageNames(bits: Asn1js.BitString): string[] {
   const bytes = bits.valueBlock.valueHexView;
   return KEY_USAGE_BITS.filter((_, i) => i < bytes.length * 8 && (bytes[i >> 3] & (0x80 >> (i & 7))) !== 0);
 }
@@ -74,7 +75,7 @@ function keyAlgorithmOf(x509: X509Certificate): string {
   }
 }
 
-function isSelfSigned(cert: pkijs.Certificate, x509: X509Certificate): boolean {
+function isSelfSigned(cert: Pkijs.Certificate, x509: X509Certificate): boolean {
   if (!cert.subject.isEqual(cert.issuer)) return false;
   try {
     return x509.verify(x509.publicKey);
@@ -96,6 +97,7 @@ export function certificateInfoFromDer(der: Uint8Array): CertificateInfo {
 
 /** The reference reader (pkijs): used for anything the fast path does not take. Same result, 10× slower. */
 export function certificateInfoFromDerPkijs(der: Uint8Array): CertificateInfo {
+  const { asn1js, pkijs } = pki();
   const cert = pkijs.Certificate.fromBER(toArrayBuffer(der));
   const x509 = new X509Certificate(der);
   const info: CertificateInfo = {

@@ -1,6 +1,7 @@
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
+import type * as Asn1js from 'asn1js';
+import type * as Pkijs from 'pkijs';
 import { toHex } from './encoding';
+import { pki } from './pki';
 
 /** Attribute short names as .NET's `X500DistinguishedName.Name` prints them. */
 const SHORT_NAMES: Record<string, string> = {
@@ -37,19 +38,20 @@ function quoteValue(value: string): string {
   return value;
 }
 
-function attributeValue(tv: pkijs.AttributeTypeAndValue): string {
+function attributeValue(tv: Pkijs.AttributeTypeAndValue): string {
   const block: unknown = tv.value.valueBlock;
   if (block && typeof block === 'object' && 'value' in block && typeof block.value === 'string') return block.value;
   return `#${toHex(new Uint8Array(tv.value.toBER(false)))}`;
 }
 
 /** The RDNs of a name, each a set of attributes (pkijs flattens them; the encoded bytes keep the grouping). */
-function relativeNames(name: pkijs.RelativeDistinguishedNames): pkijs.AttributeTypeAndValue[][] {
+function relativeNames(name: Pkijs.RelativeDistinguishedNames): Pkijs.AttributeTypeAndValue[][] {
+  const { asn1js, pkijs } = pki();
   if (name.valueBeforeDecode.byteLength > 0) {
     const parsed = asn1js.fromBER(name.valueBeforeDecode).result;
     if (parsed instanceof asn1js.Sequence && parsed.valueBlock.value.every((rdn) => rdn instanceof asn1js.Set)) {
       return parsed.valueBlock.value.map((rdn) =>
-        (rdn as asn1js.Set).valueBlock.value.map((tv) => new pkijs.AttributeTypeAndValue({ schema: tv })),
+        (rdn as Asn1js.Set).valueBlock.value.map((tv) => new pkijs.AttributeTypeAndValue({ schema: tv })),
       );
     }
   }
@@ -57,7 +59,7 @@ function relativeNames(name: pkijs.RelativeDistinguishedNames): pkijs.AttributeT
 }
 
 /** Formats a name like .NET's `X509Certificate2.Subject`: most specific RDN first, `, ` between, ` + ` inside a multi-valued RDN. */
-export function formatDotNetName(name: pkijs.RelativeDistinguishedNames): string {
+export function formatDotNetName(name: Pkijs.RelativeDistinguishedNames): string {
   return formatDotNetRdns(relativeNames(name).map((rdn) => rdn.map((tv) => ({ oid: tv.type, value: attributeValue(tv) }))));
 }
 
@@ -70,7 +72,7 @@ export function formatDotNetRdns(rdns: NameAttribute[][]): string {
 }
 
 /** The first CN of a name, if any. */
-export function commonNameOf(name: pkijs.RelativeDistinguishedNames): string | undefined {
+export function commonNameOf(name: Pkijs.RelativeDistinguishedNames): string | undefined {
   const tv = name.typesAndValues.find((t) => t.type === COMMON_NAME);
   return tv ? attributeValue(tv) : undefined;
 }
@@ -132,7 +134,8 @@ export function parseDotNetName(dn: string): NameAttribute[] {
  * C as PrintableString, E and DC as IA5String, the rest UTF8String. Encoded by hand: pkijs would put every
  * attribute into a single multi-valued RDN.
  */
-export function buildName(attributes: NameAttribute[]): pkijs.RelativeDistinguishedNames {
+export function buildName(attributes: NameAttribute[]): Pkijs.RelativeDistinguishedNames {
+  const { asn1js, pkijs } = pki();
   const rdns = [...attributes].reverse().map(({ oid, value }) => {
     const encoded =
       oid === '2.5.4.6'

@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { VERSION } from '../core/version';
 import { runLint } from './lint';
 
@@ -27,8 +29,14 @@ async function main(argv: string[]): Promise<number> {
       return runCertsCommand(rest, { ...io, env: process.env });
     }
     case 'lsp': {
-      const { startServer } = require('../lsp/server') as typeof import('../lsp/server');
-      startServer();
+      // The server's own bundle (dist/server.js, next to this one) starts it on load: `lint` doesn't carry the
+      // language-server libraries.
+      const bundle = path.join(__dirname, 'server.js');
+      if (!fs.existsSync(bundle)) {
+        io.stderr(`apim-mtls: the language server is missing (${bundle}): reinstall apim-mtls\n`);
+        return 2;
+      }
+      require(bundle);
       return new Promise<number>(() => undefined);
     }
     case '--version':

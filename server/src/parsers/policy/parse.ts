@@ -12,9 +12,8 @@ const MAX_PROBLEMS = 10_000;
 export function parsePolicy(text: string): PolicyDocument {
   const { doc, masks } = scan(text);
   if (doc.problems.length === 0 && /\S/.test(text)) {
-    const masked = maskExpressions(text, masks);
-    // xmldom only when the fast check can't vouch for the text: same problems, a fraction of the time.
-    if (!certainlyWellFormed(masked)) doc.problems.push(...xmlProblems(masked));
+    // xmldom (over the masked text) only when the fast check can't vouch for the text: same problems, a fraction of the time.
+    if (!certainlyWellFormed(text, masks)) doc.problems.push(...xmlProblems(maskExpressions(text, masks)));
   }
   doc.problems.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
   if (doc.problems.length > MAX_PROBLEMS) {

@@ -1,4 +1,4 @@
-import { DOMParser } from '@xmldom/xmldom';
+import type * as Xmldom from '@xmldom/xmldom';
 import type { Span } from '../../core/text';
 import type { PolicyProblem } from './types';
 
@@ -35,6 +35,8 @@ export function maskExpressions(text: string, masks: readonly Span[]): string {
 
 /** Runs xmldom over the masked text (minus a BOM) and maps its problems (line/column of a token start) to exact spans. */
 export function xmlProblems(masked: string): PolicyProblem[] {
+  // Loaded on first use: most documents pass `certainlyWellFormed`, and xmldom's set-up cost every start ≈ 15 ms.
+  const { DOMParser } = require('@xmldom/xmldom') as typeof Xmldom;
   const found: { locator: XmldomLocator; message: string }[] = [];
   const parser = new DOMParser({
     locator: true,
@@ -72,19 +74,31 @@ const NAME_START = (c: number): boolean => (c >= 0x61 && c <= 0x7a) || (c >= 0x4
 const NAME_CHAR = (c: number): boolean => NAME_START(c) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e;
 const ENTITY = /&(?:amp|lt|gt|quot|apos|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});/y;
 
+/** Runs of character data that need no closer look: anything but `<`, `&`, `]` and characters `charOk` refuses. */
+const PLAIN_TEXT = /[^<&\]\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]+/y;
+/** The same inside an attribute value, by quote: anything but the quote, `<`, `&` and refused characters. */
+const PLAIN_VALUE: Readonly<Record<number, RegExp>> = {
+  0x22: /[^"<&\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]+/y,
+  0x27: /[^'<&\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]+/y,
+};
+
 /**
- * A fast, conservative well-formedness check of masked policy text: true only when the text is certainly
- * well-formed XML that xmldom would accept without a message (one root element, ASCII names without prefixes,
- * quoted, unique attributes, predefined or valid numeric entities, comments and CDATA). Anything unusual
- * (processing instructions, DOCTYPE, namespaces, non-ASCII names, control characters…) returns false, and the
- * caller falls back to xmldom. Skipping xmldom for the common case is most of the policy parsing time.
+ * A fast, conservative well-formedness check of policy text whose expressions (`masks`, in document order) count as
+ * masked (see `maskExpressions`): true only when the masked text is certainly well-formed XML that xmldom would accept
+ * without a message (one root element, ASCII names without prefixes, quoted, unique attributes, predefined or valid
+ * numeric entities, comments and CDATA). Anything unusual (processing instructions, DOCTYPE, namespaces, non-ASCII
+ * names, control characters, an expression anywhere but in character data or an attribute value…) returns false, and
+ * the caller falls back to xmldom. Skipping xmldom for the common case is most of the policy parsing time; taking the
+ * masks instead of a masked copy spares building that copy for every document.
  */
-export function certainlyWellFormed(masked: string): boolean {
-  const s = masked;
+export function certainlyWellFormed(text: string, masks: readonly Span[] = []): boolean {
+  const s = text;
   const n = s.length;
   let i = s.charCodeAt(0) === 0xfeff ? 1 : 0;
   const stack: string[] = [];
   let rootSeen = false;
+  let k = 0;
+  let nextMask = masks.length > 0 ? masks[0]!.start : Number.POSITIVE_INFINITY;
   const entityOk = (at: number): number => {
     ENTITY.lastIndex = at;
     const m = ENTITY.exec(s);
@@ -96,22 +110,39 @@ export function certainlyWellFormed(masked: string): boolean {
     }
     return at + m[0].length;
   };
+  /** Characters of [from, to) are all allowed, masked ones counting as allowed; false when a mask runs past `to`. */
+  const charsOkMasked = (from: number, to: number): boolean => {
+    while (nextMask < to) {
+      if (nextMask < from || masks[k]!.end > to || !charsOk(s, from, nextMask)) return false;
+      from = masks[k]!.end;
+      k++;
+      nextMask = k < masks.length ? masks[k]!.start : Number.POSITIVE_INFINITY;
+    }
+    return charsOk(s, from, to);
+  };
   while (i < n) {
+    if (i >= nextMask) {
+      // An expression in character data counts as a run of allowed characters; anywhere else the text is in doubt.
+      if (i > nextMask || stack.length === 0) return false;
+      i = masks[k]!.end;
+      k++;
+      nextMask = k < masks.length ? masks[k]!.start : Number.POSITIVE_INFINITY;
+      continue;
+    }
     const c = s.charCodeAt(i);
     if (c === 0x3c /* < */) {
       const d = s.charCodeAt(i + 1);
       if (d === 0x21 /* ! */) {
         if (s.startsWith('<!--', i)) {
           const end = s.indexOf('-->', i + 4);
-          if (end < 0) return false;
-          const body = s.slice(i + 4, end);
-          if (body.includes('--') || body.endsWith('-') || !charsOk(body)) return false;
+          if (end < 0 || nextMask < end + 3) return false;
+          if (s.slice(i + 4, end).includes('--') || (end > i + 4 && s.charCodeAt(end - 1) === 0x2d) || !charsOk(s, i + 4, end)) return false;
           i = end + 3;
           continue;
         }
         if (s.startsWith('<![CDATA[', i) && stack.length > 0) {
           const end = s.indexOf(']]>', i + 9);
-          if (end < 0 || !charsOk(s.slice(i + 9, end))) return false;
+          if (end < 0 || !charsOkMasked(i + 9, end)) return false;
           i = end + 3;
           continue;
         }
@@ -138,6 +169,7 @@ export function certainlyWellFormed(masked: string): boolean {
       for (;;) {
         const before = j;
         while (j < n && WS(s.charCodeAt(j))) j++;
+        if (j >= nextMask) return false;
         const e = s.charCodeAt(j);
         if (e === 0x3e /* > */) {
           stack.push(name);
@@ -163,17 +195,30 @@ export function certainlyWellFormed(masked: string): boolean {
         while (j < n && WS(s.charCodeAt(j))) j++;
         const q = s.charCodeAt(j);
         if (q !== 0x22 && q !== 0x27) return false;
+        if (j >= nextMask) return false;
         j++;
+        const plain = PLAIN_VALUE[q]!;
         for (;;) {
+          if (j >= nextMask) {
+            // An expression inside the value: masked, it is a run of `x`.
+            if (j > nextMask) return false;
+            j = masks[k]!.end;
+            k++;
+            nextMask = k < masks.length ? masks[k]!.start : Number.POSITIVE_INFINITY;
+            continue;
+          }
           if (j >= n) return false;
           const v = s.charCodeAt(j);
           if (v === q) break;
-          if (v === 0x3c || !charOk(v)) return false;
           if (v === 0x26) {
-            const k = entityOk(j);
-            if (k < 0) return false;
-            j = k;
-          } else j++;
+            const next = entityOk(j);
+            if (next < 0) return false;
+            j = next;
+            continue;
+          }
+          plain.lastIndex = j;
+          if (!plain.test(s)) return false; // `<` or a refused character
+          j = Math.min(plain.lastIndex, nextMask);
         }
         j++;
       }
@@ -183,23 +228,33 @@ export function certainlyWellFormed(masked: string): boolean {
     // Character data.
     if (c === 0x26 /* & */) {
       if (stack.length === 0) return false;
-      const k = entityOk(i);
-      if (k < 0) return false;
-      i = k;
+      const next = entityOk(i);
+      if (next < 0) return false;
+      i = next;
       continue;
     }
-    if (stack.length === 0 ? !WS(c) : !charOk(c)) return false;
-    if (c === 0x5d /* ] */ && s.startsWith(']]>', i)) return false;
-    i++;
+    if (stack.length === 0) {
+      if (!WS(c)) return false;
+      i++;
+      continue;
+    }
+    if (c === 0x5d /* ] */) {
+      if (s.startsWith(']]>', i)) return false;
+      i++;
+      continue;
+    }
+    PLAIN_TEXT.lastIndex = i;
+    if (!PLAIN_TEXT.test(s)) return false; // a refused character
+    i = Math.min(PLAIN_TEXT.lastIndex, nextMask);
   }
-  return rootSeen && stack.length === 0;
+  return rootSeen && stack.length === 0 && k === masks.length;
 }
 
 function charOk(c: number): boolean {
   return c >= 0x20 ? c < 0xd800 || (c >= 0xe000 && c <= 0xfffd) : c === 0x09 || c === 0x0a || c === 0x0d;
 }
 
-function charsOk(s: string): boolean {
-  for (let i = 0; i < s.length; i++) if (!charOk(s.charCodeAt(i))) return false;
+function charsOk(s: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (!charOk(s.charCodeAt(i))) return false;
   return true;
 }
