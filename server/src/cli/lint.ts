@@ -64,14 +64,19 @@ export async function runLint(args: string[], io: CliIO): Promise<number> {
     maxWarnings = Number(mw);
   }
   const roots = parsed.positionals.length ? parsed.positionals : ['.'];
+  // APIM_MTLS_TIMING=1: where the time went, on stderr (like ESLint's TIMING=1).
+  const timing = process.env.APIM_MTLS_TIMING ? new Map<string, number>() : undefined;
+  const phase = timing ? phaseTimer(timing) : () => undefined;
   const config = new ConfigResolver(overrides);
   // Each file is linted once: keep only a few parses (Bicep rules read the policies they deploy), drop the rest.
-  const ws = new Workspace({ configFor: (f) => config.forFile(f), maxCachedPolicyParses: 64 });
+  const ws = new Workspace({ configFor: (f) => config.forFile(f), maxCachedPolicyParses: 64, timing });
   const requested = await loadFromDisk(ws, roots.map((r) => path.resolve(io.cwd, r)), {
     onDirectory: (dir, entries) => config.noteListing(dir, entries.some((e) => e.name === CONFIG_FILE_NAME)),
   });
+  phase('phase:discover+read');
   // Bicep imported or files loaded from outside the paths give context (a SKU, a deployed policy); not linted.
   loadReferencedFiles(ws);
+  phase('phase:referenced');
 
   const files = [...new Set(requested)].sort();
   const wanted = new Set(files);
@@ -95,6 +100,7 @@ export async function runLint(args: string[], io: CliIO): Promise<number> {
       if (loaded && wanted.has(loaded)) lintOne(loaded);
     }
   }
+  phase('phase:lint');
   const reports: FileReport[] = [];
   for (const file of files) {
     const report = byFile.get(file);
@@ -113,6 +119,8 @@ export async function runLint(args: string[], io: CliIO): Promise<number> {
   } else {
     io.stdout(output);
   }
+  phase('phase:output');
+  if (timing) io.stderr(formatTiming(timing));
   const t = totals(reports);
   if (t.error > 0) return 1;
   if (maxWarnings >= 0 && t.warning > maxWarnings) {
@@ -125,4 +133,24 @@ export async function runLint(args: string[], io: CliIO): Promise<number> {
 function usage(io: CliIO, message: string): number {
   io.stderr(`apim-mtls lint: ${message}\n\n${LINT_USAGE}\n`);
   return 2;
+}
+
+/** Records the time since the previous call (the first: since the process started) under `name`. */
+function phaseTimer(timing: Map<string, number>): (name: string) => void {
+  timing.set('phase:start-up', performance.now());
+  let last = performance.now();
+  return (name) => {
+    const now = performance.now();
+    timing.set(name, (timing.get(name) ?? 0) + now - last);
+    last = now;
+  };
+}
+
+/** Phases in order, then parsing and rules by time spent. */
+function formatTiming(timing: Map<string, number>): string {
+  const rows = [...timing].filter(([k]) => k.startsWith('phase:'));
+  const rest = [...timing].filter(([k]) => !k.startsWith('phase:')).sort((a, b) => b[1] - a[1]);
+  const width = Math.max(...[...timing.keys()].map((k) => k.length));
+  const line = ([k, v]: [string, number]) => `${k.padEnd(width)} ${v.toFixed(1).padStart(9)} ms`;
+  return ['apim-mtls timing (APIM_MTLS_TIMING):', ...rows.map(line), ...rest.map(line)].join('\n') + '\n';
 }

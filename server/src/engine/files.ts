@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import * as path from 'node:path';
 
 export type FileKind = 'policy' | 'bicep' | 'certificate' | 'other';
@@ -49,7 +50,11 @@ export function decodeFile(bytes: Uint8Array, kind: FileKind): Decoded {
   try {
     if (bytes[0] === 0xff && bytes[1] === 0xfe) text = new TextDecoder('utf-16le', { fatal: true }).decode(bytes.subarray(2));
     else if (bytes[0] === 0xfe && bytes[1] === 0xff) text = new TextDecoder('utf-16be', { fatal: true }).decode(bytes.subarray(2));
-    else text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    else {
+      // Validate, then decode with Buffer: several times faster than a fatal TextDecoder over thousands of files.
+      if (!isUtf8(bytes)) throw new Error('invalid UTF-8');
+      text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+    }
   } catch {
     return kind === 'certificate' ? { text: '' } : { problem: 'not a text file (invalid UTF-8); not linted' };
   }

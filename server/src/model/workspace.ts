@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { resolvePath } from '../core/paths';
 import type { BicepFile } from '../parsers/bicep/types';
 import { SERVICE_TYPE, buildScope, property, type FileScope, type ResourceNode } from './bicep-scope';
 import { clientCertificateEntry } from './certificate-entries';
@@ -42,11 +43,11 @@ const CERTIFICATES_TYPE = 'microsoft.apimanagement/service/certificates';
 export function buildModel(input: ModelInput): WorkspaceModel {
   const scopes = new Map<string, FileScope>();
   for (const [p, f] of input.bicep) {
-    const abs = path.resolve(p);
+    const abs = resolvePath(p);
     scopes.set(abs, cachedScope(abs, f));
   }
   const knownPolicies = new Set<string>();
-  for (const p of input.policyFiles) knownPolicies.add(path.resolve(p));
+  for (const p of input.policyFiles) knownPolicies.add(resolvePath(p));
   const exists = (p: string): boolean => knownPolicies.has(p) || input.fileExists(p);
 
   const services = new Map<ResourceNode, ServiceInfo>();
@@ -133,15 +134,15 @@ export function buildModel(input: ModelInput): WorkspaceModel {
 
   return {
     policyContext(policyFile: string): PolicyContext {
-      const list = deployments.get(path.resolve(policyFile)) ?? [];
+      const list = deployments.get(resolvePath(policyFile)) ?? [];
       if (list.length === 0) return { deployments: [], skus: userSkus };
       return { deployments: list, skus: unionSkus(list.map((p) => p.service?.skus ?? UNKNOWN_SKUS)) };
     },
-    servicesIn: (f) => servicesByFile.get(path.resolve(f)) ?? [],
-    policyResourcesIn: (f) => policiesByFile.get(path.resolve(f)) ?? [],
-    certificateEntriesIn: (f) => certificatesByFile.get(path.resolve(f)) ?? [],
+    servicesIn: (f) => servicesByFile.get(resolvePath(f)) ?? [],
+    policyResourcesIn: (f) => policiesByFile.get(resolvePath(f)) ?? [],
+    certificateEntriesIn: (f) => certificatesByFile.get(resolvePath(f)) ?? [],
     dependents(file: string): string[] {
-      const start = path.resolve(file);
+      const start = resolvePath(file);
       const out = new Set<string>(deps.get(start));
       const queue = [start];
       const seen = new Set(queue);

@@ -1,0 +1,14 @@
+import * as path from 'node:path';
+
+/** `/.` (a `.` or `..` segment) or `//`: what path.resolve would change in an absolute POSIX path. */
+const NOT_NORMAL = /\/\.{1,2}(?:\/|$)|\/\/|.\/$/;
+
+/**
+ * `path.resolve(p)`, without its cost for the common case: on POSIX an absolute path without `.`/`..` segments,
+ * doubled or trailing slashes is returned as it is (path.resolve would return it unchanged). The model looks paths up
+ * once per policy and rule, and path.resolve was ≈ 2 % of a workspace lint.
+ */
+export function resolvePath(p: string): string {
+  if (path.sep === '/' && p.charCodeAt(0) === 0x2f && !NOT_NORMAL.test(p)) return p;
+  return path.resolve(p);
+}
