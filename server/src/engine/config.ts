@@ -13,9 +13,14 @@ export interface LintConfig {
   /** The SKUs to assume for policies that no Bicep in the workspace deploys. */
   skus?: Sku[];
   certificateExpiryWarningDays: number;
+  /**
+   * Milliseconds of parsing and rules one file may take; past them the file's remaining rules are skipped and a
+   * notice says which. Checked between rules (a rule is never interrupted).
+   */
+  fileTimeBudgetMs: number;
 }
 
-export const DEFAULT_CONFIG: LintConfig = { rules: {}, certificateExpiryWarningDays: 30 };
+export const DEFAULT_CONFIG: LintConfig = { rules: {}, certificateExpiryWarningDays: 30, fileTimeBudgetMs: 3000 };
 
 export interface LoadedConfig {
   config: LintConfig;
@@ -34,7 +39,7 @@ export function parseConfig(raw: unknown, where: string): { config: Partial<Lint
   }
   const obj = raw as Record<string, unknown>;
   for (const key of Object.keys(obj)) {
-    if (!['rules', 'sku', 'certificateExpiryWarningDays', '$schema'].includes(key)) {
+    if (!['rules', 'sku', 'certificateExpiryWarningDays', 'fileTimeBudgetMs', '$schema'].includes(key)) {
       problems.push(`${where}: unknown setting "${key}"`);
     }
   }
@@ -65,6 +70,11 @@ export function parseConfig(raw: unknown, where: string): { config: Partial<Lint
     if (typeof d === 'number' && Number.isFinite(d) && d >= 0) config.certificateExpiryWarningDays = d;
     else problems.push(`${where}: "certificateExpiryWarningDays" must be a number of days ≥ 0`);
   }
+  if (obj.fileTimeBudgetMs !== undefined) {
+    const ms = obj.fileTimeBudgetMs;
+    if (typeof ms === 'number' && Number.isFinite(ms) && ms > 0) config.fileTimeBudgetMs = ms;
+    else problems.push(`${where}: "fileTimeBudgetMs" must be a number of milliseconds > 0`);
+  }
   return { config, problems };
 }
 
@@ -76,6 +86,7 @@ export function mergeConfig(base: LintConfig, ...layers: Partial<LintConfig>[]):
       rules: { ...out.rules, ...(layer.rules ?? {}) },
       skus: layer.skus ?? out.skus,
       certificateExpiryWarningDays: layer.certificateExpiryWarningDays ?? out.certificateExpiryWarningDays,
+      fileTimeBudgetMs: layer.fileTimeBudgetMs ?? out.fileTimeBudgetMs,
     };
   }
   return out;

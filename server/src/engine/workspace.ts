@@ -12,7 +12,7 @@ import { parsePolicy } from '../parsers/policy';
 import type { PolicyDocument } from '../parsers/policy/types';
 import { allRules } from '../rules';
 import type { BicepRuleContext, CertificateIndex, CertificateRuleContext, PolicyRuleContext, Report, Rule, RuleSettings } from '../rules/types';
-import type { LoadedConfig } from './config';
+import { DEFAULT_CONFIG, type LoadedConfig } from './config';
 import { classify, decodeFile, type FileKind } from './files';
 import { applySuppressions } from './suppress';
 
@@ -289,10 +289,19 @@ export class Workspace {
     let bicepCtx: BicepRuleContext | undefined;
     let certificateCtx: CertificateRuleContext | undefined;
     const timing = this.options.timing;
+    // The per-file time budget: checked before each rule, parsing included. A file over it keeps the findings made
+    // so far and says which rules were skipped; the rest of the workspace is linted as usual.
+    const budget = config.fileTimeBudgetMs ?? DEFAULT_CONFIG.fileTimeBudgetMs;
+    const startedAt = performance.now();
+    const skipped: string[] = [];
     for (const r of this.rules) {
       if (r.target !== e.kind) continue;
       const level = config.rules[r.id] ?? r.defaultLevel;
       if (level === 'off') continue;
+      if (skipped.length > 0 || performance.now() - startedAt > budget) {
+        if (!skipped.includes(r.id)) skipped.push(r.id);
+        continue;
+      }
       rule = r;
       configured = level;
       try {
@@ -324,6 +333,14 @@ export class Workspace {
       } catch (err) {
         result.notices.push(`rule ${r.id} failed on this file: ${(err as Error).message ?? String(err)}`);
       }
+    }
+    if (skipped.length > 0) {
+      const elapsed = Math.round(performance.now() - startedAt);
+      result.notices.push(
+        `Linting this file took longer than its time budget (${budget} ms; ${elapsed} ms so far), so ${skipped.length} ` +
+          `rule${skipped.length === 1 ? ' was' : 's were'} not run on it: ${skipped.join(', ')}. ` +
+          'Split the file, or raise "fileTimeBudgetMs" in .apim-mtls.json.',
+      );
     }
     if (!hadParse && e.policy && !(this.options.keepParseAfterLint?.(file, e.version) ?? e.version > 0)) {
       this.parsed.delete(e);

@@ -165,6 +165,36 @@ describe('apim-mtls lint on hostile and edge-case input', () => {
     }
   });
 
+  it('a file over its time budget keeps a notice naming the skipped rules; the other files are linted in full', () => {
+    // 8,000 expressions (≈ 1 MB) take far longer than 1 ms to parse: every rule is skipped there. `normal/` keeps the
+    // default budget (3 s) and all its findings.
+    const expression = '<set-header name="x" exists-action="override"><value>@(context.Request.Certificate.Thumbprint)</value></set-header>';
+    const dir = tmpWorkspace({
+      'slow/.apim-mtls.json': JSON.stringify({ fileTimeBudgetMs: 1, sku: 'StandardV2' }),
+      'slow/big.policy.xml': `<policies><inbound>${expression.repeat(8000)}</inbound></policies>`,
+      'normal/api.policy.xml': TRUST_DEFAULT_POLICY,
+    });
+    const r = cli(['lint', '.', '--format', 'json', '--sku', 'StandardV2'], dir);
+    assert.equal(r.code, 1, r.stderr);
+    const entries = JSON.parse(r.stdout) as JsonEntry[];
+    const big = entries.find((e) => e.filePath.endsWith('big.policy.xml'))!;
+    const notice = big.messages.find((m) => m.ruleId === null);
+    assert.ok(notice, JSON.stringify(big.messages.slice(0, 3)));
+    assert.match(notice.message, /time budget \(1 ms; \d+ ms so far\), so \d+ rules were not run on it: .*certificate-null-check/);
+    assert.match(notice.message, /fileTimeBudgetMs/);
+    assert.equal(big.messages.filter((m) => m.ruleId === 'certificate-null-check').length, 0, 'skipped rules report nothing');
+    const normal = entries.find((e) => e.filePath.endsWith('api.policy.xml'))!;
+    assert.ok(normal.messages.some((m) => m.ruleId === 'validate-trust-unsupported-tier'), JSON.stringify(normal.messages));
+    assert.ok(normal.messages.every((m) => m.ruleId !== null), 'no budget notice on a normal file');
+  });
+
+  it('rejects a fileTimeBudgetMs that is not a positive number, with a clear message', () => {
+    const dir = tmpWorkspace({ '.apim-mtls.json': JSON.stringify({ fileTimeBudgetMs: -5 }), 'api.policy.xml': TRUST_DEFAULT_POLICY });
+    const entries = JSON.parse(cli(['lint', '.', '--format', 'json'], dir).stdout) as JsonEntry[];
+    const messages = entries.flatMap((e) => e.messages.map((m) => m.message));
+    assert.ok(messages.some((m) => /"fileTimeBudgetMs" must be a number of milliseconds > 0/.test(m)), messages.join('\n'));
+  });
+
   it('--sku sets the tier of policies that no Bicep deploys; without it the tier rules stay silent', () => {
     const dir = tmpWorkspace({ 'api.policy.xml': TRUST_DEFAULT_POLICY });
     const unknown = cli(['lint', dir, '--format', 'json']);

@@ -1,11 +1,12 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { Workspace } from '../../../server/src/engine/workspace';
+import { DEFAULT_CONFIG } from '../../../server/src/engine/config';
 
 const POLICY = '<policies><inbound><base /><set-header name="x" exists-action="override"><value>@(context.Request.Certificate?.Thumbprint)</value></set-header></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>';
 
 function workspace(keep?: (file: string, version: number) => boolean): Workspace {
-  return new Workspace({ configFor: () => ({ config: { rules: {}, certificateExpiryWarningDays: 30 }, problems: [] }), keepParseAfterLint: keep });
+  return new Workspace({ configFor: () => ({ config: { ...DEFAULT_CONFIG }, problems: [] }), keepParseAfterLint: keep });
 }
 
 test('lint drops the parse it made for a file read from disk (version 0), keeps it for an editor document', () => {

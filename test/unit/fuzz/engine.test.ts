@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { ConfigResolver } from '../../../server/src/engine/config';
+import { ConfigResolver, DEFAULT_CONFIG } from '../../../server/src/engine/config';
 import { Workspace } from '../../../server/src/engine/workspace';
 import { allRules } from '../../../server/src/rules';
 import { makeTempDir, removeTempDir, repoRoot } from '../../helpers';
@@ -51,7 +51,7 @@ test('fuzz: Workspace.lint answers every hostile file within budget, and a norma
 });
 
 test('regression: more than 300 PEM blocks in a certificate file is a notice, not a long stall', () => {
-  const ws = new Workspace({ configFor: () => ({ config: { rules: {}, certificateExpiryWarningDays: 30 }, problems: [] }) });
+  const ws = new Workspace({ configFor: () => ({ config: { ...DEFAULT_CONFIG }, problems: [] }) });
   const file = path.join(ROOT, 'certs', 'bundle.pem');
   ws.set(file, { text: '-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n'.repeat(50_000) });
   const start = performance.now();

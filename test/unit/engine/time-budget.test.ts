@@ -1,0 +1,60 @@
+import { strict as assert } from 'node:assert';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { DEFAULT_CONFIG, type LintConfig } from '../../../server/src/engine/config';
+import { Workspace } from '../../../server/src/engine/workspace';
+import type { PolicyRule } from '../../../server/src/rules/types';
+
+const ROOT = path.resolve('/budget-ws');
+
+/** Reports once per file; busy for `ms` on files named slow*. */
+function rule(id: string, ms: number): PolicyRule {
+  return {
+    id,
+    target: 'policy',
+    defaultLevel: 'warning',
+    description: id,
+    check(ctx) {
+      if (path.basename(ctx.file).startsWith('slow')) {
+        const until = performance.now() + ms;
+        while (performance.now() < until) {
+          // busy: a rule that takes long
+        }
+      }
+      ctx.report({ span: { start: 0, end: 1 }, message: id });
+    },
+  };
+}
+
+function workspace(config: Partial<LintConfig>): Workspace {
+  const ws = new Workspace({
+    configFor: () => ({ config: { ...DEFAULT_CONFIG, ...config }, problems: [] }),
+    rules: [rule('first', 40), rule('second', 0), rule('third', 0)],
+  });
+  for (const name of ['slow.policy.xml', 'fast.policy.xml']) ws.set(path.join(ROOT, name), { text: '<policies><inbound /></policies>' });
+  return ws;
+}
+
+test('a rule that runs past the file budget stops the remaining rules of that file, with a notice naming them', () => {
+  const ws = workspace({ fileTimeBudgetMs: 20 });
+  const slow = ws.lint(path.join(ROOT, 'slow.policy.xml'));
+  assert.deepEqual(slow.findings.map((f) => f.ruleId), ['first'], 'the findings made before the budget ran out are kept');
+  assert.equal(slow.notices.length, 1);
+  assert.match(slow.notices[0]!, /time budget \(20 ms; \d+ ms so far\), so 2 rules were not run on it: second, third\./);
+  const fast = ws.lint(path.join(ROOT, 'fast.policy.xml'));
+  assert.deepEqual(fast.findings.map((f) => f.ruleId).sort(), ['first', 'second', 'third'], 'each file has its own budget');
+  assert.deepEqual(fast.notices, []);
+});
+
+test('within the budget every rule runs and there is no notice', () => {
+  const ws = workspace({ fileTimeBudgetMs: 10_000 });
+  const slow = ws.lint(path.join(ROOT, 'slow.policy.xml'));
+  assert.deepEqual(slow.findings.map((f) => f.ruleId).sort(), ['first', 'second', 'third']);
+  assert.deepEqual(slow.notices, []);
+});
+
+test('rules turned off are not counted as skipped', () => {
+  const ws = workspace({ fileTimeBudgetMs: 20, rules: { third: 'off' } });
+  const slow = ws.lint(path.join(ROOT, 'slow.policy.xml'));
+  assert.match(slow.notices[0]!, /so 1 rule was not run on it: second\./);
+});
