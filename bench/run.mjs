@@ -56,6 +56,10 @@ function benchCli(info) {
     cli.push(timed(process.execPath, [CLI, 'lint', info.root, '--format', 'json', '-o', out]));
     xml.push(timed('xmllint', ['--noout', ...policyList]));
   }
+  // One more run with APIM_MTLS_TIMING=1: where a run's time goes (phases, parsing, the costliest rules).
+  const timed1 = spawnSync(process.execPath, [CLI, 'lint', info.root, '--format', 'json', '-o', out], { env: { ...process.env, APIM_MTLS_TIMING: '1' }, encoding: 'utf8' });
+  const breakdown = {};
+  for (const m of timed1.stderr.matchAll(/^(\S+)\s+([\d.]+) ms$/gm)) breakdown[m[1]] = Math.round(Number(m[2]));
   const report = JSON.parse(readFileSync(out, 'utf8'));
   const findings = report.reduce((n, f) => n + f.messages.length, 0);
   const m = (xs, k) => median(xs.map((x) => x[k]));
@@ -74,6 +78,7 @@ function benchCli(info) {
     filesPerSec: Math.round(files / (c.wallMs / 1000)),
     mbPerSec: r1(allBytes / 1048576 / (c.wallMs / 1000)),
     runs: RUNS,
+    breakdown,
   };
 }
 
@@ -266,6 +271,11 @@ if (!cli.skipped) {
   row('whole-workspace lint, CPU user+sys', `${Math.round(cli.cli.cpuMs)} ms`, `xmllint ${Math.round(cli.xmllint.cpuMs)} ms`, `${cli.ratioCpu}x`, '≤ 3x');
   row('throughput', `${cli.filesPerSec} files/s, ${cli.mbPerSec} MB/s`, '', '', '');
   row('CLI peak RSS', `${Math.round(cli.cli.rssMb)} MB`, `xmllint ${Math.round(cli.xmllint.rssMb)} MB`, '', `< 200 MB (${cli.files} files)`);
+  const b = cli.breakdown;
+  const phases = Object.entries(b).filter(([k]) => k.startsWith('phase:')).map(([k, v]) => `${k.slice(6)} ${v}`);
+  const parts = Object.entries(b).filter(([k]) => !k.startsWith('phase:')).slice(0, 4).map(([k, v]) => `${k} ${v}`);
+  if (phases.length) row('  one run, ms (APIM_MTLS_TIMING)', phases.join(', '), '', '', '');
+  if (parts.length) row('  of which', parts.join(', '), '', '', '');
 }
 if (!lsp.skipped) {
   row('LSP cold start → first diagnostics', `${lsp.coldStartMs} ms`, '', '', '< 500 ms');
