@@ -26,6 +26,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     documentSelector: [
       { scheme: 'file', language: 'apim-policy' },
       { scheme: 'file', language: 'bicep' },
+      // The Bicep extension's id for .bicepparam files: their values set the deployed file's parameters (the SKU).
+      { scheme: 'file', language: 'bicep-params' },
       { scheme: 'file', language: 'apim-certificate' },
     ],
     outputChannel: output,

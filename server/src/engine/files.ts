@@ -12,14 +12,15 @@ const POLICY_NAME = /(^policy\.xml$)|\.(policy|operation|api|product|fragment|se
 /** Candidates by name alone: what discovery reads at all. */
 export function isCandidate(file: string): boolean {
   const ext = path.extname(file).toLowerCase();
-  return ext === '.xml' || ext === '.bicep' || CERTIFICATE_EXTENSIONS.has(ext);
+  return ext === '.xml' || ext === '.bicep' || ext === '.bicepparam' || CERTIFICATE_EXTENSIONS.has(ext);
 }
 
 /** What a file is, from its name and (for `.xml`) its root element. */
 export function classify(file: string, text?: string): FileKind {
   const name = path.basename(file);
   const ext = path.extname(name).toLowerCase();
-  if (ext === '.bicep') return 'bicep';
+  // A .bicepparam file is Bicep syntax: its values reach the file it is `using` (the SKU of a multi-environment setup).
+  if (ext === '.bicep' || ext === '.bicepparam') return 'bicep';
   if (CERTIFICATE_EXTENSIONS.has(ext)) return 'certificate';
   if (ext !== '.xml') return 'other';
   if (POLICY_NAME.test(name)) return 'policy';

@@ -127,7 +127,7 @@ class ApimMtlsServer {
     if (this.canWatch) {
       void this.connection.client.register(DidChangeWatchedFilesNotification.type, {
         watchers: [
-          { globPattern: '**/*.{xml,bicep,cer,crt,pem,der}' },
+          { globPattern: '**/*.{xml,bicep,bicepparam,cer,crt,pem,der}' },
           { globPattern: `**/${CONFIG_FILE_NAME}` },
           // Folders created or deleted with their files in one go are reported as the folder alone.
           { globPattern: '**/*', kind: WatchKind.Create | WatchKind.Delete },

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import type { Span } from '../core/text';
 import type { BicepFile, Expr, ObjectExpr, ParamDecl, ResourceDecl, TypeDecl, VarDecl } from '../parsers/bicep/types';
 
 export const SERVICE_TYPE = 'microsoft.apimanagement/service';
@@ -20,6 +21,29 @@ export interface ImportedSymbol {
   name: string;
 }
 
+/**
+ * A place that deploys a Bicep file with parameter values: a `module` declaration (its `params: { … }`) or a
+ * `.bicepparam` file (`using './main.bicep'` and its `param name = value` lines).
+ */
+export interface CallSite {
+  kind: 'module' | 'using';
+  /** The file the values are written in (expressions are evaluated there). */
+  scope: FileScope;
+  /** `module apim` / `prod.bicepparam`: for messages. */
+  description: string;
+  /** Parameter name → the expression passed. */
+  args: Map<string, Expr>;
+  /** The values can't be read (`params: settings`, a spread): every parameter may hold anything from here. */
+  opaque: boolean;
+  span: Span;
+}
+
+/** A deployment this file makes of another Bicep file: the target's absolute path and the call site. */
+export interface OutgoingCall {
+  target: string;
+  site: CallSite;
+}
+
 /** The symbols of one Bicep file. */
 export interface FileScope {
   path: string;
@@ -33,6 +57,10 @@ export interface FileScope {
   wildcards: Map<string, string>;
   resources: ResourceNode[];
   bySymbol: Map<string, ResourceNode>;
+  /** The modules and the `using` target this file deploys with parameter values (local `.bicep` paths only). */
+  calls: OutgoingCall[];
+  /** Who deploys this file with parameter values: set by the model each time it is built (it depends on other files). */
+  callers: CallSite[];
 }
 
 /** Collects the declarations of a parsed Bicep file, flattening nested resources. */
@@ -40,7 +68,7 @@ export function buildScope(filePath: string, file: BicepFile): FileScope {
   const dir = path.dirname(filePath);
   const scope: FileScope = {
     path: filePath, dir, file, params: new Map(), vars: new Map(), types: new Map(), imports: new Map(),
-    wildcards: new Map(), resources: [], bySymbol: new Map(),
+    wildcards: new Map(), resources: [], bySymbol: new Map(), calls: [], callers: [],
   };
   for (const d of file.declarations) {
     switch (d.kind) {
@@ -61,11 +89,42 @@ export function buildScope(filePath: string, file: BicepFile): FileScope {
       case 'resource':
         addResource(scope, d, undefined);
         break;
+      case 'module': {
+        if (!isLocalBicep(d.path)) break;
+        const params = property(resourceBody(d.value), 'params');
+        const args = new Map<string, Expr>();
+        let opaque = params !== undefined && params.kind !== 'object';
+        if (params?.kind === 'object') {
+          for (const m of params.members) {
+            if (m.kind === 'property') args.set(m.key, m.value);
+            else opaque = true;
+          }
+        }
+        const site: CallSite = { kind: 'module', scope, description: `module ${d.name} in ${path.basename(filePath)}`, args, opaque, span: d.nameSpan };
+        scope.calls.push({ target: path.resolve(dir, d.path), site });
+        break;
+      }
+      case 'using': {
+        if (d.path === undefined || !isLocalBicep(d.path)) break;
+        const site: CallSite = { kind: 'using', scope, description: path.basename(filePath), args: new Map(), opaque: false, span: d.pathSpan ?? d.span };
+        scope.calls.push({ target: path.resolve(dir, d.path), site });
+        break;
+      }
       default:
         break;
     }
   }
+  // A parameters file's values are its `param name = value` lines.
+  for (const call of scope.calls) {
+    if (call.site.kind !== 'using') continue;
+    for (const [name, decl] of scope.params) if (decl.defaultValue) call.site.args.set(name, decl.defaultValue);
+  }
   return scope;
+}
+
+/** A module path the model can follow: a local `.bicep` file (not `br:`/`ts:` registries, not ARM JSON). */
+function isLocalBicep(p: string): boolean {
+  return !p.includes(':') && p.toLowerCase().endsWith('.bicep');
 }
 
 function addResource(scope: FileScope, decl: ResourceDecl, parent: ResourceNode | undefined): void {

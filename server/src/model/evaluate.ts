@@ -14,6 +14,9 @@ export interface EvalContext {
   origins: RelatedInfo[];
   /** Names what is being resolved in origin messages ("SKU"). */
   label: string;
+  /** Parameters already resolved in this evaluation (through their callers), and those being resolved (cycles). */
+  params?: Map<string, Value>;
+  resolving?: Set<string>;
 }
 
 /** A parameter or a property path in it (`settings.sku`): `key` is unique in the workspace. */
@@ -85,7 +88,54 @@ export function evaluate(expr: Expr, scope: FileScope, ctx: EvalContext, depth =
 function paramValue(ref: ParamRef, ctx: EvalContext, depth: number, visiting: Set<VarDecl>): Value {
   const bound = ctx.bindings?.get(ref.key);
   if (bound !== undefined) return strings([bound]);
-  return paramDomain(ref.param, ref.props, ref.scope, ctx.scopes, (e) => evaluate(e, ref.scope, ctx, depth + 1, visiting), ctx.origins, ctx.label);
+  return possibleValues(ref, ctx, (e, scope) => evaluate(e, scope, ctx, depth + 1, visiting));
+}
+
+/**
+ * What a parameter (path) may hold. A file deployed by others in the workspace (`module … params: { … }`, a
+ * `.bicepparam` with `using`) takes the values they pass: the union over the call sites, plus its own domain (see
+ * `paramDomain`) when a site leaves the parameter out, and unknown values where a site's can't be read. A file nobody
+ * deploys keeps its own domain. Each parameter is resolved once per evaluation (modules can form diamonds), and a
+ * cycle (invalid Bicep) gives unknown.
+ */
+export function possibleValues(ref: ParamRef, ctx: EvalContext, ev: (e: Expr, scope: FileScope) => Value = (e, scope) => evaluate(e, scope, ctx)): Value {
+  const own = (): Value => paramDomain(ref.param, ref.props, ref.scope, ctx.scopes, (e) => ev(e, ref.scope), ctx.origins, ctx.label);
+  const sites = ref.scope.callers;
+  if (sites.length === 0) return own();
+  const memo = (ctx.params ??= new Map());
+  const known = memo.get(ref.key);
+  if (known) return known;
+  const resolving = (ctx.resolving ??= new Set());
+  if (resolving.has(ref.key)) return UNKNOWN;
+  resolving.add(ref.key);
+  try {
+    let acc: Value | undefined;
+    let omitted = false;
+    for (const site of sites) {
+      const arg = site.args.get(ref.param.name);
+      if (!arg) {
+        if (site.opaque) acc = acc ? widen(acc, UNKNOWN) : UNKNOWN;
+        else omitted = true;
+        continue;
+      }
+      let v = ev(arg, site.scope);
+      for (const key of ref.props) v = v.kind === 'object' ? (v.props.get(key) ?? UNKNOWN) : UNKNOWN;
+      ctx.origins.push({ file: site.scope.path, span: arg.span, message: `${ctx.label} passed to parameter ${ref.param.name} by ${site.description}` });
+      acc = acc ? widen(acc, v) : v;
+    }
+    if (omitted || !acc) acc = acc ? widen(acc, own()) : own();
+    memo.set(ref.key, acc);
+    return acc;
+  } finally {
+    resolving.delete(ref.key);
+  }
+}
+
+/** `join`, except that known strings joined with an unknown value stay known, flagged unknown ("X or another"). */
+function widen(a: Value, b: Value): Value {
+  if (a.kind === 'strings' && b.kind === 'unknown') return strings(a.values, true);
+  if (a.kind === 'unknown' && b.kind === 'strings') return strings(b.values, true);
+  return join(a, b);
 }
 
 function variable(decl: VarDecl | undefined, scope: FileScope, ctx: EvalContext, depth: number, visiting: Set<VarDecl>): Value {

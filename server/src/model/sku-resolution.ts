@@ -1,8 +1,7 @@
 import type { Expr, VarDecl } from '../parsers/bicep/types';
 import type { FileScope } from './bicep-scope';
-import { evaluate, paramRef, type EvalContext, type ParamRef } from './evaluate';
+import { evaluate, paramRef, possibleValues, type EvalContext, type ParamRef } from './evaluate';
 import { children } from './expr-walk';
-import { paramDomain } from './param-domain';
 import { SKUS, toSku, type Sku, type SkuSet } from './sku';
 import { truth, type Value } from './values';
 
@@ -64,7 +63,7 @@ export function skusWhere(
   if (skuExpr && free.length === 1) {
     const ref = free[0]!;
     const quiet: EvalContext = { scopes, origins: [], label: 'SKU' };
-    const domain = paramDomain(ref.param, ref.props, ref.scope, scopes, (e) => evaluate(e, ref.scope, quiet), [], 'SKU');
+    const domain = possibleValues(ref, quiet);
     const candidates = new Set<string>(domain.kind === 'strings' ? domain.values : []);
     if (domain.kind !== 'strings' || domain.unknown) for (const s of SKUS) candidates.add(s);
     const values = new Set<Sku>();

@@ -46,6 +46,9 @@ export function buildModel(input: ModelInput): WorkspaceModel {
     const abs = resolvePath(p);
     scopes.set(abs, cachedScope(abs, f));
   }
+  // Who deploys each file with parameter values (modules, .bicepparam): evaluation reads a parameter's values there.
+  for (const scope of scopes.values()) scope.callers = [];
+  for (const scope of scopes.values()) for (const call of scope.calls) scopes.get(call.target)?.callers.push(call.site);
   const knownPolicies = new Set<string>();
   for (const p of input.policyFiles) knownPolicies.add(resolvePath(p));
   const exists = (p: string): boolean => knownPolicies.has(p) || input.fileExists(p);
@@ -110,6 +113,8 @@ export function buildModel(input: ModelInput): WorkspaceModel {
     for (const target of [...[...scope.imports.values()].map((i) => i.from), ...scope.wildcards.values()]) {
       if (scopes.has(target)) edge(scope.path, target);
     }
+    // A deployed file's parameters come from the file that deploys it.
+    for (const call of scope.calls) if (scopes.has(call.target)) edge(call.target, scope.path);
     for (const info of servicesByFile.get(scope.path) ?? []) {
       for (const e of info.caCertificates?.entries ?? []) push(certificatesByFile, scope.path, e);
     }

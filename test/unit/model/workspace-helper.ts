@@ -17,7 +17,7 @@ export function workspace(files: Record<string, string>, userSkus?: Sku[]): Work
   const bicep = new Map<string, BicepFile>();
   const policies: string[] = [];
   for (const [rel, text] of Object.entries(files)) {
-    if (rel.endsWith('.bicep')) bicep.set(abs(rel), parseBicep(text));
+    if (rel.endsWith('.bicep') || rel.endsWith('.bicepparam')) bicep.set(abs(rel), parseBicep(text));
     else policies.push(abs(rel));
   }
   const input = { bicep, policyFiles: policies, fileExists: () => false };

@@ -104,9 +104,19 @@ class DeclarationParser extends TypeSyntaxParser {
         return this.parseImport(start, decorators);
       case 'func':
         return this.parseFunc(start, decorators);
+      case 'using': {
+        this.next();
+        const target = this.peek();
+        if (target.kind !== 'string') {
+          this.skipBalancedToLineEnd();
+          return { kind: 'using', span: { start, end: this.lastEnd }, decorators };
+        }
+        this.next();
+        this.skipBalancedToLineEnd();
+        return { kind: 'using', span: { start, end: this.lastEnd }, decorators, path: stringValue(target), pathSpan: { start: target.start, end: target.end } };
+      }
       case 'extension':
       case 'provider':
-      case 'using':
       case 'assert':
         this.next();
         this.skipBalancedToLineEnd();

@@ -260,6 +260,15 @@ export interface ModuleDecl extends NamedDeclBase {
   value?: Expr;
 }
 
+/** `using './main.bicep'` in a `.bicepparam` file (`using none` has no path). */
+export interface UsingDecl {
+  kind: 'using';
+  span: Span;
+  decorators: Decorator[];
+  path?: string;
+  pathSpan?: Span;
+}
+
 export interface OutputDecl extends NamedDeclBase {
   kind: 'output';
   type?: TypeExpr;
@@ -306,7 +315,7 @@ export interface OpaqueDecl extends DeclBase {
 
 export type Declaration =
   | ParamDecl | VarDecl | TypeDecl | ResourceDecl | ModuleDecl | OutputDecl | MetadataDecl | FuncDecl | ImportDecl
-  | TargetScopeDecl | OpaqueDecl;
+  | TargetScopeDecl | UsingDecl | OpaqueDecl;
 
 /** `#disable-next-line rule1 rule2`: `line` is the 0-based line of the directive itself. */
 export interface Directive {

@@ -1,0 +1,135 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { abs, workspace } from './workspace-helper';
+
+/** A service module whose tier is a parameter without a default, deploying one API policy. */
+const APIM = `param skuName string
+resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
+  name: 'apim-x'
+  location: 'westeurope'
+  sku: {
+    name: skuName
+    capacity: 1
+  }
+  properties: {
+    publisherName: 'p'
+  }
+}
+resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
+  parent: apim
+  name: 'policy'
+  properties: {
+    format: 'rawxml'
+    value: loadTextContent('../policies/global.xml')
+  }
+}
+`;
+
+const main = (params: string, header = 'param skuName string'): string => `${header}
+module apim './modules/apim.bicep' = {
+  name: 'apim'
+  params: ${params}
+}
+`;
+
+function skus(files: Record<string, string>): { values: string[]; unknown: boolean; origins: string[] } {
+  const model = workspace({ 'modules/apim.bicep': APIM, 'policies/global.xml': '', ...files });
+  const s = model.servicesIn(abs('modules/apim.bicep'))[0];
+  assert.ok(s);
+  return { values: [...s.skus.values].sort(), unknown: s.skus.unknown, origins: s.skus.origins.map((o) => o.message) };
+}
+
+test('a module parameter takes the value its caller passes', () => {
+  const r = skus({ 'main.bicep': main("{\n    skuName: 'StandardV2'\n  }") });
+  assert.deepEqual(r.values, ['StandardV2']);
+  assert.equal(r.unknown, false);
+  assert.ok(r.origins.some((o) => o === 'SKU passed to parameter skuName by module apim in main.bicep'), r.origins.join(' | '));
+});
+
+test('without callers the parameter stays unknown (as before)', () => {
+  const r = skus({});
+  assert.deepEqual(r.values, []);
+  assert.equal(r.unknown, true);
+});
+
+test('.bicepparam files set the template parameter, which a module passes on: the union of the environments', () => {
+  const r = skus({
+    'main.bicep': main('{\n    skuName: skuName\n  }'),
+    'prod.bicepparam': "using './main.bicep'\n\nparam skuName = 'PremiumV2'\n",
+    'dev.bicepparam': "using './main.bicep'\nparam skuName = 'Developer'\n",
+  });
+  assert.deepEqual(r.values, ['Developer', 'PremiumV2']);
+  assert.equal(r.unknown, false);
+  assert.ok(r.origins.some((o) => o === 'SKU passed to parameter skuName by prod.bicepparam'), r.origins.join(' | '));
+});
+
+test('a caller that leaves the parameter out adds the module’s own default', () => {
+  const r = skus({
+    'modules/apim.bicep': APIM.replace('param skuName string', "param skuName string = 'Basic'"),
+    'a.bicep': main("{\n    skuName: 'BasicV2'\n  }", ''),
+    'b.bicep': main('{}', ''),
+  });
+  assert.deepEqual(r.values, ['Basic', 'BasicV2']);
+  assert.equal(r.unknown, true, 'the default is only the likely value');
+});
+
+test('params that can\'t be read (a variable, a spread) keep what is known and flag the rest unknown', () => {
+  const r = skus({
+    'a.bicep': main("{\n    skuName: 'Premium'\n  }", ''),
+    'b.bicep': main('settings', 'param settings object'),
+  });
+  assert.deepEqual(r.values, ['Premium']);
+  assert.equal(r.unknown, true);
+});
+
+test('registry modules and ARM JSON templates are not followed', () => {
+  const r = skus({ 'main.bicep': "module a 'br:contoso.azurecr.io/apim:v1' = {\n  name: 'a'\n  params: {\n    skuName: 'Premium'\n  }\n}\nmodule b './modules/apim.json' = {\n  name: 'b'\n  params: {\n    skuName: 'Premium'\n  }\n}\n" });
+  assert.equal(r.unknown, true);
+  assert.deepEqual(r.values, []);
+});
+
+test('editing a parameters file re-lints the policies of the service it sets the tier of', () => {
+  const model = workspace({
+    'modules/apim.bicep': APIM,
+    'policies/global.xml': '',
+    'main.bicep': main('{\n    skuName: skuName\n  }'),
+    'prod.bicepparam': "using './main.bicep'\nparam skuName = 'StandardV2'\n",
+  });
+  assert.ok(model.dependents(abs('prod.bicepparam')).includes(abs('policies/global.xml')), model.dependents(abs('prod.bicepparam')).join(', '));
+  assert.ok(model.dependents(abs('main.bicep')).includes(abs('modules/apim.bicep')));
+  const context = model.policyContext(abs('policies/global.xml'));
+  assert.deepEqual([...context.skus.values], ['StandardV2']);
+});
+
+test('a module that deploys itself, and diamonds of modules, end quickly', () => {
+  // x.bicep deploys itself twice, passing its own parameter on: invalid Bicep, but it must not hang.
+  const self = `param skuName string
+module a './x.bicep' = {
+  name: 'a'
+  params: {
+    skuName: skuName
+  }
+}
+module b './x.bicep' = {
+  name: 'b'
+  params: {
+    skuName: skuName
+  }
+}
+${APIM.split('\n').slice(1, 12).join('\n')}
+`;
+  const started = performance.now();
+  const model = workspace({ 'x.bicep': self });
+  const s = model.servicesIn(abs('x.bicep'))[0]!;
+  assert.equal(s.skus.unknown, true);
+  // 30 files, each deploying the next twice: 2^30 paths without memoisation.
+  const files: Record<string, string> = { 'modules/apim.bicep': APIM, 'policies/global.xml': '' };
+  for (let i = 0; i < 30; i++) {
+    const next = i === 29 ? './modules/apim.bicep' : `./f${i + 1}.bicep`;
+    files[`f${i}.bicep`] = `param skuName string\nmodule a '${next}' = {\n  name: 'a'\n  params: {\n    skuName: skuName\n  }\n}\nmodule b '${next}' = {\n  name: 'b'\n  params: {\n    skuName: skuName\n  }\n}\n`;
+  }
+  files['env.bicepparam'] = "using './f0.bicep'\nparam skuName = 'BasicV2'\n";
+  const deep = workspace(files).servicesIn(abs('modules/apim.bicep'))[0]!;
+  assert.deepEqual([...deep.skus.values], ['BasicV2']);
+  assert.ok(performance.now() - started < 5000, 'bounded');
+});
