@@ -16,13 +16,15 @@ export class TestClient {
   private readonly waiters: { check: () => boolean; resolve: () => void }[] = [];
   private versions = new Map<string, number>();
   stderr = '';
+  /** What the server logged (window/logMessage). */
+  readonly logs: string[] = [];
 
   private constructor(
     readonly process: ChildProcess,
     readonly connection: MessageConnection,
   ) {}
 
-  static async start(workspace: string, options: { configuration?: unknown; settings?: Record<string, unknown> } = {}): Promise<TestClient> {
+  static async start(workspace: string, options: { configuration?: unknown; settings?: Record<string, unknown>; watchFiles?: boolean } = {}): Promise<TestClient> {
     const child = spawn(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new TestClient(child, connection);
@@ -31,7 +33,7 @@ export class TestClient {
       client.diagnostics.set(p.uri, p.diagnostics);
       client.poke();
     });
-    connection.onNotification('window/logMessage', () => undefined);
+    connection.onNotification('window/logMessage', (p: { message: string }) => void client.logs.push(p.message));
     connection.onRequest('workspace/configuration', () => [options.settings ?? {}]);
     connection.onRequest('client/registerCapability', () => null);
     connection.onRequest('window/workDoneProgress/create', () => null);
@@ -45,7 +47,8 @@ export class TestClient {
         workspace: {
           configuration: options.settings !== undefined,
           workspaceEdit: { documentChanges: true, resourceOperations: ['create'] },
-          didChangeWatchedFiles: { dynamicRegistration: true },
+          // Clients that can't watch files for the server (Neovim 0.7, …) leave this out: the server watches itself.
+          didChangeWatchedFiles: { dynamicRegistration: options.watchFiles !== false },
         },
         window: { workDoneProgress: true, showDocument: { support: true } },
         textDocument: { publishDiagnostics: { relatedInformation: true, codeDescriptionSupport: true } },

@@ -21,6 +21,7 @@ import { CONFIG_FILE_NAME, ConfigResolver, parseConfig, type LintConfig } from '
 import { describeFsError } from '../engine/discover';
 import { isCandidate } from '../engine/files';
 import { loadFromDisk } from '../engine/load';
+import { DiskWatcher } from './watch';
 import { Workspace } from '../engine/workspace';
 import { codeActions, OPEN_DOCS_COMMAND, openRuleDocs } from './actions';
 import { noticeDiagnostic, pathToUri, toDiagnostic, uriToPath } from './convert';
@@ -51,6 +52,7 @@ class ApimMtlsServer {
   private canWatch = false;
   private canCreateFiles = false;
   private canReportProgress = false;
+  private diskWatcher?: DiskWatcher;
 
   constructor(private readonly connection: Connection) {}
 
@@ -60,7 +62,10 @@ class ApimMtlsServer {
     c.onInitialized(() => void this.initialized());
     c.onDidChangeConfiguration(() => void this.refreshSettings());
     c.onDidChangeWatchedFiles((params) => {
-      for (const change of params.changes) void this.fileChangedOnDisk(change.uri, change.type);
+      for (const change of params.changes) {
+        const file = uriToPath(change.uri);
+        if (file) void this.fileChangedOnDisk(file, change.type);
+      }
     });
     c.onCodeAction((params) => {
       const file = uriToPath(params.textDocument.uri);
@@ -134,7 +139,20 @@ class ApimMtlsServer {
         ],
       });
     }
+    else this.watchDisk();
     await this.indexWorkspace();
+  }
+
+  /** The client doesn't watch files for us: watch the workspace folders ourselves (see DiskWatcher). */
+  private watchDisk(): void {
+    if (this.roots.length === 0) return;
+    // Files open in the editor keep the editor's text; other paths are folders (fileChangedOnDisk sorts that out).
+    this.diskWatcher = new DiskWatcher(
+      (file, type) => void this.fileChangedOnDisk(file, type),
+      (message) => this.connection.console.log(message),
+    );
+    const watched = this.roots.filter((root) => this.diskWatcher!.watch(root));
+    if (watched.length) this.connection.console.log(`apim-mtls: the client doesn't watch files: watching ${watched.join(', ')} for changes on disk`);
   }
 
   /** Reads the workspace from disk in the background, then lints everything once. */
@@ -195,9 +213,7 @@ class ApimMtlsServer {
     if (this.ws.kindOf(file) === 'certificate') this.clear(file);
   }
 
-  private async fileChangedOnDisk(uri: string, type: FileChangeType): Promise<void> {
-    const file = uriToPath(uri);
-    if (!file) return;
+  private async fileChangedOnDisk(file: string, type: FileChangeType): Promise<void> {
     if (path.basename(file) === CONFIG_FILE_NAME) {
       this.config.clear();
       this.scheduler.schedule(this.ws.files(), 0);
