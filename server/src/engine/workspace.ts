@@ -12,7 +12,7 @@ import { parsePolicy } from '../parsers/policy';
 import type { PolicyDocument } from '../parsers/policy/types';
 import { allRules } from '../rules';
 import type { BicepRuleContext, CertificateIndex, CertificateRuleContext, PolicyRuleContext, Report, Rule, RuleSettings } from '../rules/types';
-import { DEFAULT_CONFIG, type LoadedConfig } from './config';
+import type { LoadedConfig } from './config';
 import { classify, decodeFile, type FileKind } from './files';
 import { applySuppressions } from './suppress';
 
@@ -280,59 +280,36 @@ export class Workspace {
         related: r.related ?? [],
       });
     };
-    const model = this.getModel();
-    const certificates = this.getCertificates();
-    const policyAt = (p: string): PolicyDocument | undefined => this.policy(p);
-    const text = e.text;
-    const hadParse = e.policy !== undefined;
-    let policyCtx: PolicyRuleContext | undefined;
-    let bicepCtx: BicepRuleContext | undefined;
-    let certificateCtx: CertificateRuleContext | undefined;
     const timing = this.options.timing;
-    // The per-file time budget: checked before each rule, parsing included. A file over it keeps the findings made
-    // so far and says which rules were skipped; the rest of the workspace is linted as usual.
-    const budget = config.fileTimeBudgetMs ?? DEFAULT_CONFIG.fileTimeBudgetMs;
-    const startedAt = performance.now();
-    const skipped: string[] = [];
+    const enabled: { rule: Rule; level: ReportedLevel }[] = [];
     for (const r of this.rules) {
-      if (r.target !== e.kind) continue;
-      const level = config.rules[r.id] ?? r.defaultLevel;
-      if (level === 'off') continue;
+      const level = r.target === e.kind ? (config.rules[r.id] ?? r.defaultLevel) : 'off';
+      if (level !== 'off') enabled.push({ rule: r, level });
+    }
+    // The per-file time budget counts from here, parsing included, and is checked before each rule. A file over it
+    // keeps the findings made so far and says which rules were skipped; the rest of the workspace is linted as usual.
+    const budget = config.fileTimeBudgetMs;
+    const startedAt = performance.now();
+    const hadParse = e.policy !== undefined;
+    // One context per file: a file has one kind, so every enabled rule takes the same one.
+    const ctx = enabled.length > 0 ? this.ruleContext(file, e, settings, report) : undefined;
+    const skipped: string[] = [];
+    for (const { rule: r, level } of enabled) {
+      if (!ctx) break;
       if (skipped.length > 0 || performance.now() - startedAt > budget) {
-        if (!skipped.includes(r.id)) skipped.push(r.id);
+        skipped.push(r.id);
         continue;
       }
       rule = r;
       configured = level;
+      const started = timing ? performance.now() : 0;
       try {
-        // The file's context once (parsing it, for the first rule), then the rule: timed apart.
-        let ctx: PolicyRuleContext | BicepRuleContext | CertificateRuleContext | undefined;
-        if (r.target === 'policy') {
-          if (!policyCtx) {
-            const doc = this.policy(file);
-            if (doc) policyCtx = { file, text, model, certificates, settings, policyAt, report, doc, policy: this.policyContext(file) };
-          }
-          ctx = policyCtx;
-        } else if (r.target === 'bicep') {
-          if (!bicepCtx) {
-            const bicep = this.bicep(file);
-            if (bicep) bicepCtx = { file, text, model, certificates, settings, policyAt, report, bicep };
-          }
-          ctx = bicepCtx;
-        } else {
-          if (!certificateCtx) {
-            const certificate = this.certificate(file);
-            if (certificate) certificateCtx = { file, text, model, certificates, settings, policyAt, report, certificate };
-          }
-          ctx = certificateCtx;
-        }
-        const started = timing ? performance.now() : 0;
-        // The target matches the context built for it.
-        if (ctx) (r.check as (c: typeof ctx) => void)(ctx);
-        if (timing) timing.set(r.id, (timing.get(r.id) ?? 0) + performance.now() - started);
+        // `ctx` was made for this file's kind, which is every enabled rule's target.
+        (r.check as (c: AnyRuleContext) => void)(ctx);
       } catch (err) {
         result.notices.push(`rule ${r.id} failed on this file: ${(err as Error).message ?? String(err)}`);
       }
+      if (timing) timing.set(r.id, (timing.get(r.id) ?? 0) + performance.now() - started);
     }
     if (skipped.length > 0) {
       const elapsed = Math.round(performance.now() - startedAt);
@@ -355,6 +332,25 @@ export class Workspace {
     return result;
   }
 
+  /** The rule context of a file of the kind it is (parsing it if needed); undefined when it can't be parsed. */
+  private ruleContext(file: string, e: Entry, settings: RuleSettings, report: (r: Report) => void): AnyRuleContext | undefined {
+    const text = e.text;
+    const model = this.getModel();
+    const certificates = this.getCertificates();
+    const policyAt = (p: string): PolicyDocument | undefined => this.policy(p);
+    // Literals of one shape each (spreading a shared base made a slow-path object per file).
+    if (e.kind === 'policy') {
+      const doc = this.policy(file);
+      return doc && { file, text, model, certificates, settings, policyAt, report, doc, policy: this.policyContext(file) };
+    }
+    if (e.kind === 'bicep') {
+      const bicep = this.bicep(file);
+      return bicep && { file, text, model, certificates, settings, policyAt, report, bicep };
+    }
+    const certificate = this.certificate(file);
+    return certificate && { file, text, model, certificates, settings, policyAt, report, certificate };
+  }
+
   private invalidate(kind: FileKind, previousKind?: FileKind): void {
     for (const k of [kind, previousKind]) {
       if (k === 'bicep' || k === 'policy') this.model = undefined;
@@ -362,6 +358,8 @@ export class Workspace {
     }
   }
 }
+
+type AnyRuleContext = PolicyRuleContext | BicepRuleContext | CertificateRuleContext;
 
 /** A CA bundle holds up to ~150 certificates; each costs ~0.5 ms to read (a broken one more), all read at once. */
 const MAX_PEM_BLOCKS = 300;
