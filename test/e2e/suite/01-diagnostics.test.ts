@@ -50,13 +50,13 @@ interface CliFile {
   messages: { ruleId: string; line: number; column: number }[];
 }
 
-test('VS Code shows exactly the CLI findings on examples/mistakes and examples/service-mistakes', async () => {
+test('VS Code shows exactly the CLI findings on examples/mistakes, examples/service-mistakes and examples/environments', async () => {
   await ready();
   const root = workspaceRoot().fsPath;
   const cli = path.join(extension().extensionPath, 'dist', 'cli.js');
   const r = spawnSync(process.execPath, [cli, 'lint', root, '--format', 'json'], { encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, timeout: 60_000 });
   assert.ok(r.stdout, `the CLI printed nothing (exit ${r.status}): ${r.stderr}`);
-  const inScope = (f: string) => /^(mistakes|service-mistakes)\//.test(f) && /\.(xml|bicep)$/.test(f);
+  const inScope = (f: string) => /^(mistakes|service-mistakes|environments)\//.test(f) && /\.(xml|bicep)$/.test(f);
   const expected = new Map<string, string[]>(); // relative file -> ["rule@line:col", …]
   for (const f of JSON.parse(r.stdout) as CliFile[]) {
     const rel = path.relative(root, f.filePath).split(path.sep).join('/');
@@ -71,7 +71,7 @@ test('VS Code shows exactly the CLI findings on examples/mistakes and examples/s
     throw new Error(`${(e as Error).message}; missing: ${missing.join('; ')}`);
   });
   // …and VS Code shows nothing more on any policy or Bicep file there.
-  const files = await vscode.workspace.findFiles('{mistakes,service-mistakes}/**/*.{xml,bicep}');
+  const files = await vscode.workspace.findFiles('{mistakes,service-mistakes,environments}/**/*.{xml,bicep}');
   assert.ok(files.length >= 10, `only ${files.length} files found`);
   const extra = files.flatMap((u) => {
     const rel = vscode.workspace.asRelativePath(u);
@@ -80,4 +80,8 @@ test('VS Code shows exactly the CLI findings on examples/mistakes and examples/s
   });
   assert.deepEqual(extra, [], 'VS Code shows findings the CLI does not');
   assert.deepEqual(codes(wsUri('mistakes/policies/policy-attributes.operation.xml')), expected.get('mistakes/policies/policy-attributes.operation.xml')!.map((s) => s.split('@')[0]).sort());
+  // The tier that reaches a module through params from .bicepparam files (prod StandardV2, dev Developer): a warning.
+  const env = ours(wsUri('environments/policies/orders.api.xml')).find((d) => codeOf(d) === 'validate-trust-unsupported-tier');
+  assert.ok(env, 'the environments example shows its tier finding in VS Code');
+  assert.equal(env.severity, vscode.DiagnosticSeverity.Warning);
 }, { timeout: LSP_WAIT_MS + 90_000 });

@@ -173,6 +173,7 @@ export function hostileWorkspace(seed: number, count: number): Map<string, Uint8
   files.set('infra/image.bicep', PNG);
   files.set('infra/binary.bicep', randomBytes(rand, 2048));
   files.set('policies/policy.xml', te.encode('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "&a;&a;">]><policies>&a;</policies>'));
+  for (const [name, text] of hostileModules()) files.set(name, te.encode(text));
   for (let i = 0; i < count; i++) {
     if (i % 3 === 2) {
       const b = bicep[int(rand, bicep.length)]!;
@@ -183,6 +184,26 @@ export function hostileWorkspace(seed: number, count: number): Map<string, Uint8
     }
   }
   return files;
+}
+
+/**
+ * Modules that pass a parameter on (the SKU follows module params and .bicepparam files): a file deploying itself
+ * twice, two files deploying each other, and a chain of 40 files each deploying the next twice (2^40 paths without
+ * memoisation), ending at a service with a policy; parameters files `using` them, one `using` itself.
+ */
+export function hostileModules(): [string, string][] {
+  const twice = (target: string) =>
+    ['a', 'b'].map((m) => `module ${m} '${target}' = {\n  name: '${m}'\n  params: {\n    skuName: skuName\n  }\n}\n`).join('');
+  const service = "resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {\n  name: 'x'\n  sku: {\n    name: skuName\n  }\n}\n";
+  const out: [string, string][] = [
+    ['infra/modules/self.bicep', `param skuName string\n${twice('./self.bicep')}${service}`],
+    ['infra/modules/ping.bicep', `param skuName string\n${twice('./pong.bicep')}`],
+    ['infra/modules/pong.bicep', `param skuName string\n${twice('./ping.bicep')}${service}`],
+    ['infra/modules/self.bicepparam', "using './self.bicepparam'\nparam skuName = 'BasicV2'\n"],
+    ['infra/modules/env.bicepparam', "using './chain-0.bicep'\nparam skuName = skuName\n"],
+  ];
+  for (let i = 0; i < 40; i++) out.push([`infra/modules/chain-${i}.bicep`, `param skuName string\n${twice(i === 39 ? './self.bicep' : `./chain-${i + 1}.bicep`)}`]);
+  return out;
 }
 
 /** A normal policy with a known finding (an unescaped '&'), and what it must keep reporting. */
