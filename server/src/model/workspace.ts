@@ -1,8 +1,9 @@
 import * as path from 'node:path';
 import { resolvePath } from '../core/paths';
-import type { BicepFile } from '../parsers/bicep/types';
+import type { BicepFile, StringPart } from '../parsers/bicep/types';
 import { SERVICE_TYPE, buildScope, property, type FileScope, type ResourceNode } from './bicep-scope';
 import { clientCertificateEntry } from './certificate-entries';
+import { evaluate } from './evaluate';
 import { describePolicy, policyScopeOf } from './policy-resources';
 import { describeExisting, describeService, resourceNames } from './service-info';
 import { UNKNOWN_SKUS, type Sku, type SkuSet } from './sku';
@@ -123,7 +124,7 @@ export function buildModel(input: ModelInput): WorkspaceModel {
       const policyScope = policyScopeOf(node.fullType);
       if (!policyScope) continue;
       const policy = describePolicy(node, policyScope, exists);
-      const serviceNode = serviceNodeOf(node, namedServices);
+      const serviceNode = serviceNodeOf(node, namedServices, scopes);
       const service = serviceNode && services.get(serviceNode);
       if (service) policy.service = service;
       push(policiesByFile, scope.path, policy);
@@ -178,8 +179,12 @@ function unionSkus(sets: SkuSet[]): SkuSet {
   return { values, unknown, origins };
 }
 
-/** The resource a child hangs from: lexical nesting, `parent:`, or the first segment of a `name: 'a/b'` path. */
-function parentOf(node: ResourceNode, namedServices: ReadonlyMap<string, ResourceNode>): ResourceNode | undefined {
+/**
+ * The resource a child hangs from: lexical nesting, `parent:`, or the first segment of a `name: 'a/b'` path: a
+ * literal, `${apim.name}`, or an expression (`${apimServiceName}/orders/policy`, as ARM-converted templates write it)
+ * whose value names exactly one defining service of the workspace.
+ */
+function parentOf(node: ResourceNode, namedServices: ReadonlyMap<string, ResourceNode>, scopes: ReadonlyMap<string, FileScope>): ResourceNode | undefined {
   if (node.lexicalParent) return node.lexicalParent;
   const parent = property(node.body, 'parent');
   if (parent?.kind === 'identifier') return node.scope.bySymbol.get(parent.name);
@@ -189,18 +194,42 @@ function parentOf(node: ResourceNode, namedServices: ReadonlyMap<string, Resourc
     const slash = name.value.indexOf('/');
     return slash > 0 ? namedServices.get(name.value.slice(0, slash).toLowerCase()) : undefined;
   }
-  const first = name.parts?.find((p) => p.kind === 'hole' || p.value !== '');
+  const parts = name.parts ?? [];
+  const first = parts.find((p) => p.kind === 'hole' || p.value !== '');
   const hole = first?.kind === 'hole' ? first.expr : undefined;
   if (hole?.kind === 'member' && hole.name === 'name' && hole.target.kind === 'identifier') return node.scope.bySymbol.get(hole.target.name);
-  return undefined;
+  // The parts before the first '/', evaluated.
+  const prefix: StringPart[] = [];
+  let slashSeen = false;
+  for (const p of parts) {
+    const slash = p.kind === 'text' ? p.value.indexOf('/') : -1;
+    if (p.kind === 'text' && slash >= 0) {
+      prefix.push({ ...p, value: p.value.slice(0, slash) });
+      slashSeen = true;
+      break;
+    }
+    prefix.push(p);
+  }
+  if (!slashSeen) return undefined;
+  // `${x}/…` alone: x's possible values, a parameter's default included (as `existing` names are matched); anything
+  // longer is interpolated, which needs every part known.
+  const meaningful = prefix.filter((p) => p.kind === 'hole' || p.value !== '');
+  const ctx = { scopes, origins: [], label: 'name' };
+  const v =
+    meaningful.length === 1 && meaningful[0]!.kind === 'hole'
+      ? evaluate(meaningful[0]!.expr, node.scope, ctx)
+      : evaluate({ kind: 'string', span: name.span, parts: prefix, multiline: false }, node.scope, ctx);
+  if (v.kind !== 'strings' || v.values.size === 0) return undefined;
+  const found = new Set([...v.values].map((n) => namedServices.get(n.toLowerCase())));
+  return found.size === 1 ? [...found][0] : undefined;
 }
 
 /** Walks up the parents to the `Microsoft.ApiManagement/service` resource. */
-function serviceNodeOf(node: ResourceNode, namedServices: ReadonlyMap<string, ResourceNode>): ResourceNode | undefined {
+function serviceNodeOf(node: ResourceNode, namedServices: ReadonlyMap<string, ResourceNode>, scopes: ReadonlyMap<string, FileScope>): ResourceNode | undefined {
   let cur: ResourceNode | undefined = node;
   for (let i = 0; cur && i < 8; i++) {
     if (cur.fullType === SERVICE_TYPE) return cur;
-    cur = parentOf(cur, namedServices);
+    cur = parentOf(cur, namedServices, scopes);
   }
   return undefined;
 }

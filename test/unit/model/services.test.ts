@@ -165,3 +165,37 @@ test('an existing service with an unknown name resolves to the definition neares
   assert.equal(model.servicesIn(abs('prd/apis/apis.bicep'))[0]?.definition?.ref.file, abs('prd/main.bicep'), 'folder above');
   assert.equal(model.servicesIn(abs('shared/apis.bicep'))[0]?.definition, undefined, 'ambiguous: two candidates elsewhere');
 });
+
+test("name paths through a parameter ('${apimServiceName}/orders/policy', as ARM-converted templates write them)", () => {
+  const model = workspace({
+    'infra/apim.bicep': [
+      "param apimServiceName string = 'apim-contoso'",
+      "resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {",
+      '  name: apimServiceName',
+      "  location: 'westeurope'",
+      "  sku: { name: 'BasicV2', capacity: 1 }",
+      "  properties: { publisherName: 'p' }",
+      '}',
+    ].join('\n'),
+    'infra/orders.bicep': [
+      "param apimServiceName string = 'apim-contoso'",
+      "param apiName string = 'orders'",
+      "resource apiPolicy 'Microsoft.ApiManagement/service/apis/policies@2024-05-01' = {",
+      "  name: '${apimServiceName}/${apiName}/policy'",
+      "  properties: { format: 'rawxml', value: loadTextContent('../policies/orders.api.xml') }",
+      '}',
+      "resource other 'Microsoft.ApiManagement/service/apis/policies@2024-05-01' = {",
+      "  name: '${unknownService}/x/policy'",
+      "  properties: { format: 'rawxml', value: loadTextContent('../policies/other.api.xml') }",
+      '}',
+    ].join('\n'),
+    'policies/orders.api.xml': '',
+    'policies/other.api.xml': '',
+  });
+  const orders = model.policyContext(abs('policies/orders.api.xml'));
+  assert.equal(orders.deployments.length, 1);
+  assert.deepEqual([...orders.skus.values], ['BasicV2'], 'the service named by the parameter');
+  assert.equal(orders.skus.unknown, false);
+  const other = model.policyContext(abs('policies/other.api.xml'));
+  assert.equal(other.skus.unknown, true, 'a name that evaluates to no known service links nothing');
+});
