@@ -188,6 +188,17 @@ describe('apim-mtls lint on hostile and edge-case input', () => {
     assert.ok(normal.messages.every((m) => m.ruleId !== null), 'no budget notice on a normal file');
   });
 
+  it('APIM_MTLS_TIMING=1 prints where the time went on stderr and leaves the report alone', () => {
+    const dir = tmpWorkspace({ 'api.policy.xml': TRUST_DEFAULT_POLICY });
+    const plain = spawnSync(process.execPath, [CLI, 'lint', '.', '--format', 'json', '--sku', 'StandardV2'], { cwd: dir, encoding: 'utf8' });
+    const timed = spawnSync(process.execPath, [CLI, 'lint', '.', '--format', 'json', '--sku', 'StandardV2'], { cwd: dir, encoding: 'utf8', env: { ...process.env, APIM_MTLS_TIMING: '1' } });
+    assert.equal(timed.stdout, plain.stdout);
+    assert.equal(plain.stderr, '');
+    for (const row of ['phase:start-up', 'phase:discover+read', 'phase:lint', 'phase:output', 'parse:policy', 'validate-trust-unsupported-tier']) {
+      assert.match(timed.stderr, new RegExp(`^${row.replace(/[+:]/g, '\\$&')}\\s+\\d+\\.\\d ms$`, 'm'), timed.stderr);
+    }
+  });
+
   it('rejects a fileTimeBudgetMs that is not a positive number, with a clear message', () => {
     const dir = tmpWorkspace({ '.apim-mtls.json': JSON.stringify({ fileTimeBudgetMs: -5 }), 'api.policy.xml': TRUST_DEFAULT_POLICY });
     const entries = JSON.parse(cli(['lint', '.', '--format', 'json'], dir).stdout) as JsonEntry[];
