@@ -36,3 +36,15 @@ resource apiPolicy 'Microsoft.ApiManagement/service/apis/policies@2024-05-01' = 
     value: loadTextContent('../policies/orders.api.xml')
   }
 }
+
+// The policy reads validate-trust from this named value. It is "true" in every environment: the tier switch
+// `contains(['Developer', 'Basic', 'Standard', 'Premium'], skuName) ? 'true' : 'false'` was forgotten, so prod's
+// StandardV2 is asked to validate chains it can't.
+resource validateCertificateChain 'Microsoft.ApiManagement/service/namedValues@2024-05-01' = {
+  parent: apim
+  name: 'validate-certificate-chain'
+  properties: {
+    displayName: 'validate-certificate-chain'
+    value: 'true'
+  }
+}

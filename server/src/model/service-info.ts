@@ -4,7 +4,7 @@ import { caEntries } from './certificate-entries';
 import { evaluate } from './evaluate';
 import { unparen } from './expr-walk';
 import { skuSetOf, skusWhere } from './sku-resolution';
-import type { CaCertificatesInfo, ServiceInfo } from './types';
+import type { CaCertificatesInfo, NamedValueInfo, ServiceInfo } from './types';
 import { truth } from './values';
 
 /** The possible names of a resource (`name:` evaluated): empty when unknown. */
@@ -75,4 +75,32 @@ export function describeExisting(node: ResourceNode, definition: ServiceInfo | u
   };
   if (definition) info.definition = definition;
   return info;
+}
+
+/**
+ * A `Microsoft.ApiManagement/service/namedValues` resource of `service` (declared at `serviceNode`), read as a boolean
+ * per SKU: the blog's tier switch `value: contains(classicSkus, sku) ? 'true' : 'false'` is "true" exactly on the
+ * classic SKUs. The SKU parameter is pinned to each possible value when the named value and the service share a file
+ * (see `skusWhere`); otherwise the value counts for every SKU. Undefined without a display name; a Key Vault value or
+ * none at all may be "true" anywhere.
+ */
+export function describeNamedValue(node: ResourceNode, serviceNode: ResourceNode, service: ServiceInfo, scopes: ReadonlyMap<string, FileScope>): NamedValueInfo | undefined {
+  const props = property(node.body, 'properties');
+  const named = property(props, 'displayName') ?? property(node.body, 'name');
+  const nameValue = named && evaluate(named, node.scope, { scopes, origins: [], label: 'name' });
+  if (nameValue?.kind !== 'strings' || nameValue.values.size !== 1) return undefined;
+  const displayName = [...nameValue.values][0]!;
+  const ref = { file: node.scope.path, span: node.decl.span };
+  const possible = new Set(service.skus.values);
+  const value = property(props, 'value');
+  if (!value || property(props, 'keyVault')) return { ref, displayName, maybeTrue: possible, certainlyTrue: new Set() };
+  const isTrue: Expr = { kind: 'binary', operator: '=~', left: value, right: { kind: 'string', value: 'true', span: value.span, multiline: false }, span: value.span };
+  const skuExpr = property(property(serviceNode.body, 'sku'), 'name');
+  if (node.scope === serviceNode.scope) {
+    const maybeTrue = skusWhere(isTrue, true, skuExpr, node.scope, scopes, service.skus).values;
+    const maybeFalse = skusWhere(isTrue, false, skuExpr, node.scope, scopes, service.skus).values;
+    return { ref, displayName, maybeTrue: new Set(maybeTrue), certainlyTrue: new Set([...maybeTrue].filter((s) => !maybeFalse.has(s))) };
+  }
+  const t = truth(evaluate(isTrue, node.scope, { scopes, origins: [], label: 'named value' }));
+  return { ref, displayName, maybeTrue: t === false ? new Set() : possible, certainlyTrue: t === true ? possible : new Set() };
 }

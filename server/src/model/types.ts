@@ -1,5 +1,5 @@
 import type { Span } from '../core/text';
-import type { SkuSet } from './sku';
+import type { Sku, SkuSet } from './sku';
 
 /** A Bicep value the model could or could not pin down: `'unknown'` for params without defaults, named values... */
 export type TriBool = true | false | 'unknown';
@@ -25,6 +25,17 @@ export interface ServiceInfo {
   propertiesRef?: BicepRef;
   /** `properties.certificates` (CA certificates), if present. */
   caCertificates?: CaCertificatesInfo;
+  /** `Microsoft.ApiManagement/service/namedValues` of this service, by lower-case display name (what `{{…}}` names). */
+  namedValues?: Map<string, NamedValueInfo>;
+}
+
+/** A named value deployed by Bicep, read as a boolean per SKU of its service (for `validate-trust="{{…}}"`). */
+export interface NamedValueInfo {
+  ref: BicepRef;
+  displayName: string;
+  /** The service's possible SKUs on which the value may be "true" (any casing), and those on which it certainly is. */
+  maybeTrue: ReadonlySet<Sku>;
+  certainlyTrue: ReadonlySet<Sku>;
 }
 
 export interface CaCertificatesInfo {

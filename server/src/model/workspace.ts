@@ -5,7 +5,7 @@ import { SERVICE_TYPE, buildScope, property, type FileScope, type ResourceNode }
 import { clientCertificateEntry } from './certificate-entries';
 import { evaluate } from './evaluate';
 import { describePolicy, policyScopeOf } from './policy-resources';
-import { describeExisting, describeService, resourceNames } from './service-info';
+import { describeExisting, describeNamedValue, describeService, resourceNames } from './service-info';
 import { UNKNOWN_SKUS, type Sku, type SkuSet } from './sku';
 import type { CertificateEntry, PolicyContext, PolicyResource, ServiceInfo, WorkspaceModel } from './types';
 
@@ -34,6 +34,7 @@ function cachedScope(abs: string, file: BicepFile): FileScope {
 }
 
 const CERTIFICATES_TYPE = 'microsoft.apimanagement/service/certificates';
+const NAMED_VALUES_TYPE = 'microsoft.apimanagement/service/namedvalues';
 
 /**
  * Relates the workspace's files. One pass per file and per resource, maps everywhere: linear in the input.
@@ -55,6 +56,7 @@ export function buildModel(input: ModelInput): WorkspaceModel {
   const exists = (p: string): boolean => knownPolicies.has(p) || input.fileExists(p);
 
   const services = new Map<ResourceNode, ServiceInfo>();
+  const definitionNodes = new Map<ServiceInfo, ResourceNode>();
   const servicesByFile = new Map<string, ServiceInfo[]>();
   const definitionsByName = new Map<string, { node: ResourceNode; info: ServiceInfo }[]>();
   const definitions: { node: ResourceNode; info: ServiceInfo }[] = [];
@@ -75,6 +77,7 @@ export function buildModel(input: ModelInput): WorkspaceModel {
       const def = { node, info: describeService(node, scopes) };
       definitions.push(def);
       services.set(node, def.info);
+      definitionNodes.set(def.info, node);
       push(servicesByFile, scope.path, def.info);
       for (const n of resourceNames(node, scopes)) push(definitionsByName, n.toLowerCase(), def);
     }
@@ -121,6 +124,16 @@ export function buildModel(input: ModelInput): WorkspaceModel {
     }
     for (const node of scope.resources) {
       if (node.fullType === CERTIFICATES_TYPE) push(certificatesByFile, scope.path, clientCertificateEntry(node));
+      if (node.fullType === NAMED_VALUES_TYPE) {
+        // Kept on the defining service: policies deployed through `existing` references look it up there.
+        const serviceNode = serviceNodeOf(node, namedServices, scopes);
+        const info = serviceNode && services.get(serviceNode);
+        const owner = info?.definition ?? info;
+        const ownerNode = owner && definitionNodes.get(owner);
+        const nv = owner && ownerNode && describeNamedValue(node, ownerNode, owner, scopes);
+        if (owner && nv) (owner.namedValues ??= new Map()).set(nv.displayName.toLowerCase(), nv);
+        continue;
+      }
       const policyScope = policyScopeOf(node.fullType);
       if (!policyScope) continue;
       const policy = describePolicy(node, policyScope, exists);

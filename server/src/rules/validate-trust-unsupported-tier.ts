@@ -1,8 +1,11 @@
+import * as path from 'node:path';
+import type { NamedValueInfo, PolicyContext } from '../model/types';
 import { elementsNamed } from '../parsers/policy/query';
-import type { PolicyRule } from './types';
+import type { PolicyElement } from '../parsers/policy/types';
+import type { PolicyRule, PolicyRuleContext } from './types';
 import { pinAllEdits } from './util/identity';
 import { attributeSpan, setAttributeEdit } from './util/policy-edit';
-import { analyzeTrust } from './util/trust';
+import { analyzeTrust, type TrustAnalysis } from './util/trust';
 
 /** `validate-trust` true (or omitted: the default is true) on a tier that can't validate certificate chains. */
 export const validateTrustUnsupportedTier: PolicyRule = {
@@ -13,8 +16,17 @@ export const validateTrustUnsupportedTier: PolicyRule = {
   check(ctx) {
     for (const el of elementsNamed(ctx.doc, 'validate-client-certificate')) {
       const a = analyzeTrust(el, ctx.policy.skus);
-      // A named value with only some unsupported tiers is the tier-guard pattern: the named value is false there.
-      if (!a || a.value === false || a.tier === 'none' || (a.value === 'named' && a.tier !== 'all')) continue;
+      if (!a || a.value === false || a.tier === 'none') continue;
+      if (a.setting.kind === 'named') {
+        // The named value deployed with the service (Bicep) says where it is "true"; without it, a named value on
+        // mixed tiers is taken for the blog's tier switch (false where chains can't be validated).
+        const nv = namedValueOf(ctx.policy, a.setting.name);
+        if (nv) {
+          reportNamed(ctx, el, a, nv);
+          continue;
+        }
+        if (a.tier !== 'all') continue;
+      }
       const skus = a.tierText;
       const what =
         a.setting.kind === 'absent'
@@ -37,3 +49,36 @@ export const validateTrustUnsupportedTier: PolicyRule = {
     }
   },
 };
+
+/** The named value `{{name}}` as every deployment's service defines it in Bicep; undefined unless all of them do. */
+function namedValueOf(policy: PolicyContext, name: string): NamedValueInfo[] | undefined {
+  const found: NamedValueInfo[] = [];
+  for (const d of policy.deployments) {
+    const service = d.service?.definition ?? d.service;
+    const nv = service?.namedValues?.get(name.toLowerCase());
+    if (!nv) return undefined;
+    found.push(nv);
+  }
+  return found.length > 0 ? found : undefined;
+}
+
+/** `validate-trust="{{x}}"` where the Bicep gives x per SKU: a finding for the tiers that can't validate chains but get "true". */
+function reportNamed(ctx: PolicyRuleContext, el: PolicyElement, a: TrustAnalysis, named: NamedValueInfo[]): void {
+  if (a.setting.kind !== 'named') return;
+  const failing = a.unsupported.filter((s) => named.some((nv) => nv.maybeTrue.has(s)));
+  if (failing.length === 0) return;
+  // Certain: one service, every possible SKU is one that can't validate chains, and the value is "true" on each.
+  const certain = named.length === 1 && a.tier === 'all' && failing.length === a.unsupported.length && failing.every((s) => named[0]!.certainlyTrue.has(s));
+  const where = [...new Set(named.map((nv) => path.basename(nv.ref.file)))].join(', ');
+  const edits = [setAttributeEdit(ctx.file, el, 'validate-trust', 'false'), ...pinAllEdits(ctx.file, ctx.text, el, ctx.certificates.all())];
+  ctx.report({
+    span: attributeSpan(a.setting.attribute),
+    message:
+      `validate-trust comes from {{${a.setting.name}}}, and the named value in ${where} is "true" on ${failing.join(', ')}, ` +
+      `${failing.length === 1 ? 'a tier that' : 'tiers that'} can't validate client certificate chains: every request fails there. ` +
+      `Make it "false" on those tiers (value: contains(classicSkus, sku) ? 'true' : 'false'), or set validate-trust="false" and pin the client certificate with an <identity thumbprint="…">.`,
+    certain,
+    fixes: [{ title: 'Set validate-trust="false" and pin the certificate by thumbprint', edits, preferred: true }],
+    related: [...a.origins, ...named.map((nv) => ({ file: nv.ref.file, span: nv.ref.span, message: `the named value ${nv.displayName}` }))],
+  });
+}

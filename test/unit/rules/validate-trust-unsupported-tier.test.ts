@@ -121,6 +121,83 @@ testRule(validateTrustUnsupportedTier, {
   ],
 });
 
+/** A named value deployed next to the service (main.bicep), whose value is `value` (a Bicep expression). */
+function withNamedValue(files: Record<string, string>, value: string, file = 'main.bicep'): Record<string, string> {
+  const resource = `
+resource chainSwitch 'Microsoft.ApiManagement/service/namedValues@2024-05-01' = {
+  parent: apim
+  name: 'validate-certificate-chain'
+  properties: {
+    displayName: 'validate-certificate-chain'
+    value: ${value}
+  }
+}
+`;
+  if (file === 'main.bicep') return { ...files, 'main.bicep': files['main.bicep'] + resource };
+  const header = "resource apim 'Microsoft.ApiManagement/service@2024-05-01' existing = {\n  name: 'apim-mtls-demo'\n}\n";
+  return { ...files, [file]: header + resource };
+}
+
+const NAMED = policy(`<validate-client-certificate validate-trust="{{validate-certificate-chain}}">
+    <identities>
+        <identity thumbprint="{{client-thumbprint}}" />
+    </identities>
+</validate-client-certificate>`);
+
+const CLASSIC_SKUS = "['Developer', 'Basic', 'Standard', 'Premium']";
+
+testRule(validateTrustUnsupportedTier, {
+  valid: [
+    {
+      name: 'named value deployed as the blog’s tier switch, on a service that may be classic or v2',
+      code: NAMED,
+      files: withNamedValue(ANY_TIER, `contains(${CLASSIC_SKUS}, apiManagementSettings.sku) ? 'true' : 'false'`),
+    },
+    {
+      name: 'named value deployed as "false" on a v2-only service (the unresolved case would warn)',
+      code: NAMED,
+      files: withNamedValue(V2_ONLY, "'false'"),
+    },
+    {
+      name: 'named value "True" (any casing) on a classic service',
+      code: NAMED,
+      files: withNamedValue(deployedOn('Premium'), "'True'"),
+    },
+  ],
+  invalid: [
+    {
+      name: 'named value "true" on a v2-only service: an error, with the named value as related information',
+      code: NAMED,
+      files: withNamedValue(V2_ONLY, "'true'"),
+      findings: [{ line: 4, level: 'error', text: 'validate-trust="{{validate-certificate-chain}}"', message: /the named value in main\.bicep is "true" on BasicV2, StandardV2, PremiumV2, tiers that can't validate/ }],
+    },
+    {
+      name: 'named value "true" everywhere on a service that may be classic or v2 (the switch was forgotten): a warning',
+      code: NAMED,
+      files: withNamedValue(ANY_TIER, "'true'"),
+      findings: [{ line: 4, level: 'warning', message: 'is "true" on Consumption, BasicV2, StandardV2, PremiumV2' }],
+    },
+    {
+      name: 'a switch that is wrong for one v2 tier names only that tier',
+      code: NAMED,
+      files: withNamedValue(ANY_TIER, `contains([${CLASSIC_SKUS.slice(1, -1)}, 'StandardV2'], apiManagementSettings.sku) ? 'true' : 'false'`),
+      findings: [{ line: 4, level: 'warning', message: '"true" on StandardV2, a tier that' }],
+    },
+    {
+      name: 'named value in another file (an existing reference to the service): its value counts for every SKU',
+      code: NAMED,
+      files: withNamedValue(deployedOn('BasicV2'), "'true'", 'named-values.bicep'),
+      findings: [{ line: 4, level: 'error', message: 'the named value in named-values.bicep is "true" on BasicV2' }],
+    },
+  ],
+});
+
+test('validate-trust-unsupported-tier: a named value resolved from Bicep is related information', () => {
+  const { findings } = lintCase(validateTrustUnsupportedTier, { name: 'named', code: NAMED, files: withNamedValue(V2_ONLY, "'true'") });
+  assert.equal(findings.length, 1);
+  assert.ok(findings[0]!.related.some((r) => r.message === 'the named value validate-certificate-chain'), JSON.stringify(findings[0]!.related));
+});
+
 test('validate-trust-unsupported-tier: the SKU origins are related information', () => {
   const { findings } = lintCase(validateTrustUnsupportedTier, { name: 'origins', code: policy('<validate-client-certificate />'), files: V2_ONLY });
   assert.equal(findings.length, 1);
