@@ -16,7 +16,7 @@ export const anyCertificateAccepted: PolicyRule = {
   description: 'validate-client-certificate without chain validation and without <identities>: any self-made certificate with valid dates is accepted.',
   check(ctx) {
     for (const el of elementsNamed(ctx.doc, 'validate-client-certificate')) {
-      const a = analyzeTrust(el, ctx.policy.skus);
+      const a = analyzeTrust(el, ctx.policy);
       if (!a || a.validates === 'yes' || identityElements(el).length > 0) continue;
       const clients = groupedCertificates(ctx.certificates)
         .filter((c) => !c.certificate.isCA)

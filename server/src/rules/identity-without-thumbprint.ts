@@ -11,7 +11,7 @@ export const identityWithoutThumbprint: PolicyRule = {
   description: 'An <identity> that matches only names (subject, issuer-subject, common-name, dns-name) while the certificate chain is not validated: spoofable.',
   check(ctx) {
     for (const el of elementsNamed(ctx.doc, 'validate-client-certificate')) {
-      const a = analyzeTrust(el, ctx.policy.skus);
+      const a = analyzeTrust(el, ctx.policy);
       if (!a || a.validates === 'yes') continue;
       for (const identity of identityElements(el)) {
         if (isPinned(identity)) continue;

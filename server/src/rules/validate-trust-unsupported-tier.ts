@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { NamedValueInfo, PolicyContext } from '../model/types';
+import type { NamedValueInfo } from '../model/types';
 import { elementsNamed } from '../parsers/policy/query';
 import type { PolicyElement } from '../parsers/policy/types';
 import type { PolicyRule, PolicyRuleContext } from './types';
@@ -15,14 +15,13 @@ export const validateTrustUnsupportedTier: PolicyRule = {
   description: 'validate-client-certificate validates the certificate chain (validate-trust, true by default) on a tier that cannot: every request fails.',
   check(ctx) {
     for (const el of elementsNamed(ctx.doc, 'validate-client-certificate')) {
-      const a = analyzeTrust(el, ctx.policy.skus);
+      const a = analyzeTrust(el, ctx.policy);
       if (!a || a.value === false || a.tier === 'none') continue;
       if (a.setting.kind === 'named') {
         // The named value deployed with the service (Bicep) says where it is "true"; without it, a named value on
         // mixed tiers is taken for the blog's tier switch (false where chains can't be validated).
-        const nv = namedValueOf(ctx.policy, a.setting.name);
-        if (nv) {
-          reportNamed(ctx, el, a, nv);
+        if (a.namedValues) {
+          reportNamed(ctx, el, a, a.namedValues);
           continue;
         }
         if (a.tier !== 'all') continue;
@@ -49,18 +48,6 @@ export const validateTrustUnsupportedTier: PolicyRule = {
     }
   },
 };
-
-/** The named value `{{name}}` as every deployment's service defines it in Bicep; undefined unless all of them do. */
-function namedValueOf(policy: PolicyContext, name: string): NamedValueInfo[] | undefined {
-  const found: NamedValueInfo[] = [];
-  for (const d of policy.deployments) {
-    const service = d.service?.definition ?? d.service;
-    const nv = service?.namedValues?.get(name.toLowerCase());
-    if (!nv) return undefined;
-    found.push(nv);
-  }
-  return found.length > 0 ? found : undefined;
-}
 
 /** `validate-trust="{{x}}"` where the Bicep gives x per SKU: a finding for the tiers that can't validate chains but get "true". */
 function reportNamed(ctx: PolicyRuleContext, el: PolicyElement, a: TrustAnalysis, named: NamedValueInfo[]): void {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { lintCase, testRule } from '../../rule-tester';
 import { anyCertificateAccepted } from '../../../server/src/rules/any-certificate-accepted';
-import { ANY_TIER, CLIENT_01_PEM, CLIENT_01_THUMBPRINT, DEV_CA_PEM, V2_ONLY, deployedOn, policy } from './validation-policy.fixtures';
+import { ANY_TIER, CLIENT_01_PEM, CLIENT_01_THUMBPRINT, DEV_CA_PEM, V2_ONLY, deployedOn, policy, withNamedValue } from './validation-policy.fixtures';
 
 const PINNED = `<validate-client-certificate validate-trust="{{validate-certificate-chain}}">
     <identities>
@@ -21,6 +21,11 @@ testRule(anyCertificateAccepted, {
     { name: 'classic tier validating the chain, no identities', code: policy('<validate-client-certificate />'), files: deployedOn('Premium') },
     { name: 'unknown SKU, chain validated', code: policy('<validate-client-certificate validate-revocation="false" />') },
     { name: 'tier-guarded named value with a pinned identity', code: policy(PINNED), files: ANY_TIER },
+    {
+      name: 'no identities, but the Bicep sets the named validate-trust to "true" on a classic service: the chain is validated',
+      code: policy('<validate-client-certificate validate-trust="{{validate-certificate-chain}}" />'),
+      files: withNamedValue(deployedOn('Standard'), "'true'"),
+    },
     {
       name: 'v2 with an identity (identity-without-thumbprint judges it)',
       code: policy('<validate-client-certificate validate-trust="false">\n    <identities>\n        <identity subject="CN=Client 01" />\n    </identities>\n</validate-client-certificate>'),
@@ -53,6 +58,12 @@ testRule(anyCertificateAccepted, {
       code: policy('<validate-client-certificate validate-trust="{{validate-certificate-chain}}" />'),
       files: ANY_TIER,
       findings: [{ line: 4, level: 'warning' }],
+    },
+    {
+      name: 'no identities and the Bicep sets the named validate-trust to "false": an error, the named value related',
+      code: policy('<validate-client-certificate validate-trust="{{validate-certificate-chain}}" />'),
+      files: withNamedValue(deployedOn('Standard'), "'false'"),
+      findings: [{ line: 4, level: 'error', message: 'which the named value in main.bicep may make "false" on Standard' }],
     },
     {
       name: 'named value on a classic tier: warning',

@@ -1,6 +1,6 @@
 import { testRule } from '../../rule-tester';
 import { identityWithoutThumbprint } from '../../../server/src/rules/identity-without-thumbprint';
-import { ANY_TIER, CLIENT_01_PEM, CLIENT_01_THUMBPRINT, DEV_CA_PEM, deployedOn, policy } from './validation-policy.fixtures';
+import { ANY_TIER, CLIENT_01_PEM, CLIENT_01_THUMBPRINT, DEV_CA_PEM, deployedOn, policy, withNamedValue } from './validation-policy.fixtures';
 
 /** A validate-client-certificate with these attributes and one `<identity>` per entry. */
 function vcc(attributes: string, ...identities: string[]): string {
@@ -18,6 +18,11 @@ const CERTS = { 'certs/dev-client-01.cer': CLIENT_01_PEM, 'certs/dev-intermediat
 testRule(identityWithoutThumbprint, {
   valid: [
     { name: 'classic tier validates the chain: names are enough', code: policy(vcc('', NAMES)), files: deployedOn('Premium') },
+    {
+      name: 'named validate-trust that the Bicep sets to "true" on a classic service: the chain is validated',
+      code: policy(vcc('validate-trust="{{validate-certificate-chain}}"', NAMES)),
+      files: withNamedValue(deployedOn('Premium'), "'true'"),
+    },
     { name: 'unknown SKU with chain validation', code: policy(vcc('validate-trust="true"', NAMES)) },
     {
       name: 'the blog pattern pinned by a named-value thumbprint',
@@ -45,6 +50,18 @@ testRule(identityWithoutThumbprint, {
       output: policy(vcc('validate-revocation="false" validate-trust="{{validate-certificate-chain}}"', 'subject="CN=Client 01" issuer-subject="CN=APIM Sample DEV Intermediate CA" thumbprint="{{client-certificate-thumbprint}}"'), {
         onError: '<set-header name="ErrorReason" exists-action="override">\n    <value>@(context.LastError.Reason)</value>\n</set-header>',
       }),
+    },
+    {
+      name: 'named validate-trust that the Bicep sets to "false" on a classic service: certain, named in the message',
+      code: policy(vcc('validate-trust="{{validate-certificate-chain}}"', NAMES)),
+      files: withNamedValue(deployedOn('Premium'), "'false'"),
+      findings: [{ line: 6, level: 'warning', message: 'validate-trust comes from {{validate-certificate-chain}}, which the named value in main.bicep may make "false" on Premium:' }],
+    },
+    {
+      name: 'the tier switch on a service that may be classic or v2: names are spoofable on the v2 tiers only',
+      code: policy(vcc('validate-trust="{{validate-certificate-chain}}"', NAMES)),
+      files: withNamedValue(ANY_TIER, "contains(['Developer', 'Basic', 'Standard', 'Premium'], apiManagementSettings.sku) ? 'true' : 'false'"),
+      findings: [{ line: 6, level: 'warning', message: /and Consumption, BasicV2, StandardV2, PremiumV2 \(among the possible SKUs[^)]*\) can't validate certificate chains:/ }],
     },
     {
       name: 'named validate-trust on a classic tier: warning',

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { lintCase, testRule } from '../../rule-tester';
 import { validateTrustUnsupportedTier } from '../../../server/src/rules/validate-trust-unsupported-tier';
-import { ANY_TIER, CLIENT_01_PEM, CLIENT_01_THUMBPRINT, V2_ONLY, deployedOn, policy, serviceBicep } from './validation-policy.fixtures';
+import { ANY_TIER, CLIENT_01_PEM, CLIENT_01_THUMBPRINT, V2_ONLY, deployedOn, policy, serviceBicep, withNamedValue } from './validation-policy.fixtures';
 
 const SUBJECT_IDENTITY = `<validate-client-certificate validate-revocation="false">
     <identities>
@@ -120,23 +120,6 @@ testRule(validateTrustUnsupportedTier, {
     },
   ],
 });
-
-/** A named value deployed next to the service (main.bicep), whose value is `value` (a Bicep expression). */
-function withNamedValue(files: Record<string, string>, value: string, file = 'main.bicep'): Record<string, string> {
-  const resource = `
-resource chainSwitch 'Microsoft.ApiManagement/service/namedValues@2024-05-01' = {
-  parent: apim
-  name: 'validate-certificate-chain'
-  properties: {
-    displayName: 'validate-certificate-chain'
-    value: ${value}
-  }
-}
-`;
-  if (file === 'main.bicep') return { ...files, 'main.bicep': files['main.bicep'] + resource };
-  const header = "resource apim 'Microsoft.ApiManagement/service@2024-05-01' existing = {\n  name: 'apim-mtls-demo'\n}\n";
-  return { ...files, [file]: header + resource };
-}
 
 const NAMED = policy(`<validate-client-certificate validate-trust="{{validate-certificate-chain}}">
     <identities>

@@ -101,3 +101,20 @@ BAUwAwEB/zAKBggqhkjOPQQDAgNHADBEAiAnsCjnWk4DuLvxSybo9FbbqRCKHZpS
 E2R6kTSR5QVrdQIgb7Jf9wkF3TqWiVh786Sex8LIp5N6o7ZAosLYgCsb4f0=
 -----END CERTIFICATE-----
 `;
+
+/** A named value deployed next to the service (main.bicep), whose value is `value` (a Bicep expression). */
+export function withNamedValue(files: Record<string, string>, value: string, file = 'main.bicep'): Record<string, string> {
+  const resource = `
+resource chainSwitch 'Microsoft.ApiManagement/service/namedValues@2024-05-01' = {
+  parent: apim
+  name: 'validate-certificate-chain'
+  properties: {
+    displayName: 'validate-certificate-chain'
+    value: ${value}
+  }
+}
+`;
+  if (file === 'main.bicep') return { ...files, 'main.bicep': files['main.bicep'] + resource };
+  const header = "resource apim 'Microsoft.ApiManagement/service@2024-05-01' existing = {\n  name: 'apim-mtls-demo'\n}\n";
+  return { ...files, [file]: header + resource };
+}

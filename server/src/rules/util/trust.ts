@@ -1,5 +1,7 @@
 import type { RelatedInfo } from '../../core/finding';
-import type { Certainty, Sku, SkuSet } from '../../model/sku';
+import * as path from 'node:path';
+import { CHAIN_UNSUPPORTED_SKUS, type Certainty, type Sku } from '../../model/sku';
+import type { NamedValueInfo, PolicyContext } from '../../model/types';
 import type { PolicyElement } from '../../parsers/policy/types';
 import { readBoolAttribute, type BoolAttribute } from './bool-attribute';
 import { chainTier } from './chain-tier';
@@ -24,22 +26,60 @@ export interface TrustAnalysis {
   tierText: string;
   /** Where the SKUs come from (for `related`). */
   origins: RelatedInfo[];
+  /** For `{{name}}`: the named value as every deployment's service defines it in Bicep (see `namedValueOf`). */
+  namedValues?: NamedValueInfo[];
+  /** Possible SKUs that can validate chains but where that named value may be "false". */
+  falseOn?: Sku[];
 }
 
-/** Analyses `validate-trust` of a `validate-client-certificate` element against the SKUs the policy may run on. Undefined when the attribute's value is not valid. */
-export function analyzeTrust(el: PolicyElement, skus: SkuSet): TrustAnalysis | undefined {
+/**
+ * Analyses `validate-trust` of a `validate-client-certificate` element against the SKUs the policy may run on.
+ * A `{{named value}}` that the policy's deployments define in Bicep is read per SKU. Undefined when the attribute's
+ * value is not valid.
+ */
+export function analyzeTrust(el: PolicyElement, policy: PolicyContext): TrustAnalysis | undefined {
+  const skus = policy.skus;
   const setting = readBoolAttribute(el, 'validate-trust');
   if (setting.kind !== 'absent' && setting.kind !== 'literal' && setting.kind !== 'named') return undefined;
   const value = setting.kind === 'absent' ? true : setting.kind === 'literal' ? setting.value : 'named';
   const tier = chainTier(skus);
-  const validates = value === false || tier.certainty === 'all' ? 'no' : value === true && tier.certainty === 'none' ? 'yes' : 'maybe';
-  return { validates, setting, value, tier: tier.certainty, unsupported: tier.unsupported, tierText: tier.text, origins: skus.origins };
+  const analysis: TrustAnalysis = { validates: 'maybe', setting, value, tier: tier.certainty, unsupported: tier.unsupported, tierText: tier.text, origins: skus.origins };
+  const named = setting.kind === 'named' ? namedValueOf(policy, setting.name) : undefined;
+  if (named) {
+    const possible = [...skus.values];
+    const validatesOn = (s: Sku): boolean => !CHAIN_UNSUPPORTED_SKUS.has(s) && named.every((nv) => nv.certainlyTrue.has(s));
+    const failsOn = (s: Sku): boolean => CHAIN_UNSUPPORTED_SKUS.has(s) || named.every((nv) => !nv.maybeTrue.has(s));
+    analysis.namedValues = named;
+    analysis.falseOn = possible.filter((s) => !CHAIN_UNSUPPORTED_SKUS.has(s) && !validatesOn(s));
+    if (!skus.unknown && possible.length > 0 && possible.every(validatesOn)) analysis.validates = 'yes';
+    else if (!skus.unknown && possible.length > 0 && possible.every(failsOn)) analysis.validates = 'no';
+    return analysis;
+  }
+  analysis.validates = value === false || tier.certainty === 'all' ? 'no' : value === true && tier.certainty === 'none' ? 'yes' : 'maybe';
+  return analysis;
+}
+
+/** The named value `{{name}}` as every deployment's service defines it in Bicep; undefined unless all of them do. */
+export function namedValueOf(policy: PolicyContext, name: string): NamedValueInfo[] | undefined {
+  const found: NamedValueInfo[] = [];
+  for (const d of policy.deployments) {
+    const service = d.service?.definition ?? d.service;
+    const nv = service?.namedValues?.get(name.toLowerCase());
+    if (!nv) return undefined;
+    found.push(nv);
+  }
+  return found.length > 0 ? found : undefined;
 }
 
 /** Why trust is not (or may not be) validated, as a clause: `validate-trust is "false"`, `StandardV2 (from main.bicep) can't validate certificate chains`. */
 export function untrustedReason(a: TrustAnalysis): string {
   if (a.value === false) return 'validate-trust is "false"';
   const tier = `${a.tierText} can't validate certificate chains`;
+  if (a.setting.kind === 'named' && a.namedValues) {
+    const where = [...new Set(a.namedValues.map((nv) => path.basename(nv.ref.file)))].join(', ');
+    const named = a.falseOn?.length ? `validate-trust comes from {{${a.setting.name}}}, which the named value in ${where} may make "false" on ${a.falseOn.join(', ')}` : '';
+    return named && a.tier !== 'none' ? `${named}, and ${tier}` : named || tier;
+  }
   if (a.setting.kind !== 'named' || a.tier === 'all') return tier;
   const named = `validate-trust comes from {{${a.setting.name}}} and may be false`;
   return a.tier === 'some' ? `${named}, and ${tier}` : named;
@@ -47,5 +87,6 @@ export function untrustedReason(a: TrustAnalysis): string {
 
 /** The SKU origins when the tier is part of the reason (for `related`), else none. */
 export function reasonOrigins(a: TrustAnalysis): RelatedInfo[] {
-  return a.value !== false && a.tier !== 'none' ? a.origins : [];
+  const named = (a.namedValues ?? []).map((nv) => ({ file: nv.ref.file, span: nv.ref.span, message: `the named value ${nv.displayName}` }));
+  return [...(a.value !== false && a.tier !== 'none' ? a.origins : []), ...named];
 }
