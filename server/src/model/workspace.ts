@@ -131,7 +131,11 @@ export function buildModel(input: ModelInput): WorkspaceModel {
         const owner = info?.definition ?? info;
         const ownerNode = owner && definitionNodes.get(owner);
         const nv = owner && ownerNode && describeNamedValue(node, ownerNode, owner, scopes);
-        if (owner && nv) (owner.namedValues ??= new Map()).set(nv.displayName.toLowerCase(), nv);
+        if (owner && nv && ownerNode) {
+          (owner.namedValues ??= new Map()).set(nv.displayName.toLowerCase(), nv);
+          // The service's policies read it: editing this file re-lints them.
+          edge(ownerNode.scope.path, scope.path);
+        }
         continue;
       }
       const policyScope = policyScopeOf(node.fullType);

@@ -199,3 +199,35 @@ test("name paths through a parameter ('${apimServiceName}/orders/policy', as ARM
   const other = model.policyContext(abs('policies/other.api.xml'));
   assert.equal(other.skus.unknown, true, 'a name that evaluates to no known service links nothing');
 });
+
+test('a named value in another file: read per service, and editing that file re-lints the service’s policies', () => {
+  const model = workspace({
+    'infra/apim.bicep': [
+      "resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {",
+      "  name: 'apim-contoso'",
+      "  sku: { name: 'StandardV2', capacity: 1 }",
+      '}',
+      "resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {",
+      '  parent: apim',
+      "  name: 'policy'",
+      "  properties: { format: 'rawxml', value: loadTextContent('../policies/global.xml') }",
+      '}',
+    ].join('\n'),
+    'infra/named-values.bicep': [
+      "resource apim 'Microsoft.ApiManagement/service@2024-05-01' existing = {",
+      "  name: 'apim-contoso'",
+      '}',
+      "resource chain 'Microsoft.ApiManagement/service/namedValues@2024-05-01' = {",
+      '  parent: apim',
+      "  name: 'chain'",
+      "  properties: { displayName: 'Validate-Chain', value: 'TRUE' }",
+      '}',
+    ].join('\n'),
+    'policies/global.xml': '',
+  });
+  const service = model.servicesIn(abs('infra/apim.bicep'))[0]!;
+  const nv = service.namedValues?.get('validate-chain');
+  assert.ok(nv, 'kept on the defining service, by lower-case display name');
+  assert.deepEqual([...nv.certainlyTrue], ['StandardV2']);
+  assert.ok(model.dependents(abs('infra/named-values.bicep')).includes(abs('policies/global.xml')));
+});
