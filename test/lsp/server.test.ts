@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CodeAction, Diagnostic, Hover, TextEdit, TextDocumentEdit } from 'vscode-languageserver-protocol';
 import { generateCertificate } from '../../server/src/certificates/generate';
-import { fixturesDir, makeTempDir, removeTempDir } from '../helpers';
+import { examplesDir, fixturesDir, makeTempDir, removeTempDir } from '../helpers';
 import { TestClient } from './client';
 
 /** Applies LSP text edits to a text (edits don't overlap; applied from the end). */
@@ -132,5 +132,37 @@ describe('language server over stdio', () => {
       context: { diagnostics: [] },
     });
     assert.ok(Array.isArray(actions));
+  });
+});
+
+describe('language server: hover on a named validate-trust (examples/environments)', () => {
+  let dir: string;
+  let client: TestClient;
+
+  before(async () => {
+    dir = makeTempDir('lsp-env');
+    fs.cpSync(path.join(examplesDir, 'environments'), dir, { recursive: true });
+    client = await TestClient.start(dir);
+  });
+
+  after(async () => {
+    await client.stop();
+    removeTempDir(dir);
+  });
+
+  it('shows what the named value deployed with the service is on each possible tier', async () => {
+    const policyFile = path.join(dir, 'policies', 'orders.api.xml');
+    const text = fs.readFileSync(policyFile, 'utf8');
+    client.open(policyFile, text);
+    await client.waitFor(policyFile, (d) => codes(d).includes('validate-trust-unsupported-tier'));
+    const lines = text.split('\n');
+    const line = lines.findIndex((l) => l.includes('validate-trust="{{'));
+    const character = lines[line]!.indexOf('validate-trust="{{') + 20;
+    const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: client.uri(policyFile) }, position: { line, character } });
+    const value = (hover?.contents as { value: string } | undefined)?.value ?? '';
+    assert.match(value, /`\{\{validate-certificate-chain\}\}` \(the named value in \.\.\/modules\/apim\.bicep\):/);
+    assert.match(value, /- StandardV2: "true"/);
+    assert.match(value, /- Developer: "true"/);
+    assert.match(value, /prod\.bicepparam/, 'the tier origins are listed too');
   });
 });

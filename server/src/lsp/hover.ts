@@ -3,8 +3,9 @@ import type { Hover, Position } from 'vscode-languageserver/node';
 import type { CertificateInfo } from '../certificates/types';
 import type { Span } from '../core/text';
 import type { Workspace } from '../engine/workspace';
-import { describeSkus } from '../model/sku';
+import { describeSkus, type Sku } from '../model/sku';
 import { elementAt, getAttribute } from '../parsers/policy';
+import { namedValueOf } from '../rules/util/trust';
 
 const THUMBPRINT_ATTRIBUTES = new Set(['thumbprint', 'issuer-thumbprint']);
 const TIER_DEPENDENT_IDENTIFIERS = new Set(['Verify', 'VerifyNoRevocation']);
@@ -54,7 +55,7 @@ function policyHover(ws: Workspace, file: string, offset: number): Hover | null 
       return thumbprintHover(ws, attr.value.trim(), attr.valueSpan, file);
     }
     if (attr.name === 'validate-trust' && (inside(attr.nameSpan) || inside(attr.valueSpan))) {
-      return skuHover(ws, file, { start: attr.nameSpan.start, end: attr.valueSpan.end });
+      return skuHover(ws, file, { start: attr.nameSpan.start, end: attr.valueSpan.end }, namedValueNote(ws, file, attr.value));
     }
   }
   if (el.name === 'validate-client-certificate' && inside(el.nameSpan)) {
@@ -83,6 +84,19 @@ function skuHover(ws: Workspace, file: string, span: Span, note?: string): Hover
   lines.push('', 'Consumption and the v2 tiers can’t validate a client certificate’s chain (`validate-trust`, `Verify()`, `VerifyNoRevocation()`).');
   if (note) lines.push('', note);
   return markdown(lines.join('\n'), ws, file, span);
+}
+
+/** For `validate-trust="{{name}}"`: what the named value deployed with the service is, tier by tier. */
+function namedValueNote(ws: Workspace, file: string, value: string): string | undefined {
+  const name = /^\s*\{\{([^{}]+)\}\}\s*$/.exec(value)?.[1]?.trim();
+  if (!name) return undefined;
+  const context = ws.policyContext(file);
+  const found = namedValueOf(context, name);
+  if (!found) return `\`{{${name}}}\` is not defined by the Bicep that deploys this policy: its value is unknown here.`;
+  const tiers = [...context.skus.values];
+  const is = (s: Sku): string => (found.every((nv) => nv.certainlyTrue.has(s)) ? '"true"' : found.every((nv) => !nv.maybeTrue.has(s)) ? '"false"' : '"true" or "false"');
+  const where = [...new Set(found.map((nv) => path.relative(path.dirname(file), nv.ref.file)))].join(', ');
+  return [`\`{{${name}}}\` (the named value in ${where}):`, ...tiers.map((s) => `- ${s}: ${is(s)}`)].join('\n');
 }
 
 function bicepHover(ws: Workspace, file: string, offset: number): Hover | null {
