@@ -306,7 +306,12 @@ class Scanner {
     const { text } = this;
     const nameEnd = this.nameEnd(at);
     const name = text.slice(at, nameEnd);
-    if (el.attributes.some((a) => a.name === name)) this.problem(at, nameEnd, `Duplicate attribute '${name}'.`);
+    for (const a of el.attributes) {
+      if (a.name === name) {
+        this.problem(at, nameEnd, `Duplicate attribute '${name}'.`);
+        break;
+      }
+    }
     const attr: PolicyAttribute = {
       name,
       nameSpan: { start: at, end: nameEnd },

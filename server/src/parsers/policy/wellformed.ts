@@ -96,6 +96,8 @@ export function certainlyWellFormed(text: string, masks: readonly Span[] = []): 
   const n = s.length;
   let i = s.charCodeAt(0) === 0xfeff ? 1 : 0;
   const stack: string[] = [];
+  /** The attribute names of the start tag being read (one set, cleared per tag). */
+  const attrs = new Set<string>();
   let rootSeen = false;
   let k = 0;
   let nextMask = masks.length > 0 ? masks[0]!.start : Number.POSITIVE_INFINITY;
@@ -165,7 +167,7 @@ export function certainlyWellFormed(text: string, masks: readonly Span[] = []): 
       while (j < n && NAME_CHAR(s.charCodeAt(j))) j++;
       const name = s.slice(i + 1, j);
       if (/^xml/i.test(name)) return false;
-      const attrs = new Set<string>();
+      attrs.clear();
       for (;;) {
         const before = j;
         while (j < n && WS(s.charCodeAt(j))) j++;

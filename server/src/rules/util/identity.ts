@@ -3,6 +3,7 @@ import type { CertificateInfo } from '../../certificates/types';
 import type { Fix, TextEdit } from '../../core/finding';
 import type { PolicyElement } from '../../parsers/policy/types';
 import { childElements, getAttribute } from '../../parsers/policy/query';
+import { RecentCache } from '../../parsers/policy/recent';
 import { appendChildEdit, indentUnit, setAttributeEdit } from './policy-edit';
 
 /** The named value the quick fixes use when no workspace certificate fits. */
@@ -16,10 +17,12 @@ export function identitiesOf(vcc: PolicyElement): PolicyElement[] {
   return childElements(vcc, 'identities');
 }
 
-/** The `<identity>` elements of a `validate-client-certificate` element. */
-export function identityElements(vcc: PolicyElement): PolicyElement[] {
-  return identitiesOf(vcc).flatMap((ids) => childElements(ids, 'identity'));
+/** The `<identity>` elements of a `validate-client-certificate` element (memoised: most rules ask; shared, don't modify). */
+export function identityElements(vcc: PolicyElement): readonly PolicyElement[] {
+  return identityCache.get(vcc, (el) => identitiesOf(el).flatMap((ids) => childElements(ids, 'identity')));
 }
+
+const identityCache = new RecentCache<PolicyElement, readonly PolicyElement[]>(8);
 
 /** Does this `<identity>` carry a thumbprint, an issuer thumbprint or an issuer certificate id? */
 export function isPinned(identity: PolicyElement): boolean {
