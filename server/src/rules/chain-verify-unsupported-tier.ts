@@ -1,7 +1,10 @@
+import * as path from 'node:path';
+import type { PolicyExpression } from '../parsers/policy/types';
 import type { PolicyRule } from './types';
 import { verifyCalls } from './util/certificate-expressions';
 import { namedValueGuarded } from './util/certificate-flow';
 import { chainTier } from './util/chain-tier';
+import { namedValueOf } from './util/trust';
 
 /** `Verify()` / `VerifyNoRevocation()` in a policy expression where the tier can't validate certificate chains. */
 export const chainVerifyUnsupportedTier: PolicyRule = {
@@ -15,9 +18,27 @@ export const chainVerifyUnsupportedTier: PolicyRule = {
     for (const expr of ctx.doc.expressions) {
       for (const call of verifyCalls(expr)) {
         const guarded = namedValueGuarded(expr, call.index);
+        const method = `${call.name.text}()`;
+        // `{{x}} && …Verify()` with x deployed by the Bicep: Verify() runs on the tiers where x is "true".
+        const guard = guarded ? andGuard(expr, call.index) : undefined;
+        const named = guard ? namedValueOf(ctx.policy, guard) : undefined;
+        if (guard && named) {
+          const failing = tier.unsupported.filter((s) => named.some((nv) => nv.maybeTrue.has(s)));
+          if (failing.length === 0) continue;
+          const where = [...new Set(named.map((nv) => path.basename(nv.ref.file)))].join(', ');
+          ctx.report({
+            span: call.name.span,
+            message:
+              `${method} runs when {{${guard}}} is "true", and the named value in ${where} is "true" on ${failing.join(', ')}, ` +
+              `${failing.length === 1 ? 'a tier that' : 'tiers that'} can't validate client certificate chains: there it fails for every certificate. ` +
+              'Make the named value "false" on those tiers, or pin the certificate by thumbprint instead.',
+            certain: named.length === 1 && tier.certainty === 'all' && failing.length === tier.unsupported.length && failing.every((s) => named[0]!.certainlyTrue.has(s)),
+            related: [...ctx.policy.skus.origins, ...named.map((nv) => ({ file: nv.ref.file, span: nv.ref.span, message: `the named value ${nv.displayName}` }))],
+          });
+          continue;
+        }
         // A named value guard with only some unsupported tiers is the tier-switch pattern: it is false there.
         if (guarded && tier.certainty !== 'all') continue;
-        const method = `${call.name.text}()`;
         const when = guarded
           ? 'it fails for every certificate whenever the named value that guards it is true'
           : tier.certainty === 'all'
@@ -37,3 +58,16 @@ export const chainVerifyUnsupportedTier: PolicyRule = {
     }
   },
 };
+
+/**
+ * The named value `x` when the expression reads `{{x}} && …` (possibly in parentheses) with the call after the `&&`:
+ * the call runs only when x is true. Undefined for any other shape (`||`, `!`, several named values…).
+ */
+function andGuard(expr: PolicyExpression, index: number): string | undefined {
+  const tokens = expr.tokens;
+  const named = tokens.slice(0, index).filter((t) => t.kind === 'namedValue');
+  if (named.length !== 1) return undefined;
+  const at = tokens.indexOf(named[0]!);
+  if (tokens[at + 1]?.text !== '&&' || tokens[at - 1]?.text === '!') return undefined;
+  return named[0]!.text.slice(2, -2).trim();
+}

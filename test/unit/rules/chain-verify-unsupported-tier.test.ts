@@ -3,6 +3,9 @@ import * as assert from 'node:assert/strict';
 import { lintCase, testRule } from '../../rule-tester';
 import { chainVerifyUnsupportedTier } from '../../../server/src/rules/chain-verify-unsupported-tier';
 import { ANY_TIER_WS, OPERATION_POLICY, SEED_CONTEXT_POLICY, SEED_UNGUARDED_POLICY, V2_WS, inbound, literalSkuWorkspace, seedVariablePolicy } from './expression-policy.fixtures';
+import { withNamedValue } from './validation-policy.fixtures';
+
+const TIER_SWITCH = "contains(['Developer', 'Basic', 'Standard', 'Premium'], apiManagementSettings.sku) ? 'true' : 'false'";
 
 const onPolicy = { filename: OPERATION_POLICY };
 
@@ -12,6 +15,29 @@ const HEADER_CERTIFICATE = inbound(`<set-variable name="valid" value="@{
     var certificate = new X509Certificate2(Convert.FromBase64String(header));
     return certificate.VerifyNoRevocation();
 }" />`);
+
+testRule(chainVerifyUnsupportedTier, {
+  valid: [
+    { name: '{{x}} && …Verify() with x deployed as the tier switch (verified, not assumed)', code: SEED_CONTEXT_POLICY, files: withNamedValue(ANY_TIER_WS, TIER_SWITCH), ...onPolicy },
+    { name: '{{x}} && …Verify() on a v2-only service with x deployed as "false"', code: SEED_CONTEXT_POLICY, files: withNamedValue(V2_WS, "'false'"), ...onPolicy },
+  ],
+  invalid: [
+    {
+      name: '{{x}} && …Verify() with x deployed as "true" on a service that may be classic or v2: a warning naming the v2 tiers',
+      code: SEED_CONTEXT_POLICY,
+      files: withNamedValue(ANY_TIER_WS, "'true'"),
+      ...onPolicy,
+      findings: [{ line: 13, level: 'warning', text: 'VerifyNoRevocation', message: 'VerifyNoRevocation() runs when {{validate-certificate-chain}} is "true", and the named value in main.bicep is "true" on Consumption, BasicV2, StandardV2, PremiumV2' }],
+    },
+    {
+      name: '{{x}} && …Verify() on a v2-only service with x deployed as "true": an error',
+      code: SEED_CONTEXT_POLICY,
+      files: withNamedValue(V2_WS, "'true'"),
+      ...onPolicy,
+      findings: [{ line: 13, level: 'error', text: 'VerifyNoRevocation' }],
+    },
+  ],
+});
 
 testRule(chainVerifyUnsupportedTier, {
   valid: [
