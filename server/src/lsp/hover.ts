@@ -91,6 +91,7 @@ function namedValueNote(ws: Workspace, file: string, value: string): string | un
   const name = /^\s*\{\{([^{}]+)\}\}\s*$/.exec(value)?.[1]?.trim();
   if (!name) return undefined;
   const context = ws.policyContext(file);
+  if (context.deployments.length === 0) return undefined;
   const found = namedValueOf(context, name);
   if (!found) return `\`{{${name}}}\` is not defined by the Bicep that deploys this policy: its value is unknown here.`;
   const tiers = [...context.skus.values];
