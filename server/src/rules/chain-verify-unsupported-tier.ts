@@ -1,10 +1,9 @@
-import * as path from 'node:path';
 import type { PolicyExpression } from '../parsers/policy/types';
 import type { PolicyRule } from './types';
 import { verifyCalls } from './util/certificate-expressions';
 import { namedValueGuarded } from './util/certificate-flow';
 import { chainTier } from './util/chain-tier';
-import { namedValueOf } from './util/trust';
+import { namedValueFiles, namedValueOf, namedValueRelated } from './util/trust';
 
 /** `Verify()` / `VerifyNoRevocation()` in a policy expression where the tier can't validate certificate chains. */
 export const chainVerifyUnsupportedTier: PolicyRule = {
@@ -25,15 +24,14 @@ export const chainVerifyUnsupportedTier: PolicyRule = {
         if (guard && named) {
           const failing = tier.unsupported.filter((s) => named.some((nv) => nv.maybeTrue.has(s)));
           if (failing.length === 0) continue;
-          const where = [...new Set(named.map((nv) => path.basename(nv.ref.file)))].join(', ');
           ctx.report({
             span: call.name.span,
             message:
-              `${method} runs when {{${guard}}} is "true", and the named value in ${where} is "true" on ${failing.join(', ')}, ` +
+              `${method} runs when {{${guard}}} is "true", and the named value in ${namedValueFiles(named)} is "true" on ${failing.join(', ')}, ` +
               `${failing.length === 1 ? 'a tier that' : 'tiers that'} can't validate client certificate chains: there it fails for every certificate. ` +
               'Make the named value "false" on those tiers, or pin the certificate by thumbprint instead.',
             certain: named.length === 1 && tier.certainty === 'all' && failing.length === tier.unsupported.length && failing.every((s) => named[0]!.certainlyTrue.has(s)),
-            related: [...ctx.policy.skus.origins, ...named.map((nv) => ({ file: nv.ref.file, span: nv.ref.span, message: `the named value ${nv.displayName}` }))],
+            related: [...ctx.policy.skus.origins, ...namedValueRelated(named)],
           });
           continue;
         }

@@ -1,11 +1,10 @@
-import * as path from 'node:path';
 import type { NamedValueInfo } from '../model/types';
 import { elementsNamed } from '../parsers/policy/query';
 import type { PolicyElement } from '../parsers/policy/types';
 import type { PolicyRule, PolicyRuleContext } from './types';
 import { pinAllEdits } from './util/identity';
 import { attributeSpan, setAttributeEdit } from './util/policy-edit';
-import { analyzeTrust, type TrustAnalysis } from './util/trust';
+import { analyzeTrust, namedValueFiles, namedValueRelated, type TrustAnalysis } from './util/trust';
 
 /** `validate-trust` true (or omitted: the default is true) on a tier that can't validate certificate chains. */
 export const validateTrustUnsupportedTier: PolicyRule = {
@@ -56,16 +55,15 @@ function reportNamed(ctx: PolicyRuleContext, el: PolicyElement, a: TrustAnalysis
   if (failing.length === 0) return;
   // Certain: one service, every possible SKU is one that can't validate chains, and the value is "true" on each.
   const certain = named.length === 1 && a.tier === 'all' && failing.length === a.unsupported.length && failing.every((s) => named[0]!.certainlyTrue.has(s));
-  const where = [...new Set(named.map((nv) => path.basename(nv.ref.file)))].join(', ');
   const edits = [setAttributeEdit(ctx.file, el, 'validate-trust', 'false'), ...pinAllEdits(ctx.file, ctx.text, el, ctx.certificates.all())];
   ctx.report({
     span: attributeSpan(a.setting.attribute),
     message:
-      `validate-trust comes from {{${a.setting.name}}}, and the named value in ${where} is "true" on ${failing.join(', ')}, ` +
+      `validate-trust comes from {{${a.setting.name}}}, and the named value in ${namedValueFiles(named)} is "true" on ${failing.join(', ')}, ` +
       `${failing.length === 1 ? 'a tier that' : 'tiers that'} can't validate client certificate chains: every request fails there. ` +
       `Make it "false" on those tiers (value: contains(classicSkus, sku) ? 'true' : 'false'), or set validate-trust="false" and pin the client certificate with an <identity thumbprint="…">.`,
     certain,
     fixes: [{ title: 'Set validate-trust="false" and pin the certificate by thumbprint', edits, preferred: true }],
-    related: [...a.origins, ...named.map((nv) => ({ file: nv.ref.file, span: nv.ref.span, message: `the named value ${nv.displayName}` }))],
+    related: [...a.origins, ...namedValueRelated(named)],
   });
 }

@@ -76,8 +76,7 @@ export function untrustedReason(a: TrustAnalysis): string {
   if (a.value === false) return 'validate-trust is "false"';
   const tier = `${a.tierText} can't validate certificate chains`;
   if (a.setting.kind === 'named' && a.namedValues) {
-    const where = [...new Set(a.namedValues.map((nv) => path.basename(nv.ref.file)))].join(', ');
-    const named = a.falseOn?.length ? `validate-trust comes from {{${a.setting.name}}}, which the named value in ${where} may make "false" on ${a.falseOn.join(', ')}` : '';
+    const named = a.falseOn?.length ? `validate-trust comes from {{${a.setting.name}}}, which the named value in ${namedValueFiles(a.namedValues)} may make "false" on ${a.falseOn.join(', ')}` : '';
     return named && a.tier !== 'none' ? `${named}, and ${tier}` : named || tier;
   }
   if (a.setting.kind !== 'named' || a.tier === 'all') return tier;
@@ -87,6 +86,15 @@ export function untrustedReason(a: TrustAnalysis): string {
 
 /** The SKU origins when the tier is part of the reason (for `related`), else none. */
 export function reasonOrigins(a: TrustAnalysis): RelatedInfo[] {
-  const named = (a.namedValues ?? []).map((nv) => ({ file: nv.ref.file, span: nv.ref.span, message: `the named value ${nv.displayName}` }));
-  return [...(a.value !== false && a.tier !== 'none' ? a.origins : []), ...named];
+  return [...(a.value !== false && a.tier !== 'none' ? a.origins : []), ...namedValueRelated(a.namedValues ?? [])];
+}
+
+/** The files that define a named value, by name: `apim.bicep`. */
+export function namedValueFiles(named: readonly NamedValueInfo[]): string {
+  return [...new Set(named.map((nv) => path.basename(nv.ref.file)))].join(', ');
+}
+
+/** The named value resources, as related information. */
+export function namedValueRelated(named: readonly NamedValueInfo[]): RelatedInfo[] {
+  return named.map((nv) => ({ file: nv.ref.file, span: nv.ref.span, message: `the named value ${nv.displayName}` }));
 }
