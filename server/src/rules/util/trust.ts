@@ -76,8 +76,12 @@ export function untrustedReason(a: TrustAnalysis): string {
   if (a.value === false) return 'validate-trust is "false"';
   const tier = `${a.tierText} can't validate certificate chains`;
   if (a.setting.kind === 'named' && a.namedValues) {
-    const named = a.falseOn?.length ? `validate-trust comes from {{${a.setting.name}}}, which the named value in ${namedValueFiles(a.namedValues)} may make "false" on ${a.falseOn.join(', ')}` : '';
-    return named && a.tier !== 'none' ? `${named}, and ${tier}` : named || tier;
+    if (a.falseOn?.length) {
+      const named = `validate-trust comes from {{${a.setting.name}}}, which the named value in ${namedValueFiles(a.namedValues)} may make "false" on ${a.falseOn.join(', ')}`;
+      return a.tier !== 'none' ? `${named}, and ${tier}` : named;
+    }
+    if (a.tier !== 'none') return tier;
+    // "true" on every known tier, but the SKU set is partly unknown: the generic wording below.
   }
   if (a.setting.kind !== 'named' || a.tier === 'all') return tier;
   const named = `validate-trust comes from {{${a.setting.name}}} and may be false`;
