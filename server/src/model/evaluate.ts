@@ -212,6 +212,9 @@ function call(name: string, namespace: string | undefined, args: Value[]): Value
       return a && b ? bool(compareStrings(a, b, (x, y) => x.toLowerCase().endsWith(y.toLowerCase()))) : UNKNOWN;
     case 'contains':
       return a && b ? bool(contains(a, b)) : UNKNOWN;
+    case 'readenvironmentvariable':
+      // .bicepparam: `readEnvironmentVariable('APIM_SKU', 'Developer')` is the default or whatever the pipeline sets.
+      return b?.kind === 'strings' ? strings(b.values, true) : UNKNOWN;
     case 'empty':
       if (a?.kind === 'array') return bool(a.items.length === 0);
       return a?.kind === 'null' ? bool(true) : a ? bool(compareStrings(a, strings(['']), (x, y) => x === y)) : UNKNOWN;

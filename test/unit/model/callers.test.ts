@@ -63,6 +63,18 @@ test('.bicepparam files set the template parameter, which a module passes on: th
   assert.ok(r.origins.some((o) => o === 'SKU passed to parameter skuName by prod.bicepparam'), r.origins.join(' | '));
 });
 
+test('readEnvironmentVariable with a default in a .bicepparam file: that default, or another value', () => {
+  const r = skus({
+    'main.bicep': main('{\n    skuName: skuName\n  }'),
+    'ci.bicepparam': "using './main.bicep'\nparam skuName = readEnvironmentVariable('APIM_SKU', 'StandardV2')\n",
+  });
+  assert.deepEqual(r.values, ['StandardV2']);
+  assert.equal(r.unknown, true);
+  const without = skus({ 'main.bicep': main('{\n    skuName: skuName\n  }'), 'ci.bicepparam': "using './main.bicep'\nparam skuName = readEnvironmentVariable('APIM_SKU')\n" });
+  assert.deepEqual(without.values, []);
+  assert.equal(without.unknown, true);
+});
+
 test('a caller that leaves the parameter out adds the module’s own default', () => {
   const r = skus({
     'modules/apim.bicep': APIM.replace('param skuName string', "param skuName string = 'Basic'"),
