@@ -30,6 +30,13 @@ testRule(chainVerifyUnsupportedTier, {
       findings: [{ line: 13, level: 'warning', text: 'VerifyNoRevocation', message: 'VerifyNoRevocation() runs when {{validate-certificate-chain}} is "true", and the named value in main.bicep is "true" on Consumption, BasicV2, StandardV2, PremiumV2' }],
     },
     {
+      name: '!{{x}} && …Verify() is not the {{x}} && … shape: the named value is not read, the guard warning stays',
+      code: inbound('<set-variable name="ok" value="@(!{{validate-certificate-chain}} && context.Request.Certificate != null && context.Request.Certificate.Verify())" />'),
+      files: withNamedValue(V2_WS, "'true'"),
+      ...onPolicy,
+      findings: [{ line: 4, level: 'warning', text: 'Verify', message: 'whenever the named value that guards it is true' }],
+    },
+    {
       name: '{{x}} && …Verify() on a v2-only service with x deployed as "true": an error',
       code: SEED_CONTEXT_POLICY,
       files: withNamedValue(V2_WS, "'true'"),
