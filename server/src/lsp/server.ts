@@ -138,8 +138,9 @@ class ApimMtlsServer {
           { globPattern: '**/*', kind: WatchKind.Create | WatchKind.Delete },
         ],
       });
+    } else {
+      this.watchDisk();
     }
-    else this.watchDisk();
     await this.indexWorkspace();
   }
 
