@@ -165,4 +165,22 @@ describe('language server: hover on a named validate-trust (examples/environment
     assert.match(value, /- Developer: "true"/);
     assert.match(value, /prod\.bicepparam/, 'the tier origins are listed too');
   });
+
+  it('a JSON parameters file created next to the template adds its environment’s tier', async () => {
+    const policyFile = path.join(dir, 'policies', 'orders.api.xml');
+    const lines = fs.readFileSync(policyFile, 'utf8').split('\n');
+    const line = lines.findIndex((l) => l.includes('validate-trust="{{'));
+    const position = { line, character: lines[line]!.indexOf('validate-trust="{{') + 20 };
+    const paramsFile = path.join(dir, 'main.parameters.test.json');
+    fs.writeFileSync(paramsFile, JSON.stringify({ contentVersion: '1.0.0.0', parameters: { skuName: { value: 'BasicV2' } } }));
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: client.uri(paramsFile), type: 1 }] });
+    let value = '';
+    for (let i = 0; i < 50 && !value.includes('BasicV2'); i++) {
+      const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: client.uri(policyFile) }, position });
+      value = (hover?.contents as { value: string } | undefined)?.value ?? '';
+      if (!value.includes('BasicV2')) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.match(value, /- BasicV2: "true"/, value);
+    assert.match(value, /main\.parameters\.test\.json/, 'the new file is named among the origins');
+  });
 });

@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import * as path from 'node:path';
+import { PARAMETERS_JSON_NAME } from '../parsers/bicep/parameters-json';
 
 export type FileKind = 'policy' | 'bicep' | 'certificate' | 'other';
 
@@ -12,7 +13,7 @@ const POLICY_NAME = /(^policy\.xml$)|\.(policy|operation|api|product|fragment|se
 /** Candidates by name alone: what discovery reads at all. */
 export function isCandidate(file: string): boolean {
   const ext = path.extname(file).toLowerCase();
-  return ext === '.xml' || ext === '.bicep' || ext === '.bicepparam' || CERTIFICATE_EXTENSIONS.has(ext);
+  return ext === '.xml' || ext === '.bicep' || ext === '.bicepparam' || CERTIFICATE_EXTENSIONS.has(ext) || (ext === '.json' && PARAMETERS_JSON_NAME.test(path.basename(file)));
 }
 
 /** What a file is, from its name and (for `.xml`) its root element. */
@@ -21,6 +22,8 @@ export function classify(file: string, text?: string): FileKind {
   const ext = path.extname(name).toLowerCase();
   // A .bicepparam file is Bicep syntax: its values reach the file it is `using` (the SKU of a multi-environment setup).
   if (ext === '.bicep' || ext === '.bicepparam') return 'bicep';
+  // So is a JSON parameters file (`main.parameters.prod.json`), read as the .bicepparam file it stands for.
+  if (ext === '.json' && PARAMETERS_JSON_NAME.test(name)) return 'bicep';
   if (CERTIFICATE_EXTENSIONS.has(ext)) return 'certificate';
   if (ext !== '.xml') return 'other';
   if (POLICY_NAME.test(name)) return 'policy';

@@ -6,7 +6,7 @@ import type { CertificateFile, CertificateInfo } from '../certificates/types';
 import { buildModel } from '../model/workspace';
 import type { WorkspaceModel, PolicyContext } from '../model/types';
 import type { SkuSet } from '../model/sku';
-import { parseBicep } from '../parsers/bicep';
+import { parseBicepFile } from '../parsers/bicep';
 import type { BicepFile } from '../parsers/bicep/types';
 import { parsePolicy } from '../parsers/policy';
 import type { PolicyDocument } from '../parsers/policy/types';
@@ -194,7 +194,7 @@ export class Workspace {
     if (e.bicep) return e.bicep;
     const timing = this.options.timing;
     const started = timing ? performance.now() : 0;
-    e.bicep = parseBicep(e.text);
+    e.bicep = parseBicepFile(file, e.text);
     if (timing) timing.set('parse:bicep', (timing.get('parse:bicep') ?? 0) + performance.now() - started);
     return e.bicep;
   }

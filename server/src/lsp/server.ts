@@ -133,6 +133,8 @@ class ApimMtlsServer {
       void this.connection.client.register(DidChangeWatchedFilesNotification.type, {
         watchers: [
           { globPattern: '**/*.{xml,bicep,bicepparam,cer,crt,pem,der}' },
+          // JSON parameters files (`main.parameters.prod.json`): their values set the template's parameters.
+          { globPattern: '**/*.parameters*.json' },
           { globPattern: `**/${CONFIG_FILE_NAME}` },
           // Folders created or deleted with their files in one go are reported as the folder alone.
           { globPattern: '**/*', kind: WatchKind.Create | WatchKind.Delete },

@@ -23,7 +23,7 @@ export interface ImportedSymbol {
 
 /**
  * A place that deploys a Bicep file with parameter values: a `module` declaration (its `params: { … }`) or a
- * `.bicepparam` file (`using './main.bicep'` and its `param name = value` lines).
+ * `.bicepparam` file (`using './main.bicep'` and its `param name = value` lines; a JSON parameters file is read as one).
  */
 export interface CallSite {
   kind: 'module' | 'using';
@@ -41,7 +41,15 @@ export interface CallSite {
 /** A deployment this file makes of another Bicep file: the target's absolute path and the call site. */
 export interface OutgoingCall {
   target: string;
+  /** A JSON parameters file's other possible templates, tried in order when `target` is not in the workspace. */
+  fallbacks?: string[];
   site: CallSite;
+}
+
+/** The file a call deploys, among the workspace's files (`scopes`), if it is there. */
+export function callTarget(call: OutgoingCall, scopes: ReadonlyMap<string, unknown>): string | undefined {
+  if (scopes.has(call.target)) return call.target;
+  return call.fallbacks?.find((f) => scopes.has(f));
 }
 
 /** The symbols of one Bicep file. */
@@ -106,8 +114,10 @@ export function buildScope(filePath: string, file: BicepFile): FileScope {
       }
       case 'using': {
         if (d.path === undefined || !isLocalBicep(d.path)) break;
-        const site: CallSite = { kind: 'using', scope, description: path.basename(filePath), args: new Map(), opaque: false, span: d.pathSpan ?? d.span };
-        scope.calls.push({ target: path.resolve(dir, d.path), site });
+        const site: CallSite = { kind: 'using', scope, description: path.basename(filePath), args: new Map(), opaque: d.opaque === true, span: d.pathSpan ?? d.span };
+        const call: OutgoingCall = { target: path.resolve(dir, d.path), site };
+        if (d.fallbacks?.length) call.fallbacks = d.fallbacks.map((f) => path.resolve(dir, f));
+        scope.calls.push(call);
         break;
       }
       default:

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { resolvePath } from '../core/paths';
 import type { BicepFile, StringPart } from '../parsers/bicep/types';
-import { SERVICE_TYPE, buildScope, property, type FileScope, type ResourceNode } from './bicep-scope';
+import { SERVICE_TYPE, buildScope, callTarget, property, type FileScope, type ResourceNode } from './bicep-scope';
 import { clientCertificateEntry } from './certificate-entries';
 import { evaluate } from './evaluate';
 import { describePolicy, policyScopeOf } from './policy-resources';
@@ -50,7 +50,12 @@ export function buildModel(input: ModelInput): WorkspaceModel {
   }
   // Who deploys each file with parameter values (modules, .bicepparam): evaluation reads a parameter's values there.
   for (const scope of scopes.values()) scope.callers = [];
-  for (const scope of scopes.values()) for (const call of scope.calls) scopes.get(call.target)?.callers.push(call.site);
+  for (const scope of scopes.values()) {
+    for (const call of scope.calls) {
+      const target = callTarget(call, scopes);
+      if (target) scopes.get(target)!.callers.push(call.site);
+    }
+  }
   const knownPolicies = new Set<string>();
   for (const p of input.policyFiles) knownPolicies.add(resolvePath(p));
   const exists = (p: string): boolean => knownPolicies.has(p) || input.fileExists(p);
@@ -118,7 +123,10 @@ export function buildModel(input: ModelInput): WorkspaceModel {
       if (scopes.has(target)) edge(scope.path, target);
     }
     // A deployed file's parameters come from the file that deploys it.
-    for (const call of scope.calls) if (scopes.has(call.target)) edge(call.target, scope.path);
+    for (const call of scope.calls) {
+      const target = callTarget(call, scopes);
+      if (target) edge(target, scope.path);
+    }
     for (const info of servicesByFile.get(scope.path) ?? []) {
       for (const e of info.caCertificates?.entries ?? []) push(certificatesByFile, scope.path, e);
     }

@@ -222,6 +222,42 @@ describe('apim-mtls lint on hostile and edge-case input', () => {
     assert.equal((JSON.parse(mixed.stdout) as JsonEntry[])[0]!.messages[0]!.level, 'warning', 'some SKUs wrong: a warning');
   });
 
+  it('takes the tier from JSON parameters files next to the template (azd and az deployment layouts)', () => {
+    const template = `param skuName string
+resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
+  name: 'apim-orders'
+  location: 'westeurope'
+  sku: {
+    name: skuName
+    capacity: 1
+  }
+  properties: {
+    publisherName: 'Contoso'
+    publisherEmail: 'api@contoso.example'
+    enableClientCertificate: true
+  }
+}
+resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
+  parent: apim
+  name: 'policy'
+  properties: {
+    format: 'rawxml'
+    value: loadTextContent('../policies/api.policy.xml')
+  }
+}
+`;
+    const parameters = (sku: string) => JSON.stringify({ $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#', contentVersion: '1.0.0.0', parameters: { skuName: { value: sku } } }, null, 2);
+    const dir = tmpWorkspace({ 'infra/main.bicep': template, 'policies/api.policy.xml': TRUST_DEFAULT_POLICY });
+    const ruleIds = () => (JSON.parse(cli(['lint', dir, '--format', 'json']).stdout) as JsonEntry[]).flatMap((e) => e.messages.map((m) => `${path.basename(e.filePath)} ${m.ruleId} ${m.level}`));
+    assert.deepEqual(ruleIds(), [], 'without parameters the tier is unknown: silent');
+    fs.writeFileSync(path.join(dir, 'infra', 'main.parameters.prod.json'), parameters('StandardV2'));
+    assert.deepEqual(ruleIds(), ['api.policy.xml validate-trust-unsupported-tier error']);
+    fs.writeFileSync(path.join(dir, 'infra', 'main.parameters.dev.json'), parameters('Developer'));
+    assert.deepEqual(ruleIds(), ['api.policy.xml validate-trust-unsupported-tier warning'], 'prod v2, dev classic: a warning');
+    const text = cli(['lint', dir], dir).stdout;
+    assert.match(text, /StandardV2/);
+  });
+
   it('reads .apim-mtls.json: rule levels and the SKU', () => {
     const dir = tmpWorkspace({
       'api.policy.xml': TRUST_DEFAULT_POLICY,

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { parsePolicy } from '../../../server/src/parsers/policy';
 import { scan } from '../../../server/src/parsers/policy/scanner';
 import { certainlyWellFormed, maskExpressions, xmlProblems } from '../../../server/src/parsers/policy/wellformed';
-import { parseBicep } from '../../../server/src/parsers/bicep';
+import { parseBicep, parseParametersJson } from '../../../server/src/parsers/bicep';
 import { readCertificateFile, readPfx } from '../../../server/src/certificates/read';
 import { brokenCertificates, hostileBicep, hostilePolicies, int, mutate, prng, randomBytes, realBicep, realPolicies } from './hostile';
 
@@ -68,6 +68,23 @@ test('fuzz: parseBicep survives truncated and noisy real Bicep', () => {
 
 test('fuzz: parseBicep survives deep, huge and unterminated input', () => {
   for (const { name, text } of hostileBicep()) within(`parseBicep(${name})`, () => parseBicep(text));
+});
+
+test('fuzz: JSON parameters files: truncated, noisy and deep input gives a result, never an exception', () => {
+  const rand = prng(9);
+  const source = JSON.stringify(
+    { $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#', contentVersion: '1.0.0.0', parameters: { skuName: { value: 'StandardV2' }, tags: { value: { env: 'prod', list: [1, true, null, '${X=y}'] } }, secret: { reference: { keyVault: { id: '/x' }, secretName: 's' } } } },
+    null,
+    2,
+  );
+  for (let i = 0; i < ITERATIONS; i++) {
+    const text = mutate(rand, source);
+    const file = within(`parseParametersJson(mutated, #${i})`, () => parseParametersJson(text, 'main.parameters.json'));
+    for (const p of file.problems) assert.ok(p.span.start >= 0 && p.span.end <= text.length, `span out of range in #${i}`);
+  }
+  for (const text of ['{"parameters":'.repeat(50_000), '['.repeat(1_000_000), `{"parameters": {"a": {"value": "${'\\'.repeat(1_000_000)}`]) {
+    within('parseParametersJson(hostile)', () => parseParametersJson(text, 'main.parameters.json'));
+  }
 });
 
 test('fuzz: readCertificateFile never throws on broken certificates', () => {

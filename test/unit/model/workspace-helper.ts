@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { parseBicep } from '../../../server/src/parsers/bicep';
+import { parseBicepFile } from '../../../server/src/parsers/bicep';
 import type { BicepFile } from '../../../server/src/parsers/bicep';
 import type { Sku } from '../../../server/src/model/sku';
 import { buildModel } from '../../../server/src/model/workspace';
@@ -17,7 +17,7 @@ export function workspace(files: Record<string, string>, userSkus?: Sku[]): Work
   const bicep = new Map<string, BicepFile>();
   const policies: string[] = [];
   for (const [rel, text] of Object.entries(files)) {
-    if (rel.endsWith('.bicep') || rel.endsWith('.bicepparam')) bicep.set(abs(rel), parseBicep(text));
+    if (/\.(bicep|bicepparam|json)$/.test(rel)) bicep.set(abs(rel), parseBicepFile(rel, text));
     else policies.push(abs(rel));
   }
   const input = { bicep, policyFiles: policies, fileExists: () => false };

@@ -267,6 +267,10 @@ export interface UsingDecl {
   decorators: Decorator[];
   path?: string;
   pathSpan?: Span;
+  /** JSON parameters files: other templates the file may be for, tried in order when `path` is not in the workspace. */
+  fallbacks?: string[];
+  /** JSON parameters files: the values can't be read (a syntax error), so each parameter may hold anything. */
+  opaque?: boolean;
 }
 
 export interface OutputDecl extends NamedDeclBase {
