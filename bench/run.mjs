@@ -56,6 +56,30 @@ function benchCli(info) {
     cli.push(timed(process.execPath, [CLI, 'lint', info.root, '--format', 'json', '-o', out]));
     xml.push(timed('xmllint', ['--noout', ...policyList]));
   }
+  // `--cache`: a run over the unchanged workspace, and one after a policy edit (which re-lints that policy and the
+  // Bicep files that read the policies they deploy), each alternating with xmllint like the runs above.
+  const cacheFile = join(WORK, 'bench.cache');
+  rmSync(cacheFile, { force: true });
+  const cacheArgs = [CLI, 'lint', info.root, '--format', 'json', '-o', join(WORK, 'lint-cached.json'), '--cache-location', cacheFile];
+  timed(process.execPath, cacheArgs);
+  const edited = execFileSync('find', [info.root, '-name', '*.operation.xml', '-type', 'f']).toString().split('\n')[0];
+  const original = readFileSync(edited, 'utf8');
+  const unchanged = [];
+  const onePolicy = [];
+  const xmlCache = [];
+  try {
+    for (let i = 0; i < RUNS; i++) {
+      unchanged.push(timed(process.execPath, cacheArgs));
+      writeFileSync(edited, original.replace('<base />', `<base /><!-- edit ${i} -->`));
+      onePolicy.push(timed(process.execPath, cacheArgs));
+      writeFileSync(edited, original);
+      timed(process.execPath, cacheArgs);
+      xmlCache.push(timed('xmllint', ['--noout', ...policyList]));
+    }
+  } finally {
+    writeFileSync(edited, original);
+  }
+  const cached = { unchangedWallMs: median(unchanged.map((x) => x.wallMs)), onePolicyWallMs: median(onePolicy.map((x) => x.wallMs)), xmllintWallMs: median(xmlCache.map((x) => x.wallMs)) };
   // One more run with APIM_MTLS_TIMING=1: where a run's time goes (phases, parsing, the costliest rules).
   const timed1 = spawnSync(process.execPath, [CLI, 'lint', info.root, '--format', 'json', '-o', out], { env: { ...process.env, APIM_MTLS_TIMING: '1' }, encoding: 'utf8' });
   const breakdown = {};
@@ -79,6 +103,7 @@ function benchCli(info) {
     mbPerSec: r1(allBytes / 1048576 / (c.wallMs / 1000)),
     runs: RUNS,
     breakdown,
+    cached,
   };
 }
 
@@ -270,6 +295,9 @@ if (!cli.skipped) {
   row('whole-workspace lint, wall (median)', `${Math.round(cli.cli.wallMs)} ms`, `xmllint ${Math.round(cli.xmllint.wallMs)} ms`, `${cli.ratioWall}x`, '≤ 3x');
   row('whole-workspace lint, CPU user+sys', `${Math.round(cli.cli.cpuMs)} ms`, `xmllint ${Math.round(cli.xmllint.cpuMs)} ms`, `${cli.ratioCpu}x`, '≤ 3x');
   row('throughput', `${cli.filesPerSec} files/s, ${cli.mbPerSec} MB/s`, '', '', '');
+  const c = cli.cached;
+  row('lint again with --cache, nothing changed (wall)', `${Math.round(c.unchangedWallMs)} ms`, `xmllint ${Math.round(c.xmllintWallMs)} ms`, `${r1(c.unchangedWallMs / c.xmllintWallMs)}x`, '');
+  row('lint again with --cache, one policy edited (wall)', `${Math.round(c.onePolicyWallMs)} ms`, `xmllint ${Math.round(c.xmllintWallMs)} ms`, `${r1(c.onePolicyWallMs / c.xmllintWallMs)}x`, '');
   row('CLI peak RSS', `${Math.round(cli.cli.rssMb)} MB`, `xmllint ${Math.round(cli.xmllint.rssMb)} MB`, '', `< 200 MB (${cli.files} files)`);
   const b = cli.breakdown;
   const phases = Object.entries(b).filter(([k]) => k.startsWith('phase:')).map(([k, v]) => `${k.slice(6)} ${v}`);

@@ -7,6 +7,7 @@ import { Workspace } from '../engine/workspace';
 import { toSku, type Sku } from '../model/sku';
 import { ruleCatalog } from '../rules';
 import { parseArgs, UsageError } from './args';
+import { DEFAULT_CACHE_FILE, LintCache, referencedEntry } from './cache';
 import { formatJson } from './format/json';
 import { formatSarif } from './format/sarif';
 import { formatText } from './format/text';
@@ -20,6 +21,8 @@ Options:
   --format text|json|sarif   output format (default: text)
   --sku SKU[,SKU…]           tier(s) to assume for policies that no Bicep file deploys
   --max-warnings N           exit 1 when there are more than N warnings
+  --cache                    reuse the reports of files whose inputs have not changed since the last run
+  --cache-location PATH      the cache file, or a folder for it (default: ./${DEFAULT_CACHE_FILE})
   -o, --output-file FILE     write the report to FILE instead of standard output
   -h, --help                 show this help
 
@@ -35,7 +38,7 @@ export interface CliIO {
 export async function runLint(args: string[], io: CliIO): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs(args, { values: ['--format', '--sku', '--max-warnings', '--output-file', '-o'], flags: ['--help', '-h'] });
+    parsed = parseArgs(args, { values: ['--format', '--sku', '--max-warnings', '--output-file', '-o', '--cache-location'], flags: ['--help', '-h', '--cache'] });
   } catch (e) {
     if (e instanceof UsageError) return usage(io, e.message);
     throw e;
@@ -70,29 +73,51 @@ export async function runLint(args: string[], io: CliIO): Promise<number> {
   const config = new ConfigResolver(overrides);
   // Each file is linted once: keep only a few parses (Bicep rules read the policies they deploy), drop the rest.
   const ws = new Workspace({ configFor: (f) => config.forFile(f), maxCachedPolicyParses: 64, timing });
+  const cacheLocation = parsed.values.get('--cache-location');
+  const cache = parsed.flags.has('--cache') || cacheLocation !== undefined ? LintCache.open(path.resolve(io.cwd, cacheLocation ?? DEFAULT_CACHE_FILE)) : undefined;
+  if (cache?.problem) io.stderr(`apim-mtls: ${cache.problem}\n`);
   const requested = await loadFromDisk(ws, roots.map((r) => path.resolve(io.cwd, r)), {
     onDirectory: (dir, entries) => config.noteListing(dir, entries.some((e) => e.name === CONFIG_FILE_NAME)),
   });
   phase('phase:discover+read');
-  // Bicep imported or files loaded from outside the paths give context (a SKU, a deployed policy); not linted.
-  loadReferencedFiles(ws);
-  phase('phase:referenced');
-
   const files = [...new Set(requested)].sort();
   const wanted = new Set(files);
   const byFile = new Map<string, FileReport | undefined>();
+  // With --cache, the reports that still hold are taken from the last run; only the rest is linted (and needs the
+  // files referenced from outside the paths, the model and the certificates).
+  const inputs = cache && LintCache.describe(ws, files, (f) => config.forFile(f));
+  if (cache && inputs) {
+    const now = Date.now();
+    for (const file of files) {
+      const report = cache.reuse(file, ws.kindOf(file), inputs, now);
+      if (report) byFile.set(file, report);
+    }
+    phase('phase:cache');
+  }
+  let referenced: [string, string][] | undefined;
+  const loadContext = (): void => {
+    if (referenced) return;
+    referenced = [];
+    // Bicep imported or files loaded from outside the paths give context (a SKU, a deployed policy); not linted.
+    loadReferencedFiles(ws, (file, content) => referenced!.push(referencedEntry(file, content)));
+    phase('phase:referenced');
+  };
   const lintOne = (file: string): void => {
     if (byFile.has(file)) return;
     const kind = ws.kindOf(file);
+    // Certificate files and unreadable files are linted without the context.
+    if ((kind === 'policy' || kind === 'bicep') && ws.contentOf(file)?.problem === undefined) loadContext();
     const result = ws.lint(file);
     // Notices sit at 1:1: the line index only for findings.
     const report = locate(result, result.findings.length ? ws.lineIndex(file) : undefined);
     byFile.set(file, kind === 'policy' || kind === 'bicep' || result.notices.length ? report : undefined);
+    if (inputs && (kind === 'policy' || kind === 'bicep')) cache!.remember(file, result, report, inputs);
     ws.release(file);
   };
   // Findings don't depend on the order files are linted in. The policies a Bicep file deploys are linted right
   // after it, while the parses its rules made are still cached: each policy is parsed once, not twice.
   for (const file of files) {
+    if (byFile.has(file)) continue;
     lintOne(file);
     if (ws.kindOf(file) !== 'bicep') continue;
     for (const policy of ws.getModel().policyResourcesIn(file)) {
@@ -120,7 +145,12 @@ export async function runLint(args: string[], io: CliIO): Promise<number> {
     io.stdout(output);
   }
   phase('phase:output');
-  if (timing) io.stderr(formatTiming(timing));
+  if (cache && inputs) {
+    const problem = cache.save(inputs, referenced);
+    if (problem) io.stderr(`apim-mtls: ${problem}\n`);
+    phase('phase:cache');
+  }
+  if (timing) io.stderr(formatTiming(timing) + (cache ? `cache: ${cache.reused} of ${files.length} files reused\n` : ''));
   const t = totals(reports);
   if (t.error > 0) return 1;
   if (maxWarnings >= 0 && t.warning > maxWarnings) {

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { classify } from './files';
 import { readOne } from './load';
-import type { Workspace } from './workspace';
+import type { FileContent, Workspace } from './workspace';
 
 const LOAD_CALL = /\bload(?:TextContent|FileAsBase64)\(\s*'([^'$]+)'/g;
 
@@ -10,9 +10,9 @@ const LOAD_CALL = /\bload(?:TextContent|FileAsBase64)\(\s*'([^'$]+)'/g;
  * Reads the files that the workspace's Bicep refers to but that lie outside the linted paths: imported Bicep
  * (`import … from '../shared/settings.bicep'`) and loaded policies and certificates (`loadTextContent('…')`),
  * transitively. They give the linted files their context (the SKU, the policy a Bicep deploys) without being linted.
- * Returns the files it added.
+ * Returns the files it added; `onRead` is told each file it looked for, with what it read (undefined: not there).
  */
-export function loadReferencedFiles(ws: Workspace): string[] {
+export function loadReferencedFiles(ws: Workspace, onRead?: (file: string, content: FileContent | undefined) => void): string[] {
   const added: string[] = [];
   const queue = ws.files('bicep');
   const seen = new Set(queue);
@@ -21,8 +21,13 @@ export function loadReferencedFiles(ws: Workspace): string[] {
     for (const target of referencedFiles(ws, file)) {
       if (seen.has(target) || ws.has(target) || classify(target) === 'other' && !target.endsWith('.xml')) continue;
       seen.add(target);
-      if (!fs.existsSync(target)) continue;
-      const kind = ws.set(target, readOne(target));
+      if (!fs.existsSync(target)) {
+        onRead?.(target, undefined);
+        continue;
+      }
+      const content = readOne(target);
+      onRead?.(target, content);
+      const kind = ws.set(target, content);
       if (kind === 'other') continue;
       added.push(target);
       if (kind === 'bicep') queue.push(target);

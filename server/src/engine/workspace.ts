@@ -37,6 +37,11 @@ export interface LintResult {
   findings: Finding[];
   /** Messages about the file itself (unreadable, too large, a rule that failed): shown, never fatal. */
   notices: string[];
+  /**
+   * The moment (ms since the epoch) from which these findings may change with time alone: a certificate judged here
+   * enters its warning window, expires, or its day count moves on. Absent when nothing judged depends on the time.
+   */
+  stableUntil?: number;
 }
 
 export interface WorkspaceOptions {
@@ -156,6 +161,11 @@ export class Workspace {
     return this.entries.get(file)?.text;
   }
 
+  /** What the workspace holds for a file: its text, a certificate's bytes, or why it can't be read (the CLI's cache keys). */
+  contentOf(file: string): { kind: FileKind; text: string; bytes?: Uint8Array; problem?: string } | undefined {
+    return this.entries.get(file);
+  }
+
   lineIndex(file: string): LineIndex | undefined {
     const e = this.entries.get(file);
     if (!e) return undefined;
@@ -261,9 +271,14 @@ export class Workspace {
     if (e.kind === 'certificate' && !opts.certificateRules) return result;
     const loaded = this.options.configFor(file);
     const config = loaded.config;
+    const now = this.options.now?.() ?? new Date();
     const settings: RuleSettings = {
       certificateExpiryWarningDays: config.certificateExpiryWarningDays,
-      now: this.options.now?.() ?? new Date(),
+      now,
+      // The earliest moment a judgement made here changes (one already past: at once).
+      onTimeBoundary: (at) => {
+        result.stableUntil = Math.min(result.stableUntil ?? Infinity, Math.max(at, now.getTime()));
+      },
     };
     // One context object per file, one report function: the rule being run is in `rule` / `configured`
     // (spreading a fresh context per rule cost more than most rules).

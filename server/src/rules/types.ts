@@ -43,6 +43,11 @@ export interface RuleSettings {
   certificateExpiryWarningDays: number;
   /** The moment certificates are judged against (a fixed date in tests). */
   now: Date;
+  /**
+   * Told each later moment (ms since the epoch) at which a judgement made against `now` changes: a certificate
+   * entering the warning window, expiring, its day count moving on. The CLI's cache keeps findings until the earliest.
+   */
+  onTimeBoundary?: (at: number) => void;
 }
 
 interface BaseContext {

@@ -73,7 +73,7 @@ function policyPart(meta: RuleMeta, state: ExpiryState): PolicyRule {
         ctx.report({
           span: ref.span,
           message: `${POLICY_SUBJECT[ref.kind]}, ${describeGroup(group)}, ${describeValidity(group.certificate, validity)}: ${POLICY_ADVICE[state][ref.kind]}`,
-          fixes: thumbprintRenewalFixes(ctx.file, ref, renewalsOf(group.certificate, ctx.certificates, ctx.settings.now), state),
+          fixes: thumbprintRenewalFixes(ctx.file, ref, renewalsOf(group.certificate, ctx.certificates, ctx.settings), state),
           related: relatedFiles(group, validity),
         });
       }
@@ -99,7 +99,7 @@ function pathRenewalFixes(ctx: BicepRuleContext, ref: BicepCertificateReference,
   const written = ctx.text.slice(ref.pathSpan.start, ref.pathSpan.end);
   const quote = written.startsWith("'") ? "'" : '';
   const dotSlash = /^'?\.\//.test(written);
-  const choices = renewalsOf(ref.certificate, ctx.certificates, ctx.settings.now).flatMap((r) => {
+  const choices = renewalsOf(ref.certificate, ctx.certificates, ctx.settings).flatMap((r) => {
     const same = r.files.filter((f) => ctx.certificates.file(f)?.encoding === encoding);
     return same.length > 0 ? [{ renewal: r, file: same[0]! }] : [];
   });

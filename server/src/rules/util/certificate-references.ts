@@ -131,10 +131,21 @@ export type Validity = { state: 'expired'; days: number } | { state: 'expiring';
 
 /** Judges `notAfter` against `settings.now` and the warning window. */
 export function judgeValidity(certificate: CertificateInfo, settings: RuleSettings): Validity {
-  const left = certificate.notAfter.getTime() - settings.now.getTime();
-  if (left < 0) return { state: 'expired', days: Math.ceil(-left / DAY_MS) };
-  if (left <= settings.certificateExpiryWarningDays * DAY_MS) return { state: 'expiring', days: Math.max(1, Math.ceil(left / DAY_MS)) };
-  return { state: 'valid' };
+  const end = certificate.notAfter.getTime();
+  const left = end - settings.now.getTime();
+  const window = settings.certificateExpiryWarningDays * DAY_MS;
+  let validity: Validity;
+  if (left < 0) validity = { state: 'expired', days: Math.ceil(-left / DAY_MS) };
+  else if (left <= window) validity = { state: 'expiring', days: Math.max(1, Math.ceil(left / DAY_MS)) };
+  else validity = { state: 'valid' };
+  // When this judgement changes: entering the window; else the next change of the day count (expiring: 1 day less,
+  // down to the moment of expiry; expired: 1 day more).
+  if (settings.onTimeBoundary) {
+    if (validity.state === 'valid') settings.onTimeBoundary(end - window);
+    else if (validity.state === 'expiring') settings.onTimeBoundary(end - (validity.days - 1) * DAY_MS);
+    else settings.onTimeBoundary(end + Math.floor(-left / DAY_MS + 1) * DAY_MS);
+  }
+  return validity;
 }
 
 /** `expired on 2025-12-31 (330 days ago)` / `expires on 2040-06-30, in 4964 days`. */
@@ -158,8 +169,12 @@ export function baseName(file: string): string {
  * Renewals of a certificate in the workspace: the same subject and issuer, a later `notAfter` that is still ahead of
  * `now`, another thumbprint.
  */
-export function renewalsOf(certificate: CertificateInfo, index: CertificateIndex, now: Date): WorkspaceCertificateGroup[] {
-  return laterCertificates(certificate, index).filter(({ certificate: c }) => c.notAfter > now);
+export function renewalsOf(certificate: CertificateInfo, index: CertificateIndex, settings: RuleSettings): WorkspaceCertificateGroup[] {
+  return laterCertificates(certificate, index).filter(({ certificate: c }) => {
+    if (c.notAfter <= settings.now) return false;
+    settings.onTimeBoundary?.(c.notAfter.getTime());
+    return true;
+  });
 }
 
 const laterCache = new RecentCache<CertificateIndex, Map<string, readonly WorkspaceCertificateGroup[]>>(2);

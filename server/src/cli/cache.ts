@@ -1,0 +1,227 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { VERSION } from '../core/version';
+import type { LoadedConfig } from '../engine/config';
+import type { FileKind } from '../engine/files';
+import { readOne } from '../engine/load';
+import type { FileContent, LintResult, Workspace } from '../engine/workspace';
+import type { FileReport, LocatedMessage } from './report';
+
+/**
+ * `apim-mtls lint --cache`: the reports of files whose inputs have not changed are reused from the last run, as
+ * ESLint's `--cache --cache-strategy content` does. Unlike an ESLint rule, a finding here may depend on other files
+ * (the tier comes from the Bicep that deploys a policy, a thumbprint from the certificate files), so a report is
+ * reused only when all of these are as they were:
+ * - the file's text and the configuration that applies to it (which holds the CLI's `--sku`);
+ * - every input of the cross-file model and of the certificate index: the Bicep-kind files, the certificate files,
+ *   the list of policy files, and the files the Bicep refers to outside the linted paths (re-read each time);
+ * - for Bicep files, every policy's text too (their rules read the policies they deploy);
+ * - the time: a report that judged a certificate against the clock is kept only until that judgement changes;
+ * - this build of apim-mtls.
+ * Anything else (an unreadable file, a rule that failed, a file over its time budget) is linted again every time.
+ */
+
+/** `--cache` without `--cache-location`: in the working folder, like ESLint's `.eslintcache`. */
+export const DEFAULT_CACHE_FILE = '.apim-mtls-cache';
+
+/** The cache file's shape; a file of another shape is ignored. */
+const FORMAT = 1;
+
+type CachedMessage = Omit<LocatedMessage, 'finding'>;
+
+interface CachedFile {
+  /** The file's text and its configuration. */
+  key: string;
+  messages: CachedMessage[];
+  /** From this moment (ms since the epoch) the findings may change with time alone. */
+  until?: number;
+}
+
+interface CacheData {
+  format: number;
+  /** The version and build of apim-mtls that wrote it. */
+  tool: string;
+  /** The linted Bicep-kind files. While they are the same, so is the list of files they refer to. */
+  bicep: string;
+  /** The files the Bicep refers to outside the linted paths (also those looked for and missing), with what they held. */
+  referenced: [file: string, content: string][];
+  /** What every file's findings depend on besides its own text and configuration. */
+  context: string;
+  /** Every policy's text: a Bicep file's findings depend on the policies it deploys. */
+  policies: string;
+  files: Record<string, CachedFile>;
+}
+
+/** What this run's files hold, as digests. */
+export interface Inputs {
+  /** Per linted policy and Bicep-kind file: its text and configuration. */
+  keys: Map<string, string>;
+  bicep: string;
+  certificates: string;
+  policyList: string;
+  policies: string;
+}
+
+function digest(parts: Iterable<string | Uint8Array>): string {
+  const hash = createHash('sha1');
+  // Length-prefixed: no two different lists of parts give the same stream.
+  for (const p of parts) hash.update(`${typeof p === 'string' ? 's' : 'b'}${p.length}:`).update(p);
+  return hash.digest('base64');
+}
+
+function digestContent(content: FileContent | undefined): string {
+  if (!content) return 'missing';
+  if ('problem' in content) return `problem:${content.problem}`;
+  return digest(['bytes' in content ? content.bytes : content.text]);
+}
+
+/** The running build: a change to any rule changes the bundle, so a cache from another build is not used. */
+function toolDigest(): string {
+  try {
+    return `${VERSION} ${digest([fs.readFileSync(__filename)])}`;
+  } catch {
+    return `${VERSION} unknown build`;
+  }
+}
+
+export class LintCache {
+  private readonly tool = toolDigest();
+  private readonly previous: CacheData | undefined;
+  private readonly next = new Map<string, CachedFile>();
+  private held: boolean | undefined;
+  reused = 0;
+
+  private constructor(
+    readonly file: string,
+    previous: CacheData | undefined,
+    /** Why the previous cache was not used, when the user should know (a corrupt file). */
+    readonly problem?: string,
+  ) {
+    this.previous = previous?.tool === this.tool ? previous : undefined;
+  }
+
+  /** Opens the cache at `location` (a file, or a folder to hold `.apim-mtls-cache`). Never throws. */
+  static open(location: string): LintCache {
+    let file = location;
+    try {
+      if (fs.statSync(location).isDirectory()) file = path.join(location, DEFAULT_CACHE_FILE);
+    } catch {
+      // Not there yet: the file is written after the run.
+    }
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      return new LintCache(file, undefined);
+    }
+    try {
+      const data = JSON.parse(text) as CacheData;
+      if (data?.format === FORMAT && typeof data.files === 'object' && Array.isArray(data.referenced)) return new LintCache(file, data);
+    } catch {
+      // Reported below.
+    }
+    return new LintCache(file, undefined, `ignoring ${file}: not an apim-mtls cache (it will be rewritten)`);
+  }
+
+  /** Digests of this run's inputs, from the files loaded so far (before the files referenced from outside). */
+  static describe(ws: Workspace, files: readonly string[], configFor: (file: string) => LoadedConfig): Inputs {
+    const configs = new Map<LoadedConfig, string>();
+    const keys = new Map<string, string>();
+    const bicep: string[] = [];
+    const certificates: (string | Uint8Array)[] = [];
+    const policyList: string[] = [];
+    const policies: string[] = [];
+    for (const file of files) {
+      const content = ws.contentOf(file);
+      if (!content) continue;
+      if (content.kind === 'certificate') {
+        certificates.push(file, content.problem ?? content.text, content.bytes ?? '');
+        continue;
+      }
+      if (content.kind === 'bicep') bicep.push(file, content.problem ?? content.text);
+      if (content.kind === 'policy') policyList.push(file);
+      if (content.kind === 'policy') policies.push(file, content.problem ?? content.text);
+      if (content.problem !== undefined) continue;
+      const loaded = configFor(file);
+      let config = configs.get(loaded);
+      if (config === undefined) configs.set(loaded, (config = JSON.stringify(loaded)));
+      keys.set(file, digest([content.text, config]));
+    }
+    return { keys, bicep: digest(bicep), certificates: digest(certificates), policyList: digest(policyList), policies: digest(policies) };
+  }
+
+  /**
+   * Does the last run's context still hold? The same Bicep, certificates and policy list, and the files referenced
+   * from outside the linted paths (read again here) unchanged.
+   */
+  contextHolds(inputs: Inputs): boolean {
+    if (this.held !== undefined) return this.held;
+    const data = this.previous;
+    this.held = false;
+    if (!data || data.bicep !== inputs.bicep) return false;
+    for (const [file, content] of data.referenced) {
+      if (digestContent(fs.existsSync(file) ? readOne(file) : undefined) !== content) return false;
+    }
+    this.held = data.context === contextDigest(inputs, data.referenced);
+    return this.held;
+  }
+
+  /** The last run's report of `file`, if nothing it depends on has changed. */
+  reuse(file: string, kind: FileKind | undefined, inputs: Inputs, now: number): FileReport | undefined {
+    const data = this.previous;
+    const entry = data?.files[file];
+    const key = inputs.keys.get(file);
+    if (!data || !entry || key === undefined || entry.key !== key) return undefined;
+    if (entry.until !== undefined && now >= entry.until) return undefined;
+    if (!this.contextHolds(inputs)) return undefined;
+    if (kind === 'bicep' && data.policies !== inputs.policies) return undefined;
+    this.next.set(file, entry);
+    this.reused++;
+    return { file, messages: entry.messages };
+  }
+
+  /** Keeps a report made in this run, unless it holds a notice (unreadable, a rule that failed, over the budget). */
+  remember(file: string, result: LintResult, report: FileReport, inputs: Inputs): void {
+    const key = inputs.keys.get(file);
+    if (key === undefined || result.notices.length > 0) return;
+    const entry: CachedFile = { key, messages: report.messages.map(({ finding: _, ...m }) => m) };
+    if (result.stableUntil !== undefined) entry.until = result.stableUntil;
+    this.next.set(file, entry);
+  }
+
+  /**
+   * Writes the cache for the files of this run. `referenced`: the files read from outside the linted paths, when
+   * this run read them (else the last run's, which `contextHolds` found unchanged). Returns a problem, or undefined.
+   */
+  save(inputs: Inputs, referenced: [string, string][] | undefined): string | undefined {
+    const refs = (referenced ?? this.previous?.referenced ?? []).slice().sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    const data: CacheData = {
+      format: FORMAT,
+      tool: this.tool,
+      bicep: inputs.bicep,
+      referenced: refs,
+      context: contextDigest(inputs, refs),
+      policies: inputs.policies,
+      files: Object.fromEntries(this.next),
+    };
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    try {
+      fs.writeFileSync(tmp, JSON.stringify(data));
+      fs.renameSync(tmp, this.file);
+      return undefined;
+    } catch (e) {
+      fs.rmSync(tmp, { force: true });
+      return `cannot write the cache ${this.file}: ${(e as Error).message}`;
+    }
+  }
+}
+
+/** What a file read from outside the linted paths held, for `save`. */
+export function referencedEntry(file: string, content: FileContent | undefined): [string, string] {
+  return [file, digestContent(content)];
+}
+
+function contextDigest(inputs: Inputs, referenced: readonly [string, string][]): string {
+  return digest([inputs.bicep, inputs.certificates, inputs.policyList, ...referenced.flat()]);
+}
