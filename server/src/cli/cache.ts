@@ -3,7 +3,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { VERSION } from '../core/version';
 import type { LoadedConfig } from '../engine/config';
-import type { FileKind } from '../engine/files';
 import { readOne } from '../engine/load';
 import type { FileContent, LintResult, Workspace } from '../engine/workspace';
 import type { FileReport, LocatedMessage } from './report';
@@ -16,7 +15,7 @@ import type { FileReport, LocatedMessage } from './report';
  * - the file's text and the configuration that applies to it (which holds the CLI's `--sku`);
  * - every input of the cross-file model and of the certificate index: the Bicep-kind files, the certificate files,
  *   the list of policy files, and the files the Bicep refers to outside the linted paths (re-read each time);
- * - for Bicep files, every policy's text too (their rules read the policies they deploy);
+ * - the policies its rules read (a Bicep file's rules read the policies it deploys), recorded as they were read;
  * - the time: a report that judged a certificate against the clock is kept only until that judgement changes;
  * - this build of apim-mtls.
  * Anything else (an unreadable file, a rule that failed, a file over its time budget) is linted again every time.
@@ -26,7 +25,7 @@ import type { FileReport, LocatedMessage } from './report';
 export const DEFAULT_CACHE_FILE = '.apim-mtls-cache';
 
 /** The cache file's shape; a file of another shape is ignored. */
-const FORMAT = 1;
+const FORMAT = 2;
 
 type CachedMessage = Omit<LocatedMessage, 'finding'>;
 
@@ -36,6 +35,8 @@ interface CachedFile {
   messages: CachedMessage[];
   /** From this moment (ms since the epoch) the findings may change with time alone. */
   until?: number;
+  /** The policy files the rules read, with what they held (`outside`: not among the linted files). */
+  reads?: [file: string, content: string][];
 }
 
 interface CacheData {
@@ -46,10 +47,8 @@ interface CacheData {
   bicep: string;
   /** The files the Bicep refers to outside the linted paths (also those looked for and missing), with what they held. */
   referenced: [file: string, content: string][];
-  /** What every file's findings depend on besides its own text and configuration. */
+  /** What every file's findings depend on besides its own text, its configuration and the policies it reads. */
   context: string;
-  /** Every policy's text: a Bicep file's findings depend on the policies it deploys. */
-  policies: string;
   files: Record<string, CachedFile>;
 }
 
@@ -57,10 +56,11 @@ interface CacheData {
 export interface Inputs {
   /** Per linted policy and Bicep-kind file: its text and configuration. */
   keys: Map<string, string>;
+  /** Per linted policy file: its text (or why it can't be read). */
+  policies: Map<string, string>;
   bicep: string;
   certificates: string;
   policyList: string;
-  policies: string;
 }
 
 function digest(parts: Iterable<string | Uint8Array>): string {
@@ -131,7 +131,7 @@ export class LintCache {
     const bicep: string[] = [];
     const certificates: (string | Uint8Array)[] = [];
     const policyList: string[] = [];
-    const policies: string[] = [];
+    const policies = new Map<string, string>();
     for (const file of files) {
       const content = ws.contentOf(file);
       if (!content) continue;
@@ -140,15 +140,17 @@ export class LintCache {
         continue;
       }
       if (content.kind === 'bicep') bicep.push(file, content.problem ?? content.text);
-      if (content.kind === 'policy') policyList.push(file);
-      if (content.kind === 'policy') policies.push(file, content.problem ?? content.text);
+      if (content.kind === 'policy') {
+        policyList.push(file);
+        policies.set(file, content.problem === undefined ? digest([content.text]) : `problem:${content.problem}`);
+      }
       if (content.problem !== undefined) continue;
       const loaded = configFor(file);
       let config = configs.get(loaded);
       if (config === undefined) configs.set(loaded, (config = JSON.stringify(loaded)));
       keys.set(file, digest([content.text, config]));
     }
-    return { keys, bicep: digest(bicep), certificates: digest(certificates), policyList: digest(policyList), policies: digest(policies) };
+    return { keys, policies, bicep: digest(bicep), certificates: digest(certificates), policyList: digest(policyList) };
   }
 
   /**
@@ -168,14 +170,14 @@ export class LintCache {
   }
 
   /** The last run's report of `file`, if nothing it depends on has changed. */
-  reuse(file: string, kind: FileKind | undefined, inputs: Inputs, now: number): FileReport | undefined {
+  reuse(file: string, inputs: Inputs, now: number): FileReport | undefined {
     const data = this.previous;
     const entry = data?.files[file];
     const key = inputs.keys.get(file);
     if (!data || !entry || key === undefined || entry.key !== key) return undefined;
     if (entry.until !== undefined && now >= entry.until) return undefined;
     if (!this.contextHolds(inputs)) return undefined;
-    if (kind === 'bicep' && data.policies !== inputs.policies) return undefined;
+    for (const [policy, content] of entry.reads ?? []) if ((inputs.policies.get(policy) ?? 'outside') !== content) return undefined;
     this.next.set(file, entry);
     this.reused++;
     return { file, messages: entry.messages };
@@ -187,6 +189,8 @@ export class LintCache {
     if (key === undefined || result.notices.length > 0) return;
     const entry: CachedFile = { key, messages: report.messages.map(({ finding: _, ...m }) => m) };
     if (result.stableUntil !== undefined) entry.until = result.stableUntil;
+    // Policies outside the linted paths are among the referenced files, which the context covers.
+    if (result.policiesRead?.size) entry.reads = [...result.policiesRead].sort().map((p) => [p, inputs.policies.get(p) ?? 'outside']);
     this.next.set(file, entry);
   }
 
@@ -202,7 +206,6 @@ export class LintCache {
       bicep: inputs.bicep,
       referenced: refs,
       context: contextDigest(inputs, refs),
-      policies: inputs.policies,
       files: Object.fromEntries(this.next),
     };
     const tmp = `${this.file}.${process.pid}.tmp`;

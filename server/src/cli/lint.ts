@@ -89,7 +89,7 @@ export async function runLint(args: string[], io: CliIO): Promise<number> {
   if (cache && inputs) {
     const now = Date.now();
     for (const file of files) {
-      const report = cache.reuse(file, ws.kindOf(file), inputs, now);
+      const report = cache.reuse(file, inputs, now);
       if (report) byFile.set(file, report);
     }
     phase('phase:cache');

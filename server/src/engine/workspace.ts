@@ -42,6 +42,8 @@ export interface LintResult {
    * enters its warning window, expires, or its day count moves on. Absent when nothing judged depends on the time.
    */
   stableUntil?: number;
+  /** The other policy files the rules read (Bicep rules read the policies they deploy): these findings depend on them. */
+  policiesRead?: Set<string>;
 }
 
 export interface WorkspaceOptions {
@@ -307,7 +309,7 @@ export class Workspace {
     const startedAt = performance.now();
     const hadParse = e.policy !== undefined;
     // One context per file: a file has one kind, so every enabled rule takes the same one.
-    const ctx = enabled.length > 0 ? this.ruleContext(file, e, settings, report) : undefined;
+    const ctx = enabled.length > 0 ? this.ruleContext(file, e, settings, report, result) : undefined;
     const skipped: string[] = [];
     for (const { rule: r, level } of enabled) {
       if (!ctx) break;
@@ -348,11 +350,14 @@ export class Workspace {
   }
 
   /** The rule context of a file of the kind it is (parsing it if needed); undefined when it can't be parsed. */
-  private ruleContext(file: string, e: Entry, settings: RuleSettings, report: (r: Report) => void): AnyRuleContext | undefined {
+  private ruleContext(file: string, e: Entry, settings: RuleSettings, report: (r: Report) => void, result: LintResult): AnyRuleContext | undefined {
     const text = e.text;
     const model = this.getModel();
     const certificates = this.getCertificates();
-    const policyAt = (p: string): PolicyDocument | undefined => this.policy(p);
+    const policyAt = (p: string): PolicyDocument | undefined => {
+      (result.policiesRead ??= new Set()).add(p);
+      return this.policy(p);
+    };
     // Literals of one shape each (spreading a shared base made a slow-path object per file).
     if (e.kind === 'policy') {
       const doc = this.policy(file);

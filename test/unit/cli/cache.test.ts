@@ -57,9 +57,14 @@ describe('apim-mtls lint --cache', () => {
     assert.equal(cachedMatchesFresh(dir), all);
   });
 
-  it('a policy edit re-lints that policy and the Bicep files (which read the policies they deploy)', () => {
-    edit('good/policies/validate-using-policy.operation.xml', (t) => t.replace('<base />', '<base />\n    <set-header name="X-Now" exists-action="override"><value>@(DateTime.UtcNow.ToString())</value></set-header>'));
-    assert.equal(cachedMatchesFresh(dir), all - 1 - bicepFiles);
+  it('a policy edit re-lints that policy and the Bicep files whose rules read it, no others', () => {
+    const utcNow = (t: string) => t.replace('<base />', '<base />\n    <set-header name="X-Now" exists-action="override"><value>@(DateTime.UtcNow.ToString())</value></set-header>');
+    // No Bicep rule reads this policy (its service enables client certificates; it is deployed as rawxml).
+    edit('good/policies/validate-using-policy.operation.xml', utcNow);
+    assert.equal(cachedMatchesFresh(dir), all - 1);
+    // mistakes/main.bicep reads every policy its service deploys (client-certificate-not-enabled): it is linted again.
+    edit('mistakes/policies/thumbprint-case.operation.xml', utcNow);
+    assert.equal(cachedMatchesFresh(dir), all - 2);
     assert.equal(cachedMatchesFresh(dir), all);
   });
 
