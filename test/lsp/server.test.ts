@@ -164,6 +164,8 @@ describe('language server: hover on a named validate-trust (examples/environment
     assert.match(value, /- StandardV2: "true"/);
     assert.match(value, /- Developer: "true"/);
     assert.match(value, /prod\.bicepparam/, 'the tier origins are listed too');
+    assert.match(value, /- Premium: "true"/, 'the azd parameters file of the test environment counts too');
+    assert.match(value, /main\.parameters\.test\.json/);
   });
 
   it('a JSON parameters file created next to the template adds its environment’s tier', async () => {
@@ -171,7 +173,7 @@ describe('language server: hover on a named validate-trust (examples/environment
     const lines = fs.readFileSync(policyFile, 'utf8').split('\n');
     const line = lines.findIndex((l) => l.includes('validate-trust="{{'));
     const position = { line, character: lines[line]!.indexOf('validate-trust="{{') + 20 };
-    const paramsFile = path.join(dir, 'main.parameters.test.json');
+    const paramsFile = path.join(dir, 'main.parameters.staging.json');
     fs.writeFileSync(paramsFile, JSON.stringify({ contentVersion: '1.0.0.0', parameters: { skuName: { value: 'BasicV2' } } }));
     await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: client.uri(paramsFile), type: 1 }] });
     let value = '';
@@ -181,6 +183,6 @@ describe('language server: hover on a named validate-trust (examples/environment
       if (!value.includes('BasicV2')) await new Promise((r) => setTimeout(r, 100));
     }
     assert.match(value, /- BasicV2: "true"/, value);
-    assert.match(value, /main\.parameters\.test\.json/, 'the new file is named among the origins');
+    assert.match(value, /main\.parameters\.staging\.json/, 'the new file is named among the origins');
   });
 });

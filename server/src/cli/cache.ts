@@ -136,10 +136,10 @@ export class LintCache {
       const content = ws.contentOf(file);
       if (!content) continue;
       if (content.kind === 'certificate') {
-        certificates.push(file, content.problem ?? content.text, content.bytes ?? '');
+        certificates.push(file, content.problem === undefined ? 'text' : 'problem', content.problem ?? content.text, content.bytes ?? '');
         continue;
       }
-      if (content.kind === 'bicep') bicep.push(file, content.problem ?? content.text);
+      if (content.kind === 'bicep') bicep.push(file, content.problem === undefined ? 'text' : 'problem', content.problem ?? content.text);
       if (content.kind === 'policy') {
         policyList.push(file);
         policies.set(file, content.problem === undefined ? digest([content.text]) : `problem:${content.problem}`);
@@ -174,7 +174,7 @@ export class LintCache {
     const data = this.previous;
     const entry = data?.files[file];
     const key = inputs.keys.get(file);
-    if (!data || !entry || key === undefined || entry.key !== key) return undefined;
+    if (!data || !entry || key === undefined || entry.key !== key || !Array.isArray(entry.messages)) return undefined;
     if (entry.until !== undefined && now >= entry.until) return undefined;
     if (!this.contextHolds(inputs)) return undefined;
     for (const [policy, content] of entry.reads ?? []) if ((inputs.policies.get(policy) ?? 'outside') !== content) return undefined;
