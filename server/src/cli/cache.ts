@@ -27,6 +27,9 @@ export const DEFAULT_CACHE_FILE = '.apim-mtls-cache';
 /** The cache file's shape; a file of another shape is ignored. */
 const FORMAT = 2;
 
+/** Far above what any workspace writes (≈ 1.5 MB for 4,400 files): a larger file is not ours, and is not read. */
+const MAX_CACHE_BYTES = 256 * 1024 * 1024;
+
 type CachedMessage = Omit<LocatedMessage, 'finding'>;
 
 interface CachedFile {
@@ -111,6 +114,8 @@ export class LintCache {
     }
     let text: string;
     try {
+      const size = fs.statSync(file).size;
+      if (size > MAX_CACHE_BYTES) return new LintCache(file, undefined, `ignoring ${file}: ${Math.round(size / 1048576)} MB is too large for an apim-mtls cache (it will be rewritten)`);
       text = fs.readFileSync(file, 'utf8');
     } catch {
       return new LintCache(file, undefined);

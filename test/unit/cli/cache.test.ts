@@ -126,6 +126,16 @@ describe('apim-mtls lint --cache', () => {
     assert.equal(cachedMatchesFresh(dir), all);
   });
 
+  it('a cache file too large to be ours is not read', () => {
+    const file = path.join(dir, 'huge.cache');
+    fs.writeFileSync(file, '');
+    fs.truncateSync(file, 300 * 1024 * 1024); // sparse: nothing is written
+    const r = lint(dir, ['.', '--cache-location', file]);
+    assert.match(r.stderr, /ignoring .*huge\.cache: 300 MB is too large for an apim-mtls cache/);
+    assert.equal(r.reused, 0);
+    assert.ok(fs.statSync(file).size < 10 * 1024 * 1024, 'rewritten');
+  });
+
   it('a cache written by another build is not used', () => {
     const file = path.join(dir, '.apim-mtls-cache');
     const data = JSON.parse(fs.readFileSync(file, 'utf8')) as { tool: string };
