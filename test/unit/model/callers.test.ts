@@ -1,29 +1,9 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { abs, workspace } from './workspace-helper';
+import { abs, serviceTemplate, workspace } from './workspace-helper';
 
 /** A service module whose tier is a parameter without a default, deploying one API policy. */
-const APIM = `param skuName string
-resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
-  name: 'apim-x'
-  location: 'westeurope'
-  sku: {
-    name: skuName
-    capacity: 1
-  }
-  properties: {
-    publisherName: 'p'
-  }
-}
-resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
-  parent: apim
-  name: 'policy'
-  properties: {
-    format: 'rawxml'
-    value: loadTextContent('../policies/global.xml')
-  }
-}
-`;
+const APIM = serviceTemplate('../policies/global.xml');
 
 const main = (params: string, header = 'param skuName string'): string => `${header}
 module apim './modules/apim.bicep' = {

@@ -2,30 +2,10 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { classify, isCandidate } from '../../../server/src/engine/files';
 import { parametersTemplates, parseParametersJson } from '../../../server/src/parsers/bicep/parameters-json';
-import { abs, workspace } from './workspace-helper';
+import { abs, serviceTemplate, workspace } from './workspace-helper';
 
 /** A template whose tier is a parameter (with a default, or without), deploying the global policy. */
-const template = (header = 'param skuName string'): string => `${header}
-resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
-  name: 'apim-x'
-  location: 'westeurope'
-  sku: {
-    name: skuName
-    capacity: 1
-  }
-  properties: {
-    publisherName: 'p'
-  }
-}
-resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
-  parent: apim
-  name: 'policy'
-  properties: {
-    format: 'rawxml'
-    value: loadTextContent('policies/global.xml')
-  }
-}
-`;
+const template = (header?: string): string => serviceTemplate('policies/global.xml', header);
 
 /** An ARM deployment parameters file setting skuName to `value` (JSON text of the parameter's object). */
 const params = (skuEntry: string, extra = ''): string => `{

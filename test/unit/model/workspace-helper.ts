@@ -23,3 +23,28 @@ export function workspace(files: Record<string, string>, userSkus?: Sku[]): Work
   const input = { bicep, policyFiles: policies, fileExists: () => false };
   return buildModel(userSkus ? { ...input, userSkus } : input);
 }
+
+/** A template deploying a service whose tier is the parameter `skuName` (`header` declares it), with the global policy loaded from `policyPath`. */
+export function serviceTemplate(policyPath: string, header = 'param skuName string'): string {
+  return `${header}
+resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
+  name: 'apim-x'
+  location: 'westeurope'
+  sku: {
+    name: skuName
+    capacity: 1
+  }
+  properties: {
+    publisherName: 'p'
+  }
+}
+resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
+  parent: apim
+  name: 'policy'
+  properties: {
+    format: 'rawxml'
+    value: loadTextContent('${policyPath}')
+  }
+}
+`;
+}
