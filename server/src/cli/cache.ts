@@ -56,7 +56,7 @@ interface CacheData {
 }
 
 /** What this run's files hold, as digests. */
-export interface Inputs {
+interface Inputs {
   /** Per linted policy and Bicep-kind file: its text and configuration. */
   keys: Map<string, string>;
   /** Per linted policy file: its text (or why it can't be read). */
@@ -93,6 +93,8 @@ export class LintCache {
   private readonly previous: CacheData | undefined;
   private readonly next = new Map<string, CachedFile>();
   private held: boolean | undefined;
+  /** This run's inputs (`describe`). */
+  private inputs: Inputs = { keys: new Map(), policies: new Map(), bicep: '', certificates: '', policyList: '' };
   reused = 0;
 
   private constructor(
@@ -129,8 +131,8 @@ export class LintCache {
     return new LintCache(file, undefined, `ignoring ${file}: not an apim-mtls cache (it will be rewritten)`);
   }
 
-  /** Digests of this run's inputs, from the files loaded so far (before the files referenced from outside). */
-  static describe(ws: Workspace, files: readonly string[], configFor: (file: string) => LoadedConfig): Inputs {
+  /** Takes the digests of this run's inputs, from the files loaded so far (before those referenced from outside). */
+  describe(ws: Workspace, files: readonly string[], configFor: (file: string) => LoadedConfig): void {
     const configs = new Map<LoadedConfig, string>();
     const keys = new Map<string, string>();
     const bicep: string[] = [];
@@ -155,15 +157,16 @@ export class LintCache {
       if (config === undefined) configs.set(loaded, (config = JSON.stringify(loaded)));
       keys.set(file, digest([content.text, config]));
     }
-    return { keys, policies, bicep: digest(bicep), certificates: digest(certificates), policyList: digest(policyList) };
+    this.inputs = { keys, policies, bicep: digest(bicep), certificates: digest(certificates), policyList: digest(policyList) };
   }
 
   /**
    * Does the last run's context still hold? The same Bicep, certificates and policy list, and the files referenced
    * from outside the linted paths (read again here) unchanged.
    */
-  contextHolds(inputs: Inputs): boolean {
+  private contextHolds(): boolean {
     if (this.held !== undefined) return this.held;
+    const inputs = this.inputs;
     const data = this.previous;
     this.held = false;
     if (!data || data.bicep !== inputs.bicep) return false;
@@ -175,13 +178,14 @@ export class LintCache {
   }
 
   /** The last run's report of `file`, if nothing it depends on has changed. */
-  reuse(file: string, inputs: Inputs, now: number): FileReport | undefined {
+  reuse(file: string, now: number): FileReport | undefined {
     const data = this.previous;
+    const inputs = this.inputs;
     const entry = data?.files[file];
     const key = inputs.keys.get(file);
     if (!data || !entry || key === undefined || entry.key !== key || !Array.isArray(entry.messages)) return undefined;
     if (entry.until !== undefined && now >= entry.until) return undefined;
-    if (!this.contextHolds(inputs)) return undefined;
+    if (!this.contextHolds()) return undefined;
     for (const [policy, content] of entry.reads ?? []) if ((inputs.policies.get(policy) ?? 'outside') !== content) return undefined;
     this.next.set(file, entry);
     this.reused++;
@@ -189,7 +193,8 @@ export class LintCache {
   }
 
   /** Keeps a report made in this run, unless it holds a notice (unreadable, a rule that failed, over the budget). */
-  remember(file: string, result: LintResult, report: FileReport, inputs: Inputs): void {
+  remember(file: string, result: LintResult, report: FileReport): void {
+    const inputs = this.inputs;
     const key = inputs.keys.get(file);
     if (key === undefined || result.notices.length > 0) return;
     const entry: CachedFile = { key, messages: report.messages.map(({ finding: _, ...m }) => m) };
@@ -203,7 +208,8 @@ export class LintCache {
    * Writes the cache for the files of this run. `referenced`: the files read from outside the linted paths, when
    * this run read them (else the last run's, which `contextHolds` found unchanged). Returns a problem, or undefined.
    */
-  save(inputs: Inputs, referenced: [string, string][] | undefined): string | undefined {
+  save(referenced: [string, string][] | undefined): string | undefined {
+    const inputs = this.inputs;
     const refs = (referenced ?? this.previous?.referenced ?? []).slice().sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     const data: CacheData = {
       format: FORMAT,

@@ -85,11 +85,11 @@ export async function runLint(args: string[], io: CliIO): Promise<number> {
   const byFile = new Map<string, FileReport | undefined>();
   // With --cache, the reports that still hold are taken from the last run; only the rest is linted (and needs the
   // files referenced from outside the paths, the model and the certificates).
-  const inputs = cache && LintCache.describe(ws, files, (f) => config.forFile(f));
-  if (cache && inputs) {
+  if (cache) {
+    cache.describe(ws, files, (f) => config.forFile(f));
     const now = Date.now();
     for (const file of files) {
-      const report = cache.reuse(file, inputs, now);
+      const report = cache.reuse(file, now);
       if (report) byFile.set(file, report);
     }
     phase('phase:cache');
@@ -111,7 +111,7 @@ export async function runLint(args: string[], io: CliIO): Promise<number> {
     // Notices sit at 1:1: the line index only for findings.
     const report = locate(result, result.findings.length ? ws.lineIndex(file) : undefined);
     byFile.set(file, kind === 'policy' || kind === 'bicep' || result.notices.length ? report : undefined);
-    if (inputs && (kind === 'policy' || kind === 'bicep')) cache!.remember(file, result, report, inputs);
+    if (kind === 'policy' || kind === 'bicep') cache?.remember(file, result, report);
     ws.release(file);
   };
   // Findings don't depend on the order files are linted in. The policies a Bicep file deploys are linted right
@@ -145,8 +145,8 @@ export async function runLint(args: string[], io: CliIO): Promise<number> {
     io.stdout(output);
   }
   phase('phase:output');
-  if (cache && inputs) {
-    const problem = cache.save(inputs, referenced);
+  if (cache) {
+    const problem = cache.save(referenced);
     if (problem) io.stderr(`apim-mtls: ${problem}\n`);
     phase('phase:cache');
   }
