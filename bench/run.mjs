@@ -47,7 +47,8 @@ function machine() {
 function benchCli(info) {
   const policyList = execFileSync('find', [info.root, '-name', '*.xml', '-type', 'f']).toString().trim().split('\n');
   const bytes = policyList.reduce((n, f) => n + readFileSync(f).length, 0);
-  const allBytes = Number(execFileSync('du', ['-sb', '--apparent-size', info.root]).toString().split('\t')[0]);
+  // File sizes only (`du --apparent-size` also counts each folder's own size: ≈ 10 MB of the 2,500 folders here).
+  const allBytes = execFileSync('find', [info.root, '-type', 'f', '-printf', '%s\n']).toString().trim().split('\n').reduce((n, x) => n + Number(x), 0);
   const files = Number(execFileSync('bash', ['-c', `find '${info.root}' -type f | wc -l`]).toString().trim());
   const out = join(WORK, 'lint.json');
   const cli = [];
