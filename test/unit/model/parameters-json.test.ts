@@ -27,6 +27,7 @@ function skus(files: Record<string, string>, templateFile = 'main.bicep') {
 test('JSON parameters files are found by name, as azd and Microsoft Learn name them', () => {
   assert.deepEqual(parametersTemplates('main.parameters.json'), ['./main.bicep']);
   assert.deepEqual(parametersTemplates('main.parameters.prod.json'), ['./main.bicep']);
+  assert.deepEqual(parametersTemplates('main.parameters.prod.westeurope.json'), ['./main.bicep']);
   assert.deepEqual(parametersTemplates('main.prod.parameters.json'), ['./main.prod.bicep', './main.bicep']);
   assert.deepEqual(parametersTemplates('settings.json'), []);
   assert.deepEqual(parametersTemplates('parameters.json'), []);

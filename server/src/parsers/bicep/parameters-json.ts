@@ -6,10 +6,10 @@ import type { ArrayExpr, BicepFile, CallExpr, Expr, ObjectExpr, ParamDecl, Prope
  * one `param name = value` per parameter. The model then takes their values as it takes a `.bicepparam` file's.
  *
  * The file names no template, so the template is found by name, as azd and Microsoft Learn name them:
- * `main.parameters.json` and `main.parameters.prod.json` are for `main.bicep`; `main.prod.parameters.json` is for
- * `main.prod.bicep` or, when there is none, `main.bicep`.
+ * `main.parameters.json` and `main.parameters.prod.json` (or `.prod.westeurope.json`) are for `main.bicep`;
+ * `main.prod.parameters.json` is for `main.prod.bicep` or, when there is none, `main.bicep`.
  */
-export const PARAMETERS_JSON_NAME = /^(.+?)\.parameters(?:\.[^./\\]+)?\.json$/i;
+export const PARAMETERS_JSON_NAME = /^(.+?)\.parameters(?:\.[^./\\]+)*\.json$/i;
 
 const MAX_DEPTH = 200;
 
