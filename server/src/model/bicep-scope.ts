@@ -69,6 +69,8 @@ export interface FileScope {
   calls: OutgoingCall[];
   /** Who deploys this file with parameter values: set by the model each time it is built (it depends on other files). */
   callers: CallSite[];
+  /** A parameters file (`.bicepparam`, JSON parameters): its `param x = …` lines set values rather than defaults. */
+  assignsParams: boolean;
 }
 
 /** Collects the declarations of a parsed Bicep file, flattening nested resources. */
@@ -77,6 +79,7 @@ export function buildScope(filePath: string, file: BicepFile): FileScope {
   const scope: FileScope = {
     path: filePath, dir, file, params: new Map(), vars: new Map(), types: new Map(), imports: new Map(),
     wildcards: new Map(), resources: [], bySymbol: new Map(), calls: [], callers: [],
+    assignsParams: file.declarations.some((d) => d.kind === 'using'),
   };
   for (const d of file.declarations) {
     switch (d.kind) {

@@ -78,6 +78,7 @@ function allowedValues(param: ParamDecl): { values: string[]; span: { start: num
  * 2. its type, when it is (or reaches through object-type properties) a union of string literals, also across imports;
  * 3. its default: a string default gives that string **plus `unknown`**, because a deployment may pass another
  *    value (rules then say "may", never "will"); a bool default gives the bool (as `enableClientCertificate` reads it);
+ *    in a parameters file (`.bicepparam`) the value assigned, as it is;
  * 4. otherwise unknown.
  * Each step that decides records an origin, labelled with `label` (e.g. "SKU").
  */
@@ -119,6 +120,8 @@ export function paramDomain(
   if (param.defaultValue) {
     let v = evalDefault(param.defaultValue);
     for (const key of props) v = v.kind === 'object' ? (v.props.get(key) ?? UNKNOWN) : UNKNOWN;
+    // In a parameters file `param x = …` is the value itself (`param b = a` there reads a's value, no default).
+    if (scope.assignsParams) return v;
     if (v.kind === 'strings') {
       origins.push({ file: scope.path, span: param.defaultValue.span, message: `${label} from the default of parameter ${param.name} (a deployment may pass another value)` });
       return strings(v.values, true);

@@ -43,6 +43,15 @@ test('.bicepparam files set the template parameter, which a module passes on: th
   assert.ok(r.origins.some((o) => o === 'SKU passed to parameter skuName by prod.bicepparam'), r.origins.join(' | '));
 });
 
+test('in a .bicepparam file a parameter set from another one takes its value exactly (an assignment, not a default)', () => {
+  const r = skus({
+    'main.bicep': main('{\n    skuName: otherSku\n  }', 'param skuName string\nparam otherSku string'),
+    'prod.bicepparam': "using './main.bicep'\nparam skuName = 'PremiumV2'\nparam otherSku = skuName\n",
+  });
+  assert.deepEqual(r.values, ['PremiumV2']);
+  assert.equal(r.unknown, false);
+});
+
 test('readEnvironmentVariable with a default in a .bicepparam file: that default, or another value', () => {
   const r = skus({
     'main.bicep': main('{\n    skuName: skuName\n  }'),
