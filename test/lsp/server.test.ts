@@ -186,3 +186,73 @@ describe('language server: hover on a named validate-trust (examples/environment
     assert.match(value, /main\.parameters\.staging\.json/, 'the new file is named among the origins');
   });
 });
+
+describe('language server: a policy written in a Bicep string', () => {
+  let dir: string;
+  let client: TestClient;
+
+  before(async () => {
+    dir = makeTempDir('lsp-inline');
+    client = await TestClient.start(dir);
+  });
+
+  after(async () => {
+    await client.stop();
+    removeTempDir(dir);
+  });
+
+  it('gets the policy rules in the Bicep file; "disable for this line" writes a policy comment inside the string', async () => {
+    const file = path.join(dir, 'main.bicep');
+    const text = `resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
+  name: 'apim-inline'
+  location: 'westeurope'
+  sku: {
+    name: 'StandardV2'
+    capacity: 1
+  }
+  properties: {
+    publisherEmail: 'api@contoso.example'
+    publisherName: 'Contoso'
+    enableClientCertificate: true
+  }
+}
+
+resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
+  parent: apim
+  name: 'policy'
+  properties: {
+    format: 'rawxml'
+    value: '''
+<policies>
+  <inbound>
+    <validate-client-certificate validate-trust="true">
+      <identities>
+        <identity thumbprint="0123456789ABCDEF0123456789ABCDEF01234567" />
+      </identities>
+    </validate-client-certificate>
+  </inbound>
+</policies>
+'''
+  }
+}
+`;
+    fs.writeFileSync(file, text);
+    client.open(file, text);
+    const diags = await client.waitFor(file, (d) => codes(d).includes('validate-trust-unsupported-tier'));
+    const trust = diags.find((d) => d.code === 'validate-trust-unsupported-tier')!;
+    assert.equal(trust.range.start.line, 22, 'on the validate-trust line inside the string');
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri: client.uri(file) },
+      range: trust.range,
+      context: { diagnostics: [trust] },
+    });
+    const disable = actions.find((a) => a.title === 'Disable validate-trust-unsupported-tier for this line');
+    assert.ok(disable?.edit?.documentChanges, actions.map((a) => a.title).join(' | '));
+    const edits = (disable.edit.documentChanges as TextDocumentEdit[]).flatMap((c) => c.edits as TextEdit[]);
+    const disabled = applyEdits(text, edits);
+    assert.match(disabled, /\n {4}<!-- apim-mtls-disable-next-line validate-trust-unsupported-tier -->\n {4}<validate-client-certificate/);
+    assert.ok(!disabled.includes('#disable-next-line'), 'no Bicep directive inside the string');
+    client.change(file, disabled);
+    await client.waitFor(file, (d) => !codes(d).includes('validate-trust-unsupported-tier'));
+  });
+});

@@ -46,4 +46,9 @@ export interface Finding {
   span: Span;
   fixes: Fix[];
   related: RelatedInfo[];
+  /**
+   * The suppression comment that works on this finding's line when it is not the file's own kind: `policy` for a
+   * policy written in a Bicep `'''…'''` string (a `#disable-next-line` there would be part of the string).
+   */
+  suppressWith?: 'policy';
 }

@@ -4,8 +4,8 @@ import { LineIndex } from '../core/text';
 import { readCertificateFile } from '../certificates/read';
 import type { CertificateFile, CertificateInfo } from '../certificates/types';
 import { buildModel } from '../model/workspace';
-import type { WorkspaceModel, PolicyContext } from '../model/types';
-import type { SkuSet } from '../model/sku';
+import type { WorkspaceModel, PolicyContext, PolicyResource } from '../model/types';
+import { UNKNOWN_SKUS, type SkuSet } from '../model/sku';
 import { parseBicepFile } from '../parsers/bicep';
 import type { BicepFile } from '../parsers/bicep/types';
 import { parsePolicy } from '../parsers/policy';
@@ -14,6 +14,7 @@ import { allRules } from '../rules';
 import type { BicepRuleContext, CertificateIndex, CertificateRuleContext, PolicyRuleContext, Report, Rule, RuleSettings } from '../rules/types';
 import type { LoadedConfig } from './config';
 import { classify, decodeFile, type FileKind } from './files';
+import { embedFindings, inlinePolicyName } from './inline-policies';
 import { applySuppressions } from './suppress';
 
 /** One file the workspace knows, with its parse cached for its current version. */
@@ -298,41 +299,51 @@ export class Workspace {
       });
     };
     const timing = this.options.timing;
-    const enabled: { rule: Rule; level: ReportedLevel }[] = [];
-    for (const r of this.rules) {
-      const level = r.target === e.kind ? (config.rules[r.id] ?? r.defaultLevel) : 'off';
-      if (level !== 'off') enabled.push({ rule: r, level });
-    }
+    const enabled = this.enabledRules(e.kind, config);
     // The per-file time budget counts from here, parsing included, and is checked before each rule. A file over it
     // keeps the findings made so far and says which rules were skipped; the rest of the workspace is linted as usual.
     const budget = config.fileTimeBudgetMs;
     const startedAt = performance.now();
     const hadParse = e.policy !== undefined;
+    const skipped = new Set<string>();
+    const run = (rules: EnabledRule[], ctx: AnyRuleContext): void => {
+      for (const { rule: r, level } of rules) {
+        if (skipped.size > 0 || performance.now() - startedAt > budget) {
+          skipped.add(r.id);
+          continue;
+        }
+        rule = r;
+        configured = level;
+        const started = timing ? performance.now() : 0;
+        try {
+          // `ctx` was made for the kind of file every rule in `rules` targets.
+          (r.check as (c: AnyRuleContext) => void)(ctx);
+        } catch (err) {
+          result.notices.push(`rule ${r.id} failed on this file: ${(err as Error).message ?? String(err)}`);
+        }
+        if (timing) timing.set(r.id, (timing.get(r.id) ?? 0) + performance.now() - started);
+      }
+    };
     // One context per file: a file has one kind, so every enabled rule takes the same one.
     const ctx = enabled.length > 0 ? this.ruleContext(file, e, settings, report, result) : undefined;
-    const skipped: string[] = [];
-    for (const { rule: r, level } of enabled) {
-      if (!ctx) break;
-      if (skipped.length > 0 || performance.now() - startedAt > budget) {
-        skipped.push(r.id);
-        continue;
+    if (ctx) run(enabled, ctx);
+    // A Bicep file's policies written in strings (`value: '''<policies>…'''`) get the policy rules, in place.
+    if (e.kind === 'bicep') {
+      const policyRules = this.enabledRules('policy', config);
+      for (const resource of policyRules.length > 0 ? this.getModel().policyResourcesIn(file) : []) {
+        const inline = resource.value?.inline;
+        if (!inline) continue;
+        const name = inlinePolicyName(file, resource.ref.span.start);
+        const from = result.findings.length;
+        run(policyRules, this.inlinePolicyContext(name, inline.text, resource, settings, report, result));
+        result.findings.splice(from, Infinity, ...embedFindings(result.findings.slice(from), inline, name, file));
       }
-      rule = r;
-      configured = level;
-      const started = timing ? performance.now() : 0;
-      try {
-        // `ctx` was made for this file's kind, which is every enabled rule's target.
-        (r.check as (c: AnyRuleContext) => void)(ctx);
-      } catch (err) {
-        result.notices.push(`rule ${r.id} failed on this file: ${(err as Error).message ?? String(err)}`);
-      }
-      if (timing) timing.set(r.id, (timing.get(r.id) ?? 0) + performance.now() - started);
     }
-    if (skipped.length > 0) {
+    if (skipped.size > 0) {
       const elapsed = Math.round(performance.now() - startedAt);
       result.notices.push(
-        `Linting this file took longer than its time budget (${budget} ms; ${elapsed} ms so far), so ${skipped.length} ` +
-          `rule${skipped.length === 1 ? ' was' : 's were'} not run on it: ${skipped.join(', ')}. ` +
+        `Linting this file took longer than its time budget (${budget} ms; ${elapsed} ms so far), so ${skipped.size} ` +
+          `rule${skipped.size === 1 ? ' was' : 's were'} not run on it: ${[...skipped].join(', ')}. ` +
           'Split the file, or raise "fileTimeBudgetMs" in .apim-mtls.json.',
       );
     }
@@ -349,15 +360,39 @@ export class Workspace {
     return result;
   }
 
+  /** `policyAt` for rules, noting in `result` which policies they read (what their findings depend on). */
+  private policyReader(result: LintResult): (file: string) => PolicyDocument | undefined {
+    return (p) => {
+      (result.policiesRead ??= new Set()).add(p);
+      return this.policy(p);
+    };
+  }
+
+  /** The rules that run on files of `kind` under `config`, with their levels. */
+  private enabledRules(kind: FileKind, config: LoadedConfig['config']): EnabledRule[] {
+    const out: EnabledRule[] = [];
+    for (const r of this.rules) {
+      const level = r.target === kind ? (config.rules[r.id] ?? r.defaultLevel) : 'off';
+      if (level !== 'off') out.push({ rule: r, level });
+    }
+    return out;
+  }
+
+  /** The policy rules' context for a policy written in a Bicep string: its tier is that of the resource's service. */
+  private inlinePolicyContext(name: string, text: string, resource: PolicyResource, settings: RuleSettings, report: (r: Report) => void, result: LintResult): PolicyRuleContext {
+    return {
+      file: name, text, model: this.getModel(), certificates: this.getCertificates(), settings, policyAt: this.policyReader(result), report,
+      doc: parsePolicy(text),
+      policy: { deployments: [resource], skus: resource.service?.skus ?? UNKNOWN_SKUS },
+    };
+  }
+
   /** The rule context of a file of the kind it is (parsing it if needed); undefined when it can't be parsed. */
   private ruleContext(file: string, e: Entry, settings: RuleSettings, report: (r: Report) => void, result: LintResult): AnyRuleContext | undefined {
     const text = e.text;
     const model = this.getModel();
     const certificates = this.getCertificates();
-    const policyAt = (p: string): PolicyDocument | undefined => {
-      (result.policiesRead ??= new Set()).add(p);
-      return this.policy(p);
-    };
+    const policyAt = this.policyReader(result);
     // Literals of one shape each (spreading a shared base made a slow-path object per file).
     if (e.kind === 'policy') {
       const doc = this.policy(file);
@@ -380,6 +415,12 @@ export class Workspace {
 }
 
 type AnyRuleContext = PolicyRuleContext | BicepRuleContext | CertificateRuleContext;
+
+/** A rule that runs, at the level the configuration gives it. */
+interface EnabledRule {
+  rule: Rule;
+  level: ReportedLevel;
+}
 
 /** A CA bundle holds up to ~150 certificates; each costs ~0.5 ms to read (a broken one more), all read at once. */
 const MAX_PEM_BLOCKS = 300;

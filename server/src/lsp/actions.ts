@@ -62,7 +62,8 @@ function disableAction(ws: Workspace, file: string, finding: Finding, env: Actio
   const lineText = index.lineText(line);
   const indent = /^[ \t]*/.exec(lineText)![0];
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const kind = ws.kindOf(file) ?? 'policy';
+  // A policy written in a Bicep '''…''' string takes a policy comment inside the string.
+  const kind = finding.suppressWith ?? ws.kindOf(file) ?? 'policy';
   return {
     title: `Disable ${finding.ruleId} for this line`,
     kind: CodeActionKind.QuickFix,

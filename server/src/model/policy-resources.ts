@@ -1,7 +1,9 @@
 import * as path from 'node:path';
 import { property, propertyMember, type ResourceNode } from './bicep-scope';
+import { stringValueOffsets } from '../parsers/bicep/lexer';
 import { unparen } from './expr-walk';
-import type { PolicyResource, PolicyScope } from './types';
+import type { Span } from '../core/text';
+import type { InlinePolicy, PolicyResource, PolicyScope } from './types';
 
 const SCOPES: ReadonlyMap<string, PolicyScope> = new Map([
   ['microsoft.apimanagement/service/policies', 'service'],
@@ -39,6 +41,19 @@ export function describePolicy(node: ResourceNode, scope: PolicyScope, exists: (
   if (v.kind === 'call' && v.name.toLowerCase() === 'loadtextcontent' && arg?.kind === 'string' && arg.value !== undefined) {
     const p = path.resolve(node.scope.dir, arg.value);
     policy.value.loadedFile = { path: p, ref: { file, span: v.span }, pathRef: { file, span: arg.span }, exists: exists(p) };
-  } else if (v.kind === 'string' && v.value !== undefined && looksLikePath(v.value)) policy.value.literal = v.value;
+  } else if (v.kind === 'string' && v.value !== undefined) {
+    if (looksLikePath(v.value)) policy.value.literal = v.value;
+    else if (v.value.trimStart().startsWith('<')) {
+      // The policy written in the Bicep string itself: linted as a policy, its findings placed in the Bicep file.
+      const read = stringValueOffsets(node.scope.file.text, v.span, v.multiline);
+      if (read && read.text === v.value) policy.value.inline = { text: read.text, offsets: read.offsets, multiline: v.multiline };
+    }
+  }
   return policy;
+}
+
+/** A span of an inline policy's text as a span of the Bicep file it is written in. */
+export function inlineSpan(inline: InlinePolicy, span: Span): Span {
+  const end = inline.offsets[inline.offsets.length - 1]!;
+  return { start: inline.offsets[span.start] ?? end, end: inline.offsets[span.end] ?? end };
 }

@@ -83,9 +83,20 @@ export interface PolicyResource {
     loadedFile?: { path: string; ref: BicepRef; pathRef: BicepRef; exists: boolean };
     /** A string literal that looks like a path ('./x.xml'): the `policy-value-not-loaded` mistake. */
     literal?: string;
+    /** The policy XML written in the Bicep string itself (`value: '''<policies>…'''`). */
+    inline?: InlinePolicy;
   };
   /** The service this policy is deployed to, when the model can tell. */
   service?: ServiceInfo;
+}
+
+/** A policy written in a Bicep string literal, as Bicep reads it, with where each character comes from. */
+export interface InlinePolicy {
+  text: string;
+  /** The offset in the Bicep file of each character of `text`, then of its end (`text.length + 1` entries). */
+  offsets: readonly number[];
+  /** A `'''…'''` string: verbatim, so a policy comment can go on its own line inside it. */
+  multiline: boolean;
 }
 
 /** What the model knows about one policy file. */

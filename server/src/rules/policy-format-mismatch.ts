@@ -1,9 +1,9 @@
-import * as path from 'node:path';
 import type { Fix } from '../core/finding';
 import { property, propertyMember } from '../model/bicep-scope';
 import type { PolicyResource } from '../model/types';
 import type { BicepRule, BicepRuleContext } from './types';
 import { insertLineBeforeEdit, resourceAt } from './util/bicep-edit';
+import { deployedPolicy } from './util/bicep-policies';
 import { firstRawCharacter } from './util/rawxml';
 
 /** `format: 'xml'` (or no format: the API's default is `xml`) with a loaded policy that is rawxml. */
@@ -15,20 +15,18 @@ export const policyFormatMismatch: BicepRule = {
   check(ctx) {
     for (const policy of ctx.model.policyResourcesIn(ctx.file)) {
       const format = policy.format?.value;
-      const loaded = policy.value?.loadedFile;
-      if ((format !== undefined && format.toLowerCase() !== 'xml') || !loaded) continue;
-      const doc = ctx.policyAt(loaded.path);
-      const raw = doc && firstRawCharacter(doc);
-      if (!raw) continue;
-      const name = path.basename(loaded.path);
+      if (format !== undefined && format.toLowerCase() !== 'xml') continue;
+      const deployed = deployedPolicy(ctx, policy);
+      const raw = deployed && firstRawCharacter(deployed.doc);
+      if (!deployed || !raw) continue;
       const stated = policy.format ? "format is 'xml'" : "format is not set, so it is 'xml' (the API's default)";
       ctx.report({
-        span: policy.format?.ref.span ?? loaded.ref.span,
+        span: policy.format?.ref.span ?? policy.value?.loadedFile?.ref.span ?? deployed.place(raw.span),
         message:
-          `${stated}, but ${name} is rawxml: its C# expressions keep ${raw.what}, which XML doesn't allow, so the deployment ` +
+          `${stated}, but ${deployed.name} is rawxml: its C# expressions keep ${raw.what}, which XML doesn't allow, so the deployment ` +
           `fails. Use format: 'rawxml' (or entity-escape the policy: &quot; &lt; &amp;).`,
         fixes: rawxmlFix(ctx, policy),
-        related: [{ file: loaded.path, span: raw.span, message: `${raw.what}: only rawxml accepts it` }],
+        related: [{ file: deployed.file, span: deployed.place(raw.span), message: `${raw.what}: only rawxml accepts it` }],
       });
     }
   },

@@ -240,3 +240,51 @@ function assignLines(text: string, directives: Directive[]): void {
     d.line = line;
   }
 }
+
+/**
+ * The value of a literal string token and, for each of its characters, the offset in `source` it comes from (one more
+ * entry for the end): `'a\'b'` gives `a'b` with offsets [1, 2, 4, 5]. Undefined for an interpolated or unterminated
+ * string. A multi-line string is verbatim (after the line break that may follow its opening quotes).
+ */
+export function stringValueOffsets(source: string, span: { start: number; end: number }, multiline: boolean): { text: string; offsets: number[] } | undefined {
+  if (multiline) {
+    if (!source.startsWith("'''", span.start) || span.end - span.start < 6 || !source.startsWith("'''", span.end - 3)) return undefined;
+    let start = span.start + 3;
+    if (source.startsWith('\r\n', start)) start += 2;
+    else if (source[start] === '\n') start += 1;
+    const end = Math.max(start, span.end - 3);
+    const offsets: number[] = [];
+    for (let i = start; i <= end; i++) offsets.push(i);
+    return { text: source.slice(start, end), offsets };
+  }
+  const end = span.end - 1;
+  if (source[span.start] !== "'" || source[end] !== "'" || end <= span.start) return undefined;
+  let text = '';
+  const offsets: number[] = [];
+  for (let j = span.start + 1; j < end; ) {
+    const c = source[j]!;
+    if (c === '$' && source[j + 1] === '{') return undefined;
+    if (c !== '\\' || j + 1 >= end) {
+      text += c;
+      offsets.push(j);
+      j++;
+      continue;
+    }
+    const n = source[j + 1]!;
+    let decoded = ESCAPES[n] ?? n;
+    let next = j + 2;
+    if (n === 'u' && source[j + 2] === '{') {
+      const close = source.indexOf('}', j + 3);
+      const code = close > 0 && close < end ? parseInt(source.slice(j + 3, close), 16) : NaN;
+      if (!Number.isNaN(code) && code <= 0x10ffff) {
+        decoded = String.fromCodePoint(code);
+        next = close + 1;
+      }
+    }
+    for (let k = 0; k < decoded.length; k++) offsets.push(j);
+    text += decoded;
+    j = next;
+  }
+  offsets.push(end);
+  return { text, offsets };
+}

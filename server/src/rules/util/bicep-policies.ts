@@ -1,7 +1,10 @@
+import * as path from 'node:path';
 import type { Span } from '../../core/text';
-import type { PolicyResource, ServiceInfo, WorkspaceModel } from '../../model/types';
-import { elementsNamed, findMemberChains } from '../../parsers/policy';
+import { inlineSpan } from '../../model/policy-resources';
+import type { InlinePolicy, PolicyResource, ServiceInfo, WorkspaceModel } from '../../model/types';
+import { elementsNamed, findMemberChains, parsePolicy } from '../../parsers/policy';
 import type { PolicyDocument } from '../../parsers/policy/types';
+import type { BicepRuleContext } from '../types';
 
 /**
  * The policy resources in the workspace deployed to `service`, a defining service declared in `file`: those in the
@@ -21,4 +24,31 @@ export function clientCertificateCheck(doc: PolicyDocument): { span: Span; what:
     if (chain) return { span: chain.span, what: 'context.Request.Certificate' };
   }
   return undefined;
+}
+
+/** The policy a policy resource deploys, read as a document, with where its offsets lie in the workspace. */
+export interface DeployedPolicy {
+  doc: PolicyDocument;
+  /** The file holding the policy: the loaded policy file, or the Bicep file it is written in. */
+  file: string;
+  /** For messages: `orders.api.xml`, or `the policy written in main.bicep`. */
+  name: string;
+  /** A span of `doc` as a span of `file`. */
+  place(span: Span): Span;
+}
+
+const inlineDocs = new WeakMap<InlinePolicy, PolicyDocument>();
+
+/** The loaded file (through `policyAt`, so the read is recorded) or the policy written in the Bicep string. */
+export function deployedPolicy(ctx: BicepRuleContext, policy: PolicyResource): DeployedPolicy | undefined {
+  const loaded = policy.value?.loadedFile;
+  if (loaded) {
+    const doc = ctx.policyAt(loaded.path);
+    return doc && { doc, file: loaded.path, name: path.basename(loaded.path), place: (s) => s };
+  }
+  const inline = policy.value?.inline;
+  if (!inline) return undefined;
+  let doc = inlineDocs.get(inline);
+  if (!doc) inlineDocs.set(inline, (doc = parsePolicy(inline.text)));
+  return { doc, file: policy.ref.file, name: `the policy written in ${path.basename(policy.ref.file)}`, place: (s) => inlineSpan(inline, s) };
 }

@@ -1,0 +1,111 @@
+import { strict as assert } from 'node:assert';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import type { Finding } from '../../../server/src/core/finding';
+import { DEFAULT_CONFIG } from '../../../server/src/engine/config';
+import { embedFindings } from '../../../server/src/engine/inline-policies';
+import { Workspace } from '../../../server/src/engine/workspace';
+import { stringValueOffsets } from '../../../server/src/parsers/bicep/lexer';
+
+const ROOT = path.resolve('/inline-ws');
+const BICEP = path.join(ROOT, 'main.bicep');
+
+/** A StandardV2 service (enableClientCertificate as given) with one service policy whose `value` is `value`. */
+const bicep = (value: string, props = "enableClientCertificate: true", format = "'rawxml'") => `resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
+  name: 'apim-inline'
+  location: 'westeurope'
+  sku: {
+    name: 'StandardV2'
+    capacity: 1
+  }
+  properties: {
+    publisherEmail: 'api@contoso.example'
+    publisherName: 'Contoso'
+    ${props}
+  }
+}
+
+resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
+  parent: apim
+  name: 'policy'
+  properties: {
+    format: ${format}
+    value: ${value}
+  }
+}
+`;
+
+const POLICY = `<policies>
+  <inbound>
+    <validate-client-certificate validate-trust="true">
+      <identities>
+        <identity thumbprint="0123456789ABCDEF0123456789ABCDEF01234567" />
+      </identities>
+    </validate-client-certificate>
+    <set-header name="x" exists-action="override"><value>@(context.Request.Certificate?.NotAfter < DateTime.UtcNow ? "a" : "b")</value></set-header>
+  </inbound>
+</policies>
+`;
+
+function lint(text: string) {
+  const ws = new Workspace({ configFor: () => ({ config: DEFAULT_CONFIG, problems: [] }) });
+  ws.set(BICEP, { text });
+  const result = ws.lint(BICEP);
+  const at = (f: Finding) => text.slice(f.span.start, f.span.end);
+  return { result, at, rules: result.findings.map((f) => f.ruleId).sort() };
+}
+
+describe('policies written in a Bicep string', () => {
+  it('a multi-line string: the policy rules run, and each finding sits on its text in the Bicep file', () => {
+    const text = bicep(`'''\n${POLICY}'''`);
+    const { result, at, rules } = lint(text);
+    assert.deepEqual(rules, ['utcnow-certificate-validity', 'validate-trust-unsupported-tier']);
+    const trust = result.findings.find((f) => f.ruleId === 'validate-trust-unsupported-tier')!;
+    assert.equal(at(trust), 'validate-trust="true"');
+    assert.equal(trust.level, 'error', 'the tier comes from the service the resource deploys to');
+    assert.equal(trust.suppressWith, 'policy');
+    const utc = result.findings.find((f) => f.ruleId === 'utcnow-certificate-validity')!;
+    assert.equal(at(utc), 'UtcNow');
+    const fix = utc.fixes.find((f) => f.preferred)!;
+    assert.equal(fix.edits[0]!.file, BICEP);
+    const fixed = text.slice(0, fix.edits[0]!.span.start) + fix.edits[0]!.newText + text.slice(fix.edits[0]!.span.end);
+    assert.deepEqual(lint(fixed).rules, ['validate-trust-unsupported-tier'], 'the fix, applied to the Bicep file, removes only its finding');
+  });
+
+  it('a single-line string with escapes: positions go through them, replacement text is escaped', () => {
+    const policy = POLICY.replace(/\n\s*/g, '').replace('name="x"', "name='x'");
+    const escaped = `'${policy.replace(/'/g, "\\'")}'`;
+    const text = bicep(escaped);
+    const { result, at, rules } = lint(text);
+    assert.deepEqual(rules, ['utcnow-certificate-validity', 'validate-trust-unsupported-tier']);
+    assert.equal(at(result.findings.find((f) => f.ruleId === 'utcnow-certificate-validity')!), 'UtcNow');
+    assert.equal(result.findings[0]!.suppressWith, undefined, 'a Bicep directive above the line suppresses it');
+    const finding: Finding = { ruleId: 'x', level: 'warning', message: 'm', file: BICEP, span: { start: 0, end: 1 }, related: [], fixes: [{ title: 't', edits: [{ file: 'virtual', span: { start: 0, end: 1 }, newText: "it's a\\b\n${x}" }] }] };
+    const read = stringValueOffsets(text, { start: text.indexOf(escaped), end: text.indexOf(escaped) + escaped.length }, false)!;
+    const [embedded] = embedFindings([finding], { text: read.text, offsets: read.offsets, multiline: false }, 'virtual', BICEP);
+    assert.equal(embedded!.fixes[0]!.edits[0]!.newText, "it\\'s a\\\\b\\n\\${x}");
+    const dropped = embedFindings([{ ...finding, fixes: [{ title: 't', edits: [{ file: 'virtual', span: { start: 0, end: 1 }, newText: "'''" }] }] }], { text: read.text, offsets: read.offsets, multiline: true }, 'virtual', BICEP);
+    assert.deepEqual(dropped[0]!.fixes, [], "a multi-line string can't hold ''' : that fix is dropped");
+  });
+
+  it('<!-- apim-mtls-disable-next-line --> inside the string suppresses; Bicep rules see the policy too', () => {
+    const suppressed = POLICY.replace('    <set-header', '    <!-- apim-mtls-disable-next-line utcnow-certificate-validity -->\n    <set-header');
+    assert.deepEqual(lint(bicep(`'''\n${suppressed}'''`)).rules, ['validate-trust-unsupported-tier']);
+    const notEnabled = lint(bicep(`'''\n${POLICY}'''`, ''));
+    const finding = notEnabled.result.findings.find((f) => f.ruleId === 'client-certificate-not-enabled');
+    assert.ok(finding, notEnabled.rules.join(', '));
+    assert.match(finding.message, /the policy written in main\.bicep checks client certificates/);
+    const xml = lint(bicep(`'''\n${POLICY}'''`, 'enableClientCertificate: true', "'xml'"));
+    const mismatch = xml.result.findings.find((f) => f.ruleId === 'policy-format-mismatch');
+    assert.ok(mismatch, xml.rules.join(', '));
+    assert.equal(xml.at({ ...mismatch, span: mismatch.related[0]!.span }), '<', 'the raw < of the expression, found in the Bicep string');
+  });
+
+  it('interpolated strings, paths and unterminated strings are not read as policies', () => {
+    assert.deepEqual(lint(bicep("'<policies>${'x'}</policies>'")).rules, []);
+    assert.equal(stringValueOffsets("'''abc", { start: 0, end: 6 }, true), undefined);
+    assert.equal(stringValueOffsets("'a${b}'", { start: 0, end: 7 }, false), undefined);
+    assert.deepEqual(stringValueOffsets("x = 'a\\'b\\u{1F600}c'", { start: 4, end: 20 }, false), { text: "a'b\u{1F600}c", offsets: [5, 6, 8, 9, 9, 18, 19] });
+    assert.deepEqual(stringValueOffsets("'''\r\nab'''", { start: 0, end: 10 }, true), { text: 'ab', offsets: [5, 6, 7] });
+  });
+});
