@@ -241,6 +241,9 @@ resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
     const diags = await client.waitFor(file, (d) => codes(d).includes('validate-trust-unsupported-tier'));
     const trust = diags.find((d) => d.code === 'validate-trust-unsupported-tier')!;
     assert.equal(trust.range.start.line, 22, 'on the validate-trust line inside the string');
+    const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: client.uri(file) }, position: { line: 22, character: trust.range.start.character + 3 } });
+    assert.match((hover?.contents as { value: string } | undefined)?.value ?? '', /\*\*Possible APIM tiers:\*\* StandardV2/, 'the policy hovers work inside the string');
+    assert.deepEqual(hover?.range?.start, trust.range.start, 'placed in the Bicep file');
     const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
       textDocument: { uri: client.uri(file) },
       range: trust.range,

@@ -4,7 +4,7 @@ import { LineIndex } from '../core/text';
 import { readCertificateFile } from '../certificates/read';
 import type { CertificateFile, CertificateInfo } from '../certificates/types';
 import { buildModel } from '../model/workspace';
-import type { WorkspaceModel, PolicyContext, PolicyResource } from '../model/types';
+import type { InlinePolicy, WorkspaceModel, PolicyContext, PolicyResource } from '../model/types';
 import { UNKNOWN_SKUS, type SkuSet } from '../model/sku';
 import { parseBicepFile } from '../parsers/bicep';
 import type { BicepFile } from '../parsers/bicep/types';
@@ -335,7 +335,7 @@ export class Workspace {
         if (!inline) continue;
         const name = inlinePolicyName(file, resource.ref.span.start);
         const from = result.findings.length;
-        run(policyRules, this.inlinePolicyContext(name, inline.text, resource, settings, report, result));
+        run(policyRules, this.inlinePolicyRuleContext(name, inline.text, resource, settings, report, result));
         result.findings.splice(from, Infinity, ...embedFindings(result.findings.slice(from), inline, name, file));
       }
     }
@@ -379,12 +379,35 @@ export class Workspace {
   }
 
   /** The policy rules' context for a policy written in a Bicep string: its tier is that of the resource's service. */
-  private inlinePolicyContext(name: string, text: string, resource: PolicyResource, settings: RuleSettings, report: (r: Report) => void, result: LintResult): PolicyRuleContext {
+  private inlinePolicyRuleContext(name: string, text: string, resource: PolicyResource, settings: RuleSettings, report: (r: Report) => void, result: LintResult): PolicyRuleContext {
     return {
       file: name, text, model: this.getModel(), certificates: this.getCertificates(), settings, policyAt: this.policyReader(result), report,
       doc: parsePolicy(text),
-      policy: { deployments: [resource], skus: resource.service?.skus ?? UNKNOWN_SKUS },
+      policy: inlinePolicyContext(resource),
     };
+  }
+
+  /**
+   * The policy written in a Bicep string that holds `offset` of a Bicep file: its parse, its tier context and where
+   * `offset` falls in its text (for hovers).
+   */
+  inlinePolicyAt(file: string, offset: number): { inline: InlinePolicy; doc: PolicyDocument; context: PolicyContext; offset: number } | undefined {
+    if (this.kindOf(file) !== 'bicep') return undefined;
+    for (const resource of this.getModel().policyResourcesIn(file)) {
+      const inline = resource.value?.inline;
+      const offsets = inline?.offsets;
+      if (!inline || !offsets || offset < offsets[0]! || offset > offsets[offsets.length - 1]!) continue;
+      // The last character that starts at or before `offset` (escapes make several source characters one).
+      let lo = 0;
+      let hi = offsets.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (offsets[mid]! <= offset) lo = mid;
+        else hi = mid - 1;
+      }
+      return { inline, doc: parsePolicy(inline.text), context: inlinePolicyContext(resource), offset: lo };
+    }
+    return undefined;
   }
 
   /** The rule context of a file of the kind it is (parsing it if needed); undefined when it can't be parsed. */
@@ -415,6 +438,11 @@ export class Workspace {
 }
 
 type AnyRuleContext = PolicyRuleContext | BicepRuleContext | CertificateRuleContext;
+
+/** A policy written in a Bicep string runs on the tiers of the service its resource deploys to. */
+function inlinePolicyContext(resource: PolicyResource): PolicyContext {
+  return { deployments: [resource], skus: resource.service?.skus ?? UNKNOWN_SKUS };
+}
 
 /** A rule that runs, at the level the configuration gives it. */
 interface EnabledRule {

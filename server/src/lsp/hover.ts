@@ -3,6 +3,9 @@ import type { Hover, Position } from 'vscode-languageserver/node';
 import type { CertificateInfo } from '../certificates/types';
 import type { Span } from '../core/text';
 import type { Workspace } from '../engine/workspace';
+import { inlineSpan } from '../model/policy-resources';
+import type { PolicyContext } from '../model/types';
+import type { PolicyDocument } from '../parsers/policy/types';
 import { describeSkus, type Sku } from '../model/sku';
 import { elementAt, getAttribute } from '../parsers/policy';
 import { namedValueOf } from '../rules/util/trust';
@@ -17,10 +20,16 @@ export function hover(ws: Workspace, file: string, position: Position): Hover | 
   if (!index) return null;
   const offset = index.offsetAt(position);
   switch (ws.kindOf(file)) {
-    case 'policy':
-      return policyHover(ws, file, offset);
-    case 'bicep':
+    case 'policy': {
+      const doc = ws.policy(file);
+      return doc ? policyHover(ws, { file, doc, context: ws.policyContext(file), place: (s) => s }, offset) : null;
+    }
+    case 'bicep': {
+      // Inside a policy written in a Bicep string: the policy hovers, placed in the Bicep file.
+      const inline = ws.inlinePolicyAt(file, offset);
+      if (inline) return policyHover(ws, { file, doc: inline.doc, context: inline.context, place: (s) => inlineSpan(inline.inline, s) }, inline.offset);
       return bicepHover(ws, file, offset);
+    }
     case 'certificate': {
       const cert = ws.certificate(file);
       if (!cert) return null;
@@ -33,9 +42,16 @@ export function hover(ws: Workspace, file: string, position: Position): Hover | 
   }
 }
 
-function policyHover(ws: Workspace, file: string, offset: number): Hover | null {
-  const doc = ws.policy(file);
-  if (!doc) return null;
+/** A policy to hover in: a policy file, or a policy written in a Bicep string (`place` maps its spans into `file`). */
+interface HoveredPolicy {
+  file: string;
+  doc: PolicyDocument;
+  context: PolicyContext;
+  place(span: Span): Span;
+}
+
+function policyHover(ws: Workspace, target: HoveredPolicy, offset: number): Hover | null {
+  const doc = target.doc;
   const inside = (s: Span) => s.start <= offset && offset <= s.end;
   // A thumbprint in an expression's string literal.
   for (const expr of doc.expressions) {
@@ -43,24 +59,24 @@ function policyHover(ws: Workspace, file: string, offset: number): Hover | null 
     for (const token of expr.tokens) {
       if (!inside(token.span)) continue;
       if (token.kind === 'string' && /^[0-9A-Fa-f]{40}$/.test(token.value ?? '')) {
-        return thumbprintHover(ws, token.value!, token.span, file);
+        return thumbprintHover(ws, token.value!, target.place(token.span), target.file);
       }
-      if (token.kind === 'identifier' && TIER_DEPENDENT_IDENTIFIERS.has(token.text)) return skuHover(ws, file, token.span);
+      if (token.kind === 'identifier' && TIER_DEPENDENT_IDENTIFIERS.has(token.text)) return skuHover(ws, target, token.span);
     }
   }
   const el = elementAt(doc, offset);
   if (!el) return null;
   for (const attr of el.attributes) {
     if (THUMBPRINT_ATTRIBUTES.has(attr.name) && inside(attr.valueSpan) && !attr.value.includes('{{')) {
-      return thumbprintHover(ws, attr.value.trim(), attr.valueSpan, file);
+      return thumbprintHover(ws, attr.value.trim(), target.place(attr.valueSpan), target.file);
     }
     if (attr.name === 'validate-trust' && (inside(attr.nameSpan) || inside(attr.valueSpan))) {
-      return skuHover(ws, file, { start: attr.nameSpan.start, end: attr.valueSpan.end }, namedValueNote(ws, file, attr.value));
+      return skuHover(ws, target, { start: attr.nameSpan.start, end: attr.valueSpan.end }, namedValueNote(target, attr.value));
     }
   }
   if (el.name === 'validate-client-certificate' && inside(el.nameSpan)) {
     const trust = getAttribute(el, 'validate-trust');
-    return skuHover(ws, file, el.nameSpan, trust ? undefined : '`validate-trust` is omitted, so it is **true** (the default).');
+    return skuHover(ws, target, el.nameSpan, trust ? undefined : '`validate-trust` is omitted, so it is **true** (the default).');
   }
   return null;
 }
@@ -73,8 +89,9 @@ function thumbprintHover(ws: Workspace, thumbprint: string, span: Span, file: st
   return markdown(text, ws, file, span);
 }
 
-function skuHover(ws: Workspace, file: string, span: Span, note?: string): Hover {
-  const ctx = ws.policyContext(file);
+/** `span` is in the policy's own offsets. */
+function skuHover(ws: Workspace, target: HoveredPolicy, span: Span, note?: string): Hover {
+  const { file, context: ctx } = target;
   const lines = [`**Possible APIM tiers:** ${describeSkus(ctx.skus)}`];
   for (const origin of ctx.skus.origins) {
     const where = ws.lineIndex(origin.file)?.positionAt(origin.span.start);
@@ -83,14 +100,14 @@ function skuHover(ws: Workspace, file: string, span: Span, note?: string): Hover
   if (ctx.deployments.length === 0) lines.push('- No Bicep file in the workspace deploys this policy; set `apimMtls.sku` to lint it for a tier.');
   lines.push('', 'Consumption and the v2 tiers can’t validate a client certificate’s chain (`validate-trust`, `Verify()`, `VerifyNoRevocation()`).');
   if (note) lines.push('', note);
-  return markdown(lines.join('\n'), ws, file, span);
+  return markdown(lines.join('\n'), ws, file, target.place(span));
 }
 
 /** For `validate-trust="{{name}}"`: what the named value deployed with the service is, tier by tier. */
-function namedValueNote(ws: Workspace, file: string, value: string): string | undefined {
+function namedValueNote(target: HoveredPolicy, value: string): string | undefined {
   const name = /^\s*\{\{([^{}]+)\}\}\s*$/.exec(value)?.[1]?.trim();
   if (!name) return undefined;
-  const context = ws.policyContext(file);
+  const { file, context } = target;
   if (context.deployments.length === 0) return undefined;
   const found = namedValueOf(context, name);
   if (!found) return `\`{{${name}}}\` is not defined by the Bicep that deploys this policy: its value is unknown here.`;
