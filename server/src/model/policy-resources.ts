@@ -20,6 +20,9 @@ export function policyScopeOf(fullType: string): PolicyScope | undefined {
   return fullType.startsWith('microsoft.apimanagement/service/') && fullType.endsWith('/policies') ? 'unknown' : undefined;
 }
 
+/** Bicep functions whose first argument is the text they return rewritten (placeholders filled in, say). */
+const TEXT_FUNCTIONS: ReadonlySet<string> = new Set(['replace', 'format', 'trim', 'concat', 'string']);
+
 /** A string that is meant as a file path rather than policy XML. */
 function looksLikePath(s: string): boolean {
   const t = s.trim();
@@ -35,12 +38,21 @@ export function describePolicy(node: ResourceNode, scope: PolicyScope, exists: (
   if (format?.kind === 'string' && format.value !== undefined) policy.format = { value: format.value, ref: { file, span: format.span } };
   const member = propertyMember(props, 'value');
   if (member?.kind !== 'property') return policy;
-  const v = unparen(member.value);
   policy.value = { ref: { file, span: member.value.span } };
+  // `loadTextContent('x.xml')`, also as the text a string function rewrites: `replace(loadTextContent('x.xml'), …)`.
+  let v = unparen(member.value);
+  let transformed = false;
+  while (v.kind === 'call' && v.name.toLowerCase() !== 'loadtextcontent' && TEXT_FUNCTIONS.has(v.name.toLowerCase()) && v.args[0]) {
+    v = unparen(v.args[0]);
+    transformed = true;
+  }
   const arg = v.kind === 'call' ? v.args[0] : undefined;
   if (v.kind === 'call' && v.name.toLowerCase() === 'loadtextcontent' && arg?.kind === 'string' && arg.value !== undefined) {
     const p = path.resolve(node.scope.dir, arg.value);
     policy.value.loadedFile = { path: p, ref: { file, span: v.span }, pathRef: { file, span: arg.span }, exists: exists(p) };
+    if (transformed) policy.value.loadedFile.transformed = true;
+  } else if (transformed) {
+    return policy;
   } else if (v.kind === 'string' && v.value !== undefined) {
     if (looksLikePath(v.value)) policy.value.literal = v.value;
     else if (v.value.trimStart().startsWith('<')) {

@@ -79,8 +79,11 @@ export interface PolicyResource {
   /** `properties.value` */
   value?: {
     ref: BicepRef;
-    /** The policy file loaded with `loadTextContent('…')`, resolved to an absolute path; `exists` on disk or in the editor. */
-    loadedFile?: { path: string; ref: BicepRef; pathRef: BicepRef; exists: boolean };
+    /**
+     * The policy file loaded with `loadTextContent('…')`, resolved to an absolute path; `exists` on disk or in the
+     * editor; `transformed` when a string function rewrites the text before it is deployed (`replace(…)`).
+     */
+    loadedFile?: { path: string; ref: BicepRef; pathRef: BicepRef; exists: boolean; transformed?: boolean };
     /** A string literal that looks like a path ('./x.xml'): the `policy-value-not-loaded` mistake. */
     literal?: string;
     /** The policy XML written in the Bicep string itself (`value: '''<policies>…'''`). */

@@ -15,7 +15,8 @@ export const policyFormatMismatch: BicepRule = {
   check(ctx) {
     for (const policy of ctx.model.policyResourcesIn(ctx.file)) {
       const format = policy.format?.value;
-      if (format !== undefined && format.toLowerCase() !== 'xml') continue;
+      // A text rewritten before deployment (`replace(loadTextContent(…), '"', '&quot;')`) may no longer be rawxml.
+      if ((format !== undefined && format.toLowerCase() !== 'xml') || policy.value?.loadedFile?.transformed) continue;
       const deployed = deployedPolicy(ctx, policy);
       const raw = deployed && firstRawCharacter(deployed.doc);
       if (!deployed || !raw) continue;

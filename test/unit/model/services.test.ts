@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { readFixture } from '../../helpers';
-import { abs, workspace } from './workspace-helper';
+import { abs, serviceTemplate, workspace } from './workspace-helper';
 
 function apimWorkspace() {
   return workspace({
@@ -72,6 +72,21 @@ test('policy linked by loadTextContent from a nested operation policy, with the 
   assert.equal(ctx.deployments.length, 1);
   assert.equal(ctx.skus.values.size, 8);
   assert.ok(ctx.skus.origins.some((o) => o.message === 'SKU from the union type apimSkuType'));
+});
+
+test('a policy file whose text a string function rewrites (replace(loadTextContent(…), …)) is still deployed there', () => {
+  const apim = serviceTemplate('policies/global.xml', "param skuName string = 'StandardV2'");
+  const wrapped = (value: string) => workspace({ 'main.bicep': apim.replace("loadTextContent('policies/global.xml')", value), 'policies/global.xml': '' });
+  for (const value of ["replace(loadTextContent('policies/global.xml'), '__BACKEND__', 'https://backend')", "format(loadTextContent('policies/global.xml'), 'x')", "replace(replace(loadTextContent('policies/global.xml'), 'a', 'b'), 'c', 'd')"]) {
+    const model = wrapped(value);
+    const ctx = model.policyContext(abs('policies/global.xml'));
+    assert.equal(ctx.deployments.length, 1, value);
+    assert.deepEqual([...ctx.skus.values], ['StandardV2']);
+    assert.equal(ctx.deployments[0]!.value?.loadedFile?.transformed, true);
+  }
+  const plain = wrapped("loadTextContent('policies/global.xml')").policyContext(abs('policies/global.xml'));
+  assert.equal(plain.deployments[0]!.value?.loadedFile?.transformed, undefined);
+  assert.equal(wrapped("replace('./policies/global.xml', 'a', 'b')").policyContext(abs('policies/global.xml')).deployments.length, 0);
 });
 
 test('client certificates and CA entries per file', () => {

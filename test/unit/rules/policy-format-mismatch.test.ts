@@ -36,6 +36,12 @@ testRule(policyFormatMismatch, {
   valid: [
     { name: 'rawxml with raw quotes', code: apiBicep('./api.policy.xml'), filename: 'api.bicep', files: files(RAW_QUOTES) },
     { name: 'xml with an escaped policy', code: apiBicep('./api.policy.xml', "'xml'"), filename: 'api.bicep', files: files(ESCAPED) },
+    {
+      name: 'xml with a text that a string function rewrites before deployment (it may no longer be rawxml)',
+      code: apiBicep('./api.policy.xml', "'xml'").replace("loadTextContent('./api.policy.xml')", "replace(loadTextContent('./api.policy.xml'), '\"', '&quot;')"),
+      filename: 'api.bicep',
+      files: files(RAW_QUOTES),
+    },
     { name: 'no format with an escaped policy', code: NO_FORMAT, filename: 'api.bicep', files: files(ESCAPED) },
     { name: 'xml with raw quotes in element text and a single-quoted attribute', code: apiBicep('./api.policy.xml', "'xml'"), filename: 'api.bicep', files: files(SINGLE_QUOTED) },
     { name: 'xml with CDATA', code: apiBicep('./api.policy.xml', "'xml'"), filename: 'api.bicep', files: files(CDATA) },
