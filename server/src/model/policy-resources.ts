@@ -1,8 +1,9 @@
 import * as path from 'node:path';
-import { property, propertyMember, type ResourceNode } from './bicep-scope';
+import { property, propertyMember, type FileScope, type ResourceNode } from './bicep-scope';
 import { stringValueOffsets } from '../parsers/bicep/lexer';
 import { unparen } from './expr-walk';
 import type { Span } from '../core/text';
+import type { CallExpr, Expr, StringExpr } from '../parsers/bicep/types';
 import type { InlinePolicy, PolicyResource, PolicyScope } from './types';
 
 const SCOPES: ReadonlyMap<string, PolicyScope> = new Map([
@@ -39,21 +40,16 @@ export function describePolicy(node: ResourceNode, scope: PolicyScope, exists: (
   const member = propertyMember(props, 'value');
   if (member?.kind !== 'property') return policy;
   policy.value = { ref: { file, span: member.value.span } };
-  // `loadTextContent('x.xml')`, also as the text a string function rewrites: `replace(loadTextContent('x.xml'), …)`.
-  let v = unparen(member.value);
-  let transformed = false;
-  while (v.kind === 'call' && v.name.toLowerCase() !== 'loadtextcontent' && TEXT_FUNCTIONS.has(v.name.toLowerCase()) && v.args[0]) {
-    v = unparen(v.args[0]);
-    transformed = true;
-  }
-  const arg = v.kind === 'call' ? v.args[0] : undefined;
-  if (v.kind === 'call' && v.name.toLowerCase() === 'loadtextcontent' && arg?.kind === 'string' && arg.value !== undefined) {
-    const p = path.resolve(node.scope.dir, arg.value);
-    policy.value.loadedFile = { path: p, ref: { file, span: v.span }, pathRef: { file, span: arg.span }, exists: exists(p) };
-    if (transformed) policy.value.loadedFile.transformed = true;
-  } else if (transformed) {
+  const loaded = loadedText(member.value, node.scope, 0);
+  if (loaded) {
+    const p = path.resolve(loaded.scope.dir, loaded.path.value!);
+    const where = loaded.scope.path;
+    policy.value.loadedFile = { path: p, ref: { file: where, span: loaded.call.span }, pathRef: { file: where, span: loaded.path.span }, exists: exists(p) };
+    if (loaded.transformed) policy.value.loadedFile.transformed = true;
     return policy;
-  } else if (v.kind === 'string' && v.value !== undefined) {
+  }
+  const v = unparen(member.value);
+  if (v.kind === 'string' && v.value !== undefined) {
     if (looksLikePath(v.value)) policy.value.literal = v.value;
     else if (v.value.trimStart().startsWith('<')) {
       // The policy written in the Bicep string itself: linted as a policy, its findings placed in the Bicep file.
@@ -62,6 +58,46 @@ export function describePolicy(node: ResourceNode, scope: PolicyScope, exists: (
     }
   }
   return policy;
+}
+
+/** Module levels followed from a policy's `value: param` to the `loadTextContent` its callers pass. */
+const MAX_PARAM_DEPTH = 8;
+
+interface LoadedText {
+  call: CallExpr;
+  path: StringExpr;
+  /** The file the call is written in (a caller's, when the value comes through a module parameter). */
+  scope: FileScope;
+  transformed: boolean;
+}
+
+/**
+ * The `loadTextContent('x.xml')` a policy's value comes from: written there, as the text a string function rewrites
+ * (`replace(loadTextContent('x.xml'), …)`), or passed by the callers of a module into the parameter used as the value,
+ * when they all pass the same file.
+ */
+function loadedText(expr: Expr, scope: FileScope, depth: number): LoadedText | undefined {
+  let v = unparen(expr);
+  let transformed = false;
+  while (v.kind === 'call' && v.name.toLowerCase() !== 'loadtextcontent' && TEXT_FUNCTIONS.has(v.name.toLowerCase()) && v.args[0]) {
+    v = unparen(v.args[0]);
+    transformed = true;
+  }
+  if (v.kind === 'call' && v.name.toLowerCase() === 'loadtextcontent') {
+    const arg = v.args[0];
+    return arg?.kind === 'string' && arg.value !== undefined ? { call: v, path: arg, scope, transformed } : undefined;
+  }
+  if (v.kind !== 'identifier' || !scope.params.has(v.name) || depth >= MAX_PARAM_DEPTH || scope.callers.length === 0) return undefined;
+  let found: LoadedText | undefined;
+  for (const site of scope.callers) {
+    const arg = site.args.get(v.name);
+    const passed = arg && loadedText(arg, site.scope, depth + 1);
+    if (!passed) return undefined;
+    const file = path.resolve(passed.scope.dir, passed.path.value!);
+    if (found && path.resolve(found.scope.dir, found.path.value!) !== file) return undefined;
+    found ??= { ...passed, transformed: passed.transformed || transformed };
+  }
+  return found;
 }
 
 /** A span of an inline policy's text as a span of the Bicep file it is written in. */

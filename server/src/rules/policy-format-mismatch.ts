@@ -22,7 +22,7 @@ export const policyFormatMismatch: BicepRule = {
       if (!deployed || !raw) continue;
       const stated = policy.format ? "format is 'xml'" : "format is not set, so it is 'xml' (the API's default)";
       ctx.report({
-        span: policy.format?.ref.span ?? policy.value?.loadedFile?.ref.span ?? deployed.place(raw.span),
+        span: policy.format?.ref.span ?? (deployed.file === ctx.file ? deployed.place(raw.span) : policy.value?.ref.span ?? policy.ref.span),
         message:
           `${stated}, but ${deployed.name} is rawxml: its C# expressions keep ${raw.what}, which XML doesn't allow, so the deployment ` +
           `fails. Use format: 'rawxml' (or entity-escape the policy: &quot; &lt; &amp;).`,

@@ -89,6 +89,43 @@ test('a policy file whose text a string function rewrites (replace(loadTextConte
   assert.equal(wrapped("replace('./policies/global.xml', 'a', 'b')").policyContext(abs('policies/global.xml')).deployments.length, 0);
 });
 
+test('a policy passed to a module parameter (value: policyXml) is deployed where the module puts it', () => {
+  const api = (caller: string) => `param apimName string
+param policyXml string
+resource apim 'Microsoft.ApiManagement/service@2024-05-01' existing = {
+  name: apimName
+}
+resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
+  parent: apim
+  name: 'policy'
+  properties: {
+    format: 'rawxml'
+    value: policyXml
+  }
+}
+${caller}`;
+  const service = serviceTemplate('policies/global.xml', "param skuName string = 'StandardV2'").replace("name: 'apim-x'", "name: 'apim-orders'");
+  const call = (name: string, value: string) => `module ${name} './modules/api.bicep' = {
+  name: '${name}'
+  params: {
+    apimName: 'apim-orders'
+    policyXml: ${value}
+  }
+}
+`;
+  const model = (calls: string) => workspace({ 'main.bicep': service + calls, 'modules/api.bicep': api(''), 'policies/global.xml': '', 'policies/orders.xml': '', 'policies/other.xml': '' });
+  const one = model(call('orders', "loadTextContent('policies/orders.xml')")).policyContext(abs('policies/orders.xml'));
+  assert.equal(one.deployments.length, 1);
+  assert.deepEqual([...one.skus.values], ['StandardV2']);
+  assert.equal(one.deployments[0]!.value?.loadedFile?.ref.file, abs('main.bicep'), 'the call is in the caller');
+  const wrapped = model(call('orders', "replace(loadTextContent('policies/orders.xml'), '__X__', 'y')")).policyContext(abs('policies/orders.xml'));
+  assert.equal(wrapped.deployments[0]?.value?.loadedFile?.transformed, true);
+  const same = model(call('a', "loadTextContent('policies/orders.xml')") + call('b', "loadTextContent('policies/orders.xml')"));
+  assert.equal(same.policyContext(abs('policies/orders.xml')).deployments.length, 1);
+  const different = model(call('a', "loadTextContent('policies/orders.xml')") + call('b', "loadTextContent('policies/other.xml')"));
+  assert.equal(different.policyContext(abs('policies/orders.xml')).deployments.length, 0, 'callers passing different files: not linked');
+});
+
 test('client certificates and CA entries per file', () => {
   const model = apimWorkspace();
   const [client] = model.certificateEntriesIn(abs('app/api.bicep'));
