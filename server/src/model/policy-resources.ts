@@ -60,7 +60,7 @@ export function describePolicy(node: ResourceNode, scope: PolicyScope, exists: (
   return policy;
 }
 
-/** Module levels followed from a policy's `value: param` to the `loadTextContent` its callers pass. */
+/** Variables and module levels followed from a policy's `value:` to the `loadTextContent` it comes from. */
 const MAX_PARAM_DEPTH = 8;
 
 interface LoadedText {
@@ -73,8 +73,8 @@ interface LoadedText {
 
 /**
  * The `loadTextContent('x.xml')` a policy's value comes from: written there, as the text a string function rewrites
- * (`replace(loadTextContent('x.xml'), …)`), or passed by the callers of a module into the parameter used as the value,
- * when they all pass the same file.
+ * (`replace(loadTextContent('x.xml'), …)`), held by a variable, or passed by the callers of a module into the parameter
+ * used as the value, when they all pass the same file.
  */
 function loadedText(expr: Expr, scope: FileScope, depth: number): LoadedText | undefined {
   let v = unparen(expr);
@@ -87,7 +87,13 @@ function loadedText(expr: Expr, scope: FileScope, depth: number): LoadedText | u
     const arg = v.args[0];
     return arg?.kind === 'string' && arg.value !== undefined ? { call: v, path: arg, scope, transformed } : undefined;
   }
-  if (v.kind !== 'identifier' || !scope.params.has(v.name) || depth >= MAX_PARAM_DEPTH || scope.callers.length === 0) return undefined;
+  if (v.kind !== 'identifier' || depth >= MAX_PARAM_DEPTH) return undefined;
+  const variable = scope.vars.get(v.name)?.value;
+  if (variable) {
+    const held = loadedText(variable, scope, depth + 1);
+    return held && { ...held, transformed: held.transformed || transformed };
+  }
+  if (!scope.params.has(v.name) || scope.callers.length === 0) return undefined;
   let found: LoadedText | undefined;
   for (const site of scope.callers) {
     const arg = site.args.get(v.name);

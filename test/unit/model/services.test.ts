@@ -122,6 +122,8 @@ ${caller}`;
   assert.equal(wrapped.deployments[0]?.value?.loadedFile?.transformed, true);
   const same = model(call('a', "loadTextContent('policies/orders.xml')") + call('b', "loadTextContent('policies/orders.xml')"));
   assert.equal(same.policyContext(abs('policies/orders.xml')).deployments.length, 1);
+  const viaVariable = model(`var ordersPolicy = replace(loadTextContent('policies/orders.xml'), 'a', 'b')\n${call('orders', 'ordersPolicy')}`);
+  assert.equal(viaVariable.policyContext(abs('policies/orders.xml')).deployments[0]?.value?.loadedFile?.transformed, true, 'through a variable');
   const different = model(call('a', "loadTextContent('policies/orders.xml')") + call('b', "loadTextContent('policies/other.xml')"));
   assert.equal(different.policyContext(abs('policies/orders.xml')).deployments.length, 0, 'callers passing different files: not linked');
 });
