@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import type { CodeAction, Diagnostic, Hover, TextEdit, TextDocumentEdit } from 'vscode-languageserver-protocol';
 import { generateCertificate } from '../../server/src/certificates/generate';
 import { examplesDir, fixturesDir, makeTempDir, removeTempDir } from '../helpers';
+import { inlinePolicyBicep } from '../unit/rules/bicep-service.fixtures';
 import { TestClient } from './client';
 
 /** Applies LSP text edits to a text (edits don't overlap; applied from the end). */
@@ -203,26 +204,7 @@ describe('language server: a policy written in a Bicep string', () => {
 
   it('gets the policy rules in the Bicep file; "disable for this line" writes a policy comment inside the string', async () => {
     const file = path.join(dir, 'main.bicep');
-    const text = `resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
-  name: 'apim-inline'
-  location: 'westeurope'
-  sku: {
-    name: 'StandardV2'
-    capacity: 1
-  }
-  properties: {
-    publisherEmail: 'api@contoso.example'
-    publisherName: 'Contoso'
-    enableClientCertificate: true
-  }
-}
-
-resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
-  parent: apim
-  name: 'policy'
-  properties: {
-    format: 'rawxml'
-    value: '''
+    const text = inlinePolicyBicep(`'''
 <policies>
   <inbound>
     <validate-client-certificate validate-trust="true">
@@ -232,16 +214,14 @@ resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
     </validate-client-certificate>
   </inbound>
 </policies>
-'''
-  }
-}
-`;
+'''`);
+    const trustLine = text.split('\n').findIndex((l) => l.includes('validate-trust="true"'));
     fs.writeFileSync(file, text);
     client.open(file, text);
     const diags = await client.waitFor(file, (d) => codes(d).includes('validate-trust-unsupported-tier'));
     const trust = diags.find((d) => d.code === 'validate-trust-unsupported-tier')!;
-    assert.equal(trust.range.start.line, 22, 'on the validate-trust line inside the string');
-    const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: client.uri(file) }, position: { line: 22, character: trust.range.start.character + 3 } });
+    assert.equal(trust.range.start.line, trustLine, 'on the validate-trust line inside the string');
+    const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: client.uri(file) }, position: { line: trustLine, character: trust.range.start.character + 3 } });
     assert.match((hover?.contents as { value: string } | undefined)?.value ?? '', /\*\*Possible APIM tiers:\*\* StandardV2/, 'the policy hovers work inside the string');
     assert.deepEqual(hover?.range?.start, trust.range.start, 'placed in the Bicep file');
     const actions = await client.request<CodeAction[]>('textDocument/codeAction', {

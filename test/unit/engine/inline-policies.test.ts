@@ -6,34 +6,12 @@ import { DEFAULT_CONFIG } from '../../../server/src/engine/config';
 import { embedFindings } from '../../../server/src/engine/inline-policies';
 import { Workspace } from '../../../server/src/engine/workspace';
 import { stringValueOffsets } from '../../../server/src/parsers/bicep/lexer';
+import { inlinePolicyBicep } from '../rules/bicep-service.fixtures';
 
 const ROOT = path.resolve('/inline-ws');
 const BICEP = path.join(ROOT, 'main.bicep');
 
-/** A StandardV2 service (enableClientCertificate as given) with one service policy whose `value` is `value`. */
-const bicep = (value: string, props = "enableClientCertificate: true", format = "'rawxml'") => `resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
-  name: 'apim-inline'
-  location: 'westeurope'
-  sku: {
-    name: 'StandardV2'
-    capacity: 1
-  }
-  properties: {
-    publisherEmail: 'api@contoso.example'
-    publisherName: 'Contoso'
-    ${props}
-  }
-}
-
-resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
-  parent: apim
-  name: 'policy'
-  properties: {
-    format: ${format}
-    value: ${value}
-  }
-}
-`;
+const bicep = inlinePolicyBicep;
 
 const POLICY = `<policies>
   <inbound>

@@ -163,3 +163,17 @@ export function policy(inbound: string): string {
 </policies>
 `;
 }
+
+/** A StandardV2 service (with `properties`, e.g. `enableClientCertificate: true`) and a service policy whose `value:` is `value` (a string written in the Bicep). */
+export function inlinePolicyBicep(value: string, properties = 'enableClientCertificate: true', format = "'rawxml'"): string {
+  return `${serviceBicep("'StandardV2'", properties)}
+resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
+  parent: apim
+  name: 'policy'
+  properties: {
+    format: ${format}
+    value: ${value}
+  }
+}
+`;
+}
