@@ -6,7 +6,12 @@ import { existsSync } from 'node:fs';
 console.log('$ apim-mtls lint examples\n');
 const r = spawnSync(process.execPath, ['dist/cli.js', 'lint', 'examples'], { stdio: 'inherit' });
 if (r.status !== 0 && r.status !== 1) process.exit(r.status ?? 2);
-console.log('\nexamples/good is a correct setup (no finding); examples/mistakes and examples/service-mistakes show every rule;\nexamples/environments takes its tier from prod.bicepparam and dev.bicepparam through a module, and validate-trust from a named value.');
+console.log(
+  '\nexamples/good is a correct setup (no finding); examples/mistakes and examples/service-mistakes show every rule\n' +
+    '(mistakes/inline-policy.bicep: a policy written in the Bicep string itself);\n' +
+    'examples/environments takes its tier from prod.bicepparam, dev.bicepparam and the azd-style main.parameters.test.json\n' +
+    'through a module, and validate-trust from a named value.',
+);
 if (existsSync('apim-mtls.vsix')) {
   console.log('The VS Code extension is built: code --install-extension apim-mtls.vsix');
 }
