@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type { CodeAction, Diagnostic, Hover, TextEdit, TextDocumentEdit } from 'vscode-languageserver-protocol';
 import { generateCertificate } from '../../server/src/certificates/generate';
 import { examplesDir, fixturesDir, makeTempDir, removeTempDir } from '../helpers';
-import { inlinePolicyBicep } from '../unit/rules/bicep-service.fixtures';
+import { INLINE_POLICY, inlinePolicyBicep } from '../unit/rules/bicep-service.fixtures';
 import { TestClient } from './client';
 
 /** Applies LSP text edits to a text (edits don't overlap; applied from the end). */
@@ -204,17 +204,7 @@ describe('language server: a policy written in a Bicep string', () => {
 
   it('gets the policy rules in the Bicep file; "disable for this line" writes a policy comment inside the string', async () => {
     const file = path.join(dir, 'main.bicep');
-    const text = inlinePolicyBicep(`'''
-<policies>
-  <inbound>
-    <validate-client-certificate validate-trust="true">
-      <identities>
-        <identity thumbprint="0123456789ABCDEF0123456789ABCDEF01234567" />
-      </identities>
-    </validate-client-certificate>
-  </inbound>
-</policies>
-'''`);
+    const text = inlinePolicyBicep(`'''\n${INLINE_POLICY}'''`);
     const trustLine = text.split('\n').findIndex((l) => l.includes('validate-trust="true"'));
     fs.writeFileSync(file, text);
     client.open(file, text);

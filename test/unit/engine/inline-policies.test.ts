@@ -6,24 +6,10 @@ import { DEFAULT_CONFIG } from '../../../server/src/engine/config';
 import { embedFindings } from '../../../server/src/engine/inline-policies';
 import { Workspace } from '../../../server/src/engine/workspace';
 import { stringValueOffsets } from '../../../server/src/parsers/bicep/lexer';
-import { inlinePolicyBicep } from '../rules/bicep-service.fixtures';
+import { INLINE_POLICY as POLICY, inlinePolicyBicep } from '../rules/bicep-service.fixtures';
 
 const ROOT = path.resolve('/inline-ws');
 const BICEP = path.join(ROOT, 'main.bicep');
-
-const bicep = inlinePolicyBicep;
-
-const POLICY = `<policies>
-  <inbound>
-    <validate-client-certificate validate-trust="true">
-      <identities>
-        <identity thumbprint="0123456789ABCDEF0123456789ABCDEF01234567" />
-      </identities>
-    </validate-client-certificate>
-    <set-header name="x" exists-action="override"><value>@(context.Request.Certificate?.NotAfter < DateTime.UtcNow ? "a" : "b")</value></set-header>
-  </inbound>
-</policies>
-`;
 
 function lint(text: string) {
   const ws = new Workspace({ configFor: () => ({ config: DEFAULT_CONFIG, problems: [] }) });
@@ -35,7 +21,7 @@ function lint(text: string) {
 
 describe('policies written in a Bicep string', () => {
   it('a multi-line string: the policy rules run, and each finding sits on its text in the Bicep file', () => {
-    const text = bicep(`'''\n${POLICY}'''`);
+    const text = inlinePolicyBicep(`'''\n${POLICY}'''`);
     const { result, at, rules } = lint(text);
     assert.deepEqual(rules, ['utcnow-certificate-validity', 'validate-trust-unsupported-tier']);
     const trust = result.findings.find((f) => f.ruleId === 'validate-trust-unsupported-tier')!;
@@ -53,7 +39,7 @@ describe('policies written in a Bicep string', () => {
   it('a single-line string with escapes: positions go through them, replacement text is escaped', () => {
     const policy = POLICY.replace(/\n\s*/g, '').replace('name="x"', "name='x'");
     const escaped = `'${policy.replace(/'/g, "\\'")}'`;
-    const text = bicep(escaped);
+    const text = inlinePolicyBicep(escaped);
     const { result, at, rules } = lint(text);
     assert.deepEqual(rules, ['utcnow-certificate-validity', 'validate-trust-unsupported-tier']);
     assert.equal(at(result.findings.find((f) => f.ruleId === 'utcnow-certificate-validity')!), 'UtcNow');
@@ -68,19 +54,19 @@ describe('policies written in a Bicep string', () => {
 
   it('<!-- apim-mtls-disable-next-line --> inside the string suppresses; Bicep rules see the policy too', () => {
     const suppressed = POLICY.replace('    <set-header', '    <!-- apim-mtls-disable-next-line utcnow-certificate-validity -->\n    <set-header');
-    assert.deepEqual(lint(bicep(`'''\n${suppressed}'''`)).rules, ['validate-trust-unsupported-tier']);
-    const notEnabled = lint(bicep(`'''\n${POLICY}'''`, ''));
+    assert.deepEqual(lint(inlinePolicyBicep(`'''\n${suppressed}'''`)).rules, ['validate-trust-unsupported-tier']);
+    const notEnabled = lint(inlinePolicyBicep(`'''\n${POLICY}'''`, ''));
     const finding = notEnabled.result.findings.find((f) => f.ruleId === 'client-certificate-not-enabled');
     assert.ok(finding, notEnabled.rules.join(', '));
     assert.match(finding.message, /the policy written in main\.bicep checks client certificates/);
-    const xml = lint(bicep(`'''\n${POLICY}'''`, 'enableClientCertificate: true', "'xml'"));
+    const xml = lint(inlinePolicyBicep(`'''\n${POLICY}'''`, 'enableClientCertificate: true', "'xml'"));
     const mismatch = xml.result.findings.find((f) => f.ruleId === 'policy-format-mismatch');
     assert.ok(mismatch, xml.rules.join(', '));
     assert.equal(xml.at({ ...mismatch, span: mismatch.related[0]!.span }), '<', 'the raw < of the expression, found in the Bicep string');
   });
 
   it('interpolated strings, paths and unterminated strings are not read as policies', () => {
-    assert.deepEqual(lint(bicep("'<policies>${'x'}</policies>'")).rules, []);
+    assert.deepEqual(lint(inlinePolicyBicep("'<policies>${'x'}</policies>'")).rules, []);
     assert.equal(stringValueOffsets("'''abc", { start: 0, end: 6 }, true), undefined);
     assert.equal(stringValueOffsets("'a${b}'", { start: 0, end: 7 }, false), undefined);
     assert.deepEqual(stringValueOffsets("x = 'a\\'b\\u{1F600}c'", { start: 4, end: 20 }, false), { text: "a'b\u{1F600}c", offsets: [5, 6, 8, 9, 9, 18, 19] });

@@ -177,3 +177,16 @@ resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
 }
 `;
 }
+
+/** A policy for the inline tests: validate-trust="true" (wrong on StandardV2) and a DateTime.UtcNow comparison. */
+export const INLINE_POLICY = `<policies>
+  <inbound>
+    <validate-client-certificate validate-trust="true">
+      <identities>
+        <identity thumbprint="0123456789ABCDEF0123456789ABCDEF01234567" />
+      </identities>
+    </validate-client-certificate>
+    <set-header name="x" exists-action="override"><value>@(context.Request.Certificate?.NotAfter < DateTime.UtcNow ? "a" : "b")</value></set-header>
+  </inbound>
+</policies>
+`;
