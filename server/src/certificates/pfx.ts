@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
+import type * as Pkijs from 'pkijs';
 import { toArrayBuffer } from './encoding';
 import { cryptoEngine } from './engine';
 import { certificateInfoFromDer } from './info';
+import { pki } from './pki';
 import type { CertificateInfo } from './types';
 
 const BAG_KEY = '1.2.840.113549.1.12.10.1.1';
@@ -38,8 +38,9 @@ function encryptionParams(password: ArrayBuffer) {
   };
 }
 
-function bagAttributes(localKeyId: Uint8Array | undefined, friendlyName: string | undefined): pkijs.Attribute[] {
-  const attributes: pkijs.Attribute[] = [];
+function bagAttributes(localKeyId: Uint8Array | undefined, friendlyName: string | undefined): Pkijs.Attribute[] {
+  const { asn1js, pkijs } = pki();
+  const attributes: Pkijs.Attribute[] = [];
   if (friendlyName !== undefined) {
     attributes.push(new pkijs.Attribute({ type: ATTR_FRIENDLY_NAME, values: [new asn1js.BmpString({ value: friendlyName })] }));
   }
@@ -49,7 +50,8 @@ function bagAttributes(localKeyId: Uint8Array | undefined, friendlyName: string 
   return attributes;
 }
 
-function certBag(der: Uint8Array, localKeyId: Uint8Array | undefined, friendlyName: string | undefined): pkijs.SafeBag {
+function certBag(der: Uint8Array, localKeyId: Uint8Array | undefined, friendlyName: string | undefined): Pkijs.SafeBag {
+  const { pkijs } = pki();
   return new pkijs.SafeBag({
     bagId: BAG_CERT,
     bagValue: new pkijs.CertBag({ parsedValue: pkijs.Certificate.fromBER(toArrayBuffer(der)) }),
@@ -62,11 +64,12 @@ function certBag(der: Uint8Array, localKeyId: Uint8Array | undefined, friendlyNa
  * the key in a PBES2 shrouded key bag, an HMAC-SHA256 MAC. The leaf and its key share a localKeyId (SHA-1 of the leaf).
  */
 export async function buildPfx(content: PfxContent, password: string): Promise<Uint8Array> {
+  const { pkijs } = pki();
   const engine = cryptoEngine();
   const pass = toArrayBuffer(new TextEncoder().encode(password));
   const localKeyId = content.privateKeyPkcs8 ? new Uint8Array(createHash('sha1').update(content.certificate).digest()) : undefined;
   const certBags = [certBag(content.certificate, localKeyId, content.friendlyName), ...content.chain.map((der) => certBag(der, undefined, undefined))];
-  const safeContents: { privacyMode: number; value: pkijs.SafeContents }[] = [{ privacyMode: 1, value: new pkijs.SafeContents({ safeBags: certBags }) }];
+  const safeContents: { privacyMode: number; value: Pkijs.SafeContents }[] = [{ privacyMode: 1, value: new pkijs.SafeContents({ safeBags: certBags }) }];
   const safeParams: object[] = [encryptionParams(pass)];
   if (content.privateKeyPkcs8) {
     const keyBag = new pkijs.PKCS8ShroudedKeyBag({ parsedValue: pkijs.PrivateKeyInfo.fromBER(toArrayBuffer(content.privateKeyPkcs8)) });
@@ -92,7 +95,8 @@ export interface OpenedPfx {
   keyCertificate?: Uint8Array;
 }
 
-function localKeyIdOf(bag: pkijs.SafeBag): string | undefined {
+function localKeyIdOf(bag: Pkijs.SafeBag): string | undefined {
+  const { asn1js } = pki();
   const attr = bag.bagAttributes?.find((a) => a.type === ATTR_LOCAL_KEY_ID);
   const value: unknown = attr?.values[0];
   return value instanceof asn1js.OctetString ? Buffer.from(value.valueBlock.valueHexView).toString('hex') : undefined;
@@ -100,9 +104,10 @@ function localKeyIdOf(bag: pkijs.SafeBag): string | undefined {
 
 /** Decrypts a .pfx. Rejects with `wrong password` when the MAC does not verify, or a description of what is unsupported. */
 export async function openPfx(data: Uint8Array, password: string): Promise<OpenedPfx> {
+  const { asn1js, pkijs } = pki();
   const engine = cryptoEngine();
   const pass = toArrayBuffer(new TextEncoder().encode(password));
-  let pfx: pkijs.PFX;
+  let pfx: Pkijs.PFX;
   try {
     pfx = pkijs.PFX.fromBER(toArrayBuffer(data));
   } catch {
