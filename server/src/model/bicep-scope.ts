@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { Span } from '../core/text';
 import type { BicepFile, Expr, ObjectExpr, ParamDecl, ResourceDecl, TypeDecl, VarDecl } from '../parsers/bicep/types';
+import { avmServiceNodes, isAvmApimService } from './avm';
 
 export const SERVICE_TYPE = 'microsoft.apimanagement/service';
 
@@ -13,6 +14,11 @@ export interface ResourceNode {
   fullType: string;
   lexicalParent?: ResourceNode;
   scope: FileScope;
+  /**
+   * Set on what a registry module deploys, read from its parameters (an Azure Verified Module, see avm.ts): `module` is
+   * the registry reference, `skuDefault` tells that the service's SKU is the module's default (no `sku` parameter).
+   */
+  registry?: { module: string; skuDefault: boolean };
 }
 
 /** An imported symbol: the file (absolute path) and the name it has there. */
@@ -101,6 +107,10 @@ export function buildScope(filePath: string, file: BicepFile): FileScope {
         addResource(scope, d, undefined);
         break;
       case 'module': {
+        if (isAvmApimService(d.path)) {
+          for (const node of avmServiceNodes(scope, d)) addNode(scope, node);
+          break;
+        }
         if (!isLocalBicep(d.path)) break;
         const params = property(resourceBody(d.value), 'params');
         const args = new Map<string, Expr>();
@@ -147,13 +157,18 @@ function addResource(scope: FileScope, decl: ResourceDecl, parent: ResourceNode 
   const body = resourceBody(decl.value);
   if (body) node.body = body;
   if (parent) node.lexicalParent = parent;
-  scope.resources.push(node);
-  if (decl.name) scope.bySymbol.set(decl.name, node);
+  addNode(scope, node);
   for (const m of body?.members ?? []) if (m.kind === 'resource') addResource(scope, m.decl, node);
 }
 
+function addNode(scope: FileScope, node: ResourceNode): void {
+  scope.resources.push(node);
+  // A registry module's symbol names the service it deploys, not the policies and APIs read with it.
+  if (node.decl.name && !(node.registry && node.lexicalParent)) scope.bySymbol.set(node.decl.name, node);
+}
+
 /** The object behind `= {…}`, `= if (c) {…}`, `= [for x in y: {…}]` or `= [for x in y: if (c) {…}]`. */
-function resourceBody(value: Expr | undefined): ObjectExpr | undefined {
+export function resourceBody(value: Expr | undefined): ObjectExpr | undefined {
   let v = value;
   for (let i = 0; i < 3 && v; i++) {
     if (v.kind === 'object') return v;

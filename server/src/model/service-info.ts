@@ -1,5 +1,6 @@
 import type { Expr } from '../parsers/bicep/types';
 import { property, propertyMember, type FileScope, type ResourceNode } from './bicep-scope';
+import { AVM_DEFAULT_SKU } from './avm';
 import { caEntries } from './certificate-entries';
 import { evaluate } from './evaluate';
 import { unparen } from './expr-walk';
@@ -24,9 +25,10 @@ export function describeService(node: ResourceNode, scopes: ReadonlyMap<string, 
     ref: { file, span: node.decl.span },
     symbolicName: node.decl.name,
     existing: node.decl.existing,
-    skus: skuSetOf(skuExpr, node.scope, scopes),
+    skus: skuSetOf(skuExpr, node.scope, scopes, skuOrigin(node)),
     enableClientCertificate: { value: false },
   };
+  if (node.registry) info.registryModule = node.registry.module;
   const props = property(body, 'properties');
   const inside = props?.kind === 'object' ? props : body;
   if (inside) info.propertiesRef = { file, span: { start: inside.span.start + 1, end: inside.span.start + 1 } };
@@ -38,6 +40,14 @@ export function describeService(node: ResourceNode, scopes: ReadonlyMap<string, 
   const certs = propertyMember(props, 'certificates');
   if (certs?.kind === 'property') info.caCertificates = caCertificates(certs.span, certs.value, skuExpr, node.scope, scopes, info);
   return info;
+}
+
+/** What decides the SKU, for the origins shown with findings. */
+function skuOrigin(node: ResourceNode): string | undefined {
+  if (!node.registry) return undefined;
+  return node.registry.skuDefault
+    ? `The Azure Verified Module's default SKU (${AVM_DEFAULT_SKU}): its sku parameter is not set`
+    : 'The sku parameter of the Azure Verified Module';
 }
 
 function isAbsent(e: Expr): boolean {

@@ -38,9 +38,9 @@ function toSkuSet(v: Value, ctx: EvalContext): SkuSet {
 }
 
 /** The SKUs `sku.name` may evaluate to, with the origins that decide them. */
-export function skuSetOf(skuExpr: Expr | undefined, scope: FileScope, scopes: ReadonlyMap<string, FileScope>): SkuSet {
+export function skuSetOf(skuExpr: Expr | undefined, scope: FileScope, scopes: ReadonlyMap<string, FileScope>, what = 'The service’s sku.name'): SkuSet {
   if (!skuExpr) return { values: new Set(), unknown: true, origins: [] };
-  const ctx: EvalContext = { scopes, origins: [{ file: scope.path, span: skuExpr.span, message: 'The service’s sku.name' }], label: 'SKU' };
+  const ctx: EvalContext = { scopes, origins: [{ file: scope.path, span: skuExpr.span, message: what }], label: 'SKU' };
   return toSkuSet(evaluate(skuExpr, scope, ctx), ctx);
 }
 

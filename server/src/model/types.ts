@@ -25,6 +25,11 @@ export interface ServiceInfo {
   propertiesRef?: BicepRef;
   /** `properties.certificates` (CA certificates), if present. */
   caCertificates?: CaCertificatesInfo;
+  /**
+   * The registry module that deploys the service (an Azure Verified Module): its settings are the module's parameters
+   * (`sku`, `enableClientCertificate`, `certificates`), written in its `params` object.
+   */
+  registryModule?: string;
   /** `Microsoft.ApiManagement/service/namedValues` of this service, by lower-case display name (what `{{…}}` names). */
   namedValues?: Map<string, NamedValueInfo>;
 }

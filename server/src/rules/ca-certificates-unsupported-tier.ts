@@ -22,13 +22,15 @@ export const caCertificatesUnsupportedTier: BicepRule = {
       const { certainty: tier, text: which } = chainTier(skus);
       if (tier === 'none') continue;
       const guard = ca.presentFor === 'guarded' ? 'its tier guard still lets them through on' : 'the service may be';
+      // An Azure Verified Module's `certificates` parameter is an array: no CA certificates is `[]` there.
+      const none = service.registryModule ? '[]' : 'null';
       const advice =
         tier === 'all'
           ? 'Remove them; on these tiers pin client certificates by thumbprint instead of validating the chain.'
-          : `Deploy them only on classic tiers: certificates: contains(${CLASSIC_SKUS}, sku) ? [...] : null.`;
+          : `Deploy them only on classic tiers: certificates: contains(${CLASSIC_SKUS}, sku) ? [...] : ${none}.`;
       ctx.report({
         span: keySpanAt(ctx.text, ca.ref.span.start),
-        message: `properties.certificates uploads CA certificates, but ${guard} ${which}, which can't hold CA certificates. ${advice}`,
+        message: `${service.registryModule ? 'The module’s certificates parameter' : 'properties.certificates'} uploads CA certificates, but ${guard} ${which}, which can't hold CA certificates. ${advice}`,
         certain: tier === 'all',
         fixes: tier === 'some' && ca.presentFor === 'all' ? guardFix(ctx, service) : [],
         related: skus.origins,
@@ -45,6 +47,7 @@ function guardFix(ctx: BicepRuleContext, service: ServiceInfo): Fix[] {
   if (!sku || member?.kind !== 'property') return [];
   const skuText = ctx.text.slice(sku.span.start, sku.span.end);
   const value = ctx.text.slice(member.value.span.start, member.value.span.end);
-  const edit = { file: ctx.file, span: member.value.span, newText: `contains(${CLASSIC_SKUS}, ${skuText}) ? ${value} : null` };
+  const none = service.registryModule ? '[]' : 'null';
+  const edit = { file: ctx.file, span: member.value.span, newText: `contains(${CLASSIC_SKUS}, ${skuText}) ? ${value} : ${none}` };
   return [{ title: 'Deploy the CA certificates only on classic tiers', edits: [edit], preferred: true }];
 }

@@ -34,7 +34,7 @@ export const clientCertificateNotEnabled: BicepRule = {
         span: skuSpan(ctx, service),
         message:
           `${setting}, but ${policies} ${files.length > 1 ? 'check' : 'checks'} client certificates (${first.what}) and ${skus} only receive one when the ` +
-          `service requests it: context.Request.Certificate is always null and every check fails. Set enableClientCertificate: true in properties.`,
+          `service requests it: context.Request.Certificate is always null and every check fails. Set enableClientCertificate: true in ${service.registryModule ? 'the module’s params' : 'properties'}.`,
         certain: tier === 'all',
         fixes: enableFix(ctx, service),
         related: [...checks.map((c) => ({ file: c.file, span: c.span, message: `checks the client certificate (${c.what})` })), ...service.skus.origins],

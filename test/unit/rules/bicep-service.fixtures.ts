@@ -190,3 +190,35 @@ export const INLINE_POLICY = `<policies>
   </inbound>
 </policies>
 `;
+
+/**
+ * `main.bicep` deploying the service with the Azure Verified Module: `header`, then the module with `params` holding
+ * `sku: skuExpr` (omitted when undefined) and `params` (indented 4 spaces), and an API-level policy loaded from
+ * `policyFile`. The module starts on the line after the header; `sku` is on its 5th line.
+ */
+export function avmServiceBicep(skuExpr: string | undefined, params = '', header = '', policyFile = './api.policy.xml'): string {
+  const lines = [...(skuExpr === undefined ? [] : [`sku: ${skuExpr}`]), ...params.split('\n').filter((l) => l)];
+  return `${header}module apim 'br/public:avm/res/api-management/service:0.9.1' = {
+  name: 'apim-deployment'
+  params: {
+    name: 'apim-mtls-demo'
+${lines.map((l) => `    ${l}`).join('\n')}
+    publisherEmail: 'api-team@example.com'
+    publisherName: 'Contoso'
+    apis: [
+      {
+        name: 'protected-api'
+        displayName: 'Protected API'
+        path: 'protected'
+        policies: [
+          {
+            format: 'rawxml'
+            value: loadTextContent('${policyFile}')
+          }
+        ]
+      }
+    ]
+  }
+}
+`;
+}

@@ -1,6 +1,6 @@
 import { testRule } from '../../rule-tester';
 import { caCertificatesUnsupportedTier } from '../../../server/src/rules/ca-certificates-unsupported-tier';
-import { SETTINGS_BICEP, serviceBicep, settingsHeader } from './bicep-service.fixtures';
+import { SETTINGS_BICEP, avmServiceBicep, serviceBicep, settingsHeader } from './bicep-service.fixtures';
 
 const ENTRY = "[\n  {\n    encodedCertificate: loadTextContent('./certs/root-ca.without-markers.cer')\n    storeName: 'Root'\n  }\n]";
 const SETTINGS = { 'settings.bicep': SETTINGS_BICEP };
@@ -29,6 +29,17 @@ testRule(caCertificatesUnsupportedTier, {
     { name: 'unknown SKU', code: serviceBicep('skuName', `certificates: ${ENTRY}`, 'param skuName string\n') },
   ],
   invalid: [
+    {
+      name: 'Azure Verified Module whose sku parameter may be v2: guarded with [] (the module takes an array)',
+      code: avmServiceBicep('apiManagementSettings.sku', `certificates: ${ENTRY.replace(/\n/g, '\n  ')}`, ANY),
+      files: SETTINGS,
+      findings: [{ line: 9, level: 'warning', text: 'certificates', message: /^The module’s certificates parameter uploads CA certificates, but the service may be .*\? \[\.\.\.\] : \[\]\.$/ }],
+      output: avmServiceBicep(
+        'apiManagementSettings.sku',
+        `certificates: contains(['Developer', 'Basic', 'Standard', 'Premium'], apiManagementSettings.sku) ? ${ENTRY.replace(/\n/g, '\n  ')} : []`,
+        ANY,
+      ),
+    },
     {
       name: 'v2-only typed parameter: certain, no guard could help',
       code: serviceBicep('apiManagementSettings.sku', `certificates: ${ENTRY}`, V2),

@@ -1,6 +1,6 @@
 import { testRule } from '../../rule-tester';
 import { clientCertificateNotEnabled } from '../../../server/src/rules/client-certificate-not-enabled';
-import { SETTINGS_BICEP, apiBicep, policy, serviceBicep, settingsHeader } from './bicep-service.fixtures';
+import { SETTINGS_BICEP, apiBicep, avmServiceBicep, policy, serviceBicep, settingsHeader } from './bicep-service.fixtures';
 
 const VALIDATE = policy(`<validate-client-certificate validate-trust="false">
             <identities>
@@ -60,8 +60,24 @@ testRule(clientCertificateNotEnabled, {
       code: serviceBicep("'StandardV2'", 'enableClientCertificate: enableClientCertificate', 'param enableClientCertificate bool\n'),
       files: deploying(VALIDATE),
     },
+    { name: "Azure Verified Module with the module's default tier (Premium)", code: avmServiceBicep(undefined), files: { 'api.policy.xml': VALIDATE } },
+    { name: 'Azure Verified Module on v2 with enableClientCertificate: true', code: avmServiceBicep("'StandardV2'", ENABLED), files: { 'api.policy.xml': VALIDATE } },
   ],
   invalid: [
+    {
+      name: 'Azure Verified Module on a v2 tier: the enableClientCertificate parameter is added to its params',
+      code: avmServiceBicep("'StandardV2'"),
+      files: { 'api.policy.xml': VALIDATE },
+      findings: [
+        {
+          line: 5,
+          level: 'error',
+          text: "'StandardV2'",
+          message: /^enableClientCertificate is not set, but api\.policy\.xml checks client certificates .* Set enableClientCertificate: true in the module’s params\.$/,
+        },
+      ],
+      output: avmServiceBicep("'StandardV2'").replace('  params: {\n', `  params: {\n    ${ENABLED}\n`),
+    },
     {
       name: 'v2-only typed parameter, validate-client-certificate in another file: add the property',
       code: serviceBicep('apiManagementSettings.sku', '', V2),

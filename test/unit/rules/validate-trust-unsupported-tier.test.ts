@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { lintCase, testRule } from '../../rule-tester';
 import { validateTrustUnsupportedTier } from '../../../server/src/rules/validate-trust-unsupported-tier';
+import { avmServiceBicep } from './bicep-service.fixtures';
 import { ANY_TIER, CLIENT_01_PEM, CLIENT_01_THUMBPRINT, V2_ONLY, deployedOn, policy, serviceBicep, withNamedValue } from './validation-policy.fixtures';
 
 const SUBJECT_IDENTITY = `<validate-client-certificate validate-revocation="false">
@@ -37,9 +38,20 @@ testRule(validateTrustUnsupportedTier, {
     },
     { name: 'unknown SKU: nothing says the tier is wrong', code: policy('<validate-client-certificate />') },
     { name: 'configured classic SKU', code: policy('<validate-client-certificate />'), sku: ['Developer'] },
+    {
+      name: "deployed by the Azure Verified Module without a sku parameter: the module's default, Premium",
+      code: policy('<validate-client-certificate validate-trust="true" />'),
+      files: { 'main.bicep': avmServiceBicep(undefined) },
+    },
     { name: 'validate-trust is not a boolean (policy-attributes reports it)', code: policy('<validate-client-certificate validate-trust="yes" />'), sku: ['BasicV2'] },
   ],
   invalid: [
+    {
+      name: 'deployed by the Azure Verified Module (an API policy) with a v2 sku parameter',
+      code: policy('<validate-client-certificate validate-trust="true" />'),
+      files: { 'main.bicep': avmServiceBicep("'BasicV2'") },
+      findings: [{ line: 4, level: 'error', text: 'validate-trust="true"', message: "validate-trust is \"true\", but BasicV2 (from main.bicep) can't validate" }],
+    },
     {
       name: 'omitted validate-trust on a literal v2 SKU: insert validate-trust="false" and pin the identity',
       code: policy(SUBJECT_IDENTITY),

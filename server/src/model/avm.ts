@@ -1,0 +1,92 @@
+import type { Expr, ModuleDecl, ObjectExpr, PropertyMember, ResourceDecl } from '../parsers/bicep/types';
+import { property, propertyMember, resourceBody, type FileScope, type ResourceNode } from './bicep-scope';
+import { unparen } from './expr-walk';
+
+/**
+ * The Azure Verified Module for an APIM service, from the public registry (`br/public:` is the alias of
+ * `br:mcr.microsoft.com/bicep/`), any version.
+ */
+const AVM_APIM_SERVICE = /^br(?:\/public:|:mcr\.microsoft\.com\/bicep\/)avm\/res\/api-management\/service:[^/]+$/i;
+
+/** The module's `sku` parameter default, the same in the revisions of its source read for docs/avm.md. */
+export const AVM_DEFAULT_SKU = 'Premium';
+
+export function isAvmApimService(modulePath: string): boolean {
+  return AVM_APIM_SERVICE.test(modulePath);
+}
+
+/**
+ * Reads a `module … 'br/public:avm/res/api-management/service:…'` declaration as the resources the module deploys
+ * from its parameters (docs/avm.md): the service (`name`, `sku`, `enableClientCertificate`, `certificates`), its
+ * policies (`policies: [{ value, format }]`) and its APIs' policies (`apis: [{ name, policies: [{ value, format }] }]`).
+ *
+ * The nodes are the ones a hand-written template would have, over the module's own expressions: the service's
+ * `properties` object *is* the `params` object (so a fix that adds `enableClientCertificate: true` adds the parameter of
+ * that name), a policy's `properties` *is* its item of `policies`. Arrays written as literals (or held by a variable of
+ * the same file) are read; anything else (`[for …]`, a parameter) deploys policies the model can't see.
+ */
+export function avmServiceNodes(scope: FileScope, d: ModuleDecl): ResourceNode[] {
+  const params = property(resourceBody(d.value), 'params');
+  if (params?.kind !== 'object') return [];
+  const skuMember = propertyMember(params, 'sku');
+  const sku: PropertyMember =
+    skuMember?.kind === 'property'
+      ? { ...skuMember, value: object(skuMember.span, [member('name', skuMember.value)]) }
+      : member('sku', object(d.pathSpan, [member('name', { kind: 'string', span: d.pathSpan, value: AVM_DEFAULT_SKU, multiline: false })]));
+  const name = property(params, 'name');
+  const service: ResourceNode = {
+    decl: decl(d, 'Microsoft.ApiManagement/service', d.span),
+    body: object(params.span, [...(name ? [member('name', name)] : []), sku, member('properties', params)]),
+    fullType: 'microsoft.apimanagement/service',
+    scope,
+    registry: { module: d.path, skuDefault: skuMember === undefined },
+  };
+  const nodes = [service];
+  for (const item of items(property(params, 'policies'), scope)) {
+    nodes.push(child(d, 'policies', item, object(item.span, [member('properties', item)]), service));
+  }
+  for (const apiItem of items(property(params, 'apis'), scope)) {
+    const apiName = property(apiItem, 'name');
+    const api = child(d, 'apis', apiItem, object(apiItem.span, apiName ? [member('name', apiName)] : []), service);
+    nodes.push(api);
+    for (const item of items(property(apiItem, 'policies'), scope)) {
+      nodes.push(child(d, 'policies', item, object(item.span, [member('properties', item)]), api));
+    }
+  }
+  return nodes;
+}
+
+/** The object literals of an array literal, or of the array a same-file variable holds. */
+function items(value: Expr | undefined, scope: FileScope): ObjectExpr[] {
+  let v = value && unparen(value);
+  if (v?.kind === 'identifier') {
+    const held = scope.vars.get(v.name)?.value;
+    v = held && unparen(held);
+  }
+  if (v?.kind !== 'array') return [];
+  return v.items.filter((i): i is ObjectExpr => i.kind === 'object');
+}
+
+function child(d: ModuleDecl, type: string, item: ObjectExpr, body: ObjectExpr, parent: ResourceNode): ResourceNode {
+  return {
+    decl: decl(d, type, item.span),
+    body,
+    fullType: `${parent.fullType}/${type}`,
+    lexicalParent: parent,
+    scope: parent.scope,
+    registry: { module: d.path, skuDefault: false },
+  };
+}
+
+/** A declaration standing for what the module deploys at `span` (the module itself for the service). */
+function decl(d: ModuleDecl, resourceType: string, span: ObjectExpr['span']): ResourceDecl {
+  return { kind: 'resource', span, decorators: [], name: d.name, nameSpan: d.nameSpan, resourceType, typeSpan: d.pathSpan, existing: false };
+}
+
+function object(span: ObjectExpr['span'], members: PropertyMember[]): ObjectExpr {
+  return { kind: 'object', span, members };
+}
+
+function member(key: string, value: Expr): PropertyMember {
+  return { kind: 'property', span: value.span, key, keySpan: value.span, value };
+}

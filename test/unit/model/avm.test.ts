@@ -1,0 +1,117 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { abs, workspace } from './workspace-helper';
+
+/** The Azure Verified Module for APIM, with `params` as given. */
+const avm = (params: string, ref = 'br/public:avm/res/api-management/service:0.9.1', header = ''): string => `${header}
+module apim '${ref}' = {
+  name: 'apim-deployment'
+  params: {
+    name: 'contoso-apim'
+    publisherEmail: 'api@contoso.com'
+    publisherName: 'Contoso'
+${params}
+  }
+}
+`;
+
+const POLICIES = `    policies: [
+      {
+        format: 'rawxml'
+        value: loadTextContent('policies/global.xml')
+      }
+    ]
+    apis: [
+      {
+        name: 'orders'
+        displayName: 'Orders'
+        path: 'orders'
+        policies: [
+          {
+            value: loadTextContent('policies/orders.xml')
+          }
+        ]
+      }
+    ]`;
+
+const FILES = { 'policies/global.xml': '', 'policies/orders.xml': '' };
+
+test('an Azure Verified Module deployment is read as the service it deploys: the sku parameter is its tier', () => {
+  const model = workspace({ 'main.bicep': avm("    sku: 'StandardV2'\n    enableClientCertificate: true"), ...FILES });
+  const [service, ...others] = model.servicesIn(abs('main.bicep'));
+  assert.ok(service);
+  assert.equal(others.length, 0);
+  assert.deepEqual([...service.skus.values], ['StandardV2']);
+  assert.equal(service.skus.unknown, false);
+  assert.equal(service.symbolicName, 'apim');
+  assert.equal(service.registryModule, 'br/public:avm/res/api-management/service:0.9.1');
+  assert.equal(service.enableClientCertificate.value, true);
+  assert.deepEqual(service.skus.origins.map((o) => o.message), ['The sku parameter of the Azure Verified Module']);
+});
+
+test("without a sku parameter the tier is the module's default, Premium, and the origin says so", () => {
+  const model = workspace({ 'main.bicep': avm(''), ...FILES });
+  const service = model.servicesIn(abs('main.bicep'))[0]!;
+  assert.deepEqual([...service.skus.values], ['Premium']);
+  assert.match(service.skus.origins[0]!.message, /default SKU \(Premium\): its sku parameter is not set/);
+  assert.equal(service.enableClientCertificate.value, false);
+});
+
+test('the policies and the APIs’ policies passed to the module are deployed to that service, with its tier', () => {
+  const model = workspace({ 'main.bicep': avm(`    sku: 'BasicV2'\n${POLICIES}`), ...FILES });
+  const policies = model.policyResourcesIn(abs('main.bicep'));
+  assert.deepEqual(policies.map((p) => [p.scope, p.format?.value, p.value?.loadedFile?.path]), [
+    ['service', 'rawxml', abs('policies/global.xml')],
+    ['api', undefined, abs('policies/orders.xml')],
+  ]);
+  for (const file of ['policies/global.xml', 'policies/orders.xml']) {
+    assert.deepEqual([...model.policyContext(abs(file)).skus.values], ['BasicV2'], file);
+  }
+  // Editing the Bicep re-lints the policies it deploys.
+  assert.deepEqual(model.dependents(abs('main.bicep')).sort(), [abs('policies/global.xml'), abs('policies/orders.xml')]);
+});
+
+test('the sku from a .bicepparam file, arrays held by variables, and the registry written out in full', () => {
+  const model = workspace({
+    'main.bicep': avm(
+      '    sku: apimSku\n    policies: servicePolicies',
+      'br:mcr.microsoft.com/bicep/avm/res/api-management/service:0.11.0',
+      "param apimSku string\nvar servicePolicies = [\n  {\n    value: loadTextContent('policies/global.xml')\n  }\n]\n",
+    ),
+    'prod.bicepparam': "using './main.bicep'\nparam apimSku = 'Consumption'\n",
+    ...FILES,
+  });
+  assert.deepEqual([...model.policyContext(abs('policies/global.xml')).skus.values], ['Consumption']);
+});
+
+test('an existing service elsewhere resolves to the module’s service by name; other registry modules are not read', () => {
+  const model = workspace({
+    'main.bicep': avm("    sku: 'StandardV2'"),
+    'apis.bicep': `resource apim 'Microsoft.ApiManagement/service@2024-05-01' existing = {
+  name: 'contoso-apim'
+}
+resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
+  parent: apim
+  name: 'policy'
+  properties: {
+    value: loadTextContent('policies/global.xml')
+  }
+}
+`,
+    'other.bicep': avm("    sku: 'StandardV2'", 'br/public:avm/res/web/site:0.3.0'),
+    ...FILES,
+  });
+  assert.deepEqual([...model.policyContext(abs('policies/global.xml')).skus.values], ['StandardV2']);
+  assert.deepEqual(model.servicesIn(abs('other.bicep')), []);
+});
+
+test('policies the model can’t see (a loop, a parameter) leave the service read and deploy nothing', () => {
+  const model = workspace({
+    'main.bicep': avm("    sku: 'StandardV2'\n    policies: [for p in policyFiles: { value: p }]\n    apis: apiList", '', 'param policyFiles array\nparam apiList array\n').replace(
+      "module apim ''",
+      "module apim 'br/public:avm/res/api-management/service:0.9.1'",
+    ),
+  });
+  assert.equal(model.servicesIn(abs('main.bicep')).length, 1);
+  assert.deepEqual(model.policyResourcesIn(abs('main.bicep')), []);
+});
