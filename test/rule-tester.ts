@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { Finding, Fix, Level } from '../server/src/core/finding';
 import { LineIndex } from '../server/src/core/text';
 import { DEFAULT_CONFIG, mergeConfig } from '../server/src/engine/config';
+import { applyEdits } from '../server/src/engine/autofix';
 import { Workspace } from '../server/src/engine/workspace';
 import type { Sku } from '../server/src/model/sku';
 import type { Rule } from '../server/src/rules/types';
@@ -62,10 +63,7 @@ function defaultFilename(rule: Rule): string {
 
 /** Applies a fix's edits to one file's text (edits in other files are ignored here). */
 export function applyFix(text: string, fix: Fix, file: string): string {
-  const edits = fix.edits.filter((e) => e.file === file).sort((a, b) => b.span.start - a.span.start);
-  let out = text;
-  for (const e of edits) out = out.slice(0, e.span.start) + e.newText + out.slice(e.span.end);
-  return out;
+  return applyEdits(text, fix.edits.filter((e) => e.file === file));
 }
 
 /** Registers a table of valid and invalid cases for one rule, typescript-eslint RuleTester style. */

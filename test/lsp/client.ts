@@ -18,6 +18,8 @@ export class TestClient {
   stderr = '';
   /** What the server logged (window/logMessage). */
   readonly logs: string[] = [];
+  /** What the server answered to `initialize` (its capabilities). */
+  initializeResult: { capabilities?: { codeActionProvider?: { codeActionKinds?: string[] } } } | undefined;
 
   private constructor(
     readonly process: ChildProcess,
@@ -39,7 +41,7 @@ export class TestClient {
     connection.onRequest('window/workDoneProgress/create', () => null);
     connection.onNotification('$/progress', () => undefined);
     connection.listen();
-    await connection.sendRequest('initialize', {
+    client.initializeResult = await connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: pathToFileURL(workspace).href,
       workspaceFolders: [{ uri: pathToFileURL(workspace).href, name: 'ws' }],

@@ -118,6 +118,47 @@ describe('language server over stdio', () => {
     assert.match(value, /new-certs\/partner\.cer/);
   });
 
+  it('offers the safe fixes as one source.fixAll.apim-mtls action (code actions on save), not as a quick-fix', async () => {
+    const file = path.join(dir, 'policies', 'fix-all.policy.xml');
+    const text = `<policies>
+  <inbound>
+    <set-header name="x-client" exists-action="override">
+      <value>@(context.Request.Certificate.Thumbprint == "0123456789abcdef0123456789abcdef01234567" ? "known" : "other")</value>
+    </set-header>
+    <validate-client-certificate validate-trust="false">
+      <identities>
+        <identity thumbprint="01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67" />
+      </identities>
+    </validate-client-certificate>
+  </inbound>
+</policies>
+`;
+    assert.deepEqual(client.initializeResult?.capabilities?.codeActionProvider?.codeActionKinds, ['quickfix', 'source.fixAll.apim-mtls']);
+    client.open(file, text);
+    const diags = await client.waitFor(file, (d) => codes(d).includes('thumbprint-format'));
+    // unknown-thumbprint (no workspace certificate has them) has no automatic fix: it stays.
+    assert.deepEqual(codes(diags), ['certificate-null-check', 'thumbprint-case', 'thumbprint-format', 'unknown-thumbprint', 'unknown-thumbprint']);
+    const whole = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    const ask = (only?: string[]) =>
+      client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: client.uri(file) }, range: whole, context: { diagnostics: [], ...(only ? { only } : {}) } });
+    // What VS Code asks on save with "editor.codeActionsOnSave": { "source.fixAll": "explicit" }.
+    for (const only of [['source.fixAll'], ['source'], ['source.fixAll.apim-mtls']]) {
+      const actions = await ask(only);
+      assert.deepEqual(actions.map((a) => [a.kind, a.title]), [['source.fixAll.apim-mtls', 'Fix all safe apim-mtls problems (3)']], only.join());
+    }
+    assert.deepEqual(await ask(['source.organizeImports']), []);
+    assert.ok(!(await ask()).some((a) => a.kind === 'source.fixAll.apim-mtls'), 'not among the quick-fixes of the lightbulb');
+    const [fixAll] = await ask(['source.fixAll']);
+    const edits = (fixAll!.edit!.documentChanges as TextDocumentEdit[]).flatMap((c) => c.edits as TextEdit[]);
+    const fixed = applyEdits(text, edits);
+    assert.match(fixed, /<identity thumbprint="0123456789ABCDEF0123456789ABCDEF01234567" \/>/);
+    assert.match(fixed, /Certificate\?\.Thumbprint == "0123456789ABCDEF0123456789ABCDEF01234567"/);
+    client.change(file, fixed);
+    const after = await client.waitFor(file, (d) => !codes(d).includes('thumbprint-format'));
+    assert.deepEqual(codes(after), ['unknown-thumbprint', 'unknown-thumbprint']);
+    assert.deepEqual(await ask(['source.fixAll']), [], 'nothing left to fix');
+  });
+
   it('survives a garbage document and keeps answering', async () => {
     const garbage = path.join(dir, 'policies', 'garbage.policy.xml');
     const noise = '<policies><inbound><validate-client-certificate validate-trust="@(\u0000<<<>>>"' + '\u{1F4A5}'.repeat(50) + '<</'.repeat(2000);

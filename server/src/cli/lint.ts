@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CONFIG_FILE_NAME, ConfigResolver, type LintConfig } from '../engine/config';
 import { loadReferencedFiles } from '../engine/context';
+import { applyEdits, autofixes } from '../engine/autofix';
 import { loadFromDisk } from '../engine/load';
 import { Workspace } from '../engine/workspace';
 import { toSku, type Sku } from '../model/sku';
@@ -21,6 +22,8 @@ Options:
   --format text|json|sarif   output format (default: text)
   --sku SKU[,SKU…]           tier(s) to assume for policies that no Bicep file deploys
   --max-warnings N           exit 1 when there are more than N warnings
+  --fix                      apply the safe fixes (thumbprint separators and case, PEM markers, ?., a missing
+                             loadTextContent or format: 'rawxml') to the files, then report what is left
   --cache                    reuse the reports of files whose inputs have not changed since the last run
   --cache-location PATH      the cache file, or a folder for it (default: ./${DEFAULT_CACHE_FILE})
   -o, --output-file FILE     write the report to FILE instead of standard output
@@ -38,7 +41,7 @@ export interface CliIO {
 export async function runLint(args: string[], io: CliIO): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs(args, { values: ['--format', '--sku', '--max-warnings', '--output-file', '-o', '--cache-location'], flags: ['--help', '-h', '--cache'] });
+    parsed = parseArgs(args, { values: ['--format', '--sku', '--max-warnings', '--output-file', '-o', '--cache-location'], flags: ['--help', '-h', '--cache', '--fix'] });
   } catch (e) {
     if (e instanceof UsageError) return usage(io, e.message);
     throw e;
@@ -67,6 +70,11 @@ export async function runLint(args: string[], io: CliIO): Promise<number> {
     maxWarnings = Number(mw);
   }
   const roots = parsed.positionals.length ? parsed.positionals : ['.'];
+  if (parsed.flags.has('--fix')) {
+    const fixed = await applyAutofixes(roots.map((r) => path.resolve(io.cwd, r)), overrides);
+    if (fixed.fixes > 0) io.stderr(`apim-mtls: --fix applied ${fixed.fixes} ${fixed.fixes === 1 ? 'fix' : 'fixes'} in ${fixed.files.size} ${fixed.files.size === 1 ? 'file' : 'files'}\n`);
+    for (const problem of fixed.problems) io.stderr(`apim-mtls: --fix: ${problem}\n`);
+  }
   // APIM_MTLS_TIMING=1: where the time went, on stderr (like ESLint's TIMING=1).
   const timing = process.env.APIM_MTLS_TIMING ? new Map<string, number>() : undefined;
   const phase = timing ? phaseTimer(timing) : () => undefined;
@@ -158,6 +166,45 @@ export async function runLint(args: string[], io: CliIO): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+/** Passes over the workspace before the report, as ESLint's: a fix overlapping another one waits for the next pass. */
+const MAX_FIX_PASSES = 10;
+
+/**
+ * `--fix`: lints the paths and writes each file's automatic fixes (`Fix.autofix`), again until nothing is left to fix.
+ * Each pass starts from the files on disk, so what a pass wrote is linted (and its context rebuilt) by the next.
+ */
+async function applyAutofixes(roots: string[], overrides: Partial<LintConfig>): Promise<{ fixes: number; files: Set<string>; problems: string[] }> {
+  const out = { fixes: 0, files: new Set<string>(), problems: [] as string[] };
+  const unwritable = new Set<string>();
+  for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
+    const config = new ConfigResolver(overrides);
+    const ws = new Workspace({ configFor: (f) => config.forFile(f), maxCachedPolicyParses: 64 });
+    const files = await loadFromDisk(ws, roots);
+    loadReferencedFiles(ws);
+    let written = 0;
+    for (const file of [...new Set(files)].sort()) {
+      const kind = ws.kindOf(file);
+      const text = ws.textOf(file);
+      if ((kind !== 'policy' && kind !== 'bicep') || text === undefined || unwritable.has(file)) continue;
+      const fixes = autofixes(ws.lint(file).findings, file);
+      ws.release(file);
+      if (fixes.length === 0) continue;
+      try {
+        fs.writeFileSync(file, applyEdits(text, fixes.flatMap((f) => f.edits)));
+      } catch (e) {
+        unwritable.add(file);
+        out.problems.push(`cannot write ${file}: ${(e as Error).message}`);
+        continue;
+      }
+      out.fixes += fixes.length;
+      out.files.add(file);
+      written++;
+    }
+    if (written === 0) break;
+  }
+  return out;
 }
 
 function usage(io: CliIO, message: string): number {

@@ -28,6 +28,12 @@ export interface Fix {
   creates?: FileCreate[];
   /** The one obvious fix (shown first, applied by "auto fix"). */
   preferred?: boolean;
+  /**
+   * Safe to apply without review (`apim-mtls lint --fix`, the `source.fixAll.apim-mtls` action on save): it corrects
+   * how something is written (a thumbprint's separators or case, PEM markers, a missing `loadTextContent`, `?.`), never
+   * which clients are accepted or how the service behaves. Only fixes whose edits stay in the finding's file.
+   */
+  autofix?: boolean;
 }
 
 /** Another place that explains a finding (the Bicep line that sets the SKU, say). */

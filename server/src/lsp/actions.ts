@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Connection } from 'vscode-languageserver/node';
 import type { Finding } from '../core/finding';
 import { ruleDocsUrl } from '../core/docs';
+import { autofixes } from '../engine/autofix';
 import { suppressionComment } from '../engine/suppress';
 import type { Workspace } from '../engine/workspace';
 import { fixToEdit, toDiagnostic } from './convert';
@@ -11,18 +12,27 @@ import { fixToEdit, toDiagnostic } from './convert';
 /** Server-side command behind "Show documentation for <rule>" (works in any LSP client that can show documents). */
 export const OPEN_DOCS_COMMAND = 'apim-mtls.openRuleDocs';
 
+/** "Fix all safe problems" (`Fix.autofix`), for `editor.codeActionsOnSave` and the Source Action menu. */
+export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.apim-mtls`;
+
 export interface ActionEnv {
   uriOf(file: string): string;
   versionOf(file: string): number | null;
   canCreateFiles: boolean;
 }
 
-/** Quick-fixes of the findings under the cursor, then "disable for this line" and "show documentation" for each rule. */
+/**
+ * Quick-fixes of the findings under the cursor, then "disable for this line" and "show documentation" for each rule;
+ * and, when the client asks for source actions (on save, say), the file's safe fixes as one `source.fixAll` action.
+ */
 export function codeActions(ws: Workspace, file: string, params: CodeActionParams, env: ActionEnv): CodeAction[] {
   const index = ws.lineIndex(file);
   if (!index) return [];
-  // Every action here is a quick-fix: answer nothing when the client asks only for other kinds.
-  if (params.context.only && !params.context.only.some((k) => k === '' || k === CodeActionKind.QuickFix)) return [];
+  const only = params.context.only;
+  // A kind is asked for when `only` names it or a kind it refines (`source` covers `source.fixAll.apim-mtls`).
+  const asked = (kind: string): boolean => only?.some((k) => k === '' || kind === k || kind.startsWith(`${k}.`)) ?? false;
+  const fixAll = asked(FIX_ALL_KIND) ? fixAllAction(ws, file, env) : undefined;
+  if (only && !asked(CodeActionKind.QuickFix)) return fixAll ? [fixAll] : [];
   const from = index.offsetAt(params.range.start);
   const to = index.offsetAt(params.range.end);
   const findings = ws.lint(file, { certificateRules: true }).findings.filter((f) => f.span.start <= to && f.span.end >= from);
@@ -53,6 +63,13 @@ export function codeActions(ws: Workspace, file: string, params: CodeActionParam
     });
   }
   return actions;
+}
+
+function fixAllAction(ws: Workspace, file: string, env: ActionEnv): CodeAction | undefined {
+  const fixes = autofixes(ws.lint(file, { certificateRules: true }).findings, file);
+  if (fixes.length === 0) return undefined;
+  const edit = fixToEdit(ws, { title: '', edits: fixes.flatMap((f) => f.edits) }, env.uriOf, env.versionOf, false);
+  return edit && { title: `Fix all safe apim-mtls problems (${fixes.length})`, kind: FIX_ALL_KIND, edit };
 }
 
 function disableAction(ws: Workspace, file: string, finding: Finding, env: ActionEnv): CodeAction {

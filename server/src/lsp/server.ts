@@ -23,7 +23,7 @@ import { isCandidate } from '../engine/files';
 import { loadFromDisk } from '../engine/load';
 import { DiskWatcher } from './watch';
 import { Workspace } from '../engine/workspace';
-import { codeActions, OPEN_DOCS_COMMAND, openRuleDocs } from './actions';
+import { codeActions, FIX_ALL_KIND, OPEN_DOCS_COMMAND, openRuleDocs } from './actions';
 import { noticeDiagnostic, pathToUri, toDiagnostic, uriToPath } from './convert';
 import { certificateCodeLenses } from './codelens';
 import { hover } from './hover';
@@ -119,7 +119,7 @@ class ApimMtlsServer {
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
         hoverProvider: true,
         codeLensProvider: { resolveProvider: false },
         executeCommandProvider: { commands: [OPEN_DOCS_COMMAND] },

@@ -16,7 +16,7 @@ export const certificateNullCheck: PolicyRule = {
       const fixes: Fix[] = [];
       // `cert?.Thumbprint == "…"` stays a bool (false without a certificate): the one rewrite that is safe as it stands.
       if (!use.call && (next === '==' || next === '!=')) {
-        fixes.push({ title: 'Use ?. (null-conditional access)', edits: [{ file: ctx.file, span: dot.span, newText: '?.' }], preferred: true });
+        fixes.push({ title: 'Use ?. (null-conditional access)', edits: [{ file: ctx.file, span: dot.span, newText: '?.' }], preferred: true, autofix: true });
       }
       const written = ctx.text.slice(use.ref.span.start, use.ref.span.end);
       const what = use.ref.kind === 'alias' ? `'${written}' (context.Request.Certificate)` : 'context.Request.Certificate';

@@ -49,7 +49,7 @@ function siblingName(name: string): string {
 /** Replaces a PEM literal by the base64 between its markers. */
 function literalFix(ctx: BicepRuleContext, data: CertificateData, literal: string): Fix {
   const base64 = literal.replace(/-----(BEGIN|END) CERTIFICATE-----|\\[rn]|\s/g, '');
-  return { title: 'Remove the PEM markers and line breaks', edits: [{ file: ctx.file, span: data.ref.span, newText: `'${base64}'` }], preferred: true };
+  return { title: 'Remove the PEM markers and line breaks', edits: [{ file: ctx.file, span: data.ref.span, newText: `'${base64}'` }], preferred: true, autofix: true };
 }
 
 /**

@@ -36,8 +36,8 @@ export const policyFormatMismatch: BicepRule = {
 /** Sets `format: 'rawxml'`, replacing the value or adding the property before `value`. */
 function rawxmlFix(ctx: BicepRuleContext, policy: PolicyResource): Fix[] {
   const title = "Set format: 'rawxml'";
-  if (policy.format) return [{ title, edits: [{ file: ctx.file, span: policy.format.ref.span, newText: "'rawxml'" }], preferred: true }];
+  if (policy.format) return [{ title, edits: [{ file: ctx.file, span: policy.format.ref.span, newText: "'rawxml'" }], preferred: true, autofix: true }];
   const member = propertyMember(property(resourceAt(ctx.file, ctx.bicep, policy.ref.span)?.body, 'properties'), 'value');
   if (!member) return [];
-  return [{ title, edits: [insertLineBeforeEdit(ctx.file, ctx.text, member.span.start, "format: 'rawxml'")], preferred: true }];
+  return [{ title, edits: [insertLineBeforeEdit(ctx.file, ctx.text, member.span.start, "format: 'rawxml'")], preferred: true, autofix: true }];
 }

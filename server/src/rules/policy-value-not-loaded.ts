@@ -27,6 +27,7 @@ export const policyValueNotLoaded: BicepRule = {
             title: 'Wrap the path in loadTextContent(…)',
             edits: [{ file: ctx.file, span: value.ref.span, newText: `loadTextContent(${written})` }],
             preferred: true,
+            autofix: true,
           },
         ],
         related,

@@ -18,7 +18,7 @@ export const thumbprintCase: PolicyRule = {
         if (!wrong) continue;
         const fixed = c.thumbprintCase === 'upper' ? value.toUpperCase() : value.toLowerCase();
         const fixes: Fix[] = [
-          { title: `${c.thumbprintCase === 'upper' ? 'Upper' : 'Lower'}-case the literal`, edits: [{ file: ctx.file, span: literalContentSpan(ctx.text, literal), newText: fixed }], preferred: true },
+          { title: `${c.thumbprintCase === 'upper' ? 'Upper' : 'Lower'}-case the literal`, edits: [{ file: ctx.file, span: literalContentSpan(ctx.text, literal), newText: fixed }], preferred: true, autofix: true },
         ];
         if (c.rewrite && c.literals.length === 1) {
           const r = c.rewrite;

@@ -38,7 +38,7 @@ function check(ctx: PolicyRuleContext, value: string, span: Span, content: Span,
     return;
   }
   const cleaned = upper ? problem.cleaned.toUpperCase() : problem.cleaned;
-  const fix: Fix = { title: `Keep only the 40 hex digits (${cleaned})`, edits: [{ file: ctx.file, span: content, newText: cleaned }], preferred: true };
+  const fix: Fix = { title: `Keep only the 40 hex digits (${cleaned})`, edits: [{ file: ctx.file, span: content, newText: cleaned }], preferred: true, autofix: true };
   ctx.report({
     span,
     message:

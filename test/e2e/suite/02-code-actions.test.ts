@@ -1,8 +1,9 @@
 // Code actions as the lightbulb gets them: vscode.executeCodeActionProvider + workspace.applyEdit.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { test } from '../harness';
-import { codeActions, codes, LSP_WAIT_MS, open, ready, revert, waitForCode, waitForNoCode, wsUri } from '../util';
+import { codeActions, codes, LSP_WAIT_MS, open, ready, revert, waitFor, waitForCode, waitForNoCode, writeWorkspaceFile, wsUri } from '../util';
 
 const T = { timeout: 2 * LSP_WAIT_MS + 20_000 };
 
@@ -49,4 +50,46 @@ test('"Disable any-certificate-accepted for this line" inserts the suppression c
     await revert(uri);
   }
   await waitForCode(uri, 'any-certificate-accepted');
+}, T);
+
+test('with "editor.codeActionsOnSave": { "source.fixAll.apim-mtls": "explicit" }, saving writes the safe fixes', async () => {
+  await ready();
+  const lower = '0123456789abcdef0123456789abcdef01234567';
+  const policy = (literal: string, access: string, thumbprint: string) => `<policies>
+    <inbound>
+        <choose>
+            <when condition="@(context.Request.Certificate${access}Thumbprint != &quot;${literal}&quot;)">
+                <return-response><set-status code="403" /></return-response>
+            </when>
+        </choose>
+        <validate-client-certificate validate-revocation="false" validate-trust="false">
+            <identities>
+                <identity thumbprint="${thumbprint}" />
+            </identities>
+        </validate-client-certificate>
+    </inbound>
+</policies>
+`;
+  const upper = lower.toUpperCase();
+  const uri = await writeWorkspaceFile('fix-on-save/thumbprints.policy.xml', policy(lower, '.', upper.replace(/(..)(?!$)/g, '$1:')));
+  const editor = await open(uri);
+  await waitForCode(uri, 'thumbprint-format');
+  assert.deepEqual(codes(uri).filter((c) => c !== 'unknown-thumbprint').sort(), ['certificate-null-check', 'thumbprint-case', 'thumbprint-format']);
+  const editorConfig = vscode.workspace.getConfiguration('editor', uri);
+  await editorConfig.update('codeActionsOnSave', { 'source.fixAll.apim-mtls': 'explicit' }, vscode.ConfigurationTarget.Workspace);
+  try {
+    // A change to save, then Ctrl+S as a person would (an explicit save).
+    assert.ok(await editor.edit((b) => b.insert(editor.document.positionAt(editor.document.getText().length), '\n')));
+    await vscode.commands.executeCommand('workbench.action.files.save');
+    const saved = await waitFor('the fixed file on disk', () => {
+      const text = fs.readFileSync(uri.fsPath, 'utf8');
+      return text.includes('?.Thumbprint') ? text : undefined;
+    });
+    assert.equal(saved, `${policy(upper, '?.', upper)}\n`);
+    assert.equal(editor.document.isDirty, false);
+    await waitForNoCode(uri, 'thumbprint-format');
+    assert.deepEqual(codes(uri).filter((c) => c !== 'unknown-thumbprint'), []);
+  } finally {
+    await editorConfig.update('codeActionsOnSave', undefined, vscode.ConfigurationTarget.Workspace);
+  }
 }, T);

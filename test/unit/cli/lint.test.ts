@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { allRules, ruleCatalog } from '../../../server/src/rules';
 import { examplesDir, makeTempDir, repoRoot } from '../../helpers';
+import { ROOT_CA_BASE64, ROOT_CA_PEM } from '../rules/bicep-service.fixtures';
 
 const CLI = path.join(repoRoot, 'dist', 'cli.js');
 
@@ -304,6 +305,87 @@ resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
     assert.equal(r.code, 0);
     const entries = JSON.parse(r.stdout) as JsonEntry[];
     assert.match(entries[0]!.messages[0]!.message, /no such file or directory/);
+  });
+});
+
+describe('apim-mtls lint --fix', () => {
+  /** A Premium service with a PEM literal, deploying a policy by its path (not its content). */
+  const bicep = (certificate: string, value: string, format = ''): string => `resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
+  name: 'apim-fix'
+  location: 'westeurope'
+  sku: {
+    name: 'Premium'
+    capacity: 1
+  }
+  properties: {
+    publisherEmail: 'api-team@example.com'
+    publisherName: 'Contoso'
+    certificates: [
+      {
+        encodedCertificate: '${certificate}'
+        storeName: 'Root'
+      }
+    ]
+  }
+}
+
+resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
+  parent: apim
+  name: 'policy'
+  properties: {
+${format}    value: ${value}
+  }
+}
+`;
+  /** rawxml (raw quotes in an attribute), a lower-case literal, no null check, a thumbprint with colons, validate-trust unset. */
+  const policy = (literal: string, access: string, thumbprint: string): string => `<policies>
+  <inbound>
+    <choose>
+      <when condition="@(context.Request.Certificate${access}Thumbprint != "${literal}")">
+        <return-response><set-status code="403" /></return-response>
+      </when>
+    </choose>
+    <validate-client-certificate validate-revocation="false" validate-trust="true">
+      <identities>
+        <identity thumbprint="${thumbprint}" />
+      </identities>
+    </validate-client-certificate>
+  </inbound>
+</policies>
+`;
+  const LOWER = '0123456789abcdef0123456789abcdef01234567';
+  const UPPER = LOWER.toUpperCase();
+  const COLONS = UPPER.replace(/(..)(?!$)/g, '$1:');
+
+  it('writes the safe fixes, again until none is left (a fix can reveal another), and reports what remains', () => {
+    const dir = tmpWorkspace({
+      'main.bicep': bicep(ROOT_CA_PEM.replace(/\n/g, '\\n'), "'./global.policy.xml'"),
+      'global.policy.xml': policy(LOWER, '.', COLONS),
+      'other.policy.xml': '<policies>\n  <inbound>\n    <base />\n  </inbound>\n</policies>\n',
+    });
+    const before = fs.statSync(path.join(dir, 'other.policy.xml')).mtimeMs;
+    const plain = JSON.parse(cli(['lint', dir, '--format', 'json']).stdout) as JsonEntry[];
+    const rules = (entries: JsonEntry[]) => entries.flatMap((e) => e.messages.map((m) => m.ruleId)).sort();
+    assert.deepEqual(rules(plain), ['certificate-null-check', 'pem-markers-in-certificate', 'policy-value-not-loaded', 'thumbprint-case', 'thumbprint-format']);
+
+    const r = cli(['lint', dir, '--format', 'json', '--fix']);
+    // The first pass loads the policy; only then is it seen to be rawxml, deployed as xml: the second pass sets the format.
+    assert.match(r.stderr, /^apim-mtls: --fix applied 6 fixes in 2 files$/m);
+    assert.deepEqual(JSON.parse(r.stdout), JSON.parse(cli(['lint', dir, '--format', 'json']).stdout), 'the report is the files as they are now');
+    assert.deepEqual(rules(JSON.parse(r.stdout) as JsonEntry[]), [], 'nothing left on Premium');
+    assert.equal(r.code, 0);
+    assert.equal(fs.readFileSync(path.join(dir, 'main.bicep'), 'utf8'), bicep(ROOT_CA_BASE64, "loadTextContent('./global.policy.xml')", "    format: 'rawxml'\n"));
+    assert.equal(fs.readFileSync(path.join(dir, 'global.policy.xml'), 'utf8'), policy(UPPER, '?.', UPPER));
+    assert.equal(fs.statSync(path.join(dir, 'other.policy.xml')).mtimeMs, before, 'a file without fixes is not written');
+  });
+
+  it('leaves the fixes that change who is accepted to the user, and says nothing when nothing was fixed', () => {
+    const dir = tmpWorkspace({ 'api.policy.xml': TRUST_DEFAULT_POLICY });
+    const r = cli(['lint', dir, '--sku', 'StandardV2', '--fix']);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /validate-trust-unsupported-tier/);
+    assert.equal(r.stderr, '');
+    assert.equal(fs.readFileSync(path.join(dir, 'api.policy.xml'), 'utf8'), TRUST_DEFAULT_POLICY);
   });
 });
 

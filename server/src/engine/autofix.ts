@@ -1,0 +1,43 @@
+import type { Finding, Fix, TextEdit } from '../core/finding';
+
+/**
+ * The findings' automatic fixes (`Fix.autofix`) that stay within `file`, in document order, without overlaps: a fix
+ * whose edits overlap an earlier one's waits for the next pass (after a re-lint), as in ESLint. A fix that creates
+ * files or edits another file is never applied automatically.
+ */
+export function autofixes(findings: readonly Finding[], file: string): Fix[] {
+  const candidates: Fix[] = [];
+  for (const finding of findings) {
+    for (const fix of finding.fixes) {
+      if (fix.autofix && !fix.creates?.length && fix.edits.length > 0 && fix.edits.every((e) => e.file === file)) candidates.push(fix);
+    }
+  }
+  const first = (fix: Fix): number => Math.min(...fix.edits.map((e) => e.span.start));
+  candidates.sort((a, b) => first(a) - first(b));
+  const taken: Fix[] = [];
+  const edits: TextEdit[] = [];
+  for (const fix of candidates) {
+    if (fix.edits.some((e) => edits.some((t) => overlaps(e, t)))) continue;
+    taken.push(fix);
+    edits.push(...fix.edits);
+  }
+  return taken;
+}
+
+/** Two edits touch the same text: overlapping ranges, or an insertion at the other's start, end or inside it. */
+function overlaps(a: TextEdit, b: TextEdit): boolean {
+  if (a.span.start < b.span.end && b.span.start < a.span.end) return true;
+  const point = (e: TextEdit, other: TextEdit): boolean => e.span.start === e.span.end && e.span.start >= other.span.start && e.span.start <= other.span.end;
+  return point(a, b) || point(b, a);
+}
+
+/** Applies edits that don't overlap (offsets into `text`). */
+export function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  let out = '';
+  let at = 0;
+  for (const e of [...edits].sort((a, b) => a.span.start - b.span.start)) {
+    out += text.slice(at, e.span.start) + e.newText;
+    at = e.span.end;
+  }
+  return out + text.slice(at);
+}

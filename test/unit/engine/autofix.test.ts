@@ -1,0 +1,42 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import type { Finding, Fix } from '../../../server/src/core/finding';
+import { applyEdits, autofixes } from '../../../server/src/engine/autofix';
+
+const FILE = '/ws/a.xml';
+const edit = (start: number, end: number, newText: string, file = FILE) => ({ file, span: { start, end }, newText });
+const finding = (...fixes: Fix[]): Finding => ({ ruleId: 'r', level: 'error', message: 'm', file: FILE, span: { start: 0, end: 1 }, fixes, related: [] });
+const titles = (fixes: Fix[]) => fixes.map((f) => f.title);
+
+test('only fixes marked autofix, within the file, creating nothing, are applied', () => {
+  const fixes = autofixes(
+    [
+      finding({ title: 'safe', edits: [edit(0, 1, 'A')], autofix: true }),
+      finding({ title: 'preferred but not safe', edits: [edit(2, 3, 'B')], preferred: true }),
+      finding({ title: 'another file', edits: [edit(4, 5, 'C', '/ws/b.bicep')], autofix: true }),
+      finding({ title: 'creates a file', edits: [edit(6, 7, 'D')], creates: [{ file: '/ws/c.cer', content: 'x' }], autofix: true }),
+      finding({ title: 'no edits', edits: [], autofix: true }),
+    ],
+    FILE,
+  );
+  assert.deepEqual(titles(fixes), ['safe']);
+});
+
+test('overlapping fixes: the first in the document wins, the other waits for the next pass', () => {
+  const fixes = autofixes(
+    [
+      finding({ title: 'later', edits: [edit(10, 20, 'x')], autofix: true }),
+      finding({ title: 'inside', edits: [edit(12, 14, 'y')], autofix: true }),
+      finding({ title: 'insert at its end', edits: [edit(20, 20, 'z')], autofix: true }),
+      finding({ title: 'adjacent', edits: [edit(20, 22, 'w')], autofix: true }),
+      finding({ title: 'first', edits: [edit(0, 5, 'v'), edit(30, 31, 'u')], autofix: true }),
+      finding({ title: 'overlaps the second edit of first', edits: [edit(29, 31, 't')], autofix: true }),
+    ],
+    FILE,
+  );
+  assert.deepEqual(titles(fixes), ['first', 'later', 'adjacent']);
+});
+
+test('applyEdits applies edits in any order, insertions included', () => {
+  assert.equal(applyEdits('0123456789', [edit(8, 9, 'EIGHT'), edit(0, 0, '>'), edit(2, 4, '')]), '>014567EIGHT9');
+});
