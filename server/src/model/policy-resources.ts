@@ -30,23 +30,29 @@ function looksLikePath(s: string): boolean {
   return !t.startsWith('<') && /\.xml$|^\.{1,2}[\\/]/i.test(t);
 }
 
-/** Reads `format` and `value` of a policy resource (the service is linked by the workspace). */
-export function describePolicy(node: ResourceNode, scope: PolicyScope, exists: (file: string) => boolean): PolicyResource {
+/**
+ * Reads `format` and `value` of a policy resource (the service is linked by the workspace). One resource may deploy
+ * several files: a module whose callers pass different `loadTextContent('…')` to the parameter used as the value
+ * (a reusable API module) gives one `PolicyResource` per file, each with the same declaration.
+ */
+export function describePolicy(node: ResourceNode, scope: PolicyScope, exists: (file: string) => boolean): PolicyResource[] {
   const file = node.scope.path;
   const props = property(node.body, 'properties');
   const policy: PolicyResource = { ref: { file, span: node.decl.span }, scope };
   const format = property(props, 'format');
   if (format?.kind === 'string' && format.value !== undefined) policy.format = { value: format.value, ref: { file, span: format.span } };
   const member = propertyMember(props, 'value');
-  if (member?.kind !== 'property') return policy;
-  policy.value = { ref: { file, span: member.value.span } };
-  const loaded = loadedText(member.value, node.scope, 0);
-  if (loaded) {
-    const p = path.resolve(loaded.scope.dir, loaded.path.value!);
-    const where = loaded.scope.path;
-    policy.value.loadedFile = { path: p, ref: { file: where, span: loaded.call.span }, pathRef: { file: where, span: loaded.path.span }, exists: exists(p) };
-    if (loaded.transformed) policy.value.loadedFile.transformed = true;
-    return policy;
+  if (member?.kind !== 'property') return [policy];
+  const value = { ref: { file, span: member.value.span } };
+  policy.value = value;
+  const loaded = loadedTexts(member.value, node.scope, 0);
+  if (loaded.length > 0) {
+    return loaded.map((l) => {
+      const where = l.scope.path;
+      const loadedFile: NonNullable<PolicyResource['value']>['loadedFile'] = { path: l.file, ref: { file: where, span: l.call.span }, pathRef: { file: where, span: l.path.span }, exists: exists(l.file) };
+      if (l.transformed) loadedFile.transformed = true;
+      return { ...policy, value: { ...value, loadedFile } };
+    });
   }
   const v = unparen(member.value);
   if (v.kind === 'string' && v.value !== undefined) {
@@ -57,7 +63,7 @@ export function describePolicy(node: ResourceNode, scope: PolicyScope, exists: (
       if (read && read.text === v.value) policy.value.inline = { text: read.text, offsets: read.offsets, multiline: v.multiline };
     }
   }
-  return policy;
+  return [policy];
 }
 
 /** Variables and module levels followed from a policy's `value:` to the `loadTextContent` it comes from. */
@@ -68,15 +74,18 @@ interface LoadedText {
   path: StringExpr;
   /** The file the call is written in (a caller's, when the value comes through a module parameter). */
   scope: FileScope;
+  /** The loaded file, resolved. */
+  file: string;
   transformed: boolean;
 }
 
 /**
- * The `loadTextContent('x.xml')` a policy's value comes from: written there, as the text a string function rewrites
- * (`replace(loadTextContent('x.xml'), …)`), held by a variable, or passed by the callers of a module into the parameter
- * used as the value, when they all pass the same file.
+ * The `loadTextContent('x.xml')` calls a policy's value comes from: written there, as the text a string function
+ * rewrites (`replace(loadTextContent('x.xml'), …)`), held by a variable, or passed by the callers of a module into the
+ * parameter used as the value: each file once, whichever callers pass it. Callers that pass something else (an inline
+ * string, a parameter of their own nobody sets) add nothing.
  */
-function loadedText(expr: Expr, scope: FileScope, depth: number): LoadedText | undefined {
+function loadedTexts(expr: Expr, scope: FileScope, depth: number): LoadedText[] {
   let v = unparen(expr);
   let transformed = false;
   while (v.kind === 'call' && v.name.toLowerCase() !== 'loadtextcontent' && TEXT_FUNCTIONS.has(v.name.toLowerCase()) && v.args[0]) {
@@ -85,25 +94,26 @@ function loadedText(expr: Expr, scope: FileScope, depth: number): LoadedText | u
   }
   if (v.kind === 'call' && v.name.toLowerCase() === 'loadtextcontent') {
     const arg = v.args[0];
-    return arg?.kind === 'string' && arg.value !== undefined ? { call: v, path: arg, scope, transformed } : undefined;
+    return arg?.kind === 'string' && arg.value !== undefined ? [{ call: v, path: arg, scope, file: path.resolve(scope.dir, arg.value), transformed }] : [];
   }
-  if (v.kind !== 'identifier' || depth >= MAX_PARAM_DEPTH) return undefined;
-  const variable = scope.vars.get(v.name)?.value;
-  if (variable) {
-    const held = loadedText(variable, scope, depth + 1);
-    return held && { ...held, transformed: held.transformed || transformed };
+  if (v.kind !== 'identifier' || depth >= MAX_PARAM_DEPTH) return [];
+  const name = v.name;
+  const variable = scope.vars.get(name)?.value;
+  let found: LoadedText[] = [];
+  if (variable) found = loadedTexts(variable, scope, depth + 1);
+  else if (scope.params.has(name)) {
+    for (const site of scope.callers) {
+      const arg = site.args.get(name);
+      if (arg) found.push(...loadedTexts(arg, site.scope, depth + 1));
+    }
   }
-  if (!scope.params.has(v.name) || scope.callers.length === 0) return undefined;
-  let found: LoadedText | undefined;
-  for (const site of scope.callers) {
-    const arg = site.args.get(v.name);
-    const passed = arg && loadedText(arg, site.scope, depth + 1);
-    if (!passed) return undefined;
-    const file = path.resolve(passed.scope.dir, passed.path.value!);
-    if (found && path.resolve(found.scope.dir, found.path.value!) !== file) return undefined;
-    found ??= { ...passed, transformed: passed.transformed || transformed };
+  const byFile = new Map<string, LoadedText>();
+  for (const l of found) {
+    const known = byFile.get(l.file);
+    if (!known) byFile.set(l.file, { ...l, transformed: l.transformed || transformed });
+    else if (l.transformed && !known.transformed) known.transformed = true;
   }
-  return found;
+  return [...byFile.values()];
 }
 
 /** A span of an inline policy's text as a span of the Bicep file it is written in. */

@@ -148,15 +148,16 @@ export function buildModel(input: ModelInput): WorkspaceModel {
       }
       const policyScope = policyScopeOf(node.fullType);
       if (!policyScope) continue;
-      const policy = describePolicy(node, policyScope, exists);
       const serviceNode = serviceNodeOf(node, namedServices, scopes);
       const service = serviceNode && services.get(serviceNode);
-      if (service) policy.service = service;
-      push(policiesByFile, scope.path, policy);
-      const loaded = policy.value?.loadedFile?.path;
-      if (loaded) {
-        push(deployments, loaded, policy);
-        edge(loaded, scope.path);
+      for (const policy of describePolicy(node, policyScope, exists)) {
+        if (service) policy.service = service;
+        push(policiesByFile, scope.path, policy);
+        const loaded = policy.value?.loadedFile?.path;
+        if (loaded) {
+          push(deployments, loaded, policy);
+          edge(loaded, scope.path);
+        }
       }
     }
   }

@@ -3,8 +3,8 @@ import { property, propertyMember } from '../model/bicep-scope';
 import type { PolicyResource } from '../model/types';
 import type { BicepRule, BicepRuleContext } from './types';
 import { insertLineBeforeEdit, resourceAt } from './util/bicep-edit';
-import { deployedPolicy } from './util/bicep-policies';
-import { firstRawCharacter } from './util/rawxml';
+import { deployedPolicy, type DeployedPolicy } from './util/bicep-policies';
+import { firstRawCharacter, type RawCharacter } from './util/rawxml';
 
 /** `format: 'xml'` (or no format: the API's default is `xml`) with a loaded policy that is rawxml. */
 export const policyFormatMismatch: BicepRule = {
@@ -13,21 +13,38 @@ export const policyFormatMismatch: BicepRule = {
   defaultLevel: 'error',
   description: "A policy deployed as 'xml' (explicitly or by default) whose expressions keep raw quotes, < or &, which only 'rawxml' accepts.",
   check(ctx) {
-    for (const policy of ctx.model.policyResourcesIn(ctx.file)) {
+    // A module's resource may deploy several files (one per caller): one finding per resource, naming each rawxml file.
+    const byDeclaration = new Map<number, PolicyResource[]>();
+    for (const p of ctx.model.policyResourcesIn(ctx.file)) {
+      const list = byDeclaration.get(p.ref.span.start);
+      if (list) list.push(p);
+      else byDeclaration.set(p.ref.span.start, [p]);
+    }
+    for (const [, same] of byDeclaration) {
+      const policy = same[0]!;
       const format = policy.format?.value;
-      // A text rewritten before deployment (`replace(loadTextContent(…), '"', '&quot;')`) may no longer be rawxml.
-      if ((format !== undefined && format.toLowerCase() !== 'xml') || policy.value?.loadedFile?.transformed) continue;
-      const deployed = deployedPolicy(ctx, policy);
-      const raw = deployed && firstRawCharacter(deployed.doc);
-      if (!deployed || !raw) continue;
+      if (format !== undefined && format.toLowerCase() !== 'xml') continue;
+      const raw: { deployed: DeployedPolicy; raw: RawCharacter }[] = [];
+      for (const one of same) {
+        // A text rewritten before deployment (`replace(loadTextContent(…), '"', '&quot;')`) may no longer be rawxml.
+        if (one.value?.loadedFile?.transformed) continue;
+        const deployed = deployedPolicy(ctx, one);
+        const found = deployed && firstRawCharacter(deployed.doc);
+        if (deployed && found) raw.push({ deployed, raw: found });
+      }
+      const first = raw[0];
+      if (!first) continue;
+      const { deployed } = first;
+      const names = raw.map((r) => r.deployed.name);
+      const which = names.length === 1 ? `${names[0]} is` : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]} are`;
       const stated = policy.format ? "format is 'xml'" : "format is not set, so it is 'xml' (the API's default)";
       ctx.report({
-        span: policy.format?.ref.span ?? (deployed.file === ctx.file ? deployed.place(raw.span) : policy.value?.ref.span ?? policy.ref.span),
+        span: policy.format?.ref.span ?? (deployed.file === ctx.file ? deployed.place(first.raw.span) : policy.value?.ref.span ?? policy.ref.span),
         message:
-          `${stated}, but ${deployed.name} is rawxml: its C# expressions keep ${raw.what}, which XML doesn't allow, so the deployment ` +
+          `${stated}, but ${which} rawxml: ${names.length === 1 ? 'its' : 'their'} C# expressions keep ${first.raw.what}, which XML doesn't allow, so the deployment ` +
           `fails. Use format: 'rawxml' (or entity-escape the policy: &quot; &lt; &amp;).`,
         fixes: rawxmlFix(ctx, policy),
-        related: [{ file: deployed.file, span: deployed.place(raw.span), message: `${raw.what}: only rawxml accepts it` }],
+        related: raw.map((r) => ({ file: r.deployed.file, span: r.deployed.place(r.raw.span), message: `${r.raw.what}: only rawxml accepts it` })),
       });
     }
   },

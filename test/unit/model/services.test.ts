@@ -124,8 +124,23 @@ ${caller}`;
   assert.equal(same.policyContext(abs('policies/orders.xml')).deployments.length, 1);
   const viaVariable = model(`var ordersPolicy = replace(loadTextContent('policies/orders.xml'), 'a', 'b')\n${call('orders', 'ordersPolicy')}`);
   assert.equal(viaVariable.policyContext(abs('policies/orders.xml')).deployments[0]?.value?.loadedFile?.transformed, true, 'through a variable');
+  // A reusable API module: each caller's file is deployed by the same resource, to the service the module puts it on.
   const different = model(call('a', "loadTextContent('policies/orders.xml')") + call('b', "loadTextContent('policies/other.xml')"));
-  assert.equal(different.policyContext(abs('policies/orders.xml')).deployments.length, 0, 'callers passing different files: not linked');
+  for (const file of ['policies/orders.xml', 'policies/other.xml']) {
+    const ctx = different.policyContext(abs(file));
+    assert.equal(ctx.deployments.length, 1, file);
+    assert.deepEqual([...ctx.skus.values], ['StandardV2'], file);
+    assert.equal(ctx.deployments[0]!.ref.file, abs('modules/api.bicep'));
+  }
+  assert.deepEqual(
+    different.policyResourcesIn(abs('modules/api.bicep')).map((p) => p.value?.loadedFile?.path),
+    [abs('policies/orders.xml'), abs('policies/other.xml')],
+    'one resource, one entry per file it deploys',
+  );
+  assert.deepEqual(different.dependents(abs('modules/api.bicep')).filter((f) => f.endsWith('.xml')).sort(), [abs('policies/orders.xml'), abs('policies/other.xml')]);
+  // A caller passing something else (an inline policy) adds nothing, and takes nothing from the others.
+  const mixed = model(call('a', "loadTextContent('policies/orders.xml')") + call('b', "'<policies />'"));
+  assert.equal(mixed.policyContext(abs('policies/orders.xml')).deployments.length, 1);
 });
 
 test('client certificates and CA entries per file', () => {

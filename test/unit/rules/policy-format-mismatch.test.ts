@@ -32,6 +32,23 @@ function files(text: string): Record<string, string> {
 /** `api.bicep` with its `format:` line (27) removed. */
 const NO_FORMAT = apiBicep('./api.policy.xml').replace("        format: 'rawxml'\n", '');
 
+/** A reusable API module (`modules/api.bicep`) whose policy is the `policyXml` parameter, deployed as 'xml'. */
+const API_MODULE = `param policyXml string
+resource apim 'Microsoft.ApiManagement/service@2024-05-01' existing = {
+  name: 'apim-mtls-demo'
+}
+resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
+  parent: apim
+  name: 'policy'
+  properties: {
+    format: 'xml'
+    value: policyXml
+  }
+}
+`;
+const callers = (files: string[]) =>
+  files.map((f, i) => `module api${i} './modules/api.bicep' = {\n  name: 'api${i}'\n  params: {\n    policyXml: loadTextContent('${f}')\n  }\n}\n`).join('');
+
 testRule(policyFormatMismatch, {
   valid: [
     { name: 'rawxml with raw quotes', code: apiBicep('./api.policy.xml'), filename: 'api.bicep', files: files(RAW_QUOTES) },
@@ -49,6 +66,14 @@ testRule(policyFormatMismatch, {
     { name: 'policy file not in the workspace', code: apiBicep('./missing.xml', "'xml'"), filename: 'api.bicep' },
   ],
   invalid: [
+    {
+      name: 'a module deploying two callers’ rawxml files as xml: one finding on its format, naming both',
+      code: API_MODULE,
+      filename: 'modules/api.bicep',
+      files: { 'main.bicep': serviceBicep("'Developer'") + callers(['orders.policy.xml', 'escaped.policy.xml', 'payments.policy.xml']), 'orders.policy.xml': RAW_QUOTES, 'escaped.policy.xml': ESCAPED, 'payments.policy.xml': RAW_TEXT },
+      findings: [{ line: 9, level: 'error', text: "'xml'", message: "format is 'xml', but orders.policy.xml and payments.policy.xml are rawxml: their C# expressions keep" }],
+      output: API_MODULE.replace("format: 'xml'", "format: 'rawxml'"),
+    },
     {
       name: "format 'xml' with raw quotes inside an attribute",
       code: apiBicep('./api.policy.xml', "'xml'"),
