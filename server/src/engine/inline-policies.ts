@@ -3,6 +3,7 @@ import type { Span } from '../core/text';
 import { LineIndex } from '../core/text';
 import { inlineSpan } from '../model/policy-resources';
 import type { InlinePolicy } from '../model/types';
+import type { PolicyDocument } from '../parsers/policy/types';
 import { applySuppressions } from './suppress';
 
 /**
@@ -16,19 +17,48 @@ export function inlinePolicyName(bicepFile: string, offset: number): string {
 }
 
 /**
+ * The attributes (from name to closing quote) whose values hold the holes of an interpolated policy; undefined when a
+ * hole is anywhere else (element content, a tag name), where it may be markup: then the policy's structure is unknown
+ * and it is not linted.
+ */
+export function holeAttributes(doc: PolicyDocument, holes: readonly Span[]): Span[] | undefined {
+  const regions: Span[] = [];
+  for (const hole of holes) {
+    let found: Span | undefined;
+    for (const el of doc.elements) {
+      const attr = el.attributes.find((a) => a.quote !== '' && a.valueSpan.start <= hole.start && hole.end <= a.valueSpan.end);
+      if (attr) {
+        found = { start: attr.nameSpan.start, end: attr.valueSpan.end + 1 };
+        break;
+      }
+    }
+    if (!found) return undefined;
+    regions.push(found);
+  }
+  return regions;
+}
+
+const overlaps = (a: Span, b: Span): boolean => a.start < b.end && b.start < a.end;
+
+/**
  * Findings made on an inline policy, in its own offsets, placed in the Bicep file: the policy's own
  * `<!-- apim-mtls-disable-next-line -->` comments apply first; then spans, fix edits and related places that point
  * into the policy are mapped through `inline.offsets`. Replacement text is escaped for a `'…'` string; a fix that a
- * `'''…'''` string can't hold (a `'''` in it) is dropped.
+ * `'''…'''` string can't hold (a `'''` in it) is dropped. In an interpolated string, findings on an attribute that holds
+ * a hole (`holeRegions`, see `holeAttributes`) are dropped, as are fixes that would rewrite a hole.
  */
-export function embedFindings(findings: Finding[], inline: InlinePolicy, policyName: string, bicepFile: string): Finding[] {
+export function embedFindings(findings: Finding[], inline: InlinePolicy, policyName: string, bicepFile: string, holeRegions: readonly Span[] = []): Finding[] {
   if (findings.length === 0) return findings;
-  const kept = applySuppressions(findings, inline.text, 'policy', new LineIndex(inline.text));
+  const holes = inline.holes ?? [];
+  // The findings' spans are offsets of the policy text (what the rules saw).
+  const known = holeRegions.length ? findings.filter((f) => !holeRegions.some((r) => overlaps(f.span, r))) : findings;
+  const kept = applySuppressions(known, inline.text, 'policy', new LineIndex(inline.text));
   const span = (s: Span): Span => inlineSpan(inline, s);
   const place = <T extends { file: string; span: Span }>(x: T): T => (x.file === policyName ? { ...x, file: bicepFile, span: span(x.span) } : x);
   const edit = (e: TextEdit): TextEdit | undefined => {
     if (e.file !== policyName) return e;
     if (inline.multiline && e.newText.includes("'''")) return undefined;
+    if (holes.some((h) => overlaps(e.span, h) || (e.span.start === e.span.end && e.span.start > h.start && e.span.start < h.end))) return undefined;
     return { file: bicepFile, span: span(e.span), newText: inline.multiline ? e.newText : escapeForString(e.newText) };
   };
   return kept.map((f) => {

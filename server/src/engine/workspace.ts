@@ -14,7 +14,7 @@ import { allRules } from '../rules';
 import type { BicepRuleContext, CertificateIndex, CertificateRuleContext, PolicyRuleContext, Report, Rule, RuleSettings } from '../rules/types';
 import type { LoadedConfig } from './config';
 import { classify, decodeFile, type FileKind } from './files';
-import { embedFindings, inlinePolicyName } from './inline-policies';
+import { embedFindings, holeAttributes, inlinePolicyName } from './inline-policies';
 import { applySuppressions } from './suppress';
 
 /** One file the workspace knows, with its parse cached for its current version. */
@@ -334,9 +334,13 @@ export class Workspace {
         const inline = resource.value?.inline;
         if (!inline) continue;
         const name = inlinePolicyName(file, resource.ref.span.start);
+        const inlineCtx = this.inlinePolicyRuleContext(name, inline.text, resource, settings, report, result);
+        // An interpolated string is linted when its holes are attribute values only (its structure is then known).
+        const holeRegions = inline.holes?.length ? holeAttributes(inlineCtx.doc, inline.holes) : [];
+        if (!holeRegions) continue;
         const from = result.findings.length;
-        run(policyRules, this.inlinePolicyRuleContext(name, inline.text, resource, settings, report, result));
-        result.findings.splice(from, Infinity, ...embedFindings(result.findings.slice(from), inline, name, file));
+        run(policyRules, inlineCtx);
+        result.findings.splice(from, Infinity, ...embedFindings(result.findings.slice(from), inline, name, file, holeRegions));
       }
     }
     if (skipped.size > 0) {

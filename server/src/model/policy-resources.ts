@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { property, propertyMember, type FileScope, type ResourceNode } from './bicep-scope';
-import { stringValueOffsets } from '../parsers/bicep/lexer';
+import { decodeStringSegment, stringValueOffsets } from '../parsers/bicep/lexer';
 import { unparen } from './expr-walk';
 import type { Span } from '../core/text';
 import type { CallExpr, Expr, StringExpr } from '../parsers/bicep/types';
@@ -62,8 +62,46 @@ export function describePolicy(node: ResourceNode, scope: PolicyScope, exists: (
       const read = stringValueOffsets(node.scope.file.text, v.span, v.multiline);
       if (read && read.text === v.value) policy.value.inline = { text: read.text, offsets: read.offsets, multiline: v.multiline };
     }
+  } else if (v.kind === 'string' && v.parts) {
+    const inline = interpolatedPolicy(node.scope.file.text, v);
+    if (inline) policy.value.inline = inline;
   }
   return [policy];
+}
+
+/**
+ * What a hole (`${…}`) of an interpolated policy string stands for while the policy is linted: its value is known
+ * only at deployment, so findings on it are dropped (see `InlinePolicy.holes`). Inert in an attribute value.
+ */
+export const HOLE_PLACEHOLDER = 'x';
+
+/**
+ * A policy written in an interpolated `'…'` string (`'<policies>… base-url="${backendUrl}" …'`): the text with each
+ * hole as `HOLE_PLACEHOLDER`, mapped to the hole's `${…}` in the Bicep file. Undefined when it is not a policy.
+ */
+function interpolatedPolicy(source: string, v: StringExpr): InlinePolicy | undefined {
+  const parts = v.parts ?? [];
+  const first = parts[0];
+  if (v.multiline || first?.kind !== 'text' || !first.value.trimStart().startsWith('<')) return undefined;
+  let text = '';
+  const offsets: number[] = [];
+  const holes: Span[] = [];
+  for (const part of parts) {
+    if (part.kind === 'hole') {
+      // `${` and `}` around the expression: the placeholder stands for all of it.
+      holes.push({ start: text.length, end: text.length + HOLE_PLACEHOLDER.length });
+      for (let i = 0; i < HOLE_PLACEHOLDER.length; i++) offsets.push(part.span.start - 2);
+      text += HOLE_PLACEHOLDER;
+      continue;
+    }
+    const read = decodeStringSegment(source, part.span.start, part.span.end);
+    if (!read || read.text !== part.value) return undefined;
+    text += read.text;
+    offsets.push(...read.offsets);
+  }
+  // The end of the string: just before its closing quote.
+  offsets.push(v.span.end - 1);
+  return { text, offsets, multiline: false, holes };
 }
 
 /** Variables and module levels followed from a policy's `value:` to the `loadTextContent` it comes from. */

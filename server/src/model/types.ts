@@ -105,6 +105,11 @@ export interface InlinePolicy {
   offsets: readonly number[];
   /** A `'''…'''` string: verbatim, so a policy comment can go on its own line inside it. */
   multiline: boolean;
+  /**
+   * In an interpolated string, where each hole (`${…}`, known only at deployment) stands in `text`: it is linted only
+   * when every hole is inside an attribute value, and findings on those attributes are dropped.
+   */
+  holes?: Span[];
 }
 
 /** What the model knows about one policy file. */

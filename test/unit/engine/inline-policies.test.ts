@@ -65,8 +65,33 @@ describe('policies written in a Bicep string', () => {
     assert.equal(xml.at({ ...mismatch, span: mismatch.related[0]!.span }), '<', 'the raw < of the expression, found in the Bicep string');
   });
 
-  it('interpolated strings, paths and unterminated strings are not read as policies', () => {
-    assert.deepEqual(lint(inlinePolicyBicep("'<policies>${'x'}</policies>'")).rules, []);
+  it('an interpolated string: linted when its holes are attribute values, and nothing is said about those attributes', () => {
+    const trust = (value: string) => `<policies><inbound><validate-client-certificate validate-trust="${value}"><identities><identity thumbprint="\${thumbprint}" /></identities></validate-client-certificate><set-header name="x" exists-action="override"><value>@(context.Request.Certificate?.NotAfter < DateTime.UtcNow ? "a" : "b")</value></set-header></inbound></policies>`;
+    const header = "param thumbprint string\nparam trust string\n";
+    const text = header + inlinePolicyBicep(`'${trust('true')}'`);
+    const { result, at, rules } = lint(text);
+    // No thumbprint-format on "${thumbprint}": its value is known only at deployment.
+    assert.deepEqual(rules, ['utcnow-certificate-validity', 'validate-trust-unsupported-tier']);
+    assert.equal(at(result.findings.find((f) => f.ruleId === 'validate-trust-unsupported-tier')!), 'validate-trust="true"');
+    const utc = result.findings.find((f) => f.ruleId === 'utcnow-certificate-validity')!;
+    assert.equal(at(utc), 'UtcNow', 'positions after a hole are exact');
+    assert.equal(text.slice(utc.fixes[0]!.edits[0]!.span.start, utc.fixes[0]!.edits[0]!.span.end), 'UtcNow');
+    // validate-trust="${trust}": neither a tier error nor "not a boolean".
+    assert.deepEqual(lint(header + inlinePolicyBicep(`'${trust('\${trust}')}'`)).rules, ['utcnow-certificate-validity']);
+    // A hole in element content may be markup: the structure is unknown, so the policy is not linted.
+    assert.deepEqual(lint(inlinePolicyBicep("'<policies><inbound><validate-client-certificate validate-trust=\"true\" />${'x'}</inbound></policies>'")).rules, []);
+    // A fix that would rewrite a hole is dropped; one beside it is kept, with its offsets past the hole.
+    const inline = { text: 'a=x;b', offsets: [10, 11, 12, 18, 19, 20], multiline: false, holes: [{ start: 2, end: 3 }] };
+    const finding: Finding = { ruleId: 'r', level: 'error', message: 'm', file: BICEP, span: { start: 4, end: 5 }, related: [], fixes: [
+      { title: 'on the hole', edits: [{ file: 'virtual', span: { start: 2, end: 3 }, newText: 'y' }] },
+      { title: 'beside it', edits: [{ file: 'virtual', span: { start: 4, end: 5 }, newText: 'c' }] },
+    ] };
+    const [placed] = embedFindings([finding], inline, 'virtual', BICEP, [{ start: 0, end: 3 }]);
+    assert.deepEqual(placed!.fixes.map((f) => [f.title, f.edits[0]!.span]), [['beside it', { start: 19, end: 20 }]]);
+    assert.deepEqual(embedFindings([{ ...finding, span: { start: 1, end: 3 } }], inline, 'virtual', BICEP, [{ start: 0, end: 3 }]), [], 'a finding on the attribute that holds the hole');
+  });
+
+  it('paths and unterminated strings are not read as policies', () => {
     assert.equal(stringValueOffsets("'''abc", { start: 0, end: 6 }, true), undefined);
     assert.equal(stringValueOffsets("'a${b}'", { start: 0, end: 7 }, false), undefined);
     assert.deepEqual(stringValueOffsets("x = 'a\\'b\\u{1F600}c'", { start: 4, end: 20 }, false), { text: "a'b\u{1F600}c", offsets: [5, 6, 8, 9, 9, 18, 19] });

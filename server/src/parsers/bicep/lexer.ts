@@ -259,9 +259,20 @@ export function stringValueOffsets(source: string, span: { start: number; end: n
   }
   const end = span.end - 1;
   if (source[span.start] !== "'" || source[end] !== "'" || end <= span.start) return undefined;
+  const read = decodeStringSegment(source, span.start + 1, end);
+  if (!read) return undefined;
+  read.offsets.push(end);
+  return read;
+}
+
+/**
+ * The value of the source text `[start, end)` inside a single-line string (escapes decoded) and the offset each of its
+ * characters comes from. Undefined when an interpolation (`${`) starts inside it.
+ */
+export function decodeStringSegment(source: string, start: number, end: number): { text: string; offsets: number[] } | undefined {
   let text = '';
   const offsets: number[] = [];
-  for (let j = span.start + 1; j < end; ) {
+  for (let j = start; j < end; ) {
     const c = source[j]!;
     if (c === '$' && source[j + 1] === '{') return undefined;
     if (c !== '\\' || j + 1 >= end) {
@@ -285,6 +296,5 @@ export function stringValueOffsets(source: string, span: { start: number; end: n
     text += decoded;
     j = next;
   }
-  offsets.push(end);
   return { text, offsets };
 }
