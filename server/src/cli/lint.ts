@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CONFIG_FILE_NAME, ConfigResolver, type LintConfig } from '../engine/config';
 import { loadReferencedFiles } from '../engine/context';
+import { withLineEndingsOf } from '../core/text';
 import { applyEdits, autofixes } from '../engine/autofix';
 import { loadFromDisk } from '../engine/load';
 import { Workspace } from '../engine/workspace';
@@ -192,7 +193,7 @@ async function applyAutofixes(roots: string[], overrides: Partial<LintConfig>): 
       ws.release(file);
       if (fixes.length === 0) continue;
       try {
-        fs.writeFileSync(file, applyEdits(text, fixes.flatMap((f) => f.edits)));
+        fs.writeFileSync(file, applyEdits(text, fixes.flatMap((f) => f.edits.map((e) => ({ ...e, newText: withLineEndingsOf(text, e.newText) })))));
       } catch (e) {
         unwritable.add(file);
         out.problems.push(`cannot write ${file}: ${(e as Error).message}`);

@@ -11,6 +11,12 @@ export interface Position {
   character: number;
 }
 
+/** `newText` with the line breaks of `text`: in a CRLF file, `\n` becomes `\r\n` (fixes are written with `\n`). */
+export function withLineEndingsOf(text: string, newText: string): string {
+  if (!newText.includes('\n') || !text.includes('\r\n')) return newText;
+  return newText.replace(/\r?\n/g, '\r\n');
+}
+
 export function span(start: number, end: number): Span {
   return { start, end };
 }

@@ -9,7 +9,7 @@ import {
 } from 'vscode-languageserver/node';
 import type { Finding, Fix, ReportedLevel } from '../core/finding';
 import { ruleDocsUrl } from '../core/docs';
-import type { Span } from '../core/text';
+import { withLineEndingsOf, type Span } from '../core/text';
 import type { Workspace } from '../engine/workspace';
 
 export const SOURCE = 'apim-mtls';
@@ -82,7 +82,7 @@ export function fixToEdit(
   const byFile = new Map<string, { range: Range; newText: string }[]>();
   for (const edit of fix.edits) {
     const list = byFile.get(edit.file) ?? [];
-    list.push({ range: toRange(ws, edit.file, edit.span), newText: edit.newText });
+    list.push({ range: toRange(ws, edit.file, edit.span), newText: withLineEndingsOf(ws.textOf(edit.file) ?? '', edit.newText) });
     byFile.set(edit.file, list);
   }
   const documentChanges: (TextDocumentEdit | CreateFile)[] = [];

@@ -379,6 +379,19 @@ ${format}    value: ${value}
     assert.equal(fs.statSync(path.join(dir, 'other.policy.xml')).mtimeMs, before, 'a file without fixes is not written');
   });
 
+  it('keeps a CRLF file CRLF: the lines a fix adds end in \\r\\n too', () => {
+    const crlf = (t: string) => t.replace(/\n/g, '\r\n');
+    const dir = tmpWorkspace({
+      'main.bicep': crlf(bicep(ROOT_CA_BASE64, "loadTextContent('./global.policy.xml')")),
+      'global.policy.xml': crlf(policy(UPPER, '?.', UPPER)),
+    });
+    const r = cli(['lint', dir, '--fix']);
+    assert.match(r.stderr, /--fix applied 1 fix in 1 file/);
+    const fixed = fs.readFileSync(path.join(dir, 'main.bicep'), 'utf8');
+    assert.equal(fixed, crlf(bicep(ROOT_CA_BASE64, "loadTextContent('./global.policy.xml')", "    format: 'rawxml'\n")));
+    assert.ok(!/[^\r]\n/.test(fixed), 'no bare LF');
+  });
+
   it('leaves the fixes that change who is accepted to the user, and says nothing when nothing was fixed', () => {
     const dir = tmpWorkspace({ 'api.policy.xml': TRUST_DEFAULT_POLICY });
     const r = cli(['lint', dir, '--sku', 'StandardV2', '--fix']);
