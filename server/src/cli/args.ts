@@ -3,12 +3,15 @@ export class UsageError extends Error {}
 
 export interface ParsedArgs {
   positionals: string[];
+  /** The last value given for each option. */
   values: Map<string, string>;
+  /** Every value given for each option, in order (for options that may be repeated). */
+  all: Map<string, string[]>;
   flags: Set<string>;
 }
 
 export function parseArgs(args: string[], spec: { values: string[]; flags: string[] }): ParsedArgs {
-  const out: ParsedArgs = { positionals: [], values: new Map(), flags: new Set() };
+  const out: ParsedArgs = { positionals: [], values: new Map(), all: new Map(), flags: new Set() };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === '--') {
@@ -28,6 +31,7 @@ export function parseArgs(args: string[], spec: { values: string[]; flags: strin
       const value = eq >= 0 ? arg.slice(eq + 1) : args[++i];
       if (value === undefined || value === '') throw new UsageError(`${name} needs a value`);
       out.values.set(name, value);
+      out.all.set(name, [...(out.all.get(name) ?? []), value]);
     } else {
       throw new UsageError(`unknown option ${name}`);
     }

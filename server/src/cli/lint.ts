@@ -4,7 +4,7 @@ import { CONFIG_FILE_NAME, ConfigResolver, type LintConfig } from '../engine/con
 import { loadReferencedFiles } from '../engine/context';
 import { withLineEndingsOf } from '../core/text';
 import { applyEdits, autofixes } from '../engine/autofix';
-import { loadFromDisk } from '../engine/load';
+import { loadContextFromDisk, loadFromDisk } from '../engine/load';
 import { Workspace } from '../engine/workspace';
 import { toSku, type Sku } from '../model/sku';
 import { ruleCatalog } from '../rules';
@@ -23,6 +23,9 @@ Options:
   --format text|json|sarif   output format (default: text)
   --sku SKU[,SKU…]           tier(s) to assume for policies that no Bicep file deploys
   --max-warnings N           exit 1 when there are more than N warnings
+  --context PATH             also read the Bicep, parameters and certificate files under PATH (repeatable), not
+                             to lint them but for what they tell the linted files: their tier, what deploys them,
+                             the certificates they pin. Give the repository root when linting a few changed files
   --fix                      apply the safe fixes (thumbprint separators and case, PEM markers, ?., a missing
                              loadTextContent or format: 'rawxml') to the files, then report what is left
   --cache                    reuse the reports of files whose inputs have not changed since the last run
@@ -42,7 +45,7 @@ export interface CliIO {
 export async function runLint(args: string[], io: CliIO): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs(args, { values: ['--format', '--sku', '--max-warnings', '--output-file', '-o', '--cache-location'], flags: ['--help', '-h', '--cache', '--fix'] });
+    parsed = parseArgs(args, { values: ['--format', '--sku', '--max-warnings', '--output-file', '-o', '--cache-location', '--context'], flags: ['--help', '-h', '--cache', '--fix'] });
   } catch (e) {
     if (e instanceof UsageError) return usage(io, e.message);
     throw e;
@@ -71,8 +74,10 @@ export async function runLint(args: string[], io: CliIO): Promise<number> {
     maxWarnings = Number(mw);
   }
   const roots = parsed.positionals.length ? parsed.positionals : ['.'];
+  const contextRoots = (parsed.all.get('--context') ?? []).map((r) => path.resolve(io.cwd, r));
+  const contextProblem = (file: string, error: string): void => io.stderr(`apim-mtls: --context ${file}: ${error}\n`);
   if (parsed.flags.has('--fix')) {
-    const fixed = await applyAutofixes(roots.map((r) => path.resolve(io.cwd, r)), overrides);
+    const fixed = await applyAutofixes(roots.map((r) => path.resolve(io.cwd, r)), overrides, contextRoots);
     if (fixed.fixes > 0) io.stderr(`apim-mtls: --fix applied ${fixed.fixes} ${fixed.fixes === 1 ? 'fix' : 'fixes'} in ${fixed.files.size} ${fixed.files.size === 1 ? 'file' : 'files'}\n`);
     for (const problem of fixed.problems) io.stderr(`apim-mtls: --fix: ${problem}\n`);
   }
@@ -88,14 +93,16 @@ export async function runLint(args: string[], io: CliIO): Promise<number> {
   const requested = await loadFromDisk(ws, roots.map((r) => path.resolve(io.cwd, r)), {
     onDirectory: (dir, entries) => config.noteListing(dir, entries.some((e) => e.name === CONFIG_FILE_NAME)),
   });
-  phase('phase:discover+read');
   const files = [...new Set(requested)].sort();
+  // Read for what they tell the linted files, never linted or reported.
+  const contextFiles = contextRoots.length ? loadContextFromDisk(ws, contextRoots, contextProblem) : [];
+  phase('phase:discover+read');
   const wanted = new Set(files);
   const byFile = new Map<string, FileReport | undefined>();
   // With --cache, the reports that still hold are taken from the last run; only the rest is linted (and needs the
   // files referenced from outside the paths, the model and the certificates).
   if (cache) {
-    cache.describe(ws, files, (f) => config.forFile(f));
+    cache.describe(ws, [...files, ...contextFiles], (f) => config.forFile(f));
     const now = Date.now();
     for (const file of files) {
       const report = cache.reuse(file, now);
@@ -176,13 +183,14 @@ const MAX_FIX_PASSES = 10;
  * `--fix`: lints the paths and writes each file's automatic fixes (`Fix.autofix`), again until nothing is left to fix.
  * Each pass starts from the files on disk, so what a pass wrote is linted (and its context rebuilt) by the next.
  */
-async function applyAutofixes(roots: string[], overrides: Partial<LintConfig>): Promise<{ fixes: number; files: Set<string>; problems: string[] }> {
+async function applyAutofixes(roots: string[], overrides: Partial<LintConfig>, contextRoots: string[]): Promise<{ fixes: number; files: Set<string>; problems: string[] }> {
   const out = { fixes: 0, files: new Set<string>(), problems: [] as string[] };
   const unwritable = new Set<string>();
   for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
     const config = new ConfigResolver(overrides);
     const ws = new Workspace({ configFor: (f) => config.forFile(f), maxCachedPolicyParses: 64 });
     const files = await loadFromDisk(ws, roots);
+    if (contextRoots.length) loadContextFromDisk(ws, contextRoots, () => undefined);
     loadReferencedFiles(ws);
     let written = 0;
     for (const file of [...new Set(files)].sort()) {

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { describeFsError, discoverFiles } from './discover';
-import { MAX_FILE_BYTES, tooLargeMessage } from './files';
+import { MAX_FILE_BYTES, classify, tooLargeMessage } from './files';
 import type { Workspace } from './workspace';
 
 export interface LoadOptions {
@@ -43,6 +43,27 @@ export async function loadFromDisk(ws: Workspace, roots: string[], options: Load
   }
   options.onProgress?.(count);
   return loaded;
+}
+
+/**
+ * Reads the Bicep (with parameters files) and certificate files under `roots` that the workspace doesn't hold yet: the
+ * context of the files being linted (their tier, the policies deployed with them, the certificates they pin), which is
+ * not linted itself. Policies are not read: those the Bicep loads come in with `loadReferencedFiles`. Returns the
+ * files added, sorted; a root that can't be read is passed to `onProblem`.
+ */
+export function loadContextFromDisk(ws: Workspace, roots: string[], onProblem: (file: string, error: string) => void): string[] {
+  const added: string[] = [];
+  for (const found of discoverFiles(roots)) {
+    if ('error' in found) {
+      onProblem(found.file, found.error);
+      continue;
+    }
+    const kind = classify(found.file);
+    if ((kind !== 'bicep' && kind !== 'certificate') || ws.has(found.file)) continue;
+    ws.set(found.file, readOne(found.file));
+    added.push(found.file);
+  }
+  return added.sort();
 }
 
 /**

@@ -1,6 +1,6 @@
 import { before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { allRules, ruleCatalog } from '../../../server/src/rules';
@@ -65,6 +65,34 @@ describe('apim-mtls lint on the bundled examples', () => {
     const good = entries.filter((e) => e.filePath.includes(`${path.sep}good${path.sep}`));
     assert.ok(good.length >= 4);
     for (const e of good) assert.deepEqual(e.messages, [], e.filePath);
+  });
+
+  it('a file linted on its own with --context examples gets exactly the findings it gets in the whole run', async () => {
+    // What pre-commit hooks and CI diffs do: lint only the changed files. Without the context, 8 of these files lose
+    // findings (their tier, the certificates they pin, the policies deployed to a service); with it, none does.
+    const withFindings = entries.filter((e) => e.messages.length > 0);
+    assert.ok(withFindings.length > 20);
+    const alone = (file: string, extra: string[]) =>
+      new Promise<JsonEntry>((resolve, reject) => {
+        const child = spawn(process.execPath, [CLI, 'lint', file, '--format', 'json', ...extra], { cwd: repoRoot });
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        child.on('error', reject);
+        child.on('close', () => resolve((JSON.parse(out) as JsonEntry[])[0]!));
+      });
+    const messages = (e: JsonEntry) => e.messages.map((m) => `${m.line}:${m.column} ${m.ruleId} ${m.message}`);
+    const queue = [...withFindings];
+    const lost: string[] = [];
+    await Promise.all(
+      [0, 1, 2, 3].map(async () => {
+        for (let e = queue.shift(); e; e = queue.shift()) {
+          const [withContext, without] = await Promise.all([alone(e.filePath, ['--context', 'examples']), alone(e.filePath, [])]);
+          assert.deepEqual(messages(withContext), messages(e), e.filePath);
+          if (messages(without).length < messages(e).length) lost.push(e.filePath);
+        }
+      }),
+    );
+    assert.ok(lost.length >= 5, `the test needs files that lose findings without the context (${lost.length})`);
   });
 
   it('shows every rule somewhere in the examples', () => {
@@ -298,6 +326,36 @@ resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
       assert.equal(r.code, 2, args.join(' '));
       assert.match(r.stderr, message);
     }
+  });
+
+  it('--context: a changed context Bicep file is seen through --cache; a missing context path is a message', () => {
+    const dir = tmpWorkspace({
+      'policies/api.policy.xml': TRUST_DEFAULT_POLICY.replace('<validate-client-certificate>', '<validate-client-certificate validate-trust="true">'),
+      'infra/main.bicep': `resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
+  name: 'apim-ctx'
+  sku: {
+    name: 'Premium'
+    capacity: 1
+  }
+}
+resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
+  parent: apim
+  name: 'policy'
+  properties: {
+    value: loadTextContent('../policies/api.policy.xml')
+  }
+}
+`,
+    });
+    const lint = (...extra: string[]) => cli(['lint', 'policies', '--format', 'json', '--context', '.', '--context', 'no-such-folder', ...extra], dir);
+    const rules = (r: { stdout: string }) => (JSON.parse(r.stdout) as JsonEntry[]).flatMap((e) => e.messages.map((m) => m.ruleId));
+    const premium = lint('--cache');
+    assert.deepEqual(rules(premium), [], 'Premium validates chains');
+    assert.match(premium.stderr, /apim-mtls: --context .*no-such-folder: no such file or directory/);
+    const bicep = path.join(dir, 'infra', 'main.bicep');
+    fs.writeFileSync(bicep, fs.readFileSync(bicep, 'utf8').replace("'Premium'", "'StandardV2'"));
+    assert.deepEqual(rules(lint('--cache')), ['validate-trust-unsupported-tier'], 'the cached report was not reused');
+    assert.deepEqual(rules(cli(['lint', 'policies', '--format', 'json'], dir)), [], 'without the context the tier is unknown');
   });
 
   it('a path that does not exist is a line in the report, not a crash', () => {
