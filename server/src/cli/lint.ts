@@ -4,6 +4,7 @@ import { CONFIG_FILE_NAME, ConfigResolver, type LintConfig } from '../engine/con
 import { loadReferencedFiles } from '../engine/context';
 import { withLineEndingsOf } from '../core/text';
 import { applyEdits, autofixes } from '../engine/autofix';
+import { decodeFile, type FileKind } from '../engine/files';
 import { loadContextFromDisk, loadFromDisk } from '../engine/load';
 import { Workspace } from '../engine/workspace';
 import { toSku, type Sku } from '../model/sku';
@@ -200,11 +201,10 @@ async function applyAutofixes(roots: string[], overrides: Partial<LintConfig>, c
       const fixes = autofixes(ws.lint(file).findings, file);
       ws.release(file);
       if (fixes.length === 0) continue;
-      try {
-        fs.writeFileSync(file, applyEdits(text, fixes.flatMap((f) => f.edits.map((e) => ({ ...e, newText: withLineEndingsOf(text, e.newText) })))));
-      } catch (e) {
+      const problem = writeFixed(file, kind, text, applyEdits(text, fixes.flatMap((f) => f.edits.map((e) => ({ ...e, newText: withLineEndingsOf(text, e.newText) })))));
+      if (problem) {
         unwritable.add(file);
-        out.problems.push(`cannot write ${file}: ${(e as Error).message}`);
+        out.problems.push(`${file}: ${problem}`);
         continue;
       }
       out.fixes += fixes.length;
@@ -214,6 +214,27 @@ async function applyAutofixes(roots: string[], overrides: Partial<LintConfig>, c
     if (written === 0) break;
   }
   return out;
+}
+
+/**
+ * Writes the fixed text over `file` in the file's own encoding (UTF-8 with or without a BOM, UTF-16 with its BOM: the
+ * workspace holds the decoded text), unless the file changed since it was read. Returns the problem, if any.
+ */
+function writeFixed(file: string, kind: FileKind, text: string, fixed: string): string | undefined {
+  try {
+    const bytes = fs.readFileSync(file);
+    const now = decodeFile(bytes, kind);
+    if (!('text' in now) || now.text !== text) return 'changed while it was being fixed: not written';
+    let out: Buffer;
+    if (bytes[0] === 0xff && bytes[1] === 0xfe) out = Buffer.concat([bytes.subarray(0, 2), Buffer.from(fixed, 'utf16le')]);
+    else if (bytes[0] === 0xfe && bytes[1] === 0xff) out = Buffer.concat([bytes.subarray(0, 2), Buffer.from(fixed, 'utf16le').swap16()]);
+    else if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) out = Buffer.concat([bytes.subarray(0, 3), Buffer.from(fixed, 'utf8')]);
+    else out = Buffer.from(fixed, 'utf8');
+    fs.writeFileSync(file, out);
+    return undefined;
+  } catch (e) {
+    return `cannot write: ${(e as Error).message}`;
+  }
 }
 
 function usage(io: CliIO, message: string): number {

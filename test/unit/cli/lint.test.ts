@@ -450,6 +450,22 @@ ${format}    value: ${value}
     assert.ok(!/[^\r]\n/.test(fixed), 'no bare LF');
   });
 
+  it('writes a fixed file in its own encoding: UTF-16 and a UTF-8 BOM are kept', () => {
+    const before = policy(UPPER, '?.', COLONS);
+    const after = policy(UPPER, '?.', UPPER);
+    const utf16be = Buffer.from(before, 'utf16le').swap16();
+    const dir = tmpWorkspace({
+      'le.policy.xml': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(before, 'utf16le')]),
+      'be.policy.xml': Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be]),
+      'bom.policy.xml': Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(before, 'utf8')]),
+    });
+    const r = cli(['lint', dir, '--sku', 'Premium', '--fix']);
+    assert.match(r.stderr, /--fix applied 3 fixes in 3 files/);
+    assert.deepEqual(fs.readFileSync(path.join(dir, 'le.policy.xml')), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(after, 'utf16le')]));
+    assert.deepEqual(fs.readFileSync(path.join(dir, 'be.policy.xml')), Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(after, 'utf16le').swap16()]));
+    assert.deepEqual(fs.readFileSync(path.join(dir, 'bom.policy.xml')), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(after, 'utf8')]));
+  });
+
   it('leaves the fixes that change who is accepted to the user, and says nothing when nothing was fixed', () => {
     const dir = tmpWorkspace({ 'api.policy.xml': TRUST_DEFAULT_POLICY });
     const r = cli(['lint', dir, '--sku', 'StandardV2', '--fix']);
