@@ -73,7 +73,7 @@ export function describePolicy(node: ResourceNode, scope: PolicyScope, exists: (
  * What a hole (`${…}`) of an interpolated policy string stands for while the policy is linted: its value is known
  * only at deployment, so findings on it are dropped (see `InlinePolicy.holes`). Inert in an attribute value.
  */
-export const HOLE_PLACEHOLDER = 'x';
+const HOLE_PLACEHOLDER = 'x';
 
 /**
  * A policy written in an interpolated `'…'` string (`'<policies>… base-url="${backendUrl}" …'`): the text with each
