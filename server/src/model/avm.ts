@@ -18,7 +18,8 @@ export function isAvmApimService(modulePath: string): boolean {
 /**
  * Reads a `module … 'br/public:avm/res/api-management/service:…'` declaration as the resources the module deploys
  * from its parameters (docs/avm.md): the service (`name`, `sku`, `enableClientCertificate`, `certificates`), its
- * policies (`policies: [{ value, format }]`) and its APIs' policies (`apis: [{ name, policies: [{ value, format }] }]`).
+ * policies (`policies: [{ value, format }]`), its APIs' policies (`apis: [{ name, policies: [{ value, format }] }]`)
+ * and their operations' (`apis[].operations: [{ name, policies: […] }]`).
  *
  * The nodes are the ones a hand-written template would have, over the module's own expressions: the service's
  * `properties` object *is* the `params` object (so a fix that adds `enableClientCertificate: true` adds the parameter of
@@ -41,19 +42,28 @@ export function avmServiceNodes(scope: FileScope, d: ModuleDecl): ResourceNode[]
     scope,
     registry: { module: d.path, skuDefault: skuMember === undefined },
   };
-  const nodes = [service];
-  for (const item of items(property(params, 'policies'), scope)) {
-    nodes.push(child(d, 'policies', item, object(item.span, [member('properties', item)]), service));
-  }
+  const nodes = [service, ...policiesOf(d, params, service, scope)];
   for (const apiItem of items(property(params, 'apis'), scope)) {
-    const apiName = property(apiItem, 'name');
-    const api = child(d, 'apis', apiItem, object(apiItem.span, apiName ? [member('name', apiName)] : []), service);
-    nodes.push(api);
-    for (const item of items(property(apiItem, 'policies'), scope)) {
-      nodes.push(child(d, 'policies', item, object(item.span, [member('properties', item)]), api));
+    const api = child(d, 'apis', apiItem, named(apiItem), service);
+    nodes.push(api, ...policiesOf(d, apiItem, api, scope));
+    // `apis[].operations[].policies` (in the module's newer versions).
+    for (const operationItem of items(property(apiItem, 'operations'), scope)) {
+      const operation = child(d, 'operations', operationItem, named(operationItem), api);
+      nodes.push(operation, ...policiesOf(d, operationItem, operation, scope));
     }
   }
   return nodes;
+}
+
+/** The `policies: [{ value, format }]` of an item (the service's params, an API, an operation) as policy resources. */
+function policiesOf(d: ModuleDecl, owner: ObjectExpr, parent: ResourceNode, scope: FileScope): ResourceNode[] {
+  return items(property(owner, 'policies'), scope).map((item) => child(d, 'policies', item, object(item.span, [member('properties', item)]), parent));
+}
+
+/** A body holding only the item's `name`. */
+function named(item: ObjectExpr): ObjectExpr {
+  const name = property(item, 'name');
+  return object(item.span, name ? [member('name', name)] : []);
 }
 
 /** The object literals of an array literal, or of the array a same-file variable holds. */

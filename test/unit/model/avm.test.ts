@@ -31,10 +31,24 @@ const POLICIES = `    policies: [
             value: loadTextContent('policies/orders.xml')
           }
         ]
+        operations: [
+          {
+            name: 'get-order'
+            displayName: 'Get order'
+            method: 'GET'
+            urlTemplate: '/{id}'
+            policies: [
+              {
+                format: 'rawxml'
+                value: loadTextContent('policies/get-order.xml')
+              }
+            ]
+          }
+        ]
       }
     ]`;
 
-const FILES = { 'policies/global.xml': '', 'policies/orders.xml': '' };
+const FILES = { 'policies/global.xml': '', 'policies/orders.xml': '', 'policies/get-order.xml': '' };
 
 test('an Azure Verified Module deployment is read as the service it deploys: the sku parameter is its tier', () => {
   const model = workspace({ 'main.bicep': avm("    sku: 'StandardV2'\n    enableClientCertificate: true"), ...FILES });
@@ -57,18 +71,19 @@ test("without a sku parameter the tier is the module's default, Premium, and the
   assert.equal(service.enableClientCertificate.value, false);
 });
 
-test('the policies and the APIs’ policies passed to the module are deployed to that service, with its tier', () => {
+test('the policies, the APIs’ and the operations’ policies passed to the module are deployed to that service, with its tier', () => {
   const model = workspace({ 'main.bicep': avm(`    sku: 'BasicV2'\n${POLICIES}`), ...FILES });
   const policies = model.policyResourcesIn(abs('main.bicep'));
   assert.deepEqual(policies.map((p) => [p.scope, p.format?.value, p.value?.loadedFile?.path]), [
     ['service', 'rawxml', abs('policies/global.xml')],
     ['api', undefined, abs('policies/orders.xml')],
+    ['operation', 'rawxml', abs('policies/get-order.xml')],
   ]);
-  for (const file of ['policies/global.xml', 'policies/orders.xml']) {
+  for (const file of ['policies/global.xml', 'policies/orders.xml', 'policies/get-order.xml']) {
     assert.deepEqual([...model.policyContext(abs(file)).skus.values], ['BasicV2'], file);
   }
   // Editing the Bicep re-lints the policies it deploys.
-  assert.deepEqual(model.dependents(abs('main.bicep')).sort(), [abs('policies/global.xml'), abs('policies/orders.xml')]);
+  assert.deepEqual(model.dependents(abs('main.bicep')).sort(), [abs('policies/get-order.xml'), abs('policies/global.xml'), abs('policies/orders.xml')]);
 });
 
 test('the sku from a .bicepparam file, arrays held by variables, and the registry written out in full', () => {
