@@ -479,7 +479,7 @@ ${format}    value: ${value}
 describe('apim-mtls start-up', () => {
   // pkijs, asn1js and xmldom (≈ 1 MB in dist/vendor/) are for generation, .pfx files and broken XML. Compiling them on
   // every start cost each `apim-mtls lint` ≈ 45 ms; a top-level import in one module was enough to bring that back.
-  it('lints well-formed policies, Bicep and certificate files without loading the vendored libraries', () => {
+  it('lints well-formed policies, Bicep and certificate files, and starts the language server, without loading the vendored libraries', () => {
     const dir = makeTempDir('cli-startup');
     const hook = path.join(dir, 'hook.cjs');
     fs.writeFileSync(
@@ -494,6 +494,9 @@ process.on('exit', () => process.stderr.write('vendor modules: ' + JSON.stringif
     const entries = JSON.parse(r.stdout) as JsonEntry[];
     assert.ok(entries.length > 5, 'the examples were linted');
     assert.match(r.stderr, /vendor modules: \[\]/);
+    // The language server's start (stdin closed at once: it starts, then exits) loads none either.
+    const server = spawnSync(process.execPath, ['-r', hook, path.join(repoRoot, 'dist', 'server.js'), '--stdio'], { input: '', encoding: 'utf8', timeout: 30_000 });
+    assert.match(server.stderr, /vendor modules: \[\]/);
     // The hook does see them when they are needed: the quick check leaves a policy with an XML declaration to xmldom.
     fs.writeFileSync(path.join(dir, 'declared.policy.xml'), '<?xml version="1.0"?><policies><inbound><base /></inbound></policies>');
     assert.match(lint([dir]).stderr, /vendor modules: \[".*xmldom/);
