@@ -11,6 +11,7 @@ import { toSku, type Sku } from '../model/sku';
 import { ruleCatalog } from '../rules';
 import { parseArgs, UsageError } from './args';
 import { DEFAULT_CACHE_FILE, LintCache, referencedEntry } from './cache';
+import { formatGithub } from './format/github';
 import { formatJson } from './format/json';
 import { formatSarif } from './format/sarif';
 import { formatText } from './format/text';
@@ -21,7 +22,8 @@ export const LINT_USAGE = `Usage: apim-mtls lint [paths…] [options]
 Lints APIM policy XML, Bicep and certificate references under the given files and folders (default: .).
 
 Options:
-  --format text|json|sarif   output format (default: text)
+  --format text|json|sarif|github
+                             output format (default: text); github: annotations in GitHub Actions
   --sku SKU[,SKU…]           tier(s) to assume for policies that no Bicep file deploys
   --max-warnings N           exit 1 when there are more than N warnings
   --context PATH             also read the Bicep, parameters and certificate files under PATH (repeatable), not
@@ -56,7 +58,7 @@ export async function runLint(args: string[], io: CliIO): Promise<number> {
     return 0;
   }
   const format = parsed.values.get('--format') ?? 'text';
-  if (!['text', 'json', 'sarif'].includes(format)) return usage(io, `--format must be text, json or sarif, not "${format}"`);
+  if (!['text', 'json', 'sarif', 'github'].includes(format)) return usage(io, `--format must be text, json, sarif or github, not "${format}"`);
   const overrides: Partial<LintConfig> = {};
   const skuArg = parsed.values.get('--sku');
   if (skuArg !== undefined) {
@@ -149,7 +151,13 @@ export async function runLint(args: string[], io: CliIO): Promise<number> {
     if (report) reports.push(report);
   }
   const output =
-    format === 'json' ? formatJson(reports) : format === 'sarif' ? formatSarif(reports, ruleCatalog, io.cwd) : formatText(reports, io.cwd);
+    format === 'json'
+      ? formatJson(reports)
+      : format === 'sarif'
+        ? formatSarif(reports, ruleCatalog, io.cwd)
+        : format === 'github'
+          ? formatGithub(reports, io.cwd)
+          : formatText(reports, io.cwd);
   const outFile = parsed.values.get('--output-file') ?? parsed.values.get('-o');
   if (outFile) {
     try {

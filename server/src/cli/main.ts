@@ -6,7 +6,7 @@ import { runLint } from './lint';
 const USAGE = `apim-mtls ${VERSION}: catches mistakes in Azure API Management mutual-TLS setups.
 
 Usage:
-  apim-mtls lint [paths…] [--format text|json|sarif] [--sku SKU] [--max-warnings N] [--fix] [--cache]
+  apim-mtls lint [paths…] [--format text|json|sarif|github] [--sku SKU] [--max-warnings N] [--fix] [--cache]
   apim-mtls certs tree|ca|client|inspect …      generate and inspect test certificates
   apim-mtls lsp --stdio                          run the language server (for any LSP editor)
   apim-mtls --version | --help

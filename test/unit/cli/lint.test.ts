@@ -135,6 +135,21 @@ describe('apim-mtls lint on the bundled examples', () => {
     assert.match(r.stdout, /\n\d+ problems \(\d+ errors, \d+ warnings(, \d+ info)?\) in \d+ files of \d+ linted\.\n$/);
   });
 
+  it('--format github writes a workflow command per finding (an annotation on its file and line), then the summary', () => {
+    const r = cli(['lint', 'examples', '--format', 'github']);
+    assert.equal(r.code, 1);
+    const lines = r.stdout.trimEnd().split('\n');
+    const commands = lines.filter((l) => l.startsWith('::'));
+    const all = entries.flatMap((e) => e.messages.map((m) => ({ file: path.relative(repoRoot, e.filePath).split(path.sep).join('/'), m })));
+    assert.equal(commands.length, all.length);
+    for (const { file, m } of all) {
+      const command = m.level === 'error' || m.level === 'warning' ? m.level : 'notice';
+      const line = `::${command} file=${file},line=${m.line},col=${m.column},endLine=${m.endLine},endColumn=${m.endColumn},title=apim-mtls ${m.ruleId}::${m.message}`;
+      assert.ok(commands.includes(line), line);
+    }
+    assert.match(lines[lines.length - 1]!, /^\d+ problems \(\d+ errors, \d+ warnings, \d+ info\) in \d+ files of \d+ linted\.$/);
+  });
+
   it('writes SARIF 2.1.0 that Microsoft’s SARIF validator accepts, with rule metadata and help links', (t) => {
     const out = path.join(makeTempDir('sarif'), 'out.sarif');
     const r = cli(['lint', 'examples', '--format', 'sarif', '-o', out]);
@@ -316,7 +331,7 @@ resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
 
   it('exits 2 with a clear message on usage errors', () => {
     for (const [args, message] of [
-      [['lint', '--format', 'xml'], /--format must be text, json or sarif/],
+      [['lint', '--format', 'xml'], /--format must be text, json, sarif or github/],
       [['lint', '--sku', 'Gold'], /"Gold" is not an APIM SKU/],
       [['lint', '--frobnicate'], /unknown option --frobnicate/],
       [['lint', '--max-warnings', 'many'], /whole number/],
