@@ -8,7 +8,8 @@ const r = spawnSync(process.execPath, ['dist/cli.js', 'lint', 'examples'], { std
 if (r.status !== 0 && r.status !== 1) process.exit(r.status ?? 2);
 console.log(
   '\nexamples/good is a correct setup (no finding); examples/mistakes and examples/service-mistakes show every rule\n' +
-    '(mistakes/inline-policy.bicep: a policy written in the Bicep string itself);\n' +
+    '(mistakes/inline-policy.bicep: a policy written in the Bicep string itself; service-mistakes/avm-service.bicep: a\n' +
+    'service deployed with the Azure Verified Module);\n' +
     'examples/environments takes its tier from prod.bicepparam, dev.bicepparam and the azd-style main.parameters.test.json\n' +
     'through a module, and validate-trust from a named value.',
 );
