@@ -1,5 +1,5 @@
-import type { Finding, ReportedLevel } from '../core/finding';
-import type { LineIndex } from '../core/text';
+import type { Finding, Fix, ReportedLevel } from '../core/finding';
+import { withLineEndingsOf, type LineIndex } from '../core/text';
 import type { LintResult } from '../engine/workspace';
 
 /** A finding with 1-based line and column, as every output format shows it. */
@@ -11,7 +11,34 @@ export interface LocatedMessage {
   column: number;
   endLine: number;
   endColumn: number;
+  /** ESLint's shape: the automatic fix (`Fix.autofix`) as one replacement of `range` (offsets in the file) by `text`. */
+  fix?: EslintFix;
+  /** ESLint's shape: the other fixes that stay in the file, for a person to choose. */
+  suggestions?: { desc: string; fix: EslintFix }[];
   finding?: Finding;
+}
+
+export interface EslintFix {
+  range: [number, number];
+  text: string;
+}
+
+/**
+ * A fix as ESLint writes one: a single replacement, its edits merged with the text between them (as ESLint merges a
+ * rule's fixes). Undefined for a fix that creates files or edits another file.
+ */
+function eslintFix(fix: Fix, file: string, text: string): EslintFix | undefined {
+  if (fix.creates?.length || fix.edits.length === 0 || fix.edits.some((e) => e.file !== file)) return undefined;
+  const edits = [...fix.edits].sort((a, b) => a.span.start - b.span.start);
+  const start = edits[0]!.span.start;
+  let out = '';
+  let at = start;
+  for (const e of edits) {
+    if (e.span.start < at) return undefined; // overlapping edits: not one replacement
+    out += text.slice(at, e.span.start) + withLineEndingsOf(text, e.newText);
+    at = e.span.end;
+  }
+  return { range: [start, at], text: out };
 }
 
 export interface FileReport {
@@ -28,7 +55,7 @@ export function locate(result: LintResult, index: LineIndex | undefined): FileRe
   for (const f of result.findings) {
     const start = index ? index.positionAt(f.span.start) : { line: 0, character: 0 };
     const end = index ? index.positionAt(f.span.end) : start;
-    messages.push({
+    const message: LocatedMessage = {
       ruleId: f.ruleId,
       level: f.level,
       message: f.message,
@@ -37,7 +64,14 @@ export function locate(result: LintResult, index: LineIndex | undefined): FileRe
       endLine: end.line + 1,
       endColumn: end.character + 1,
       finding: f,
-    });
+    };
+    for (const fix of index ? f.fixes : []) {
+      const converted = eslintFix(fix, result.file, index!.text);
+      if (!converted) continue;
+      if (fix.autofix && !message.fix) message.fix = converted;
+      else (message.suggestions ??= []).push({ desc: fix.title, fix: converted });
+    }
+    messages.push(message);
   }
   return { file: result.file, messages };
 }

@@ -11,7 +11,18 @@ const CLI = path.join(repoRoot, 'dist', 'cli.js');
 
 interface JsonEntry {
   filePath: string;
-  messages: { ruleId: string | null; severity: 1 | 2; level: string; message: string; line: number; column: number; endLine: number; endColumn: number }[];
+  messages: {
+    ruleId: string | null;
+    severity: 1 | 2;
+    level: string;
+    message: string;
+    line: number;
+    column: number;
+    endLine: number;
+    endColumn: number;
+    fix?: { range: [number, number]; text: string };
+    suggestions?: { desc: string; fix: { range: [number, number]; text: string } }[];
+  }[];
   errorCount: number;
   warningCount: number;
 }
@@ -463,6 +474,19 @@ ${format}    value: ${value}
     const fixed = fs.readFileSync(path.join(dir, 'main.bicep'), 'utf8');
     assert.equal(fixed, crlf(bicep(ROOT_CA_BASE64, "loadTextContent('./global.policy.xml')", "    format: 'rawxml'\n")));
     assert.ok(!/[^\r]\n/.test(fixed), 'no bare LF');
+  });
+
+  it('--format json carries the same automatic fixes in ESLint’s shape (fix: { range, text }), the others as suggestions', () => {
+    const text = policy(LOWER, '.', COLONS);
+    const dir = tmpWorkspace({ 'api.policy.xml': text });
+    const [entry] = JSON.parse(cli(['lint', dir, '--format', 'json', '--sku', 'Premium']).stdout) as JsonEntry[];
+    const fixes = entry!.messages.flatMap((m) => (m.fix ? [m.fix] : [])).sort((a, b) => b.range[0] - a.range[0]);
+    assert.equal(fixes.length, 3, 'thumbprint-format, thumbprint-case and certificate-null-check');
+    let applied = text;
+    for (const f of fixes) applied = applied.slice(0, f.range[0]) + f.text + applied.slice(f.range[1]);
+    cli(['lint', dir, '--sku', 'Premium', '--fix']);
+    assert.equal(applied, fs.readFileSync(path.join(dir, 'api.policy.xml'), 'utf8'), 'the JSON fixes are what --fix writes');
+    assert.ok(entry!.messages.some((m) => m.suggestions?.some((x) => x.desc === 'Compare with StringComparison.OrdinalIgnoreCase')));
   });
 
   it('writes a fixed file in its own encoding: UTF-16 and a UTF-8 BOM are kept', () => {

@@ -1,6 +1,9 @@
 import type { FileReport } from '../report';
 
-/** ESLint-style JSON: one entry per linted file, clean ones included. */
+/**
+ * ESLint-style JSON: one entry per linted file, clean ones included; a message's automatic fix as `fix` and its other
+ * fixes as `suggestions`, in ESLint's shape (`{ range: [start, end], text }`, offsets in the file's text).
+ */
 export function formatJson(reports: FileReport[]): string {
   return JSON.stringify(
     reports.map((r) => {
@@ -17,6 +20,8 @@ export function formatJson(reports: FileReport[]): string {
           endLine: m.endLine,
           endColumn: m.endColumn,
           ...(m.ruleId === null ? { fatal: true } : {}),
+          ...(m.fix ? { fix: m.fix } : {}),
+          ...(m.suggestions ? { suggestions: m.suggestions } : {}),
         })),
         errorCount: count('error'),
         warningCount: count('warning'),
