@@ -3,7 +3,7 @@ import { property, propertyMember, type FileScope, type ResourceNode } from './b
 import { decodeStringSegment, stringValueOffsets } from '../parsers/bicep/lexer';
 import { unparen } from './expr-walk';
 import type { Span } from '../core/text';
-import type { CallExpr, Expr, StringExpr } from '../parsers/bicep/types';
+import type { CallExpr, Expr, ForExpr, ObjectExpr, StringExpr } from '../parsers/bicep/types';
 import type { InlinePolicy, PolicyResource, PolicyScope } from './types';
 
 const SCOPES: ReadonlyMap<string, PolicyScope> = new Map([
@@ -45,7 +45,8 @@ export function describePolicy(node: ResourceNode, scope: PolicyScope, exists: (
   if (member?.kind !== 'property') return [policy];
   const value = { ref: { file, span: member.value.span } };
   policy.value = value;
-  const loaded = loadedTexts(member.value, node.scope, 0);
+  const loop = node.decl.value?.kind === 'for' ? node.decl.value : undefined;
+  const loaded = loadedTexts(member.value, node.scope, 0, loop);
   if (loaded.length > 0) {
     return loaded.map((l) => {
       const where = l.scope.path;
@@ -123,7 +124,7 @@ interface LoadedText {
  * parameter used as the value: each file once, whichever callers pass it. Callers that pass something else (an inline
  * string, a parameter of their own nobody sets) add nothing.
  */
-function loadedTexts(expr: Expr, scope: FileScope, depth: number): LoadedText[] {
+function loadedTexts(expr: Expr, scope: FileScope, depth: number, loop?: ForExpr): LoadedText[] {
   let v = unparen(expr);
   let transformed = false;
   while (v.kind === 'call' && v.name.toLowerCase() !== 'loadtextcontent' && TEXT_FUNCTIONS.has(v.name.toLowerCase()) && v.args[0]) {
@@ -134,7 +135,17 @@ function loadedTexts(expr: Expr, scope: FileScope, depth: number): LoadedText[] 
     const arg = v.args[0];
     return arg?.kind === 'string' && arg.value !== undefined ? [{ call: v, path: arg, scope, file: path.resolve(scope.dir, arg.value), transformed }] : [];
   }
-  if (v.kind !== 'identifier' || depth >= MAX_PARAM_DEPTH) return [];
+  if (depth >= MAX_PARAM_DEPTH) return [];
+  // `value: item.policy` in `[for item in items: …]`: the `policy` of each item the loop goes over.
+  if (v.kind === 'member' && loop && v.target.kind === 'identifier' && v.target.name === loop.itemName) {
+    const key = v.name;
+    const found = arrayItems(loop.iterable, scope, depth + 1).flatMap((item) => {
+      const value = property(item.object, key);
+      return value ? loadedTexts(value, item.scope, depth + 1) : [];
+    });
+    return distinctFiles(found, transformed);
+  }
+  if (v.kind !== 'identifier') return [];
   const name = v.name;
   const variable = scope.vars.get(name)?.value;
   let found: LoadedText[] = [];
@@ -145,6 +156,11 @@ function loadedTexts(expr: Expr, scope: FileScope, depth: number): LoadedText[] 
       if (arg) found.push(...loadedTexts(arg, site.scope, depth + 1));
     }
   }
+  return distinctFiles(found, transformed);
+}
+
+/** Each loaded file once (rewritten when any way to it rewrites it). */
+function distinctFiles(found: LoadedText[], transformed: boolean): LoadedText[] {
   const byFile = new Map<string, LoadedText>();
   for (const l of found) {
     const known = byFile.get(l.file);
@@ -152,6 +168,23 @@ function loadedTexts(expr: Expr, scope: FileScope, depth: number): LoadedText[] 
     else if (l.transformed && !known.transformed) known.transformed = true;
   }
   return [...byFile.values()];
+}
+
+/**
+ * The object literals an array expression holds, each with the file it is written in: an array literal, a variable
+ * holding one, or a parameter, through the array literals its callers pass.
+ */
+function arrayItems(expr: Expr, scope: FileScope, depth: number): { object: ObjectExpr; scope: FileScope }[] {
+  const v = unparen(expr);
+  if (v.kind === 'array') return v.items.filter((i): i is ObjectExpr => i.kind === 'object').map((object) => ({ object, scope }));
+  if (v.kind !== 'identifier' || depth >= MAX_PARAM_DEPTH) return [];
+  const variable = scope.vars.get(v.name)?.value;
+  if (variable) return arrayItems(variable, scope, depth + 1);
+  if (!scope.params.has(v.name)) return [];
+  return scope.callers.flatMap((site) => {
+    const arg = site.args.get(v.name);
+    return arg ? arrayItems(arg, site.scope, depth + 1) : [];
+  });
 }
 
 /** A span of an inline policy's text as a span of the Bicep file it is written in. */

@@ -214,6 +214,8 @@ function parentOf(node: ResourceNode, namedServices: ReadonlyMap<string, Resourc
   if (node.lexicalParent) return node.lexicalParent;
   const parent = property(node.body, 'parent');
   if (parent?.kind === 'identifier') return node.scope.bySymbol.get(parent.name);
+  // `parent: apis[i]` in a loop: an element of a resource collection.
+  if (parent?.kind === 'index' && parent.target.kind === 'identifier') return node.scope.bySymbol.get(parent.target.name);
   const name = property(node.body, 'name');
   if (name?.kind !== 'string') return undefined;
   if (name.value !== undefined) {

@@ -143,6 +143,70 @@ ${caller}`;
   assert.equal(mixed.policyContext(abs('policies/orders.xml')).deployments.length, 1);
 });
 
+test('a module looping over an array parameter deploys the policy file each item carries (parent: apis[i])', () => {
+  const apis = `param apimName string
+param apis array
+resource apim 'Microsoft.ApiManagement/service@2024-05-01' existing = {
+  name: apimName
+}
+resource api 'Microsoft.ApiManagement/service/apis@2024-05-01' = [for a in apis: {
+  parent: apim
+  name: a.name
+  properties: {
+    displayName: a.name
+    path: a.name
+  }
+}]
+resource apiPolicy 'Microsoft.ApiManagement/service/apis/policies@2024-05-01' = [for (a, i) in apis: {
+  parent: api[i]
+  name: 'policy'
+  properties: {
+    format: 'rawxml'
+    value: a.policy
+  }
+}]
+`;
+  const service = serviceTemplate('policies/global.xml', "param skuName string = 'StandardV2'").replace("name: 'apim-x'", "name: 'apim-orders'");
+  const call = `var apiList = [
+  {
+    name: 'orders'
+    policy: loadTextContent('policies/orders.xml')
+  }
+]
+module apis './modules/apis.bicep' = {
+  name: 'apis'
+  params: {
+    apimName: 'apim-orders'
+    apis: concat(apiList, [])
+  }
+}
+module more './modules/apis.bicep' = {
+  name: 'more'
+  params: {
+    apimName: 'apim-orders'
+    apis: [
+      {
+        name: 'payments'
+        policy: replace(loadTextContent('policies/other.xml'), '__X__', 'y')
+      }
+    ]
+  }
+}
+`;
+  const model = workspace({ 'main.bicep': service + call.replace('concat(apiList, [])', 'apiList'), 'modules/apis.bicep': apis, 'policies/global.xml': '', 'policies/orders.xml': '', 'policies/other.xml': '' });
+  for (const file of ['policies/orders.xml', 'policies/other.xml']) {
+    const ctx = model.policyContext(abs(file));
+    assert.equal(ctx.deployments.length, 1, file);
+    assert.equal(ctx.deployments[0]!.scope, 'api', file);
+    assert.deepEqual([...ctx.skus.values], ['StandardV2'], `${file}: the service through parent: api[i]`);
+  }
+  assert.equal(model.policyContext(abs('policies/other.xml')).deployments[0]!.value?.loadedFile?.transformed, true);
+  // An array the model can't read (a function's result) deploys nothing it can see.
+  const opaque = workspace({ 'main.bicep': service + call, 'modules/apis.bicep': apis, 'policies/global.xml': '', 'policies/orders.xml': '', 'policies/other.xml': '' });
+  assert.equal(opaque.policyContext(abs('policies/orders.xml')).deployments.length, 0);
+  assert.equal(opaque.policyContext(abs('policies/other.xml')).deployments.length, 1);
+});
+
 test('client certificates and CA entries per file', () => {
   const model = apimWorkspace();
   const [client] = model.certificateEntriesIn(abs('app/api.bicep'));
