@@ -136,12 +136,15 @@ function loadedTexts(expr: Expr, scope: FileScope, depth: number, loop?: ForExpr
     return arg?.kind === 'string' && arg.value !== undefined ? [{ call: v, path: arg, scope, file: path.resolve(scope.dir, arg.value), transformed }] : [];
   }
   if (depth >= MAX_PARAM_DEPTH) return [];
-  // `value: item.policy` in `[for item in items: …]`: the `policy` of each item the loop goes over.
-  if (v.kind === 'member' && loop && v.target.kind === 'identifier' && v.target.name === loop.itemName) {
+  // `value: settings.policy`: the property of the objects the target may be; in `[for item in items: …]`, `item.policy`
+  // is the `policy` of each item the loop goes over.
+  if (v.kind === 'member') {
     const key = v.name;
-    const found = arrayItems(loop.iterable, scope, depth + 1).flatMap((item) => {
-      const value = property(item.object, key);
-      return value ? loadedTexts(value, item.scope, depth + 1) : [];
+    const owners =
+      loop && v.target.kind === 'identifier' && v.target.name === loop.itemName ? arrayItems(loop.iterable, scope, depth + 1) : objectsOf(v.target, scope, depth + 1);
+    const found = owners.flatMap((owner) => {
+      const value = property(owner.object, key);
+      return value ? loadedTexts(value, owner.scope, depth + 1) : [];
     });
     return distinctFiles(found, transformed);
   }
@@ -170,21 +173,46 @@ function distinctFiles(found: LoadedText[], transformed: boolean): LoadedText[] 
   return [...byFile.values()];
 }
 
+/** An object literal and the file it is written in. */
+interface Owner {
+  object: ObjectExpr;
+  scope: FileScope;
+}
+
 /**
- * The object literals an array expression holds, each with the file it is written in: an array literal, a variable
- * holding one, or a parameter, through the array literals its callers pass.
+ * The literals an expression may be, each with the file it is written in, following variables, parameters (through
+ * what their callers pass) and properties (`settings.api`); `pick` keeps the literals wanted from each.
  */
-function arrayItems(expr: Expr, scope: FileScope, depth: number): { object: ObjectExpr; scope: FileScope }[] {
+function literalsOf(expr: Expr, scope: FileScope, depth: number, pick: (e: Expr, scope: FileScope) => Owner[]): Owner[] {
   const v = unparen(expr);
-  if (v.kind === 'array') return v.items.filter((i): i is ObjectExpr => i.kind === 'object').map((object) => ({ object, scope }));
-  if (v.kind !== 'identifier' || depth >= MAX_PARAM_DEPTH) return [];
+  if (v.kind === 'array' || v.kind === 'object') return pick(v, scope);
+  if (depth >= MAX_PARAM_DEPTH) return [];
+  if (v.kind === 'member') {
+    return objectsOf(v.target, scope, depth + 1).flatMap((owner) => {
+      const value = property(owner.object, v.name);
+      return value ? literalsOf(value, owner.scope, depth + 1, pick) : [];
+    });
+  }
+  if (v.kind !== 'identifier') return [];
   const variable = scope.vars.get(v.name)?.value;
-  if (variable) return arrayItems(variable, scope, depth + 1);
+  if (variable) return literalsOf(variable, scope, depth + 1, pick);
   if (!scope.params.has(v.name)) return [];
   return scope.callers.flatMap((site) => {
     const arg = site.args.get(v.name);
-    return arg ? arrayItems(arg, site.scope, depth + 1) : [];
+    return arg ? literalsOf(arg, site.scope, depth + 1, pick) : [];
   });
+}
+
+/** The object literals an expression may be. */
+function objectsOf(expr: Expr, scope: FileScope, depth: number): Owner[] {
+  return literalsOf(expr, scope, depth, (e, s) => (e.kind === 'object' ? [{ object: e, scope: s }] : []));
+}
+
+/** The object literals held by the array literals an expression may be. */
+function arrayItems(expr: Expr, scope: FileScope, depth: number): Owner[] {
+  return literalsOf(expr, scope, depth, (e, s) =>
+    e.kind === 'array' ? e.items.filter((i): i is ObjectExpr => i.kind === 'object').map((object) => ({ object, scope: s })) : [],
+  );
 }
 
 /** A span of an inline policy's text as a span of the Bicep file it is written in. */

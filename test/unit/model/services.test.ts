@@ -207,6 +207,39 @@ module more './modules/apis.bicep' = {
   assert.equal(opaque.policyContext(abs('policies/other.xml')).deployments.length, 1);
 });
 
+test('a policy taken from an object parameter (value: settings.api.policy) is the file its caller puts there', () => {
+  const api = `param settings object
+resource apim 'Microsoft.ApiManagement/service@2024-05-01' existing = {
+  name: settings.apimName
+}
+resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
+  parent: apim
+  name: 'policy'
+  properties: {
+    value: settings.api.policy
+  }
+}
+`;
+  const service = serviceTemplate('policies/global.xml', "param skuName string = 'StandardV2'").replace("name: 'apim-x'", "name: 'apim-orders'");
+  const call = `var ordersApi = {
+  policy: loadTextContent('policies/orders.xml')
+}
+module api './modules/api.bicep' = {
+  name: 'api'
+  params: {
+    settings: {
+      apimName: 'apim-orders'
+      api: ordersApi
+    }
+  }
+}
+`;
+  const model = workspace({ 'main.bicep': service + call, 'modules/api.bicep': api, 'policies/global.xml': '', 'policies/orders.xml': '' });
+  const ctx = model.policyContext(abs('policies/orders.xml'));
+  assert.equal(ctx.deployments.length, 1);
+  assert.deepEqual([...ctx.skus.values], ['StandardV2']);
+});
+
 test('client certificates and CA entries per file', () => {
   const model = apimWorkspace();
   const [client] = model.certificateEntriesIn(abs('app/api.bicep'));
