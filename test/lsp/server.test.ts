@@ -118,7 +118,7 @@ describe('language server over stdio', () => {
     assert.match(value, /new-certs\/partner\.cer/);
   });
 
-  it('offers the safe fixes as one source.fixAll.apim-mtls action (code actions on save), not as a quick-fix', async () => {
+  it('offers the safe fixes as one source.fixAll.apim-mtls action (code actions on save), and in a finding’s lightbulb', async () => {
     const file = path.join(dir, 'policies', 'fix-all.policy.xml');
     const text = `<policies>
   <inbound>
@@ -147,7 +147,11 @@ describe('language server over stdio', () => {
       assert.deepEqual(actions.map((a) => [a.kind, a.title]), [['source.fixAll.apim-mtls', 'Fix all safe apim-mtls problems (3)']], only.join());
     }
     assert.deepEqual(await ask(['source.organizeImports']), []);
-    assert.ok(!(await ask()).some((a) => a.kind === 'source.fixAll.apim-mtls'), 'not among the quick-fixes of the lightbulb');
+    assert.ok(!(await ask()).some((a) => a.title.startsWith('Fix all')), 'not on a range without a finding that has a safe fix');
+    // In the lightbulb of a finding with a safe fix: "Fix all" too, as a quick-fix, since the file has three.
+    const format = diags.find((d) => d.code === 'thumbprint-format')!;
+    const bulb = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: client.uri(file) }, range: format.range, context: { diagnostics: [format] } });
+    assert.deepEqual(bulb.filter((a) => a.title.startsWith('Fix all')).map((a) => [a.kind, a.title]), [['quickfix', 'Fix all safe apim-mtls problems (3)']]);
     const [fixAll] = await ask(['source.fixAll']);
     const edits = (fixAll!.edit!.documentChanges as TextDocumentEdit[]).flatMap((c) => c.edits as TextEdit[]);
     const fixed = applyEdits(text, edits);

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Connection } from 'vscode-languageserver/node';
-import type { Finding } from '../core/finding';
+import type { Finding, Fix } from '../core/finding';
 import { ruleDocsUrl } from '../core/docs';
 import { autofixes } from '../engine/autofix';
 import { suppressionComment } from '../engine/suppress';
@@ -31,11 +31,15 @@ export function codeActions(ws: Workspace, file: string, params: CodeActionParam
   const only = params.context.only;
   // A kind is asked for when `only` names it or a kind it refines (`source` covers `source.fixAll.apim-mtls`).
   const asked = (kind: string): boolean => only?.some((k) => k === '' || kind === k || kind.startsWith(`${k}.`)) ?? false;
-  const fixAll = asked(FIX_ALL_KIND) ? fixAllAction(ws, file, env) : undefined;
-  if (only && !asked(CodeActionKind.QuickFix)) return fixAll ? [fixAll] : [];
+  if (only && !asked(CodeActionKind.QuickFix)) {
+    if (!asked(FIX_ALL_KIND)) return [];
+    const fixAll = fixAllAction(ws, env, autofixes(ws.lint(file, { certificateRules: true }).findings, file), FIX_ALL_KIND);
+    return fixAll ? [fixAll] : [];
+  }
+  const inFile = ws.lint(file, { certificateRules: true }).findings;
   const from = index.offsetAt(params.range.start);
   const to = index.offsetAt(params.range.end);
-  const findings = ws.lint(file, { certificateRules: true }).findings.filter((f) => f.span.start <= to && f.span.end >= from);
+  const findings = inFile.filter((f) => f.span.start <= to && f.span.end >= from);
   const actions: CodeAction[] = [];
   const seenRules = new Set<string>();
   for (const finding of findings) {
@@ -52,6 +56,12 @@ export function codeActions(ws: Workspace, file: string, params: CodeActionParam
       });
     }
   }
+  // On a finding with a safe fix, when the file has more of them: all at once, as ESLint's lightbulb offers.
+  if (findings.some((f) => f.fixes.some((x) => x.autofix))) {
+    const safe = autofixes(inFile, file);
+    const all = safe.length > 1 ? fixAllAction(ws, env, safe, CodeActionKind.QuickFix) : undefined;
+    if (all) actions.push(all);
+  }
   for (const finding of findings) {
     if (seenRules.has(finding.ruleId)) continue;
     seenRules.add(finding.ruleId);
@@ -65,11 +75,11 @@ export function codeActions(ws: Workspace, file: string, params: CodeActionParam
   return actions;
 }
 
-function fixAllAction(ws: Workspace, file: string, env: ActionEnv): CodeAction | undefined {
-  const fixes = autofixes(ws.lint(file, { certificateRules: true }).findings, file);
+/** One action applying the file's safe fixes (`autofixes`), as a source action (on save) or a quick-fix. */
+function fixAllAction(ws: Workspace, env: ActionEnv, fixes: Fix[], kind: string): CodeAction | undefined {
   if (fixes.length === 0) return undefined;
   const edit = fixToEdit(ws, { title: '', edits: fixes.flatMap((f) => f.edits) }, env.uriOf, env.versionOf, false);
-  return edit && { title: `Fix all safe apim-mtls problems (${fixes.length})`, kind: FIX_ALL_KIND, edit };
+  return edit && { title: `Fix all safe apim-mtls problems (${fixes.length})`, kind, edit };
 }
 
 function disableAction(ws: Workspace, file: string, finding: Finding, env: ActionEnv): CodeAction {
