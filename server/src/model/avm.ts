@@ -19,7 +19,7 @@ export function isAvmApimService(modulePath: string): boolean {
  * Reads a `module … 'br/public:avm/res/api-management/service:…'` declaration as the resources the module deploys
  * from its parameters (docs/avm.md): the service (`name`, `sku`, `enableClientCertificate`, `certificates`), its
  * policies (`policies: [{ value, format }]`), its APIs' policies (`apis: [{ name, policies: [{ value, format }] }]`)
- * and their operations' (`apis[].operations: [{ name, policies: […] }]`).
+ * and their operations' (`apis[].operations: [{ name, policies: […] }]`), and its named values (`namedValues`).
  *
  * The nodes are the ones a hand-written template would have, over the module's own expressions: the service's
  * `properties` object *is* the `params` object (so a fix that adds `enableClientCertificate: true` adds the parameter of
@@ -43,6 +43,8 @@ export function avmServiceNodes(scope: FileScope, d: ModuleDecl): ResourceNode[]
     registry: { module: d.path, skuDefault: skuMember === undefined },
   };
   const nodes = [service, ...policiesOf(d, params, service, scope)];
+  // `namedValues: [{ name, displayName, value, keyVault }]`: what `validate-trust="{{…}}"` reads, tier by tier.
+  for (const item of items(property(params, 'namedValues'), scope)) nodes.push(child(d, 'namedvalues', item, withProperties(item), service));
   for (const apiItem of items(property(params, 'apis'), scope)) {
     const api = child(d, 'apis', apiItem, named(apiItem), service);
     nodes.push(api, ...policiesOf(d, apiItem, api, scope));
@@ -57,7 +59,13 @@ export function avmServiceNodes(scope: FileScope, d: ModuleDecl): ResourceNode[]
 
 /** The `policies: [{ value, format }]` of an item (the service's params, an API, an operation) as policy resources. */
 function policiesOf(d: ModuleDecl, owner: ObjectExpr, parent: ResourceNode, scope: FileScope): ResourceNode[] {
-  return items(property(owner, 'policies'), scope).map((item) => child(d, 'policies', item, object(item.span, [member('properties', item)]), parent));
+  return items(property(owner, 'policies'), scope).map((item) => child(d, 'policies', item, withProperties(item), parent));
+}
+
+/** A body whose `properties` is the item itself (and `name`, the item's), as the module passes them on. */
+function withProperties(item: ObjectExpr): ObjectExpr {
+  const name = property(item, 'name');
+  return object(item.span, [...(name ? [member('name', name)] : []), member('properties', item)]);
 }
 
 /** A body holding only the item's `name`. */

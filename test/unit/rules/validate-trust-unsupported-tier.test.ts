@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { lintCase, testRule } from '../../rule-tester';
 import { validateTrustUnsupportedTier } from '../../../server/src/rules/validate-trust-unsupported-tier';
-import { avmServiceBicep } from './bicep-service.fixtures';
+import { SETTINGS_BICEP, avmServiceBicep, settingsHeader } from './bicep-service.fixtures';
 import { ANY_TIER, CLIENT_01_PEM, CLIENT_01_THUMBPRINT, V2_ONLY, deployedOn, policy, serviceBicep, withNamedValue } from './validation-policy.fixtures';
 
 const SUBJECT_IDENTITY = `<validate-client-certificate validate-revocation="false">
@@ -141,8 +141,23 @@ const NAMED = policy(`<validate-client-certificate validate-trust="{{validate-ce
 
 const CLASSIC_SKUS = "['Developer', 'Basic', 'Standard', 'Premium']";
 
+/** The Azure Verified Module on a service that may be classic or v2, with the named value `validate-certificate-chain`. */
+const avmWithNamedValue = (value: string) => ({
+  'settings.bicep': SETTINGS_BICEP,
+  'main.bicep': avmServiceBicep(
+    'apiManagementSettings.sku',
+    `namedValues: [\n  {\n    name: 'validate-certificate-chain'\n    displayName: 'validate-certificate-chain'\n    value: ${value}\n  }\n]`,
+    settingsHeader('apiManagementSettingsType'),
+  ),
+});
+
 testRule(validateTrustUnsupportedTier, {
   valid: [
+    {
+      name: 'the Azure Verified Module’s namedValues: the tier switch is read tier by tier',
+      code: NAMED,
+      files: avmWithNamedValue(`contains(${CLASSIC_SKUS}, apiManagementSettings.sku) ? 'true' : 'false'`),
+    },
     {
       name: 'named value deployed as the blog’s tier switch, on a service that may be classic or v2',
       code: NAMED,
@@ -165,6 +180,12 @@ testRule(validateTrustUnsupportedTier, {
       code: NAMED,
       files: withNamedValue(V2_ONLY, "'true'"),
       findings: [{ line: 4, level: 'error', text: 'validate-trust="{{validate-certificate-chain}}"', message: /the named value in main\.bicep is "true" on BasicV2, StandardV2, PremiumV2, tiers that can't validate/ }],
+    },
+    {
+      name: 'the Azure Verified Module’s named value "true" everywhere on a service that may be classic or v2: a warning',
+      code: NAMED,
+      files: avmWithNamedValue("'true'"),
+      findings: [{ line: 4, level: 'warning', message: 'is "true" on Consumption, BasicV2, StandardV2, PremiumV2' }],
     },
     {
       name: 'named value "true" everywhere on a service that may be classic or v2 (the switch was forgotten): a warning',
