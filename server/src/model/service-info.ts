@@ -38,7 +38,10 @@ export function describeService(node: ResourceNode, scopes: ReadonlyMap<string, 
     info.enableClientCertificate = { value: v.kind === 'bool' ? truth(v) : 'unknown', ref: { file, span: ecc.span } };
   }
   const certs = propertyMember(props, 'certificates');
-  if (certs?.kind === 'property') info.caCertificates = caCertificates(certs.span, certs.value, skuExpr, node.scope, scopes, info);
+  if (certs?.kind === 'property') {
+    info.caCertificates = caCertificates(certs.span, certs.value, skuExpr, node.scope, scopes, info);
+    if (node.registry) for (const e of info.caCertificates.entries) e.registryModule = node.registry.module;
+  }
   return info;
 }
 

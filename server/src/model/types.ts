@@ -57,6 +57,8 @@ export interface CaCertificatesInfo {
 export interface CertificateEntry {
   ref: BicepRef;
   kind: 'ca' | 'client';
+  /** A CA entry of a registry module's `certificates` parameter (an Azure Verified Module), not of `properties`. */
+  registryModule?: string;
   /** `storeName` for CA entries. */
   storeName?: { value: string | undefined; ref: BicepRef };
   /** `encodedCertificate` (CA) or `data` (client). */

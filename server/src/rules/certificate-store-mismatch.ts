@@ -21,7 +21,7 @@ export const certificateStoreMismatch: BicepRule = {
         ctx.report({
           span: entry.data?.ref.span ?? store.ref.span,
           message:
-            `${describeCertificate(certificate)}: properties.certificates holds CA certificates only. ` +
+            `${describeCertificate(certificate)}: ${entry.registryModule ? 'the module’s certificates parameter' : 'properties.certificates'} holds CA certificates only. ` +
             'Upload a client certificate with a Microsoft.ApiManagement/service/certificates resource, and its issuing CA here.',
           related,
         });

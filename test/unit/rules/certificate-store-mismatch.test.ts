@@ -1,6 +1,6 @@
 import { testRule } from '../../rule-tester';
 import { certificateStoreMismatch } from '../../../server/src/rules/certificate-store-mismatch';
-import { CLIENT_BASE64, CLIENT_PEM, INTERMEDIATE_CA_PEM, ROOT_CA_BASE64, ROOT_CA_PEM, SETTINGS_BICEP, serviceBicep, settingsHeader } from './bicep-service.fixtures';
+import { CLIENT_BASE64, CLIENT_PEM, INTERMEDIATE_CA_PEM, ROOT_CA_BASE64, ROOT_CA_PEM, SETTINGS_BICEP, avmServiceBicep, serviceBicep, settingsHeader } from './bicep-service.fixtures';
 
 /** A classic service with CA entries `[file, store]` (the first `encodedCertificate` is on line 13). */
 function entries(...items: [string, string][]): string {
@@ -32,6 +32,12 @@ testRule(certificateStoreMismatch, {
     },
   ],
   invalid: [
+    {
+      name: 'a client certificate among the Azure Verified Module’s certificates parameter',
+      code: avmServiceBicep("'Premium'", "certificates: [\n  {\n    encodedCertificate: loadTextContent('./certs/client-01.without-markers.cer')\n    storeName: 'Root'\n  }\n]"),
+      files: CERTS,
+      findings: [{ line: 8, level: 'warning', message: "CN=Client 01, O=Contoso is not a CA: the module’s certificates parameter holds CA certificates only." }],
+    },
     {
       name: 'self-signed root in CertificateAuthority',
       code: entries(['root-ca.without-markers.cer', 'CertificateAuthority']),
