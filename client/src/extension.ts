@@ -40,9 +40,25 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await client?.restart();
     }),
   );
+  context.subscriptions.push(vscode.commands.registerCommand('apimMtls.fixAll', fixAllInActiveEditor));
   registerDocsCommand(context);
   registerCertificateCommands(context, () => client);
   await client.start();
+}
+
+/** The safe fixes of the active file (the server's `source.fixAll.apim-mtls` action), applied at once. */
+async function fixAllInActiveEditor(): Promise<void> {
+  const doc = vscode.window.activeTextEditor?.document;
+  if (!doc) return;
+  const kind = 'source.fixAll.apim-mtls';
+  const whole = new vscode.Range(0, 0, doc.lineCount, 0);
+  const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', doc.uri, whole, kind);
+  const action = actions?.find((a): a is vscode.CodeAction => 'kind' in a && a.kind?.value === kind && a.edit !== undefined);
+  if (!action?.edit) {
+    void vscode.window.showInformationMessage('APIM mTLS: no safe fixes in this file.');
+    return;
+  }
+  await vscode.workspace.applyEdit(action.edit);
 }
 
 export async function deactivate(): Promise<void> {

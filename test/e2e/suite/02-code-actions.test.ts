@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { test } from '../harness';
-import { codeActions, codes, LSP_WAIT_MS, open, ready, revert, waitFor, waitForCode, waitForNoCode, writeWorkspaceFile, wsUri } from '../util';
+import { codeActions, codes, extension, LSP_WAIT_MS, open, ready, revert, waitFor, waitForCode, waitForNoCode, writeWorkspaceFile, wsUri } from '../util';
 
 const T = { timeout: 2 * LSP_WAIT_MS + 20_000 };
 
@@ -91,5 +91,37 @@ test('with "editor.codeActionsOnSave": { "source.fixAll.apim-mtls": "explicit" }
     assert.deepEqual(codes(uri).filter((c) => c !== 'unknown-thumbprint'), []);
   } finally {
     await editorConfig.update('codeActionsOnSave', undefined, vscode.ConfigurationTarget.Workspace);
+  }
+}, T);
+
+test('"APIM mTLS: Fix all safe problems in this file" applies the safe fixes to the open document', async () => {
+  await ready();
+  const text = `<policies>
+    <inbound>
+        <validate-client-certificate validate-revocation="false" validate-trust="false">
+            <identities>
+                <identity thumbprint="01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67" />
+                <identity thumbprint="76:54:32:10:FE:DC:BA:98:76:54:32:10:FE:DC:BA:98:76:54:32:10" />
+            </identities>
+        </validate-client-certificate>
+    </inbound>
+</policies>
+`;
+  const uri = await writeWorkspaceFile('fix-all/identities.policy.xml', text);
+  const editor = await open(uri);
+  await waitForCode(uri, 'thumbprint-format');
+  const palette = (extension().packageJSON.contributes.commands as { command: string; title: string }[]).find((c) => c.command === 'apimMtls.fixAll');
+  assert.equal(palette?.title, 'Fix all safe problems in this file');
+  try {
+    await vscode.commands.executeCommand('apimMtls.fixAll');
+    await waitFor('both thumbprints fixed', () => !editor.document.getText().includes(':AB:') && !editor.document.getText().includes(':FE:'));
+    assert.equal(
+      editor.document.getText(),
+      text.replace('01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67', '0123456789ABCDEF0123456789ABCDEF01234567').replace('76:54:32:10:FE:DC:BA:98:76:54:32:10:FE:DC:BA:98:76:54:32:10', '76543210FEDCBA9876543210FEDCBA9876543210'),
+    );
+    assert.equal(editor.document.isDirty, true, 'applied to the document, for the user to save');
+    await waitForNoCode(uri, 'thumbprint-format');
+  } finally {
+    await revert(uri);
   }
 }, T);
