@@ -19,7 +19,8 @@ export function isAvmApimService(modulePath: string): boolean {
  * Reads a `module … 'br/public:avm/res/api-management/service:…'` declaration as the resources the module deploys
  * from its parameters (docs/avm.md): the service (`name`, `sku`, `enableClientCertificate`, `certificates`), its
  * policies (`policies: [{ value, format }]`), its APIs' policies (`apis: [{ name, policies: [{ value, format }] }]`)
- * and their operations' (`apis[].operations: [{ name, policies: […] }]`), and its named values (`namedValues`).
+ * and their operations' (`apis[].operations: [{ name, policies: […] }]`), its named values (`namedValues`), and its
+ * workspaces' policies and APIs (`workspaces: [{ name, policies, apis }]`).
  *
  * The nodes are the ones a hand-written template would have, over the module's own expressions: the service's
  * `properties` object *is* the `params` object (so a fix that adds `enableClientCertificate: true` adds the parameter of
@@ -45,8 +46,20 @@ export function avmServiceNodes(scope: FileScope, d: ModuleDecl): ResourceNode[]
   const nodes = [service, ...policiesOf(d, params, service, scope)];
   // `namedValues: [{ name, displayName, value, keyVault }]`: what `validate-trust="{{…}}"` reads, tier by tier.
   for (const item of items(property(params, 'namedValues'), scope)) nodes.push(child(d, 'namedvalues', item, withProperties(item), service));
-  for (const apiItem of items(property(params, 'apis'), scope)) {
-    const api = child(d, 'apis', apiItem, named(apiItem), service);
+  nodes.push(...apisOf(d, params, service, scope));
+  // `workspaces[]` (newer versions; Premium and PremiumV2): their policies and their APIs', on the service's tier.
+  for (const workspaceItem of items(property(params, 'workspaces'), scope)) {
+    const workspace = child(d, 'workspaces', workspaceItem, named(workspaceItem), service);
+    nodes.push(workspace, ...policiesOf(d, workspaceItem, workspace, scope), ...apisOf(d, workspaceItem, workspace, scope));
+  }
+  return nodes;
+}
+
+/** `apis: [{ name, policies, operations: [{ name, policies }] }]` of the service's params or of a workspace. */
+function apisOf(d: ModuleDecl, owner: ObjectExpr, parent: ResourceNode, scope: FileScope): ResourceNode[] {
+  const nodes: ResourceNode[] = [];
+  for (const apiItem of items(property(owner, 'apis'), scope)) {
+    const api = child(d, 'apis', apiItem, named(apiItem), parent);
     nodes.push(api, ...policiesOf(d, apiItem, api, scope));
     // `apis[].operations[].policies` (in the module's newer versions).
     for (const operationItem of items(property(apiItem, 'operations'), scope)) {

@@ -86,6 +86,42 @@ test('the policies, the APIs’ and the operations’ policies passed to the mod
   assert.deepEqual(model.dependents(abs('main.bicep')).sort(), [abs('policies/get-order.xml'), abs('policies/global.xml'), abs('policies/orders.xml')]);
 });
 
+test('a workspace’s policies and its APIs’ policies are deployed on the service’s tier', () => {
+  const model = workspace({
+    'main.bicep': avm(`    sku: 'PremiumV2'
+    workspaces: [
+      {
+        name: 'team-a'
+        displayName: 'Team A'
+        policies: [
+          {
+            value: loadTextContent('policies/global.xml')
+          }
+        ]
+        apis: [
+          {
+            name: 'orders'
+            displayName: 'Orders'
+            path: 'orders'
+            policies: [
+              {
+                value: loadTextContent('policies/orders.xml')
+              }
+            ]
+          }
+        ]
+      }
+    ]`),
+    ...FILES,
+  });
+  const policies = model.policyResourcesIn(abs('main.bicep'));
+  assert.deepEqual(policies.map((p) => [p.scope, p.value?.loadedFile?.path]), [
+    ['unknown', abs('policies/global.xml')],
+    ['unknown', abs('policies/orders.xml')],
+  ]);
+  assert.deepEqual([...model.policyContext(abs('policies/orders.xml')).skus.values], ['PremiumV2']);
+});
+
 test('the sku from a .bicepparam file, arrays held by variables, and the registry written out in full', () => {
   const model = workspace({
     'main.bicep': avm(
