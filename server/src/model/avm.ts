@@ -1,6 +1,6 @@
 import type { Expr, ModuleDecl, ObjectExpr, PropertyMember, ResourceDecl } from '../parsers/bicep/types';
 import { property, propertyMember, resourceBody, type FileScope, type ResourceNode } from './bicep-scope';
-import { unparen } from './expr-walk';
+import { arrayItems } from './literals';
 
 /**
  * The Azure Verified Module for an APIM service, from the public registry (`br/public:` is the alias of
@@ -87,17 +87,6 @@ function named(item: ObjectExpr): ObjectExpr {
   return object(item.span, name ? [member('name', name)] : []);
 }
 
-/** The object literals of an array literal, or of the array a same-file variable holds. */
-function items(value: Expr | undefined, scope: FileScope): ObjectExpr[] {
-  let v = value && unparen(value);
-  if (v?.kind === 'identifier') {
-    const held = scope.vars.get(v.name)?.value;
-    v = held && unparen(held);
-  }
-  if (v?.kind !== 'array') return [];
-  return v.items.filter((i): i is ObjectExpr => i.kind === 'object');
-}
-
 function child(d: ModuleDecl, type: string, item: ObjectExpr, body: ObjectExpr, parent: ResourceNode): ResourceNode {
   return {
     decl: decl(d, type, item.span),
@@ -120,4 +109,12 @@ function object(span: ObjectExpr['span'], members: PropertyMember[]): ObjectExpr
 
 function member(key: string, value: Expr): PropertyMember {
   return { kind: 'property', span: value.span, key, keySpan: value.span, value };
+}
+
+/**
+ * The object literals of the array a parameter of the module holds: written there, or held by a variable (the module's
+ * callers are not known yet when a file's scope is built).
+ */
+function items(value: Expr | undefined, scope: FileScope): ObjectExpr[] {
+  return value ? arrayItems(value, scope, 0).map((item) => item.object) : [];
 }

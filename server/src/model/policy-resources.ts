@@ -2,8 +2,9 @@ import * as path from 'node:path';
 import { property, propertyMember, type FileScope, type ResourceNode } from './bicep-scope';
 import { decodeStringSegment, stringValueOffsets } from '../parsers/bicep/lexer';
 import { unparen } from './expr-walk';
+import { MAX_FOLLOW_DEPTH, arrayItems, objectsOf } from './literals';
 import type { Span } from '../core/text';
-import type { CallExpr, Expr, ForExpr, ObjectExpr, StringExpr } from '../parsers/bicep/types';
+import type { CallExpr, Expr, ForExpr, StringExpr } from '../parsers/bicep/types';
 import type { InlinePolicy, PolicyResource, PolicyScope } from './types';
 
 const SCOPES: ReadonlyMap<string, PolicyScope> = new Map([
@@ -105,8 +106,6 @@ function interpolatedPolicy(source: string, v: StringExpr): InlinePolicy | undef
   return { text, offsets, multiline: false, holes };
 }
 
-/** Variables and module levels followed from a policy's `value:` to the `loadTextContent` it comes from. */
-const MAX_PARAM_DEPTH = 8;
 
 interface LoadedText {
   call: CallExpr;
@@ -135,7 +134,7 @@ function loadedTexts(expr: Expr, scope: FileScope, depth: number, loop?: ForExpr
     const arg = v.args[0];
     return arg?.kind === 'string' && arg.value !== undefined ? [{ call: v, path: arg, scope, file: path.resolve(scope.dir, arg.value), transformed }] : [];
   }
-  if (depth >= MAX_PARAM_DEPTH) return [];
+  if (depth >= MAX_FOLLOW_DEPTH) return [];
   // `value: settings.policy`: the property of the objects the target may be; in `[for item in items: …]`, `item.policy`
   // is the `policy` of each item the loop goes over.
   if (v.kind === 'member') {
@@ -171,48 +170,6 @@ function distinctFiles(found: LoadedText[], transformed: boolean): LoadedText[] 
     else if (l.transformed && !known.transformed) known.transformed = true;
   }
   return [...byFile.values()];
-}
-
-/** An object literal and the file it is written in. */
-interface Owner {
-  object: ObjectExpr;
-  scope: FileScope;
-}
-
-/**
- * The literals an expression may be, each with the file it is written in, following variables, parameters (through
- * what their callers pass) and properties (`settings.api`); `pick` keeps the literals wanted from each.
- */
-function literalsOf(expr: Expr, scope: FileScope, depth: number, pick: (e: Expr, scope: FileScope) => Owner[]): Owner[] {
-  const v = unparen(expr);
-  if (v.kind === 'array' || v.kind === 'object') return pick(v, scope);
-  if (depth >= MAX_PARAM_DEPTH) return [];
-  if (v.kind === 'member') {
-    return objectsOf(v.target, scope, depth + 1).flatMap((owner) => {
-      const value = property(owner.object, v.name);
-      return value ? literalsOf(value, owner.scope, depth + 1, pick) : [];
-    });
-  }
-  if (v.kind !== 'identifier') return [];
-  const variable = scope.vars.get(v.name)?.value;
-  if (variable) return literalsOf(variable, scope, depth + 1, pick);
-  if (!scope.params.has(v.name)) return [];
-  return scope.callers.flatMap((site) => {
-    const arg = site.args.get(v.name);
-    return arg ? literalsOf(arg, site.scope, depth + 1, pick) : [];
-  });
-}
-
-/** The object literals an expression may be. */
-function objectsOf(expr: Expr, scope: FileScope, depth: number): Owner[] {
-  return literalsOf(expr, scope, depth, (e, s) => (e.kind === 'object' ? [{ object: e, scope: s }] : []));
-}
-
-/** The object literals held by the array literals an expression may be. */
-function arrayItems(expr: Expr, scope: FileScope, depth: number): Owner[] {
-  return literalsOf(expr, scope, depth, (e, s) =>
-    e.kind === 'array' ? e.items.filter((i): i is ObjectExpr => i.kind === 'object').map((object) => ({ object, scope: s })) : [],
-  );
 }
 
 /** A span of an inline policy's text as a span of the Bicep file it is written in. */
