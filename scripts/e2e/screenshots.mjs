@@ -141,6 +141,9 @@ async function main() {
     const ruleId = path.basename(file).split('.')[0];
     // Rows arrive as the server lints the workspace: wait for this policy's own rule id.
     await visible(rows.filter({ hasText: new RegExp(`apim-mtls\\s*\\(?${ruleId}\\b`) }).first(), squiggle ? 30_000 : 3_000);
+    // Then for the neighbours' rows too: on a loaded machine the server may still be linting them.
+    const distinctRules = async () => new Set((await rows.allInnerTexts()).map((t) => RULE_IN_ROW.exec(t.replace(/\s+/g, ' '))?.[1]).filter(Boolean)).size;
+    for (const end = Date.now() + (squiggle ? 30_000 : 3_000); (await distinctRules()) < 2 && Date.now() < end; ) await page.waitForTimeout(250);
     await page.waitForTimeout(500);
     const texts = (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
     for (const r of await rows.all()) problems.push(((await r.getAttribute('aria-label')) || '').replace(/\s+/g, ' ').trim());
