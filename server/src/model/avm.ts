@@ -20,7 +20,7 @@ export function isAvmApimService(modulePath: string): boolean {
  * from its parameters (docs/avm.md): the service (`name`, `sku`, `enableClientCertificate`, `certificates`), its
  * policies (`policies: [{ value, format }]`), its APIs' policies (`apis: [{ name, policies: [{ value, format }] }]`)
  * and their operations' (`apis[].operations: [{ name, policies: […] }]`), its named values (`namedValues`), and its
- * workspaces' policies and APIs (`workspaces: [{ name, policies, apis }]`).
+ * workspaces' policies, APIs and products (`workspaces: [{ name, policies, apis, products: [{ name, policies }] }]`).
  *
  * The nodes are the ones a hand-written template would have, over the module's own expressions: the service's
  * `properties` object *is* the `params` object (so a fix that adds `enableClientCertificate: true` adds the parameter of
@@ -47,10 +47,15 @@ export function avmServiceNodes(scope: FileScope, d: ModuleDecl): ResourceNode[]
   // `namedValues: [{ name, displayName, value, keyVault }]`: what `validate-trust="{{…}}"` reads, tier by tier.
   for (const item of items(property(params, 'namedValues'), scope)) nodes.push(child(d, 'namedvalues', item, withProperties(item), service));
   nodes.push(...apisOf(d, params, service, scope));
-  // `workspaces[]` (newer versions; Premium and PremiumV2): their policies and their APIs', on the service's tier.
+  // `workspaces[]` (newer versions; Premium and PremiumV2): their policies, their APIs' and their products', on the
+  // service's tier. (The service's own `products[]` are not read: the module passes no policies to those.)
   for (const workspaceItem of items(property(params, 'workspaces'), scope)) {
     const workspace = child(d, 'workspaces', workspaceItem, named(workspaceItem), service);
     nodes.push(workspace, ...policiesOf(d, workspaceItem, workspace, scope), ...apisOf(d, workspaceItem, workspace, scope));
+    for (const productItem of items(property(workspaceItem, 'products'), scope)) {
+      const product = child(d, 'products', productItem, named(productItem), workspace);
+      nodes.push(product, ...policiesOf(d, productItem, product, scope));
+    }
   }
   return nodes;
 }

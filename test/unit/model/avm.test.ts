@@ -86,7 +86,7 @@ test('the policies, the APIs’ and the operations’ policies passed to the mod
   assert.deepEqual(model.dependents(abs('main.bicep')).sort(), [abs('policies/get-order.xml'), abs('policies/global.xml'), abs('policies/orders.xml')]);
 });
 
-test('a workspace’s policies and its APIs’ policies are deployed on the service’s tier', () => {
+test('a workspace’s policies, its APIs’ and its products’ policies are deployed on the service’s tier', () => {
   const model = workspace({
     'main.bicep': avm(`    sku: 'PremiumV2'
     workspaces: [
@@ -110,16 +110,45 @@ test('a workspace’s policies and its APIs’ policies are deployed on the serv
             ]
           }
         ]
+        products: [
+          {
+            name: 'partners'
+            displayName: 'Partners'
+            policies: [
+              {
+                format: 'rawxml'
+                value: loadTextContent('policies/product.xml')
+              }
+            ]
+          }
+        ]
+      }
+    ]
+    products: [
+      {
+        name: 'service-product'
+        displayName: 'Not passed on by the module'
+        policies: [
+          {
+            value: loadTextContent('policies/unused.xml')
+          }
+        ]
       }
     ]`),
     ...FILES,
+    'policies/product.xml': '<policies><inbound><base /></inbound></policies>',
+    'policies/unused.xml': '<policies><inbound><base /></inbound></policies>',
   });
   const policies = model.policyResourcesIn(abs('main.bicep'));
   assert.deepEqual(policies.map((p) => [p.scope, p.value?.loadedFile?.path]), [
     ['unknown', abs('policies/global.xml')],
     ['unknown', abs('policies/orders.xml')],
+    ['unknown', abs('policies/product.xml')],
   ]);
+  assert.equal(policies[2].format?.value, 'rawxml');
   assert.deepEqual([...model.policyContext(abs('policies/orders.xml')).skus.values], ['PremiumV2']);
+  assert.deepEqual([...model.policyContext(abs('policies/product.xml')).skus.values], ['PremiumV2']);
+  assert.equal(model.policyContext(abs('policies/unused.xml')).skus.values.size, 0);
 });
 
 test('the sku from a .bicepparam file, arrays held by variables, and the registry written out in full', () => {
