@@ -3,10 +3,12 @@ import { property, propertyMember, resourceBody, type FileScope, type ResourceNo
 import { arrayItems } from './literals';
 
 /**
- * The Azure Verified Module for an APIM service, from the public registry (`br/public:` is the alias of
- * `br:mcr.microsoft.com/bicep/`), any version.
+ * The Azure Verified Module for an APIM service, any version (a tag or an `@sha256:` digest): from the public registry
+ * (`br/public:` is the alias of `br:mcr.microsoft.com/bicep/`) or from a mirror that keeps its repository path
+ * (`br:contoso.azurecr.io/bicep/avm/res/api-management/service:0.9.1`, or `br/mirror:avm/res/…` with an alias from
+ * `bicepconfig.json`, whose own path is not read).
  */
-const AVM_APIM_SERVICE = /^br(?:\/public:|:mcr\.microsoft\.com\/bicep\/)avm\/res\/api-management\/service:[^/]+$/i;
+const AVM_APIM_SERVICE = /^br(?::[^/:@]+\/|\/[^:/@]+:)(?:[^:@]*\/)?avm\/res\/api-management\/service(?::[^/:@]+|@sha256:[0-9a-f]{64})$/i;
 
 /** The module's `sku` parameter default, the same in the revisions of its source read for docs/avm.md. */
 export const AVM_DEFAULT_SKU = 'Premium';

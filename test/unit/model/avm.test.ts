@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { abs, workspace } from './workspace-helper';
+import { isAvmApimService } from '../../../server/src/model/avm';
 
 /** The Azure Verified Module for APIM, with `params` as given. */
 const avm = (params: string, ref = 'br/public:avm/res/api-management/service:0.9.1', header = ''): string => `${header}
@@ -194,4 +195,30 @@ test('policies the model can’t see (a loop, a parameter) leave the service rea
   });
   assert.equal(model.servicesIn(abs('main.bicep')).length, 1);
   assert.deepEqual(model.policyResourcesIn(abs('main.bicep')), []);
+});
+
+test('the module is recognised from the public registry and from mirrors that keep its path, any version', () => {
+  const digest = 'a'.repeat(64);
+  for (const ref of [
+    'br/public:avm/res/api-management/service:0.9.1',
+    'br:mcr.microsoft.com/bicep/avm/res/api-management/service:0.14.0',
+    'br:contoso.azurecr.io/bicep/avm/res/api-management/service:0.9.1',
+    'br:contoso.azurecr.io/avm/res/api-management/service:0.9.1',
+    'br/mirror:avm/res/api-management/service:0.9.1',
+    'br/mirror:platform/avm/res/api-management/service:0.9.1',
+    `br:contoso.azurecr.io/bicep/avm/res/api-management/service@sha256:${digest}`,
+  ]) {
+    assert.ok(isAvmApimService(ref), ref);
+  }
+  for (const ref of [
+    'br/public:avm/res/web/site:0.3.0',
+    'br/public:avm/res/api-management/service/api:0.1.0',
+    'br:contoso.azurecr.io/bicep/my-avm/res/api-management/service:1.0',
+    'br/mirror:res/api-management/service:0.9.1',
+    'ts:00000000-0000-0000-0000-000000000000/rg/apim:1.0',
+    './modules/apim.bicep',
+    'br/public:avm/res/api-management/service',
+  ]) {
+    assert.ok(!isAvmApimService(ref), ref);
+  }
 });
