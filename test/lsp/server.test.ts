@@ -181,6 +181,35 @@ describe('language server over stdio', () => {
   });
 });
 
+describe('language server: the "context" of .apim-mtls.json, outside the workspace folder', () => {
+  let dir: string;
+  let client: TestClient;
+
+  before(async () => {
+    dir = makeTempDir('lsp-context');
+    fs.cpSync(path.join(fixturesDir, 'lsp'), dir, { recursive: true });
+    // The Bicep outside the opened folder also has a finding of its own (no enableClientCertificate): never published.
+    const bicep = path.join(dir, 'infra', 'main.bicep');
+    fs.writeFileSync(bicep, fs.readFileSync(bicep, 'utf8').replace('    enableClientCertificate: true\n', ''));
+    fs.writeFileSync(path.join(dir, 'policies', '.apim-mtls.json'), JSON.stringify({ context: ['../infra', '../missing'] }));
+    client = await TestClient.start(path.join(dir, 'policies'));
+  });
+
+  after(async () => {
+    await client.stop();
+    removeTempDir(dir);
+  });
+
+  it('gives a policy the tier of the Bicep it names, reports nothing in that Bicep, and says which path is missing', async () => {
+    const policy = path.join(dir, 'policies', 'get-order.operation.xml');
+    client.open(policy, fs.readFileSync(policy, 'utf8'));
+    const diags = await client.waitFor(policy, (d) => codes(d).includes('validate-trust-unsupported-tier'));
+    assert.ok(diags.find((d) => d.code === 'validate-trust-unsupported-tier')!.relatedInformation?.some((r) => r.location.uri.endsWith('/infra/main.bicep')));
+    assert.equal(client.diagnostics.get(client.uri(path.join(dir, 'infra', 'main.bicep'))), undefined, 'context files are not linted');
+    assert.ok(client.logs.some((m) => /"context" in \.apim-mtls\.json: .*missing: no such file or directory/.test(m)), client.logs.join('\n'));
+  });
+});
+
 describe('language server: hover on a named validate-trust (examples/environments)', () => {
   let dir: string;
   let client: TestClient;

@@ -97,8 +97,11 @@ export async function runLint(args: string[], io: CliIO): Promise<number> {
     onDirectory: (dir, entries) => config.noteListing(dir, entries.some((e) => e.name === CONFIG_FILE_NAME)),
   });
   const files = [...new Set(requested)].sort();
-  // Read for what they tell the linted files, never linted or reported.
-  const contextFiles = contextRoots.length ? loadContextFromDisk(ws, contextRoots, contextProblem) : [];
+  // Read for what they tell the linted files, never linted or reported: `--context` and the configuration's "context".
+  const contextFiles = [
+    ...loadContextFromDisk(ws, contextRoots, contextProblem),
+    ...loadContextFromDisk(ws, config.contextOf(files), (file, error) => io.stderr(`apim-mtls: "context" in ${CONFIG_FILE_NAME}: ${file}: ${error}\n`)),
+  ];
   phase('phase:discover+read');
   const wanted = new Set(files);
   const byFile = new Map<string, FileReport | undefined>();
@@ -199,7 +202,7 @@ async function applyAutofixes(roots: string[], overrides: Partial<LintConfig>, c
     const config = new ConfigResolver(overrides);
     const ws = new Workspace({ configFor: (f) => config.forFile(f), maxCachedPolicyParses: 64 });
     const files = await loadFromDisk(ws, roots);
-    if (contextRoots.length) loadContextFromDisk(ws, contextRoots, () => undefined);
+    loadContextFromDisk(ws, [...contextRoots, ...config.contextOf(files)], () => undefined);
     loadReferencedFiles(ws);
     let written = 0;
     for (const file of [...new Set(files)].sort()) {

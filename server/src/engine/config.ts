@@ -18,6 +18,11 @@ export interface LintConfig {
    * notice says which. Checked between rules (a rule is never interrupted).
    */
   fileTimeBudgetMs: number;
+  /**
+   * Folders or files (absolute; written relative to the configuration file) whose Bicep, parameters and certificate
+   * files give the linted files their context, as `--context` does: only from `.apim-mtls.json`.
+   */
+  context?: string[];
 }
 
 export const DEFAULT_CONFIG: LintConfig = { rules: {}, certificateExpiryWarningDays: 30, fileTimeBudgetMs: 3000 };
@@ -31,7 +36,7 @@ export interface LoadedConfig {
 }
 
 /** Validates raw JSON-ish settings into a config, collecting problems instead of throwing. */
-export function parseConfig(raw: unknown, where: string): { config: Partial<LintConfig>; problems: string[] } {
+export function parseConfig(raw: unknown, where: string, baseDir?: string): { config: Partial<LintConfig>; problems: string[] } {
   const problems: string[] = [];
   const config: Partial<LintConfig> = {};
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
@@ -39,7 +44,7 @@ export function parseConfig(raw: unknown, where: string): { config: Partial<Lint
   }
   const obj = raw as Record<string, unknown>;
   for (const key of Object.keys(obj)) {
-    if (!['rules', 'sku', 'certificateExpiryWarningDays', 'fileTimeBudgetMs', '$schema'].includes(key)) {
+    if (!['rules', 'sku', 'certificateExpiryWarningDays', 'fileTimeBudgetMs', 'context', '$schema'].includes(key)) {
       problems.push(`${where}: unknown setting "${key}"`);
     }
   }
@@ -75,6 +80,12 @@ export function parseConfig(raw: unknown, where: string): { config: Partial<Lint
     if (typeof ms === 'number' && Number.isFinite(ms) && ms > 0) config.fileTimeBudgetMs = ms;
     else problems.push(`${where}: "fileTimeBudgetMs" must be a number of milliseconds > 0`);
   }
+  if (obj.context !== undefined) {
+    const list = Array.isArray(obj.context) ? obj.context : [obj.context];
+    if (baseDir === undefined) problems.push(`${where}: "context" is read from .apim-mtls.json only`);
+    else if (list.every((p) => typeof p === 'string' && p !== '')) config.context = list.map((p) => path.resolve(baseDir, p as string));
+    else problems.push(`${where}: "context" must be a path or a list of paths, relative to the configuration file`);
+  }
   return { config, problems };
 }
 
@@ -87,6 +98,7 @@ export function mergeConfig(base: LintConfig, ...layers: Partial<LintConfig>[]):
       skus: layer.skus ?? out.skus,
       certificateExpiryWarningDays: layer.certificateExpiryWarningDays ?? out.certificateExpiryWarningDays,
       fileTimeBudgetMs: layer.fileTimeBudgetMs ?? out.fileTimeBudgetMs,
+      context: layer.context ?? out.context,
     };
   }
   return out;
@@ -111,6 +123,19 @@ export class ConfigResolver {
   clear(): void {
     this.byDir.clear();
     this.listed.clear();
+  }
+
+  /** The `context` paths of the configurations of these files, each once, in the order first met. */
+  contextOf(files: Iterable<string>): string[] {
+    const out = new Set<string>();
+    const dirs = new Set<string>();
+    for (const file of files) {
+      const dir = path.dirname(file);
+      if (dirs.has(dir)) continue;
+      dirs.add(dir);
+      for (const p of this.forDir(dir).config.context ?? []) out.add(p);
+    }
+    return [...out];
   }
 
   /** Tells the resolver what a folder held when it was just listed (discovery reads every folder anyway). */
@@ -138,7 +163,7 @@ export class ConfigResolver {
       } catch (e) {
         problems.push(`${candidate}: not valid JSON (${(e as Error).message})`);
       }
-      const parsed = raw === undefined ? { config: {}, problems: [] } : parseConfig(raw, candidate);
+      const parsed = raw === undefined ? { config: {}, problems: [] } : parseConfig(raw, candidate, dir);
       result = {
         config: mergeConfig(DEFAULT_CONFIG, parsed.config, this.overrides),
         file: candidate,

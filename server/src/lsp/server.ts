@@ -20,7 +20,7 @@ import { VERSION } from '../core/version';
 import { CONFIG_FILE_NAME, ConfigResolver, parseConfig, type LintConfig } from '../engine/config';
 import { describeFsError } from '../engine/discover';
 import { isCandidate } from '../engine/files';
-import { loadFromDisk } from '../engine/load';
+import { loadContextFromDisk, loadFromDisk } from '../engine/load';
 import { DiskWatcher } from './watch';
 import { Workspace } from '../engine/workspace';
 import { codeActions, FIX_ALL_KIND, OPEN_DOCS_COMMAND, openRuleDocs } from './actions';
@@ -48,6 +48,8 @@ class ApimMtlsServer {
   /** The URI the client used for an open file (published back unchanged). */
   private readonly uris = new Map<string, string>();
   private roots: string[] = [];
+  /** Files read for the configuration's "context" from outside the workspace folders: context, never published. */
+  private readonly contextOnly = new Set<string>();
   private canPullConfig = false;
   private canWatch = false;
   private canCreateFiles = false;
@@ -171,9 +173,21 @@ class ApimMtlsServer {
       skip: (file) => this.documents.get(this.uriOf(file)) !== undefined,
       onProgress: (n) => progress?.report(`${n} files read`),
     });
+    this.loadConfigContext();
     progress?.done();
     this.connection.console.info(`apim-mtls ${VERSION}: indexed ${loaded.length} files in ${Date.now() - started} ms`);
     this.scheduler.schedule([...this.openFiles(), ...this.ws.files()], 0);
+  }
+
+  /**
+   * The `context` paths of the workspace's `.apim-mtls.json` files that lie outside the workspace folders (inside, the
+   * files are read anyway): their Bicep, parameters and certificate files are read once, as the CLI reads them.
+   */
+  private loadConfigContext(): void {
+    const inside = (p: string) => this.roots.some((root) => p === root || p.startsWith(root.endsWith(path.sep) ? root : root + path.sep));
+    const outside = this.config.contextOf(this.ws.files()).filter((p) => !inside(p));
+    const problem = (file: string, error: string) => this.connection.console.warn(`apim-mtls: "context" in ${CONFIG_FILE_NAME}: ${file}: ${error}`);
+    for (const file of loadContextFromDisk(this.ws, outside, problem)) this.contextOnly.add(file);
   }
 
   private async refreshSettings(relint = true): Promise<void> {
@@ -223,6 +237,7 @@ class ApimMtlsServer {
   private async fileChangedOnDisk(file: string, type: FileChangeType): Promise<void> {
     if (path.basename(file) === CONFIG_FILE_NAME) {
       this.config.clear();
+      this.loadConfigContext();
       this.scheduler.schedule(this.ws.files(), 0);
       return;
     }
@@ -285,7 +300,7 @@ class ApimMtlsServer {
     if (!this.ws.has(file)) return this.clear(file);
     const isOpen = this.documents.get(this.uriOf(file)) !== undefined;
     const kind = this.ws.kindOf(file);
-    if (kind === 'certificate' && !isOpen) return this.clear(file);
+    if ((kind === 'certificate' || this.contextOnly.has(file)) && !isOpen) return this.clear(file);
     const result = this.ws.lint(file, { certificateRules: true });
     this.noteTimeBound(file, result.stableUntil);
     const diagnostics: Diagnostic[] = [

@@ -384,6 +384,37 @@ resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
     assert.deepEqual(rules(cli(['lint', 'policies', '--format', 'json'], dir)), [], 'without the context the tier is unknown');
   });
 
+  it('"context" in .apim-mtls.json: a policy linted on its own (a pre-commit hook) gets its tier without --context', () => {
+    const dir = tmpWorkspace({
+      '.apim-mtls.json': JSON.stringify({ context: ['infra', 'gone'] }),
+      'policies/api.policy.xml': TRUST_DEFAULT_POLICY.replace('<validate-client-certificate>', '<validate-client-certificate validate-trust="true">'),
+      'infra/main.bicep': `resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
+  name: 'apim-ctx'
+  sku: {
+    name: 'BasicV2'
+    capacity: 1
+  }
+}
+resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
+  parent: apim
+  name: 'policy'
+  properties: {
+    value: loadTextContent('../policies/api.policy.xml')
+  }
+}
+`,
+    });
+    const rules = (r: { stdout: string }) => (JSON.parse(r.stdout) as JsonEntry[]).flatMap((e) => e.messages.map((m) => m.ruleId));
+    const alone = cli(['lint', path.join('policies', 'api.policy.xml'), '--format', 'json'], dir);
+    assert.deepEqual(rules(alone), ['validate-trust-unsupported-tier'], alone.stderr);
+    assert.equal((JSON.parse(alone.stdout) as JsonEntry[]).length, 1, 'the context Bicep is not linted');
+    assert.match(alone.stderr, /apim-mtls: "context" in \.apim-mtls\.json: .*gone: no such file or directory/);
+    fs.writeFileSync(path.join(dir, '.apim-mtls.json'), JSON.stringify({ context: 7 }));
+    const bad = cli(['lint', path.join('policies', 'api.policy.xml'), '--format', 'json'], dir);
+    assert.deepEqual(rules(bad), [null], 'without a context the tier is unknown; the notice says why');
+    assert.match((JSON.parse(bad.stdout) as JsonEntry[])[0]!.messages[0]!.message, /"context" must be a path or a list of paths/);
+  });
+
   it('a path that does not exist is a line in the report, not a crash', () => {
     const r = cli(['lint', 'no/such/folder', '--format', 'json']);
     assert.equal(r.code, 0);
