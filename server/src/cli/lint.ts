@@ -99,8 +99,8 @@ export async function runLint(args: string[], io: CliIO): Promise<number> {
   const files = [...new Set(requested)].sort();
   // Read for what they tell the linted files, never linted or reported: `--context` and the configuration's "context".
   const contextFiles = [
-    ...loadContextFromDisk(ws, contextRoots, contextProblem),
-    ...loadContextFromDisk(ws, config.contextOf(files), (file, error) => io.stderr(`apim-mtls: "context" in ${CONFIG_FILE_NAME}: ${file}: ${error}\n`)),
+    ...(await loadContextFromDisk(ws, contextRoots, contextProblem)),
+    ...(await loadContextFromDisk(ws, config.contextOf(files), (file, error) => io.stderr(`apim-mtls: "context" in ${CONFIG_FILE_NAME}: ${file}: ${error}\n`))),
   ];
   phase('phase:discover+read');
   const wanted = new Set(files);
@@ -202,7 +202,7 @@ async function applyAutofixes(roots: string[], overrides: Partial<LintConfig>, c
     const config = new ConfigResolver(overrides);
     const ws = new Workspace({ configFor: (f) => config.forFile(f), maxCachedPolicyParses: 64 });
     const files = await loadFromDisk(ws, roots);
-    loadContextFromDisk(ws, [...contextRoots, ...config.contextOf(files)], () => undefined);
+    await loadContextFromDisk(ws, [...contextRoots, ...config.contextOf(files)], () => undefined);
     loadReferencedFiles(ws);
     let written = 0;
     for (const file of [...new Set(files)].sort()) {

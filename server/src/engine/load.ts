@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { describeFsError, discoverFiles } from './discover';
-import { MAX_FILE_BYTES, classify, tooLargeMessage } from './files';
+import { MAX_FILE_BYTES, classify, tooLargeMessage, type FileKind } from './files';
 import type { Workspace } from './workspace';
 
 export interface LoadOptions {
@@ -11,6 +11,8 @@ export interface LoadOptions {
   isCancelled?: () => boolean;
   /** Each folder listed, with its entries (the CLI tells its config resolver which folders hold a config file). */
   onDirectory?: (dir: string, entries: readonly fs.Dirent[]) => void;
+  /** A path that can't be listed or read goes here instead of into the workspace (as a file with a problem). */
+  onError?: (file: string, error: string) => void;
 }
 
 /** Milliseconds of synchronous reading before yielding to the event loop (the server keeps answering). */
@@ -28,6 +30,10 @@ export async function loadFromDisk(ws: Workspace, roots: string[], options: Load
   for (const found of discoverFiles(roots, options.onDirectory)) {
     if (options.isCancelled?.()) break;
     if ('error' in found) {
+      if (options.onError) {
+        options.onError(found.file, found.error);
+        continue;
+      }
       ws.set(found.file, { problem: `cannot read: ${found.error}` });
       loaded.push(found.file);
       continue;
@@ -49,22 +55,15 @@ export async function loadFromDisk(ws: Workspace, roots: string[], options: Load
  * Reads the Bicep (with parameters files) and certificate files under `roots` that the workspace doesn't hold yet: the
  * context of the files being linted (their tier, the policies deployed with them, the certificates they pin), which is
  * not linted itself. Policies are not read: those the Bicep loads come in with `loadReferencedFiles`. Returns the
- * files added, sorted; a root that can't be read is passed to `onProblem`.
+ * files added, sorted; a root that can't be read is passed to `onProblem`. In slices, as `loadFromDisk`: the server
+ * keeps answering while a large context folder is read.
  */
-export function loadContextFromDisk(ws: Workspace, roots: string[], onProblem: (file: string, error: string) => void): string[] {
-  const added: string[] = [];
-  for (const found of discoverFiles(roots)) {
-    if ('error' in found) {
-      onProblem(found.file, found.error);
-      continue;
-    }
-    const kind = classify(found.file);
-    if ((kind !== 'bicep' && kind !== 'certificate') || ws.has(found.file)) continue;
-    ws.set(found.file, readOne(found.file));
-    added.push(found.file);
-  }
-  return added.sort();
+export async function loadContextFromDisk(ws: Workspace, roots: string[], onProblem: (file: string, error: string) => void): Promise<string[]> {
+  const skip = (file: string): boolean => ws.has(file) || !CONTEXT_KINDS.has(classify(file));
+  return (await loadFromDisk(ws, roots, { skip, onError: onProblem })).sort();
 }
+
+const CONTEXT_KINDS: ReadonlySet<FileKind> = new Set(['bicep', 'certificate']);
 
 /**
  * Opening with O_NONBLOCK: a FIFO or device named like a policy must not block the open (fstat then turns it away);

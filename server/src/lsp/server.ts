@@ -173,7 +173,7 @@ class ApimMtlsServer {
       skip: (file) => this.documents.get(this.uriOf(file)) !== undefined,
       onProgress: (n) => progress?.report(`${n} files read`),
     });
-    this.loadConfigContext();
+    await this.loadConfigContext();
     progress?.done();
     this.connection.console.info(`apim-mtls ${VERSION}: indexed ${loaded.length} files in ${Date.now() - started} ms`);
     this.scheduler.schedule([...this.openFiles(), ...this.ws.files()], 0);
@@ -183,11 +183,11 @@ class ApimMtlsServer {
    * The `context` paths of the workspace's `.apim-mtls.json` files that lie outside the workspace folders (inside, the
    * files are read anyway): their Bicep, parameters and certificate files are read once, as the CLI reads them.
    */
-  private loadConfigContext(): void {
+  private async loadConfigContext(): Promise<void> {
     const inside = (p: string) => this.roots.some((root) => p === root || p.startsWith(root.endsWith(path.sep) ? root : root + path.sep));
     const outside = this.config.contextOf(this.ws.files()).filter((p) => !inside(p));
     const problem = (file: string, error: string) => this.connection.console.warn(`apim-mtls: "context" in ${CONFIG_FILE_NAME}: ${file}: ${error}`);
-    for (const file of loadContextFromDisk(this.ws, outside, problem)) this.contextOnly.add(file);
+    for (const file of await loadContextFromDisk(this.ws, outside, problem)) this.contextOnly.add(file);
   }
 
   private async refreshSettings(relint = true): Promise<void> {
@@ -237,7 +237,7 @@ class ApimMtlsServer {
   private async fileChangedOnDisk(file: string, type: FileChangeType): Promise<void> {
     if (path.basename(file) === CONFIG_FILE_NAME) {
       this.config.clear();
-      this.loadConfigContext();
+      await this.loadConfigContext();
       this.scheduler.schedule(this.ws.files(), 0);
       return;
     }
