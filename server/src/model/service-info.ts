@@ -5,7 +5,8 @@ import { caEntries } from './certificate-entries';
 import { evaluate } from './evaluate';
 import { unparen } from './expr-walk';
 import { skuSetOf, skusWhere } from './sku-resolution';
-import type { CaCertificatesInfo, NamedValueInfo, ServiceInfo } from './types';
+import { arrayItems, objectsOf } from './literals';
+import type { CaCertificatesInfo, GatewayHostname, NamedValueInfo, ServiceInfo, TriBool } from './types';
 import { truth } from './values';
 
 /** The possible names of a resource (`name:` evaluated): empty when unknown. */
@@ -27,6 +28,7 @@ export function describeService(node: ResourceNode, scopes: ReadonlyMap<string, 
     existing: node.decl.existing,
     skus: skuSetOf(skuExpr, node.scope, scopes, skuOrigin(node)),
     enableClientCertificate: { value: false },
+    clientHttp2: { value: false },
   };
   if (node.registry) info.registryModule = node.registry.module;
   const props = property(body, 'properties');
@@ -37,12 +39,66 @@ export function describeService(node: ResourceNode, scopes: ReadonlyMap<string, 
     const v = evaluate(ecc.value, node.scope, { scopes, origins: [], label: 'enableClientCertificate' });
     info.enableClientCertificate = { value: v.kind === 'bool' ? truth(v) : 'unknown', ref: { file, span: ecc.span } };
   }
+  const customProperties = property(props, 'customProperties');
+  if (customProperties) info.clientHttp2 = clientHttp2(customProperties, node.scope, scopes);
+  const hostnames = property(props, 'hostnameConfigurations');
+  const gateways = hostnames ? gatewayHostnames(hostnames, node.scope, scopes) : [];
+  if (gateways) info.gatewayHostnames = gateways;
   const certs = propertyMember(props, 'certificates');
   if (certs?.kind === 'property') {
     info.caCertificates = caCertificates(certs.span, certs.value, skuExpr, node.scope, scopes, info);
     if (node.registry) for (const e of info.caCertificates.entries) e.registryModule = node.registry.module;
   }
   return info;
+}
+
+/** The custom property that turns HTTP/2 on for the gateway's clients (ARM: `customProperties`, default False). */
+const CLIENT_HTTP2 = 'microsoft.windowsazure.apimanagement.gateway.protocols.server.http2';
+
+/** A 'True' / 'False' custom property (any casing) or a bool: true, false, or unknown when it can't be pinned down. */
+function booleanSetting(value: Expr, scope: FileScope, scopes: ReadonlyMap<string, FileScope>, label: string): TriBool {
+  const v = evaluate(value, scope, { scopes, origins: [], label });
+  if (v.kind === 'bool') return truth(v);
+  if (v.kind !== 'strings' || v.unknown || v.values.size === 0) return 'unknown';
+  const lower = new Set([...v.values].map((x) => x.toLowerCase()));
+  if (lower.size === 1 && lower.has('true')) return true;
+  if (lower.size === 1 && lower.has('false')) return false;
+  return 'unknown';
+}
+
+/** `customProperties` (an object literal, or held by a variable or parameter): the client HTTP/2 switch. */
+function clientHttp2(expr: Expr, scope: FileScope, scopes: ReadonlyMap<string, FileScope>): ServiceInfo['clientHttp2'] {
+  const owners = objectsOf(expr, scope, 0);
+  if (owners.length === 0) return { value: 'unknown' };
+  const found = owners.map((o) => ({ o, m: o.object.members.find((m) => m.kind === 'property' && m.key.toLowerCase() === CLIENT_HTTP2) }));
+  const values = found.map(({ o, m }) => (m?.kind === 'property' ? booleanSetting(m.value, o.scope, scopes, 'Http2') : false));
+  const value: TriBool = values.every((v) => v === true) ? true : values.every((v) => v === false) ? false : 'unknown';
+  const written = found.find((f) => f.m);
+  return written?.m ? { value, ref: { file: written.o.scope.path, span: written.m.span } } : { value };
+}
+
+/** The items of `hostnameConfigurations` that may be gateway host names; undefined when the array can't be read. */
+function gatewayHostnames(value: Expr, scope: FileScope, scopes: ReadonlyMap<string, FileScope>): GatewayHostname[] | undefined {
+  const items = arrayItems(value, scope, 0);
+  if (items.length === 0 && unparen(value).kind !== 'array') return undefined;
+  const out: GatewayHostname[] = [];
+  for (const { object, scope: s } of items) {
+    const type = property(object, 'type');
+    const typeValue = type ? evaluate(type, s, { scopes, origins: [], label: 'type' }) : undefined;
+    if (typeValue?.kind === 'strings' && !typeValue.unknown && ![...typeValue.values].some((t) => t.toLowerCase() === 'proxy')) continue;
+    const hostName = property(object, 'hostName');
+    const names = hostName ? evaluate(hostName, s, { scopes, origins: [], label: 'hostName' }) : undefined;
+    const negotiate = propertyMember(object, 'negotiateClientCertificate');
+    out.push({
+      ref: { file: s.path, span: object.span },
+      hostName: names?.kind === 'strings' && names.values.size === 1 && !names.unknown ? [...names.values][0] : undefined,
+      negotiateClientCertificate:
+        negotiate?.kind === 'property'
+          ? { value: booleanSetting(negotiate.value, s, scopes, 'negotiateClientCertificate'), ref: { file: s.path, span: negotiate.span } }
+          : { value: false },
+    });
+  }
+  return out;
 }
 
 /** What decides the SKU, for the origins shown with findings. */
@@ -85,8 +141,12 @@ export function describeExisting(node: ResourceNode, definition: ServiceInfo | u
     existing: true,
     skus: definition ? definition.skus : { values: new Set(), unknown: true, origins: [] },
     enableClientCertificate: definition ? definition.enableClientCertificate : { value: 'unknown' },
+    clientHttp2: definition ? definition.clientHttp2 : { value: 'unknown' },
   };
-  if (definition) info.definition = definition;
+  if (definition) {
+    info.definition = definition;
+    if (definition.gatewayHostnames) info.gatewayHostnames = definition.gatewayHostnames;
+  }
   return info;
 }
 

@@ -32,6 +32,25 @@ export interface ServiceInfo {
   registryModule?: string;
   /** `Microsoft.ApiManagement/service/namedValues` of this service, by lower-case display name (what `{{…}}` names). */
   namedValues?: Map<string, NamedValueInfo>;
+  /**
+   * HTTP/2 for the gateway's clients: `properties.customProperties['Microsoft.WindowsAzure.ApiManagement.Gateway.
+   * Protocols.Server.Http2']` (a 'True' / 'False' string; off when absent). `ref` is the member, when written.
+   */
+  clientHttp2: { value: TriBool; ref?: BicepRef };
+  /**
+   * The gateway's host names written in `properties.hostnameConfigurations` (items of type 'Proxy' or whose type is
+   * unknown); undefined when the array can't be read (a parameter, a loop).
+   */
+  gatewayHostnames?: GatewayHostname[];
+}
+
+/** An item of `hostnameConfigurations` that may be a gateway (`type: 'Proxy'`) host name. */
+export interface GatewayHostname {
+  /** The item (the object literal). */
+  ref: BicepRef;
+  hostName?: string;
+  /** `negotiateClientCertificate` (false when absent), and the member when written. */
+  negotiateClientCertificate: { value: TriBool; ref?: BicepRef };
 }
 
 /** A named value deployed by Bicep, read as a boolean per SKU of its service (for `validate-trust="{{…}}"`). */

@@ -5,7 +5,7 @@ import { skuCertainty, type Sku } from '../model/sku';
 import type { ServiceInfo } from '../model/types';
 import type { BicepRule, BicepRuleContext } from './types';
 import { insertMemberEdit, resourceAt, setMemberValueEdit } from './util/bicep-edit';
-import { clientCertificateCheck, deployedPolicy, policiesDeployedTo } from './util/bicep-policies';
+import { certificateChecksDeployedTo, policiesNamed } from './util/bicep-policies';
 import { matchingSkusText } from './util/bicep-skus';
 
 /** Tiers whose gateway only receives a client certificate with `enableClientCertificate: true` (facts §3). */
@@ -23,11 +23,11 @@ export const clientCertificateNotEnabled: BicepRule = {
       if (service.existing || service.enableClientCertificate.value !== false) continue;
       const tier = skuCertainty(service.skus, (s) => FLAG_SKUS.has(s));
       if (tier === 'none') continue;
-      const checks = certificateChecks(ctx, service);
+      const checks = certificateChecksDeployedTo(ctx, service);
       const first = checks[0];
       if (!first) continue;
       const files = checks.map((c) => c.name);
-      const policies = files.length > 2 ? `${files.slice(0, 2).join(', ')} and ${files.length - 2} more policies` : files.join(' and ');
+      const policies = policiesNamed(files);
       const skus = matchingSkusText(service.skus, (s) => FLAG_SKUS.has(s));
       const setting = service.enableClientCertificate.ref ? 'enableClientCertificate is false' : 'enableClientCertificate is not set';
       ctx.report({
@@ -42,21 +42,6 @@ export const clientCertificateNotEnabled: BicepRule = {
     }
   },
 };
-
-/** Where the policies deployed to the service check client certificates. */
-function certificateChecks(ctx: BicepRuleContext, service: ServiceInfo): { file: string; name: string; span: Span; what: string }[] {
-  const out: { file: string; name: string; span: Span; what: string }[] = [];
-  const seen = new Set<string>();
-  for (const policy of policiesDeployedTo(ctx.model, ctx.file, service)) {
-    const loaded = policy.value?.loadedFile?.path;
-    if (loaded && seen.has(loaded)) continue;
-    if (loaded) seen.add(loaded);
-    const deployed = deployedPolicy(ctx, policy);
-    const check = deployed && clientCertificateCheck(deployed.doc);
-    if (check) out.push({ file: deployed.file, name: deployed.name, span: deployed.place(check.span), what: check.what });
-  }
-  return out;
-}
 
 /** The `sku.name` value, else the symbolic name. */
 function skuSpan(ctx: BicepRuleContext, service: ServiceInfo): Span {

@@ -15,6 +15,7 @@ import { certificateStoreMismatch } from './certificate-store-mismatch';
 import { policyValueNotLoaded } from './policy-value-not-loaded';
 import { policyFormatMismatch } from './policy-format-mismatch';
 import { consumptionClientCertificateRequired } from './consumption-client-certificate-required';
+import { clientCertificateHttp2NotNegotiated } from './client-certificate-http2-not-negotiated';
 import { chainVerifyUnsupportedTier } from './chain-verify-unsupported-tier';
 import { utcnowCertificateValidity } from './utcnow-certificate-validity';
 import { certificateNullCheck } from './certificate-null-check';
@@ -64,6 +65,7 @@ export const allRules: readonly Rule[] = [
   policyValueNotLoaded,
   policyFormatMismatch,
   consumptionClientCertificateRequired,
+  clientCertificateHttp2NotNegotiated,
 ];
 
 export function ruleById(id: string): Rule | undefined {

@@ -124,7 +124,7 @@ describe('apim-mtls lint on the bundled examples', () => {
     const table = fs.readFileSync(path.join(examplesDir, 'README.md'), 'utf8');
     const found = new Set(entries.flatMap((e) => e.messages.map((m) => `${m.ruleId} ${path.relative(examplesDir, e.filePath)}:${m.line}`)));
     let rows = 0;
-    for (const [, id, places] of table.matchAll(/^\| `([a-z-]+)` \| \w+ \| (.+) \|$/gm)) {
+    for (const [, id, places] of table.matchAll(/^\| `([a-z0-9-]+)` \| \w+ \| (.+) \|$/gm)) {
       rows++;
       for (const [, place] of places!.matchAll(/`([^`]+)`/g)) assert.ok(found.has(`${id} ${place}`), `${id} at ${place}`);
     }
@@ -173,7 +173,7 @@ describe('apim-mtls lint on the bundled examples', () => {
       assert.equal(run.tool.driver.rules[result.ruleIndex].id, result.ruleId);
       assert.ok(['error', 'warning', 'note'].includes(result.level));
     }
-    assert.ok(run.tool.driver.rules.every((rule: { helpUri: string }) => /docs\/rules\/[a-z-]+\.md$/.test(rule.helpUri)));
+    assert.ok(run.tool.driver.rules.every((rule: { helpUri: string }) => /docs\/rules\/[a-z0-9-]+\.md$/.test(rule.helpUri)));
 
     const multitool = path.join(repoRoot, 'node_modules', '@microsoft', 'sarif-multitool-linux', 'Sarif.Multitool');
     if (!fs.existsSync(multitool)) return t.skip('@microsoft/sarif-multitool-linux is not installed');

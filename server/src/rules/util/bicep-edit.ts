@@ -1,7 +1,8 @@
 import type { TextEdit } from '../../core/finding';
 import type { Span } from '../../core/text';
-import type { BicepFile, ObjectExpr } from '../../parsers/bicep/types';
+import type { BicepFile, Expr, ObjectExpr } from '../../parsers/bicep/types';
 import { buildScope, type ResourceNode } from '../../model/bicep-scope';
+import { children } from '../../model/expr-walk';
 import { indentAt } from './policy-edit';
 
 /** The key of the `key: value` member that starts at `start`: an identifier, or a quoted string with its quotes. */
@@ -21,6 +22,19 @@ export function resourceAt(file: string, bicep: BicepFile, span: Span): Resource
 
 function sameLine(text: string, a: number, b: number): boolean {
   return !text.slice(a, b).includes('\n');
+}
+
+/** The object literal written at exactly `span` (in a resource body, a variable, a module's params…), if any. */
+export function objectAt(file: string, bicep: BicepFile, span: Span): ObjectExpr | undefined {
+  const stack: Expr[] = buildScope(file, bicep).resources.flatMap((r) => (r.body ? [r.body] : []));
+  for (const d of bicep.declarations) if (d.kind === 'var' && d.value) stack.push(d.value);
+  while (stack.length) {
+    const e = stack.pop()!;
+    if (e.span.start > span.start || e.span.end < span.end) continue;
+    if (e.kind === 'object' && e.span.start === span.start && e.span.end === span.end) return e;
+    stack.push(...children(e));
+  }
+  return undefined;
 }
 
 /**

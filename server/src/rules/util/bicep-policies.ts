@@ -52,3 +52,33 @@ export function deployedPolicy(ctx: BicepRuleContext, policy: PolicyResource): D
   if (!doc) inlineDocs.set(inline, (doc = parsePolicy(inline.text)));
   return { doc, file: policy.ref.file, name: `the policy written in ${path.basename(policy.ref.file)}`, place: (s) => inlineSpan(inline, s) };
 }
+
+/** A place where a policy deployed to a service checks the client certificate. */
+export interface CertificateCheck {
+  file: string;
+  /** The policy, for messages (see `DeployedPolicy.name`). */
+  name: string;
+  span: Span;
+  /** `validate-client-certificate` or `context.Request.Certificate`. */
+  what: string;
+}
+
+/** Where the policies deployed to the service check client certificates: one place per policy. */
+export function certificateChecksDeployedTo(ctx: BicepRuleContext, service: ServiceInfo): CertificateCheck[] {
+  const out: CertificateCheck[] = [];
+  const seen = new Set<string>();
+  for (const policy of policiesDeployedTo(ctx.model, ctx.file, service)) {
+    const loaded = policy.value?.loadedFile?.path;
+    if (loaded && seen.has(loaded)) continue;
+    if (loaded) seen.add(loaded);
+    const deployed = deployedPolicy(ctx, policy);
+    const check = deployed && clientCertificateCheck(deployed.doc);
+    if (check) out.push({ file: deployed.file, name: deployed.name, span: deployed.place(check.span), what: check.what });
+  }
+  return out;
+}
+
+/** `a.xml`, `a.xml and b.xml`, `a.xml, b.xml and 3 more policies`. */
+export function policiesNamed(names: readonly string[]): string {
+  return names.length > 2 ? `${names.slice(0, 2).join(', ')} and ${names.length - 2} more policies` : names.join(' and ');
+}

@@ -1,0 +1,89 @@
+import type { Fix, TextEdit } from '../core/finding';
+import { skuCertainty, type Sku } from '../model/sku';
+import type { GatewayHostname, ServiceInfo } from '../model/types';
+import type { BicepRule, BicepRuleContext } from './types';
+import { insertMemberEdit, keySpanAt, objectAt, setMemberValueEdit } from './util/bicep-edit';
+import { certificateChecksDeployedTo, policiesNamed } from './util/bicep-policies';
+import { matchingSkusText } from './util/bicep-skus';
+
+/**
+ * The tiers that negotiate the client certificate per host name (facts §3): on them a client on HTTP/2 sends one only
+ * when the host name asks for it in the handshake (`negotiateClientCertificate`). `Isolated` counts as classic (facts §3:
+ * uncertain), which only makes the finding a warning where it could be an error.
+ */
+const NEGOTIATING_SKUS: ReadonlySet<Sku> = new Set<Sku>(['Developer', 'Basic', 'Standard', 'Premium', 'Isolated']);
+
+/**
+ * A classic-tier service that turns HTTP/2 on for its clients while no gateway host name negotiates client
+ * certificates, and policies deployed to it check them: over HTTP/2 the certificate can't be asked for after the
+ * handshake, so those requests arrive without one.
+ */
+export const clientCertificateHttp2NotNegotiated: BicepRule = {
+  id: 'client-certificate-http2-not-negotiated',
+  target: 'bicep',
+  defaultLevel: 'warning',
+  description:
+    'HTTP/2 is on for clients of a classic-tier service whose gateway host names don’t negotiate client certificates (negotiateClientCertificate), while its policies check them: requests over HTTP/2 arrive without one.',
+  check(ctx) {
+    for (const service of ctx.model.servicesIn(ctx.file)) {
+      const http2 = service.clientHttp2;
+      if (service.existing || http2.value !== true || !http2.ref || http2.ref.file !== ctx.file) continue;
+      // On classic tiers enableClientCertificate is documented for Consumption only; what it does here is not known.
+      if (service.enableClientCertificate.value !== false) continue;
+      const hostnames = service.gatewayHostnames;
+      if (!hostnames || hostnames.some((h) => h.negotiateClientCertificate.value !== false)) continue;
+      const tier = skuCertainty(service.skus, (s) => NEGOTIATING_SKUS.has(s));
+      if (tier === 'none') continue;
+      const checks = certificateChecksDeployedTo(ctx, service);
+      const first = checks[0];
+      if (!first) continue;
+      const names = checks.map((c) => c.name);
+      const skus = matchingSkusText(service.skus, (s) => NEGOTIATING_SKUS.has(s));
+      const where =
+        hostnames.length === 0
+          ? 'the gateway has only its default host name, which doesn’t negotiate client certificates'
+          : `no gateway host name in hostnameConfigurations negotiates client certificates (${hostnames.map((h) => h.hostName ?? 'a host name').join(', ')})`;
+      ctx.report({
+        span: keySpanAt(ctx.text, http2.ref.span.start),
+        message:
+          `HTTP/2 is on for clients, but ${where}. On ${skus} the certificate is otherwise asked for after the handshake, ` +
+          `which HTTP/2 can't do: requests over HTTP/2 arrive without one, and ${policiesNamed(names)} ${names.length > 1 ? 'check' : 'checks'} it (${first.what}), ` +
+          'so they fail. Set negotiateClientCertificate: true on the gateway (Proxy) host names, or turn HTTP/2 off for clients.',
+        certain: tier === 'all',
+        fixes: fixes(ctx, service, hostnames),
+        related: [
+          ...checks.map((c) => ({ file: c.file, span: c.span, message: `checks the client certificate (${c.what})` })),
+          ...hostnames.map((h) => ({ file: h.ref.file, span: h.ref.span, message: `${h.hostName ?? 'this host name'}: negotiateClientCertificate is not true` })),
+          ...service.skus.origins,
+        ],
+      });
+    }
+  },
+};
+
+/**
+ * Negotiation on every gateway host name written in this file (preferred), and HTTP/2 off. Neither is applied by
+ * `--fix`: each changes what clients see (a certificate request at the handshake, or HTTP/1.1 only).
+ */
+function fixes(ctx: BicepRuleContext, service: ServiceInfo, hostnames: readonly GatewayHostname[]): Fix[] {
+  const out: Fix[] = [];
+  const local = hostnames.filter((h) => h.ref.file === ctx.file);
+  if (local.length > 0 && local.length === hostnames.length) {
+    const edits: TextEdit[] = [];
+    for (const h of local) {
+      const member = h.negotiateClientCertificate.ref;
+      if (member) {
+        edits.push(setMemberValueEdit(ctx.file, ctx.text, member.span, 'true'));
+        continue;
+      }
+      const item = objectAt(ctx.file, ctx.bicep, h.ref.span);
+      const edit = item && insertMemberEdit(ctx.file, ctx.text, item, () => 'negotiateClientCertificate: true', 'last');
+      if (!edit) return out;
+      edits.push(edit);
+    }
+    out.push({ title: 'Set negotiateClientCertificate: true on the gateway host names', edits, preferred: true });
+  }
+  const http2 = service.clientHttp2.ref!;
+  out.push({ title: 'Turn HTTP/2 off for clients', edits: [setMemberValueEdit(ctx.file, ctx.text, http2.span, "'False'")] });
+  return out;
+}

@@ -1,0 +1,110 @@
+import { testRule } from '../../rule-tester';
+import { clientCertificateHttp2NotNegotiated } from '../../../server/src/rules/client-certificate-http2-not-negotiated';
+import { SETTINGS_BICEP, apiBicep, avmServiceBicep, policy, serviceBicep } from './bicep-service.fixtures';
+
+const VALIDATE = policy(`<validate-client-certificate validate-trust="true">
+            <identities>
+                <identity issuer-subject="CN=Contoso Partner CA" />
+            </identities>
+        </validate-client-certificate>`);
+
+const RATE_LIMIT = policy('<rate-limit calls="10" renewal-period="60" />');
+
+/** The API (in api.bicep, on the `existing` service) deploys `api.policy.xml`. */
+function deploying(policyText: string): Record<string, string> {
+  return { 'api.bicep': apiBicep('./api.policy.xml'), 'api.policy.xml': policyText, 'settings.bicep': SETTINGS_BICEP };
+}
+
+/** `customProperties` turning HTTP/2 on (or to `value`) for the gateway's clients. */
+const http2 = (value = "'True'") => `customProperties: {
+  'Microsoft.WindowsAzure.ApiManagement.Gateway.Protocols.Server.Http2': ${value}
+}`;
+
+/** One gateway host name; `negotiate` is written as given (nothing when empty). */
+const hostnames = (negotiate = '', more = '') => `hostnameConfigurations: [
+  {
+    type: 'Proxy'
+    hostName: 'api.contoso.com'
+    certificateSource: 'KeyVault'
+    keyVaultId: 'https://contoso-kv.vault.azure.net/secrets/api-contoso-com'${negotiate ? `\n    negotiateClientCertificate: ${negotiate}` : ''}
+  }${more}
+]`;
+
+const PORTAL = `
+  {
+    type: 'DeveloperPortal'
+    hostName: 'developer.contoso.com'
+    certificateSource: 'Managed'
+  }`;
+
+const NEGOTIATING_SECOND = `
+  {
+    type: 'Proxy'
+    hostName: 'partners.contoso.com'
+    certificateSource: 'Managed'
+    negotiateClientCertificate: true
+  }`;
+
+testRule(clientCertificateHttp2NotNegotiated, {
+  valid: [
+    { name: 'HTTP/2 on, the gateway host name negotiates', code: serviceBicep("'Developer'", `${http2()}\n${hostnames('true')}`), files: deploying(VALIDATE) },
+    { name: 'HTTP/2 off (the default)', code: serviceBicep("'Premium'"), files: deploying(VALIDATE) },
+    { name: "HTTP/2 set to 'False'", code: serviceBicep("'Standard'", http2("'False'")), files: deploying(VALIDATE) },
+    {
+      name: 'a v2 tier asks for the certificate with enableClientCertificate, not per host name',
+      code: serviceBicep("'StandardV2'", `enableClientCertificate: true\n${http2()}`),
+      files: deploying(VALIDATE),
+    },
+    { name: 'no policy checks client certificates', code: serviceBicep("'Premium'", http2()), files: deploying(RATE_LIMIT) },
+    { name: 'HTTP/2 from a parameter: unknown', code: serviceBicep("'Premium'", http2('http2'), 'param http2 string\n'), files: deploying(VALIDATE) },
+    {
+      name: 'host names from a parameter: unknown',
+      code: serviceBicep("'Premium'", `${http2()}\nhostnameConfigurations: gatewayHostnames`, 'param gatewayHostnames array\n'),
+      files: deploying(VALIDATE),
+    },
+    {
+      name: 'one of two gateway host names negotiates: clients that need mutual TLS can use it',
+      code: serviceBicep("'Premium'", `${http2()}\n${hostnames('', NEGOTIATING_SECOND)}`),
+      files: deploying(VALIDATE),
+    },
+    { name: 'unknown SKU', code: serviceBicep('skuName', http2(), 'param skuName string\n'), files: deploying(VALIDATE) },
+  ],
+  invalid: [
+    {
+      name: 'HTTP/2 on and only the default host name: the fix offered turns HTTP/2 off',
+      code: serviceBicep("'Premium'", http2()),
+      files: deploying(VALIDATE),
+      findings: [
+        {
+          line: 12,
+          level: 'warning',
+          text: "'Microsoft.WindowsAzure.ApiManagement.Gateway.Protocols.Server.Http2'",
+          message:
+            /^HTTP\/2 is on for clients, but the gateway has only its default host name, which doesn’t negotiate client certificates\. On Premium \(from main\.bicep\) .* api\.policy\.xml checks it \(validate-client-certificate\)/,
+        },
+      ],
+      output: serviceBicep("'Premium'", http2("'False'")),
+    },
+    {
+      name: 'a custom gateway host name without negotiateClientCertificate (the developer portal does not count): the fix adds it',
+      code: serviceBicep("'Developer'", `${http2("'true'")}\n${hostnames('', PORTAL)}`),
+      files: deploying(VALIDATE),
+      findings: [{ line: 12, level: 'warning', message: 'no gateway host name in hostnameConfigurations negotiates client certificates (api.contoso.com)' }],
+      output: serviceBicep("'Developer'", `${http2("'true'")}\n${hostnames('true', PORTAL)}`),
+    },
+    {
+      name: 'negotiateClientCertificate: false is set to true',
+      code: serviceBicep("'Standard'", `${http2()}\n${hostnames('false')}`),
+      files: deploying(VALIDATE),
+      findings: [{ line: 12, message: 'api.contoso.com' }],
+      output: serviceBicep("'Standard'", `${http2()}\n${hostnames('true')}`),
+    },
+    {
+      name: 'Azure Verified Module: customProperties and hostnameConfigurations are module parameters',
+      code: avmServiceBicep("'Premium'", `${http2()}\n${hostnames()}`),
+      files: { 'api.policy.xml': VALIDATE },
+      findings: [{ line: 7, message: 'api.contoso.com' }],
+      output: avmServiceBicep("'Premium'", `${http2()}\n${hostnames('true')}`),
+    },
+  ],
+});
