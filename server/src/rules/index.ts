@@ -10,6 +10,7 @@ import { policyAttributes } from './policy-attributes';
 import { pemMarkersInCertificate } from './pem-markers-in-certificate';
 import { clientCertificateNotEnabled } from './client-certificate-not-enabled';
 import { caCertificatesUnsupportedTier } from './ca-certificates-unsupported-tier';
+import { caCertificatesLimit } from './ca-certificates-limit';
 import { invalidCertificateStore } from './invalid-certificate-store';
 import { certificateStoreMismatch } from './certificate-store-mismatch';
 import { policyValueNotLoaded } from './policy-value-not-loaded';
@@ -60,6 +61,7 @@ export const allRules: readonly Rule[] = [
   ...certificateExpiring,
   // Bicep: the service, its CA certificates, policy resources
   caCertificatesUnsupportedTier,
+  caCertificatesLimit,
   invalidCertificateStore,
   certificateStoreMismatch,
   policyValueNotLoaded,
