@@ -208,6 +208,14 @@ describe('language server: the "context" of .apim-mtls.json, outside the workspa
     assert.equal(client.diagnostics.get(client.uri(path.join(dir, 'infra', 'main.bicep'))), undefined, 'context files are not linted');
     assert.ok(client.logs.some((m) => /"context" in \.apim-mtls\.json: .*missing: no such file or directory/.test(m)), client.logs.join('\n'));
   });
+
+  it('watches the context path itself: a SKU changed there on disk re-lints the policy', async () => {
+    const policy = path.join(dir, 'policies', 'get-order.operation.xml');
+    const bicep = path.join(dir, 'infra', 'main.bicep');
+    fs.writeFileSync(bicep, fs.readFileSync(bicep, 'utf8').replace("name: 'StandardV2'", "name: 'Premium'"));
+    await client.waitFor(policy, (d) => !codes(d).includes('validate-trust-unsupported-tier'));
+    assert.equal(client.diagnostics.get(client.uri(bicep)), undefined, 'still not linted');
+  });
 });
 
 describe('language server: hover on a named validate-trust (examples/environments)', () => {

@@ -19,7 +19,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { VERSION } from '../core/version';
 import { CONFIG_FILE_NAME, ConfigResolver, parseConfig, type LintConfig } from '../engine/config';
 import { describeFsError } from '../engine/discover';
-import { isCandidate } from '../engine/files';
+import { classify, isCandidate } from '../engine/files';
 import { loadContextFromDisk, loadFromDisk } from '../engine/load';
 import { DiskWatcher } from './watch';
 import { Workspace } from '../engine/workspace';
@@ -50,6 +50,9 @@ class ApimMtlsServer {
   private roots: string[] = [];
   /** Files read for the configuration's "context" from outside the workspace folders: context, never published. */
   private readonly contextOnly = new Set<string>();
+  /** Those context paths, each watched on disk by the server itself (no client watches outside the workspace). */
+  private readonly contextRoots = new Set<string>();
+  private contextWatcher?: DiskWatcher;
   private canPullConfig = false;
   private canWatch = false;
   private canCreateFiles = false;
@@ -184,10 +187,38 @@ class ApimMtlsServer {
    * files are read anyway): their Bicep, parameters and certificate files are read once, as the CLI reads them.
    */
   private async loadConfigContext(): Promise<void> {
-    const inside = (p: string) => this.roots.some((root) => p === root || p.startsWith(root.endsWith(path.sep) ? root : root + path.sep));
-    const outside = this.config.contextOf(this.ws.files()).filter((p) => !inside(p));
+    const outside = this.config.contextOf(this.ws.files()).filter((p) => !this.inWorkspace(p));
     const problem = (file: string, error: string) => this.connection.console.warn(`apim-mtls: "context" in ${CONFIG_FILE_NAME}: ${file}: ${error}`);
     for (const file of await loadContextFromDisk(this.ws, outside, problem)) this.contextOnly.add(file);
+    for (const root of outside) {
+      if (this.contextRoots.has(root) || !fs.existsSync(root)) continue;
+      this.contextRoots.add(root);
+      this.contextWatcher ??= new DiskWatcher(
+        (file, type) => void this.contextChangedOnDisk(file, type),
+        (message) => this.connection.console.log(message),
+      );
+      this.contextWatcher.watch(root);
+    }
+  }
+
+  private inWorkspace(p: string): boolean {
+    return this.roots.some((root) => isWithin(p, root));
+  }
+
+  /** A Bicep, parameters or certificate file changed under a context path outside the workspace: read it again. */
+  private async contextChangedOnDisk(file: string, type: FileChangeType): Promise<void> {
+    const kind = classify(file);
+    if ((kind !== 'bicep' && kind !== 'certificate') || this.inWorkspace(file) || this.documents.get(this.uriOf(file))) return;
+    if (type === FileChangeType.Deleted) {
+      if (!this.ws.has(file)) return;
+      const affected = this.ws.dependents(file);
+      this.ws.remove(file);
+      this.contextOnly.delete(file);
+      this.scheduler.schedule(affected, 0);
+      return;
+    }
+    this.contextOnly.add(file);
+    await this.reloadFromDisk(file);
   }
 
   private async refreshSettings(relint = true): Promise<void> {
@@ -369,4 +400,9 @@ class ApimMtlsServer {
   private uriOf(file: string): string {
     return this.uris.get(file) ?? pathToUri(file);
   }
+}
+
+/** `p` is `dir` or lies under it. */
+function isWithin(p: string, dir: string): boolean {
+  return p === dir || p.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
 }
