@@ -117,6 +117,23 @@ export interface PolicyResource {
   };
   /** The service this policy is deployed to, when the model can tell. */
   service?: ServiceInfo;
+  /** For an API or operation policy: the possible names of its API (lower case); empty when unknown. */
+  apiNames?: string[];
+}
+
+/** A self-hosted gateway (`Microsoft.ApiManagement/service/gateways`) of a service declared in the workspace. */
+export interface SelfHostedGateway {
+  /** The declaration. */
+  ref: BicepRef;
+  name?: string;
+  /** The defining service it belongs to. */
+  service: ServiceInfo;
+  /** The APIs assigned to it (`gateways/apis`), by name in lower case. */
+  apis: Set<string>;
+  /** Whether an assignment's API name is unknown (a parameter). */
+  unknownApis: boolean;
+  /** Its `gateways/certificateAuthorities` resources. */
+  certificateAuthorities: BicepRef[];
 }
 
 /** A policy written in a Bicep string literal, as Bicep reads it, with where each character comes from. */
@@ -150,6 +167,8 @@ export interface WorkspaceModel {
   policyResourcesIn(bicepFile: string): PolicyResource[];
   /** `Microsoft.ApiManagement/service/certificates` resources and CA entries declared in a Bicep file. */
   certificateEntriesIn(bicepFile: string): CertificateEntry[];
+  /** Self-hosted gateways declared in a Bicep file (of a service the workspace defines). */
+  selfHostedGatewaysIn(bicepFile: string): SelfHostedGateway[];
   /** Files the given file's findings depend on, and files whose findings depend on it (for re-linting). */
   dependents(file: string): string[];
 }

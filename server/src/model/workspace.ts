@@ -7,7 +7,7 @@ import { evaluate } from './evaluate';
 import { describePolicy, policyScopeOf } from './policy-resources';
 import { describeExisting, describeNamedValue, describeService, resourceNames } from './service-info';
 import { UNKNOWN_SKUS, type Sku, type SkuSet } from './sku';
-import type { CertificateEntry, PolicyContext, PolicyResource, ServiceInfo, WorkspaceModel } from './types';
+import type { CertificateEntry, PolicyContext, PolicyResource, SelfHostedGateway, ServiceInfo, WorkspaceModel } from './types';
 
 /** What the model is built from. Paths are absolute; they are normalised with `path.resolve`. */
 export interface ModelInput {
@@ -35,6 +35,10 @@ function cachedScope(abs: string, file: BicepFile): FileScope {
 
 const CERTIFICATES_TYPE = 'microsoft.apimanagement/service/certificates';
 const NAMED_VALUES_TYPE = 'microsoft.apimanagement/service/namedvalues';
+const APIS_TYPE = 'microsoft.apimanagement/service/apis';
+const GATEWAYS_TYPE = 'microsoft.apimanagement/service/gateways';
+const GATEWAY_APIS_TYPE = 'microsoft.apimanagement/service/gateways/apis';
+const GATEWAY_CAS_TYPE = 'microsoft.apimanagement/service/gateways/certificateauthorities';
 
 /**
  * Relates the workspace's files. One pass per file and per resource, maps everywhere: linear in the input.
@@ -117,6 +121,8 @@ export function buildModel(input: ModelInput): WorkspaceModel {
   const policiesByFile = new Map<string, PolicyResource[]>();
   const deployments = new Map<string, PolicyResource[]>();
   const certificatesByFile = new Map<string, CertificateEntry[]>();
+  const gatewayNodes: ResourceNode[] = [];
+  const gatewayChildren: ResourceNode[] = [];
 
   for (const scope of scopes.values()) {
     for (const target of [...[...scope.imports.values()].map((i) => i.from), ...scope.wildcards.values()]) {
@@ -146,12 +152,16 @@ export function buildModel(input: ModelInput): WorkspaceModel {
         }
         continue;
       }
+      if (node.fullType === GATEWAYS_TYPE) gatewayNodes.push(node);
+      if (node.fullType === GATEWAY_APIS_TYPE || node.fullType === GATEWAY_CAS_TYPE) gatewayChildren.push(node);
       const policyScope = policyScopeOf(node.fullType);
       if (!policyScope) continue;
       const serviceNode = serviceNodeOf(node, namedServices, scopes);
       const service = serviceNode && services.get(serviceNode);
+      const api = policyScope === 'api' || policyScope === 'operation' ? ancestorOfType(node, APIS_TYPE, namedServices, scopes) : undefined;
       for (const policy of describePolicy(node, policyScope, exists)) {
         if (service) policy.service = service;
+        if (api) policy.apiNames = resourceNames(api, scopes).map((n) => n.toLowerCase());
         push(policiesByFile, scope.path, policy);
         const loaded = policy.value?.loadedFile?.path;
         if (loaded) {
@@ -160,6 +170,41 @@ export function buildModel(input: ModelInput): WorkspaceModel {
         }
       }
     }
+  }
+
+  const gatewaysByFile = new Map<string, SelfHostedGateway[]>();
+  const gateways = new Map<ResourceNode, SelfHostedGateway>();
+  for (const node of gatewayNodes) {
+    const serviceNode = serviceNodeOf(node, namedServices, scopes);
+    const info = serviceNode && services.get(serviceNode);
+    const owner = info?.definition ?? info;
+    if (!owner) continue;
+    const gateway: SelfHostedGateway = { ref: { file: node.scope.path, span: node.decl.span }, service: owner, apis: new Set(), unknownApis: false, certificateAuthorities: [] };
+    const name = resourceNames(node, scopes);
+    if (name.length === 1) gateway.name = name[0];
+    gateways.set(node, gateway);
+    push(gatewaysByFile, node.scope.path, gateway);
+    // Its findings read the service (CA certificates) and the policies deployed to it.
+    edge(node.scope.path, owner.ref.file);
+    for (const policies of policiesByFile.values()) {
+      for (const p of policies) {
+        if (p.service !== owner && p.service?.definition !== owner) continue;
+        edge(node.scope.path, p.value?.loadedFile?.path ?? p.ref.file);
+      }
+    }
+  }
+  for (const node of gatewayChildren) {
+    const parent = parentOf(node, namedServices, scopes);
+    const gateway = parent && gateways.get(parent);
+    if (!gateway) continue;
+    edge(gateway.ref.file, node.scope.path);
+    if (node.fullType === GATEWAY_CAS_TYPE) {
+      gateway.certificateAuthorities.push({ file: node.scope.path, span: node.decl.span });
+      continue;
+    }
+    const names = resourceNames(node, scopes);
+    if (names.length === 0) gateway.unknownApis = true;
+    for (const n of names) gateway.apis.add(n.toLowerCase());
   }
 
   const userSkus: SkuSet = input.userSkus?.length ? { values: new Set(input.userSkus), unknown: false, origins: [] } : UNKNOWN_SKUS;
@@ -173,6 +218,7 @@ export function buildModel(input: ModelInput): WorkspaceModel {
     servicesIn: (f) => servicesByFile.get(resolvePath(f)) ?? [],
     policyResourcesIn: (f) => policiesByFile.get(resolvePath(f)) ?? [],
     certificateEntriesIn: (f) => certificatesByFile.get(resolvePath(f)) ?? [],
+    selfHostedGatewaysIn: (f) => gatewaysByFile.get(resolvePath(f)) ?? [],
     dependents(file: string): string[] {
       const start = resolvePath(file);
       const out = new Set<string>(deps.get(start));
@@ -257,6 +303,16 @@ function serviceNodeOf(node: ResourceNode, namedServices: ReadonlyMap<string, Re
   let cur: ResourceNode | undefined = node;
   for (let i = 0; cur && i < 8; i++) {
     if (cur.fullType === SERVICE_TYPE) return cur;
+    cur = parentOf(cur, namedServices, scopes);
+  }
+  return undefined;
+}
+
+/** The nearest ancestor of a resource (through `parent:`, nesting and name paths) of the given type. */
+function ancestorOfType(node: ResourceNode, fullType: string, namedServices: ReadonlyMap<string, ResourceNode>, scopes: ReadonlyMap<string, FileScope>): ResourceNode | undefined {
+  let cur = parentOf(node, namedServices, scopes);
+  for (let i = 0; cur && i < 8; i++) {
+    if (cur.fullType === fullType) return cur;
     cur = parentOf(cur, namedServices, scopes);
   }
   return undefined;

@@ -17,6 +17,7 @@ import { policyValueNotLoaded } from './policy-value-not-loaded';
 import { policyFormatMismatch } from './policy-format-mismatch';
 import { consumptionClientCertificateRequired } from './consumption-client-certificate-required';
 import { clientCertificateHttp2NotNegotiated } from './client-certificate-http2-not-negotiated';
+import { selfHostedGatewayCaCertificates } from './self-hosted-gateway-ca-certificates';
 import { chainVerifyUnsupportedTier } from './chain-verify-unsupported-tier';
 import { utcnowCertificateValidity } from './utcnow-certificate-validity';
 import { certificateNullCheck } from './certificate-null-check';
@@ -68,6 +69,7 @@ export const allRules: readonly Rule[] = [
   policyFormatMismatch,
   consumptionClientCertificateRequired,
   clientCertificateHttp2NotNegotiated,
+  selfHostedGatewayCaCertificates,
 ];
 
 export function ruleById(id: string): Rule | undefined {
