@@ -67,23 +67,19 @@ export const clientCertificateHttp2NotNegotiated: BicepRule = {
  */
 function fixes(ctx: BicepRuleContext, service: ServiceInfo, hostnames: readonly GatewayHostname[]): Fix[] {
   const out: Fix[] = [];
-  const local = hostnames.filter((h) => h.ref.file === ctx.file);
-  if (local.length > 0 && local.length === hostnames.length) {
-    const edits: TextEdit[] = [];
-    for (const h of local) {
-      const member = h.negotiateClientCertificate.ref;
-      if (member) {
-        edits.push(setMemberValueEdit(ctx.file, ctx.text, member.span, 'true'));
-        continue;
-      }
-      const item = objectAt(ctx.file, ctx.bicep, h.ref.span);
-      const edit = item && insertMemberEdit(ctx.file, ctx.text, item, () => 'negotiateClientCertificate: true', 'last');
-      if (!edit) return out;
-      edits.push(edit);
-    }
-    out.push({ title: 'Set negotiateClientCertificate: true on the gateway host names', edits, preferred: true });
+  const negotiate = hostnames.every((h) => h.ref.file === ctx.file) ? hostnames.map((h) => negotiateEdit(ctx, h)) : [];
+  if (negotiate.length > 0 && negotiate.every((e) => e !== undefined)) {
+    out.push({ title: 'Set negotiateClientCertificate: true on the gateway host names', edits: negotiate as TextEdit[], preferred: true });
   }
   const http2 = service.clientHttp2.ref!;
   out.push({ title: 'Turn HTTP/2 off for clients', edits: [setMemberValueEdit(ctx.file, ctx.text, http2.span, "'False'")] });
   return out;
+}
+
+/** `negotiateClientCertificate: true` on one host name: its `false` replaced, or the member added (multi-line items). */
+function negotiateEdit(ctx: BicepRuleContext, h: GatewayHostname): TextEdit | undefined {
+  const member = h.negotiateClientCertificate.ref;
+  if (member) return setMemberValueEdit(ctx.file, ctx.text, member.span, 'true');
+  const item = objectAt(ctx.file, ctx.bicep, h.ref.span);
+  return item && insertMemberEdit(ctx.file, ctx.text, item, () => 'negotiateClientCertificate: true', 'last');
 }
