@@ -100,6 +100,13 @@ testRule(clientCertificateHttp2NotNegotiated, {
       output: serviceBicep("'Standard'", `${http2()}\n${hostnames('true')}`),
     },
     {
+      name: 'a host name written on one line: no member can be added there, HTTP/2 off is still offered',
+      code: serviceBicep("'Premium'", `${http2()}\nhostnameConfigurations: [\n  { type: 'Proxy', hostName: 'api.contoso.com', certificateSource: 'Managed' }\n]`),
+      files: deploying(VALIDATE),
+      findings: [{ line: 12, message: 'api.contoso.com' }],
+      output: serviceBicep("'Premium'", `${http2("'False'")}\nhostnameConfigurations: [\n  { type: 'Proxy', hostName: 'api.contoso.com', certificateSource: 'Managed' }\n]`),
+    },
+    {
       name: 'Azure Verified Module: customProperties and hostnameConfigurations are module parameters',
       code: avmServiceBicep("'Premium'", `${http2()}\n${hostnames()}`),
       files: { 'api.policy.xml': VALIDATE },
