@@ -1,6 +1,14 @@
 import { testRule } from '../../rule-tester';
 import { selfHostedGatewayCaCertificates } from '../../../server/src/rules/self-hosted-gateway-ca-certificates';
+import * as path from 'node:path';
 import { EXISTING_SERVICE, apiBicep, policy, serviceBicep } from './bicep-service.fixtures';
+import { expandSnippet, loadSnippets } from '../snippets/expand';
+import { repoRoot } from '../../helpers';
+
+/** The `apim-gateway-mtls` snippet, expanded for the fixture's service (`apim`) and API. */
+const SNIPPET = expandSnippet(loadSnippets(path.join(repoRoot, 'snippets', 'bicep.code-snippets')).find((s) => s.prefix === 'apim-gateway-mtls')!.body)
+  .replace(/apiManagementService/g, 'apim')
+  .replace("'api-name'", "'protected-api'");
 
 const VALIDATE_TRUST = policy(`<validate-client-certificate validate-revocation="false">
             <identities>
@@ -61,6 +69,7 @@ const VERIFY = policy(`<choose>
 testRule(selfHostedGatewayCaCertificates, {
   valid: [
     { name: 'the gateway has a certificate authority', code: SERVICE + gateway('protected-api', AUTHORITY), files: deploying(VALIDATE_TRUST) },
+    { name: 'the apim-gateway-mtls snippet: a gateway that trusts the CA', code: `${SERVICE}\n${SNIPPET}\n`, files: deploying(VALIDATE_TRUST) },
     { name: 'the gateway serves another API', code: SERVICE + gateway('other-api'), files: deploying(VALIDATE_TRUST) },
     { name: 'the policy pins by thumbprint without validating the chain', code: SERVICE + gateway(), files: deploying(PINNED) },
     { name: 'no CA certificates uploaded to the service', code: serviceBicep("'Premium'") + gateway(), files: deploying(VALIDATE_TRUST) },
