@@ -174,6 +174,9 @@ export function buildModel(input: ModelInput): WorkspaceModel {
 
   const gatewaysByFile = new Map<string, SelfHostedGateway[]>();
   const gateways = new Map<ResourceNode, SelfHostedGateway>();
+  // The files holding the policies deployed to each service (what a gateway's findings read), built on first need.
+  let policyFilesByService: Map<ServiceInfo, Set<string>> | undefined;
+  const linked = new Map<ServiceInfo, Set<string>>();
   for (const node of gatewayNodes) {
     const serviceNode = serviceNodeOf(node, namedServices, scopes);
     const info = serviceNode && services.get(serviceNode);
@@ -184,14 +187,14 @@ export function buildModel(input: ModelInput): WorkspaceModel {
     if (name.length === 1) gateway.name = name[0];
     gateways.set(node, gateway);
     push(gatewaysByFile, node.scope.path, gateway);
-    // Its findings read the service (CA certificates) and the policies deployed to it.
+    // Its findings read the service (CA certificates) and the policies deployed to it: once per file and service.
+    const done = linked.get(owner) ?? new Set<string>();
+    linked.set(owner, done);
+    if (done.has(node.scope.path)) continue;
+    done.add(node.scope.path);
     edge(node.scope.path, owner.ref.file);
-    for (const policies of policiesByFile.values()) {
-      for (const p of policies) {
-        if (p.service !== owner && p.service?.definition !== owner) continue;
-        edge(node.scope.path, p.value?.loadedFile?.path ?? p.ref.file);
-      }
-    }
+    policyFilesByService ??= policyFilesOf(policiesByFile);
+    for (const file of policyFilesByService.get(owner) ?? []) edge(node.scope.path, file);
   }
   for (const node of gatewayChildren) {
     const parent = parentOf(node, namedServices, scopes);
@@ -306,6 +309,21 @@ function serviceNodeOf(node: ResourceNode, namedServices: ReadonlyMap<string, Re
     cur = parentOf(cur, namedServices, scopes);
   }
   return undefined;
+}
+
+/** The files holding each defining service's policies: the loaded file, or the Bicep file the policy is written in. */
+function policyFilesOf(policiesByFile: ReadonlyMap<string, PolicyResource[]>): Map<ServiceInfo, Set<string>> {
+  const out = new Map<ServiceInfo, Set<string>>();
+  for (const policies of policiesByFile.values()) {
+    for (const p of policies) {
+      const owner = p.service?.definition ?? p.service;
+      if (!owner) continue;
+      const files = out.get(owner) ?? new Set<string>();
+      files.add(p.value?.loadedFile?.path ?? p.ref.file);
+      out.set(owner, files);
+    }
+  }
+  return out;
 }
 
 /** The nearest ancestor of a resource (through `parent:`, nesting and name paths) of the given type. */
