@@ -83,3 +83,21 @@ resource expiredPin 'Microsoft.ApiManagement/service/apis/operations@2024-05-01'
     }
   }
 }
+
+resource unknownCertificateId 'Microsoft.ApiManagement/service/apis/operations@2024-05-01' = {
+  name: 'unknown-certificate-id'
+  parent: certificatesApi
+  properties: {
+    displayName: 'A certificate id nothing uploads'
+    method: 'GET'
+    urlTemplate: '/unknown-certificate-id'
+  }
+
+  resource policy 'policies' = {
+    name: 'policy'
+    properties: {
+      format: 'rawxml'
+      value: loadTextContent('./policies/unknown-certificate-id.operation.xml')
+    }
+  }
+}

@@ -33,6 +33,11 @@ export interface ServiceInfo {
   /** `Microsoft.ApiManagement/service/namedValues` of this service, by lower-case display name (what `{{…}}` names). */
   namedValues?: Map<string, NamedValueInfo>;
   /**
+   * The `Microsoft.ApiManagement/service/certificates` resources deployed to this (defining) service: their ids (resource
+   * names), and whether that list is complete (false when a name can't be read: a parameter, a loop).
+   */
+  uploadedCertificates?: { ids: { id: string; ref: BicepRef }[]; complete: boolean };
+  /**
    * HTTP/2 for the gateway's clients: `properties.customProperties['Microsoft.WindowsAzure.ApiManagement.Gateway.
    * Protocols.Server.Http2']` (a 'True' / 'False' string; off when absent). `ref` is the member, when written.
    */

@@ -137,7 +137,21 @@ export function buildModel(input: ModelInput): WorkspaceModel {
       for (const e of info.caCertificates?.entries ?? []) push(certificatesByFile, scope.path, e);
     }
     for (const node of scope.resources) {
-      if (node.fullType === CERTIFICATES_TYPE) push(certificatesByFile, scope.path, clientCertificateEntry(node));
+      if (node.fullType === CERTIFICATES_TYPE) {
+        push(certificatesByFile, scope.path, clientCertificateEntry(node));
+        // Kept on the defining service: what `context.Deployment.Certificates["id"]` and issuer-certificate-id name.
+        const serviceNode = serviceNodeOf(node, namedServices, scopes);
+        const info = serviceNode && services.get(serviceNode);
+        const owner = info?.definition ?? info;
+        if (owner) {
+          const uploaded = (owner.uploadedCertificates ??= { ids: [], complete: true });
+          const names = node.decl.value?.kind === 'for' ? [] : resourceNames(node, scopes);
+          if (names.length !== 1) uploaded.complete = false;
+          for (const id of names) uploaded.ids.push({ id, ref: { file: scope.path, span: node.decl.span } });
+          // The service's policies read the list: editing this file re-lints them.
+          edge(owner.ref.file, scope.path);
+        }
+      }
       if (node.fullType === NAMED_VALUES_TYPE) {
         // Kept on the defining service: policies deployed through `existing` references look it up there.
         const serviceNode = serviceNodeOf(node, namedServices, scopes);

@@ -27,6 +27,7 @@ import { expressionSyntax } from './expression-syntax';
 import { contextCertificateNotVerified } from './context-certificate-not-verified';
 import { identityClaimsMismatch } from './identity-claims-mismatch';
 import { unknownThumbprint } from './unknown-thumbprint';
+import { unknownCertificateId } from './unknown-certificate-id';
 import { certificateExpired } from './certificate-expired';
 import { certificateExpiring } from './certificate-expiring';
 
@@ -58,6 +59,7 @@ export const allRules: readonly Rule[] = [
   // Certificates in the workspace: pinned thumbprints and loaded files
   identityClaimsMismatch,
   unknownThumbprint,
+  unknownCertificateId,
   ...certificateExpired,
   ...certificateExpiring,
   // Bicep: the service, its CA certificates, policy resources

@@ -1,0 +1,120 @@
+import * as path from 'node:path';
+import type { Fix } from '../core/finding';
+import type { Span } from '../core/text';
+import type { PolicyContext, ServiceInfo } from '../model/types';
+import { elementsNamed, getAttribute } from '../parsers/policy/query';
+import { findMemberChains } from '../parsers/policy/tokens';
+import type { PolicyDocument } from '../parsers/policy/types';
+import type { PolicyRule } from './types';
+import { nearest } from './util/nearest';
+
+const CONSEQUENCE: Record<CertificateIdRef['kind'], string> = {
+  indexer: 'The indexer throws KeyNotFoundException and the gateway answers 500. Use the id of an uploaded certificate (or TryGetValue)',
+  lookup: 'The lookup never finds it, so this check always takes the "not found" branch. Use the id of an uploaded certificate',
+  issuer: 'This identity never matches. Use the id of an uploaded certificate',
+};
+
+/** An id this close (in edits) to an uploaded certificate's is offered as a correction. */
+const MAX_TYPO_DISTANCE = 3;
+
+/**
+ * A certificate id that no certificate uploaded to the policy's services has: `context.Deployment.Certificates["id"]`
+ * (the indexer throws) or `<identity issuer-certificate-id="id">` (never matches). Only when the Bicep that deploys the
+ * policy uploads the services' certificates (`Microsoft.ApiManagement/service/certificates`) and all their ids are known.
+ */
+export const unknownCertificateId: PolicyRule = {
+  id: 'unknown-certificate-id',
+  target: 'policy',
+  defaultLevel: 'warning',
+  description:
+    'context.Deployment.Certificates["id"] or issuer-certificate-id names a certificate that the Bicep deploying the policy doesn’t upload to its service.',
+  check(ctx) {
+    const uploaded = uploadedIds(ctx.policy);
+    if (!uploaded) return;
+    const known = [...new Set(uploaded.ids)];
+    const lower = new Set(known.map((id) => id.toLowerCase()));
+    for (const ref of certificateIds(ctx.doc, ctx.text)) {
+      if (lower.has(ref.id.toLowerCase())) continue;
+      const near = nearest(ref.id, known);
+      const typo = near && near.distance <= MAX_TYPO_DISTANCE ? near.value : undefined;
+      const list = known.length > 5 ? `${known.slice(0, 5).join(', ')}…` : known.join(', ');
+      const consequence = CONSEQUENCE[ref.kind];
+      ctx.report({
+        span: ref.span,
+        message:
+          `No certificate with the id '${ref.id}' is uploaded to ${uploaded.services}; the Bicep that deploys this policy uploads ${list}. ` +
+          `${consequence}${typo ? `: '${typo}'?` : '.'}`,
+        fixes: typo && ref.fixable ? [replaceFix(ctx.file, ref.span, typo)] : [],
+        related: uploaded.refs,
+      });
+    }
+  },
+};
+
+function replaceFix(file: string, span: Span, id: string): Fix {
+  return { title: `Use '${id}'`, edits: [{ file, span, newText: id }], preferred: true };
+}
+
+/** The certificate ids uploaded to every service this policy is deployed to; undefined unless all are known. */
+function uploadedIds(policy: PolicyContext): { ids: string[]; services: string; refs: { file: string; span: Span; message: string }[] } | undefined {
+  if (policy.deployments.length === 0) return undefined;
+  const services = new Set<ServiceInfo>();
+  for (const d of policy.deployments) {
+    const owner = d.service?.definition ?? d.service;
+    if (!owner?.uploadedCertificates?.complete) return undefined;
+    services.add(owner);
+  }
+  // A policy deployed to several services: an id is fine when every one of them has it.
+  const lists = [...services].map((s) => s.uploadedCertificates!.ids);
+  const ids = lists[0]!.map((c) => c.id).filter((id) => lists.every((l) => l.some((c) => c.id.toLowerCase() === id.toLowerCase())));
+  const names = [...services].map((s) => `${s.symbolicName} (${path.basename(s.ref.file)})`);
+  return {
+    ids,
+    services: names.length === 1 ? `the service ${names[0]}` : `every one of the services ${names.join(', ')}`,
+    refs: lists.flat().map((c) => ({ file: c.ref.file, span: c.ref.span, message: `uploads the certificate '${c.id}'` })),
+  };
+}
+
+interface CertificateIdRef {
+  id: string;
+  span: Span;
+  kind: 'indexer' | 'lookup' | 'issuer';
+  /** `span` holds exactly the id as written (no quotes or entities around or inside it). */
+  fixable: boolean;
+}
+
+/**
+ * The ids written as string literals in `context.Deployment.Certificates["id"]`, `….ContainsKey("id")` and
+ * `….TryGetValue("id", …)`, and in `issuer-certificate-id="id"`. An indexer after a lookup of the same id in the same
+ * expression is left to that lookup (it doesn't throw there).
+ */
+function certificateIds(doc: PolicyDocument, text: string): CertificateIdRef[] {
+  const out: CertificateIdRef[] = [];
+  for (const expr of doc.expressions) {
+    const looked = new Set<string>();
+    for (const chain of findMemberChains(expr.tokens, 'context.Deployment.Certificates')) {
+      const at = chain.names.indexOf('Certificates');
+      const method = chain.names[at + 1];
+      if (at < 0 || chain.names.length > at + 2 || (method !== undefined && method !== 'ContainsKey' && method !== 'TryGetValue')) continue;
+      const after = chain.index + chain.names.length * 2 - 1;
+      const [open, key, close] = [expr.tokens[after], expr.tokens[after + 1], expr.tokens[after + 2]];
+      const kind = method ? 'lookup' : 'indexer';
+      if (open?.text !== (method ? '(' : '[') || key?.kind !== 'string' || key.value === undefined) continue;
+      if (kind === 'indexer' && close?.text !== ']') continue;
+      // A plain "id" as written: its content, which a fix can replace; otherwise (verbatim, &quot;…) the whole literal.
+      const source = text.slice(key.span.start, key.span.end);
+      if (source.startsWith('$') || source.startsWith('@$')) continue; // interpolated: not a literal id
+      const id = key.value;
+      if (kind === 'lookup') looked.add(id.toLowerCase());
+      else if (looked.has(id.toLowerCase())) continue;
+      const plain = source === `"${id}"`;
+      out.push({ id, span: plain ? { start: key.span.start + 1, end: key.span.end - 1 } : key.span, kind, fixable: plain });
+    }
+  }
+  for (const identity of elementsNamed(doc, 'identity')) {
+    const attr = getAttribute(identity, 'issuer-certificate-id');
+    if (!attr || attr.expression || attr.value === '' || attr.value.includes('{{')) continue;
+    out.push({ id: attr.value, span: attr.valueSpan, kind: 'issuer', fixable: attr.rawValue === attr.value });
+  }
+  return out;
+}
