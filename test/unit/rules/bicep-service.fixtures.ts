@@ -104,6 +104,19 @@ export function serviceBicep(skuExpr: string, properties = '', header = ''): str
 `;
 }
 
+/** A global policy of `apim` (format rawxml), loaded from `policyFile`. */
+export function servicePolicyBicep(policyFile: string): string {
+  return `resource servicePolicy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
+  parent: apim
+  name: 'policy'
+  properties: {
+    format: 'rawxml'
+    value: loadTextContent('${policyFile}')
+  }
+}
+`;
+}
+
 /** A file's start: the service as `existing`, by a name parameter. */
 export const EXISTING_SERVICE = `param apiManagementServiceName string
 

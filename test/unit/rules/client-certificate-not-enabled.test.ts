@@ -1,6 +1,6 @@
 import { testRule } from '../../rule-tester';
 import { clientCertificateNotEnabled } from '../../../server/src/rules/client-certificate-not-enabled';
-import { SETTINGS_BICEP, apiBicep, avmServiceBicep, policy, serviceBicep, settingsHeader } from './bicep-service.fixtures';
+import { SETTINGS_BICEP, apiBicep, avmServiceBicep, policy, serviceBicep, servicePolicyBicep, settingsHeader } from './bicep-service.fixtures';
 
 const VALIDATE = policy(`<validate-client-certificate validate-trust="false">
             <identities>
@@ -39,15 +39,7 @@ const NO_PROPERTIES = `resource apim 'Microsoft.ApiManagement/service@2024-05-01
   }
 }
 
-resource servicePolicy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
-  parent: apim
-  name: 'policy'
-  properties: {
-    format: 'rawxml'
-    value: loadTextContent('./api.policy.xml')
-  }
-}
-`;
+${servicePolicyBicep('./api.policy.xml')}`;
 
 testRule(clientCertificateNotEnabled, {
   valid: [

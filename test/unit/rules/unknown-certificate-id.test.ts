@@ -1,55 +1,22 @@
 import { testRule } from '../../rule-tester';
 import { unknownCertificateId } from '../../../server/src/rules/unknown-certificate-id';
-import { policy } from './bicep-service.fixtures';
+import { policy, serviceBicep, servicePolicyBicep } from './bicep-service.fixtures';
 
-/** A Premium service uploading the certificates `ids` (a loop when `loop`), deploying api.policy.xml as its global policy. */
+/** A Premium service uploading the certificates `ids` (and more in a loop when `loop`), deploying api.policy.xml globally. */
 const bicep = (ids: string[], loop = false) => `param certificateIds array = []
 
-resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
-  name: 'apim-mtls-demo'
-  location: 'westeurope'
-  sku: {
-    name: 'Premium'
-    capacity: 1
-  }
-  properties: {
-    publisherEmail: 'api-team@example.com'
-    publisherName: 'Contoso'
-  }
-}
-${ids
-  .map(
-    (id, i) => `
-resource certificate${i} 'Microsoft.ApiManagement/service/certificates@2024-05-01' = {
+${serviceBicep("'Premium'")}${ids.map((id, i) => certificateBicep(`certificate${i}`, `'${id}'`)).join('')}${loop ? certificateBicep('more', 'id', 'for id in certificateIds') : ''}
+${servicePolicyBicep('./api.policy.xml')}`;
+
+/** A `service/certificates` resource of `apim` named `name` (an expression), in a loop when `loop` is given. */
+const certificateBicep = (symbol: string, name: string, loop?: string) => `
+resource ${symbol} 'Microsoft.ApiManagement/service/certificates@2024-05-01' = ${loop ? `[${loop}: ` : ''}{
   parent: apim
-  name: '${id}'
-  properties: {
-    data: loadTextContent('./${id}.without-markers.cer')
-  }
-}
-`,
-  )
-  .join('')}${
-  loop
-    ? `
-resource more 'Microsoft.ApiManagement/service/certificates@2024-05-01' = [for id in certificateIds: {
-  parent: apim
-  name: id
+  name: ${name}
   properties: {
     data: loadTextContent('./partner.without-markers.cer')
   }
-}]
-`
-    : ''
-}
-resource servicePolicy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
-  parent: apim
-  name: 'policy'
-  properties: {
-    format: 'rawxml'
-    value: loadTextContent('./api.policy.xml')
-  }
-}
+}${loop ? ']' : ''}
 `;
 
 const TWO = { 'main.bicep': bicep(['partner-a', 'partner-b']) };
