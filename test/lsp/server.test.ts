@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { CodeAction, Diagnostic, Hover, TextEdit, TextDocumentEdit } from 'vscode-languageserver-protocol';
+import type { CodeAction, CompletionItem, Diagnostic, Hover, TextEdit, TextDocumentEdit } from 'vscode-languageserver-protocol';
 import { generateCertificate } from '../../server/src/certificates/generate';
 import { examplesDir, fixturesDir, makeTempDir, removeTempDir } from '../helpers';
 import { INLINE_POLICY, inlinePolicyBicep } from '../unit/rules/bicep-service.fixtures';
@@ -215,6 +215,67 @@ describe('language server: the "context" of .apim-mtls.json, outside the workspa
     fs.writeFileSync(bicep, fs.readFileSync(bicep, 'utf8').replace("name: 'StandardV2'", "name: 'Premium'"));
     await client.waitFor(policy, (d) => !codes(d).includes('validate-trust-unsupported-tier'));
     assert.equal(client.diagnostics.get(client.uri(bicep)), undefined, 'still not linted');
+  });
+});
+
+describe('language server: completion of certificates (examples)', () => {
+  let dir: string;
+  let client: TestClient;
+  let policyFile: string;
+
+  before(async () => {
+    dir = makeTempDir('lsp-complete');
+    fs.cpSync(examplesDir, dir, { recursive: true });
+    // A policy the mistakes service deploys (certificates.bicep), so its uploaded certificate ids are known.
+    policyFile = path.join(dir, 'mistakes', 'policies', 'unknown-certificate-id.operation.xml');
+    client = await TestClient.start(dir);
+  });
+
+  after(async () => {
+    await client.stop();
+    removeTempDir(dir);
+  });
+
+  /** Opens the policy with `text`, the cursor at `|`, and asks for completion until the index has what it needs. */
+  async function complete(text: string, ready: (items: CompletionItem[]) => boolean): Promise<CompletionItem[]> {
+    const at = text.indexOf('|');
+    const before = text.slice(0, at);
+    const position = { line: before.split('\n').length - 1, character: at - (before.lastIndexOf('\n') + 1) };
+    client.open(policyFile, text.replace('|', ''));
+    for (let i = 0; ; i++) {
+      const items = await client.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri: client.uri(policyFile) }, position });
+      if (ready(items) || i === 100) return items;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  const identity = (attribute: string) =>
+    `<policies>\n<inbound>\n<validate-client-certificate validate-trust="true">\n<identities>\n<identity ${attribute}="|" />\n</identities>\n</validate-client-certificate>\n</inbound>\n</policies>\n`;
+
+  it('offers the workspace certificates in thumbprint="…", with subject and validity; an expired one is marked', async () => {
+    const items = await complete(identity('thumbprint'), (i) => i.length > 0);
+    const valid = items.find((i) => i.label === 'DEV Valid Client');
+    assert.ok(valid, items.map((i) => i.label).join(', '));
+    assert.equal(valid.labelDetails?.description, 'F01C8E2463256F9B5450FDDC900CE33B8F43C98E');
+    assert.equal((valid.textEdit as TextEdit).newText, 'F01C8E2463256F9B5450FDDC900CE33B8F43C98E');
+    assert.deepEqual((valid.textEdit as TextEdit).range, { start: { line: 4, character: 22 }, end: { line: 4, character: 22 } });
+    assert.deepEqual(items.find((i) => i.label === 'DEV Expired Client')?.tags, [1], 'deprecated');
+    assert.ok(items.some((i) => i.label === 'APIM Sample Root CA'));
+  });
+
+  it('offers only CA certificates in issuer-thumbprint="…"', async () => {
+    const items = await complete(identity('issuer-thumbprint'), (i) => i.length > 0);
+    const labels = items.map((i) => i.label).sort();
+    assert.deepEqual(labels, ['APIM Sample DEV Intermediate CA', 'APIM Sample Root CA', 'APIM Sample TST Intermediate CA']);
+  });
+
+  it('offers the ids the service uploads in context.Deployment.Certificates["…"], replacing what is typed', async () => {
+    const text = '<policies>\n<inbound>\n<set-variable name="t" value="@(context.Deployment.Certificates["dev-|x"].Thumbprint)" />\n</inbound>\n</policies>\n';
+    const items = await complete(text, (i) => i.length > 0);
+    assert.deepEqual(items.map((i) => i.label).sort(), ['dev-expired-client', 'dev-valid-client', 'partner-client']);
+    const line = text.split('\n')[2]!.replace('|', '');
+    // The whole key: what is typed before the cursor ("dev-") and the rest of it after ("x"), up to the quote.
+    assert.deepEqual((items[0]!.textEdit as TextEdit).range, { start: { line: 2, character: line.indexOf('dev-x') }, end: { line: 2, character: line.indexOf('dev-x') + 5 } });
   });
 });
 

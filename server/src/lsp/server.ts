@@ -26,6 +26,7 @@ import { Workspace } from '../engine/workspace';
 import { codeActions, FIX_ALL_KIND, OPEN_DOCS_COMMAND, openRuleDocs } from './actions';
 import { noticeDiagnostic, pathToUri, toDiagnostic, uriToPath } from './convert';
 import { certificateCodeLenses } from './codelens';
+import { completion } from './completion';
 import { hover } from './hover';
 import { CERTIFICATE_INFO_REQUEST } from './protocol';
 import { LintScheduler } from './scheduler';
@@ -101,6 +102,10 @@ class ApimMtlsServer {
       const file = uriToPath(params.textDocument.uri);
       return file ? hover(this.ws, file, params.position) : null;
     });
+    c.onCompletion((params) => {
+      const file = uriToPath(params.textDocument.uri);
+      return file ? completion(this.ws, file, params.position) : [];
+    });
 
     this.documents.onDidOpen((e) => this.documentChanged(e.document, true));
     this.documents.onDidChangeContent((e) => this.documentChanged(e.document, false));
@@ -126,6 +131,8 @@ class ApimMtlsServer {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
         hoverProvider: true,
+        // In an <identity> thumbprint / issuer-certificate-id value, and in context.Deployment.Certificates["…"].
+        completionProvider: { triggerCharacters: ['"'] },
         codeLensProvider: { resolveProvider: false },
         executeCommandProvider: { commands: [OPEN_DOCS_COMMAND] },
       },

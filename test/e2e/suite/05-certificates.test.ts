@@ -88,6 +88,26 @@ test('hover on a pinned thumbprint from examples/certs shows that certificate', 
   assert.match(text, /client certificate/);
 }, { timeout: LSP_WAIT_MS + 15_000 });
 
+test('completion in <identity thumbprint="…"> lists the workspace certificates, and inserts the chosen thumbprint', async () => {
+  await ready();
+  const uri = await writeWorkspaceFile(
+    'e2e-complete/identity.policy.xml',
+    `<policies>\n  <inbound>\n    <validate-client-certificate validate-trust="false">\n      <identities>\n        <identity thumbprint="" />\n      </identities>\n    </validate-client-certificate>\n  </inbound>\n</policies>\n`,
+  );
+  const editor = await open(uri);
+  const at = positionOf(editor.document, 'thumbprint=""', 'thumbprint="'.length);
+  const list = await waitFor('completion items from the language server', async () => {
+    const l = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, at, '"');
+    return l.items.some((i) => (typeof i.label === 'string' ? i.label : i.label.label) === 'DEV Valid Client') ? l : undefined;
+  }, LSP_WAIT_MS);
+  const item = list.items.find((i) => (typeof i.label === 'string' ? i.label : i.label.label) === 'DEV Valid Client')!;
+  assert.equal(typeof item.label === 'string' ? undefined : item.label.description, DEV_VALID_CLIENT);
+  const edit = item.textEdit as vscode.TextEdit;
+  assert.equal(edit.newText, DEV_VALID_CLIENT);
+  assert.ok(await editor.edit((b) => b.replace(edit.range, edit.newText)));
+  assert.match(editor.document.getText(), new RegExp(`<identity thumbprint="${DEV_VALID_CLIENT}" />`));
+}, { timeout: LSP_WAIT_MS + 15_000 });
+
 test('hover on the thumbprint of a certificate generated during the run shows it (the server saw the new files)', async () => {
   const result = await generate();
   const uri = await writeWorkspaceFile(

@@ -1,0 +1,100 @@
+import * as path from 'node:path';
+import { CompletionItemKind, CompletionItemTag, MarkupKind, type CompletionItem, type Position, type Range } from 'vscode-languageserver/node';
+import type { CertificateInfo } from '../certificates/types';
+import type { Workspace } from '../engine/workspace';
+import type { PolicyContext } from '../model/types';
+
+/** The cursor in the value of an `<identity>` attribute that names a certificate (text from the tag's `<` up to it). */
+const IDENTITY_VALUE = /<identity\b[^<>]*?\s(thumbprint|issuer-thumbprint|issuer-certificate-id)\s*=\s*"([^"<>]*)$/;
+/** The cursor in the string key of `context.Deployment.Certificates["…"]`, `.ContainsKey("…")` or `.TryGetValue("…"`. */
+const CERTIFICATE_KEY = /context\s*\.\s*Deployment\s*\.\s*Certificates\s*(?:\[|\.\s*(?:ContainsKey|TryGetValue)\s*\()\s*"([^"\r\n<>]*)$/;
+/** How far back the cursor's context is looked for: one start tag or one expression line. */
+const LOOK_BACK = 4000;
+
+/**
+ * Completion in policy files: the workspace's certificates (subject, thumbprint, validity) in `thumbprint="…"` and
+ * `issuer-thumbprint="…"` of an `<identity>` (client certificates first; CA certificates only for the issuer), and the
+ * ids of the certificates the policy's services upload in `issuer-certificate-id="…"` and `context.Deployment.Certificates["…"]`.
+ * Read from the text before the cursor, so it works while the document is half typed.
+ */
+export function completion(ws: Workspace, file: string, position: Position, now = new Date()): CompletionItem[] {
+  if (ws.kindOf(file) !== 'policy') return [];
+  const text = ws.textOf(file);
+  const index = ws.lineIndex(file);
+  if (text === undefined || !index) return [];
+  const offset = index.offsetAt(position);
+  const before = text.slice(Math.max(0, offset - LOOK_BACK), offset);
+  // The rest of the value being replaced: up to its closing quote (or the end of the line).
+  const end = offset + /^[^"\r\n<>]*/.exec(text.slice(offset, offset + 200))![0].length;
+  const rangeFrom = (typed: string): Range => ({ start: index.positionAt(offset - typed.length), end: index.positionAt(end) });
+  const attribute = IDENTITY_VALUE.exec(before);
+  if (attribute) {
+    const range = rangeFrom(attribute[2]!);
+    if (attribute[1] === 'issuer-certificate-id') return idItems(ws.policyContext(file), range);
+    return thumbprintItems(ws, attribute[1] === 'issuer-thumbprint', range, now);
+  }
+  const key = CERTIFICATE_KEY.exec(before);
+  if (key) return idItems(ws.policyContext(file), rangeFrom(key[1]!));
+  return [];
+}
+
+/** One item per certificate (the same certificate in several files once), valid ones first, then by subject. */
+function thumbprintItems(ws: Workspace, issuer: boolean, range: Range, now: Date): CompletionItem[] {
+  const byThumbprint = new Map<string, { certificate: CertificateInfo; files: string[] }>();
+  for (const { file, certificate } of ws.getCertificates().all()) {
+    if (issuer && !certificate.isCA) continue;
+    const entry = byThumbprint.get(certificate.thumbprint) ?? { certificate, files: [] };
+    entry.files.push(path.basename(file));
+    byThumbprint.set(certificate.thumbprint, entry);
+  }
+  return [...byThumbprint.values()].map(({ certificate: c, files }) => {
+    const expired = c.notAfter.getTime() < now.getTime();
+    const kind = c.isCA ? (c.selfSigned ? 'root CA' : 'intermediate CA') : 'client certificate';
+    const rank = (expired ? 2 : 0) + (c.isCA && !issuer ? 1 : 0);
+    return {
+      label: c.commonName ?? c.subject,
+      labelDetails: { description: c.thumbprint },
+      kind: CompletionItemKind.Value,
+      detail: `${kind}${expired ? ', expired' : ''}: ${c.subject}`,
+      documentation: {
+        kind: MarkupKind.Markdown,
+        value: [
+          `**${c.subject}**`,
+          `issued by ${c.issuer}`,
+          `valid ${day(c.notBefore)} to ${day(c.notAfter)}${expired ? ' (**expired**)' : ''}`,
+          `thumbprint \`${c.thumbprint}\``,
+          `in ${files.join(', ')}`,
+        ].join('\n\n'),
+      },
+      tags: expired ? [CompletionItemTag.Deprecated] : [],
+      sortText: `${rank}${c.commonName ?? c.subject}`,
+      filterText: `${c.thumbprint} ${c.subject}`,
+      textEdit: { range, newText: c.thumbprint },
+    };
+  });
+}
+
+/** The ids of the certificates uploaded to every service the policy is deployed to (what the Bicep says). */
+function idItems(context: PolicyContext, range: Range): CompletionItem[] {
+  const services = new Set(context.deployments.map((d) => d.service?.definition ?? d.service));
+  const lists = [...services].map((s) => s?.uploadedCertificates?.ids ?? []);
+  const first = lists[0] ?? [];
+  const common = first.filter((c) => lists.every((l) => l.some((x) => x.id.toLowerCase() === c.id.toLowerCase())));
+  const seen = new Set<string>();
+  const items: CompletionItem[] = [];
+  for (const c of common) {
+    if (seen.has(c.id.toLowerCase())) continue;
+    seen.add(c.id.toLowerCase());
+    items.push({
+      label: c.id,
+      kind: CompletionItemKind.Reference,
+      detail: `certificate uploaded in ${path.basename(c.ref.file)}`,
+      textEdit: { range, newText: c.id },
+    });
+  }
+  return items;
+}
+
+function day(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
