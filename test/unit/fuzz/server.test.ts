@@ -30,6 +30,17 @@ test('fuzz: the language server survives hostile documents and keeps answering',
       new Promise((r) => setTimeout(() => r('timeout'), 10_000)),
     ]);
     assert.equal(hover, 'answered', `no hover answer; stderr: ${client.stderr.slice(0, 1000)}`);
+    // Completion anywhere in the hostile documents (it reads the text before the cursor): every request is answered.
+    const asks = docs.flatMap((d) => {
+      const lines = d.text.split('\n');
+      return [0, 1, 2].map(() => {
+        const line = Math.floor(rand() * lines.length);
+        const character = Math.floor(rand() * ((lines[line]?.length ?? 0) + 1));
+        return client.request<unknown[]>('textDocument/completion', { textDocument: { uri: client.uri(d.file) }, position: { line, character } });
+      });
+    });
+    const completions = await Promise.race([Promise.all(asks).then((r) => r.length), new Promise((r) => setTimeout(() => r('timeout'), 20_000))]);
+    assert.equal(completions, asks.length, `completion requests not all answered; stderr: ${client.stderr.slice(0, 1000)}`);
     assert.equal(client.process.exitCode, null, 'the server is still running');
   } finally {
     await client.stop();
