@@ -277,6 +277,20 @@ describe('language server: completion of certificates (examples)', () => {
     // The whole key: what is typed before the cursor ("dev-") and the rest of it after ("x"), up to the quote.
     assert.deepEqual((items[0]!.textEdit as TextEdit).range, { start: { line: 2, character: line.indexOf('dev-x') }, end: { line: 2, character: line.indexOf('dev-x') + 5 } });
   });
+
+  it('hovers a certificate id with the certificate the service uploads under it', async () => {
+    const text = '<policies>\n<inbound>\n<set-variable name="t" value="@(context.Deployment.Certificates["partner-client"].Thumbprint)" />\n</inbound>\n</policies>\n';
+    client.open(policyFile, text);
+    const character = text.split('\n')[2]!.indexOf('partner-client') + 3;
+    const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: client.uri(policyFile) }, position: { line: 2, character } });
+    const value = (hover?.contents as { value: string } | undefined)?.value ?? '';
+    assert.match(value, /`partner-client`: uploaded in \.\.\/expiring\/expiring\.bicep:\d+/);
+    assert.match(value, /CN=Partner Client/);
+    const unknown = text.replace('partner-client', 'partner-clent');
+    client.change(policyFile, unknown);
+    const none = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: client.uri(policyFile) }, position: { line: 2, character } });
+    assert.match((none?.contents as { value: string } | undefined)?.value ?? '', /No certificate with the id `partner-clent` is uploaded/);
+  });
 });
 
 describe('language server: hover on a named validate-trust (examples/environments)', () => {

@@ -4,8 +4,8 @@ import type { CertificateInfo } from '../certificates/types';
 import type { Span } from '../core/text';
 import type { Workspace } from '../engine/workspace';
 import { inlineSpan } from '../model/policy-resources';
-import type { PolicyContext } from '../model/types';
-import type { PolicyDocument } from '../parsers/policy/types';
+import type { BicepRef, PolicyContext } from '../model/types';
+import type { CsToken, PolicyDocument } from '../parsers/policy/types';
 import { describeSkus, type Sku } from '../model/sku';
 import { elementAt, getAttribute } from '../parsers/policy';
 import { namedValueOf } from '../rules/util/trust';
@@ -56,8 +56,11 @@ function policyHover(ws: Workspace, target: HoveredPolicy, offset: number): Hove
   // A thumbprint in an expression's string literal.
   for (const expr of doc.expressions) {
     if (!inside(expr.span)) continue;
-    for (const token of expr.tokens) {
+    for (const [i, token] of expr.tokens.entries()) {
       if (!inside(token.span)) continue;
+      if (token.kind === 'string' && token.value !== undefined && isCertificateKey(expr.tokens, i)) {
+        return certificateIdHover(ws, target, token.value, token.span);
+      }
       if (token.kind === 'string' && /^[0-9A-Fa-f]{40}$/.test(token.value ?? '')) {
         return thumbprintHover(ws, token.value!, target.place(token.span), target.file);
       }
@@ -70,6 +73,9 @@ function policyHover(ws: Workspace, target: HoveredPolicy, offset: number): Hove
     if (THUMBPRINT_ATTRIBUTES.has(attr.name) && inside(attr.valueSpan) && !attr.value.includes('{{')) {
       return thumbprintHover(ws, attr.value.trim(), target.place(attr.valueSpan), target.file);
     }
+    if (attr.name === 'issuer-certificate-id' && inside(attr.valueSpan) && !attr.value.includes('{{')) {
+      return certificateIdHover(ws, target, attr.value.trim(), attr.valueSpan);
+    }
     if (attr.name === 'validate-trust' && (inside(attr.nameSpan) || inside(attr.valueSpan))) {
       return skuHover(ws, target, { start: attr.nameSpan.start, end: attr.valueSpan.end }, namedValueNote(target, attr.value));
     }
@@ -79,6 +85,40 @@ function policyHover(ws: Workspace, target: HoveredPolicy, offset: number): Hove
     return skuHover(ws, target, el.nameSpan, trust ? undefined : '`validate-trust` is omitted, so it is **true** (the default).');
   }
   return null;
+}
+
+/** The string at `i` is the key of `….Certificates["…"]`, `….Certificates.ContainsKey("…")` or `.TryGetValue("…"`. */
+function isCertificateKey(tokens: readonly CsToken[], i: number): boolean {
+  const before = tokens[i - 1]?.text;
+  if (before === '[') return tokens[i - 2]?.text === 'Certificates' && tokens[i - 4]?.text === 'Deployment';
+  if (before !== '(' || (tokens[i - 2]?.text !== 'ContainsKey' && tokens[i - 2]?.text !== 'TryGetValue')) return false;
+  return tokens[i - 4]?.text === 'Certificates' && tokens[i - 6]?.text === 'Deployment';
+}
+
+/** A certificate id: the certificate the policy's services upload under it (its resource, the file it loads). */
+function certificateIdHover(ws: Workspace, target: HoveredPolicy, id: string, span: Span): Hover {
+  const { file, context } = target;
+  const uploads = new Map<string, BicepRef>();
+  for (const d of context.deployments) {
+    const owner = d.service?.definition ?? d.service;
+    for (const c of owner?.uploadedCertificates?.ids ?? []) if (c.id.toLowerCase() === id.toLowerCase()) uploads.set(`${c.ref.file}:${c.ref.span.start}`, c.ref);
+  }
+  if (uploads.size === 0) {
+    const text = context.deployments.length
+      ? `No certificate with the id \`${id}\` is uploaded by the Bicep that deploys this policy.`
+      : `No Bicep file in the workspace deploys this policy, so the certificates uploaded to its service are not known.`;
+    return markdown(text, ws, file, target.place(span));
+  }
+  const parts: string[] = [];
+  for (const ref of uploads.values()) {
+    const where = `\`${id}\`: uploaded in ${path.relative(path.dirname(file), ref.file)}:${(ws.lineIndex(ref.file)?.positionAt(ref.span.start).line ?? 0) + 1}`;
+    const entry = ws.getModel().certificateEntriesIn(ref.file).find((e) => e.kind === 'client' && e.ref.span.start === ref.span.start);
+    const loaded = entry?.data?.loadedFile?.path;
+    const cert = loaded ? ws.certificate(loaded) : undefined;
+    const details = cert?.certificates.map((c) => describeCertificate(c, path.relative(path.dirname(file), loaded!))) ?? [];
+    parts.push([where, ...details].join('\n\n'));
+  }
+  return markdown(parts.join('\n\n---\n\n'), ws, file, target.place(span));
 }
 
 function thumbprintHover(ws: Workspace, thumbprint: string, span: Span, file: string): Hover {
