@@ -11,19 +11,30 @@ import { toSku, type Sku } from '../model/sku';
 import { ruleCatalog } from '../rules';
 import { parseArgs, UsageError } from './args';
 import { DEFAULT_CACHE_FILE, LintCache, referencedEntry } from './cache';
+import { formatAzureDevOps } from './format/azure-devops';
 import { formatGithub } from './format/github';
 import { formatJson } from './format/json';
 import { formatSarif } from './format/sarif';
 import { formatText } from './format/text';
 import { locate, totals, type FileReport } from './report';
 
+/** The report formats, by `--format` name. */
+const FORMATS: Record<string, (reports: FileReport[], cwd: string) => string> = {
+  text: formatText,
+  json: (reports) => formatJson(reports),
+  sarif: (reports, cwd) => formatSarif(reports, ruleCatalog, cwd),
+  github: formatGithub,
+  'azure-devops': formatAzureDevOps,
+};
+
 export const LINT_USAGE = `Usage: apim-mtls lint [paths…] [options]
 
 Lints APIM policy XML, Bicep and certificate references under the given files and folders (default: .).
 
 Options:
-  --format text|json|sarif|github
-                             output format (default: text); github: annotations in GitHub Actions
+  --format text|json|sarif|github|azure-devops
+                             output format (default: text); github: annotations in GitHub Actions;
+                             azure-devops: issues in Azure Pipelines (##vso[task.logissue])
   --sku SKU[,SKU…]           tier(s) to assume for policies that no Bicep file deploys
   --max-warnings N           exit 1 when there are more than N warnings
   --context PATH             also read the Bicep, parameters and certificate files under PATH (repeatable), not
@@ -58,7 +69,7 @@ export async function runLint(args: string[], io: CliIO): Promise<number> {
     return 0;
   }
   const format = parsed.values.get('--format') ?? 'text';
-  if (!['text', 'json', 'sarif', 'github'].includes(format)) return usage(io, `--format must be text, json, sarif or github, not "${format}"`);
+  if (!Object.hasOwn(FORMATS, format)) return usage(io, `--format must be one of ${Object.keys(FORMATS).join(', ')}, not "${format}"`);
   const overrides: Partial<LintConfig> = {};
   const skuArg = parsed.values.get('--sku');
   if (skuArg !== undefined) {
@@ -153,14 +164,7 @@ export async function runLint(args: string[], io: CliIO): Promise<number> {
     const report = byFile.get(file);
     if (report) reports.push(report);
   }
-  const output =
-    format === 'json'
-      ? formatJson(reports)
-      : format === 'sarif'
-        ? formatSarif(reports, ruleCatalog, io.cwd)
-        : format === 'github'
-          ? formatGithub(reports, io.cwd)
-          : formatText(reports, io.cwd);
+  const output = FORMATS[format]!(reports, io.cwd);
   const outFile = parsed.values.get('--output-file') ?? parsed.values.get('-o');
   if (outFile) {
     try {
