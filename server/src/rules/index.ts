@@ -26,6 +26,7 @@ import { thumbprintCase } from './thumbprint-case';
 import { expressionSyntax } from './expression-syntax';
 import { contextCertificateNotVerified } from './context-certificate-not-verified';
 import { identityClaimsMismatch } from './identity-claims-mismatch';
+import { identityDnFormat } from './identity-dn-format';
 import { unknownThumbprint } from './unknown-thumbprint';
 import { unknownCertificateId } from './unknown-certificate-id';
 import { certificateExpired } from './certificate-expired';
@@ -58,6 +59,7 @@ export const allRules: readonly Rule[] = [
   contextCertificateNotVerified,
   // Certificates in the workspace: pinned thumbprints and loaded files
   identityClaimsMismatch,
+  identityDnFormat,
   unknownThumbprint,
   unknownCertificateId,
   ...certificateExpired,
