@@ -2,11 +2,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { VERSION } from '../core/version';
 import { runLint } from './lint';
+import { runRules } from './rules';
 
 const USAGE = `apim-mtls ${VERSION}: catches mistakes in Azure API Management mutual-TLS setups.
 
 Usage:
-  apim-mtls lint [paths…] [--format text|json|sarif|github] [--sku SKU] [--max-warnings N] [--fix] [--cache]
+  apim-mtls lint [paths…] [--format text|json|sarif|github|azure-devops] [--sku SKU] [--max-warnings N] [--fix] [--cache]
+  apim-mtls rules [--format text|json]          list the rules, their default levels and documentation
   apim-mtls certs tree|ca|client|inspect …      generate and inspect test certificates
   apim-mtls lsp --stdio                          run the language server (for any LSP editor)
   apim-mtls --version | --help
@@ -23,6 +25,8 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'lint':
       return runLint(rest, io);
+    case 'rules':
+      return runRules(rest, io);
     // Loaded on demand: `lint` starts faster without the language server and certificate generation.
     case 'certs': {
       const { runCertsCommand } = require('./certs') as typeof import('./certs');
@@ -53,6 +57,15 @@ async function main(argv: string[]): Promise<number> {
       io.stderr(`apim-mtls: unknown command "${command}"\n\n${USAGE}\n`);
       return 2;
   }
+}
+
+// A reader that stops early (`apim-mtls lint | head`) closes the pipe: stop quietly, as other command-line tools do,
+// rather than dying on an unhandled EPIPE with a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(process.exitCode ?? 0);
+  });
 }
 
 main(process.argv.slice(2)).then(

@@ -1,0 +1,43 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ruleCatalog } from '../../../server/src/rules';
+import { repoRoot } from '../../helpers';
+
+const CLI = path.join(repoRoot, 'dist', 'cli.js');
+const cli = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: repoRoot, encoding: 'utf8' });
+
+test('apim-mtls rules lists every rule with its default level, targets and documentation', () => {
+  const json = cli(['rules', '--format', 'json']);
+  assert.equal(json.status, 0, json.stderr);
+  const rules = JSON.parse(json.stdout) as { id: string; defaultLevel: string; checks: string[]; description: string; docs: string }[];
+  assert.deepEqual(rules.map((r) => r.id), ruleCatalog.map((r) => r.id));
+  for (const r of rules) {
+    assert.ok(fs.existsSync(path.join(repoRoot, 'docs', 'rules', `${r.id}.md`)), r.id);
+    assert.ok(r.docs.endsWith(`/docs/rules/${r.id}.md`), r.docs);
+    assert.ok(r.checks.length > 0 && r.description.length > 20, r.id);
+  }
+  assert.deepEqual(rules.find((r) => r.id === 'certificate-expiring')?.checks, ['policy XML', 'Bicep', 'certificate files']);
+  const text = cli(['rules']);
+  assert.equal(text.status, 0);
+  assert.match(text.stdout, /^validate-trust-unsupported-tier +error +policy XML\n/);
+  assert.match(text.stdout, new RegExp(`\\n${ruleCatalog.length} rules\\. Documentation: .*/docs/rules/<id>\\.md\\n$`));
+  const bad = cli(['rules', '--format', 'xml']);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--format must be text or json/);
+  assert.equal(cli(['rules', '--verbose']).status, 2);
+});
+
+test('a reader that closes the pipe early (apim-mtls … | head) ends the CLI quietly, without a stack trace', async () => {
+  for (const args of [['rules'], ['lint', 'examples', '--format', 'json']]) {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: repoRoot });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.doesNotMatch(stderr, /EPIPE|Unhandled|at /, args.join(' '));
+    assert.ok(code === 0 || code === 1, `${args.join(' ')} exited ${code}`);
+  }
+});
