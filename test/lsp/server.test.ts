@@ -278,6 +278,41 @@ describe('language server: completion of certificates (examples)', () => {
     assert.deepEqual((items[0]!.textEdit as TextEdit).range, { start: { line: 2, character: line.indexOf('dev-x') }, end: { line: 2, character: line.indexOf('dev-x') + 5 } });
   });
 
+  it('completes in a policy written in a Bicep string too, with the ids of the service it is deployed to', async () => {
+    const bicep = path.join(dir, 'mistakes', 'inline-complete.bicep');
+    const text = `param apiManagementServiceName string
+resource apiManagementService 'Microsoft.ApiManagement/service@2024-05-01' existing = {
+  name: apiManagementServiceName
+}
+resource servicePolicy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
+  parent: apiManagementService
+  name: 'policy'
+  properties: {
+    format: 'rawxml'
+    value: '''<policies>
+  <inbound>
+    <set-variable name="t" value="@(context.Deployment.Certificates["|"].Thumbprint)" />
+  </inbound>
+</policies>'''
+  }
+}
+`;
+    const at = text.indexOf('|');
+    const before = text.slice(0, at);
+    const position = { line: before.split('\n').length - 1, character: at - (before.lastIndexOf('\n') + 1) };
+    client.open(bicep, text.replace('|', ''));
+    let labels: string[] = [];
+    for (let i = 0; i < 100 && labels.length === 0; i++) {
+      const items = await client.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri: client.uri(bicep) }, position });
+      labels = items.map((x) => String(x.label)).sort();
+      if (labels.length === 0) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.deepEqual(labels, ['dev-expired-client', 'dev-valid-client', 'partner-client']);
+    // Outside the string, the Bicep file offers nothing.
+    const outside = await client.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri: client.uri(bicep) }, position: { line: 0, character: 3 } });
+    assert.deepEqual(outside, []);
+  });
+
   it('hovers a certificate id with the certificate the service uploads under it', async () => {
     const text = '<policies>\n<inbound>\n<set-variable name="t" value="@(context.Deployment.Certificates["partner-client"].Thumbprint)" />\n</inbound>\n</policies>\n';
     client.open(policyFile, text);

@@ -12,17 +12,21 @@ const CERTIFICATE_KEY = /context\s*\.\s*Deployment\s*\.\s*Certificates\s*(?:\[|\
 const LOOK_BACK = 4000;
 
 /**
- * Completion in policy files: the workspace's certificates (subject, thumbprint, validity) in `thumbprint="…"` and
+ * Completion in policies (files, and policies written in Bicep strings): the workspace's certificates (subject, thumbprint, validity) in `thumbprint="…"` and
  * `issuer-thumbprint="…"` of an `<identity>` (client certificates first; CA certificates only for the issuer), and the
  * ids of the certificates the policy's services upload in `issuer-certificate-id="…"` and `context.Deployment.Certificates["…"]`.
  * Read from the text before the cursor, so it works while the document is half typed.
  */
 export function completion(ws: Workspace, file: string, position: Position, now = new Date()): CompletionItem[] {
-  if (ws.kindOf(file) !== 'policy') return [];
+  const kind = ws.kindOf(file);
   const text = ws.textOf(file);
   const index = ws.lineIndex(file);
-  if (text === undefined || !index) return [];
+  if ((kind !== 'policy' && kind !== 'bicep') || text === undefined || !index) return [];
   const offset = index.offsetAt(position);
+  // In Bicep, only inside a policy written in a string (`value: '''<policies>…'''`), with that policy's services.
+  const inline = kind === 'bicep' ? ws.inlinePolicyAt(file, offset) : undefined;
+  if (kind === 'bicep' && !inline) return [];
+  const policyContext = (): PolicyContext => inline?.context ?? ws.policyContext(file);
   const before = text.slice(Math.max(0, offset - LOOK_BACK), offset);
   // The rest of the value being replaced: up to its closing quote (or the end of the line).
   const end = offset + /^[^"\r\n<>]*/.exec(text.slice(offset, offset + 200))![0].length;
@@ -30,11 +34,11 @@ export function completion(ws: Workspace, file: string, position: Position, now 
   const attribute = IDENTITY_VALUE.exec(before);
   if (attribute) {
     const range = rangeFrom(attribute[2]!);
-    if (attribute[1] === 'issuer-certificate-id') return idItems(ws.policyContext(file), range);
+    if (attribute[1] === 'issuer-certificate-id') return idItems(policyContext(), range);
     return thumbprintItems(ws, attribute[1] === 'issuer-thumbprint', range, now);
   }
   const key = CERTIFICATE_KEY.exec(before);
-  if (key) return idItems(ws.policyContext(file), rangeFrom(key[1]!));
+  if (key) return idItems(policyContext(), rangeFrom(key[1]!));
   return [];
 }
 
