@@ -122,6 +122,8 @@ export function buildModel(input: ModelInput): WorkspaceModel {
   const deployments = new Map<string, PolicyResource[]>();
   const certificatesByFile = new Map<string, CertificateEntry[]>();
   const gatewayNodes: ResourceNode[] = [];
+  /** API and operation policies with their resource, whose API is named only when a self-hosted gateway needs it. */
+  const apiPolicies: [PolicyResource, ResourceNode][] = [];
   const gatewayChildren: ResourceNode[] = [];
 
   for (const scope of scopes.values()) {
@@ -172,10 +174,9 @@ export function buildModel(input: ModelInput): WorkspaceModel {
       if (!policyScope) continue;
       const serviceNode = serviceNodeOf(node, namedServices, scopes);
       const service = serviceNode && services.get(serviceNode);
-      const api = policyScope === 'api' || policyScope === 'operation' ? ancestorOfType(node, APIS_TYPE, namedServices, scopes) : undefined;
       for (const policy of describePolicy(node, policyScope, exists)) {
         if (service) policy.service = service;
-        if (api) policy.apiNames = resourceNames(api, scopes).map((n) => n.toLowerCase());
+        if (policyScope === 'api' || policyScope === 'operation') apiPolicies.push([policy, node]);
         push(policiesByFile, scope.path, policy);
         const loaded = policy.value?.loadedFile?.path;
         if (loaded) {
@@ -186,6 +187,14 @@ export function buildModel(input: ModelInput): WorkspaceModel {
     }
   }
 
+  // Which API a policy belongs to matters only to self-hosted gateways (the APIs they serve): evaluating every API's name
+  // through its callers costs allocations a workspace without gateways shouldn't pay.
+  if (gatewayNodes.length > 0) {
+    for (const [policy, node] of apiPolicies) {
+      const api = ancestorOfType(node, APIS_TYPE, namedServices, scopes);
+      if (api) policy.apiNames = resourceNames(api, scopes).map((n) => n.toLowerCase());
+    }
+  }
   const gatewaysByFile = new Map<string, SelfHostedGateway[]>();
   const gateways = new Map<ResourceNode, SelfHostedGateway>();
   // The files holding the policies deployed to each service (what a gateway's findings read), built on first need.
