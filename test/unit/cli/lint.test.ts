@@ -354,13 +354,13 @@ resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
     }
   });
 
-  it('--context: a changed context Bicep file is seen through --cache; a missing context path is a message', () => {
-    const dir = tmpWorkspace({
-      'policies/api.policy.xml': TRUST_DEFAULT_POLICY.replace('<validate-client-certificate>', '<validate-client-certificate validate-trust="true">'),
-      'infra/main.bicep': `resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
+  /** A policy validating the chain in policies/, and in infra/ the Bicep that deploys it on a service of tier `sku`. */
+  const contextWorkspace = (sku: string): Record<string, string> => ({
+    'policies/api.policy.xml': TRUST_DEFAULT_POLICY.replace('<validate-client-certificate>', '<validate-client-certificate validate-trust="true">'),
+    'infra/main.bicep': `resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
   name: 'apim-ctx'
   sku: {
-    name: 'Premium'
+    name: '${sku}'
     capacity: 1
   }
 }
@@ -372,7 +372,10 @@ resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
   }
 }
 `,
-    });
+  });
+
+  it('--context: a changed context Bicep file is seen through --cache; a missing context path is a message', () => {
+    const dir = tmpWorkspace(contextWorkspace('Premium'));
     const lint = (...extra: string[]) => cli(['lint', 'policies', '--format', 'json', '--context', '.', '--context', 'no-such-folder', ...extra], dir);
     const rules = (r: { stdout: string }) => (JSON.parse(r.stdout) as JsonEntry[]).flatMap((e) => e.messages.map((m) => m.ruleId));
     const premium = lint('--cache');
@@ -385,25 +388,7 @@ resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
   });
 
   it('"context" in .apim-mtls.json: a policy linted on its own (a pre-commit hook) gets its tier without --context', () => {
-    const dir = tmpWorkspace({
-      '.apim-mtls.json': JSON.stringify({ context: ['infra', 'gone'] }),
-      'policies/api.policy.xml': TRUST_DEFAULT_POLICY.replace('<validate-client-certificate>', '<validate-client-certificate validate-trust="true">'),
-      'infra/main.bicep': `resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
-  name: 'apim-ctx'
-  sku: {
-    name: 'BasicV2'
-    capacity: 1
-  }
-}
-resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
-  parent: apim
-  name: 'policy'
-  properties: {
-    value: loadTextContent('../policies/api.policy.xml')
-  }
-}
-`,
-    });
+    const dir = tmpWorkspace({ ...contextWorkspace('BasicV2'), '.apim-mtls.json': JSON.stringify({ context: ['infra', 'gone'] }) });
     const rules = (r: { stdout: string }) => (JSON.parse(r.stdout) as JsonEntry[]).flatMap((e) => e.messages.map((m) => m.ruleId));
     const alone = cli(['lint', path.join('policies', 'api.policy.xml'), '--format', 'json'], dir);
     assert.deepEqual(rules(alone), ['validate-trust-unsupported-tier'], alone.stderr);
