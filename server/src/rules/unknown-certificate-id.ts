@@ -29,11 +29,13 @@ export const unknownCertificateId: PolicyRule = {
   description:
     'context.Deployment.Certificates["id"] or issuer-certificate-id names a certificate that the Bicep deploying the policy doesn’t upload to its service.',
   check(ctx) {
+    const refs = certificateIds(ctx.doc, ctx.text);
+    if (refs.length === 0) return;
     const uploaded = uploadedIds(ctx.policy);
     if (!uploaded) return;
     const known = [...new Set(uploaded.ids)];
     const lower = new Set(known.map((id) => id.toLowerCase()));
-    for (const ref of certificateIds(ctx.doc, ctx.text)) {
+    for (const ref of refs) {
       if (lower.has(ref.id.toLowerCase())) continue;
       const near = nearest(ref.id, known);
       const typo = near && near.distance <= MAX_TYPO_DISTANCE ? near.value : undefined;
