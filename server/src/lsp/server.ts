@@ -191,7 +191,8 @@ class ApimMtlsServer {
 
   /**
    * The `context` paths of the workspace's `.apim-mtls.json` files that lie outside the workspace folders (inside, the
-   * files are read anyway): their Bicep, parameters and certificate files are read once, as the CLI reads them.
+   * files are read anyway): their Bicep, parameters and certificate files are read as the CLI reads them, and each path
+   * is watched from then on (`contextChangedOnDisk`).
    */
   private async loadConfigContext(): Promise<void> {
     const outside = this.config.contextOf(this.ws.files()).filter((p) => !this.inWorkspace(p));
