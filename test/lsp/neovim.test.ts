@@ -6,18 +6,20 @@ import * as assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fixturesDir, makeTempDir, removeTempDir, repoRoot } from '../helpers';
+import { examplesDir, fixturesDir, makeTempDir, removeTempDir, repoRoot } from '../helpers';
 
 interface Report {
   nvim: string;
   error?: string;
   diagnostics_arrived: boolean;
-  capabilities: { hover: boolean; codeAction: boolean; codeLens: boolean };
+  capabilities: { hover: boolean; codeAction: boolean; codeLens: boolean; completion: boolean };
   diagnostics: { code: string; lnum: number; col: number; severity: number; message: string; href: string | null }[];
   actions: { title: string; kind: string | null; isPreferred: boolean; hasEdit: boolean }[];
   action_error?: string;
   hover: string | null;
   hover_error?: string;
+  completion: { label: string; newText: string | null }[];
+  completion_error?: string;
   server_stopped: boolean;
 }
 
@@ -40,7 +42,7 @@ function groupAlive(pgid: number): boolean {
   }
 }
 
-test('Neovim (built-in vim.lsp, headless) gets diagnostics, code actions and hover from `apim-mtls lsp --stdio`', async (t) => {
+test('Neovim (built-in vim.lsp, headless) gets diagnostics, code actions, hover and completion from `apim-mtls lsp --stdio`', async (t) => {
   const version = nvimVersion();
   if (!version) {
     t.skip('nvim not installed: apt-get install neovim');
@@ -54,6 +56,9 @@ test('Neovim (built-in vim.lsp, headless) gets diagnostics, code actions and hov
   t.after(() => removeTempDir(dir));
   const ws = path.join(dir, 'ws');
   fs.cpSync(path.join(fixturesDir, 'lsp'), ws, { recursive: true });
+  // A certificate in the workspace, for completion in the identity's thumbprint.
+  fs.mkdirSync(path.join(ws, 'certs'));
+  fs.copyFileSync(path.join(examplesDir, 'certs', 'dev-valid-client.cer'), path.join(ws, 'certs', 'dev-valid-client.cer'));
   const policyFile = path.join(ws, 'policies', 'get-order.operation.xml');
   const reportFile = path.join(dir, 'report.json');
   const xdg = path.join(dir, 'xdg'); // nvim's lsp.log, shada and swap stay in the temp dir
@@ -115,7 +120,7 @@ test('Neovim (built-in vim.lsp, headless) gets diagnostics, code actions and hov
 
   assert.equal(report.error, undefined, `check.lua failed: ${report.error}`);
   assert.ok(report.diagnostics_arrived, `diagnostics from apim-mtls within 30 s: ${JSON.stringify(report.diagnostics)}`);
-  assert.deepEqual(report.capabilities, { hover: true, codeAction: true, codeLens: true });
+  assert.deepEqual(report.capabilities, { hover: true, codeAction: true, codeLens: true, completion: true });
 
   // Diagnostics: both codes, the tier one an error (it needs the Bicep, read by the workspace indexing).
   assert.deepEqual(report.diagnostics.map((d) => d.code).sort(), ['utcnow-certificate-validity', 'validate-trust-unsupported-tier']);
@@ -144,6 +149,10 @@ test('Neovim (built-in vim.lsp, headless) gets diagnostics, code actions and hov
   assert.equal(report.hover_error, undefined);
   assert.match(report.hover ?? '', /StandardV2/);
   assert.match(report.hover ?? '', /main\.bicep/);
+
+  // Completion in <identity thumbprint="…">: the certificate of the workspace, and its thumbprint as the text.
+  assert.equal(report.completion_error, undefined);
+  assert.deepEqual(report.completion, [{ label: 'DEV Valid Client', newText: 'F01C8E2463256F9B5450FDDC900CE33B8F43C98E' }]);
 
   // Clean shutdown: the server answered shutdown/exit, and neither nvim nor the server outlived the test.
   assert.ok(report.server_stopped, 'vim.lsp.stop_client stopped the server');

@@ -47,6 +47,7 @@ local function run()
     hover = client.server_capabilities.hoverProvider and true or false,
     codeAction = client.server_capabilities.codeActionProvider and true or false,
     codeLens = client.server_capabilities.codeLensProvider and true or false,
+    completion = client.server_capabilities.completionProvider and true or false,
   }
 
   report.diagnostics = {}
@@ -91,6 +92,24 @@ local function run()
       local contents = res and res.result and res.result.contents
       if type(contents) == 'table' then report.hover = contents.value or vim.inspect(contents) end
       if type(contents) == 'string' then report.hover = contents end
+      break
+    end
+  end
+
+  -- Completion in the identity's thumbprint value: the workspace's certificates.
+  report.completion = {}
+  for i, line in ipairs(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)) do
+    local _, e = line:find('thumbprint="', 1, true)
+    if e then
+      local res, err = client.request_sync('textDocument/completion', {
+        textDocument = { uri = uri },
+        position = { line = i - 1, character = e }, -- 0-based: just after the opening quote
+      }, 10000, bufnr)
+      if err or not res or res.err then report.completion_error = tostring(err or (res and vim.inspect(res.err)) or 'no result') end
+      local result = res and res.result or {}
+      for _, item in ipairs(result.items or result) do
+        table.insert(report.completion, { label = item.label, newText = item.textEdit and item.textEdit.newText or vim.NIL })
+      end
       break
     end
   end
