@@ -16,38 +16,32 @@ ${params}
 }
 `;
 
-const POLICIES = `    policies: [
-      {
-        format: 'rawxml'
-        value: loadTextContent('policies/global.xml')
-      }
-    ]
-    apis: [
-      {
-        name: 'orders'
-        displayName: 'Orders'
-        path: 'orders'
-        policies: [
-          {
-            value: loadTextContent('policies/orders.xml')
-          }
-        ]
-        operations: [
-          {
-            name: 'get-order'
-            displayName: 'Get order'
-            method: 'GET'
-            urlTemplate: '/{id}'
-            policies: [
-              {
-                format: 'rawxml'
-                value: loadTextContent('policies/get-order.xml')
-              }
-            ]
-          }
-        ]
-      }
-    ]`;
+/** `lines` indented by `by` spaces (blank lines kept empty). */
+const indent = (lines: string, by: number): string =>
+  lines
+    .split('\n')
+    .map((l) => (l ? ' '.repeat(by) + l : l))
+    .join('\n');
+
+/** A `policies: [{ format?, value: loadTextContent(file) }]` parameter, as the module's items take it. */
+const policiesParam = (file: string, format?: string): string =>
+  `policies: [\n  {\n${format ? `    format: '${format}'\n` : ''}    value: loadTextContent('${file}')\n  }\n]`;
+
+/** The `orders` API with its own policy and `extra` members (operations…). */
+const ordersApi = (extra = ''): string =>
+  `apis: [\n  {\n    name: 'orders'\n    displayName: 'Orders'\n    path: 'orders'\n${indent(policiesParam('policies/orders.xml'), 4)}${extra ? `\n${indent(extra, 4)}` : ''}\n  }\n]`;
+
+const GET_ORDER = `operations: [
+  {
+    name: 'get-order'
+    displayName: 'Get order'
+    method: 'GET'
+    urlTemplate: '/{id}'
+${indent(policiesParam('policies/get-order.xml', 'rawxml'), 4)}
+  }
+]`;
+
+const POLICIES = indent(`${policiesParam('policies/global.xml', 'rawxml')}\n${ordersApi(GET_ORDER)}`, 4);
 
 const FILES = { 'policies/global.xml': '', 'policies/orders.xml': '', 'policies/get-order.xml': '' };
 
@@ -94,23 +88,8 @@ test('a workspace’s policies, its APIs’ and its products’ policies are dep
       {
         name: 'team-a'
         displayName: 'Team A'
-        policies: [
-          {
-            value: loadTextContent('policies/global.xml')
-          }
-        ]
-        apis: [
-          {
-            name: 'orders'
-            displayName: 'Orders'
-            path: 'orders'
-            policies: [
-              {
-                value: loadTextContent('policies/orders.xml')
-              }
-            ]
-          }
-        ]
+${indent(policiesParam('policies/global.xml'), 8)}
+${indent(ordersApi(), 8)}
         products: [
           {
             name: 'partners'
