@@ -3,6 +3,7 @@ import { CompletionItemKind, CompletionItemTag, MarkupKind, type CompletionItem,
 import type { CertificateInfo } from '../certificates/types';
 import type { Workspace } from '../engine/workspace';
 import type { PolicyContext } from '../model/types';
+import { commonUploads, deployedServices } from '../rules/util/uploads';
 
 /** The cursor in the value of an `<identity>` attribute that names a certificate (text from the tag's `<` up to it). */
 const IDENTITY_VALUE = /<identity\b[^<>]*?\s(thumbprint|issuer-thumbprint|issuer-certificate-id)\s*=\s*"([^"<>]*)$/;
@@ -80,23 +81,14 @@ function thumbprintItems(ws: Workspace, issuer: boolean, range: Range, now: Date
 
 /** The ids of the certificates uploaded to every service the policy is deployed to (what the Bicep says). */
 function idItems(context: PolicyContext, range: Range): CompletionItem[] {
-  const services = new Set(context.deployments.map((d) => d.service?.definition ?? d.service));
-  const lists = [...services].map((s) => s?.uploadedCertificates?.ids ?? []);
-  const first = lists[0] ?? [];
-  const common = first.filter((c) => lists.every((l) => l.some((x) => x.id.toLowerCase() === c.id.toLowerCase())));
-  const seen = new Set<string>();
-  const items: CompletionItem[] = [];
-  for (const c of common) {
-    if (seen.has(c.id.toLowerCase())) continue;
-    seen.add(c.id.toLowerCase());
-    items.push({
-      label: c.id,
-      kind: CompletionItemKind.Reference,
-      detail: `certificate uploaded in ${path.basename(c.ref.file)}`,
-      textEdit: { range, newText: c.id },
-    });
-  }
-  return items;
+  // A deployment to a service the model can't tell: nothing is known to be uploaded to all of them.
+  if (context.deployments.some((d) => !d.service)) return [];
+  return commonUploads(deployedServices(context)).map((c) => ({
+    label: c.id,
+    kind: CompletionItemKind.Reference,
+    detail: `certificate uploaded in ${path.basename(c.ref.file)}`,
+    textEdit: { range, newText: c.id },
+  }));
 }
 
 function day(d: Date): string {

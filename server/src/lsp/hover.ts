@@ -9,6 +9,7 @@ import type { CsToken, PolicyDocument } from '../parsers/policy/types';
 import { describeSkus, type Sku } from '../model/sku';
 import { elementAt, getAttribute } from '../parsers/policy';
 import { namedValueOf } from '../rules/util/trust';
+import { deployedServices } from '../rules/util/uploads';
 
 const THUMBPRINT_ATTRIBUTES = new Set(['thumbprint', 'issuer-thumbprint']);
 const TIER_DEPENDENT_IDENTIFIERS = new Set(['Verify', 'VerifyNoRevocation']);
@@ -99,9 +100,8 @@ function isCertificateKey(tokens: readonly CsToken[], i: number): boolean {
 function certificateIdHover(ws: Workspace, target: HoveredPolicy, id: string, span: Span): Hover {
   const { file, context } = target;
   const uploads = new Map<string, BicepRef>();
-  for (const d of context.deployments) {
-    const owner = d.service?.definition ?? d.service;
-    for (const c of owner?.uploadedCertificates?.ids ?? []) if (c.id.toLowerCase() === id.toLowerCase()) uploads.set(`${c.ref.file}:${c.ref.span.start}`, c.ref);
+  for (const service of deployedServices(context)) {
+    for (const c of service.uploadedCertificates?.ids ?? []) if (c.id.toLowerCase() === id.toLowerCase()) uploads.set(`${c.ref.file}:${c.ref.span.start}`, c.ref);
   }
   if (uploads.size === 0) {
     const text = context.deployments.length

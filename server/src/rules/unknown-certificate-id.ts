@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import type { Fix } from '../core/finding';
 import type { Span } from '../core/text';
-import type { PolicyContext, ServiceInfo } from '../model/types';
+import type { PolicyContext } from '../model/types';
+import { commonUploads, deployedServices } from './util/uploads';
 import { elementsNamed, getAttribute } from '../parsers/policy/query';
 import { findMemberChains } from '../parsers/policy/tokens';
 import type { PolicyDocument } from '../parsers/policy/types';
@@ -59,21 +60,15 @@ function replaceFix(file: string, span: Span, id: string): Fix {
 
 /** The certificate ids uploaded to every service this policy is deployed to; undefined unless all are known. */
 function uploadedIds(policy: PolicyContext): { ids: string[]; services: string; refs: { file: string; span: Span; message: string }[] } | undefined {
-  if (policy.deployments.length === 0) return undefined;
-  const services = new Set<ServiceInfo>();
-  for (const d of policy.deployments) {
-    const owner = d.service?.definition ?? d.service;
-    if (!owner?.uploadedCertificates?.complete) return undefined;
-    services.add(owner);
-  }
+  const services = deployedServices(policy);
+  // Every deployment's service known, and each one's uploads known in full.
+  if (services.length === 0 || policy.deployments.some((d) => !d.service) || services.some((s) => !s.uploadedCertificates?.complete)) return undefined;
   // A policy deployed to several services: an id is fine when every one of them has it.
-  const lists = [...services].map((s) => s.uploadedCertificates!.ids);
-  const ids = lists[0]!.map((c) => c.id).filter((id) => lists.every((l) => l.some((c) => c.id.toLowerCase() === id.toLowerCase())));
-  const names = [...services].map((s) => `${s.symbolicName} (${path.basename(s.ref.file)})`);
+  const names = services.map((s) => `${s.symbolicName} (${path.basename(s.ref.file)})`);
   return {
-    ids,
+    ids: commonUploads(services).map((c) => c.id),
     services: names.length === 1 ? `the service ${names[0]}` : `every one of the services ${names.join(', ')}`,
-    refs: lists.flat().map((c) => ({ file: c.ref.file, span: c.ref.span, message: `uploads the certificate '${c.id}'` })),
+    refs: services.flatMap((s) => s.uploadedCertificates!.ids).map((c) => ({ file: c.ref.file, span: c.ref.span, message: `uploads the certificate '${c.id}'` })),
   };
 }
 
