@@ -65,6 +65,10 @@ export function evaluate(expr: Expr, scope: FileScope, ctx: EvalContext, depth =
       const ref = paramRef(expr, scope);
       if (ref) return paramValue(ref, ctx, depth, visiting);
       if (expr.kind === 'identifier') return variable(scope.vars.get(expr.name), scope, ctx, depth, visiting);
+      if (expr.name === 'name' && expr.target.kind === 'identifier') {
+        const own = resourceName(scope, expr.target.name);
+        if (own) return ev(own);
+      }
       const target = ev(expr.target);
       return target.kind === 'object' ? (target.props.get(expr.name) ?? UNKNOWN) : UNKNOWN;
     }
@@ -83,6 +87,24 @@ export function evaluate(expr: Expr, scope: FileScope, ctx: EvalContext, depth =
     default:
       return UNKNOWN;
   }
+}
+
+/**
+ * The `name` expression of a top-level resource of this file without `parent:` (`apim.name`, in `'${apim.name}/on-prem'`):
+ * its `.name` is that name. A child's `.name` is its full name with the parents', a collection's depends on the index:
+ * those stay unknown.
+ */
+function resourceName(scope: FileScope, symbol: string): Expr | undefined {
+  const node = scope.bySymbol.get(symbol);
+  // A module's `.name` is its deployment's name, not the service's it deploys.
+  if (!node || node.registry || node.lexicalParent || node.decl.value?.kind === 'for' || node.body?.kind !== 'object') return undefined;
+  let name: Expr | undefined;
+  for (const m of node.body.members) {
+    if (m.kind !== 'property') continue;
+    if (m.key === 'parent') return undefined;
+    if (m.key === 'name') name = m.value;
+  }
+  return name;
 }
 
 function paramValue(ref: ParamRef, ctx: EvalContext, depth: number, visiting: Set<VarDecl>): Value {

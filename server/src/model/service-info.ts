@@ -17,6 +17,17 @@ export function resourceNames(node: ResourceNode, scopes: ReadonlyMap<string, Fi
   return v.kind === 'strings' ? [...v.values] : [];
 }
 
+/**
+ * A child resource's own names: `resourceNames` without the parents' segments a name path carries. A child declared at
+ * the top level without `parent:` names itself `'service/gateway/api'` (as ARM exports write it); its own name is the
+ * last segment. Nested and `parent:` children hold only their own name already.
+ */
+export function ownNames(node: ResourceNode, scopes: ReadonlyMap<string, FileScope>): string[] {
+  const names = resourceNames(node, scopes);
+  if (node.lexicalParent || property(node.body, 'parent')) return names;
+  return names.map((n) => n.slice(n.lastIndexOf('/') + 1));
+}
+
 /** Reads a defining `Microsoft.ApiManagement/service` declaration. */
 export function describeService(node: ResourceNode, scopes: ReadonlyMap<string, FileScope>): ServiceInfo {
   const file = node.scope.path;

@@ -5,7 +5,7 @@ import { SERVICE_TYPE, buildScope, callTarget, property, type FileScope, type Re
 import { clientCertificateEntry } from './certificate-entries';
 import { evaluate } from './evaluate';
 import { describePolicy, policyScopeOf } from './policy-resources';
-import { describeExisting, describeNamedValue, describeService, resourceNames } from './service-info';
+import { describeExisting, describeNamedValue, describeService, ownNames, resourceNames } from './service-info';
 import { UNKNOWN_SKUS, type Sku, type SkuSet } from './sku';
 import type { CertificateEntry, PolicyContext, PolicyResource, SelfHostedGateway, ServiceInfo, WorkspaceModel } from './types';
 
@@ -147,7 +147,7 @@ export function buildModel(input: ModelInput): WorkspaceModel {
         const owner = info?.definition ?? info;
         if (owner) {
           const uploaded = (owner.uploadedCertificates ??= { ids: [], complete: true });
-          const names = node.decl.value?.kind === 'for' ? [] : resourceNames(node, scopes);
+          const names = node.decl.value?.kind === 'for' ? [] : ownNames(node, scopes);
           if (names.length !== 1) uploaded.complete = false;
           for (const id of names) uploaded.ids.push({ id, ref: { file: scope.path, span: node.decl.span } });
           // The service's policies read the list: editing this file re-lints them.
@@ -192,11 +192,18 @@ export function buildModel(input: ModelInput): WorkspaceModel {
   if (gatewayNodes.length > 0) {
     for (const [policy, node] of apiPolicies) {
       const api = ancestorOfType(node, APIS_TYPE, namedServices, scopes);
-      if (api) policy.apiNames = resourceNames(api, scopes).map((n) => n.toLowerCase());
+      if (api) policy.apiNames = ownNames(api, scopes).map((n) => n.toLowerCase());
+      // A policy named by its path ('service/api/policy', 'service/api/operation/policy'): the API is the second segment.
+      else if (!node.lexicalParent && !property(node.body, 'parent')) {
+        const paths = resourceNames(node, scopes).map((n) => n.split('/'));
+        if (paths.length > 0 && paths.every((p) => p.length >= 3)) policy.apiNames = paths.map((p) => p[1]!.toLowerCase());
+      }
     }
   }
   const gatewaysByFile = new Map<string, SelfHostedGateway[]>();
   const gateways = new Map<ResourceNode, SelfHostedGateway>();
+  /** The gateways of each service node by name: what a child named by its path ('service/gateway/api') belongs to. */
+  const gatewaysByService = new Map<ResourceNode, Map<string, SelfHostedGateway>>();
   // The files holding the policies deployed to each service (what a gateway's findings read), built on first need.
   let policyFilesByService: Map<ServiceInfo, Set<string>> | undefined;
   const linked = new Map<ServiceInfo, Set<string>>();
@@ -204,11 +211,16 @@ export function buildModel(input: ModelInput): WorkspaceModel {
     const serviceNode = serviceNodeOf(node, namedServices, scopes);
     const info = serviceNode && services.get(serviceNode);
     const owner = info?.definition ?? info;
-    if (!owner) continue;
+    if (!owner || !serviceNode) continue;
     const gateway: SelfHostedGateway = { ref: { file: node.scope.path, span: node.decl.span }, service: owner, apis: new Set(), unknownApis: false, certificateAuthorities: [] };
-    const name = resourceNames(node, scopes);
+    const name = ownNames(node, scopes);
     if (name.length === 1) gateway.name = name[0];
     gateways.set(node, gateway);
+    if (name.length === 1) {
+      const byName = gatewaysByService.get(serviceNode) ?? new Map<string, SelfHostedGateway>();
+      byName.set(name[0]!.toLowerCase(), gateway);
+      gatewaysByService.set(serviceNode, byName);
+    }
     push(gatewaysByFile, node.scope.path, gateway);
     // Its findings read the service (CA certificates) and the policies deployed to it: once per file and service.
     const done = linked.get(owner) ?? new Set<string>();
@@ -221,16 +233,24 @@ export function buildModel(input: ModelInput): WorkspaceModel {
   }
   for (const node of gatewayChildren) {
     const parent = parentOf(node, namedServices, scopes);
-    const gateway = parent && gateways.get(parent);
+    const gateway = parent && (gateways.get(parent) ?? byNamePath(node, parent));
     if (!gateway) continue;
     edge(gateway.ref.file, node.scope.path);
     if (node.fullType === GATEWAY_CAS_TYPE) {
       gateway.certificateAuthorities.push({ file: node.scope.path, span: node.decl.span });
       continue;
     }
-    const names = resourceNames(node, scopes);
+    const names = ownNames(node, scopes);
     if (names.length === 0) gateway.unknownApis = true;
     for (const n of names) gateway.apis.add(n.toLowerCase());
+  }
+
+  /** The gateway a child named 'service/gateway/…' belongs to, when its parent resolved to the service by the first segment. */
+  function byNamePath(node: ResourceNode, parent: ResourceNode): SelfHostedGateway | undefined {
+    if (parent.fullType !== SERVICE_TYPE) return undefined;
+    const segments = new Set(resourceNames(node, scopes).map((n) => n.split('/')[1]?.toLowerCase()));
+    const [gatewayName] = segments;
+    return segments.size === 1 && gatewayName ? gatewaysByService.get(parent)?.get(gatewayName) : undefined;
   }
 
   const userSkus: SkuSet = input.userSkus?.length ? { values: new Set(input.userSkus), unknown: false, origins: [] } : UNKNOWN_SKUS;

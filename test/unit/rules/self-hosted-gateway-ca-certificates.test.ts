@@ -50,6 +50,31 @@ const AUTHORITY = `
 /** The API (in api.bicep, on the `existing` service) deploys `api.policy.xml` as its operation's policy. */
 const deploying = (policyText: string) => ({ 'api.bicep': apiBicep('./api.policy.xml'), 'api.policy.xml': policyText });
 
+/** The gateway and its API assignment declared by name paths ('service/gateway', 'service/gateway/api'), as ARM exports them. */
+const gatewayByNamePath = (api = 'protected-api', authority = false) => `
+resource onPrem 'Microsoft.ApiManagement/service/gateways@2024-05-01' = {
+  name: '\${apim.name}/on-prem'
+  properties: {
+    locationData: {
+      name: 'Contoso data centre'
+    }
+  }
+}
+
+resource servedApi 'Microsoft.ApiManagement/service/gateways/apis@2024-05-01' = {
+  name: '\${apim.name}/on-prem/${api}'
+  dependsOn: [ onPrem ]
+}
+${authority ? `
+resource partnerAuthority 'Microsoft.ApiManagement/service/gateways/certificateAuthorities@2024-05-01' = {
+  name: 'apim-mtls-demo/on-prem/partner-ca'
+  properties: {
+    isTrusted: true
+  }
+  dependsOn: [ onPrem ]
+}
+` : ''}`;
+
 const GLOBAL_VERIFY = `
 resource globalPolicy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
   parent: apim
@@ -74,6 +99,8 @@ testRule(selfHostedGatewayCaCertificates, {
     { name: 'the policy pins by thumbprint without validating the chain', code: SERVICE + gateway(), files: deploying(PINNED) },
     { name: 'no CA certificates uploaded to the service', code: serviceBicep("'Premium'") + gateway(), files: deploying(VALIDATE_TRUST) },
     { name: 'the gateway serves no API', code: SERVICE + gateway(''), files: deploying(VALIDATE_TRUST) },
+    { name: 'name paths: the gateway has a certificate authority', code: SERVICE + gatewayByNamePath('protected-api', true), files: deploying(VALIDATE_TRUST) },
+    { name: 'name paths: the gateway serves another API', code: SERVICE + gatewayByNamePath('other-api'), files: deploying(VALIDATE_TRUST) },
   ],
   invalid: [
     {
@@ -101,6 +128,12 @@ testRule(selfHostedGatewayCaCertificates, {
       code: EXISTING_SERVICE + gateway(),
       files: { 'service.bicep': SERVICE, ...deploying(VALIDATE_TRUST) },
       findings: [{ line: 7, text: 'onPrem' }],
+    },
+    {
+      name: "name paths: the gateway and its API assignment named 'service/gateway/api'",
+      code: SERVICE + gatewayByNamePath(),
+      files: deploying(VALIDATE_TRUST),
+      findings: [{ line: 21, text: 'onPrem', message: /^Self-hosted gateway 'on-prem' serves protected-api, / }],
     },
   ],
 });

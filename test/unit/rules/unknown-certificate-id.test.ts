@@ -19,6 +19,9 @@ resource ${symbol} 'Microsoft.ApiManagement/service/certificates@2024-05-01' = $
 }${loop ? ']' : ''}
 `;
 
+/** The service and a certificate declared without `parent:`, named by its path `name` (an expression). */
+const BY_PATH = (name: string) => ({ 'main.bicep': bicep([]) + certificateBicep('byPath', name).replace('  parent: apim\n', '') });
+
 const TWO = { 'main.bicep': bicep(['partner-a', 'partner-b']) };
 
 /** A check that the client's certificate is the one uploaded under `id`. */
@@ -49,9 +52,16 @@ testRule(unknownCertificateId, {
     { name: 'the Bicep uploads no certificates', code: indexer('"partner-c"'), files: { 'main.bicep': bicep([]) } },
     { name: 'some certificates are uploaded in a loop: their ids are not known', code: indexer('"partner-c"'), files: { 'main.bicep': bicep(['partner-a'], true) } },
     { name: 'no Bicep deploys the policy', code: indexer('"partner-c"') },
+    { name: "a certificate named by its path ('apim-mtls-demo/partner-a', no parent:), as ARM exports write it", code: indexer('"partner-a"'), files: BY_PATH("'apim-mtls-demo/partner-a'") },
     { name: 'a named value', code: issuer('{{partner-ca-id}}'), files: TWO },
   ],
   invalid: [
+    {
+      name: "a certificate named '${apim.name}/partner-a' (its own id is the last segment)",
+      code: indexer('"partner-c"'),
+      files: BY_PATH("'${apim.name}/partner-a'"),
+      findings: [{ line: 5, text: 'partner-c', message: /uploads partner-a\. .*'partner-a'\?$/ }],
+    },
     {
       name: 'the indexer with an id no certificate has: a typo is offered',
       code: indexer('"partner-c"'),
