@@ -421,3 +421,40 @@ describe('language server: a policy written in a Bicep string', () => {
     await client.waitFor(file, (d) => !codes(d).includes('validate-trust-unsupported-tier'));
   });
 });
+
+describe('language server: a bicepconfig.json alias names the Azure Verified Module', () => {
+  let dir: string;
+  let client: TestClient;
+  let policyFile: string;
+  let configFile: string;
+  const changed = (file: string, type: 1 | 2 | 3) => client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: client.uri(file), type }] });
+
+  before(async () => {
+    dir = makeTempDir('lsp-bicepconfig');
+    fs.cpSync(path.join(fixturesDir, 'avm-alias'), dir, { recursive: true });
+    policyFile = path.join(dir, 'policies', 'global.xml');
+    configFile = path.join(dir, 'bicepconfig.json');
+    client = await TestClient.start(dir);
+  });
+
+  after(async () => {
+    await client.stop();
+    removeTempDir(dir);
+  });
+
+  it('the policy gets the tier of the module the alias resolves to, and a change to the configuration re-lints it', async () => {
+    // infra/prod/main.bicep deploys it with `br/avm:res/api-management/service`: a StandardV2 service.
+    await client.waitFor(policyFile, (d) => codes(d).includes('validate-trust-unsupported-tier'), 20_000);
+    // The alias now points at another module: nothing says where the policy runs.
+    const original = fs.readFileSync(configFile, 'utf8');
+    fs.writeFileSync(configFile, original.replace('bicep/avm', 'bicep/platform'));
+    await changed(configFile, 2);
+    await client.waitFor(policyFile, (d) => d.length === 0);
+    // Deleted, then created again.
+    fs.rmSync(configFile);
+    await changed(configFile, 3);
+    fs.writeFileSync(configFile, original);
+    await changed(configFile, 1);
+    await client.waitFor(policyFile, (d) => codes(d).includes('validate-trust-unsupported-tier'));
+  });
+});

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { BICEPCONFIG_NAME } from '../parsers/bicep/bicepconfig';
 import { classify } from './files';
 import { readOne } from './load';
 import type { FileContent, Workspace } from './workspace';
@@ -8,8 +9,8 @@ const LOAD_CALL = /\bload(?:TextContent|FileAsBase64)\(\s*'([^'$]+)'/g;
 
 /**
  * Reads the files that the workspace's Bicep refers to but that lie outside the linted paths: imported Bicep
- * (`import … from '../shared/settings.bicep'`) and loaded policies and certificates (`loadTextContent('…')`),
- * transitively. They give the linted files their context (the SKU, the policy a Bicep deploys) without being linted.
+ * (`import … from '../shared/settings.bicep'`), loaded policies and certificates (`loadTextContent('…')`), and the
+ * `bicepconfig.json` that resolves registry aliases, transitively. They give the linted files their context (the SKU, the policy a Bicep deploys) without being linted.
  * Returns the files it added; `onRead` is told each file it looked for, with what it read (undefined: not there).
  */
 export function loadReferencedFiles(ws: Workspace, onRead?: (file: string, content: FileContent | undefined) => void): string[] {
@@ -45,5 +46,17 @@ function referencedFiles(ws: Workspace, file: string): string[] {
   const text = ws.textOf(file) ?? '';
   LOAD_CALL.lastIndex = 0;
   for (let m = LOAD_CALL.exec(text); m; m = LOAD_CALL.exec(text)) out.push(path.resolve(dir, m[1]!));
+  // A module named through a registry alias (`br/avm:…`) is resolved by the nearest bicepconfig.json above the file,
+  // which may lie above the linted paths: the folders up to it are looked in (and remembered as looked in).
+  if (ws.bicep(file)?.declarations.some((d) => d.kind === 'module' && d.path.startsWith('br/'))) {
+    for (let at = dir; ; ) {
+      const config = path.join(at, BICEPCONFIG_NAME);
+      out.push(config);
+      if (ws.has(config) || fs.existsSync(config)) break;
+      const parent = path.dirname(at);
+      if (parent === at) break;
+      at = parent;
+    }
+  }
   return out;
 }

@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import * as path from 'node:path';
+import { BICEPCONFIG_NAME } from '../parsers/bicep/bicepconfig';
 import { PARAMETERS_JSON_NAME } from '../parsers/bicep/parameters-json';
 
 export type FileKind = 'policy' | 'bicep' | 'certificate' | 'other';
@@ -13,7 +14,7 @@ const POLICY_NAME = /(^policy\.xml$)|\.(policy|operation|api|product|fragment|se
 /** Candidates by name alone: what discovery reads at all. */
 export function isCandidate(file: string): boolean {
   const ext = path.extname(file).toLowerCase();
-  return ext === '.xml' || ext === '.bicep' || ext === '.bicepparam' || CERTIFICATE_EXTENSIONS.has(ext) || (ext === '.json' && PARAMETERS_JSON_NAME.test(path.basename(file)));
+  return ext === '.xml' || ext === '.bicep' || ext === '.bicepparam' || CERTIFICATE_EXTENSIONS.has(ext) || (ext === '.json' && isBicepJson(path.basename(file)));
 }
 
 /** What a file is, from its name and (for `.xml`) its root element. */
@@ -23,11 +24,17 @@ export function classify(file: string, text?: string): FileKind {
   // A .bicepparam file is Bicep syntax: its values reach the file it is `using` (the SKU of a multi-environment setup).
   if (ext === '.bicep' || ext === '.bicepparam') return 'bicep';
   // So is a JSON parameters file (`main.parameters.prod.json`), read as the .bicepparam file it stands for.
-  if (ext === '.json' && PARAMETERS_JSON_NAME.test(name)) return 'bicep';
+  // And so is bicepconfig.json, read for the registry aliases that name modules (`br/avm:res/api-management/service`).
+  if (ext === '.json' && isBicepJson(name)) return 'bicep';
   if (CERTIFICATE_EXTENSIONS.has(ext)) return 'certificate';
   if (ext !== '.xml') return 'other';
   if (POLICY_NAME.test(name)) return 'policy';
   return text !== undefined && looksLikePolicy(text) ? 'policy' : 'other';
+}
+
+/** A JSON file the Bicep model reads: a deployment parameters file, or Bicep's configuration (exact name, as Bicep finds it). */
+function isBicepJson(name: string): boolean {
+  return name === BICEPCONFIG_NAME || PARAMETERS_JSON_NAME.test(name);
 }
 
 /** An XML document whose root element is `<policies>` or `<fragment>` (after a declaration and comments). */

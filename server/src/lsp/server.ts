@@ -151,6 +151,7 @@ class ApimMtlsServer {
           { globPattern: '**/*.{xml,bicep,bicepparam,cer,crt,pem,der}' },
           // JSON parameters files (`main.parameters.prod.json`): their values set the template's parameters.
           { globPattern: '**/*.parameters*.json' },
+          { globPattern: '**/bicepconfig.json' },
           { globPattern: `**/${CONFIG_FILE_NAME}` },
           // Folders created or deleted with their files in one go are reported as the folder alone.
           { globPattern: '**/*', kind: WatchKind.Create | WatchKind.Delete },

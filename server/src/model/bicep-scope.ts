@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { Span } from '../core/text';
+import { resolveModuleAlias } from '../parsers/bicep/bicepconfig';
 import type { BicepFile, Expr, ObjectExpr, ParamDecl, ResourceDecl, TypeDecl, VarDecl } from '../parsers/bicep/types';
 import { avmServiceNodes, isAvmApimService } from './avm';
 
@@ -77,16 +78,31 @@ export interface FileScope {
   callers: CallSite[];
   /** A parameters file (`.bicepparam`, JSON parameters): its `param x = …` lines set values rather than defaults. */
   assignsParams: boolean;
+  /** The `bicepconfig.json` whose aliases resolved this file's `br/alias:` modules, when one was given. */
+  config?: BicepConfigRef;
+  /** Whether a module names its registry by an alias (`br/avm:…`): the configuration file then matters to it. */
+  usesAliases: boolean;
 }
 
-/** Collects the declarations of a parsed Bicep file, flattening nested resources. */
-export function buildScope(filePath: string, file: BicepFile): FileScope {
+/** The configuration file that applies to a Bicep file (the nearest `bicepconfig.json` above it). */
+export interface BicepConfigRef {
+  path: string;
+  file: BicepFile;
+}
+
+/**
+ * Collects the declarations of a parsed Bicep file, flattening nested resources. `config` is the `bicepconfig.json`
+ * that applies to it, whose aliases resolve its registry modules.
+ */
+export function buildScope(filePath: string, file: BicepFile, config?: BicepConfigRef): FileScope {
   const dir = path.dirname(filePath);
   const scope: FileScope = {
     path: filePath, dir, file, params: new Map(), vars: new Map(), types: new Map(), imports: new Map(),
     wildcards: new Map(), resources: [], bySymbol: new Map(), calls: [], callers: [],
     assignsParams: file.declarations.some((d) => d.kind === 'using'),
+    usesAliases: false,
   };
+  if (config) scope.config = config;
   for (const d of file.declarations) {
     switch (d.kind) {
       case 'param':
@@ -107,7 +123,8 @@ export function buildScope(filePath: string, file: BicepFile): FileScope {
         addResource(scope, d, undefined);
         break;
       case 'module': {
-        if (isAvmApimService(d.path)) {
+        if (d.path.startsWith('br/')) scope.usesAliases = true;
+        if (isAvmApimService(resolveModuleAlias(d.path, config?.file.moduleAliases))) {
           for (const node of avmServiceNodes(scope, d)) addNode(scope, node);
           break;
         }

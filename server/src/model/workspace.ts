@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { resolvePath } from '../core/paths';
 import type { BicepFile, StringPart } from '../parsers/bicep/types';
-import { SERVICE_TYPE, buildScope, callTarget, property, type FileScope, type ResourceNode } from './bicep-scope';
+import { SERVICE_TYPE, buildScope, callTarget, property, type BicepConfigRef, type FileScope, type ResourceNode } from './bicep-scope';
 import { clientCertificateEntry } from './certificate-entries';
 import { evaluate } from './evaluate';
 import { describePolicy, policyScopeOf } from './policy-resources';
@@ -25,12 +25,28 @@ export interface ModelInput {
  * Bicep edit redoes that file's scope and the linking, not every file's.
  */
 const scopeCache = new WeakMap<BicepFile, FileScope>();
-function cachedScope(abs: string, file: BicepFile): FileScope {
+function cachedScope(abs: string, file: BicepFile, config: BicepConfigRef | undefined): FileScope {
   const cached = scopeCache.get(file);
-  if (cached && cached.path === abs) return cached;
-  const scope = buildScope(abs, file);
+  if (cached && cached.path === abs && cached.config?.file === config?.file) return cached;
+  const scope = buildScope(abs, file, config);
   scopeCache.set(file, scope);
   return scope;
+}
+
+/** The `bicepconfig.json` files of the workspace by folder; each applies to the Bicep files under it, nearest first. */
+function configFinder(bicep: ReadonlyMap<string, BicepFile>): (file: string) => BicepConfigRef | undefined {
+  const byDir = new Map<string, BicepConfigRef>();
+  for (const [p, f] of bicep) if (f.moduleAliases) byDir.set(path.dirname(resolvePath(p)), { path: resolvePath(p), file: f });
+  if (byDir.size === 0) return () => undefined;
+  return (file) => {
+    for (let dir = path.dirname(file); ; ) {
+      const found = byDir.get(dir);
+      if (found) return found;
+      const parent = path.dirname(dir);
+      if (parent === dir) return undefined;
+      dir = parent;
+    }
+  };
 }
 
 const CERTIFICATES_TYPE = 'microsoft.apimanagement/service/certificates';
@@ -48,9 +64,10 @@ const GATEWAY_CAS_TYPE = 'microsoft.apimanagement/service/gateways/certificateau
  */
 export function buildModel(input: ModelInput): WorkspaceModel {
   const scopes = new Map<string, FileScope>();
+  const configOf = configFinder(input.bicep);
   for (const [p, f] of input.bicep) {
     const abs = resolvePath(p);
-    scopes.set(abs, cachedScope(abs, f));
+    scopes.set(abs, cachedScope(abs, f, f.moduleAliases ? undefined : configOf(abs)));
   }
   // Who deploys each file with parameter values (modules, .bicepparam): evaluation reads a parameter's values there.
   for (const scope of scopes.values()) scope.callers = [];
@@ -130,6 +147,8 @@ export function buildModel(input: ModelInput): WorkspaceModel {
     for (const target of [...[...scope.imports.values()].map((i) => i.from), ...scope.wildcards.values()]) {
       if (scopes.has(target)) edge(scope.path, target);
     }
+    // Its aliases say which registry modules are APIM services: editing the configuration re-lints the file.
+    if (scope.usesAliases && scope.config) edge(scope.path, scope.config.path);
     // A deployed file's parameters come from the file that deploys it.
     for (const call of scope.calls) {
       const target = callTarget(call, scopes);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { parseBicep } from '../../../server/src/parsers/bicep';
+import { parseBicep, parseBicepFile, resolveModuleAlias } from '../../../server/src/parsers/bicep';
 import type { Declaration, Expr, ObjectExpr, ResourceDecl } from '../../../server/src/parsers/bicep';
 import { readFixture } from '../../helpers';
 
@@ -226,4 +226,35 @@ test('deep nesting is guarded', () => {
   const file = parseBicep(text);
   assert.ok(file.problems.some((p) => /deeply/.test(p.message)));
   assert.equal(file.declarations[1]?.kind === 'var' && file.declarations[1].name, 'after');
+});
+
+test('bicepconfig.json: registry aliases resolve br/alias: module paths as Bicep does', () => {
+  const config = parseBicepFile(
+    '/repo/bicepconfig.json',
+    `{
+  /* comments and trailing commas, as Bicep accepts */
+  "analyzers": { "core": { "enabled": true } },
+  "moduleAliases": {
+    "br": {
+      "avm": { "registry": "contoso.azurecr.io", "modulePath": "/bicep/avm/" },
+      "acr": { "registry": "contoso.azurecr.io" },
+      "broken": { "modulePath": "bicep" },
+    },
+    "ts": { "specs": { "subscription": "00000000-0000-0000-0000-000000000000", "resourceGroup": "specs" } }
+  }
+}`,
+  );
+  const aliases = config.moduleAliases;
+  assert.ok(aliases);
+  assert.deepEqual(config.declarations, []);
+  assert.deepEqual(config.problems, []);
+  assert.equal(resolveModuleAlias('br/avm:res/api-management/service:0.9.1', aliases), 'br:contoso.azurecr.io/bicep/avm/res/api-management/service:0.9.1');
+  assert.equal(resolveModuleAlias('br/acr:apim:1.0', aliases), 'br:contoso.azurecr.io/apim:1.0');
+  assert.equal(resolveModuleAlias('br/public:avm/res/api-management/service:0.9.1', aliases), 'br:mcr.microsoft.com/bicep/avm/res/api-management/service:0.9.1');
+  // Written as is: no registry, an unknown alias, not an alias, a local file.
+  for (const p of ['br/broken:apim:1.0', 'br/nope:apim:1.0', 'br:contoso.azurecr.io/apim:1.0', './apim.bicep', 'ts/specs:apim:1.0']) assert.equal(resolveModuleAlias(p, aliases), p);
+  // Not JSON: no aliases of its own, and no problem (Bicep reports its configuration's errors itself).
+  const broken = parseBicepFile('/repo/bicepconfig.json', '{ "moduleAliases": { "br": ');
+  assert.deepEqual([...broken.moduleAliases!.keys()], ['public']);
+  assert.deepEqual(broken.problems, []);
 });

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { examplesDir, makeTempDir, repoRoot } from '../../helpers';
+import { examplesDir, fixturesDir, makeTempDir, repoRoot } from '../../helpers';
 
 const CLI = path.join(repoRoot, 'dist', 'cli.js');
 
@@ -152,5 +152,31 @@ describe('apim-mtls lint --cache', () => {
     const r = lint(dir, ['.', '--cache-location', path.join(dir, 'no', 'such', 'folder', 'cache')]);
     assert.match(r.stderr, /cannot write the cache/);
     assert.equal(r.report, lint(dir, ['.']).report);
+  });
+});
+
+describe('a bicepconfig.json alias for the Azure Verified Module, above the linted paths', () => {
+  /** test/fixtures/avm-alias's configuration, its alias `avm` pointing at `modulePath`. */
+  const config = (modulePath: string) => fs.readFileSync(path.join(fixturesDir, 'avm-alias', 'bicepconfig.json'), 'utf8').replace('bicep/avm', modulePath);
+  const rules = (report: string) => (JSON.parse(report) as { messages: { ruleId: string | null }[] }[]).flatMap((e) => e.messages.map((m) => m.ruleId));
+
+  it('tells the linter the module deploys a StandardV2 service, read again and its change noticed by --cache', () => {
+    const dir = makeTempDir('cli-bicepconfig');
+    fs.cpSync(path.join(fixturesDir, 'avm-alias'), dir, { recursive: true });
+    // The configuration lies above the linted paths: it is read, not linted.
+    const args = ['infra', 'policies'];
+    const first = lint(dir, [...args, '--cache']);
+    // On StandardV2, validate-trust fails every request, and identities without a thumbprint can't be trusted.
+    assert.deepEqual(rules(first.report), ['validate-trust-unsupported-tier', 'identity-without-thumbprint']);
+    assert.ok(!first.report.includes('bicepconfig.json'), 'the configuration is not reported');
+    assert.equal(cachedMatchesFresh(dir, args), 2);
+    // The alias now points at another module: the policy's tier is unknown, and the cache sees the change.
+    fs.writeFileSync(path.join(dir, 'bicepconfig.json'), config('bicep/platform'));
+    assert.equal(cachedMatchesFresh(dir, args), 0);
+    assert.deepEqual(rules(lint(dir, args).report), [], 'the tier is unknown: nothing is certain');
+    // A nearer configuration, created later, is looked for too.
+    fs.writeFileSync(path.join(dir, 'infra', 'bicepconfig.json'), config('bicep/avm'));
+    assert.equal(cachedMatchesFresh(dir, args), 0);
+    assert.deepEqual(rules(lint(dir, args).report), ['validate-trust-unsupported-tier', 'identity-without-thumbprint']);
   });
 });

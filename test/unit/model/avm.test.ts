@@ -201,3 +201,46 @@ test('the module is recognised from the public registry and from mirrors that ke
     assert.ok(!isAvmApimService(ref), ref);
   }
 });
+
+/** A `bicepconfig.json` whose alias `avm` points at a private mirror's `modulePath` (comments allowed, as Bicep allows). */
+const bicepConfig = (modulePath = 'bicep/avm', alias = 'avm'): string => `{
+  // Our mirror of the Azure Verified Modules.
+  "moduleAliases": {
+    "br": {
+      "${alias}": { "registry": "contoso.azurecr.io", "modulePath": "${modulePath}" },
+    }
+  }
+}
+`;
+
+/** The module through the alias whose module path holds the `avm/` part: only the configuration says what it is. */
+const VIA_ALIAS = avm("    sku: 'StandardV2'", 'br/avm:res/api-management/service:0.9.1');
+
+test('a module named through a bicepconfig.json alias whose modulePath holds avm/ is the service module', () => {
+  // The nearest configuration above the file applies, in its folder or any above.
+  for (const [config, template] of [['bicepconfig.json', 'main.bicep'], ['bicepconfig.json', 'infra/prod/main.bicep'], ['infra/bicepconfig.json', 'infra/main.bicep']] as const) {
+    const model = workspace({ [config]: bicepConfig(), [template]: VIA_ALIAS });
+    const [service] = model.servicesIn(abs(template));
+    assert.ok(service, `${config} for ${template}`);
+    assert.deepEqual([...service.skus.values], ['StandardV2']);
+    // The reference as written, for messages.
+    assert.equal(service.registryModule, 'br/avm:res/api-management/service:0.9.1');
+    // Editing the configuration re-lints the file.
+    assert.ok(model.dependents(abs(config)).includes(abs(template)));
+  }
+});
+
+test('an alias is not resolved without a configuration, through another alias, or when a nearer configuration lacks it', () => {
+  assert.deepEqual(workspace({ 'main.bicep': VIA_ALIAS }).servicesIn(abs('main.bicep')), []);
+  assert.deepEqual(workspace({ 'bicepconfig.json': bicepConfig('bicep/avm', 'other'), 'main.bicep': VIA_ALIAS }).servicesIn(abs('main.bicep')), []);
+  // Bicep reads the nearest configuration only (merged with its defaults, not with the files above it).
+  const nearer = workspace({ 'bicepconfig.json': bicepConfig(), 'infra/bicepconfig.json': '{ "analyzers": {} }', 'infra/main.bicep': VIA_ALIAS });
+  assert.deepEqual(nearer.servicesIn(abs('infra/main.bicep')), []);
+  // The alias points somewhere else: another module.
+  assert.deepEqual(workspace({ 'bicepconfig.json': bicepConfig('bicep/platform'), 'main.bicep': VIA_ALIAS }).servicesIn(abs('main.bicep')), []);
+  // A configuration that isn't JSON resolves nothing and breaks nothing.
+  assert.deepEqual(workspace({ 'bicepconfig.json': '{ "moduleAliases": ', 'main.bicep': VIA_ALIAS }).servicesIn(abs('main.bicep')), []);
+  // The built-in `public` alias still holds beside a configuration's own aliases.
+  const publicToo = workspace({ 'bicepconfig.json': bicepConfig(), 'main.bicep': avm("    sku: 'BasicV2'") });
+  assert.deepEqual([...publicToo.servicesIn(abs('main.bicep'))[0]!.skus.values], ['BasicV2']);
+});

@@ -93,7 +93,7 @@ function substitution(value: string, span: Span): Expr | undefined {
   return unknownCall('readEnvironmentVariable', span, m[2] === undefined ? [str(m[1]!)] : [str(m[1]!), str(m[2])]);
 }
 
-class JsonError extends Error {
+export class JsonError extends Error {
   constructor(
     message: string,
     readonly at: number,
@@ -103,7 +103,7 @@ class JsonError extends Error {
 }
 
 /** A small JSON-with-comments reader that keeps spans. Errors throw JsonError at their offset. */
-class JsonReader {
+export class JsonReader {
   private pos = 0;
 
   constructor(private readonly text: string) {}

@@ -346,4 +346,12 @@ export interface BicepFile {
   directives: Directive[];
   comments: Comment[];
   problems: Problem[];
+  /** A `bicepconfig.json`: its `moduleAliases.br` (alias → registry and module path), which resolve `br/alias:…` modules. */
+  moduleAliases?: ReadonlyMap<string, ModuleAlias>;
+}
+
+/** A registry alias of `bicepconfig.json`: `br/alias:path:tag` is `br:registry/modulePath/path:tag`. */
+export interface ModuleAlias {
+  registry?: string;
+  modulePath?: string;
 }
