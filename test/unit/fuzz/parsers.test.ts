@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { parsePolicy } from '../../../server/src/parsers/policy';
 import { scan } from '../../../server/src/parsers/policy/scanner';
 import { certainlyWellFormed, maskExpressions, xmlProblems } from '../../../server/src/parsers/policy/wellformed';
-import { parseBicep, parseParametersJson } from '../../../server/src/parsers/bicep';
+import { parseBicep, parseBicepConfig, parseParametersJson, resolveModuleAlias } from '../../../server/src/parsers/bicep';
 import { readCertificateFile, readPfx } from '../../../server/src/certificates/read';
 import { brokenCertificates, hostileBicep, hostilePolicies, int, mutate, prng, randomBytes, realBicep, realPolicies } from './hostile';
 
@@ -84,6 +84,20 @@ test('fuzz: JSON parameters files: truncated, noisy and deep input gives a resul
   }
   for (const text of ['{"parameters":'.repeat(50_000), '['.repeat(1_000_000), `{"parameters": {"a": {"value": "${'\\'.repeat(1_000_000)}`]) {
     within('parseParametersJson(hostile)', () => parseParametersJson(text, 'main.parameters.json'));
+  }
+});
+
+test('fuzz: bicepconfig.json: truncated, noisy and deep input gives aliases (at least the built-in one), never an exception', () => {
+  const rand = prng(10);
+  const source = JSON.stringify({ analyzers: { core: { enabled: true } }, moduleAliases: { br: { avm: { registry: 'contoso.azurecr.io', modulePath: 'bicep/avm' }, acr: { registry: 'x' } }, ts: { s: { subscription: 'x' } } } }, null, 2);
+  for (let i = 0; i < ITERATIONS; i++) {
+    const text = mutate(rand, source);
+    const file = within(`parseBicepConfig(mutated, #${i})`, () => parseBicepConfig(text));
+    assert.ok(file.moduleAliases?.has('public'), `#${i}`);
+    for (const alias of file.moduleAliases!.keys()) within(`resolveModuleAlias(#${i})`, () => resolveModuleAlias(`br/${alias}:a/b:1`, file.moduleAliases));
+  }
+  for (const text of ['{"moduleAliases":'.repeat(50_000), '['.repeat(1_000_000), `{"moduleAliases": {"br": {"a": {"registry": "${'\\'.repeat(1_000_000)}`]) {
+    within('parseBicepConfig(hostile)', () => parseBicepConfig(text));
   }
 });
 
