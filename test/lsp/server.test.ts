@@ -216,6 +216,21 @@ describe('language server: the "context" of .apim-mtls.json, outside the workspa
     await client.waitFor(policy, (d) => !codes(d).includes('validate-trust-unsupported-tier'));
     assert.equal(client.diagnostics.get(client.uri(bicep)), undefined, 'still not linted');
   });
+
+  it('a folder moved into the context path with its Bicep is read at once; removed, it is forgotten', async () => {
+    const policy = path.join(dir, 'policies', 'get-order.operation.xml');
+    // infra/v2/main.bicep deploys the same policy again, on a StandardV2 service: written elsewhere, then moved in.
+    const staged = path.join(dir, 'staging', 'v2');
+    fs.mkdirSync(staged, { recursive: true });
+    const bicep = fs.readFileSync(path.join(dir, 'infra', 'main.bicep'), 'utf8');
+    fs.writeFileSync(path.join(staged, 'main.bicep'), bicep.replace("name: 'Premium'", "name: 'StandardV2'").replace("'../policies/", "'../../policies/"));
+    const moved = path.join(dir, 'infra', 'v2');
+    fs.renameSync(staged, moved);
+    await client.waitFor(policy, (d) => codes(d).includes('validate-trust-unsupported-tier'));
+    assert.equal(client.diagnostics.get(client.uri(path.join(moved, 'main.bicep'))), undefined, 'context files are not linted');
+    fs.rmSync(moved, { recursive: true });
+    await client.waitFor(policy, (d) => !codes(d).includes('validate-trust-unsupported-tier'));
+  });
 });
 
 describe('language server: completion of certificates (examples)', () => {

@@ -214,10 +214,15 @@ class ApimMtlsServer {
     return this.roots.some((root) => isWithin(p, root));
   }
 
-  /** A Bicep, parameters or certificate file changed under a context path outside the workspace: read it again. */
+  /**
+   * A Bicep, parameters or certificate file changed under a context path outside the workspace: read it again. A folder
+   * created or removed there (watchers that report a moved folder, not its files): read or forget what it holds.
+   */
   private async contextChangedOnDisk(file: string, type: FileChangeType): Promise<void> {
+    if (this.inWorkspace(file)) return;
     const kind = classify(file);
-    if ((kind !== 'bicep' && kind !== 'certificate') || this.inWorkspace(file) || this.documents.get(this.uriOf(file))) return;
+    if (kind === 'other' && !isCandidate(file)) return this.contextFolderChangedOnDisk(file, type);
+    if ((kind !== 'bicep' && kind !== 'certificate') || this.documents.get(this.uriOf(file))) return;
     if (type === FileChangeType.Deleted) {
       if (!this.ws.has(file)) return;
       const affected = this.ws.dependents(file);
@@ -228,6 +233,25 @@ class ApimMtlsServer {
     }
     this.contextOnly.add(file);
     await this.reloadFromDisk(file);
+  }
+
+  private async contextFolderChangedOnDisk(dir: string, type: FileChangeType): Promise<void> {
+    if (type === FileChangeType.Deleted) {
+      const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
+      const gone = [...this.contextOnly].filter((f) => f.startsWith(prefix));
+      const affected = new Set(gone.flatMap((f) => this.ws.dependents(f)));
+      for (const f of gone) {
+        this.ws.remove(f);
+        this.contextOnly.delete(f);
+        affected.delete(f);
+      }
+      if (gone.length > 0) this.scheduler.schedule(affected, 0);
+      return;
+    }
+    const problem = (file: string, error: string) => this.connection.console.warn(`apim-mtls: "context": ${file}: ${error}`);
+    const loaded = (await fs.promises.stat(dir).catch(() => undefined))?.isDirectory() ? await loadContextFromDisk(this.ws, [dir], problem) : [];
+    for (const f of loaded) this.contextOnly.add(f);
+    if (loaded.length > 0) this.scheduler.schedule(new Set(loaded.flatMap((f) => this.ws.dependents(f))), 0);
   }
 
   private async refreshSettings(relint = true): Promise<void> {
