@@ -137,3 +137,21 @@ resource attributes 'Microsoft.ApiManagement/service/apis/operations@2024-05-01'
     }
   }
 }
+
+resource partners 'Microsoft.ApiManagement/service/apis/operations@2024-05-01' = {
+  name: 'identities-limit'
+  parent: validationApi
+  properties: {
+    displayName: 'Eleven partners pinned'
+    method: 'GET'
+    urlTemplate: '/identities-limit'
+  }
+
+  resource policy 'policies' = {
+    name: 'policy'
+    properties: {
+      format: 'rawxml'
+      value: loadTextContent('./policies/identities-limit.operation.xml')
+    }
+  }
+}

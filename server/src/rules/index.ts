@@ -7,6 +7,7 @@ import { ignoreErrorEnabled } from './ignore-error-enabled';
 import { validityCheckDisabled } from './validity-check-disabled';
 import { policySection } from './policy-section';
 import { policyAttributes } from './policy-attributes';
+import { identitiesLimit } from './identities-limit';
 import { pemMarkersInCertificate } from './pem-markers-in-certificate';
 import { clientCertificateNotEnabled } from './client-certificate-not-enabled';
 import { caCertificatesUnsupportedTier } from './ca-certificates-unsupported-tier';
@@ -51,6 +52,7 @@ export const allRules: readonly Rule[] = [
   validityCheckDisabled,
   policySection,
   policyAttributes,
+  identitiesLimit,
   // C# expressions over context.Request.Certificate
   certificateNullCheck,
   thumbprintFormat,
