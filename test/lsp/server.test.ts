@@ -341,6 +341,46 @@ resource servicePolicy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
     const none = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: client.uri(policyFile) }, position: { line: 2, character } });
     assert.match((none?.contents as { value: string } | undefined)?.value ?? '', /No certificate with the id `partner-clent` is uploaded/);
   });
+
+  it('goes to the definition of a certificate id, a pinned thumbprint and a named value', async () => {
+    const text = [
+      '<policies>',
+      '<inbound>',
+      '<validate-client-certificate validate-trust="{{validate-certificate-chain}}">',
+      '<identities><identity thumbprint="F01C8E2463256F9B5450FDDC900CE33B8F43C98E" /></identities>',
+      '</validate-client-certificate>',
+      '<set-variable name="t" value="@(context.Deployment.Certificates["partner-client"].Thumbprint)" />',
+      '</inbound>',
+      '</policies>',
+      '',
+    ].join('\n');
+    /** The definitions at the first `needle` of `line` in `file` (0-based line), as `relative/path:line`. */
+    const definitionAt = async (file: string, content: string, line: number, needle: string) => {
+      const character = content.split('\n')[line]!.indexOf(needle) + 3;
+      const locations = await client.request<{ uri: string; range: { start: { line: number } } }[]>('textDocument/definition', { textDocument: { uri: client.uri(file) }, position: { line, character } });
+      return locations.map((l) => `${path.relative(dir, decodeURIComponent(new URL(l.uri).pathname))}:${l.range.start.line + 1}`);
+    };
+    const lineOf = (file: string, needle: string) => fs.readFileSync(path.join(dir, file), 'utf8').split('\n').findIndex((l) => l.includes(needle)) + 1;
+    client.open(policyFile, text);
+    // The upload of partner-client (a service/certificates resource) and the certificate file with that thumbprint.
+    assert.deepEqual(await definitionAt(policyFile, text, 5, 'partner-client'), [`mistakes/expiring/expiring.bicep:${lineOf('mistakes/expiring/expiring.bicep', "'Microsoft.ApiManagement/service/certificates")}`]);
+    // Both files hold that certificate (with and without PEM markers).
+    assert.deepEqual(await definitionAt(policyFile, text, 3, 'F01C8E'), ['certs/dev-valid-client.cer:1', 'certs/dev-valid-client.without-markers.cer:1']);
+    // The service this policy is deployed to defines no such named value; elsewhere in the policy there is nothing.
+    assert.deepEqual(await definitionAt(policyFile, text, 2, 'validate-certificate-chain'), []);
+    assert.deepEqual(await definitionAt(policyFile, text, 1, 'inbound'), []);
+    // Nothing is known of a misspelt id.
+    const misspelt = text.replace('partner-client', 'partner-clent');
+    client.change(policyFile, misspelt);
+    assert.deepEqual(await definitionAt(policyFile, misspelt, 5, 'partner-clent'), []);
+    // The good service defines the named value its policy reads.
+    const good = path.join(dir, 'good', 'policies', 'validate-using-policy.operation.xml');
+    const goodText = fs.readFileSync(good, 'utf8');
+    client.open(good, goodText);
+    const line = goodText.split('\n').findIndex((l) => l.includes('{{validate-certificate-chain}}'));
+    assert.deepEqual(await definitionAt(good, goodText, line, 'validate-certificate-chain'), [`good/main.bicep:${lineOf('good/main.bicep', "resource validateCertificateChainNamedValue")}`]);
+  });
+});
 });
 
 describe('language server: hover on a named validate-trust (examples/environments)', () => {

@@ -5,13 +5,13 @@ import type { Span } from '../core/text';
 import type { Workspace } from '../engine/workspace';
 import { inlineSpan } from '../model/policy-resources';
 import type { BicepRef, PolicyContext } from '../model/types';
-import type { CsToken, PolicyDocument } from '../parsers/policy/types';
+import type { PolicyDocument } from '../parsers/policy/types';
 import { describeSkus, type Sku } from '../model/sku';
 import { elementAt, getAttribute } from '../parsers/policy';
 import { namedValueOf } from '../rules/util/trust';
 import { deployedServices } from '../rules/util/uploads';
+import { policyReferenceAt } from './policy-symbols';
 
-const THUMBPRINT_ATTRIBUTES = new Set(['thumbprint', 'issuer-thumbprint']);
 const TIER_DEPENDENT_IDENTIFIERS = new Set(['Verify', 'VerifyNoRevocation']);
 const LOAD_CALL = /\b(loadTextContent|loadFileAsBase64)\(\s*'([^']*)'/g;
 
@@ -53,47 +53,25 @@ interface HoveredPolicy {
 
 function policyHover(ws: Workspace, target: HoveredPolicy, offset: number): Hover | null {
   const doc = target.doc;
+  const ref = policyReferenceAt(doc, offset);
+  if (ref?.kind === 'certificate-id') return certificateIdHover(ws, target, ref.id, ref.span);
+  if (ref?.kind === 'thumbprint') return thumbprintHover(ws, ref.thumbprint, target.place(ref.span), target.file);
   const inside = (s: Span) => s.start <= offset && offset <= s.end;
-  // A thumbprint in an expression's string literal.
   for (const expr of doc.expressions) {
     if (!inside(expr.span)) continue;
-    for (const [i, token] of expr.tokens.entries()) {
-      if (!inside(token.span)) continue;
-      if (token.kind === 'string' && token.value !== undefined && isCertificateKey(expr.tokens, i)) {
-        return certificateIdHover(ws, target, token.value, token.span);
-      }
-      if (token.kind === 'string' && /^[0-9A-Fa-f]{40}$/.test(token.value ?? '')) {
-        return thumbprintHover(ws, token.value!, target.place(token.span), target.file);
-      }
-      if (token.kind === 'identifier' && TIER_DEPENDENT_IDENTIFIERS.has(token.text)) return skuHover(ws, target, token.span);
-    }
+    const token = expr.tokens.find((t) => t.kind === 'identifier' && inside(t.span) && TIER_DEPENDENT_IDENTIFIERS.has(t.text));
+    if (token) return skuHover(ws, target, token.span);
   }
   const el = elementAt(doc, offset);
   if (!el) return null;
-  for (const attr of el.attributes) {
-    if (THUMBPRINT_ATTRIBUTES.has(attr.name) && inside(attr.valueSpan) && !attr.value.includes('{{')) {
-      return thumbprintHover(ws, attr.value.trim(), target.place(attr.valueSpan), target.file);
-    }
-    if (attr.name === 'issuer-certificate-id' && inside(attr.valueSpan) && !attr.value.includes('{{')) {
-      return certificateIdHover(ws, target, attr.value.trim(), attr.valueSpan);
-    }
-    if (attr.name === 'validate-trust' && (inside(attr.nameSpan) || inside(attr.valueSpan))) {
-      return skuHover(ws, target, { start: attr.nameSpan.start, end: attr.valueSpan.end }, namedValueNote(target, attr.value));
-    }
+  const trustAttr = getAttribute(el, 'validate-trust');
+  if (trustAttr && (inside(trustAttr.nameSpan) || inside(trustAttr.valueSpan))) {
+    return skuHover(ws, target, { start: trustAttr.nameSpan.start, end: trustAttr.valueSpan.end }, namedValueNote(target, trustAttr.value));
   }
   if (el.name === 'validate-client-certificate' && inside(el.nameSpan)) {
-    const trust = getAttribute(el, 'validate-trust');
-    return skuHover(ws, target, el.nameSpan, trust ? undefined : '`validate-trust` is omitted, so it is **true** (the default).');
+    return skuHover(ws, target, el.nameSpan, trustAttr ? undefined : '`validate-trust` is omitted, so it is **true** (the default).');
   }
   return null;
-}
-
-/** The string at `i` is the key of `….Certificates["…"]`, `….Certificates.ContainsKey("…")` or `.TryGetValue("…"`. */
-function isCertificateKey(tokens: readonly CsToken[], i: number): boolean {
-  const before = tokens[i - 1]?.text;
-  if (before === '[') return tokens[i - 2]?.text === 'Certificates' && tokens[i - 4]?.text === 'Deployment';
-  if (before !== '(' || (tokens[i - 2]?.text !== 'ContainsKey' && tokens[i - 2]?.text !== 'TryGetValue')) return false;
-  return tokens[i - 4]?.text === 'Certificates' && tokens[i - 6]?.text === 'Deployment';
 }
 
 /** A certificate id: the certificate the policy's services upload under it (its resource, the file it loads). */

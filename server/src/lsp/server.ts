@@ -28,6 +28,7 @@ import { noticeDiagnostic, pathToUri, toDiagnostic, uriToPath } from './convert'
 import { certificateCodeLenses } from './codelens';
 import { completion } from './completion';
 import { hover } from './hover';
+import { definition } from './definition';
 import { CERTIFICATE_INFO_REQUEST } from './protocol';
 import { LintScheduler } from './scheduler';
 
@@ -102,6 +103,10 @@ class ApimMtlsServer {
       const file = uriToPath(params.textDocument.uri);
       return file ? hover(this.ws, file, params.position) : null;
     });
+    c.onDefinition((params) => {
+      const file = uriToPath(params.textDocument.uri);
+      return file ? definition(this.ws, file, params.position, (f) => this.uriOf(f)) : [];
+    });
     c.onCompletion((params) => {
       const file = uriToPath(params.textDocument.uri);
       return file ? completion(this.ws, file, params.position) : [];
@@ -131,6 +136,7 @@ class ApimMtlsServer {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
         hoverProvider: true,
+        definitionProvider: true,
         // In an <identity> thumbprint / issuer-certificate-id value, and in context.Deployment.Certificates["…"].
         completionProvider: { triggerCharacters: ['"'] },
         codeLensProvider: { resolveProvider: false },

@@ -88,6 +88,23 @@ test('hover on a pinned thumbprint from examples/certs shows that certificate', 
   assert.match(text, /client certificate/);
 }, { timeout: LSP_WAIT_MS + 15_000 });
 
+test('go to definition on a pinned thumbprint opens the certificate files that have it', async () => {
+  await ready();
+  const uri = await writeWorkspaceFile(
+    'e2e-definition/pinned.policy.xml',
+    `<policies>\n  <inbound>\n    <validate-client-certificate validate-trust="false">\n      <identities>\n        <identity thumbprint="${DEV_VALID_CLIENT}" />\n      </identities>\n    </validate-client-certificate>\n  </inbound>\n</policies>\n`,
+  );
+  const editor = await open(uri);
+  const at = positionOf(editor.document, DEV_VALID_CLIENT, 10);
+  type Found = vscode.Location | vscode.LocationLink;
+  const targets = await waitFor('definitions from the language server', async () => {
+    const found = (await vscode.commands.executeCommand<Found[]>('vscode.executeDefinitionProvider', uri, at)) ?? [];
+    const files = found.map((l) => vscode.workspace.asRelativePath('uri' in l ? l.uri : l.targetUri)).sort();
+    return files.length > 0 ? files : undefined;
+  }, LSP_WAIT_MS);
+  assert.deepEqual(targets, ['certs/dev-valid-client.cer', 'certs/dev-valid-client.without-markers.cer']);
+}, { timeout: LSP_WAIT_MS + 30_000 });
+
 test('completion in <identity thumbprint="…"> lists the workspace certificates, and inserts the chosen thumbprint', async () => {
   await ready();
   const uri = await writeWorkspaceFile(

@@ -1,0 +1,62 @@
+import type { Location, Position } from 'vscode-languageserver/node';
+import type { Span } from '../core/text';
+import type { Workspace } from '../engine/workspace';
+import type { BicepRef, PolicyContext } from '../model/types';
+import type { PolicyDocument } from '../parsers/policy/types';
+import { namedValueOf } from '../rules/util/trust';
+import { deployedServices } from '../rules/util/uploads';
+import { policyReferenceAt } from './policy-symbols';
+
+/**
+ * Go to definition in a policy (a file, or a policy written in a Bicep string): a certificate id goes to the Bicep
+ * resource that uploads it to the policy's service, a thumbprint to the certificate files that have it, `{{name}}` to
+ * the named value the deploying Bicep defines. Nothing (an empty list) where the workspace doesn't say.
+ */
+export function definition(ws: Workspace, file: string, position: Position, uriOf: (file: string) => string): Location[] {
+  const index = ws.lineIndex(file);
+  if (!index) return [];
+  const offset = index.offsetAt(position);
+  let target: { doc: PolicyDocument; context: PolicyContext; offset: number } | undefined;
+  if (ws.kindOf(file) === 'policy') {
+    const doc = ws.policy(file);
+    if (doc) target = { doc, context: ws.policyContext(file), offset };
+  } else if (ws.kindOf(file) === 'bicep') {
+    const inline = ws.inlinePolicyAt(file, offset);
+    if (inline) target = { doc: inline.doc, context: inline.context, offset: inline.offset };
+  }
+  if (!target) return [];
+  const ref = policyReferenceAt(target.doc, target.offset);
+  if (!ref) return [];
+  const at = (r: BicepRef): Location => location(ws, r.file, r.span, uriOf);
+  switch (ref.kind) {
+    case 'certificate-id': {
+      const id = ref.id.toLowerCase();
+      const uploads = deployedServices(target.context).flatMap((s) => s.uploadedCertificates?.ids ?? []);
+      return unique(uploads.filter((c) => c.id.toLowerCase() === id).map((c) => at(c.ref)));
+    }
+    case 'thumbprint': {
+      const matches = ws.getCertificates().byThumbprint(ref.thumbprint.replace(/[^0-9A-Fa-f]/g, ''));
+      return unique(matches.map((m) => location(ws, m.file, { start: 0, end: 0 }, uriOf)));
+    }
+    case 'named-value':
+      return unique((namedValueOf(target.context, ref.name) ?? []).map((nv) => at(nv.ref)));
+  }
+}
+
+function location(ws: Workspace, file: string, span: Span, uriOf: (file: string) => string): Location {
+  const index = ws.lineIndex(file);
+  const start = index?.positionAt(span.start) ?? { line: 0, character: 0 };
+  const end = index?.positionAt(span.end) ?? start;
+  return { uri: uriOf(file), range: { start, end } };
+}
+
+/** One location per place (a policy deployed to several services may reach the same upload twice). */
+function unique(locations: Location[]): Location[] {
+  const seen = new Set<string>();
+  return locations.filter((l) => {
+    const key = `${l.uri}:${l.range.start.line}:${l.range.start.character}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,43 @@
+import type { Span } from '../core/text';
+import { elementAt } from '../parsers/policy';
+import type { CsToken, PolicyDocument } from '../parsers/policy/types';
+
+/** What a place in a policy refers to that lives elsewhere in the workspace (hover and go to definition share it). */
+export type PolicyReference =
+  /** `context.Deployment.Certificates["id"]` (also `ContainsKey`, `TryGetValue`) or `issuer-certificate-id="id"`. */
+  | { kind: 'certificate-id'; id: string; span: Span }
+  /** `thumbprint` / `issuer-thumbprint` attribute values, and 40-hex string literals in expressions. */
+  | { kind: 'thumbprint'; thumbprint: string; span: Span }
+  /** `{{name}}`, anywhere in the policy. */
+  | { kind: 'named-value'; name: string; span: Span };
+
+const THUMBPRINT_ATTRIBUTES = new Set(['thumbprint', 'issuer-thumbprint']);
+
+/** The reference at `offset` (in the policy's own offsets), if any. */
+export function policyReferenceAt(doc: PolicyDocument, offset: number): PolicyReference | undefined {
+  const inside = (s: Span) => s.start <= offset && offset <= s.end;
+  for (const nv of doc.namedValues) if (inside(nv.span)) return { kind: 'named-value', name: nv.name.trim(), span: nv.span };
+  for (const expr of doc.expressions) {
+    if (!inside(expr.span)) continue;
+    for (const [i, token] of expr.tokens.entries()) {
+      if (token.kind !== 'string' || token.value === undefined || !inside(token.span)) continue;
+      if (isCertificateKey(expr.tokens, i)) return { kind: 'certificate-id', id: token.value, span: token.span };
+      if (/^[0-9A-Fa-f]{40}$/.test(token.value)) return { kind: 'thumbprint', thumbprint: token.value, span: token.span };
+    }
+  }
+  const el = elementAt(doc, offset);
+  for (const attr of el?.attributes ?? []) {
+    if (!inside(attr.valueSpan) || attr.value.includes('{{')) continue;
+    if (THUMBPRINT_ATTRIBUTES.has(attr.name)) return { kind: 'thumbprint', thumbprint: attr.value.trim(), span: attr.valueSpan };
+    if (attr.name === 'issuer-certificate-id') return { kind: 'certificate-id', id: attr.value.trim(), span: attr.valueSpan };
+  }
+  return undefined;
+}
+
+/** The string at `i` is the key of `….Certificates["…"]`, `….Certificates.ContainsKey("…")` or `.TryGetValue("…"`. */
+function isCertificateKey(tokens: readonly CsToken[], i: number): boolean {
+  const before = tokens[i - 1]?.text;
+  if (before === '[') return tokens[i - 2]?.text === 'Certificates' && tokens[i - 4]?.text === 'Deployment';
+  if (before !== '(' || (tokens[i - 2]?.text !== 'ContainsKey' && tokens[i - 2]?.text !== 'TryGetValue')) return false;
+  return tokens[i - 4]?.text === 'Certificates' && tokens[i - 6]?.text === 'Deployment';
+}
