@@ -88,7 +88,7 @@ test('hover on a pinned thumbprint from examples/certs shows that certificate', 
   assert.match(text, /client certificate/);
 }, { timeout: LSP_WAIT_MS + 15_000 });
 
-test('go to definition on a pinned thumbprint opens the certificate files that have it', async () => {
+test('go to definition on a pinned thumbprint gives the certificate files that have it', async () => {
   await ready();
   const uri = await writeWorkspaceFile(
     'e2e-definition/pinned.policy.xml',
