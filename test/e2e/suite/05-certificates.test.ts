@@ -11,6 +11,10 @@ import { extension, hoverText, LSP_WAIT_MS, open, positionOf, ready, waitFor, wo
 const PASSWORD_ENV = 'APIM_MTLS_E2E_PFX_PASSWORD';
 const DEV_VALID_CLIENT = 'F01C8E2463256F9B5450FDDC900CE33B8F43C98E'; // examples/certs/dev-valid-client.cer (THUMBPRINTS.md)
 
+/** A policy whose one identity pins `thumbprint` (validate-trust off: any tier). */
+const pinning = (thumbprint: string): string =>
+  `<policies>\n  <inbound>\n    <validate-client-certificate validate-trust="false">\n      <identities>\n        <identity thumbprint="${thumbprint}" />\n      </identities>\n    </validate-client-certificate>\n  </inbound>\n</policies>\n`;
+
 interface Generated {
   files: string[];
   thumbprint: string;
@@ -75,7 +79,7 @@ test('hover on a pinned thumbprint from examples/certs shows that certificate', 
   await ready();
   const uri = await writeWorkspaceFile(
     'e2e-hover/pinned.policy.xml',
-    `<policies>\n  <inbound>\n    <base />\n    <validate-client-certificate validate-trust="false">\n      <identities>\n        <identity thumbprint="${DEV_VALID_CLIENT}" />\n      </identities>\n    </validate-client-certificate>\n  </inbound>\n</policies>\n`,
+    pinning(DEV_VALID_CLIENT),
   );
   const editor = await open(uri);
   const at = positionOf(editor.document, DEV_VALID_CLIENT, 10);
@@ -92,7 +96,7 @@ test('go to definition on a pinned thumbprint gives the certificate files that h
   await ready();
   const uri = await writeWorkspaceFile(
     'e2e-definition/pinned.policy.xml',
-    `<policies>\n  <inbound>\n    <validate-client-certificate validate-trust="false">\n      <identities>\n        <identity thumbprint="${DEV_VALID_CLIENT}" />\n      </identities>\n    </validate-client-certificate>\n  </inbound>\n</policies>\n`,
+    pinning(DEV_VALID_CLIENT),
   );
   const editor = await open(uri);
   const at = positionOf(editor.document, DEV_VALID_CLIENT, 10);
@@ -109,7 +113,7 @@ test('completion in <identity thumbprint="…"> lists the workspace certificates
   await ready();
   const uri = await writeWorkspaceFile(
     'e2e-complete/identity.policy.xml',
-    `<policies>\n  <inbound>\n    <validate-client-certificate validate-trust="false">\n      <identities>\n        <identity thumbprint="" />\n      </identities>\n    </validate-client-certificate>\n  </inbound>\n</policies>\n`,
+    pinning(''),
   );
   const editor = await open(uri);
   const at = positionOf(editor.document, 'thumbprint=""', 'thumbprint="'.length);
@@ -129,7 +133,7 @@ test('hover on the thumbprint of a certificate generated during the run shows it
   const result = await generate();
   const uri = await writeWorkspaceFile(
     'e2e-hover/generated.policy.xml',
-    `<policies>\n  <inbound>\n    <validate-client-certificate validate-trust="false">\n      <identities>\n        <identity thumbprint="${result.thumbprint}" />\n      </identities>\n    </validate-client-certificate>\n  </inbound>\n</policies>\n`,
+    pinning(result.thumbprint),
   );
   const editor = await open(uri);
   const at = positionOf(editor.document, result.thumbprint, 5);
