@@ -10,7 +10,8 @@ const LOAD_CALL = /\bload(?:TextContent|FileAsBase64)\(\s*'([^'$]+)'/g;
 /**
  * Reads the files that the workspace's Bicep refers to but that lie outside the linted paths: imported Bicep
  * (`import … from '../shared/settings.bicep'`), loaded policies and certificates (`loadTextContent('…')`), and the
- * `bicepconfig.json` that resolves registry aliases, transitively. They give the linted files their context (the SKU, the policy a Bicep deploys) without being linted.
+ * `bicepconfig.json` that resolves registry aliases, transitively. They give the linted files their context (the SKU,
+ * the policy a Bicep deploys) without being linted.
  * Returns the files it added; `onRead` is told each file it looked for, with what it read (undefined: not there).
  */
 export function loadReferencedFiles(ws: Workspace, onRead?: (file: string, content: FileContent | undefined) => void): string[] {
