@@ -381,7 +381,6 @@ resource servicePolicy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
     assert.deepEqual(await definitionAt(good, goodText, line, 'validate-certificate-chain'), [`good/main.bicep:${lineOf('good/main.bicep', "resource validateCertificateChainNamedValue")}`]);
   });
 });
-});
 
 describe('language server: hover on a named validate-trust (examples/environments)', () => {
   let dir: string;

@@ -12,6 +12,7 @@ import { ruleCatalog } from '../rules';
 import { parseArgs, UsageError } from './args';
 import { DEFAULT_CACHE_FILE, LintCache, referencedEntry } from './cache';
 import { formatAzureDevOps } from './format/azure-devops';
+import { formatGitlab } from './format/gitlab';
 import { formatGithub } from './format/github';
 import { formatJson } from './format/json';
 import { formatSarif } from './format/sarif';
@@ -25,6 +26,7 @@ const FORMATS: Record<string, (reports: FileReport[], cwd: string) => string> = 
   sarif: (reports, cwd) => formatSarif(reports, ruleCatalog, cwd),
   github: formatGithub,
   'azure-devops': formatAzureDevOps,
+  gitlab: formatGitlab,
 };
 
 export const LINT_USAGE = `Usage: apim-mtls lint [paths…] [options]
@@ -32,9 +34,10 @@ export const LINT_USAGE = `Usage: apim-mtls lint [paths…] [options]
 Lints APIM policy XML, Bicep and certificate references under the given files and folders (default: .).
 
 Options:
-  --format text|json|sarif|github|azure-devops
+  --format text|json|sarif|github|azure-devops|gitlab
                              output format (default: text); github: annotations in GitHub Actions;
-                             azure-devops: issues in Azure Pipelines (##vso[task.logissue])
+                             azure-devops: issues in Azure Pipelines (##vso[task.logissue]);
+                             gitlab: a Code Quality report (artifacts: reports: codequality)
   --sku SKU[,SKU…]           tier(s) to assume for policies that no Bicep file deploys
   --max-warnings N           exit 1 when there are more than N warnings
   --context PATH             also read the Bicep, parameters and certificate files under PATH (repeatable), not
