@@ -380,6 +380,42 @@ resource servicePolicy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
     const line = goodText.split('\n').findIndex((l) => l.includes('{{validate-certificate-chain}}'));
     assert.deepEqual(await definitionAt(good, goodText, line, 'validate-certificate-chain'), [`good/main.bicep:${lineOf('good/main.bicep', "resource validateCertificateChainNamedValue")}`]);
   });
+
+  it('finds the policies pinning a certificate, from its file or from a pin, and the uses of a certificate id', async () => {
+    type Found = { uri: string; range: { start: { line: number } } }[];
+    const where = (locations: Found) => locations.map((l) => `${path.relative(dir, decodeURIComponent(new URL(l.uri).pathname))}:${l.range.start.line + 1}`).sort();
+    const referencesAt = async (file: string, line: number, character: number, includeDeclaration: boolean) =>
+      where(await client.request<Found>('textDocument/references', { textDocument: { uri: client.uri(file) }, position: { line, character }, context: { includeDeclaration } }));
+    // dev-valid-client's thumbprint as the examples pin it: upper case, lower case in an expression, behind an invisible
+    // U+200E; not the one with a typo in its last digit (unknown-thumbprint).
+    const pins = [
+      'good/policies/validate-using-policy.operation.xml:9',
+      'mistakes/policies/identity-claims-mismatch.operation.xml:7',
+      'mistakes/policies/thumbprint-case.operation.xml:6',
+      'mistakes/policies/thumbprint-format.operation.xml:7',
+      'service-mistakes/policies/http2-partners.xml:7',
+      'service-mistakes/policies/self-hosted-gateway.xml:7',
+    ];
+    // The open policy of the tests before goes back to its text on disk (they made it pin that certificate too).
+    client.change(policyFile, fs.readFileSync(policyFile, 'utf8'));
+    const certificate = path.join(dir, 'certs', 'dev-valid-client.cer');
+    client.open(certificate, fs.readFileSync(certificate, 'utf8'));
+    assert.deepEqual(await referencesAt(certificate, 0, 0, false), pins);
+    // From one of the pins: the same places, and with the declaration the certificate files too.
+    const pinned = path.join(dir, 'service-mistakes', 'policies', 'http2-partners.xml');
+    const pinnedText = fs.readFileSync(pinned, 'utf8');
+    client.open(pinned, pinnedText);
+    const character = pinnedText.split('\n')[6]!.indexOf('F01C8E') + 5;
+    assert.deepEqual(await referencesAt(pinned, 6, character, false), pins);
+    assert.deepEqual(await referencesAt(pinned, 6, character, true), ['certs/dev-valid-client.cer:1', 'certs/dev-valid-client.without-markers.cer:1', ...pins].sort());
+    // A certificate id: its two uses in policy-value-not-loaded (ContainsKey and the indexer), and its uploads.
+    const byId = path.join(dir, 'mistakes', 'policies', 'policy-value-not-loaded.operation.xml');
+    const byIdText = fs.readFileSync(byId, 'utf8');
+    client.open(byId, byIdText);
+    const idLine = byIdText.split('\n').findIndex((l) => l.includes('ContainsKey("dev-valid-client")'));
+    const uses = await referencesAt(byId, idLine, byIdText.split('\n')[idLine]!.indexOf('ContainsKey("dev-valid-client")') + 15, false);
+    assert.deepEqual(uses, [`mistakes/policies/policy-value-not-loaded.operation.xml:${idLine + 1}`, `mistakes/policies/policy-value-not-loaded.operation.xml:${idLine + 1}`]);
+  });
 });
 
 describe('language server: hover on a named validate-trust (examples/environments)', () => {

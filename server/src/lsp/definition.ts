@@ -27,7 +27,7 @@ export function definition(ws: Workspace, file: string, position: Position, uriO
   if (!target) return [];
   const ref = policyReferenceAt(target.doc, target.offset);
   if (!ref) return [];
-  const at = (r: BicepRef): Location => location(ws, r.file, r.span, uriOf);
+  const at = (r: BicepRef): Location => locationOf(ws, r.file, r.span, uriOf);
   switch (ref.kind) {
     case 'certificate-id': {
       const id = ref.id.toLowerCase();
@@ -36,14 +36,15 @@ export function definition(ws: Workspace, file: string, position: Position, uriO
     }
     case 'thumbprint': {
       const matches = ws.getCertificates().byThumbprint(ref.thumbprint.replace(/[^0-9A-Fa-f]/g, ''));
-      return unique(matches.map((m) => location(ws, m.file, { start: 0, end: 0 }, uriOf)));
+      return unique(matches.map((m) => locationOf(ws, m.file, { start: 0, end: 0 }, uriOf)));
     }
     case 'named-value':
       return unique((namedValueOf(target.context, ref.name) ?? []).map((nv) => at(nv.ref)));
   }
 }
 
-function location(ws: Workspace, file: string, span: Span, uriOf: (file: string) => string): Location {
+/** A span of a workspace file as an LSP location. */
+export function locationOf(ws: Workspace, file: string, span: Span, uriOf: (file: string) => string): Location {
   const index = ws.lineIndex(file);
   const start = index?.positionAt(span.start) ?? { line: 0, character: 0 };
   const end = index?.positionAt(span.end) ?? start;

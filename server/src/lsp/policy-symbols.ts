@@ -1,6 +1,6 @@
 import type { Span } from '../core/text';
 import { elementAt } from '../parsers/policy';
-import type { CsToken, PolicyDocument } from '../parsers/policy/types';
+import type { CsToken, PolicyAttribute, PolicyDocument } from '../parsers/policy/types';
 
 /** What a place in a policy refers to that lives elsewhere in the workspace (hover and go to definition share it). */
 export type PolicyReference =
@@ -20,17 +20,48 @@ export function policyReferenceAt(doc: PolicyDocument, offset: number): PolicyRe
   for (const expr of doc.expressions) {
     if (!inside(expr.span)) continue;
     for (const [i, token] of expr.tokens.entries()) {
-      if (token.kind !== 'string' || token.value === undefined || !inside(token.span)) continue;
-      if (isCertificateKey(expr.tokens, i)) return { kind: 'certificate-id', id: token.value, span: token.span };
-      if (/^[0-9A-Fa-f]{40}$/.test(token.value)) return { kind: 'thumbprint', thumbprint: token.value, span: token.span };
+      const ref = inside(token.span) ? tokenReference(expr.tokens, i) : undefined;
+      if (ref) return ref;
     }
   }
   const el = elementAt(doc, offset);
   for (const attr of el?.attributes ?? []) {
-    if (!inside(attr.valueSpan) || attr.value.includes('{{')) continue;
-    if (THUMBPRINT_ATTRIBUTES.has(attr.name)) return { kind: 'thumbprint', thumbprint: attr.value.trim(), span: attr.valueSpan };
-    if (attr.name === 'issuer-certificate-id') return { kind: 'certificate-id', id: attr.value.trim(), span: attr.valueSpan };
+    const ref = inside(attr.valueSpan) ? attributeReference(attr) : undefined;
+    if (ref) return ref;
   }
+  return undefined;
+}
+
+/** Every reference in a policy, in document order within each kind (named values, expressions, attributes). */
+export function policyReferences(doc: PolicyDocument): PolicyReference[] {
+  const out: PolicyReference[] = doc.namedValues.map((nv) => ({ kind: 'named-value', name: nv.name.trim(), span: nv.span }));
+  for (const expr of doc.expressions) {
+    for (let i = 0; i < expr.tokens.length; i++) {
+      const ref = tokenReference(expr.tokens, i);
+      if (ref) out.push(ref);
+    }
+  }
+  for (const el of doc.elements) {
+    for (const attr of el.attributes) {
+      const ref = attributeReference(attr);
+      if (ref) out.push(ref);
+    }
+  }
+  return out;
+}
+
+function tokenReference(tokens: readonly CsToken[], i: number): PolicyReference | undefined {
+  const token = tokens[i]!;
+  if (token.kind !== 'string' || token.value === undefined) return undefined;
+  if (isCertificateKey(tokens, i)) return { kind: 'certificate-id', id: token.value, span: token.span };
+  if (/^[0-9A-Fa-f]{40}$/.test(token.value)) return { kind: 'thumbprint', thumbprint: token.value, span: token.span };
+  return undefined;
+}
+
+function attributeReference(attr: PolicyAttribute): PolicyReference | undefined {
+  if (attr.expression || attr.value.includes('{{')) return undefined;
+  if (THUMBPRINT_ATTRIBUTES.has(attr.name)) return { kind: 'thumbprint', thumbprint: attr.value.trim(), span: attr.valueSpan };
+  if (attr.name === 'issuer-certificate-id') return { kind: 'certificate-id', id: attr.value.trim(), span: attr.valueSpan };
   return undefined;
 }
 

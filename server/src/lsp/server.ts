@@ -29,6 +29,7 @@ import { certificateCodeLenses } from './codelens';
 import { completion } from './completion';
 import { hover } from './hover';
 import { definition } from './definition';
+import { references } from './references';
 import { CERTIFICATE_INFO_REQUEST } from './protocol';
 import { LintScheduler } from './scheduler';
 
@@ -107,6 +108,10 @@ class ApimMtlsServer {
       const file = uriToPath(params.textDocument.uri);
       return file ? definition(this.ws, file, params.position, (f) => this.uriOf(f)) : [];
     });
+    c.onReferences((params) => {
+      const file = uriToPath(params.textDocument.uri);
+      return file ? references(this.ws, file, params.position, params.context.includeDeclaration, (f) => this.uriOf(f)) : [];
+    });
     c.onCompletion((params) => {
       const file = uriToPath(params.textDocument.uri);
       return file ? completion(this.ws, file, params.position) : [];
@@ -137,6 +142,7 @@ class ApimMtlsServer {
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
         hoverProvider: true,
         definitionProvider: true,
+        referencesProvider: true,
         // In an <identity> thumbprint / issuer-certificate-id value, and in context.Deployment.Certificates["…"].
         completionProvider: { triggerCharacters: ['"'] },
         codeLensProvider: { resolveProvider: false },

@@ -109,6 +109,25 @@ test('go to definition on a pinned thumbprint gives the certificate files that h
   assert.deepEqual(targets, ['certs/dev-valid-client.cer', 'certs/dev-valid-client.without-markers.cer']);
 }, { timeout: LSP_WAIT_MS + 30_000 });
 
+test('find all references in a certificate file lists the policies that pin it', async () => {
+  await ready();
+  const uri = wsUri('certs/dev-valid-client.cer');
+  await open(uri);
+  const found = await waitFor('references from the language server', async () => {
+    const l = (await vscode.commands.executeCommand<vscode.Location[]>('vscode.executeReferenceProvider', uri, new vscode.Position(0, 0))) ?? [];
+    return l.length > 0 ? l : undefined;
+  }, LSP_WAIT_MS);
+  const places = found.map((l) => `${vscode.workspace.asRelativePath(l.uri)}:${l.range.start.line + 1}`);
+  // The examples' pins (and those the tests before wrote into the workspace): each line holds the thumbprint.
+  for (const pin of ['good/policies/validate-using-policy.operation.xml:9', 'mistakes/policies/thumbprint-case.operation.xml:6', 'mistakes/policies/thumbprint-format.operation.xml:7']) {
+    assert.ok(places.includes(pin), `${pin} not in ${places.join(', ')}`);
+  }
+  for (const l of found) {
+    const line = (await vscode.workspace.openTextDocument(l.uri)).lineAt(l.range.start.line).text;
+    assert.ok(line.toUpperCase().includes(DEV_VALID_CLIENT), `${vscode.workspace.asRelativePath(l.uri)}:${l.range.start.line + 1}: ${line}`);
+  }
+}, { timeout: LSP_WAIT_MS + 15_000 });
+
 test('completion in <identity thumbprint="…"> lists the workspace certificates, and inserts the chosen thumbprint', async () => {
   await ready();
   const uri = await writeWorkspaceFile(

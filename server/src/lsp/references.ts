@@ -1,0 +1,73 @@
+import type { Location, Position } from 'vscode-languageserver/node';
+import type { Workspace } from '../engine/workspace';
+import { inlineSpan } from '../model/policy-resources';
+import { parsePolicy } from '../parsers/policy';
+import type { PolicyDocument } from '../parsers/policy/types';
+import { normalizeThumbprint } from '../rules/util/certificate-references';
+import { definition, locationOf } from './definition';
+import { policyReferenceAt, policyReferences, type PolicyReference } from './policy-symbols';
+
+/** What references are looked for: a thumbprint (normalised), a certificate id or a named value (lower case). */
+type Target = { kind: PolicyReference['kind']; key: string };
+
+/**
+ * Find All References: where the policies of the workspace (files, and policies written in Bicep strings) pin the same
+ * thumbprint, name the same certificate id or use the same `{{named value}}` as the place asked about, in a policy or in
+ * a certificate file (its certificates' thumbprints). With `includeDeclaration`, also what go to definition gives: the
+ * certificate files, the upload resources, the named value resources.
+ */
+export function references(ws: Workspace, file: string, position: Position, includeDeclaration: boolean, uriOf: (file: string) => string): Location[] {
+  const targets = targetsAt(ws, file, position);
+  if (targets.length === 0) return [];
+  const out: Location[] = [];
+  const matches = (ref: PolicyReference) => targets.some((t) => t.kind === ref.kind && t.key === keyOf(ref));
+  // A cheap look at each text first: most policies name none of them.
+  const patterns = targets.map((t) =>
+    t.kind === 'thumbprint' ? new RegExp((t.key.match(/..?/g) ?? []).map(escapeRegExp).join('[\\s:-]?'), 'i') : t.kind === 'named-value' ? /\{\{/ : new RegExp(escapeRegExp(t.key), 'i'),
+  );
+  const mayHold = (text: string) => patterns.some((p) => p.test(text));
+  for (const policyFile of ws.files('policy')) {
+    const text = ws.textOf(policyFile);
+    if (!text || !mayHold(text)) continue;
+    const doc = ws.policy(policyFile);
+    for (const ref of doc ? policyReferences(doc) : []) if (matches(ref)) out.push(locationOf(ws, policyFile, ref.span, uriOf));
+  }
+  for (const bicepFile of ws.files('bicep')) {
+    for (const resource of ws.getModel().policyResourcesIn(bicepFile)) {
+      const inline = resource.value?.inline;
+      if (!inline || !mayHold(inline.text)) continue;
+      for (const ref of policyReferences(parsePolicy(inline.text))) if (matches(ref)) out.push(locationOf(ws, bicepFile, inlineSpan(inline, ref.span), uriOf));
+    }
+  }
+  if (includeDeclaration) out.unshift(...definition(ws, file, position, uriOf));
+  return out;
+}
+
+function keyOf(ref: PolicyReference): string {
+  if (ref.kind === 'thumbprint') return normalizeThumbprint(ref.thumbprint) ?? ref.thumbprint.toUpperCase();
+  return (ref.kind === 'certificate-id' ? ref.id : ref.name).toLowerCase();
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** What is asked about: the reference under the cursor in a policy, or the certificates of a certificate file. */
+function targetsAt(ws: Workspace, file: string, position: Position): Target[] {
+  if (ws.kindOf(file) === 'certificate') {
+    return (ws.certificate(file)?.certificates ?? []).map((c) => ({ kind: 'thumbprint', key: c.thumbprint.toUpperCase() }));
+  }
+  const index = ws.lineIndex(file);
+  if (!index) return [];
+  const offset = index.offsetAt(position);
+  let found: { doc: PolicyDocument; offset: number } | undefined;
+  if (ws.kindOf(file) === 'policy') {
+    const doc = ws.policy(file);
+    if (doc) found = { doc, offset };
+  } else if (ws.kindOf(file) === 'bicep') {
+    const inline = ws.inlinePolicyAt(file, offset);
+    if (inline) found = { doc: inline.doc, offset: inline.offset };
+  }
+  const ref = found && policyReferenceAt(found.doc, found.offset);
+  return ref ? [{ kind: ref.kind, key: keyOf(ref) }] : [];
+}
