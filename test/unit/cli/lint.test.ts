@@ -342,7 +342,7 @@ resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
 
   it('exits 2 with a clear message on usage errors', () => {
     for (const [args, message] of [
-      [['lint', '--format', 'xml'], /--format must be one of text, json, sarif, github, azure-devops, not "xml"/],
+      [['lint', '--format', 'xml'], /--format must be one of text, json, sarif, github, azure-devops, gitlab, not "xml"/],
       [['lint', '--sku', 'Gold'], /"Gold" is not an APIM SKU/],
       [['lint', '--frobnicate'], /unknown option --frobnicate/],
       [['lint', '--max-warnings', 'many'], /whole number/],
