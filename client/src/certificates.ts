@@ -13,7 +13,8 @@ const THUMBPRINT = /^[0-9A-Fa-f]{40}$/;
 
 /**
  * The certificate commands: "Copy certificate thumbprint" (for the active certificate file, a file Uri from a menu,
- * or a thumbprint string passed directly, as the server's code lenses do), and the generation wizards.
+ * or a thumbprint string passed directly, as the server's code lenses do), the pins lens's list of places, and the
+ * generation wizards.
  */
 export function registerCertificateCommands(context: vscode.ExtensionContext, getClient: () => LanguageClient | undefined): void {
   registerWizardCommands(context);
@@ -48,5 +49,21 @@ export function registerCertificateCommands(context: vscode.ExtensionContext, ge
       await vscode.env.clipboard.writeText(pick.thumbprint);
       void vscode.window.showInformationMessage(`Copied thumbprint ${pick.thumbprint} (${pick.subject}).`);
     }),
+    // The "Pinned in N policies" code lens of a certificate file: its places in the references view.
+    vscode.commands.registerCommand('apimMtls.showCertificatePins', async (uri: string, position: LspPosition, pins: LspLocation[]) => {
+      const at = new vscode.Position(position.line, position.character);
+      const places = pins.map((p) => new vscode.Location(vscode.Uri.parse(p.uri), new vscode.Range(p.range.start.line, p.range.start.character, p.range.end.line, p.range.end.character)));
+      await vscode.commands.executeCommand('editor.action.showReferences', vscode.Uri.parse(uri), at, places);
+    }),
   );
+}
+
+interface LspPosition {
+  line: number;
+  character: number;
+}
+
+interface LspLocation {
+  uri: string;
+  range: { start: LspPosition; end: LspPosition };
 }

@@ -1,11 +1,18 @@
 import { createHash } from 'node:crypto';
-import type { CodeLens } from 'vscode-languageserver/node';
+import type { CodeLens, Location } from 'vscode-languageserver/node';
 import type { CertificateInfo } from '../certificates/types';
 import type { Workspace } from '../engine/workspace';
 import { certificateRole, validityState } from './hover';
+import { pinsOf } from './references';
 
 /** The client command a certificate code lens runs, with the SHA-1 thumbprint as its only argument. */
 export const COPY_THUMBPRINT_COMMAND = 'apimMtls.copyCertificateThumbprint';
+
+/**
+ * The client command of the "pinned in N policies" lens: the file's URI, the lens position and the pins (LSP
+ * locations), which the VS Code client shows in the references view (`editor.action.showReferences`).
+ */
+export const SHOW_PINS_COMMAND = 'apimMtls.showCertificatePins';
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g;
 
@@ -32,20 +39,31 @@ function pemLines(ws: Workspace, file: string): Map<string, number> {
   return lines;
 }
 
+/** `Pinned in 2 policies`, `Pinned 3 times in 2 policies`, `Not pinned in any policy`. */
+export function pinsLensTitle(pins: readonly Location[]): string {
+  const policies = new Set(pins.map((p) => p.uri)).size;
+  if (policies === 0) return 'Not pinned in any policy';
+  const where = `${policies} ${policies === 1 ? 'policy' : 'policies'}`;
+  return pins.length === policies ? `Pinned in ${where}` : `Pinned ${pins.length} times in ${where}`;
+}
+
 /**
- * One code lens per certificate of a certificate file, on its PEM block's first line (line 0 for base64/DER):
- * what it is and when it expires; clicking it copies the thumbprint (`apimMtls.copyCertificateThumbprint`).
+ * Two code lenses per certificate of a certificate file, on its PEM block's first line (line 0 for base64/DER): what it
+ * is and when it expires, which copies the thumbprint (`apimMtls.copyCertificateThumbprint`); and how many places in
+ * the workspace's policies pin it, which lists them (`apimMtls.showCertificatePins`).
  */
-export function certificateCodeLenses(ws: Workspace, file: string, now: Date = new Date()): CodeLens[] {
+export function certificateCodeLenses(ws: Workspace, file: string, uriOf: (file: string) => string, now: Date = new Date()): CodeLens[] {
   if (ws.kindOf(file) !== 'certificate') return [];
   const read = ws.certificate(file);
   if (!read || read.certificates.length === 0) return [];
   const lines = read.encoding === 'pem' ? pemLines(ws, file) : new Map<string, number>();
-  return read.certificates.map((c) => {
+  return read.certificates.flatMap((c) => {
     const line = lines.get(c.thumbprint) ?? 0;
-    return {
-      range: { start: { line, character: 0 }, end: { line, character: 0 } },
-      command: { title: certificateLensTitle(c, now), command: COPY_THUMBPRINT_COMMAND, arguments: [c.thumbprint] },
-    };
+    const range = { start: { line, character: 0 }, end: { line, character: 0 } };
+    const pins = pinsOf(ws, c.thumbprint, uriOf);
+    return [
+      { range, command: { title: certificateLensTitle(c, now), command: COPY_THUMBPRINT_COMMAND, arguments: [c.thumbprint] } },
+      { range, command: { title: pinsLensTitle(pins), command: SHOW_PINS_COMMAND, arguments: [uriOf(file), range.start, pins] } },
+    ];
   });
 }

@@ -32,7 +32,7 @@ export function policyReferenceAt(doc: PolicyDocument, offset: number): PolicyRe
   return undefined;
 }
 
-/** Every reference in a policy, in document order within each kind (named values, expressions, attributes). */
+/** Every reference in a policy, in document order. */
 export function policyReferences(doc: PolicyDocument): PolicyReference[] {
   const out: PolicyReference[] = doc.namedValues.map((nv) => ({ kind: 'named-value', name: nv.name.trim(), span: nv.span }));
   for (const expr of doc.expressions) {
@@ -47,7 +47,7 @@ export function policyReferences(doc: PolicyDocument): PolicyReference[] {
       if (ref) out.push(ref);
     }
   }
-  return out;
+  return out.sort((a, b) => a.span.start - b.span.start);
 }
 
 function tokenReference(tokens: readonly CsToken[], i: number): PolicyReference | undefined {

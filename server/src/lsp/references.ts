@@ -17,7 +17,17 @@ type Target = { kind: PolicyReference['kind']; key: string };
  * certificate files, the upload resources, the named value resources.
  */
 export function references(ws: Workspace, file: string, position: Position, includeDeclaration: boolean, uriOf: (file: string) => string): Location[] {
-  const targets = targetsAt(ws, file, position);
+  const out = referencesTo(ws, targetsAt(ws, file, position), uriOf);
+  if (includeDeclaration && out.length > 0) out.unshift(...definition(ws, file, position, uriOf));
+  return out;
+}
+
+/** The places in the workspace's policies that pin this thumbprint (what a certificate file's code lens counts). */
+export function pinsOf(ws: Workspace, thumbprint: string, uriOf: (file: string) => string): Location[] {
+  return referencesTo(ws, [{ kind: 'thumbprint', key: thumbprint.toUpperCase() }], uriOf);
+}
+
+function referencesTo(ws: Workspace, targets: Target[], uriOf: (file: string) => string): Location[] {
   if (targets.length === 0) return [];
   const out: Location[] = [];
   const matches = (ref: PolicyReference) => targets.some((t) => t.kind === ref.kind && t.key === keyOf(ref));
@@ -39,7 +49,6 @@ export function references(ws: Workspace, file: string, position: Position, incl
       for (const ref of policyReferences(parsePolicy(inline.text))) if (matches(ref)) out.push(locationOf(ws, bicepFile, inlineSpan(inline, ref.span), uriOf));
     }
   }
-  if (includeDeclaration) out.unshift(...definition(ws, file, position, uriOf));
   return out;
 }
 

@@ -98,7 +98,7 @@ class ApimMtlsServer {
     });
     c.onCodeLens((params) => {
       const file = uriToPath(params.textDocument.uri);
-      return file ? certificateCodeLenses(this.ws, file) : [];
+      return file ? certificateCodeLenses(this.ws, file, (f) => this.uriOf(f)) : [];
     });
     c.onHover((params) => {
       const file = uriToPath(params.textDocument.uri);

@@ -178,4 +178,13 @@ test('a certificate file shows a code lens with subject, issuer and thumbprint t
   assert.deepEqual(lens.command!.arguments, [DEV_VALID_CLIENT]);
   await vscode.commands.executeCommand(lens.command!.command, ...lens.command!.arguments!);
   assert.equal(await vscode.env.clipboard.readText(), DEV_VALID_CLIENT);
+  // Beside it, where the workspace's policies pin it: as many places as Find All References gives, shown in the
+  // references view when clicked.
+  const pins = lenses.find((x) => x.command?.command === 'apimMtls.showCertificatePins' && x.range.start.line === lens.range.start.line);
+  assert.ok(pins, lenses.map((x) => x.command?.title).join(' | '));
+  const references = (await vscode.commands.executeCommand<vscode.Location[]>('vscode.executeReferenceProvider', uri, new vscode.Position(0, 0))) ?? [];
+  const policies = new Set(references.map((r) => r.uri.toString())).size;
+  assert.ok(policies >= 3, `${policies} policies`);
+  assert.equal(pins.command!.title, references.length === policies ? `Pinned in ${policies} policies` : `Pinned ${references.length} times in ${policies} policies`);
+  await vscode.commands.executeCommand(pins.command!.command, ...pins.command!.arguments!);
 }, { timeout: LSP_WAIT_MS + 15_000 });

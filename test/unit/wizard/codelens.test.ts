@@ -4,19 +4,22 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { Workspace } from '../../../server/src/engine/workspace';
 import { ConfigResolver } from '../../../server/src/engine/config';
-import { certificateCodeLenses, COPY_THUMBPRINT_COMMAND } from '../../../server/src/lsp/codelens';
+import { certificateCodeLenses, COPY_THUMBPRINT_COMMAND, SHOW_PINS_COMMAND } from '../../../server/src/lsp/codelens';
 import { makeTree } from '../certificates/tools';
 
-test('one code lens per certificate, on its PEM block, copying its thumbprint', async () => {
+test('two code lenses per certificate, on its PEM block: what it is (copying its thumbprint), and where policies pin it', async () => {
   const dir = await makeTree('ecdsa-p256');
   const config = new ConfigResolver();
   const ws = new Workspace({ configFor: (f) => config.forFile(f) });
   const read = (name: string): string => readFileSync(path.join(dir, name), 'utf8');
+  const uriOf = (f: string) => `file://${f}`;
+  /** The lenses of `file` that run `command`. */
+  const lensesOf = (file: string, command = COPY_THUMBPRINT_COMMAND) => certificateCodeLenses(ws, file, uriOf).filter((l) => l.command?.command === command);
 
   const bundle = path.join(dir, 'bundle.pem');
   const text = `# chain\n\n${read('dev-expired-client.cer')}\n${read('dev-intermediate-ca.cer')}`;
   ws.set(bundle, { text });
-  const lenses = certificateCodeLenses(ws, bundle);
+  const lenses = lensesOf(bundle);
   assert.equal(lenses.length, 2);
   assert.deepEqual(lenses.map((l) => l.range.start.line), [2, text.split('\n').findIndex((l, i) => i > 2 && l.startsWith('-----BEGIN'))]);
   const [client, ca] = lenses.map((l) => l.command!);
@@ -29,18 +32,34 @@ test('one code lens per certificate, on its PEM block, copying its thumbprint', 
   assert.match(ca!.title, /· intermediate CA$/);
   assert.doesNotMatch(ca!.title, /expired/);
 
+  // The client certificate is pinned twice in one policy (as written there: lower case with colons, and in an
+  // expression), the CA nowhere. Each pins lens sits with its certificate's and carries the places.
+  const hex = client!.arguments![0] as string;
+  const colons = hex.toLowerCase().match(/../g)!.join(':');
+  const policy = path.join(dir, 'partners.policy.xml');
+  ws.set(policy, {
+    text: `<policies><inbound><validate-client-certificate validate-trust="false"><identities><identity thumbprint="${colons}" /></identities></validate-client-certificate>\n<set-variable name="x" value="@(context.Request.Certificate?.Thumbprint == &quot;${hex}&quot;)" /></inbound></policies>`,
+  });
+  const pins = lensesOf(bundle, SHOW_PINS_COMMAND);
+  assert.deepEqual(pins.map((l) => l.command!.title), ['Pinned 2 times in 1 policy', 'Not pinned in any policy']);
+  assert.deepEqual(pins.map((l) => l.range.start.line), lenses.map((l) => l.range.start.line));
+  const [uri, at, places] = pins[0]!.command!.arguments as [string, unknown, { uri: string; range: { start: { line: number } } }[]];
+  assert.equal(uri, uriOf(bundle));
+  assert.deepEqual(at, lenses[0]!.range.start);
+  assert.deepEqual(places.map((p) => [p.uri, p.range.start.line]), [[uriOf(policy), 0], [uriOf(policy), 1]]);
+
   const b64 = path.join(dir, 'dev-notyetvalid-client.without-markers.cer');
   ws.set(b64, { text: read('dev-notyetvalid-client.without-markers.cer') });
-  const [nyv] = certificateCodeLenses(ws, b64);
+  const [nyv] = lensesOf(b64);
   assert.equal(nyv!.range.start.line, 0);
   assert.match(nyv!.command!.title, /valid from .* until .* \(not yet valid!\) · client certificate$/);
 
   const der = path.join(dir, 'root.der');
   ws.set(der, { bytes: new Uint8Array(Buffer.from(read('root-ca.without-markers.cer'), 'base64')) });
-  assert.match(certificateCodeLenses(ws, der)[0]!.command!.title, /· root CA$/);
+  assert.match(lensesOf(der)[0]!.command!.title, /· root CA$/);
 
   ws.set(path.join(dir, 'policy.xml'), { text: '<policies />' });
-  assert.deepEqual(certificateCodeLenses(ws, path.join(dir, 'policy.xml')), []);
+  assert.deepEqual(certificateCodeLenses(ws, path.join(dir, 'policy.xml'), uriOf), []);
   ws.set(path.join(dir, 'junk.cer'), { text: 'not a certificate' });
-  assert.deepEqual(certificateCodeLenses(ws, path.join(dir, 'junk.cer')), []);
+  assert.deepEqual(certificateCodeLenses(ws, path.join(dir, 'junk.cer'), uriOf), []);
 });
