@@ -18,6 +18,8 @@ export class TestClient {
   stderr = '';
   /** What the server logged (window/logMessage). */
   readonly logs: string[] = [];
+  /** How many times the server asked to refresh code lenses (`workspace/codeLens/refresh`). */
+  lensRefreshes = 0;
   /** What the server answered to `initialize` (its capabilities). */
   initializeResult: { capabilities?: { codeActionProvider?: { codeActionKinds?: string[] } } } | undefined;
 
@@ -39,6 +41,10 @@ export class TestClient {
     connection.onRequest('workspace/configuration', () => [options.settings ?? {}]);
     connection.onRequest('client/registerCapability', () => null);
     connection.onRequest('window/workDoneProgress/create', () => null);
+    connection.onRequest('workspace/codeLens/refresh', () => {
+      client.lensRefreshes++;
+      return null;
+    });
     connection.onNotification('$/progress', () => undefined);
     connection.listen();
     client.initializeResult = await connection.sendRequest('initialize', {
@@ -51,6 +57,7 @@ export class TestClient {
           workspaceEdit: { documentChanges: true, resourceOperations: ['create'] },
           // Clients that can't watch files for the server (Neovim 0.7, …) leave this out: the server watches itself.
           didChangeWatchedFiles: { dynamicRegistration: options.watchFiles !== false },
+          codeLens: { refreshSupport: true },
         },
         window: { workDoneProgress: true, showDocument: { support: true } },
         textDocument: { publishDiagnostics: { relatedInformation: true, codeDescriptionSupport: true } },

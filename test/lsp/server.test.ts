@@ -416,6 +416,23 @@ resource servicePolicy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
     const uses = await referencesAt(byId, idLine, byIdText.split('\n')[idLine]!.indexOf('ContainsKey("dev-valid-client")') + 15, false);
     assert.deepEqual(uses, [`mistakes/policies/policy-value-not-loaded.operation.xml:${idLine + 1}`, `mistakes/policies/policy-value-not-loaded.operation.xml:${idLine + 1}`]);
   });
+
+  it('the "Pinned in N policies" lens of a certificate file counts again after a policy pins it (codeLens/refresh)', async () => {
+    const certificate = path.join(dir, 'certs', 'dev-valid-client.cer');
+    client.open(certificate, fs.readFileSync(certificate, 'utf8'));
+    type Lens = { command?: { title: string; command: string } };
+    const pinsTitle = async () =>
+      (await client.request<Lens[]>('textDocument/codeLens', { textDocument: { uri: client.uri(certificate) } })).find((l) => l.command?.command === 'apimMtls.showCertificatePins')?.command?.title;
+    const before = await pinsTitle();
+    const count = Number(/^Pinned in (\d+) policies$/.exec(before ?? '')?.[1]);
+    assert.ok(count >= 6, before);
+    const refreshes = client.lensRefreshes;
+    const added = path.join(dir, 'mistakes', 'policies', 'one-more-pin.operation.xml');
+    client.open(added, '<policies><inbound><validate-client-certificate validate-trust="false"><identities><identity thumbprint="F01C8E2463256F9B5450FDDC900CE33B8F43C98E" /></identities></validate-client-certificate></inbound></policies>');
+    for (let i = 0; i < 50 && client.lensRefreshes === refreshes; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(client.lensRefreshes > refreshes, 'the server asked the client to refresh its code lenses');
+    assert.equal(await pinsTitle(), `Pinned in ${count + 1} policies`);
+  });
 });
 
 describe('language server: hover on a named validate-trust (examples/environments)', () => {

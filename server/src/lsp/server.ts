@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   CodeActionKind,
+  CodeLensRefreshRequest,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   FileChangeType,
@@ -41,6 +42,9 @@ export function startServer(connection: Connection = createConnection()): void {
   new ApimMtlsServer(connection).listen();
 }
 
+/** How long after a policy changes the client is asked to refresh code lenses (at most once in that time). */
+const LENS_REFRESH_MS = 1000;
+
 class ApimMtlsServer {
   private readonly documents = new TextDocuments(TextDocument);
   private config = new ConfigResolver();
@@ -57,6 +61,9 @@ class ApimMtlsServer {
   private readonly contextRoots = new Set<string>();
   private contextWatcher?: DiskWatcher;
   private canPullConfig = false;
+  /** The client re-asks for code lenses on `workspace/codeLens/refresh` (the pins lenses count policies). */
+  private canRefreshLenses = false;
+  private lensRefresh?: NodeJS.Timeout;
   private canWatch = false;
   private canCreateFiles = false;
   private canReportProgress = false;
@@ -128,6 +135,7 @@ class ApimMtlsServer {
     const caps = params.capabilities;
     this.canPullConfig = !!caps.workspace?.configuration;
     this.canWatch = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+    this.canRefreshLenses = !!caps.workspace?.codeLens?.refreshSupport;
     this.canCreateFiles = !!caps.workspace?.workspaceEdit?.resourceOperations?.includes('create');
     this.canReportProgress = !!caps.window?.workDoneProgress;
     const folders: WorkspaceFolder[] = params.workspaceFolders ?? [];
@@ -295,6 +303,7 @@ class ApimMtlsServer {
     const before = this.ws.kindOf(file) === 'bicep' ? this.ws.dependents(file) : [];
     const kind = this.ws.set(file, { text: doc.getText() }, doc.version);
     if (kind === 'other') return this.clear(file);
+    if (kind === 'policy' || kind === 'bicep') this.refreshLensesSoon();
     const after = this.ws.dependents(file);
     if (opened) this.publish(file);
     else this.scheduler.schedule([file], TYPING_DEBOUNCE_MS, true);
@@ -370,6 +379,17 @@ class ApimMtlsServer {
     }
     const after = this.ws.has(file) ? this.ws.dependents(file) : [];
     this.scheduler.schedule(new Set([file, ...before, ...after]), 0);
+    this.refreshLensesSoon();
+  }
+
+  /** After policies change, the certificate files' "Pinned in N policies" lenses may be out of date: once a second. */
+  private refreshLensesSoon(): void {
+    if (!this.canRefreshLenses || this.lensRefresh) return;
+    this.lensRefresh = setTimeout(() => {
+      this.lensRefresh = undefined;
+      void this.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+    }, LENS_REFRESH_MS);
+    this.lensRefresh.unref();
   }
 
   private publish(file: string): void {
