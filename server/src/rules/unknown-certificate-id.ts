@@ -30,6 +30,8 @@ export const unknownCertificateId: PolicyRule = {
   description:
     'context.Deployment.Certificates["id"] or issuer-certificate-id names a certificate that the Bicep deploying the policy doesn’t upload to its service.',
   check(ctx) {
+    // Most services upload no certificates (or not all of them from this Bicep): then nothing is looked for.
+    if (!uploadsKnown(ctx.policy)) return;
     const refs = certificateIds(ctx.doc, ctx.text);
     if (refs.length === 0) return;
     const uploaded = uploadedIds(ctx.policy);
@@ -58,11 +60,17 @@ function replaceFix(file: string, span: Span, id: string): Fix {
   return { title: `Use '${id}'`, edits: [{ file, span, newText: id }], preferred: true };
 }
 
+/** Every deployment's service is known, and so is each one's list of uploaded certificates, in full. */
+function uploadsKnown(policy: PolicyContext): boolean {
+  if (policy.deployments.length === 0 || policy.deployments.some((d) => !d.service)) return false;
+  const services = deployedServices(policy);
+  return services.length > 0 && services.every((s) => s.uploadedCertificates?.complete);
+}
+
 /** The certificate ids uploaded to every service this policy is deployed to; undefined unless all are known. */
 function uploadedIds(policy: PolicyContext): { ids: string[]; services: string; refs: { file: string; span: Span; message: string }[] } | undefined {
+  if (!uploadsKnown(policy)) return undefined;
   const services = deployedServices(policy);
-  // Every deployment's service known, and each one's uploads known in full.
-  if (services.length === 0 || policy.deployments.some((d) => !d.service) || services.some((s) => !s.uploadedCertificates?.complete)) return undefined;
   // A policy deployed to several services: an id is fine when every one of them has it.
   const names = services.map((s) => `${s.symbolicName} (${path.basename(s.ref.file)})`);
   return {
