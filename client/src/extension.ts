@@ -11,6 +11,7 @@ import {
 } from 'vscode-languageclient/node';
 import { registerCertificateCommands } from './certificates';
 import { registerDocsCommand } from './docs';
+import { registerTierStatus } from './tier-status';
 
 let client: LanguageClient | undefined;
 
@@ -44,6 +45,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerDocsCommand(context);
   registerCertificateCommands(context, () => client);
   await client.start();
+  registerTierStatus(context, () => client);
 }
 
 /** The safe fixes of the active file (the server's `source.fixAll.apim-mtls` action), applied at once. */

@@ -126,6 +126,14 @@ async function main() {
   const squiggle = await visible(page.locator(squiggleSel).first(), 60_000);
   check('a squiggle appears in the policy', squiggle, 'none within 60 s');
 
+  // The tier the linter reads for this policy, in the status bar (the examples' mistakes service is a v2 tier).
+  const tierItem = page.locator('.statusbar-item[id$="apimMtls.tier"]').first();
+  const tierText = await tierItem
+    .filter({ hasText: /APIM: .*V2/ })
+    .textContent({ timeout: 15_000 })
+    .catch(() => null);
+  check('the status bar shows the policy\'s tier (a v2 tier)', tierText !== null, `status bar item: ${await tierItem.textContent({ timeout: 1_000 }).catch(() => 'absent')}`);
+
   // 3. The Problems panel.
   await page.keyboard.press('Control+Shift+M');
   const panelOpen = await visible(page.locator('.markers-panel'), 15_000);

@@ -6,6 +6,7 @@ import type { CodeAction, CompletionItem, Diagnostic, Hover, TextEdit, TextDocum
 import { generateCertificate } from '../../server/src/certificates/generate';
 import { examplesDir, fixturesDir, makeTempDir, removeTempDir } from '../helpers';
 import { INLINE_POLICY, inlinePolicyBicep } from '../unit/rules/bicep-service.fixtures';
+import { POLICY_TIER_REQUEST, type PolicyTier } from '../../server/src/lsp/protocol';
 import { TestClient } from './client';
 
 /** Applies LSP text edits to a text (edits don't overlap; applied from the end). */
@@ -52,6 +53,21 @@ describe('language server over stdio', () => {
       trust.relatedInformation?.some((r) => r.location.uri === client.uri(bicepFile)),
       'related information points at the Bicep that sets the SKU',
     );
+  });
+
+  it('answers apim-mtls/policyTier: the SKUs of the Bicep that deploys a policy and where they come from', async () => {
+    const tier = await client.request<PolicyTier | null>(POLICY_TIER_REQUEST, { uri: client.uri(policyFile) });
+    assert.ok(tier);
+    assert.deepEqual(tier.skus, ['StandardV2']);
+    assert.equal(tier.unknown, false);
+    assert.equal(tier.deployments, 1);
+    const skuLine = fs.readFileSync(bicepFile, 'utf8').split('\n').findIndex((l) => l.includes("name: 'StandardV2'"));
+    assert.deepEqual(tier.origins.map((o) => [o.uri, o.line]), [[client.uri(bicepFile), skuLine]]);
+    // A policy nothing deploys: no tier; a Bicep file is not a policy.
+    const lone = path.join(dir, 'policies', 'lone.policy.xml');
+    client.open(lone, '<policies><inbound><base /></inbound></policies>');
+    assert.deepEqual(await client.request(POLICY_TIER_REQUEST, { uri: client.uri(lone) }), { skus: [], unknown: true, deployments: 0, origins: [] });
+    assert.equal(await client.request(POLICY_TIER_REQUEST, { uri: client.uri(bicepFile) }), null);
   });
 
   it('offers the UtcNow quick-fix, disable and docs actions; applying the fix removes only that finding', async () => {

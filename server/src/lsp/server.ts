@@ -31,7 +31,7 @@ import { completion } from './completion';
 import { hover } from './hover';
 import { definition } from './definition';
 import { references } from './references';
-import { CERTIFICATE_INFO_REQUEST } from './protocol';
+import { CERTIFICATE_INFO_REQUEST, POLICY_TIER_REQUEST, type PolicyTier } from './protocol';
 import { LintScheduler } from './scheduler';
 
 /** Milliseconds of quiet after a keystroke before the file is linted again. */
@@ -102,6 +102,17 @@ class ApimMtlsServer {
       const file = uriToPath(params.uri);
       const cert = file ? this.ws.certificate(file) : undefined;
       return cert ? { certificates: cert.certificates, problems: cert.problems } : null;
+    });
+    c.onRequest(POLICY_TIER_REQUEST, (params: { uri: string }): PolicyTier | null => {
+      const file = uriToPath(params.uri);
+      if (!file || this.ws.kindOf(file) !== 'policy') return null;
+      const context = this.ws.policyContext(file);
+      return {
+        skus: [...context.skus.values],
+        unknown: context.skus.unknown,
+        deployments: context.deployments.length,
+        origins: context.skus.origins.map((o) => ({ uri: this.uriOf(o.file), line: this.ws.lineIndex(o.file)?.positionAt(o.span.start).line ?? 0, message: o.message })),
+      };
     });
     c.onCodeLens((params) => {
       const file = uriToPath(params.textDocument.uri);

@@ -4,11 +4,20 @@ import * as vscode from 'vscode';
 import { test } from '../harness';
 import { LSP_WAIT_MS, open, ready, revert, waitFor, waitForCode, waitForNoCode, wsUri } from '../util';
 
+/** What the tier status bar item says for the active editor (the command's quiet form returns it). */
+async function tierShown(): Promise<string | undefined> {
+  const shown = await vscode.commands.executeCommand<{ text: string } | undefined>('apimMtls.showPolicyTier', { quiet: true });
+  return shown?.text;
+}
+
 test('making the imported SKU type classic removes the tier finding; undo brings it back', async () => {
   await ready();
   const policy = wsUri('mistakes/policies/validate-trust-unsupported-tier.operation.xml');
   const settings = wsUri('shared/settings.bicep');
   await waitForCode(policy, 'validate-trust-unsupported-tier');
+  // The status bar names the tiers of the policy in the active editor: the v2 ones of the imported type.
+  await open(policy);
+  assert.equal(await tierShown(), 'APIM: BasicV2, StandardV2, PremiumV2');
   const editor = await open(settings);
   const original = editor.document.getText();
   const v2Union = "type apimV2SkuType = 'BasicV2' | 'StandardV2' | 'PremiumV2'";
@@ -22,6 +31,8 @@ test('making the imported SKU type classic removes the tier finding; undo brings
     assert.ok(await vscode.workspace.applyEdit(edit), 'applyEdit returned false');
     assert.ok(editor.document.isDirty);
     await waitForNoCode(policy, 'validate-trust-unsupported-tier');
+    await open(policy);
+    assert.equal(await tierShown(), 'APIM: Developer, Premium');
     // Undo in the editor, as a person would.
     await open(settings);
     await vscode.commands.executeCommand('undo');

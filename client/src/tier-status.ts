@@ -1,0 +1,101 @@
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { POLICY_TIER_REQUEST, type PolicyTier } from '../../server/src/lsp/protocol';
+
+/** The status bar item's id (its DOM id ends with it) and the command it runs. */
+export const TIER_STATUS_ID = 'apimMtls.tier';
+export const SHOW_TIER_COMMAND = 'apimMtls.showPolicyTier';
+
+/** What the status bar says for a policy: `APIM: StandardV2`, `APIM: BasicV2, StandardV2`, `APIM: tier unknown`. */
+export function tierText(tier: PolicyTier): string {
+  if (tier.skus.length === 0) return 'APIM: tier unknown';
+  return `APIM: ${tier.skus.join(', ')}${tier.unknown ? ' or unknown' : ''}`;
+}
+
+/**
+ * A status bar item for the active policy: the tiers the linter reads for it from the Bicep that deploys it (or from
+ * `apimMtls.sku` / `.apim-mtls.json`), since most of its findings depend on them. Clicking it lists where they come
+ * from (and opens the place picked), or, when nothing says, offers the `apimMtls.sku` setting.
+ */
+export function registerTierStatus(context: vscode.ExtensionContext, getClient: () => LanguageClient | undefined): void {
+  const item = vscode.window.createStatusBarItem(TIER_STATUS_ID, vscode.StatusBarAlignment.Right, 100);
+  item.name = 'APIM mTLS: policy tier';
+  item.command = SHOW_TIER_COMMAND;
+  let shown: { uri: string; tier: PolicyTier } | undefined;
+  let pending: NodeJS.Timeout | undefined;
+
+  const update = async (): Promise<void> => {
+    const doc = vscode.window.activeTextEditor?.document;
+    const client = getClient();
+    if (!doc || doc.languageId !== 'apim-policy' || !client?.isRunning()) {
+      shown = undefined;
+      item.hide();
+      return;
+    }
+    const uri = doc.uri.toString();
+    const tier = await client.sendRequest<PolicyTier | null>(POLICY_TIER_REQUEST, { uri }).catch(() => null);
+    if (vscode.window.activeTextEditor?.document.uri.toString() !== uri) return; // moved on meanwhile
+    if (!tier) {
+      shown = undefined;
+      item.hide();
+      return;
+    }
+    shown = { uri, tier };
+    item.text = `$(shield) ${tierText(tier)}`;
+    item.tooltip = new vscode.MarkdownString(tooltip(tier));
+    item.show();
+  };
+  const soon = (): void => {
+    clearTimeout(pending);
+    pending = setTimeout(() => void update(), 150);
+  };
+
+  context.subscriptions.push(
+    item,
+    { dispose: () => clearTimeout(pending) },
+    vscode.window.onDidChangeActiveTextEditor(soon),
+    // A Bicep edit (the SKU) re-lints the policy: its diagnostics are published again, so is the tier read again.
+    vscode.languages.onDidChangeDiagnostics((e) => {
+      const active = vscode.window.activeTextEditor?.document.uri.toString();
+      if (active && e.uris.some((u) => u.toString() === active)) soon();
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('apimMtls')) soon();
+    }),
+    vscode.commands.registerCommand(SHOW_TIER_COMMAND, async (options?: { quiet?: boolean }) => {
+      await update();
+      // For tests and keybindings that only want to know: the text shown, without the picker.
+      if (options?.quiet) return shown ? { text: tierText(shown.tier), ...shown.tier } : undefined;
+      if (!shown) return undefined;
+      if (shown.tier.origins.length === 0) {
+        const open = 'Set apimMtls.sku';
+        const answer = await vscode.window.showInformationMessage(
+          'No Bicep file in the workspace deploys this policy, so its tier is unknown and the tier rules stay silent. Set the tier it runs on:',
+          open,
+        );
+        if (answer === open) await vscode.commands.executeCommand('workbench.action.openSettings', 'apimMtls.sku');
+        return undefined;
+      }
+      const pick = await vscode.window.showQuickPick(
+        shown.tier.origins.map((o) => ({ label: o.message, description: `${vscode.workspace.asRelativePath(vscode.Uri.parse(o.uri))}:${o.line + 1}`, origin: o })),
+        { placeHolder: `${tierText(shown.tier)}: where the tier comes from` },
+      );
+      if (pick) {
+        const editor = await vscode.window.showTextDocument(vscode.Uri.parse(pick.origin.uri));
+        const at = new vscode.Position(pick.origin.line, 0);
+        editor.selection = new vscode.Selection(at, at);
+        editor.revealRange(new vscode.Range(at, at), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+      }
+      return undefined;
+    }),
+  );
+  soon();
+}
+
+function tooltip(tier: PolicyTier): string {
+  const lines = [`**APIM tier of this policy:** ${tier.skus.length ? tier.skus.join(', ') : 'unknown'}${tier.unknown && tier.skus.length ? ' (or an unknown SKU)' : ''}`, ''];
+  for (const o of tier.origins) lines.push(`- ${o.message} (${vscode.workspace.asRelativePath(vscode.Uri.parse(o.uri))}:${o.line + 1})`);
+  if (tier.deployments === 0 && tier.origins.length === 0) lines.push('No Bicep file in the workspace deploys this policy: set `apimMtls.sku` to lint it for a tier.');
+  lines.push('', 'Consumption and the v2 tiers can’t validate a client certificate’s chain.');
+  return lines.join('\n');
+}
