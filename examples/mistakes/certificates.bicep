@@ -101,3 +101,21 @@ resource unknownCertificateId 'Microsoft.ApiManagement/service/apis/operations@2
     }
   }
 }
+
+resource caAsClient 'Microsoft.ApiManagement/service/apis/operations@2024-05-01' = {
+  name: 'thumbprint-role-mismatch'
+  parent: certificatesApi
+  properties: {
+    displayName: 'A CA pinned as a client'
+    method: 'GET'
+    urlTemplate: '/thumbprint-role-mismatch'
+  }
+
+  resource policy 'policies' = {
+    name: 'policy'
+    properties: {
+      format: 'rawxml'
+      value: loadTextContent('./policies/thumbprint-role-mismatch.operation.xml')
+    }
+  }
+}

@@ -29,6 +29,7 @@ import { contextCertificateNotVerified } from './context-certificate-not-verifie
 import { identityClaimsMismatch } from './identity-claims-mismatch';
 import { identityDnFormat } from './identity-dn-format';
 import { unknownThumbprint } from './unknown-thumbprint';
+import { thumbprintRoleMismatch } from './thumbprint-role-mismatch';
 import { unknownCertificateId } from './unknown-certificate-id';
 import { certificateExpired } from './certificate-expired';
 import { certificateExpiring } from './certificate-expiring';
@@ -63,6 +64,7 @@ export const allRules: readonly Rule[] = [
   identityClaimsMismatch,
   identityDnFormat,
   unknownThumbprint,
+  thumbprintRoleMismatch,
   unknownCertificateId,
   ...certificateExpired,
   ...certificateExpiring,
