@@ -27,20 +27,26 @@ test('fuzz: the language server survives hostile documents and keeps answering',
     assert.ok(diags.length > 0);
     const hover = await Promise.race([
       client.request('textDocument/hover', { textDocument: { uri: client.uri(normal) }, position: { line: 3, character: 6 } }).then(() => 'answered'),
-      new Promise((r) => setTimeout(() => r('timeout'), 10_000)),
+      new Promise((r) => setTimeout(() => r('timeout'), 10_000).unref()),
     ]);
     assert.equal(hover, 'answered', `no hover answer; stderr: ${client.stderr.slice(0, 1000)}`);
-    // Completion anywhere in the hostile documents (it reads the text before the cursor): every request is answered.
+    // Completion, definition and references anywhere in the hostile documents, and their tier: every request is answered.
     const asks = docs.flatMap((d) => {
       const lines = d.text.split('\n');
-      return [0, 1, 2].map(() => {
+      const at = () => {
         const line = Math.floor(rand() * lines.length);
-        const character = Math.floor(rand() * ((lines[line]?.length ?? 0) + 1));
-        return client.request<unknown[]>('textDocument/completion', { textDocument: { uri: client.uri(d.file) }, position: { line, character } });
-      });
+        return { line, character: Math.floor(rand() * ((lines[line]?.length ?? 0) + 1)) };
+      };
+      const textDocument = { uri: client.uri(d.file) };
+      return [
+        ...[0, 1, 2].map(() => client.request<unknown[]>('textDocument/completion', { textDocument, position: at() })),
+        client.request<unknown>('textDocument/definition', { textDocument, position: at() }),
+        client.request<unknown>('textDocument/references', { textDocument, position: at(), context: { includeDeclaration: true } }),
+        client.request<unknown>('apim-mtls/policyTier', { uri: textDocument.uri }),
+      ];
     });
-    const completions = await Promise.race([Promise.all(asks).then((r) => r.length), new Promise((r) => setTimeout(() => r('timeout'), 20_000))]);
-    assert.equal(completions, asks.length, `completion requests not all answered; stderr: ${client.stderr.slice(0, 1000)}`);
+    const answered = await Promise.race([Promise.all(asks).then((r) => r.length), new Promise((r) => setTimeout(() => r('timeout'), 30_000).unref())]);
+    assert.equal(answered, asks.length, `requests not all answered; stderr: ${client.stderr.slice(0, 1000)}`);
     assert.equal(client.process.exitCode, null, 'the server is still running');
   } finally {
     await client.stop();
