@@ -120,7 +120,7 @@ export class TestClient {
       else this.process.once('exit', () => resolve());
     });
     try {
-      await Promise.race([this.connection.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);
+      await Promise.race([this.connection.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000).unref())]);
       await this.connection.sendNotification('exit');
     } catch {
       // the server may already be gone
