@@ -20,6 +20,9 @@ export const thumbprintRoleMismatch: PolicyRule = {
     if (ctx.certificates.size === 0) return;
     for (const ref of policyThumbprints(ctx.doc)) {
       if (ref.kind === 'expression' || !ref.identity) continue;
+      // Most pins are right (a client as thumbprint, a CA as issuer-thumbprint): look no further at those.
+      const isCA = ctx.certificates.byThumbprint(ref.thumbprint)[0]?.certificate.isCA;
+      if (isCA === undefined || isCA !== (ref.kind === 'thumbprint')) continue;
       const pinned = certificateByThumbprint(ctx.certificates, ref.thumbprint);
       if (!pinned) continue;
       const cert = pinned.certificate;
