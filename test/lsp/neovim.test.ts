@@ -12,7 +12,7 @@ interface Report {
   nvim: string;
   error?: string;
   diagnostics_arrived: boolean;
-  capabilities: { hover: boolean; codeAction: boolean; codeLens: boolean; completion: boolean };
+  capabilities: { hover: boolean; codeAction: boolean; codeLens: boolean; completion: boolean; definition: boolean; references: boolean };
   diagnostics: { code: string; lnum: number; col: number; severity: number; message: string; href: string | null }[];
   actions: { title: string; kind: string | null; isPreferred: boolean; hasEdit: boolean }[];
   action_error?: string;
@@ -20,6 +20,8 @@ interface Report {
   hover_error?: string;
   completion: { label: string; newText: string | null }[];
   completion_error?: string;
+  definition: string[];
+  definition_error?: string;
   server_stopped: boolean;
 }
 
@@ -42,7 +44,7 @@ function groupAlive(pgid: number): boolean {
   }
 }
 
-test('Neovim (built-in vim.lsp, headless) gets diagnostics, code actions, hover and completion from `apim-mtls lsp --stdio`', async (t) => {
+test('Neovim (built-in vim.lsp, headless) gets diagnostics, code actions, hover, completion and definitions from `apim-mtls lsp --stdio`', async (t) => {
   const version = nvimVersion();
   if (!version) {
     t.skip('nvim not installed: apt-get install neovim');
@@ -120,7 +122,7 @@ test('Neovim (built-in vim.lsp, headless) gets diagnostics, code actions, hover 
 
   assert.equal(report.error, undefined, `check.lua failed: ${report.error}`);
   assert.ok(report.diagnostics_arrived, `diagnostics from apim-mtls within 30 s: ${JSON.stringify(report.diagnostics)}`);
-  assert.deepEqual(report.capabilities, { hover: true, codeAction: true, codeLens: true, completion: true });
+  assert.deepEqual(report.capabilities, { hover: true, codeAction: true, codeLens: true, completion: true, definition: true, references: true });
 
   // Diagnostics: both codes, the tier one an error (it needs the Bicep, read by the workspace indexing).
   assert.deepEqual(report.diagnostics.map((d) => d.code).sort(), ['utcnow-certificate-validity', 'validate-trust-unsupported-tier']);
@@ -153,6 +155,9 @@ test('Neovim (built-in vim.lsp, headless) gets diagnostics, code actions, hover 
   // Completion in <identity thumbprint="…">: the certificate of the workspace, and its thumbprint as the text.
   assert.equal(report.completion_error, undefined);
   assert.deepEqual(report.completion, [{ label: 'DEV Valid Client', newText: 'F01C8E2463256F9B5450FDDC900CE33B8F43C98E' }]);
+  // The item applied in the buffer, then go to definition on the thumbprint: the certificate file it came from.
+  assert.equal(report.definition_error, undefined);
+  assert.deepEqual(report.definition, [path.join(ws, 'certs', 'dev-valid-client.cer')]);
 
   // Clean shutdown: the server answered shutdown/exit, and neither nvim nor the server outlived the test.
   assert.ok(report.server_stopped, 'vim.lsp.stop_client stopped the server');

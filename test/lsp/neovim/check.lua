@@ -48,6 +48,8 @@ local function run()
     codeAction = client.server_capabilities.codeActionProvider and true or false,
     codeLens = client.server_capabilities.codeLensProvider and true or false,
     completion = client.server_capabilities.completionProvider and true or false,
+    definition = client.server_capabilities.definitionProvider and true or false,
+    references = client.server_capabilities.referencesProvider and true or false,
   }
 
   report.diagnostics = {}
@@ -98,6 +100,7 @@ local function run()
 
   -- Completion in the identity's thumbprint value: the workspace's certificates.
   report.completion = {}
+  local chosen, chosen_line, chosen_col
   for i, line in ipairs(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)) do
     local _, e = line:find('thumbprint="', 1, true)
     if e then
@@ -109,8 +112,25 @@ local function run()
       local result = res and res.result or {}
       for _, item in ipairs(result.items or result) do
         table.insert(report.completion, { label = item.label, newText = item.textEdit and item.textEdit.newText or vim.NIL })
+        chosen = chosen or item.textEdit
       end
+      chosen_line, chosen_col = i - 1, e
       break
+    end
+  end
+
+  -- The chosen item applied as a user would, then go to definition on the thumbprint it wrote: the certificate file.
+  report.definition = {}
+  if chosen then
+    vim.lsp.util.apply_text_edits({ chosen }, bufnr, 'utf-16')
+    vim.wait(500) -- the edit reaches the server (didChange)
+    local res, err = client.request_sync('textDocument/definition', {
+      textDocument = { uri = uri },
+      position = { line = chosen_line, character = chosen_col + 5 },
+    }, 10000, bufnr)
+    if err or not res or res.err then report.definition_error = tostring(err or (res and vim.inspect(res.err)) or 'no result') end
+    for _, loc in ipairs(res and res.result or {}) do
+      table.insert(report.definition, vim.uri_to_fname(loc.uri or loc.targetUri))
     end
   end
 
