@@ -1,11 +1,10 @@
 import type { Location, Position } from 'vscode-languageserver/node';
 import type { Span } from '../core/text';
 import type { Workspace } from '../engine/workspace';
-import type { BicepRef, PolicyContext } from '../model/types';
-import type { PolicyDocument } from '../parsers/policy/types';
+import type { BicepRef } from '../model/types';
 import { namedValueOf } from '../rules/util/trust';
 import { deployedServices } from '../rules/util/uploads';
-import { policyReferenceAt } from './policy-symbols';
+import { policyAt, policyReferenceAt, thumbprintKey } from './policy-symbols';
 
 /**
  * Go to definition in a policy (a file, or a policy written in a Bicep string): a certificate id goes to the Bicep
@@ -13,20 +12,9 @@ import { policyReferenceAt } from './policy-symbols';
  * the named value the deploying Bicep defines. Nothing (an empty list) where the workspace doesn't say.
  */
 export function definition(ws: Workspace, file: string, position: Position, uriOf: (file: string) => string): Location[] {
-  const index = ws.lineIndex(file);
-  if (!index) return [];
-  const offset = index.offsetAt(position);
-  let target: { doc: PolicyDocument; context: PolicyContext; offset: number } | undefined;
-  if (ws.kindOf(file) === 'policy') {
-    const doc = ws.policy(file);
-    if (doc) target = { doc, context: ws.policyContext(file), offset };
-  } else if (ws.kindOf(file) === 'bicep') {
-    const inline = ws.inlinePolicyAt(file, offset);
-    if (inline) target = { doc: inline.doc, context: inline.context, offset: inline.offset };
-  }
-  if (!target) return [];
-  const ref = policyReferenceAt(target.doc, target.offset);
-  if (!ref) return [];
+  const target = policyAt(ws, file, position);
+  const ref = target && policyReferenceAt(target.doc, target.offset);
+  if (!target || !ref) return [];
   const at = (r: BicepRef): Location => locationOf(ws, r.file, r.span, uriOf);
   switch (ref.kind) {
     case 'certificate-id': {
@@ -35,7 +23,7 @@ export function definition(ws: Workspace, file: string, position: Position, uriO
       return unique(uploads.filter((c) => c.id.toLowerCase() === id).map((c) => at(c.ref)));
     }
     case 'thumbprint': {
-      const matches = ws.getCertificates().byThumbprint(ref.thumbprint.replace(/[^0-9A-Fa-f]/g, ''));
+      const matches = ws.getCertificates().byThumbprint(thumbprintKey(ref.thumbprint));
       return unique(matches.map((m) => locationOf(ws, m.file, { start: 0, end: 0 }, uriOf)));
     }
     case 'named-value':

@@ -1,6 +1,10 @@
+import type { Position } from 'vscode-languageserver/node';
 import type { Span } from '../core/text';
+import type { Workspace } from '../engine/workspace';
+import type { PolicyContext } from '../model/types';
 import { elementAt } from '../parsers/policy';
 import type { CsToken, PolicyAttribute, PolicyDocument } from '../parsers/policy/types';
+import { normalizeThumbprint } from '../rules/util/certificate-references';
 
 /** What a place in a policy refers to that lives elsewhere in the workspace (hover and go to definition share it). */
 export type PolicyReference =
@@ -12,6 +16,32 @@ export type PolicyReference =
   | { kind: 'named-value'; name: string; span: Span };
 
 const THUMBPRINT_ATTRIBUTES = new Set(['thumbprint', 'issuer-thumbprint']);
+
+/** The policy at a place of a file: the policy file itself, or the policy written in a Bicep string there. */
+export interface PolicyAtPosition {
+  doc: PolicyDocument;
+  context: PolicyContext;
+  /** The place in the policy's own offsets. */
+  offset: number;
+}
+
+export function policyAt(ws: Workspace, file: string, position: Position): PolicyAtPosition | undefined {
+  const index = ws.lineIndex(file);
+  if (!index) return undefined;
+  const offset = index.offsetAt(position);
+  if (ws.kindOf(file) === 'policy') {
+    const doc = ws.policy(file);
+    return doc && { doc, context: ws.policyContext(file), offset };
+  }
+  if (ws.kindOf(file) !== 'bicep') return undefined;
+  const inline = ws.inlinePolicyAt(file, offset);
+  return inline && { doc: inline.doc, context: inline.context, offset: inline.offset };
+}
+
+/** A thumbprint as the certificate index keys it (upper-case hex; separators and invisible marks dropped). */
+export function thumbprintKey(written: string): string {
+  return normalizeThumbprint(written) ?? written.replace(/[^0-9A-Fa-f]/g, '').toUpperCase();
+}
 
 /** The reference at `offset` (in the policy's own offsets), if any. */
 export function policyReferenceAt(doc: PolicyDocument, offset: number): PolicyReference | undefined {

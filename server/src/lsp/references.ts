@@ -2,10 +2,8 @@ import type { Location, Position } from 'vscode-languageserver/node';
 import type { Workspace } from '../engine/workspace';
 import { inlineSpan } from '../model/policy-resources';
 import { parsePolicy } from '../parsers/policy';
-import type { PolicyDocument } from '../parsers/policy/types';
-import { normalizeThumbprint } from '../rules/util/certificate-references';
 import { definition, locationOf } from './definition';
-import { policyReferenceAt, policyReferences, type PolicyReference } from './policy-symbols';
+import { policyAt, policyReferenceAt, policyReferences, thumbprintKey, type PolicyReference } from './policy-symbols';
 
 /** What references are looked for: a thumbprint (normalised), a certificate id or a named value (lower case). */
 type Target = { kind: PolicyReference['kind']; key: string };
@@ -53,7 +51,7 @@ function referencesTo(ws: Workspace, targets: Target[], uriOf: (file: string) =>
 }
 
 function keyOf(ref: PolicyReference): string {
-  if (ref.kind === 'thumbprint') return normalizeThumbprint(ref.thumbprint) ?? ref.thumbprint.toUpperCase();
+  if (ref.kind === 'thumbprint') return thumbprintKey(ref.thumbprint);
   return (ref.kind === 'certificate-id' ? ref.id : ref.name).toLowerCase();
 }
 
@@ -66,17 +64,7 @@ function targetsAt(ws: Workspace, file: string, position: Position): Target[] {
   if (ws.kindOf(file) === 'certificate') {
     return (ws.certificate(file)?.certificates ?? []).map((c) => ({ kind: 'thumbprint', key: c.thumbprint.toUpperCase() }));
   }
-  const index = ws.lineIndex(file);
-  if (!index) return [];
-  const offset = index.offsetAt(position);
-  let found: { doc: PolicyDocument; offset: number } | undefined;
-  if (ws.kindOf(file) === 'policy') {
-    const doc = ws.policy(file);
-    if (doc) found = { doc, offset };
-  } else if (ws.kindOf(file) === 'bicep') {
-    const inline = ws.inlinePolicyAt(file, offset);
-    if (inline) found = { doc: inline.doc, offset: inline.offset };
-  }
+  const found = policyAt(ws, file, position);
   const ref = found && policyReferenceAt(found.doc, found.offset);
   return ref ? [{ kind: ref.kind, key: keyOf(ref) }] : [];
 }
