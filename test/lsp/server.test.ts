@@ -55,6 +55,30 @@ describe('language server over stdio', () => {
     );
   });
 
+  it('gives a policy an outline: its sections and policies, nested, each told apart by its name or condition', async () => {
+    type Symbol = { name: string; detail?: string; kind: number; range: { start: { line: number } }; children?: Symbol[] };
+    const symbols = await client.request<Symbol[]>('textDocument/documentSymbol', { textDocument: { uri: client.uri(policyFile) } });
+    const lines = fs.readFileSync(policyFile, 'utf8').split('\n');
+    // Depth-first, as "name [detail] @line", compared with the file's own tags.
+    const flat: string[] = [];
+    const walk = (list: Symbol[], depth: number) => {
+      for (const s of list) {
+        flat.push(`${'  '.repeat(depth)}${s.name}${s.detail ? ` [${s.detail}]` : ''}`);
+        assert.ok(lines[s.range.start.line]!.includes(`<${s.name}`), `${s.name} starts on its line`);
+        walk(s.children ?? [], depth + 1);
+      }
+    };
+    walk(symbols, 0);
+    const tags = lines.flatMap((l) => [...l.matchAll(/<([a-z][\w-]*)/g)].map((m) => m[1]));
+    assert.deepEqual(flat.map((f) => f.trim().split(' ')[0]), tags, 'every element, in document order');
+    assert.equal(flat[0], 'policies');
+    assert.deepEqual(flat.filter((f) => /^  \S/.test(f)).map((f) => f.trim()), ['inbound', 'backend', 'outbound', 'on-error']);
+    assert.equal(symbols[0]!.kind, 2, 'Module');
+    assert.equal(symbols[0]!.children![0]!.kind, 3, 'Namespace');
+    // A Bicep file has no outline of ours.
+    assert.equal(await client.request('textDocument/documentSymbol', { textDocument: { uri: client.uri(bicepFile) } }), null);
+  });
+
   it('answers apim-mtls/policyTier: the SKUs of the Bicep that deploys a policy and where they come from', async () => {
     const tier = await client.request<PolicyTier | null>(POLICY_TIER_REQUEST, { uri: client.uri(policyFile) });
     assert.ok(tier);

@@ -31,6 +31,7 @@ import { completion } from './completion';
 import { hover } from './hover';
 import { definition } from './definition';
 import { references } from './references';
+import { policySymbols } from './symbols';
 import { CERTIFICATE_INFO_REQUEST, POLICY_TIER_REQUEST, type PolicyTier } from './protocol';
 import { LintScheduler } from './scheduler';
 
@@ -122,6 +123,12 @@ class ApimMtlsServer {
       const file = uriToPath(params.textDocument.uri);
       return file ? hover(this.ws, file, params.position) : null;
     });
+    c.onDocumentSymbol((params) => {
+      const file = uriToPath(params.textDocument.uri);
+      const doc = file && this.ws.kindOf(file) === 'policy' ? this.ws.policy(file) : undefined;
+      // Only policies: Bicep files have the Bicep extension's outline (null adds nothing to it).
+      return doc ? policySymbols(doc, this.ws.lineIndex(file!)!) : null;
+    });
     c.onDefinition((params) => {
       const file = uriToPath(params.textDocument.uri);
       return file ? definition(this.ws, file, params.position, (f) => this.uriOf(f)) : [];
@@ -161,6 +168,7 @@ class ApimMtlsServer {
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
         hoverProvider: true,
         definitionProvider: true,
+        documentSymbolProvider: true,
         referencesProvider: true,
         // In an <identity> thumbprint / issuer-certificate-id value, and in context.Deployment.Certificates["…"].
         completionProvider: { triggerCharacters: ['"'] },

@@ -85,3 +85,17 @@ test('VS Code shows exactly the CLI findings on examples/mistakes, examples/serv
   assert.ok(env, 'the environments example shows its tier finding in VS Code');
   assert.equal(env.severity, vscode.DiagnosticSeverity.Warning);
 }, { timeout: LSP_WAIT_MS + 90_000 });
+
+test('a policy has an outline: <policies>, its sections, the policies in them (breadcrumbs and the Outline view)', async () => {
+  await ready();
+  const uri = wsUri('mistakes/policies/policy-attributes.operation.xml');
+  await vscode.workspace.openTextDocument(uri);
+  const symbols = await waitFor('document symbols from the language server', async () => {
+    const s = (await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', uri)) ?? [];
+    return s.length > 0 ? s : undefined;
+  }, LSP_WAIT_MS);
+  assert.deepEqual(symbols.map((s) => s.name), ['policies']);
+  const sections = symbols[0]!.children;
+  assert.deepEqual(sections.map((s) => s.name), ['inbound', 'backend', 'outbound', 'on-error']);
+  assert.deepEqual(sections[0]!.children.map((s) => s.name), ['base', 'validate-client-certificate', 'return-response']);
+}, { timeout: LSP_WAIT_MS + 15_000 });

@@ -30,7 +30,7 @@ test('fuzz: the language server survives hostile documents and keeps answering',
       new Promise((r) => setTimeout(() => r('timeout'), 10_000).unref()),
     ]);
     assert.equal(hover, 'answered', `no hover answer; stderr: ${client.stderr.slice(0, 1000)}`);
-    // Completion, definition and references anywhere in the hostile documents, and their tier: every request is answered.
+    // Completion, definition and references anywhere in the hostile documents, their tier and outline: every request is answered.
     const asks = docs.flatMap((d) => {
       const lines = d.text.split('\n');
       const at = () => {
@@ -43,6 +43,7 @@ test('fuzz: the language server survives hostile documents and keeps answering',
         client.request<unknown>('textDocument/definition', { textDocument, position: at() }),
         client.request<unknown>('textDocument/references', { textDocument, position: at(), context: { includeDeclaration: true } }),
         client.request<unknown>('apim-mtls/policyTier', { uri: textDocument.uri }),
+        client.request<unknown>('textDocument/documentSymbol', { textDocument }),
       ];
     });
     const answered = await Promise.race([Promise.all(asks).then((r) => r.length), new Promise((r) => setTimeout(() => r('timeout'), 30_000).unref())]);
