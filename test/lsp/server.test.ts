@@ -427,8 +427,11 @@ resource servicePolicy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
     const referencesAt = async (file: string, line: number, character: number, includeDeclaration: boolean) =>
       where(await client.request<Found>('textDocument/references', { textDocument: { uri: client.uri(file) }, position: { line, character }, context: { includeDeclaration } }));
     // dev-valid-client's thumbprint as the examples pin it: upper case, lower case in an expression, behind an invisible
-    // U+200E; not the one with a typo in its last digit (unknown-thumbprint).
+    // U+200E; not the one with a typo in its last digit (unknown-thumbprint). And the good service's named value that
+    // holds it (for `thumbprint="{{client-certificate-thumbprint}}"`).
+    const lineOf = (file: string, needle: string) => fs.readFileSync(path.join(dir, file), 'utf8').split('\n').findIndex((l) => l.includes(needle)) + 1;
     const pins = [
+      `good/main.bicep:${lineOf('good/main.bicep', "'F01C8E2463256F9B5450FDDC900CE33B8F43C98E'")}`,
       'good/policies/validate-using-policy.operation.xml:9',
       'mistakes/policies/identity-claims-mismatch.operation.xml:7',
       'mistakes/policies/thumbprint-case.operation.xml:6',
@@ -464,14 +467,14 @@ resource servicePolicy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
     const pinsTitle = async () =>
       (await client.request<Lens[]>('textDocument/codeLens', { textDocument: { uri: client.uri(certificate) } })).find((l) => l.command?.command === 'apimMtls.showCertificatePins')?.command?.title;
     const before = await pinsTitle();
-    const count = Number(/^Pinned in (\d+) policies$/.exec(before ?? '')?.[1]);
+    const count = Number(/^Pinned in (\d+) policies, and in 1 Bicep file$/.exec(before ?? '')?.[1]);
     assert.ok(count >= 6, before);
     const refreshes = client.lensRefreshes;
     const added = path.join(dir, 'mistakes', 'policies', 'one-more-pin.operation.xml');
     client.open(added, '<policies><inbound><validate-client-certificate validate-trust="false"><identities><identity thumbprint="F01C8E2463256F9B5450FDDC900CE33B8F43C98E" /></identities></validate-client-certificate></inbound></policies>');
     for (let i = 0; i < 50 && client.lensRefreshes === refreshes; i++) await new Promise((r) => setTimeout(r, 100));
     assert.ok(client.lensRefreshes > refreshes, 'the server asked the client to refresh its code lenses');
-    assert.equal(await pinsTitle(), `Pinned in ${count + 1} policies`);
+    assert.equal(await pinsTitle(), `Pinned in ${count + 1} policies, and in 1 Bicep file`);
   });
 });
 

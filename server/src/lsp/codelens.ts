@@ -39,12 +39,17 @@ function pemLines(ws: Workspace, file: string): Map<string, number> {
   return lines;
 }
 
-/** `Pinned in 2 policies`, `Pinned 3 times in 2 policies`, `Not pinned in any policy`. */
-export function pinsLensTitle(pins: readonly Location[]): string {
-  const policies = new Set(pins.map((p) => p.uri)).size;
-  if (policies === 0) return 'Not pinned in any policy';
+/**
+ * `Pinned in 2 policies`, `Pinned 3 times in 2 policies`, `Not pinned in any policy`, and `, and in 1 Bicep file` when
+ * Bicep or parameters files hold the thumbprint too (a named value).
+ */
+export function pinsLensTitle(pins: { policies: readonly Location[]; bicep: readonly Location[] }): string {
+  const policies = new Set(pins.policies.map((p) => p.uri)).size;
+  const bicepFiles = new Set(pins.bicep.map((p) => p.uri)).size;
+  const inBicep = bicepFiles === 0 ? '' : `, and in ${bicepFiles} Bicep ${bicepFiles === 1 ? 'file' : 'files'}`;
+  if (policies === 0) return `Not pinned in any policy${inBicep}`;
   const where = `${policies} ${policies === 1 ? 'policy' : 'policies'}`;
-  return pins.length === policies ? `Pinned in ${where}` : `Pinned ${pins.length} times in ${where}`;
+  return `${pins.policies.length === policies ? `Pinned in ${where}` : `Pinned ${pins.policies.length} times in ${where}`}${inBicep}`;
 }
 
 /**
@@ -63,7 +68,7 @@ export function certificateCodeLenses(ws: Workspace, file: string, uriOf: (file:
     const pins = pinsOf(ws, c.thumbprint, uriOf);
     return [
       { range, command: { title: certificateLensTitle(c, now), command: COPY_THUMBPRINT_COMMAND, arguments: [c.thumbprint] } },
-      { range, command: { title: pinsLensTitle(pins), command: SHOW_PINS_COMMAND, arguments: [uriOf(file), range.start, pins] } },
+      { range, command: { title: pinsLensTitle(pins), command: SHOW_PINS_COMMAND, arguments: [uriOf(file), range.start, [...pins.policies, ...pins.bicep]] } },
     ];
   });
 }

@@ -11,7 +11,8 @@ type Target = { kind: PolicyReference['kind']; key: string };
 /**
  * Find All References: where the policies of the workspace (files, and policies written in Bicep strings) pin the same
  * thumbprint, name the same certificate id or use the same `{{named value}}` as the place asked about, in a policy or in
- * a certificate file (its certificates' thumbprints). With `includeDeclaration`, also what go to definition gives: the
+ * a certificate file (its certificates' thumbprints); for a thumbprint, also where Bicep and parameters files hold it
+ * outside policies (a named value's value). With `includeDeclaration`, also what go to definition gives: the
  * certificate files, the upload resources, the named value resources.
  */
 export function references(ws: Workspace, file: string, position: Position, includeDeclaration: boolean, uriOf: (file: string) => string): Location[] {
@@ -20,34 +21,64 @@ export function references(ws: Workspace, file: string, position: Position, incl
   return out;
 }
 
-/** The places in the workspace's policies that pin this thumbprint (what a certificate file's code lens counts). */
-export function pinsOf(ws: Workspace, thumbprint: string, uriOf: (file: string) => string): Location[] {
-  return referencesTo(ws, [{ kind: 'thumbprint', key: thumbprint.toUpperCase() }], uriOf);
+/**
+ * Where the workspace pins this thumbprint (what a certificate file's code lens counts): the places in policies, and
+ * the places in Bicep and parameters files outside policies that hold it (a named value's value, a parameter).
+ */
+export function pinsOf(ws: Workspace, thumbprint: string, uriOf: (file: string) => string): { policies: Location[]; bicep: Location[] } {
+  const policies: Location[] = [];
+  const bicep: Location[] = [];
+  collect(ws, [{ kind: 'thumbprint', key: thumbprint.toUpperCase() }], uriOf, policies, bicep);
+  return { policies, bicep };
 }
 
 function referencesTo(ws: Workspace, targets: Target[], uriOf: (file: string) => string): Location[] {
-  if (targets.length === 0) return [];
-  const out: Location[] = [];
+  const policies: Location[] = [];
+  const bicep: Location[] = [];
+  collect(ws, targets, uriOf, policies, bicep);
+  return [...policies, ...bicep];
+}
+
+function collect(ws: Workspace, targets: Target[], uriOf: (file: string) => string, policies: Location[], bicep: Location[]): void {
+  if (targets.length === 0) return;
   const matches = (ref: PolicyReference) => targets.some((t) => t.kind === ref.kind && t.key === keyOf(ref));
   // A cheap look at each text first: most policies name none of them.
   const patterns = targets.map((t) =>
-    t.kind === 'thumbprint' ? new RegExp((t.key.match(/..?/g) ?? []).map(escapeRegExp).join('[\\s:-]?'), 'i') : t.kind === 'named-value' ? /\{\{/ : new RegExp(escapeRegExp(t.key), 'i'),
+    t.kind === 'thumbprint' ? thumbprintPattern(t.key) : t.kind === 'named-value' ? /\{\{/ : new RegExp(escapeRegExp(t.key), 'i'),
   );
   const mayHold = (text: string) => patterns.some((p) => p.test(text));
   for (const policyFile of ws.files('policy')) {
     const text = ws.textOf(policyFile);
     if (!text || !mayHold(text)) continue;
     const doc = ws.policy(policyFile);
-    for (const ref of doc ? policyReferences(doc) : []) if (matches(ref)) out.push(locationOf(ws, policyFile, ref.span, uriOf));
+    for (const ref of doc ? policyReferences(doc) : []) if (matches(ref)) policies.push(locationOf(ws, policyFile, ref.span, uriOf));
   }
+  const thumbprints = targets.filter((t) => t.kind === 'thumbprint').map((t) => new RegExp(`(?<![0-9A-Fa-f])${thumbprintPattern(t.key).source}(?![0-9A-Fa-f])`, 'gi'));
   for (const bicepFile of ws.files('bicep')) {
+    const text = ws.textOf(bicepFile) ?? '';
+    if (!mayHold(text)) continue;
+    const inlineRanges: [number, number][] = [];
     for (const resource of ws.getModel().policyResourcesIn(bicepFile)) {
       const inline = resource.value?.inline;
-      if (!inline || !mayHold(inline.text)) continue;
-      for (const ref of policyReferences(parsePolicy(inline.text))) if (matches(ref)) out.push(locationOf(ws, bicepFile, inlineSpan(inline, ref.span), uriOf));
+      if (!inline) continue;
+      inlineRanges.push([inline.offsets[0] ?? 0, inline.offsets[inline.offsets.length - 1] ?? 0]);
+      if (!mayHold(inline.text)) continue;
+      for (const ref of policyReferences(parsePolicy(inline.text))) if (matches(ref)) policies.push(locationOf(ws, bicepFile, inlineSpan(inline, ref.span), uriOf));
+    }
+    // Outside the policies written in it: the thumbprint as text (a named value's value, a parameter's).
+    for (const pattern of thumbprints) {
+      for (const m of text.matchAll(pattern)) {
+        const at = m.index ?? 0;
+        if (inlineRanges.some(([from, to]) => at >= from && at <= to)) continue;
+        bicep.push(locationOf(ws, bicepFile, { start: at, end: at + m[0].length }, uriOf));
+      }
     }
   }
-  return out;
+}
+
+/** The thumbprint's hex, its digit pairs optionally separated as people write them (`AB:CD`, `AB CD`, `AB-CD`). */
+function thumbprintPattern(key: string): RegExp {
+  return new RegExp((key.match(/..?/g) ?? []).map(escapeRegExp).join('[\\s:-]?'), 'i');
 }
 
 function keyOf(ref: PolicyReference): string {

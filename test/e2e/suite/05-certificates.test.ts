@@ -183,8 +183,11 @@ test('a certificate file shows a code lens with subject, issuer and thumbprint t
   const pins = lenses.find((x) => x.command?.command === 'apimMtls.showCertificatePins' && x.range.start.line === lens.range.start.line);
   assert.ok(pins, lenses.map((x) => x.command?.title).join(' | '));
   const references = (await vscode.commands.executeCommand<vscode.Location[]>('vscode.executeReferenceProvider', uri, new vscode.Position(0, 0))) ?? [];
-  const policies = new Set(references.map((r) => r.uri.toString())).size;
+  const inPolicies = references.filter((r) => r.uri.path.endsWith('.xml'));
+  const policies = new Set(inPolicies.map((r) => r.uri.toString())).size;
+  const bicepFiles = new Set(references.filter((r) => !r.uri.path.endsWith('.xml')).map((r) => r.uri.toString())).size;
   assert.ok(policies >= 3, `${policies} policies`);
-  assert.equal(pins.command!.title, references.length === policies ? `Pinned in ${policies} policies` : `Pinned ${references.length} times in ${policies} policies`);
+  assert.equal(bicepFiles, 1, 'good/main.bicep holds it in a named value');
+  assert.equal(pins.command!.title, `${inPolicies.length === policies ? `Pinned in ${policies} policies` : `Pinned ${inPolicies.length} times in ${policies} policies`}, and in 1 Bicep file`);
   await vscode.commands.executeCommand(pins.command!.command, ...pins.command!.arguments!);
 }, { timeout: LSP_WAIT_MS + 15_000 });

@@ -48,6 +48,36 @@ test('two code lenses per certificate, on its PEM block: what it is (copying its
   assert.deepEqual(at, lenses[0]!.range.start);
   assert.deepEqual(places.map((p) => [p.uri, p.range.start.line]), [[uriOf(policy), 0], [uriOf(policy), 1]]);
 
+  // A Bicep file that holds it in a named value, and pins it again in a policy written in a string: the policy's pin
+  // counts as a policy, the named value as a Bicep file (not twice).
+  const bicep = path.join(dir, 'main.bicep');
+  ws.set(bicep, {
+    text: [
+      "resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {",
+      "  name: 'apim'",
+      "  location: 'westeurope'",
+      "  sku: { name: 'Premium', capacity: 1 }",
+      "  properties: { publisherEmail: 'a@b.c', publisherName: 'p' }",
+      '}',
+      "resource thumbprintValue 'Microsoft.ApiManagement/service/namedValues@2024-05-01' = {",
+      '  parent: apim',
+      "  name: 'client-thumbprint'",
+      `  properties: { displayName: 'client-thumbprint', value: '${hex}' }`,
+      '}',
+      "resource servicePolicy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {",
+      '  parent: apim',
+      "  name: 'policy'",
+      `  properties: { format: 'rawxml', value: '<policies><inbound><validate-client-certificate validate-trust="false"><identities><identity thumbprint="${hex}" /></identities></validate-client-certificate></inbound></policies>' }`,
+      '}',
+      '',
+    ].join('\n'),
+  });
+  const [withBicep] = lensesOf(bundle, SHOW_PINS_COMMAND);
+  assert.equal(withBicep!.command!.title, 'Pinned 3 times in 2 policies, and in 1 Bicep file');
+  const all = (withBicep!.command!.arguments as [string, unknown, { uri: string; range: { start: { line: number } } }[]])[2];
+  assert.deepEqual(all.map((p) => [p.uri, p.range.start.line]), [[uriOf(policy), 0], [uriOf(policy), 1], [uriOf(bicep), 14], [uriOf(bicep), 9]]);
+  ws.remove(bicep);
+
   const b64 = path.join(dir, 'dev-notyetvalid-client.without-markers.cer');
   ws.set(b64, { text: read('dev-notyetvalid-client.without-markers.cer') });
   const [nyv] = lensesOf(b64);
