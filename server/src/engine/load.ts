@@ -1,4 +1,6 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { describeFsError, discoverFiles } from './discover';
 import { MAX_FILE_BYTES, classify, tooLargeMessage, type FileKind } from './files';
 import type { Workspace } from './workspace';
@@ -60,7 +62,23 @@ export async function loadFromDisk(ws: Workspace, roots: string[], options: Load
  */
 export async function loadContextFromDisk(ws: Workspace, roots: string[], onProblem: (file: string, error: string) => void): Promise<string[]> {
   const skip = (file: string): boolean => ws.has(file) || !CONTEXT_KINDS.has(classify(file));
-  return (await loadFromDisk(ws, roots, { skip, onError: onProblem })).sort();
+  const bounded = roots.filter((root) => {
+    const why = unboundedContext(root);
+    if (why) onProblem(root, why);
+    return !why;
+  });
+  return (await loadFromDisk(ws, bounded, { skip, onError: onProblem })).sort();
+}
+
+/**
+ * A context path that would have the whole disk (or a home folder) read, every time: refused with the reason. A context
+ * path is read in full, so it should name the folder that holds the Bicep.
+ */
+export function unboundedContext(root: string): string | undefined {
+  const abs = path.resolve(root);
+  if (abs === path.parse(abs).root) return 'is the root of the file system, which would be read in full on every run: name the folder that holds the Bicep';
+  if (abs === path.resolve(os.homedir())) return 'is the home folder, which would be read in full on every run: name the folder that holds the Bicep';
+  return undefined;
 }
 
 const CONTEXT_KINDS: ReadonlySet<FileKind> = new Set(['bicep', 'certificate']);

@@ -21,7 +21,7 @@ import { VERSION } from '../core/version';
 import { CONFIG_FILE_NAME, ConfigResolver, parseConfig, type LintConfig } from '../engine/config';
 import { describeFsError } from '../engine/discover';
 import { classify, isCandidate } from '../engine/files';
-import { loadContextFromDisk, loadFromDisk } from '../engine/load';
+import { loadContextFromDisk, loadFromDisk, unboundedContext } from '../engine/load';
 import { DiskWatcher } from './watch';
 import { Workspace } from '../engine/workspace';
 import { codeActions, FIX_ALL_KIND, OPEN_DOCS_COMMAND, openRuleDocs } from './actions';
@@ -239,7 +239,7 @@ class ApimMtlsServer {
     const problem = (file: string, error: string) => this.connection.console.warn(`apim-mtls: "context" in ${CONFIG_FILE_NAME}: ${file}: ${error}`);
     for (const file of await loadContextFromDisk(this.ws, outside, problem)) this.contextOnly.add(file);
     for (const root of outside) {
-      if (this.contextRoots.has(root) || !fs.existsSync(root)) continue;
+      if (this.contextRoots.has(root) || unboundedContext(root) || !fs.existsSync(root)) continue;
       this.contextRoots.add(root);
       this.contextWatcher ??= new DiskWatcher(
         (file, type) => void this.contextChangedOnDisk(file, type),

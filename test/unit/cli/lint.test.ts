@@ -2,6 +2,7 @@ import { before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { allRules, ruleCatalog } from '../../../server/src/rules';
 import { examplesDir, makeTempDir, repoRoot } from '../../helpers';
@@ -385,6 +386,15 @@ resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
     fs.writeFileSync(bicep, fs.readFileSync(bicep, 'utf8').replace("'Premium'", "'StandardV2'"));
     assert.deepEqual(rules(lint('--cache')), ['validate-trust-unsupported-tier'], 'the cached report was not reused');
     assert.deepEqual(rules(cli(['lint', 'policies', '--format', 'json'], dir)), [], 'without the context the tier is unknown');
+  });
+
+  it('--context / or the home folder is refused with a message (it would be read in full on every run); the rest still works', () => {
+    const dir = tmpWorkspace(contextWorkspace('StandardV2'));
+    const r = cli(['lint', 'policies', '--format', 'json', '--context', path.parse(dir).root, '--context', os.homedir(), '--context', 'infra'], dir);
+    assert.match(r.stderr, /apim-mtls: --context \/: is the root of the file system, which would be read in full on every run/);
+    assert.match(r.stderr, /apim-mtls: --context .*: is the home folder, which would be read in full on every run/);
+    // The other context path still gives the policy its tier.
+    assert.deepEqual((JSON.parse(r.stdout) as JsonEntry[]).flatMap((e) => e.messages.map((m) => m.ruleId)), ['validate-trust-unsupported-tier']);
   });
 
   it('"context" in .apim-mtls.json: a policy linted on its own (a pre-commit hook) gets its tier without --context', () => {
