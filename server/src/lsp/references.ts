@@ -16,9 +16,8 @@ type Target = { kind: PolicyReference['kind']; key: string };
  * certificate files, the upload resources, the named value resources.
  */
 export function references(ws: Workspace, file: string, position: Position, includeDeclaration: boolean, uriOf: (file: string) => string): Location[] {
-  const out = referencesTo(ws, targetsAt(ws, file, position), uriOf);
-  if (includeDeclaration && out.length > 0) out.unshift(...definition(ws, file, position, uriOf));
-  return out;
+  const { policies, bicep } = collect(ws, targetsAt(ws, file, position), uriOf);
+  return [...(includeDeclaration ? definition(ws, file, position, uriOf) : []), ...policies, ...bicep];
 }
 
 /**
@@ -26,21 +25,13 @@ export function references(ws: Workspace, file: string, position: Position, incl
  * the places in Bicep and parameters files outside policies that hold it (a named value's value, a parameter).
  */
 export function pinsOf(ws: Workspace, thumbprint: string, uriOf: (file: string) => string): { policies: Location[]; bicep: Location[] } {
-  const policies: Location[] = [];
-  const bicep: Location[] = [];
-  collect(ws, [{ kind: 'thumbprint', key: thumbprint.toUpperCase() }], uriOf, policies, bicep);
-  return { policies, bicep };
+  return collect(ws, [{ kind: 'thumbprint', key: thumbprint.toUpperCase() }], uriOf);
 }
 
-function referencesTo(ws: Workspace, targets: Target[], uriOf: (file: string) => string): Location[] {
+function collect(ws: Workspace, targets: Target[], uriOf: (file: string) => string): { policies: Location[]; bicep: Location[] } {
   const policies: Location[] = [];
   const bicep: Location[] = [];
-  collect(ws, targets, uriOf, policies, bicep);
-  return [...policies, ...bicep];
-}
-
-function collect(ws: Workspace, targets: Target[], uriOf: (file: string) => string, policies: Location[], bicep: Location[]): void {
-  if (targets.length === 0) return;
+  if (targets.length === 0) return { policies, bicep };
   const matches = (ref: PolicyReference) => targets.some((t) => t.kind === ref.kind && t.key === keyOf(ref));
   // A cheap look at each text first: most policies name none of them.
   const patterns = targets.map((t) =>
@@ -74,6 +65,7 @@ function collect(ws: Workspace, targets: Target[], uriOf: (file: string) => stri
       }
     }
   }
+  return { policies, bicep };
 }
 
 /** The thumbprint's hex, its digit pairs optionally separated as people write them (`AB:CD`, `AB CD`, `AB-CD`). */
