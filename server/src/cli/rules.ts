@@ -1,10 +1,15 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { ruleDocsUrl } from '../core/docs';
 import { allRules, ruleCatalog } from '../rules';
+import { nearest } from '../rules/util/nearest';
 
 export const RULES_USAGE = `Usage: apim-mtls rules [--format text|json]
+       apim-mtls rules <rule-id>
 
 Lists the rules: id, default level, the files each checks, what it finds and its documentation. Rule ids are what
-.apim-mtls.json's "rules", the apimMtls.rules setting and the suppression comments take.`;
+.apim-mtls.json's "rules", the apimMtls.rules setting and the suppression comments take. With a rule id, prints that
+rule's documentation page (why it matters, bad and good examples, the fix, what it rests on).`;
 
 const TARGETS = { policy: 'policy XML', bicep: 'Bicep', certificate: 'certificate files' } as const;
 
@@ -14,6 +19,8 @@ export function runRules(args: string[], io: { stdout(s: string): void; stderr(s
     io.stdout(RULES_USAGE + '\n');
     return 0;
   }
+  // `apim-mtls rules <id>`: the rule's page, from the docs shipped beside the bundle (npm package and .vsix alike).
+  if (args.length === 1 && !args[0]!.startsWith('-')) return printRuleDocs(args[0]!, io);
   const i = args.indexOf('--format');
   const format = i >= 0 ? args[i + 1] : 'text';
   const unknown = args.filter((_, k) => i < 0 || (k !== i && k !== i + 1));
@@ -37,5 +44,25 @@ export function runRules(args: string[], io: { stdout(s: string): void; stderr(s
     io.stdout(`${r.id.padEnd(width)}  ${r.defaultLevel.padEnd(7)}  ${r.checks.join(', ')}\n${' '.repeat(width + 2)}${r.description}\n\n`);
   }
   io.stdout(`${rules.length} rules. Documentation: ${ruleDocsUrl('<id>')}\n`);
+  return 0;
+}
+
+function printRuleDocs(id: string, io: { stdout(s: string): void; stderr(s: string): void }): number {
+  const rule = ruleCatalog.find((r) => r.id === id);
+  if (!rule) {
+    const near = nearest(id, ruleCatalog.map((r) => r.id));
+    io.stderr(`apim-mtls rules: no rule "${id}"${near && near.distance <= 4 ? ` (did you mean ${near.value}?)` : ''}; \`apim-mtls rules\` lists them\n`);
+    return 2;
+  }
+  const page = path.join(__dirname, '..', 'docs', 'rules', `${rule.id}.md`);
+  let text: string;
+  try {
+    text = fs.readFileSync(page, 'utf8');
+  } catch {
+    // A bundle run from elsewhere than its package: the page is online.
+    io.stdout(`${rule.id} (${rule.defaultLevel}): ${rule.description}\nDocumentation: ${ruleDocsUrl(rule.id)}\n`);
+    return 0;
+  }
+  io.stdout(text.endsWith('\n') ? text : `${text}\n`);
   return 0;
 }

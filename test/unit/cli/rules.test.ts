@@ -30,6 +30,20 @@ test('apim-mtls rules lists every rule with its default level, targets and docum
   assert.equal(cli(['rules', '--verbose']).status, 2);
 });
 
+test('apim-mtls rules <id> prints that rule\'s documentation page; an unknown id suggests the nearest', () => {
+  for (const id of ['identities-limit', 'validate-trust-unsupported-tier']) {
+    const r = cli(['rules', id]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, fs.readFileSync(path.join(repoRoot, 'docs', 'rules', `${id}.md`), 'utf8'));
+    assert.match(r.stdout, new RegExp(`^# ${id}\n[\\s\\S]*## Rests on`));
+  }
+  const typo = cli(['rules', 'identites-limit']);
+  assert.equal(typo.status, 2);
+  assert.equal(typo.stdout, '');
+  assert.match(typo.stderr, /^apim-mtls rules: no rule "identites-limit" \(did you mean identities-limit\?\); `apim-mtls rules` lists them\n$/);
+  assert.match(cli(['rules', 'nothing-like-any-rule-at-all']).stderr, /no rule "nothing-like-any-rule-at-all"; /);
+});
+
 test('a reader that closes the pipe early (apim-mtls … | head) ends the CLI quietly, without a stack trace', async () => {
   for (const args of [['rules'], ['lint', 'examples', '--format', 'json']]) {
     const child = spawn(process.execPath, [CLI, ...args], { cwd: repoRoot });
