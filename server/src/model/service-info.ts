@@ -77,8 +77,20 @@ function booleanSetting(value: Expr, scope: FileScope, scopes: ReadonlyMap<strin
   return 'unknown';
 }
 
-/** `customProperties` (an object literal, or held by a variable or parameter): the client HTTP/2 switch. */
-function clientHttp2(expr: Expr, scope: FileScope, scopes: ReadonlyMap<string, FileScope>): ServiceInfo['clientHttp2'] {
+/**
+ * `customProperties` (an object literal, or held by a variable or parameter): the client HTTP/2 switch. Through
+ * `cond ? {…} : {…}`, the branch the condition picks; when the condition can't be read, what both branches agree on
+ * (else unknown).
+ */
+function clientHttp2(expr: Expr, scope: FileScope, scopes: ReadonlyMap<string, FileScope>, depth = 0): ServiceInfo['clientHttp2'] {
+  const v = unparen(expr);
+  if (v.kind === 'ternary' && depth < 8) {
+    const condition = truth(evaluate(v.condition, scope, { scopes, origins: [], label: 'condition' }));
+    if (condition !== 'unknown') return clientHttp2(condition ? v.whenTrue : v.whenFalse, scope, scopes, depth + 1);
+    const [a, b] = [clientHttp2(v.whenTrue, scope, scopes, depth + 1), clientHttp2(v.whenFalse, scope, scopes, depth + 1)];
+    const ref = a.ref ?? b.ref;
+    return a.value === b.value ? { value: a.value, ...(ref && { ref }) } : { value: 'unknown', ...(ref && { ref }) };
+  }
   const owners = objectsOf(expr, scope, 0);
   if (owners.length === 0) return { value: 'unknown' };
   const found = owners.map((o) => ({ o, m: o.object.members.find((m) => m.kind === 'property' && m.key.toLowerCase() === CLIENT_HTTP2) }));

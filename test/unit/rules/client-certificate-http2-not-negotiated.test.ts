@@ -20,6 +20,11 @@ const http2 = (value = "'True'") => `customProperties: {
   'Microsoft.WindowsAzure.ApiManagement.Gateway.Protocols.Server.Http2': ${value}
 }`;
 
+/** `customProperties` behind a condition: HTTP/2 `on` in one branch, `other` (an object literal) in the other. */
+const http2When = (condition: string, other = '{}', on = "'True'") => `customProperties: ${condition} ? {
+  'Microsoft.WindowsAzure.ApiManagement.Gateway.Protocols.Server.Http2': ${on}
+} : ${other}`;
+
 /** One gateway host name; `negotiate` is written as given (nothing when empty). */
 const hostnames = (negotiate = '', more = '') => `hostnameConfigurations: [
   {
@@ -68,8 +73,22 @@ testRule(clientCertificateHttp2NotNegotiated, {
       files: deploying(VALIDATE),
     },
     { name: 'unknown SKU', code: serviceBicep('skuName', http2(), 'param skuName string\n'), files: deploying(VALIDATE) },
+    { name: 'HTTP/2 on behind a condition that can be either: unknown', code: serviceBicep("'Premium'", http2When('enableHttp2'), 'param enableHttp2 bool\n'), files: deploying(VALIDATE) },
+    { name: 'HTTP/2 on behind a condition that is false', code: serviceBicep("'Premium'", http2When('enableHttp2'), 'var enableHttp2 = false\n'), files: deploying(VALIDATE) },
   ],
   invalid: [
+    {
+      name: 'HTTP/2 on behind a condition that is true (a variable)',
+      code: serviceBicep("'Premium'", http2When('enableHttp2'), 'var enableHttp2 = true\n'),
+      files: deploying(VALIDATE),
+      findings: [{ line: 13, text: "'Microsoft.WindowsAzure.ApiManagement.Gateway.Protocols.Server.Http2'" }],
+    },
+    {
+      name: 'HTTP/2 on in both branches of a condition that can be either',
+      code: serviceBicep("'Premium'", http2When('enableHttp2', "{\n  'Microsoft.WindowsAzure.ApiManagement.Gateway.Protocols.Server.Http2': 'true'\n}"), 'param enableHttp2 bool\n'),
+      files: deploying(VALIDATE),
+      findings: [{ line: 13, text: "'Microsoft.WindowsAzure.ApiManagement.Gateway.Protocols.Server.Http2'" }],
+    },
     {
       name: 'HTTP/2 on and only the default host name: the fix offered turns HTTP/2 off',
       code: serviceBicep("'Premium'", http2()),
