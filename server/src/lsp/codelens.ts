@@ -53,9 +53,9 @@ export function pinsLensTitle(pins: { policies: readonly Location[]; bicep: read
 }
 
 /**
- * Two code lenses per certificate of a certificate file, on its PEM block's first line (line 0 for base64/DER): what it
- * is and when it expires, which copies the thumbprint (`apimMtls.copyCertificateThumbprint`); and how many places in
- * the workspace's policies pin it, which lists them (`apimMtls.showCertificatePins`).
+ * Two code lenses per certificate of a certificate file, on its PEM block's first line (line 0 for base64/DER): how many
+ * places in the workspace's policies pin it, which lists them (`apimMtls.showCertificatePins`); and what it is and when
+ * it expires, which copies the thumbprint (`apimMtls.copyCertificateThumbprint`).
  */
 export function certificateCodeLenses(ws: Workspace, file: string, uriOf: (file: string) => string, now: Date = new Date()): CodeLens[] {
   if (ws.kindOf(file) !== 'certificate') return [];
@@ -66,9 +66,10 @@ export function certificateCodeLenses(ws: Workspace, file: string, uriOf: (file:
     const line = lines.get(c.thumbprint) ?? 0;
     const range = { start: { line, character: 0 }, end: { line, character: 0 } };
     const pins = pinsOf(ws, c.thumbprint, uriOf);
+    // The pins first: the short one, which a long subject would otherwise push out of sight.
     return [
-      { range, command: { title: certificateLensTitle(c, now), command: COPY_THUMBPRINT_COMMAND, arguments: [c.thumbprint] } },
       { range, command: { title: pinsLensTitle(pins), command: SHOW_PINS_COMMAND, arguments: [uriOf(file), range.start, [...pins.policies, ...pins.bicep]] } },
+      { range, command: { title: certificateLensTitle(c, now), command: COPY_THUMBPRINT_COMMAND, arguments: [c.thumbprint] } },
     ];
   });
 }
