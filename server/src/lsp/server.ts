@@ -275,18 +275,7 @@ class ApimMtlsServer {
   }
 
   private async contextFolderChangedOnDisk(dir: string, type: FileChangeType): Promise<void> {
-    if (type === FileChangeType.Deleted) {
-      const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
-      const gone = [...this.contextOnly].filter((f) => f.startsWith(prefix));
-      const affected = new Set(gone.flatMap((f) => this.ws.dependents(f)));
-      for (const f of gone) {
-        this.ws.remove(f);
-        this.contextOnly.delete(f);
-        affected.delete(f);
-      }
-      if (gone.length > 0) this.scheduler.schedule(affected, 0);
-      return;
-    }
+    if (type === FileChangeType.Deleted) return this.forget([...this.contextOnly].filter((f) => isWithin(f, dir) && f !== dir));
     const problem = (file: string, error: string) => this.connection.console.warn(`apim-mtls: "context": ${file}: ${error}`);
     const loaded = (await fs.promises.stat(dir).catch(() => undefined))?.isDirectory() ? await loadContextFromDisk(this.ws, [dir], problem) : [];
     for (const f of loaded) this.contextOnly.add(f);
@@ -358,20 +347,21 @@ class ApimMtlsServer {
   }
 
   /** A folder created (read what it holds) or deleted (forget what was under it). Other paths are ignored. */
-  private async folderChangedOnDisk(dir: string, type: FileChangeType): Promise<void> {
-    if (type === FileChangeType.Deleted) {
-      const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
-      const gone = this.ws.files().filter((f) => f.startsWith(prefix) && !this.documents.get(this.uriOf(f)));
-      if (gone.length === 0) return;
-      const affected = new Set(gone.flatMap((f) => this.ws.dependents(f)));
-      for (const f of gone) {
-        this.ws.remove(f);
-        this.clear(f);
-        affected.delete(f);
-      }
-      this.scheduler.schedule(affected, 0);
-      return;
+  /** Files gone from disk (with their folder): out of the workspace, their diagnostics cleared, their dependents re-linted. */
+  private forget(gone: string[]): void {
+    if (gone.length === 0) return;
+    const affected = new Set(gone.flatMap((f) => this.ws.dependents(f)));
+    for (const f of gone) {
+      this.ws.remove(f);
+      this.contextOnly.delete(f);
+      this.clear(f);
+      affected.delete(f);
     }
+    this.scheduler.schedule(affected, 0);
+  }
+
+  private async folderChangedOnDisk(dir: string, type: FileChangeType): Promise<void> {
+    if (type === FileChangeType.Deleted) return this.forget(this.ws.files().filter((f) => isWithin(f, dir) && f !== dir && !this.documents.get(this.uriOf(f))));
     if (type !== FileChangeType.Created) return;
     try {
       if (!(await fs.promises.stat(dir)).isDirectory()) return;
