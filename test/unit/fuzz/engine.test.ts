@@ -7,7 +7,7 @@ import { ConfigResolver, DEFAULT_CONFIG } from '../../../server/src/engine/confi
 import { Workspace } from '../../../server/src/engine/workspace';
 import { allRules } from '../../../server/src/rules';
 import { makeTempDir, removeTempDir, repoRoot } from '../../helpers';
-import { hostileWorkspace, NORMAL_POLICY } from './hostile';
+import { fuzzCount, fuzzSeed, hostileWorkspace, NORMAL_POLICY } from './hostile';
 
 /** Generous: this catches hangs and runaway work, not speed (the benchmark measures speed). */
 const BUDGET_MS = 5000;
@@ -26,7 +26,7 @@ test('fuzz: Workspace.lint answers every hostile file within budget, and a norma
 
   const ws = new Workspace({ configFor: (f) => config.forFile(f), rules: allRules });
   ws.set(path.join(ROOT, 'normal', 'normal.policy.xml'), { text: NORMAL_POLICY });
-  for (const [name, bytes] of hostileWorkspace(11, 150)) ws.set(path.join(ROOT, name), { bytes });
+  for (const [name, bytes] of hostileWorkspace(fuzzSeed(11), fuzzCount(150))) ws.set(path.join(ROOT, name), { bytes });
   // The workspace-wide indexes (the Bicep model, every certificate file) are built once, before any file's own budget.
   const indexStart = performance.now();
   ws.getModel();
@@ -39,7 +39,7 @@ test('fuzz: Workspace.lint answers every hostile file within budget, and a norma
     try {
       result = ws.lint(file, { certificateRules: true });
     } catch (e) {
-      assert.fail(`${file}: lint threw ${(e as Error)?.stack}`);
+      assert.fail(`${file} (seed ${fuzzSeed(11)}): lint threw ${(e as Error)?.stack}`);
     }
     const ms = performance.now() - start;
     assert.ok(ms < BUDGET_MS, `${file}: ${Math.round(ms)} ms (budget ${BUDGET_MS} ms)`);
@@ -63,7 +63,7 @@ test('regression: more than 300 PEM blocks in a certificate file is a notice, no
 test('fuzz: the CLI lints a folder of hostile files, answers each and exits normally', () => {
   const dir = makeTempDir('fuzz-cli');
   try {
-    for (const [name, bytes] of hostileWorkspace(12, 60)) {
+    for (const [name, bytes] of hostileWorkspace(fuzzSeed(12), fuzzCount(60))) {
       fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
       fs.writeFileSync(path.join(dir, name), bytes);
     }

@@ -14,6 +14,18 @@ export function prng(seed: number): () => number {
   };
 }
 
+/**
+ * A longer campaign than the suite's, from the environment: `APIM_MTLS_FUZZ_SEED=7 APIM_MTLS_FUZZ_SCALE=20 node
+ * scripts/run-tests.mjs fuzz` shifts every seed of the fuzz tests and multiplies their iteration counts. Without them,
+ * the suite runs its fixed seeds (every failure reproduces as it is).
+ */
+const SEED_SHIFT = Math.trunc(Number(process.env.APIM_MTLS_FUZZ_SEED ?? 0)) || 0;
+const SCALE = Math.max(1, Number(process.env.APIM_MTLS_FUZZ_SCALE ?? 1) || 1);
+/** The seed a fuzz test uses for its own `n`; a failure message names it (`seed n`) to replay. */
+export const fuzzSeed = (n: number): number => n + SEED_SHIFT * 1000;
+/** `n` iterations, times the campaign's scale. */
+export const fuzzCount = (n: number): number => Math.round(n * SCALE);
+
 export const int = (rand: () => number, n: number): number => Math.floor(rand() * n);
 
 /** Real policies (the public corpus, when present, else the test fixture). */

@@ -5,11 +5,11 @@ import { scan } from '../../../server/src/parsers/policy/scanner';
 import { certainlyWellFormed, maskExpressions, xmlProblems } from '../../../server/src/parsers/policy/wellformed';
 import { parseBicep, parseBicepConfig, parseParametersJson, resolveModuleAlias } from '../../../server/src/parsers/bicep';
 import { readCertificateFile, readPfx } from '../../../server/src/certificates/read';
-import { brokenCertificates, hostileBicep, hostilePolicies, int, mutate, prng, randomBytes, realBicep, realPolicies } from './hostile';
+import { brokenCertificates, fuzzCount, fuzzSeed, hostileBicep, hostilePolicies, int, mutate, prng, randomBytes, realBicep, realPolicies } from './hostile';
 
 /** Generous: this catches hangs and runaway work under a loaded CI machine, not speed (the benchmark measures speed). */
 const BUDGET_MS = 5000;
-const ITERATIONS = 400;
+const ITERATIONS = fuzzCount(400);
 
 function within<T>(what: string, f: () => T): T {
   const start = performance.now();
@@ -17,15 +17,15 @@ function within<T>(what: string, f: () => T): T {
   try {
     result = f();
   } catch (e) {
-    assert.fail(`${what}: threw ${(e as Error)?.stack ?? String(e)}`);
+    assert.fail(`${what} (seed offset ${fuzzSeed(0)}): threw ${(e as Error)?.stack ?? String(e)}`);
   }
   const ms = performance.now() - start;
-  assert.ok(ms < BUDGET_MS, `${what}: took ${Math.round(ms)} ms (budget ${BUDGET_MS} ms)`);
+  assert.ok(ms < BUDGET_MS, `${what} (seed offset ${fuzzSeed(0)}): took ${Math.round(ms)} ms (budget ${BUDGET_MS} ms)`);
   return result;
 }
 
 test('fuzz: parsePolicy survives truncated and noisy real policies', () => {
-  const rand = prng(1);
+  const rand = prng(fuzzSeed(1));
   const corpus = realPolicies();
   for (let i = 0; i < ITERATIONS; i++) {
     const src = corpus[int(rand, corpus.length)]!;
@@ -40,7 +40,7 @@ test('fuzz: parsePolicy survives deep, huge and unterminated input', () => {
 });
 
 test('fuzz: the fast well-formedness check never vouches for text xmldom rejects', () => {
-  const rand = prng(2);
+  const rand = prng(fuzzSeed(2));
   const corpus = realPolicies();
   let vouched = 0;
   for (let i = 0; i < ITERATIONS; i++) {
@@ -51,13 +51,13 @@ test('fuzz: the fast well-formedness check never vouches for text xmldom rejects
     const masked = maskExpressions(text, masks);
     if (!certainlyWellFormed(masked)) continue;
     vouched++;
-    assert.deepEqual(xmlProblems(masked), [], `#${i} (${src.name}) passed the fast check but xmldom complains`);
+    assert.deepEqual(xmlProblems(masked), [], `#${i} (${src.name}, seed ${fuzzSeed(2)}) passed the fast check but xmldom complains`);
   }
   assert.ok(vouched > 20, `the fast check vouched for only ${vouched} documents`);
 });
 
 test('fuzz: parseBicep survives truncated and noisy real Bicep', () => {
-  const rand = prng(3);
+  const rand = prng(fuzzSeed(3));
   const corpus = realBicep();
   for (let i = 0; i < ITERATIONS; i++) {
     const src = corpus[int(rand, corpus.length)]!;
@@ -71,7 +71,7 @@ test('fuzz: parseBicep survives deep, huge and unterminated input', () => {
 });
 
 test('fuzz: JSON parameters files: truncated, noisy and deep input gives a result, never an exception', () => {
-  const rand = prng(9);
+  const rand = prng(fuzzSeed(9));
   const source = JSON.stringify(
     { $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#', contentVersion: '1.0.0.0', parameters: { skuName: { value: 'StandardV2' }, tags: { value: { env: 'prod', list: [1, true, null, '${X=y}'] } }, secret: { reference: { keyVault: { id: '/x' }, secretName: 's' } } } },
     null,
@@ -88,7 +88,7 @@ test('fuzz: JSON parameters files: truncated, noisy and deep input gives a resul
 });
 
 test('fuzz: bicepconfig.json: truncated, noisy and deep input gives aliases (at least the built-in one), never an exception', () => {
-  const rand = prng(10);
+  const rand = prng(fuzzSeed(10));
   const source = JSON.stringify({ analyzers: { core: { enabled: true } }, moduleAliases: { br: { avm: { registry: 'contoso.azurecr.io', modulePath: 'bicep/avm' }, acr: { registry: 'x' } }, ts: { s: { subscription: 'x' } } } }, null, 2);
   for (let i = 0; i < ITERATIONS; i++) {
     const text = mutate(rand, source);
@@ -102,7 +102,7 @@ test('fuzz: bicepconfig.json: truncated, noisy and deep input gives aliases (at 
 });
 
 test('fuzz: readCertificateFile never throws on broken certificates', () => {
-  const rand = prng(4);
+  const rand = prng(fuzzSeed(4));
   const valid = readCertificateFile(
     '-----BEGIN CERTIFICATE-----\nMIIBfTCCASOgAwIBAgIUUTTXBnqqUTSm9SRpIiHwCcPaLqAwCgYIKoZIzj0EAwIwFDESMBAGA1UEAwwJZnV6ei10ZXN0MB4XDTI0MDEwMTAwMDAwMFoXDTM0MDEwMTAwMDAwMFowFDESMBAGA1UEAwwJZnV6ei10ZXN0MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END CERTIFICATE-----\n',
   );
@@ -112,11 +112,11 @@ test('fuzz: readCertificateFile never throws on broken certificates', () => {
     assert.ok(Array.isArray(r.problems));
     within(`readCertificateFile(${name} as text)`, () => readCertificateFile(new TextDecoder().decode(bytes)));
   }
-  for (let i = 0; i < 200; i++) within(`readCertificateFile(random #${i})`, () => readCertificateFile(randomBytes(rand, 1 + int(rand, 3000))));
+  for (let i = 0; i < fuzzCount(200); i++) within(`readCertificateFile(random #${i})`, () => readCertificateFile(randomBytes(rand, 1 + int(rand, 3000))));
 });
 
 test('fuzz: readPfx rejects garbage and wrong passwords with an error, never a hang', async () => {
-  const rand = prng(5);
+  const rand = prng(fuzzSeed(5));
   const inputs = [...brokenCertificates(rand).map((c) => c.bytes), randomBytes(rand, 5000), Uint8Array.from([0x30, 0x03, 0x02, 0x01, 0x03])];
   for (const [i, bytes] of inputs.entries()) {
     const start = performance.now();

@@ -3,18 +3,18 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { makeTempDir, removeTempDir } from '../../helpers';
 import { TestClient } from '../../lsp/client';
-import { hostilePolicies, hostileBicep, mutate, prng, realPolicies, NORMAL_POLICY } from './hostile';
+import { fuzzCount, fuzzSeed, hostilePolicies, hostileBicep, mutate, prng, realPolicies, NORMAL_POLICY } from './hostile';
 
 test('fuzz: the language server survives hostile documents and keeps answering', async () => {
   const dir = makeTempDir('fuzz-lsp');
   const client = await TestClient.start(dir);
   try {
-    const rand = prng(21);
+    const rand = prng(fuzzSeed(21));
     const corpus = realPolicies();
     const docs = [
       ...hostilePolicies().map((p) => ({ file: path.join(dir, p.name), text: p.text })),
       ...hostileBicep().map((b) => ({ file: path.join(dir, b.name), text: b.text })),
-      ...Array.from({ length: 40 }, (_, i) => ({ file: path.join(dir, `m${i}.policy.xml`), text: mutate(rand, corpus[i % corpus.length]!.text) })),
+      ...Array.from({ length: fuzzCount(40) }, (_, i) => ({ file: path.join(dir, `m${i}.policy.xml`), text: mutate(rand, corpus[i % corpus.length]!.text) })),
       { file: path.join(dir, 'png.policy.xml'), text: '\u0089PNG\r\n\u001a\n\u0000\u0000\u0000\rIHDR' },
     ];
     for (const d of docs) client.open(d.file, d.text);
