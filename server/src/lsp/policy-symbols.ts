@@ -2,7 +2,7 @@ import type { Position } from 'vscode-languageserver/node';
 import type { Span } from '../core/text';
 import type { Workspace } from '../engine/workspace';
 import type { PolicyContext } from '../model/types';
-import { elementAt } from '../parsers/policy';
+import { certificateKeys, elementAt } from '../parsers/policy';
 import type { CsToken, PolicyAttribute, PolicyDocument } from '../parsers/policy/types';
 import { normalizeThumbprint } from '../rules/util/certificate-references';
 
@@ -49,10 +49,8 @@ export function policyReferenceAt(doc: PolicyDocument, offset: number): PolicyRe
   for (const nv of doc.namedValues) if (inside(nv.span)) return { kind: 'named-value', name: nv.name.trim(), span: nv.span };
   for (const expr of doc.expressions) {
     if (!inside(expr.span)) continue;
-    for (const [i, token] of expr.tokens.entries()) {
-      const ref = inside(token.span) ? tokenReference(expr.tokens, i) : undefined;
-      if (ref) return ref;
-    }
+    const ref = expressionReferences(expr.tokens).find((r) => inside(r.span));
+    if (ref) return ref;
   }
   const el = elementAt(doc, offset);
   for (const attr of el?.attributes ?? []) {
@@ -65,12 +63,7 @@ export function policyReferenceAt(doc: PolicyDocument, offset: number): PolicyRe
 /** Every reference in a policy, in document order. */
 export function policyReferences(doc: PolicyDocument): PolicyReference[] {
   const out: PolicyReference[] = doc.namedValues.map((nv) => ({ kind: 'named-value', name: nv.name.trim(), span: nv.span }));
-  for (const expr of doc.expressions) {
-    for (let i = 0; i < expr.tokens.length; i++) {
-      const ref = tokenReference(expr.tokens, i);
-      if (ref) out.push(ref);
-    }
-  }
+  for (const expr of doc.expressions) out.push(...expressionReferences(expr.tokens));
   for (const el of doc.elements) {
     for (const attr of el.attributes) {
       const ref = attributeReference(attr);
@@ -80,12 +73,16 @@ export function policyReferences(doc: PolicyDocument): PolicyReference[] {
   return out.sort((a, b) => a.span.start - b.span.start);
 }
 
-function tokenReference(tokens: readonly CsToken[], i: number): PolicyReference | undefined {
-  const token = tokens[i]!;
-  if (token.kind !== 'string' || token.value === undefined) return undefined;
-  if (isCertificateKey(tokens, i)) return { kind: 'certificate-id', id: token.value, span: token.span };
-  if (/^[0-9A-Fa-f]{40}$/.test(token.value)) return { kind: 'thumbprint', thumbprint: token.value, span: token.span };
-  return undefined;
+/** An expression's certificate ids (`context.Deployment.Certificates["id"]` and its lookups) and 40-hex string literals. */
+function expressionReferences(tokens: readonly CsToken[]): PolicyReference[] {
+  const keys = certificateKeys(tokens);
+  const out: PolicyReference[] = keys.map(({ token }) => ({ kind: 'certificate-id', id: token.value!, span: token.span }));
+  for (const token of tokens) {
+    if (token.kind === 'string' && token.value !== undefined && /^[0-9A-Fa-f]{40}$/.test(token.value) && !keys.some((k) => k.token === token)) {
+      out.push({ kind: 'thumbprint', thumbprint: token.value, span: token.span });
+    }
+  }
+  return out;
 }
 
 function attributeReference(attr: PolicyAttribute): PolicyReference | undefined {
@@ -93,12 +90,4 @@ function attributeReference(attr: PolicyAttribute): PolicyReference | undefined 
   if (THUMBPRINT_ATTRIBUTES.has(attr.name)) return { kind: 'thumbprint', thumbprint: attr.value.trim(), span: attr.valueSpan };
   if (attr.name === 'issuer-certificate-id') return { kind: 'certificate-id', id: attr.value.trim(), span: attr.valueSpan };
   return undefined;
-}
-
-/** The string at `i` is the key of `….Certificates["…"]`, `….Certificates.ContainsKey("…")` or `.TryGetValue("…"`. */
-function isCertificateKey(tokens: readonly CsToken[], i: number): boolean {
-  const before = tokens[i - 1]?.text;
-  if (before === '[') return tokens[i - 2]?.text === 'Certificates' && tokens[i - 4]?.text === 'Deployment';
-  if (before !== '(' || (tokens[i - 2]?.text !== 'ContainsKey' && tokens[i - 2]?.text !== 'TryGetValue')) return false;
-  return tokens[i - 4]?.text === 'Certificates' && tokens[i - 6]?.text === 'Deployment';
 }

@@ -4,7 +4,7 @@ import type { Span } from '../core/text';
 import type { PolicyContext } from '../model/types';
 import { commonUploads, deployedServices } from './util/uploads';
 import { elementsNamed, getAttribute } from '../parsers/policy/query';
-import { findMemberChains } from '../parsers/policy/tokens';
+import { certificateKeys } from '../parsers/policy/tokens';
 import type { PolicyDocument } from '../parsers/policy/types';
 import type { PolicyRule } from './types';
 import { nearest } from './util/nearest';
@@ -97,19 +97,10 @@ function certificateIds(doc: PolicyDocument, text: string): CertificateIdRef[] {
   const out: CertificateIdRef[] = [];
   for (const expr of doc.expressions) {
     const looked = new Set<string>();
-    for (const chain of findMemberChains(expr.tokens, 'context.Deployment.Certificates')) {
-      const at = chain.names.indexOf('Certificates');
-      const method = chain.names[at + 1];
-      if (at < 0 || chain.names.length > at + 2 || (method !== undefined && method !== 'ContainsKey' && method !== 'TryGetValue')) continue;
-      const after = chain.index + chain.names.length * 2 - 1;
-      const [open, key, close] = [expr.tokens[after], expr.tokens[after + 1], expr.tokens[after + 2]];
-      const kind = method ? 'lookup' : 'indexer';
-      if (open?.text !== (method ? '(' : '[') || key?.kind !== 'string' || key.value === undefined) continue;
-      if (kind === 'indexer' && close?.text !== ']') continue;
+    for (const { token: key, access: kind } of certificateKeys(expr.tokens)) {
       // A plain "id" as written: its content, which a fix can replace; otherwise (verbatim, &quot;…) the whole literal.
       const source = text.slice(key.span.start, key.span.end);
-      if (source.startsWith('$') || source.startsWith('@$')) continue; // interpolated: not a literal id
-      const id = key.value;
+      const id = key.value!;
       if (kind === 'lookup') looked.add(id.toLowerCase());
       else if (looked.has(id.toLowerCase())) continue;
       const plain = source === `"${id}"`;

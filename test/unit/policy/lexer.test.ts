@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { TokenCursor, findMemberChains, memberChains, parsePolicy } from '../../../server/src/parsers/policy';
+import { TokenCursor, certificateKeys, findMemberChains, memberChains, parsePolicy } from '../../../server/src/parsers/policy';
 
 const tokensOf = (code: string) => parsePolicy(`<a x="@(${code})"/>`).expressions[0]!;
 
@@ -31,6 +31,16 @@ test('member chains and cursor for rules', () => {
   assert.ok(cursor.accept('=='));
   assert.equal(cursor.next()!.value, 'abc');
   assert.equal(cursor.at('x'), false);
+});
+
+test('certificate ids: the indexer and the two lookups of context.Deployment.Certificates, string literals only', () => {
+  const expr = tokensOf(
+    'context.Deployment.Certificates["a"].Thumbprint + context.Deployment?.Certificates.ContainsKey("b") + ' +
+      'context.Deployment.Certificates.TryGetValue(@"c", out var x) + context.Deployment.Certificates.Count + ' +
+      'context.Deployment.Certificates.ContainsKey($"d{e}") + context.Deployment.Certificates.Keys.Contains("f") + other.Deployment.Certificates["g"] + ' +
+      'context.Deployment.Certificates[name]',
+  );
+  assert.deepEqual(certificateKeys(expr.tokens).map((k) => [k.token.value, k.access]), [['a', 'indexer'], ['b', 'lookup'], ['c', 'lookup']]);
 });
 
 test('keywords, numbers and multi-char operators', () => {

@@ -12,5 +12,5 @@ export type {
 } from './types';
 export { parsePolicy } from './parse';
 export { ancestors, childElements, elementAt, elementsNamed, getAttribute, sectionOf } from './query';
-export { TokenCursor, findMemberChains, indexOfSequence, memberChains, type MemberChain } from './tokens';
+export { TokenCursor, certificateKeys, findMemberChains, indexOfSequence, memberChains, type CertificateKey, type MemberChain } from './tokens';
 export { decodeEntities } from './entities';

@@ -76,3 +76,31 @@ export function indexOfSequence(whole: readonly string[], part: readonly string[
 function isName(t: CsToken): boolean {
   return t.kind === 'identifier' || t.text === 'this' || t.text === 'base';
 }
+
+/** A string key of `context.Deployment.Certificates`: `["id"]` (indexer), `.ContainsKey("id")` or `.TryGetValue("id", …)` (lookup). */
+export interface CertificateKey {
+  /** The string literal (its `value` is the id). */
+  token: CsToken;
+  access: 'indexer' | 'lookup';
+}
+
+/**
+ * The certificate ids an expression names as string literals (interpolated strings name none). A rule, hovers, go to
+ * definition and references share it.
+ */
+export function certificateKeys(tokens: readonly CsToken[]): CertificateKey[] {
+  const out: CertificateKey[] = [];
+  for (const chain of findMemberChains(tokens, 'context.Deployment.Certificates')) {
+    const at = chain.names.indexOf('Certificates');
+    const method = chain.names[at + 1];
+    if (chain.names.length > at + 2 || (method !== undefined && method !== 'ContainsKey' && method !== 'TryGetValue')) continue;
+    // The token after the chain's last name (names and separators alternate).
+    const after = chain.index + chain.names.length * 2 - 1;
+    const [open, key, close] = [tokens[after], tokens[after + 1], tokens[after + 2]];
+    if (open?.text !== (method ? '(' : '[') || key?.kind !== 'string' || key.value === undefined) continue;
+    if (!method && close?.text !== ']') continue;
+    if (key.text.startsWith('$') || key.text.startsWith('@$')) continue; // interpolated: no fixed id
+    out.push({ token: key, access: method ? 'lookup' : 'indexer' });
+  }
+  return out;
+}
