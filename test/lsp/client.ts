@@ -18,6 +18,8 @@ export class TestClient {
   stderr = '';
   /** What the server logged (window/logMessage). */
   readonly logs: string[] = [];
+  /** What the server showed the user (window/showMessage). */
+  readonly messages: string[] = [];
   /** How many times the server asked to refresh code lenses (`workspace/codeLens/refresh`). */
   lensRefreshes = 0;
   /** What the server answered to `initialize` (its capabilities). */
@@ -38,6 +40,10 @@ export class TestClient {
       client.poke();
     });
     connection.onNotification('window/logMessage', (p: { message: string }) => void client.logs.push(p.message));
+    connection.onNotification('window/showMessage', (p: { message: string }) => {
+      client.messages.push(p.message);
+      client.poke();
+    });
     connection.onRequest('workspace/configuration', () => [options.settings ?? {}]);
     connection.onRequest('client/registerCapability', () => null);
     connection.onRequest('window/workDoneProgress/create', () => null);

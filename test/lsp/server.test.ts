@@ -273,6 +273,71 @@ describe('language server: the "context" of .apim-mtls.json, outside the workspa
   });
 });
 
+describe('language server: mistakes in .apim-mtls.json and in the settings', () => {
+  it("shows a configuration file's problems on that file, at the setting; fixed on disk, they go", async () => {
+    const dir = makeTempDir('lsp-config');
+    fs.cpSync(path.join(fixturesDir, 'lsp'), dir, { recursive: true });
+    const configFile = path.join(dir, '.apim-mtls.json');
+    fs.writeFileSync(configFile, '{\n  "rules": { "utcnow-certificate-validty": "off" }\n}\n');
+    const client = await TestClient.start(dir);
+    try {
+      const policy = path.join(dir, 'policies', 'get-order.operation.xml');
+      client.open(policy, fs.readFileSync(policy, 'utf8'));
+      const diags = await client.waitFor(configFile, (d) => d.length > 0);
+      assert.deepEqual(
+        diags.map((d) => [d.range.start.line, d.range.start.character, d.range.end.character, d.severity, d.message]),
+        [[1, 13, 41, 2, 'no rule "utcnow-certificate-validty" (did you mean utcnow-certificate-validity?); `apim-mtls rules` lists them']],
+      );
+      const policyDiags = await client.waitFor(policy, (d) => codes(d).includes('utcnow-certificate-validity'));
+      assert.ok(policyDiags.every((d) => d.code !== undefined), 'nothing about the configuration on the policy');
+      fs.writeFileSync(configFile, '{\n  "rules": { "utcnow-certificate-validity": "off" }\n}\n');
+      await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: client.uri(configFile), type: 2 }] });
+      await client.waitFor(configFile, (d) => d.length === 0);
+      await client.waitFor(policy, (d) => !codes(d).includes('utcnow-certificate-validity'));
+    } finally {
+      await client.stop();
+      removeTempDir(dir);
+    }
+  });
+
+  it('the documentation command, when the client cannot show a document, says where the page is; the server keeps answering', async () => {
+    const dir = makeTempDir('lsp-docs');
+    fs.cpSync(path.join(fixturesDir, 'lsp'), dir, { recursive: true });
+    // This client answers window/showDocument (and window/showMessageRequest) with "unhandled method".
+    const client = await TestClient.start(dir);
+    try {
+      await client.request('workspace/executeCommand', { command: 'apim-mtls.openRuleDocs', arguments: ['identity-without-thumbprint'] });
+      const policy = path.join(dir, 'policies', 'get-order.operation.xml');
+      client.open(policy, fs.readFileSync(policy, 'utf8'));
+      await client.waitFor(policy, (d) => codes(d).includes('validate-trust-unsupported-tier'));
+      assert.deepEqual(client.messages.map((m) => m.replace(/: \S+$/, '')), ['Documentation for identity-without-thumbprint']);
+      assert.match(client.messages[0]!, /docs\/rules\/identity-without-thumbprint\.md$/);
+      assert.equal(client.process.exitCode, null);
+    } finally {
+      await client.stop();
+      removeTempDir(dir);
+    }
+  });
+
+  it('says in a message what is wrong with the apimMtls settings, and applies the rest of them', async () => {
+    const dir = makeTempDir('lsp-settings');
+    fs.cpSync(path.join(fixturesDir, 'lsp'), dir, { recursive: true });
+    const client = await TestClient.start(dir, { settings: { rules: { 'utcnow-certificate-validity': 'off', 'validate-trust-unsuported-tier': 'off' } } });
+    try {
+      const policy = path.join(dir, 'policies', 'get-order.operation.xml');
+      client.open(policy, fs.readFileSync(policy, 'utf8'));
+      const diags = await client.waitFor(policy, (d) => codes(d).includes('validate-trust-unsupported-tier'));
+      assert.ok(!codes(diags).includes('utcnow-certificate-validity'), 'the valid setting applies');
+      assert.deepEqual(client.messages, [
+        'apim-mtls settings: apimMtls.rules: no rule "validate-trust-unsuported-tier" (did you mean validate-trust-unsupported-tier?); `apim-mtls rules` lists them',
+      ]);
+    } finally {
+      await client.stop();
+      removeTempDir(dir);
+    }
+  });
+});
+
 describe('language server: completion of certificates (examples)', () => {
   let dir: string;
   let client: TestClient;

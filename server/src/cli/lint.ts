@@ -17,7 +17,7 @@ import { formatGithub } from './format/github';
 import { formatJson } from './format/json';
 import { formatSarif } from './format/sarif';
 import { formatText } from './format/text';
-import { locate, totals, type FileReport } from './report';
+import { configReport, locate, totals, type FileReport } from './report';
 
 /** The report formats, by `--format` name. */
 const FORMATS: Record<string, (reports: FileReport[], cwd: string) => string> = {
@@ -167,6 +167,9 @@ export async function runLint(args: string[], io: CliIO): Promise<number> {
     const report = byFile.get(file);
     if (report) reports.push(report);
   }
+  // A mistake in a configuration file is reported once, on that file (not on every file it applies to).
+  for (const loaded of config.files()) if (loaded.problems.length > 0) reports.push(configReport(loaded));
+  reports.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   const output = FORMATS[format]!(reports, io.cwd);
   const outFile = parsed.values.get('--output-file') ?? parsed.values.get('-o');
   if (outFile) {

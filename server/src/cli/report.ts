@@ -1,5 +1,6 @@
 import type { Finding, Fix, ReportedLevel } from '../core/finding';
-import { withLineEndingsOf, type LineIndex } from '../core/text';
+import { LineIndex, withLineEndingsOf } from '../core/text';
+import type { LoadedConfig } from '../engine/config';
 import type { LintResult } from '../engine/workspace';
 
 /** A finding with 1-based line and column, as every output format shows it. */
@@ -74,6 +75,17 @@ export function locate(result: LintResult, index: LineIndex | undefined): FileRe
     messages.push(message);
   }
   return { file: result.file, messages };
+}
+
+/** A configuration file's problems, once, at the settings they name (else at 1:1): warnings without a rule. */
+export function configReport(loaded: LoadedConfig): FileReport {
+  const index = loaded.text !== undefined ? new LineIndex(loaded.text) : undefined;
+  const messages = loaded.problems.map((p): LocatedMessage => {
+    const start = p.span && index ? index.positionAt(p.span.start) : { line: 0, character: 0 };
+    const end = p.span && index ? index.positionAt(p.span.end) : start;
+    return { ruleId: null, level: 'warning', message: p.message, line: start.line + 1, column: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1 };
+  });
+  return { file: loaded.file ?? '', messages };
 }
 
 export interface Totals {

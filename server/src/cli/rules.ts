@@ -1,8 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ruleDocsUrl } from '../core/docs';
-import { allRules, ruleCatalog } from '../rules';
-import { nearest } from '../rules/util/nearest';
+import { allRules, ruleCatalog, similarRuleId } from '../rules';
 
 export const RULES_USAGE = `Usage: apim-mtls rules [--format text|json]
        apim-mtls rules <rule-id>
@@ -50,8 +49,8 @@ export function runRules(args: string[], io: { stdout(s: string): void; stderr(s
 function printRuleDocs(id: string, io: { stdout(s: string): void; stderr(s: string): void }): number {
   const rule = ruleCatalog.find((r) => r.id === id);
   if (!rule) {
-    const near = nearest(id, ruleCatalog.map((r) => r.id));
-    io.stderr(`apim-mtls rules: no rule "${id}"${near && near.distance <= 4 ? ` (did you mean ${near.value}?)` : ''}; \`apim-mtls rules\` lists them\n`);
+    const similar = similarRuleId(id);
+    io.stderr(`apim-mtls rules: no rule "${id}"${similar ? ` (did you mean ${similar}?)` : ''}; \`apim-mtls rules\` lists them\n`);
     return 2;
   }
   const page = path.join(__dirname, '..', 'docs', 'rules', `${rule.id}.md`);

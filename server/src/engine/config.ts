@@ -2,6 +2,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isLevel, type Level } from '../core/finding';
 import { toSku, type Sku } from '../model/sku';
+import type { Span } from '../core/text';
+import { JsonError, JsonReader } from '../parsers/bicep/parameters-json';
+import type { Expr, PropertyMember } from '../parsers/bicep/types';
+import { ruleById, similarRuleId } from '../rules';
+import { nearest } from '../rules/util/nearest';
 
 /** The name of the configuration file, found by walking up from a linted file. */
 export const CONFIG_FILE_NAME = '.apim-mtls.json';
@@ -31,31 +36,50 @@ export interface LoadedConfig {
   config: LintConfig;
   /** The file it came from, when one was found. */
   file?: string;
+  /** The file's text, where its problems are placed. */
+  text?: string;
   /** What was wrong with the file (the rest of it still applies). */
-  problems: string[];
+  problems: ConfigProblem[];
 }
 
+/** A mistake in a configuration file or in the editor's settings: the rest of it still applies. */
+export interface ConfigProblem {
+  message: string;
+  /** The keys leading to the setting it is about (`["rules", "some-id"]`); absent for the whole file. */
+  path?: string[];
+  /** The problem is with the value at `path` (else with its key). */
+  value?: boolean;
+  /** In the configuration file: what `path` names, or where the JSON is broken. */
+  span?: Span;
+}
+
+const SETTINGS = new Set(['rules', 'sku', 'certificateExpiryWarningDays', 'fileTimeBudgetMs', 'context', '$schema']);
+
 /** Validates raw JSON-ish settings into a config, collecting problems instead of throwing. */
-export function parseConfig(raw: unknown, where: string, baseDir?: string): { config: Partial<LintConfig>; problems: string[] } {
-  const problems: string[] = [];
+export function parseConfig(raw: unknown, baseDir?: string): { config: Partial<LintConfig>; problems: ConfigProblem[] } {
+  const problems: ConfigProblem[] = [];
   const config: Partial<LintConfig> = {};
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    return { config, problems: [`${where}: expected a JSON object`] };
+    return { config, problems: [{ message: 'expected a JSON object' }] };
   }
   const obj = raw as Record<string, unknown>;
   for (const key of Object.keys(obj)) {
-    if (!['rules', 'sku', 'certificateExpiryWarningDays', 'fileTimeBudgetMs', 'context', '$schema'].includes(key)) {
-      problems.push(`${where}: unknown setting "${key}"`);
-    }
+    if (SETTINGS.has(key)) continue;
+    const similar = nearest(key, [...SETTINGS]);
+    problems.push({ message: `unknown setting "${key}"${similar && similar.distance <= 3 ? ` (did you mean "${similar.value}"?)` : ''}`, path: [key] });
   }
   if (obj.rules !== undefined) {
     if (obj.rules === null || typeof obj.rules !== 'object' || Array.isArray(obj.rules)) {
-      problems.push(`${where}: "rules" must be an object of rule id → level`);
+      problems.push({ message: '"rules" must be an object of rule id → level', path: ['rules'], value: true });
     } else {
       const rules: Record<string, Level> = {};
       for (const [id, level] of Object.entries(obj.rules as Record<string, unknown>)) {
-        if (isLevel(level)) rules[id] = level;
-        else problems.push(`${where}: rule "${id}": level must be one of off, hint, info, warning, error`);
+        // A mistyped id would change nothing, silently (an "error" meant to fail CI, an "off" that never applies).
+        if (!ruleById(id)) {
+          const similar = similarRuleId(id);
+          problems.push({ message: `no rule "${id}"${similar ? ` (did you mean ${similar}?)` : ''}; \`apim-mtls rules\` lists them`, path: ['rules', id] });
+        } else if (isLevel(level)) rules[id] = level;
+        else problems.push({ message: `rule "${id}": level must be one of off, hint, info, warning, error`, path: ['rules', id], value: true });
       }
       config.rules = rules;
     }
@@ -66,27 +90,92 @@ export function parseConfig(raw: unknown, where: string, baseDir?: string): { co
     for (const s of list) {
       const sku = typeof s === 'string' ? toSku(s) : undefined;
       if (sku) skus.push(sku);
-      else problems.push(`${where}: "sku": ${JSON.stringify(s)} is not an APIM SKU`);
+      else problems.push({ message: `"sku": ${JSON.stringify(s)} is not an APIM SKU`, path: ['sku'], value: true });
     }
     if (skus.length) config.skus = skus;
   }
   if (obj.certificateExpiryWarningDays !== undefined) {
     const d = obj.certificateExpiryWarningDays;
     if (typeof d === 'number' && Number.isFinite(d) && d >= 0) config.certificateExpiryWarningDays = d;
-    else problems.push(`${where}: "certificateExpiryWarningDays" must be a number of days ≥ 0`);
+    else problems.push({ message: '"certificateExpiryWarningDays" must be a number of days ≥ 0', path: ['certificateExpiryWarningDays'], value: true });
   }
   if (obj.fileTimeBudgetMs !== undefined) {
     const ms = obj.fileTimeBudgetMs;
     if (typeof ms === 'number' && Number.isFinite(ms) && ms > 0) config.fileTimeBudgetMs = ms;
-    else problems.push(`${where}: "fileTimeBudgetMs" must be a number of milliseconds > 0`);
+    else problems.push({ message: '"fileTimeBudgetMs" must be a number of milliseconds > 0', path: ['fileTimeBudgetMs'], value: true });
   }
   if (obj.context !== undefined) {
     const list = Array.isArray(obj.context) ? obj.context : [obj.context];
-    if (baseDir === undefined) problems.push(`${where}: "context" is read from .apim-mtls.json only`);
+    if (baseDir === undefined) problems.push({ message: '"context" is read from .apim-mtls.json only', path: ['context'] });
     else if (list.every((p) => typeof p === 'string' && p !== '')) config.context = list.map((p) => path.resolve(baseDir, p as string));
-    else problems.push(`${where}: "context" must be a path or a list of paths, relative to the configuration file`);
+    else problems.push({ message: '"context" must be a path or a list of paths, relative to the configuration file', path: ['context'], value: true });
   }
   return { config, problems };
+}
+
+/** Reads a configuration file's text: its settings, and its problems placed in the text. */
+export function readConfigFile(text: string, baseDir: string): { config: Partial<LintConfig>; problems: ConfigProblem[] } {
+  const json = text.replace(/^\uFEFF/, '');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch (e) {
+    const problem: ConfigProblem = { message: `not valid JSON (${(e as Error).message})` };
+    const span = brokenAt(text, e as Error);
+    if (span) problem.span = span;
+    return { config: {}, problems: [problem] };
+  }
+  const parsed = parseConfig(raw, baseDir);
+  let tree: Expr | undefined;
+  for (const problem of parsed.problems) {
+    if (!problem.path) continue;
+    tree ??= jsonTree(text);
+    const span = tree && locate(tree, problem.path, problem.value ?? false);
+    if (span) problem.span = span;
+  }
+  // In the order of the file (the whole file's problems first).
+  parsed.problems.sort((a, b) => (a.span?.start ?? -1) - (b.span?.start ?? -1));
+  return parsed;
+}
+
+/** The JSON with spans (text that JSON.parse took always reads; a byte order mark is a blank that keeps offsets). */
+function jsonTree(text: string): Expr | undefined {
+  try {
+    return new JsonReader(text.replace(/^\uFEFF/, ' ')).document();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where text that JSON.parse refused is broken: the position its error names (V8 names one), else the reader's. */
+function brokenAt(text: string, error: Error): Span | undefined {
+  const bom = text.startsWith('\uFEFF') ? 1 : 0;
+  const named = /at position (\d+)/.exec(error.message);
+  if (named) {
+    const at = Math.min(text.length, Number(named[1]) + bom);
+    return { start: at, end: Math.min(text.length, at + 1) };
+  }
+  try {
+    new JsonReader(text.replace(/^\uFEFF/, ' ')).document();
+    return undefined;
+  } catch (e) {
+    return e instanceof JsonError ? { start: e.at, end: Math.min(text.length, e.at + 1) } : undefined;
+  }
+}
+
+/** The key (or value) a path of keys names; the last of duplicate keys, as JSON.parse keeps it. */
+function locate(tree: Expr, keys: string[], value: boolean): Span | undefined {
+  let node: Expr = tree;
+  let span: Span | undefined;
+  for (const key of keys) {
+    if (node.kind !== 'object') return undefined;
+    let member: PropertyMember | undefined;
+    for (const m of node.members) if (m.kind === 'property' && m.key === key) member = m;
+    if (!member) return undefined;
+    span = value ? member.value.span : member.keySpan;
+    node = member.value;
+  }
+  return span;
 }
 
 /** Later layers override earlier ones; rule levels merge by id. */
@@ -138,6 +227,13 @@ export class ConfigResolver {
     return [...out];
   }
 
+  /** The configuration files read so far (each once), with their problems: reported on the files themselves. */
+  files(): LoadedConfig[] {
+    const out = new Map<string, LoadedConfig>();
+    for (const loaded of this.byDir.values()) if (loaded.file) out.set(loaded.file, loaded);
+    return [...out.values()];
+  }
+
   /** Tells the resolver what a folder held when it was just listed (discovery reads every folder anyway). */
   noteListing(dir: string, hasConfigFile: boolean): void {
     this.listed.set(dir, hasConfigFile);
@@ -156,19 +252,8 @@ export class ConfigResolver {
       text = undefined;
     }
     if (text !== undefined) {
-      let raw: unknown;
-      const problems: string[] = [];
-      try {
-        raw = JSON.parse(text.replace(/^\uFEFF/, ''));
-      } catch (e) {
-        problems.push(`${candidate}: not valid JSON (${(e as Error).message})`);
-      }
-      const parsed = raw === undefined ? { config: {}, problems: [] } : parseConfig(raw, candidate, dir);
-      result = {
-        config: mergeConfig(DEFAULT_CONFIG, parsed.config, this.overrides),
-        file: candidate,
-        problems: [...problems, ...parsed.problems],
-      };
+      const parsed = readConfigFile(text, dir);
+      result = { config: mergeConfig(DEFAULT_CONFIG, parsed.config, this.overrides), file: candidate, text, problems: parsed.problems };
     } else {
       const parent = path.dirname(dir);
       result =

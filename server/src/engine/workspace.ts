@@ -360,7 +360,6 @@ export class Workspace {
     result.findings = result.findings.sort(
       (a, b) => a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId),
     );
-    for (const problem of loaded.problems) result.notices.push(problem);
     return result;
   }
 

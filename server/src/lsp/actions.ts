@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CodeActionKind, type CodeAction, type CodeActionParams, type Connection } from 'vscode-languageserver/node';
+import { CodeActionKind, MessageType, ShowMessageNotification, type CodeAction, type CodeActionParams, type Connection } from 'vscode-languageserver/node';
 import type { Finding, Fix } from '../core/finding';
 import { ruleDocsUrl } from '../core/docs';
 import { autofixes } from '../engine/autofix';
@@ -126,6 +126,7 @@ export async function openRuleDocs(connection: Connection, ruleId: string): Prom
   try {
     await connection.window.showDocument({ uri: where.uri, external: where.external, takeFocus: true });
   } catch {
-    void connection.window.showInformationMessage(`Documentation for ${ruleId}: ${ruleDocsUrl(ruleId)}`);
+    // A notification: a client without window/showMessageRequest would answer a request with an error.
+    void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: `Documentation for ${ruleId}: ${ruleDocsUrl(ruleId)}` });
   }
 }

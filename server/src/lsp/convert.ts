@@ -9,7 +9,8 @@ import {
 } from 'vscode-languageserver/node';
 import type { Finding, Fix, ReportedLevel } from '../core/finding';
 import { ruleDocsUrl } from '../core/docs';
-import { withLineEndingsOf, type Span } from '../core/text';
+import { LineIndex, withLineEndingsOf, type Span } from '../core/text';
+import type { LoadedConfig } from '../engine/config';
 import type { Workspace } from '../engine/workspace';
 
 export const SOURCE = 'apim-mtls';
@@ -64,6 +65,16 @@ export function noticeDiagnostic(message: string): Diagnostic {
     source: SOURCE,
     message,
   };
+}
+
+/** A configuration file's problems, at the settings they name (else at the top of the file). */
+export function configDiagnostics(loaded: LoadedConfig): Diagnostic[] {
+  const index = loaded.text !== undefined ? new LineIndex(loaded.text) : undefined;
+  return loaded.problems.map((p) => {
+    const diagnostic = noticeDiagnostic(p.message);
+    if (p.span && index) diagnostic.range = { start: index.positionAt(p.span.start), end: index.positionAt(p.span.end) };
+    return diagnostic;
+  });
 }
 
 /**

@@ -6,6 +6,8 @@ import {
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   FileChangeType,
+  MessageType,
+  ShowMessageNotification,
   WatchKind,
   TextDocumentSyncKind,
   TextDocuments,
@@ -18,14 +20,14 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { VERSION } from '../core/version';
-import { CONFIG_FILE_NAME, ConfigResolver, parseConfig, type LintConfig } from '../engine/config';
+import { CONFIG_FILE_NAME, ConfigResolver, parseConfig, type LintConfig, type LoadedConfig } from '../engine/config';
 import { describeFsError } from '../engine/discover';
 import { classify, isCandidate } from '../engine/files';
 import { loadContextFromDisk, loadFromDisk, unboundedContext } from '../engine/load';
 import { DiskWatcher } from './watch';
 import { Workspace } from '../engine/workspace';
 import { codeActions, FIX_ALL_KIND, OPEN_DOCS_COMMAND, openRuleDocs } from './actions';
-import { noticeDiagnostic, pathToUri, toDiagnostic, uriToPath } from './convert';
+import { configDiagnostics, noticeDiagnostic, pathToUri, toDiagnostic, uriToPath } from './convert';
 import { certificateCodeLenses } from './codelens';
 import { completion } from './completion';
 import { hover } from './hover';
@@ -40,6 +42,11 @@ const TYPING_DEBOUNCE_MS = 40;
 
 /** Starts the language server on the transport given on the command line (`--stdio`, `--node-ipc`, `--socket=`). */
 export function startServer(connection: Connection = createConnection()): void {
+  // A promise nobody awaited that fails (a request the client doesn't support, say) is logged: it must not end the
+  // server, whose every other answer still holds (Node's default is to exit).
+  process.on('unhandledRejection', (reason) => {
+    connection.console.error(`apim-mtls: unhandled rejection: ${(reason as Error)?.stack ?? String(reason)}`);
+  });
   new ApimMtlsServer(connection).listen();
 }
 
@@ -53,6 +60,8 @@ class ApimMtlsServer {
   private readonly scheduler = new LintScheduler((file) => this.publish(file));
   /** Files that currently show diagnostics, so they can be cleared. */
   private readonly published = new Set<string>();
+  /** Configuration files whose problems are shown, with the reading shown (a file read again is shown again). */
+  private readonly configShown = new Map<string, LoadedConfig>();
   /** The URI the client used for an open file (published back unchanged). */
   private readonly uris = new Map<string, string>();
   private roots: string[] = [];
@@ -287,16 +296,17 @@ class ApimMtlsServer {
     if (this.canPullConfig) {
       const raw: unknown = await this.connection.workspace.getConfiguration('apimMtls');
       const settings = (raw ?? {}) as Record<string, unknown>;
-      const parsed = parseConfig(
-        // Only what the user set: a default here would override the workspace's .apim-mtls.json.
-        {
-          rules: settings.rules ?? {},
-          sku: settings.sku ?? '',
-          ...(typeof settings.certificateExpiryWarningDays === 'number' ? { certificateExpiryWarningDays: settings.certificateExpiryWarningDays } : {}),
-        },
-        'settings (apimMtls.*)',
-      );
-      for (const p of parsed.problems) this.connection.console.warn(p);
+      // Only what the user set: a default here would override the workspace's .apim-mtls.json.
+      const parsed = parseConfig({
+        rules: settings.rules ?? {},
+        sku: settings.sku ?? '',
+        ...(typeof settings.certificateExpiryWarningDays === 'number' ? { certificateExpiryWarningDays: settings.certificateExpiryWarningDays } : {}),
+      });
+      // Settings have no file to place a diagnostic in: said once per change, and the rest of them applies.
+      const problems = parsed.problems.map((p) => `apimMtls.${p.path?.[0] ?? ''}: ${p.message}`);
+      for (const p of problems) this.connection.console.warn(p);
+      // A notification (window/showMessage), not a request: nothing to answer, and every client takes it.
+      if (problems.length > 0) void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `apim-mtls settings: ${problems.join('; ')}` });
       overrides = parsed.config;
     }
     this.config = new ConfigResolver(overrides);
@@ -330,6 +340,8 @@ class ApimMtlsServer {
   private async fileChangedOnDisk(file: string, type: FileChangeType): Promise<void> {
     if (path.basename(file) === CONFIG_FILE_NAME) {
       this.config.clear();
+      // Shown again by the lint below if it still has problems (it may be gone, or no longer apply to any file).
+      if (this.configShown.delete(file)) void this.connection.sendDiagnostics({ uri: this.uriOf(file), diagnostics: [] });
       await this.loadConfigContext();
       this.scheduler.schedule(this.ws.files(), 0);
       return;
@@ -412,11 +424,21 @@ class ApimMtlsServer {
       ...result.notices.map(noticeDiagnostic),
       ...result.findings.map((f) => toDiagnostic(this.ws, f, (p) => this.uriOf(p))),
     ];
+    this.publishConfig(file);
     if (diagnostics.length === 0 && !this.published.has(file)) return;
     if (diagnostics.length) this.published.add(file);
     else this.published.delete(file);
     const version = this.documents.get(this.uriOf(file))?.version;
     void this.connection.sendDiagnostics({ uri: this.uriOf(file), version, diagnostics });
+  }
+
+  /** The problems of the configuration file that applies to `file`, on that file, once per reading of it. */
+  private publishConfig(file: string): void {
+    const loaded = this.config.forFile(file);
+    if (!loaded.file || this.configShown.get(loaded.file) === loaded) return;
+    if (loaded.problems.length === 0 && !this.configShown.has(loaded.file)) return;
+    this.configShown.set(loaded.file, loaded);
+    void this.connection.sendDiagnostics({ uri: this.uriOf(loaded.file), diagnostics: configDiagnostics(loaded) });
   }
 
   private clear(file: string): void {

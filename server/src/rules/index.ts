@@ -1,4 +1,5 @@
 import type { Rule } from './types';
+import { nearest } from './util/nearest';
 import { policyXmlSyntax } from './policy-xml-syntax';
 import { validateTrustUnsupportedTier } from './validate-trust-unsupported-tier';
 import { identityWithoutThumbprint } from './identity-without-thumbprint';
@@ -79,6 +80,12 @@ export const allRules: readonly Rule[] = [
   clientCertificateHttp2NotNegotiated,
   selfHostedGatewayCaCertificates,
 ];
+
+/** The rule id closest to a mistyped one, when it is close enough to suggest. */
+export function similarRuleId(id: string): string | undefined {
+  const near = nearest(id, ruleCatalog.map((r) => r.id));
+  return near && near.distance <= 4 ? near.value : undefined;
+}
 
 export function ruleById(id: string): Rule | undefined {
   return allRules.find((r) => r.id === id);

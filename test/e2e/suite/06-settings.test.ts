@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { test } from '../harness';
-import { codeOf, LSP_WAIT_MS, ours, ready, setSetting, waitFor, waitForCode, waitForNoCode, wsUri } from '../util';
+import { codeOf, LSP_WAIT_MS, open, ours, ready, setSetting, SOURCE, waitFor, waitForCode, waitForNoCode, writeWorkspaceFile, wsUri } from '../util';
 
 const RULE = 'identity-without-thumbprint';
 
@@ -22,4 +22,24 @@ test(`apimMtls.rules { ${RULE}: off } removes the finding live; "error" raises i
     await setSetting('rules', undefined);
   }
   await withSeverity(vscode.DiagnosticSeverity.Warning);
+}, { timeout: 4 * LSP_WAIT_MS });
+
+test('.apim-mtls.json: VS Code checks it against the schema, and the language server puts its own finding on it', async () => {
+  await ready();
+  const uri = await writeWorkspaceFile('.apim-mtls.json', '{\n  "rules": {\n    "identity-without-thumbprnt": "off"\n  }\n}\n');
+  try {
+    await open(uri);
+    // The JSON language (contributes.jsonValidation → schemas/apim-mtls.schema.json): the id is not a rule.
+    const fromSchema = await waitFor('the schema diagnostic', () => vscode.languages.getDiagnostics(uri).find((d) => d.source !== SOURCE && /identity-without-thumbprnt/.test(d.message)), LSP_WAIT_MS);
+    assert.match(fromSchema.message, /not allowed/i);
+    // The linter itself (as on the command line), with the rule meant.
+    const fromLinter = await waitFor('the linter diagnostic', () => ours(uri).find((d) => /no rule "identity-without-thumbprnt" \(did you mean identity-without-thumbprint\?\)/.test(d.message)), LSP_WAIT_MS);
+    assert.equal(fromLinter.range.start.line, 2);
+    // The mistyped "off" turned nothing off.
+    await waitForCode(wsUri('mistakes/policies/identity-without-thumbprint.operation.xml'), RULE);
+  } finally {
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    await vscode.workspace.fs.delete(uri);
+  }
+  await waitFor('the finding gone with the file', () => ours(uri).length === 0, LSP_WAIT_MS);
 }, { timeout: 4 * LSP_WAIT_MS });

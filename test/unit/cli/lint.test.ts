@@ -326,6 +326,32 @@ resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
     assert.match(cli(['lint', dir]).stdout, /^No problems in 1 file\.$/m);
   });
 
+  it('reports a mistake in .apim-mtls.json once, on that file, at the setting it names; a mistyped rule id is one', () => {
+    const config = '{\n  "sku": "BasicV2",\n  "rules": {\n    "validate-trust-unsuported-tier": "off"\n  },\n  "certificateExpiryWarningDay": 10\n}\n';
+    const dir = tmpWorkspace({ 'a.policy.xml': TRUST_DEFAULT_POLICY, 'b.policy.xml': TRUST_DEFAULT_POLICY, '.apim-mtls.json': config });
+    const r = cli(['lint', dir, '--format', 'json']);
+    assert.equal(r.code, 1, 'the mistyped "off" turned nothing off');
+    const entries = JSON.parse(r.stdout) as JsonEntry[];
+    assert.deepEqual(
+      entries.map((e) => [path.basename(e.filePath), e.messages.map((m) => `${m.line}:${m.column} ${m.ruleId ?? m.message}`)]),
+      [
+        ['.apim-mtls.json', [
+          '4:5 no rule "validate-trust-unsuported-tier" (did you mean validate-trust-unsupported-tier?); `apim-mtls rules` lists them',
+          '6:3 unknown setting "certificateExpiryWarningDay" (did you mean "certificateExpiryWarningDays"?)',
+        ]],
+        ['a.policy.xml', ['4:6 validate-trust-unsupported-tier']],
+        ['b.policy.xml', ['4:6 validate-trust-unsupported-tier']],
+      ],
+    );
+    const text = cli(['lint', dir]).stdout;
+    assert.equal(text.match(/no rule "validate-trust-unsuported-tier"/g)?.length, 1, text);
+    // Broken JSON: placed where it breaks; the defaults apply to the rest of the workspace.
+    fs.writeFileSync(path.join(dir, '.apim-mtls.json'), '{\n  "sku": "BasicV2",\n}\n');
+    const broken = JSON.parse(cli(['lint', dir, '--format', 'json']).stdout) as JsonEntry[];
+    assert.deepEqual(broken.map((e) => [path.basename(e.filePath), e.messages.map((m) => `${m.line}:${m.column}`)]), [['.apim-mtls.json', ['3:1']], ['a.policy.xml', []], ['b.policy.xml', []]]);
+    assert.match(broken[0]!.messages[0]!.message, /^not valid JSON/);
+  });
+
   it('suppresses a finding with <!-- apim-mtls-disable-next-line id -->', () => {
     const dir = tmpWorkspace({
       'api.policy.xml': TRUST_DEFAULT_POLICY.replace('    <validate-client-certificate>', '    <!-- apim-mtls-disable-next-line validate-trust-unsupported-tier -->\n    <validate-client-certificate>'),
