@@ -338,6 +338,66 @@ describe('language server: mistakes in .apim-mtls.json and in the settings', () 
   });
 });
 
+describe('language server: "Disable … for this file"', () => {
+  let dir: string;
+  let client: TestClient;
+
+  before(async () => {
+    dir = makeTempDir('lsp-disable-file');
+    fs.cpSync(examplesDir, dir, { recursive: true });
+    client = await TestClient.start(dir);
+  });
+
+  after(async () => {
+    await client.stop();
+    removeTempDir(dir);
+  });
+
+  /** The code actions on the first diagnostic of `code` in `file` (opened with `text`). */
+  async function actionsOn(file: string, text: string, code: string): Promise<CodeAction[]> {
+    client.open(file, text, file.endsWith('.bicep') ? 'bicep' : file.endsWith('.xml') ? 'apim-policy' : 'apim-certificate');
+    const d = (await client.waitFor(file, (x) => codes(x).includes(code), 20_000)).find((x) => x.code === code)!;
+    return client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: client.uri(file) }, range: d.range, context: { diagnostics: [d] } });
+  }
+
+  const edited = (text: string, action: CodeAction | undefined) => applyEdits(text, (action!.edit!.documentChanges as TextDocumentEdit[]).flatMap((c) => c.edits as TextEdit[]));
+
+  it('in a policy: a comment after the XML declaration turns the rule off in the whole file, and only that rule', async () => {
+    const file = path.join(dir, 'mistakes', 'policies', 'identity-without-thumbprint.operation.xml');
+    // With an XML declaration, and a second mistake (a thumbprint too short) that must still be reported.
+    const text = `<?xml version="1.0" encoding="utf-8"?>\n${fs.readFileSync(file, 'utf8')}`.replace('</identities>', '    <identity thumbprint="ABC123" />\n            </identities>');
+    const actions = await actionsOn(file, text, 'identity-without-thumbprint');
+    const before = codes(client.diagnostics.get(client.uri(file))!);
+    assert.ok(before.length > 1, `another rule reports on this policy too: ${before}`);
+    const action = actions.find((a) => a.title === 'Disable identity-without-thumbprint for this file');
+    assert.ok(action?.edit, 'the action, with an edit');
+    const changed = edited(text, action);
+    assert.match(changed, /^<\?xml version="1\.0" encoding="utf-8"\?>\n<!-- apim-mtls-disable identity-without-thumbprint -->\n<policies>/);
+    client.change(file, changed);
+    const after = await client.waitFor(file, (d) => !codes(d).includes('identity-without-thumbprint'));
+    assert.deepEqual(codes(after), before.filter((c) => c !== 'identity-without-thumbprint'));
+  });
+
+  it("in Bicep: Bicep's own #disable-diagnostics at the top", async () => {
+    const file = path.join(dir, 'mistakes', 'service.bicep');
+    const text = fs.readFileSync(file, 'utf8');
+    const actions = await actionsOn(file, text, 'pem-markers-in-certificate');
+    const action = actions.find((a) => a.title === 'Disable pem-markers-in-certificate for this file');
+    assert.ok(action?.edit, actions.map((a) => a.title).join(' | '));
+    const changed = edited(text, action);
+    assert.ok(changed.startsWith('#disable-diagnostics pem-markers-in-certificate\n') || changed.startsWith('#disable-diagnostics pem-markers-in-certificate\r\n'), changed.slice(0, 80));
+    client.change(file, changed);
+    const after = await client.waitFor(file, (d) => !codes(d).includes('pem-markers-in-certificate'));
+    assert.deepEqual(codes(after), ['policy-format-mismatch', 'policy-value-not-loaded'], 'the other rules still report');
+  });
+
+  it('in a certificate file: no comment to write, so no "Disable" actions (the documentation is still offered)', async () => {
+    const file = path.join(dir, 'mistakes', 'expiring', 'certs', 'partner-client.cer');
+    const titles = (await actionsOn(file, fs.readFileSync(file, 'utf8'), 'certificate-expiring')).map((a) => a.title);
+    assert.deepEqual(titles, ['Show documentation for certificate-expiring']);
+  });
+});
+
 describe('language server: completion of certificates (examples)', () => {
   let dir: string;
   let client: TestClient;

@@ -5,7 +5,7 @@ import { CodeActionKind, MessageType, ShowMessageNotification, type CodeAction, 
 import type { Finding, Fix } from '../core/finding';
 import { ruleDocsUrl } from '../core/docs';
 import { autofixes } from '../engine/autofix';
-import { suppressionComment } from '../engine/suppress';
+import { fileSuppression, suppressionComment } from '../engine/suppress';
 import type { Workspace } from '../engine/workspace';
 import { fixToEdit, toDiagnostic } from './convert';
 
@@ -62,10 +62,17 @@ export function codeActions(ws: Workspace, file: string, params: CodeActionParam
     const all = safe.length > 1 ? fixAllAction(ws, env, safe, CodeActionKind.QuickFix) : undefined;
     if (all) actions.push(all);
   }
+  const kind = ws.kindOf(file);
+  const suppressible = kind === 'policy' || kind === 'bicep';
   for (const finding of findings) {
     if (seenRules.has(finding.ruleId)) continue;
     seenRules.add(finding.ruleId);
-    actions.push(disableAction(ws, file, finding, env));
+    // Certificate files take no comments (a DER file would be broken by one): their rules are set in the configuration.
+    if (suppressible) {
+      actions.push(disableAction(ws, file, finding, env));
+      // A policy written in a Bicep string has no file of its own to disable the rule in.
+      if (!finding.suppressWith) actions.push(disableInFileAction(ws, file, finding, env));
+    }
     actions.push({
       title: `Show documentation for ${finding.ruleId}`,
       kind: CodeActionKind.QuickFix,
@@ -129,4 +136,15 @@ export async function openRuleDocs(connection: Connection, ruleId: string): Prom
     // A notification: a client without window/showMessageRequest would answer a request with an error.
     void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: `Documentation for ${ruleId}: ${ruleDocsUrl(ruleId)}` });
   }
+}
+
+function disableInFileAction(ws: Workspace, file: string, finding: Finding, env: ActionEnv): CodeAction {
+  const text = ws.textOf(file) ?? '';
+  const { at, newText } = fileSuppression(ws.kindOf(file)!, finding.ruleId, text, text.includes('\r\n') ? '\r\n' : '\n');
+  return {
+    title: `Disable ${finding.ruleId} for this file`,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [toDiagnostic(ws, finding, env.uriOf)],
+    edit: fixToEdit(ws, { title: '', edits: [{ file, span: { start: at, end: at }, newText }] }, env.uriOf, env.versionOf, false)!,
+  };
 }

@@ -19,6 +19,7 @@ test('quick-fix "Rename to validate-revocation" removes policy-attributes', asyn
   assert.ok(fix?.edit, `no "Rename to validate-revocation" with an edit among: ${titles.join(' | ')}`);
   assert.equal(fix.kind?.value, vscode.CodeActionKind.QuickFix.value);
   assert.ok(titles.includes('Disable policy-attributes for this line'), titles.join(' | '));
+  assert.ok(titles.includes('Disable policy-attributes for this file'), titles.join(' | '));
   assert.ok(titles.includes('Show documentation for policy-attributes'), titles.join(' | '));
   try {
     assert.ok(await vscode.workspace.applyEdit(fix.edit), 'applyEdit returned false');

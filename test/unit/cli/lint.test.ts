@@ -359,6 +359,13 @@ resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
     assert.equal(cli(['lint', dir, '--sku', 'StandardV2']).code, 0);
   });
 
+  it('suppresses a rule from <!-- apim-mtls-disable id --> on, until <!-- apim-mtls-enable id -->', () => {
+    const dir = tmpWorkspace({ 'api.policy.xml': `<!-- apim-mtls-disable validate-trust-unsupported-tier -->\n${TRUST_DEFAULT_POLICY}` });
+    assert.equal(cli(['lint', dir, '--sku', 'StandardV2']).code, 0);
+    fs.writeFileSync(path.join(dir, 'api.policy.xml'), `<!-- apim-mtls-disable validate-trust-unsupported-tier -->\n${TRUST_DEFAULT_POLICY.replace('<base />', '<base /><!-- apim-mtls-enable validate-trust-unsupported-tier -->')}`);
+    assert.equal(cli(['lint', dir, '--sku', 'StandardV2']).code, 1, 'enabled again before the policy');
+  });
+
   it('--max-warnings turns too many warnings into exit 1', () => {
     const dir = tmpWorkspace({ 'api.policy.xml': TRUST_DEFAULT_POLICY });
     assert.equal(cli(['lint', dir, '--sku', 'Premium,StandardV2']).code, 0);
