@@ -53,11 +53,20 @@ export interface ConfigProblem {
   span?: Span;
 }
 
+/** Problems reported per configuration, at most (then one that counts the rest). */
+const MAX_PROBLEMS = 100;
+
 const SETTINGS = new Set(['rules', 'sku', 'certificateExpiryWarningDays', 'fileTimeBudgetMs', 'context', '$schema']);
 
 /** Validates raw JSON-ish settings into a config, collecting problems instead of throwing. */
 export function parseConfig(raw: unknown, baseDir?: string): { config: Partial<LintConfig>; problems: ConfigProblem[] } {
   const problems: ConfigProblem[] = [];
+  let dropped = 0;
+  // A file of thousands of mistakes (generated, or not a configuration at all) says the first ones, then how many more.
+  const report = (problem: () => ConfigProblem): void => {
+    if (problems.length < MAX_PROBLEMS) problems.push(problem());
+    else dropped++;
+  };
   const config: Partial<LintConfig> = {};
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     return { config, problems: [{ message: 'expected a JSON object' }] };
@@ -65,21 +74,25 @@ export function parseConfig(raw: unknown, baseDir?: string): { config: Partial<L
   const obj = raw as Record<string, unknown>;
   for (const key of Object.keys(obj)) {
     if (SETTINGS.has(key)) continue;
-    const similar = nearest(key, [...SETTINGS]);
-    problems.push({ message: `unknown setting "${key}"${similar && similar.distance <= 3 ? ` (did you mean "${similar.value}"?)` : ''}`, path: [key] });
+    report(() => {
+      const similar = nearest(key, [...SETTINGS]);
+      return { message: `unknown setting "${key}"${similar && similar.distance <= 3 ? ` (did you mean "${similar.value}"?)` : ''}`, path: [key] };
+    });
   }
   if (obj.rules !== undefined) {
     if (obj.rules === null || typeof obj.rules !== 'object' || Array.isArray(obj.rules)) {
-      problems.push({ message: '"rules" must be an object of rule id → level', path: ['rules'], value: true });
+      report(() => ({ message: '"rules" must be an object of rule id → level', path: ['rules'], value: true }));
     } else {
       const rules: Record<string, Level> = {};
       for (const [id, level] of Object.entries(obj.rules as Record<string, unknown>)) {
         // A mistyped id would change nothing, silently (an "error" meant to fail CI, an "off" that never applies).
         if (!ruleById(id)) {
-          const similar = similarRuleId(id);
-          problems.push({ message: `no rule "${id}"${similar ? ` (did you mean ${similar}?)` : ''}; \`apim-mtls rules\` lists them`, path: ['rules', id] });
+          report(() => {
+            const similar = similarRuleId(id);
+            return { message: `no rule "${id}"${similar ? ` (did you mean ${similar}?)` : ''}; \`apim-mtls rules\` lists them`, path: ['rules', id] };
+          });
         } else if (isLevel(level)) rules[id] = level;
-        else problems.push({ message: `rule "${id}": level must be one of off, hint, info, warning, error`, path: ['rules', id], value: true });
+        else report(() => ({ message: `rule "${id}": level must be one of off, hint, info, warning, error`, path: ['rules', id], value: true }));
       }
       config.rules = rules;
     }
@@ -90,26 +103,27 @@ export function parseConfig(raw: unknown, baseDir?: string): { config: Partial<L
     for (const s of list) {
       const sku = typeof s === 'string' ? toSku(s) : undefined;
       if (sku) skus.push(sku);
-      else problems.push({ message: `"sku": ${JSON.stringify(s)} is not an APIM SKU`, path: ['sku'], value: true });
+      else report(() => ({ message: `"sku": ${JSON.stringify(s)} is not an APIM SKU`, path: ['sku'], value: true }));
     }
     if (skus.length) config.skus = skus;
   }
   if (obj.certificateExpiryWarningDays !== undefined) {
     const d = obj.certificateExpiryWarningDays;
     if (typeof d === 'number' && Number.isFinite(d) && d >= 0) config.certificateExpiryWarningDays = d;
-    else problems.push({ message: '"certificateExpiryWarningDays" must be a number of days ≥ 0', path: ['certificateExpiryWarningDays'], value: true });
+    else report(() => ({ message: '"certificateExpiryWarningDays" must be a number of days ≥ 0', path: ['certificateExpiryWarningDays'], value: true }));
   }
   if (obj.fileTimeBudgetMs !== undefined) {
     const ms = obj.fileTimeBudgetMs;
     if (typeof ms === 'number' && Number.isFinite(ms) && ms > 0) config.fileTimeBudgetMs = ms;
-    else problems.push({ message: '"fileTimeBudgetMs" must be a number of milliseconds > 0', path: ['fileTimeBudgetMs'], value: true });
+    else report(() => ({ message: '"fileTimeBudgetMs" must be a number of milliseconds > 0', path: ['fileTimeBudgetMs'], value: true }));
   }
   if (obj.context !== undefined) {
     const list = Array.isArray(obj.context) ? obj.context : [obj.context];
-    if (baseDir === undefined) problems.push({ message: '"context" is read from .apim-mtls.json only', path: ['context'] });
+    if (baseDir === undefined) report(() => ({ message: '"context" is read from .apim-mtls.json only', path: ['context'] }));
     else if (list.every((p) => typeof p === 'string' && p !== '')) config.context = list.map((p) => path.resolve(baseDir, p as string));
-    else problems.push({ message: '"context" must be a path or a list of paths, relative to the configuration file', path: ['context'], value: true });
+    else report(() => ({ message: '"context" must be a path or a list of paths, relative to the configuration file', path: ['context'], value: true }));
   }
+  if (dropped > 0) problems.push({ message: `… and ${dropped} more problem${dropped === 1 ? '' : 's'} in this configuration` });
   return { config, problems };
 }
 
@@ -127,14 +141,15 @@ export function readConfigFile(text: string, baseDir: string): { config: Partial
   }
   const parsed = parseConfig(raw, baseDir);
   let tree: Expr | undefined;
+  const members = new Map<Expr, Map<string, PropertyMember>>();
   for (const problem of parsed.problems) {
     if (!problem.path) continue;
     tree ??= jsonTree(text);
-    const span = tree && locate(tree, problem.path, problem.value ?? false);
+    const span = tree && locate(tree, problem.path, problem.value ?? false, members);
     if (span) problem.span = span;
   }
-  // In the order of the file (the whole file's problems first).
-  parsed.problems.sort((a, b) => (a.span?.start ?? -1) - (b.span?.start ?? -1));
+  // In the order of the file; those without a place (the count of the ones left out) last.
+  parsed.problems.sort((a, b) => (a.span?.start ?? Number.MAX_SAFE_INTEGER) - (b.span?.start ?? Number.MAX_SAFE_INTEGER));
   return parsed;
 }
 
@@ -163,14 +178,22 @@ function brokenAt(text: string, error: Error): Span | undefined {
   }
 }
 
-/** The key (or value) a path of keys names; the last of duplicate keys, as JSON.parse keeps it. */
-function locate(tree: Expr, keys: string[], value: boolean): Span | undefined {
+/**
+ * The key (or value) a path of keys names; the last of duplicate keys, as JSON.parse keeps it. Each object's keys are
+ * indexed once (`members`), so placing many problems stays linear.
+ */
+function locate(tree: Expr, keys: string[], value: boolean, members: Map<Expr, Map<string, PropertyMember>>): Span | undefined {
   let node: Expr = tree;
   let span: Span | undefined;
   for (const key of keys) {
     if (node.kind !== 'object') return undefined;
-    let member: PropertyMember | undefined;
-    for (const m of node.members) if (m.kind === 'property' && m.key === key) member = m;
+    let byKey = members.get(node);
+    if (!byKey) {
+      byKey = new Map();
+      for (const m of node.members) if (m.kind === 'property') byKey.set(m.key, m);
+      members.set(node, byKey);
+    }
+    const member = byKey.get(key);
     if (!member) return undefined;
     span = value ? member.value.span : member.keySpan;
     node = member.value;

@@ -30,3 +30,12 @@ test('broken JSON is placed where it breaks, and nothing of the file applies', (
   assert.equal(text.slice(read.problems[0]!.span!.start, read.problems[0]!.span!.end), 'o');
   assert.match(read.problems[0]!.message, /^not valid JSON/);
 });
+
+// (The fuzz tests hold such a file to a time budget: placing each problem used to look through every key.)
+test('a file of thousands of mistakes gives the first hundred, then how many more', () => {
+  const text = `{"rules": {${Array.from({ length: 5000 }, (_, i) => `"no-such-rule-${i}": "off"`).join(', ')}}}`;
+  const problems = readConfigFile(text, '/ws').problems;
+  assert.equal(problems.length, 101);
+  assert.equal(text.slice(problems[0]!.span!.start, problems[0]!.span!.end), '"no-such-rule-0"');
+  assert.deepEqual(problems[100], { message: '… and 4900 more problems in this configuration' });
+});

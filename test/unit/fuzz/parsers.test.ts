@@ -4,6 +4,7 @@ import { parsePolicy } from '../../../server/src/parsers/policy';
 import { scan } from '../../../server/src/parsers/policy/scanner';
 import { certainlyWellFormed, maskExpressions, xmlProblems } from '../../../server/src/parsers/policy/wellformed';
 import { parseBicep, parseBicepConfig, parseParametersJson, resolveModuleAlias } from '../../../server/src/parsers/bicep';
+import { readConfigFile } from '../../../server/src/engine/config';
 import { readCertificateFile, readPfx } from '../../../server/src/certificates/read';
 import { brokenCertificates, fuzzCount, fuzzSeed, hostileBicep, hostilePolicies, int, mutate, prng, randomBytes, realBicep, realPolicies } from './hostile';
 
@@ -98,6 +99,25 @@ test('fuzz: bicepconfig.json: truncated, noisy and deep input gives aliases (at 
   }
   for (const text of ['{"moduleAliases":'.repeat(50_000), '['.repeat(1_000_000), `{"moduleAliases": {"br": {"a": {"registry": "${'\\'.repeat(1_000_000)}`]) {
     within('parseBicepConfig(hostile)', () => parseBicepConfig(text));
+  }
+});
+
+test('fuzz: .apim-mtls.json: truncated, noisy and deep input gives problems placed inside the text, never an exception', () => {
+  const rand = prng(fuzzSeed(11));
+  const source = JSON.stringify({ $schema: 'x', sku: ['Premium', 'standardv2'], rules: { 'policy-section': 'off', 'identity-without-thumbprint': 'error' }, certificateExpiryWarningDays: 45, fileTimeBudgetMs: 2000, context: ['infra'] }, null, 2);
+  const inputs = [
+    ...Array.from({ length: ITERATIONS }, () => mutate(rand, source)),
+    '{"rules":'.repeat(50_000),
+    '['.repeat(1_000_000),
+    `\uFEFF{"sku": "${'\\'.repeat(1_000_000)}`,
+    `{"rules": {${Array.from({ length: 20_000 }, (_, i) => `"r${i}": "off"`).join(',')}}}`,
+  ];
+  for (const [i, text] of inputs.entries()) {
+    const read = within(`readConfigFile(#${i})`, () => readConfigFile(text, '/ws'));
+    for (const p of read.problems) {
+      assert.ok(typeof p.message === 'string' && p.message.length > 0, `#${i}`);
+      if (p.span) assert.ok(p.span.start >= 0 && p.span.start <= p.span.end && p.span.end <= text.length, `span out of range in #${i}`);
+    }
   }
 });
 
