@@ -1,15 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CONFIG_FILE_NAME, ConfigResolver, type LintConfig } from '../engine/config';
+import type { LintConfig } from '../engine/config';
 import { loadReferencedFiles } from '../engine/context';
 import { withLineEndingsOf } from '../core/text';
 import { applyEdits, autofixes } from '../engine/autofix';
 import { decodeFile, type FileKind } from '../engine/files';
-import { loadContextFromDisk, loadFromDisk } from '../engine/load';
-import { Workspace } from '../engine/workspace';
-import { toSku, type Sku } from '../model/sku';
 import { ruleCatalog } from '../rules';
 import { parseArgs, UsageError } from './args';
+import { openWorkspace, parseSkuOption } from './open';
 import { DEFAULT_CACHE_FILE, LintCache, referencedEntry } from './cache';
 import { formatAzureDevOps } from './format/azure-devops';
 import { formatGitlab } from './format/gitlab';
@@ -76,12 +74,8 @@ export async function runLint(args: string[], io: CliIO): Promise<number> {
   const overrides: Partial<LintConfig> = {};
   const skuArg = parsed.values.get('--sku');
   if (skuArg !== undefined) {
-    const skus: Sku[] = [];
-    for (const s of skuArg.split(',')) {
-      const sku = toSku(s.trim());
-      if (!sku) return usage(io, `--sku: "${s}" is not an APIM SKU`);
-      skus.push(sku);
-    }
+    const skus = parseSkuOption(skuArg);
+    if ('problem' in skus) return usage(io, skus.problem);
     overrides.skus = skus;
   }
   let maxWarnings = -1;
@@ -92,7 +86,6 @@ export async function runLint(args: string[], io: CliIO): Promise<number> {
   }
   const roots = parsed.positionals.length ? parsed.positionals : ['.'];
   const contextRoots = (parsed.all.get('--context') ?? []).map((r) => path.resolve(io.cwd, r));
-  const contextProblem = (file: string, error: string): void => io.stderr(`apim-mtls: --context ${file}: ${error}\n`);
   if (parsed.flags.has('--fix')) {
     const fixed = await applyAutofixes(roots.map((r) => path.resolve(io.cwd, r)), overrides, contextRoots);
     if (fixed.fixes > 0) io.stderr(`apim-mtls: --fix applied ${fixed.fixes} ${fixed.fixes === 1 ? 'fix' : 'fixes'} in ${fixed.files.size} ${fixed.files.size === 1 ? 'file' : 'files'}\n`);
@@ -101,21 +94,11 @@ export async function runLint(args: string[], io: CliIO): Promise<number> {
   // APIM_MTLS_TIMING=1: where the time went, on stderr (like ESLint's TIMING=1).
   const timing = process.env.APIM_MTLS_TIMING ? new Map<string, number>() : undefined;
   const phase = timing ? phaseTimer(timing) : () => undefined;
-  const config = new ConfigResolver(overrides);
-  // Each file is linted once: keep only a few parses (Bicep rules read the policies they deploy), drop the rest.
-  const ws = new Workspace({ configFor: (f) => config.forFile(f), maxCachedPolicyParses: 64, timing });
   const cacheLocation = parsed.values.get('--cache-location');
   const cache = parsed.flags.has('--cache') || cacheLocation !== undefined ? LintCache.open(path.resolve(io.cwd, cacheLocation ?? DEFAULT_CACHE_FILE)) : undefined;
   if (cache?.problem) io.stderr(`apim-mtls: ${cache.problem}\n`);
-  const requested = await loadFromDisk(ws, roots.map((r) => path.resolve(io.cwd, r)), {
-    onDirectory: (dir, entries) => config.noteListing(dir, entries.some((e) => e.name === CONFIG_FILE_NAME)),
-  });
-  const files = [...new Set(requested)].sort();
-  // Read for what they tell the linted files, never linted or reported: `--context` and the configuration's "context".
-  const contextFiles = [
-    ...(await loadContextFromDisk(ws, contextRoots, contextProblem)),
-    ...(await loadContextFromDisk(ws, config.contextOf(files), (file, error) => io.stderr(`apim-mtls: "context" in ${CONFIG_FILE_NAME}: ${file}: ${error}\n`))),
-  ];
+  // The context files are read for what they tell the linted files, never linted or reported.
+  const { config, ws, files, contextFiles } = await openWorkspace(roots.map((r) => path.resolve(io.cwd, r)), contextRoots, overrides, io.stderr, { timing });
   phase('phase:discover+read');
   const wanted = new Set(files);
   const byFile = new Map<string, FileReport | undefined>();
@@ -209,13 +192,11 @@ async function applyAutofixes(roots: string[], overrides: Partial<LintConfig>, c
   const out = { fixes: 0, files: new Set<string>(), problems: [] as string[] };
   const unwritable = new Set<string>();
   for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
-    const config = new ConfigResolver(overrides);
-    const ws = new Workspace({ configFor: (f) => config.forFile(f), maxCachedPolicyParses: 64 });
-    const files = await loadFromDisk(ws, roots);
-    await loadContextFromDisk(ws, [...contextRoots, ...config.contextOf(files)], () => undefined);
+    // Problems with the context are said by the lint that follows.
+    const { ws, files } = await openWorkspace(roots, contextRoots, overrides, () => undefined);
     loadReferencedFiles(ws);
     let written = 0;
-    for (const file of [...new Set(files)].sort()) {
+    for (const file of files) {
       const kind = ws.kindOf(file);
       const text = ws.textOf(file);
       if ((kind !== 'policy' && kind !== 'bicep') || text === undefined || unwritable.has(file)) continue;

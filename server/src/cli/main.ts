@@ -3,12 +3,15 @@ import * as path from 'node:path';
 import { VERSION } from '../core/version';
 import { runLint } from './lint';
 import { runRules } from './rules';
+import { runTier } from './tier';
 
 const USAGE = `apim-mtls ${VERSION}: catches mistakes in Azure API Management mutual-TLS setups.
 
 Usage:
-  apim-mtls lint [paths…] [--format text|json|sarif|github|azure-devops] [--sku SKU] [--max-warnings N] [--fix] [--cache]
-  apim-mtls rules [--format text|json]          list the rules, their default levels and documentation
+  apim-mtls lint [paths…] [--format text|json|sarif|github|azure-devops|gitlab] [--sku SKU] [--context PATH]
+                 [--max-warnings N] [--fix] [--cache]
+  apim-mtls rules [--format text|json] [rule-id] list the rules, their default levels and documentation
+  apim-mtls tier [paths…] [--format text|json]   the tiers each policy is linted for, and where they come from
   apim-mtls certs tree|ca|client|inspect …      generate and inspect test certificates
   apim-mtls lsp --stdio                          run the language server (for any LSP editor)
   apim-mtls --version | --help
@@ -27,6 +30,8 @@ async function main(argv: string[]): Promise<number> {
       return runLint(rest, io);
     case 'rules':
       return runRules(rest, io);
+    case 'tier':
+      return runTier(rest, io);
     // Loaded on demand: `lint` starts faster without the language server and certificate generation.
     case 'certs': {
       const { runCertsCommand } = require('./certs') as typeof import('./certs');

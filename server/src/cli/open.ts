@@ -1,0 +1,50 @@
+import { CONFIG_FILE_NAME, ConfigResolver, type LintConfig } from '../engine/config';
+import { loadContextFromDisk, loadFromDisk } from '../engine/load';
+import { Workspace } from '../engine/workspace';
+import { toSku, type Sku } from '../model/sku';
+
+/** What the commands that read a workspace (`lint`, `tier`) share: the paths read, and their context. */
+export interface OpenedWorkspace {
+  config: ConfigResolver;
+  ws: Workspace;
+  /** The files under the paths given, sorted: what is linted, or explained. */
+  files: string[];
+  /** Files read only for what they tell those (`--context`, the configuration's "context"). */
+  contextFiles: string[];
+}
+
+/**
+ * Reads the files under `roots`, and the context paths (`--context`, then the "context" of the configurations that
+ * apply to those files), into a workspace. Problems with a context path are said on stderr; the rest is still read.
+ */
+export async function openWorkspace(
+  roots: string[],
+  contextRoots: string[],
+  overrides: Partial<LintConfig>,
+  stderr: (text: string) => void,
+  options: { timing?: Map<string, number> } = {},
+): Promise<OpenedWorkspace> {
+  const config = new ConfigResolver(overrides);
+  // Each file is linted once: keep only a few parses (Bicep rules read the policies they deploy), drop the rest.
+  const ws = new Workspace({ configFor: (f) => config.forFile(f), maxCachedPolicyParses: 64, timing: options.timing });
+  const requested = await loadFromDisk(ws, roots, {
+    onDirectory: (dir, entries) => config.noteListing(dir, entries.some((e) => e.name === CONFIG_FILE_NAME)),
+  });
+  const files = [...new Set(requested)].sort();
+  const contextFiles = [
+    ...(await loadContextFromDisk(ws, contextRoots, (file, error) => stderr(`apim-mtls: --context ${file}: ${error}\n`))),
+    ...(await loadContextFromDisk(ws, config.contextOf(files), (file, error) => stderr(`apim-mtls: "context" in ${CONFIG_FILE_NAME}: ${file}: ${error}\n`))),
+  ];
+  return { config, ws, files, contextFiles };
+}
+
+/** `--sku Premium,StandardV2` (any casing): the SKUs, or what is wrong. */
+export function parseSkuOption(value: string): Sku[] | { problem: string } {
+  const skus: Sku[] = [];
+  for (const s of value.split(',')) {
+    const sku = toSku(s.trim());
+    if (!sku) return { problem: `--sku: "${s}" is not an APIM SKU` };
+    skus.push(sku);
+  }
+  return skus;
+}

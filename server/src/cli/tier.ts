@@ -1,0 +1,107 @@
+import * as path from 'node:path';
+import type { LintConfig } from '../engine/config';
+import { SKUS } from '../model/sku';
+import { loadReferencedFiles } from '../engine/context';
+import { parseArgs, UsageError } from './args';
+import type { CliIO } from './lint';
+import { openWorkspace, parseSkuOption } from './open';
+
+export const TIER_USAGE = `Usage: apim-mtls tier [paths…] [options]
+
+Says, for each policy under the given files and folders (default: .), the tiers it is linted for and where they come
+from: the Bicep that deploys it (its service's sku.name, a parameter's @allowed values or type, the .bicepparam or
+parameters files that set it), or the configuration. The tier rules judge a policy by these.
+
+Options:
+  --context PATH             also read the Bicep and parameters files under PATH (repeatable), as lint does
+  --sku SKU[,SKU…]           tier(s) to assume for policies that no Bicep file deploys
+  --format text|json         output format (default: text)
+  -h, --help                 show this help
+
+Exit codes: 0, or 2 for a usage error.`;
+
+/** One policy's tier, as `--format json` gives it. */
+export interface PolicyTierReport {
+  file: string;
+  /** The possible SKUs. */
+  skus: string[];
+  /** Some deployment's SKU can't be read: the tier rules stay silent where that matters. */
+  unknown: boolean;
+  /** How many Bicep resources deploy the policy. */
+  deployments: number;
+  /** Where the SKUs come from (1-based line and column). */
+  origins: { file: string; line: number; column: number; message: string }[];
+}
+
+/** `apim-mtls tier`: returns the exit code. */
+export async function runTier(args: string[], io: CliIO): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs(args, { values: ['--format', '--sku', '--context'], flags: ['--help', '-h'] });
+  } catch (e) {
+    if (e instanceof UsageError) return usage(io, e.message);
+    throw e;
+  }
+  if (parsed.flags.has('--help') || parsed.flags.has('-h')) {
+    io.stdout(TIER_USAGE + '\n');
+    return 0;
+  }
+  const format = parsed.values.get('--format') ?? 'text';
+  if (format !== 'text' && format !== 'json') return usage(io, `--format must be text or json, not "${format}"`);
+  const overrides: Partial<LintConfig> = {};
+  const skuArg = parsed.values.get('--sku');
+  if (skuArg !== undefined) {
+    const skus = parseSkuOption(skuArg);
+    if ('problem' in skus) return usage(io, skus.problem);
+    overrides.skus = skus;
+  }
+  const roots = (parsed.positionals.length ? parsed.positionals : ['.']).map((r) => path.resolve(io.cwd, r));
+  const contextRoots = (parsed.all.get('--context') ?? []).map((r) => path.resolve(io.cwd, r));
+  const { ws, files } = await openWorkspace(roots, contextRoots, overrides, io.stderr);
+  loadReferencedFiles(ws);
+  const reports: PolicyTierReport[] = [];
+  for (const file of files) {
+    if (ws.kindOf(file) !== 'policy') continue;
+    const context = ws.policyContext(file);
+    reports.push({
+      file,
+      skus: SKUS.filter((s) => context.skus.values.has(s)),
+      unknown: context.skus.unknown,
+      deployments: context.deployments.length,
+      origins: context.skus.origins.map((o) => {
+        const at = ws.lineIndex(o.file)?.positionAt(o.span.start) ?? { line: 0, character: 0 };
+        return { file: o.file, line: at.line + 1, column: at.character + 1, message: o.message };
+      }),
+    });
+  }
+  io.stdout(format === 'json' ? JSON.stringify(reports, null, 2) + '\n' : formatTiers(reports, io.cwd));
+  return 0;
+}
+
+/** One block per policy: its tiers, then where they come from. */
+function formatTiers(reports: PolicyTierReport[], cwd: string): string {
+  if (reports.length === 0) return 'No policy files found.\n';
+  const rel = (f: string) => path.relative(cwd, f) || f;
+  const lines: string[] = [];
+  for (const r of reports) {
+    lines.push(`${rel(r.file)}  ${describe(r)}`);
+    for (const o of r.origins) lines.push(`  ${rel(o.file)}:${o.line}:${o.column}  ${o.message}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+function describe(r: PolicyTierReport): string {
+  const skus = r.skus.join(', ');
+  const deployed = r.deployments === 0 ? 'no Bicep deploys it' : `${r.deployments} deployment${r.deployments === 1 ? '' : 's'}`;
+  if (r.skus.length === 0) {
+    return r.deployments === 0
+      ? 'unknown: no Bicep read deploys it (give the folder with the Bicep, or --context it; or set "sku" in .apim-mtls.json, or --sku): the tier rules are silent'
+      : `unknown (${deployed}): the tier rules are silent`;
+  }
+  return r.unknown ? `${skus}, or a tier that can't be read (${deployed})` : `${skus} (${deployed})`;
+}
+
+function usage(io: CliIO, message: string): number {
+  io.stderr(`apim-mtls tier: ${message}\n\n${TIER_USAGE}\n`);
+  return 2;
+}

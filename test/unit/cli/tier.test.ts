@@ -1,0 +1,67 @@
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { examplesDir, repoRoot } from '../../helpers';
+
+const CLI = path.join(repoRoot, 'dist', 'cli.js');
+const run = (args: string[], cwd = examplesDir) => spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
+
+interface TierReport {
+  file: string;
+  skus: string[];
+  unknown: boolean;
+  deployments: number;
+  origins: { file: string; line: number; column: number; message: string }[];
+}
+const json = (args: string[]) => {
+  const r = run([...args, '--format', 'json']);
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout) as TierReport[];
+};
+
+describe('apim-mtls tier', () => {
+  it('says a policy deployed per environment gets the union of the tiers its parameters files set, and where each comes from', () => {
+    const [orders] = json(['tier', 'environments']);
+    assert.equal(path.relative(examplesDir, orders!.file), path.join('environments', 'policies', 'orders.api.xml'));
+    assert.deepEqual(orders!.skus, ['Developer', 'Premium', 'StandardV2']);
+    assert.equal(orders!.unknown, true, 'an environment variable without a default can be anything');
+    assert.equal(orders!.deployments, 1);
+    const where = orders!.origins.map((o) => `${path.relative(examplesDir, o.file)}:${o.line}`);
+    for (const origin of ['environments/prod.bicepparam:4', 'environments/dev.bicepparam:3', 'environments/main.parameters.test.json:6', 'environments/modules/apim.bicep:9']) {
+      assert.ok(where.includes(origin.split('/').join(path.sep)), `${origin} among ${where.join(', ')}`);
+    }
+  });
+
+  it('reads what lint reads: a policy alone has no tier; with --context (or --sku) it has the one lint judges it by', () => {
+    const policy = path.join('mistakes', 'policies', 'validate-trust-unsupported-tier.operation.xml');
+    const [alone] = json(['tier', policy]);
+    assert.deepEqual([alone!.skus, alone!.deployments], [[], 0]);
+    assert.match(run(['tier', policy]).stdout, /unknown: no Bicep read deploys it .* the tier rules are silent/);
+    const [withContext] = json(['tier', policy, '--context', 'mistakes', '--context', 'shared']);
+    assert.deepEqual(withContext!.skus, ['BasicV2', 'StandardV2', 'PremiumV2']);
+    const lint = JSON.parse(run(['lint', policy, '--context', 'mistakes', '--context', 'shared', '--format', 'json']).stdout) as { messages: { ruleId: string; level: string }[] }[];
+    assert.deepEqual(lint[0]!.messages.map((m) => `${m.ruleId} ${m.level}`), ['validate-trust-unsupported-tier error'], 'every tier it has is v2: an error');
+    const [set] = json(['tier', policy, '--sku', 'premium']);
+    assert.deepEqual([set!.skus, set!.origins.map((o) => o.message)], [['Premium'], ['SKU set in the configuration: Premium']]);
+  });
+
+  it('prints a block per policy in text: the tiers, then where they come from', () => {
+    const r = run(['tier', path.join('good', 'policies', 'validate-using-policy.operation.xml'), '--context', '.']);
+    assert.equal(r.status, 0, r.stderr);
+    const lines = r.stdout.trimEnd().split('\n');
+    assert.match(lines[0]!, /^good[/\\]policies[/\\]validate-using-policy\.operation\.xml {2}Consumption, Developer, .*, PremiumV2 \(1 deployment\)$/);
+    assert.ok(lines.slice(1).every((l) => /^ {2}\S+:\d+:\d+ {2}\S/.test(l)), r.stdout);
+    assert.ok(lines.some((l) => l.includes('SKU from the union type apimSkuType')), r.stdout);
+  });
+
+  it('usage errors exit 2 with the usage; --help exits 0', () => {
+    const bad = run(['tier', '--sku', 'StandardV3']);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--sku: "StandardV3" is not an APIM SKU/);
+    assert.equal(run(['tier', '--format', 'sarif']).status, 2);
+    const help = run(['tier', '--help']);
+    assert.equal(help.status, 0);
+    assert.match(help.stdout, /^Usage: apim-mtls tier/);
+  });
+});
