@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isLevel, type Level } from '../core/finding';
+import { describeFsError } from './discover';
 import { toSku, type Sku } from '../model/sku';
 import type { Span } from '../core/text';
 import { JsonError, JsonReader } from '../parsers/bicep/parameters-json';
@@ -134,7 +135,7 @@ export function readConfigFile(text: string, baseDir: string): { config: Partial
   try {
     raw = JSON.parse(json);
   } catch (e) {
-    const problem: ConfigProblem = { message: `not valid JSON (${(e as Error).message})` };
+    const problem: ConfigProblem = { message: `not valid JSON (${(e as Error).message}); the defaults apply` };
     const span = brokenAt(text, e as Error);
     if (span) problem.span = span;
     return { config: {}, problems: [problem] };
@@ -268,13 +269,17 @@ export class ConfigResolver {
     const candidate = path.join(dir, CONFIG_FILE_NAME);
     let result: LoadedConfig;
     let text: string | undefined;
+    let unreadable: string | undefined;
     try {
       // stat first: most folders have no config file, and a thrown ENOENT per folder costs more than the lookup.
       text = this.listed.get(dir) !== false && fs.statSync(candidate, { throwIfNoEntry: false }) ? fs.readFileSync(candidate, 'utf8') : undefined;
-    } catch {
-      text = undefined;
+    } catch (e) {
+      // There, but it can't be read (permissions, a folder of that name): said, not skipped for the parent's.
+      unreadable = describeFsError(e);
     }
-    if (text !== undefined) {
+    if (unreadable !== undefined) {
+      result = { config: mergeConfig(DEFAULT_CONFIG, this.overrides), file: candidate, problems: [{ message: `cannot read: ${unreadable}; the defaults apply` }] };
+    } else if (text !== undefined) {
       const parsed = readConfigFile(text, dir);
       result = { config: mergeConfig(DEFAULT_CONFIG, parsed.config, this.overrides), file: candidate, text, problems: parsed.problems };
     } else {

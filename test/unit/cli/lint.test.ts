@@ -349,7 +349,21 @@ resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
     fs.writeFileSync(path.join(dir, '.apim-mtls.json'), '{\n  "sku": "BasicV2",\n}\n');
     const broken = JSON.parse(cli(['lint', dir, '--format', 'json']).stdout) as JsonEntry[];
     assert.deepEqual(broken.map((e) => [path.basename(e.filePath), e.messages.map((m) => `${m.line}:${m.column}`)]), [['.apim-mtls.json', ['3:1']], ['a.policy.xml', []], ['b.policy.xml', []]]);
-    assert.match(broken[0]!.messages[0]!.message, /^not valid JSON/);
+    assert.match(broken[0]!.messages[0]!.message, /^not valid JSON .*; the defaults apply$/);
+    // One that can't be read (here a folder of that name) is said too, rather than skipped for the parent's.
+    fs.writeFileSync(path.join(dir, '.apim-mtls.json'), JSON.stringify({ sku: 'BasicV2' }));
+    fs.mkdirSync(path.join(dir, 'sub', '.apim-mtls.json'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'sub', 'c.policy.xml'), TRUST_DEFAULT_POLICY);
+    const unreadable = JSON.parse(cli(['lint', dir, '--format', 'json']).stdout) as JsonEntry[];
+    assert.deepEqual(
+      unreadable.map((e) => [path.relative(dir, e.filePath), e.messages.map((m) => m.ruleId ?? m.message)]),
+      [
+        ['a.policy.xml', ['validate-trust-unsupported-tier']],
+        ['b.policy.xml', ['validate-trust-unsupported-tier']],
+        [path.join('sub', '.apim-mtls.json'), ['cannot read: is a directory; the defaults apply']],
+        [path.join('sub', 'c.policy.xml'), []],
+      ],
+    );
   });
 
   it('suppresses a finding with <!-- apim-mtls-disable-next-line id -->', () => {
