@@ -7,7 +7,7 @@ import { applyEdits, autofixes } from '../engine/autofix';
 import { decodeFile, type FileKind } from '../engine/files';
 import { ruleCatalog } from '../rules';
 import { parseArgs, UsageError } from './args';
-import { openWorkspace, parseSkuOption } from './open';
+import { openWorkspace, workspaceArgs } from './open';
 import { DEFAULT_CACHE_FILE, LintCache, referencedEntry } from './cache';
 import { formatAzureDevOps } from './format/azure-devops';
 import { formatGitlab } from './format/gitlab';
@@ -71,23 +71,17 @@ export async function runLint(args: string[], io: CliIO): Promise<number> {
   }
   const format = parsed.values.get('--format') ?? 'text';
   if (!Object.hasOwn(FORMATS, format)) return usage(io, `--format must be one of ${Object.keys(FORMATS).join(', ')}, not "${format}"`);
-  const overrides: Partial<LintConfig> = {};
-  const skuArg = parsed.values.get('--sku');
-  if (skuArg !== undefined) {
-    const skus = parseSkuOption(skuArg);
-    if ('problem' in skus) return usage(io, skus.problem);
-    overrides.skus = skus;
-  }
+  const paths = workspaceArgs(parsed, io.cwd);
+  if ('problem' in paths) return usage(io, paths.problem);
+  const { roots, contextRoots, overrides } = paths;
   let maxWarnings = -1;
   const mw = parsed.values.get('--max-warnings');
   if (mw !== undefined) {
     if (!/^\d+$/.test(mw)) return usage(io, '--max-warnings takes a whole number');
     maxWarnings = Number(mw);
   }
-  const roots = parsed.positionals.length ? parsed.positionals : ['.'];
-  const contextRoots = (parsed.all.get('--context') ?? []).map((r) => path.resolve(io.cwd, r));
   if (parsed.flags.has('--fix')) {
-    const fixed = await applyAutofixes(roots.map((r) => path.resolve(io.cwd, r)), overrides, contextRoots);
+    const fixed = await applyAutofixes(roots, overrides, contextRoots);
     if (fixed.fixes > 0) io.stderr(`apim-mtls: --fix applied ${fixed.fixes} ${fixed.fixes === 1 ? 'fix' : 'fixes'} in ${fixed.files.size} ${fixed.files.size === 1 ? 'file' : 'files'}\n`);
     for (const problem of fixed.problems) io.stderr(`apim-mtls: --fix: ${problem}\n`);
   }
@@ -98,7 +92,7 @@ export async function runLint(args: string[], io: CliIO): Promise<number> {
   const cache = parsed.flags.has('--cache') || cacheLocation !== undefined ? LintCache.open(path.resolve(io.cwd, cacheLocation ?? DEFAULT_CACHE_FILE)) : undefined;
   if (cache?.problem) io.stderr(`apim-mtls: ${cache.problem}\n`);
   // The context files are read for what they tell the linted files, never linted or reported.
-  const { config, ws, files, contextFiles } = await openWorkspace(roots.map((r) => path.resolve(io.cwd, r)), contextRoots, overrides, io.stderr, { timing });
+  const { config, ws, files, contextFiles } = await openWorkspace(roots, contextRoots, overrides, io.stderr, { timing });
   phase('phase:discover+read');
   const wanted = new Set(files);
   const byFile = new Map<string, FileReport | undefined>();

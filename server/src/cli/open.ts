@@ -1,7 +1,9 @@
+import * as path from 'node:path';
 import { CONFIG_FILE_NAME, ConfigResolver, type LintConfig } from '../engine/config';
 import { loadContextFromDisk, loadFromDisk } from '../engine/load';
 import { Workspace } from '../engine/workspace';
 import { toSku, type Sku } from '../model/sku';
+import type { ParsedArgs } from './args';
 
 /** What the commands that read a workspace (`lint`, `tier`) share: the paths read, and their context. */
 export interface OpenedWorkspace {
@@ -38,13 +40,22 @@ export async function openWorkspace(
   return { config, ws, files, contextFiles };
 }
 
-/** `--sku Premium,StandardV2` (any casing): the SKUs, or what is wrong. */
-export function parseSkuOption(value: string): Sku[] | { problem: string } {
-  const skus: Sku[] = [];
-  for (const s of value.split(',')) {
-    const sku = toSku(s.trim());
-    if (!sku) return { problem: `--sku: "${s}" is not an APIM SKU` };
-    skus.push(sku);
+/** The arguments `lint` and `tier` share: the paths (default: .), the `--context` paths, `--sku`; or what is wrong. */
+export function workspaceArgs(parsed: ParsedArgs, cwd: string): { roots: string[]; contextRoots: string[]; overrides: Partial<LintConfig> } | { problem: string } {
+  const overrides: Partial<LintConfig> = {};
+  const skuArg = parsed.values.get('--sku');
+  if (skuArg !== undefined) {
+    const skus: Sku[] = [];
+    for (const s of skuArg.split(',')) {
+      const sku = toSku(s.trim());
+      if (!sku) return { problem: `--sku: "${s}" is not an APIM SKU` };
+      skus.push(sku);
+    }
+    overrides.skus = skus;
   }
-  return skus;
+  return {
+    roots: (parsed.positionals.length ? parsed.positionals : ['.']).map((r) => path.resolve(cwd, r)),
+    contextRoots: (parsed.all.get('--context') ?? []).map((r) => path.resolve(cwd, r)),
+    overrides,
+  };
 }

@@ -1,10 +1,9 @@
 import * as path from 'node:path';
-import type { LintConfig } from '../engine/config';
 import { SKUS } from '../model/sku';
 import { loadReferencedFiles } from '../engine/context';
 import { parseArgs, UsageError } from './args';
 import type { CliIO } from './lint';
-import { openWorkspace, parseSkuOption } from './open';
+import { openWorkspace, workspaceArgs } from './open';
 
 export const TIER_USAGE = `Usage: apim-mtls tier [paths…] [options]
 
@@ -48,16 +47,9 @@ export async function runTier(args: string[], io: CliIO): Promise<number> {
   }
   const format = parsed.values.get('--format') ?? 'text';
   if (format !== 'text' && format !== 'json') return usage(io, `--format must be text or json, not "${format}"`);
-  const overrides: Partial<LintConfig> = {};
-  const skuArg = parsed.values.get('--sku');
-  if (skuArg !== undefined) {
-    const skus = parseSkuOption(skuArg);
-    if ('problem' in skus) return usage(io, skus.problem);
-    overrides.skus = skus;
-  }
-  const roots = (parsed.positionals.length ? parsed.positionals : ['.']).map((r) => path.resolve(io.cwd, r));
-  const contextRoots = (parsed.all.get('--context') ?? []).map((r) => path.resolve(io.cwd, r));
-  const { ws, files } = await openWorkspace(roots, contextRoots, overrides, io.stderr);
+  const paths = workspaceArgs(parsed, io.cwd);
+  if ('problem' in paths) return usage(io, paths.problem);
+  const { ws, files } = await openWorkspace(paths.roots, paths.contextRoots, paths.overrides, io.stderr);
   loadReferencedFiles(ws);
   const reports: PolicyTierReport[] = [];
   for (const file of files) {
