@@ -1,4 +1,5 @@
-// The README's demo: lint the bundled examples with the freshly built CLI, then say where the extension is.
+// The README's demo: lint the bundled examples with the freshly built CLI, show where a policy's tier comes from, then
+// say where the extension is.
 // `apim-mtls lint` exits 1 when it finds errors, which the examples are there to show: that is success here.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -11,8 +12,12 @@ console.log(
     '(mistakes/inline-policy.bicep: a policy written in the Bicep string itself; service-mistakes/avm-service.bicep: a\n' +
     'service deployed with the Azure Verified Module);\n' +
     'examples/environments takes its tier from prod.bicepparam, dev.bicepparam and the azd-style main.parameters.test.json\n' +
-    'through a module, and validate-trust from a named value.',
+    'through a module, and validate-trust from a named value. Where a policy\'s tier comes from:\n',
 );
+console.log('$ apim-mtls tier examples/environments\n');
+const tier = spawnSync(process.execPath, ['dist/cli.js', 'tier', 'examples/environments'], { stdio: 'inherit' });
+if (tier.status !== 0) process.exit(tier.status ?? 2);
+console.log('');
 if (existsSync('apim-mtls.vsix')) {
   console.log('The VS Code extension is built: code --install-extension apim-mtls.vsix');
 }

@@ -25,7 +25,7 @@ describe('apim-mtls tier', () => {
     const [orders] = json(['tier', 'environments']);
     assert.equal(path.relative(examplesDir, orders!.file), path.join('environments', 'policies', 'orders.api.xml'));
     assert.deepEqual(orders!.skus, ['Developer', 'Premium', 'StandardV2']);
-    assert.equal(orders!.unknown, true, 'an environment variable without a default can be anything');
+    assert.equal(orders!.unknown, true, 'azd\'s ${APIM_SKU=Premium}: Premium by default, or whatever the variable holds');
     assert.equal(orders!.deployments, 1);
     const where = orders!.origins.map((o) => `${path.relative(examplesDir, o.file)}:${o.line}`);
     for (const origin of ['environments/prod.bicepparam:4', 'environments/dev.bicepparam:3', 'environments/main.parameters.test.json:6', 'environments/modules/apim.bicep:9']) {
