@@ -69,8 +69,7 @@ export function evaluate(expr: Expr, scope: FileScope, ctx: EvalContext, depth =
         const own = resourceName(scope, expr.target.name);
         if (own) return ev(own);
       }
-      const target = ev(expr.target);
-      return target.kind === 'object' ? (target.props.get(expr.name) ?? UNKNOWN) : UNKNOWN;
+      return evaluatePath(expr.target, [expr.name], scope, ctx, depth + 1, visiting);
     }
     case 'unary':
       if (expr.operator === '!') return bool(not(truth(ev(expr.operand))));
@@ -87,6 +86,53 @@ export function evaluate(expr: Expr, scope: FileScope, ctx: EvalContext, depth =
     default:
       return UNKNOWN;
   }
+}
+
+/**
+ * `expr.props…`, evaluating only what the path reaches: the other properties of an object on the way are not
+ * evaluated, so the parameters they use leave no origins (`settings.sku` of `{ name: f(env, location), sku: sku }`
+ * comes from `sku` alone).
+ */
+export function evaluatePath(expr: Expr, props: readonly string[], scope: FileScope, ctx: EvalContext, depth = 0, visiting: Set<VarDecl> = new Set()): Value {
+  if (props.length === 0) return evaluate(expr, scope, ctx, depth, visiting);
+  if (depth > MAX_DEPTH) return UNKNOWN;
+  const along = (e: Expr, rest: readonly string[]): Value => evaluatePath(e, rest, scope, ctx, depth + 1, visiting);
+  switch (expr.kind) {
+    case 'paren':
+      return along(expr.expr, props);
+    case 'member':
+      // `a.b` then `.c`: the path `a` → `b.c` (parameters and variables are met at its root).
+      return along(expr.target, [expr.name, ...props]);
+    case 'object': {
+      // A spread may bring the property (or override it): evaluated whole, as before.
+      if (expr.members.some((m) => m.kind !== 'property')) break;
+      let found: Expr | undefined;
+      for (const m of expr.members) if (m.kind === 'property' && m.key === props[0]) found = m.value;
+      return found ? along(found, props.slice(1)) : UNKNOWN;
+    }
+    case 'identifier': {
+      const ref = paramRef(expr, scope);
+      if (ref) return paramValue({ ...ref, key: `${ref.key}.${props.join('.')}`, props: [...ref.props, ...props] }, ctx, depth, visiting);
+      const decl = scope.vars.get(expr.name);
+      if (!decl?.value || visiting.has(decl)) return UNKNOWN;
+      visiting.add(decl);
+      try {
+        return along(decl.value, props);
+      } finally {
+        visiting.delete(decl);
+      }
+    }
+    case 'ternary': {
+      const c = truth(evaluate(expr.condition, scope, ctx, depth + 1, visiting));
+      if (c === 'unknown') return join(along(expr.whenTrue, props), along(expr.whenFalse, props));
+      return along(c ? expr.whenTrue : expr.whenFalse, props);
+    }
+    default:
+      break;
+  }
+  let v = evaluate(expr, scope, ctx, depth + 1, visiting);
+  for (const key of props) v = v.kind === 'object' ? (v.props.get(key) ?? UNKNOWN) : UNKNOWN;
+  return v;
 }
 
 /**
@@ -110,7 +156,7 @@ function resourceName(scope: FileScope, symbol: string): Expr | undefined {
 function paramValue(ref: ParamRef, ctx: EvalContext, depth: number, visiting: Set<VarDecl>): Value {
   const bound = ctx.bindings?.get(ref.key);
   if (bound !== undefined) return strings([bound]);
-  return possibleValues(ref, ctx, (e, scope) => evaluate(e, scope, ctx, depth + 1, visiting));
+  return possibleValues(ref, ctx, (e, scope, props) => evaluatePath(e, props, scope, ctx, depth + 1, visiting));
 }
 
 /**
@@ -120,8 +166,12 @@ function paramValue(ref: ParamRef, ctx: EvalContext, depth: number, visiting: Se
  * deploys keeps its own domain. Each parameter is resolved once per evaluation (modules can form diamonds), and a
  * cycle (invalid Bicep) gives unknown.
  */
-export function possibleValues(ref: ParamRef, ctx: EvalContext, ev: (e: Expr, scope: FileScope) => Value = (e, scope) => evaluate(e, scope, ctx)): Value {
-  const own = (): Value => paramDomain(ref.param, ref.props, ref.scope, ctx.scopes, (e) => ev(e, ref.scope), ctx.origins, ctx.label);
+export function possibleValues(
+  ref: ParamRef,
+  ctx: EvalContext,
+  ev: (e: Expr, scope: FileScope, props: readonly string[]) => Value = (e, scope, props) => evaluatePath(e, props, scope, ctx),
+): Value {
+  const own = (): Value => paramDomain(ref.param, ref.props, ref.scope, ctx.scopes, (e, props) => ev(e, ref.scope, props), ctx.origins, ctx.label);
   const sites = ref.scope.callers;
   if (sites.length === 0) return own();
   const memo = (ctx.params ??= new Map());
@@ -140,8 +190,7 @@ export function possibleValues(ref: ParamRef, ctx: EvalContext, ev: (e: Expr, sc
         else omitted = true;
         continue;
       }
-      let v = ev(arg, site.scope);
-      for (const key of ref.props) v = v.kind === 'object' ? (v.props.get(key) ?? UNKNOWN) : UNKNOWN;
+      const v = ev(arg, site.scope, ref.props);
       ctx.origins.push({ file: site.scope.path, span: arg.span, message: `${ctx.label} passed to parameter ${ref.param.name} by ${site.description}` });
       acc = acc ? widen(acc, v) : v;
     }

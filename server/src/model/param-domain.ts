@@ -87,7 +87,8 @@ export function paramDomain(
   props: readonly string[],
   scope: FileScope,
   scopes: ReadonlyMap<string, FileScope>,
-  evalDefault: (e: Expr) => Value,
+  /** Evaluates `e.props…` (only what that path reaches). */
+  evalDefault: (e: Expr, props: readonly string[]) => Value,
   origins: RelatedInfo[],
   label: string,
 ): Value {
@@ -118,8 +119,7 @@ export function paramDomain(
     }
   }
   if (param.defaultValue) {
-    let v = evalDefault(param.defaultValue);
-    for (const key of props) v = v.kind === 'object' ? (v.props.get(key) ?? UNKNOWN) : UNKNOWN;
+    const v = evalDefault(param.defaultValue, props);
     // In a parameters file `param x = …` is the value itself (`param b = a` there reads a's value, no default).
     if (scope.assignsParams) return v;
     if (v.kind === 'strings') {

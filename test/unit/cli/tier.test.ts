@@ -1,8 +1,9 @@
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { examplesDir, repoRoot } from '../../helpers';
+import { examplesDir, makeTempDir, removeTempDir, repoRoot } from '../../helpers';
 
 const CLI = path.join(repoRoot, 'dist', 'cli.js');
 const run = (args: string[], cwd = examplesDir) => spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
@@ -44,6 +45,62 @@ describe('apim-mtls tier', () => {
     assert.deepEqual(lint[0]!.messages.map((m) => `${m.ruleId} ${m.level}`), ['validate-trust-unsupported-tier error'], 'every tier it has is v2: an error');
     const [set] = json(['tier', policy, '--sku', 'premium']);
     assert.deepEqual([set!.skus, set!.origins.map((o) => o.message)], [['Premium'], ['SKU set in the configuration: Premium']]);
+  });
+
+  it('names only what the SKU comes from: not the parameters of the other properties of an object passed along', () => {
+    // The shape of ronaldbosma/mtls-with-apim-and-agw: a settings object built from several azd parameters, passed to
+    // the module that declares the service, which reads its .sku.
+    const dir = makeTempDir('tier-origins');
+    try {
+      const files: Record<string, string> = {
+        'infra/main.bicep': [
+          "type apimSkuType = 'Developer' | 'BasicV2' | 'StandardV2'",
+          'param environmentName string',
+          'param location string',
+          'param apiManagementSku apimSkuType',
+          'var settings = {',
+          "  serviceName: 'apim-${environmentName}-${location}'",
+          '  sku: apiManagementSku',
+          '}',
+          "module apim 'modules/apim.bicep' = {",
+          '  params: {',
+          '    settings: settings',
+          '  }',
+          '}',
+        ].join('\n'),
+        'infra/main.parameters.json': JSON.stringify({ parameters: { environmentName: { value: '${AZURE_ENV_NAME}' }, location: { value: '${AZURE_LOCATION}' }, apiManagementSku: { value: '${APIM_SKU=BasicV2}' } } }),
+        'infra/modules/apim.bicep': [
+          'param settings object',
+          "resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {",
+          '  name: settings.serviceName',
+          "  location: 'westeurope'",
+          '  sku: {',
+          '    name: settings.sku',
+          '    capacity: 1',
+          '  }',
+          "  properties: { publisherEmail: 'a@b.c', publisherName: 'x', enableClientCertificate: true }",
+          "  resource policy 'policies' = {",
+          "    name: 'policy'",
+          "    properties: { format: 'rawxml', value: loadTextContent('../../policy.xml') }",
+          '  }',
+          '}',
+        ].join('\n'),
+        'policy.xml': '<policies><inbound><base /></inbound></policies>',
+      };
+      for (const [rel, text] of Object.entries(files)) {
+        fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+        fs.writeFileSync(path.join(dir, rel), text);
+      }
+      const [policy] = json(['tier', dir]);
+      assert.deepEqual(policy!.skus, ['BasicV2']);
+      assert.deepEqual(policy!.origins.map((o) => `${path.basename(o.file)}:${o.line} ${o.message}`), [
+        'apim.bicep:6 The service’s sku.name',
+        'main.parameters.json:1 SKU passed to parameter apiManagementSku by main.parameters.json',
+        'main.bicep:11 SKU passed to parameter settings by module apim in main.bicep',
+      ]);
+    } finally {
+      removeTempDir(dir);
+    }
   });
 
   it('prints a block per policy in text: the tiers, then where they come from', () => {
