@@ -68,11 +68,8 @@ export function registerTierStatus(context: vscode.ExtensionContext, getClient: 
       if (options?.quiet) return shown ? { text: tierText(shown.tier), ...shown.tier } : undefined;
       if (!shown) return undefined;
       if (shown.tier.origins.length === 0) {
-        const open = 'Set apimMtls.sku';
-        const answer = await vscode.window.showInformationMessage(
-          'No Bicep file in the workspace deploys this policy, so its tier is unknown and the tier rules stay silent. Set the tier it runs on:',
-          open,
-        );
+        const open = shown.tier.setBy ? 'Open apimMtls.sku' : 'Set apimMtls.sku';
+        const answer = await vscode.window.showInformationMessage(`${untold(shown.tier)}`, open);
         if (answer === open) await vscode.commands.executeCommand('workbench.action.openSettings', 'apimMtls.sku');
         return undefined;
       }
@@ -95,7 +92,14 @@ export function registerTierStatus(context: vscode.ExtensionContext, getClient: 
 function tooltip(tier: PolicyTier): string {
   const lines = [`**APIM tier of this policy:** ${tier.skus.length ? tier.skus.join(', ') : 'unknown'}${tier.unknown && tier.skus.length ? ' (or an unknown SKU)' : ''}`, ''];
   for (const o of tier.origins) lines.push(`- ${o.message} (${vscode.workspace.asRelativePath(vscode.Uri.parse(o.uri))}:${o.line + 1})`);
-  if (tier.deployments === 0 && tier.origins.length === 0) lines.push('No Bicep file in the workspace deploys this policy: set `apimMtls.sku` to lint it for a tier.');
+  if (tier.origins.length === 0) lines.push(untold(tier));
   lines.push('', 'Consumption and the v2 tiers can’t validate a client certificate’s chain.');
   return lines.join('\n');
+}
+
+/** What a tier with no file to point at says: the setting that set it, or why the Bicep doesn't tell it. */
+function untold(tier: PolicyTier): string {
+  if (tier.setBy) return `This policy is linted for ${tier.skus.join(', ')}, set by ${tier.setBy}: the Bicep doesn't tell its tier.`;
+  if (tier.deployments === 0) return 'No Bicep file in the workspace deploys this policy, so its tier is unknown and the tier rules stay silent. Set the tier it runs on in apimMtls.sku.';
+  return "The Bicep that deploys this policy doesn't tell its service's tier (an existing service named by a parameter, a SKU from the environment), so the tier rules stay silent. Set the tier it runs on in apimMtls.sku.";
 }

@@ -319,6 +319,21 @@ describe('language server: mistakes in .apim-mtls.json and in the settings', () 
     }
   });
 
+  it('a tier from apimMtls.sku is named as such: in the messages and in apim-mtls/policyTier', async () => {
+    const dir = makeTempDir('lsp-sku-setting');
+    const client = await TestClient.start(dir, { settings: { sku: 'StandardV2' } });
+    try {
+      const policy = path.join(dir, 'lone.policy.xml');
+      client.open(policy, '<policies><inbound><base /><validate-client-certificate /></inbound></policies>');
+      const diags = await client.waitFor(policy, (d) => codes(d).includes('validate-trust-unsupported-tier'));
+      assert.match(String(diags.find((d) => d.code === 'validate-trust-unsupported-tier')!.message), /StandardV2 \(from apimMtls\.sku\) can't validate/);
+      assert.deepEqual(await client.request(POLICY_TIER_REQUEST, { uri: client.uri(policy) }), { skus: ['StandardV2'], unknown: false, deployments: 0, origins: [], setBy: 'apimMtls.sku' });
+    } finally {
+      await client.stop();
+      removeTempDir(dir);
+    }
+  });
+
   it('says in a message what is wrong with the apimMtls settings, and applies the rest of them', async () => {
     const dir = makeTempDir('lsp-settings');
     fs.cpSync(path.join(fixturesDir, 'lsp'), dir, { recursive: true });

@@ -36,7 +36,8 @@ Options:
                              output format (default: text); github: annotations in GitHub Actions;
                              azure-devops: issues in Azure Pipelines (##vso[task.logissue]);
                              gitlab: a Code Quality report (artifacts: reports: codequality)
-  --sku SKU[,SKU…]           tier(s) to assume for policies that no Bicep file deploys
+  --sku SKU[,SKU…]           tier(s) to assume for policies whose tier no Bicep file tells (none deploys
+                             them, or their service's tier can't be read)
   --max-warnings N           exit 1 when there are more than N warnings
   --context PATH             also read the Bicep, parameters and certificate files under PATH (repeatable), not
                              to lint them but for what they tell the linted files: their tier, what deploys them,

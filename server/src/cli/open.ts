@@ -26,7 +26,7 @@ export async function openWorkspace(
   stderr: (text: string) => void,
   options: { timing?: Map<string, number> } = {},
 ): Promise<OpenedWorkspace> {
-  const config = new ConfigResolver(overrides);
+  const config = new ConfigResolver(overrides, '--sku');
   // Each file is linted once: keep only a few parses (Bicep rules read the policies they deploy), drop the rest.
   const ws = new Workspace({ configFor: (f) => config.forFile(f), maxCachedPolicyParses: 64, timing: options.timing });
   const requested = await loadFromDisk(ws, roots, {

@@ -13,7 +13,8 @@ parameters files that set it), or the configuration. The tier rules judge a poli
 
 Options:
   --context PATH             also read the Bicep and parameters files under PATH (repeatable), as lint does
-  --sku SKU[,SKU…]           tier(s) to assume for policies that no Bicep file deploys
+  --sku SKU[,SKU…]           tier(s) to assume for policies whose tier no Bicep file tells (none deploys
+                             them, or their service's tier can't be read)
   --format text|json         output format (default: text)
   -h, --help                 show this help
 
@@ -30,6 +31,8 @@ export interface PolicyTierReport {
   deployments: number;
   /** Where the SKUs come from (1-based line and column). */
   origins: { file: string; line: number; column: number; message: string }[];
+  /** The option that set the SKUs when no file did (`--sku`). */
+  setBy?: string;
 }
 
 /** `apim-mtls tier`: returns the exit code. */
@@ -55,7 +58,7 @@ export async function runTier(args: string[], io: CliIO): Promise<number> {
   for (const file of files) {
     if (ws.kindOf(file) !== 'policy') continue;
     const context = ws.policyContext(file);
-    reports.push({
+    const report: PolicyTierReport = {
       file,
       skus: SKUS.filter((s) => context.skus.values.has(s)),
       unknown: context.skus.unknown,
@@ -64,7 +67,9 @@ export async function runTier(args: string[], io: CliIO): Promise<number> {
         const at = ws.lineIndex(o.file)?.positionAt(o.span.start) ?? { line: 0, character: 0 };
         return { file: o.file, line: at.line + 1, column: at.character + 1, message: o.message };
       }),
-    });
+    };
+    if (context.skus.setBy) report.setBy = context.skus.setBy;
+    reports.push(report);
   }
   io.stdout(format === 'json' ? JSON.stringify(reports, null, 2) + '\n' : formatTiers(reports, io.cwd));
   return 0;
@@ -88,8 +93,9 @@ function describe(r: PolicyTierReport): string {
   if (r.skus.length === 0) {
     return r.deployments === 0
       ? 'unknown: no Bicep read deploys it (give the folder with the Bicep, or --context it; or set "sku" in .apim-mtls.json, or --sku): the tier rules are silent'
-      : `unknown (${deployed}): the tier rules are silent`;
+      : `unknown: the Bicep that deploys it doesn't tell its service's tier (set "sku" in .apim-mtls.json, or --sku): the tier rules are silent`;
   }
+  if (r.setBy) return `${skus}, set by ${r.setBy} (${deployed})`;
   return r.unknown ? `${skus}, or a tier that can't be read (${deployed})` : `${skus} (${deployed})`;
 }
 

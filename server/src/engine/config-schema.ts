@@ -20,7 +20,7 @@ export function configSchema(rules: readonly RuleMeta[]): Record<string, unknown
       $schema: { type: 'string' },
       rules: { ...rulesSchema(rules), description: 'A level per rule id; rules not named keep their default level.' },
       sku: {
-        description: 'The tier (or tiers) to assume for policies that no Bicep file in the workspace deploys (an APIOps extract, say).',
+        description: "The tier (or tiers) to assume for policies whose tier no Bicep file tells: none deploys them (an APIOps extract), or their service's tier can't be read (an existing service named by a parameter).",
         anyOf: [skuSchema, { type: 'array', items: skuSchema, minItems: 1 }],
       },
       certificateExpiryWarningDays: {

@@ -16,7 +16,7 @@ export const CONFIG_FILE_NAME = '.apim-mtls.json';
 export interface LintConfig {
   /** Rule levels by id; rules not named keep their default level. */
   rules: Record<string, Level>;
-  /** The SKUs to assume for policies that no Bicep in the workspace deploys. */
+  /** The SKUs to assume for policies whose tier no Bicep in the workspace tells (none deploys them, or can't be read). */
   skus?: Sku[];
   certificateExpiryWarningDays: number;
   /**
@@ -39,6 +39,8 @@ export interface LoadedConfig {
   file?: string;
   /** The file's text, where its problems are placed. */
   text?: string;
+  /** Where `config.skus` comes from: this configuration file, or the overrides (`--sku`, `apimMtls.sku`), by name. */
+  skusFrom?: { file: string } | { setting: string };
   /** What was wrong with the file (the rest of it still applies). */
   problems: ConfigProblem[];
 }
@@ -226,7 +228,11 @@ export class ConfigResolver {
   /** Folders whose listing was seen (by discovery): whether it holds a config file. Spares a stat per folder. */
   private readonly listed = new Map<string, boolean>();
 
-  constructor(private readonly overrides: Partial<LintConfig> = {}) {}
+  /** `overridesName` names the overrides in messages (`--sku`, `apimMtls.sku`). */
+  constructor(
+    private readonly overrides: Partial<LintConfig> = {},
+    private readonly overridesName = 'the settings',
+  ) {}
 
   forFile(file: string): LoadedConfig {
     return this.forDir(path.dirname(file));
@@ -258,6 +264,15 @@ export class ConfigResolver {
     return [...out.values()];
   }
 
+  /** A configuration: the file's settings (if any) under the overrides, and where its SKUs come from. */
+  private loaded(fromFile: Partial<LintConfig>, file: string | undefined, rest: { text?: string; problems: ConfigProblem[] }): LoadedConfig {
+    const out: LoadedConfig = { config: mergeConfig(DEFAULT_CONFIG, fromFile, this.overrides), ...rest };
+    if (file) out.file = file;
+    if (this.overrides.skus) out.skusFrom = { setting: this.overridesName };
+    else if (fromFile.skus && file) out.skusFrom = { file };
+    return out;
+  }
+
   /** Tells the resolver what a folder held when it was just listed (discovery reads every folder anyway). */
   noteListing(dir: string, hasConfigFile: boolean): void {
     this.listed.set(dir, hasConfigFile);
@@ -278,16 +293,13 @@ export class ConfigResolver {
       unreadable = describeFsError(e);
     }
     if (unreadable !== undefined) {
-      result = { config: mergeConfig(DEFAULT_CONFIG, this.overrides), file: candidate, problems: [{ message: `cannot read: ${unreadable}; the defaults apply` }] };
+      result = this.loaded({}, candidate, { problems: [{ message: `cannot read: ${unreadable}; the defaults apply` }] });
     } else if (text !== undefined) {
       const parsed = readConfigFile(text, dir);
-      result = { config: mergeConfig(DEFAULT_CONFIG, parsed.config, this.overrides), file: candidate, text, problems: parsed.problems };
+      result = this.loaded(parsed.config, candidate, { text, problems: parsed.problems });
     } else {
       const parent = path.dirname(dir);
-      result =
-        parent === dir
-          ? { config: mergeConfig(DEFAULT_CONFIG, this.overrides), problems: [] }
-          : this.forDir(parent);
+      result = parent === dir ? this.loaded({}, undefined, { problems: [] }) : this.forDir(parent);
     }
     this.byDir.set(dir, result);
     return result;

@@ -240,19 +240,26 @@ export class Workspace {
     return (this.certIndex ??= new CertIndex(this));
   }
 
-  /** The policy's deployments and SKUs; the configured SKU applies to a policy that no Bicep deploys. */
+  /**
+   * The policy's deployments and SKUs. The configured SKU applies where the Bicep tells no tier: a policy that no Bicep
+   * deploys (an APIOps extract), or one deployed to a service whose tier can't be read (an `existing` service named by
+   * a parameter, in a layer deployed on its own; a SKU from an environment variable without a default).
+   */
   policyContext(file: string): PolicyContext {
     const context = this.getModel().policyContext(file);
-    if (context.deployments.length > 0) return context;
+    if (context.skus.values.size > 0) return context;
     const loaded = this.options.configFor(file);
     const skus = loaded.config.skus;
     if (!skus?.length) return context;
+    // A file is an origin to point at; a setting (`--sku`, `apimMtls.sku`) is named in the message by `setBy`.
+    const from = loaded.skusFrom;
     const set: SkuSet = {
       values: new Set(skus),
       unknown: false,
-      origins: [{ file: loaded.file ?? file, span: { start: 0, end: 0 }, message: `SKU set in the configuration: ${skus.join(', ')}` }],
+      origins: from && 'file' in from ? [{ file: from.file, span: { start: 0, end: 0 }, message: `SKU set in the configuration: ${skus.join(', ')}` }] : [],
     };
-    return { deployments: [], skus: set };
+    if (from && 'setting' in from) set.setBy = from.setting;
+    return { deployments: context.deployments, skus: set };
   }
 
   /** Files whose findings may change when `file` changes (not including `file` itself). */

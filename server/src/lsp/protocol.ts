@@ -18,4 +18,6 @@ export interface PolicyTier {
   deployments: number;
   /** Where the SKUs come from: a Bicep or parameters file and line (0-based), and what it says. */
   origins: { uri: string; line: number; message: string }[];
+  /** The setting that set the SKUs when no file did (`apimMtls.sku`). */
+  setBy?: string;
 }

@@ -117,12 +117,14 @@ class ApimMtlsServer {
       const file = uriToPath(params.uri);
       if (!file || this.ws.kindOf(file) !== 'policy') return null;
       const context = this.ws.policyContext(file);
-      return {
+      const tier: PolicyTier = {
         skus: [...context.skus.values],
         unknown: context.skus.unknown,
         deployments: context.deployments.length,
         origins: context.skus.origins.map((o) => ({ uri: this.uriOf(o.file), line: this.ws.lineIndex(o.file)?.positionAt(o.span.start).line ?? 0, message: o.message })),
       };
+      if (context.skus.setBy) tier.setBy = context.skus.setBy;
+      return tier;
     });
     c.onCodeLens((params) => {
       const file = uriToPath(params.textDocument.uri);
@@ -309,7 +311,7 @@ class ApimMtlsServer {
       if (problems.length > 0) void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `apim-mtls settings: ${problems.join('; ')}` });
       overrides = parsed.config;
     }
-    this.config = new ConfigResolver(overrides);
+    this.config = new ConfigResolver(overrides, 'apimMtls.sku');
     if (relint) this.scheduler.schedule(this.ws.files(), 0);
   }
 

@@ -34,8 +34,10 @@ export function toSku(value: string): Sku | undefined {
 export interface SkuSet {
   values: ReadonlySet<Sku>;
   unknown: boolean;
-  /** Where the knowledge comes from (the Bicep line with the SKU, the param's @allowed, the user's setting). */
+  /** Where the knowledge comes from (the Bicep line with the SKU, the param's @allowed, the configuration file). */
   origins: RelatedInfo[];
+  /** The setting that set it, when it was not a file: `--sku`, `apimMtls.sku`. */
+  setBy?: string;
 }
 
 export const UNKNOWN_SKUS: SkuSet = { values: new Set(), unknown: true, origins: [] };

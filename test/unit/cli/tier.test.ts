@@ -14,6 +14,7 @@ interface TierReport {
   unknown: boolean;
   deployments: number;
   origins: { file: string; line: number; column: number; message: string }[];
+  setBy?: string;
 }
 const json = (args: string[]) => {
   const r = run([...args, '--format', 'json']);
@@ -44,7 +45,7 @@ describe('apim-mtls tier', () => {
     const lint = JSON.parse(run(['lint', policy, '--context', 'mistakes', '--context', 'shared', '--format', 'json']).stdout) as { messages: { ruleId: string; level: string }[] }[];
     assert.deepEqual(lint[0]!.messages.map((m) => `${m.ruleId} ${m.level}`), ['validate-trust-unsupported-tier error'], 'every tier it has is v2: an error');
     const [set] = json(['tier', policy, '--sku', 'premium']);
-    assert.deepEqual([set!.skus, set!.origins.map((o) => o.message)], [['Premium'], ['SKU set in the configuration: Premium']]);
+    assert.deepEqual([set!.skus, set!.setBy, set!.origins], [['Premium'], '--sku', []]);
   });
 
   it('names only what the SKU comes from: not the parameters of the other properties of an object passed along', () => {
@@ -98,6 +99,42 @@ describe('apim-mtls tier', () => {
         'main.parameters.json:1 SKU passed to parameter apiManagementSku by main.parameters.json',
         'main.bicep:11 SKU passed to parameter settings by module apim in main.bicep',
       ]);
+    } finally {
+      removeTempDir(dir);
+    }
+  });
+
+  it("a layer deployed on its own (an existing service named by a parameter) takes the configured tier, which the Bicep can't tell", () => {
+    // The shape of ronaldbosma/mtls-with-apim's application layer: the service comes from another deployment.
+    const dir = makeTempDir('tier-layer');
+    try {
+      fs.mkdirSync(path.join(dir, 'app'));
+      fs.writeFileSync(path.join(dir, 'app', 'api.bicep'), [
+        'param apiManagementServiceName string',
+        "resource apim 'Microsoft.ApiManagement/service@2024-05-01' existing = {",
+        '  name: apiManagementServiceName',
+        '}',
+        "resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {",
+        '  parent: apim',
+        "  name: 'policy'",
+        "  properties: { format: 'rawxml', value: loadTextContent('api.policy.xml') }",
+        '}',
+      ].join('\n'));
+      fs.writeFileSync(path.join(dir, 'app', 'api.policy.xml'), '<policies><inbound><base /><validate-client-certificate /></inbound></policies>');
+      const [unknown] = json(['tier', dir]);
+      assert.deepEqual([unknown!.skus, unknown!.deployments], [[], 1]);
+      assert.match(run(['tier', dir]).stdout, /unknown: the Bicep that deploys it doesn't tell its service's tier/);
+      assert.deepEqual(JSON.parse(run(['lint', dir, '--format', 'json']).stdout)[1].messages, [], 'silent without a tier');
+      // From the command line: named in the messages.
+      const [bySku] = json(['tier', dir, '--sku', 'StandardV2']);
+      assert.deepEqual([bySku!.skus, bySku!.setBy, bySku!.deployments], [['StandardV2'], '--sku', 1]);
+      const lint = JSON.parse(run(['lint', dir, '--sku', 'StandardV2', '--format', 'json']).stdout) as { messages: { ruleId: string; message: string }[] }[];
+      const trust = lint[1]!.messages.find((m) => m.ruleId === 'validate-trust-unsupported-tier');
+      assert.match(trust!.message, /StandardV2 \(from --sku\) can't validate/);
+      // From .apim-mtls.json: that file is where it comes from.
+      fs.writeFileSync(path.join(dir, '.apim-mtls.json'), JSON.stringify({ sku: 'BasicV2' }));
+      const [byFile] = json(['tier', dir]);
+      assert.deepEqual([byFile!.skus, byFile!.setBy, byFile!.origins.map((o) => path.basename(o.file))], [['BasicV2'], undefined, ['.apim-mtls.json']]);
     } finally {
       removeTempDir(dir);
     }

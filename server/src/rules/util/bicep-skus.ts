@@ -12,7 +12,7 @@ export function matchingSkusText(set: SkuSet, pred: (sku: Sku) => boolean): stri
 /** `matching` (some of the set's SKUs) in words with the files they come from; `all`: they are every possible SKU. */
 export function skusText(set: SkuSet, matching: readonly Sku[], all: boolean): string {
   const list = matching.join(', ');
-  const files = [...new Set(set.origins.map((o) => path.basename(o.file)))].join(', ');
+  const files = set.setBy ?? [...new Set(set.origins.map((o) => path.basename(o.file)))].join(', ');
   if (all) return files ? `${list} (from ${files})` : list;
   return `${list} (among the possible SKUs ${describeSkus(set)}${files ? `; from ${files}` : ''})`;
 }
