@@ -1,7 +1,7 @@
 import type { RelatedInfo } from '../core/finding';
 import type { Expr, ParamDecl, VarDecl } from '../parsers/bicep/types';
 import type { FileScope } from './bicep-scope';
-import { paramDomain } from './param-domain';
+import { closedDomain, paramDomain } from './param-domain';
 import { UNKNOWN, bool, compareStrings, join, mapStrings, not, strings, truth, type Value } from './values';
 
 const MAX_DEPTH = 64;
@@ -195,6 +195,12 @@ export function possibleValues(
       acc = acc ? widen(acc, v) : v;
     }
     if (omitted || !acc) acc = acc ? widen(acc, own()) : own();
+    // What a site passes that can't be read (an azd `${AZURE_API_MANAGEMENT_SKU}`, an environment variable) is still
+    // one of the values the parameter's @allowed or union type admits: Bicep refuses any other at deployment.
+    if (acc.kind === 'unknown' || (acc.kind === 'strings' && acc.unknown)) {
+      const closed = closedDomain(ref.param, ref.props, ref.scope, ctx.scopes, ctx.origins, ctx.label);
+      if (closed) acc = closed;
+    }
     memo.set(ref.key, acc);
     return acc;
   } finally {

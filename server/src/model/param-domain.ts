@@ -92,32 +92,8 @@ export function paramDomain(
   origins: RelatedInfo[],
   label: string,
 ): Value {
-  if (props.length === 0) {
-    const allowed = allowedValues(param);
-    if (allowed) {
-      origins.push({ file: scope.path, span: allowed.span, message: `${label} from @allowed on parameter ${param.name}` });
-      return strings(allowed.values);
-    }
-  }
-  if (param.type) {
-    let d = deref(param.type, scope, scopes);
-    for (const key of props) {
-      const t = d.type;
-      const prop = t.kind === 'object' ? t.properties.find((p) => p.key === key) : undefined;
-      if (!prop) {
-        d = { type: { kind: 'opaque', span: t.span }, scope: d.scope };
-        break;
-      }
-      d = deref(prop.type, d.scope, scopes);
-    }
-    const values = literalStrings(d, scopes);
-    if (values) {
-      const where = d.def ? { file: d.def.scope.path, span: d.def.decl.span } : { file: d.scope.path, span: d.type.span };
-      const what = d.def ? `the union type ${d.def.decl.name}` : `the type of parameter ${param.name}`;
-      origins.push({ ...where, message: `${label} from ${what}` });
-      return strings(values);
-    }
-  }
+  const closed = closedDomain(param, props, scope, scopes, origins, label);
+  if (closed) return closed;
   if (param.defaultValue) {
     const v = evalDefault(param.defaultValue, props);
     // In a parameters file `param x = …` is the value itself (`param b = a` there reads a's value, no default).
@@ -129,4 +105,39 @@ export function paramDomain(
     return v;
   }
   return UNKNOWN;
+}
+
+/**
+ * The values a parameter (path) can only ever hold, which Bicep checks at deployment: its `@allowed([...])` values, or
+ * the string literals of its (union) type. Undefined when it may hold others.
+ */
+export function closedDomain(
+  param: ParamDecl,
+  props: readonly string[],
+  scope: FileScope,
+  scopes: ReadonlyMap<string, FileScope>,
+  origins: RelatedInfo[],
+  label: string,
+): Value | undefined {
+  if (props.length === 0) {
+    const allowed = allowedValues(param);
+    if (allowed) {
+      origins.push({ file: scope.path, span: allowed.span, message: `${label} from @allowed on parameter ${param.name}` });
+      return strings(allowed.values);
+    }
+  }
+  if (!param.type) return undefined;
+  let d = deref(param.type, scope, scopes);
+  for (const key of props) {
+    const t = d.type;
+    const prop = t.kind === 'object' ? t.properties.find((p) => p.key === key) : undefined;
+    if (!prop) return undefined;
+    d = deref(prop.type, d.scope, scopes);
+  }
+  const values = literalStrings(d, scopes);
+  if (!values) return undefined;
+  const where = d.def ? { file: d.def.scope.path, span: d.def.decl.span } : { file: d.scope.path, span: d.type.span };
+  const what = d.def ? `the union type ${d.def.decl.name}` : `the type of parameter ${param.name}`;
+  origins.push({ ...where, message: `${label} from ${what}` });
+  return strings(values);
 }

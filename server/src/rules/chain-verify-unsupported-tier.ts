@@ -3,7 +3,7 @@ import type { PolicyRule } from './types';
 import { verifyCalls } from './util/certificate-expressions';
 import { namedValueGuarded } from './util/certificate-flow';
 import { chainTier } from './util/chain-tier';
-import { namedValueFiles, namedValueOf, namedValueRelated } from './util/trust';
+import { namedValueFiles, namedValueOf, namedValueRelated, trueOn } from './util/trust';
 
 /** `Verify()` / `VerifyNoRevocation()` in a policy expression where the tier can't validate certificate chains. */
 export const chainVerifyUnsupportedTier: PolicyRule = {
@@ -24,10 +24,11 @@ export const chainVerifyUnsupportedTier: PolicyRule = {
         if (guard && named) {
           const failing = tier.unsupported.filter((s) => named.some((nv) => nv.maybeTrue.has(s)));
           if (failing.length === 0) continue;
+          const is = trueOn(named, failing) ? 'is' : 'may be';
           ctx.report({
             span: call.name.span,
             message:
-              `${method} runs when {{${guard}}} is "true", and the named value in ${namedValueFiles(named)} is "true" on ${failing.join(', ')}, ` +
+              `${method} runs when {{${guard}}} is "true", and the named value in ${namedValueFiles(named)} ${is} "true" on ${failing.join(', ')}, ` +
               `${failing.length === 1 ? 'a tier that' : 'tiers that'} can't validate client certificate chains: there it fails for every certificate. ` +
               'Make the named value "false" on those tiers, or pin the certificate by thumbprint instead.',
             certain: named.length === 1 && tier.certainty === 'all' && failing.length === tier.unsupported.length && failing.every((s) => named[0]!.certainlyTrue.has(s)),

@@ -4,7 +4,7 @@ import type { PolicyElement } from '../parsers/policy/types';
 import type { PolicyRule, PolicyRuleContext } from './types';
 import { pinAllEdits } from './util/identity';
 import { attributeSpan, setAttributeEdit } from './util/policy-edit';
-import { analyzeTrust, namedValueFiles, namedValueRelated, type TrustAnalysis } from './util/trust';
+import { analyzeTrust, namedValueFiles, namedValueRelated, trueOn, type TrustAnalysis } from './util/trust';
 
 /** `validate-trust` true (or omitted: the default is true) on a tier that can't validate certificate chains. */
 export const validateTrustUnsupportedTier: PolicyRule = {
@@ -59,7 +59,7 @@ function reportNamed(ctx: PolicyRuleContext, el: PolicyElement, a: TrustAnalysis
   ctx.report({
     span: attributeSpan(a.setting.attribute),
     message:
-      `validate-trust comes from {{${a.setting.name}}}, and the named value in ${namedValueFiles(named)} is "true" on ${failing.join(', ')}, ` +
+      `validate-trust comes from {{${a.setting.name}}}, and the named value in ${namedValueFiles(named)} ${trueOn(named, failing) ? 'is' : 'may be'} "true" on ${failing.join(', ')}, ` +
       `${failing.length === 1 ? 'a tier that' : 'tiers that'} can't validate client certificate chains: every request fails there. ` +
       `Make it "false" on those tiers (value: contains(classicSkus, sku) ? 'true' : 'false'), or set validate-trust="false" and pin the client certificate with an <identity thumbprint="…">.`,
     certain,

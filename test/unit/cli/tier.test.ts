@@ -93,12 +93,45 @@ describe('apim-mtls tier', () => {
         fs.writeFileSync(path.join(dir, rel), text);
       }
       const [policy] = json(['tier', dir]);
-      assert.deepEqual(policy!.skus, ['BasicV2']);
+      // BasicV2 by default, or whatever APIM_SKU holds: one of the values apimSkuType admits.
+      assert.deepEqual([policy!.skus, policy!.unknown], [['Developer', 'BasicV2', 'StandardV2'], false]);
       assert.deepEqual(policy!.origins.map((o) => `${path.basename(o.file)}:${o.line} ${o.message}`), [
         'apim.bicep:6 The service’s sku.name',
         'main.parameters.json:1 SKU passed to parameter apiManagementSku by main.parameters.json',
+        'main.bicep:1 SKU from the union type apimSkuType',
         'main.bicep:11 SKU passed to parameter settings by module apim in main.bicep',
       ]);
+    } finally {
+      removeTempDir(dir);
+    }
+  });
+
+  it("a value that can't be read (an azd variable without a default) is still one that the parameter's @allowed admits", () => {
+    const dir = makeTempDir('tier-closed');
+    try {
+      fs.writeFileSync(path.join(dir, 'main.bicep'), [
+        "@allowed(['Developer', 'StandardV2'])",
+        'param skuName string',
+        "resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {",
+        "  name: 'apim'",
+        "  location: 'westeurope'",
+        '  sku: { name: skuName, capacity: 1 }',
+        "  properties: { publisherEmail: 'a@b.c', publisherName: 'x', enableClientCertificate: true }",
+        "  resource policy 'policies' = {",
+        "    name: 'policy'",
+        "    properties: { format: 'rawxml', value: loadTextContent('api.policy.xml') }",
+        '  }',
+        '}',
+      ].join('\n'));
+      fs.writeFileSync(path.join(dir, 'main.parameters.json'), JSON.stringify({ parameters: { skuName: { value: '${AZURE_APIM_SKU}' } } }));
+      fs.writeFileSync(path.join(dir, 'api.policy.xml'), '<policies><inbound><base /><validate-client-certificate /></inbound></policies>');
+      const [policy] = json(['tier', dir]);
+      assert.deepEqual([policy!.skus, policy!.unknown], [['Developer', 'StandardV2'], false]);
+      assert.ok(policy!.origins.some((o) => o.message === 'SKU from @allowed on parameter skuName'), JSON.stringify(policy!.origins));
+      // So the tier rules judge it: StandardV2 is possible, Developer too: a warning.
+      const lint = JSON.parse(run(['lint', dir, '--format', 'json']).stdout) as { filePath: string; messages: { ruleId: string; level: string }[] }[];
+      const found = lint.find((e) => e.filePath.endsWith('api.policy.xml'))!.messages.map((m) => `${m.ruleId} ${m.level}`);
+      assert.ok(found.includes('validate-trust-unsupported-tier warning'), found.join(', '));
     } finally {
       removeTempDir(dir);
     }

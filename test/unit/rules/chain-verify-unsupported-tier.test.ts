@@ -30,6 +30,13 @@ testRule(chainVerifyUnsupportedTier, {
       findings: [{ line: 13, level: 'warning', text: 'VerifyNoRevocation', message: 'VerifyNoRevocation() runs when {{validate-certificate-chain}} is "true", and the named value in main.bicep is "true" on Consumption, BasicV2, StandardV2, PremiumV2' }],
     },
     {
+      name: '{{x}} && …Verify() with x from a parameter nobody sets (an azd variable): the named value only may be "true"',
+      code: SEED_CONTEXT_POLICY,
+      files: ((f) => ({ ...f, 'main.bicep': `${f['main.bicep']}\nparam validateChain bool\n` }))(withNamedValue(ANY_TIER_WS, 'toLower(string(validateChain))')),
+      ...onPolicy,
+      findings: [{ line: 13, level: 'warning', text: 'VerifyNoRevocation', message: 'and the named value in main.bicep may be "true" on Consumption, BasicV2, StandardV2, PremiumV2' }],
+    },
+    {
       name: '!{{x}} && …Verify() is not the {{x}} && … shape: the named value is not read, the guard warning stays',
       code: inbound('<set-variable name="ok" value="@(!{{validate-certificate-chain}} && context.Request.Certificate != null && context.Request.Certificate.Verify())" />'),
       files: withNamedValue(V2_WS, "'true'"),

@@ -98,6 +98,11 @@ export function namedValueFiles(named: readonly NamedValueInfo[]): string {
   return [...new Set(named.map((nv) => path.basename(nv.ref.file)))].join(', ');
 }
 
+/** The named values are certainly "true" on each of these SKUs (else they only may be: a parameter, an environment). */
+export function trueOn(named: readonly NamedValueInfo[], skus: readonly Sku[]): boolean {
+  return skus.every((s) => named.every((nv) => nv.certainlyTrue.has(s)));
+}
+
 /** The named value resources, as related information. */
 export function namedValueRelated(named: readonly NamedValueInfo[]): RelatedInfo[] {
   return named.map((nv) => ({ file: nv.ref.file, span: nv.ref.span, message: `the named value ${nv.displayName}` }));
