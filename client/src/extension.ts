@@ -30,6 +30,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       // The Bicep extension's id for .bicepparam files: their values set the deployed file's parameters (the SKU).
       { scheme: 'file', language: 'bicep-params' },
       { scheme: 'file', language: 'apim-certificate' },
+      // Policies written as .cshtml (for C# highlighting): the server tells them from Razor views by their root element.
+      { scheme: 'file', pattern: '**/*.cshtml' },
     ],
     outputChannel: output,
     errorHandler: new RestartingErrorHandler(output),

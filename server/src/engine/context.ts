@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BICEPCONFIG_NAME } from '../parsers/bicep/bicepconfig';
-import { classify } from './files';
+import { classify, mayBePolicy } from './files';
 import { readOne } from './load';
 import type { FileContent, Workspace } from './workspace';
 
@@ -21,7 +21,7 @@ export function loadReferencedFiles(ws: Workspace, onRead?: (file: string, conte
   while (queue.length) {
     const file = queue.pop()!;
     for (const target of referencedFiles(ws, file)) {
-      if (seen.has(target) || ws.has(target) || classify(target) === 'other' && !target.endsWith('.xml')) continue;
+      if (seen.has(target) || ws.has(target) || (classify(target) === 'other' && !mayBePolicy(target))) continue;
       seen.add(target);
       if (!fs.existsSync(target)) {
         onRead?.(target, undefined);

@@ -10,14 +10,25 @@ export const MAX_FILE_BYTES = 4 * 1024 * 1024;
 
 const CERTIFICATE_EXTENSIONS = new Set(['.cer', '.crt', '.pem', '.der']);
 const POLICY_NAME = /(^policy\.xml$)|\.(policy|operation|api|product|fragment|service|global)\.xml$/i;
+/**
+ * Where policies are written: `.xml`, and `.cshtml`, which some projects use so that editors highlight the C# of the
+ * expressions (the blog series behind facts [B] does: `validate.operation.cshtml`). A `.cshtml` file is a policy when
+ * its root element says so; a Razor view is not.
+ */
+const POLICY_EXTENSIONS = new Set(['.xml', '.cshtml']);
+
+/** A file that is a policy if its content says so (its name alone doesn't tell). */
+export function mayBePolicy(file: string): boolean {
+  return POLICY_EXTENSIONS.has(path.extname(file).toLowerCase());
+}
 
 /** Candidates by name alone: what discovery reads at all. */
 export function isCandidate(file: string): boolean {
   const ext = path.extname(file).toLowerCase();
-  return ext === '.xml' || ext === '.bicep' || ext === '.bicepparam' || CERTIFICATE_EXTENSIONS.has(ext) || (ext === '.json' && isBicepJson(path.basename(file)));
+  return POLICY_EXTENSIONS.has(ext) || ext === '.bicep' || ext === '.bicepparam' || CERTIFICATE_EXTENSIONS.has(ext) || (ext === '.json' && isBicepJson(path.basename(file)));
 }
 
-/** What a file is, from its name and (for `.xml`) its root element. */
+/** What a file is, from its name and (for `.xml` and `.cshtml`) its root element. */
 export function classify(file: string, text?: string): FileKind {
   const name = path.basename(file);
   const ext = path.extname(name).toLowerCase();
@@ -27,8 +38,8 @@ export function classify(file: string, text?: string): FileKind {
   // And so is bicepconfig.json, read for the registry aliases that name modules (`br/avm:res/api-management/service`).
   if (ext === '.json' && isBicepJson(name)) return 'bicep';
   if (CERTIFICATE_EXTENSIONS.has(ext)) return 'certificate';
-  if (ext !== '.xml') return 'other';
-  if (POLICY_NAME.test(name)) return 'policy';
+  if (!POLICY_EXTENSIONS.has(ext)) return 'other';
+  if (ext === '.xml' && POLICY_NAME.test(name)) return 'policy';
   return text !== undefined && looksLikePolicy(text) ? 'policy' : 'other';
 }
 

@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import type { Finding, ReportedLevel } from '../core/finding';
 import { LineIndex } from '../core/text';
 import { readCertificateFile } from '../certificates/read';
@@ -13,7 +12,7 @@ import type { PolicyDocument } from '../parsers/policy/types';
 import { allRules } from '../rules';
 import type { BicepRuleContext, CertificateIndex, CertificateRuleContext, PolicyRuleContext, Report, Rule, RuleSettings } from '../rules/types';
 import type { LoadedConfig } from './config';
-import { classify, decodeFile, type FileKind } from './files';
+import { classify, decodeFile, mayBePolicy, type FileKind } from './files';
 import { embedFindings, holeAttributes, inlinePolicyName } from './inline-policies';
 import { applySuppressions } from './suppress';
 
@@ -109,7 +108,7 @@ export class Workspace {
       kind = entry.kind;
     } else if ('bytes' in content) {
       kind = classify(file);
-      if (kind === 'other' && path.extname(file).toLowerCase() === '.xml') {
+      if (kind === 'other' && mayBePolicy(file)) {
         const decoded = decodeFile(content.bytes, 'policy');
         return 'text' in decoded ? this.set(file, decoded, version) : 'other';
       }

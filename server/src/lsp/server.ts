@@ -198,7 +198,7 @@ class ApimMtlsServer {
     if (this.canWatch) {
       void this.connection.client.register(DidChangeWatchedFilesNotification.type, {
         watchers: [
-          { globPattern: '**/*.{xml,bicep,bicepparam,cer,crt,pem,der}' },
+          { globPattern: '**/*.{xml,cshtml,bicep,bicepparam,cer,crt,pem,der}' },
           // JSON parameters files (`main.parameters.prod.json`): their values set the template's parameters.
           { globPattern: '**/*.parameters*.json' },
           { globPattern: '**/bicepconfig.json' },

@@ -380,6 +380,26 @@ resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
     assert.equal(cli(['lint', dir, '--sku', 'StandardV2']).code, 1, 'enabled again before the policy');
   });
 
+  it('lints a policy written as .cshtml (for C# highlighting) that the Bicep deploys; a Razor view is not a policy', () => {
+    const bicep = `resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
+  name: 'apim'
+  location: 'westeurope'
+  sku: { name: 'StandardV2', capacity: 1 }
+  properties: { publisherEmail: 'a@b.c', publisherName: 'x', enableClientCertificate: true }
+  resource policy 'policies' = {
+    name: 'policy'
+    properties: { format: 'rawxml', value: loadTextContent('validate.operation.cshtml') }
+  }
+}
+`;
+    const dir = tmpWorkspace({ 'main.bicep': bicep, 'validate.operation.cshtml': TRUST_DEFAULT_POLICY, 'Views/Index.cshtml': '@model Foo\n<policies>not this</policies>\n' });
+    const entries = JSON.parse(cli(['lint', dir, '--format', 'json']).stdout) as JsonEntry[];
+    assert.deepEqual(entries.map((e) => [path.relative(dir, e.filePath), e.messages.map((m) => m.ruleId)]), [
+      ['main.bicep', []],
+      ['validate.operation.cshtml', ['validate-trust-unsupported-tier']],
+    ]);
+  });
+
   it('--max-warnings turns too many warnings into exit 1', () => {
     const dir = tmpWorkspace({ 'api.policy.xml': TRUST_DEFAULT_POLICY });
     assert.equal(cli(['lint', dir, '--sku', 'Premium,StandardV2']).code, 0);
