@@ -3,23 +3,16 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { PolicyTierReport } from '../../../server/src/cli/tier';
 import { examplesDir, makeTempDir, removeTempDir, repoRoot } from '../../helpers';
 
 const CLI = path.join(repoRoot, 'dist', 'cli.js');
 const run = (args: string[], cwd = examplesDir) => spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
 
-interface TierReport {
-  file: string;
-  skus: string[];
-  unknown: boolean;
-  deployments: number;
-  origins: { file: string; line: number; column: number; message: string }[];
-  setBy?: string;
-}
 const json = (args: string[]) => {
   const r = run([...args, '--format', 'json']);
   assert.equal(r.status, 0, r.stderr);
-  return JSON.parse(r.stdout) as TierReport[];
+  return JSON.parse(r.stdout) as PolicyTierReport[];
 };
 
 describe('apim-mtls tier', () => {
