@@ -12,7 +12,8 @@ console.log(
     '(mistakes/inline-policy.bicep: a policy written in the Bicep string itself; service-mistakes/avm-service.bicep: a\n' +
     'service deployed with the Azure Verified Module);\n' +
     'examples/environments takes its tier from prod.bicepparam, dev.bicepparam and the azd-style main.parameters.test.json\n' +
-    'through a module, and validate-trust from a named value. Where a policy\'s tier comes from:\n',
+    'through a module, and validate-trust from a named value; examples/layered takes it from its .apim-mtls.json (its\n' +
+    'service comes from another deployment). Where a policy\'s tier comes from:\n',
 );
 console.log('$ apim-mtls tier examples/environments\n');
 const tier = spawnSync(process.execPath, ['dist/cli.js', 'tier', 'examples/environments'], { stdio: 'inherit' });

@@ -573,6 +573,7 @@ resource servicePolicy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
     const pins = [
       `good/main.bicep:${lineOf('good/main.bicep', "'F01C8E2463256F9B5450FDDC900CE33B8F43C98E'")}`,
       'good/policies/validate-using-policy.operation.xml:9',
+      'layered/app/orders-api.xml:7',
       'mistakes/policies/identity-claims-mismatch.operation.xml:7',
       'mistakes/policies/thumbprint-case.operation.xml:6',
       'mistakes/policies/thumbprint-format.operation.xml:7',

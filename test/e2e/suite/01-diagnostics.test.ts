@@ -50,13 +50,13 @@ interface CliFile {
   messages: { ruleId: string; line: number; column: number }[];
 }
 
-test('VS Code shows exactly the CLI findings on examples/mistakes, examples/service-mistakes and examples/environments', async () => {
+test('VS Code shows exactly the CLI findings on examples/mistakes, service-mistakes, environments and layered', async () => {
   await ready();
   const root = workspaceRoot().fsPath;
   const cli = path.join(extension().extensionPath, 'dist', 'cli.js');
   const r = spawnSync(process.execPath, [cli, 'lint', root, '--format', 'json'], { encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, timeout: 60_000 });
   assert.ok(r.stdout, `the CLI printed nothing (exit ${r.status}): ${r.stderr}`);
-  const inScope = (f: string) => /^(mistakes|service-mistakes|environments)\//.test(f) && /\.(xml|bicep)$/.test(f);
+  const inScope = (f: string) => /^(mistakes|service-mistakes|environments|layered)\//.test(f) && /\.(xml|bicep)$/.test(f);
   const expected = new Map<string, string[]>(); // relative file -> ["rule@line:col", …]
   for (const f of JSON.parse(r.stdout) as CliFile[]) {
     const rel = path.relative(root, f.filePath).split(path.sep).join('/');
@@ -71,7 +71,7 @@ test('VS Code shows exactly the CLI findings on examples/mistakes, examples/serv
     throw new Error(`${(e as Error).message}; missing: ${missing.join('; ')}`);
   });
   // …and VS Code shows nothing more on any policy or Bicep file there.
-  const files = await vscode.workspace.findFiles('{mistakes,service-mistakes,environments}/**/*.{xml,bicep}');
+  const files = await vscode.workspace.findFiles('{mistakes,service-mistakes,environments,layered}/**/*.{xml,bicep}');
   assert.ok(files.length >= 10, `only ${files.length} files found`);
   const extra = files.flatMap((u) => {
     const rel = vscode.workspace.asRelativePath(u);
@@ -84,6 +84,11 @@ test('VS Code shows exactly the CLI findings on examples/mistakes, examples/serv
   const env = ours(wsUri('environments/policies/orders.api.xml')).find((d) => codeOf(d) === 'validate-trust-unsupported-tier');
   assert.ok(env, 'the environments example shows its tier finding in VS Code');
   assert.equal(env.severity, vscode.DiagnosticSeverity.Warning);
+  // An application layer whose service is named by a parameter: its tier comes from the folder's .apim-mtls.json.
+  const layered = ours(wsUri('layered/app/orders-api.xml')).find((d) => codeOf(d) === 'validate-trust-unsupported-tier');
+  assert.ok(layered, 'the layered example shows its tier finding in VS Code');
+  assert.equal(layered.severity, vscode.DiagnosticSeverity.Error);
+  assert.match(layered.message, /StandardV2 \(from \.apim-mtls\.json\)/);
 }, { timeout: LSP_WAIT_MS + 90_000 });
 
 test('a policy has an outline: <policies>, its sections, the policies in them (breadcrumbs and the Outline view)', async () => {
