@@ -43,3 +43,36 @@ test('.apim-mtls.json: VS Code checks it against the schema, and the language se
   }
   await waitFor('the finding gone with the file', () => ours(uri).length === 0, LSP_WAIT_MS);
 }, { timeout: 4 * LSP_WAIT_MS });
+
+test('a policy written as .cshtml (for C# highlighting) gets its findings in VS Code, while the file stays Razor', async () => {
+  await ready();
+  // Deployed by a Bicep file of its own to a StandardV2 service: validate-trust (true by default) fails there.
+  const bicep = await writeWorkspaceFile('cshtml/main.bicep', [
+    "resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {",
+    "  name: 'apim-cshtml'",
+    "  location: 'westeurope'",
+    "  sku: { name: 'StandardV2', capacity: 1 }",
+    "  properties: { publisherEmail: 'a@b.c', publisherName: 'x', enableClientCertificate: true }",
+    "  resource policy 'policies' = {",
+    "    name: 'policy'",
+    "    properties: { format: 'rawxml', value: loadTextContent('validate.operation.cshtml') }",
+    '  }',
+    '}',
+    '',
+  ].join('\n'));
+  const policy = await writeWorkspaceFile('cshtml/validate.operation.cshtml', '<policies>\n  <inbound>\n    <base />\n    <validate-client-certificate>\n      <identities>\n        <identity thumbprint="F01C8E2463256F9B5450FDDC900CE33B8F43C98E" />\n      </identities>\n    </validate-client-certificate>\n  </inbound>\n</policies>\n');
+  try {
+    const editor = await open(policy);
+    assert.notEqual(editor.document.languageId, 'apim-policy', 'VS Code keeps its own language for .cshtml');
+    const d = await waitForCode(policy, 'validate-trust-unsupported-tier');
+    assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
+    // Live, unsaved: the client sends the .cshtml document to the server as it is typed.
+    const at = editor.document.getText().indexOf('<validate-client-certificate') + '<validate-client-certificate'.length;
+    assert.ok(await editor.edit((b) => b.insert(editor.document.positionAt(at), ' validate-trust="false"')));
+    await waitForNoCode(policy, 'validate-trust-unsupported-tier');
+  } finally {
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await vscode.workspace.fs.delete(policy);
+    await vscode.workspace.fs.delete(bicep);
+  }
+}, { timeout: 2 * LSP_WAIT_MS });
