@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { SKUS } from '../model/sku';
+import { policyTier, type PolicyTierInfo } from '../engine/tier';
 import { loadReferencedFiles } from '../engine/context';
 import { parseArgs, UsageError } from './args';
 import type { CliIO } from './lint';
@@ -20,20 +20,11 @@ Options:
 
 Exit codes: 0, or 2 for a usage error.`;
 
-/** One policy's tier, as `--format json` gives it. */
-export interface PolicyTierReport {
+/** One policy's tier, as `--format json` gives it: the file, and its origins at 1-based lines and columns. */
+export type PolicyTierReport = Omit<PolicyTierInfo, 'origins'> & {
   file: string;
-  /** The possible SKUs. */
-  skus: string[];
-  /** Some deployment's SKU can't be read: the tier rules stay silent where that matters. */
-  unknown: boolean;
-  /** How many Bicep resources deploy the policy. */
-  deployments: number;
-  /** Where the SKUs come from (1-based line and column). */
   origins: { file: string; line: number; column: number; message: string }[];
-  /** The option that set the SKUs when no file did (`--sku`). */
-  setBy?: string;
-}
+};
 
 /** `apim-mtls tier`: returns the exit code. */
 export async function runTier(args: string[], io: CliIO): Promise<number> {
@@ -56,20 +47,10 @@ export async function runTier(args: string[], io: CliIO): Promise<number> {
   loadReferencedFiles(ws);
   const reports: PolicyTierReport[] = [];
   for (const file of files) {
-    if (ws.kindOf(file) !== 'policy') continue;
-    const context = ws.policyContext(file);
-    const report: PolicyTierReport = {
-      file,
-      skus: SKUS.filter((s) => context.skus.values.has(s)),
-      unknown: context.skus.unknown,
-      deployments: context.deployments.length,
-      origins: context.skus.origins.map((o) => {
-        const at = ws.lineIndex(o.file)?.positionAt(o.span.start) ?? { line: 0, character: 0 };
-        return { file: o.file, line: at.line + 1, column: at.character + 1, message: o.message };
-      }),
-    };
-    if (context.skus.setBy) report.setBy = context.skus.setBy;
-    reports.push(report);
+    const info = policyTier(ws, file);
+    if (!info) continue;
+    const origins = info.origins.map((o) => ({ file: o.file, line: o.position.line + 1, column: o.position.character + 1, message: o.message }));
+    reports.push({ file, ...info, origins });
   }
   io.stdout(format === 'json' ? JSON.stringify(reports, null, 2) + '\n' : formatTiers(reports, io.cwd));
   return 0;

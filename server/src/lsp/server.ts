@@ -25,6 +25,7 @@ import { describeFsError } from '../engine/discover';
 import { classify, isCandidate } from '../engine/files';
 import { loadContextFromDisk, loadFromDisk, unboundedContext } from '../engine/load';
 import { DiskWatcher } from './watch';
+import { policyTier } from '../engine/tier';
 import { Workspace } from '../engine/workspace';
 import { codeActions, FIX_ALL_KIND, OPEN_DOCS_COMMAND, openRuleDocs } from './actions';
 import { configDiagnostics, noticeDiagnostic, pathToUri, toDiagnostic, uriToPath } from './convert';
@@ -115,16 +116,9 @@ class ApimMtlsServer {
     });
     c.onRequest(POLICY_TIER_REQUEST, (params: { uri: string }): PolicyTier | null => {
       const file = uriToPath(params.uri);
-      if (!file || this.ws.kindOf(file) !== 'policy') return null;
-      const context = this.ws.policyContext(file);
-      const tier: PolicyTier = {
-        skus: [...context.skus.values],
-        unknown: context.skus.unknown,
-        deployments: context.deployments.length,
-        origins: context.skus.origins.map((o) => ({ uri: this.uriOf(o.file), line: this.ws.lineIndex(o.file)?.positionAt(o.span.start).line ?? 0, message: o.message })),
-      };
-      if (context.skus.setBy) tier.setBy = context.skus.setBy;
-      return tier;
+      const info = file ? policyTier(this.ws, file) : undefined;
+      if (!info) return null;
+      return { ...info, origins: info.origins.map((o) => ({ uri: this.uriOf(o.file), line: o.position.line, message: o.message })) };
     });
     c.onCodeLens((params) => {
       const file = uriToPath(params.textDocument.uri);

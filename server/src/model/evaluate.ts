@@ -113,14 +113,7 @@ export function evaluatePath(expr: Expr, props: readonly string[], scope: FileSc
     case 'identifier': {
       const ref = paramRef(expr, scope);
       if (ref) return paramValue({ ...ref, key: `${ref.key}.${props.join('.')}`, props: [...ref.props, ...props] }, ctx, depth, visiting);
-      const decl = scope.vars.get(expr.name);
-      if (!decl?.value || visiting.has(decl)) return UNKNOWN;
-      visiting.add(decl);
-      try {
-        return along(decl.value, props);
-      } finally {
-        visiting.delete(decl);
-      }
+      return variable(scope.vars.get(expr.name), scope, ctx, depth, visiting, props);
     }
     case 'ternary': {
       const c = truth(evaluate(expr.condition, scope, ctx, depth + 1, visiting));
@@ -215,11 +208,12 @@ function widen(a: Value, b: Value): Value {
   return join(a, b);
 }
 
-function variable(decl: VarDecl | undefined, scope: FileScope, ctx: EvalContext, depth: number, visiting: Set<VarDecl>): Value {
+/** A variable's value (or `.props…` of it); a variable met again while evaluating itself (a cycle) is unknown. */
+function variable(decl: VarDecl | undefined, scope: FileScope, ctx: EvalContext, depth: number, visiting: Set<VarDecl>, props: readonly string[] = []): Value {
   if (!decl?.value || visiting.has(decl)) return UNKNOWN;
   visiting.add(decl);
   try {
-    return evaluate(decl.value, scope, ctx, depth + 1, visiting);
+    return evaluatePath(decl.value, props, scope, ctx, depth + 1, visiting);
   } finally {
     visiting.delete(decl);
   }
