@@ -1,3 +1,4 @@
+import { mayMention } from '../parsers/policy/query';
 import type { PolicyExpression } from '../parsers/policy/types';
 import type { PolicyRule } from './types';
 import { verifyCalls } from './util/certificate-expressions';
@@ -13,7 +14,7 @@ export const chainVerifyUnsupportedTier: PolicyRule = {
   description: "Verify() / VerifyNoRevocation() in a policy expression on a tier that can't validate certificate chains (Consumption, v2): the check fails for every certificate.",
   check(ctx) {
     const tier = chainTier(ctx.policy.skus);
-    if (tier.certainty === 'none') return;
+    if (tier.certainty === 'none' || !mayMention(ctx.doc, 'Verify')) return;
     for (const expr of ctx.doc.expressions) {
       for (const call of verifyCalls(expr)) {
         const guarded = namedValueGuarded(expr, call.index);

@@ -1,5 +1,5 @@
 import type { PolicyDocument, PolicyElement } from '../parsers/policy/types';
-import { ancestors, elementsNamed, findMemberChains, sectionOf } from '../parsers/policy';
+import { ancestors, elementsNamed, findMemberChains, mayMention, sectionOf } from '../parsers/policy';
 import type { PolicyRule } from './types';
 import { readBoolAttribute } from './util/bool-attribute';
 import { attributeSpan, setAttributeEdit } from './util/policy-edit';
@@ -29,7 +29,7 @@ export const ignoreErrorEnabled: PolicyRule = {
 function readsLastErrorLater(doc: PolicyDocument, el: PolicyElement): boolean {
   const section = sectionOf(el);
   const container = [el, ...ancestors(el)].find((e) => e.name === section && e.parent === doc.root) ?? doc.root;
-  if (!container) return false;
+  if (!container || !mayMention(doc, 'LastError')) return false;
   return doc.expressions.some(
     (x) => x.span.start >= el.span.end && x.span.end <= container.span.end && findMemberChains(x.tokens, 'context.LastError').length > 0,
   );

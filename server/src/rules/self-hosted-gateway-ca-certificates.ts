@@ -1,6 +1,6 @@
 import type { Span } from '../core/text';
 import type { SelfHostedGateway } from '../model/types';
-import { elementsNamed } from '../parsers/policy/query';
+import { elementsNamed, mayMention } from '../parsers/policy/query';
 import type { PolicyDocument } from '../parsers/policy/types';
 import type { BicepRule, BicepRuleContext } from './types';
 import { readBoolAttribute } from './util/bool-attribute';
@@ -78,6 +78,7 @@ function chainValidations(doc: PolicyDocument): { span: Span; what: string }[] {
       out.push({ span: el.nameSpan, what: 'validate-client-certificate with validate-trust' });
     }
   }
+  if (!mayMention(doc, 'Verify')) return out;
   for (const expr of doc.expressions) {
     for (const call of verifyCalls(expr)) out.push({ span: call.name.span, what: `${call.name.text}()` });
   }

@@ -3,7 +3,7 @@ import type { Fix } from '../core/finding';
 import type { Span } from '../core/text';
 import type { PolicyContext } from '../model/types';
 import { commonUploads, deployedServices } from './util/uploads';
-import { elementsNamed, getAttribute } from '../parsers/policy/query';
+import { elementsNamed, getAttribute, mayMention } from '../parsers/policy/query';
 import { certificateKeys } from '../parsers/policy/tokens';
 import type { PolicyDocument } from '../parsers/policy/types';
 import type { PolicyRule } from './types';
@@ -95,7 +95,7 @@ interface CertificateIdRef {
  */
 function certificateIds(doc: PolicyDocument, text: string): CertificateIdRef[] {
   const out: CertificateIdRef[] = [];
-  for (const expr of doc.expressions) {
+  for (const expr of mayMention(doc, 'Certificates') ? doc.expressions : []) {
     const looked = new Set<string>();
     for (const { token: key, access: kind } of certificateKeys(expr.tokens)) {
       // A plain "id" as written: its content, which a fix can replace; otherwise (verbatim, &quot;…) the whole literal.

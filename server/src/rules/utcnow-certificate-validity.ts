@@ -1,4 +1,5 @@
 import type { Fix } from '../core/finding';
+import { mayMention } from '../parsers/policy/query';
 import type { PolicyRule } from './types';
 import { utcValidityComparisons } from './util/certificate-dates';
 
@@ -9,6 +10,7 @@ export const utcnowCertificateValidity: PolicyRule = {
   defaultLevel: 'warning',
   description: "DateTime.UtcNow compared with a certificate's NotBefore/NotAfter, which X509Certificate2 gives in local time.",
   check(ctx) {
+    if (!mayMention(ctx.doc, 'UtcNow')) return;
     for (const expr of ctx.doc.expressions) {
       const reported = new Set<number>();
       for (const c of utcValidityComparisons(expr)) {

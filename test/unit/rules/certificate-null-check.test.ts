@@ -1,6 +1,6 @@
 import { testRule } from '../../rule-tester';
 import { certificateNullCheck } from '../../../server/src/rules/certificate-null-check';
-import { ANY_TIER_WS, OPERATION_POLICY, SEED_CONTEXT_POLICY, SEED_UNGUARDED_POLICY, RETURN_401, inbound, seedVariablePolicy } from './expression-policy.fixtures';
+import { ANY_TIER_WS, OPERATION_POLICY, SEED_CONTEXT_POLICY, SEED_UNGUARDED_POLICY, RETURN_401, inbound, reject, seedVariablePolicy } from './expression-policy.fixtures';
 
 const HEADER = (value: string): string => `<set-header name="X-Client" exists-action="override">
     <value>${value}</value>
@@ -75,6 +75,13 @@ ${HEADER('@(context.Request.Certificate.Thumbprint)')}`).replace('    <outbound>
     },
   ],
   invalid: [
+    {
+      // The rules skip documents that can't mention the certificate (mayMention): a character reference can spell it.
+      name: 'Certificate spelled with a character reference (&#67;) is still the certificate',
+      code: reject('@(context.Request.&#67;ertificate.Thumbprint != &quot;2DB300DFDA51470556A3E1AA3A332D81CCB0482E&quot;)'),
+      findings: [{ line: 5, level: 'warning', text: 'context.Request.&#67;ertificate.Thumbprint', message: '500 instead of 401' }],
+      output: reject('@(context.Request.&#67;ertificate?.Thumbprint != &quot;2DB300DFDA51470556A3E1AA3A332D81CCB0482E&quot;)'),
+    },
     {
       name: 'rawxml when condition without a null check: ?. fix',
       code: inbound(`<choose>

@@ -14,6 +14,12 @@ testRule(utcnowCertificateValidity, {
   ],
   invalid: [
     {
+      name: 'UtcNow spelled with a character reference (&#85;) is still UtcNow',
+      code: reject('@(context.Request.Certificate == null || context.Request.Certificate.NotAfter &lt; DateTime.&#85;tcNow)'),
+      findings: [{ line: 5, level: 'warning', text: '&#85;tcNow', message: 'NotAfter in local time' }],
+      output: reject('@(context.Request.Certificate == null || context.Request.Certificate.NotAfter &lt; DateTime.Now)'),
+    },
+    {
       name: 'rawxml: NotAfter < DateTime.UtcNow, fixed to DateTime.Now',
       code: reject('@(context.Request.Certificate == null || context.Request.Certificate.NotAfter < DateTime.UtcNow)'),
       files: ANY_TIER_WS,

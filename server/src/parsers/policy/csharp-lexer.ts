@@ -111,6 +111,25 @@ class Lexer {
             pos = end;
             continue;
           }
+        } else if (code === 0x2e /* . */) {
+          // A member access: a number only when a digit follows (`.5`); an entity could spell that digit.
+          const d = pos + 1 < limit ? text.charCodeAt(pos + 1) : -1;
+          if (d !== 0x26 && (d < 0x30 || d > 0x39)) {
+            this.tokens.push({ kind: 'punct', text: '.', span: { start: pos, end: pos + 1 } });
+            pos++;
+            continue;
+          }
+        } else if (code === 0x28 /* ( */ || code === 0x5b /* [ */) {
+          const bracket = code === 0x28 ? '(' : '[';
+          this.stack.push(bracket);
+          this.tokens.push({ kind: 'punct', text: bracket, span: { start: pos, end: pos + 1 } });
+          pos++;
+          continue;
+        } else if (code === 0x29 /* ) */ || code === 0x5d /* ] */) {
+          if (this.close(code === 0x29 ? '(' : '[')) return this.result(true, pos + 1);
+          this.tokens.push({ kind: 'punct', text: code === 0x29 ? ')' : ']', span: { start: pos, end: pos + 1 } });
+          pos++;
+          continue;
         } else if (code < 0x7f && SIMPLE_PUNCT[code] === 1) {
           const length = punctLength(text, pos, limit);
           if (length > 0) {
@@ -181,9 +200,11 @@ class Lexer {
 
   /** Pops to the matching opener (a stray closer is ignored); true when the expression itself closed. */
   private close(opener: string): boolean {
-    const i = this.stack.lastIndexOf(opener as Frame);
+    const { stack } = this;
+    const i = stack.lastIndexOf(opener as Frame);
     if (i < 0) return false;
-    this.stack.length = i;
+    // Pops rather than setting `length`, which is a slow path in V8 (and the usual case pops one).
+    while (stack.length > i) stack.pop();
     return i === 0;
   }
 

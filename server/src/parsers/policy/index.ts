@@ -11,6 +11,6 @@ export type {
   PolicyText,
 } from './types';
 export { parsePolicy } from './parse';
-export { ancestors, childElements, elementAt, elementsNamed, getAttribute, sectionOf } from './query';
+export { ancestors, childElements, elementAt, elementsNamed, getAttribute, mayMention, sectionOf } from './query';
 export { TokenCursor, certificateKeys, findMemberChains, indexOfSequence, memberChains, type CertificateKey, type MemberChain } from './tokens';
 export { decodeEntities } from './entities';

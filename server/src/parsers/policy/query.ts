@@ -16,6 +16,15 @@ export function elementsNamed(doc: PolicyDocument, name: string): PolicyElement[
   return found;
 }
 
+/**
+ * False when no token of the document's expressions can be `word`, so an analysis looking for it can stop before
+ * reading a token. Token texts are the source with entities decoded, and only a numeric character reference (`&#…;`)
+ * can spell a letter: a document holding neither the word nor `&#` can't have it. One native search of the text.
+ */
+export function mayMention(doc: PolicyDocument, word: string): boolean {
+  return doc.text.includes(word) || doc.text.includes('&#');
+}
+
 /** The first attribute with this name. */
 export function getAttribute(el: PolicyElement, name: string): PolicyAttribute | undefined {
   return el.attributes.find((a) => a.name === name);

@@ -73,6 +73,9 @@ const WS = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c =
 const NAME_START = (c: number): boolean => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f;
 const NAME_CHAR = (c: number): boolean => NAME_START(c) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e;
 const ENTITY = /&(?:amp|lt|gt|quot|apos|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});/y;
+/** The name at [from, to) starts with `xml` in any case (reserved: xmldom treats such names and attributes specially). */
+const XML_PREFIXED = (s: string, from: number, to: number): boolean =>
+  to - from >= 3 && (s.charCodeAt(from) | 0x20) === 0x78 && (s.charCodeAt(from + 1) | 0x20) === 0x6d && (s.charCodeAt(from + 2) | 0x20) === 0x6c;
 
 /** Runs of character data that need no closer look: anything but `<`, `&`, `]` and characters `charOk` refuses. */
 const PLAIN_TEXT = /[^<&\]\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]+/y;
@@ -153,8 +156,8 @@ export function certainlyWellFormed(text: string, masks: readonly Span[] = []): 
       if (d === 0x2f /* / */) {
         let j = i + 2;
         while (j < n && NAME_CHAR(s.charCodeAt(j))) j++;
-        const name = s.slice(i + 2, j);
-        if (stack.length === 0 || stack[stack.length - 1] !== name) return false;
+        const open = stack.length > 0 ? stack[stack.length - 1]! : undefined;
+        if (open === undefined || open.length !== j - i - 2 || !s.startsWith(open, i + 2)) return false;
         while (j < n && WS(s.charCodeAt(j))) j++;
         if (s.charCodeAt(j) !== 0x3e) return false;
         stack.pop();
@@ -165,8 +168,8 @@ export function certainlyWellFormed(text: string, masks: readonly Span[] = []): 
       if (stack.length === 0 && rootSeen) return false;
       let j = i + 2;
       while (j < n && NAME_CHAR(s.charCodeAt(j))) j++;
+      if (XML_PREFIXED(s, i + 1, j)) return false;
       const name = s.slice(i + 1, j);
-      if (/^xml/i.test(name)) return false;
       attrs.clear();
       for (;;) {
         const before = j;
@@ -188,8 +191,9 @@ export function certainlyWellFormed(text: string, masks: readonly Span[] = []): 
         if (j === before || !NAME_START(e)) return false;
         const ns = j;
         while (j < n && NAME_CHAR(s.charCodeAt(j))) j++;
+        if (XML_PREFIXED(s, ns, j)) return false;
         const attr = s.slice(ns, j);
-        if (/^xml/i.test(attr) || attrs.has(attr)) return false;
+        if (attrs.has(attr)) return false;
         attrs.add(attr);
         while (j < n && WS(s.charCodeAt(j))) j++;
         if (s.charCodeAt(j) !== 0x3d /* = */) return false;

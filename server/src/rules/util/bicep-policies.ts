@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import type { Span } from '../../core/text';
 import { inlineSpan } from '../../model/policy-resources';
 import type { InlinePolicy, PolicyResource, ServiceInfo, WorkspaceModel } from '../../model/types';
-import { elementsNamed, findMemberChains, parsePolicy } from '../../parsers/policy';
+import { elementsNamed, findMemberChains, mayMention, parsePolicy } from '../../parsers/policy';
 import type { PolicyDocument } from '../../parsers/policy/types';
 import type { BicepRuleContext } from '../types';
 
@@ -19,7 +19,7 @@ export function policiesDeployedTo(model: WorkspaceModel, file: string, service:
 export function clientCertificateCheck(doc: PolicyDocument): { span: Span; what: string } | undefined {
   const element = elementsNamed(doc, 'validate-client-certificate')[0];
   if (element) return { span: element.nameSpan, what: 'validate-client-certificate' };
-  for (const expression of doc.expressions) {
+  for (const expression of mayMention(doc, 'Certificate') ? doc.expressions : []) {
     const chain = findMemberChains(expression.tokens, 'context.Request.Certificate')[0];
     if (chain) return { span: chain.span, what: 'context.Request.Certificate' };
   }

@@ -1,5 +1,6 @@
 import type { Span } from '../../core/text';
 import type { CsToken, PolicyDocument, PolicyExpression } from '../../parsers/policy/types';
+import { mayMention } from '../../parsers/policy/query';
 import { RecentCache } from '../../parsers/policy/recent';
 import { afterDot, comparisons, isName, tokenSpan } from './cs-tokens';
 
@@ -56,7 +57,7 @@ const DIRECT_TOKENS = DIRECT.length * 2 - 1;
 
 /** Analyses of every expression of the document that references the client certificate, in document order. */
 export function certificateExpressions(doc: PolicyDocument): ExpressionAnalysis[] {
-  return docCache.get(doc, (d) => d.expressions.map(analyze).filter((a) => a.refs.length > 0));
+  return docCache.get(doc, (d) => (mayMention(d, 'Certificate') ? d.expressions.map(analyze).filter((a) => a.refs.length > 0) : []));
 }
 /** Per document (several rules ask): shared, don't modify. */
 const docCache = new RecentCache<PolicyDocument, ExpressionAnalysis[]>(4);

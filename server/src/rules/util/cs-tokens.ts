@@ -4,18 +4,22 @@ import type { CsToken } from '../../parsers/policy/types';
 /** Token-level C# helpers for policy expressions: bracket matching, operands, comparisons. */
 
 const OPENERS: Readonly<Record<string, string>> = { '(': ')', '[': ']', '{': '}' };
-const CLOSERS: Readonly<Record<string, string>> = { ')': '(', ']': '[', '}': '{' };
 /** Keywords that can start or continue a member chain (`string.Equals`, `this.x`, `null`, `true`). */
 const NAME_KEYWORDS: ReadonlySet<string> = new Set(['this', 'base', 'string', 'object', 'bool', 'int', 'long', 'null', 'true', 'false']);
 
 /** `(`, `[` or `{` (interpolation holes are inside string tokens, not brackets). */
 export function isOpener(t: CsToken | undefined): boolean {
-  return t !== undefined && t.kind === 'punct' && t.text in OPENERS;
+  // Compared one by one: `t.text in OPENERS` is a slow generic lookup until V8 has optimised it, and this runs per token.
+  if (t === undefined || t.kind !== 'punct') return false;
+  const c = t.text;
+  return c === '(' || c === '[' || c === '{';
 }
 
 /** `)`, `]` or `}`. */
 export function isCloser(t: CsToken | undefined): boolean {
-  return t !== undefined && t.kind === 'punct' && t.text in CLOSERS;
+  if (t === undefined || t.kind !== 'punct') return false;
+  const c = t.text;
+  return c === ')' || c === ']' || c === '}';
 }
 
 /** The bracket that closes `opener` (`(` → `)`). */

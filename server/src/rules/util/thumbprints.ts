@@ -1,5 +1,6 @@
 import type { Span } from '../../core/text';
 import type { CsToken, PolicyDocument, PolicyExpression } from '../../parsers/policy/types';
+import { mayMention } from '../../parsers/policy/query';
 import { RecentCache } from '../../parsers/policy/recent';
 import { comparisons, methodCalls, operandExactly, type MethodCall, type Operand } from './cs-tokens';
 
@@ -41,7 +42,7 @@ const comparisonCache = new RecentCache<PolicyDocument, readonly ThumbprintCompa
 
 /** Every comparison of a string literal with `.Thumbprint` in the document's expressions (memoised: several rules ask). */
 export function thumbprintComparisons(doc: PolicyDocument): readonly ThumbprintComparison[] {
-  return comparisonCache.get(doc, (d) => d.expressions.flatMap(comparisonsIn));
+  return comparisonCache.get(doc, (d) => (mayMention(d, 'Thumbprint') ? d.expressions.flatMap(comparisonsIn) : []));
 }
 
 function comparisonsIn(expr: PolicyExpression): ThumbprintComparison[] {
