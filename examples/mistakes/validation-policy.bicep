@@ -66,6 +66,24 @@ resource namesOnly 'Microsoft.ApiManagement/service/apis/operations@2024-05-01' 
   }
 }
 
+resource mistypedSuppression 'Microsoft.ApiManagement/service/apis/operations@2024-05-01' = {
+  name: 'unknown-rule-id'
+  parent: validationApi
+  properties: {
+    displayName: 'A suppression comment with a mistyped rule id'
+    method: 'GET'
+    urlTemplate: '/unknown-rule-id'
+  }
+
+  resource policy 'policies' = {
+    name: 'policy'
+    properties: {
+      format: 'rawxml'
+      value: loadTextContent('./policies/unknown-rule-id.operation.xml')
+    }
+  }
+}
+
 resource anyCertificate 'Microsoft.ApiManagement/service/apis/operations@2024-05-01' = {
   name: 'any-certificate-accepted'
   parent: validationApi

@@ -1,5 +1,5 @@
 import type { Finding } from '../core/finding';
-import type { LineIndex } from '../core/text';
+import type { LineIndex, Span } from '../core/text';
 import type { FileKind } from './files';
 
 /**
@@ -8,50 +8,69 @@ import type { FileKind } from './files';
  * `eslint-disable` / `eslint-enable`; without ids they mean every rule. Bicep: its own `#disable-next-line id …` and
  * `#disable-diagnostics id …` / `#restore-diagnostics id …` (its file and region pragmas), which always name their ids.
  */
-const POLICY_DIRECTIVE = /<!--\s*apim-mtls-(disable-next-line|disable|enable)(?=\s|-->)([^>]*?)-->/g;
-const BICEP_DIRECTIVE = /^[ \t]*#(disable-next-line|disable-diagnostics|restore-diagnostics)(?=[ \t]|$)(.*)$/gm;
+const POLICY_DIRECTIVE = /<!--\s*apim-mtls-(disable-next-line|disable|enable)(?=\s|-->)([^>]*?)-->/dg;
+const BICEP_DIRECTIVE = /^[ \t]*#(disable-next-line|disable-diagnostics|restore-diagnostics)(?=[ \t]|$)(.*)$/dgm;
 
 interface Directive {
   kind: 'next-line' | 'disable' | 'enable';
+  /** The directive's word as written (`disable-next-line`, `restore-diagnostics`…). */
+  word: string;
   /** Where the comment ends: a region directive applies to what follows it. */
   end: number;
-  /** The line its `next-line` applies to (0-based). */
-  nextLine: number;
-  /** The rule ids it names; empty: every rule (policy XML only). */
-  ids: string[];
+  /** The rule ids it names, where they are written; empty: every rule (policy XML only). */
+  ids: { id: string; span: Span }[];
+}
+
+/** A rule id named by a suppression comment, where it is written, and what the comment does with it. */
+export interface SuppressionId {
+  id: string;
+  span: Span;
+  /** `disable-next-line`, `disable`, `enable` (policy XML); `disable-next-line`, `disable-diagnostics`, `restore-diagnostics` (Bicep). */
+  directive: string;
+  /** Does the directive turn rules off (rather than back on)? */
+  disables: boolean;
 }
 
 /** The file's suppression directives, in text order. */
-function directivesIn(text: string, kind: FileKind, index: LineIndex): Directive[] {
+function directivesIn(text: string, kind: FileKind): Directive[] {
   const re = kind === 'bicep' ? BICEP_DIRECTIVE : kind === 'policy' ? POLICY_DIRECTIVE : undefined;
   if (!re || !text.includes(kind === 'bicep' ? '#' : 'apim-mtls-')) return [];
   const out: Directive[] = [];
   re.lastIndex = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const word = m[1]!;
-    const end = m.index + m[0].length;
+    const idsAt = m.indices![2]![0];
+    const ids: Directive['ids'] = [];
+    for (const id of (m[2] ?? '').matchAll(/[^\s,]+/g)) ids.push({ id: id[0], span: { start: idsAt + id.index!, end: idsAt + id.index! + id[0].length } });
     out.push({
       kind: word === 'disable-next-line' ? 'next-line' : word === 'disable' || word === 'disable-diagnostics' ? 'disable' : 'enable',
-      end,
-      nextLine: index.positionAt(end).line + 1,
-      ids: (m[2] ?? '').split(/[\s,]+/).filter(Boolean),
+      word,
+      end: m.index + m[0].length,
+      ids,
     });
   }
   return out;
 }
 
+/** Every rule id the suppression comments of a policy or Bicep file name, in text order. */
+export function suppressionIds(text: string, kind: FileKind): SuppressionId[] {
+  return directivesIn(text, kind).flatMap((d) => d.ids.map(({ id, span }) => ({ id, span, directive: d.word, disables: d.kind !== 'enable' })));
+}
+
 /** The findings no directive suppresses. */
 export function applySuppressions(findings: Finding[], text: string, kind: FileKind, index: LineIndex): Finding[] {
-  const directives = directivesIn(text, kind, index);
+  const directives = directivesIn(text, kind);
   if (directives.length === 0) return findings;
+  // The line a `next-line` directive applies to (0-based).
+  const nextLines = directives.map((d) => (d.kind === 'next-line' ? index.positionAt(d.end).line + 1 : -1));
   // Bicep directives name their ids; only a policy comment without ids means every rule.
-  const names = (d: Directive, ruleId: string): boolean => (d.ids.length === 0 ? kind === 'policy' : d.ids.includes(ruleId));
+  const names = (d: Directive, ruleId: string): boolean => (d.ids.length === 0 ? kind === 'policy' : d.ids.some((x) => x.id === ruleId));
   return findings.filter((f) => {
     const line = index.positionAt(f.span.start).line;
     let off = false;
-    for (const d of directives) {
+    for (const [i, d] of directives.entries()) {
       if (d.kind === 'next-line') {
-        if (d.nextLine === line && names(d, f.ruleId)) return false;
+        if (nextLines[i] === line && names(d, f.ruleId)) return false;
       } else if (d.end <= f.span.start && names(d, f.ruleId)) {
         // Replayed in order, per rule: `enable x` after `disable` (every rule) turns only x back on.
         off = d.kind === 'disable';

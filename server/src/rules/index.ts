@@ -34,6 +34,7 @@ import { thumbprintRoleMismatch } from './thumbprint-role-mismatch';
 import { unknownCertificateId } from './unknown-certificate-id';
 import { certificateExpired } from './certificate-expired';
 import { certificateExpiring } from './certificate-expiring';
+import { unknownRuleId } from './unknown-rule-id';
 
 /**
  * Every rule, in the order the docs list them. Ids are fixed: the CLI, settings and docs use them.
@@ -79,7 +80,15 @@ export const allRules: readonly Rule[] = [
   consumptionClientCertificateRequired,
   clientCertificateHttp2NotNegotiated,
   selfHostedGatewayCaCertificates,
+  // Suppression comments
+  ...unknownRuleId(() => ruleIds()),
 ];
+
+let ids: readonly string[] | undefined;
+/** Every rule id (read when rules run: the registry is complete by then). */
+function ruleIds(): readonly string[] {
+  return (ids ??= ruleCatalog.map((r) => r.id));
+}
 
 /** The rule id closest to a mistyped one, when it is close enough to suggest. */
 export function similarRuleId(id: string): string | undefined {

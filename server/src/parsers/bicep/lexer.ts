@@ -30,12 +30,22 @@ export interface LexResult {
 const PUNCT2: ReadonlySet<string> = new Set(['.?', '??', '=>', '==', '!=', '=~', '!~', '<=', '>=', '&&', '||']);
 const PUNCT1: ReadonlySet<string> = new Set(['{', '}', '[', ']', '(', ')', ',', ':', '.', '?', '!', '=', '<', '>', '+', '-', '*', '/', '%', '|', '@']);
 
+/** By char code: the one-character punctuation it is, and whether it can start a two-character one. */
+const PUNCT1_BY_CODE: (string | undefined)[] = [];
+for (const p of PUNCT1) PUNCT1_BY_CODE[p.charCodeAt(0)] = p;
+const STARTS_PUNCT2 = new Uint8Array(128);
+for (const p of PUNCT2) STARTS_PUNCT2[p.charCodeAt(0)] = 1;
+
 function punctuationAt(text: string, i: number, end: number): string | undefined {
-  if (i + 3 <= end && text.startsWith('...', i)) return '...';
-  const two = i + 2 <= end ? text.slice(i, i + 2) : '';
-  if (PUNCT2.has(two)) return two;
-  const one = text[i]!;
-  return PUNCT1.has(one) ? one : undefined;
+  const c = text.charCodeAt(i);
+  if (c >= 128) return undefined;
+  // A slice only where a two-character token can start (most punctuation is one character).
+  if (STARTS_PUNCT2[c] === 1 && i + 2 <= end) {
+    if (c === 0x2e && i + 3 <= end && text.startsWith('...', i)) return '...';
+    const two = text.slice(i, i + 2);
+    if (PUNCT2.has(two)) return two;
+  }
+  return PUNCT1_BY_CODE[c];
 }
 
 const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', '\\': '\\', "'": "'", $: '$' };
