@@ -30,6 +30,7 @@ export async function openWorkspace(
   // Each file is linted once: keep only a few parses (Bicep rules read the policies they deploy), drop the rest.
   const ws = new Workspace({ configFor: (f) => config.forFile(f), maxCachedPolicyParses: 64, timing: options.timing });
   const requested = await loadFromDisk(ws, roots, {
+    namedByContent: true,
     onDirectory: (dir, entries) => config.noteListing(dir, entries.some((e) => e.name === CONFIG_FILE_NAME)),
   });
   const files = [...new Set(requested)].sort();

@@ -4,7 +4,8 @@ import { isCandidate } from './files';
 
 const SKIPPED_DIRS = new Set(['node_modules', '.git']);
 
-export type Discovered = { file: string } | { file: string; error: string };
+/** A file found (`named`: given itself as a path, not found in a folder), or a path that can't be read. */
+export type Discovered = { file: string; named?: boolean } | { file: string; error: string };
 
 /**
  * Walks the given files and folders (recursively, skipping node_modules and .git, not following directory links)
@@ -27,7 +28,7 @@ export function* discoverFiles(roots: string[], onDirectory?: (dir: string, entr
     if (stat.isFile()) {
       if (!seen.has(abs)) {
         seen.add(abs);
-        yield { file: abs };
+        yield { file: abs, named: true };
       }
       continue;
     }

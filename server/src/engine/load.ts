@@ -15,6 +15,11 @@ export interface LoadOptions {
   onDirectory?: (dir: string, entries: readonly fs.Dirent[]) => void;
   /** A path that can't be listed or read goes here instead of into the workspace (as a file with a problem). */
   onError?: (file: string, error: string) => void;
+  /**
+   * Files named as roots (not found in a folder) are policies when their root element says so, whatever their name,
+   * and one that is no kind of file apim-mtls reads goes into the workspace with the problem `NOT_LINTED`.
+   */
+  namedByContent?: boolean;
 }
 
 /** Milliseconds of synchronous reading before yielding to the event loop (the server keeps answering). */
@@ -41,7 +46,13 @@ export async function loadFromDisk(ws: Workspace, roots: string[], options: Load
       continue;
     }
     if (options.skip?.(found.file)) continue;
-    if (ws.set(found.file, readOne(found.file)) !== 'other') loaded.push(found.file);
+    const named = options.namedByContent === true && 'named' in found && found.named === true;
+    if (ws.set(found.file, readOne(found.file), 0, named) !== 'other') loaded.push(found.file);
+    else if (named) {
+      // Named on the command line but neither kind of file: said in the report, not dropped without a word.
+      ws.set(found.file, { problem: NOT_LINTED });
+      loaded.push(found.file);
+    }
     count++;
     if (count % 200 === 0) options.onProgress?.(count);
     if (Date.now() - sliceStart >= READ_SLICE_MS) {
@@ -82,6 +93,10 @@ export function unboundedContext(root: string): string | undefined {
 }
 
 const CONTEXT_KINDS: ReadonlySet<FileKind> = new Set(['bicep', 'certificate']);
+
+/** For a file named as a path that is no kind of file apim-mtls reads. */
+export const NOT_LINTED =
+  'not linted: not a policy (its root element is not <policies> or <fragment>), Bicep, Bicep parameters or certificate file';
 
 /**
  * Opening with O_NONBLOCK: a FIFO or device named like a policy must not block the open (fstat then turns it away);

@@ -12,7 +12,7 @@ import type { PolicyDocument } from '../parsers/policy/types';
 import { allRules } from '../rules';
 import type { BicepRuleContext, CertificateIndex, CertificateRuleContext, PolicyRuleContext, Report, Rule, RuleSettings } from '../rules/types';
 import type { LoadedConfig } from './config';
-import { classify, decodeFile, mayBePolicy, type FileKind } from './files';
+import { classify, decodeFile, looksLikePolicy, mayBePolicy, type FileKind } from './files';
 import { embedFindings, holeAttributes, inlinePolicyName } from './inline-policies';
 import { applySuppressions } from './suppress';
 
@@ -98,8 +98,12 @@ export class Workspace {
     e.lineIndex = undefined;
   }
 
-  /** Adds or replaces a file. Returns its kind (`other` files are not kept). */
-  set(file: string, content: FileContent, version = 0): FileKind {
+  /**
+   * Adds or replaces a file. Returns its kind (`other` files are not kept). With `byContent`, a file that isn't a policy
+   * by its name (`orders.xml.tpl`, a Terraform template) is one when its root element says so: for a file named on the
+   * command line, whose name the user has already chosen.
+   */
+  set(file: string, content: FileContent, version = 0, byContent = false): FileKind {
     let kind: FileKind;
     let entry: Entry;
     if ('problem' in content) {
@@ -108,9 +112,9 @@ export class Workspace {
       kind = entry.kind;
     } else if ('bytes' in content) {
       kind = classify(file);
-      if (kind === 'other' && mayBePolicy(file)) {
+      if (kind === 'other' && (mayBePolicy(file) || byContent)) {
         const decoded = decodeFile(content.bytes, 'policy');
-        return 'text' in decoded ? this.set(file, decoded, version) : 'other';
+        return 'text' in decoded ? this.set(file, decoded, version, byContent) : 'other';
       }
       if (kind === 'other') {
         this.remove(file);
@@ -123,6 +127,7 @@ export class Workspace {
           : { kind, text: decoded.text, bytes: kind === 'certificate' ? content.bytes : undefined, version };
     } else {
       kind = classify(file, content.text);
+      if (kind === 'other' && byContent && looksLikePolicy(content.text)) kind = 'policy';
       if (kind === 'other') {
         this.remove(file);
         return kind;

@@ -3,35 +3,52 @@ import { elementsNamed } from '../parsers/policy/query';
 import type { PolicyDocument } from '../parsers/policy/types';
 import type { PolicyRule } from './types';
 import { readBoolAttribute } from './util/bool-attribute';
-import { certificateDecisions, certificateExpressions, pinsOrVerifies, usesBeyondDates, type ExpressionAnalysis } from './util/certificate-expressions';
+import { VALIDITY_MEMBERS, certificateDecisions, certificateExpressions, pinsOrVerifies, usesBeyondDates, type ExpressionAnalysis } from './util/certificate-expressions';
+import { certificateNameChecks, describeNames } from './util/certificate-names';
 import { hasReturnResponse } from './util/certificate-flow';
 import { chainTier } from './util/chain-tier';
 import { identityElements, isPinned } from './util/identity';
 
 const PIN = '!context.Deployment.Certificates.Any(c => c.Value.Thumbprint == context.Request.Certificate.Thumbprint)';
 
-/** A policy that decides on `context.Request.Certificate` by presence and dates only. */
+/** A policy that decides on `context.Request.Certificate` by presence, dates and names only. */
 export const contextCertificateNotVerified: PolicyRule = {
   id: 'context-certificate-not-verified',
   target: 'policy',
   defaultLevel: 'warning',
-  description: 'A policy expression accepts context.Request.Certificate on presence and dates alone, with no chain validation and no thumbprint pin: any self-made certificate passes.',
+  description: 'A policy expression accepts context.Request.Certificate on presence, dates or names (Subject, Issuer) alone, with no chain validation and no thumbprint pin: any self-made certificate passes.',
   check(ctx) {
     const analyses = certificateExpressions(ctx.doc);
-    if (analyses.length === 0 || analyses.some(usesBeyondDates) || ctx.doc.expressions.some(pinsOrVerifies) || validatedByPolicy(ctx.doc)) return;
-    const decision = analyses.map((a) => ({ a, ref: certificateDecisions(a)[0] })).find((d) => d.ref !== undefined);
-    if (!decision?.ref) return;
+    if (analyses.length === 0 || validatedByPolicy(ctx.doc)) return;
     const tier = chainTier(ctx.policy.skus);
     const advice =
       tier.certainty === 'all'
         ? `Pin it: compare its Thumbprint with context.Deployment.Certificates (${tier.text} can't validate chains).`
         : 'Pin it (compare its Thumbprint with context.Deployment.Certificates) or validate its chain (VerifyNoRevocation() on classic tiers, or validate-client-certificate).';
+    const related = tier.certainty === 'none' ? [] : ctx.policy.skus.origins;
+    // Names are a decision too, but anyone can write them into a certificate (as an <identity> of names only).
+    const named = certificateNameChecks(ctx.doc, analyses);
+    if (named.names.length > 0) {
+      if (named.pinnedOrVerified) return;
+      const dates = analyses.some((a) => a.uses.some((u) => VALIDITY_MEMBERS.has(u.member.text)));
+      ctx.report({
+        span: named.names[0]!.span,
+        message:
+          `This policy decides on the client certificate by its ${describeNames(named.names)}${dates ? ' and dates' : ''} only: names are text that anyone ` +
+          `can write into a certificate they make, and nothing here validates its chain or pins it. ${advice}`,
+        related,
+      });
+      return;
+    }
+    if (analyses.some(usesBeyondDates) || ctx.doc.expressions.some(pinsOrVerifies)) return;
+    const decision = analyses.map((a) => ({ a, ref: certificateDecisions(a)[0] })).find((d) => d.ref !== undefined);
+    if (!decision?.ref) return;
     const fix = pinFix(ctx.file, decision.a);
     ctx.report({
       span: decision.ref.span,
       message: `This policy decides on the client certificate by its presence and dates only: any certificate with valid dates passes, including one anyone can make. ${advice}`,
       fixes: fix ? [fix] : [],
-      related: tier.certainty === 'none' ? [] : ctx.policy.skus.origins,
+      related,
     });
   },
 };

@@ -10,7 +10,11 @@ export const expressionSyntax: PolicyRule = {
   check(ctx) {
     for (const expr of ctx.doc.expressions) {
       for (const p of syntaxProblems(expr, ctx.text)) {
-        const fixes = p.insert ? [{ title: `Insert '${p.insert}'`, edits: [{ file: ctx.file, span: { start: p.span.end, end: p.span.end }, newText: p.insert }], preferred: true }] : [];
+        const fixes = p.insert
+          ? [{ title: `Insert '${p.insert}'`, edits: [{ file: ctx.file, span: { start: p.span.end, end: p.span.end }, newText: p.insert }], preferred: true }]
+          : p.remove
+            ? [{ title: `Remove '${ctx.text.slice(p.span.start, p.span.end)}'`, edits: [{ file: ctx.file, span: p.span, newText: '' }], preferred: true }]
+            : [];
         ctx.report({ span: p.span, message: p.message, fixes });
       }
     }

@@ -400,6 +400,23 @@ resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
     ]);
   });
 
+  it('a file named on the command line is a policy by its content whatever its name; one of no kind is said, not dropped', () => {
+    const dir = tmpWorkspace({ 'orders.xml.tpl': TRUST_DEFAULT_POLICY, 'pom.xml': '<project><modelVersion>4.0.0</modelVersion></project>\n', 'notes.txt': 'hello\n' });
+    const named = (...files: string[]) => cli(['lint', ...files.map((f) => path.join(dir, f)), '--sku', 'StandardV2', '--format', 'json']);
+    const r = named('orders.xml.tpl', 'pom.xml', 'notes.txt');
+    assert.equal(r.code, 1);
+    const entries = JSON.parse(r.stdout) as JsonEntry[];
+    assert.deepEqual(entries.map((e) => [path.relative(dir, e.filePath), e.messages.map((m) => m.ruleId ?? m.message.split(':')[0])]), [
+      ['notes.txt', ['not linted']],
+      ['orders.xml.tpl', ['validate-trust-unsupported-tier']],
+      ['pom.xml', ['not linted']],
+    ]);
+    assert.ok(entries.filter((e) => e.messages[0]?.ruleId === null).every((e) => e.warningCount === 1 && e.messages[0]!.message.includes('<policies>')));
+    // Found in a folder, files are read by their names: the template and the others are not linted there, and not listed.
+    const folder = JSON.parse(cli(['lint', dir, '--format', 'json']).stdout) as JsonEntry[];
+    assert.deepEqual(folder, []);
+  });
+
   it('--max-warnings turns too many warnings into exit 1', () => {
     const dir = tmpWorkspace({ 'api.policy.xml': TRUST_DEFAULT_POLICY });
     assert.equal(cli(['lint', dir, '--sku', 'Premium,StandardV2']).code, 0);

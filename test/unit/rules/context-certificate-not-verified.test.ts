@@ -41,7 +41,29 @@ testRule(contextCertificateNotVerified, {
       name: 'validate-trust="false" with a thumbprint identity pins it',
       code: identityThenDates('<identity thumbprint="{{client-thumbprint}}" />'),
     },
-    { name: 'an issuer check in the expression (beyond dates)', code: reject('@(context.Request.Certificate == null || context.Request.Certificate.Issuer != "CN=APIM Sample DEV Intermediate CA")') },
+    {
+      name: 'an issuer check with a thumbprint pin (Microsoft Learn)',
+      code: reject('@(context.Request.Certificate == null || context.Request.Certificate.Issuer != "CN=APIM Sample DEV Intermediate CA" || context.Request.Certificate.Thumbprint != "2DB300DFDA51470556A3E1AA3A332D81CCB0482E")'),
+    },
+    {
+      name: 'a subject check with the chain verified',
+      code: reject('@(context.Request.Certificate == null || !context.Request.Certificate.SubjectName.Name.EndsWith("O=Contoso") || !context.Request.Certificate.VerifyNoRevocation())'),
+    },
+    {
+      name: 'a subject check with a pin through a local variable',
+      code: inbound(`<set-variable name="ok" value="@{
+    var cert = context.Request.Certificate;
+    var thumbprint = cert?.Thumbprint ?? "";
+    return cert != null &amp;&amp; cert.Subject == "CN=Client 01" &amp;&amp; context.Deployment.Certificates.Values.Any(c => c.Thumbprint == thumbprint);
+}" />`),
+    },
+    {
+      name: 'names only forwarded to the backend (a null guard is no name check)',
+      code: reject('@(context.Request.Certificate == null)', `
+<set-header name="X-Client-Subject" exists-action="override">
+    <value>@(context.Request.Certificate == null ? "" : context.Request.Certificate.Subject)</value>
+</set-header>`),
+    },
     {
       name: 'the certificate is forwarded to the backend, which decides',
       code: reject('@(context.Request.Certificate == null)', `
@@ -78,6 +100,38 @@ testRule(contextCertificateNotVerified, {
       name: 'validate-trust="false" with names only does not verify or pin',
       code: identityThenDates('<identity subject="CN=Client 01, O=Contoso" />'),
       findings: [{ line: 10, text: 'context.Request.Certificate' }],
+    },
+    {
+      name: 'an issuer check alone: names are not an identity',
+      code: reject('@(context.Request.Certificate == null || context.Request.Certificate.Issuer != "CN=APIM Sample DEV Intermediate CA")'),
+      files: V2_WS,
+      filename: OPERATION_POLICY,
+      findings: [{ line: 5, level: 'warning', text: 'context.Request.Certificate.Issuer', message: /by its Issuer only: names are text that anyone can write .*Pin it: .*can't validate chains/ }],
+    },
+    {
+      // After a public policy: the issuer tested through a local variable with IndexOf; the thumbprint is only forwarded.
+      name: 'issuer names and dates through locals, the thumbprint forwarded to the backend',
+      code: inbound(`<choose>
+    <when condition="@{
+        var c = context.Request.Certificate;
+        var now = DateTime.Now;
+        bool timeOk = (now >= c.NotBefore) &amp;&amp; (now <= c.NotAfter);
+        var issuer = c.Issuer ?? string.Empty;
+        bool issuerOk = issuer.IndexOf("CN=OuttaTune", StringComparison.OrdinalIgnoreCase) >= 0;
+        return !(timeOk &amp;&amp; issuerOk);
+    }">
+        ${RETURN_401}
+    </when>
+</choose>
+<set-header name="x-client-thumbprint" exists-action="override">
+    <value>@(context.Request.Certificate.Thumbprint)</value>
+</set-header>`),
+      findings: [{ line: 9, text: 'c.Issuer', message: 'by its Issuer and dates only' }],
+    },
+    {
+      name: 'subject and issuer compared with string.Equals',
+      code: reject('@(context.Request.Certificate == null || !string.Equals(context.Request.Certificate.Subject, "CN=Client 01") || !context.Request.Certificate.IssuerName.Name.StartsWith("CN=Contoso"))'),
+      findings: [{ line: 5, text: 'context.Request.Certificate.Subject', message: 'by its Subject and IssuerName only' }],
     },
     {
       name: 'dates through an alias in a set-variable block: no fix',

@@ -28,6 +28,15 @@ testRule(expressionSyntax, {
     { name: 'the set-variable variant with its semicolon', code: seedVariablePolicy() },
     { name: 'lambdas, initializers, LINQ, generics, out var, is var, throw expressions, switch', code: RICH_BLOCK },
     { name: 'an unterminated string is the parser\'s (policy-xml-syntax)', code: inbound('<set-variable name="a" value="@("abc)" />') },
+    {
+      name: "if … else after a single statement, and after an object initializer's '};'",
+      code: inbound(`<set-variable name="a" value="@{
+    var x = new JObject();
+    if (context.Request.Certificate == null) return false; else x = new JObject { [&quot;a&quot;] = 1 };
+    if (x.Count > 0) x = new JObject { [&quot;b&quot;] = 2 }; else return true;
+    return x.Count == 1;
+}" />`),
+    },
     { name: 'single-expression lambda block with its semicolon', code: inbound('<set-variable name="a" value="@(context.Request.Headers.Select(h => { return h.Key; }).FirstOrDefault())" />') },
   ],
   invalid: [
@@ -64,6 +73,17 @@ testRule(expressionSyntax, {
         { line: 4, text: '[', message: 'never closed' },
         { line: 5, text: ')', message: 'no matching opening bracket' },
       ],
+    },
+    {
+      // After a public policy (pagopa-infra): the ';' after the if block leaves the else without an if.
+      name: "'};' between an if block and its else",
+      code: inbound(`<set-variable name="enabled" value="@{
+    if (context.Request.Headers.ContainsKey("X-Beta")) { return true; }; else { return false; }
+}" />`),
+      findings: [{ line: 5, text: ';', message: "the 'else' after it belongs to no if" }],
+      output: inbound(`<set-variable name="enabled" value="@{
+    if (context.Request.Headers.ContainsKey("X-Beta")) { return true; } else { return false; }
+}" />`),
     },
     {
       name: 'a string in single quotes',

@@ -1,6 +1,6 @@
 import type { Span } from '../../core/text';
 import type { CsToken, PolicyExpression } from '../../parsers/policy/types';
-import { closerOf, isCloser, isOpener } from './cs-tokens';
+import { closerOf, isCloser, isOpener, matchingOpen } from './cs-tokens';
 
 /**
  * C# mistakes visible in the token stream of a policy expression. Deliberately conservative: it only looks at brackets,
@@ -12,6 +12,8 @@ export interface SyntaxProblem {
   message: string;
   /** Text to insert at `span.end` that fixes it. */
   insert?: string;
+  /** Removing `span` fixes it. */
+  remove?: boolean;
 }
 
 /** Keywords that can only start a statement: one showing up inside a statement means the previous one ended without `;`. */
@@ -28,7 +30,29 @@ export function syntaxProblems(expr: PolicyExpression, text: string): SyntaxProb
   if (!expr.terminated || tokens.some((t) => t.kind === 'unterminated' || multiLineString(t, text))) return [];
   const brackets = bracketProblems(tokens);
   if (brackets.length > 0) return brackets;
-  return [...charLiteralProblems(tokens), ...missingSemicolons(expr), ...missingReturn(expr)];
+  return [...charLiteralProblems(tokens), ...missingSemicolons(expr), ...orphanElse(tokens), ...missingReturn(expr)].sort((a, b) => a.span.start - b.span.start);
+}
+
+/**
+ * `if (…) { … }; else …`: the `;` is an empty statement that ends the if, so `else` follows no if. Only the `{ … }`
+ * block of an if is taken (`if (c) x = new T { … }; else …` is valid C#).
+ */
+function orphanElse(tokens: readonly CsToken[]): SyntaxProblem[] {
+  const out: SyntaxProblem[] = [];
+  tokens.forEach((t, i) => {
+    if (t.kind !== 'keyword' || t.text !== 'else' || i < 2) return;
+    const semicolon = tokens[i - 1]!;
+    const close = tokens[i - 2]!;
+    if (semicolon.kind !== 'punct' || semicolon.text !== ';' || close.kind !== 'punct' || close.text !== '}') return;
+    const open = matchingOpen(tokens, i - 2);
+    const condition = tokens[open - 1];
+    if (open < 1 || tokens[open]!.text !== '{' || condition?.kind !== 'punct' || condition.text !== ')') return;
+    const conditionOpen = matchingOpen(tokens, open - 1);
+    const keyword = tokens[conditionOpen - 1];
+    if (conditionOpen < 1 || keyword?.kind !== 'keyword' || keyword.text !== 'if') return;
+    out.push({ span: semicolon.span, message: "This ';' ends the if statement, so the 'else' after it belongs to no if: the expression doesn't compile.", remove: true });
+  });
+  return out;
 }
 
 function multiLineString(t: CsToken, text: string): boolean {

@@ -1,0 +1,93 @@
+import type { CsToken, PolicyDocument, PolicyExpression } from '../../parsers/policy/types';
+import { afterDot, comparisons, isCloser, isOpener, methodCalls } from './cs-tokens';
+import { verifyCalls, type CertificateMemberUse, type ExpressionAnalysis } from './certificate-expressions';
+
+/**
+ * Where a policy decides on the client certificate's names (`Subject`, `Issuer`…), and whether anything in it pins or
+ * verifies the certificate. Names are free text: anyone can write them into a certificate they make, so a decision on
+ * names (and dates) alone is spoofable unless the chain is validated or the certificate pinned [facts §1, §3].
+ */
+
+/** Members that give the subject's or the issuer's name. */
+export const NAME_MEMBERS: ReadonlySet<string> = new Set(['Subject', 'SubjectName', 'Issuer', 'IssuerName', 'GetNameInfo']);
+/** Members that identify one certificate when compared with a known value (a pin). */
+const PIN_MEMBERS: ReadonlySet<string> = new Set([
+  'Thumbprint', 'SerialNumber', 'GetSerialNumber', 'GetSerialNumberString', 'GetCertHash', 'GetCertHashString', 'RawData', 'GetRawCertData', 'PublicKey', 'GetPublicKey', 'GetPublicKeyString',
+]);
+/** Calls that test a value: their receiver and arguments are tested. */
+const TEST_CALLS: ReadonlySet<string> = new Set(['Equals', 'Contains', 'StartsWith', 'EndsWith', 'IndexOf', 'IsMatch', 'Compare', 'CompareTo']);
+
+/** A token range (inclusive) whose value a comparison or a test call looks at. */
+type Range = { start: number; end: number };
+
+/**
+ * Is the token at `index` part of a value the expression tests: an operand of `==` / `!=`, or the receiver or an
+ * argument of `Equals`, `Contains`, `StartsWith`, `IndexOf`…? Also when it is in the initializer of a local variable
+ * (`var issuer = c.Issuer ?? "";`) that is tested later in the same expression. Printing or forwarding a value
+ * (`@(context.Request.Certificate.Subject)` in a header) tests nothing.
+ */
+function tested(expr: PolicyExpression, index: number, ranges: readonly Range[]): boolean {
+  const inside = (i: number) => ranges.some((r) => r.start <= i && i <= r.end);
+  if (inside(index)) return true;
+  const local = localAssignedAt(expr.tokens, index);
+  return local !== undefined && expr.tokens.some((t, i) => t.kind === 'identifier' && t.text === local && !afterDot(expr.tokens, i) && inside(i));
+}
+
+function testedRanges(tokens: readonly CsToken[]): Range[] {
+  const ranges: Range[] = [];
+  for (const c of comparisons(tokens)) {
+    if (c.operator === '==' || c.operator === '!=') ranges.push(c.left, c.right);
+  }
+  for (const call of methodCalls(tokens, TEST_CALLS)) {
+    if (call.receiver) ranges.push(call.receiver);
+    ranges.push(...call.args);
+  }
+  return ranges;
+}
+
+/** The local variable whose initializer (`name = …;` at the same bracket depth) holds token `index`, if any. */
+function localAssignedAt(tokens: readonly CsToken[], index: number): string | undefined {
+  let depth = 0;
+  for (let i = index - 1; i >= 1; i--) {
+    const t = tokens[i]!;
+    if (isCloser(t)) depth++;
+    else if (isOpener(t)) {
+      if (depth === 0) return undefined;
+      depth--;
+    } else if (depth === 0 && t.kind === 'punct' && (t.text === ';' || t.text === ',')) return undefined;
+    else if (depth === 0 && t.kind === 'punct' && t.text === '=') {
+      const name = tokens[i - 1]!;
+      return name.kind === 'identifier' && !afterDot(tokens, i - 1) ? name.text : undefined;
+    }
+  }
+  return undefined;
+}
+
+/** The certificate's name members the policy's expressions test, and whether anything pins or verifies a certificate. */
+export function certificateNameChecks(doc: PolicyDocument, analyses: readonly ExpressionAnalysis[]): { names: CertificateMemberUse[]; pinnedOrVerified: boolean } {
+  const names: CertificateMemberUse[] = [];
+  for (const a of analyses) {
+    const uses = a.uses.filter((u) => NAME_MEMBERS.has(u.member.text));
+    if (uses.length === 0) continue;
+    const ranges = testedRanges(a.expr.tokens);
+    for (const use of uses) if (tested(a.expr, use.memberIndex, ranges)) names.push(use);
+  }
+  const pinnedOrVerified = names.length > 0 && doc.expressions.some((expr) => pinsOrVerifies(expr));
+  return { names, pinnedOrVerified };
+}
+
+/** `context.Deployment.Certificates`, `Verify()` / `VerifyNoRevocation()`, or a pin member (of any certificate) that is tested. */
+function pinsOrVerifies(expr: PolicyExpression): boolean {
+  const t = expr.tokens;
+  if (t.some((tok, i) => tok.text === 'Deployment' && t[i + 1]?.text === '.' && t[i + 2]?.text === 'Certificates')) return true;
+  if (verifyCalls(expr).length > 0) return true;
+  let ranges: Range[] | undefined;
+  return t.some((tok, i) => tok.kind === 'identifier' && PIN_MEMBERS.has(tok.text) && afterDot(t, i) && tested(expr, i, (ranges ??= testedRanges(t))));
+}
+
+/** `Subject`, `Issuer and Subject`: the name members, once each, in order of first use. */
+export function describeNames(uses: readonly CertificateMemberUse[]): string {
+  const members = [...new Set(uses.map((u) => u.member.text))];
+  return members.length === 1 ? members[0]! : `${members.slice(0, -1).join(', ')} and ${members[members.length - 1]}`;
+}
+
