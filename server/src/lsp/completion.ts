@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { actsAsCa } from '../certificates/role';
 import { CompletionItemKind, CompletionItemTag, MarkupKind, type CompletionItem, type Position, type Range } from 'vscode-languageserver/node';
 import type { CertificateInfo } from '../certificates/types';
 import type { Workspace } from '../engine/workspace';
@@ -47,15 +48,15 @@ export function completion(ws: Workspace, file: string, position: Position, now 
 function thumbprintItems(ws: Workspace, issuer: boolean, range: Range, now: Date): CompletionItem[] {
   const byThumbprint = new Map<string, { certificate: CertificateInfo; files: string[] }>();
   for (const { file, certificate } of ws.getCertificates().all()) {
-    if (issuer && !certificate.isCA) continue;
+    if (issuer && !actsAsCa(certificate)) continue;
     const entry = byThumbprint.get(certificate.thumbprint) ?? { certificate, files: [] };
     entry.files.push(path.basename(file));
     byThumbprint.set(certificate.thumbprint, entry);
   }
   return [...byThumbprint.values()].map(({ certificate: c, files }) => {
     const expired = c.notAfter.getTime() < now.getTime();
-    const kind = c.isCA ? (c.selfSigned ? 'root CA' : 'intermediate CA') : 'client certificate';
-    const rank = (expired ? 2 : 0) + (c.isCA && !issuer ? 1 : 0);
+    const kind = actsAsCa(c) ? (c.selfSigned ? 'root CA' : 'intermediate CA') : 'client certificate';
+    const rank = (expired ? 2 : 0) + (actsAsCa(c) && !issuer ? 1 : 0);
     return {
       label: c.commonName ?? c.subject,
       labelDetails: { description: c.thumbprint },

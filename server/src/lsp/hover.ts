@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { actsAsCa } from '../certificates/role';
 import type { Hover, Position } from 'vscode-languageserver/node';
 import type { CertificateInfo } from '../certificates/types';
 import type { Span } from '../core/text';
@@ -156,7 +157,7 @@ function bicepHover(ws: Workspace, file: string, offset: number): Hover | null {
 
 /** What a certificate is for: root CA, intermediate CA, client certificate or end-entity certificate. */
 export function certificateRole(c: CertificateInfo): string {
-  return c.isCA ? (c.selfSigned ? 'root CA' : 'intermediate CA') : c.extendedKeyUsage.includes('clientAuth') ? 'client certificate' : 'end-entity certificate';
+  return actsAsCa(c) ? (c.selfSigned ? 'root CA' : 'intermediate CA') : c.extendedKeyUsage.includes('clientAuth') ? 'client certificate' : 'end-entity certificate';
 }
 
 /** `expired` / `not yet valid` at `now`, or undefined while the certificate is valid. */

@@ -1,4 +1,5 @@
 import { elementsNamed } from '../parsers/policy/query';
+import { actsAsCa } from '../certificates/role';
 import type { Fix } from '../core/finding';
 import type { PolicyRule } from './types';
 import { baseName, groupedCertificates } from './util/certificate-references';
@@ -19,7 +20,7 @@ export const anyCertificateAccepted: PolicyRule = {
       const a = analyzeTrust(el, ctx.policy);
       if (!a || a.validates === 'yes' || identityElements(el).length > 0) continue;
       const clients = groupedCertificates(ctx.certificates)
-        .filter((c) => !c.certificate.isCA)
+        .filter((c) => !actsAsCa(c.certificate))
         .slice(0, MAX_CERTIFICATE_FIXES);
       const fixes: Fix[] = [
         {

@@ -1,4 +1,5 @@
 import type { BicepRule } from './types';
+import { actsAsCa } from '../certificates/role';
 import { setMemberValueEdit } from './util/bicep-edit';
 import { certificateFileInfo, describeCertificate, entryCertificate, isCaStore, storeFor } from './util/bicep-certificates';
 
@@ -17,7 +18,7 @@ export const certificateStoreMismatch: BicepRule = {
       if (!found) continue;
       const { certificate } = found;
       const related = certificateFileInfo(found, describeCertificate(certificate));
-      if (!certificate.isCA) {
+      if (!actsAsCa(certificate)) {
         ctx.report({
           span: entry.data?.ref.span ?? store.ref.span,
           message:

@@ -14,7 +14,9 @@ export const expressionSyntax: PolicyRule = {
           ? [{ title: `Insert '${p.insert}'`, edits: [{ file: ctx.file, span: { start: p.span.end, end: p.span.end }, newText: p.insert }], preferred: true }]
           : p.remove
             ? [{ title: `Remove '${ctx.text.slice(p.span.start, p.span.end)}'`, edits: [{ file: ctx.file, span: p.span, newText: '' }], preferred: true }]
-            : [];
+            : p.replace
+              ? [{ title: p.replace.title, edits: p.replace.edits.map((e) => ({ file: ctx.file, ...e })), preferred: true }]
+              : [];
         ctx.report({ span: p.span, message: p.message, fixes });
       }
     }

@@ -1,4 +1,5 @@
 import type { CertificateInfo } from '../certificates/types';
+import { actsAsCa } from '../certificates/role';
 import type { Fix, RelatedInfo } from '../core/finding';
 import { getAttribute } from '../parsers/policy';
 import type { PolicyAttribute, PolicyElement } from '../parsers/policy/types';
@@ -86,7 +87,7 @@ function checkIssuerThumbprint(ctx: PolicyRuleContext, identity: PolicyElement, 
   const thumbprint = normalizeThumbprint(attr.value);
   const issuer = thumbprint && certificateByThumbprint(ctx.certificates, thumbprint);
   if (!issuer || sameDn(issuer.certificate.subject, pinned.certificate.issuer)) return;
-  const candidates = groupedCertificates(ctx.certificates).filter((g) => g.certificate.isCA && sameDn(g.certificate.subject, pinned.certificate.issuer));
+  const candidates = groupedCertificates(ctx.certificates).filter((g) => actsAsCa(g.certificate) && sameDn(g.certificate.subject, pinned.certificate.issuer));
   ctx.report({
     span: attr.valueSpan,
     message:

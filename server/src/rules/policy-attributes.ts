@@ -8,7 +8,9 @@ import { nearest } from './util/nearest';
 import { attributeSpan, removeAttributeEdit } from './util/policy-edit';
 
 /** The boolean attributes of validate-client-certificate [facts §1]. */
-const VCC_ATTRIBUTES: readonly string[] = ['validate-revocation', 'validate-trust', 'validate-not-before', 'validate-not-after', 'ignore-error'];
+const VCC_BOOLEANS: readonly string[] = ['validate-revocation', 'validate-trust', 'validate-not-before', 'validate-not-after', 'ignore-error'];
+/** Its attributes: the booleans, and an optional `id`, which the policy's XML schema declares (as it does on other policies). */
+const VCC_ATTRIBUTES: readonly string[] = [...VCC_BOOLEANS, 'id'];
 /** The attributes of `<identity>` [facts §1]. */
 const IDENTITY_ATTRIBUTES: readonly string[] = [
   'thumbprint',
@@ -41,7 +43,7 @@ export const policyAttributes: PolicyRule = {
   check(ctx) {
     for (const el of elementsNamed(ctx.doc, 'validate-client-certificate')) {
       checkNames(ctx, el, VCC_ATTRIBUTES);
-      for (const name of VCC_ATTRIBUTES) checkBoolean(ctx, el, name);
+      for (const name of VCC_BOOLEANS) checkBoolean(ctx, el, name);
       for (const identity of identityElements(el)) {
         checkNames(ctx, identity, IDENTITY_ATTRIBUTES);
         checkIssuerConflict(ctx, identity);

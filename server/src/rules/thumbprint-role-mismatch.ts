@@ -1,4 +1,5 @@
 import type { Fix } from '../core/finding';
+import { actsAsCa } from '../certificates/role';
 import { getAttribute } from '../parsers/policy';
 import type { PolicyElement } from '../parsers/policy/types';
 import type { PolicyRule, PolicyRuleContext } from './types';
@@ -21,13 +22,14 @@ export const thumbprintRoleMismatch: PolicyRule = {
     for (const ref of policyThumbprints(ctx.doc)) {
       if (ref.kind === 'expression' || !ref.identity) continue;
       // Most pins are right (a client as thumbprint, a CA as issuer-thumbprint): look no further at those.
-      const isCA = ctx.certificates.byThumbprint(ref.thumbprint)[0]?.certificate.isCA;
+      const first = ctx.certificates.byThumbprint(ref.thumbprint)[0]?.certificate;
+      const isCA = first && actsAsCa(first);
       if (isCA === undefined || isCA !== (ref.kind === 'thumbprint')) continue;
       const pinned = certificateByThumbprint(ctx.certificates, ref.thumbprint);
       if (!pinned) continue;
       const cert = pinned.certificate;
       const files = pinned.files.map(baseName).join(', ');
-      if (ref.kind === 'thumbprint' && cert.isCA) {
+      if (ref.kind === 'thumbprint' && actsAsCa(cert)) {
         const issued = issuedBy(ctx, pinned);
         if (issued.length === 0) continue; // a self-signed certificate marked CA may well be a client's own
         const names = issued.slice(0, 3).map((g) => `"${g.certificate.subject}"`).join(', ') + (issued.length > 3 ? ', …' : '');
@@ -41,7 +43,7 @@ export const thumbprintRoleMismatch: PolicyRule = {
           related: issued.slice(0, 10).map((g) => ({ file: g.files[0]!, span: { start: 0, end: 0 }, message: `issued by this CA: ${g.certificate.subject}` })),
         });
       }
-      if (ref.kind === 'issuer-thumbprint' && !cert.isCA) {
+      if (ref.kind === 'issuer-thumbprint' && !actsAsCa(cert)) {
         ctx.report({
           span: ref.span,
           message:

@@ -16,9 +16,31 @@ const CERTS = {
   'certs/client-01.without-markers.cer': CLIENT_BASE64,
 };
 
+/**
+ * A root made without basicConstraints (key usage keyCertSign, as PowerShell's New-SelfSignedCertificate makes them):
+ * `openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -config <(printf '[req]\ndistinguished_name=dn\nprompt=no\n[dn]\nCN=My Root Authority\n')
+ *  -addext keyUsage=critical,digitalSignature,keyCertSign,cRLSign -addext subjectKeyIdentifier=hash -days 36500`.
+ */
+const ROOT_WITHOUT_BASIC_CONSTRAINTS = `-----BEGIN CERTIFICATE-----
+MIIBbTCCAROgAwIBAgIUJqF4U2CmZNL+AYaTqxLz9FXebLUwCgYIKoZIzj0EAwIw
+HDEaMBgGA1UEAwwRTXkgUm9vdCBBdXRob3JpdHkwIBcNMjYxMTI3MDUzMzQzWhgP
+MjEyNjExMDMwNTMzNDNaMBwxGjAYBgNVBAMMEU15IFJvb3QgQXV0aG9yaXR5MFkw
+EwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEer85gz0Yx/Vu3HF097ChyjFLDD1TxaRu
+1FO6v6lj6a7KHHabHrxxAJuhtmnNtksFrilCMxJ4/CY25a+qfIEF7aMxMC8wDgYD
+VR0PAQH/BAQDAgGGMB0GA1UdDgQWBBSXcwaGDDzmUREoODqnVXtC+wulgTAKBggq
+hkjOPQQDAgNIADBFAiApEJmyfJnwypmFfHpBqZKkuggRuwDdYSAguUdytETHvgIh
+APf10wy24xPUML1AUyLJh1l1tc9hAPG07PdoT1UKqL/O
+-----END CERTIFICATE-----
+`;
+
 testRule(certificateStoreMismatch, {
   valid: [
     { name: 'root in Root, intermediate in CertificateAuthority', code: entries(['root-ca.without-markers.cer', 'Root'], ['dev-intermediate-ca.cer', 'CertificateAuthority']), files: CERTS },
+    {
+      name: 'a root without basicConstraints, with keyCertSign, in Root (found in a public template): a CA, not a client certificate',
+      code: entries(['my-root.cer', 'Root']),
+      files: { 'certs/my-root.cer': ROOT_WITHOUT_BASIC_CONSTRAINTS },
+    },
     { name: 'certificate file not in the workspace', code: entries(['other.cer', 'CertificateAuthority']) },
     { name: 'invalid store (invalid-certificate-store reports it)', code: entries(['root-ca.cer', 'My']), files: CERTS },
     {
@@ -32,6 +54,13 @@ testRule(certificateStoreMismatch, {
     },
   ],
   invalid: [
+    {
+      name: 'the same root in CertificateAuthority',
+      code: entries(['my-root.cer', 'CertificateAuthority']),
+      files: { 'certs/my-root.cer': ROOT_WITHOUT_BASIC_CONSTRAINTS },
+      findings: [{ line: 14, text: "storeName: 'CertificateAuthority'", message: 'CN=My Root Authority is a self-signed root CA' }],
+      output: entries(['my-root.cer', 'Root']),
+    },
     {
       name: 'a client certificate among the Azure Verified Module’s certificates parameter',
       code: avmServiceBicep("'Premium'", "certificates: [\n  {\n    encodedCertificate: loadTextContent('./certs/client-01.without-markers.cer')\n    storeName: 'Root'\n  }\n]"),

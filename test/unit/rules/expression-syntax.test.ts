@@ -86,6 +86,13 @@ testRule(expressionSyntax, {
 }" />`),
     },
     {
+      // After a public policy: ContainsKey indexed like the dictionary it belongs to.
+      name: 'a method indexed with [ ]',
+      code: inbound('<set-variable name="a" value="@(context.Request.Headers.ContainsKey[&quot;X-ARR-ClientCertThumbprint&quot;])" />'),
+      findings: [{ line: 4, text: 'ContainsKey[', message: 'ContainsKey is a method: call it with ( ), not [ ]' }],
+      output: inbound('<set-variable name="a" value="@(context.Request.Headers.ContainsKey(&quot;X-ARR-ClientCertThumbprint&quot;))" />'),
+    },
+    {
       name: 'a string in single quotes',
       code: inbound(`<set-variable name="a" value="@(context.Request.Headers.GetValueOrDefault('X-Id', ""))" />`),
       findings: [{ line: 4, text: "'X-Id'", message: 'double quotes' }],

@@ -18,6 +18,15 @@ testRule(policyAttributes, {
       files: ANY_TIER,
     },
     { name: 'other policies are not judged', code: policy('<set-header name="a" exists-action="override" certificate-id="x" />') },
+    {
+      // The policy schema declares an optional id on validate-client-certificate (an XSD of the policy, found in a public repository).
+      name: 'an id attribute',
+      code: policy(`<validate-client-certificate id="mtls" validate-trust="false">
+    <identities>
+        <identity thumbprint="2DB300DFDA51470556A3E1AA3A332D81CCB0482E" />
+    </identities>
+</validate-client-certificate>`),
+    },
   ],
   invalid: [
     {

@@ -1,4 +1,5 @@
 import { readCertificateFile } from '../../certificates/read';
+import { actsAsCa } from '../../certificates/role';
 import type { CertificateInfo } from '../../certificates/types';
 import type { RelatedInfo } from '../../core/finding';
 import type { CertificateEntry } from '../../model/types';
@@ -38,7 +39,7 @@ export function storeFor(certificate: CertificateInfo): CaStore {
 
 /** `root (CN=…, self-signed)`: what a certificate is, for messages. */
 export function describeCertificate(certificate: CertificateInfo): string {
-  const kind = !certificate.isCA ? 'not a CA' : certificate.selfSigned ? 'a self-signed root CA' : `an intermediate CA issued by ${certificate.issuer}`;
+  const kind = !actsAsCa(certificate) ? 'not a CA' : certificate.selfSigned ? 'a self-signed root CA' : `an intermediate CA issued by ${certificate.issuer}`;
   return `${certificate.subject} is ${kind}`;
 }
 

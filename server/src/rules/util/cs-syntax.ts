@@ -1,6 +1,6 @@
 import type { Span } from '../../core/text';
 import type { CsToken, PolicyExpression } from '../../parsers/policy/types';
-import { closerOf, isCloser, isOpener, matchingOpen } from './cs-tokens';
+import { closerOf, isCloser, isOpener, matchingClose, matchingOpen } from './cs-tokens';
 
 /**
  * C# mistakes visible in the token stream of a policy expression. Deliberately conservative: it only looks at brackets,
@@ -14,7 +14,16 @@ export interface SyntaxProblem {
   insert?: string;
   /** Removing `span` fixes it. */
   remove?: boolean;
+  /** Replacements that fix it, with the fix's title. */
+  replace?: { title: string; edits: { span: Span; newText: string }[] };
 }
+
+/** Methods of the types policy expressions use (dictionaries, strings, LINQ, X509Certificate2) that are never indexers. */
+const METHODS: ReadonlySet<string> = new Set([
+  'ContainsKey', 'TryGetValue', 'GetValueOrDefault', 'Contains', 'StartsWith', 'EndsWith', 'Equals', 'IndexOf', 'ToString',
+  'ToUpper', 'ToLower', 'ToUpperInvariant', 'ToLowerInvariant', 'Trim', 'Split', 'Substring', 'Replace', 'Any', 'All',
+  'First', 'FirstOrDefault', 'Last', 'LastOrDefault', 'Select', 'Where', 'Verify', 'VerifyNoRevocation', 'GetNameInfo',
+]);
 
 /** Keywords that can only start a statement: one showing up inside a statement means the previous one ended without `;`. */
 const STATEMENT_KEYWORDS: ReadonlySet<string> = new Set(['return', 'if', 'else', 'foreach', 'for', 'while', 'do', 'try', 'catch', 'finally', 'using', 'case', 'break', 'continue', 'var']);
@@ -30,7 +39,28 @@ export function syntaxProblems(expr: PolicyExpression, text: string): SyntaxProb
   if (!expr.terminated || tokens.some((t) => t.kind === 'unterminated' || multiLineString(t, text))) return [];
   const brackets = bracketProblems(tokens);
   if (brackets.length > 0) return brackets;
-  return [...charLiteralProblems(tokens), ...missingSemicolons(expr), ...orphanElse(tokens), ...missingReturn(expr)].sort((a, b) => a.span.start - b.span.start);
+  return [...charLiteralProblems(tokens), ...missingSemicolons(expr), ...orphanElse(tokens), ...indexedMethods(tokens), ...missingReturn(expr)].sort(
+    (a, b) => a.span.start - b.span.start,
+  );
+}
+
+/** `headers.ContainsKey["X"]`: a method indexed like a dictionary (C# CS0021). */
+function indexedMethods(tokens: readonly CsToken[]): SyntaxProblem[] {
+  const out: SyntaxProblem[] = [];
+  tokens.forEach((t, i) => {
+    const open = tokens[i + 1];
+    if (t.kind !== 'identifier' || !METHODS.has(t.text) || open?.kind !== 'punct' || open.text !== '[') return;
+    const dot = tokens[i - 1];
+    if (dot?.kind !== 'punct' || (dot.text !== '.' && dot.text !== '?.')) return;
+    const close = matchingClose(tokens, i + 1);
+    const edits = close > 0 && tokens[close]!.text === ']' ? [{ span: open.span, newText: '(' }, { span: tokens[close]!.span, newText: ')' }] : [];
+    out.push({
+      span: { start: t.span.start, end: open.span.end },
+      message: `${t.text} is a method: call it with ( ), not [ ]. The expression doesn't compile.`,
+      ...(edits.length > 0 ? { replace: { title: `Call ${t.text}( … )`, edits } } : {}),
+    });
+  });
+  return out;
 }
 
 /**

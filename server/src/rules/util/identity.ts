@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { actsAsCa } from '../../certificates/role';
 import type { CertificateInfo } from '../../certificates/types';
 import type { Fix, TextEdit } from '../../core/finding';
 import type { PolicyElement } from '../../parsers/policy/types';
@@ -44,7 +45,7 @@ export function certificatesMatching(identity: PolicyElement, certificates: read
   if (claims.length === 0 || claims.some((a) => a.value.includes('{{'))) return [];
   const seen = new Set<string>();
   return certificates.filter(({ certificate }) => {
-    if (certificate.isCA || seen.has(certificate.thumbprint)) return false;
+    if (actsAsCa(certificate) || seen.has(certificate.thumbprint)) return false;
     if (!claims.every((a) => CLAIM_TESTS.get(a.name)!(certificate, a.value))) return false;
     seen.add(certificate.thumbprint);
     return true;
