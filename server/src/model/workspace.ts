@@ -61,6 +61,7 @@ const GATEWAY_CAS_TYPE = 'microsoft.apimanagement/service/gateways/certificateau
  * `existing` services resolve to the defining service whose name matches theirs (literal or parameter default);
  * when the existing name can't be evaluated, to the workspace's only defining service, if there is exactly one.
  * Several candidates narrow to those nearest the `existing` declaration: in its folder, else in the closest folder above.
+ * When several remain, the service is one of them: its SKUs are theirs together, and the rest of it stays unknown.
  */
 export function buildModel(input: ModelInput): WorkspaceModel {
   const scopes = new Map<string, FileScope>();
@@ -127,9 +128,12 @@ export function buildModel(input: ModelInput): WorkspaceModel {
     const unique = nearestByDirectory(new Set(candidates), node.scope.path);
     const def = unique.size === 1 ? [...unique][0] : undefined;
     const info = describeExisting(node, def?.info);
+    // Still several (two modules that define a service named alike, one of them not deployed here): it is one of them,
+    // so its SKU is among theirs. The rest of what they say (client certificates, CA certificates) stays unknown.
+    if (!def && unique.size > 1) info.skus = unionOfSkus([...unique].map((d) => d.info.skus));
     services.set(node, info);
     push(servicesByFile, node.scope.path, info);
-    if (def) edge(node.scope.path, def.node.scope.path);
+    for (const d of def ? [def] : unique) edge(node.scope.path, d.node.scope.path);
   }
 
   const namedServices = new Map<string, ResourceNode>();
@@ -386,6 +390,22 @@ function policyFilesOf(policiesByFile: ReadonlyMap<string, PolicyResource[]>): M
     }
   }
   return out;
+}
+
+/** The SKUs any of these sets may hold (unknown when one is), with the origins of each, once. */
+function unionOfSkus(sets: readonly SkuSet[]): SkuSet {
+  const values = new Set<Sku>();
+  const origins: SkuSet['origins'] = [];
+  const seen = new Set<string>();
+  for (const set of sets) {
+    for (const v of set.values) values.add(v);
+    for (const o of set.origins) {
+      const key = `${o.file}:${o.span.start}:${o.span.end}`;
+      if (!seen.has(key)) origins.push(o);
+      seen.add(key);
+    }
+  }
+  return { values, unknown: sets.some((s) => s.unknown), origins };
 }
 
 /** The nearest ancestor of a resource (through `parent:`, nesting and name paths) of the given type. */

@@ -257,7 +257,7 @@ test('dependents follow imports, existing links and deployments', () => {
   assert.deepEqual(sort(model.dependents(abs('app/api.bicep'))), sort([abs('platform/apim.bicep'), abs('app/get.operation.xml'), abs('platform/validate.operation.xml')]));
 });
 
-test('existing by name: matched by literal or param default, ambiguous otherwise', () => {
+test('existing by name: matched by literal or param default; otherwise one of the candidates, whose SKUs it may have', () => {
   const def = (sym: string, name: string, sku: string) => `resource ${sym} 'Microsoft.ApiManagement/service@2024-05-01' = {\n  name: '${name}'\n  sku: { name: '${sku}', capacity: 1 }\n}\n`;
   const model = workspace({
     'a.bicep': def('a', 'apim-a', 'Consumption') + def('b', 'apim-b', 'Premium'),
@@ -268,8 +268,13 @@ test('existing by name: matched by literal or param default, ambiguous otherwise
   assert.deepEqual([...x!.skus.values], ['Premium']);
   const [y] = model.servicesIn(abs('y.bicep'));
   assert.equal(y!.definition, undefined);
-  assert.equal(y!.skus.unknown, true);
+  // Either service (as in a repository with two APIM modules of the same name pattern, only one deployed at a time).
+  assert.deepEqual([...y!.skus.values].sort(), ['Consumption', 'Premium']);
+  assert.equal(y!.skus.unknown, false);
+  assert.deepEqual(y!.skus.origins.map((o) => o.file), [abs('a.bicep'), abs('a.bicep')]);
   assert.equal(y!.enableClientCertificate.value, 'unknown');
+  // Editing either definition re-lints what the existing service's file deploys.
+  assert.ok(model.dependents(abs('a.bicep')).includes(abs('y.bicep')));
 });
 
 test('name-path linking, value-as-path mistake, service policy scope and user SKU fallback', () => {

@@ -66,6 +66,26 @@ test('unterminated attribute expression is bounded by quote + > and does not eat
   assert.deepEqual(messages(text), ["Unterminated policy expression: missing ')'. @@("]);
 });
 
+test('an expression inside a longer value: one problem at the quote that ends the value, and the tag reads on', () => {
+  // After a public policy: the expression is only read as one when it is the whole value, so its quotes end the value.
+  const text = `<policies><inbound>
+<cache-store-value duration="700"
+    key="CodeVerifier-@(context.Variables.GetValueOrDefault("entraState", ""))"
+    value="@(context.Variables.GetValueOrDefault("codeVerifier", ""))" />
+</inbound></policies>`;
+  const doc = parsePolicy(text);
+  assert.deepEqual(messages(text), [
+    `This quote ends the value of 'key' inside a policy expression: an expression is read as one only when it is the whole value, so its quotes end the value. Make the whole value an expression (key="@("…" + …)"), or write the quotes as &quot;. @"`,
+  ]);
+  const el = elementsNamed(doc, 'cache-store-value')[0]!;
+  assert.deepEqual(el.attributes.map((a) => a.name), ['duration', 'key', 'value']);
+  assert.equal(getAttribute(el, 'key')!.value, 'CodeVerifier-@(context.Variables.GetValueOrDefault("entraState", ""))');
+  assert.ok(getAttribute(el, 'value')!.expression, 'the next attribute is still read as an expression');
+  // Two attributes without a blank between them are that, not code.
+  const glued = '<policies><inbound><set-header name="x-@(a)"exists-action="override" /></inbound></policies>';
+  assert.ok(!messages(glued).some((m) => m.startsWith('This quote ends')), messages(glued).join('\n'));
+});
+
 test('unterminated text expression stops at the next end tag', () => {
   const text = '<policies><inbound><set-body>@{ return context.Request.Body.As<string>(;</set-body><base /></inbound></policies>';
   const doc = parsePolicy(text);

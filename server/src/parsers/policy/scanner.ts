@@ -352,8 +352,39 @@ class Scanner {
       }
     }
     const end = this.literalValue(pos, literalStart, quote, name);
+    const partial = this.partialExpressionEnd(valueStart, end, quote, name);
+    if (partial >= 0) {
+      this.setValue(attr, valueStart, partial);
+      return partial + 1;
+    }
     this.setValue(attr, valueStart, end.valueEnd);
     return end.next;
+  }
+
+  /**
+   * `key="prefix-@(f("a"))"`: an expression is one only as the whole value, so inside a literal value its quotes end
+   * the value and the rest of the code garbles the tag. When the value holds `@(` / `@{` and the tag doesn't go on
+   * after its quote, says so once, at that quote, and returns where the value was meant to end (a quote followed by
+   * `>`, `/>` or another attribute), so the rest of the tag reads as written. -1 otherwise.
+   */
+  private partialExpressionEnd(valueStart: number, end: { valueEnd: number; next: number }, quote: string, name: string): number {
+    const { text } = this;
+    if (end.next !== end.valueEnd + 1) return -1; // unterminated: reported already
+    const at = end.next;
+    if (isSpace(text[at]) || text[at] === '>' || text.startsWith('/>', at) || at >= text.length) return -1;
+    // `a="x"b="y"`: another attribute without the blank before it, not code.
+    if (isNameStart(text[at]) && text[this.skipSpace(this.nameEnd(at))] === '=') return -1;
+    const code = text.slice(valueStart, end.valueEnd).search(/@[({]/);
+    if (code < 0) return -1;
+    const bound = this.attributeBound(at, text.length, quote);
+    if (bound < 0) return -1;
+    this.problem(
+      end.valueEnd,
+      end.valueEnd + 1,
+      `This quote ends the value of '${name}' inside a policy expression: an expression is read as one only when it is the whole value, ` +
+        `so its quotes end the value. Make the whole value an expression (${name}="@("…" + …)"), or write the quotes as &quot;.`,
+    );
+    return bound;
   }
 
   private setValue(attr: PolicyAttribute, start: number, end: number): void {
