@@ -96,6 +96,8 @@ export async function runLint(args: string[], io: CliIO): Promise<number> {
   const { config, ws, files, contextFiles } = await openWorkspace(roots, contextRoots, overrides, io.stderr, { timing });
   phase('phase:discover+read');
   const wanted = new Set(files);
+  // A certificate file's own findings (expired, expiring) are the editor's, except for a file named as a path: asked for.
+  const named = new Set(roots);
   const byFile = new Map<string, FileReport | undefined>();
   // With --cache, the reports that still hold are taken from the last run; only the rest is linted (and needs the
   // files referenced from outside the paths, the model and the certificates).
@@ -121,10 +123,11 @@ export async function runLint(args: string[], io: CliIO): Promise<number> {
     const kind = ws.kindOf(file);
     // Certificate files and unreadable files are linted without the context.
     if ((kind === 'policy' || kind === 'bicep') && ws.contentOf(file)?.problem === undefined) loadContext();
-    const result = ws.lint(file);
+    const asked = kind === 'certificate' && named.has(file);
+    const result = ws.lint(file, { certificateRules: asked });
     // Notices sit at 1:1: the line index only for findings.
     const report = locate(result, result.findings.length ? ws.lineIndex(file) : undefined);
-    byFile.set(file, kind === 'policy' || kind === 'bicep' || result.notices.length ? report : undefined);
+    byFile.set(file, kind === 'policy' || kind === 'bicep' || asked || result.notices.length ? report : undefined);
     if (kind === 'policy' || kind === 'bicep') cache?.remember(file, result, report);
     ws.release(file);
   };

@@ -154,8 +154,9 @@ function paramValue(ref: ParamRef, ctx: EvalContext, depth: number, visiting: Se
 
 /**
  * What a parameter (path) may hold. A file deployed by others in the workspace (`module … params: { … }`, a
- * `.bicepparam` with `using`) takes the values they pass: the union over the call sites, plus its own domain (see
- * `paramDomain`) when a site leaves the parameter out, and unknown values where a site's can't be read. A file nobody
+ * `.bicepparam` with `using`) takes the values they pass: the union over the call sites, with the parameter's default
+ * where a site leaves it out (its own domain, see `paramDomain`, when it has none), and unknown values where a site's
+ * can't be read. A file nobody
  * deploys keeps its own domain. Each parameter is resolved once per evaluation (modules can form diamonds), and a
  * cycle (invalid Bicep) gives unknown.
  */
@@ -180,7 +181,12 @@ export function possibleValues(
       const arg = site.args.get(ref.param.name);
       if (!arg) {
         if (site.opaque) acc = acc ? widen(acc, UNKNOWN) : UNKNOWN;
-        else omitted = true;
+        else if (ref.param.defaultValue) {
+          // Left out by this site: the default is what this deployment gets (not "the default, or another value").
+          const v = ev(ref.param.defaultValue, ref.scope, ref.props);
+          ctx.origins.push({ file: ref.scope.path, span: ref.param.defaultValue.span, message: `${ctx.label} from the default of parameter ${ref.param.name}, which ${site.description} doesn't pass` });
+          acc = acc ? widen(acc, v) : v;
+        } else omitted = true;
         continue;
       }
       const v = ev(arg, site.scope, ref.props);

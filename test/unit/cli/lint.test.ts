@@ -417,6 +417,19 @@ resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
     assert.deepEqual(folder, []);
   });
 
+  it("a certificate file named as a path gets its own findings; found in a folder, it gives the policies and Bicep theirs", () => {
+    const named = cli(['lint', 'examples/certs/dev-expired-client.cer', 'examples/certs/root-ca.cer', '--format', 'json']);
+    assert.equal(named.code, 1);
+    const entries = JSON.parse(named.stdout) as JsonEntry[];
+    assert.deepEqual(entries.map((e) => [path.basename(e.filePath), e.messages.map((m) => m.ruleId)]), [
+      ['dev-expired-client.cer', ['certificate-expired']],
+      ['root-ca.cer', []],
+    ]);
+    const folder = cli(['lint', 'examples/certs', '--format', 'json']);
+    assert.equal(folder.code, 0);
+    assert.deepEqual(JSON.parse(folder.stdout), []);
+  });
+
   it('--max-warnings turns too many warnings into exit 1', () => {
     const dir = tmpWorkspace({ 'api.policy.xml': TRUST_DEFAULT_POLICY });
     assert.equal(cli(['lint', dir, '--sku', 'Premium,StandardV2']).code, 0);

@@ -64,14 +64,21 @@ test('readEnvironmentVariable with a default in a .bicepparam file: that default
   assert.equal(without.unknown, true);
 });
 
-test('a caller that leaves the parameter out adds the module’s own default', () => {
+test('a caller that leaves the parameter out gives the module’s default, exactly (not "the default or another value")', () => {
   const r = skus({
     'modules/apim.bicep': APIM.replace('param skuName string', "param skuName string = 'Basic'"),
     'a.bicep': main("{\n    skuName: 'BasicV2'\n  }", ''),
     'b.bicep': main('{}', ''),
   });
   assert.deepEqual(r.values, ['Basic', 'BasicV2']);
-  assert.equal(r.unknown, true, 'the default is only the likely value');
+  assert.equal(r.unknown, false, 'a module call that leaves the parameter out deploys its default');
+  // Without a default, a call that leaves it out can't deploy: the parameter's own domain stands for it.
+  const required = skus({
+    'modules/apim.bicep': APIM,
+    'a.bicep': main("{\n    skuName: 'BasicV2'\n  }", ''),
+    'b.bicep': main('{}', ''),
+  });
+  assert.equal(required.unknown, true);
 });
 
 test('params that can\'t be read (a variable, a spread) keep what is known and flag the rest unknown', () => {
