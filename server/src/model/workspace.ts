@@ -61,7 +61,8 @@ const GATEWAY_CAS_TYPE = 'microsoft.apimanagement/service/gateways/certificateau
  * `existing` services resolve to the defining service whose name matches theirs (literal or parameter default);
  * when the existing name can't be evaluated, to the workspace's only defining service, if there is exactly one.
  * Several candidates narrow to those nearest the `existing` declaration: in its folder, else in the closest folder above.
- * When several remain, the service is one of them: its SKUs are theirs together, and the rest of it stays unknown.
+ * When several remain, the service is one of them: its SKUs are theirs together when its name matched theirs, or when
+ * they all tell the same; the rest of it stays unknown.
  */
 export function buildModel(input: ModelInput): WorkspaceModel {
   const scopes = new Map<string, FileScope>();
@@ -128,9 +129,13 @@ export function buildModel(input: ModelInput): WorkspaceModel {
     const unique = nearestByDirectory(new Set(candidates), node.scope.path);
     const def = unique.size === 1 ? [...unique][0] : undefined;
     const info = describeExisting(node, def?.info);
-    // Still several (two modules that define a service named alike, one of them not deployed here): it is one of them,
-    // so its SKU is among theirs. The rest of what they say (client certificates, CA certificates) stays unknown.
-    if (!def && unique.size > 1) info.skus = unionOfSkus([...unique].map((d) => d.info.skus));
+    // Still several. Named alike (two modules that define a service of that name, one deployed at a time): it is one
+    // of them, so its SKU is among theirs. Named by what can't be read: it may be any service, so only when they all
+    // tell the same tier. The rest of what they say (client certificates, CA certificates) stays unknown.
+    if (!def && unique.size > 1) {
+      const sets = [...unique].map((d) => d.info.skus);
+      if (names.length > 0 || sets.every((s) => !s.unknown && sameSkus(s, sets[0]!))) info.skus = unionOfSkus(sets);
+    }
     services.set(node, info);
     push(servicesByFile, node.scope.path, info);
     for (const d of def ? [def] : unique) edge(node.scope.path, d.node.scope.path);
@@ -390,6 +395,10 @@ function policyFilesOf(policiesByFile: ReadonlyMap<string, PolicyResource[]>): M
     }
   }
   return out;
+}
+
+function sameSkus(a: SkuSet, b: SkuSet): boolean {
+  return a.values.size === b.values.size && [...a.values].every((v) => b.values.has(v));
 }
 
 /** The SKUs any of these sets may hold (unknown when one is), with the origins of each, once. */

@@ -121,6 +121,14 @@ describe('apim-mtls lint on the bundled examples', () => {
     }
   });
 
+  it('the layered example takes its tier from its .apim-mtls.json also when the whole examples folder is linted', () => {
+    // Its service is named by a parameter: any service, and the other examples' services disagree on the tier.
+    const layered = entries.find((e) => e.filePath.endsWith(path.join('layered', 'app', 'orders-api.xml')))!;
+    const finding = layered.messages.find((m) => m.ruleId === 'validate-trust-unsupported-tier')!;
+    assert.equal(finding.severity, 2);
+    assert.match(finding.message, /StandardV2 \(from \.apim-mtls\.json\)/);
+  });
+
   it('shows each rule exactly where examples/README.md says', () => {
     const table = fs.readFileSync(path.join(examplesDir, 'README.md'), 'utf8');
     const found = new Set(entries.flatMap((e) => e.messages.map((m) => `${m.ruleId} ${path.relative(examplesDir, e.filePath)}:${m.line}`)));

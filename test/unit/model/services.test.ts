@@ -257,7 +257,7 @@ test('dependents follow imports, existing links and deployments', () => {
   assert.deepEqual(sort(model.dependents(abs('app/api.bicep'))), sort([abs('platform/apim.bicep'), abs('app/get.operation.xml'), abs('platform/validate.operation.xml')]));
 });
 
-test('existing by name: matched by literal or param default; otherwise one of the candidates, whose SKUs it may have', () => {
+test('existing by name: matched by literal or param default; by a name that can\'t be read, only when the candidates agree', () => {
   const def = (sym: string, name: string, sku: string) => `resource ${sym} 'Microsoft.ApiManagement/service@2024-05-01' = {\n  name: '${name}'\n  sku: { name: '${sku}', capacity: 1 }\n}\n`;
   const model = workspace({
     'a.bicep': def('a', 'apim-a', 'Consumption') + def('b', 'apim-b', 'Premium'),
@@ -268,13 +268,25 @@ test('existing by name: matched by literal or param default; otherwise one of th
   assert.deepEqual([...x!.skus.values], ['Premium']);
   const [y] = model.servicesIn(abs('y.bicep'));
   assert.equal(y!.definition, undefined);
-  // Either service (as in a repository with two APIM modules of the same name pattern, only one deployed at a time).
-  assert.deepEqual([...y!.skus.values].sort(), ['Consumption', 'Premium']);
-  assert.equal(y!.skus.unknown, false);
-  assert.deepEqual(y!.skus.origins.map((o) => o.file), [abs('a.bicep'), abs('a.bicep')]);
+  // Any service at all, and these two disagree: unknown (a configured sku can apply, as in examples/layered).
+  assert.equal(y!.skus.unknown, true);
   assert.equal(y!.enableClientCertificate.value, 'unknown');
   // Editing either definition re-lints what the existing service's file deploys.
   assert.ok(model.dependents(abs('a.bicep')).includes(abs('y.bicep')));
+});
+
+test('an existing service that matches several definitions: their SKUs together when named alike, or when they agree', () => {
+  const def = (sym: string, name: string, sku: string) => `resource ${sym} 'Microsoft.ApiManagement/service@2024-05-01' = {\n  name: '${name}'\n  sku: { name: '${sku}', capacity: 1 }\n}\n`;
+  const existing = (name: string) => `param n string${name}\nresource s 'Microsoft.ApiManagement/service@2024-05-01' existing = {\n  name: n\n}\n`;
+  // Two modules (v1, v2) that define a service of the same name, as Azure-Samples/AI-Gateway has.
+  const alike = workspace({ 'v1/apim.bicep': def('a', 'apim-x', 'Developer'), 'v2/apim.bicep': def('b', 'apim-x', 'StandardV2'), 'app.bicep': existing(" = 'apim-x'") });
+  const [named] = alike.servicesIn(abs('app.bicep'));
+  assert.deepEqual([...named!.skus.values].sort(), ['Developer', 'StandardV2']);
+  assert.equal(named!.skus.unknown, false);
+  assert.deepEqual(named!.skus.origins.map((o) => o.file).sort(), [abs('v1/apim.bicep'), abs('v2/apim.bicep')]);
+  // Named by what can't be read, from candidates that tell the same tier.
+  const agree = workspace({ 'v1/apim.bicep': def('a', 'apim-1', 'Premium'), 'v2/apim.bicep': def('b', 'apim-2', 'Premium'), 'app.bicep': existing('') });
+  assert.deepEqual([...agree.servicesIn(abs('app.bicep'))[0]!.skus.values], ['Premium']);
 });
 
 test('name-path linking, value-as-path mistake, service policy scope and user SKU fallback', () => {
