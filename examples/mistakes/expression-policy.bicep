@@ -75,6 +75,24 @@ resource nullCheck 'Microsoft.ApiManagement/service/apis/operations@2024-05-01' 
   }
 }
 
+resource headerNullCheck 'Microsoft.ApiManagement/service/apis/operations@2024-05-01' = {
+  name: 'indexer-null-check'
+  parent: expressionApi
+  properties: {
+    displayName: 'A forwarded certificate header tested with == null'
+    method: 'GET'
+    urlTemplate: '/indexer-null-check'
+  }
+
+  resource policy 'policies' = {
+    name: 'policy'
+    properties: {
+      format: 'rawxml'
+      value: loadTextContent('./policies/indexer-null-check.operation.xml')
+    }
+  }
+}
+
 resource thumbprintFormat 'Microsoft.ApiManagement/service/apis/operations@2024-05-01' = {
   name: 'thumbprint-format'
   parent: expressionApi

@@ -35,6 +35,7 @@ import { unknownCertificateId } from './unknown-certificate-id';
 import { certificateExpired } from './certificate-expired';
 import { certificateExpiring } from './certificate-expiring';
 import { unknownRuleId } from './unknown-rule-id';
+import { indexerNullCheck } from './indexer-null-check';
 
 /**
  * Every rule, in the order the docs list them. Ids are fixed: the CLI, settings and docs use them.
@@ -58,6 +59,7 @@ export const allRules: readonly Rule[] = [
   identitiesLimit,
   // C# expressions over context.Request.Certificate
   certificateNullCheck,
+  indexerNullCheck,
   thumbprintFormat,
   thumbprintCase,
   expressionSyntax,
