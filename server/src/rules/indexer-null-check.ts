@@ -29,9 +29,9 @@ export const indexerNullCheck: PolicyRule = {
         ctx.report({
           span: test.span,
           message:
-            `${test.path}[${test.keyText}] throws when ${test.what} is missing; it is never null. The test then fails with a runtime ` +
+            `${test.path}[${test.key}] throws when ${test.what} is missing; it is never null. The test then fails with a runtime ` +
             `error (on-error runs; without it the client gets 500) instead of ${test.negated ? 'skipping' : 'taking'} the branch. ` +
-            `Use ${test.path}.ContainsKey(${test.keyText}), or GetValueOrDefault(${test.keyText}) to read it.`,
+            `Use ${test.path}.ContainsKey(${test.key}), or GetValueOrDefault(${test.key}) to read it.`,
           certain: false,
           fixes: [fix],
         });
@@ -43,8 +43,10 @@ export const indexerNullCheck: PolicyRule = {
 interface NullTest {
   /** `context.Request.Headers` */
   path: string;
-  /** The key as written (`"X-Id"`, `&quot;X-Id&quot;`). */
+  /** The key as written (`"X-Id"`, `&quot;X-Id&quot;`), for the fix. */
   keyText: string;
+  /** The key as C# reads it (`"X-Id"`), for the message. */
+  key: string;
   what: string;
   /** `!= null` / `is not null`: true when present. */
   negated: boolean;
@@ -72,6 +74,7 @@ function nullTests(expr: PolicyExpression, text: string): NullTest[] {
         path,
         // As written, so that the fix keeps the document's format (`&quot;X&quot;` in an escaped policy).
         keyText: text.slice(key.span.start, key.span.end),
+        key: key.text,
         what: path.endsWith('Headers') ? 'the header' : 'the query parameter',
         negated: test.negated,
         span: test.span,
