@@ -9,7 +9,8 @@ const LOAD_CALL = /\bload(?:TextContent|FileAsBase64)\(\s*'([^'$]+)'/g;
 
 /**
  * Reads the files that the workspace's Bicep refers to but that lie outside the linted paths: imported Bicep
- * (`import … from '../shared/settings.bicep'`), loaded policies and certificates (`loadTextContent('…')`), and the
+ * (`import … from '../shared/settings.bicep'`), local modules (`module apim '../modules/apim.bicep'`), loaded policies
+ * and certificates (`loadTextContent('…')`), and the
  * `bicepconfig.json` that resolves registry aliases, transitively. They give the linted files their context (the SKU,
  * the policy a Bicep deploys) without being linted.
  * Returns the files it added; `onRead` is told each file it looked for, with what it read (undefined: not there).
@@ -43,6 +44,8 @@ function referencedFiles(ws: Workspace, file: string): string[] {
   const out: string[] = [];
   for (const decl of ws.bicep(file)?.declarations ?? []) {
     if (decl.kind === 'import' && decl.from && !decl.from.includes(':')) out.push(path.resolve(dir, decl.from));
+    // A local module deploys what the file passes it (the service, a policy loaded here): its Bicep tells where it goes.
+    if (decl.kind === 'module' && decl.path && !decl.path.includes(':')) out.push(path.resolve(dir, decl.path));
   }
   const text = ws.textOf(file) ?? '';
   LOAD_CALL.lastIndex = 0;

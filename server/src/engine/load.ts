@@ -95,7 +95,7 @@ export function unboundedContext(root: string): string | undefined {
 const CONTEXT_KINDS: ReadonlySet<FileKind> = new Set(['bicep', 'certificate']);
 
 /** For a file named as a path that is no kind of file apim-mtls reads. */
-export const NOT_LINTED =
+const NOT_LINTED =
   'not linted: not a policy (its root element is not <policies> or <fragment>), Bicep, Bicep parameters or certificate file';
 
 /**

@@ -438,6 +438,28 @@ resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
     assert.deepEqual(JSON.parse(folder.stdout), []);
   });
 
+  it('linting one folder reads the local modules its Bicep deploys from outside it (the tier of a policy they deploy)', () => {
+    const module = `param sku string
+param policyXml string
+resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
+  name: 'apim'
+  location: 'westeurope'
+  sku: { name: sku, capacity: 1 }
+  properties: { publisherEmail: 'a@b.c', publisherName: 'x', enableClientCertificate: true }
+  resource policy 'policies' = {
+    name: 'policy'
+    properties: { format: 'rawxml', value: policyXml }
+  }
+}
+`;
+    const main = "module api '../modules/api.bicep' = {\n  name: 'api'\n  params: { sku: 'StandardV2', policyXml: loadTextContent('policy.xml') }\n}\n";
+    const dir = tmpWorkspace({ 'modules/api.bicep': module, 'app/main.bicep': main, 'app/policy.xml': TRUST_DEFAULT_POLICY });
+    const entries = JSON.parse(cli(['lint', path.join(dir, 'app'), '--format', 'json']).stdout) as JsonEntry[];
+    const policy = entries.find((e) => e.filePath.endsWith('policy.xml'))!;
+    assert.deepEqual(policy.messages.map((m) => [m.ruleId, m.severity]), [['validate-trust-unsupported-tier', 2]]);
+    assert.ok(!entries.some((e) => e.filePath.includes('modules')), 'the module is read, not linted');
+  });
+
   it('--max-warnings turns too many warnings into exit 1', () => {
     const dir = tmpWorkspace({ 'api.policy.xml': TRUST_DEFAULT_POLICY });
     assert.equal(cli(['lint', dir, '--sku', 'Premium,StandardV2']).code, 0);

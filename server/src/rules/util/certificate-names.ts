@@ -9,7 +9,7 @@ import { verifyCalls, type CertificateMemberUse, type ExpressionAnalysis } from 
  */
 
 /** Members that give the subject's or the issuer's name. */
-export const NAME_MEMBERS: ReadonlySet<string> = new Set(['Subject', 'SubjectName', 'Issuer', 'IssuerName', 'GetNameInfo']);
+const NAME_MEMBERS: ReadonlySet<string> = new Set(['Subject', 'SubjectName', 'Issuer', 'IssuerName', 'GetNameInfo']);
 /** Members that identify one certificate when compared with a known value (a pin). */
 const PIN_MEMBERS: ReadonlySet<string> = new Set([
   'Thumbprint', 'SerialNumber', 'GetSerialNumber', 'GetSerialNumberString', 'GetCertHash', 'GetCertHashString', 'RawData', 'GetRawCertData', 'PublicKey', 'GetPublicKey', 'GetPublicKeyString',
