@@ -93,6 +93,24 @@ resource headerNullCheck 'Microsoft.ApiManagement/service/apis/operations@2024-0
   }
 }
 
+resource headerDeleted 'Microsoft.ApiManagement/service/apis/operations@2024-05-01' = {
+  name: 'header-read-after-delete'
+  parent: expressionApi
+  properties: {
+    displayName: 'A forwarded certificate header deleted, then read'
+    method: 'GET'
+    urlTemplate: '/header-read-after-delete'
+  }
+
+  resource policy 'policies' = {
+    name: 'policy'
+    properties: {
+      format: 'rawxml'
+      value: loadTextContent('./policies/header-read-after-delete.operation.xml')
+    }
+  }
+}
+
 resource thumbprintFormat 'Microsoft.ApiManagement/service/apis/operations@2024-05-01' = {
   name: 'thumbprint-format'
   parent: expressionApi

@@ -36,6 +36,7 @@ import { certificateExpired } from './certificate-expired';
 import { certificateExpiring } from './certificate-expiring';
 import { unknownRuleId } from './unknown-rule-id';
 import { indexerNullCheck } from './indexer-null-check';
+import { headerReadAfterDelete } from './header-read-after-delete';
 
 /**
  * Every rule, in the order the docs list them. Ids are fixed: the CLI, settings and docs use them.
@@ -60,6 +61,7 @@ export const allRules: readonly Rule[] = [
   // C# expressions over context.Request.Certificate
   certificateNullCheck,
   indexerNullCheck,
+  headerReadAfterDelete,
   thumbprintFormat,
   thumbprintCase,
   expressionSyntax,

@@ -1,0 +1,80 @@
+import { ancestors, elementsNamed, findMemberChains, getAttribute, mayMention, sectionOf } from '../parsers/policy';
+import type { PolicyDocument, PolicyElement, PolicyExpression } from '../parsers/policy/types';
+import type { PolicyRule } from './types';
+
+/** How an expression reads one request header by name: `Headers["X"]`, `GetValueOrDefault("X"…)`, `ContainsKey("X")`, `TryGetValue("X", …)`. */
+const READS = new Set(['GetValueOrDefault', 'ContainsKey', 'TryGetValue']);
+
+/** A request header deleted by `<set-header exists-action="delete">`, then read by a later expression of the section. */
+export const headerReadAfterDelete: PolicyRule = {
+  id: 'header-read-after-delete',
+  target: 'policy',
+  defaultLevel: 'warning',
+  description: 'A request header is read after <set-header exists-action="delete"> removed it in the same section: the read always finds it missing.',
+  check(ctx) {
+    if (!mayMention(ctx.doc, 'delete')) return;
+    for (const deleted of unconditionalDeletes(ctx.doc)) {
+      const name = deleted.name.toLowerCase();
+      const section = sectionOf(deleted.el);
+      for (const expr of ctx.doc.expressions) {
+        if (expr.span.start < deleted.el.span.end || sectionOf(expr.owner.element) !== section) continue;
+        if (setAgainBetween(ctx.doc, name, deleted.el, expr)) break;
+        for (const read of headerReads(expr)) {
+          if (read.name.toLowerCase() !== name) continue;
+          const line = ctx.text.slice(0, deleted.el.span.start).split('\n').length;
+          ctx.report({
+            span: read.span,
+            message:
+              `The ${deleted.name} header is deleted by the set-header on line ${line}, above in this section: reading it here always finds it ` +
+              'missing. To keep a value a gateway forwarded, read it into a variable before deleting the header; to drop a value a client ' +
+              'sent, delete it only where nothing reads it.',
+            certain: false,
+            related: [{ file: ctx.file, span: deleted.el.startTagSpan, message: `${deleted.name} deleted here` }],
+          });
+        }
+      }
+    }
+  },
+};
+
+/** `<set-header name="X" exists-action="delete">` not inside a `<choose>` branch (a conditional delete may not run). */
+function unconditionalDeletes(doc: PolicyDocument): { el: PolicyElement; name: string }[] {
+  return elementsNamed(doc, 'set-header').flatMap((el) => {
+    const name = getAttribute(el, 'name')?.value;
+    if (!name || name.includes('{{') || getAttribute(el, 'exists-action')?.value.trim().toLowerCase() !== 'delete') return [];
+    if (ancestors(el).some((a) => a.name === 'when' || a.name === 'otherwise')) return [];
+    return [{ el, name }];
+  });
+}
+
+/** Another set-header of the same name (that doesn't delete) between the delete and the expression puts the header back. */
+function setAgainBetween(doc: PolicyDocument, name: string, deleted: PolicyElement, expr: PolicyExpression): boolean {
+  return elementsNamed(doc, 'set-header').some(
+    (el) =>
+      el !== deleted &&
+      el.span.start > deleted.span.end &&
+      el.span.start < expr.span.start &&
+      getAttribute(el, 'name')?.value.toLowerCase() === name &&
+      getAttribute(el, 'exists-action')?.value.trim().toLowerCase() !== 'delete',
+  );
+}
+
+/** The request headers an expression reads by a literal name. */
+function headerReads(expr: PolicyExpression): { name: string; span: { start: number; end: number } }[] {
+  const tokens = expr.tokens;
+  const out: { name: string; span: { start: number; end: number } }[] = [];
+  if (!tokens.some((t) => t.text === 'Headers')) return out;
+  for (const chain of findMemberChains(tokens, 'context.Request.Headers')) {
+    const last = chain.names.length - 1;
+    const headers = chain.names.indexOf('Headers');
+    const after = chain.index + chain.names.length * 2 - 1;
+    if (headers === last && tokens[after]?.text === '[') {
+      const key = tokens[after + 1];
+      if (key?.kind === 'string' && key.value !== undefined) out.push({ name: key.value, span: { start: chain.span.start, end: tokens[after + 2]?.span.end ?? key.span.end } });
+    } else if (headers === last - 1 && READS.has(chain.names[last]!) && tokens[after]?.text === '(') {
+      const key = tokens[after + 1];
+      if (key?.kind === 'string' && key.value !== undefined) out.push({ name: key.value, span: { start: chain.span.start, end: key.span.end } });
+    }
+  }
+  return out;
+}
