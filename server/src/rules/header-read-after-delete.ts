@@ -1,4 +1,4 @@
-import { ancestors, elementsNamed, findMemberChains, getAttribute, mayMention, sectionOf } from '../parsers/policy';
+import { ancestors, dictionaryKeys, elementsNamed, getAttribute, mayMention, sectionOf } from '../parsers/policy';
 import type { PolicyDocument, PolicyElement, PolicyExpression } from '../parsers/policy/types';
 import type { PolicyRule } from './types';
 
@@ -62,19 +62,9 @@ function setAgainBetween(doc: PolicyDocument, name: string, deleted: PolicyEleme
 /** The request headers an expression reads by a literal name. */
 function headerReads(expr: PolicyExpression): { name: string; span: { start: number; end: number } }[] {
   const tokens = expr.tokens;
-  const out: { name: string; span: { start: number; end: number } }[] = [];
-  if (!tokens.some((t) => t.text === 'Headers')) return out;
-  for (const chain of findMemberChains(tokens, 'context.Request.Headers')) {
-    const last = chain.names.length - 1;
-    const headers = chain.names.indexOf('Headers');
-    const after = chain.index + chain.names.length * 2 - 1;
-    if (headers === last && tokens[after]?.text === '[') {
-      const key = tokens[after + 1];
-      if (key?.kind === 'string' && key.value !== undefined) out.push({ name: key.value, span: { start: chain.span.start, end: tokens[after + 2]?.span.end ?? key.span.end } });
-    } else if (headers === last - 1 && READS.has(chain.names[last]!) && tokens[after]?.text === '(') {
-      const key = tokens[after + 1];
-      if (key?.kind === 'string' && key.value !== undefined) out.push({ name: key.value, span: { start: chain.span.start, end: key.span.end } });
-    }
-  }
-  return out;
+  if (!tokens.some((t) => t.text === 'Headers')) return [];
+  return dictionaryKeys(tokens, 'context.Request.Headers', READS).map((k) => ({
+    name: k.token.value!,
+    span: { start: k.chain.span.start, end: (k.close ?? k.token).span.end },
+  }));
 }

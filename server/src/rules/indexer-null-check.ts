@@ -1,7 +1,8 @@
 import type { Fix } from '../core/finding';
-import { findMemberChains, mayMention } from '../parsers/policy';
+import { dictionaryKeys, mayMention } from '../parsers/policy';
 import type { CsToken, PolicyExpression } from '../parsers/policy/types';
 import type { PolicyRule } from './types';
+import { explicitNullTest } from './util/cs-tokens';
 
 /**
  * The read-only dictionaries of the policy context whose values are never null (`IReadOnlyDictionary<string, string[]>`,
@@ -10,6 +11,8 @@ import type { PolicyRule } from './types';
  * `Variables["x"] == null` after it was set is a real test.
  */
 const DICTIONARIES = ['context.Request.Headers', 'context.Response.Headers', 'context.Request.Url.Query'];
+const NO_LOOKUPS: ReadonlySet<string> = new Set();
+const CONTAINS_KEY: ReadonlySet<string> = new Set(['ContainsKey']);
 
 /** `context.Request.Headers["X-ARR-ClientCertThumbprint"] == null`, and the same with `!=`, `is null`, `null ==`. */
 export const indexerNullCheck: PolicyRule = {
@@ -60,13 +63,10 @@ function nullTests(expr: PolicyExpression, text: string): NullTest[] {
   // Most expressions index no headers: one look at the tokens before any chain is built.
   if (!tokens.some((t, i) => (t.text === 'Headers' || t.text === 'Query') && tokens[i + 1]?.text === '[')) return out;
   for (const path of DICTIONARIES) {
-    for (const chain of findMemberChains(tokens, path)) {
-      // The chain is exactly the dictionary (not `…Headers.Count`), followed by `[key]`.
-      if (chain.names.join('.') !== path) continue;
-      const open = chain.index + chain.names.length * 2 - 1;
-      const key = tokens[open + 1];
-      if (tokens[open]?.text !== '[' || key?.kind !== 'string' || tokens[open + 2]?.text !== ']') continue;
-      const close = open + 2;
+    for (const { token: key, access, chain } of dictionaryKeys(tokens, path, NO_LOOKUPS)) {
+      // The chain is exactly the dictionary, followed by `[key]`.
+      if (access !== 'indexer' || chain.names.join('.') !== path) continue;
+      const close = chain.index + chain.names.length * 2 + 1;
       const test = comparedWithNull(tokens, chain.index, close);
       // `Headers.ContainsKey("X") && Headers["X"] != null`: the key is known to be there (the test is only redundant).
       if (!test || containsKeyBefore(tokens, path, key.value, chain.index)) continue;
@@ -86,26 +86,15 @@ function nullTests(expr: PolicyExpression, text: string): NullTest[] {
 
 /** `path.ContainsKey("key")` earlier in the expression. */
 function containsKeyBefore(tokens: readonly CsToken[], path: string, key: string | undefined, before: number): boolean {
-  return findMemberChains(tokens.slice(0, before), `${path}.ContainsKey`).some((c) => {
-    const arg = tokens[c.index + c.names.length * 2];
-    return tokens[c.index + c.names.length * 2 - 1]?.text === '(' && arg?.kind === 'string' && arg.value?.toLowerCase() === key?.toLowerCase();
-  });
+  return dictionaryKeys(tokens, path, CONTAINS_KEY).some((k) => k.access === 'lookup' && k.chain.index < before && k.token.value?.toLowerCase() === key?.toLowerCase());
 }
 
 /** `X == null`, `X != null`, `X is null`, `X is not null`, `null == X`, `null != X` around tokens `start..end`. */
 function comparedWithNull(tokens: readonly CsToken[], start: number, end: number): { negated: boolean; span: { start: number; end: number } } | undefined {
-  const next = tokens[end + 1]?.text;
-  const after = tokens[end + 2]?.text;
-  const span = (from: number, to: number) => ({ start: tokens[from]!.span.start, end: tokens[to]!.span.end });
-  // Only when the indexer's value is what is compared (`Headers["x"][0] == null` or `.First()` is another question).
-  if ((next === '==' || next === '!=') && after === 'null') return { negated: next === '!=', span: span(start, end + 2) };
-  if (next === 'is' && after === 'null') return { negated: false, span: span(start, end + 2) };
-  if (next === 'is' && after === 'not' && tokens[end + 3]?.text === 'null') return { negated: true, span: span(start, end + 3) };
-  const before = tokens[start - 1]?.text;
-  if ((before === '==' || before === '!=') && tokens[start - 2]?.text === 'null' && !isMemberOrCall(tokens, end + 1)) {
-    return { negated: before === '!=', span: span(start - 2, end) };
-  }
-  return undefined;
+  const test = explicitNullTest(tokens, start, end);
+  // Only when the indexer's value is what is compared (`null == Headers["x"][0]` or `.First()` is another question).
+  if (!test || (test.from < start && isMemberOrCall(tokens, end + 1))) return undefined;
+  return { negated: !test.isNull, span: { start: tokens[test.from]!.span.start, end: tokens[test.to]!.span.end } };
 }
 
 /** Does the value go on (`X["k"].First()`, `X["k"][0]`), so that it is not the indexer's value that `null ==` compares? */

@@ -77,6 +77,41 @@ function isName(t: CsToken): boolean {
   return t.kind === 'identifier' || t.text === 'this' || t.text === 'base';
 }
 
+/** A string key of a dictionary of the policy context: `path["key"]` (indexer) or `path.Method("key"…)` (lookup). */
+export interface DictionaryKey {
+  /** The string literal (its `value` is the key). */
+  token: CsToken;
+  access: 'indexer' | 'lookup';
+  /** The lookup method (`ContainsKey`…), for a lookup. */
+  method?: string;
+  /** The member chain that names the dictionary (and the method). */
+  chain: MemberChain;
+  /** The `]` after an indexer's key. */
+  close?: CsToken;
+}
+
+/**
+ * The string literals by which an expression reads the dictionary at `path` (`context.Request.Headers`): indexers, and
+ * calls of the given lookup methods with the key first. Interpolated strings (`$"…"`) are included; their `value` is as
+ * written. Shared by the certificate ids (`context.Deployment.Certificates`) and the header rules.
+ */
+export function dictionaryKeys(tokens: readonly CsToken[], path: string, methods: ReadonlySet<string>): DictionaryKey[] {
+  const out: DictionaryKey[] = [];
+  const wanted = path.split('.');
+  for (const chain of findMemberChains(tokens, path)) {
+    const at = indexOfSequence(chain.names, wanted) + wanted.length - 1;
+    const method = chain.names[at + 1];
+    if (chain.names.length > at + 2 || (method !== undefined && !methods.has(method))) continue;
+    // The token after the chain's last name (names and separators alternate).
+    const after = chain.index + chain.names.length * 2 - 1;
+    const [open, key, close] = [tokens[after], tokens[after + 1], tokens[after + 2]];
+    if (open?.text !== (method ? '(' : '[') || key?.kind !== 'string' || key.value === undefined) continue;
+    if (method) out.push({ token: key, access: 'lookup', method, chain });
+    else if (close?.text === ']') out.push({ token: key, access: 'indexer', chain, close });
+  }
+  return out;
+}
+
 /** A string key of `context.Deployment.Certificates`: `["id"]` (indexer), `.ContainsKey("id")` or `.TryGetValue("id", …)` (lookup). */
 export interface CertificateKey {
   /** The string literal (its `value` is the id). */
@@ -84,23 +119,14 @@ export interface CertificateKey {
   access: 'indexer' | 'lookup';
 }
 
+const CERTIFICATE_LOOKUPS: ReadonlySet<string> = new Set(['ContainsKey', 'TryGetValue']);
+
 /**
  * The certificate ids an expression names as string literals (interpolated strings name none). A rule, hovers, go to
  * definition and references share it.
  */
 export function certificateKeys(tokens: readonly CsToken[]): CertificateKey[] {
-  const out: CertificateKey[] = [];
-  for (const chain of findMemberChains(tokens, 'context.Deployment.Certificates')) {
-    const at = chain.names.indexOf('Certificates');
-    const method = chain.names[at + 1];
-    if (chain.names.length > at + 2 || (method !== undefined && method !== 'ContainsKey' && method !== 'TryGetValue')) continue;
-    // The token after the chain's last name (names and separators alternate).
-    const after = chain.index + chain.names.length * 2 - 1;
-    const [open, key, close] = [tokens[after], tokens[after + 1], tokens[after + 2]];
-    if (open?.text !== (method ? '(' : '[') || key?.kind !== 'string' || key.value === undefined) continue;
-    if (!method && close?.text !== ']') continue;
-    if (key.text.startsWith('$') || key.text.startsWith('@$')) continue; // interpolated: no fixed id
-    out.push({ token: key, access: method ? 'lookup' : 'indexer' });
-  }
-  return out;
+  return dictionaryKeys(tokens, 'context.Deployment.Certificates', CERTIFICATE_LOOKUPS)
+    .filter(({ token }) => !token.text.startsWith('$') && !token.text.startsWith('@$')) // interpolated: no fixed id
+    .map(({ token, access }) => ({ token, access }));
 }

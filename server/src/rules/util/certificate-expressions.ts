@@ -2,7 +2,7 @@ import type { Span } from '../../core/text';
 import type { CsToken, PolicyDocument, PolicyExpression } from '../../parsers/policy/types';
 import { mayMention } from '../../parsers/policy/query';
 import { RecentCache } from '../../parsers/policy/recent';
-import { afterDot, comparisons, isName, tokenSpan } from './cs-tokens';
+import { afterDot, comparisons, explicitNullTest, isName, tokenSpan } from './cs-tokens';
 
 /**
  * What the policy expressions of a document do with `context.Request.Certificate` (an `X509Certificate2`, null when
@@ -113,15 +113,9 @@ function makeRef(kind: CertificateRef['kind'], tokens: readonly CsToken[], start
 }
 
 function nullTestAt(tokens: readonly CsToken[], ref: CertificateRef): NullTest | undefined {
-  const next = tokens[ref.end + 1]?.text;
-  const after = tokens[ref.end + 2]?.text;
-  const before = tokens[ref.start - 1]?.text;
-  const beforeThat = tokens[ref.start - 2]?.text;
-  if ((next === '==' || next === '!=') && after === 'null') return { ref, form: 'explicit', isNull: next === '==' };
-  if ((before === '==' || before === '!=') && beforeThat === 'null') return { ref, form: 'explicit', isNull: before === '==' };
-  if (next === 'is' && after === 'null') return { ref, form: 'explicit', isNull: true };
-  if (next === 'is' && after === 'not' && tokens[ref.end + 3]?.text === 'null') return { ref, form: 'explicit', isNull: false };
-  if (next === '??') return { ref, form: 'coalesce' };
+  const test = explicitNullTest(tokens, ref.start, ref.end);
+  if (test) return { ref, form: 'explicit', isNull: test.isNull };
+  if (tokens[ref.end + 1]?.text === '??') return { ref, form: 'coalesce' };
   return undefined;
 }
 

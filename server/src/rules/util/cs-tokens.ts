@@ -213,3 +213,18 @@ export function operandExactly(tokens: readonly CsToken[], start: number, end: n
   const operand = operandAfter(tokens, start);
   return operand && operand.end === end ? operand : undefined;
 }
+
+/**
+ * A test of the value at tokens `start..end` against null: `x == null`, `x != null`, `x is null`, `x is not null`, or
+ * `null == x`, `null != x`. `isNull` is true for the tests that hold when it is null; `from..to` are the test's tokens.
+ */
+export function explicitNullTest(tokens: readonly CsToken[], start: number, end: number): { isNull: boolean; from: number; to: number } | undefined {
+  const next = tokens[end + 1]?.text;
+  const after = tokens[end + 2]?.text;
+  if ((next === '==' || next === '!=') && after === 'null') return { isNull: next === '==', from: start, to: end + 2 };
+  if (next === 'is' && after === 'null') return { isNull: true, from: start, to: end + 2 };
+  if (next === 'is' && after === 'not' && tokens[end + 3]?.text === 'null') return { isNull: false, from: start, to: end + 3 };
+  const before = tokens[start - 1]?.text;
+  if ((before === '==' || before === '!=') && tokens[start - 2]?.text === 'null') return { isNull: before === '==', from: start - 2, to: end };
+  return undefined;
+}
