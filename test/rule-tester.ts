@@ -26,6 +26,9 @@ export interface RuleCase {
   now?: Date;
   /** The rule's configured level (default: its default level). */
   level?: Level;
+  /** Other rules to run alongside (their findings are not the case's), and levels configured for any rule. */
+  withRules?: readonly Rule[];
+  levels?: Record<string, Level>;
 }
 
 export interface ExpectedFinding {
@@ -46,15 +49,15 @@ export interface InvalidCase extends RuleCase {
 
 /** Lints one case with only the given rule enabled; returns the findings and the workspace. */
 export function lintCase(rule: Rule, c: RuleCase): { findings: Finding[]; notices: string[]; ws: Workspace; file: string } {
-  const config = mergeConfig(DEFAULT_CONFIG, { skus: c.sku, rules: c.level ? { [rule.id]: c.level } : {} });
-  const ws = new Workspace({ configFor: () => ({ config, problems: [] }), now: () => c.now ?? new Date(), rules: [rule] });
+  const config = mergeConfig(DEFAULT_CONFIG, { skus: c.sku, rules: { ...c.levels, ...(c.level ? { [rule.id]: c.level } : {}) } });
+  const ws = new Workspace({ configFor: () => ({ config, problems: [] }), now: () => c.now ?? new Date(), rules: [rule, ...(c.withRules ?? [])] });
   for (const [rel, content] of Object.entries(c.files ?? {})) {
     ws.set(path.join(WS, rel), typeof content === 'string' ? { text: content } : { bytes: content });
   }
   const file = path.join(WS, c.filename ?? defaultFilename(rule));
   ws.set(file, { text: c.code });
   const result = ws.lint(file, { certificateRules: true });
-  return { findings: result.findings, notices: result.notices, ws, file };
+  return { findings: result.findings.filter((f) => f.ruleId === rule.id), notices: result.notices, ws, file };
 }
 
 function defaultFilename(rule: Rule): string {

@@ -66,6 +66,24 @@ resource namesOnly 'Microsoft.ApiManagement/service/apis/operations@2024-05-01' 
   }
 }
 
+resource unusedSuppression 'Microsoft.ApiManagement/service/apis/operations@2024-05-01' = {
+  name: 'unused-suppression'
+  parent: validationApi
+  properties: {
+    displayName: 'A suppression comment that suppresses nothing any more'
+    method: 'GET'
+    urlTemplate: '/unused-suppression'
+  }
+
+  resource policy 'policies' = {
+    name: 'policy'
+    properties: {
+      format: 'rawxml'
+      value: loadTextContent('./policies/unused-suppression.operation.xml')
+    }
+  }
+}
+
 resource mistypedSuppression 'Microsoft.ApiManagement/service/apis/operations@2024-05-01' = {
   name: 'unknown-rule-id'
   parent: validationApi

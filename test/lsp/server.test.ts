@@ -334,6 +334,37 @@ describe('language server: mistakes in .apim-mtls.json and in the settings', () 
     }
   });
 
+  it('unused-suppression, when turned on: a faded diagnostic on the comment, whose quick fix removes it', async () => {
+    const dir = makeTempDir('lsp-unused');
+    fs.cpSync(path.join(fixturesDir, 'lsp'), dir, { recursive: true });
+    const client = await TestClient.start(dir, { settings: { rules: { 'unused-suppression': 'warning' } } });
+    try {
+      const policy = path.join(dir, 'policies', 'get-order.operation.xml');
+      const original = fs.readFileSync(policy, 'utf8');
+      // The first comment suppresses the tier finding on its line; the second suppresses nothing.
+      const text = original
+        .replace('        <validate-client-certificate ', '        <!-- apim-mtls-disable-next-line validate-trust-unsupported-tier -->\n        <validate-client-certificate ')
+        .replace('        <choose>', '        <!-- apim-mtls-disable-next-line identity-without-thumbprint -->\n        <choose>');
+      client.open(policy, text, 'apim-policy');
+      const diags = await client.waitFor(policy, (d) => codes(d).includes('unused-suppression'));
+      assert.deepEqual(codes(diags), ['unused-suppression', 'utcnow-certificate-validity']);
+      const unused = diags.find((d) => d.code === 'unused-suppression')!;
+      assert.deepEqual(unused.tags, [1], 'DiagnosticTag.Unnecessary: shown faded');
+      assert.equal(unused.range.start.line, text.split('\n').findIndex((l) => l.includes('identity-without-thumbprint')));
+      const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: client.uri(policy) }, range: unused.range, context: { diagnostics: [unused] } });
+      const remove = actions.find((a) => a.title === 'Remove the unused suppression comment');
+      assert.ok(remove?.edit, actions.map((a) => a.title).join(' | '));
+      const changed = applyEdits(text, (remove.edit.documentChanges as TextDocumentEdit[]).flatMap((c) => c.edits as TextEdit[]));
+      assert.ok(!changed.includes('identity-without-thumbprint') && changed.includes('validate-trust-unsupported-tier -->'), changed);
+      client.change(policy, changed);
+      const after = await client.waitFor(policy, (d) => !codes(d).includes('unused-suppression'));
+      assert.deepEqual(codes(after), ['utcnow-certificate-validity']);
+    } finally {
+      await client.stop();
+      removeTempDir(dir);
+    }
+  });
+
   it('says in a message what is wrong with the apimMtls settings, and applies the rest of them', async () => {
     const dir = makeTempDir('lsp-settings');
     fs.cpSync(path.join(fixturesDir, 'lsp'), dir, { recursive: true });

@@ -6,6 +6,7 @@ import { withLineEndingsOf } from '../core/text';
 import { applyEdits, autofixes } from '../engine/autofix';
 import { decodeFile, type FileKind } from '../engine/files';
 import { ruleCatalog } from '../rules';
+import { UNUSED_SUPPRESSION } from '../rules/unused-suppression';
 import { parseArgs, UsageError } from './args';
 import { openWorkspace, workspaceArgs } from './open';
 import { DEFAULT_CACHE_FILE, LintCache, referencedEntry } from './cache';
@@ -42,6 +43,9 @@ Options:
   --context PATH             also read the Bicep, parameters and certificate files under PATH (repeatable), not
                              to lint them but for what they tell the linted files: their tier, what deploys them,
                              the certificates they pin. Give the repository root when linting a few changed files
+  --report-unused-suppressions
+                             report suppression comments that suppress nothing (the unused-suppression rule, as a
+                             warning); lint the whole repository when you do: a file linted alone knows less
   --fix                      apply the safe fixes (thumbprint separators and case, PEM markers, ?., a missing
                              loadTextContent or format: 'rawxml') to the files, then report what is left
   --cache                    reuse the reports of files whose inputs have not changed since the last run
@@ -61,7 +65,7 @@ export interface CliIO {
 export async function runLint(args: string[], io: CliIO): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs(args, { values: ['--format', '--sku', '--max-warnings', '--output-file', '-o', '--cache-location', '--context'], flags: ['--help', '-h', '--cache', '--fix'] });
+    parsed = parseArgs(args, { values: ['--format', '--sku', '--max-warnings', '--output-file', '-o', '--cache-location', '--context'], flags: ['--help', '-h', '--cache', '--fix', '--report-unused-suppressions'] });
   } catch (e) {
     if (e instanceof UsageError) return usage(io, e.message);
     throw e;
@@ -75,6 +79,8 @@ export async function runLint(args: string[], io: CliIO): Promise<number> {
   const paths = workspaceArgs(parsed, io.cwd);
   if ('problem' in paths) return usage(io, paths.problem);
   const { roots, contextRoots, overrides } = paths;
+  // As ESLint's --report-unused-disable-directives: on for this run, over what the configuration says.
+  if (parsed.flags.has('--report-unused-suppressions')) overrides.rules = { ...overrides.rules, [UNUSED_SUPPRESSION]: 'warning' };
   let maxWarnings = -1;
   const mw = parsed.values.get('--max-warnings');
   if (mw !== undefined) {

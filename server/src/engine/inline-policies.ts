@@ -4,7 +4,7 @@ import { LineIndex } from '../core/text';
 import { inlineSpan } from '../model/policy-resources';
 import type { InlinePolicy } from '../model/types';
 import type { PolicyDocument } from '../parsers/policy/types';
-import { applySuppressions } from './suppress';
+import { applySuppressions, type SuppressionUse } from './suppress';
 
 /**
  * Policies written in a Bicep string (`value: '''<policies>…'''`) are linted by the policy rules like a policy file.
@@ -47,12 +47,23 @@ const overlaps = (a: Span, b: Span): boolean => a.start < b.end && b.start < a.e
  * `'''…'''` string can't hold (a `'''` in it) is dropped. In an interpolated string, findings on an attribute that holds
  * a hole (`holeRegions`, see `holeAttributes`) are dropped, as are fixes that would rewrite a hole.
  */
-export function embedFindings(findings: Finding[], inline: InlinePolicy, policyName: string, bicepFile: string, holeRegions: readonly Span[] = []): Finding[] {
-  if (findings.length === 0) return findings;
+export function embedFindings(
+  findings: Finding[],
+  inline: InlinePolicy,
+  policyName: string,
+  bicepFile: string,
+  holeRegions: readonly Span[] = [],
+  unused?: (used: SuppressionUse, index: LineIndex) => Finding[],
+): Finding[] {
   const holes = inline.holes ?? [];
   // The findings' spans are offsets of the policy text (what the rules saw).
   const known = holeRegions.length ? findings.filter((f) => !holeRegions.some((r) => overlaps(f.span, r))) : findings;
-  const kept = applySuppressions(known, inline.text, 'policy', new LineIndex(inline.text));
+  const index = new LineIndex(inline.text);
+  const used: SuppressionUse = new Set();
+  const kept = applySuppressions(known, inline.text, 'policy', index, used);
+  // Findings about the policy's own suppression comments, made once the others are known.
+  if (unused) kept.push(...unused(used, index));
+  if (kept.length === 0) return kept;
   const span = (s: Span): Span => inlineSpan(inline, s);
   const place = <T extends { file: string; span: Span }>(x: T): T => (x.file === policyName ? { ...x, file: bicepFile, span: span(x.span) } : x);
   const edit = (e: TextEdit): TextEdit | undefined => {

@@ -15,7 +15,8 @@ interface Directive {
   kind: 'next-line' | 'disable' | 'enable';
   /** The directive's word as written (`disable-next-line`, `restore-diagnostics`…). */
   word: string;
-  /** Where the comment ends: a region directive applies to what follows it. */
+  /** Where the comment starts (`<!--`; in Bicep, the start of its line) and ends: a region applies to what follows it. */
+  start: number;
   end: number;
   /** The rule ids it names, where they are written; empty: every rule (policy XML only). */
   ids: { id: string; span: Span }[];
@@ -45,6 +46,7 @@ function directivesIn(text: string, kind: FileKind): Directive[] {
     out.push({
       kind: word === 'disable-next-line' ? 'next-line' : word === 'disable' || word === 'disable-diagnostics' ? 'disable' : 'enable',
       word,
+      start: m.index,
       end: m.index + m[0].length,
       ids,
     });
@@ -57,27 +59,113 @@ export function suppressionIds(text: string, kind: FileKind): SuppressionId[] {
   return directivesIn(text, kind).flatMap((d) => d.ids.map(({ id, span }) => ({ id, span, directive: d.word, disables: d.kind !== 'enable' })));
 }
 
-/** The findings no directive suppresses. */
-export function applySuppressions(findings: Finding[], text: string, kind: FileKind, index: LineIndex): Finding[] {
-  const directives = directivesIn(text, kind);
+/**
+ * The directives that suppressed something, as `directive:id` keys (`directive` its index in text order, `id` the index
+ * of the id it suppressed with, or -1 for a policy directive without ids). Filled by `applySuppressions`.
+ */
+export type SuppressionUse = Set<string>;
+
+/**
+ * The findings no directive suppresses; each directive that suppresses one is noted in `used`, when given. With
+ * `only`, just the directives that name that id count (a comment without ids doesn't).
+ */
+export function applySuppressions(findings: Finding[], text: string, kind: FileKind, index: LineIndex, used?: SuppressionUse, only?: string): Finding[] {
+  const all = directivesIn(text, kind);
+  const directives = only === undefined ? all : all.filter((d) => d.ids.some((x) => x.id === only));
   if (directives.length === 0) return findings;
   // The line a `next-line` directive applies to (0-based).
   const nextLines = directives.map((d) => (d.kind === 'next-line' ? index.positionAt(d.end).line + 1 : -1));
-  // Bicep directives name their ids; only a policy comment without ids means every rule.
-  const names = (d: Directive, ruleId: string): boolean => (d.ids.length === 0 ? kind === 'policy' : d.ids.some((x) => x.id === ruleId));
+  // Which of the directive's ids names the rule: -1 for a policy comment without ids (every rule; Bicep directives
+  // always name theirs), undefined when it doesn't name it.
+  const names = (d: Directive, ruleId: string): number | undefined => {
+    if (d.ids.length === 0) return kind === 'policy' ? -1 : undefined;
+    const i = d.ids.findIndex((x) => x.id === ruleId);
+    return i < 0 ? undefined : i;
+  };
   return findings.filter((f) => {
     const line = index.positionAt(f.span.start).line;
-    let off = false;
+    // The region directive that last turned this finding's rule off before it, if it is still off.
+    let offBy: string | undefined;
     for (const [i, d] of directives.entries()) {
       if (d.kind === 'next-line') {
-        if (nextLines[i] === line && names(d, f.ruleId)) return false;
-      } else if (d.end <= f.span.start && names(d, f.ruleId)) {
-        // Replayed in order, per rule: `enable x` after `disable` (every rule) turns only x back on.
-        off = d.kind === 'disable';
+        if (nextLines[i] !== line) continue;
+        const at = names(d, f.ruleId);
+        if (at === undefined) continue;
+        used?.add(`${i}:${at}`);
+        return false;
       }
+      if (d.end > f.span.start) break;
+      const at = names(d, f.ruleId);
+      // Replayed in order, per rule: `enable x` after `disable` (every rule) turns only x back on.
+      if (at !== undefined) offBy = d.kind === 'disable' ? `${i}:${at}` : undefined;
     }
-    return !off;
+    if (offBy === undefined) return true;
+    used?.add(offBy);
+    return false;
   });
+}
+
+/** A suppression that suppressed nothing, as `unusedSuppressions` reports it (spans and edits in the file's text). */
+export interface UnusedSuppression {
+  span: Span;
+  message: string;
+  fix: { title: string; span: Span; newText: string };
+}
+
+/**
+ * The ids of disabling directives that suppressed nothing (given `used`, as `applySuppressions` filled it), like
+ * ESLint's unused disable directives. Only apim-mtls rule ids count: `state(id)` tells whether an id is one of ours and
+ * whether it runs on this file (`on`), is turned off or doesn't check this kind of file (`off`), or is not ours
+ * (`undefined`: a Bicep code, a reason written after the ids, a typo, which `unknown-rule-id` reports). Directives that
+ * name `skip` (the unused-suppression rule itself) are never reported.
+ */
+export function unusedSuppressions(
+  text: string,
+  kind: FileKind,
+  used: SuppressionUse,
+  state: (id: string) => 'on' | 'off' | undefined,
+  skip: string,
+): UnusedSuppression[] {
+  const out: UnusedSuppression[] = [];
+  for (const [i, d] of directivesIn(text, kind).entries()) {
+    if (d.kind === 'enable' || d.ids.some((x) => x.id === skip)) continue;
+    const where = d.kind === 'next-line' ? 'on the next line' : kind === 'bicep' ? 'after it' : 'in the region it disables';
+    const whole = { title: 'Remove the unused suppression comment', span: wholeComment(text, d), newText: '' };
+    if (d.ids.length === 0) {
+      if (kind === 'policy' && !used.has(`${i}:-1`)) {
+        const span = { start: d.start, end: d.end };
+        out.push({ span, message: `Unused suppression: no problem is reported ${where}.`, fix: whole });
+      }
+      continue;
+    }
+    const ours = d.ids.map((x, at) => ({ ...x, at, state: state(x.id) })).filter((x) => x.state !== undefined);
+    const unused = ours.filter((x) => !used.has(`${i}:${x.at}`));
+    // The whole comment goes when none of its rule ids is used and (in Bicep) it names nothing else: Bicep's own codes
+    // stay. In a policy, words other than rule ids are a reason for the ids, and go with them.
+    const removeAll = unused.length === ours.length && (kind === 'policy' || ours.length === d.ids.length);
+    for (const x of unused) {
+      const off = x.state === 'off' ? ` ('${x.id}' is off for this file.)` : '';
+      const before = d.ids[x.at - 1];
+      const after = d.ids[x.at + 1];
+      const idSpan = before ? { start: before.span.end, end: x.span.end } : after ? { start: x.span.start, end: after.span.start } : x.span;
+      out.push({
+        span: x.span,
+        message: `Unused suppression: no '${x.id}' problem is reported ${where}.${off}`,
+        fix: removeAll ? whole : { title: `Remove '${x.id}' from the suppression comment`, span: idSpan, newText: '' },
+      });
+    }
+  }
+  return out;
+}
+
+/** The span that removes directive `d`: its whole line when nothing else is on it, else the comment alone. */
+function wholeComment(text: string, d: Directive): Span {
+  const lineStart = text.lastIndexOf('\n', d.start - 1) + 1;
+  const eol = /\r?\n|$/g;
+  eol.lastIndex = d.end;
+  const m = eol.exec(text)!;
+  const alone = /^[ \t]*$/.test(text.slice(lineStart, d.start)) && /^[ \t]*$/.test(text.slice(d.end, m.index));
+  return alone ? { start: lineStart, end: m.index + m[0].length } : { start: d.start, end: d.end };
 }
 
 /** The line to insert above `line` to suppress `ruleId` there, indented like it. */

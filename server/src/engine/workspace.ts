@@ -9,12 +9,13 @@ import { parseBicepFile } from '../parsers/bicep';
 import type { BicepFile } from '../parsers/bicep/types';
 import { parsePolicy } from '../parsers/policy';
 import type { PolicyDocument } from '../parsers/policy/types';
-import { allRules } from '../rules';
+import { allRules, ruleCatalog } from '../rules';
+import { UNUSED_SUPPRESSION } from '../rules/unused-suppression';
 import type { BicepRuleContext, CertificateIndex, CertificateRuleContext, PolicyRuleContext, Report, Rule, RuleSettings } from '../rules/types';
 import type { LoadedConfig } from './config';
 import { classify, decodeFile, looksLikePolicy, mayBePolicy, type FileKind } from './files';
 import { embedFindings, holeAttributes, inlinePolicyName } from './inline-policies';
-import { applySuppressions } from './suppress';
+import { applySuppressions, unusedSuppressions, type SuppressionUse } from './suppress';
 
 /** One file the workspace knows, with its parse cached for its current version. */
 interface Entry {
@@ -317,6 +318,7 @@ export class Workspace {
     const startedAt = performance.now();
     const hadParse = e.policy !== undefined;
     const skipped = new Set<string>();
+    let failed = false;
     const run = (rules: EnabledRule[], ctx: AnyRuleContext): void => {
       for (const { rule: r, level } of rules) {
         if (skipped.size > 0 || performance.now() - startedAt > budget) {
@@ -330,6 +332,7 @@ export class Workspace {
           // `ctx` was made for the kind of file every rule in `rules` targets.
           (r.check as (c: AnyRuleContext) => void)(ctx);
         } catch (err) {
+          failed = true;
           result.notices.push(`rule ${r.id} failed on this file: ${(err as Error).message ?? String(err)}`);
         }
         if (timing) timing.set(r.id, (timing.get(r.id) ?? 0) + performance.now() - started);
@@ -338,9 +341,37 @@ export class Workspace {
     // One context per file: a file has one kind, so every enabled rule takes the same one.
     const ctx = enabled.length > 0 ? this.ruleContext(file, e, settings, report, result) : undefined;
     if (ctx) run(enabled, ctx);
+    // Unused suppressions, when that rule is on: which rules run here says whether a comment naming one is unused
+    // because its problem is gone or because the rule is off. Not after a rule failed or was skipped (budget).
+    // A policy that no Bicep read deploys, without a configured tier, is not judged: its findings depend on what the
+    // run has read (a hook linting the file alone has less than CI), so whether a comment is needed can't be told.
+    const judged = (): boolean => {
+      if (e.kind !== 'policy') return true;
+      const context = this.policyContext(file);
+      return context.deployments.length > 0 || !context.skus.unknown;
+    };
+    const unusedLevel = enabled.find((x) => x.rule.id === UNUSED_SUPPRESSION)?.level;
+    const judging = unusedLevel !== undefined && judged();
+    const running = new Set(enabled.map((x) => x.rule.id));
+    const unused = (text: string, kind: FileKind, used: SuppressionUse, fileName: string, index: () => LineIndex): Finding[] => {
+      if (!judging || unusedLevel === undefined || failed || skipped.size > 0) return [];
+      const state = (id: string) => (running.has(id) ? 'on' : ruleIds().has(id) ? 'off' : undefined);
+      const found: Finding[] = unusedSuppressions(text, kind, used, state, UNUSED_SUPPRESSION).map((u) => ({
+        ruleId: UNUSED_SUPPRESSION,
+        level: unusedLevel,
+        message: u.message,
+        file: fileName,
+        span: u.span,
+        fixes: [{ title: u.fix.title, edits: [{ file: fileName, span: u.fix.span, newText: u.fix.newText }] }],
+        related: [],
+      }));
+      // Only a comment naming this rule itself silences what it reports (every other comment is what it judges).
+      return found.length > 0 ? applySuppressions(found, text, kind, index(), undefined, UNUSED_SUPPRESSION) : found;
+    };
     // A Bicep file's policies written in strings (`value: '''<policies>…'''`) get the policy rules, in place.
     if (e.kind === 'bicep') {
       const policyRules = this.enabledRules('policy', config);
+      for (const r of policyRules) running.add(r.rule.id);
       for (const resource of policyRules.length > 0 ? this.getModel().policyResourcesIn(file) : []) {
         const inline = resource.value?.inline;
         if (!inline) continue;
@@ -351,7 +382,8 @@ export class Workspace {
         if (!holeRegions) continue;
         const from = result.findings.length;
         run(policyRules, inlineCtx);
-        result.findings.splice(from, Infinity, ...embedFindings(result.findings.slice(from), inline, name, file, holeRegions));
+        const found = result.findings.slice(from);
+        result.findings.splice(from, Infinity, ...embedFindings(found, inline, name, file, holeRegions, (used, index) => unused(inline.text, 'policy', used, name, () => index)));
       }
     }
     if (skipped.size > 0) {
@@ -367,7 +399,9 @@ export class Workspace {
       e.policy = undefined;
     }
     // The line index only when there is something to place (most files have no finding).
-    if (result.findings.length > 0) result.findings = applySuppressions(result.findings, e.text, e.kind, this.lineIndex(file)!);
+    const used: SuppressionUse = new Set();
+    if (result.findings.length > 0) result.findings = applySuppressions(result.findings, e.text, e.kind, this.lineIndex(file)!, used);
+    result.findings.push(...unused(e.text, e.kind, used, file, () => this.lineIndex(file)!));
     result.findings = result.findings.sort(
       (a, b) => a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId),
     );
@@ -471,6 +505,12 @@ function countPemBlocks(text: string): number {
   let n = 0;
   for (let i = text.indexOf('-----BEGIN'); i >= 0; i = text.indexOf('-----BEGIN', i + 10)) n++;
   return n;
+}
+
+let catalogIds: Set<string> | undefined;
+/** Every apim-mtls rule id, whether or not this workspace runs it. */
+function ruleIds(): Set<string> {
+  return (catalogIds ??= new Set(ruleCatalog.map((r) => r.id)));
 }
 
 function capAtWarning(level: ReportedLevel): ReportedLevel {

@@ -2,6 +2,7 @@ import { pathToFileURL, fileURLToPath } from 'node:url';
 import {
   CreateFile,
   DiagnosticSeverity,
+  DiagnosticTag,
   TextDocumentEdit,
   type Diagnostic,
   type Range,
@@ -12,6 +13,7 @@ import { ruleDocsUrl } from '../core/docs';
 import { LineIndex, withLineEndingsOf, type Span } from '../core/text';
 import type { LoadedConfig } from '../engine/config';
 import type { Workspace } from '../engine/workspace';
+import { UNUSED_SUPPRESSION } from '../rules/unused-suppression';
 
 export const SOURCE = 'apim-mtls';
 
@@ -55,6 +57,8 @@ export function toDiagnostic(ws: Workspace, finding: Finding, uriOf: (file: stri
       message: r.message,
     })),
     data: { ruleId: finding.ruleId },
+    // Editors fade an unused suppression comment, as they fade unused code.
+    ...(finding.ruleId === UNUSED_SUPPRESSION ? { tags: [DiagnosticTag.Unnecessary] } : {}),
   };
 }
 

@@ -37,6 +37,7 @@ import { certificateExpiring } from './certificate-expiring';
 import { unknownRuleId } from './unknown-rule-id';
 import { indexerNullCheck } from './indexer-null-check';
 import { headerReadAfterDelete } from './header-read-after-delete';
+import { unusedSuppression } from './unused-suppression';
 
 /**
  * Every rule, in the order the docs list them. Ids are fixed: the CLI, settings and docs use them.
@@ -86,6 +87,7 @@ export const allRules: readonly Rule[] = [
   selfHostedGatewayCaCertificates,
   // Suppression comments
   ...unknownRuleId(() => ruleIds()),
+  ...unusedSuppression,
 ];
 
 let ids: readonly string[] | undefined;

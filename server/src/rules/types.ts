@@ -8,7 +8,7 @@ import type { BicepFile } from '../parsers/bicep/types';
 /** What every rule declares about itself. The docs page is `docs/rules/<id>.md`. */
 export interface RuleMeta {
   id: string;
-  defaultLevel: Exclude<Level, 'off'>;
+  defaultLevel: Level;
   /** One sentence: what the rule finds. */
   description: string;
 }

@@ -388,6 +388,47 @@ resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
     assert.equal(cli(['lint', dir, '--sku', 'StandardV2']).code, 1, 'enabled again before the policy');
   });
 
+  it('--report-unused-suppressions reports the comments that suppress nothing, also in a policy written in Bicep; off without it', () => {
+    const suppressTrust = '    <!-- apim-mtls-disable-next-line validate-trust-unsupported-tier -->\n    <validate-client-certificate>';
+    const inline = TRUST_DEFAULT_POLICY.replace('    <validate-client-certificate>', suppressTrust).replace(/'/g, "\\'").replace(/\n/g, '\\n');
+    const service = (sku: string) => `resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
+  name: 'apim'
+  location: 'westeurope'
+  sku: { name: '${sku}', capacity: 1 }
+  properties: { publisherEmail: 'a@b.c', publisherName: 'x', enableClientCertificate: true }
+  resource policy 'policies' = {
+    name: 'policy'
+    properties: { format: 'rawxml', value: loadTextContent('api.policy.xml') }
+  }
+  resource inline 'apis' = {
+    name: 'inline'
+    properties: { displayName: 'inline', path: 'inline', protocols: [ 'https' ] }
+    resource p 'policies' = {
+      name: 'policy'
+      properties: { format: 'rawxml', value: '${inline}' }
+    }
+  }
+}
+`;
+    const dir = tmpWorkspace({ 'main.bicep': service('Premium'), 'api.policy.xml': TRUST_DEFAULT_POLICY.replace('    <validate-client-certificate>', suppressTrust) });
+    const unused = (args: string[]) =>
+      (JSON.parse(cli(['lint', dir, '--format', 'json', ...args]).stdout) as JsonEntry[]).flatMap((e) =>
+        e.messages.filter((m) => m.ruleId === 'unused-suppression').map((m) => `${path.relative(dir, e.filePath)}:${m.line}`),
+      );
+    // On Premium, validate-trust is supported: both comments (the file's, and the one in the Bicep string) are unused.
+    assert.deepEqual(unused(['--report-unused-suppressions']), ['api.policy.xml:4', 'main.bicep:15']);
+    assert.deepEqual(unused([]), [], 'off unless asked for');
+    // On StandardV2 both suppress the finding they were written for.
+    fs.writeFileSync(path.join(dir, 'main.bicep'), service('StandardV2'));
+    assert.deepEqual(unused(['--report-unused-suppressions']), []);
+    // The level in .apim-mtls.json turns it on as well.
+    fs.writeFileSync(path.join(dir, 'main.bicep'), service('Premium'));
+    fs.writeFileSync(path.join(dir, '.apim-mtls.json'), JSON.stringify({ rules: { 'unused-suppression': 'error' } }));
+    const run = cli(['lint', dir]);
+    assert.equal(run.code, 1);
+    assert.match(run.stdout, /api\.policy\.xml:4:\d+ +error +Unused suppression: no 'validate-trust-unsupported-tier' problem is reported on the next line\. +unused-suppression/);
+  });
+
   it('lints a policy written as .cshtml (for C# highlighting) that the Bicep deploys; a Razor view is not a policy', () => {
     const bicep = `resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
   name: 'apim'

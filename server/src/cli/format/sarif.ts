@@ -66,7 +66,8 @@ export function formatSarif(reports: FileReport[], rules: readonly Rule[], cwd: 
               shortDescription: { text: rule.description },
               helpUri: ruleDocsUrl(rule.id),
               help: { text: `${rule.description} See ${ruleDocsUrl(rule.id)}` },
-              defaultConfiguration: { level: sarifLevel(rule.defaultLevel) },
+              // A rule off unless asked for (unused-suppression) is `enabled: false` by default.
+              defaultConfiguration: rule.defaultLevel === 'off' ? { enabled: false } : { level: sarifLevel(rule.defaultLevel) },
             })),
           },
         },
