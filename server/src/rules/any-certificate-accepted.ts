@@ -5,6 +5,8 @@ import type { PolicyRule } from './types';
 import { baseName, groupedCertificates } from './util/certificate-references';
 import { addIdentitiesEdit, identityElements, THUMBPRINT_PLACEHOLDER } from './util/identity';
 import { analyzeTrust, reasonOrigins, untrustedReason } from './util/trust';
+import { expressionsPinOrVerify } from './util/certificate-names';
+import { pinsOrVerifies } from './util/certificate-expressions';
 
 /** At most this many workspace certificates are offered as pins. */
 const MAX_CERTIFICATE_FIXES = 5;
@@ -16,9 +18,13 @@ export const anyCertificateAccepted: PolicyRule = {
   defaultLevel: 'error',
   description: 'validate-client-certificate without chain validation and without <identities>: any self-made certificate with valid dates is accepted.',
   check(ctx) {
+    // A policy that pins or verifies the certificate in C# restricts its clients there (context-certificate-not-verified
+    // and the thumbprint rules judge how); asked once, when an element would be reported.
+    let pinnedInExpressions: boolean | undefined;
     for (const el of elementsNamed(ctx.doc, 'validate-client-certificate')) {
       const a = analyzeTrust(el, ctx.policy);
       if (!a || a.validates === 'yes' || identityElements(el).length > 0) continue;
+      if ((pinnedInExpressions ??= expressionsPinOrVerify(ctx.doc))) return;
       const clients = groupedCertificates(ctx.certificates)
         .filter((c) => !actsAsCa(c.certificate))
         .slice(0, MAX_CERTIFICATE_FIXES);
@@ -33,13 +39,16 @@ export const anyCertificateAccepted: PolicyRule = {
           edits: [addIdentitiesEdit(ctx.file, ctx.text, el, certificate.thumbprint)],
         })),
       ];
+      // A thumbprint read but not compared here may be checked where it is sent (a verification API, the backend).
+      const handedOn = ctx.doc.expressions.some(pinsOrVerifies);
       ctx.report({
         span: el.nameSpan,
         message:
           `No <identity> restricts the client certificate and ${untrustedReason(a)}: ` +
           `${a.value === false ? '' : 'wherever validate-trust is (or has to be) false, '}any self-made certificate with valid dates passes. ` +
-          'Add <identities> with an <identity thumbprint="…"> for each accepted client.',
-        certain: a.validates === 'no',
+          'Add <identities> with an <identity thumbprint="…"> for each accepted client.' +
+          (handedOn ? ' The policy reads the certificate but compares nothing here: if what it hands it to checks the thumbprint, say so in a suppression comment.' : ''),
+        certain: a.validates === 'no' && !handedOn,
         fixes,
         related: reasonOrigins(a),
       });

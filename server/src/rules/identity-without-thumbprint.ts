@@ -2,6 +2,7 @@ import { elementsNamed } from '../parsers/policy/query';
 import type { PolicyRule } from './types';
 import { identityElements, isPinned, pinIdentityFixes } from './util/identity';
 import { analyzeTrust, reasonOrigins, untrustedReason } from './util/trust';
+import { expressionsPinOrVerify } from './util/certificate-names';
 
 /** An `<identity>` made only of name claims where the chain isn't (or may not be) validated: anyone can mint such a certificate. */
 export const identityWithoutThumbprint: PolicyRule = {
@@ -10,11 +11,14 @@ export const identityWithoutThumbprint: PolicyRule = {
   defaultLevel: 'warning',
   description: 'An <identity> that matches only names (subject, issuer-subject, common-name, dns-name) while the certificate chain is not validated: spoofable.',
   check(ctx) {
+    // A policy that pins or verifies the certificate in C# restricts its clients there, names aside.
+    let pinnedInExpressions: boolean | undefined;
     for (const el of elementsNamed(ctx.doc, 'validate-client-certificate')) {
       const a = analyzeTrust(el, ctx.policy);
       if (!a || a.validates === 'yes') continue;
       for (const identity of identityElements(el)) {
         if (isPinned(identity)) continue;
+        if ((pinnedInExpressions ??= expressionsPinOrVerify(ctx.doc))) return;
         const claims = identity.attributes.map((x) => x.name).join(', ') || 'no claims at all';
         ctx.report({
           span: identity.nameSpan,

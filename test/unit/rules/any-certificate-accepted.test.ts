@@ -16,8 +16,22 @@ const WITH_PLACEHOLDER = (attributes: string): string => `<validate-client-certi
     </identities>
 </validate-client-certificate>`;
 
+/** A C# check after the element: 403 unless `condition` (the certificate pinned in an expression). */
+const THEN_403_UNLESS = (condition: string) =>
+  `<choose>\n    <when condition="@(!(${condition}))">\n        <return-response><set-status code="403" /></return-response>\n    </when>\n</choose>`;
+
 testRule(anyCertificateAccepted, {
   valid: [
+    {
+      name: 'pinned in C# after it: the thumbprint among the uploaded certificates (real policy)',
+      code: policy(`<validate-client-certificate validate-trust="false" />\n${THEN_403_UNLESS('context.Deployment.Certificates.Any(c => c.Value.Thumbprint == context.Request.Certificate.Thumbprint)')}`),
+      files: deployedOn('BasicV2'),
+    },
+    {
+      name: 'pinned in C# after it: the thumbprint compared with a named value',
+      code: policy(`<validate-client-certificate validate-trust="false" />\n${THEN_403_UNLESS('context.Request.Certificate.Thumbprint == &quot;{{allowed-client-thumbprint}}&quot;')}`),
+      files: deployedOn('Developer'),
+    },
     { name: 'classic tier validating the chain, no identities', code: policy('<validate-client-certificate />'), files: deployedOn('Premium') },
     { name: 'unknown SKU, chain validated', code: policy('<validate-client-certificate validate-revocation="false" />') },
     { name: 'tier-guarded named value with a pinned identity', code: policy(PINNED), files: ANY_TIER },
@@ -33,6 +47,12 @@ testRule(anyCertificateAccepted, {
     },
   ],
   invalid: [
+    {
+      name: 'the thumbprint read and handed on (to a verification API), compared nowhere here: a warning, saying so',
+      code: policy(`<validate-client-certificate validate-trust="false" />\n<set-variable name="thumbprint" value="@(context.Request.Certificate.Thumbprint)" />`),
+      files: deployedOn('Developer'),
+      findings: [{ line: 4, level: 'warning', message: 'The policy reads the certificate but compares nothing here: if what it hands it to checks the thumbprint' }],
+    },
     {
       name: 'validate-trust="false" on a classic tier without identities',
       code: policy('<validate-client-certificate validate-trust="false" />'),

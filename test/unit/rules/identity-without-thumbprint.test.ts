@@ -17,6 +17,13 @@ const CERTS = { 'certs/dev-client-01.cer': CLIENT_01_PEM, 'certs/dev-intermediat
 
 testRule(identityWithoutThumbprint, {
   valid: [
+    {
+      name: 'names only, but the policy pins the thumbprint in C# after it',
+      code: policy(
+        `${vcc('validate-trust="false"', NAMES)}\n<choose>\n    <when condition="@(!context.Deployment.Certificates.Any(c => c.Value.Thumbprint == context.Request.Certificate.Thumbprint))">\n        <return-response><set-status code="403" /></return-response>\n    </when>\n</choose>`,
+      ),
+      files: deployedOn('StandardV2'),
+    },
     { name: 'classic tier validates the chain: names are enough', code: policy(vcc('', NAMES)), files: deployedOn('Premium') },
     {
       name: 'named validate-trust that the Bicep sets to "true" on a classic service: the chain is validated',

@@ -72,8 +72,17 @@ export function certificateNameChecks(doc: PolicyDocument, analyses: readonly Ex
     const ranges = testedRanges(a.expr.tokens);
     for (const use of uses) if (tested(a.expr, use.memberIndex, ranges)) names.push(use);
   }
-  const pinnedOrVerified = names.length > 0 && doc.expressions.some((expr) => pinsOrVerifies(expr));
+  const pinnedOrVerified = names.length > 0 && expressionsPinOrVerify(doc);
   return { names, pinnedOrVerified };
+}
+
+/**
+ * Does an expression of the policy pin or verify a certificate: `context.Deployment.Certificates`, `Verify()` /
+ * `VerifyNoRevocation()`, or a tested `Thumbprint` / `SerialNumber`? Such a policy restricts its clients in C#, whatever
+ * its `<validate-client-certificate>` accepts.
+ */
+export function expressionsPinOrVerify(doc: PolicyDocument): boolean {
+  return doc.expressions.some((expr) => pinsOrVerifies(expr));
 }
 
 /** `context.Deployment.Certificates`, `Verify()` / `VerifyNoRevocation()`, or a pin member (of any certificate) that is tested. */
