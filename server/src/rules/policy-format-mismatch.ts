@@ -11,7 +11,8 @@ export const policyFormatMismatch: BicepRule = {
   id: 'policy-format-mismatch',
   target: 'bicep',
   defaultLevel: 'error',
-  description: "A policy deployed as 'xml' (explicitly or by default) whose expressions keep raw quotes, < or &, which only 'rawxml' accepts.",
+  description:
+    "A policy's format doesn't fit its value: 'xml' (explicitly or by default) with expressions that keep raw quotes, < or &, which only 'rawxml' accepts; or a '-link' format (a URL) with the policy's text.",
   check(ctx) {
     // A module's resource may deploy several files (one per caller): one finding per resource, naming each rawxml file.
     const byDeclaration = new Map<number, PolicyResource[]>();
@@ -23,6 +24,10 @@ export const policyFormatMismatch: BicepRule = {
     for (const [, same] of byDeclaration) {
       const policy = same[0]!;
       const format = policy.format?.value;
+      if (policy.format && /^(raw)?xml-link$/i.test(policy.format.value) && (policy.value?.loadedFile || policy.value?.inline)) {
+        reportLinkFormat(ctx, policy, policy.format);
+        continue;
+      }
       if (format !== undefined && format.toLowerCase() !== 'xml') continue;
       const raw: { deployed: DeployedPolicy; raw: RawCharacter }[] = [];
       for (const one of same) {
@@ -49,6 +54,24 @@ export const policyFormatMismatch: BicepRule = {
     }
   },
 };
+
+/**
+ * A `-link` format with the policy's text as the value (loaded, or written in the string): APIM fetches the value as a
+ * URL, so the deployment fails. The format without `-link` is what the text needs.
+ */
+function reportLinkFormat(ctx: BicepRuleContext, policy: PolicyResource, format: NonNullable<PolicyResource['format']>): void {
+  // A policy that keeps raw quotes or < in its expressions needs rawxml, whatever the link format said.
+  const deployed = deployedPolicy(ctx, policy);
+  const unlinked = deployed && firstRawCharacter(deployed.doc) ? 'rawxml' : format.value.replace(/-link$/i, '').toLowerCase();
+  const what = policy.value?.loadedFile ? 'the text of a loaded file' : 'the policy written in the string';
+  ctx.report({
+    span: format.ref.span,
+    message:
+      `format is '${format.value}', so APIM fetches value as a URL, but value is ${what}, not a URL: the deployment ` +
+      `fails. Use format: '${unlinked}'.`,
+    fixes: [{ title: `Set format: '${unlinked}'`, edits: [{ file: ctx.file, span: format.ref.span, newText: `'${unlinked}'` }], preferred: true, autofix: true }],
+  });
+}
 
 /** Sets `format: 'rawxml'`, replacing the value or adding the property before `value`. */
 function rawxmlFix(ctx: BicepRuleContext, policy: PolicyResource): Fix[] {

@@ -657,6 +657,23 @@ ${format}    value: ${value}
     assert.equal(fs.statSync(path.join(dir, 'other.policy.xml')).mtimeMs, before, 'a file without fixes is not written');
   });
 
+  it("a path deployed with format: 'xml-link' (a URL): the fix loads the file and drops -link, so nothing broken is left", () => {
+    const dir = tmpWorkspace({
+      'main.bicep': bicep(ROOT_CA_BASE64, "'./global.policy.xml'", "    format: 'xml-link'\n"),
+      'global.policy.xml': policy(UPPER, '?.', UPPER),
+    });
+    const r = cli(['lint', dir, '--fix']);
+    assert.match(r.stderr, /--fix applied 1 fix in 1 file/);
+    // The policy keeps raw quotes: rawxml, in one fix.
+    assert.equal(fs.readFileSync(path.join(dir, 'main.bicep'), 'utf8'), bicep(ROOT_CA_BASE64, "loadTextContent('./global.policy.xml')", "    format: 'rawxml'\n"));
+    assert.equal(r.code, 0, r.stdout);
+    // What an earlier --fix left (the file loaded, the format still -link) is reported and fixed too.
+    fs.writeFileSync(path.join(dir, 'main.bicep'), bicep(ROOT_CA_BASE64, "loadTextContent('./global.policy.xml')", "    format: 'xml-link'\n"));
+    assert.match(cli(['lint', dir]).stdout, /format is 'xml-link', so APIM fetches value as a URL.*policy-format-mismatch/);
+    assert.equal(cli(['lint', dir, '--fix']).code, 0);
+    assert.equal(fs.readFileSync(path.join(dir, 'main.bicep'), 'utf8'), bicep(ROOT_CA_BASE64, "loadTextContent('./global.policy.xml')", "    format: 'rawxml'\n"));
+  });
+
   it('keeps a CRLF file CRLF: the lines a fix adds end in \\r\\n too', () => {
     const crlf = (t: string) => t.replace(/\n/g, '\r\n');
     const dir = tmpWorkspace({

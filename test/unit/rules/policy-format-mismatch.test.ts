@@ -51,6 +51,12 @@ const callers = (files: string[]) =>
 
 testRule(policyFormatMismatch, {
   valid: [
+    {
+      name: 'xml-link with a URL: APIM fetches it',
+      code: apiBicep('./api.policy.xml', "'xml-link'").replace("loadTextContent('./api.policy.xml')", "'https://contoso.blob.core.windows.net/policies/api.xml'"),
+      filename: 'api.bicep',
+      files: files(ESCAPED),
+    },
     { name: 'rawxml with raw quotes', code: apiBicep('./api.policy.xml'), filename: 'api.bicep', files: files(RAW_QUOTES) },
     { name: 'xml with an escaped policy', code: apiBicep('./api.policy.xml', "'xml'"), filename: 'api.bicep', files: files(ESCAPED) },
     {
@@ -62,10 +68,25 @@ testRule(policyFormatMismatch, {
     { name: 'no format with an escaped policy', code: NO_FORMAT, filename: 'api.bicep', files: files(ESCAPED) },
     { name: 'xml with raw quotes in element text and a single-quoted attribute', code: apiBicep('./api.policy.xml', "'xml'"), filename: 'api.bicep', files: files(SINGLE_QUOTED) },
     { name: 'xml with CDATA', code: apiBicep('./api.policy.xml', "'xml'"), filename: 'api.bicep', files: files(CDATA) },
-    { name: 'xml-link', code: apiBicep('./api.policy.xml', "'xml-link'"), filename: 'api.bicep', files: files(RAW_QUOTES) },
     { name: 'policy file not in the workspace', code: apiBicep('./missing.xml', "'xml'"), filename: 'api.bicep' },
   ],
   invalid: [
+    {
+      name: 'xml-link with the loaded text (after a fix that wrapped the path): the format loses -link',
+      code: apiBicep('./api.policy.xml', "'xml-link'"),
+      filename: 'api.bicep',
+      files: files(ESCAPED),
+      findings: [{ line: 27, level: 'error', text: "'xml-link'", message: "format is 'xml-link', so APIM fetches value as a URL, but value is the text of a loaded file, not a URL" }],
+      output: apiBicep('./api.policy.xml', "'xml'"),
+    },
+    {
+      name: 'rawxml-link, or xml-link with a rawxml file: rawxml',
+      code: apiBicep('./api.policy.xml', "'xml-link'"),
+      filename: 'api.bicep',
+      files: files(RAW_QUOTES),
+      findings: [{ line: 27, text: "'xml-link'", message: "Use format: 'rawxml'." }],
+      output: apiBicep('./api.policy.xml', "'rawxml'"),
+    },
     {
       name: 'a module deploying two callers’ rawxml files as xml: one finding on its format, naming both',
       code: API_MODULE,

@@ -25,6 +25,14 @@ testRule(policyValueNotLoaded, {
       output: api("loadTextContent('./policies/api.policy.xml')"),
     },
     {
+      name: "a path with format 'xml-link': APIM would fetch it as a URL; the fix loads the file and drops -link",
+      code: api("'./policies/api.policy.xml'").replace("format: 'rawxml'", "format: 'xml-link'"),
+      filename: 'api.bicep',
+      files: FILES,
+      findings: [{ line: 28, level: 'error', text: "'./policies/api.policy.xml'", message: "and format 'xml-link' makes APIM fetch it as a URL" }],
+      output: api("loadTextContent('./policies/api.policy.xml')").replace("format: 'rawxml'", "format: 'xml'"),
+    },
+    {
       name: 'a bare file name ending in .xml',
       code: api("'policy.xml'"),
       filename: 'api.bicep',
