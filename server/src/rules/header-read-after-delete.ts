@@ -1,6 +1,7 @@
 import { ancestors, dictionaryKeys, elementsNamed, getAttribute, mayMention, sectionOf } from '../parsers/policy';
 import type { PolicyDocument, PolicyElement, PolicyExpression } from '../parsers/policy/types';
 import type { PolicyRule } from './types';
+import { hasPlaceholder } from './util/placeholder';
 
 /** How an expression reads one request header by name: `Headers["X"]`, `GetValueOrDefault("X"…)`, `ContainsKey("X")`, `TryGetValue("X", …)`. */
 const READS = new Set(['GetValueOrDefault', 'ContainsKey', 'TryGetValue']);
@@ -41,7 +42,7 @@ export const headerReadAfterDelete: PolicyRule = {
 function unconditionalDeletes(doc: PolicyDocument): { el: PolicyElement; name: string }[] {
   return elementsNamed(doc, 'set-header').flatMap((el) => {
     const name = getAttribute(el, 'name')?.value;
-    if (!name || name.includes('{{') || getAttribute(el, 'exists-action')?.value.trim().toLowerCase() !== 'delete') return [];
+    if (!name || hasPlaceholder(name) || getAttribute(el, 'exists-action')?.value.trim().toLowerCase() !== 'delete') return [];
     if (ancestors(el).some((a) => a.name === 'when' || a.name === 'otherwise')) return [];
     return [{ el, name }];
   });

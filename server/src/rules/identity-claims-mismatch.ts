@@ -15,6 +15,7 @@ import {
 import { sameDn } from './util/identity';
 import { removeAttributeEdit, setAttributeEdit } from './util/policy-edit';
 import { escapeAttributeValue } from './util/xml-attribute';
+import { hasPlaceholder } from './util/placeholder';
 
 /** A name claim of `<identity>` and how it relates to a certificate. */
 interface Claim {
@@ -125,7 +126,7 @@ export const identityClaimsMismatch: PolicyRule = {
         { file: ctx.file, span: ref.span, message: 'the pinned thumbprint' },
       ];
       for (const attr of ref.identity.attributes) {
-        if (attr.value.includes('{{')) continue;
+        if (hasPlaceholder(attr.value)) continue;
         const claim = CLAIMS.get(attr.name);
         if (claim) checkClaim(ctx, ref.identity, attr, claim, pinned, related);
       }

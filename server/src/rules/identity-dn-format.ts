@@ -3,6 +3,7 @@ import type { PolicyRule } from './types';
 import { normalizeThumbprint } from './util/certificate-references';
 import { setAttributeEdit } from './util/policy-edit';
 import { escapeAttributeValue } from './util/xml-attribute';
+import { hasPlaceholder } from './util/placeholder';
 
 const DN_ATTRIBUTES = ['subject', 'issuer-subject'] as const;
 
@@ -31,7 +32,7 @@ export const identityDnFormat: PolicyRule = {
       if (thumbprint && ctx.certificates.byThumbprint(thumbprint).length > 0) continue;
       for (const name of DN_ATTRIBUTES) {
         const attr = getAttribute(identity, name);
-        if (!attr || attr.expression || attr.value.includes('{{') || attr.value.trim() === '') continue;
+        if (!attr || attr.expression || hasPlaceholder(attr.value) || attr.value.trim() === '') continue;
         const problem = dnProblem(attr.value);
         if (!problem) continue;
         ctx.report({

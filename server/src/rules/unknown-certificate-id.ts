@@ -8,6 +8,7 @@ import { certificateKeys } from '../parsers/policy/tokens';
 import type { PolicyDocument } from '../parsers/policy/types';
 import type { PolicyRule } from './types';
 import { nearest } from './util/nearest';
+import { hasPlaceholder } from './util/placeholder';
 
 const CONSEQUENCE: Record<CertificateIdRef['kind'], string> = {
   indexer: 'The indexer throws KeyNotFoundException and the gateway answers 500. Use the id of an uploaded certificate (or TryGetValue)',
@@ -109,7 +110,7 @@ function certificateIds(doc: PolicyDocument, text: string): CertificateIdRef[] {
   }
   for (const identity of elementsNamed(doc, 'identity')) {
     const attr = getAttribute(identity, 'issuer-certificate-id');
-    if (!attr || attr.expression || attr.value === '' || attr.value.includes('{{')) continue;
+    if (!attr || attr.expression || attr.value === '' || hasPlaceholder(attr.value)) continue;
     out.push({ id: attr.value, span: attr.valueSpan, kind: 'issuer', fixable: attr.rawValue === attr.value });
   }
   return out;

@@ -30,9 +30,10 @@ export const validateTrustUnsupportedTier: PolicyRule = {
         a.setting.kind === 'absent'
           ? 'validate-trust is omitted, so it is true (the default)'
           : a.setting.kind === 'named'
-            ? `validate-trust comes from {{${a.setting.name}}}`
+            ? `validate-trust comes from ${a.setting.written}`
             : 'validate-trust is "true"';
-      const consequence = a.value === 'named' ? 'every request fails unless that named value is false' : 'every request fails';
+      const consequence =
+        a.value !== 'named' ? 'every request fails' : a.setting.kind === 'named' && a.setting.template ? 'every request fails unless the template fills it with false' : 'every request fails unless that named value is false';
       const message =
         `${what}, but ${skus} can't validate client certificate chains: ${consequence}. ` +
         `Set validate-trust="false" and pin the client certificate with an <identity thumbprint="…">.`;
@@ -59,7 +60,7 @@ function reportNamed(ctx: PolicyRuleContext, el: PolicyElement, a: TrustAnalysis
   ctx.report({
     span: attributeSpan(a.setting.attribute),
     message:
-      `validate-trust comes from {{${a.setting.name}}}, and the named value in ${namedValueFiles(named)} ${trueOn(named, failing) ? 'is' : 'may be'} "true" on ${failing.join(', ')}, ` +
+      `validate-trust comes from ${a.setting.written}, and the named value in ${namedValueFiles(named)} ${trueOn(named, failing) ? 'is' : 'may be'} "true" on ${failing.join(', ')}, ` +
       `${failing.length === 1 ? 'a tier that' : 'tiers that'} can't validate client certificate chains: every request fails there. ` +
       `Make it "false" on those tiers (value: contains(classicSkus, sku) ? 'true' : 'false'), or set validate-trust="false" and pin the client certificate with an <identity thumbprint="…">.`,
     certain,

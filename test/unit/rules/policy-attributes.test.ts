@@ -5,6 +5,10 @@ import { ANY_TIER, CLIENT_01_THUMBPRINT, deployedOn, policy } from './validation
 testRule(policyAttributes, {
   valid: [
     {
+      name: "booleans filled in by a template before deployment (Terraform's templatefile)",
+      code: policy('<validate-client-certificate validate-revocation="${validate_trust}" validate-trust="${validate_trust}" />'),
+    },
+    {
       name: 'every attribute, booleans and named values (the blog policy)',
       code: policy(`<validate-client-certificate validate-revocation="false" validate-trust="{{validate-certificate-chain}}"
                              validate-not-before="true" validate-not-after="True"

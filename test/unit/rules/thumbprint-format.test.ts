@@ -19,6 +19,11 @@ testRule(thumbprintFormat, {
     { name: 'the blog policy compares with context.Deployment.Certificates', code: SEED_CONTEXT_POLICY, files: ANY_TIER_WS, filename: OPERATION_POLICY },
     { name: 'literal compared with Thumbprint', code: reject(`@(context.Request.Certificate?.Thumbprint != "${TP}")`) },
     { name: 'a named value inside the literal', code: reject('@(context.Request.Certificate?.Thumbprint != "{{client-thumbprint}}")') },
+    {
+      name: "a template's placeholders, filled before deployment (Terraform, Azure DevOps replace tokens)",
+      code: identities('thumbprint="${client_thumbprint}"', 'thumbprint="#{ClientThumbprint}#"', 'thumbprint="__ClientThumbprint__"'),
+    },
+    { name: "a template's placeholder inside the literal", code: reject('@(context.Request.Certificate?.Thumbprint != "${client_thumbprint}")') },
     { name: 'a string compared with something else', code: reject('@(context.Request.Headers.GetValueOrDefault("X-Id", "") != "not a thumbprint")') },
   ],
   invalid: [

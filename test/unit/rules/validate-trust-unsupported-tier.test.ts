@@ -47,6 +47,12 @@ testRule(validateTrustUnsupportedTier, {
   ],
   invalid: [
     {
+      name: "validate-trust from a template's placeholder on a v2 tier: a warning, naming it as written",
+      code: policy('<validate-client-certificate validate-trust="${validate_trust}" />'),
+      files: deployedOn('StandardV2'),
+      findings: [{ line: 4, level: 'warning', message: 'validate-trust comes from ${validate_trust}, but StandardV2 (' }],
+    },
+    {
       name: 'deployed by the Azure Verified Module (an API policy) with a v2 sku parameter',
       code: policy('<validate-client-certificate validate-trust="true" />'),
       files: { 'main.bicep': avmServiceBicep("'BasicV2'") },

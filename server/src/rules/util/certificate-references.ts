@@ -10,6 +10,7 @@ import type { CertificateIndex, RuleSettings } from '../types';
 import { entryCertificate } from './bicep-certificates';
 import { identityElements, sameDn } from './identity';
 import { checkThumbprintFormat, literalContentSpan, thumbprintComparisons } from './thumbprints';
+import { hasPlaceholder } from './placeholder';
 
 const DAY_MS = 86_400_000;
 
@@ -18,7 +19,7 @@ const DAY_MS = 86_400_000;
  * it is no thumbprint or a `{{named value}}` (`thumbprint-format` reports those).
  */
 export function normalizeThumbprint(written: string): string | undefined {
-  if (written.includes('{{')) return undefined;
+  if (hasPlaceholder(written)) return undefined;
   const problem = checkThumbprintFormat(written);
   if (!problem) return written.toUpperCase();
   return problem.kind === 'stray' ? problem.cleaned.toUpperCase() : undefined;

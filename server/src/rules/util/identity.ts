@@ -6,6 +6,7 @@ import type { PolicyElement } from '../../parsers/policy/types';
 import { childElements, getAttribute } from '../../parsers/policy/query';
 import { RecentCache } from '../../parsers/policy/recent';
 import { appendChildEdit, indentUnit, setAttributeEdit } from './policy-edit';
+import { hasPlaceholder } from './placeholder';
 
 /** The named value the quick fixes use when no workspace certificate fits. */
 export const THUMBPRINT_PLACEHOLDER = '{{client-certificate-thumbprint}}';
@@ -42,7 +43,7 @@ export interface WorkspaceCertificate {
  */
 export function certificatesMatching(identity: PolicyElement, certificates: readonly WorkspaceCertificate[]): WorkspaceCertificate[] {
   const claims = identity.attributes.filter((a) => CLAIM_TESTS.has(a.name));
-  if (claims.length === 0 || claims.some((a) => a.value.includes('{{'))) return [];
+  if (claims.length === 0 || claims.some((a) => hasPlaceholder(a.value))) return [];
   const seen = new Set<string>();
   return certificates.filter(({ certificate }) => {
     if (actsAsCa(certificate) || seen.has(certificate.thumbprint)) return false;

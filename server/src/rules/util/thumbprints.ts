@@ -3,6 +3,7 @@ import type { CsToken, PolicyDocument, PolicyExpression } from '../../parsers/po
 import { mayMention } from '../../parsers/policy/query';
 import { RecentCache } from '../../parsers/policy/recent';
 import { comparisons, methodCalls, operandExactly, type MethodCall, type Operand } from './cs-tokens';
+import { hasPlaceholder } from './placeholder';
 
 /** String literals compared with a certificate's `Thumbprint` in policy expressions, and thumbprint format checks. */
 
@@ -166,9 +167,9 @@ export type ThumbprintFormatProblem =
   | { kind: 'stray'; cleaned: string; found: string[] }
   | { kind: 'invalid'; reason: string };
 
-/** Checks a SHA-1 thumbprint: exactly 40 hex digits, nothing else. `{{named values}}` are not checked. */
+/** Checks a SHA-1 thumbprint: exactly 40 hex digits, nothing else. Placeholders (`{{named values}}`, `${var}`) are not checked. */
 export function checkThumbprintFormat(value: string): ThumbprintFormatProblem | undefined {
-  if (value.includes('{{')) return undefined;
+  if (hasPlaceholder(value)) return undefined;
   if (/^[0-9A-Fa-f]{40}$/.test(value)) return undefined;
   const cleaned = value.replace(STRAY, '');
   if (/^[0-9A-Fa-f]{40}$/.test(cleaned)) {

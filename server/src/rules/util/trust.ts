@@ -44,7 +44,7 @@ export function analyzeTrust(el: PolicyElement, policy: PolicyContext): TrustAna
   const value = setting.kind === 'absent' ? true : setting.kind === 'literal' ? setting.value : 'named';
   const tier = chainTier(skus);
   const analysis: TrustAnalysis = { validates: 'maybe', setting, value, tier: tier.certainty, unsupported: tier.unsupported, tierText: tier.text, origins: skus.origins };
-  const named = setting.kind === 'named' ? namedValueOf(policy, setting.name) : undefined;
+  const named = setting.kind === 'named' && !setting.template ? namedValueOf(policy, setting.name) : undefined;
   if (named) {
     const possible = [...skus.values];
     const validatesOn = (s: Sku): boolean => !CHAIN_UNSUPPORTED_SKUS.has(s) && named.every((nv) => nv.certainlyTrue.has(s));
@@ -77,14 +77,14 @@ export function untrustedReason(a: TrustAnalysis): string {
   const tier = `${a.tierText} can't validate certificate chains`;
   if (a.setting.kind === 'named' && a.namedValues) {
     if (a.falseOn?.length) {
-      const named = `validate-trust comes from {{${a.setting.name}}}, which the named value in ${namedValueFiles(a.namedValues)} may make "false" on ${a.falseOn.join(', ')}`;
+      const named = `validate-trust comes from ${a.setting.written}, which the named value in ${namedValueFiles(a.namedValues)} may make "false" on ${a.falseOn.join(', ')}`;
       return a.tier !== 'none' ? `${named}, and ${tier}` : named;
     }
     if (a.tier !== 'none') return tier;
     // "true" on every known tier, but the SKU set is partly unknown: the generic wording below.
   }
   if (a.setting.kind !== 'named' || a.tier === 'all') return tier;
-  const named = `validate-trust comes from {{${a.setting.name}}} and may be false`;
+  const named = `validate-trust comes from ${a.setting.written} and may be false`;
   return a.tier === 'some' ? `${named}, and ${tier}` : named;
 }
 

@@ -1,0 +1,18 @@
+/**
+ * Values that something fills in before deployment, so a static check can't judge what they will be: APIM's own
+ * `{{named value}}`, and the placeholders of the templates policies are often kept as: `${var}` and `%{ … }`
+ * (Terraform's `templatefile`, envsubst, azd), `#{Token}#` (Azure DevOps replace-tokens, Octopus) and a whole value
+ * `__Token__` (token replacement in release pipelines). APIM itself gives none of these a meaning in an attribute or
+ * a string, so a value holding one has not been deployed as written.
+ */
+const TEMPLATE_PLACEHOLDER = /\$\{[^}]*\}|%\{[^}]*\}|#\{[^}]*\}|^\s*__[A-Za-z0-9_.-]+__\s*$/;
+
+/** Does the value hold a placeholder (a named value or a template's)? */
+export function hasPlaceholder(value: string): boolean {
+  return value.includes('{{') || TEMPLATE_PLACEHOLDER.test(value);
+}
+
+/** Does the value hold a template's placeholder (not a named value)? */
+export function hasTemplatePlaceholder(value: string): boolean {
+  return TEMPLATE_PLACEHOLDER.test(value);
+}
