@@ -1,7 +1,7 @@
 import type { Fix } from '../core/finding';
 import { mayMention } from '../parsers/policy/query';
 import type { PolicyRule } from './types';
-import { utcValidityComparisons } from './util/certificate-dates';
+import { UTC_NOW_WORDS, utcValidityComparisons } from './util/certificate-dates';
 
 /** `DateTime.UtcNow` compared with a certificate's `NotBefore` / `NotAfter`, which are local time. */
 export const utcnowCertificateValidity: PolicyRule = {
@@ -10,7 +10,7 @@ export const utcnowCertificateValidity: PolicyRule = {
   defaultLevel: 'warning',
   description: "DateTime.UtcNow compared with a certificate's NotBefore/NotAfter, which X509Certificate2 gives in local time.",
   check(ctx) {
-    if (!mayMention(ctx.doc, 'UtcNow')) return;
+    if (!UTC_NOW_WORDS.some((w) => mayMention(ctx.doc, w))) return;
     for (const expr of ctx.doc.expressions) {
       const reported = new Set<number>();
       for (const c of utcValidityComparisons(expr)) {
@@ -19,13 +19,13 @@ export const utcnowCertificateValidity: PolicyRule = {
         const through = c.variable ? ` (through the variable '${c.variable}')` : '';
         const fix: Fix = {
           title: 'Use DateTime.Now',
-          edits: [{ file: ctx.file, span: c.utcNow.span, newText: 'Now' }],
+          edits: [{ file: ctx.file, span: c.toLocal.span, newText: c.toLocal.newText }],
           preferred: true,
         };
         ctx.report({
           span: c.utcNow.span,
           message:
-            `DateTime.UtcNow is compared with ${c.validity.text}${through}, but X509Certificate2 gives ${c.validity.text} in local time: ` +
+            `${c.written} is compared with ${c.validity.text}${through}, but X509Certificate2 gives ${c.validity.text} in local time: ` +
             'unless the gateway runs in UTC, the check is off by the zone offset. Use DateTime.Now.',
           certain: false,
           fixes: [fix],

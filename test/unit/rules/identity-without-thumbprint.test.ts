@@ -53,7 +53,7 @@ testRule(identityWithoutThumbprint, {
         onError: '<set-header name="ErrorReason" exists-action="override">\n    <value>@(context.LastError.Reason)</value>\n</set-header>',
       }),
       files: ANY_TIER,
-      findings: [{ line: 6, level: 'warning', message: 'validate-trust comes from {{validate-certificate-chain}} and may be false, and Consumption, BasicV2, StandardV2, PremiumV2 (among the possible SKUs' }],
+      findings: [{ line: 6, level: 'warning', message: 'validate-trust comes from {{validate-certificate-chain}} and may be false, while Consumption, BasicV2, StandardV2, PremiumV2 (among the possible SKUs' }],
       output: policy(vcc('validate-revocation="false" validate-trust="{{validate-certificate-chain}}"', 'subject="CN=Client 01" issuer-subject="CN=APIM Sample DEV Intermediate CA" thumbprint="{{client-certificate-thumbprint}}"'), {
         onError: '<set-header name="ErrorReason" exists-action="override">\n    <value>@(context.LastError.Reason)</value>\n</set-header>',
       }),

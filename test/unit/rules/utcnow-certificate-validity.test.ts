@@ -10,9 +10,29 @@ testRule(utcnowCertificateValidity, {
     { name: 'NotAfter converted to UTC first', code: reject('@(context.Request.Certificate == null || context.Request.Certificate.NotAfter.ToUniversalTime() < DateTime.UtcNow)') },
     { name: 'UtcNow compared with something else (a JWT expiry)', code: reject('@(context.Variables.GetValueOrDefault<DateTime>("exp") < DateTime.UtcNow)') },
     { name: 'UtcNow converted to local time', code: reject('@(context.Request.Certificate?.NotAfter < DateTime.UtcNow.ToLocalTime())') },
+    { name: 'a DateTimeOffset compared as such (the DateTime side is converted with its own zone)', code: reject('@(context.Request.Certificate?.NotAfter < DateTimeOffset.UtcNow)') },
+    { name: 'NotAfter in UTC against UTC now written the other ways', code: reject('@(context.Request.Certificate.NotAfter.ToUniversalTime() < DateTime.Now.ToUniversalTime())') },
     { name: 'a variable named now that holds local time', code: inbound('<set-variable name="expired" value="@{ var now = DateTime.Now; return context.Request.Certificate?.NotAfter < now; }" />') },
   ],
   invalid: [
+    {
+      name: 'DateTimeOffset.UtcNow.DateTime is UTC too (a public policy); the fix writes DateTime.Now',
+      code: reject('@(context.Request.Certificate == null || context.Request.Certificate.NotAfter < DateTimeOffset.UtcNow.DateTime)'),
+      findings: [{ line: 5, level: 'warning', text: 'UtcNow', message: /^DateTimeOffset\.UtcNow\.DateTime is compared with NotAfter, but X509Certificate2 gives NotAfter in local time/ }],
+      output: reject('@(context.Request.Certificate == null || context.Request.Certificate.NotAfter < DateTime.Now)'),
+    },
+    {
+      name: 'DateTimeOffset.UtcNow.UtcDateTime with .Date, through a variable',
+      code: inbound('<set-variable name="expired" value="@{ var today = System.DateTimeOffset.UtcNow.UtcDateTime.Date; return context.Request.Certificate?.NotAfter.Date < today; }" />'),
+      findings: [{ line: 4, text: 'UtcNow', message: "DateTimeOffset.UtcNow.UtcDateTime is compared with NotAfter (through the variable 'today')" }],
+      output: inbound('<set-variable name="expired" value="@{ var today = System.DateTime.Now.Date; return context.Request.Certificate?.NotAfter.Date < today; }" />'),
+    },
+    {
+      name: 'DateTime.Now.ToUniversalTime() is UTC now; the fix drops .ToUniversalTime()',
+      code: reject('@(context.Request.Certificate == null || DateTime.Now.ToUniversalTime() > context.Request.Certificate.NotAfter)'),
+      findings: [{ line: 5, text: 'ToUniversalTime', message: 'DateTime.Now.ToUniversalTime() is compared with NotAfter' }],
+      output: reject('@(context.Request.Certificate == null || DateTime.Now > context.Request.Certificate.NotAfter)'),
+    },
     {
       name: 'UtcNow spelled with a character reference (&#85;) is still UtcNow',
       code: reject('@(context.Request.Certificate == null || context.Request.Certificate.NotAfter &lt; DateTime.&#85;tcNow)'),

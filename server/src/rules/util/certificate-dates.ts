@@ -1,16 +1,24 @@
+import type { Span } from '../../core/text';
 import type { CsToken, PolicyExpression } from '../../parsers/policy/types';
 import { afterDot, comparisons, operandAfter, operandBefore, type Operand } from './cs-tokens';
 import { VALIDITY_MEMBERS } from './certificate-expressions';
 
 /** Certificate validity dates (`NotBefore`, `NotAfter`: local time) compared with `DateTime.UtcNow` in policy expressions. */
 
-/** Calls that keep a DateTime in the same zone (`DateTime.UtcNow.AddDays(1)` is still UTC). */
-const SAME_ZONE = /^Add[A-Z]\w*$/;
+/** Members that keep a DateTime in the same zone (`DateTime.UtcNow.AddDays(1)`, `.Date` are still UTC). */
+const SAME_ZONE = /^(?:Add[A-Z]\w*|Date)$/;
+
+/** Words one of the ways of writing UTC now holds: a document without any has no such comparison. */
+export const UTC_NOW_WORDS = ['UtcNow', 'ToUniversalTime'] as const;
 
 /** A comparison (or subtraction, `CompareTo`, `DateTime.Compare`) of a certificate date with UTC now. */
 export interface UtcValidityComparison {
-  /** The `UtcNow` token to replace (in the comparison, or in the local variable's initializer). */
+  /** Where UTC now is read (`UtcNow`, or `ToUniversalTime`), in the comparison or the local variable's initializer. */
   utcNow: CsToken;
+  /** How it is written (`DateTime.UtcNow`, `DateTimeOffset.UtcNow.DateTime`, `DateTime.Now.ToUniversalTime()`). */
+  written: string;
+  /** The edit that makes it local `DateTime.Now`. */
+  toLocal: { span: Span; newText: string };
   /** The certificate side, e.g. `cert.NotAfter`. */
   validity: CsToken;
   /** Through this local variable (`var now = DateTime.UtcNow;`). */
@@ -20,7 +28,7 @@ export interface UtcValidityComparison {
 /** Certificate `NotBefore`/`NotAfter` compared with `DateTime.UtcNow`, directly or through a local variable. */
 export function utcValidityComparisons(expr: PolicyExpression): UtcValidityComparison[] {
   const tokens = expr.tokens;
-  if (!tokens.some((t) => t.text === 'UtcNow')) return [];
+  if (!tokens.some((t) => t.text === 'UtcNow' || t.text === 'ToUniversalTime')) return [];
   const utcVariables = utcNowVariables(tokens);
   const out: UtcValidityComparison[] = [];
   const add = (a: Operand, b: Operand): void => {
@@ -70,32 +78,57 @@ function validityMember(op: Operand): CsToken | undefined {
   return op.names[k];
 }
 
-/** `DateTime.UtcNow` (optionally `.AddX(…)`), or a variable holding it. */
-function utcSource(tokens: readonly CsToken[], op: Operand, variables: ReadonlyMap<string, CsToken>): { utcNow: CsToken; variable?: string } | undefined {
-  const direct = utcNowIn(op);
-  if (direct) return { utcNow: direct };
+/** UTC now (optionally `.AddX(…)`), or a variable holding it. */
+function utcSource(tokens: readonly CsToken[], op: Operand, variables: ReadonlyMap<string, UtcNow>): (UtcNow & { variable?: string }) | undefined {
+  const direct = utcNowIn(tokens, op);
+  if (direct) return direct;
   const only = op.names[0];
   if (op.names.length === 1 && op.start === op.end && only && variables.has(only.text) && tokens[op.end + 1]?.text !== '=') {
-    return { utcNow: variables.get(only.text)!, variable: only.text };
+    return { ...variables.get(only.text)!, variable: only.text };
   }
   return undefined;
 }
 
-function utcNowIn(op: Operand): CsToken | undefined {
+type UtcNow = Pick<UtcValidityComparison, 'utcNow' | 'written' | 'toLocal'>;
+
+/**
+ * The UTC "now" an operand is, then only same-zone members: `DateTime.UtcNow`, `DateTimeOffset.UtcNow.DateTime` or
+ * `.UtcDateTime` (the DateTime of a UTC offset), `DateTime.Now.ToUniversalTime()`.
+ */
+function utcNowIn(tokens: readonly CsToken[], op: Operand): UtcNow | undefined {
   const n = op.names;
   const at = n[0]?.text === 'System' ? 1 : 0;
-  if (n[at]?.text !== 'DateTime' || n[at + 1]?.text !== 'UtcNow') return undefined;
-  return n.slice(at + 2).every((x) => SAME_ZONE.test(x.text)) ? n[at + 1] : undefined;
+  const type = n[at]?.text;
+  let rest: number;
+  let found: UtcNow;
+  if (type === 'DateTime' && n[at + 1]?.text === 'UtcNow') {
+    rest = at + 2;
+    found = { utcNow: n[at + 1]!, written: 'DateTime.UtcNow', toLocal: { span: n[at + 1]!.span, newText: 'Now' } };
+  } else if (type === 'DateTimeOffset' && n[at + 1]?.text === 'UtcNow' && (n[at + 2]?.text === 'DateTime' || n[at + 2]?.text === 'UtcDateTime')) {
+    rest = at + 3;
+    const written = `DateTimeOffset.UtcNow.${n[at + 2]!.text}`;
+    found = { utcNow: n[at + 1]!, written, toLocal: { span: { start: n[at]!.span.start, end: n[at + 2]!.span.end }, newText: 'DateTime.Now' } };
+  } else if (type === 'DateTime' && n[at + 1]?.text === 'Now' && n[at + 2]?.text === 'ToUniversalTime') {
+    // `.ToUniversalTime()` goes: from its dot to its closing parenthesis.
+    const call = tokens.indexOf(n[at + 2]!);
+    const close = tokens[call + 1]?.text === '(' && tokens[call + 2]?.text === ')' ? tokens[call + 2]! : undefined;
+    if (!close) return undefined;
+    rest = at + 3;
+    found = { utcNow: n[at + 2]!, written: 'DateTime.Now.ToUniversalTime()', toLocal: { span: { start: tokens[call - 1]!.span.start, end: close.span.end }, newText: '' } };
+  } else {
+    return undefined;
+  }
+  return n.slice(rest).every((x) => SAME_ZONE.test(x.text)) ? found : undefined;
 }
 
-/** `var now = DateTime.UtcNow;` / `DateTime now = DateTime.UtcNow;`: variable name → its `UtcNow` token. */
-function utcNowVariables(tokens: readonly CsToken[]): Map<string, CsToken> {
-  const out = new Map<string, CsToken>();
+/** `var now = DateTime.UtcNow;` / `DateTime now = DateTime.UtcNow;` (or another UTC now): variable name → where it is read. */
+function utcNowVariables(tokens: readonly CsToken[]): Map<string, UtcNow> {
+  const out = new Map<string, UtcNow>();
   tokens.forEach((t, i) => {
     if (t.text !== '=' || t.kind !== 'punct' || tokens[i - 1]?.kind !== 'identifier' || afterDot(tokens, i - 1)) return;
     const value = operandAfter(tokens, i + 1);
     const end = tokens[value ? value.end + 1 : -1]?.text;
-    const utc = value && (end === ';' || end === ',') ? utcNowIn(value) : undefined;
+    const utc = value && (end === ';' || end === ',') ? utcNowIn(tokens, value) : undefined;
     if (utc) out.set(tokens[i - 1]!.text, utc);
   });
   return out;

@@ -78,14 +78,14 @@ export function untrustedReason(a: TrustAnalysis): string {
   if (a.setting.kind === 'named' && a.namedValues) {
     if (a.falseOn?.length) {
       const named = `validate-trust comes from ${a.setting.written}, which the named value in ${namedValueFiles(a.namedValues)} may make "false" on ${a.falseOn.join(', ')}`;
-      return a.tier !== 'none' ? `${named}, and ${tier}` : named;
+      return a.tier !== 'none' ? `${named}, while ${tier}` : named;
     }
     if (a.tier !== 'none') return tier;
     // "true" on every known tier, but the SKU set is partly unknown: the generic wording below.
   }
   if (a.setting.kind !== 'named' || a.tier === 'all') return tier;
   const named = `validate-trust comes from ${a.setting.written} and may be false`;
-  return a.tier === 'some' ? `${named}, and ${tier}` : named;
+  return a.tier === 'some' ? `${named}, while ${tier}` : named;
 }
 
 /** The SKU origins when the tier is part of the reason (for `related`), else none. */
