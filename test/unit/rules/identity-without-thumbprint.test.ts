@@ -68,7 +68,7 @@ testRule(identityWithoutThumbprint, {
       name: 'the tier switch on a service that may be classic or v2: names are spoofable on the v2 tiers only',
       code: policy(vcc('validate-trust="{{validate-certificate-chain}}"', NAMES)),
       files: withNamedValue(ANY_TIER, "contains(['Developer', 'Basic', 'Standard', 'Premium'], apiManagementSettings.sku) ? 'true' : 'false'"),
-      findings: [{ line: 6, level: 'warning', message: /and Consumption, BasicV2, StandardV2, PremiumV2 \(among the possible SKUs[^)]*\) can't validate certificate chains:/ }],
+      findings: [{ line: 6, level: 'warning', message: /, while Consumption, BasicV2, StandardV2, PremiumV2 \(among the possible SKUs[^)]*\) can't validate certificate chains:/ }],
     },
     {
       name: 'named validate-trust on a classic tier: warning',
