@@ -83,9 +83,29 @@ export function evaluate(expr: Expr, scope: FileScope, ctx: EvalContext, depth =
       return binary(expr.operator, expr.left, expr.right, ev);
     case 'call':
       return call(expr.name.toLowerCase(), expr.namespace, expr.args.map(ev));
+    case 'index':
+      return indexed(expr, [], scope, ctx, depth + 1, visiting);
     default:
       return UNKNOWN;
   }
+}
+
+/**
+ * `table[key].props…`: the entry of each value the key may take (`skuConfig[environment].apim.name`, a lookup table
+ * keyed by an `@allowed` parameter); every entry of an object literal when the key is not known.
+ */
+function indexed(expr: Extract<Expr, { kind: 'index' }>, props: readonly string[], scope: FileScope, ctx: EvalContext, depth: number, visiting: Set<VarDecl>): Value {
+  if (depth > MAX_DEPTH) return UNKNOWN;
+  const key = evaluate(expr.index, scope, ctx, depth + 1, visiting);
+  const entry = (k: string): Value => evaluatePath(expr.target, [k, ...props], scope, ctx, depth + 1, visiting);
+  let acc: Value | undefined;
+  if (key.kind === 'strings') for (const k of key.values) acc = acc ? join(acc, entry(k)) : entry(k);
+  if (key.kind !== 'strings' || key.unknown || acc === undefined) {
+    const table = evaluate(expr.target, scope, ctx, depth + 1, visiting);
+    if (table.kind !== 'object' || table.props.size === 0) return UNKNOWN;
+    for (const k of table.props.keys()) acc = acc ? join(acc, entry(k)) : entry(k);
+  }
+  return acc ?? UNKNOWN;
 }
 
 /**
@@ -120,6 +140,8 @@ export function evaluatePath(expr: Expr, props: readonly string[], scope: FileSc
       if (c === 'unknown') return join(along(expr.whenTrue, props), along(expr.whenFalse, props));
       return along(c ? expr.whenTrue : expr.whenFalse, props);
     }
+    case 'index':
+      return indexed(expr, props, scope, ctx, depth + 1, visiting);
     default:
       break;
   }

@@ -53,6 +53,26 @@ test('ternary, var and toLower', () => {
   assert.deepEqual(decided.values, ['Developer']);
 });
 
+test('a lookup table indexed by a parameter: the entries of its possible keys; any entry when the key is unknown', () => {
+  const table = `var skuConfig = {
+  dev: { apim: { name: 'Developer', capacity: 1 } }
+  test: { apim: { name: 'BasicV2', capacity: 1 } }
+  prod: { apim: { name: 'StandardV2', capacity: 1 } }
+}`;
+  // A public repository's pattern: var sku = skuConfig[skuTier], then sku.apim.name.
+  const allowed = skusOf(svc('sku.apim.name', `@allowed([\n  'dev'\n  'prod'\n])\nparam skuTier string = 'dev'\n${table}\nvar sku = skuConfig[skuTier]`));
+  assert.deepEqual(allowed.values, ['Developer', 'StandardV2']);
+  assert.equal(allowed.unknown, false);
+  assert.ok(allowed.origins.some((o) => o.includes('@allowed on parameter skuTier')));
+  // Indexed in place, by a literal.
+  assert.deepEqual(skusOf(svc("skuConfig['test'].apim.name", table)).values, ['BasicV2']);
+  // A key that may be anything: every entry of the table.
+  const any = skusOf(svc('skuConfig[environment].apim.name', `param environment string\n${table}`));
+  assert.deepEqual(any.values, ['BasicV2', 'Developer', 'StandardV2']);
+  // Not an object literal: unknown, as before.
+  assert.equal(skusOf(svc('tiers[environment]', 'param environment string\nparam tiers object')).unknown, true);
+});
+
 test('SKU from a typed, imported object parameter (facts §5)', () => {
   const model = workspace({
     'shared/settings.bicep': readFixture('bicep', 'settings.bicep'),
