@@ -151,19 +151,17 @@ export function evaluatePath(expr: Expr, props: readonly string[], scope: FileSc
 }
 
 /**
- * The `name` expression of a top-level resource of this file without `parent:` (`apim.name`, in `'${apim.name}/on-prem'`):
- * its `.name` is that name. A child's `.name` is its full name with the parents', a collection's depends on the index:
- * those stay unknown.
+ * The `name` expression of a resource of this file (`apim.name`, in `'${apim.name}/on-prem'`): its `.name` is that name
+ * as written, also for a child declared with `parent:` or nested in its parent (`api.name` is 'orders', not
+ * 'apim/orders'; Bicep since 0.3, Azure/bicep#1922). A collection's depends on the index: unknown.
  */
 function resourceName(scope: FileScope, symbol: string): Expr | undefined {
   const node = scope.bySymbol.get(symbol);
   // A module's `.name` is its deployment's name, not the service's it deploys.
-  if (!node || node.registry || node.lexicalParent || node.decl.value?.kind === 'for' || node.body?.kind !== 'object') return undefined;
+  if (!node || node.registry || node.decl.value?.kind === 'for' || node.body?.kind !== 'object') return undefined;
   let name: Expr | undefined;
   for (const m of node.body.members) {
-    if (m.kind !== 'property') continue;
-    if (m.key === 'parent') return undefined;
-    if (m.key === 'name') name = m.value;
+    if (m.kind === 'property' && m.key === 'name') name = m.value;
   }
   return name;
 }

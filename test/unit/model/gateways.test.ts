@@ -76,3 +76,22 @@ test('a policy file changed re-lints the gateways that serve it; many gateways i
   assert.ok(model.dependents(abs('policies/orders.xml')).includes(abs('gateways.bicep')));
   assert.ok(model.dependents(abs('main.bicep')).includes(abs('gateways.bicep')));
 });
+
+test("a gateway's API named by the API's own symbol (name: orders.name): its name as written, as Bicep gives it", () => {
+  const served = `
+resource gw 'Microsoft.ApiManagement/service/gateways@2024-05-01' = {
+  parent: apim
+  name: 'onprem'
+  properties: { locationData: { name: 'Site' } }
+}
+
+resource gwApi 'Microsoft.ApiManagement/service/gateways/apis@2024-05-01' = {
+  parent: gw
+  name: orders.name
+}
+`;
+  const model = workspace({ 'main.bicep': SERVICE + served });
+  const [gw] = model.selfHostedGatewaysIn(abs('main.bicep'));
+  assert.deepEqual([...gw!.apis], ['orders']);
+  assert.equal(gw!.unknownApis ?? false, false);
+});
