@@ -6,9 +6,19 @@ import type { CertificateData, CertificateEntry } from './types';
 
 const LOAD_FUNCTIONS: ReadonlySet<string> = new Set(['loadtextcontent', 'loadfileasbase64']);
 
-/** `encodedCertificate` / `data`: a literal, `loadTextContent('…')`, or a load wrapped in a transformation. */
+/**
+ * `encodedCertificate` / `data`: a literal, `loadTextContent('…')`, or a load wrapped in a transformation; also through
+ * variables of the file (`var rootCa = loadTextContent('root-ca.cer')`), where the load's edits go. `ref` stays the use.
+ */
 export function certificateData(expr: Expr, scope: FileScope): CertificateData {
-  const e = unparen(expr);
+  let e = unparen(expr);
+  const seen = new Set<string>();
+  while (e.kind === 'identifier' && !seen.has(e.name)) {
+    seen.add(e.name);
+    const value = scope.vars.get(e.name)?.value;
+    if (!value || scope.params.has(e.name)) break;
+    e = unparen(value);
+  }
   const data: CertificateData = { ref: { file: scope.path, span: expr.span }, transformed: false };
   if (e.kind === 'string' && e.value !== undefined) {
     data.literal = e.value;

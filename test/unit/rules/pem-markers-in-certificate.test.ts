@@ -57,6 +57,13 @@ testRule(pemMarkersInCertificate, {
       output: withRoot("loadTextContent('./certs/root-ca.without-markers.cer')"),
     },
     {
+      name: 'through a variable of the file (a public repository): reported at the use, the fix edits the load',
+      code: `var rootCa = loadTextContent('./certs/root-ca.cer')\n${withRoot('rootCa')}`,
+      files: BOTH,
+      findings: [{ line: 14, level: 'error', text: 'rootCa', message: "encodedCertificate: loadTextContent('root-ca.cer') loads the PEM text" }],
+      output: `var rootCa = loadTextContent('./certs/root-ca.without-markers.cer')\n${withRoot('rootCa')}`,
+    },
+    {
       name: 'PEM file without a copy: create the copy and load it',
       code: withRoot("loadTextContent('./certs/root-ca.cer')"),
       files: PEM_ONLY,
