@@ -111,6 +111,24 @@ resource headerDeleted 'Microsoft.ApiManagement/service/apis/operations@2024-05-
   }
 }
 
+resource forwardedHeader 'Microsoft.ApiManagement/service/apis/operations@2024-05-01' = {
+  name: 'forwarded-certificate-header'
+  parent: expressionApi
+  properties: {
+    displayName: 'A client certificate thumbprint taken from a header anyone can send'
+    method: 'GET'
+    urlTemplate: '/forwarded-certificate-header'
+  }
+
+  resource policy 'policies' = {
+    name: 'policy'
+    properties: {
+      format: 'rawxml'
+      value: loadTextContent('./policies/forwarded-certificate-header.operation.xml')
+    }
+  }
+}
+
 resource thumbprintFormat 'Microsoft.ApiManagement/service/apis/operations@2024-05-01' = {
   name: 'thumbprint-format'
   parent: expressionApi

@@ -40,6 +40,7 @@ export function describeService(node: ResourceNode, scopes: ReadonlyMap<string, 
     skus: skuSetOf(skuExpr, node.scope, scopes, skuOrigin(node)),
     enableClientCertificate: { value: false },
     clientHttp2: { value: false },
+    reachability: { value: 'public' },
   };
   if (node.registry) info.registryModule = node.registry.module;
   const props = property(body, 'properties');
@@ -50,6 +51,7 @@ export function describeService(node: ResourceNode, scopes: ReadonlyMap<string, 
     const v = evaluate(ecc.value, node.scope, { scopes, origins: [], label: 'enableClientCertificate' });
     info.enableClientCertificate = { value: v.kind === 'bool' ? truth(v) : 'unknown', ref: { file, span: ecc.span } };
   }
+  info.reachability = node.registry ? { value: 'unknown' } : reachability(props, node.scope, scopes);
   const customProperties = property(props, 'customProperties');
   if (customProperties) info.clientHttp2 = clientHttp2(customProperties, node.scope, scopes);
   const hostnames = property(props, 'hostnameConfigurations');
@@ -61,6 +63,24 @@ export function describeService(node: ResourceNode, scopes: ReadonlyMap<string, 
     if (node.registry) for (const e of info.caCertificates.entries) e.registryModule = node.registry.module;
   }
   return info;
+}
+
+/**
+ * `virtualNetworkType` (None, the default, and External face the internet; Internal doesn't) and `publicNetworkAccess`
+ * (Enabled by default; Disabled leaves private endpoints only), each a literal or what evaluation can tell.
+ */
+function reachability(props: Expr | undefined, scope: FileScope, scopes: ReadonlyMap<string, FileScope>): ServiceInfo['reachability'] {
+  let unknown = false;
+  for (const [key, closed] of [['virtualNetworkType', 'internal'], ['publicNetworkAccess', 'disabled']] as const) {
+    const member = propertyMember(props, key);
+    if (member?.kind !== 'property') continue;
+    const v = evaluate(member.value, scope, { scopes, origins: [], label: key });
+    const values = v.kind === 'strings' && !v.unknown ? [...v.values].map((x) => x.toLowerCase()) : undefined;
+    if (values && values.length > 0 && values.every((x) => x === closed)) return { value: 'private', ref: { file: scope.path, span: member.span } };
+    if (!values || values.includes(closed)) unknown = true;
+  }
+  if (props !== undefined && unparen(props).kind !== 'object') unknown = true;
+  return { value: unknown ? 'unknown' : 'public' };
 }
 
 /** The custom property that turns HTTP/2 on for the gateway's clients (ARM: `customProperties`, default False). */
@@ -165,6 +185,7 @@ export function describeExisting(node: ResourceNode, definition: ServiceInfo | u
     skus: definition ? definition.skus : { values: new Set(), unknown: true, origins: [] },
     enableClientCertificate: definition ? definition.enableClientCertificate : { value: 'unknown' },
     clientHttp2: definition ? definition.clientHttp2 : { value: 'unknown' },
+    reachability: definition ? definition.reachability : { value: 'unknown' },
   };
   if (definition) {
     info.definition = definition;

@@ -47,6 +47,13 @@ export interface ServiceInfo {
    * unknown); undefined when the array can't be read (a parameter, a loop).
    */
   gatewayHostnames?: GatewayHostname[];
+  /**
+   * Whether callers on the internet can reach the gateway: `private` when `properties.virtualNetworkType` is 'Internal'
+   * (reachable only from within the virtual network) or `publicNetworkAccess` is 'Disabled' (private endpoints only);
+   * `public` when both are known and neither holds; `unknown` when one can't be read. `ref` is the setting that made it
+   * private.
+   */
+  reachability: { value: 'private' | 'public' | 'unknown'; ref?: BicepRef };
 }
 
 /** An item of `hostnameConfigurations` that may be a gateway (`type: 'Proxy'`) host name. */

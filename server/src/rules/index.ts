@@ -38,6 +38,7 @@ import { unknownRuleId } from './unknown-rule-id';
 import { indexerNullCheck } from './indexer-null-check';
 import { headerReadAfterDelete } from './header-read-after-delete';
 import { unusedSuppression } from './unused-suppression';
+import { forwardedCertificateHeader } from './forwarded-certificate-header';
 
 /**
  * Every rule, in the order the docs list them. Ids are fixed: the CLI, settings and docs use them.
@@ -63,6 +64,7 @@ export const allRules: readonly Rule[] = [
   certificateNullCheck,
   indexerNullCheck,
   headerReadAfterDelete,
+  forwardedCertificateHeader,
   thumbprintFormat,
   thumbprintCase,
   expressionSyntax,
