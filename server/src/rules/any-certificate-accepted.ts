@@ -5,7 +5,7 @@ import type { PolicyRule } from './types';
 import { baseName, groupedCertificates } from './util/certificate-references';
 import { addIdentitiesEdit, identityElements, THUMBPRINT_PLACEHOLDER } from './util/identity';
 import { analyzeTrust, reasonOrigins, untrustedReason } from './util/trust';
-import { expressionsPinOrVerify } from './util/certificate-names';
+import { expressionsPinOrVerifyForEveryRequest } from './util/certificate-names';
 import { pinsOrVerifies } from './util/certificate-expressions';
 
 /** At most this many workspace certificates are offered as pins. */
@@ -24,7 +24,7 @@ export const anyCertificateAccepted: PolicyRule = {
     for (const el of elementsNamed(ctx.doc, 'validate-client-certificate')) {
       const a = analyzeTrust(el, ctx.policy);
       if (!a || a.validates === 'yes' || identityElements(el).length > 0) continue;
-      if ((pinnedInExpressions ??= expressionsPinOrVerify(ctx.doc))) return;
+      if ((pinnedInExpressions ??= expressionsPinOrVerifyForEveryRequest(ctx.doc))) return;
       const clients = groupedCertificates(ctx.certificates)
         .filter((c) => !actsAsCa(c.certificate))
         .slice(0, MAX_CERTIFICATE_FIXES);

@@ -2,7 +2,7 @@ import { elementsNamed } from '../parsers/policy/query';
 import type { PolicyRule } from './types';
 import { identityElements, isPinned, pinIdentityFixes } from './util/identity';
 import { analyzeTrust, reasonOrigins, untrustedReason } from './util/trust';
-import { expressionsPinOrVerify } from './util/certificate-names';
+import { expressionsPinOrVerifyForEveryRequest } from './util/certificate-names';
 
 /** An `<identity>` made only of name claims where the chain isn't (or may not be) validated: anyone can mint such a certificate. */
 export const identityWithoutThumbprint: PolicyRule = {
@@ -18,7 +18,7 @@ export const identityWithoutThumbprint: PolicyRule = {
       if (!a || a.validates === 'yes') continue;
       for (const identity of identityElements(el)) {
         if (isPinned(identity)) continue;
-        if ((pinnedInExpressions ??= expressionsPinOrVerify(ctx.doc))) return;
+        if ((pinnedInExpressions ??= expressionsPinOrVerifyForEveryRequest(ctx.doc))) return;
         const claims = identity.attributes.map((x) => x.name).join(', ') || 'no claims at all';
         ctx.report({
           span: identity.nameSpan,

@@ -18,6 +18,13 @@ const CERTS = { 'certs/dev-client-01.cer': CLIENT_01_PEM, 'certs/dev-intermediat
 testRule(identityWithoutThumbprint, {
   valid: [
     {
+      name: 'names only; the pin is the second branch, after one that rejects a missing certificate',
+      code: policy(
+        `${vcc('validate-trust="false"', NAMES)}\n<choose>\n    <when condition="@(context.Request.Certificate == null)">\n        <return-response><set-status code="401" /></return-response>\n    </when>\n    <when condition="@(context.Request.Certificate.Thumbprint != &quot;{{partner-thumbprint}}&quot;)">\n        <return-response><set-status code="403" /></return-response>\n    </when>\n</choose>`,
+      ),
+      files: deployedOn('StandardV2'),
+    },
+    {
       name: 'names only, but the policy pins the thumbprint in C# after it',
       code: policy(
         `${vcc('validate-trust="false"', NAMES)}\n<choose>\n    <when condition="@(!context.Deployment.Certificates.Any(c => c.Value.Thumbprint == context.Request.Certificate.Thumbprint))">\n        <return-response><set-status code="403" /></return-response>\n    </when>\n</choose>`,
@@ -40,6 +47,14 @@ testRule(identityWithoutThumbprint, {
     { name: 'issuer-certificate-id pins', code: policy(vcc('validate-trust="false"', 'common-name="Client 01" issuer-certificate-id="dev-intermediate-ca"')), files: deployedOn('BasicV2') },
   ],
   invalid: [
+    {
+      name: 'names only; the C# pin is in a branch that an earlier branch lets requests skip: still spoofable',
+      code: policy(
+        `${vcc('validate-trust="false"', NAMES)}\n<choose>\n    <when condition="@(context.Request.Headers.GetValueOrDefault(&quot;X-Source&quot;, &quot;&quot;) == &quot;internal&quot;)">\n        <set-variable name="source" value="internal" />\n    </when>\n    <when condition="@(context.Request.Certificate.Thumbprint != &quot;{{partner-thumbprint}}&quot;)">\n        <return-response><set-status code="403" /></return-response>\n    </when>\n</choose>`,
+      ),
+      files: deployedOn('StandardV2'),
+      findings: [{ line: 6, level: 'warning' }],
+    },
     {
       name: 'v2 tier with validate-trust="false": thumbprint of the matching workspace certificate',
       code: policy(vcc('validate-trust="false"', NAMES)),

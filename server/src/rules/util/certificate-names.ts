@@ -1,5 +1,7 @@
 import type { CsToken, PolicyDocument, PolicyExpression } from '../../parsers/policy/types';
+import { ancestors } from '../../parsers/policy';
 import { afterDot, comparisons, isCloser, isOpener, methodCalls } from './cs-tokens';
+import { hasReturnResponse } from './certificate-flow';
 import { verifyCalls, type CertificateMemberUse, type ExpressionAnalysis } from './certificate-expressions';
 
 /**
@@ -83,6 +85,29 @@ export function certificateNameChecks(doc: PolicyDocument, analyses: readonly Ex
  */
 export function expressionsPinOrVerify(doc: PolicyDocument): boolean {
   return doc.expressions.some((expr) => pinsOrVerifies(expr));
+}
+
+/**
+ * `expressionsPinOrVerify`, counting only expressions every request meets: outside any `<when>` / `<otherwise>` body,
+ * or the condition of a `<when>` (of a top-level `<choose>`) after branches that all end the request with
+ * `<return-response>`, whose branch (or the choose's `<otherwise>`) rejects. A pin in a later branch is skipped by a
+ * request an earlier branch takes and lets through; a pin whose branch only sets a header rejects nobody.
+ */
+export function expressionsPinOrVerifyForEveryRequest(doc: PolicyDocument): boolean {
+  return doc.expressions.some((expr) => everyRequestMeets(expr) && pinsOrVerifies(expr));
+}
+
+function everyRequestMeets(expr: PolicyExpression): boolean {
+  const el = expr.owner.element;
+  const conditionOf = expr.owner.attribute?.name === 'condition' && el.name === 'when' ? el : undefined;
+  if (ancestors(el).some((a) => a.name === 'when' || a.name === 'otherwise')) return false;
+  if (!conditionOf) return true;
+  const choose = conditionOf.parent;
+  if (!choose) return false;
+  const siblings = choose.children.filter((c) => c.name === 'when');
+  if (!siblings.slice(0, siblings.indexOf(conditionOf)).every(hasReturnResponse)) return false;
+  // The branch rejects (`Thumbprint != pinned` → 403), or the choose rejects what no branch took (`== pinned`).
+  return hasReturnResponse(conditionOf) || choose.children.some((c) => c.name === 'otherwise' && hasReturnResponse(c));
 }
 
 /** `context.Deployment.Certificates`, `Verify()` / `VerifyNoRevocation()`, or a pin member (of any certificate) that is tested. */
