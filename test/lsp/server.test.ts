@@ -365,6 +365,42 @@ describe('language server: mistakes in .apim-mtls.json and in the settings', () 
     }
   });
 
+  it('reads an included policy fragment in place; editing the fragment re-lints the policy that includes it', async () => {
+    const dir = makeTempDir('lsp-fragment');
+    const policy = path.join(dir, 'apimartifacts', 'apis', 'orders', 'policy.xml');
+    const fragment = path.join(dir, 'apimartifacts', 'policyFragments', 'client-cert', 'policy.xml');
+    fs.mkdirSync(path.dirname(policy), { recursive: true });
+    fs.mkdirSync(path.dirname(fragment), { recursive: true });
+    const policyText = `<policies>
+    <inbound>
+        <base />
+        <include-fragment fragment-id="client-cert" />
+        <set-header name="X-Client-Thumbprint" exists-action="override">
+            <value>@(context.Request.Certificate.Thumbprint)</value>
+        </set-header>
+    </inbound>
+</policies>
+`;
+    fs.writeFileSync(policy, policyText);
+    fs.writeFileSync(fragment, '<fragment>\n    <rate-limit calls="10" renewal-period="60" />\n</fragment>\n');
+    const client = await TestClient.start(dir);
+    try {
+      client.open(policy, policyText);
+      await client.waitFor(policy, (d) => codes(d).includes('certificate-null-check'));
+      // The fragment now validates the certificate: the policy's read after the include is guarded.
+      client.open(fragment, fs.readFileSync(fragment, 'utf8'));
+      // Past the start-up lint of every file: the policy is linted again only because the fragment changed.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      assert.ok(codes(client.diagnostics.get(client.uri(policy))!).includes('certificate-null-check'));
+      client.change(fragment, '<fragment>\n    <validate-client-certificate validate-trust="false">\n        <identities>\n            <identity thumbprint="2DB300DFDA51470556A3E1AA3A332D81CCB0482E" />\n        </identities>\n    </validate-client-certificate>\n</fragment>\n');
+      const after = await client.waitFor(policy, (d) => !codes(d).includes('certificate-null-check'));
+      assert.deepEqual(codes(after), []);
+    } finally {
+      await client.stop();
+      removeTempDir(dir);
+    }
+  });
+
   it('says in a message what is wrong with the apimMtls settings, and applies the rest of them', async () => {
     const dir = makeTempDir('lsp-settings');
     fs.cpSync(path.join(fixturesDir, 'lsp'), dir, { recursive: true });

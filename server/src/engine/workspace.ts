@@ -16,6 +16,8 @@ import type { LoadedConfig } from './config';
 import { classify, decodeFile, looksLikePolicy, mayBePolicy, type FileKind } from './files';
 import { embedFindings, holeAttributes, inlinePolicyName } from './inline-policies';
 import { applySuppressions, unusedSuppressions, type SuppressionUse } from './suppress';
+import { resolveIncludedFragments } from './fragments';
+import { setIncludedFragments } from '../rules/util/fragments';
 
 /** One file the workspace knows, with its parse cached for its current version. */
 interface Entry {
@@ -81,6 +83,11 @@ export class Workspace {
   private readonly parsed = new Set<Entry>();
   private model?: WorkspaceModel;
   private certIndex?: CertIndex;
+  /**
+   * The policies each policy's last lint read beyond the model's links (the fragments it includes, found by their
+   * path): a change to one re-lints its readers. Policy readers only; Bicep's reads are the model's own links.
+   */
+  private readonly readers = new Map<string, Set<string>>();
   private readonly rules: readonly Rule[];
 
   private readonly maxParsed: number;
@@ -271,7 +278,10 @@ export class Workspace {
   dependents(file: string): string[] {
     const kind = this.entries.get(file)?.kind ?? classify(file);
     if (kind === 'certificate') return [...this.files('policy'), ...this.files('bicep')];
-    return this.getModel().dependents(file).filter((f) => f !== file && this.entries.has(f));
+    const linked = this.getModel().dependents(file);
+    const readers = this.readers.get(file);
+    const all = readers ? [...new Set([...linked, ...readers])] : linked;
+    return all.filter((f) => f !== file && this.entries.has(f));
   }
 
   /** Runs every enabled rule over one file. Never throws: a failing rule becomes a notice. */
@@ -410,8 +420,14 @@ export class Workspace {
 
   /** `policyAt` for rules, noting in `result` which policies they read (what their findings depend on). */
   private policyReader(result: LintResult): (file: string) => PolicyDocument | undefined {
+    const reader = result.kind === 'policy' ? result.file : undefined;
     return (p) => {
       (result.policiesRead ??= new Set()).add(p);
+      if (reader !== undefined) {
+        let set = this.readers.get(p);
+        if (!set) this.readers.set(p, (set = new Set()));
+        set.add(reader);
+      }
       return this.policy(p);
     };
   }
@@ -467,6 +483,8 @@ export class Workspace {
     // Literals of one shape each (spreading a shared base made a slow-path object per file).
     if (e.kind === 'policy') {
       const doc = this.policy(file);
+      // The fragments it includes run in its place: the rules see them (read through policyAt, so the CLI's cache knows).
+      if (doc) setIncludedFragments(doc, resolveIncludedFragments(doc, file, model, policyAt));
       return doc && { file, text, model, certificates, settings, policyAt, report, doc, policy: this.policyContext(file) };
     }
     if (e.kind === 'bicep') {

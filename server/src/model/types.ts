@@ -177,6 +177,8 @@ export interface WorkspaceModel {
   servicesIn(bicepFile: string): ServiceInfo[];
   /** Policy resources declared in a Bicep file. */
   policyResourcesIn(bicepFile: string): PolicyResource[];
+  /** The files that `Microsoft.ApiManagement/service/policyFragments` resources named `id` load (`<include-fragment>`). */
+  fragmentFiles(id: string): string[];
   /** `Microsoft.ApiManagement/service/certificates` resources and CA entries declared in a Bicep file. */
   certificateEntriesIn(bicepFile: string): CertificateEntry[];
   /** Self-hosted gateways declared in a Bicep file (of a service the workspace defines). */

@@ -150,6 +150,7 @@ export function buildModel(input: ModelInput): WorkspaceModel {
   const gatewayNodes: ResourceNode[] = [];
   /** API and operation policies with their resource, whose API is named only when a self-hosted gateway needs it. */
   const apiPolicies: [PolicyResource, ResourceNode][] = [];
+  const fragmentNodes: [PolicyResource, ResourceNode][] = [];
   const gatewayChildren: ResourceNode[] = [];
 
   for (const scope of scopes.values()) {
@@ -204,6 +205,7 @@ export function buildModel(input: ModelInput): WorkspaceModel {
       const service = serviceNode && services.get(serviceNode);
       for (const policy of describePolicy(node, policyScope, exists)) {
         if (service) policy.service = service;
+        if (policyScope === 'fragment') fragmentNodes.push([policy, node]);
         if (policyScope === 'api' || policyScope === 'operation') apiPolicies.push([policy, node]);
         push(policiesByFile, scope.path, policy);
         const loaded = policy.value?.loadedFile?.path;
@@ -214,6 +216,20 @@ export function buildModel(input: ModelInput): WorkspaceModel {
       }
     }
   }
+
+  // Fragments by id (their resource names), for `<include-fragment fragment-id="…">`: few, named when asked.
+  let fragmentsById: Map<string, string[]> | undefined;
+  const fragmentFiles = (id: string): string[] => {
+    if (!fragmentsById) {
+      fragmentsById = new Map();
+      for (const [policy, node] of fragmentNodes) {
+        const file = policy.value?.loadedFile?.path;
+        if (!file) continue;
+        for (const name of ownNames(node, scopes)) push(fragmentsById, name.toLowerCase(), file);
+      }
+    }
+    return fragmentsById.get(id.toLowerCase()) ?? [];
+  };
 
   // Which API a policy belongs to matters only to self-hosted gateways (the APIs they serve): evaluating every API's name
   // through its callers costs allocations a workspace without gateways shouldn't pay.
@@ -291,6 +307,7 @@ export function buildModel(input: ModelInput): WorkspaceModel {
     },
     servicesIn: (f) => servicesByFile.get(resolvePath(f)) ?? [],
     policyResourcesIn: (f) => policiesByFile.get(resolvePath(f)) ?? [],
+    fragmentFiles,
     certificateEntriesIn: (f) => certificatesByFile.get(resolvePath(f)) ?? [],
     selfHostedGatewaysIn: (f) => gatewaysByFile.get(resolvePath(f)) ?? [],
     dependents(file: string): string[] {

@@ -8,6 +8,7 @@ import { certificateNameChecks, describeNames } from './util/certificate-names';
 import { hasReturnResponse } from './util/certificate-flow';
 import { chainTier } from './util/chain-tier';
 import { identityElements, isPinned } from './util/identity';
+import { includedFragments } from './util/fragments';
 
 const PIN = '!context.Deployment.Certificates.Any(c => c.Value.Thumbprint == context.Request.Certificate.Thumbprint)';
 
@@ -19,7 +20,9 @@ export const contextCertificateNotVerified: PolicyRule = {
   description: 'A policy expression accepts context.Request.Certificate on presence, dates or names (Subject, Issuer) alone, with no chain validation and no thumbprint pin: any self-made certificate passes.',
   check(ctx) {
     const analyses = certificateExpressions(ctx.doc);
-    if (analyses.length === 0 || validatedByPolicy(ctx.doc)) return;
+    // Fragments the policy includes run in its place: their validation and pins count.
+    const fragments = includedFragments(ctx.doc).map((f) => f.doc);
+    if (analyses.length === 0 || validatedByPolicy(ctx.doc) || fragments.some(validatedByPolicy)) return;
     const tier = chainTier(ctx.policy.skus);
     const advice =
       tier.certainty === 'all'
@@ -40,7 +43,7 @@ export const contextCertificateNotVerified: PolicyRule = {
       });
       return;
     }
-    if (analyses.some(usesBeyondDates) || ctx.doc.expressions.some(pinsOrVerifies)) return;
+    if (analyses.some(usesBeyondDates) || ctx.doc.expressions.some(pinsOrVerifies) || fragments.some((d) => d.expressions.some(pinsOrVerifies))) return;
     const decision = analyses.map((a) => ({ a, ref: certificateDecisions(a)[0] })).find((d) => d.ref !== undefined);
     if (!decision?.ref) return;
     const fix = pinFix(ctx.file, decision.a);

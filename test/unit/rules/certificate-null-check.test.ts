@@ -6,8 +6,44 @@ const HEADER = (value: string): string => `<set-header name="X-Client" exists-ac
     <value>${value}</value>
 </set-header>`;
 
+/** A fragment that validates the client certificate (it answers 401 without one). */
+const VALIDATING_FRAGMENT = `<fragment>
+    <validate-client-certificate validate-trust="false">
+        <identities>
+            <identity thumbprint="2DB300DFDA51470556A3E1AA3A332D81CCB0482E" />
+        </identities>
+    </validate-client-certificate>
+</fragment>`;
+const INCLUDE_THEN_READ = inbound(`<include-fragment fragment-id="client-cert" />\n${HEADER('@(context.Request.Certificate.Thumbprint)')}`);
+const READ_THEN_INCLUDE = inbound(`${HEADER('@(context.Request.Certificate.Thumbprint)')}\n<include-fragment fragment-id="client-cert" />`);
+/** A Bicep policy fragment named 'client-cert' that loads `fragments/validate.xml`. */
+const FRAGMENT_BICEP = `resource apim 'Microsoft.ApiManagement/service@2024-05-01' existing = {
+  name: 'apim'
+}
+resource fragment 'Microsoft.ApiManagement/service/policyFragments@2024-05-01' = {
+  parent: apim
+  name: 'client-cert'
+  properties: {
+    format: 'rawxml'
+    value: loadTextContent('fragments/validate.xml')
+  }
+}
+`;
+
 testRule(certificateNullCheck, {
   valid: [
+    {
+      name: 'an included fragment (APIOps extract layout) validates the certificate before the read',
+      code: INCLUDE_THEN_READ,
+      filename: 'apimartifacts/apis/orders/operations/get/policy.xml',
+      files: { 'apimartifacts/policyFragments/client-cert/policy.xml': VALIDATING_FRAGMENT },
+    },
+    {
+      name: 'an included fragment that a Bicep policyFragments resource of that name deploys',
+      code: INCLUDE_THEN_READ,
+      filename: 'policies/orders.xml',
+      files: { 'main.bicep': FRAGMENT_BICEP, 'fragments/validate.xml': VALIDATING_FRAGMENT },
+    },
     { name: 'the blog policy: a returning <when> tests null first, the body after the <choose> is safe', code: SEED_CONTEXT_POLICY, files: ANY_TIER_WS, filename: OPERATION_POLICY },
     { name: 'the earlier blog variant: `== null ||` earlier in the same expression', code: SEED_UNGUARDED_POLICY },
     { name: 'the set-variable variant: the stored result is returned on before the header', code: seedVariablePolicy() },
@@ -75,6 +111,20 @@ ${HEADER('@(context.Request.Certificate.Thumbprint)')}`).replace('    <outbound>
     },
   ],
   invalid: [
+    {
+      name: 'the fragment is included after the read',
+      code: READ_THEN_INCLUDE,
+      filename: 'apimartifacts/apis/orders/operations/get/policy.xml',
+      files: { 'apimartifacts/policyFragments/client-cert/policy.xml': VALIDATING_FRAGMENT },
+      findings: [{ line: 5, level: 'warning' }],
+    },
+    {
+      name: 'the included fragment is not in the workspace, or checks nothing about the certificate',
+      code: INCLUDE_THEN_READ,
+      filename: 'apimartifacts/apis/orders/operations/get/policy.xml',
+      files: { 'apimartifacts/policyFragments/client-cert/policy.xml': '<fragment>\n    <rate-limit calls="10" renewal-period="60" />\n</fragment>' },
+      findings: [{ line: 6, level: 'warning' }],
+    },
     {
       // The rules skip documents that can't mention the certificate (mayMention): a character reference can spell it.
       name: 'Certificate spelled with a character reference (&#67;) is still the certificate',

@@ -23,8 +23,26 @@ const identityThenDates = (identity: string): string =>
     </when>
 </choose>`);
 
+/** A fragment that rejects a certificate the service hasn't uploaded (a thumbprint pin), as APIOps extracts it. */
+const PIN_FRAGMENT = {
+  'apimartifacts/policyFragments/pin/policy.xml': `<fragment>
+    <choose>
+        <when condition="@(context.Request.Certificate == null || !context.Deployment.Certificates.Any(c => c.Value.Thumbprint == context.Request.Certificate.Thumbprint))">
+            <return-response><set-status code="401" /></return-response>
+        </when>
+    </choose>
+</fragment>`,
+};
+const NAME_CHECK = '<choose>\n    <when condition="@(!context.Request.Certificate.Subject.Contains(&quot;CN=partner&quot;))">\n        <return-response><set-status code="403" /></return-response>\n    </when>\n</choose>';
+
 testRule(contextCertificateNotVerified, {
   valid: [
+    {
+      name: 'a name check after an included fragment that pins the certificate',
+      code: inbound(`<include-fragment fragment-id="pin" />\n${NAME_CHECK}`),
+      filename: 'apimartifacts/apis/orders/policy.xml',
+      files: PIN_FRAGMENT,
+    },
     { name: 'the blog policy: thumbprint pin and tier-switched chain check', code: SEED_CONTEXT_POLICY, files: ANY_TIER_WS, filename: OPERATION_POLICY },
     { name: 'the earlier blog variant', code: SEED_UNGUARDED_POLICY },
     { name: 'the set-variable variant verifies the chain', code: seedVariablePolicy() },
@@ -74,6 +92,13 @@ testRule(contextCertificateNotVerified, {
     { name: 'no decision: the certificate is only printed', code: inbound('<set-header name="X-Client" exists-action="override"><value>@(context.Request.Certificate?.ToString())</value></set-header>') },
   ],
   invalid: [
+    {
+      name: 'a name check, and an include of a fragment the workspace doesn’t hold',
+      code: inbound(`<include-fragment fragment-id="elsewhere" />\n${NAME_CHECK}`),
+      filename: 'apimartifacts/apis/orders/policy.xml',
+      files: PIN_FRAGMENT,
+      findings: [{ line: 6, message: 'by its Subject only' }],
+    },
     {
       name: "the blog's first sample (rawxml): append the thumbprint pin",
       code: reject(DATES_ONLY, ECHO),

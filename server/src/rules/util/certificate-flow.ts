@@ -3,6 +3,7 @@ import { ancestors, elementsNamed, getAttribute, sectionOf } from '../../parsers
 import { RecentCache } from '../../parsers/policy/recent';
 import { readBoolAttribute } from './bool-attribute';
 import { certificateExpressions, type CertificateMemberUse, type ExpressionAnalysis } from './certificate-expressions';
+import { includedFragments } from './fragments';
 
 /**
  * A static approximation of the policy's control flow, as far as the client certificate rules need it:
@@ -39,11 +40,17 @@ type Guard = (expr: PolicyExpression) => boolean;
 const guardCache = new RecentCache<PolicyDocument, Guard[]>(4);
 
 function guardsOf(doc: PolicyDocument): Guard[] {
-  return guardCache.get(doc, buildGuards);
+  // Included fragments are resolved per lint: a document that has some is not cached by itself.
+  return includedFragments(doc).length > 0 ? buildGuards(doc) : guardCache.get(doc, buildGuards);
 }
 
 function buildGuards(doc: PolicyDocument): Guard[] {
   const guards: Guard[] = [];
+  // A fragment that answers without a certificate (validate-client-certificate, a null check that returns) guards
+  // what follows its <include-fragment>, as the same elements written in place would.
+  for (const f of includedFragments(doc)) {
+    if (fragmentRejectsMissingCertificate(f.doc)) guards.push((expr) => precedes(f.include, f.include.span.end, expr.span.start, expr.owner.element));
+  }
   for (const v of elementsNamed(doc, 'validate-client-certificate')) {
     const ignore = readBoolAttribute(v, 'ignore-error');
     if (ignore.kind === 'literal' && ignore.value) continue;
@@ -57,6 +64,19 @@ function buildGuards(doc: PolicyDocument): Guard[] {
     }
   }
   return guards;
+}
+
+/** Does the fragment end a request without a client certificate: validate-client-certificate, or a `<when>` null test that returns? */
+function fragmentRejectsMissingCertificate(fragment: PolicyDocument): boolean {
+  const validates = elementsNamed(fragment, 'validate-client-certificate').some((v) => {
+    const ignore = readBoolAttribute(v, 'ignore-error');
+    return !(ignore.kind === 'literal' && ignore.value);
+  });
+  if (validates) return true;
+  return certificateExpressions(fragment).some((a) => {
+    const when = whenOfCondition(a.expr);
+    return when !== undefined && hasReturnResponse(when) && a.nullTests.some((t) => t.form === 'explicit' && t.isNull === true);
+  });
 }
 
 /** The `<when>` whose `condition` is this expression. */

@@ -2,6 +2,7 @@ import type { CsToken, PolicyDocument, PolicyExpression } from '../../parsers/po
 import { ancestors } from '../../parsers/policy';
 import { afterDot, comparisons, isCloser, isOpener, methodCalls } from './cs-tokens';
 import { hasReturnResponse } from './certificate-flow';
+import { includedFragments } from './fragments';
 import { verifyCalls, type CertificateMemberUse, type ExpressionAnalysis } from './certificate-expressions';
 
 /**
@@ -84,7 +85,7 @@ export function certificateNameChecks(doc: PolicyDocument, analyses: readonly Ex
  * its `<validate-client-certificate>` accepts.
  */
 export function expressionsPinOrVerify(doc: PolicyDocument): boolean {
-  return doc.expressions.some((expr) => pinsOrVerifies(expr));
+  return doc.expressions.some((expr) => pinsOrVerifies(expr)) || includedFragments(doc).some((f) => f.doc.expressions.some((expr) => pinsOrVerifies(expr)));
 }
 
 /**
@@ -94,7 +95,11 @@ export function expressionsPinOrVerify(doc: PolicyDocument): boolean {
  * request an earlier branch takes and lets through; a pin whose branch only sets a header rejects nobody.
  */
 export function expressionsPinOrVerifyForEveryRequest(doc: PolicyDocument): boolean {
-  return doc.expressions.some((expr) => everyRequestMeets(expr) && pinsOrVerifies(expr));
+  if (doc.expressions.some((expr) => everyRequestMeets(expr) && pinsOrVerifies(expr))) return true;
+  // A fragment included outside any branch runs for every request, as its own elements do.
+  return includedFragments(doc).some(
+    (f) => !ancestors(f.include).some((a) => a.name === 'when' || a.name === 'otherwise') && f.doc.expressions.some((expr) => everyRequestMeets(expr) && pinsOrVerifies(expr)),
+  );
 }
 
 function everyRequestMeets(expr: PolicyExpression): boolean {

@@ -1,0 +1,46 @@
+import * as path from 'node:path';
+import { elementsNamed, getAttribute } from '../parsers/policy';
+import type { PolicyDocument } from '../parsers/policy/types';
+import type { WorkspaceModel } from '../model/types';
+import type { IncludedFragment } from '../rules/util/fragments';
+import { hasPlaceholder } from '../rules/util/placeholder';
+
+/** How many folders up from a policy an APIOps artifacts folder (with its `policyFragments/`) is looked for. */
+const MAX_LEVELS_UP = 8;
+
+/**
+ * The fragments a policy's `<include-fragment fragment-id="…">` elements name, found in the workspace: a Bicep
+ * `policyFragments` resource of that name loading a file, or the layout of the APIOps extractor
+ * (`policyFragments/<id>/policy.xml`, older `policy fragments/<id>/policy.xml`, in a folder above the policy), or
+ * `<id>.fragment.xml` beside it. `policyAt` reads (and records) each candidate; one whose root isn't `<fragment>` is
+ * skipped. Fragments inside fragments are not followed.
+ */
+export function resolveIncludedFragments(doc: PolicyDocument, file: string, model: WorkspaceModel, policyAt: (file: string) => PolicyDocument | undefined): IncludedFragment[] {
+  if (!doc.text.includes('include-fragment')) return [];
+  const out: IncludedFragment[] = [];
+  for (const include of elementsNamed(doc, 'include-fragment')) {
+    const id = getAttribute(include, 'fragment-id')?.value.trim();
+    if (!id || hasPlaceholder(id) || /[\\/]/.test(id)) continue;
+    for (const candidate of candidates(file, id, model)) {
+      if (candidate === file) continue;
+      const fragment = policyAt(candidate);
+      if (fragment?.root?.name === 'fragment') {
+        out.push({ include, file: candidate, doc: fragment });
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+function candidates(file: string, id: string, model: WorkspaceModel): string[] {
+  const dir = path.dirname(file);
+  const out = [...model.fragmentFiles(id), path.join(dir, `${id}.fragment.xml`)];
+  for (let at = dir, level = 0; level < MAX_LEVELS_UP; level++) {
+    out.push(path.join(at, 'policyFragments', id, 'policy.xml'), path.join(at, 'policy fragments', id, 'policy.xml'));
+    const up = path.dirname(at);
+    if (up === at) break;
+    at = up;
+  }
+  return out;
+}
