@@ -1,16 +1,40 @@
 import type { RelatedInfo } from '../core/finding';
 import type { Span } from '../core/text';
-import { childElements, dictionaryKeys, elementsNamed, getAttribute } from '../parsers/policy';
-import type { PolicyDocument, PolicyElement } from '../parsers/policy/types';
+import { ancestors, childElements, dictionaryKeys, elementsNamed, getAttribute, sectionOf } from '../parsers/policy';
+import type { PolicyDocument, PolicyElement, PolicyExpression } from '../parsers/policy/types';
+import { hasPlaceholder } from './util/placeholder';
 import type { PolicyRule } from './types';
 
 /**
- * A request header named for a client certificate that a proxy in front of APIM forwards: Application Gateway's
- * `X-ARR-ClientCert` / `X-ARR-ClientCertThumbprint` (set by a rewrite rule), `X-Client-Certificate`,
- * `X-Forwarded-Client-Cert` (Envoy), `Client-Cert` (RFC 9440), `X-SSL-Client-Cert` (nginx), a forwarded thumbprint or
- * fingerprint.
+ * Is this the name of a header that carries a client certificate a proxy forwards, or a part of it: Application
+ * Gateway's `X-ARR-ClientCert` / `X-ARR-ClientCertThumbprint` (set by a rewrite rule), `X-Client-Certificate`,
+ * `X-Forwarded-Client-Cert` (Envoy), `Client-Cert` / `Client-Cert-Chain` (RFC 9440), `X-SSL-Client-Cert`,
+ * `X-SSL-Client-S-DN`, `X-SSL-Client-Verify` (nginx), `X-Client-Thumbprint`, `X-Certificate-Thumbprint`? The words
+ * after the certificate must name a part of it: `X-Client-Certificate-Mode`, `X-SSL-Cert-Required` and
+ * `X-Client-Certification-Id` are about something else.
  */
-const CERTIFICATE_HEADER = /client[-_]?(?:cert|thumbprint|fingerprint)|ssl[-_]?(?:client|cert)/i;
+export function isForwardedCertificateHeader(name: string): boolean {
+  const words = name.toLowerCase().split(/[-_\s]+/).filter(Boolean);
+  if (words[0] === 'x') words.shift();
+  const at = words.findIndex(
+    (w, i) =>
+      COMPOUND.test(w) ||
+      (CERTIFICATE.has(w) && (words[i - 1] === 'client' || words[i - 1] === 'ssl' || DIGEST.has(words[i + 1] ?? ''))) ||
+      (w === 'client' && words[i - 1] === 'ssl') ||
+      (DIGEST.has(w) && words[i - 1] === 'client'),
+  );
+  return at >= 0 && words.slice(at + 1).every((w) => PARTS.has(w));
+}
+
+const CERTIFICATE = new Set(['cert', 'certificate']);
+/** One word for the certificate: `ClientCert`, `ClientCertThumbprint`. */
+const COMPOUND = /^clientcert(?:ificate)?(?:thumbprint|fingerprint|chain)?$/;
+const DIGEST = new Set(['thumbprint', 'fingerprint']);
+/** Words that name a part of a certificate, or how the proxy judged it. */
+const PARTS = new Set([
+  'thumbprint', 'fingerprint', 'sha1', 'sha256', 'hash', 'chain', 'pem', 'der', 'base64', 'subject', 'issuer', 's', 'i', 'dn',
+  'cn', 'san', 'serial', 'verify', 'verified', 'verification', 'cert', 'certificate', 'notbefore', 'notafter', 'v', 'start', 'end',
+]);
 
 /** How an expression reads one request header by name. */
 const READS = new Set(['GetValueOrDefault', 'ContainsKey', 'TryGetValue']);
@@ -23,8 +47,7 @@ export const forwardedCertificateHeader: PolicyRule = {
   description:
     'A policy reads a client certificate (or its thumbprint) from a request header a proxy forwards, and nothing checks that the request came through that proxy: anyone who reaches APIM directly can send the header.',
   check(ctx) {
-    const text = ctx.doc.text.toLowerCase();
-    if (!/cert|thumbprint|fingerprint|&#/.test(text)) return;
+    if (!/cert|thumbprint|fingerprint|ssl|&#/i.test(ctx.doc.text)) return;
     const reads = certificateHeaderReads(ctx.doc);
     if (reads.length === 0 || checksCaller(ctx.doc)) return;
     // A service that only the virtual network (or private endpoints) can reach: the proxy is the way in.
@@ -61,21 +84,44 @@ export const forwardedCertificateHeader: PolicyRule = {
   },
 };
 
-/** Where the policy reads a forwarded certificate header: in an expression, or with `<check-header name="…">`. */
+/**
+ * Where the policy reads a forwarded certificate header: in an expression, or with `<check-header name="…">`. A header
+ * the policy itself set (or deleted) earlier in the section, outside any branch, is its own value, not the caller's.
+ */
 function certificateHeaderReads(doc: PolicyDocument): { name: string; span: Span }[] {
-  const out: { name: string; span: Span }[] = [];
+  const out: { name: string; span: Span; at: PolicyElement }[] = [];
   for (const expr of doc.expressions) {
     if (!expr.tokens.some((t) => t.text === 'Headers')) continue;
     for (const k of dictionaryKeys(expr.tokens, 'context.Request.Headers', READS)) {
-      if (CERTIFICATE_HEADER.test(k.token.value!)) out.push({ name: k.token.value!, span: k.token.span });
+      const name = k.token.value!;
+      if (!hasPlaceholder(name) && isForwardedCertificateHeader(name)) out.push({ name, span: k.token.span, at: expr.owner.element });
     }
   }
   for (const el of elementsNamed(doc, 'check-header')) {
     const name = getAttribute(el, 'name');
-    if (name && CERTIFICATE_HEADER.test(name.value)) out.push({ name: name.value, span: name.valueSpan });
+    if (name && !hasPlaceholder(name.value) && isForwardedCertificateHeader(name.value)) out.push({ name: name.value, span: name.valueSpan, at: el });
   }
-  return out.sort((a, b) => a.span.start - b.span.start);
+  return out.filter((r) => !setBefore(doc, r.name, r.at)).sort((a, b) => a.span.start - b.span.start);
 }
+
+/** A `<set-header name="…">` of this header before `at` in its section, not inside a `<choose>` branch. */
+function setBefore(doc: PolicyDocument, name: string, at: PolicyElement): boolean {
+  const lower = name.toLowerCase();
+  return elementsNamed(doc, 'set-header').some(
+    (el) =>
+      el.span.end <= at.span.start &&
+      sectionOf(el) === sectionOf(at) &&
+      getAttribute(el, 'name')?.value.trim().toLowerCase() === lower &&
+      unconditional(el),
+  );
+}
+
+function unconditional(el: PolicyElement): boolean {
+  return !ancestors(el).some((a) => a.name === 'when' || a.name === 'otherwise');
+}
+
+/** Headers a caller sets for its own reasons: comparing one with a secret checks nothing about the way in. */
+const CALLER_HEADERS = new Set(['content-type', 'accept', 'user-agent', 'origin', 'host', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-real-ip']);
 
 /**
  * Does the policy check who is calling, so that only the proxy gets through: an `<ip-filter action="allow">`, a test
@@ -83,11 +129,20 @@ function certificateHeaderReads(doc: PolicyDocument): { name: string; span: Span
  * proxy adds, as Front Door's X-Azure-FDID)?
  */
 function checksCaller(doc: PolicyDocument): boolean {
-  if (elementsNamed(doc, 'ip-filter').some((el) => getAttribute(el, 'action')?.value.trim().toLowerCase() === 'allow')) return true;
-  if (doc.expressions.some((e) => e.tokens.some((t, i) => t.text === 'IpAddress' && e.tokens[i - 2]?.text === 'Request'))) return true;
+  const allow = (el: PolicyElement) => getAttribute(el, 'action')?.value.trim().toLowerCase() === 'allow';
+  if (elementsNamed(doc, 'ip-filter').some((el) => allow(el) && unconditional(el))) return true;
+  // The caller's address tested in a branch's condition (not logged, nor used as a rate-limit key).
+  const testsAddress = (e: PolicyExpression) =>
+    e.owner.element.name === 'when' && e.owner.attribute?.name === 'condition' && e.tokens.some((t, i) => t.text === 'IpAddress' && e.tokens[i - 2]?.text === 'Request');
+  if (doc.expressions.some(testsAddress)) return true;
   return elementsNamed(doc, 'check-header').some((el) => {
+    if (!unconditional(el)) return false;
     const name = getAttribute(el, 'name')?.value ?? '';
-    return !CERTIFICATE_HEADER.test(name) && childElements(el, 'value').some((v) => holdsNamedValue(v));
+    const lower = name.trim().toLowerCase();
+    // Front Door's id (documented with a literal or a named value), or a secret the proxy adds (a named value) in a
+    // header callers don't set themselves for other reasons.
+    if (lower === 'x-azure-fdid') return childElements(el, 'value').some((v) => v.texts.some((t) => t.raw.trim() !== ''));
+    return !isForwardedCertificateHeader(name) && !CALLER_HEADERS.has(lower) && childElements(el, 'value').some((v) => holdsNamedValue(v));
   });
 }
 

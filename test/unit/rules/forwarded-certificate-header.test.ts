@@ -1,5 +1,7 @@
 import { testRule } from '../../rule-tester';
-import { forwardedCertificateHeader } from '../../../server/src/rules/forwarded-certificate-header';
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { forwardedCertificateHeader, isForwardedCertificateHeader } from '../../../server/src/rules/forwarded-certificate-header';
 import { apiBicep, serviceBicep } from './bicep-service.fixtures';
 import { OPERATION_POLICY, inbound } from './expression-policy.fixtures';
 
@@ -35,8 +37,40 @@ testRule(forwardedCertificateHeader, {
     },
     { name: "the service is in a virtual network in Internal mode (the blog's setup)", code: inbound(ALLOW_LIST), filename: OPERATION_POLICY, files: deployedBy("virtualNetworkType: 'Internal'") },
     { name: 'the service takes private endpoint traffic only', code: inbound(ALLOW_LIST), filename: OPERATION_POLICY, files: deployedBy("publicNetworkAccess: 'Disabled'") },
+    {
+      name: 'a header whose name is a named value (a verified flag kept in Key Vault, in a public policy)',
+      code: inbound('<set-variable name="ok" value="@(context.Request.Headers.GetValueOrDefault(&quot;{{client-certificate-verified-header}}&quot;, &quot;false&quot;) == &quot;true&quot;)" />'),
+    },
+    {
+      name: 'Front Door’s id checked against a literal, as its documentation also allows',
+      code: inbound(`<check-header name="X-Azure-FDID" failed-check-httpcode="403" failed-check-error-message="Invalid request." ignore-case="false"><value>a1b2c3d4-0000-4e5f-8a9b-0c1d2e3f4a5b</value></check-header>\n${ALLOW_LIST}`),
+    },
+    {
+      name: 'the policy sets the header itself (from the TLS certificate) before reading it',
+      code: inbound(
+        `<set-header name="X-ARR-ClientCertThumbprint" exists-action="override"><value>@(context.Request.Certificate?.Thumbprint ?? "")</value></set-header>\n${ALLOW_LIST}`,
+      ),
+    },
+    {
+      name: 'headers whose names only look like it: a certification id, a mode, a flag, a count',
+      code: inbound(
+        ['X-VPS-VIT-Client-Certification-Id', 'X-Client-Certificate-Mode', 'X-SSL-Cert-Required', 'X-Client-Certs-Count']
+          .map((h, i) => `<set-variable name="v${i}" value="@(context.Request.Headers.GetValueOrDefault(&quot;${h}&quot;, &quot;&quot;))" />`)
+          .join('\n'),
+      ),
+    },
   ],
   invalid: [
+    {
+      name: 'pseudo-defences: the address only as a rate-limit key, an ip-filter in a branch, a secret compared in Content-Type',
+      code: inbound(
+        '<rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Request.IpAddress)" />\n' +
+          '<choose><when condition="@(context.Request.Url.Path.StartsWith(&quot;/admin&quot;))"><ip-filter action="allow"><address from="10.0.0.1" /></ip-filter></when></choose>\n' +
+          '<check-header name="Content-Type" failed-check-httpcode="415" failed-check-error-message="x" ignore-case="true"><value>{{content-type}}</value></check-header>\n' +
+          ALLOW_LIST,
+      ),
+      findings: [{ line: 8, text: '&quot;X-ARR-ClientCertThumbprint&quot;' }],
+    },
     {
       name: 'the forwarded thumbprint against an allow list, nothing known of the network',
       code: inbound(ALLOW_LIST),
@@ -77,4 +111,19 @@ testRule(forwardedCertificateHeader, {
       findings: [{ line: 4, text: 'X-Client-Certificate-Thumbprint' }],
     },
   ],
+});
+
+test('which header names carry a forwarded client certificate (or a part of it)', () => {
+  const yes = [
+    'X-ARR-ClientCert', 'X-ARR-ClientCertThumbprint', 'X-ARR-ClientCert-Thumbprint', 'X-Client-Certificate', 'X-Client-Cert',
+    'X-Forwarded-Client-Cert', 'Client-Cert', 'Client-Cert-Chain', 'X-SSL-Client-Cert', 'X-SSL-Client-S-DN', 'X-SSL-Client-Verify',
+    'SSL-Client-Verify', 'X-ClientCert-Issuer', 'X-Client-Thumbprint', 'X-Certificate-Thumbprint', 'Cf-Client-Cert-Sha256',
+    'x-client-cert-verification', 'X-SSL-Cert',
+  ];
+  const no = [
+    'X-Request-Id', 'X-Client-Id', 'X-VPS-VIT-Client-Certification-Id', 'X-Client-Certificate-Mode', 'X-SSL-Cert-Required',
+    'X-Client-Certs-Count', 'X-SSL', 'Certificate', 'X-Thumbprint-Version',
+  ];
+  assert.deepEqual(yes.filter((h) => !isForwardedCertificateHeader(h)), []);
+  assert.deepEqual(no.filter((h) => isForwardedCertificateHeader(h)), []);
 });
