@@ -281,7 +281,11 @@ async function benchLsp(info) {
   const before = lsp.timings.length;
   const skuSent = performance.now();
   lsp.change(service, serviceText.replace(/param skuName string = '\w+'/, "param skuName string = 'Consumption'"));
-  await lsp.until((e) => e.type === 'timing' && e.ev.drained && lsp.timings.slice(before).filter((t) => t.file?.endsWith('.xml')).length > 0, 60_000);
+  // Until every dependent policy was linted again and the queue is empty: a queue drained between two batches (a pass
+  // still running from the typing above) is not the end (one loaded run stopped there, at 101 of 504).
+  const expected = info.dependentsOf[info.serviceFiles[0]];
+  const relintedPolicies = () => new Set(lsp.timings.slice(before).filter((t) => t.file?.endsWith('.xml')).map((t) => t.file)).size;
+  await lsp.until((e) => e.type === 'timing' && e.ev.drained && relintedPolicies() >= expected, 60_000, 'SKU edit re-lint');
   const skuDone = lsp.timings[lsp.timings.length - 1].at - skuSent;
   const relinted = lsp.timings.slice(before).filter((t) => t.file);
   // Distinct policies: a file linted twice (a pass still queued from the typing above) counts once.

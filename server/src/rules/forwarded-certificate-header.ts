@@ -1,6 +1,6 @@
 import type { RelatedInfo } from '../core/finding';
 import type { Span } from '../core/text';
-import { ancestors, childElements, dictionaryKeys, elementsNamed, getAttribute, sectionOf } from '../parsers/policy';
+import { ancestors, childElements, dictionaryKeys, elementsNamed, getAttribute, mayMention, sectionOf } from '../parsers/policy';
 import type { PolicyDocument, PolicyElement, PolicyExpression } from '../parsers/policy/types';
 import { hasPlaceholder } from './util/placeholder';
 import type { PolicyRule } from './types';
@@ -47,7 +47,8 @@ export const forwardedCertificateHeader: PolicyRule = {
   description:
     'A policy reads a client certificate (or its thumbprint) from a request header a proxy forwards, and nothing checks that the request came through that proxy: anyone who reaches APIM directly can send the header.',
   check(ctx) {
-    if (!/cert|thumbprint|fingerprint|ssl|&#/i.test(ctx.doc.text)) return;
+    // Headers are read in expressions (`…Request.Headers…`) or by <check-header>: a native search rules most policies out.
+    if (!mayMention(ctx.doc, 'Headers') && !mayMention(ctx.doc, 'check-header')) return;
     const reads = certificateHeaderReads(ctx.doc);
     if (reads.length === 0 || checksCaller(ctx.doc)) return;
     // A service that only the virtual network (or private endpoints) can reach: the proxy is the way in.
@@ -91,7 +92,7 @@ export const forwardedCertificateHeader: PolicyRule = {
 function certificateHeaderReads(doc: PolicyDocument): { name: string; span: Span }[] {
   const out: { name: string; span: Span; at: PolicyElement }[] = [];
   for (const expr of doc.expressions) {
-    if (!expr.tokens.some((t) => t.text === 'Headers')) continue;
+    if (!doc.text.slice(expr.codeSpan.start, expr.codeSpan.end).includes('Headers') && !doc.text.includes('&#')) continue;
     for (const k of dictionaryKeys(expr.tokens, 'context.Request.Headers', READS)) {
       const name = k.token.value!;
       if (!hasPlaceholder(name) && isForwardedCertificateHeader(name)) out.push({ name, span: k.token.span, at: expr.owner.element });
