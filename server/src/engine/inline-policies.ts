@@ -58,11 +58,15 @@ export function embedFindings(
   const holes = inline.holes ?? [];
   // The findings' spans are offsets of the policy text (what the rules saw).
   const known = holeRegions.length ? findings.filter((f) => !holeRegions.some((r) => overlaps(f.span, r))) : findings;
-  const index = new LineIndex(inline.text);
-  const used: SuppressionUse = new Set();
-  const kept = applySuppressions(known, inline.text, 'policy', index, used);
-  // Findings about the policy's own suppression comments, made once the others are known.
-  if (unused) kept.push(...unused(used, index));
+  // Without a suppression comment in the policy there is nothing to apply or judge (and no line index to build).
+  let kept = known;
+  if (inline.text.includes('apim-mtls-')) {
+    const index = new LineIndex(inline.text);
+    const used: SuppressionUse = new Set();
+    kept = applySuppressions(known, inline.text, 'policy', index, used);
+    // Findings about the policy's own suppression comments, made once the others are known.
+    if (unused) kept = [...kept, ...unused(used, index)];
+  }
   if (kept.length === 0) return kept;
   const span = (s: Span): Span => inlineSpan(inline, s);
   const place = <T extends { file: string; span: Span }>(x: T): T => (x.file === policyName ? { ...x, file: bicepFile, span: span(x.span) } : x);

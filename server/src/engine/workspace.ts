@@ -362,10 +362,11 @@ export class Workspace {
     };
     const unusedLevel = enabled.find((x) => x.rule.id === UNUSED_SUPPRESSION)?.level;
     const judging = unusedLevel !== undefined && judged();
-    const running = new Set(enabled.map((x) => x.rule.id));
+    // Which rules run here (built only when judging: most runs don't).
+    const running = judging ? new Set(enabled.map((x) => x.rule.id)) : undefined;
     const unused = (text: string, kind: FileKind, used: SuppressionUse, fileName: string, index: () => LineIndex): Finding[] => {
       if (!judging || unusedLevel === undefined || failed || skipped.size > 0) return [];
-      const state = (id: string) => (running.has(id) ? 'on' : ruleIds().has(id) ? 'off' : undefined);
+      const state = (id: string) => (running?.has(id) ? 'on' : ruleIds().has(id) ? 'off' : undefined);
       const found: Finding[] = unusedSuppressions(text, kind, used, state, UNUSED_SUPPRESSION).map((u) => ({
         ruleId: UNUSED_SUPPRESSION,
         level: unusedLevel,
@@ -381,7 +382,7 @@ export class Workspace {
     // A Bicep file's policies written in strings (`value: '''<policies>…'''`) get the policy rules, in place.
     if (e.kind === 'bicep') {
       const policyRules = this.enabledRules('policy', config);
-      for (const r of policyRules) running.add(r.rule.id);
+      if (running) for (const r of policyRules) running.add(r.rule.id);
       for (const resource of policyRules.length > 0 ? this.getModel().policyResourcesIn(file) : []) {
         const inline = resource.value?.inline;
         if (!inline) continue;
