@@ -54,6 +54,21 @@ const TRUST_DEFAULT_POLICY = `<policies>
 </policies>
 `;
 
+/** A service of `sku` that requests client certificates, with its global policy loaded from `policyFile`, and `inside` it. */
+function serviceWithPolicy(sku: string, policyFile: string, inside = ''): string {
+  return `resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
+  name: 'apim'
+  location: 'westeurope'
+  sku: { name: '${sku}', capacity: 1 }
+  properties: { publisherEmail: 'a@b.c', publisherName: 'x', enableClientCertificate: true }
+  resource policy 'policies' = {
+    name: 'policy'
+    properties: { format: 'rawxml', value: loadTextContent('${policyFile}') }
+  }
+${inside}}
+`;
+}
+
 describe('apim-mtls lint on the bundled examples', () => {
   let entries: JsonEntry[];
   let code: number | null;
@@ -391,16 +406,11 @@ resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
   it('--report-unused-suppressions reports the comments that suppress nothing, also in a policy written in Bicep; off without it', () => {
     const suppressTrust = '    <!-- apim-mtls-disable-next-line validate-trust-unsupported-tier -->\n    <validate-client-certificate>';
     const inline = TRUST_DEFAULT_POLICY.replace('    <validate-client-certificate>', suppressTrust).replace(/'/g, "\\'").replace(/\n/g, '\\n');
-    const service = (sku: string) => `resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
-  name: 'apim'
-  location: 'westeurope'
-  sku: { name: '${sku}', capacity: 1 }
-  properties: { publisherEmail: 'a@b.c', publisherName: 'x', enableClientCertificate: true }
-  resource policy 'policies' = {
-    name: 'policy'
-    properties: { format: 'rawxml', value: loadTextContent('api.policy.xml') }
-  }
-  resource inline 'apis' = {
+    const service = (sku: string) =>
+      serviceWithPolicy(
+        sku,
+        'api.policy.xml',
+        `  resource inline 'apis' = {
     name: 'inline'
     properties: { displayName: 'inline', path: 'inline', protocols: [ 'https' ] }
     resource p 'policies' = {
@@ -408,8 +418,8 @@ resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
       properties: { format: 'rawxml', value: '${inline}' }
     }
   }
-}
-`;
+`,
+      );
     const dir = tmpWorkspace({ 'main.bicep': service('Premium'), 'api.policy.xml': TRUST_DEFAULT_POLICY.replace('    <validate-client-certificate>', suppressTrust) });
     const unused = (args: string[]) =>
       (JSON.parse(cli(['lint', dir, '--format', 'json', ...args]).stdout) as JsonEntry[]).flatMap((e) =>
@@ -430,17 +440,7 @@ resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
   });
 
   it('lints a policy written as .cshtml (for C# highlighting) that the Bicep deploys; a Razor view is not a policy', () => {
-    const bicep = `resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
-  name: 'apim'
-  location: 'westeurope'
-  sku: { name: 'StandardV2', capacity: 1 }
-  properties: { publisherEmail: 'a@b.c', publisherName: 'x', enableClientCertificate: true }
-  resource policy 'policies' = {
-    name: 'policy'
-    properties: { format: 'rawxml', value: loadTextContent('validate.operation.cshtml') }
-  }
-}
-`;
+    const bicep = serviceWithPolicy('StandardV2', 'validate.operation.cshtml');
     const dir = tmpWorkspace({ 'main.bicep': bicep, 'validate.operation.cshtml': TRUST_DEFAULT_POLICY, 'Views/Index.cshtml': '@model Foo\n<policies>not this</policies>\n' });
     const entries = JSON.parse(cli(['lint', dir, '--format', 'json']).stdout) as JsonEntry[];
     assert.deepEqual(entries.map((e) => [path.relative(dir, e.filePath), e.messages.map((m) => m.ruleId)]), [
