@@ -58,7 +58,7 @@ describe('policies written in a Bicep string', () => {
     const notEnabled = lint(inlinePolicyBicep(`'''\n${POLICY}'''`, ''));
     const finding = notEnabled.result.findings.find((f) => f.ruleId === 'client-certificate-not-enabled');
     assert.ok(finding, notEnabled.rules.join(', '));
-    assert.match(finding.message, /the policy written in main\.bicep checks client certificates/);
+    assert.match(finding.message, /the policy written in main\.bicep \(line \d+\) checks client certificates/);
     const xml = lint(inlinePolicyBicep(`'''\n${POLICY}'''`, 'enableClientCertificate: true', "'xml'"));
     const mismatch = xml.result.findings.find((f) => f.ruleId === 'policy-format-mismatch');
     assert.ok(mismatch, xml.rules.join(', '));

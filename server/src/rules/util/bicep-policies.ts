@@ -50,7 +50,9 @@ export function deployedPolicy(ctx: BicepRuleContext, policy: PolicyResource): D
   if (!inline) return undefined;
   let doc = inlineDocs.get(inline);
   if (!doc) inlineDocs.set(inline, (doc = parsePolicy(inline.text)));
-  return { doc, file: policy.ref.file, name: `the policy written in ${path.basename(policy.ref.file)}`, place: (s) => inlineSpan(inline, s) };
+  // Its line tells it apart from another policy written in the same file.
+  const line = policy.ref.file === ctx.file ? ` (line ${lineOf(ctx.text, inline.offsets[0] ?? policy.ref.span.start)})` : '';
+  return { doc, file: policy.ref.file, name: `the policy written in ${path.basename(policy.ref.file)}${line}`, place: (s) => inlineSpan(inline, s) };
 }
 
 /** A place where a policy deployed to a service checks the client certificate. */
@@ -81,4 +83,11 @@ export function certificateChecksDeployedTo(ctx: BicepRuleContext, service: Serv
 /** `a.xml`, `a.xml and b.xml`, `a.xml, b.xml and 3 more policies`. */
 export function policiesNamed(names: readonly string[]): string {
   return names.length > 2 ? `${names.slice(0, 2).join(', ')} and ${names.length - 2} more policies` : names.join(' and ');
+}
+
+/** The 1-based line of an offset. */
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
 }
