@@ -10,7 +10,7 @@ export interface PolicyTierInfo {
   unknown: boolean;
   /** How many Bicep resources deploy the policy. */
   deployments: number;
-  /** Where the SKUs come from (0-based positions). */
+  /** Where the SKUs come from, after where the policy was linked to a service by a guess (0-based positions). */
   origins: { file: string; position: Position; message: string }[];
   /** The setting that set the SKUs when no file did (`--sku`, `apimMtls.sku`). */
   setBy?: string;
@@ -24,7 +24,7 @@ export function policyTier(ws: Workspace, file: string): PolicyTierInfo | undefi
     skus: SKUS.filter((s) => skus.values.has(s)),
     unknown: skus.unknown,
     deployments: deployments.length,
-    origins: skus.origins.map((o) => ({ file: o.file, position: ws.lineIndex(o.file)?.positionAt(o.span.start) ?? { line: 0, character: 0 }, message: o.message })),
+    origins: [...(skus.links ?? []), ...skus.origins].map((o) => ({ file: o.file, position: ws.lineIndex(o.file)?.positionAt(o.span.start) ?? { line: 0, character: 0 }, message: o.message })),
   };
   if (skus.setBy) info.setBy = skus.setBy;
   return info;

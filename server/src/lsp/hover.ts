@@ -112,7 +112,7 @@ function thumbprintHover(ws: Workspace, thumbprint: string, span: Span, file: st
 function skuHover(ws: Workspace, target: HoveredPolicy, span: Span, note?: string): Hover {
   const { file, context: ctx } = target;
   const lines = [`**Possible APIM tiers:** ${describeSkus(ctx.skus)}`];
-  for (const origin of ctx.skus.origins) {
+  for (const origin of [...(ctx.skus.links ?? []), ...ctx.skus.origins]) {
     const where = ws.lineIndex(origin.file)?.positionAt(origin.span.start);
     lines.push(`- ${origin.message} (${path.relative(path.dirname(file), origin.file)}${where ? `:${where.line + 1}` : ''})`);
   }

@@ -38,6 +38,11 @@ export interface SkuSet {
   origins: RelatedInfo[];
   /** The setting that set it, when it was not a file: `--sku`, `apimMtls.sku`. */
   setBy?: string;
+  /**
+   * Where the policy was linked to the service these SKUs are from, when that was taken rather than read (an
+   * `existing` service whose name can't be read): shown by `tier` and hovers, not named in messages' "from".
+   */
+  links?: RelatedInfo[];
 }
 
 export const UNKNOWN_SKUS: SkuSet = { values: new Set(), unknown: true, origins: [] };

@@ -129,6 +129,12 @@ export function buildModel(input: ModelInput): WorkspaceModel {
     const unique = nearestByDirectory(new Set(candidates), node.scope.path);
     const def = unique.size === 1 ? [...unique][0] : undefined;
     const info = describeExisting(node, def?.info);
+    // A name that can't be read (a parameter: the real projects' layout, facts §5), matched to the one service near
+    // it: `tier` and hovers say where that link was made.
+    if (def && names.length === 0) {
+      const taken = { file: node.scope.path, span: node.decl.span, message: `existing service '${node.decl.name}': its name can't be read here, so it is taken to be the service defined in ${path.basename(def.node.scope.path)} (the only one near it)` };
+      info.skus = { ...def.info.skus, links: [taken, ...(def.info.skus.links ?? [])] };
+    }
     // Still several. Named alike (two modules that define a service of that name, one deployed at a time): it is one
     // of them, so its SKU is among theirs. Named by what can't be read: it may be any service, so only when they all
     // tell the same tier. The rest of what they say (client certificates, CA certificates) stays unknown.
@@ -334,12 +340,14 @@ function unionSkus(sets: SkuSet[]): SkuSet {
   const values = new Set<Sku>();
   let unknown = false;
   const origins = [];
+  const links = [];
   for (const s of sets) {
     for (const v of s.values) values.add(v);
     unknown ||= s.unknown;
     origins.push(...s.origins);
+    if (s.links) links.push(...s.links);
   }
-  return { values, unknown, origins };
+  return links.length > 0 ? { values, unknown, origins, links } : { values, unknown, origins };
 }
 
 /**
