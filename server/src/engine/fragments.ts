@@ -10,9 +10,10 @@ const MAX_LEVELS_UP = 8;
 
 /**
  * The fragments a policy's `<include-fragment fragment-id="…">` elements name, found in the workspace: a Bicep
- * `policyFragments` resource of that name loading a file, or the layout of the APIOps extractor
- * (`policyFragments/<id>/policy.xml`, older `policy fragments/<id>/policy.xml`, in a folder above the policy), or
- * `<id>.fragment.xml` beside it. `policyAt` reads (and records) each candidate; one whose root isn't `<fragment>` is
+ * `policyFragments` resource of that name loading a file (the one nearest the policy when several services define
+ * one), or the layout of the APIOps extractor (`policyFragments/<id>/policy.xml`, older `policy fragments/<id>/policy.xml`,
+ * in a folder above the policy), a `fragments/<id>.xml` (or `policy-fragments/<id>.xml`) above it, or `<id>.fragment.xml`
+ * beside it. `policyAt` reads (and records) each candidate; one whose root isn't `<fragment>` is
  * skipped. Fragments inside fragments are not followed.
  */
 export function resolveIncludedFragments(doc: PolicyDocument, file: string, model: WorkspaceModel, policyAt: (file: string) => PolicyDocument | undefined): IncludedFragment[] {
@@ -35,12 +36,28 @@ export function resolveIncludedFragments(doc: PolicyDocument, file: string, mode
 
 function candidates(file: string, id: string, model: WorkspaceModel): string[] {
   const dir = path.dirname(file);
-  const out = [...model.fragmentFiles(id), path.join(dir, `${id}.fragment.xml`)];
+  // Several services of a repository may define a fragment of the same id: the one nearest the policy first.
+  const deployed = [...model.fragmentFiles(id)].sort((a, b) => sharedDepth(b, dir) - sharedDepth(a, dir));
+  const out = [...deployed, path.join(dir, `${id}.fragment.xml`)];
   for (let at = dir, level = 0; level < MAX_LEVELS_UP; level++) {
-    out.push(path.join(at, 'policyFragments', id, 'policy.xml'), path.join(at, 'policy fragments', id, 'policy.xml'));
+    out.push(
+      path.join(at, 'policyFragments', id, 'policy.xml'),
+      path.join(at, 'policy fragments', id, 'policy.xml'),
+      path.join(at, 'fragments', `${id}.xml`),
+      path.join(at, 'policy-fragments', `${id}.xml`),
+    );
     const up = path.dirname(at);
     if (up === at) break;
     at = up;
   }
   return out;
+}
+
+/** How many leading folders two paths share. */
+function sharedDepth(file: string, dir: string): number {
+  const a = path.dirname(file).split(path.sep);
+  const b = dir.split(path.sep);
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
 }

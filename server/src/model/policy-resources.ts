@@ -42,6 +42,7 @@ export function describePolicy(node: ResourceNode, scope: PolicyScope, exists: (
   const policy: PolicyResource = { ref: { file, span: node.decl.span }, scope };
   const format = property(props, 'format');
   if (format?.kind === 'string' && format.value !== undefined) policy.format = { value: format.value, ref: { file, span: format.span } };
+  else if (format) policy.formatUnread = { file, span: format.span };
   const member = propertyMember(props, 'value');
   if (member?.kind !== 'property') return [policy];
   const value = { ref: { file, span: member.value.span } };

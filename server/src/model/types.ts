@@ -114,6 +114,8 @@ export interface PolicyResource {
   scope: PolicyScope;
   /** `properties.format` when it is a literal. */
   format?: { value: string; ref: BicepRef };
+  /** `properties.format` written as something that isn't a literal (a parameter, `policy.format`, a ternary). */
+  formatUnread?: BicepRef;
   /** `properties.value` */
   value?: {
     ref: BicepRef;

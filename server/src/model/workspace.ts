@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { resolvePath } from '../core/paths';
-import type { BicepFile, StringPart } from '../parsers/bicep/types';
+import type { BicepFile, Expr, StringPart } from '../parsers/bicep/types';
 import { SERVICE_TYPE, buildScope, callTarget, property, type BicepConfigRef, type FileScope, type ResourceNode } from './bicep-scope';
 import { clientCertificateEntry } from './certificate-entries';
 import { evaluate } from './evaluate';
@@ -231,7 +231,10 @@ export function buildModel(input: ModelInput): WorkspaceModel {
       for (const [policy, node] of fragmentNodes) {
         const file = policy.value?.loadedFile?.path;
         if (!file) continue;
-        for (const name of ownNames(node, scopes)) push(fragmentsById, name.toLowerCase(), file);
+        const names = ownNames(node, scopes);
+        // `name: '${serviceName}/cert-check'` with a service name that can't be read: the id is still the last segment.
+        if (names.length === 0) names.push(...lastNameSegment(property(node.body, 'name')));
+        for (const name of names) push(fragmentsById, name.toLowerCase(), file);
       }
     }
     return fragmentsById.get(id.toLowerCase()) ?? [];
@@ -333,6 +336,15 @@ export function buildModel(input: ModelInput): WorkspaceModel {
       return [...out];
     },
   };
+}
+
+/** The literal text after the last `/` of an interpolated name (`'${svc}/cert-check'` → cert-check), if any. */
+function lastNameSegment(name: Expr | undefined): string[] {
+  if (name?.kind !== 'string' || !name.parts) return [];
+  const last = name.parts[name.parts.length - 1];
+  if (last?.kind !== 'text' || !last.value.includes('/')) return [];
+  const segment = last.value.slice(last.value.lastIndexOf('/') + 1);
+  return segment ? [segment] : [];
 }
 
 /** The union of several SKU sets (the services a policy is deployed to). */

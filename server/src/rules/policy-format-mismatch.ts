@@ -28,7 +28,8 @@ export const policyFormatMismatch: BicepRule = {
         reportLinkFormat(ctx, policy, policy.format);
         continue;
       }
-      if (format !== undefined && format.toLowerCase() !== 'xml') continue;
+      // A format that isn't written as a literal (passed in by a caller) may well be rawxml: not judged.
+      if ((format !== undefined && format.toLowerCase() !== 'xml') || policy.formatUnread) continue;
       const raw: { deployed: DeployedPolicy; raw: RawCharacter }[] = [];
       for (const one of same) {
         // A text rewritten before deployment (`replace(loadTextContent(…), '"', '&quot;')`) may no longer be rawxml.

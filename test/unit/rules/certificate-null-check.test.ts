@@ -39,6 +39,29 @@ testRule(certificateNullCheck, {
       files: { 'apimartifacts/policyFragments/client-cert/policy.xml': VALIDATING_FRAGMENT },
     },
     {
+      name: 'an included fragment in a fragments/ folder above, named by its id (a public repository’s layout)',
+      code: INCLUDE_THEN_READ,
+      filename: 'policies/apis/orders.xml',
+      files: { 'policies/fragments/client-cert.xml': VALIDATING_FRAGMENT },
+    },
+    {
+      name: "a Bicep fragment named by a path whose service name can't be read ('${svc}/client-cert')",
+      code: INCLUDE_THEN_READ,
+      filename: 'policies/orders.xml',
+      files: { 'main.bicep': FRAGMENT_BICEP.replace("  parent: apim\n  name: 'client-cert'", "  name: '${serviceName}/client-cert'").replace('resource apim', 'param serviceName string\nresource apim'), 'fragments/validate.xml': VALIDATING_FRAGMENT },
+    },
+    {
+      name: 'two samples of a repository define the same fragment id: the one nearest the policy counts',
+      code: INCLUDE_THEN_READ,
+      filename: 'sample-b/api.xml',
+      files: {
+        'sample-a/main.bicep': FRAGMENT_BICEP.replace('fragments/validate.xml', 'fragment.xml'),
+        'sample-a/fragment.xml': '<fragment>\n    <rate-limit calls="10" renewal-period="60" />\n</fragment>',
+        'sample-b/main.bicep': FRAGMENT_BICEP.replace('fragments/validate.xml', 'fragment.xml'),
+        'sample-b/fragment.xml': VALIDATING_FRAGMENT,
+      },
+    },
+    {
       name: 'an included fragment that a Bicep policyFragments resource of that name deploys',
       code: INCLUDE_THEN_READ,
       filename: 'policies/orders.xml',

@@ -38,6 +38,11 @@ const NAME_CHECK = '<choose>\n    <when condition="@(!context.Request.Certificat
 testRule(contextCertificateNotVerified, {
   valid: [
     {
+      name: 'a fragment is judged in the policies that include it, not alone',
+      code: '<fragment>\n    <choose>\n        <when condition="@(context.Request.Certificate == null)">\n            <return-response><set-status code="401" /></return-response>\n        </when>\n    </choose>\n</fragment>',
+      filename: 'apimartifacts/policyFragments/cert-null/policy.xml',
+    },
+    {
       name: 'a name check after an included fragment that pins the certificate',
       code: inbound(`<include-fragment fragment-id="pin" />\n${NAME_CHECK}`),
       filename: 'apimartifacts/apis/orders/policy.xml',

@@ -52,6 +52,12 @@ const callers = (files: string[]) =>
 testRule(policyFormatMismatch, {
   valid: [
     {
+      name: 'a format that is not written as a literal (passed in by the caller through an object parameter)',
+      code: apiBicep('./api.policy.xml', "contains(policy, 'format') ? policy.format : 'rawxml'").replace('resource apim', 'param policy object\nresource apim'),
+      filename: 'api.bicep',
+      files: files(RAW_QUOTES),
+    },
+    {
       name: 'xml-link with a URL: APIM fetches it',
       code: apiBicep('./api.policy.xml', "'xml-link'").replace("loadTextContent('./api.policy.xml')", "'https://contoso.blob.core.windows.net/policies/api.xml'"),
       filename: 'api.bicep',

@@ -21,7 +21,7 @@ testRule(thumbprintFormat, {
     { name: 'a named value inside the literal', code: reject('@(context.Request.Certificate?.Thumbprint != "{{client-thumbprint}}")') },
     {
       name: "a template's placeholders, filled before deployment (Terraform, Azure DevOps replace tokens)",
-      code: identities('thumbprint="${client_thumbprint}"', 'thumbprint="#{ClientThumbprint}#"', 'thumbprint="__ClientThumbprint__"'),
+      code: identities('thumbprint="${client_thumbprint}"', 'thumbprint="#{ClientThumbprint}#"', 'thumbprint="__ClientThumbprint__"', 'thumbprint="$(clientThumbprint)"'),
     },
     { name: "a template's placeholder inside the literal", code: reject('@(context.Request.Certificate?.Thumbprint != "${client_thumbprint}")') },
     { name: 'a string compared with something else', code: reject('@(context.Request.Headers.GetValueOrDefault("X-Id", "") != "not a thumbprint")') },
