@@ -136,6 +136,11 @@ function loadedTexts(expr: Expr, scope: FileScope, depth: number, loop?: ForExpr
     return arg?.kind === 'string' && arg.value !== undefined ? [{ call: v, path: arg, scope, file: path.resolve(scope.dir, arg.value), transformed }] : [];
   }
   if (depth >= MAX_FOLLOW_DEPTH) return [];
+  // `cond ? policy.value : fallback`: either branch may be deployed.
+  if (v.kind === 'ternary') {
+    const branches = [...loadedTexts(v.whenTrue, scope, depth + 1, loop), ...loadedTexts(v.whenFalse, scope, depth + 1, loop)];
+    return distinctFiles(branches, transformed);
+  }
   // `value: settings.policy`: the property of the objects the target may be; in `[for item in items: …]`, `item.policy`
   // is the `policy` of each item the loop goes over.
   if (v.kind === 'member') {

@@ -141,3 +141,31 @@ ${APIM.split('\n').slice(1, 12).join('\n')}
   assert.deepEqual([...deep.skus.values], ['BasicV2']);
   assert.ok(performance.now() - started < 5000, 'bounded');
 });
+
+test("a policy value behind a ternary (a module's object parameter, a public repository): either branch is deployed", () => {
+  const api = `param policy object = {}
+resource service 'Microsoft.ApiManagement/service@2024-05-01' existing = {
+  name: 'apim-x'
+}
+resource api_policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
+  name: 'policy'
+  parent: service
+  properties: {
+    format: 'rawxml'
+    value: !contains(policy, 'params') ? policy.value : loadTextContent('fallback.xml')
+  }
+}
+`;
+  const caller = `module api 'api.bicep' = {
+  name: 'api'
+  params: {
+    policy: {
+      value: loadTextContent('p.xml')
+    }
+  }
+}
+`;
+  const model = workspace({ 'api.bicep': api, 'main.bicep': caller, 'p.xml': '', 'fallback.xml': '' });
+  assert.equal(model.policyContext(abs('p.xml')).deployments.length, 1);
+  assert.equal(model.policyContext(abs('fallback.xml')).deployments.length, 1);
+});
