@@ -460,6 +460,46 @@ describe('language server: "Disable … for this file"', () => {
     assert.deepEqual(codes(after), before.filter((c) => c !== 'identity-without-thumbprint'));
   });
 
+  it('a finding on an inner line of a multi-line expression or start tag: the rule is turned off around the element (a comment there would break the policy)', async () => {
+    const file = path.join(dir, 'mistakes', 'policies', 'multi-line.operation.xml');
+    const text = `<policies>
+    <inbound>
+        <base />
+        <set-variable name="state" value="@{
+            var cert = context.Request.Certificate;
+            if (cert == null) { return &quot;none&quot;; }
+            var now = DateTime.UtcNow;
+            return cert.NotAfter &lt; now ? &quot;expired&quot; : &quot;ok&quot;;
+        }" />
+        <validate-client-certificate validate-revocation="false"
+            validate-trust="false"
+            ignore-error="true">
+            <identities>
+                <identity thumbprint="{{partner-thumbprint}}" />
+            </identities>
+        </validate-client-certificate>
+    </inbound>
+</policies>
+`;
+    fs.writeFileSync(file, text);
+    for (const [code, element] of [
+      ['utcnow-certificate-validity', 'set-variable'],
+      ['ignore-error-enabled', 'validate-client-certificate'],
+    ] as const) {
+      const actions = await actionsOn(file, text, code);
+      const before = codes(client.diagnostics.get(client.uri(file))!);
+      const action = actions.find((a) => a.title === `Disable ${code} for this <${element}>`);
+      assert.ok(action?.edit, actions.map((a) => a.title).join(' | '));
+      const changed = edited(text, action);
+      client.change(file, changed);
+      const after = await client.waitFor(file, (d) => !codes(d).includes(code));
+      // The policy is still well formed, and only that rule went.
+      assert.deepEqual(codes(after), before.filter((c) => c !== code), changed);
+      client.change(file, text);
+      await client.waitFor(file, (d) => codes(d).includes(code));
+    }
+  });
+
   it("in Bicep: Bicep's own #disable-diagnostics at the top", async () => {
     const file = path.join(dir, 'mistakes', 'service.bicep');
     const text = fs.readFileSync(file, 'utf8');

@@ -98,10 +98,31 @@ function disableAction(ws: Workspace, file: string, finding: Finding, env: Actio
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   // A policy written in a Bicep '''…''' string takes a policy comment inside the string.
   const kind = finding.suppressWith ?? ws.kindOf(file) ?? 'policy';
+  const diagnostics = [toDiagnostic(ws, finding, env.uriOf)];
+  // A line that starts inside a start tag or a policy expression (a multi-line @{…}, attributes on several lines) can't
+  // take a comment: the rule is turned off around the element instead, from before it to after it.
+  const around = kind === 'policy' ? elementAroundLine(ws, file, index.lineStart(line)) : undefined;
+  if (around) {
+    const startLine = index.positionAt(around.start).line;
+    const elementIndent = /^[ \t]*/.exec(index.lineText(startLine))![0];
+    const first = index.lineStart(startLine) + elementIndent.length === around.start;
+    const edits = [
+      first
+        ? { file, span: { start: index.lineStart(startLine), end: index.lineStart(startLine) }, newText: `${elementIndent}<!-- apim-mtls-disable ${finding.ruleId} -->${eol}` }
+        : { file, span: { start: around.start, end: around.start }, newText: `<!-- apim-mtls-disable ${finding.ruleId} -->` },
+      { file, span: { start: around.end, end: around.end }, newText: `${eol}${elementIndent}<!-- apim-mtls-enable ${finding.ruleId} -->` },
+    ];
+    return {
+      title: `Disable ${finding.ruleId} for this <${around.name}>`,
+      kind: CodeActionKind.QuickFix,
+      diagnostics,
+      edit: fixToEdit(ws, { title: '', edits }, env.uriOf, env.versionOf, false)!,
+    };
+  }
   return {
     title: `Disable ${finding.ruleId} for this line`,
     kind: CodeActionKind.QuickFix,
-    diagnostics: [toDiagnostic(ws, finding, env.uriOf)],
+    diagnostics,
     edit: fixToEdit(
       ws,
       {
@@ -113,6 +134,26 @@ function disableAction(ws: Workspace, file: string, finding: Finding, env: Actio
       false,
     )!,
   };
+}
+
+/**
+ * The element whose start tag or policy expression holds `offset` (a line's start) strictly inside, with its span in
+ * the file's offsets: a policy file, or a policy written in a Bicep string (mapped through its offsets).
+ */
+function elementAroundLine(ws: Workspace, file: string, offset: number): { name: string; start: number; end: number } | undefined {
+  const inline = ws.kindOf(file) === 'bicep' ? ws.inlinePolicyAt(file, offset) : undefined;
+  const doc = inline ? inline.doc : ws.policy(file);
+  if (!doc) return undefined;
+  const at = inline ? inline.offset : offset;
+  const offsets = inline?.inline.offsets;
+  // Offsets of the string's characters (a '''…''' string has no escapes: one source character each).
+  const toFile = (o: number): number => (offsets ? (offsets[o] ?? offsets[offsets.length - 1]! + 1) : o);
+  const endToFile = (o: number): number => (offsets && o > 0 ? offsets[o - 1]! + 1 : o);
+  const owner =
+    doc.expressions.find((e) => e.span.start < at && at < e.span.end)?.owner.element ??
+    doc.elements.find((el) => el.startTagSpan.start < at && at < el.startTagSpan.end);
+  if (!owner) return undefined;
+  return { name: owner.name, start: toFile(owner.span.start), end: endToFile(owner.span.end) };
 }
 
 /** The rule's page bundled beside the server (dist/../docs/rules), or the online page. */

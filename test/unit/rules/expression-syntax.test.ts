@@ -93,6 +93,13 @@ testRule(expressionSyntax, {
       output: inbound('<set-variable name="a" value="@(context.Request.Headers.ContainsKey(&quot;X-ARR-ClientCertThumbprint&quot;))" />'),
     },
     {
+      // The public policy itself: a member of the result is read, so the dictionary's indexer was meant.
+      name: 'a method indexed with [ ], then a member of what it returns: the fix indexes the dictionary',
+      code: inbound('<set-variable name="a" value="@(context.Request.Headers.ContainsKey[&quot;X-ARR-ClientCertThumbprint&quot;].First().ToUpperInvariant())" />'),
+      findings: [{ line: 4, text: 'ContainsKey[' }],
+      output: inbound('<set-variable name="a" value="@(context.Request.Headers[&quot;X-ARR-ClientCertThumbprint&quot;].First().ToUpperInvariant())" />'),
+    },
+    {
       name: 'a string in single quotes',
       code: inbound(`<set-variable name="a" value="@(context.Request.Headers.GetValueOrDefault('X-Id', ""))" />`),
       findings: [{ line: 4, text: "'X-Id'", message: 'double quotes' }],

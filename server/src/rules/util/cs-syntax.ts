@@ -53,11 +53,20 @@ function indexedMethods(tokens: readonly CsToken[]): SyntaxProblem[] {
     const dot = tokens[i - 1];
     if (dot?.kind !== 'punct' || (dot.text !== '.' && dot.text !== '?.')) return;
     const close = matchingClose(tokens, i + 1);
-    const edits = close > 0 && tokens[close]!.text === ']' ? [{ span: open.span, newText: '(' }, { span: tokens[close]!.span, newText: ')' }] : [];
+    const closed = close > 0 && tokens[close]!.text === ']';
+    // `Headers.ContainsKey["X"].First()`: a member of what ContainsKey would return (a bool) is read, so the dictionary's
+    // own indexer was meant (`Headers["X"].First()`, as the same policy elsewhere writes it).
+    const after = closed ? tokens[close + 1] : undefined;
+    const indexerMeant = t.text === 'ContainsKey' && after?.kind === 'punct' && (after.text === '.' || after.text === '?.');
+    const replace = !closed
+      ? undefined
+      : indexerMeant
+        ? { title: 'Index the dictionary: remove .ContainsKey', edits: [{ span: { start: dot.span.start, end: t.span.end }, newText: '' }] }
+        : { title: `Call ${t.text}( … )`, edits: [{ span: open.span, newText: '(' }, { span: tokens[close]!.span, newText: ')' }] };
     out.push({
       span: { start: t.span.start, end: open.span.end },
       message: `${t.text} is a method: call it with ( ), not [ ]. The expression doesn't compile.`,
-      ...(edits.length > 0 ? { replace: { title: `Call ${t.text}( … )`, edits } } : {}),
+      ...(replace ? { replace } : {}),
     });
   });
   return out;
