@@ -351,38 +351,14 @@ export class Workspace {
     // One context per file: a file has one kind, so every enabled rule takes the same one.
     const ctx = enabled.length > 0 ? this.ruleContext(file, e, settings, report, result) : undefined;
     if (ctx) run(enabled, ctx);
-    // Unused suppressions, when that rule is on: which rules run here says whether a comment naming one is unused
-    // because its problem is gone or because the rule is off. Not after a rule failed or was skipped (budget).
-    // A policy that no Bicep read deploys, without a configured tier, is not judged: its findings depend on what the
-    // run has read (a hook linting the file alone has less than CI), so whether a comment is needed can't be told.
-    const judged = (): boolean => {
-      if (e.kind !== 'policy') return true;
-      const context = this.policyContext(file);
-      return context.deployments.length > 0 || !context.skus.unknown;
-    };
-    const unusedLevel = enabled.find((x) => x.rule.id === UNUSED_SUPPRESSION)?.level;
-    const judging = unusedLevel !== undefined && judged();
-    // Which rules run here (built only when judging: most runs don't).
-    const running = judging ? new Set(enabled.map((x) => x.rule.id)) : undefined;
-    const unused = (text: string, kind: FileKind, used: SuppressionUse, fileName: string, index: () => LineIndex): Finding[] => {
-      if (!judging || unusedLevel === undefined || failed || skipped.size > 0) return [];
-      const state = (id: string) => (running?.has(id) ? 'on' : ruleIds().has(id) ? 'off' : undefined);
-      const found: Finding[] = unusedSuppressions(text, kind, used, state, UNUSED_SUPPRESSION).map((u) => ({
-        ruleId: UNUSED_SUPPRESSION,
-        level: unusedLevel,
-        message: u.message,
-        file: fileName,
-        span: u.span,
-        fixes: [{ title: u.fix.title, edits: [{ file: fileName, span: u.fix.span, newText: u.fix.newText }] }],
-        related: [],
-      }));
-      // Only a comment naming this rule itself silences what it reports (every other comment is what it judges).
-      return found.length > 0 ? applySuppressions(found, text, kind, index(), undefined, UNUSED_SUPPRESSION) : found;
-    };
+    // Unused suppressions are judged once every other rule has run, and not after one failed or was skipped (budget).
+    const judge = this.unusedSuppressionJudge(e.kind, file, enabled);
+    const unused = (text: string, kind: FileKind, used: SuppressionUse, fileName: string, index: () => LineIndex): Finding[] =>
+      judge && !failed && skipped.size === 0 ? unusedSuppressionFindings(judge, text, kind, used, fileName, index) : [];
     // A Bicep file's policies written in strings (`value: '''<policies>…'''`) get the policy rules, in place.
     if (e.kind === 'bicep') {
       const policyRules = this.enabledRules('policy', config);
-      if (running) for (const r of policyRules) running.add(r.rule.id);
+      if (judge) for (const r of policyRules) judge.running.add(r.rule.id);
       for (const resource of policyRules.length > 0 ? this.getModel().policyResourcesIn(file) : []) {
         const inline = resource.value?.inline;
         if (!inline) continue;
@@ -417,6 +393,21 @@ export class Workspace {
       (a, b) => a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId),
     );
     return result;
+  }
+
+  /**
+   * How `unused-suppression` judges this file, when it is on for it: its level and the rules that run here (a comment
+   * naming another is unused because that rule is off). A policy that no Bicep read deploys, without a configured tier,
+   * is not judged: its findings depend on what the run has read (a hook linting the file alone has less than CI).
+   */
+  private unusedSuppressionJudge(kind: FileKind, file: string, enabled: readonly EnabledRule[]): UnusedSuppressionJudge | undefined {
+    const level = enabled.find((x) => x.rule.id === UNUSED_SUPPRESSION)?.level;
+    if (level === undefined) return undefined;
+    if (kind === 'policy') {
+      const context = this.policyContext(file);
+      if (context.deployments.length === 0 && context.skus.unknown) return undefined;
+    }
+    return { level, running: new Set(enabled.map((x) => x.rule.id)) };
   }
 
   /** `policyAt` for rules, noting in `result` which policies they read (what their findings depend on). */
@@ -524,6 +515,28 @@ function countPemBlocks(text: string): number {
   let n = 0;
   for (let i = text.indexOf('-----BEGIN'); i >= 0; i = text.indexOf('-----BEGIN', i + 10)) n++;
   return n;
+}
+
+interface UnusedSuppressionJudge {
+  level: ReportedLevel;
+  /** The ids of the rules that run on the file (and on the policies written in its Bicep strings). */
+  running: Set<string>;
+}
+
+/** The unused-suppression findings of a text (a file, or a policy written in a Bicep string), given what its directives suppressed. */
+function unusedSuppressionFindings(judge: UnusedSuppressionJudge, text: string, kind: FileKind, used: SuppressionUse, file: string, index: () => LineIndex): Finding[] {
+  const state = (id: string) => (judge.running.has(id) ? 'on' : ruleIds().has(id) ? 'off' : undefined);
+  const found: Finding[] = unusedSuppressions(text, kind, used, state, UNUSED_SUPPRESSION).map((u) => ({
+    ruleId: UNUSED_SUPPRESSION,
+    level: judge.level,
+    message: u.message,
+    file,
+    span: u.span,
+    fixes: [{ title: u.fix.title, edits: [{ file, span: u.fix.span, newText: u.fix.newText }] }],
+    related: [],
+  }));
+  // Only a comment naming this rule itself silences what it reports (every other comment is what it judges).
+  return found.length > 0 ? applySuppressions(found, text, kind, index(), undefined, UNUSED_SUPPRESSION) : found;
 }
 
 let catalogIds: Set<string> | undefined;
