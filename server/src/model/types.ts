@@ -181,6 +181,11 @@ export interface WorkspaceModel {
   policyResourcesIn(bicepFile: string): PolicyResource[];
   /** The files that `Microsoft.ApiManagement/service/policyFragments` resources named `id` load (`<include-fragment>`). */
   fragmentFiles(id: string): string[];
+  /**
+   * For an operation policy file: the policy files of its API (the API-scope policies of the API the operation belongs
+   * to), whose inbound runs where the operation's `<base />` is. Empty for other files, or when the link can't be read.
+   */
+  apiPolicyFiles(operationPolicyFile: string): string[];
   /** `Microsoft.ApiManagement/service/certificates` resources and CA entries declared in a Bicep file. */
   certificateEntriesIn(bicepFile: string): CertificateEntry[];
   /** Self-hosted gateways declared in a Bicep file (of a service the workspace defines). */

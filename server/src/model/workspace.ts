@@ -240,6 +240,30 @@ export function buildModel(input: ModelInput): WorkspaceModel {
     return fragmentsById.get(id.toLowerCase()) ?? [];
   };
 
+  // An operation policy's API policies (for `<base />`): the API of each API-scope and operation-scope policy resource,
+  // found when first asked (most runs never ask).
+  let apiPoliciesByApi: Map<ResourceNode, string[]> | undefined;
+  let apiOfPolicy: Map<PolicyResource, ResourceNode> | undefined;
+  const apiPolicyFiles = (operationPolicyFile: string): string[] => {
+    if (!apiPoliciesByApi || !apiOfPolicy) {
+      apiPoliciesByApi = new Map();
+      apiOfPolicy = new Map();
+      for (const [policy, node] of apiPolicies) {
+        const api = policy.scope === 'api' ? (node.lexicalParent ?? parentOf(node, namedServices, scopes)) : ancestorOfType(node, APIS_TYPE, namedServices, scopes);
+        if (!api || api.fullType !== APIS_TYPE) continue;
+        apiOfPolicy.set(policy, api);
+        const file = policy.value?.loadedFile?.path;
+        if (policy.scope === 'api' && file) push(apiPoliciesByApi, api, file);
+      }
+    }
+    const out = new Set<string>();
+    for (const p of deployments.get(resolvePath(operationPolicyFile)) ?? []) {
+      const api = p.scope === 'operation' ? apiOfPolicy.get(p) : undefined;
+      for (const f of (api && apiPoliciesByApi.get(api)) ?? []) out.add(f);
+    }
+    return [...out];
+  };
+
   // Which API a policy belongs to matters only to self-hosted gateways (the APIs they serve): evaluating every API's name
   // through its callers costs allocations a workspace without gateways shouldn't pay.
   if (gatewayNodes.length > 0) {
@@ -317,6 +341,7 @@ export function buildModel(input: ModelInput): WorkspaceModel {
     servicesIn: (f) => servicesByFile.get(resolvePath(f)) ?? [],
     policyResourcesIn: (f) => policiesByFile.get(resolvePath(f)) ?? [],
     fragmentFiles,
+    apiPolicyFiles,
     certificateEntriesIn: (f) => certificatesByFile.get(resolvePath(f)) ?? [],
     selfHostedGatewaysIn: (f) => gatewaysByFile.get(resolvePath(f)) ?? [],
     dependents(file: string): string[] {

@@ -39,6 +39,7 @@ import { indexerNullCheck } from './indexer-null-check';
 import { headerReadAfterDelete } from './header-read-after-delete';
 import { unusedSuppression } from './unused-suppression';
 import { forwardedCertificateHeader } from './forwarded-certificate-header';
+import { baseOmitted } from './base-omitted';
 
 /**
  * Every rule, in the order the docs list them. Ids are fixed: the CLI, settings and docs use them.
@@ -58,6 +59,7 @@ export const allRules: readonly Rule[] = [
   ignoreErrorEnabled,
   validityCheckDisabled,
   policySection,
+  baseOmitted,
   policyAttributes,
   identitiesLimit,
   // C# expressions over context.Request.Certificate

@@ -1,0 +1,77 @@
+import { testRule } from '../../rule-tester';
+import { baseOmitted } from '../../../server/src/rules/base-omitted';
+import { apiBicep } from './bicep-service.fixtures';
+
+const VALIDATES = `<policies>
+    <inbound>
+        <base />
+        <validate-client-certificate validate-trust="false">
+            <identities>
+                <identity thumbprint="{{partner-thumbprint}}" />
+            </identities>
+        </validate-client-certificate>
+    </inbound>
+</policies>`;
+
+/** An operation policy whose inbound holds `inner` (and no <base /> unless it is in `inner`). */
+const operation = (inner: string): string => `<policies>
+    <inbound>
+${inner}
+    </inbound>
+    <backend>
+        <base />
+    </backend>
+</policies>`;
+
+const APIOPS = 'apimartifacts/apis/orders/operations/get-order/policy.xml';
+
+/** The Bicep of a real project's layout, with an API-scope policy beside the operation's. */
+const BICEP_API_POLICY = apiBicep('./operation.xml').replace(
+  "  resource operation 'operations' = {",
+  "  resource apiPolicy 'policies' = {\n    name: 'policy'\n    properties: {\n      format: 'rawxml'\n      value: loadTextContent('./api.xml')\n    }\n  }\n\n  resource operation 'operations' = {",
+);
+
+testRule(baseOmitted, {
+  valid: [
+    { name: '<base /> first', code: operation('        <base />\n        <rate-limit calls="10" renewal-period="60" />'), filename: APIOPS, files: { 'apimartifacts/apis/orders/policy.xml': VALIDATES } },
+    {
+      name: 'no <base />, but the API policy checks no certificate',
+      code: operation('        <rate-limit calls="10" renewal-period="60" />'),
+      filename: APIOPS,
+      files: { 'apimartifacts/apis/orders/policy.xml': operation('        <base />\n        <rate-limit calls="5" renewal-period="60" />') },
+    },
+    { name: 'no <base />, and no policy of the enclosing scope in the workspace', code: operation('        <rate-limit calls="10" renewal-period="60" />'), filename: APIOPS },
+    { name: 'the global policy has no scope above it', code: operation('        <rate-limit calls="10" renewal-period="60" />'), filename: 'apimartifacts/policy.xml' },
+  ],
+  invalid: [
+    {
+      name: 'an APIOps operation without <base /> under an API policy that validates the certificate',
+      code: operation('        <rate-limit calls="10" renewal-period="60" />'),
+      filename: APIOPS,
+      files: { 'apimartifacts/apis/orders/policy.xml': VALIDATES },
+      findings: [
+        {
+          line: 2,
+          level: 'warning',
+          text: 'inbound',
+          message: /^This <inbound> has no <base \/>, so the API policy's inbound doesn't run here, and with it the client-certificate check it makes \(validate-client-certificate in \.\.\/\.\.\/policy\.xml\): requests to this operation skip it/,
+        },
+      ],
+      output: operation('        <base />\n        <rate-limit calls="10" renewal-period="60" />'),
+    },
+    {
+      name: 'an APIOps API policy without <base /> under a global policy that reads the certificate',
+      code: operation('        <set-header name="X-Request-Id" exists-action="override"><value>@(context.RequestId.ToString())</value></set-header>'),
+      filename: 'apimartifacts/apis/orders/policy.xml',
+      files: { 'apimartifacts/policy.xml': operation('        <choose><when condition="@(context.Request.Certificate == null)"><return-response><set-status code="401" /></return-response></when></choose>') },
+      findings: [{ line: 2, message: "the global policy's inbound doesn't run here, and with it the client-certificate check it makes (context.Request.Certificate in ../../policy.xml): requests to this API skip it" }],
+    },
+    {
+      name: 'Bicep: the operation policy of an API whose API-scope policy validates the certificate',
+      code: operation('        <rate-limit calls="10" renewal-period="60" />'),
+      filename: 'operation.xml',
+      files: { 'api.bicep': BICEP_API_POLICY, 'api.xml': VALIDATES },
+      findings: [{ line: 2, message: '(validate-client-certificate in api.xml)' }],
+    },
+  ],
+});
