@@ -817,6 +817,14 @@ describe('language server: a policy written in a Bicep string', () => {
     assert.ok(!disabled.includes('#disable-next-line'), 'no Bicep directive inside the string');
     client.change(file, disabled);
     await client.waitFor(file, (d) => !codes(d).includes('validate-trust-unsupported-tier'));
+    // "for this policy": a comment at the top of the policy text, inside the string.
+    const whole = actions.find((a) => a.title === 'Disable validate-trust-unsupported-tier for this policy');
+    assert.ok(whole?.edit?.documentChanges, actions.map((a) => a.title).join(' | '));
+    const top = applyEdits(text, (whole.edit.documentChanges as TextDocumentEdit[]).flatMap((c) => c.edits as TextEdit[]));
+    assert.match(top, /'''\n<!-- apim-mtls-disable validate-trust-unsupported-tier -->\n<policies>/);
+    client.change(file, top);
+    const after = await client.waitFor(file, (d) => !codes(d).includes('validate-trust-unsupported-tier'));
+    assert.ok(!codes(after).includes('policy-xml-syntax'), codes(after).join(', '));
   });
 });
 

@@ -70,8 +70,9 @@ export function codeActions(ws: Workspace, file: string, params: CodeActionParam
     // Certificate files take no comments (a DER file would be broken by one): their rules are set in the configuration.
     if (suppressible) {
       actions.push(disableAction(ws, file, finding, env));
-      // A policy written in a Bicep string has no file of its own to disable the rule in.
-      if (!finding.suppressWith) actions.push(disableInFileAction(ws, file, finding, env));
+      // A policy written in a Bicep '''…''' string is disabled at its own top; a one-line string takes Bicep's pragma.
+      const whole = finding.suppressWith ? disableInInlinePolicyAction(ws, file, finding, env) : disableInFileAction(ws, file, finding, env);
+      if (whole) actions.push(whole);
     }
     actions.push({
       title: `Show documentation for ${finding.ruleId}`,
@@ -177,6 +178,25 @@ export async function openRuleDocs(connection: Connection, ruleId: string): Prom
     // A notification: a client without window/showMessageRequest would answer a request with an error.
     void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: `Documentation for ${ruleId}: ${ruleDocsUrl(ruleId)}` });
   }
+}
+
+/**
+ * "Disable for this policy" on a finding in a policy written in a Bicep `'''…'''` string: an `apim-mtls-disable`
+ * comment at the top of the policy text (after an XML declaration), which is the whole scope such a policy has.
+ */
+function disableInInlinePolicyAction(ws: Workspace, file: string, finding: Finding, env: ActionEnv): CodeAction | undefined {
+  const at = ws.inlinePolicyAt(file, finding.span.start);
+  if (!at) return undefined;
+  const text = ws.textOf(file) ?? '';
+  const { at: offset, newText } = fileSuppression('policy', finding.ruleId, at.inline.text, text.includes('\r\n') ? '\r\n' : '\n');
+  const offsets = at.inline.offsets;
+  const where = offsets[offset] ?? offsets[offsets.length - 1]! + 1;
+  return {
+    title: `Disable ${finding.ruleId} for this policy`,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [toDiagnostic(ws, finding, env.uriOf)],
+    edit: fixToEdit(ws, { title: '', edits: [{ file, span: { start: where, end: where }, newText }] }, env.uriOf, env.versionOf, false)!,
+  };
 }
 
 function disableInFileAction(ws: Workspace, file: string, finding: Finding, env: ActionEnv): CodeAction {
