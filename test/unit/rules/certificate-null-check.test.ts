@@ -1,5 +1,6 @@
 import { testRule } from '../../rule-tester';
 import { certificateNullCheck } from '../../../server/src/rules/certificate-null-check';
+import { EXISTING_SERVICE } from './bicep-service.fixtures';
 import { ANY_TIER_WS, OPERATION_POLICY, SEED_CONTEXT_POLICY, SEED_UNGUARDED_POLICY, RETURN_401, inbound, reject, seedVariablePolicy } from './expression-policy.fixtures';
 
 const HEADER = (value: string): string => `<set-header name="X-Client" exists-action="override">
@@ -17,9 +18,7 @@ const VALIDATING_FRAGMENT = `<fragment>
 const INCLUDE_THEN_READ = inbound(`<include-fragment fragment-id="client-cert" />\n${HEADER('@(context.Request.Certificate.Thumbprint)')}`);
 const READ_THEN_INCLUDE = inbound(`${HEADER('@(context.Request.Certificate.Thumbprint)')}\n<include-fragment fragment-id="client-cert" />`);
 /** A Bicep policy fragment named 'client-cert' that loads `fragments/validate.xml`. */
-const FRAGMENT_BICEP = `resource apim 'Microsoft.ApiManagement/service@2024-05-01' existing = {
-  name: 'apim'
-}
+const FRAGMENT_BICEP = `${EXISTING_SERVICE}
 resource fragment 'Microsoft.ApiManagement/service/policyFragments@2024-05-01' = {
   parent: apim
   name: 'client-cert'
@@ -48,7 +47,7 @@ testRule(certificateNullCheck, {
       name: "a Bicep fragment named by a path whose service name can't be read ('${svc}/client-cert')",
       code: INCLUDE_THEN_READ,
       filename: 'policies/orders.xml',
-      files: { 'main.bicep': FRAGMENT_BICEP.replace("  parent: apim\n  name: 'client-cert'", "  name: '${serviceName}/client-cert'").replace('resource apim', 'param serviceName string\nresource apim'), 'fragments/validate.xml': VALIDATING_FRAGMENT },
+      files: { 'main.bicep': FRAGMENT_BICEP.replace("  parent: apim\n  name: 'client-cert'", "  name: '${apiManagementServiceName}/client-cert'"), 'fragments/validate.xml': VALIDATING_FRAGMENT },
     },
     {
       name: 'two samples of a repository define the same fragment id: the one nearest the policy counts',
