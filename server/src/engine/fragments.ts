@@ -1,7 +1,7 @@
 import * as path from 'node:path';
-import { elementsNamed, getAttribute } from '../parsers/policy';
+import { elementsNamed, getAttribute, parsePolicy } from '../parsers/policy';
 import type { PolicyDocument } from '../parsers/policy/types';
-import type { WorkspaceModel } from '../model/types';
+import type { InlinePolicy, WorkspaceModel } from '../model/types';
 import type { IncludedFragment } from '../rules/util/fragments';
 import { hasPlaceholder } from '../rules/util/placeholder';
 
@@ -11,7 +11,7 @@ const MAX_LEVELS_UP = 8;
 /**
  * The fragments a policy's `<include-fragment fragment-id="…">` elements name, found in the workspace: a Bicep
  * `policyFragments` resource of that name loading a file (the one nearest the policy when several services define
- * one), or the layout of the APIOps extractor (`policyFragments/<id>/policy.xml`, older `policy fragments/<id>/policy.xml`,
+ * one) or written in its string, or the layout of the APIOps extractor (`policyFragments/<id>/policy.xml`, older `policy fragments/<id>/policy.xml`,
  * in a folder above the policy), a `fragments/<id>.xml` (or `policy-fragments/<id>.xml`) above it, or `<id>.fragment.xml`
  * beside it. `policyAt` reads (and records) each candidate; one whose root isn't `<fragment>` is
  * skipped. Fragments inside fragments are not followed.
@@ -22,17 +22,32 @@ export function resolveIncludedFragments(doc: PolicyDocument, file: string, mode
   for (const include of elementsNamed(doc, 'include-fragment')) {
     const id = getAttribute(include, 'fragment-id')?.value.trim();
     if (!id || hasPlaceholder(id) || /[\\/]/.test(id)) continue;
-    for (const candidate of candidates(file, id, model)) {
-      if (candidate === file) continue;
-      const fragment = policyAt(candidate);
-      if (fragment?.root?.name === 'fragment') {
-        out.push({ include, file: candidate, doc: fragment });
-        break;
-      }
-    }
+    const found = fromFiles(file, id, model, policyAt) ?? fromBicepStrings(id, model);
+    if (found) out.push({ include, ...found });
   }
   return out;
 }
+
+function fromFiles(file: string, id: string, model: WorkspaceModel, policyAt: (file: string) => PolicyDocument | undefined): { file: string; doc: PolicyDocument } | undefined {
+  for (const candidate of candidates(file, id, model)) {
+    if (candidate === file) continue;
+    const fragment = policyAt(candidate);
+    if (fragment?.root?.name === 'fragment') return { file: candidate, doc: fragment };
+  }
+  return undefined;
+}
+
+/** A fragment written in a Bicep string (`value: '''<fragment>…'''`), parsed once per string. */
+function fromBicepStrings(id: string, model: WorkspaceModel): { file: string; doc: PolicyDocument } | undefined {
+  for (const { file, inline } of model.inlineFragments(id)) {
+    let doc = inlineDocs.get(inline);
+    if (!doc) inlineDocs.set(inline, (doc = parsePolicy(inline.text)));
+    if (doc.root?.name === 'fragment') return { file, doc };
+  }
+  return undefined;
+}
+
+const inlineDocs = new WeakMap<InlinePolicy, PolicyDocument>();
 
 function candidates(file: string, id: string, model: WorkspaceModel): string[] {
   const dir = path.dirname(file);

@@ -181,6 +181,8 @@ export interface WorkspaceModel {
   policyResourcesIn(bicepFile: string): PolicyResource[];
   /** The files that `Microsoft.ApiManagement/service/policyFragments` resources named `id` load (`<include-fragment>`). */
   fragmentFiles(id: string): string[];
+  /** The fragments named `id` written in a Bicep string (`value: '''<fragment>…'''`), with the Bicep file. */
+  inlineFragments(id: string): { file: string; inline: InlinePolicy }[];
   /**
    * For an operation policy file: the policy files of its API (the API-scope policies of the API the operation belongs
    * to), whose inbound runs where the operation's `<base />` is. Empty for other files, or when the link can't be read.

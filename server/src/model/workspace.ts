@@ -7,7 +7,7 @@ import { evaluate } from './evaluate';
 import { describePolicy, policyScopeOf } from './policy-resources';
 import { describeExisting, describeNamedValue, describeService, ownNames, resourceNames } from './service-info';
 import { UNKNOWN_SKUS, type Sku, type SkuSet } from './sku';
-import type { CertificateEntry, PolicyContext, PolicyResource, SelfHostedGateway, ServiceInfo, WorkspaceModel } from './types';
+import type { CertificateEntry, InlinePolicy, PolicyContext, PolicyResource, SelfHostedGateway, ServiceInfo, WorkspaceModel } from './types';
 
 /** What the model is built from. Paths are absolute; they are normalised with `path.resolve`. */
 export interface ModelInput {
@@ -225,19 +225,30 @@ export function buildModel(input: ModelInput): WorkspaceModel {
 
   // Fragments by id (their resource names), for `<include-fragment fragment-id="…">`: few, named when asked.
   let fragmentsById: Map<string, string[]> | undefined;
-  const fragmentFiles = (id: string): string[] => {
-    if (!fragmentsById) {
-      fragmentsById = new Map();
-      for (const [policy, node] of fragmentNodes) {
-        const file = policy.value?.loadedFile?.path;
-        if (!file) continue;
-        const names = ownNames(node, scopes);
-        // `name: '${serviceName}/cert-check'` with a service name that can't be read: the id is still the last segment.
-        if (names.length === 0) names.push(...lastNameSegment(property(node.body, 'name')));
-        for (const name of names) push(fragmentsById, name.toLowerCase(), file);
+  let inlineFragmentsById: Map<string, { file: string; inline: InlinePolicy }[]> | undefined;
+  const indexFragments = (): void => {
+    fragmentsById = new Map();
+    inlineFragmentsById = new Map();
+    for (const [policy, node] of fragmentNodes) {
+      const file = policy.value?.loadedFile?.path;
+      const inline = policy.value?.inline;
+      if (!file && !inline) continue;
+      const names = ownNames(node, scopes);
+      // `name: '${serviceName}/cert-check'` with a service name that can't be read: the id is still the last segment.
+      if (names.length === 0) names.push(...lastNameSegment(property(node.body, 'name')));
+      for (const name of names) {
+        if (file) push(fragmentsById, name.toLowerCase(), file);
+        else if (inline && !inline.holes?.length) push(inlineFragmentsById, name.toLowerCase(), { file: node.scope.path, inline });
       }
     }
-    return fragmentsById.get(id.toLowerCase()) ?? [];
+  };
+  const fragmentFiles = (id: string): string[] => {
+    if (!fragmentsById) indexFragments();
+    return fragmentsById!.get(id.toLowerCase()) ?? [];
+  };
+  const inlineFragments = (id: string): { file: string; inline: InlinePolicy }[] => {
+    if (!inlineFragmentsById) indexFragments();
+    return inlineFragmentsById!.get(id.toLowerCase()) ?? [];
   };
 
   // An operation policy's API policies (for `<base />`): the API of each API-scope and operation-scope policy resource,
@@ -341,6 +352,7 @@ export function buildModel(input: ModelInput): WorkspaceModel {
     servicesIn: (f) => servicesByFile.get(resolvePath(f)) ?? [],
     policyResourcesIn: (f) => policiesByFile.get(resolvePath(f)) ?? [],
     fragmentFiles,
+    inlineFragments,
     apiPolicyFiles,
     certificateEntriesIn: (f) => certificatesByFile.get(resolvePath(f)) ?? [],
     selfHostedGatewaysIn: (f) => gatewaysByFile.get(resolvePath(f)) ?? [],

@@ -50,6 +50,12 @@ testRule(certificateNullCheck, {
       files: { 'main.bicep': FRAGMENT_BICEP.replace("  parent: apim\n  name: 'client-cert'", "  name: '${apiManagementServiceName}/client-cert'"), 'fragments/validate.xml': VALIDATING_FRAGMENT },
     },
     {
+      name: "a Bicep fragment written in the resource's string ('''<fragment>…''')",
+      code: INCLUDE_THEN_READ,
+      filename: 'policies/orders.xml',
+      files: { 'main.bicep': FRAGMENT_BICEP.replace("loadTextContent('fragments/validate.xml')", `'''\n${VALIDATING_FRAGMENT}\n'''`) },
+    },
+    {
       name: 'two samples of a repository define the same fragment id: the one nearest the policy counts',
       code: INCLUDE_THEN_READ,
       filename: 'sample-b/api.xml',
