@@ -1,12 +1,15 @@
 import * as path from 'node:path';
 import type { Fix } from '../core/finding';
-import { childElements } from '../parsers/policy';
+import type { Span } from '../core/text';
+import { ancestors, childElements, elementsNamed, findMemberChains } from '../parsers/policy';
 import type { PolicyDocument, PolicyElement } from '../parsers/policy/types';
 import type { PolicyRule, PolicyRuleContext } from './types';
-import { clientCertificateCheck } from './util/bicep-policies';
+import { pinsOrVerifies } from './util/certificate-names';
+
+type Scope = 'API' | 'workspace' | 'global';
 
 /**
- * An operation (or API) policy whose `<inbound>` leaves out `<base />`: the inbound policies of the enclosing scope
+ * An operation (or API) policy whose `<inbound>` leaves out `<base />`: the inbound policies of the enclosing scopes
  * don't run for it, so a client-certificate check written there (the API's `validate-client-certificate`, the global
  * policy's) is skipped for this operation, silently.
  */
@@ -21,16 +24,14 @@ export const baseOmitted: PolicyRule = {
     const inbound = childElements(root, 'inbound')[0];
     if (!inbound || childElements(inbound, 'base').length > 0) return;
     for (const parent of enclosingPolicies(ctx)) {
-      // Only the enclosing policy's inbound runs where this one's <base /> would be.
-      const parentInbound = parent.doc.root && childElements(parent.doc.root, 'inbound')[0];
-      const check = parentInbound && clientCertificateCheck(parent.doc);
-      if (!check || check.span.start < parentInbound.span.start || check.span.start > parentInbound.span.end) continue;
+      const check = inboundCertificateCheck(parent.doc);
+      if (!check) continue;
       const where = path.relative(path.dirname(ctx.file), parent.file) || path.basename(parent.file);
       ctx.report({
         span: inbound.nameSpan,
         message:
           `This <inbound> has no <base />, so the ${parent.scope} policy's inbound doesn't run here, and with it the client-certificate ` +
-          `check it makes (${check.what} in ${where}): requests to this ${parent.scope === 'API' ? 'operation' : 'API'} skip it. ` +
+          `check it makes (${check.what} in ${where}): requests to this ${isOperation(ctx) ? 'operation' : 'API'} skip it. ` +
           'Add <base /> (first, to check before anything else runs), or check the certificate here too.',
         fixes: [baseFix(ctx, inbound)],
         related: [{ file: parent.file, span: check.span, message: `the ${parent.scope} policy's ${check.what}` }],
@@ -41,39 +42,89 @@ export const baseOmitted: PolicyRule = {
 };
 
 /**
- * The policies of the enclosing scope, as the Bicep deploys them (an operation policy's API policies) or as the
- * APIOps extractor lays them out (`apis/<api>/operations/<op>/policy.xml` under `apis/<api>/policy.xml`, which is
- * under the global `policy.xml` beside `apis/`).
+ * Where a policy's own `<inbound>` checks the client certificate: a `validate-client-certificate`, a `<when>` that
+ * decides on `context.Request.Certificate`, or code that verifies or pins it. Reading it into a header is no check.
  */
-function enclosingPolicies(ctx: PolicyRuleContext): { file: string; doc: PolicyDocument; scope: 'API' | 'global' }[] {
-  const out: { file: string; doc: PolicyDocument; scope: 'API' | 'global' }[] = [];
-  const add = (file: string, scope: 'API' | 'global'): void => {
-    if (out.some((p) => p.file === file)) return;
+function inboundCertificateCheck(doc: PolicyDocument): { span: Span; what: string } | undefined {
+  const inbound = doc.root && childElements(doc.root, 'inbound')[0];
+  if (!inbound) return undefined;
+  const inside = (el: PolicyElement): boolean => el === inbound || ancestors(el).includes(inbound);
+  const element = elementsNamed(doc, 'validate-client-certificate').find(inside);
+  if (element) return { span: element.nameSpan, what: 'validate-client-certificate' };
+  for (const expr of doc.expressions) {
+    if (!inside(expr.owner.element)) continue;
+    const chain = findMemberChains(expr.tokens, 'context.Request.Certificate')[0];
+    const decides = expr.owner.element.name === 'when' && expr.owner.attribute?.name === 'condition';
+    if (chain && (decides || pinsOrVerifies(expr))) return { span: chain.span, what: 'context.Request.Certificate' };
+  }
+  return undefined;
+}
+
+/** Is the policy an operation's: deployed as one, or laid out as one by the APIOps extractor? */
+function isOperation(ctx: PolicyRuleContext): boolean {
+  if (ctx.policy.deployments.some((d) => d.scope === 'operation')) return true;
+  const parts = ctx.file.split(/[\\/]/);
+  return parts[parts.length - 3]?.toLowerCase() === 'operations';
+}
+
+/**
+ * The policies of the enclosing scopes whose inbound this one's `<base />` would run, nearest first: as the Bicep
+ * deploys them (an operation policy's API policies), or as the APIOps extractor lays them out
+ * (`apis/<api>/operations/<op>/policy.xml` under `apis/<api>/policy.xml`, under `policy.xml` beside `apis/`: the global
+ * policy, or a workspace's in `workspaces/<ws>/`). A scope whose policy is missing, or has `<base />` in its inbound,
+ * passes the next one up on.
+ */
+function enclosingPolicies(ctx: PolicyRuleContext): { file: string; doc: PolicyDocument; scope: Scope }[] {
+  const out: { file: string; doc: PolicyDocument; scope: Scope }[] = [];
+  const read = (file: string, scope: Scope): PolicyDocument | undefined => {
+    const known = out.find((p) => p.file === file);
+    if (known) return known.doc;
     const doc = ctx.policyAt(file);
     if (doc) out.push({ file, doc, scope });
+    return doc;
   };
-  for (const file of ctx.model.apiPolicyFiles(ctx.file)) add(file, 'API');
+  for (const file of ctx.model.apiPolicyFiles(ctx.file)) read(file, 'API');
   const parts = ctx.file.split(/[\\/]/);
   const n = parts.length;
-  if (parts[n - 1]?.toLowerCase() === 'policy.xml') {
-    if (parts[n - 3]?.toLowerCase() === 'operations' && parts[n - 5]?.toLowerCase() === 'apis') {
-      add(path.join(path.dirname(path.dirname(path.dirname(ctx.file))), 'policy.xml'), 'API');
-    } else if (parts[n - 3]?.toLowerCase() === 'apis') {
-      add(path.join(path.dirname(path.dirname(path.dirname(ctx.file))), 'policy.xml'), 'global');
-    }
+  if (parts[n - 1]?.toLowerCase() !== 'policy.xml') return out;
+  const up = (file: string, levels: number): string => {
+    let dir = file;
+    for (let i = 0; i < levels; i++) dir = path.dirname(dir);
+    return dir;
+  };
+  const operation = parts[n - 3]?.toLowerCase() === 'operations' && parts[n - 5]?.toLowerCase() === 'apis';
+  const api = !operation && parts[n - 3]?.toLowerCase() === 'apis';
+  if (!operation && !api) return out;
+  // The folder that holds `apis/`: its policy.xml is the global policy, or a workspace's under `workspaces/<ws>/`.
+  const apisParent = operation ? up(ctx.file, 5) : up(ctx.file, 3);
+  const outer: Scope = path.basename(path.dirname(apisParent)).toLowerCase() === 'workspaces' ? 'workspace' : 'global';
+  if (operation) {
+    const apiDoc = read(path.join(up(ctx.file, 3), 'policy.xml'), 'API');
+    if (apiDoc && !hasInboundBase(apiDoc)) return out;
   }
+  read(path.join(apisParent, 'policy.xml'), outer);
   return out;
 }
 
-/** `<base />` as the first child of `<inbound>`, indented like its children (or one level in). */
+function hasInboundBase(doc: PolicyDocument): boolean {
+  const inbound = doc.root && childElements(doc.root, 'inbound')[0];
+  return !!inbound && childElements(inbound, 'base').length > 0;
+}
+
+/** `<base />` as the first child of `<inbound>`, indented like its children (or one level in); `<inbound />` opened. */
 function baseFix(ctx: PolicyRuleContext, inbound: PolicyElement): Fix {
   const text = ctx.text;
   const lineStart = text.lastIndexOf('\n', inbound.span.start - 1) + 1;
   const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const title = 'Add <base /> first in <inbound>';
+  if (inbound.selfClosing) {
+    const newText = `<inbound>${eol}${indent}    <base />${eol}${indent}</inbound>`;
+    return { title, edits: [{ file: ctx.file, span: inbound.startTagSpan, newText }], preferred: true };
+  }
   const child = inbound.children[0];
   const childLineStart = child ? text.lastIndexOf('\n', child.span.start - 1) + 1 : -1;
   const childIndent = child && childLineStart > inbound.startTagSpan.end ? /^[ \t]*/.exec(text.slice(childLineStart))![0] : `${indent}    `;
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const at = inbound.startTagSpan.end;
-  return { title: 'Add <base /> first in <inbound>', edits: [{ file: ctx.file, span: { start: at, end: at }, newText: `${eol}${childIndent}<base />` }], preferred: true };
+  return { title, edits: [{ file: ctx.file, span: { start: at, end: at }, newText: `${eol}${childIndent}<base />` }], preferred: true };
 }

@@ -41,6 +41,16 @@ testRule(baseOmitted, {
       files: { 'apimartifacts/apis/orders/policy.xml': operation('        <base />\n        <rate-limit calls="5" renewal-period="60" />') },
     },
     { name: 'no <base />, and no policy of the enclosing scope in the workspace', code: operation('        <rate-limit calls="10" renewal-period="60" />'), filename: APIOPS },
+    {
+      name: 'the API policy only copies the certificate into a header: no check to skip',
+      code: operation('        <rate-limit calls="10" renewal-period="60" />'),
+      filename: APIOPS,
+      files: {
+        'apimartifacts/apis/orders/policy.xml': operation(
+          '        <base />\n        <set-header name="X-Thumbprint" exists-action="override"><value>@(context.Request.Certificate?.Thumbprint)</value></set-header>',
+        ),
+      },
+    },
     { name: 'the global policy has no scope above it', code: operation('        <rate-limit calls="10" renewal-period="60" />'), filename: 'apimartifacts/policy.xml' },
   ],
   invalid: [
@@ -67,11 +77,26 @@ testRule(baseOmitted, {
       findings: [{ line: 2, message: "the global policy's inbound doesn't run here, and with it the client-certificate check it makes (context.Request.Certificate in ../../policy.xml): requests to this API skip it" }],
     },
     {
+      name: 'two scopes up: the API policy passes the global check on with <base />, the operation drops it',
+      code: operation('        <rate-limit calls="10" renewal-period="60" />'),
+      filename: APIOPS,
+      files: { 'apimartifacts/apis/orders/policy.xml': operation('        <base />'), 'apimartifacts/policy.xml': VALIDATES },
+      findings: [{ line: 2, message: "the global policy's inbound doesn't run here, and with it the client-certificate check it makes (validate-client-certificate in ../../../../policy.xml): requests to this operation skip it" }],
+    },
+    {
+      name: 'a workspace API under its workspace policy; an empty <inbound /> is opened for the fix',
+      code: '<policies>\n    <inbound />\n</policies>',
+      filename: 'apimartifacts/workspaces/ws1/apis/orders/policy.xml',
+      files: { 'apimartifacts/workspaces/ws1/policy.xml': VALIDATES },
+      findings: [{ line: 2, message: "the workspace policy's inbound doesn't run here" }],
+      output: '<policies>\n    <inbound>\n        <base />\n    </inbound>\n</policies>',
+    },
+    {
       name: 'Bicep: the operation policy of an API whose API-scope policy validates the certificate',
       code: operation('        <rate-limit calls="10" renewal-period="60" />'),
       filename: 'operation.xml',
       files: { 'api.bicep': BICEP_API_POLICY, 'api.xml': VALIDATES },
-      findings: [{ line: 2, message: '(validate-client-certificate in api.xml)' }],
+      findings: [{ line: 2, message: '(validate-client-certificate in api.xml): requests to this operation skip it' }],
     },
   ],
 });

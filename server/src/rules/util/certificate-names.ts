@@ -116,7 +116,7 @@ function everyRequestMeets(expr: PolicyExpression): boolean {
 }
 
 /** `context.Deployment.Certificates`, `Verify()` / `VerifyNoRevocation()`, or a pin member (of any certificate) that is tested. */
-function pinsOrVerifies(expr: PolicyExpression): boolean {
+export function pinsOrVerifies(expr: PolicyExpression): boolean {
   const t = expr.tokens;
   if (t.some((tok, i) => tok.text === 'Deployment' && t[i + 1]?.text === '.' && t[i + 2]?.text === 'Certificates')) return true;
   if (verifyCalls(expr).length > 0) return true;
