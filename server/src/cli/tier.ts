@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { policyTier, type PolicyTierInfo } from '../engine/tier';
+import { inlinePolicyTiers, policyTier, type PolicyTierInfo } from '../engine/tier';
 import { loadReferencedFiles } from '../engine/context';
 import { parseArgs, UsageError } from './args';
 import type { CliIO } from './lint';
@@ -20,9 +20,13 @@ Options:
 
 Exit codes: 0, or 2 for a usage error.`;
 
-/** One policy's tier, as `--format json` gives it: the file, and its origins at 1-based lines and columns. */
+/**
+ * One policy's tier, as `--format json` gives it: the file (and, for a policy written in a Bicep string, the 1-based
+ * line it starts on), and its origins at 1-based lines and columns.
+ */
 export type PolicyTierReport = Omit<PolicyTierInfo, 'origins'> & {
   file: string;
+  line?: number;
   origins: { file: string; line: number; column: number; message: string }[];
 };
 
@@ -46,11 +50,15 @@ export async function runTier(args: string[], io: CliIO): Promise<number> {
   const { ws, files } = await openWorkspace(paths.roots, paths.contextRoots, paths.overrides, io.stderr);
   loadReferencedFiles(ws);
   const reports: PolicyTierReport[] = [];
+  const report = (file: string, info: PolicyTierInfo, line?: number): void => {
+    const origins = info.origins.map((o) => ({ file: o.file, line: o.position.line + 1, column: o.position.character + 1, message: o.message }));
+    reports.push({ file, ...(line !== undefined ? { line } : {}), ...info, origins });
+  };
   for (const file of files) {
     const info = policyTier(ws, file);
-    if (!info) continue;
-    const origins = info.origins.map((o) => ({ file: o.file, line: o.position.line + 1, column: o.position.character + 1, message: o.message }));
-    reports.push({ file, ...info, origins });
+    if (info) report(file, info);
+    // Policies written in a Bicep file's strings: the Bicep file and the line the policy starts on.
+    for (const inline of inlinePolicyTiers(ws, file)) report(file, inline.info, inline.line);
   }
   io.stdout(format === 'json' ? JSON.stringify(reports, null, 2) + '\n' : formatTiers(reports, io.cwd));
   return 0;
@@ -62,7 +70,7 @@ function formatTiers(reports: PolicyTierReport[], cwd: string): string {
   const rel = (f: string) => path.relative(cwd, f) || f;
   const lines: string[] = [];
   for (const r of reports) {
-    lines.push(`${rel(r.file)}  ${describe(r)}`);
+    lines.push(`${rel(r.file)}${r.line !== undefined ? `:${r.line} (a policy written in the string)` : ''}  ${describe(r)}`);
     for (const o of r.origins) lines.push(`  ${rel(o.file)}:${o.line}:${o.column}  ${o.message}`);
   }
   return lines.join('\n') + '\n';

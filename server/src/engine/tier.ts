@@ -1,5 +1,6 @@
 import type { Position } from '../core/text';
 import { SKUS, type Sku } from '../model/sku';
+import type { PolicyContext } from '../model/types';
 import type { Workspace } from './workspace';
 
 /** The tiers a policy is judged against and where they come from: what `apim-mtls tier` and the status bar show. */
@@ -19,7 +20,23 @@ export interface PolicyTierInfo {
 /** A policy file's tier; undefined for other files. */
 export function policyTier(ws: Workspace, file: string): PolicyTierInfo | undefined {
   if (ws.kindOf(file) !== 'policy') return undefined;
-  const { skus, deployments } = ws.policyContext(file);
+  return tierOf(ws, ws.policyContext(file));
+}
+
+/** The tiers of the policies written in a Bicep file's strings (`value: '''<policies>…'''`), with their 1-based lines. */
+export function inlinePolicyTiers(ws: Workspace, file: string): { line: number; info: PolicyTierInfo }[] {
+  if (ws.kindOf(file) !== 'bicep') return [];
+  const out: { line: number; info: PolicyTierInfo }[] = [];
+  for (const resource of ws.getModel().policyResourcesIn(file)) {
+    const start = resource.value?.inline?.offsets[0];
+    const at = start === undefined ? undefined : ws.inlinePolicyAt(file, start);
+    if (start === undefined || !at) continue;
+    out.push({ line: (ws.lineIndex(file)?.positionAt(start).line ?? 0) + 1, info: tierOf(ws, at.context) });
+  }
+  return out;
+}
+
+function tierOf(ws: Workspace, { skus, deployments }: PolicyContext): PolicyTierInfo {
   const info: PolicyTierInfo = {
     skus: SKUS.filter((s) => skus.values.has(s)),
     unknown: skus.unknown,

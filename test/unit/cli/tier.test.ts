@@ -175,6 +175,18 @@ describe('apim-mtls tier', () => {
     assert.ok(lines.some((l) => l.includes('SKU from the union type apimSkuType')), r.stdout);
   });
 
+  it('lists a policy written in a Bicep string by its Bicep file and line, with its tier (text and JSON)', () => {
+    const text = run(['tier', path.join('mistakes', 'inline-policy.bicep'), '--context', '.']);
+    assert.equal(text.status, 0, text.stderr);
+    assert.match(text.stdout, /^mistakes[/\\]inline-policy\.bicep:\d+ \(a policy written in the string\) {2}BasicV2, StandardV2, PremiumV2 \(1 deployment\)$/m);
+    const json = JSON.parse(run(['tier', path.join('mistakes', 'inline-policy.bicep'), '--context', '.', '--format', 'json']).stdout) as { file: string; line?: number; skus: string[] }[];
+    const inline = json.find((r) => r.line !== undefined)!;
+    assert.ok(inline.file.endsWith('inline-policy.bicep'));
+    assert.deepEqual(inline.skus, ['BasicV2', 'StandardV2', 'PremiumV2']);
+    const bicepLines = fs.readFileSync(path.join(examplesDir, 'mistakes', 'inline-policy.bicep'), 'utf8').split('\n');
+    assert.match(bicepLines[inline.line! - 1]!, /'''|<policies>/, 'the line the policy starts on');
+  });
+
   it('usage errors exit 2 with the usage; --help exits 0', () => {
     const bad = run(['tier', '--sku', 'StandardV3']);
     assert.equal(bad.status, 2);
