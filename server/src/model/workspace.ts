@@ -251,26 +251,43 @@ export function buildModel(input: ModelInput): WorkspaceModel {
     return inlineFragmentsById!.get(id.toLowerCase()) ?? [];
   };
 
-  // An operation policy's API policies (for `<base />`): the API of each API-scope and operation-scope policy resource,
-  // found when first asked (most runs never ask).
-  let apiPoliciesByApi: Map<ResourceNode, string[]> | undefined;
-  let apiOfPolicy: Map<PolicyResource, ResourceNode> | undefined;
+  // An operation policy's API policies (for `<base />`): APIs are matched by service and name, so an API declared
+  // `existing` in another file (the operations' own template) is the one defined there; by name alone when the
+  // service can't be told (both templates name it by a parameter). Found when first asked (most runs never ask).
+  let apiPolicyIndex: { byApi: Map<string, string[]>; keysOf: Map<PolicyResource, string[]> } | undefined;
+  const apiKeys = (api: ResourceNode): string[] => {
+    const serviceNode = ancestorOfType(api, SERVICE_TYPE, namedServices, scopes);
+    const info = serviceNode && services.get(serviceNode);
+    const service = info ? (info.definition ?? (info.existing ? undefined : info)) : undefined;
+    const id = service ? String(definitions.findIndex((d) => d.info === service)) : '*';
+    return ownNames(api, scopes).map((n) => `${id}|${n.toLowerCase()}`);
+  };
   const apiPolicyFiles = (operationPolicyFile: string): string[] => {
-    if (!apiPoliciesByApi || !apiOfPolicy) {
-      apiPoliciesByApi = new Map();
-      apiOfPolicy = new Map();
+    if (!apiPolicyIndex) {
+      const index = { byApi: new Map<string, string[]>(), keysOf: new Map<PolicyResource, string[]>() };
       for (const [policy, node] of apiPolicies) {
-        const api = policy.scope === 'api' ? (node.lexicalParent ?? parentOf(node, namedServices, scopes)) : ancestorOfType(node, APIS_TYPE, namedServices, scopes);
+        const api = policy.scope === 'api' ? parentOf(node, namedServices, scopes) : ancestorOfType(node, APIS_TYPE, namedServices, scopes);
         if (!api || api.fullType !== APIS_TYPE) continue;
-        apiOfPolicy.set(policy, api);
+        const keys = apiKeys(api);
+        index.keysOf.set(policy, keys);
         const file = policy.value?.loadedFile?.path;
-        if (policy.scope === 'api' && file) push(apiPoliciesByApi, api, file);
+        if (policy.scope !== 'api' || !file) continue;
+        for (const key of keys) {
+          push(index.byApi, key, file);
+          // Also by name alone, for an operation whose service can't be told.
+          if (!key.startsWith('*|')) push(index.byApi, `*|${key.slice(key.indexOf('|') + 1)}`, file);
+        }
       }
+      apiPolicyIndex = index;
     }
     const out = new Set<string>();
     for (const p of deployments.get(resolvePath(operationPolicyFile)) ?? []) {
-      const api = p.scope === 'operation' ? apiOfPolicy.get(p) : undefined;
-      for (const f of (api && apiPoliciesByApi.get(api)) ?? []) out.add(f);
+      if (p.scope !== 'operation') continue;
+      for (const key of apiPolicyIndex.keysOf.get(p) ?? []) {
+        // A known service first; an API policy whose service can't be told may still be its (by name).
+        const files = apiPolicyIndex.byApi.get(key) ?? apiPolicyIndex.byApi.get(`*|${key.slice(key.indexOf('|') + 1)}`) ?? [];
+        for (const f of files) out.add(f);
+      }
     }
     return [...out];
   };

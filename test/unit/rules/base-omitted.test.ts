@@ -92,6 +92,50 @@ testRule(baseOmitted, {
       output: '<policies>\n    <inbound>\n        <base />\n    </inbound>\n</policies>',
     },
     {
+      name: "Bicep: the operations' own template declares the service and API `existing` (the API's policy is in another file)",
+      code: operation('        <rate-limit calls="10" renewal-period="60" />'),
+      filename: 'op.xml',
+      files: {
+        'main.bicep': `resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
+  name: 'apim-x'
+  location: 'westeurope'
+  sku: { name: 'Premium', capacity: 1 }
+  properties: { publisherEmail: 'a@b.c', publisherName: 'x' }
+}
+resource api 'Microsoft.ApiManagement/service/apis@2024-05-01' = {
+  parent: apim
+  name: 'orders'
+  properties: { displayName: 'Orders', path: 'orders', protocols: [ 'https' ] }
+}
+resource apiPolicy 'Microsoft.ApiManagement/service/apis/policies@2024-05-01' = {
+  parent: api
+  name: 'policy'
+  properties: { format: 'rawxml', value: loadTextContent('api.xml') }
+}
+`,
+        'ops.bicep': `resource apim 'Microsoft.ApiManagement/service@2024-05-01' existing = {
+  name: 'apim-x'
+}
+resource api 'Microsoft.ApiManagement/service/apis@2024-05-01' existing = {
+  parent: apim
+  name: 'orders'
+}
+resource op 'Microsoft.ApiManagement/service/apis/operations@2024-05-01' = {
+  parent: api
+  name: 'list'
+  properties: { displayName: 'List', method: 'GET', urlTemplate: '/' }
+}
+resource opPolicy 'Microsoft.ApiManagement/service/apis/operations/policies@2024-05-01' = {
+  parent: op
+  name: 'policy'
+  properties: { format: 'rawxml', value: loadTextContent('op.xml') }
+}
+`,
+        'api.xml': VALIDATES,
+      },
+      findings: [{ line: 2, message: '(validate-client-certificate in api.xml): requests to this operation skip it' }],
+    },
+    {
       name: 'Bicep: the operation policy of an API whose API-scope policy validates the certificate',
       code: operation('        <rate-limit calls="10" renewal-period="60" />'),
       filename: 'operation.xml',
