@@ -4,7 +4,7 @@ import type { Span } from '../core/text';
 import { ancestors, childElements, elementsNamed, findMemberChains } from '../parsers/policy';
 import type { PolicyDocument, PolicyElement } from '../parsers/policy/types';
 import type { PolicyRule, PolicyRuleContext } from './types';
-import { pinsOrVerifies } from './util/certificate-names';
+import { pinsOrVerifiesTested } from './util/certificate-names';
 
 type Scope = 'API' | 'workspace' | 'global';
 
@@ -55,7 +55,7 @@ function inboundCertificateCheck(doc: PolicyDocument): { span: Span; what: strin
     if (!inside(expr.owner.element)) continue;
     const chain = findMemberChains(expr.tokens, 'context.Request.Certificate')[0];
     const decides = expr.owner.element.name === 'when' && expr.owner.attribute?.name === 'condition';
-    if (chain && (decides || pinsOrVerifies(expr))) return { span: chain.span, what: 'context.Request.Certificate' };
+    if (chain && (decides || pinsOrVerifiesTested(expr))) return { span: chain.span, what: 'context.Request.Certificate' };
   }
   return undefined;
 }

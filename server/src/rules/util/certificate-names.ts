@@ -85,7 +85,7 @@ export function certificateNameChecks(doc: PolicyDocument, analyses: readonly Ex
  * its `<validate-client-certificate>` accepts.
  */
 export function expressionsPinOrVerify(doc: PolicyDocument): boolean {
-  return doc.expressions.some((expr) => pinsOrVerifies(expr)) || includedFragments(doc).some((f) => f.doc.expressions.some((expr) => pinsOrVerifies(expr)));
+  return doc.expressions.some((expr) => pinsOrVerifiesTested(expr)) || includedFragments(doc).some((f) => f.doc.expressions.some((expr) => pinsOrVerifiesTested(expr)));
 }
 
 /**
@@ -95,10 +95,10 @@ export function expressionsPinOrVerify(doc: PolicyDocument): boolean {
  * request an earlier branch takes and lets through; a pin whose branch only sets a header rejects nobody.
  */
 export function expressionsPinOrVerifyForEveryRequest(doc: PolicyDocument): boolean {
-  if (doc.expressions.some((expr) => everyRequestMeets(expr) && pinsOrVerifies(expr))) return true;
+  if (doc.expressions.some((expr) => everyRequestMeets(expr) && pinsOrVerifiesTested(expr))) return true;
   // A fragment included outside any branch runs for every request, as its own elements do.
   return includedFragments(doc).some(
-    (f) => !ancestors(f.include).some((a) => a.name === 'when' || a.name === 'otherwise') && f.doc.expressions.some((expr) => everyRequestMeets(expr) && pinsOrVerifies(expr)),
+    (f) => !ancestors(f.include).some((a) => a.name === 'when' || a.name === 'otherwise') && f.doc.expressions.some((expr) => everyRequestMeets(expr) && pinsOrVerifiesTested(expr)),
   );
 }
 
@@ -115,8 +115,12 @@ function everyRequestMeets(expr: PolicyExpression): boolean {
   return hasReturnResponse(conditionOf) || choose.children.some((c) => c.name === 'otherwise' && hasReturnResponse(c));
 }
 
-/** `context.Deployment.Certificates`, `Verify()` / `VerifyNoRevocation()`, or a pin member (of any certificate) that is tested. */
-export function pinsOrVerifies(expr: PolicyExpression): boolean {
+/**
+ * `context.Deployment.Certificates`, `Verify()` / `VerifyNoRevocation()`, or a pin member (of any certificate) that is
+ * tested: compared, or passed to a test call. Unlike `pinsOrVerifies` of certificate-expressions, reading a
+ * `Thumbprint` (to hand it on) is not enough.
+ */
+export function pinsOrVerifiesTested(expr: PolicyExpression): boolean {
   const t = expr.tokens;
   if (t.some((tok, i) => tok.text === 'Deployment' && t[i + 1]?.text === '.' && t[i + 2]?.text === 'Certificates')) return true;
   if (verifyCalls(expr).length > 0) return true;
