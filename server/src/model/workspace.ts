@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import type { RelatedInfo } from '../core/finding';
 import { resolvePath } from '../core/paths';
 import type { BicepFile, Expr, StringPart } from '../parsers/bicep/types';
 import { SERVICE_TYPE, buildScope, callTarget, property, type BicepConfigRef, type FileScope, type ResourceNode } from './bicep-scope';
@@ -392,6 +393,15 @@ export function buildModel(input: ModelInput): WorkspaceModel {
   };
 }
 
+/** The resource `a::b::c` names: `c`, declared inside `b` inside `a` (undefined when the path doesn't hold). */
+function nestedResource(expr: Expr, scope: FileScope): ResourceNode | undefined {
+  if (expr.kind === 'identifier') return scope.bySymbol.get(expr.name);
+  if (expr.kind !== 'nested') return undefined;
+  const outer = nestedResource(expr.target, scope);
+  const inner = scope.resources.find((r) => r.decl.name === expr.name && r.lexicalParent === outer);
+  return outer && inner;
+}
+
 /** The literal text after the last `/` of an interpolated name (`'${svc}/cert-check'` → cert-check), if any. */
 function lastNameSegment(name: Expr | undefined): string[] {
   if (name?.kind !== 'string' || !name.parts) return [];
@@ -406,12 +416,13 @@ function unionSkus(sets: SkuSet[]): SkuSet {
   const values = new Set<Sku>();
   let unknown = false;
   const origins = [];
-  const links = [];
+  const links: RelatedInfo[] = [];
   for (const s of sets) {
     for (const v of s.values) values.add(v);
     unknown ||= s.unknown;
     origins.push(...s.origins);
-    if (s.links) links.push(...s.links);
+    // A policy deployed several times to one service would list the same link once per deployment.
+    for (const l of s.links ?? []) if (!links.some((x) => x.file === l.file && x.span.start === l.span.start)) links.push(l);
   }
   return links.length > 0 ? { values, unknown, origins, links } : { values, unknown, origins };
 }
@@ -425,6 +436,8 @@ function parentOf(node: ResourceNode, namedServices: ReadonlyMap<string, Resourc
   if (node.lexicalParent) return node.lexicalParent;
   const parent = property(node.body, 'parent');
   if (parent?.kind === 'identifier') return node.scope.bySymbol.get(parent.name);
+  // `parent: apim::api::operation`: the nested resource of that symbolic name, under the ones the path names.
+  if (parent?.kind === 'nested') return nestedResource(parent, node.scope);
   // `parent: apis[i]` in a loop: an element of a resource collection.
   if (parent?.kind === 'index' && parent.target.kind === 'identifier') return node.scope.bySymbol.get(parent.target.name);
   const name = property(node.body, 'name');

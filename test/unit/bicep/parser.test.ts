@@ -258,3 +258,27 @@ test('bicepconfig.json: registry aliases resolve br/alias: module paths as Bicep
   assert.deepEqual([...broken.moduleAliases!.keys()], ['public']);
   assert.deepEqual(broken.problems, []);
 });
+
+test('the nested resource accessor a::b::c; a ternary or an object key keeps its single colon', () => {
+  const file = parseBicep(`resource p 'Microsoft.ApiManagement/service/apis/operations/policies@2024-05-01' = {
+  parent: apim::api::op
+  name: flag ? 'a' : 'b'
+}
+var o = { k: apim::api.name }
+`);
+  const [resource, variable] = file.declarations as [ResourceDecl, Declaration];
+  const members = (resource.value as ObjectExpr).members;
+  const parent = members[0]!.kind === 'property' ? members[0].value : undefined;
+  assert.deepEqual(strip(parent), { kind: 'nested', target: { kind: 'nested', target: { kind: 'identifier', name: 'apim' }, name: 'api' }, name: 'op' });
+  const name = members[1]!.kind === 'property' ? members[1].value : undefined;
+  assert.equal(name?.kind, 'ternary');
+  const o = (variable as { value?: Expr }).value as ObjectExpr;
+  const k = o.members[0]!.kind === 'property' ? o.members[0].value : undefined;
+  assert.equal(k?.kind, 'member', 'apim::api.name: .name of the nested resource');
+  assert.equal(file.problems?.length ?? 0, 0, JSON.stringify(file.problems));
+});
+
+/** An expression without its spans, for comparison. */
+function strip(e: unknown): unknown {
+  return JSON.parse(JSON.stringify(e, (k, v) => (k === 'span' || k === 'nameSpan' ? undefined : v)));
+}

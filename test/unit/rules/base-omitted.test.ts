@@ -136,6 +136,44 @@ resource opPolicy 'Microsoft.ApiManagement/service/apis/operations/policies@2024
       findings: [{ line: 2, message: '(validate-client-certificate in api.xml): requests to this operation skip it' }],
     },
     {
+      name: 'Bicep: the operation reached with the nested accessor (parent: apim::api::op)',
+      code: operation('        <rate-limit calls="10" renewal-period="60" />'),
+      filename: 'op.xml',
+      files: {
+        'api.bicep': `param apimName string
+resource apim 'Microsoft.ApiManagement/service@2024-05-01' existing = { name: apimName }
+resource api 'Microsoft.ApiManagement/service/apis@2024-05-01' = {
+  parent: apim
+  name: 'orders'
+  properties: { displayName: 'Orders', path: 'orders', protocols: [ 'https' ] }
+}
+resource apiPolicy 'Microsoft.ApiManagement/service/apis/policies@2024-05-01' = {
+  parent: api
+  name: 'policy'
+  properties: { format: 'rawxml', value: loadTextContent('api.xml') }
+}
+`,
+        'ops.bicep': `param apimName string
+resource apim 'Microsoft.ApiManagement/service@2024-05-01' existing = {
+  name: apimName
+  resource api 'apis' existing = {
+    name: 'orders'
+    resource op 'operations' existing = {
+      name: 'list'
+    }
+  }
+}
+resource opPolicy 'Microsoft.ApiManagement/service/apis/operations/policies@2024-05-01' = {
+  parent: apim::api::op
+  name: 'policy'
+  properties: { format: 'rawxml', value: loadTextContent('op.xml') }
+}
+`,
+        'api.xml': VALIDATES,
+      },
+      findings: [{ line: 2, message: '(validate-client-certificate in api.xml)' }],
+    },
+    {
       name: 'Bicep: the operation policy of an API whose API-scope policy validates the certificate',
       code: operation('        <rate-limit calls="10" renewal-period="60" />'),
       filename: 'operation.xml',

@@ -103,6 +103,12 @@ export abstract class ExpressionParser extends Cursor {
           continue;
         }
         expr = { kind: 'member', span: { start: expr.span.start, end: name.end }, target: expr, name: name.text, nameSpan: { start: name.start, end: name.end }, safe };
+      } else if (this.at(':') && this.at(':', 1) && this.peek().end === this.peek(1).start && this.peek(2).kind === 'identifier') {
+        // `apim::api`: two adjacent colons (a ternary's or an object's `:` stands alone).
+        this.next();
+        this.next();
+        const name = this.next();
+        expr = { kind: 'nested', span: { start: expr.span.start, end: name.end }, target: expr, name: name.text };
       } else if (this.at('[')) {
         this.next();
         const safe = this.at('?');

@@ -86,6 +86,14 @@ export interface MemberExpr {
   safe: boolean;
 }
 
+/** `target::name`: a resource nested in another, reached by its symbolic name (`apim::api::operation`). */
+export interface NestedExpr {
+  kind: 'nested';
+  span: Span;
+  target: Expr;
+  name: string;
+}
+
 /** `target[index]` or `target[?index]`. */
 export interface IndexExpr {
   kind: 'index';
@@ -174,7 +182,7 @@ export interface OpaqueExpr {
 }
 
 export type Expr =
-  | StringExpr | NumberExpr | BoolExpr | NullExpr | IdentifierExpr | ObjectExpr | ArrayExpr | MemberExpr | IndexExpr
+  | StringExpr | NumberExpr | BoolExpr | NullExpr | IdentifierExpr | ObjectExpr | ArrayExpr | MemberExpr | NestedExpr | IndexExpr
   | CallExpr | UnaryExpr | BinaryExpr | TernaryExpr | ForExpr | IfExpr | LambdaExpr | ParenExpr | OpaqueExpr;
 
 // ---------------------------------------------------------------------------------------------------------------
