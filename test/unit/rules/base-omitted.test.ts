@@ -31,6 +31,27 @@ const BICEP_API_POLICY = apiBicep('./operation.xml').replace(
   "  resource apiPolicy 'policies' = {\n    name: 'policy'\n    properties: {\n      format: 'rawxml'\n      value: loadTextContent('./api.xml')\n    }\n  }\n\n  resource operation 'operations' = {",
 );
 
+/** The API 'orders' of `apim` and its API-scope policy, loaded from api.xml. */
+const ORDERS_API = `resource api 'Microsoft.ApiManagement/service/apis@2024-05-01' = {
+  parent: apim
+  name: 'orders'
+  properties: { displayName: 'Orders', path: 'orders', protocols: [ 'https' ] }
+}
+resource apiPolicy 'Microsoft.ApiManagement/service/apis/policies@2024-05-01' = {
+  parent: api
+  name: 'policy'
+  properties: { format: 'rawxml', value: loadTextContent('api.xml') }
+}
+`;
+
+/** An operation policy loaded from op.xml, under `parent`. */
+const operationPolicy = (parent: string): string => `resource opPolicy 'Microsoft.ApiManagement/service/apis/operations/policies@2024-05-01' = {
+  parent: ${parent}
+  name: 'policy'
+  properties: { format: 'rawxml', value: loadTextContent('op.xml') }
+}
+`;
+
 testRule(baseOmitted, {
   valid: [
     { name: '<base /> first', code: operation('        <base />\n        <rate-limit calls="10" renewal-period="60" />'), filename: APIOPS, files: { 'apimartifacts/apis/orders/policy.xml': VALIDATES } },
@@ -102,17 +123,7 @@ testRule(baseOmitted, {
   sku: { name: 'Premium', capacity: 1 }
   properties: { publisherEmail: 'a@b.c', publisherName: 'x' }
 }
-resource api 'Microsoft.ApiManagement/service/apis@2024-05-01' = {
-  parent: apim
-  name: 'orders'
-  properties: { displayName: 'Orders', path: 'orders', protocols: [ 'https' ] }
-}
-resource apiPolicy 'Microsoft.ApiManagement/service/apis/policies@2024-05-01' = {
-  parent: api
-  name: 'policy'
-  properties: { format: 'rawxml', value: loadTextContent('api.xml') }
-}
-`,
+${ORDERS_API}`,
         'ops.bicep': `resource apim 'Microsoft.ApiManagement/service@2024-05-01' existing = {
   name: 'apim-x'
 }
@@ -125,12 +136,7 @@ resource op 'Microsoft.ApiManagement/service/apis/operations@2024-05-01' = {
   name: 'list'
   properties: { displayName: 'List', method: 'GET', urlTemplate: '/' }
 }
-resource opPolicy 'Microsoft.ApiManagement/service/apis/operations/policies@2024-05-01' = {
-  parent: op
-  name: 'policy'
-  properties: { format: 'rawxml', value: loadTextContent('op.xml') }
-}
-`,
+${operationPolicy('op')}`,
         'api.xml': VALIDATES,
       },
       findings: [{ line: 2, message: '(validate-client-certificate in api.xml): requests to this operation skip it' }],
@@ -142,17 +148,7 @@ resource opPolicy 'Microsoft.ApiManagement/service/apis/operations/policies@2024
       files: {
         'api.bicep': `param apimName string
 resource apim 'Microsoft.ApiManagement/service@2024-05-01' existing = { name: apimName }
-resource api 'Microsoft.ApiManagement/service/apis@2024-05-01' = {
-  parent: apim
-  name: 'orders'
-  properties: { displayName: 'Orders', path: 'orders', protocols: [ 'https' ] }
-}
-resource apiPolicy 'Microsoft.ApiManagement/service/apis/policies@2024-05-01' = {
-  parent: api
-  name: 'policy'
-  properties: { format: 'rawxml', value: loadTextContent('api.xml') }
-}
-`,
+${ORDERS_API}`,
         'ops.bicep': `param apimName string
 resource apim 'Microsoft.ApiManagement/service@2024-05-01' existing = {
   name: apimName
@@ -163,12 +159,7 @@ resource apim 'Microsoft.ApiManagement/service@2024-05-01' existing = {
     }
   }
 }
-resource opPolicy 'Microsoft.ApiManagement/service/apis/operations/policies@2024-05-01' = {
-  parent: apim::api::op
-  name: 'policy'
-  properties: { format: 'rawxml', value: loadTextContent('op.xml') }
-}
-`,
+${operationPolicy('apim::api::op')}`,
         'api.xml': VALIDATES,
       },
       findings: [{ line: 2, message: '(validate-client-certificate in api.xml)' }],
