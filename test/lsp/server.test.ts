@@ -401,6 +401,40 @@ describe('language server: mistakes in .apim-mtls.json and in the settings', () 
     }
   });
 
+  it("counts the API policy's check for an operation after <base />; editing the API policy re-lints the operation", async () => {
+    const dir = makeTempDir('lsp-enclosing');
+    const api = path.join(dir, 'apimartifacts', 'apis', 'orders', 'policy.xml');
+    const operation = path.join(dir, 'apimartifacts', 'apis', 'orders', 'operations', 'get-order', 'policy.xml');
+    fs.mkdirSync(path.dirname(operation), { recursive: true });
+    const operationText = `<policies>
+    <inbound>
+        <base />
+        <set-header name="X-Client-Thumbprint" exists-action="override">
+            <value>@(context.Request.Certificate.Thumbprint)</value>
+        </set-header>
+    </inbound>
+</policies>
+`;
+    const apiText = (inner: string): string => `<policies>\n    <inbound>\n        <base />\n${inner}    </inbound>\n</policies>\n`;
+    const validates = '        <validate-client-certificate validate-trust="false">\n            <identities>\n                <identity thumbprint="2DB300DFDA51470556A3E1AA3A332D81CCB0482E" />\n            </identities>\n        </validate-client-certificate>\n';
+    fs.writeFileSync(operation, operationText);
+    fs.writeFileSync(api, apiText(''));
+    const client = await TestClient.start(dir);
+    try {
+      client.open(operation, operationText);
+      await client.waitFor(operation, (d) => codes(d).includes('certificate-null-check'));
+      client.open(api, apiText(''));
+      client.change(api, apiText(validates));
+      // The API policy now answers 401 without a certificate before the operation's read runs.
+      await client.waitFor(operation, (d) => !codes(d).includes('certificate-null-check'));
+      client.change(api, apiText('        <rate-limit calls="10" renewal-period="60" />\n'));
+      await client.waitFor(operation, (d) => codes(d).includes('certificate-null-check'));
+    } finally {
+      await client.stop();
+      removeTempDir(dir);
+    }
+  });
+
   it('says in a message what is wrong with the apimMtls settings, and applies the rest of them', async () => {
     const dir = makeTempDir('lsp-settings');
     fs.cpSync(path.join(fixturesDir, 'lsp'), dir, { recursive: true });

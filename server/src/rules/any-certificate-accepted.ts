@@ -7,6 +7,7 @@ import { addIdentitiesEdit, identityElements, THUMBPRINT_PLACEHOLDER } from './u
 import { analyzeTrust, reasonOrigins, untrustedReason } from './util/trust';
 import { expressionsPinOrVerifyForEveryRequest } from './util/certificate-names';
 import { pinsOrVerifies } from './util/certificate-expressions';
+import { enclosingVerification, runsAfterBase } from './util/enclosing';
 
 /** At most this many workspace certificates are offered as pins. */
 const MAX_CERTIFICATE_FIXES = 5;
@@ -21,10 +22,13 @@ export const anyCertificateAccepted: PolicyRule = {
     // A policy that pins or verifies the certificate in C# restricts its clients there (context-certificate-not-verified
     // and the thumbprint rules judge how); asked once, when an element would be reported.
     let pinnedInExpressions: boolean | undefined;
+    // After <base />, an enclosing scope's verification (the API policy's) has run: this element adds to it.
+    let verifiedAbove: boolean | undefined;
     for (const el of elementsNamed(ctx.doc, 'validate-client-certificate')) {
       const a = analyzeTrust(el, ctx.policy);
       if (!a || a.validates === 'yes' || identityElements(el).length > 0) continue;
       if ((pinnedInExpressions ??= expressionsPinOrVerifyForEveryRequest(ctx.doc))) return;
+      if (runsAfterBase(ctx.doc, el) && (verifiedAbove ??= enclosingVerification(ctx) !== undefined)) continue;
       const clients = groupedCertificates(ctx.certificates)
         .filter((c) => !actsAsCa(c.certificate))
         .slice(0, MAX_CERTIFICATE_FIXES);

@@ -5,8 +5,7 @@ import { ancestors, childElements, elementsNamed, findMemberChains } from '../pa
 import type { PolicyDocument, PolicyElement } from '../parsers/policy/types';
 import type { PolicyRule, PolicyRuleContext } from './types';
 import { pinsOrVerifiesTested } from './util/certificate-names';
-
-type Scope = 'API' | 'workspace' | 'global';
+import { enclosingPolicies } from './util/enclosing';
 
 /**
  * An operation (or API) policy whose `<inbound>` leaves out `<base />`: the inbound policies of the enclosing scopes
@@ -65,50 +64,6 @@ function isOperation(ctx: PolicyRuleContext): boolean {
   if (ctx.policy.deployments.some((d) => d.scope === 'operation')) return true;
   const parts = ctx.file.split(/[\\/]/);
   return parts[parts.length - 3]?.toLowerCase() === 'operations';
-}
-
-/**
- * The policies of the enclosing scopes whose inbound this one's `<base />` would run, nearest first: as the Bicep
- * deploys them (an operation policy's API policies), or as the APIOps extractor lays them out
- * (`apis/<api>/operations/<op>/policy.xml` under `apis/<api>/policy.xml`, under `policy.xml` beside `apis/`: the global
- * policy, or a workspace's in `workspaces/<ws>/`). A scope whose policy is missing, or has `<base />` in its inbound,
- * passes the next one up on.
- */
-function enclosingPolicies(ctx: PolicyRuleContext): { file: string; doc: PolicyDocument; scope: Scope }[] {
-  const out: { file: string; doc: PolicyDocument; scope: Scope }[] = [];
-  const read = (file: string, scope: Scope): PolicyDocument | undefined => {
-    const known = out.find((p) => p.file === file);
-    if (known) return known.doc;
-    const doc = ctx.policyAt(file);
-    if (doc) out.push({ file, doc, scope });
-    return doc;
-  };
-  for (const file of ctx.model.apiPolicyFiles(ctx.file)) read(file, 'API');
-  const parts = ctx.file.split(/[\\/]/);
-  const n = parts.length;
-  if (parts[n - 1]?.toLowerCase() !== 'policy.xml') return out;
-  const up = (file: string, levels: number): string => {
-    let dir = file;
-    for (let i = 0; i < levels; i++) dir = path.dirname(dir);
-    return dir;
-  };
-  const operation = parts[n - 3]?.toLowerCase() === 'operations' && parts[n - 5]?.toLowerCase() === 'apis';
-  const api = !operation && parts[n - 3]?.toLowerCase() === 'apis';
-  if (!operation && !api) return out;
-  // The folder that holds `apis/`: its policy.xml is the global policy, or a workspace's under `workspaces/<ws>/`.
-  const apisParent = operation ? up(ctx.file, 5) : up(ctx.file, 3);
-  const outer: Scope = path.basename(path.dirname(apisParent)).toLowerCase() === 'workspaces' ? 'workspace' : 'global';
-  if (operation) {
-    const apiDoc = read(path.join(up(ctx.file, 3), 'policy.xml'), 'API');
-    if (apiDoc && !hasInboundBase(apiDoc)) return out;
-  }
-  read(path.join(apisParent, 'policy.xml'), outer);
-  return out;
-}
-
-function hasInboundBase(doc: PolicyDocument): boolean {
-  const inbound = doc.root && childElements(doc.root, 'inbound')[0];
-  return !!inbound && childElements(inbound, 'base').length > 0;
 }
 
 /** `<base />` as the first child of `<inbound>`, indented like its children (or one level in); `<inbound />` opened. */

@@ -1,6 +1,7 @@
 import type { Fix } from '../core/finding';
 import type { PolicyRule } from './types';
-import { unguardedUses } from './util/certificate-flow';
+import { rejectsMissingCertificate, unguardedUses } from './util/certificate-flow';
+import { enclosingPassing, inInbound, runsAfterBase, type EnclosingPolicy } from './util/enclosing';
 
 /** A member of `context.Request.Certificate` used where the certificate may be null. */
 export const certificateNullCheck: PolicyRule = {
@@ -9,7 +10,15 @@ export const certificateNullCheck: PolicyRule = {
   defaultLevel: 'warning',
   description: 'A member of context.Request.Certificate is used without a null check: a request without a certificate gets 500 instead of 401.',
   check(ctx) {
+    // A use after <base /> runs after the enclosing scopes' inbound: when that answers a request without a
+    // certificate (the API policy's validate-client-certificate), the certificate is there.
+    let above: { policy?: EnclosingPolicy } | undefined;
+    const guardedAbove = (): boolean => {
+      above ??= { policy: enclosingPassing(ctx, (doc) => rejectsMissingCertificate(doc, (el) => inInbound(doc, el))) };
+      return above.policy !== undefined;
+    };
     for (const use of unguardedUses(ctx.doc)) {
+      if (runsAfterBase(ctx.doc, use.expr) && guardedAbove()) continue;
       const tokens = use.expr.tokens;
       const dot = tokens[use.memberIndex - 1]!;
       const next = tokens[use.memberIndex + 1]?.text;

@@ -1,14 +1,15 @@
 import type { Fix } from '../core/finding';
 import { elementsNamed } from '../parsers/policy/query';
-import type { PolicyDocument } from '../parsers/policy/types';
+import type { PolicyDocument, PolicyElement } from '../parsers/policy/types';
 import type { PolicyRule } from './types';
 import { readBoolAttribute } from './util/bool-attribute';
 import { VALIDITY_MEMBERS, certificateDecisions, certificateExpressions, pinsOrVerifies, usesBeyondDates, type ExpressionAnalysis } from './util/certificate-expressions';
-import { certificateNameChecks, describeNames } from './util/certificate-names';
+import { certificateNameChecks, describeNames, pinsOrVerifiesTested } from './util/certificate-names';
 import { hasReturnResponse } from './util/certificate-flow';
 import { chainTier } from './util/chain-tier';
 import { identityElements, isPinned } from './util/identity';
 import { includedFragments } from './util/fragments';
+import { enclosingPassing, inInbound, runsAfterBase } from './util/enclosing';
 
 const PIN = '!context.Deployment.Certificates.Any(c => c.Value.Thumbprint == context.Request.Certificate.Thumbprint)';
 
@@ -22,10 +23,16 @@ export const contextCertificateNotVerified: PolicyRule = {
     // A fragment is a piece of the policies that include it: what they do around it (a pin after the include) isn't
     // seen from here, so a fragment's decisions are judged in those policies, not alone.
     if (ctx.doc.root?.name === 'fragment') return;
-    const analyses = certificateExpressions(ctx.doc);
+    let analyses = certificateExpressions(ctx.doc);
     // Fragments the policy includes run in its place: their validation and pins count.
     const fragments = includedFragments(ctx.doc).map((f) => f.doc);
-    if (analyses.length === 0 || validatedByPolicy(ctx.doc) || fragments.some(validatedByPolicy)) return;
+    if (analyses.length === 0 || validatedByPolicy(ctx.doc) || fragments.some((d) => validatedByPolicy(d))) return;
+    // What runs after <base /> runs after the enclosing scopes' inbound: when that validates or pins the certificate
+    // (an API policy's validate-client-certificate), a decision here adds to it.
+    if (analyses.some((a) => runsAfterBase(ctx.doc, a.expr)) && enclosingPassing(ctx, verifiesInInbound)) {
+      analyses = analyses.filter((a) => !runsAfterBase(ctx.doc, a.expr));
+      if (analyses.length === 0) return;
+    }
     const tier = chainTier(ctx.policy.skus);
     const advice =
       tier.certainty === 'all'
@@ -60,12 +67,19 @@ export const contextCertificateNotVerified: PolicyRule = {
 };
 
 /** A validate-client-certificate that validates trust (or may: a named value) or pins an identity. */
-function validatedByPolicy(doc: PolicyDocument): boolean {
+function validatedByPolicy(doc: PolicyDocument, where: (el: PolicyElement) => boolean = () => true): boolean {
   return elementsNamed(doc, 'validate-client-certificate').some((v) => {
+    if (!where(v)) return false;
     const trust = readBoolAttribute(v, 'validate-trust');
     if (!(trust.kind === 'literal' && !trust.value)) return true;
     return identityElements(v).some(isPinned);
   });
+}
+
+/** Does the policy's inbound validate the certificate's chain, or pin it (an element, or a tested pin in code)? */
+function verifiesInInbound(doc: PolicyDocument): boolean {
+  const inbound = (el: PolicyElement): boolean => inInbound(doc, el);
+  return validatedByPolicy(doc, inbound) || doc.expressions.some((e) => inbound(e.owner.element) && pinsOrVerifiesTested(e));
 }
 
 /** In a rejecting `<when condition="@(context.Request.Certificate == null || …)">`: append the thumbprint pin. */

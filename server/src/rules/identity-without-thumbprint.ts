@@ -1,5 +1,6 @@
 import { elementsNamed } from '../parsers/policy/query';
 import type { PolicyRule } from './types';
+import { enclosingVerification, runsAfterBase } from './util/enclosing';
 import { identityElements, isPinned, pinIdentityFixes } from './util/identity';
 import { analyzeTrust, reasonOrigins, untrustedReason } from './util/trust';
 import { expressionsPinOrVerifyForEveryRequest } from './util/certificate-names';
@@ -13,12 +14,15 @@ export const identityWithoutThumbprint: PolicyRule = {
   check(ctx) {
     // A policy that pins or verifies the certificate in C# restricts its clients there, names aside.
     let pinnedInExpressions: boolean | undefined;
+    // After <base />, an enclosing scope's verification (the API policy's) has run: names here add to it.
+    let verifiedAbove: boolean | undefined;
     for (const el of elementsNamed(ctx.doc, 'validate-client-certificate')) {
       const a = analyzeTrust(el, ctx.policy);
       if (!a || a.validates === 'yes') continue;
       for (const identity of identityElements(el)) {
         if (isPinned(identity)) continue;
         if ((pinnedInExpressions ??= expressionsPinOrVerifyForEveryRequest(ctx.doc))) return;
+        if (runsAfterBase(ctx.doc, el) && (verifiedAbove ??= enclosingVerification(ctx) !== undefined)) break;
         const claims = identity.attributes.map((x) => x.name).join(', ') || 'no claims at all';
         ctx.report({
           span: identity.nameSpan,

@@ -49,7 +49,7 @@ function buildGuards(doc: PolicyDocument): Guard[] {
   // A fragment that answers without a certificate (validate-client-certificate, a null check that returns) guards
   // what follows its <include-fragment>, as the same elements written in place would.
   for (const f of includedFragments(doc)) {
-    if (fragmentRejectsMissingCertificate(f.doc)) guards.push((expr) => precedes(f.include, f.include.span.end, expr.span.start, expr.owner.element));
+    if (rejectsMissingCertificate(f.doc)) guards.push((expr) => precedes(f.include, f.include.span.end, expr.span.start, expr.owner.element));
   }
   for (const v of elementsNamed(doc, 'validate-client-certificate')) {
     const ignore = readBoolAttribute(v, 'ignore-error');
@@ -66,16 +66,19 @@ function buildGuards(doc: PolicyDocument): Guard[] {
   return guards;
 }
 
-/** Does the fragment end a request without a client certificate: validate-client-certificate, or a `<when>` null test that returns? */
-function fragmentRejectsMissingCertificate(fragment: PolicyDocument): boolean {
-  const validates = elementsNamed(fragment, 'validate-client-certificate').some((v) => {
+/**
+ * Does the document (a fragment, or the part of a policy that `where` keeps) end a request without a client
+ * certificate: validate-client-certificate, or a `<when>` null test that returns?
+ */
+export function rejectsMissingCertificate(doc: PolicyDocument, where: (el: PolicyElement) => boolean = () => true): boolean {
+  const validates = elementsNamed(doc, 'validate-client-certificate').some((v) => {
     const ignore = readBoolAttribute(v, 'ignore-error');
-    return !(ignore.kind === 'literal' && ignore.value);
+    return !(ignore.kind === 'literal' && ignore.value) && where(v);
   });
   if (validates) return true;
-  return certificateExpressions(fragment).some((a) => {
+  return certificateExpressions(doc).some((a) => {
     const when = whenOfCondition(a.expr);
-    return when !== undefined && hasReturnResponse(when) && a.nullTests.some((t) => t.form === 'explicit' && t.isNull === true);
+    return when !== undefined && where(when) && hasReturnResponse(when) && a.nullTests.some((t) => t.form === 'explicit' && t.isNull === true);
   });
 }
 

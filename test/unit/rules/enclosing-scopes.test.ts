@@ -1,0 +1,144 @@
+/**
+ * What the enclosing scopes' inbound does for a policy that runs it with `<base />`: the API policy's (or global
+ * policy's) validate-client-certificate makes the certificate non-null and verified for what runs after `<base />`.
+ */
+import { testRule } from '../../rule-tester';
+import { certificateNullCheck } from '../../../server/src/rules/certificate-null-check';
+import { contextCertificateNotVerified } from '../../../server/src/rules/context-certificate-not-verified';
+import { anyCertificateAccepted } from '../../../server/src/rules/any-certificate-accepted';
+import { identityWithoutThumbprint } from '../../../server/src/rules/identity-without-thumbprint';
+import { apiBicep } from './bicep-service.fixtures';
+
+const OP = 'apimartifacts/apis/orders/operations/get-order/policy.xml';
+const API = 'apimartifacts/apis/orders/policy.xml';
+const GLOBAL = 'apimartifacts/policy.xml';
+
+/** A policy whose inbound holds `inner`, and `onError` in `<on-error>`. */
+const policy = (inner: string, onError = ''): string => `<policies>
+    <inbound>
+${inner}
+    </inbound>
+    <backend>
+        <base />
+    </backend>
+    <outbound>
+        <base />
+    </outbound>
+    <on-error>
+        <base />${onError}
+    </on-error>
+</policies>`;
+
+const VALIDATE_TRUST = '        <validate-client-certificate validate-trust="true" validate-revocation="true" />';
+const VALIDATE_NAMES_ONLY = `        <validate-client-certificate validate-trust="false">
+            <identities>
+                <identity subject="CN=partner" />
+            </identities>
+        </validate-client-certificate>`;
+const PIN_IN_CODE = `        <choose>
+            <when condition="@(context.Request.Certificate == null || !context.Deployment.Certificates.Any(c => c.Value.Thumbprint == context.Request.Certificate.Thumbprint))">
+                <return-response><set-status code="401" /></return-response>
+            </when>
+        </choose>`;
+const HEADER = `        <set-header name="X-Client-Thumbprint" exists-action="override">
+            <value>@(context.Request.Certificate.Thumbprint)</value>
+        </set-header>`;
+const NAME_CHECK = `        <choose>
+            <when condition="@(!context.Request.Certificate.Subject.Contains(&quot;CN=orders-client&quot;))">
+                <return-response><set-status code="403" /></return-response>
+            </when>
+        </choose>`;
+
+/** The Bicep of one API with an API-scope policy (api.xml) and an operation policy (operation.xml). */
+const BICEP_API_POLICY = apiBicep('./operation.xml').replace(
+  "  resource operation 'operations' = {",
+  "  resource apiPolicy 'policies' = {\n    name: 'policy'\n    properties: {\n      format: 'rawxml'\n      value: loadTextContent('./api.xml')\n    }\n  }\n\n  resource operation 'operations' = {",
+);
+
+testRule(certificateNullCheck, {
+  valid: [
+    { name: 'after <base />, under an API policy that validates', code: policy(`        <base />\n${HEADER}`), filename: OP, files: { [API]: policy(`        <base />\n${VALIDATE_TRUST}`) } },
+    { name: "the API policy's validate-client-certificate is after its own <base />: still before this", code: policy(`        <base />\n${HEADER}`), filename: OP, files: { [API]: policy(`${VALIDATE_TRUST}\n        <base />`) } },
+    { name: 'in <outbound>: after the inbound of every scope', code: policy('        <base />').replace('<outbound>\n        <base />', `<outbound>\n        <base />\n${HEADER}`), filename: OP, files: { [API]: policy(`        <base />\n${VALIDATE_TRUST}`) } },
+    { name: 'the API policy returns 401 without a certificate (C#)', code: policy(`        <base />\n${HEADER}`), filename: OP, files: { [API]: policy(`        <base />\n${PIN_IN_CODE}`) } },
+    { name: 'no API policy: the global policy validates', code: policy(`        <base />\n${HEADER}`), filename: OP, files: { [GLOBAL]: policy(VALIDATE_TRUST) } },
+    { name: 'the API policy passes the global one on with <base />', code: policy(`        <base />\n${HEADER}`), filename: OP, files: { [API]: policy('        <base />'), [GLOBAL]: policy(VALIDATE_TRUST) } },
+    { name: 'an API policy under the global policy', code: policy(`        <base />\n${HEADER}`), filename: API, files: { [GLOBAL]: policy(VALIDATE_TRUST) } },
+    { name: 'Bicep: the API-scope policy deployed beside the operation policy validates', code: policy(`        <base />\n${HEADER}`), filename: 'operation.xml', files: { 'api.bicep': BICEP_API_POLICY, 'api.xml': policy(`        <base />\n${VALIDATE_TRUST}`) } },
+  ],
+  invalid: [
+    { name: 'no enclosing policy in the workspace', code: policy(`        <base />\n${HEADER}`), filename: OP, findings: [{ line: 5 }] },
+    { name: 'no <base /> at all: the API policy never runs for this operation', code: policy(HEADER), filename: OP, files: { [API]: policy(`        <base />\n${VALIDATE_TRUST}`) }, findings: [{ line: 4 }] },
+    { name: 'before <base />: the API policy has not run yet', code: policy(`${HEADER}\n        <base />`), filename: OP, files: { [API]: policy(`        <base />\n${VALIDATE_TRUST}`) }, findings: [{ line: 4 }] },
+    {
+      name: 'in <on-error>: it runs when the API policy rejected the request',
+      code: policy('        <base />', `\n${HEADER}`),
+      filename: OP,
+      files: { [API]: policy(`        <base />\n${VALIDATE_TRUST}`) },
+      findings: [{ line: 14 }],
+    },
+    { name: 'the API policy validates with ignore-error="true": it lets requests without a certificate through', code: policy(`        <base />\n${HEADER}`), filename: OP, files: { [API]: policy('        <base />\n        <validate-client-certificate validate-trust="true" ignore-error="true" />') }, findings: [{ line: 5 }] },
+    { name: 'the API policy has no <base />: the global validation does not run', code: policy(`        <base />\n${HEADER}`), filename: OP, files: { [API]: policy('        <rate-limit calls="10" renewal-period="60" />'), [GLOBAL]: policy(VALIDATE_TRUST) }, findings: [{ line: 5 }] },
+    { name: 'the validation is in the API policy\'s outbound', code: policy(`        <base />\n${HEADER}`), filename: OP, files: { [API]: policy('        <base />').replace('<outbound>\n        <base />', `<outbound>\n        <base />\n${VALIDATE_TRUST}`) }, findings: [{ line: 5 }] },
+  ],
+});
+
+testRule(contextCertificateNotVerified, {
+  valid: [
+    { name: 'a name check after <base />, under an API policy that validates the chain', code: policy(`        <base />\n${NAME_CHECK}`), filename: OP, files: { [API]: policy(`        <base />\n${VALIDATE_TRUST}`) } },
+    { name: 'a name check after <base />, under an API policy that pins in C#', code: policy(`        <base />\n${NAME_CHECK}`), filename: OP, files: { [API]: policy(`        <base />\n${PIN_IN_CODE}`) } },
+    { name: 'under the global policy through an API policy with <base />', code: policy(`        <base />\n${NAME_CHECK}`), filename: OP, files: { [API]: policy('        <base />'), [GLOBAL]: policy(VALIDATE_TRUST) } },
+  ],
+  invalid: [
+    { name: 'no enclosing policy', code: policy(`        <base />\n${NAME_CHECK}`), filename: OP, findings: [{ line: 5, message: 'by its Subject only' }] },
+    { name: 'the API policy checks names only (validate-trust="false")', code: policy(`        <base />\n${NAME_CHECK}`), filename: OP, files: { [API]: policy(`        <base />\n${VALIDATE_NAMES_ONLY}`) }, findings: [{ line: 5 }] },
+    { name: 'the name check is before <base />', code: policy(`${NAME_CHECK}\n        <base />`), filename: OP, files: { [API]: policy(`        <base />\n${VALIDATE_TRUST}`) }, findings: [{ line: 4 }] },
+    {
+      name: 'Bicep: one of two API policies deployed for the operation validates, the other does not',
+      code: policy(`        <base />\n${NAME_CHECK}`),
+      filename: 'operation.xml',
+      files: {
+        'api.bicep': BICEP_API_POLICY,
+        'api.xml': policy(`        <base />\n${VALIDATE_TRUST}`),
+        'other/api.bicep': BICEP_API_POLICY.replace("'./api.xml'", "'./api.xml'").replace("'./operation.xml'", "'../operation.xml'"),
+        'other/api.xml': policy('        <base />'),
+      },
+      findings: [{ line: 5 }],
+    },
+  ],
+});
+
+/** An operation that checks only that a certificate is there (all checks off, no identities). */
+const PRESENCE_ONLY = '        <validate-client-certificate validate-trust="false" validate-revocation="false" validate-not-before="true" validate-not-after="true" />';
+const PIN_ELEMENT = `        <validate-client-certificate validate-trust="false">
+            <identities>
+                <identity thumbprint="{{partner-thumbprint}}" />
+            </identities>
+        </validate-client-certificate>`;
+
+testRule(anyCertificateAccepted, {
+  valid: [
+    { name: 'after <base />, under an API policy that pins by thumbprint', code: policy(`        <base />\n${PRESENCE_ONLY}`), filename: OP, files: { [API]: policy(`        <base />\n${PIN_ELEMENT}`) } },
+    { name: 'after <base />, under a global policy that pins in C#', code: policy(`        <base />\n${PRESENCE_ONLY}`), filename: OP, files: { [GLOBAL]: policy(PIN_IN_CODE) } },
+  ],
+  invalid: [
+    { name: 'no enclosing policy', code: policy(`        <base />\n${PRESENCE_ONLY}`), filename: OP, findings: [{ line: 4, level: 'error' }] },
+    { name: 'before <base />', code: policy(`${PRESENCE_ONLY}\n        <base />`), filename: OP, files: { [API]: policy(`        <base />\n${PIN_ELEMENT}`) }, findings: [{ line: 3 }] },
+    { name: 'the API policy checks names only', code: policy(`        <base />\n${PRESENCE_ONLY}`), filename: OP, files: { [API]: policy(`        <base />\n${VALIDATE_NAMES_ONLY}`) }, findings: [{ line: 4 }] },
+    {
+      name: 'the API policy pins only in one branch that lets other requests through',
+      code: policy(`        <base />\n${PRESENCE_ONLY}`),
+      filename: OP,
+      files: { [API]: policy(`        <base />\n        <choose>\n            <when condition="@(context.Request.Headers.ContainsKey(&quot;X-Partner&quot;))">\n${PIN_ELEMENT}\n            </when>\n        </choose>`) },
+      findings: [{ line: 4 }],
+    },
+  ],
+});
+
+testRule(identityWithoutThumbprint, {
+  valid: [{ name: 'a names-only identity after <base />, under an API policy that pins by thumbprint', code: policy(`        <base />\n${VALIDATE_NAMES_ONLY}`), filename: OP, files: { [API]: policy(`        <base />\n${PIN_ELEMENT}`) } }],
+  invalid: [
+    { name: 'no enclosing policy', code: policy(`        <base />\n${VALIDATE_NAMES_ONLY}`), filename: OP, findings: [{ line: 6 }] },
+    { name: 'the API policy names too', code: policy(`        <base />\n${VALIDATE_NAMES_ONLY}`), filename: OP, files: { [API]: policy(`        <base />\n${VALIDATE_NAMES_ONLY}`) }, findings: [{ line: 6 }] },
+  ],
+});
