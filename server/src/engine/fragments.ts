@@ -2,11 +2,29 @@ import * as path from 'node:path';
 import { elementsNamed, getAttribute, parsePolicy } from '../parsers/policy';
 import type { PolicyDocument } from '../parsers/policy/types';
 import type { InlinePolicy, WorkspaceModel } from '../model/types';
-import type { IncludedFragment } from '../rules/util/fragments';
+import { setIncludedFragments, type IncludedFragment } from '../rules/util/fragments';
 import { hasPlaceholder } from '../rules/util/placeholder';
 
 /** How many folders up from a policy an APIOps artifacts folder (with its `policyFragments/`) is looked for. */
 const MAX_LEVELS_UP = 8;
+/** How deep fragments included by fragments are followed. */
+const MAX_DEPTH = 8;
+
+/**
+ * Resolves the fragments `doc` includes, and those they include in turn (to `MAX_DEPTH`; a cycle is cut), and records
+ * them on each document for the rules (`includedFragments`, `reachedFragments`).
+ */
+export function resolveFragments(doc: PolicyDocument, file: string, model: WorkspaceModel, policyAt: (file: string) => PolicyDocument | undefined): void {
+  const resolving = new Set<PolicyDocument>();
+  const visit = (d: PolicyDocument, f: string, depth: number): void => {
+    if (resolving.has(d)) return;
+    resolving.add(d);
+    const found = depth < MAX_DEPTH ? resolveIncludedFragments(d, f, model, policyAt) : [];
+    setIncludedFragments(d, found);
+    for (const fragment of found) visit(fragment.doc, fragment.file, depth + 1);
+  };
+  visit(doc, file, 0);
+}
 
 /**
  * The fragments a policy's `<include-fragment fragment-id="…">` elements name, found in the workspace: a Bicep
@@ -14,7 +32,7 @@ const MAX_LEVELS_UP = 8;
  * one) or written in its string, or the layout of the APIOps extractor (`policyFragments/<id>/policy.xml`, older `policy fragments/<id>/policy.xml`,
  * in a folder above the policy), a `fragments/<id>.xml` (or `policy-fragments/<id>.xml`) above it, or `<id>.fragment.xml`
  * beside it. `policyAt` reads (and records) each candidate; one whose root isn't `<fragment>` is
- * skipped. Fragments inside fragments are not followed.
+ * skipped. Fragments inside fragments are followed by `resolveFragments`.
  */
 export function resolveIncludedFragments(doc: PolicyDocument, file: string, model: WorkspaceModel, policyAt: (file: string) => PolicyDocument | undefined): IncludedFragment[] {
   if (!doc.text.includes('include-fragment')) return [];

@@ -16,8 +16,7 @@ import type { LoadedConfig } from './config';
 import { classify, decodeFile, looksLikePolicy, mayBePolicy, type FileKind } from './files';
 import { embedFindings, holeAttributes, inlinePolicyName } from './inline-policies';
 import { applySuppressions, unusedSuppressions, type SuppressionUse } from './suppress';
-import { resolveIncludedFragments } from './fragments';
-import { setIncludedFragments } from '../rules/util/fragments';
+import { resolveFragments } from './fragments';
 
 /** One file the workspace knows, with its parse cached for its current version. */
 interface Entry {
@@ -413,15 +412,27 @@ export class Workspace {
   /** `policyAt` for rules, noting in `result` which policies they read (what their findings depend on). */
   private policyReader(result: LintResult): (file: string) => PolicyDocument | undefined {
     const reader = result.kind === 'policy' ? result.file : undefined;
-    return (p) => {
+    // A policy read (an enclosing scope's) has the fragments it includes resolved too, so its checks in them count.
+    let resolving = false;
+    const read = (p: string): PolicyDocument | undefined => {
       (result.policiesRead ??= new Set()).add(p);
       if (reader !== undefined) {
         let set = this.readers.get(p);
         if (!set) this.readers.set(p, (set = new Set()));
         set.add(reader);
       }
-      return this.policy(p);
+      const doc = this.policy(p);
+      if (doc && !resolving && doc.text.includes('include-fragment')) {
+        resolving = true;
+        try {
+          resolveFragments(doc, p, this.getModel(), read);
+        } finally {
+          resolving = false;
+        }
+      }
+      return doc;
     };
+    return read;
   }
 
   /** The rules that run on files of `kind` under `config`, with their levels. */
@@ -476,7 +487,7 @@ export class Workspace {
     if (e.kind === 'policy') {
       const doc = this.policy(file);
       // The fragments it includes run in its place: the rules see them (read through policyAt, so the CLI's cache knows).
-      if (doc) setIncludedFragments(doc, resolveIncludedFragments(doc, file, model, policyAt));
+      if (doc) resolveFragments(doc, file, model, policyAt);
       return doc && { file, text, model, certificates, settings, policyAt, report, doc, policy: this.policyContext(file) };
     }
     if (e.kind === 'bicep') {

@@ -1,11 +1,12 @@
 import * as path from 'node:path';
 import type { Fix } from '../core/finding';
 import type { Span } from '../core/text';
-import { ancestors, childElements, elementsNamed, findMemberChains } from '../parsers/policy';
+import { ancestors, childElements, elementsNamed, findMemberChains, getAttribute } from '../parsers/policy';
 import type { PolicyDocument, PolicyElement } from '../parsers/policy/types';
 import type { PolicyRule, PolicyRuleContext } from './types';
 import { pinsOrVerifiesTested } from './util/certificate-names';
 import { enclosingPolicies } from './util/enclosing';
+import { reachedFragments } from './util/fragments';
 
 /**
  * An operation (or API) policy whose `<inbound>` leaves out `<base />`: the inbound policies of the enclosing scopes
@@ -42,12 +43,25 @@ export const baseOmitted: PolicyRule = {
 
 /**
  * Where a policy's own `<inbound>` checks the client certificate: a `validate-client-certificate`, a `<when>` that
- * decides on `context.Request.Certificate`, or code that verifies or pins it. Reading it into a header is no check.
+ * decides on `context.Request.Certificate`, or code that verifies or pins it, there or in a fragment it includes there.
+ * Reading it into a header is no check.
  */
 function inboundCertificateCheck(doc: PolicyDocument): { span: Span; what: string } | undefined {
   const inbound = doc.root && childElements(doc.root, 'inbound')[0];
   if (!inbound) return undefined;
   const inside = (el: PolicyElement): boolean => el === inbound || ancestors(el).includes(inbound);
+  const own = certificateCheckIn(doc, inside);
+  if (own) return own;
+  for (const f of reachedFragments(doc)) {
+    if (!inside(f.include)) continue;
+    const check = certificateCheckIn(f.doc, () => true);
+    const id = getAttribute(f.include, 'fragment-id')?.value.trim() ?? '';
+    if (check) return { span: f.include.nameSpan, what: `${check.what} of the fragment '${id}' it includes` };
+  }
+  return undefined;
+}
+
+function certificateCheckIn(doc: PolicyDocument, inside: (el: PolicyElement) => boolean): { span: Span; what: string } | undefined {
   const element = elementsNamed(doc, 'validate-client-certificate').find(inside);
   if (element) return { span: element.nameSpan, what: 'validate-client-certificate' };
   for (const expr of doc.expressions) {

@@ -8,7 +8,7 @@ import { certificateNameChecks, describeNames, pinsOrVerifiesTested } from './ut
 import { hasReturnResponse } from './util/certificate-flow';
 import { chainTier } from './util/chain-tier';
 import { identityElements, isPinned } from './util/identity';
-import { includedFragments } from './util/fragments';
+import { reachedFragments } from './util/fragments';
 import { enclosingPassing, inInbound, runsAfterBase } from './util/enclosing';
 
 const PIN = '!context.Deployment.Certificates.Any(c => c.Value.Thumbprint == context.Request.Certificate.Thumbprint)';
@@ -25,7 +25,7 @@ export const contextCertificateNotVerified: PolicyRule = {
     if (ctx.doc.root?.name === 'fragment') return;
     let analyses = certificateExpressions(ctx.doc);
     // Fragments the policy includes run in its place: their validation and pins count.
-    const fragments = includedFragments(ctx.doc).map((f) => f.doc);
+    const fragments = reachedFragments(ctx.doc).map((f) => f.doc);
     if (analyses.length === 0 || validatedByPolicy(ctx.doc) || fragments.some((d) => validatedByPolicy(d))) return;
     // What runs after <base /> runs after the enclosing scopes' inbound: when that validates or pins the certificate
     // (an API policy's validate-client-certificate), a decision here adds to it.
@@ -79,7 +79,9 @@ function validatedByPolicy(doc: PolicyDocument, where: (el: PolicyElement) => bo
 /** Does the policy's inbound validate the certificate's chain, or pin it (an element, or a tested pin in code)? */
 function verifiesInInbound(doc: PolicyDocument): boolean {
   const inbound = (el: PolicyElement): boolean => inInbound(doc, el);
-  return validatedByPolicy(doc, inbound) || doc.expressions.some((e) => inbound(e.owner.element) && pinsOrVerifiesTested(e));
+  if (validatedByPolicy(doc, inbound) || doc.expressions.some((e) => inbound(e.owner.element) && pinsOrVerifiesTested(e))) return true;
+  // A fragment its inbound includes runs there.
+  return reachedFragments(doc).some((f) => inbound(f.include) && (validatedByPolicy(f.doc) || f.doc.expressions.some((e) => pinsOrVerifiesTested(e))));
 }
 
 /** In a rejecting `<when condition="@(context.Request.Certificate == null || …)">`: append the thumbprint pin. */

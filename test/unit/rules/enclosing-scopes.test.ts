@@ -7,6 +7,7 @@ import { certificateNullCheck } from '../../../server/src/rules/certificate-null
 import { contextCertificateNotVerified } from '../../../server/src/rules/context-certificate-not-verified';
 import { anyCertificateAccepted } from '../../../server/src/rules/any-certificate-accepted';
 import { identityWithoutThumbprint } from '../../../server/src/rules/identity-without-thumbprint';
+import { baseOmitted } from '../../../server/src/rules/base-omitted';
 import { apiBicep } from './bicep-service.fixtures';
 
 const OP = 'apimartifacts/apis/orders/operations/get-order/policy.xml';
@@ -140,5 +141,45 @@ testRule(identityWithoutThumbprint, {
   invalid: [
     { name: 'no enclosing policy', code: policy(`        <base />\n${VALIDATE_NAMES_ONLY}`), filename: OP, findings: [{ line: 6 }] },
     { name: 'the API policy names too', code: policy(`        <base />\n${VALIDATE_NAMES_ONLY}`), filename: OP, files: { [API]: policy(`        <base />\n${VALIDATE_NAMES_ONLY}`) }, findings: [{ line: 6 }] },
+  ],
+});
+
+/** APIOps fragments: 'client-cert' includes 'validate', which validates; 'loop-a' and 'loop-b' include each other. */
+const FRAGMENTS = {
+  'apimartifacts/policyFragments/client-cert/policy.xml': '<fragment>\n    <include-fragment fragment-id="validate" />\n</fragment>',
+  'apimartifacts/policyFragments/validate/policy.xml': `<fragment>\n${PIN_ELEMENT}\n</fragment>`,
+  'apimartifacts/policyFragments/loop-a/policy.xml': '<fragment>\n    <include-fragment fragment-id="loop-b" />\n</fragment>',
+  'apimartifacts/policyFragments/loop-b/policy.xml': '<fragment>\n    <include-fragment fragment-id="loop-a" />\n</fragment>',
+  'apimartifacts/policyFragments/branch/policy.xml': `<fragment>\n    <choose>\n        <when condition="@(context.Request.Headers.ContainsKey(&quot;X-Partner&quot;))">\n            <include-fragment fragment-id="validate" />\n        </when>\n    </choose>\n</fragment>`,
+};
+const include = (id: string): string => `        <include-fragment fragment-id="${id}" />`;
+
+testRule(certificateNullCheck, {
+  valid: [
+    { name: 'a fragment included by the included fragment validates (nested)', code: policy(`${include('client-cert')}\n${HEADER}`), filename: OP, files: FRAGMENTS },
+    { name: "after <base />, under an API policy whose inbound includes a fragment that validates (through another fragment)", code: policy(`        <base />\n${HEADER}`), filename: OP, files: { ...FRAGMENTS, [API]: policy(`        <base />\n${include('client-cert')}`) } },
+  ],
+  invalid: [
+    { name: 'fragments that include each other, and check nothing: no hang', code: policy(`${include('loop-a')}\n${HEADER}`), filename: OP, files: FRAGMENTS, findings: [{ line: 5 }] },
+  ],
+});
+
+testRule(anyCertificateAccepted, {
+  valid: [{ name: 'after <base />, under an API policy whose fragment pins by thumbprint', code: policy(`        <base />\n${PRESENCE_ONLY}`), filename: OP, files: { ...FRAGMENTS, [API]: policy(`        <base />\n${include('client-cert')}`) } }],
+  invalid: [
+    { name: "the API policy's fragment pins only in a branch", code: policy(`        <base />\n${PRESENCE_ONLY}`), filename: OP, files: { ...FRAGMENTS, [API]: policy(`        <base />\n${include('branch')}`) }, findings: [{ line: 4 }] },
+  ],
+});
+
+testRule(baseOmitted, {
+  valid: [],
+  invalid: [
+    {
+      name: "the API policy checks in a fragment it includes (through another)",
+      code: policy('        <rate-limit calls="10" renewal-period="60" />'),
+      filename: OP,
+      files: { ...FRAGMENTS, [API]: policy(`        <base />\n${include('client-cert')}`) },
+      findings: [{ line: 2, message: "(validate-client-certificate of the fragment 'client-cert' it includes in ../../policy.xml)" }],
+    },
   ],
 });

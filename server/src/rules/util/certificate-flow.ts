@@ -3,7 +3,7 @@ import { ancestors, elementsNamed, getAttribute, sectionOf } from '../../parsers
 import { RecentCache } from '../../parsers/policy/recent';
 import { readBoolAttribute } from './bool-attribute';
 import { certificateExpressions, type CertificateMemberUse, type ExpressionAnalysis } from './certificate-expressions';
-import { includedFragments } from './fragments';
+import { includedFragments, reachedFragments } from './fragments';
 
 /**
  * A static approximation of the policy's control flow, as far as the client certificate rules need it:
@@ -48,8 +48,8 @@ function buildGuards(doc: PolicyDocument): Guard[] {
   const guards: Guard[] = [];
   // A fragment that answers without a certificate (validate-client-certificate, a null check that returns) guards
   // what follows its <include-fragment>, as the same elements written in place would.
-  for (const f of includedFragments(doc)) {
-    if (rejectsMissingCertificate(f.doc)) guards.push((expr) => precedes(f.include, f.include.span.end, expr.span.start, expr.owner.element));
+  for (const f of reachedFragments(doc)) {
+    if (rejectsMissingCertificateHere(f.doc)) guards.push((expr) => precedes(f.include, f.include.span.end, expr.span.start, expr.owner.element));
   }
   for (const v of elementsNamed(doc, 'validate-client-certificate')) {
     const ignore = readBoolAttribute(v, 'ignore-error');
@@ -71,6 +71,11 @@ function buildGuards(doc: PolicyDocument): Guard[] {
  * certificate: validate-client-certificate, or a `<when>` null test that returns?
  */
 export function rejectsMissingCertificate(doc: PolicyDocument, where: (el: PolicyElement) => boolean = () => true): boolean {
+  return rejectsMissingCertificateHere(doc, where) || reachedFragments(doc).some((f) => where(f.include) && rejectsMissingCertificateHere(f.doc));
+}
+
+/** `rejectsMissingCertificate` by the document's own elements, without the fragments it includes. */
+function rejectsMissingCertificateHere(doc: PolicyDocument, where: (el: PolicyElement) => boolean = () => true): boolean {
   const validates = elementsNamed(doc, 'validate-client-certificate').some((v) => {
     const ignore = readBoolAttribute(v, 'ignore-error');
     return !(ignore.kind === 'literal' && ignore.value) && where(v);

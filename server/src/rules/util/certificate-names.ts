@@ -2,7 +2,7 @@ import type { CsToken, PolicyDocument, PolicyExpression } from '../../parsers/po
 import { ancestors } from '../../parsers/policy';
 import { afterDot, comparisons, isCloser, isOpener, methodCalls } from './cs-tokens';
 import { hasReturnResponse } from './certificate-flow';
-import { includedFragments } from './fragments';
+import { reachedFragments } from './fragments';
 import { verifyCalls, type CertificateMemberUse, type ExpressionAnalysis } from './certificate-expressions';
 
 /**
@@ -85,7 +85,7 @@ export function certificateNameChecks(doc: PolicyDocument, analyses: readonly Ex
  * its `<validate-client-certificate>` accepts.
  */
 export function expressionsPinOrVerify(doc: PolicyDocument): boolean {
-  return doc.expressions.some((expr) => pinsOrVerifiesTested(expr)) || includedFragments(doc).some((f) => f.doc.expressions.some((expr) => pinsOrVerifiesTested(expr)));
+  return doc.expressions.some((expr) => pinsOrVerifiesTested(expr)) || reachedFragments(doc).some((f) => f.doc.expressions.some((expr) => pinsOrVerifiesTested(expr)));
 }
 
 /**
@@ -96,9 +96,9 @@ export function expressionsPinOrVerify(doc: PolicyDocument): boolean {
  */
 export function expressionsPinOrVerifyForEveryRequest(doc: PolicyDocument): boolean {
   if (doc.expressions.some((expr) => everyRequestMeets(expr) && pinsOrVerifiesTested(expr))) return true;
-  // A fragment included outside any branch runs for every request, as its own elements do.
-  return includedFragments(doc).some(
-    (f) => !ancestors(f.include).some((a) => a.name === 'when' || a.name === 'otherwise') && f.doc.expressions.some((expr) => everyRequestMeets(expr) && pinsOrVerifiesTested(expr)),
+  // A fragment included outside any branch (here, and in the fragments on the way) runs for every request, as its own elements do.
+  return reachedFragments(doc).some(
+    (f) => !f.conditional && !ancestors(f.include).some((a) => a.name === 'when' || a.name === 'otherwise') && f.doc.expressions.some((expr) => everyRequestMeets(expr) && pinsOrVerifiesTested(expr)),
   );
 }
 

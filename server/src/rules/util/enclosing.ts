@@ -5,6 +5,7 @@ import type { PolicyRuleContext } from '../types';
 import { expressionsPinOrVerifyForEveryRequest } from './certificate-names';
 import { identityElements, isPinned } from './identity';
 import { analyzeTrust } from './trust';
+import { reachedFragments } from './fragments';
 
 export type EnclosingScope = 'API' | 'workspace' | 'global';
 
@@ -118,10 +119,22 @@ export function enclosingPassing(ctx: PolicyRuleContext, test: (doc: PolicyDocum
 export function enclosingVerification(ctx: PolicyRuleContext): EnclosingPolicy | undefined {
   return enclosingPassing(ctx, (doc) => {
     // In the inbound, and not in a branch that some requests skip.
-    const inbound = (el: PolicyElement): boolean => inInbound(doc, el) && !ancestors(el).some((a) => a.name === 'when' || a.name === 'otherwise');
+    const inbound = (el: PolicyElement): boolean => inInbound(doc, el) && !inBranch(el);
     const element = elementsNamed(doc, 'validate-client-certificate').some(
       (v) => inbound(v) && (analyzeTrust(v, ctx.policy)?.validates === 'yes' || identityElements(v).some(isPinned)),
     );
-    return element || expressionsPinOrVerifyForEveryRequest(doc);
+    // A fragment included in the inbound, outside any branch, runs there as its own elements would.
+    const fragment = reachedFragments(doc).some(
+      (f) =>
+        !f.conditional &&
+        inbound(f.include) &&
+        elementsNamed(f.doc, 'validate-client-certificate').some((v) => !inBranch(v) && (analyzeTrust(v, ctx.policy)?.validates === 'yes' || identityElements(v).some(isPinned))),
+    );
+    return element || fragment || expressionsPinOrVerifyForEveryRequest(doc);
   });
+}
+
+/** Is the element inside a `<when>` or `<otherwise>`, which some requests skip? */
+function inBranch(el: PolicyElement): boolean {
+  return ancestors(el).some((a) => a.name === 'when' || a.name === 'otherwise');
 }

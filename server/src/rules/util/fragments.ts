@@ -23,3 +23,41 @@ export function setIncludedFragments(doc: PolicyDocument, fragments: readonly In
 export function includedFragments(doc: PolicyDocument): readonly IncludedFragment[] {
   return included.get(doc) ?? [];
 }
+
+/** An included fragment, or a fragment included by one, seen from the policy that includes the first. */
+export interface ReachedFragment extends IncludedFragment {
+  /** Reached through an `<include-fragment>` inside a `<when>` / `<otherwise>` of a fragment on the way. */
+  conditional: boolean;
+}
+
+/**
+ * The fragments `doc` includes and, in turn, those they include (each once; a cycle is cut), in document order. `include`
+ * is always the `<include-fragment>` of `doc` through which the fragment runs, so positions compare within `doc`.
+ */
+export function reachedFragments(doc: PolicyDocument): ReachedFragment[] {
+  const direct = includedFragments(doc);
+  if (direct.length === 0) return [];
+  const out: ReachedFragment[] = [];
+  const seen = new Set<PolicyDocument>([doc]);
+  const visit = (from: PolicyDocument, include: PolicyElement, conditional: boolean): void => {
+    for (const f of includedFragments(from)) {
+      if (seen.has(f.doc)) continue;
+      seen.add(f.doc);
+      const branch = conditional || inBranch(f.include);
+      out.push({ include, file: f.file, doc: f.doc, conditional: branch });
+      visit(f.doc, include, branch);
+    }
+  };
+  for (const f of direct) {
+    if (seen.has(f.doc)) continue;
+    seen.add(f.doc);
+    out.push({ ...f, conditional: false });
+    visit(f.doc, f.include, false);
+  }
+  return out;
+}
+
+function inBranch(el: PolicyElement): boolean {
+  for (let e = el.parent; e; e = e.parent) if (e.name === 'when' || e.name === 'otherwise') return true;
+  return false;
+}
