@@ -164,6 +164,17 @@ export interface InlinePolicy {
   holes?: Span[];
 }
 
+/** A policy deployed by the Bicep: the file it loads, or the Bicep file whose string holds it. */
+export interface EnclosingSource {
+  file: string;
+  inline?: InlinePolicy;
+}
+
+/** One deployment of a policy, and the scopes above it, nearest first (see `WorkspaceModel.enclosingPolicies`). */
+export interface EnclosingDeployment {
+  levels: { scope: 'API' | 'global'; sources: EnclosingSource[] }[];
+}
+
 /** What the model knows about one policy file. */
 export interface PolicyContext {
   /** The Bicep resources that load this file (may be several, in several files). */
@@ -184,10 +195,11 @@ export interface WorkspaceModel {
   /** The fragments named `id` written in a Bicep string (`value: '''<fragment>…'''`), with the Bicep file. */
   inlineFragments(id: string): { file: string; inline: InlinePolicy }[];
   /**
-   * For an operation policy file: the policy files of its API (the API-scope policies of the API the operation belongs
-   * to), whose inbound runs where the operation's `<base />` is. Empty for other files, or when the link can't be read.
+   * For a policy file deployed by the Bicep at operation or API scope: per deployment, the policies whose inbound its
+   * `<base />` runs, nearest scope first (an operation's API policies, then its service's global policies). A level
+   * with no source is a scope without a policy, which passes the request on. Empty for other files.
    */
-  apiPolicyFiles(operationPolicyFile: string): string[];
+  enclosingPolicies(policyFile: string): EnclosingDeployment[];
   /** `Microsoft.ApiManagement/service/certificates` resources and CA entries declared in a Bicep file. */
   certificateEntriesIn(bicepFile: string): CertificateEntry[];
   /** Self-hosted gateways declared in a Bicep file (of a service the workspace defines). */

@@ -8,7 +8,7 @@ import { evaluate } from './evaluate';
 import { describePolicy, policyScopeOf } from './policy-resources';
 import { describeExisting, describeNamedValue, describeService, ownNames, resourceNames } from './service-info';
 import { UNKNOWN_SKUS, type Sku, type SkuSet } from './sku';
-import type { CertificateEntry, InlinePolicy, PolicyContext, PolicyResource, SelfHostedGateway, ServiceInfo, WorkspaceModel } from './types';
+import type { CertificateEntry, EnclosingDeployment, EnclosingSource, InlinePolicy, PolicyContext, PolicyResource, SelfHostedGateway, ServiceInfo, WorkspaceModel } from './types';
 
 /** What the model is built from. Paths are absolute; they are normalised with `path.resolve`. */
 export interface ModelInput {
@@ -158,6 +158,7 @@ export function buildModel(input: ModelInput): WorkspaceModel {
   /** API and operation policies with their resource, whose API is named only when a self-hosted gateway needs it. */
   const apiPolicies: [PolicyResource, ResourceNode][] = [];
   const fragmentNodes: [PolicyResource, ResourceNode][] = [];
+  const servicePolicies: PolicyResource[] = [];
   const gatewayChildren: ResourceNode[] = [];
 
   for (const scope of scopes.values()) {
@@ -214,6 +215,7 @@ export function buildModel(input: ModelInput): WorkspaceModel {
         if (service) policy.service = service;
         if (policyScope === 'fragment') fragmentNodes.push([policy, node]);
         if (policyScope === 'api' || policyScope === 'operation') apiPolicies.push([policy, node]);
+        if (policyScope === 'service') servicePolicies.push(policy);
         push(policiesByFile, scope.path, policy);
         const loaded = policy.value?.loadedFile?.path;
         if (loaded) {
@@ -252,45 +254,72 @@ export function buildModel(input: ModelInput): WorkspaceModel {
     return inlineFragmentsById!.get(id.toLowerCase()) ?? [];
   };
 
-  // An operation policy's API policies (for `<base />`): APIs are matched by service and name, so an API declared
-  // `existing` in another file (the operations' own template) is the one defined there; by name alone when the
-  // service can't be told (both templates name it by a parameter). Found when first asked (most runs never ask).
-  let apiPolicyIndex: { byApi: Map<string, string[]>; keysOf: Map<PolicyResource, string[]> } | undefined;
+  // The policies whose inbound a policy's `<base />` runs (an operation's API policies, then its service's global
+  // policies), per deployment. APIs are matched by service and name, so an API declared `existing` in another file (the
+  // operations' own template) is the one defined there; by name alone when the operation's service can't be told (both
+  // templates name it by a parameter), or with an API policy whose service can't be told. Found when first asked (most
+  // runs never ask).
+  type Enclosing = { byApi: Map<string, EnclosingSource[]>; byName: Map<string, EnclosingSource[]>; unknownServiceByName: Map<string, EnclosingSource[]>; byService: Map<string, EnclosingSource[]>; keysOf: Map<PolicyResource, string[]> };
+  let enclosingIndex: Enclosing | undefined;
+  const serviceId = (info: ServiceInfo | undefined): string => {
+    const service = info ? (info.definition ?? (info.existing ? undefined : info)) : undefined;
+    return service ? String(definitions.findIndex((d) => d.info === service)) : '*';
+  };
   const apiKeys = (api: ResourceNode): string[] => {
     const serviceNode = ancestorOfType(api, SERVICE_TYPE, namedServices, scopes);
-    const info = serviceNode && services.get(serviceNode);
-    const service = info ? (info.definition ?? (info.existing ? undefined : info)) : undefined;
-    const id = service ? String(definitions.findIndex((d) => d.info === service)) : '*';
+    const id = serviceId(serviceNode && services.get(serviceNode));
     return ownNames(api, scopes).map((n) => `${id}|${n.toLowerCase()}`);
   };
-  const apiPolicyFiles = (operationPolicyFile: string): string[] => {
-    if (!apiPolicyIndex) {
-      const index = { byApi: new Map<string, string[]>(), keysOf: new Map<PolicyResource, string[]>() };
-      for (const [policy, node] of apiPolicies) {
-        const api = policy.scope === 'api' ? parentOf(node, namedServices, scopes) : ancestorOfType(node, APIS_TYPE, namedServices, scopes);
-        if (!api || api.fullType !== APIS_TYPE) continue;
-        const keys = apiKeys(api);
-        index.keysOf.set(policy, keys);
-        const file = policy.value?.loadedFile?.path;
-        if (policy.scope !== 'api' || !file) continue;
-        for (const key of keys) {
-          push(index.byApi, key, file);
-          // Also by name alone, for an operation whose service can't be told.
-          if (!key.startsWith('*|')) push(index.byApi, `*|${key.slice(key.indexOf('|') + 1)}`, file);
-        }
+  const sourceOf = (policy: PolicyResource): EnclosingSource | undefined => {
+    const file = policy.value?.loadedFile?.path;
+    if (file) return { file };
+    const inline = policy.value?.inline;
+    return inline && !inline.holes?.length ? { file: policy.ref.file, inline } : undefined;
+  };
+  const buildEnclosing = (): Enclosing => {
+    const index: Enclosing = { byApi: new Map(), byName: new Map(), unknownServiceByName: new Map(), byService: new Map(), keysOf: new Map() };
+    for (const [policy, node] of apiPolicies) {
+      const api = policy.scope === 'api' ? parentOf(node, namedServices, scopes) : ancestorOfType(node, APIS_TYPE, namedServices, scopes);
+      if (!api || api.fullType !== APIS_TYPE) continue;
+      const keys = apiKeys(api);
+      index.keysOf.set(policy, keys);
+      const source = policy.scope === 'api' ? sourceOf(policy) : undefined;
+      if (!source) continue;
+      for (const key of keys) {
+        const name = key.slice(key.indexOf('|') + 1);
+        push(index.byApi, key, source);
+        push(index.byName, name, source);
+        if (key.startsWith('*|')) push(index.unknownServiceByName, name, source);
       }
-      apiPolicyIndex = index;
     }
-    const out = new Set<string>();
-    for (const p of deployments.get(resolvePath(operationPolicyFile)) ?? []) {
+    for (const policy of servicePolicies) {
+      const source = sourceOf(policy);
+      const id = serviceId(policy.service);
+      if (source && id !== '*') push(index.byService, id, source);
+    }
+    return index;
+  };
+  const enclosingPolicies = (policyFile: string): EnclosingDeployment[] => {
+    const index = (enclosingIndex ??= buildEnclosing());
+    const out: EnclosingDeployment[] = [];
+    for (const p of deployments.get(resolvePath(policyFile)) ?? []) {
+      const id = serviceId(p.service);
+      const global = { scope: 'global' as const, sources: id === '*' ? [] : (index.byService.get(id) ?? []) };
+      if (p.scope === 'api') {
+        out.push({ levels: [global] });
+        continue;
+      }
       if (p.scope !== 'operation') continue;
-      for (const key of apiPolicyIndex.keysOf.get(p) ?? []) {
-        // A known service first; an API policy whose service can't be told may still be its (by name).
-        const files = apiPolicyIndex.byApi.get(key) ?? apiPolicyIndex.byApi.get(`*|${key.slice(key.indexOf('|') + 1)}`) ?? [];
-        for (const f of files) out.add(f);
+      const api: EnclosingSource[] = [];
+      for (const key of index.keysOf.get(p) ?? []) {
+        const name = key.slice(key.indexOf('|') + 1);
+        // A known service: its API of that name, or one whose service can't be told; else any API of that name.
+        const found = key.startsWith('*|') ? index.byName.get(name) : (index.byApi.get(key) ?? index.unknownServiceByName.get(name));
+        for (const f of found ?? []) if (!api.includes(f)) api.push(f);
       }
+      out.push({ levels: [{ scope: 'API', sources: api }, global] });
     }
-    return [...out];
+    return out;
   };
 
   // Which API a policy belongs to matters only to self-hosted gateways (the APIs they serve): evaluating every API's name
@@ -371,7 +400,7 @@ export function buildModel(input: ModelInput): WorkspaceModel {
     policyResourcesIn: (f) => policiesByFile.get(resolvePath(f)) ?? [],
     fragmentFiles,
     inlineFragments,
-    apiPolicyFiles,
+    enclosingPolicies,
     certificateEntriesIn: (f) => certificatesByFile.get(resolvePath(f)) ?? [],
     selfHostedGatewaysIn: (f) => gatewaysByFile.get(resolvePath(f)) ?? [],
     dependents(file: string): string[] {

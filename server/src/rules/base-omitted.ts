@@ -34,7 +34,8 @@ export const baseOmitted: PolicyRule = {
           `check it makes (${check.what} in ${where}): requests to this ${isOperation(ctx) ? 'operation' : 'API'} skip it. ` +
           'Add <base /> (first, to check before anything else runs), or check the certificate here too.',
         fixes: [baseFix(ctx, inbound)],
-        related: [{ file: parent.file, span: check.span, message: `the ${parent.scope} policy's ${check.what}` }],
+        // A policy written in a Bicep string: its span maps to the Bicep file's text.
+        related: [{ file: parent.file, span: parent.inline ? { start: parent.inline.offsets[check.span.start]!, end: parent.inline.offsets[check.span.end]! } : check.span, message: `the ${parent.scope} policy's ${check.what}` }],
       });
       return;
     }

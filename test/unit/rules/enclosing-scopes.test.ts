@@ -183,3 +183,140 @@ testRule(baseOmitted, {
     },
   ],
 });
+
+/** Bicep builders: a service, an API (with its policy loaded from `policyFile`, or written in a string), an operation policy. */
+const service = (id: string, name = id): string =>
+  `resource ${id} 'Microsoft.ApiManagement/service@2024-05-01' = {\n  name: '${name}'\n  location: 'westeurope'\n  sku: { name: 'Developer', capacity: 1 }\n  properties: { publisherEmail: 'a@b.c', publisherName: 'x' }\n}\n`;
+const bicepApi = (id: string, svc: string, name: string, policy?: string): string =>
+  `resource ${id} 'Microsoft.ApiManagement/service/apis@2024-05-01' = {\n  parent: ${svc}\n  name: '${name}'\n  properties: { displayName: '${name}', path: '${name}', protocols: [ 'https' ] }\n}\n` +
+  (policy === undefined
+    ? ''
+    : `resource ${id}Policy 'Microsoft.ApiManagement/service/apis/policies@2024-05-01' = {\n  parent: ${id}\n  name: 'policy'\n  properties: { format: 'rawxml', value: ${policy.startsWith('<') ? `'''${policy}'''` : `loadTextContent('${policy}')`} }\n}\n`);
+const bicepOperation = (id: string, api: string, name: string, file: string): string =>
+  `resource ${id} 'Microsoft.ApiManagement/service/apis/operations@2024-05-01' = {\n  parent: ${api}\n  name: '${name}'\n  properties: { displayName: '${name}', method: 'GET', urlTemplate: '/${name}' }\n}\n` +
+  `resource ${id}Policy 'Microsoft.ApiManagement/service/apis/operations/policies@2024-05-01' = {\n  parent: ${id}\n  name: 'policy'\n  properties: { format: 'rawxml', value: loadTextContent('${file}') }\n}\n`;
+const globalPolicy = (svc: string, file: string): string =>
+  `resource ${svc}Global 'Microsoft.ApiManagement/service/policies@2024-05-01' = {\n  parent: ${svc}\n  name: 'policy'\n  properties: { format: 'rawxml', value: loadTextContent('${file}') }\n}\n`;
+
+const READ_AFTER_BASE = policy(`        <base />\n${HEADER}`);
+const API_VALIDATES = policy(`        <base />\n${VALIDATE_TRUST}`);
+
+testRule(certificateNullCheck, {
+  valid: [
+    {
+      name: 'Bicep: the API policy is written in a Bicep string',
+      code: READ_AFTER_BASE,
+      filename: 'op.xml',
+      files: { 'main.bicep': service('apim') + bicepApi('orders', 'apim', 'orders', API_VALIDATES) + bicepOperation('list', 'orders', 'list', 'op.xml') },
+    },
+    {
+      name: "Bicep: the service's global policy validates, the API policy passes it on",
+      code: READ_AFTER_BASE,
+      filename: 'op.xml',
+      files: { 'main.bicep': service('apim') + globalPolicy('apim', 'global.xml') + bicepApi('orders', 'apim', 'orders', 'api.xml') + bicepOperation('list', 'orders', 'list', 'op.xml'), 'global.xml': policy(VALIDATE_TRUST), 'api.xml': policy('        <base />') },
+    },
+    {
+      name: 'Bicep: an API without a policy passes the request to the global policy',
+      code: READ_AFTER_BASE,
+      filename: 'op.xml',
+      files: { 'main.bicep': service('apim') + globalPolicy('apim', 'global.xml') + bicepApi('orders', 'apim', 'orders') + bicepOperation('list', 'orders', 'list', 'op.xml'), 'global.xml': policy(VALIDATE_TRUST) },
+    },
+    {
+      name: 'APIOps workspace: the workspace policy passes the request to the global policy, which validates',
+      code: READ_AFTER_BASE,
+      filename: 'apimartifacts/workspaces/team-a/apis/orders/operations/list/policy.xml',
+      files: { 'apimartifacts/policy.xml': policy(VALIDATE_TRUST), 'apimartifacts/workspaces/team-a/policy.xml': policy('        <base />') },
+    },
+  ],
+  invalid: [
+    {
+      name: 'Bicep: an API of the same name in another service has the validating policy',
+      code: READ_AFTER_BASE,
+      filename: 'op.xml',
+      files: { 'main.bicep': service('internal') + service('partner') + bicepApi('internalOrders', 'internal', 'orders', 'api.xml') + bicepApi('partnerOrders', 'partner', 'orders') + bicepOperation('list', 'partnerOrders', 'list', 'op.xml'), 'api.xml': API_VALIDATES },
+      findings: [{ line: 5 }],
+    },
+    {
+      name: 'Bicep: the operation policy is also deployed under an API without a policy',
+      code: READ_AFTER_BASE,
+      filename: 'op.xml',
+      files: { 'main.bicep': service('apim') + bicepApi('partner', 'apim', 'partner', 'api.xml') + bicepOperation('echo1', 'partner', 'echo', 'op.xml') + bicepApi('open', 'apim', 'public') + bicepOperation('echo2', 'open', 'echo', 'op.xml'), 'api.xml': API_VALIDATES },
+      findings: [{ line: 5 }],
+    },
+    {
+      name: "the API policy's null check and validation are in a <when> branch",
+      code: READ_AFTER_BASE,
+      filename: OP,
+      files: { [API]: policy(`        <base />\n        <choose>\n            <when condition="@(context.Request.Url.Path.Contains(&quot;/reports&quot;))">\n${VALIDATE_TRUST}\n            </when>\n        </choose>`) },
+      findings: [{ line: 5 }],
+    },
+    {
+      name: "the API policy's fragment is included in a <when> branch",
+      code: READ_AFTER_BASE,
+      filename: OP,
+      files: { ...FRAGMENTS, [API]: policy(`        <base />\n        <choose>\n            <when condition="@(context.Request.Url.Path.Contains(&quot;/reports&quot;))">\n${include('validate')}\n            </when>\n        </choose>`) },
+      findings: [{ line: 5 }],
+    },
+  ],
+});
+
+testRule(baseOmitted, {
+  valid: [
+    {
+      name: 'Bicep: an API of the same name in another service has the validating policy',
+      code: policy('        <rate-limit calls="10" renewal-period="60" />'),
+      filename: 'op.xml',
+      files: { 'main.bicep': service('internal') + service('partner') + bicepApi('internalOrders', 'internal', 'orders', 'api.xml') + bicepApi('partnerOrders', 'partner', 'orders') + bicepOperation('list', 'partnerOrders', 'list', 'op.xml'), 'api.xml': API_VALIDATES },
+    },
+  ],
+  invalid: [
+    {
+      name: 'Bicep: the API policy written in a Bicep string validates',
+      code: policy('        <rate-limit calls="10" renewal-period="60" />'),
+      filename: 'op.xml',
+      files: { 'main.bicep': service('apim') + bicepApi('orders', 'apim', 'orders', API_VALIDATES) + bicepOperation('list', 'orders', 'list', 'op.xml') },
+      findings: [{ line: 2, message: '(validate-client-certificate in main.bicep)' }],
+    },
+    {
+      name: "Bicep: an API policy without <base /> under the service's global policy that validates",
+      code: policy('        <rate-limit calls="10" renewal-period="60" />'),
+      filename: 'api.xml',
+      files: { 'main.bicep': service('apim') + globalPolicy('apim', 'global.xml') + bicepApi('orders', 'apim', 'orders', 'api.xml'), 'global.xml': policy(VALIDATE_TRUST) },
+      findings: [{ line: 2, message: "the global policy's inbound doesn't run here, and with it the client-certificate check it makes (validate-client-certificate in global.xml): requests to this API skip it" }],
+    },
+    {
+      name: 'APIOps workspace: the global policy validates, through the workspace policy',
+      code: policy('        <rate-limit calls="10" renewal-period="60" />'),
+      filename: 'apimartifacts/workspaces/team-a/apis/orders/operations/health/policy.xml',
+      files: { 'apimartifacts/policy.xml': policy(VALIDATE_TRUST), 'apimartifacts/workspaces/team-a/policy.xml': policy('        <base />') },
+      findings: [{ line: 2, message: "the global policy's inbound" }],
+    },
+  ],
+});
+
+testRule(contextCertificateNotVerified, {
+  valid: [],
+  invalid: [
+    { name: 'the API policy validates with ignore-error="true"', code: policy(`        <base />\n${NAME_CHECK}`), filename: OP, files: { [API]: policy('        <base />\n        <validate-client-certificate validate-trust="true" ignore-error="true" />') }, findings: [{ line: 5 }] },
+    {
+      name: 'the API policy validates in a <when> branch only',
+      code: policy(`        <base />\n${NAME_CHECK}`),
+      filename: OP,
+      files: { [API]: policy(`        <base />\n        <choose>\n            <when condition="@(context.Request.Headers.GetValueOrDefault(&quot;X-Partner&quot;, &quot;&quot;) == &quot;acme&quot;)">\n${VALIDATE_TRUST}\n            </when>\n        </choose>`) },
+      findings: [{ line: 5 }],
+    },
+  ],
+});
+
+testRule(anyCertificateAccepted, {
+  valid: [],
+  invalid: [
+    {
+      name: "the API policy pins in C# in its <outbound> only",
+      code: policy(`        <base />\n${PRESENCE_ONLY}`),
+      filename: OP,
+      files: { [API]: policy('        <base />').replace('<outbound>\n        <base />', `<outbound>\n        <base />\n${PIN_IN_CODE}`) },
+      findings: [{ line: 4 }],
+    },
+  ],
+});

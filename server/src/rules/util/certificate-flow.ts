@@ -70,8 +70,17 @@ function buildGuards(doc: PolicyDocument): Guard[] {
  * Does the document (a fragment, or the part of a policy that `where` keeps) end a request without a client
  * certificate: validate-client-certificate, or a `<when>` null test that returns?
  */
-export function rejectsMissingCertificate(doc: PolicyDocument, where: (el: PolicyElement) => boolean = () => true): boolean {
-  return rejectsMissingCertificateHere(doc, where) || reachedFragments(doc).some((f) => where(f.include) && rejectsMissingCertificateHere(f.doc));
+export function rejectsMissingCertificate(doc: PolicyDocument, where: (el: PolicyElement) => boolean = () => true, everyRequest = false): boolean {
+  if (rejectsMissingCertificateHere(doc, where)) return true;
+  // With `everyRequest`, a fragment counts only when no branch on the way, nor in it, holds the check.
+  const inFragment = everyRequest ? (el: PolicyElement) => !inBranch(el) : () => true;
+  return reachedFragments(doc).some((f) => where(f.include) && !(everyRequest && f.conditional) && rejectsMissingCertificateHere(f.doc, inFragment));
+}
+
+/** Is the element inside a `<when>` or `<otherwise>`, which some requests skip? */
+export function inBranch(el: PolicyElement): boolean {
+  for (let e = el.parent; e; e = e.parent) if (e.name === 'when' || e.name === 'otherwise') return true;
+  return false;
 }
 
 /** `rejectsMissingCertificate` by the document's own elements, without the fragments it includes. */

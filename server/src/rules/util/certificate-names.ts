@@ -1,4 +1,4 @@
-import type { CsToken, PolicyDocument, PolicyExpression } from '../../parsers/policy/types';
+import type { CsToken, PolicyDocument, PolicyElement, PolicyExpression } from '../../parsers/policy/types';
 import { ancestors } from '../../parsers/policy';
 import { afterDot, comparisons, isCloser, isOpener, methodCalls } from './cs-tokens';
 import { hasReturnResponse } from './certificate-flow';
@@ -75,7 +75,7 @@ export function certificateNameChecks(doc: PolicyDocument, analyses: readonly Ex
     const ranges = testedRanges(a.expr.tokens);
     for (const use of uses) if (tested(a.expr, use.memberIndex, ranges)) names.push(use);
   }
-  const pinnedOrVerified = names.length > 0 && expressionsPinOrVerify(doc);
+  const pinnedOrVerified = names.length > 0 && expressionsPinOrVerifyForEveryRequest(doc);
   return { names, pinnedOrVerified };
 }
 
@@ -94,11 +94,11 @@ export function expressionsPinOrVerify(doc: PolicyDocument): boolean {
  * `<return-response>`, whose branch (or the choose's `<otherwise>`) rejects. A pin in a later branch is skipped by a
  * request an earlier branch takes and lets through; a pin whose branch only sets a header rejects nobody.
  */
-export function expressionsPinOrVerifyForEveryRequest(doc: PolicyDocument): boolean {
-  if (doc.expressions.some((expr) => everyRequestMeets(expr) && pinsOrVerifiesTested(expr))) return true;
+export function expressionsPinOrVerifyForEveryRequest(doc: PolicyDocument, where: (el: PolicyElement) => boolean = () => true): boolean {
+  if (doc.expressions.some((expr) => where(expr.owner.element) && everyRequestMeets(expr) && pinsOrVerifiesTested(expr))) return true;
   // A fragment included outside any branch (here, and in the fragments on the way) runs for every request, as its own elements do.
   return reachedFragments(doc).some(
-    (f) => !f.conditional && !ancestors(f.include).some((a) => a.name === 'when' || a.name === 'otherwise') && f.doc.expressions.some((expr) => everyRequestMeets(expr) && pinsOrVerifiesTested(expr)),
+    (f) => where(f.include) && !f.conditional && !ancestors(f.include).some((a) => a.name === 'when' || a.name === 'otherwise') && f.doc.expressions.some((expr) => everyRequestMeets(expr) && pinsOrVerifiesTested(expr)),
   );
 }
 

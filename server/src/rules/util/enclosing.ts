@@ -1,42 +1,75 @@
 import * as path from 'node:path';
 import { ancestors, childElements, elementsNamed, sectionOf } from '../../parsers/policy/query';
 import type { PolicyDocument, PolicyElement, PolicyExpression } from '../../parsers/policy/types';
+import type { InlinePolicy } from '../../model/types';
+import { parsePolicy } from '../../parsers/policy';
 import type { PolicyRuleContext } from '../types';
 import { expressionsPinOrVerifyForEveryRequest } from './certificate-names';
 import { identityElements, isPinned } from './identity';
 import { analyzeTrust } from './trust';
 import { reachedFragments } from './fragments';
+import { inBranch } from './certificate-flow';
+import { readBoolAttribute } from './bool-attribute';
 
 export type EnclosingScope = 'API' | 'workspace' | 'global';
 
 export interface EnclosingPolicy {
+  /** The policy file, or the Bicep file whose string holds the policy (`inline`). */
   file: string;
   doc: PolicyDocument;
   scope: EnclosingScope;
+  /** A policy written in a Bicep string: `doc` is its text, whose offsets in `file` are `inline.offsets`. */
+  inline?: InlinePolicy;
 }
 
+/** One way a request reaches the policy: the scopes above it, nearest first; an empty level is a scope without a policy. */
+type EnclosingPath = EnclosingPolicy[][];
+
+const inlineDocs = new WeakMap<InlinePolicy, PolicyDocument>();
+
 /**
- * The policies of the scopes enclosing a policy, whose `<inbound>` its `<base />` runs: the API policies of an
- * operation policy (as the Bicep deploys them, or `apis/<api>/policy.xml` above `operations/<op>/policy.xml` in the
- * APIOps extractor's layout), and the policy of the scope above the APIs (`policy.xml` beside `apis/`: the global
- * policy, or a workspace's under `workspaces/<ws>/`). Only the policies the workspace holds; read through `policyAt`,
- * so a change to one re-lints this one.
+ * The ways a request reaches this policy, each with the policies of the scopes above it whose `<inbound>` its
+ * `<base />` runs, nearest first: per deployment in the Bicep, the operation's API policies and the service's global
+ * policies (loaded files, or written in Bicep strings); in the APIOps extractor's layout, `apis/<api>/policy.xml` above
+ * `operations/<op>/policy.xml`, then `policy.xml` beside `apis/` (the global policy, or a workspace's under
+ * `workspaces/<ws>/`, itself under the global policy). Only the policies the workspace holds; read through `policyAt`, so
+ * a change to one re-lints this one.
  */
-export function enclosingScopes(ctx: PolicyRuleContext): { api: EnclosingPolicy[]; outer?: EnclosingPolicy } {
-  const api: EnclosingPolicy[] = [];
+export function enclosingPaths(ctx: PolicyRuleContext): EnclosingPath[] {
   const read = (file: string, scope: EnclosingScope): EnclosingPolicy | undefined => {
-    const known = api.find((p) => p.file === file);
-    if (known) return known;
     const doc = ctx.policyAt(file);
     return doc && { file, doc, scope };
   };
-  for (const file of ctx.model.apiPolicyFiles(ctx.file)) {
-    const p = read(file, 'API');
-    if (p && !api.includes(p)) api.push(p);
+  const paths: EnclosingPath[] = [];
+  for (const deployment of ctx.model.enclosingPolicies(ctx.file)) {
+    paths.push(
+      deployment.levels.map((level) => {
+        const out: EnclosingPolicy[] = [];
+        for (const source of level.sources) {
+          if (!source.inline) {
+            const p = read(source.file, level.scope);
+            if (p) out.push(p);
+            continue;
+          }
+          // Read through policyAt too, so that editing the Bicep file re-lints this policy.
+          ctx.policyAt(source.file);
+          let doc = inlineDocs.get(source.inline);
+          if (!doc) inlineDocs.set(source.inline, (doc = parsePolicy(source.inline.text)));
+          if (doc.root?.name === 'policies') out.push({ file: source.file, doc, scope: level.scope, inline: source.inline });
+        }
+        return out;
+      }),
+    );
   }
+  const apiops = apiopsPath(ctx, read);
+  if (apiops) paths.push(apiops);
+  return paths;
+}
+
+function apiopsPath(ctx: PolicyRuleContext, read: (file: string, scope: EnclosingScope) => EnclosingPolicy | undefined): EnclosingPath | undefined {
   const parts = ctx.file.split(/[\\/]/);
   const n = parts.length;
-  if (parts[n - 1]?.toLowerCase() !== 'policy.xml') return { api };
+  if (parts[n - 1]?.toLowerCase() !== 'policy.xml') return undefined;
   const up = (file: string, levels: number): string => {
     let dir = file;
     for (let i = 0; i < levels; i++) dir = path.dirname(dir);
@@ -44,28 +77,36 @@ export function enclosingScopes(ctx: PolicyRuleContext): { api: EnclosingPolicy[
   };
   const operation = parts[n - 3]?.toLowerCase() === 'operations' && parts[n - 5]?.toLowerCase() === 'apis';
   const isApi = !operation && parts[n - 3]?.toLowerCase() === 'apis';
-  if (!operation && !isApi) return { api };
-  if (operation) {
-    const p = read(path.join(up(ctx.file, 3), 'policy.xml'), 'API');
-    if (p && !api.includes(p)) api.push(p);
-  }
-  // The folder that holds `apis/`: its policy.xml is the global policy, or a workspace's under `workspaces/<ws>/`.
+  if (!operation && !isApi) return undefined;
+  const levels: EnclosingPath = [];
+  const level = (file: string, scope: EnclosingScope): void => {
+    const p = read(file, scope);
+    levels.push(p ? [p] : []);
+  };
+  if (operation) level(path.join(up(ctx.file, 3), 'policy.xml'), 'API');
+  // The folder that holds `apis/`: its policy.xml is the global policy, or a workspace's under `workspaces/<ws>/`,
+  // whose <base /> runs the global policy of the artifacts folder above `workspaces/`.
   const apisParent = operation ? up(ctx.file, 5) : up(ctx.file, 3);
-  const scope: EnclosingScope = path.basename(path.dirname(apisParent)).toLowerCase() === 'workspaces' ? 'workspace' : 'global';
-  const outer = read(path.join(apisParent, 'policy.xml'), scope);
-  return outer ? { api, outer } : { api };
+  const workspace = path.basename(path.dirname(apisParent)).toLowerCase() === 'workspaces';
+  level(path.join(apisParent, 'policy.xml'), workspace ? 'workspace' : 'global');
+  if (workspace) level(path.join(up(apisParent, 2), 'policy.xml'), 'global');
+  return levels;
 }
 
 /**
- * The enclosing policies whose inbound this policy's `<base />` would run, nearest first. A scope whose policy is
- * missing, or has `<base />` in its inbound, passes the next one up on.
+ * The enclosing policies whose inbound this policy's `<base />` would run, nearest first, over every way a request
+ * reaches it. A scope whose policy is missing, or has `<base />` in its inbound, passes the next one up on.
  */
 export function enclosingPolicies(ctx: PolicyRuleContext): EnclosingPolicy[] {
-  const { api, outer } = enclosingScopes(ctx);
-  if (!outer) return api;
-  // An API policy without <base /> in its inbound doesn't run the policy above it.
-  if (api.some((p) => !inboundBase(p.doc))) return api;
-  return [...api, outer];
+  const out: EnclosingPolicy[] = [];
+  for (const levels of enclosingPaths(ctx)) {
+    for (const level of levels) {
+      for (const p of level) if (!out.some((o) => o.file === p.file && o.doc === p.doc)) out.push(p);
+      // A policy without <base /> in its inbound doesn't run the policy above it.
+      if (level.some((p) => !inboundBase(p.doc))) break;
+    }
+  }
+  return out;
 }
 
 /** The `<base />` of a policy's `<inbound>`, if it has one. */
@@ -92,18 +133,33 @@ export function runsAfterBase(doc: PolicyDocument, at: PolicyExpression | Policy
 }
 
 /**
- * An enclosing policy whose inbound passes `test`, when every request to this policy's `<base />` meets one: every
- * API policy the workspace deploys for it passes `test`, or passes the request on with `<base />` to a scope above that
- * does. Undefined when the workspace holds no enclosing policy, or one that doesn't.
+ * An enclosing policy whose inbound passes `test`, when every request to this policy's `<base />` meets one: on every
+ * way a request reaches it (each deployment), every policy of the nearest scope that has one passes `test`, or passes
+ * the request on with `<base />` to a scope above that does. Undefined when the workspace holds no enclosing policy for
+ * some way in, or one that doesn't.
  */
 export function enclosingPassing(ctx: PolicyRuleContext, test: (doc: PolicyDocument) => boolean): EnclosingPolicy | undefined {
-  const { api, outer } = enclosingScopes(ctx);
-  const outerPasses = outer && test(outer.doc) ? outer : undefined;
-  if (api.length === 0) return outerPasses;
+  const paths = enclosingPaths(ctx);
+  if (paths.length === 0) return undefined;
   let found: EnclosingPolicy | undefined;
-  for (const p of api) {
+  for (const levels of paths) {
+    const passing = passes(levels, 0, test);
+    if (!passing) return undefined;
+    found ??= passing;
+  }
+  return found;
+}
+
+function passes(levels: EnclosingPath, at: number, test: (doc: PolicyDocument) => boolean): EnclosingPolicy | undefined {
+  if (at >= levels.length) return undefined;
+  const level = levels[at]!;
+  // A scope without a policy passes the request on, as <base /> would.
+  if (level.length === 0) return passes(levels, at + 1, test);
+  let found: EnclosingPolicy | undefined;
+  let above: EnclosingPolicy | undefined | null = null;
+  for (const p of level) {
     if (test(p.doc)) found ??= p;
-    else if (outerPasses && inboundBase(p.doc)) found ??= outerPasses;
+    else if (inboundBase(p.doc) && (above === null ? (above = passes(levels, at + 1, test)) : above)) found ??= above;
     else return undefined;
   }
   return found;
@@ -118,23 +174,32 @@ export function enclosingPassing(ctx: PolicyRuleContext, test: (doc: PolicyDocum
  */
 export function enclosingVerification(ctx: PolicyRuleContext): EnclosingPolicy | undefined {
   return enclosingPassing(ctx, (doc) => {
-    // In the inbound, and not in a branch that some requests skip.
-    const inbound = (el: PolicyElement): boolean => inInbound(doc, el) && !inBranch(el);
+    // In the inbound, and not in a branch that some requests skip; answering on failure.
+    const inbound = everyRequestInInbound(doc);
     const element = elementsNamed(doc, 'validate-client-certificate').some(
-      (v) => inbound(v) && (analyzeTrust(v, ctx.policy)?.validates === 'yes' || identityElements(v).some(isPinned)),
+      (v) => inbound(v) && rejectsOnFailure(v) && (analyzeTrust(v, ctx.policy)?.validates === 'yes' || identityElements(v).some(isPinned)),
     );
     // A fragment included in the inbound, outside any branch, runs there as its own elements would.
     const fragment = reachedFragments(doc).some(
       (f) =>
         !f.conditional &&
         inbound(f.include) &&
-        elementsNamed(f.doc, 'validate-client-certificate').some((v) => !inBranch(v) && (analyzeTrust(v, ctx.policy)?.validates === 'yes' || identityElements(v).some(isPinned))),
+        elementsNamed(f.doc, 'validate-client-certificate').some((v) => !inBranch(v) && rejectsOnFailure(v) && (analyzeTrust(v, ctx.policy)?.validates === 'yes' || identityElements(v).some(isPinned))),
     );
-    return element || fragment || expressionsPinOrVerifyForEveryRequest(doc);
+    return element || fragment || expressionsPinOrVerifyForEveryRequest(doc, (el) => inInbound(doc, el));
   });
 }
 
-/** Is the element inside a `<when>` or `<otherwise>`, which some requests skip? */
-function inBranch(el: PolicyElement): boolean {
-  return ancestors(el).some((a) => a.name === 'when' || a.name === 'otherwise');
+/**
+ * Where a check in an enclosing policy holds for every request: in its `<inbound>` and outside any `<when>` /
+ * `<otherwise>` (a `<when>` itself may be the check: its condition is met by every request that gets that far).
+ */
+export function everyRequestInInbound(doc: PolicyDocument): (el: PolicyElement) => boolean {
+  return (el) => inInbound(doc, el) && !inBranch(el);
+}
+
+/** A validate-client-certificate that answers on failure: without `ignore-error="true"`. */
+export function rejectsOnFailure(v: PolicyElement): boolean {
+  const ignore = readBoolAttribute(v, 'ignore-error');
+  return !(ignore.kind === 'literal' && ignore.value);
 }
