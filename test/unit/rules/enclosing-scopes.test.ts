@@ -320,3 +320,29 @@ testRule(anyCertificateAccepted, {
     },
   ],
 });
+
+testRule(contextCertificateNotVerified, {
+  valid: [
+    {
+      name: 'a name check after a pin that every request meets',
+      code: policy(`${PIN_IN_CODE}\n${NAME_CHECK}`),
+      filename: 'names.xml',
+    },
+  ],
+  invalid: [
+    {
+      // Requests with the partner name take the first branch and pass; the pin in the second is never met by them.
+      name: 'a name check that lets requests through, before a pin in a later branch',
+      code: policy(`        <choose>
+            <when condition="@(context.Request.Certificate != null &amp;&amp; context.Request.Certificate.Subject == &quot;CN=partner&quot;)">
+                <set-header name="X-Partner" exists-action="override"><value>yes</value></set-header>
+            </when>
+            <when condition="@(context.Request.Certificate == null || context.Request.Certificate.Thumbprint != &quot;2DB300DFDA51470556A3E1AA3A332D81CCB0482E&quot;)">
+                <return-response><set-status code="403" /></return-response>
+            </when>
+        </choose>`),
+      filename: 'names.xml',
+      findings: [{ line: 4, message: 'by its Subject only' }],
+    },
+  ],
+});

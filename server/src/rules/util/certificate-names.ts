@@ -80,19 +80,12 @@ export function certificateNameChecks(doc: PolicyDocument, analyses: readonly Ex
 }
 
 /**
- * Does an expression of the policy pin or verify a certificate: `context.Deployment.Certificates`, `Verify()` /
- * `VerifyNoRevocation()`, or a tested `Thumbprint` / `SerialNumber`? Such a policy restricts its clients in C#, whatever
- * its `<validate-client-certificate>` accepts.
- */
-export function expressionsPinOrVerify(doc: PolicyDocument): boolean {
-  return doc.expressions.some((expr) => pinsOrVerifiesTested(expr)) || reachedFragments(doc).some((f) => f.doc.expressions.some((expr) => pinsOrVerifiesTested(expr)));
-}
-
-/**
- * `expressionsPinOrVerify`, counting only expressions every request meets: outside any `<when>` / `<otherwise>` body,
- * or the condition of a `<when>` (of a top-level `<choose>`) after branches that all end the request with
- * `<return-response>`, whose branch (or the choose's `<otherwise>`) rejects. A pin in a later branch is skipped by a
- * request an earlier branch takes and lets through; a pin whose branch only sets a header rejects nobody.
+ * Does an expression of the policy pin or verify a certificate (`context.Deployment.Certificates`, `Verify()` /
+ * `VerifyNoRevocation()`, or a tested `Thumbprint` / `SerialNumber`), where every request meets it: outside any
+ * `<when>` / `<otherwise>` body, or the condition of a `<when>` (of a top-level `<choose>`) after branches that all end
+ * the request with `<return-response>`, whose branch (or the choose's `<otherwise>`) rejects. A pin in a later branch is
+ * skipped by a request an earlier branch takes and lets through; a pin whose branch only sets a header rejects nobody.
+ * `where`: which elements' expressions count (an enclosing policy's inbound).
  */
 export function expressionsPinOrVerifyForEveryRequest(doc: PolicyDocument, where: (el: PolicyElement) => boolean = () => true): boolean {
   if (doc.expressions.some((expr) => where(expr.owner.element) && everyRequestMeets(expr) && pinsOrVerifiesTested(expr))) return true;
