@@ -1,3 +1,5 @@
+import { probablyMeant } from '../rules/util/nearest';
+
 /** A small, strict argument parser: `--flag value`, `--flag=value`, boolean flags, positionals. */
 export class UsageError extends Error {}
 
@@ -33,8 +35,14 @@ export function parseArgs(args: string[], spec: { values: string[]; flags: strin
       out.values.set(name, value);
       out.all.set(name, [...(out.all.get(name) ?? []), value]);
     } else {
-      throw new UsageError(`unknown option ${name}`);
+      throw new UsageError(`unknown option ${name}${didYouMean(name, [...spec.flags, ...spec.values])}`);
     }
   }
   return out;
+}
+
+/** ` (did you mean X?)` when `name` looks like a typo of one of `candidates`, else nothing. */
+export function didYouMean(name: string, candidates: readonly string[]): string {
+  const meant = probablyMeant(name, candidates);
+  return meant ? ` (did you mean ${meant}?)` : '';
 }

@@ -244,7 +244,7 @@ function writeFixed(file: string, kind: FileKind, text: string, fixed: string): 
 }
 
 function usage(io: CliIO, message: string): number {
-  io.stderr(`apim-mtls lint: ${message}\n\n${LINT_USAGE}\n`);
+  io.stderr(`apim-mtls lint: ${message}\nRun "apim-mtls lint --help" for the options.\n`);
   return 2;
 }
 

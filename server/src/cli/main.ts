@@ -4,19 +4,24 @@ import { VERSION } from '../core/version';
 import { runLint } from './lint';
 import { runRules } from './rules';
 import { runTier } from './tier';
+import { didYouMean } from './args';
 
 const USAGE = `apim-mtls ${VERSION}: catches mistakes in Azure API Management mutual-TLS setups.
 
 Usage:
-  apim-mtls lint [paths…] [--format text|json|sarif|github|azure-devops|gitlab] [--sku SKU] [--context PATH]
-                 [--max-warnings N] [--fix] [--cache]
-  apim-mtls rules [--format text|json] [rule-id] list the rules, their default levels and documentation
-  apim-mtls tier [paths…] [--format text|json]   the tiers each policy is linted for, and where they come from
+  apim-mtls lint [paths…] [--format text|json|sarif|github|azure-devops|gitlab] [--sku SKU[,SKU…]]
+                 [--context PATH] [--max-warnings N] [--fix] [--cache] [--cache-location PATH]
+                 [--report-unused-suppressions] [-o FILE]
+  apim-mtls rules [rule-id] [--format text|json] list the rules, their default levels and documentation
+  apim-mtls tier [paths…] [--context PATH] [--sku SKU[,SKU…]] [--format text|json]
+                                                 the tiers each policy is linted for, and where they come from
   apim-mtls certs tree|ca|client|inspect …      generate and inspect test certificates
   apim-mtls lsp --stdio                          run the language server (for any LSP editor)
   apim-mtls --version | --help
 
 Run "apim-mtls <command> --help" for a command's options.`;
+
+const COMMANDS = ['lint', 'rules', 'tier', 'certs', 'lsp'];
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -38,6 +43,17 @@ async function main(argv: string[]): Promise<number> {
       return runCertsCommand(rest, { ...io, env: process.env });
     }
     case 'lsp': {
+      // vscode-languageserver reads the transport from the arguments; without one it throws.
+      if (!rest.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket=') || a.startsWith('--pipe='))) {
+        const help = rest.includes('--help') || rest.includes('-h');
+        (help ? io.stdout : io.stderr)(
+          `${help ? '' : 'apim-mtls lsp: say how the editor talks to the server\n\n'}Usage: apim-mtls lsp --stdio\n\n` +
+            'Runs the apim-mtls language server over standard input and output (the Language Server Protocol), for any\n' +
+            'editor with an LSP client; --node-ipc, --socket=PORT and --pipe=NAME work too. VS Code users install the\n' +
+            'extension instead.\n',
+        );
+        return help ? 0 : 2;
+      }
       // The server's own bundle (dist/server.js, next to this one) starts it on load: `lint` doesn't carry the
       // language-server libraries.
       const bundle = path.join(__dirname, 'server.js');
@@ -59,7 +75,7 @@ async function main(argv: string[]): Promise<number> {
       io.stdout(USAGE + '\n');
       return 0;
     default:
-      io.stderr(`apim-mtls: unknown command "${command}"\n\n${USAGE}\n`);
+      io.stderr(`apim-mtls: unknown command "${command}"${didYouMean(command, COMMANDS)}\n\nRun "apim-mtls --help" for the commands.\n`);
       return 2;
   }
 }

@@ -1,8 +1,9 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CONFIG_FILE_NAME, ConfigResolver, type LintConfig } from '../engine/config';
 import { loadContextFromDisk, loadFromDisk } from '../engine/load';
 import { Workspace } from '../engine/workspace';
-import { toSku, type Sku } from '../model/sku';
+import { notASku, toSku, type Sku } from '../model/sku';
 import type { ParsedArgs } from './args';
 
 /** What the commands that read a workspace (`lint`, `tier`) share: the paths read, and their context. */
@@ -42,21 +43,26 @@ export async function openWorkspace(
 }
 
 /** The arguments `lint` and `tier` share: the paths (default: .), the `--context` paths, `--sku`; or what is wrong. */
-export function workspaceArgs(parsed: ParsedArgs, cwd: string): { roots: string[]; contextRoots: string[]; overrides: Partial<LintConfig> } | { problem: string } {
+export function workspaceArgs(parsed: ParsedArgs, cwd: string): { roots: string[]; contextRoots: string[]; overrides: Partial<LintConfig> } | { problem: string; brief?: boolean } {
   const overrides: Partial<LintConfig> = {};
   const skuArg = parsed.values.get('--sku');
   if (skuArg !== undefined) {
     const skus: Sku[] = [];
     for (const s of skuArg.split(',')) {
       const sku = toSku(s.trim());
-      if (!sku) return { problem: `--sku: "${s}" is not an APIM SKU` };
+      if (!sku) return { problem: `--sku: "${s}" is not an APIM SKU (${notASku(s.trim())})` };
       skus.push(sku);
     }
     overrides.skus = skus;
   }
+  // A path that isn't there is a mistake in the command (a typo in a pipeline), not an empty lint that passes.
+  const given = parsed.positionals.length ? parsed.positionals : ['.'];
+  const contexts = parsed.all.get('--context') ?? [];
+  const missing = [...given, ...contexts].filter((r) => !fs.existsSync(path.resolve(cwd, r)));
+  if (missing.length > 0) return { problem: `no such file or directory: ${missing.map((m) => (contexts.includes(m) && !given.includes(m) ? `--context ${m}` : m)).join(', ')}`, brief: true };
   return {
-    roots: (parsed.positionals.length ? parsed.positionals : ['.']).map((r) => path.resolve(cwd, r)),
-    contextRoots: (parsed.all.get('--context') ?? []).map((r) => path.resolve(cwd, r)),
+    roots: given.map((r) => path.resolve(cwd, r)),
+    contextRoots: contexts.map((r) => path.resolve(cwd, r)),
     overrides,
   };
 }

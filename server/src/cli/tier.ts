@@ -89,6 +89,6 @@ function describe(r: PolicyTierReport): string {
 }
 
 function usage(io: CliIO, message: string): number {
-  io.stderr(`apim-mtls tier: ${message}\n\n${TIER_USAGE}\n`);
+  io.stderr(`apim-mtls tier: ${message}\nRun "apim-mtls tier --help" for the options.\n`);
   return 2;
 }

@@ -2,12 +2,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isLevel, type Level } from '../core/finding';
 import { describeFsError } from './discover';
-import { toSku, type Sku } from '../model/sku';
+import { notASku, toSku, type Sku } from '../model/sku';
 import type { Span } from '../core/text';
 import { JsonError, JsonReader } from '../parsers/bicep/parameters-json';
 import type { Expr, PropertyMember } from '../parsers/bicep/types';
 import { ruleById, similarRuleId } from '../rules';
-import { nearest } from '../rules/util/nearest';
+import { probablyMeant } from '../rules/util/nearest';
 
 /** The name of the configuration file, found by walking up from a linted file. */
 export const CONFIG_FILE_NAME = '.apim-mtls.json';
@@ -78,8 +78,8 @@ export function parseConfig(raw: unknown, baseDir?: string): { config: Partial<L
   for (const key of Object.keys(obj)) {
     if (SETTINGS.has(key)) continue;
     report(() => {
-      const similar = nearest(key, [...SETTINGS]);
-      return { message: `unknown setting "${key}"${similar && similar.distance <= 3 ? ` (did you mean "${similar.value}"?)` : ''}`, path: [key] };
+      const similar = probablyMeant(key, [...SETTINGS]);
+      return { message: `unknown setting "${key}"${similar ? ` (did you mean "${similar}"?)` : ''}`, path: [key] };
     });
   }
   if (obj.rules !== undefined) {
@@ -106,7 +106,7 @@ export function parseConfig(raw: unknown, baseDir?: string): { config: Partial<L
     for (const s of list) {
       const sku = typeof s === 'string' ? toSku(s) : undefined;
       if (sku) skus.push(sku);
-      else report(() => ({ message: `"sku": ${JSON.stringify(s)} is not an APIM SKU`, path: ['sku'], value: true }));
+      else report(() => ({ message: `"sku": ${JSON.stringify(s)} is not an APIM SKU${typeof s === 'string' ? ` (${notASku(s)})` : ''}`, path: ['sku'], value: true }));
     }
     if (skus.length) config.skus = skus;
   }

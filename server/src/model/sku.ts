@@ -1,4 +1,5 @@
 import type { RelatedInfo } from '../core/finding';
+import { probablyMeant } from '../rules/util/nearest';
 
 /** `Microsoft.ApiManagement/service` `sku.name` values (facts §4). */
 export const SKUS = [
@@ -25,6 +26,12 @@ export function isSku(value: string): value is Sku {
 export function toSku(value: string): Sku | undefined {
   const lower = value.toLowerCase();
   return SKUS.find((s) => s.toLowerCase() === lower);
+}
+
+/** Why `value` is not a SKU, for a message: the SKU it was probably meant to be, or the list. */
+export function notASku(value: string): string {
+  const meant = probablyMeant(value, SKUS);
+  return meant ? `did you mean ${meant}?` : `the SKUs are ${SKUS.join(', ')}`;
 }
 
 /**

@@ -543,13 +543,17 @@ resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
 `,
   });
 
-  it('--context: a changed context Bicep file is seen through --cache; a missing context path is a message', () => {
+  it('--context: a changed context Bicep file is seen through --cache; a missing context path is a usage error', () => {
     const dir = tmpWorkspace(contextWorkspace('Premium'));
-    const lint = (...extra: string[]) => cli(['lint', 'policies', '--format', 'json', '--context', '.', '--context', 'no-such-folder', ...extra], dir);
+    const lint = (...extra: string[]) => cli(['lint', 'policies', '--format', 'json', '--context', '.', ...extra], dir);
     const rules = (r: { stdout: string }) => (JSON.parse(r.stdout) as JsonEntry[]).flatMap((e) => e.messages.map((m) => m.ruleId));
+    // A mistyped context path would turn the tier rules off and pass: the run stops, exit 2.
+    const missing = lint('--context', 'no-such-folder');
+    assert.equal(missing.code, 2);
+    assert.equal(missing.stdout, '');
+    assert.match(missing.stderr, /^apim-mtls lint: no such file or directory: --context no-such-folder\nRun "apim-mtls lint --help" for the options\.\n$/);
     const premium = lint('--cache');
     assert.deepEqual(rules(premium), [], 'Premium validates chains');
-    assert.match(premium.stderr, /apim-mtls: --context .*no-such-folder: no such file or directory/);
     const bicep = path.join(dir, 'infra', 'main.bicep');
     fs.writeFileSync(bicep, fs.readFileSync(bicep, 'utf8').replace("'Premium'", "'StandardV2'"));
     assert.deepEqual(rules(lint('--cache')), ['validate-trust-unsupported-tier'], 'the cached report was not reused');
@@ -578,11 +582,30 @@ resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
     assert.match((JSON.parse(bad.stdout) as JsonEntry[])[0]!.messages[0]!.message, /"context" must be a path or a list of paths/);
   });
 
-  it('a path that does not exist is a line in the report, not a crash', () => {
-    const r = cli(['lint', 'no/such/folder', '--format', 'json']);
-    assert.equal(r.code, 0);
-    const entries = JSON.parse(r.stdout) as JsonEntry[];
-    assert.match(entries[0]!.messages[0]!.message, /no such file or directory/);
+  it('a path that does not exist is a usage error (exit 2), not an empty lint that passes', () => {
+    const r = cli(['lint', 'no/such/folder', 'examples', '--format', 'json']);
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, 'apim-mtls lint: no such file or directory: no/such/folder\nRun "apim-mtls lint --help" for the options.\n');
+  });
+
+  it('a mistyped option, command or SKU gets the one meant', () => {
+    assert.match(cli(['lint', '--fromat', 'json']).stderr, /unknown option --fromat \(did you mean --format\?\)/);
+    assert.match(cli(['lnit']).stderr, /unknown command "lnit" \(did you mean lint\?\)/);
+    assert.match(cli(['lint', '--sku', 'StandrdV2']).stderr, /"StandrdV2" is not an APIM SKU \(did you mean StandardV2\?\)/);
+    const far = cli(['lint', '--sku', 'Foo']);
+    assert.equal(far.code, 2);
+    assert.match(far.stderr, /"Foo" is not an APIM SKU \(the SKUs are Consumption, Developer, Basic, Standard, Premium, Isolated, BasicV2, StandardV2, PremiumV2\)/);
+  });
+
+  it('lsp without a transport says how to start it, instead of a stack trace', () => {
+    const bare = cli(['lsp']);
+    assert.equal(bare.code, 2);
+    assert.match(bare.stderr, /^apim-mtls lsp: say how the editor talks to the server\n\nUsage: apim-mtls lsp --stdio\n/);
+    assert.doesNotMatch(bare.stderr, /internal error|at /);
+    const help = cli(['lsp', '--help']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /^Usage: apim-mtls lsp --stdio/);
   });
 });
 

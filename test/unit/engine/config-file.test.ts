@@ -8,7 +8,7 @@ const placed = (text: string) => readConfigFile(text, '/ws').problems.map((p) =>
 test('a configuration file: its problems in the order of the file, each on the key or the value it is about', () => {
   const text = '{ "sku": ["Premium", "StandardV3"], "rulez": {}, "rules": { "policy-section": "loud", "policy-sections": "off" }, "context": 7 }';
   assert.deepEqual(placed(text), [
-    '["Premium", "StandardV3"]: "sku": "StandardV3" is not an APIM SKU',
+    '["Premium", "StandardV3"]: "sku": "StandardV3" is not an APIM SKU (did you mean StandardV2?)',
     '"rulez": unknown setting "rulez" (did you mean "rules"?)',
     '"loud": rule "policy-section": level must be one of off, hint, info, warning, error',
     '"policy-sections": no rule "policy-sections" (did you mean policy-section?); `apim-mtls rules` lists them',
@@ -18,7 +18,7 @@ test('a configuration file: its problems in the order of the file, each on the k
 
 test('a byte order mark keeps the places right; a duplicate key is placed on the one JSON.parse keeps; the valid settings apply', () => {
   const text = '\uFEFF{ "rules": { "policy-section": "off", "nope": "off" }, "sku": "x", "sku": "y" }';
-  assert.deepEqual(placed(text), ['"nope": no rule "nope"; `apim-mtls rules` lists them', '"y": "sku": "y" is not an APIM SKU']);
+  assert.deepEqual(placed(text), ['"nope": no rule "nope"; `apim-mtls rules` lists them', '"y": "sku": "y" is not an APIM SKU (the SKUs are Consumption, Developer, Basic, Standard, Premium, Isolated, BasicV2, StandardV2, PremiumV2)']);
   assert.deepEqual(readConfigFile(text, '/ws').config.rules, { 'policy-section': 'off' });
 });
 
