@@ -4,6 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { allRules, ruleCatalog } from '../../../server/src/rules';
 import { examplesDir, makeTempDir, repoRoot } from '../../helpers';
 import { ROOT_CA_BASE64, ROOT_CA_PEM } from '../rules/bicep-service.fixtures';
@@ -198,6 +199,12 @@ describe('apim-mtls lint on the bundled examples', () => {
       assert.ok(['error', 'warning', 'note'].includes(result.level));
     }
     assert.ok(run.tool.driver.rules.every((rule: { helpUri: string }) => /docs\/rules\/[a-z0-9-]+\.md$/.test(rule.helpUri)));
+    // A folder outside the working directory: absolute file URIs, without %SRCROOT% (SARIF1004 otherwise).
+    const outside = path.join(tmpWorkspace({ 'orders.policy.xml': TRUST_DEFAULT_POLICY }), 'orders.policy.xml');
+    const outsideSarif = `${out}.outside.sarif`;
+    assert.equal(cli(['lint', outside, '--sku', 'StandardV2', '--format', 'sarif', '-o', outsideSarif]).code, 1);
+    const located = JSON.parse(fs.readFileSync(outsideSarif, 'utf8')).runs[0].results[0].locations[0].physicalLocation.artifactLocation;
+    assert.deepEqual(located, { uri: pathToFileURL(outside).href });
 
     const multitool = path.join(repoRoot, 'node_modules', '@microsoft', 'sarif-multitool-linux', 'Sarif.Multitool');
     if (!fs.existsSync(multitool)) return t.skip('@microsoft/sarif-multitool-linux is not installed');
@@ -208,9 +215,11 @@ describe('apim-mtls lint on the bundled examples', () => {
         env: { ...process.env, DOTNET_SYSTEM_GLOBALIZATION_INVARIANT: '1' },
         timeout: 60_000,
       }).stdout;
-    const report = validate(out);
-    assert.match(report, /Analysis completed successfully/);
-    assert.deepEqual(report.split('\n').filter((l) => /: (error|warning) /.test(l)), [], 'no errors or warnings');
+    for (const file of [out, outsideSarif]) {
+      const report = validate(file);
+      assert.match(report, /Analysis completed successfully/);
+      assert.deepEqual(report.split('\n').filter((l) => /: (error|warning) /.test(l)), [], `no errors or warnings in ${path.basename(file)}`);
+    }
     // The validator does find problems (a control, so the check above can fail).
     const broken = `${out}.broken.sarif`;
     fs.writeFileSync(broken, JSON.stringify({ version: '2.1.0', runs: [{ tool: { driver: {} }, results: [{ level: 'fatal' }] }] }));

@@ -15,7 +15,9 @@ describe('the npm package (npm pack, then npm install -g)', () => {
   before(() => {
     dir = makeTempDir('npm-package');
     const npm = (args: string[]) => spawnSync('npm', args, { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
-    const pack = npm(['pack', '--json', '--pack-destination', dir]);
+    // --ignore-scripts: `prepack` (a minified build) would rewrite dist/ under the tests running beside this one; the
+    // suite's own build is what is packed here.
+    const pack = npm(['pack', '--json', '--ignore-scripts', '--pack-destination', dir]);
     assert.equal(pack.status, 0, pack.stderr);
     const info = JSON.parse(pack.stdout) as { filename: string; files: { path: string }[] }[];
     packed = info[0]!.files.map((f) => f.path);

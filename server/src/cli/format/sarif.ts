@@ -15,13 +15,16 @@ function sarifLevel(level: ReportedLevel): SarifLevel {
 /** SARIF 2.1.0: one run, rule metadata with help links, paths relative to %SRCROOT% (the working directory). */
 export function formatSarif(reports: FileReport[], rules: readonly Rule[], cwd: string): string {
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
-  const relUri = (file: string) => {
+  // Under the working directory: a relative URI against %SRCROOT%. Outside it: an absolute file URI, which SARIF
+  // allows only without a uriBaseId (SARIF1004).
+  const artifact = (file: string): { uri: string; uriBaseId?: string } => {
     const rel = path.relative(cwd, file);
-    return rel.startsWith('..') || path.isAbsolute(rel) ? pathToFileURL(file).href : rel.split(path.sep).map(encodeURIComponent).join('/');
+    if (rel.startsWith('..') || path.isAbsolute(rel)) return { uri: pathToFileURL(file).href };
+    return { uri: rel.split(path.sep).map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' };
   };
   const location = (file: string, m: { line: number; column: number; endLine: number; endColumn: number }) => ({
     physicalLocation: {
-      artifactLocation: { uri: relUri(file), uriBaseId: '%SRCROOT%' },
+      artifactLocation: artifact(file),
       region: { startLine: m.line, startColumn: m.column, endLine: m.endLine, endColumn: m.endColumn },
     },
   });
