@@ -30,6 +30,9 @@ testRule(policyXmlSyntax, {
     { name: 'a fragment root', code: '<fragment>\n  <base />\n</fragment>\n', filename: 'shared.fragment.xml' },
   ],
   invalid: [
+    { name: 'an empty policy file', code: '', filename: 'orders.policy.xml', findings: [{ line: 1, message: 'The policy is empty: APIM expects a <policies> document' }] },
+    { name: 'only whitespace', code: '  \n', filename: 'orders.policy.xml', findings: [{ line: 1, message: 'The policy is empty' }] },
+    { name: 'another root element', code: '<policy>\n  <inbound />\n</policy>\n', filename: 'orders.policy.xml', findings: [{ line: 1, text: 'policy', message: 'The root element is <policy>: APIM expects <policies> (or <fragment> for a policy fragment).' }] },
     {
       name: 'an element never closed and a stray end tag',
       code: `<policies>
