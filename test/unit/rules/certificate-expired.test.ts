@@ -82,6 +82,20 @@ describe('certificate-expired', async () => {
         findings: [{ line: 6, level: 'error', text: expired, message: '"CN=Partner Client, O=Contoso" (partner.cer, partner.without-markers.cer), expired on 2026-05-01 (31 days ago)' }],
       },
       {
+        name: 'whole days since expiry, rounded down: a day and 20 minutes is 1 day',
+        code: vccPolicy(`<identity thumbprint="${expired}" />`),
+        files,
+        now: new Date(c.partnerExpired.info.notAfter.getTime() + 24 * 3600_000 + 20 * 60_000),
+        findings: [{ line: 6, message: '(1 day ago)' }],
+      },
+      {
+        name: 'two hours after expiry',
+        code: vccPolicy(`<identity thumbprint="${expired}" />`),
+        files,
+        now: new Date(c.partnerExpired.info.notAfter.getTime() + 2 * 3600_000),
+        findings: [{ line: 6, message: '(less than a day ago)' }],
+      },
+      {
         name: 'a renewal in the workspace: fix pins it',
         code: vccPolicy(`<identity thumbprint="${expired.toLowerCase()}" subject="CN=Partner Client, O=Contoso" />`),
         files: withRenewal,

@@ -127,7 +127,7 @@ export function bicepCertificateReferences(entries: readonly CertificateEntry[],
   return out;
 }
 
-/** Where a certificate stands against the expiry window. `days`: whole days since expiry, or left (rounded up). */
+/** Where a certificate stands against the expiry window. `days`: whole days since expiry (rounded down), or left (rounded up). */
 export type Validity = { state: 'expired'; days: number } | { state: 'expiring'; days: number } | { state: 'valid' };
 
 /** Judges `notAfter` against `settings.now` and the warning window. */
@@ -136,7 +136,7 @@ export function judgeValidity(certificate: CertificateInfo, settings: RuleSettin
   const left = end - settings.now.getTime();
   const window = settings.certificateExpiryWarningDays * DAY_MS;
   let validity: Validity;
-  if (left < 0) validity = { state: 'expired', days: Math.ceil(-left / DAY_MS) };
+  if (left < 0) validity = { state: 'expired', days: Math.floor(-left / DAY_MS) };
   else if (left <= window) validity = { state: 'expiring', days: Math.max(1, Math.ceil(left / DAY_MS)) };
   else validity = { state: 'valid' };
   // When this judgement changes: entering the window; else the next change of the day count (expiring: 1 day less,
@@ -152,7 +152,7 @@ export function judgeValidity(certificate: CertificateInfo, settings: RuleSettin
 /** `expired on 2025-12-31 (330 days ago)` / `expires on 2040-06-30, in 4964 days`. */
 export function describeValidity(certificate: CertificateInfo, validity: Validity): string {
   const date = certificate.notAfter.toISOString().slice(0, 10);
-  if (validity.state === 'expired') return `expired on ${date} (${plural(validity.days, 'day')} ago)`;
+  if (validity.state === 'expired') return `expired on ${date} (${validity.days === 0 ? 'less than a day' : plural(validity.days, 'day')} ago)`;
   if (validity.state === 'expiring') return `expires on ${date}, in ${plural(validity.days, 'day')}`;
   return `is valid until ${date}`;
 }
