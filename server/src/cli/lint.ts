@@ -179,7 +179,7 @@ export async function runLint(args: string[], io: CliIO): Promise<number> {
   const t = totals(reports);
   if (t.error > 0) return 1;
   if (maxWarnings >= 0 && t.warning > maxWarnings) {
-    io.stderr(`apim-mtls: ${t.warning} warnings exceed --max-warnings ${maxWarnings}\n`);
+    io.stderr(`apim-mtls: ${t.warning} ${t.warning === 1 ? 'warning exceeds' : 'warnings exceed'} --max-warnings ${maxWarnings}\n`);
     return 1;
   }
   return 0;

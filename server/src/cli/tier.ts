@@ -55,6 +55,12 @@ export async function runTier(args: string[], io: CliIO): Promise<number> {
     reports.push({ file, ...(line !== undefined ? { line } : {}), ...info, origins });
   };
   for (const file of files) {
+    // A file named as a path that apim-mtls can't read, or doesn't read (not a policy): said, not given a tier.
+    const problem = ws.contentOf(file)?.problem;
+    if (problem !== undefined) {
+      io.stderr(`apim-mtls tier: ${path.relative(io.cwd, file) || file}: ${problem}\n`);
+      continue;
+    }
     const info = policyTier(ws, file);
     if (info) report(file, info);
     // Policies written in a Bicep file's strings: the Bicep file and the line the policy starts on.

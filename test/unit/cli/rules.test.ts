@@ -44,6 +44,19 @@ test('apim-mtls rules <id> prints that rule\'s documentation page; an unknown id
   assert.match(cli(['rules', 'nothing-like-any-rule-at-all']).stderr, /no rule "nothing-like-any-rule-at-all"; /);
 });
 
+test('apim-mtls rules <id> --format json gives that rule\'s entry, in either order of the arguments', () => {
+  const all = JSON.parse(cli(['rules', '--format', 'json']).stdout) as { id: string }[];
+  for (const args of [['rules', 'thumbprint-case', '--format', 'json'], ['rules', '--format', 'json', 'thumbprint-case']]) {
+    const one = cli(args);
+    assert.equal(one.status, 0, one.stderr);
+    assert.deepEqual(JSON.parse(one.stdout), all.find((r) => r.id === 'thumbprint-case'));
+  }
+  const typo = cli(['rules', '--format', 'json', 'thumbprint-cse']);
+  assert.equal(typo.status, 2);
+  assert.match(typo.stderr, /no rule "thumbprint-cse" \(did you mean thumbprint-case\?\)/);
+  assert.equal(cli(['rules', 'thumbprint-case', 'thumbprint-format']).status, 2);
+});
+
 test('a reader that closes the pipe early (apim-mtls … | head) ends the CLI quietly, without a stack trace', async () => {
   for (const args of [['rules'], ['lint', 'examples', '--format', 'json']]) {
     const child = spawn(process.execPath, [CLI, ...args], { cwd: repoRoot });

@@ -196,4 +196,20 @@ describe('apim-mtls tier', () => {
     assert.equal(help.status, 0);
     assert.match(help.stdout, /^Usage: apim-mtls tier/);
   });
+
+  it('a file that is no policy, named as a path, is said on stderr and given no tier; a missing path is a usage error', () => {
+    const dir = makeTempDir('tier-not-policy');
+    try {
+      fs.writeFileSync(path.join(dir, 'readme.txt'), 'hello\n');
+      const r = spawnSync(process.execPath, [CLI, 'tier', 'readme.txt'], { cwd: dir, encoding: 'utf8' });
+      assert.equal(r.status, 0);
+      assert.equal(r.stdout, 'No policy files found.\n');
+      assert.match(r.stderr, /^apim-mtls tier: readme\.txt: not linted: not a policy/);
+      const missing = spawnSync(process.execPath, [CLI, 'tier', 'environments'], { cwd: dir, encoding: 'utf8' });
+      assert.equal(missing.status, 2);
+      assert.match(missing.stderr, /no such file or directory: environments/);
+    } finally {
+      removeTempDir(dir);
+    }
+  });
 });
