@@ -515,7 +515,7 @@ resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
     assert.equal(cli(['lint', dir, '--sku', 'Premium,StandardV2']).code, 0);
     const r = cli(['lint', dir, '--sku', 'Premium,StandardV2', '--max-warnings', '0']);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /exceed --max-warnings 0/);
+    assert.match(r.stderr, /^apim-mtls: 1 warning exceeds --max-warnings 0\n$/);
   });
 
   it('exits 2 with a clear message on usage errors', () => {
