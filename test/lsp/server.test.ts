@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CodeAction, CompletionItem, Diagnostic, Hover, TextEdit, TextDocumentEdit } from 'vscode-languageserver-protocol';
 import { generateCertificate } from '../../server/src/certificates/generate';
-import { examplesDir, fixturesDir, makeTempDir, removeTempDir } from '../helpers';
+import { spawnSync } from 'node:child_process';
+import { examplesDir, fixturesDir, makeTempDir, removeTempDir, repoRoot } from '../helpers';
 import { INLINE_POLICY, inlinePolicyBicep } from '../unit/rules/bicep-service.fixtures';
 import { POLICY_TIER_REQUEST, type PolicyTier } from '../../server/src/lsp/protocol';
 import { TestClient } from './client';
@@ -429,6 +430,31 @@ describe('language server: mistakes in .apim-mtls.json and in the settings', () 
       await client.waitFor(operation, (d) => !codes(d).includes('certificate-null-check'));
       client.change(api, apiText('        <rate-limit calls="10" renewal-period="60" />\n'));
       await client.waitFor(operation, (d) => codes(d).includes('certificate-null-check'));
+    } finally {
+      await client.stop();
+      removeTempDir(dir);
+    }
+  });
+
+  it('with a subfolder opened, reads what its Bicep refers to outside it, as the CLI does: the same findings', async () => {
+    const dir = makeTempDir('lsp-subfolder');
+    fs.cpSync(examplesDir, path.join(dir, 'examples'), { recursive: true });
+    const root = path.join(dir, 'examples', 'mistakes');
+    // The CLI on the same folder: its Bicep imports ../shared/settings.bicep and loads ../certs/*.
+    const lint = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'lint', root, '--format', 'json'], { encoding: 'utf8' });
+    const expected = new Map<string, string[]>();
+    for (const entry of JSON.parse(lint.stdout) as { filePath: string; messages: { ruleId: string | null }[] }[]) {
+      const ids = entry.messages.map((m) => String(m.ruleId)).sort();
+      if (ids.length > 0 && !entry.filePath.endsWith('.apim-mtls.json')) expected.set(entry.filePath, ids);
+    }
+    assert.ok([...expected.values()].flat().includes('validate-trust-unsupported-tier'), 'a finding that needs the tier from outside the folder');
+    const client = await TestClient.start(root);
+    try {
+      for (const [file, ids] of expected) {
+        await client.waitFor(file, (d) => JSON.stringify(codes(d)) === JSON.stringify(ids), 20_000).catch(() => {
+          assert.fail(`${path.relative(root, file)}: the editor shows ${JSON.stringify(codes(client.diagnostics.get(client.uri(file)) ?? []))}, the CLI ${JSON.stringify(ids)}`);
+        });
+      }
     } finally {
       await client.stop();
       removeTempDir(dir);

@@ -14,10 +14,11 @@ const LOAD_CALL = /\bload(?:TextContent|FileAsBase64)\(\s*'([^'$]+)'/g;
  * `bicepconfig.json` that resolves registry aliases, transitively. They give the linted files their context (the SKU,
  * the policy a Bicep deploys) without being linted.
  * Returns the files it added; `onRead` is told each file it looked for, with what it read (undefined: not there).
+ * `from`: the Bicep files to start from (default: all of the workspace's).
  */
-export function loadReferencedFiles(ws: Workspace, onRead?: (file: string, content: FileContent | undefined) => void): string[] {
+export function loadReferencedFiles(ws: Workspace, onRead?: (file: string, content: FileContent | undefined) => void, from?: string[]): string[] {
   const added: string[] = [];
-  const queue = ws.files('bicep');
+  const queue = from ?? ws.files('bicep');
   const seen = new Set(queue);
   while (queue.length) {
     const file = queue.pop()!;

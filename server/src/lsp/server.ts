@@ -24,6 +24,7 @@ import { CONFIG_FILE_NAME, ConfigResolver, parseConfig, type LintConfig, type Lo
 import { describeFsError } from '../engine/discover';
 import { classify, isCandidate } from '../engine/files';
 import { loadContextFromDisk, loadFromDisk, unboundedContext } from '../engine/load';
+import { loadReferencedFiles } from '../engine/context';
 import { DiskWatcher } from './watch';
 import { policyTier } from '../engine/tier';
 import { Workspace } from '../engine/workspace';
@@ -229,6 +230,7 @@ class ApimMtlsServer {
       onProgress: (n) => progress?.report(`${n} files read`),
     });
     await this.loadConfigContext();
+    this.loadReferenced();
     progress?.done();
     this.connection.console.info(`apim-mtls ${VERSION}: indexed ${loaded.length} files in ${Date.now() - started} ms`);
     this.scheduler.schedule([...this.openFiles(), ...this.ws.files()], 0);
@@ -252,6 +254,18 @@ class ApimMtlsServer {
       );
       this.contextWatcher.watch(root);
     }
+  }
+
+  /**
+   * What the Bicep refers to outside the workspace folders (imported Bicep, local modules, loaded policies and
+   * certificates), read as context as the CLI reads it: with a subfolder opened, its policies keep the tier that the
+   * Bicep's `import … from '../shared/settings.bicep'` gives them. `from`: the Bicep files to look in (default: all).
+   * Returns whether anything was added.
+   */
+  private loadReferenced(from?: string[]): boolean {
+    const added = loadReferencedFiles(this.ws, undefined, from);
+    for (const file of added) this.contextOnly.add(file);
+    return added.length > 0;
   }
 
   private inWorkspace(p: string): boolean {
@@ -317,6 +331,8 @@ class ApimMtlsServer {
     const before = this.ws.kindOf(file) === 'bicep' ? this.ws.dependents(file) : [];
     const kind = this.ws.set(file, { text: doc.getText() }, doc.version);
     if (kind === 'other') return this.clear(file);
+    // A Bicep file may now refer to a file outside the workspace that isn't read yet.
+    if (kind === 'bicep') this.loadReferenced([file]);
     if (kind === 'policy' || kind === 'bicep') this.refreshLensesSoon();
     const after = this.ws.dependents(file);
     if (opened) this.publish(file);
