@@ -9,6 +9,7 @@ import { ruleCatalog } from '../rules';
 import { UNUSED_SUPPRESSION } from '../rules/unused-suppression';
 import { parseArgs, UsageError } from './args';
 import { openWorkspace, workspaceArgs } from './open';
+import type { Workspace } from '../engine/workspace';
 import { DEFAULT_CACHE_FILE, LintCache, referencedEntry } from './cache';
 import { formatAzureDevOps } from './format/azure-devops';
 import { formatGitlab } from './format/gitlab';
@@ -176,6 +177,16 @@ export async function runLint(args: string[], io: CliIO): Promise<number> {
     phase('phase:cache');
   }
   if (timing) io.stderr(formatTiming(timing) + (cache ? `cache: ${cache.reused} of ${files.length} files reused\n` : ''));
+  // Asked for, but not judged where the linter knows too little (a policy no Bicep read deploys): say so.
+  if (parsed.flags.has('--report-unused-suppressions')) {
+    const untold = files.filter((f) => ws.kindOf(f) === 'policy' && ws.contentOf(f)?.problem === undefined && byFile.has(f) && !judgesUnused(ws, f)).length;
+    if (untold > 0) {
+      io.stderr(
+        `apim-mtls: --report-unused-suppressions: not judged in ${untold} ${untold === 1 ? 'policy' : 'policies'} that no Bicep read deploys and no --sku or "sku" gives a tier ` +
+          '(its findings depend on the tier): give the repository root, --context with the Bicep, or --sku\n',
+      );
+    }
+  }
   const t = totals(reports);
   if (t.error > 0) return 1;
   if (maxWarnings >= 0 && t.warning > maxWarnings) {
@@ -266,4 +277,10 @@ function formatTiming(timing: Map<string, number>): string {
   const width = Math.max(...[...timing.keys()].map((k) => k.length));
   const line = ([k, v]: [string, number]) => `${k.padEnd(width)} ${v.toFixed(1).padStart(9)} ms`;
   return ['apim-mtls timing (APIM_MTLS_TIMING):', ...rows.map(line), ...rest.map(line)].join('\n') + '\n';
+}
+
+/** Does the unused-suppression rule judge this policy: it is deployed by Bicep read, or has a tier from the configuration? */
+function judgesUnused(ws: Workspace, file: string): boolean {
+  const context = ws.policyContext(file);
+  return context.deployments.length > 0 || !context.skus.unknown;
 }

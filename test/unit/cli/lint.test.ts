@@ -448,6 +448,14 @@ resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
     assert.match(run.stdout, /api\.policy\.xml:4:\d+ +error +Unused suppression: no 'validate-trust-unsupported-tier' problem is reported on the next line\. +unused-suppression/);
   });
 
+  it('--report-unused-suppressions says when a policy is not judged (no tier: a file linted alone), and how to fix it', () => {
+    const dir = tmpWorkspace({ 'api.policy.xml': TRUST_DEFAULT_POLICY });
+    const alone = cli(['lint', 'api.policy.xml', '--report-unused-suppressions'], dir);
+    assert.match(alone.stderr, /^apim-mtls: --report-unused-suppressions: not judged in 1 policy that no Bicep read deploys .*--sku\n$/);
+    assert.equal(cli(['lint', 'api.policy.xml', '--report-unused-suppressions', '--sku', 'Premium'], dir).stderr, '');
+    assert.equal(cli(['lint', 'api.policy.xml'], dir).stderr, '', 'not asked: nothing said');
+  });
+
   it('lints a policy written as .cshtml (for C# highlighting) that the Bicep deploys; a Razor view is not a policy', () => {
     const bicep = serviceWithPolicy('StandardV2', 'validate.operation.cshtml');
     const dir = tmpWorkspace({ 'main.bicep': bicep, 'validate.operation.cshtml': TRUST_DEFAULT_POLICY, 'Views/Index.cshtml': '@model Foo\n<policies>not this</policies>\n' });
