@@ -414,6 +414,7 @@ export class Workspace {
     const reader = result.kind === 'policy' ? result.file : undefined;
     // A policy read (an enclosing scope's) has the fragments it includes resolved too, so its checks in them count.
     let resolving = false;
+    const resolved = new Set<PolicyDocument>();
     const read = (p: string): PolicyDocument | undefined => {
       (result.policiesRead ??= new Set()).add(p);
       if (reader !== undefined) {
@@ -422,7 +423,7 @@ export class Workspace {
         set.add(reader);
       }
       const doc = this.policy(p);
-      if (doc && !resolving && doc.text.includes('include-fragment')) {
+      if (doc && !resolving && !resolved.has(doc) && (resolved.add(doc), doc.text.includes('include-fragment'))) {
         resolving = true;
         try {
           resolveFragments(doc, p, this.getModel(), read);

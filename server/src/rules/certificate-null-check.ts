@@ -1,7 +1,7 @@
 import type { Fix } from '../core/finding';
 import type { PolicyRule } from './types';
 import { rejectsMissingCertificate, unguardedUses } from './util/certificate-flow';
-import { enclosingPassing, everyRequestInInbound, runsAfterBase, type EnclosingPolicy } from './util/enclosing';
+import { enclosingPassing, everyRequestInInbound, remembered, runsAfterBase, type EnclosingPolicy } from './util/enclosing';
 
 /** A member of `context.Request.Certificate` used where the certificate may be null. */
 export const certificateNullCheck: PolicyRule = {
@@ -14,7 +14,7 @@ export const certificateNullCheck: PolicyRule = {
     // certificate (the API policy's validate-client-certificate), the certificate is there.
     let above: { policy?: EnclosingPolicy } | undefined;
     const guardedAbove = (): boolean => {
-      above ??= { policy: enclosingPassing(ctx, (doc) => rejectsMissingCertificate(doc, everyRequestInInbound(doc), true)) };
+      above ??= { policy: enclosingPassing(ctx, (doc) => remembered(doc, 'rejects-missing-certificate', (d) => rejectsMissingCertificate(d, everyRequestInInbound(d), true))) };
       return above.policy !== undefined;
     };
     for (const use of unguardedUses(ctx.doc)) {

@@ -9,7 +9,7 @@ import { hasReturnResponse } from './util/certificate-flow';
 import { chainTier } from './util/chain-tier';
 import { identityElements, isPinned } from './util/identity';
 import { reachedFragments } from './util/fragments';
-import { enclosingPassing, everyRequestInInbound, inInbound, rejectsOnFailure, runsAfterBase } from './util/enclosing';
+import { enclosingPassing, everyRequestInInbound, inInbound, rejectsOnFailure, remembered, runsAfterBase } from './util/enclosing';
 import { inBranch } from './util/certificate-flow';
 
 const PIN = '!context.Deployment.Certificates.Any(c => c.Value.Thumbprint == context.Request.Certificate.Thumbprint)';
@@ -31,7 +31,7 @@ export const contextCertificateNotVerified: PolicyRule = {
     let found = judge(ctx, all, fragments);
     // What runs after <base /> runs after the enclosing scopes' inbound: when that validates or pins the certificate
     // (an API policy's validate-client-certificate), a decision here adds to it. Asked only when there is a finding.
-    if (found && all.some((a) => runsAfterBase(ctx.doc, a.expr)) && enclosingPassing(ctx, verifiesInInbound)) {
+    if (found && all.some((a) => runsAfterBase(ctx.doc, a.expr)) && enclosingPassing(ctx, (doc) => remembered(doc, 'verifies-in-inbound', verifiesInInbound))) {
       const before = all.filter((a) => !runsAfterBase(ctx.doc, a.expr));
       found = before.length > 0 ? judge(ctx, before, fragments) : undefined;
     }

@@ -3,6 +3,7 @@ import { ancestors, childElements, elementsNamed, sectionOf } from '../../parser
 import type { PolicyDocument, PolicyElement, PolicyExpression } from '../../parsers/policy/types';
 import type { InlinePolicy } from '../../model/types';
 import { parsePolicy } from '../../parsers/policy';
+import { RecentCache } from '../../parsers/policy/recent';
 import type { PolicyRuleContext } from '../types';
 import { expressionsPinOrVerifyForEveryRequest } from './certificate-names';
 import { identityElements, isPinned } from './identity';
@@ -36,6 +37,13 @@ const inlineDocs = new WeakMap<InlinePolicy, PolicyDocument>();
  * a change to one re-lints this one.
  */
 export function enclosingPaths(ctx: PolicyRuleContext): EnclosingPath[] {
+  // Several rules ask in one lint of a file (the same context object): found once.
+  return pathsCache.get(ctx, findEnclosingPaths);
+}
+
+const pathsCache = new RecentCache<PolicyRuleContext, EnclosingPath[]>(2);
+
+function findEnclosingPaths(ctx: PolicyRuleContext): EnclosingPath[] {
   const read = (file: string, scope: EnclosingScope): EnclosingPolicy | undefined => {
     const doc = ctx.policyAt(file);
     return doc && { file, doc, scope };
@@ -202,4 +210,19 @@ export function everyRequestInInbound(doc: PolicyDocument): (el: PolicyElement) 
 export function rejectsOnFailure(v: PolicyElement): boolean {
   const ignore = readBoolAttribute(v, 'ignore-error');
   return !(ignore.kind === 'literal' && ignore.value);
+}
+
+const answers = new WeakMap<PolicyDocument, Map<string, boolean>>();
+
+/**
+ * `test(doc)`, remembered per parsed document under `key`: an API policy is asked the same question by each of its
+ * operations. Not remembered for a document that includes fragments (they are resolved again per lint).
+ */
+export function remembered(doc: PolicyDocument, key: string, test: (doc: PolicyDocument) => boolean): boolean {
+  if (reachedFragments(doc).length > 0) return test(doc);
+  let known = answers.get(doc);
+  if (!known) answers.set(doc, (known = new Map()));
+  let answer = known.get(key);
+  if (answer === undefined) known.set(key, (answer = test(doc)));
+  return answer;
 }
