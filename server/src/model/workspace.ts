@@ -259,7 +259,9 @@ export function buildModel(input: ModelInput): WorkspaceModel {
   // operations' own template) is the one defined there; by name alone when the operation's service can't be told (both
   // templates name it by a parameter), or with an API policy whose service can't be told. Found when first asked (most
   // runs never ask).
-  type Enclosing = { byApi: Map<string, EnclosingSource[]>; byName: Map<string, EnclosingSource[]>; unknownServiceByName: Map<string, EnclosingSource[]>; byService: Map<string, EnclosingSource[]>; keysOf: Map<PolicyResource, string[]> };
+  // An operation's own API keys are evaluated only when asked, and only when some API policy exists: naming every
+  // operation's API while building the index made the heap grow at once (a bimodal peak RSS, as the gateway names did).
+  type Enclosing = { byApi: Map<string, EnclosingSource[]>; byName: Map<string, EnclosingSource[]>; unknownServiceByName: Map<string, EnclosingSource[]>; byService: Map<string, EnclosingSource[]>; nodeOf: Map<PolicyResource, ResourceNode>; keysOf: Map<PolicyResource, string[]> };
   let enclosingIndex: Enclosing | undefined;
   const serviceId = (info: ServiceInfo | undefined): string => {
     const service = info ? (info.definition ?? (info.existing ? undefined : info)) : undefined;
@@ -277,15 +279,14 @@ export function buildModel(input: ModelInput): WorkspaceModel {
     return inline && !inline.holes?.length ? { file: policy.ref.file, inline } : undefined;
   };
   const buildEnclosing = (): Enclosing => {
-    const index: Enclosing = { byApi: new Map(), byName: new Map(), unknownServiceByName: new Map(), byService: new Map(), keysOf: new Map() };
+    const index: Enclosing = { byApi: new Map(), byName: new Map(), unknownServiceByName: new Map(), byService: new Map(), nodeOf: new Map(), keysOf: new Map() };
     for (const [policy, node] of apiPolicies) {
-      const api = policy.scope === 'api' ? parentOf(node, namedServices, scopes) : ancestorOfType(node, APIS_TYPE, namedServices, scopes);
-      if (!api || api.fullType !== APIS_TYPE) continue;
-      const keys = apiKeys(api);
-      index.keysOf.set(policy, keys);
+      index.nodeOf.set(policy, node);
       const source = policy.scope === 'api' ? sourceOf(policy) : undefined;
       if (!source) continue;
-      for (const key of keys) {
+      const api = parentOf(node, namedServices, scopes);
+      if (!api || api.fullType !== APIS_TYPE) continue;
+      for (const key of apiKeys(api)) {
         const name = key.slice(key.indexOf('|') + 1);
         push(index.byApi, key, source);
         push(index.byName, name, source);
@@ -299,6 +300,16 @@ export function buildModel(input: ModelInput): WorkspaceModel {
     }
     return index;
   };
+  const operationKeys = (index: Enclosing, policy: PolicyResource): string[] => {
+    let keys = index.keysOf.get(policy);
+    if (!keys) {
+      const node = index.nodeOf.get(policy);
+      const api = node && ancestorOfType(node, APIS_TYPE, namedServices, scopes);
+      keys = api && api.fullType === APIS_TYPE ? apiKeys(api) : [];
+      index.keysOf.set(policy, keys);
+    }
+    return keys;
+  };
   const enclosingPolicies = (policyFile: string): EnclosingDeployment[] => {
     const index = (enclosingIndex ??= buildEnclosing());
     const out: EnclosingDeployment[] = [];
@@ -311,7 +322,7 @@ export function buildModel(input: ModelInput): WorkspaceModel {
       }
       if (p.scope !== 'operation') continue;
       const api: EnclosingSource[] = [];
-      for (const key of index.keysOf.get(p) ?? []) {
+      for (const key of index.byName.size > 0 ? operationKeys(index, p) : []) {
         const name = key.slice(key.indexOf('|') + 1);
         // A known service: its API of that name, or one whose service can't be told; else any API of that name.
         const found = key.startsWith('*|') ? index.byName.get(name) : (index.byApi.get(key) ?? index.unknownServiceByName.get(name));
