@@ -1,6 +1,6 @@
 import { testRule } from '../../rule-tester';
 import { baseOmitted } from '../../../server/src/rules/base-omitted';
-import { apiBicep } from './bicep-service.fixtures';
+import { apiBicepWithApiPolicy } from './bicep-service.fixtures';
 
 const VALIDATES = `<policies>
     <inbound>
@@ -26,10 +26,7 @@ ${inner}
 const APIOPS = 'apimartifacts/apis/orders/operations/get-order/policy.xml';
 
 /** The Bicep of a real project's layout, with an API-scope policy beside the operation's. */
-const BICEP_API_POLICY = apiBicep('./operation.xml').replace(
-  "  resource operation 'operations' = {",
-  "  resource apiPolicy 'policies' = {\n    name: 'policy'\n    properties: {\n      format: 'rawxml'\n      value: loadTextContent('./api.xml')\n    }\n  }\n\n  resource operation 'operations' = {",
-);
+const BICEP_API_POLICY = apiBicepWithApiPolicy();
 
 /** The API 'orders' of `apim` and its API-scope policy, loaded from api.xml. */
 const ORDERS_API = `resource api 'Microsoft.ApiManagement/service/apis@2024-05-01' = {

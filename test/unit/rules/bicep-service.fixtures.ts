@@ -159,10 +159,14 @@ resource api 'Microsoft.ApiManagement/service/apis@2024-05-01' = {
 
 /** A policy document with `inbound` inside the inbound section (after `<base />`). */
 export function policy(inbound: string): string {
+  return policyDocument(`        <base />\n        ${inbound}`) + '\n';
+}
+
+/** A policy document whose `<inbound>` holds `inner` as written (lines indented by the caller), and `onError` after `<on-error>`'s `<base />`. */
+export function policyDocument(inner: string, onError = ''): string {
   return `<policies>
     <inbound>
-        <base />
-        ${inbound}
+${inner}
     </inbound>
     <backend>
         <base />
@@ -171,10 +175,17 @@ export function policy(inbound: string): string {
         <base />
     </outbound>
     <on-error>
-        <base />
+        <base />${onError}
     </on-error>
-</policies>
-`;
+</policies>`;
+}
+
+/** `apiBicep` with an API-scope policy loaded from `./api.xml` beside the operation's (loaded from `operationFile`). */
+export function apiBicepWithApiPolicy(operationFile = './operation.xml'): string {
+  return apiBicep(operationFile).replace(
+    "  resource operation 'operations' = {",
+    "  resource apiPolicy 'policies' = {\n    name: 'policy'\n    properties: {\n      format: 'rawxml'\n      value: loadTextContent('./api.xml')\n    }\n  }\n\n  resource operation 'operations' = {",
+  );
 }
 
 /** A StandardV2 service (with `properties`, e.g. `enableClientCertificate: true`) and a service policy whose `value:` is `value` (a string written in the Bicep). */

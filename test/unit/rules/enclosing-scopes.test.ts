@@ -8,27 +8,13 @@ import { contextCertificateNotVerified } from '../../../server/src/rules/context
 import { anyCertificateAccepted } from '../../../server/src/rules/any-certificate-accepted';
 import { identityWithoutThumbprint } from '../../../server/src/rules/identity-without-thumbprint';
 import { baseOmitted } from '../../../server/src/rules/base-omitted';
-import { apiBicep } from './bicep-service.fixtures';
+import { apiBicepWithApiPolicy, policyDocument } from './bicep-service.fixtures';
 
 const OP = 'apimartifacts/apis/orders/operations/get-order/policy.xml';
 const API = 'apimartifacts/apis/orders/policy.xml';
 const GLOBAL = 'apimartifacts/policy.xml';
 
-/** A policy whose inbound holds `inner`, and `onError` in `<on-error>`. */
-const policy = (inner: string, onError = ''): string => `<policies>
-    <inbound>
-${inner}
-    </inbound>
-    <backend>
-        <base />
-    </backend>
-    <outbound>
-        <base />
-    </outbound>
-    <on-error>
-        <base />${onError}
-    </on-error>
-</policies>`;
+const policy = policyDocument;
 
 const VALIDATE_TRUST = '        <validate-client-certificate validate-trust="true" validate-revocation="true" />';
 const VALIDATE_NAMES_ONLY = `        <validate-client-certificate validate-trust="false">
@@ -50,11 +36,7 @@ const NAME_CHECK = `        <choose>
             </when>
         </choose>`;
 
-/** The Bicep of one API with an API-scope policy (api.xml) and an operation policy (operation.xml). */
-const BICEP_API_POLICY = apiBicep('./operation.xml').replace(
-  "  resource operation 'operations' = {",
-  "  resource apiPolicy 'policies' = {\n    name: 'policy'\n    properties: {\n      format: 'rawxml'\n      value: loadTextContent('./api.xml')\n    }\n  }\n\n  resource operation 'operations' = {",
-);
+const BICEP_API_POLICY = apiBicepWithApiPolicy();
 
 testRule(certificateNullCheck, {
   valid: [
@@ -101,7 +83,7 @@ testRule(contextCertificateNotVerified, {
       files: {
         'api.bicep': BICEP_API_POLICY,
         'api.xml': policy(`        <base />\n${VALIDATE_TRUST}`),
-        'other/api.bicep': BICEP_API_POLICY.replace("'./api.xml'", "'./api.xml'").replace("'./operation.xml'", "'../operation.xml'"),
+        'other/api.bicep': apiBicepWithApiPolicy('../operation.xml'),
         'other/api.xml': policy('        <base />'),
       },
       findings: [{ line: 5 }],
