@@ -301,6 +301,33 @@ describe('language server: mistakes in .apim-mtls.json and in the settings', () 
     }
   });
 
+  it('"ignore" in .apim-mtls.json: an ignored file gets no diagnostics, open or not; taken out of "ignore" on disk, it is linted', async () => {
+    const dir = makeTempDir('lsp-ignore');
+    fs.cpSync(path.join(fixturesDir, 'lsp'), dir, { recursive: true });
+    const configFile = path.join(dir, '.apim-mtls.json');
+    const policy = path.join(dir, 'policies', 'get-order.operation.xml');
+    const generated = path.join(dir, 'generated', 'get-order.operation.xml');
+    fs.mkdirSync(path.dirname(generated), { recursive: true });
+    fs.copyFileSync(policy, generated);
+    fs.writeFileSync(configFile, JSON.stringify({ ignore: ['generated/'] }));
+    const client = await TestClient.start(dir);
+    try {
+      client.open(policy, fs.readFileSync(policy, 'utf8'));
+      await client.waitFor(policy, (d) => codes(d).includes('utcnow-certificate-validity'));
+      client.open(generated, fs.readFileSync(generated, 'utf8'));
+      client.change(generated, fs.readFileSync(generated, 'utf8') + '\n');
+      // Past the start-up lint and the edit's: nothing was ever published for the ignored file.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      assert.equal(client.diagnostics.get(client.uri(generated)), undefined);
+      fs.writeFileSync(configFile, '{}');
+      await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: client.uri(configFile), type: 2 }] });
+      await client.waitFor(generated, (d) => codes(d).includes('utcnow-certificate-validity'));
+    } finally {
+      await client.stop();
+      removeTempDir(dir);
+    }
+  });
+
   it('the documentation command, when the client cannot show a document, says where the page is; the server keeps answering', async () => {
     const dir = makeTempDir('lsp-docs');
     fs.cpSync(path.join(fixturesDir, 'lsp'), dir, { recursive: true });

@@ -32,6 +32,7 @@ export async function openWorkspace(
   const ws = new Workspace({ configFor: (f) => config.forFile(f), maxCachedPolicyParses: 64, timing: options.timing });
   const requested = await loadFromDisk(ws, roots, {
     namedByContent: true,
+    ignored: (p, isDir) => config.isIgnored(p, isDir),
     onDirectory: (dir, entries) => config.noteListing(dir, entries.some((e) => e.name === CONFIG_FILE_NAME)),
   });
   const files = [...new Set(requested)].sort();

@@ -39,6 +39,12 @@ export function configSchema(rules: readonly RuleMeta[]): Record<string, unknown
         description: 'Paths, relative to this file, whose Bicep, parameters and certificate files give the linted files their tier and certificates, without being linted.',
         anyOf: [{ type: 'string', minLength: 1 }, { type: 'array', items: { type: 'string', minLength: 1 } }],
       },
+      ignore: {
+        description:
+          'Paths under this file\'s folder that are not read (generated output, vendored samples), as in .gitignore: * and ? within a name, ** across folders, a trailing / for folders only; a pattern with a / before its end is relative to this file, one without matches a name at any depth. No ! negation.',
+        anyOf: [{ type: 'string', minLength: 1, pattern: '^[^!]' }, { type: 'array', items: { type: 'string', minLength: 1, pattern: '^[^!]' } }],
+        examples: [['generated/', '**/*.sample.xml']],
+      },
     },
   };
 }

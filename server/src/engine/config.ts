@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isLevel, type Level } from '../core/finding';
+import { ignorePatternProblem, isIgnored, type IgnoreRules } from './ignore';
 import { describeFsError } from './discover';
 import { notASku, toSku, type Sku } from '../model/sku';
 import type { Span } from '../core/text';
@@ -29,6 +30,8 @@ export interface LintConfig {
    * files give the linted files their context, as `--context` does: only from `.apim-mtls.json`.
    */
   context?: string[];
+  /** Paths under the configuration file's folder that are not read: only from `.apim-mtls.json`. */
+  ignore?: IgnoreRules;
 }
 
 export const DEFAULT_CONFIG: LintConfig = { rules: {}, certificateExpiryWarningDays: 30, fileTimeBudgetMs: 3000 };
@@ -59,7 +62,7 @@ export interface ConfigProblem {
 /** Problems reported per configuration, at most (then one that counts the rest). */
 const MAX_PROBLEMS = 100;
 
-const SETTINGS = new Set(['rules', 'sku', 'certificateExpiryWarningDays', 'fileTimeBudgetMs', 'context', '$schema']);
+const SETTINGS = new Set(['rules', 'sku', 'certificateExpiryWarningDays', 'fileTimeBudgetMs', 'context', 'ignore', '$schema']);
 
 /** Validates raw JSON-ish settings into a config, collecting problems instead of throwing. */
 export function parseConfig(raw: unknown, baseDir?: string): { config: Partial<LintConfig>; problems: ConfigProblem[] } {
@@ -125,6 +128,20 @@ export function parseConfig(raw: unknown, baseDir?: string): { config: Partial<L
     if (baseDir === undefined) report(() => ({ message: '"context" is read from .apim-mtls.json only', path: ['context'] }));
     else if (list.every((p) => typeof p === 'string' && p !== '')) config.context = list.map((p) => path.resolve(baseDir, p as string));
     else report(() => ({ message: '"context" must be a path or a list of paths, relative to the configuration file', path: ['context'], value: true }));
+  }
+  if (obj.ignore !== undefined) {
+    const list = Array.isArray(obj.ignore) ? obj.ignore : [obj.ignore];
+    if (baseDir === undefined) report(() => ({ message: '"ignore" is read from .apim-mtls.json only', path: ['ignore'] }));
+    else if (!list.every((p) => typeof p === 'string')) report(() => ({ message: '"ignore" must be a pattern or a list of patterns, relative to the configuration file', path: ['ignore'], value: true }));
+    else {
+      const patterns: string[] = [];
+      list.forEach((p) => {
+        const why = ignorePatternProblem(p as string);
+        if (why) report(() => ({ message: `"ignore": ${JSON.stringify(p)}: ${why}`, path: ['ignore'], value: true }));
+        else patterns.push(p as string);
+      });
+      if (patterns.length > 0) config.ignore = { dir: baseDir, patterns };
+    }
   }
   if (dropped > 0) problems.push({ message: `… and ${dropped} more problem${dropped === 1 ? '' : 's'} in this configuration` });
   return { config, problems };
@@ -214,6 +231,7 @@ export function mergeConfig(base: LintConfig, ...layers: Partial<LintConfig>[]):
       certificateExpiryWarningDays: layer.certificateExpiryWarningDays ?? out.certificateExpiryWarningDays,
       fileTimeBudgetMs: layer.fileTimeBudgetMs ?? out.fileTimeBudgetMs,
       context: layer.context ?? out.context,
+      ignore: layer.ignore ?? out.ignore,
     };
   }
   return out;
@@ -255,6 +273,12 @@ export class ConfigResolver {
       for (const p of this.forDir(dir).config.context ?? []) out.add(p);
     }
     return [...out];
+  }
+
+  /** Is the path (a folder when `isDir`) ignored by the `ignore` of the configuration that applies where it lies? */
+  isIgnored(p: string, isDir: boolean): boolean {
+    const rules = this.forDir(path.dirname(p)).config.ignore;
+    return rules !== undefined && isIgnored(rules, p, isDir);
   }
 
   /** The configuration files read so far (each once), with their problems: reported on the files themselves. */

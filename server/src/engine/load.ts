@@ -20,6 +20,8 @@ export interface LoadOptions {
    * and one that is no kind of file apim-mtls reads goes into the workspace with the problem `NOT_LINTED`.
    */
   namedByContent?: boolean;
+  /** Paths a configuration's `ignore` matches: not read; a file named as a path is a "not linted" line instead. */
+  ignored?: (p: string, isDir: boolean) => boolean;
 }
 
 /** Milliseconds of synchronous reading before yielding to the event loop (the server keeps answering). */
@@ -34,7 +36,7 @@ export async function loadFromDisk(ws: Workspace, roots: string[], options: Load
   const loaded: string[] = [];
   let count = 0;
   let sliceStart = Date.now();
-  for (const found of discoverFiles(roots, options.onDirectory)) {
+  for (const found of discoverFiles(roots, options.onDirectory, options.ignored)) {
     if (options.isCancelled?.()) break;
     if ('error' in found) {
       if (options.onError) {
@@ -46,6 +48,14 @@ export async function loadFromDisk(ws: Workspace, roots: string[], options: Load
       continue;
     }
     if (options.skip?.(found.file)) continue;
+    if ('ignored' in found && found.ignored) {
+      // Asked for by name, but ignored: said, as ESLint says it, not linted.
+      if (options.namedByContent) {
+        ws.set(found.file, { problem: IGNORED });
+        loaded.push(found.file);
+      }
+      continue;
+    }
     const named = options.namedByContent === true && 'named' in found && found.named === true;
     if (ws.set(found.file, readOne(found.file), 0, named) !== 'other') loaded.push(found.file);
     else if (named) {
@@ -93,6 +103,9 @@ export function unboundedContext(root: string): string | undefined {
 }
 
 const CONTEXT_KINDS: ReadonlySet<FileKind> = new Set(['bicep', 'certificate']);
+
+/** For a file named as a path that a configuration's `ignore` matches. */
+const IGNORED = 'not linted: an "ignore" pattern of .apim-mtls.json matches it';
 
 /** For a file named as a path that is no kind of file apim-mtls reads. */
 const NOT_LINTED =

@@ -228,6 +228,7 @@ class ApimMtlsServer {
     const loaded = await loadFromDisk(this.ws, this.roots, {
       skip: (file) => this.documents.get(this.uriOf(file)) !== undefined,
       onProgress: (n) => progress?.report(`${n} files read`),
+      ignored: this.ignored,
     });
     await this.loadConfigContext();
     this.loadReferenced();
@@ -267,6 +268,9 @@ class ApimMtlsServer {
     for (const file of added) this.contextOnly.add(file);
     return added.length > 0;
   }
+
+  /** Does a configuration's `ignore` match the path (a folder when `isDir`)? */
+  private readonly ignored = (p: string, isDir: boolean): boolean => this.config.isIgnored(p, isDir);
 
   private inWorkspace(p: string): boolean {
     return this.roots.some((root) => isWithin(p, root));
@@ -327,6 +331,11 @@ class ApimMtlsServer {
     const file = uriToPath(doc.uri);
     if (!file) return;
     this.uris.set(file, doc.uri);
+    // A file the workspace's "ignore" matches is not linted, even when open (as ESLint does).
+    if (this.inWorkspace(file) && this.ignored(file, false)) {
+      if (this.ws.has(file)) this.forget([file]);
+      return;
+    }
     // Only a Bicep edit can change which files depend on this one (links, SKUs): then those before the edit count too.
     const before = this.ws.kindOf(file) === 'bicep' ? this.ws.dependents(file) : [];
     const kind = this.ws.set(file, { text: doc.getText() }, doc.version);
@@ -354,12 +363,21 @@ class ApimMtlsServer {
       this.config.clear();
       // Shown again by the lint below if it still has problems (it may be gone, or no longer apply to any file).
       if (this.configShown.delete(file)) void this.connection.sendDiagnostics({ uri: this.uriOf(file), diagnostics: [] });
+      // Its "ignore" may have changed: forget what it ignores now, read what it no longer does.
+      this.forget(this.ws.files().filter((f) => !this.contextOnly.has(f) && this.inWorkspace(f) && this.ignored(f, false)));
+      await loadFromDisk(this.ws, this.roots, { skip: (f) => this.ws.has(f) || this.documents.get(this.uriOf(f)) !== undefined, ignored: this.ignored });
+      // Open documents it no longer ignores: their editor text.
+      for (const doc of this.documents.all()) {
+        const f = uriToPath(doc.uri);
+        if (f && !this.ws.has(f) && this.inWorkspace(f) && !this.ignored(f, false)) this.documentChanged(doc, true);
+      }
       await this.loadConfigContext();
       this.scheduler.schedule(this.ws.files(), 0);
       return;
     }
     if (!isCandidate(file)) return this.folderChangedOnDisk(file, type);
     if (this.documents.get(this.uriOf(file))) return;
+    if (type !== FileChangeType.Deleted && this.ignored(file, false)) return;
     if (type === FileChangeType.Deleted) {
       const affected = this.ws.dependents(file);
       this.ws.remove(file);
@@ -392,11 +410,13 @@ class ApimMtlsServer {
     } catch {
       return;
     }
-    const loaded = await loadFromDisk(this.ws, [dir], { skip: (f) => this.documents.get(this.uriOf(f)) !== undefined || this.ws.has(f) });
+    if (this.ignored(dir, true)) return;
+    const loaded = await loadFromDisk(this.ws, [dir], { skip: (f) => this.documents.get(this.uriOf(f)) !== undefined || this.ws.has(f), ignored: this.ignored });
     this.scheduler.schedule(new Set([...loaded, ...loaded.flatMap((f) => this.ws.dependents(f))]), 0);
   }
 
   private async reloadFromDisk(file: string): Promise<void> {
+    if (this.inWorkspace(file) && this.ignored(file, false)) return;
     const before = this.ws.has(file) ? this.ws.dependents(file) : [];
     try {
       const bytes = await fs.promises.readFile(file);

@@ -599,6 +599,23 @@ resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
     assert.match((JSON.parse(bad.stdout) as JsonEntry[])[0]!.messages[0]!.message, /"context" must be a path or a list of paths/);
   });
 
+  it('"ignore" in .apim-mtls.json: ignored folders and files are not read; one named as a path is a "not linted" line', () => {
+    const dir = tmpWorkspace({
+      '.apim-mtls.json': JSON.stringify({ ignore: ['generated/', '*.sample.xml'] }),
+      'policies/orders.policy.xml': TRUST_DEFAULT_POLICY,
+      'generated/apis/orders/policy.xml': TRUST_DEFAULT_POLICY,
+      'policies/orders.sample.xml': TRUST_DEFAULT_POLICY,
+    });
+    const files = (args: string[]) => (JSON.parse(cli(['lint', ...args, '--sku', 'StandardV2', '--format', 'json'], dir).stdout) as JsonEntry[]).map((e) => path.relative(dir, e.filePath)).sort();
+    assert.deepEqual(files(['.']), ['policies/orders.policy.xml']);
+    const named = cli(['lint', 'generated/apis/orders/policy.xml', '--sku', 'StandardV2', '--format', 'json'], dir);
+    const entries = JSON.parse(named.stdout) as JsonEntry[];
+    assert.deepEqual(entries.map((e) => e.messages.map((m) => m.message)), [['not linted: an "ignore" pattern of .apim-mtls.json matches it']]);
+    // Without the setting, all three are linted.
+    fs.writeFileSync(path.join(dir, '.apim-mtls.json'), '{}');
+    assert.deepEqual(files(['.']), ['generated/apis/orders/policy.xml', 'policies/orders.policy.xml', 'policies/orders.sample.xml']);
+  });
+
   it('a path that does not exist is a usage error (exit 2), not an empty lint that passes', () => {
     const r = cli(['lint', 'no/such/folder', 'examples', '--format', 'json']);
     assert.equal(r.code, 2);

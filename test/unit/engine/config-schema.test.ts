@@ -40,7 +40,7 @@ test('the manifest applies the schema to .apim-mtls.json, ships it, and lists ev
 
 test('the schema says what the configuration reader accepts: every SKU in any casing, the levels, the settings', () => {
   const schema = configSchema(ruleCatalog) as { properties: Record<string, any>; additionalProperties: boolean };
-  assert.deepEqual(Object.keys(schema.properties).sort(), ['$schema', 'certificateExpiryWarningDays', 'context', 'fileTimeBudgetMs', 'rules', 'sku']);
+  assert.deepEqual(Object.keys(schema.properties).sort(), ['$schema', 'certificateExpiryWarningDays', 'context', 'fileTimeBudgetMs', 'ignore', 'rules', 'sku']);
   assert.equal(schema.additionalProperties, false);
   const pattern = new RegExp(schema.properties.sku.anyOf[0].anyOf[1].pattern);
   for (const sku of ['StandardV2', 'standardv2', 'PREMIUM', 'Consumption']) assert.match(sku, pattern);

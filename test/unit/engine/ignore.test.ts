@@ -1,0 +1,45 @@
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { ignorePatternProblem, isIgnored } from '../../../server/src/engine/ignore';
+
+describe('"ignore" patterns of .apim-mtls.json', () => {
+  const dir = path.resolve('/repo');
+  const at = (rel: string) => path.join(dir, ...rel.split('/'));
+  const ignored = (patterns: string[], rel: string, isDir = false) => isIgnored({ dir, patterns }, at(rel), isDir);
+
+  it('a name without a slash matches at any depth; with a slash, from the configuration folder', () => {
+    assert.equal(ignored(['generated'], 'generated', true), true);
+    assert.equal(ignored(['generated'], 'apis/generated/policy.xml'), true, 'under a folder of that name, at any depth');
+    assert.equal(ignored(['out/generated'], 'apis/out/generated/policy.xml'), false, 'anchored');
+    assert.equal(ignored(['out/generated'], 'out/generated/policy.xml'), true);
+    assert.equal(ignored(['/policy.xml'], 'policy.xml'), true);
+    assert.equal(ignored(['/policy.xml'], 'apis/a/policy.xml'), false, 'a leading slash anchors too');
+  });
+
+  it('*, ? and ** as in .gitignore; a trailing slash matches folders only', () => {
+    assert.equal(ignored(['*.sample.xml'], 'apis/orders/get.sample.xml'), true);
+    assert.equal(ignored(['*.sample.xml'], 'apis/orders/get.xml'), false);
+    assert.equal(ignored(['apis/*/legacy.xml'], 'apis/orders/legacy.xml'), true);
+    assert.equal(ignored(['apis/*/legacy.xml'], 'apis/orders/v1/legacy.xml'), false, '* stays within a name');
+    assert.equal(ignored(['apis/**/legacy.xml'], 'apis/orders/v1/legacy.xml'), true);
+    assert.equal(ignored(['apis/**/legacy.xml'], 'apis/legacy.xml'), true, '**/ may match no folder');
+    assert.equal(ignored(['op-?.xml'], 'op-1.xml'), true);
+    assert.equal(ignored(['op-?.xml'], 'op-12.xml'), false);
+    assert.equal(ignored(['build/'], 'build', true), true);
+    assert.equal(ignored(['build/'], 'build', false), false, 'a file named build is not a folder');
+    assert.equal(ignored(['build/'], 'build/main.bicep'), true, 'what lies in an ignored folder is ignored');
+    assert.equal(ignored(['docs/**'], 'docs/a/b.xml'), true);
+  });
+
+  it('never reaches outside the configuration folder; a pattern with a dot is literal', () => {
+    assert.equal(isIgnored({ dir, patterns: ['**'] }, path.resolve('/elsewhere/x.xml'), false), false);
+    assert.equal(ignored(['a.xml'], 'abxml'), false);
+  });
+
+  it('says why a pattern is refused', () => {
+    assert.match(ignorePatternProblem('!keep.xml')!, /negation/);
+    assert.match(ignorePatternProblem(' ')!, /empty/);
+    assert.equal(ignorePatternProblem('generated/'), undefined);
+  });
+});
