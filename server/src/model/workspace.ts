@@ -276,7 +276,8 @@ export function buildModel(input: ModelInput): WorkspaceModel {
     const file = policy.value?.loadedFile?.path;
     if (file) return { file };
     const inline = policy.value?.inline;
-    return inline && !inline.holes?.length ? { file: policy.ref.file, inline } : undefined;
+    // With holes (`${…}`): the reader keeps it when every hole is in an attribute value (known at deployment).
+    return inline ? { file: policy.ref.file, inline } : undefined;
   };
   const buildEnclosing = (): Enclosing => {
     const index: Enclosing = { byApi: new Map(), byName: new Map(), unknownServiceByName: new Map(), byService: new Map(), nodeOf: new Map(), keysOf: new Map() };

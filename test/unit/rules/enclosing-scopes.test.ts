@@ -328,3 +328,31 @@ testRule(contextCertificateNotVerified, {
     },
   ],
 });
+
+/** An API whose policy is written in an interpolated one-line Bicep string (`'…${x}…'`), with `inner` in its inbound. */
+const interpolatedApi = (inner: string): string =>
+  service('apim') +
+  "param certId string\nparam body string\n" +
+  bicepApi('orders', 'apim', 'orders') +
+  `resource ordersPolicy 'Microsoft.ApiManagement/service/apis/policies@2024-05-01' = {\n  parent: orders\n  name: 'policy'\n  properties: { format: 'rawxml', value: '<policies><inbound><base />${inner}</inbound><backend><base /></backend></policies>' }\n}\n` +
+  bicepOperation('list', 'orders', 'list', 'op.xml');
+
+testRule(certificateNullCheck, {
+  valid: [
+    {
+      name: 'Bicep: the API policy in an interpolated string, a ${…} hole in an attribute value (an id known at deployment)',
+      code: READ_AFTER_BASE,
+      filename: 'op.xml',
+      files: { 'main.bicep': interpolatedApi('<validate-client-certificate validate-trust="true" /><authentication-certificate certificate-id="${certId}" />') },
+    },
+  ],
+  invalid: [
+    {
+      name: 'Bicep: a hole in element content may be markup: the API policy is not read',
+      code: READ_AFTER_BASE,
+      filename: 'op.xml',
+      files: { 'main.bicep': interpolatedApi('<validate-client-certificate validate-trust="true" /><set-body>${body}</set-body>') },
+      findings: [{ line: 5 }],
+    },
+  ],
+});

@@ -1,5 +1,6 @@
 import { testRule } from '../../rule-tester';
 import { policyXmlSyntax } from '../../../server/src/rules/policy-xml-syntax';
+import { apiBicep } from './bicep-service.fixtures';
 
 testRule(policyXmlSyntax, {
   valid: [
@@ -28,11 +29,24 @@ testRule(policyXmlSyntax, {
 `,
     },
     { name: 'a fragment root', code: '<fragment>\n  <base />\n</fragment>\n', filename: 'shared.fragment.xml' },
+    {
+      // ImageMagick's hardening file, as Docker images ship it: not APIM's, though named policy.xml.
+      name: "another tool's policy.xml (ImageMagick), with a DOCTYPE internal subset, that nothing deploys",
+      code: '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE policymap [\n  <!ELEMENT policymap (policy)*>\n  <!ATTLIST policy domain (delegate|coder|filter|path|resource) #IMPLIED>\n]>\n<policymap>\n  <policy domain="coder" rights="none" pattern="PS" />\n</policymap>\n',
+      filename: 'docker/policy.xml',
+    },
+    { name: 'a snippet to paste into a policy (Azure/api-management-policy-snippets)', code: '<!-- Add to the inbound section -->\n<set-header name="X-Correlation-Id" exists-action="skip">\n  <value>@(context.RequestId.ToString())</value>\n</set-header>\n', filename: 'Snippets/Forward Correlation Id.policy.xml' },
+    { name: 'an empty file that nothing deploys, outside an APIOps extract', code: '', filename: 'orders.policy.xml' },
   ],
   invalid: [
-    { name: 'an empty policy file', code: '', filename: 'orders.policy.xml', findings: [{ line: 1, message: 'The policy is empty: APIM expects a <policies> document' }] },
-    { name: 'only whitespace', code: '  \n', filename: 'orders.policy.xml', findings: [{ line: 1, message: 'The policy is empty' }] },
-    { name: 'another root element', code: '<policy>\n  <inbound />\n</policy>\n', filename: 'orders.policy.xml', findings: [{ line: 1, text: 'policy', message: 'The root element is <policy>: APIM expects <policies> (or <fragment> for a policy fragment).' }] },
+    { name: 'an empty policy file (in an APIOps extract)', code: '', filename: 'apimartifacts/apis/orders/policy.xml', findings: [{ line: 1, message: 'The policy is empty: APIM expects a <policies> document' }] },
+    { name: 'only whitespace', code: '  \n', filename: 'apimartifacts/apis/orders/operations/get/policy.xml', findings: [{ line: 1, message: 'The policy is empty' }] },
+    {
+      name: 'another root element, in a file the Bicep deploys',
+      code: '<policy>\n  <inbound />\n</policy>\n',
+      filename: 'orders.policy.xml',
+      files: { 'main.bicep': apiBicep('./orders.policy.xml') },
+      findings: [{ line: 1, text: 'policy', message: 'The root element is <policy>: APIM expects <policies> (or <fragment> for a policy fragment).' }] },
     {
       name: 'an element never closed and a stray end tag',
       code: `<policies>

@@ -4,6 +4,7 @@ import type { PolicyDocument, PolicyElement, PolicyExpression } from '../../pars
 import type { InlinePolicy } from '../../model/types';
 import { parsePolicy } from '../../parsers/policy';
 import { RecentCache } from '../../parsers/policy/recent';
+import { holeAttributes } from '../../engine/inline-policies';
 import type { PolicyRuleContext } from '../types';
 import { expressionsPinOrVerifyForEveryRequest } from './certificate-names';
 import { identityElements, isPinned } from './identity';
@@ -63,6 +64,10 @@ function findEnclosingPaths(ctx: PolicyRuleContext): EnclosingPath[] {
           ctx.policyAt(source.file);
           let doc = inlineDocs.get(source.inline);
           if (!doc) inlineDocs.set(source.inline, (doc = parsePolicy(source.inline.text)));
+          // A `${…}` hole in an attribute value (`base-url="${backendUrl}"`) is a value known at deployment; one
+          // anywhere else may be markup, and the policy's structure is unknown.
+          const holes = source.inline.holes;
+          if (holes?.length && !holeAttributes(doc, holes)) continue;
           if (doc.root?.name === 'policies') out.push({ file: source.file, doc, scope: level.scope, inline: source.inline });
         }
         return out;
