@@ -8,6 +8,7 @@ import { readCertificateFile } from '../certificates/read';
 import { generateSampleTree, sampleTreeOutputs } from '../certificates/tree';
 import type { CertificateInfo } from '../certificates/types';
 import { writeOutputs, type WrittenFile } from '../certificates/write';
+import { describeFsError } from '../engine/discover';
 import { parseArgs, UsageError, type ParsedArgs } from './args';
 import { ttyPasswordPrompt } from './certs-prompt';
 import { formatInspection, type InspectedFile } from './certs-format';
@@ -142,7 +143,7 @@ async function inspectOne(io: CertsIo, args: ParsedArgs, file: string): Promise<
   try {
     data = new Uint8Array(await fs.readFile(file));
   } catch (e) {
-    return { file, encoding: 'unknown', hasPemMarkers: false, certificates: [], problems: [`cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`] };
+    return { file, encoding: 'unknown', hasPemMarkers: false, certificates: [], problems: [`cannot read: ${describeFsError(e)}`] };
   }
   const read = readCertificateFile(data);
   if (read.encoding !== 'pfx' && !/\.(pfx|p12)$/i.test(file)) return { file, ...read };

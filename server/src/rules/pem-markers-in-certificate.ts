@@ -28,8 +28,10 @@ export const pemMarkersInCertificate: BicepRule = {
       const loaded = data.loadedFile;
       if (!loaded || !ctx.certificates.file(loaded.path)?.hasPemMarkers) continue;
       const name = path.basename(loaded.path);
+      // The path as the Bicep writes it, when it is written in this file (`'../certs/root-ca.cer'`).
+      const written = loaded.pathRef.file === ctx.file ? ctx.text.slice(loaded.pathRef.span.start + 1, loaded.pathRef.span.end - 1) : name;
       const verb = loaded.fn.toLowerCase() === 'loadfileasbase64' ? 'base64-encodes' : 'loads';
-      const how = `${loaded.fn}('${name}') ${verb} the PEM text, markers included`;
+      const how = `${loaded.fn}('${written}') ${verb} the PEM text, markers included`;
       ctx.report({
         span: data.ref.span,
         message: `${property}: ${how}: ${failure}. Load a copy without the markers (${siblingName(name)}).`,

@@ -53,14 +53,14 @@ testRule(pemMarkersInCertificate, {
       name: 'PEM file next to its copy without markers: load the copy',
       code: withRoot("loadTextContent('./certs/root-ca.cer')"),
       files: BOTH,
-      findings: [{ line: 13, level: 'error', text: "loadTextContent('./certs/root-ca.cer')", message: "encodedCertificate: loadTextContent('root-ca.cer') loads the PEM text" }],
+      findings: [{ line: 13, level: 'error', text: "loadTextContent('./certs/root-ca.cer')", message: "encodedCertificate: loadTextContent('./certs/root-ca.cer') loads the PEM text" }],
       output: withRoot("loadTextContent('./certs/root-ca.without-markers.cer')"),
     },
     {
       name: 'through a variable of the file (a public repository): reported at the use, the fix edits the load',
       code: `var rootCa = loadTextContent('./certs/root-ca.cer')\n${withRoot('rootCa')}`,
       files: BOTH,
-      findings: [{ line: 14, level: 'error', text: 'rootCa', message: "encodedCertificate: loadTextContent('root-ca.cer') loads the PEM text" }],
+      findings: [{ line: 14, level: 'error', text: 'rootCa', message: "encodedCertificate: loadTextContent('./certs/root-ca.cer') loads the PEM text" }],
       output: `var rootCa = loadTextContent('./certs/root-ca.without-markers.cer')\n${withRoot('rootCa')}`,
     },
     {
