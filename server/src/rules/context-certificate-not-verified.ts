@@ -1,5 +1,5 @@
 import type { Fix } from '../core/finding';
-import { elementsNamed } from '../parsers/policy/query';
+import { elementsNamed, inBranch } from '../parsers/policy/query';
 import type { PolicyDocument, PolicyElement } from '../parsers/policy/types';
 import type { PolicyRule, PolicyRuleContext, Report } from './types';
 import { readBoolAttribute } from './util/bool-attribute';
@@ -10,7 +10,6 @@ import { chainTier } from './util/chain-tier';
 import { identityElements, isPinned } from './util/identity';
 import { reachedFragments } from './util/fragments';
 import { enclosingPassing, everyRequestInInbound, inInbound, rejectsOnFailure, remembered, runsAfterBase } from './util/enclosing';
-import { inBranch } from './util/certificate-flow';
 
 const PIN = '!context.Deployment.Certificates.Any(c => c.Value.Thumbprint == context.Request.Certificate.Thumbprint)';
 

@@ -1,6 +1,6 @@
 import type { RelatedInfo } from '../core/finding';
 import type { Span } from '../core/text';
-import { ancestors, childElements, dictionaryKeys, elementsNamed, getAttribute, mayMention, sectionOf } from '../parsers/policy';
+import { childElements, inBranch, dictionaryKeys, elementsNamed, getAttribute, mayMention, sectionOf } from '../parsers/policy';
 import type { PolicyDocument, PolicyElement, PolicyExpression } from '../parsers/policy/types';
 import { hasPlaceholder } from './util/placeholder';
 import type { PolicyRule } from './types';
@@ -118,7 +118,7 @@ function setBefore(doc: PolicyDocument, name: string, at: PolicyElement): boolea
 }
 
 function unconditional(el: PolicyElement): boolean {
-  return !ancestors(el).some((a) => a.name === 'when' || a.name === 'otherwise');
+  return !inBranch(el);
 }
 
 /** Headers a caller sets for its own reasons: comparing one with a secret checks nothing about the way in. */

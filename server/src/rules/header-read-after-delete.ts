@@ -1,4 +1,4 @@
-import { ancestors, dictionaryKeys, elementsNamed, getAttribute, mayMention, sectionOf } from '../parsers/policy';
+import { dictionaryKeys, inBranch, elementsNamed, getAttribute, mayMention, sectionOf } from '../parsers/policy';
 import type { PolicyDocument, PolicyElement, PolicyExpression } from '../parsers/policy/types';
 import type { PolicyRule } from './types';
 import { hasPlaceholder } from './util/placeholder';
@@ -43,7 +43,7 @@ function unconditionalDeletes(doc: PolicyDocument): { el: PolicyElement; name: s
   return elementsNamed(doc, 'set-header').flatMap((el) => {
     const name = getAttribute(el, 'name')?.value;
     if (!name || hasPlaceholder(name) || getAttribute(el, 'exists-action')?.value.trim().toLowerCase() !== 'delete') return [];
-    if (ancestors(el).some((a) => a.name === 'when' || a.name === 'otherwise')) return [];
+    if (inBranch(el)) return [];
     return [{ el, name }];
   });
 }

@@ -42,6 +42,12 @@ export function ancestors(el: PolicyElement): PolicyElement[] {
   return out;
 }
 
+/** Is the element inside a `<when>` or `<otherwise>` (at any depth), which some requests skip? */
+export function inBranch(el: PolicyElement): boolean {
+  for (let e = el.parent; e; e = e.parent) if (e.name === 'when' || e.name === 'otherwise') return true;
+  return false;
+}
+
 /** The policy section holding the element (itself included): a section directly under the root `<policies>`. */
 export function sectionOf(el: PolicyElement): PolicySection | undefined {
   for (let e: PolicyElement | undefined = el; e; e = e.parent) {

@@ -1,5 +1,5 @@
 import type { PolicyDocument, PolicyElement, PolicyExpression, PolicySection } from '../../parsers/policy/types';
-import { ancestors, elementsNamed, getAttribute, sectionOf } from '../../parsers/policy/query';
+import { ancestors, elementsNamed, getAttribute, inBranch, sectionOf } from '../../parsers/policy/query';
 import { RecentCache } from '../../parsers/policy/recent';
 import { readBoolAttribute } from './bool-attribute';
 import { certificateExpressions, type CertificateMemberUse, type ExpressionAnalysis } from './certificate-expressions';
@@ -77,11 +77,6 @@ export function rejectsMissingCertificate(doc: PolicyDocument, where: (el: Polic
   return reachedFragments(doc).some((f) => where(f.include) && !(everyRequest && f.conditional) && rejectsMissingCertificateHere(f.doc, inFragment));
 }
 
-/** Is the element inside a `<when>` or `<otherwise>`, which some requests skip? */
-export function inBranch(el: PolicyElement): boolean {
-  for (let e = el.parent; e; e = e.parent) if (e.name === 'when' || e.name === 'otherwise') return true;
-  return false;
-}
 
 /** `rejectsMissingCertificate` by the document's own elements, without the fragments it includes. */
 function rejectsMissingCertificateHere(doc: PolicyDocument, where: (el: PolicyElement) => boolean = () => true): boolean {

@@ -1,5 +1,5 @@
 import type { CsToken, PolicyDocument, PolicyElement, PolicyExpression } from '../../parsers/policy/types';
-import { ancestors } from '../../parsers/policy';
+import { inBranch } from '../../parsers/policy';
 import { afterDot, comparisons, isCloser, isOpener, methodCalls } from './cs-tokens';
 import { hasReturnResponse } from './certificate-flow';
 import { reachedFragments } from './fragments';
@@ -91,14 +91,14 @@ export function expressionsPinOrVerifyForEveryRequest(doc: PolicyDocument, where
   if (doc.expressions.some((expr) => where(expr.owner.element) && everyRequestMeets(expr) && pinsOrVerifiesTested(expr))) return true;
   // A fragment included outside any branch (here, and in the fragments on the way) runs for every request, as its own elements do.
   return reachedFragments(doc).some(
-    (f) => where(f.include) && !f.conditional && !ancestors(f.include).some((a) => a.name === 'when' || a.name === 'otherwise') && f.doc.expressions.some((expr) => everyRequestMeets(expr) && pinsOrVerifiesTested(expr)),
+    (f) => where(f.include) && !f.conditional && !inBranch(f.include) && f.doc.expressions.some((expr) => everyRequestMeets(expr) && pinsOrVerifiesTested(expr)),
   );
 }
 
 function everyRequestMeets(expr: PolicyExpression): boolean {
   const el = expr.owner.element;
   const conditionOf = expr.owner.attribute?.name === 'condition' && el.name === 'when' ? el : undefined;
-  if (ancestors(el).some((a) => a.name === 'when' || a.name === 'otherwise')) return false;
+  if (inBranch(el)) return false;
   if (!conditionOf) return true;
   const choose = conditionOf.parent;
   if (!choose) return false;

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { ancestors, childElements, elementsNamed, sectionOf } from '../../parsers/policy/query';
+import { ancestors, childElements, elementsNamed, inBranch, sectionOf } from '../../parsers/policy/query';
 import type { PolicyDocument, PolicyElement, PolicyExpression } from '../../parsers/policy/types';
 import type { InlinePolicy } from '../../model/types';
 import { parsePolicy } from '../../parsers/policy';
@@ -10,7 +10,6 @@ import { expressionsPinOrVerifyForEveryRequest } from './certificate-names';
 import { identityElements, isPinned } from './identity';
 import { analyzeTrust } from './trust';
 import { reachedFragments } from './fragments';
-import { inBranch } from './certificate-flow';
 import { readBoolAttribute } from './bool-attribute';
 
 export type EnclosingScope = 'API' | 'workspace' | 'global';

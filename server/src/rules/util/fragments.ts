@@ -1,3 +1,4 @@
+import { inBranch } from '../../parsers/policy/query';
 import type { PolicyDocument, PolicyElement } from '../../parsers/policy/types';
 
 /**
@@ -55,9 +56,4 @@ export function reachedFragments(doc: PolicyDocument): ReachedFragment[] {
     visit(f.doc, f.include, false);
   }
   return out;
-}
-
-function inBranch(el: PolicyElement): boolean {
-  for (let e = el.parent; e; e = e.parent) if (e.name === 'when' || e.name === 'otherwise') return true;
-  return false;
 }
