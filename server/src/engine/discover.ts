@@ -39,7 +39,14 @@ export function* discoverFiles(
       }
       continue;
     }
-    if (ignored?.(abs, true)) continue;
+    if (ignored?.(abs, true)) {
+      // A folder named as a path that an `ignore` pattern matches: said once, as a named file is.
+      if (!seen.has(abs)) {
+        seen.add(abs);
+        yield { file: abs, named: true, ignored: true };
+      }
+      continue;
+    }
     const stack = [abs];
     while (stack.length) {
       const dir = stack.pop()!;

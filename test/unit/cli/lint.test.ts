@@ -611,6 +611,9 @@ resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
     const named = cli(['lint', 'generated/apis/orders/policy.xml', '--sku', 'StandardV2', '--format', 'json'], dir);
     const entries = JSON.parse(named.stdout) as JsonEntry[];
     assert.deepEqual(entries.map((e) => e.messages.map((m) => m.message)), [['not linted: an "ignore" pattern of .apim-mtls.json matches it']]);
+    // A named folder that a pattern matches: one line for the folder, nothing under it read.
+    const folder = JSON.parse(cli(['lint', 'generated', '--format', 'json'], dir).stdout) as JsonEntry[];
+    assert.deepEqual(folder.map((e) => [path.relative(dir, e.filePath), e.messages.map((m) => m.message)]), [['generated', ['not linted: an "ignore" pattern of .apim-mtls.json matches it']]]);
     // Without the setting, all three are linted.
     fs.writeFileSync(path.join(dir, '.apim-mtls.json'), '{}');
     assert.deepEqual(files(['.']), ['generated/apis/orders/policy.xml', 'policies/orders.policy.xml', 'policies/orders.sample.xml']);
