@@ -1,7 +1,8 @@
 import * as path from 'node:path';
-import { elementsNamed, getAttribute, parsePolicy } from '../parsers/policy';
+import { elementsNamed, getAttribute } from '../parsers/policy';
 import type { PolicyDocument } from '../parsers/policy/types';
-import type { InlinePolicy, WorkspaceModel } from '../model/types';
+import type { WorkspaceModel } from '../model/types';
+import { inlinePolicyDoc } from '../rules/util/bicep-policies';
 import { setIncludedFragments, type IncludedFragment } from '../rules/util/fragments';
 import { hasPlaceholder } from '../rules/util/placeholder';
 
@@ -58,14 +59,12 @@ function fromFiles(file: string, id: string, model: WorkspaceModel, policyAt: (f
 /** A fragment written in a Bicep string (`value: '''<fragment>…'''`), parsed once per string. */
 function fromBicepStrings(id: string, model: WorkspaceModel): { file: string; doc: PolicyDocument } | undefined {
   for (const { file, inline } of model.inlineFragments(id)) {
-    let doc = inlineDocs.get(inline);
-    if (!doc) inlineDocs.set(inline, (doc = parsePolicy(inline.text)));
+    const doc = inlinePolicyDoc(inline);
     if (doc.root?.name === 'fragment') return { file, doc };
   }
   return undefined;
 }
 
-const inlineDocs = new WeakMap<InlinePolicy, PolicyDocument>();
 
 function candidates(file: string, id: string, model: WorkspaceModel): string[] {
   const dir = path.dirname(file);

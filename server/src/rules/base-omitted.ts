@@ -4,6 +4,7 @@ import type { Span } from '../core/text';
 import { ancestors, childElements, elementsNamed, findMemberChains, getAttribute } from '../parsers/policy';
 import type { PolicyDocument, PolicyElement } from '../parsers/policy/types';
 import type { PolicyRule, PolicyRuleContext } from './types';
+import { inlineSpan } from '../model/policy-resources';
 import { pinsOrVerifiesTested } from './util/certificate-names';
 import { enclosingPolicies } from './util/enclosing';
 import { reachedFragments } from './util/fragments';
@@ -35,7 +36,7 @@ export const baseOmitted: PolicyRule = {
           'Add <base /> (first, to check before anything else runs), or check the certificate here too.',
         fixes: [baseFix(ctx, inbound)],
         // A policy written in a Bicep string: its span maps to the Bicep file's text.
-        related: [{ file: parent.file, span: parent.inline ? { start: parent.inline.offsets[check.span.start]!, end: parent.inline.offsets[check.span.end]! } : check.span, message: `the ${parent.scope} policy's ${check.what}` }],
+        related: [{ file: parent.file, span: parent.inline ? inlineSpan(parent.inline, check.span) : check.span, message: `the ${parent.scope} policy's ${check.what}` }],
       });
       return;
     }

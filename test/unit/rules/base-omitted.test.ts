@@ -1,6 +1,6 @@
 import { testRule } from '../../rule-tester';
 import { baseOmitted } from '../../../server/src/rules/base-omitted';
-import { apiBicepWithApiPolicy } from './bicep-service.fixtures';
+import { apiBicepWithApiPolicy, policyDocument } from './bicep-service.fixtures';
 
 const VALIDATES = `<policies>
     <inbound>
@@ -14,14 +14,7 @@ const VALIDATES = `<policies>
 </policies>`;
 
 /** An operation policy whose inbound holds `inner` (and no <base /> unless it is in `inner`). */
-const operation = (inner: string): string => `<policies>
-    <inbound>
-${inner}
-    </inbound>
-    <backend>
-        <base />
-    </backend>
-</policies>`;
+const operation = policyDocument;
 
 const APIOPS = 'apimartifacts/apis/orders/operations/get-order/policy.xml';
 

@@ -39,6 +39,13 @@ export interface DeployedPolicy {
 
 const inlineDocs = new WeakMap<InlinePolicy, PolicyDocument>();
 
+/** The parse of a policy written in a Bicep string, once per string (the rules and the engine share it). */
+export function inlinePolicyDoc(inline: InlinePolicy): PolicyDocument {
+  let doc = inlineDocs.get(inline);
+  if (!doc) inlineDocs.set(inline, (doc = parsePolicy(inline.text)));
+  return doc;
+}
+
 /** The loaded file (through `policyAt`, so the read is recorded) or the policy written in the Bicep string. */
 export function deployedPolicy(ctx: BicepRuleContext, policy: PolicyResource): DeployedPolicy | undefined {
   const loaded = policy.value?.loadedFile;
@@ -48,8 +55,7 @@ export function deployedPolicy(ctx: BicepRuleContext, policy: PolicyResource): D
   }
   const inline = policy.value?.inline;
   if (!inline) return undefined;
-  let doc = inlineDocs.get(inline);
-  if (!doc) inlineDocs.set(inline, (doc = parsePolicy(inline.text)));
+  const doc = inlinePolicyDoc(inline);
   // Its line tells it apart from another policy written in the same file.
   const line = policy.ref.file === ctx.file ? ` (line ${lineOf(ctx.text, inline.offsets[0] ?? policy.ref.span.start)})` : '';
   return { doc, file: policy.ref.file, name: `the policy written in ${path.basename(policy.ref.file)}${line}`, place: (s) => inlineSpan(inline, s) };

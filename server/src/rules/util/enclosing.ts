@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { ancestors, childElements, elementsNamed, inBranch, sectionOf } from '../../parsers/policy/query';
 import type { PolicyDocument, PolicyElement, PolicyExpression } from '../../parsers/policy/types';
 import type { InlinePolicy } from '../../model/types';
-import { parsePolicy } from '../../parsers/policy';
+import { inlinePolicyDoc } from './bicep-policies';
 import { RecentCache } from '../../parsers/policy/recent';
 import { holeAttributes } from '../../engine/inline-policies';
 import type { PolicyRuleContext } from '../types';
@@ -25,8 +25,6 @@ export interface EnclosingPolicy {
 
 /** One way a request reaches the policy: the scopes above it, nearest first; an empty level is a scope without a policy. */
 type EnclosingPath = EnclosingPolicy[][];
-
-const inlineDocs = new WeakMap<InlinePolicy, PolicyDocument>();
 
 /**
  * The ways a request reaches this policy, each with the policies of the scopes above it whose `<inbound>` its
@@ -61,8 +59,7 @@ function findEnclosingPaths(ctx: PolicyRuleContext): EnclosingPath[] {
           }
           // Read through policyAt too, so that editing the Bicep file re-lints this policy.
           ctx.policyAt(source.file);
-          let doc = inlineDocs.get(source.inline);
-          if (!doc) inlineDocs.set(source.inline, (doc = parsePolicy(source.inline.text)));
+          const doc = inlinePolicyDoc(source.inline);
           // A `${…}` hole in an attribute value (`base-url="${backendUrl}"`) is a value known at deployment; one
           // anywhere else may be markup, and the policy's structure is unknown.
           const holes = source.inline.holes;
