@@ -134,6 +134,7 @@ export async function runLint(args: string[], io: CliIO): Promise<number> {
     const result = ws.lint(file, { certificateRules: asked });
     // Notices sit at 1:1: the line index only for findings.
     const report = locate(result, result.findings.length ? ws.lineIndex(file) : undefined);
+    if (ws.contentOf(file)?.problem !== undefined) report.notLinted = true;
     byFile.set(file, kind === 'policy' || kind === 'bicep' || asked || result.notices.length ? report : undefined);
     if (kind === 'policy' || kind === 'bicep') cache?.remember(file, result, report);
     ws.release(file);

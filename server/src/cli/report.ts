@@ -45,6 +45,8 @@ function eslintFix(fix: Fix, file: string, text: string): EslintFix | undefined 
 export interface FileReport {
   file: string;
   messages: LocatedMessage[];
+  /** The file couldn't be linted (unreadable, too large, binary, named but ignored): its notice says why. */
+  notLinted?: true;
 }
 
 /** Findings to located messages; notices (unreadable, too large) become warnings without a rule at 1:1. */

@@ -168,7 +168,31 @@ describe('apim-mtls lint on the bundled examples', () => {
     const r = cli(['lint', 'examples/mistakes/policies/validate-trust-unsupported-tier.operation.xml', 'examples/mistakes', 'examples/shared']);
     const line = r.stdout.split('\n').find((l) => l.includes('validate-trust-unsupported-tier.operation.xml:'))!;
     assert.match(line, /^examples\/mistakes\/policies\/validate-trust-unsupported-tier\.operation\.xml:\d+:\d+ {2}error {3}.+ {2}validate-trust-unsupported-tier$/);
-    assert.match(r.stdout, /\n\d+ problems \(\d+ errors, \d+ warnings(, \d+ info)?\) in \d+ files of \d+ linted\.\n$/);
+    assert.match(
+      r.stdout,
+      /\n\d+ problems \(\d+ errors, \d+ warnings(, \d+ info)?\) in \d+ files of \d+ linted\.\nA rule's page: apim-mtls rules <rule-id>, or https:\/\/\S+\/docs\/rules\/<rule-id>\.md\n$/,
+    );
+  });
+
+  it('text: files that could not be linted are counted apart from the linted ones; no page hint without a rule finding', () => {
+    const dir = tmpWorkspace({
+      '.apim-mtls.json': JSON.stringify({ ignore: ['*.sample.xml'] }),
+      'a.policy.xml': '<policies><inbound><base /></inbound></policies>',
+      'b.sample.xml': '<policies><inbound><base /></inbound></policies>',
+      'c.policy.xml': Buffer.from([0x3c, 0x00, 0x01, 0x02]),
+    });
+    const r = cli(['lint', '.', 'b.sample.xml'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(
+      r.stdout,
+      [
+        'b.sample.xml:1:1  warning  not linted: an "ignore" pattern of .apim-mtls.json matches it',
+        'c.policy.xml:1:1  warning  binary content (NUL bytes); not linted',
+        '',
+        '2 problems (0 errors, 2 warnings) in 2 files of 3: 1 linted, 2 not linted.',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('--format github writes a workflow command per finding (an annotation on its file and line), then the summary', () => {

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { FileReport } from '../report';
-import { formatText } from './text';
+import { summaryLine } from './text';
 
 /** Message data as the Azure Pipelines agent decodes it (`%AZP25`, CR and LF). */
 function escapeData(s: string): string {
@@ -32,6 +32,6 @@ export function formatAzureDevOps(reports: FileReport[], cwd: string): string {
       lines.push(`##vso[task.logissue ${properties.join(';')}]${escapeData(m.message)}`);
     }
   }
-  const summary = formatText(reports, cwd).trimEnd().split('\n').pop()!;
+  const summary = summaryLine(reports);
   return [...lines, summary].join('\n') + '\n';
 }

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { FileReport } from '../report';
-import { formatText } from './text';
+import { summaryLine } from './text';
 
 /** `%`, CR and LF escaped, as workflow command data must be. */
 function escapeData(s: string): string {
@@ -36,6 +36,6 @@ export function formatGithub(reports: FileReport[], cwd: string): string {
     }
   }
   // The summary as the text format writes it (its last line), for the log.
-  const summary = formatText(reports, cwd).trimEnd().split('\n').pop()!;
+  const summary = summaryLine(reports);
   return [...lines, summary].join('\n') + '\n';
 }
