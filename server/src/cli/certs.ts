@@ -33,6 +33,64 @@ const USAGE = `Usage:
 Key types: ${KEY_TYPES.join(', ')}. DN: most specific first, e.g. "CN=Valid Client, O=Contoso".
 Passwords come from the named environment variable or a masked prompt, never from the command line.`;
 
+const OUTPUT_OPTIONS = `  --out DIR                  the folder to write to (created if missing)
+  --key-type TYPE            ${KEY_TYPES.join(', ')} (default ecdsa-p256)
+  --password-env VAR         read the .pfx password from the environment variable VAR (default: a masked prompt)
+  --force                    overwrite existing files (never done without it)
+  --export-key               also write the private key unencrypted (<id>.key, PKCS#8 PEM, 0600)
+  --format text|json         what is printed: a line a certificate and file, or JSON`;
+
+const FILES = `Each certificate is written as <id>.cer (PEM), <id>.without-markers.cer (base64 DER, for Bicep's
+encodedCertificate and data) and <id>.pfx (PKCS#12 with the key and the chain, created 0600).`;
+
+/** \`apim-mtls certs <command> --help\`: that command's usage and options. */
+const HELP: Record<keyof typeof SPECS, string> = {
+  tree: `Usage: apim-mtls certs tree --out DIR [options]
+
+Writes a sample tree for testing mTLS: root-ca → dev-intermediate-ca → dev-valid-client, dev-unregistered-client,
+dev-expired-client, dev-notyetvalid-client; root-ca → tst-intermediate-ca → tst-untrusted-client.
+
+${OUTPUT_OPTIONS}
+
+${FILES}`,
+  ca: `Usage: apim-mtls certs ca --subject DN --out DIR [--issuer CA.pfx] [options]
+
+Writes a CA certificate: a self-signed root, or with --issuer an intermediate CA that the issuer signs.
+
+  --subject DN               the CA's name, most specific first: "CN=Contoso Root CA, O=Contoso"
+  --id NAME                  the files' name (default: from the subject's CN)
+  --issuer CA.pfx            the issuing CA's .pfx (with its key): makes an intermediate CA
+  --issuer-password-env VAR  read the issuer's .pfx password from VAR (default: a masked prompt)
+  --validity-days N          valid from now for N days (default 3650 for a root, 1825 for an intermediate)
+${OUTPUT_OPTIONS}
+
+${FILES}`,
+  client: `Usage: apim-mtls certs client --issuer CA.pfx --subject DN --out DIR [options]
+
+Writes a client certificate (extended key usage clientAuth) that the CA in --issuer signs.
+
+  --issuer CA.pfx            the issuing CA's .pfx (with its key)
+  --issuer-password-env VAR  read the issuer's .pfx password from VAR (default: a masked prompt)
+  --subject DN               the client's name, most specific first: "CN=partner-client, O=Contoso"
+  --id NAME                  the files' name (default: from the subject's CN)
+  --dns NAME[,NAME…]         DNS names in the subject alternative name (default: the id; "" for none)
+  --validity-days N          valid from now for N days (default 365)
+  --not-before DATE, --not-after DATE
+                             exact validity instead (2030-01-31 or 2030-01-31T12:00:00Z): an expired or
+                             not-yet-valid certificate for testing
+${OUTPUT_OPTIONS}
+
+${FILES}`,
+  inspect: `Usage: apim-mtls certs inspect FILE… [--password-env VAR] [--format text|json]
+
+Says what each certificate file holds (PEM, base64 DER with or without markers, DER, or .pfx): subject, issuer,
+SHA-1 thumbprint as APIM compares it, validity, CA or client, and whether PEM markers would break a Bicep upload.
+Exit code 1 when a file holds no certificate or can't be read.
+
+  --password-env VAR         read a .pfx password from VAR (default: a masked prompt)
+  --format text|json         a block a file, or JSON`,
+};
+
 const OUTPUT_FLAGS = ['--force', '--export-key'];
 const COMMON_VALUES = ['--out', '--key-type', '--password-env', '--format'];
 
@@ -166,7 +224,8 @@ async function runInspect(io: CertsIo, args: ParsedArgs): Promise<number> {
   return results.some((r) => r.problems.length > 0 || r.certificates.length === 0) ? 1 : 0;
 }
 
-const SPECS = {
+/** Each command's options (its --help documents every one: tested). */
+export const SPECS = {
   tree: { values: COMMON_VALUES, flags: OUTPUT_FLAGS },
   ca: { values: [...COMMON_VALUES, '--subject', '--id', '--issuer', '--issuer-password-env', '--validity-days'], flags: OUTPUT_FLAGS },
   client: { values: [...COMMON_VALUES, '--subject', '--id', '--issuer', '--issuer-password-env', '--validity-days', '--not-before', '--not-after', '--dns'], flags: OUTPUT_FLAGS },
@@ -190,7 +249,7 @@ export async function runCertsCommand(args: string[], io: CertsIo): Promise<numb
   const name = sub as keyof typeof SPECS;
   try {
     if (rest.includes('--help') || rest.includes('-h')) {
-      io.stdout(USAGE + '\n');
+      io.stdout(HELP[name] + '\n');
       return 0;
     }
     const parsed = parseArgs(rest, { values: [...SPECS[name].values], flags: [...SPECS[name].flags] });

@@ -1,7 +1,10 @@
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync, writeFileSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { before, test } from 'node:test';
+import { SPECS } from '../../../server/src/cli/certs';
+import { repoRoot } from '../../helpers';
 import { certs, makeTree, openssl, PASSWORD_VAR, tempDir } from './tools';
 
 let dir = '';
@@ -110,4 +113,17 @@ test('certs ca + certs client from a CA .pfx produce a chain openssl accepts', a
   const wrong = await certs(['client', '--issuer', path.join(out, 'my-ca.pfx'), '--issuer-password-env', PASSWORD_VAR, '--subject', 'CN=B', '--out', out, '--password-env', PASSWORD_VAR], { [PASSWORD_VAR]: 'nope' });
   assert.equal(wrong.code, 1);
   assert.match(wrong.stderr, /wrong password/);
+});
+
+test('certs <command> --help (the real CLI) prints that command’s usage, documenting every option it takes', () => {
+  const cli = path.join(repoRoot, 'dist', 'cli.js');
+  for (const [name, spec] of Object.entries(SPECS)) {
+    const r = spawnSync(process.execPath, [cli, 'certs', name, '--help'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`^Usage: apim-mtls certs ${name} `));
+    for (const option of [...spec.values, ...spec.flags]) assert.match(r.stdout, new RegExp(`(\\n {2}|, )${option}[ ,\\n]`), `${name} --help documents ${option}`);
+    // Only its own options: another command's (e.g. --issuer for tree) would be a lie.
+    const documented = [...r.stdout.matchAll(/(?:\n {2}|, )(--[a-z-]+)/g)].map((m) => m[1]);
+    for (const option of documented) assert.ok(([...spec.values, ...spec.flags] as string[]).includes(option!), `${name} --help documents ${option}, which it doesn't take`);
+  }
 });
