@@ -28,11 +28,21 @@ export function ownNames(node: ResourceNode, scopes: ReadonlyMap<string, FileSco
   return names.map((n) => n.slice(n.lastIndexOf('/') + 1));
 }
 
+/**
+ * The expression of a service's SKU name: `sku.name` of an object written in place, or `.name` of whatever `sku` is
+ * (`sku: sku`, an object parameter or a typed one, `sku: settings.sku`, a variable), for evaluation to follow.
+ */
+export function skuNameExpr(body: Expr | undefined): Expr | undefined {
+  const sku = property(body, 'sku');
+  if (!sku || sku.kind === 'object') return property(sku, 'name');
+  return { kind: 'member', span: sku.span, target: sku, name: 'name', nameSpan: sku.span, safe: false };
+}
+
 /** Reads a defining `Microsoft.ApiManagement/service` declaration. */
 export function describeService(node: ResourceNode, scopes: ReadonlyMap<string, FileScope>): ServiceInfo {
   const file = node.scope.path;
   const body = node.body;
-  const skuExpr = property(property(body, 'sku'), 'name');
+  const skuExpr = skuNameExpr(body);
   const info: ServiceInfo = {
     ref: { file, span: node.decl.span },
     symbolicName: node.decl.name,
@@ -212,7 +222,7 @@ export function describeNamedValue(node: ResourceNode, serviceNode: ResourceNode
   const value = property(props, 'value');
   if (!value || property(props, 'keyVault')) return { ref, displayName, maybeTrue: possible, certainlyTrue: new Set() };
   const isTrue: Expr = { kind: 'binary', operator: '=~', left: value, right: { kind: 'string', value: 'true', span: value.span, multiline: false }, span: value.span };
-  const skuExpr = property(property(serviceNode.body, 'sku'), 'name');
+  const skuExpr = skuNameExpr(serviceNode.body);
   if (node.scope === serviceNode.scope) {
     const maybeTrue = skusWhere(isTrue, true, skuExpr, node.scope, scopes, service.skus).values;
     const maybeFalse = skusWhere(isTrue, false, skuExpr, node.scope, scopes, service.skus).values;

@@ -1,6 +1,7 @@
 import type { Fix } from '../core/finding';
 import { property, propertyMember } from '../model/bicep-scope';
 import type { ServiceInfo } from '../model/types';
+import { skuNameExpr } from '../model/service-info';
 import type { BicepRule, BicepRuleContext } from './types';
 import { keySpanAt, resourceAt } from './util/bicep-edit';
 import { chainTier } from './util/chain-tier';
@@ -42,10 +43,11 @@ export const caCertificatesUnsupportedTier: BicepRule = {
 /** Wraps the array in the tier guard real projects use: `contains([classic tiers], <sku.name>) ? [...] : null`. */
 function guardFix(ctx: BicepRuleContext, service: ServiceInfo): Fix[] {
   const body = resourceAt(ctx.file, ctx.bicep, service.ref.span)?.body;
-  const sku = property(property(body, 'sku'), 'name');
+  const sku = skuNameExpr(body);
   const member = propertyMember(property(body, 'properties'), 'certificates');
   if (!sku || member?.kind !== 'property') return [];
-  const skuText = ctx.text.slice(sku.span.start, sku.span.end);
+  // `sku: { name: x }` → x; `sku: sku` (an object parameter) → sku.name.
+  const skuText = ctx.text.slice(sku.span.start, sku.span.end) + (property(property(body, 'sku'), 'name') ? '' : '.name');
   const value = ctx.text.slice(member.value.span.start, member.value.span.end);
   const none = service.registryModule ? '[]' : 'null';
   const edit = { file: ctx.file, span: member.value.span, newText: `contains(${CLASSIC_SKUS}, ${skuText}) ? ${value} : ${none}` };

@@ -3,6 +3,7 @@ import type { Span } from '../core/text';
 import { property } from '../model/bicep-scope';
 import { skuCertainty, type Sku } from '../model/sku';
 import type { ServiceInfo } from '../model/types';
+import { skuNameExpr } from '../model/service-info';
 import type { BicepRule, BicepRuleContext } from './types';
 import { insertMemberEdit, resourceAt, setMemberValueEdit } from './util/bicep-edit';
 import { certificateChecksDeployedTo, policiesNamed } from './util/bicep-policies';
@@ -46,7 +47,7 @@ export const clientCertificateNotEnabled: BicepRule = {
 /** The `sku.name` value, else the symbolic name. */
 function skuSpan(ctx: BicepRuleContext, service: ServiceInfo): Span {
   const node = resourceAt(ctx.file, ctx.bicep, service.ref.span);
-  return property(property(node?.body, 'sku'), 'name')?.span ?? node?.decl.nameSpan ?? service.ref.span;
+  return skuNameExpr(node?.body)?.span ?? node?.decl.nameSpan ?? service.ref.span;
 }
 
 /** Sets `enableClientCertificate: true`: replaces a `false`, or adds the property (and `properties: {…}` when absent). */

@@ -94,3 +94,23 @@ test('import * as alias reaches the type too', () => {
   });
   assert.deepEqual([...model.servicesIn(abs('main.bicep'))[0]!.skus.values].sort(), ['Developer', 'Premium']);
 });
+
+/** A service whose `sku` is an expression, not an object written in place (`sku: sku`). */
+const svcWholeSku = (sku: string, extra: string): string =>
+  `${extra}\nresource apim 'Microsoft.ApiManagement/service@2024-05-01' = {\n  name: 'apim-x'\n  location: 'westeurope'\n  sku: ${sku}\n  properties: {\n    publisherName: 'p'\n  }\n}\n`;
+
+test('the SKU as a whole object (sku: sku): an object parameter’s default, a typed one’s union, a variable', () => {
+  // Seen in public repositories: `param apimSku object = { name: …, capacity: … }` and `sku: apimSku`.
+  const untyped = skusOf(svcWholeSku('sku', "param sku object = {\n  name: 'StandardV2'\n  capacity: 1\n}"));
+  assert.deepEqual(untyped.values, ['StandardV2']);
+  assert.equal(untyped.unknown, true);
+  const typed = skusOf(svcWholeSku('sku', "type skuType = {\n  name: 'BasicV2' | 'Premium'\n  capacity: int\n}\nparam sku skuType"));
+  assert.deepEqual(typed.values, ['BasicV2', 'Premium']);
+  assert.equal(typed.unknown, false);
+  const variable = skusOf(svcWholeSku('skuSettings', "var skuSettings = {\n  name: 'Consumption'\n  capacity: 0\n}"));
+  assert.deepEqual(variable.values, ['Consumption']);
+  assert.equal(variable.unknown, false);
+  const member = skusOf(svcWholeSku('settings.sku', "param settings {\n  sku: {\n    name: 'Developer' | 'StandardV2'\n    capacity: int\n  }\n}"));
+  assert.deepEqual(member.values, ['Developer', 'StandardV2']);
+  assert.equal(member.unknown, false);
+});

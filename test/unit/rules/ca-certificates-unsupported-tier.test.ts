@@ -12,6 +12,21 @@ const GUARD_VAR = `${ANY}
 var skusThatSupportCACertificates = [ 'Developer', 'Basic', 'Standard', 'Premium' ]
 `;
 
+/** `sku: sku`, a parameter typed by an object type whose name is a union (as public repositories write it). */
+const WHOLE_SKU = (certificates: string): string => `type skuType = {
+  name: 'BasicV2' | 'Premium'
+  capacity: int
+}
+param sku skuType
+resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
+  name: 'apim-x'
+  sku: sku
+  properties: {
+    ${certificates.replace(/\n/g, '\n    ')}
+  }
+}
+`;
+
 testRule(caCertificatesUnsupportedTier, {
   valid: [
     { name: 'classic literal SKU', code: serviceBicep("'Premium'", `certificates: ${ENTRY}`) },
@@ -61,6 +76,12 @@ testRule(caCertificatesUnsupportedTier, {
         `certificates: contains(['Developer', 'Basic', 'Standard', 'Premium'], apiManagementSettings.sku) ? ${ENTRY} : null`,
         ANY,
       ),
+    },
+    {
+      name: 'the SKU as a whole object (sku: sku): the guard tests sku.name',
+      code: WHOLE_SKU(`certificates: ${ENTRY}`),
+      findings: [{ line: 10, level: 'warning', text: 'certificates', message: 'BasicV2 (among the possible SKUs BasicV2, Premium' }],
+      output: WHOLE_SKU(`certificates: contains(['Developer', 'Basic', 'Standard', 'Premium'], sku.name) ? ${ENTRY} : null`),
     },
     {
       name: 'a guard that lets v2 through',
