@@ -3,7 +3,7 @@ import { skuCertainty, type Sku } from '../model/sku';
 import type { GatewayHostname, ServiceInfo } from '../model/types';
 import type { BicepRule, BicepRuleContext } from './types';
 import { insertMemberEdit, keySpanAt, objectAt, setMemberValueEdit } from './util/bicep-edit';
-import { certificateChecksDeployedTo, policiesNamed } from './util/bicep-policies';
+import { certificateChecksDeployedTo, certificateUse, certificateUseOf, policiesNamed } from './util/bicep-policies';
 import { matchingSkusText } from './util/bicep-skus';
 
 /**
@@ -47,12 +47,12 @@ export const clientCertificateHttp2NotNegotiated: BicepRule = {
         span: keySpanAt(ctx.text, http2.ref.span.start),
         message:
           `HTTP/2 is on for clients, but ${where}. On ${skus} the certificate is otherwise asked for after the handshake, ` +
-          `which HTTP/2 can't do: requests over HTTP/2 arrive without one, and ${policiesNamed(names)} ${names.length > 1 ? 'check' : 'checks'} it (${first.what}), ` +
-          'so they fail. Set negotiateClientCertificate: true on the gateway (Proxy) host names, or turn HTTP/2 off for clients.',
+          `which HTTP/2 can't do: requests over HTTP/2 arrive without one, and ${policiesNamed(names)} ${certificateUse(checks).replace(/client certificates$|the client certificate$/, 'it')} (${first.what}), ` +
+          `${checks.every((c) => c.what === 'validate-client-certificate') ? 'so they fail' : 'which finds none'}. Set negotiateClientCertificate: true on the gateway (Proxy) host names, or turn HTTP/2 off for clients.`,
         certain: tier === 'all',
         fixes: fixes(ctx, service, hostnames),
         related: [
-          ...checks.map((c) => ({ file: c.file, span: c.span, message: `checks the client certificate (${c.what})` })),
+          ...checks.map((c) => ({ file: c.file, span: c.span, message: certificateUseOf(c) })),
           ...hostnames.map((h) => ({ file: h.ref.file, span: h.ref.span, message: `${h.hostName ?? 'this host name'}: negotiateClientCertificate is not true` })),
           ...service.skus.origins,
         ],

@@ -6,7 +6,7 @@ import type { ServiceInfo } from '../model/types';
 import { skuNameExpr } from '../model/service-info';
 import type { BicepRule, BicepRuleContext } from './types';
 import { insertMemberEdit, resourceAt, setMemberValueEdit } from './util/bicep-edit';
-import { certificateChecksDeployedTo, policiesNamed } from './util/bicep-policies';
+import { certificateChecksDeployedTo, certificateUse, certificateUseOf, policiesNamed } from './util/bicep-policies';
 import { matchingSkusText } from './util/bicep-skus';
 
 /** Tiers whose gateway only receives a client certificate with `enableClientCertificate: true` (facts §3). */
@@ -34,11 +34,11 @@ export const clientCertificateNotEnabled: BicepRule = {
       ctx.report({
         span: skuSpan(ctx, service),
         message:
-          `${setting}, but ${policies} ${files.length > 1 ? 'check' : 'checks'} client certificates (${first.what}) and ${skus} only receive one when the ` +
+          `${setting}, but ${policies} ${certificateUse(checks)} (${first.what}) and ${skus} only receive one when the ` +
           `service requests it: context.Request.Certificate is always null and every check fails. Set enableClientCertificate: true in ${service.registryModule ? 'the module’s params' : 'properties'}.`,
         certain: tier === 'all',
         fixes: enableFix(ctx, service),
-        related: [...checks.map((c) => ({ file: c.file, span: c.span, message: `checks the client certificate (${c.what})` })), ...service.skus.origins],
+        related: [...checks.map((c) => ({ file: c.file, span: c.span, message: certificateUseOf(c) })), ...service.skus.origins],
       });
     }
   },

@@ -112,6 +112,13 @@ testRule(clientCertificateHttp2NotNegotiated, {
       output: serviceBicep("'Developer'", `${http2("'true'")}\n${hostnames('true', PORTAL)}`),
     },
     {
+      name: 'a policy that only forwards the thumbprint reads the certificate: said so, not as a failing check',
+      code: serviceBicep("'Premium'", http2()),
+      files: deploying(policy('<set-header name="X-Client-Thumbprint" exists-action="override"><value>@(context.Request.Certificate?.Thumbprint ?? "")</value></set-header>')),
+      findings: [{ line: 12, message: /requests over HTTP\/2 arrive without one, and api\.policy\.xml reads it \(context\.Request\.Certificate\), which finds none\./ }],
+      output: serviceBicep("'Premium'", http2("'False'")),
+    },
+    {
       name: 'negotiateClientCertificate: false is set to true',
       code: serviceBicep("'Standard'", `${http2()}\n${hostnames('false')}`),
       files: deploying(VALIDATE),

@@ -86,6 +86,21 @@ export function certificateChecksDeployedTo(ctx: BicepRuleContext, service: Serv
   return out;
 }
 
+/**
+ * What the policies do with the client certificate, for a message: `checks client certificates` when each validates it
+ * (validate-client-certificate), else `reads the client certificate` (an expression may only forward it: no check).
+ */
+export function certificateUse(checks: readonly CertificateCheck[]): string {
+  const plural = checks.length > 1;
+  if (checks.every((c) => c.what === 'validate-client-certificate')) return plural ? 'check client certificates' : 'checks client certificates';
+  return plural ? 'read the client certificate' : 'reads the client certificate';
+}
+
+/** For a related location: what this policy does with the certificate. */
+export function certificateUseOf(check: CertificateCheck): string {
+  return `${certificateUse([check]).replace('client certificates', 'the client certificate')} (${check.what})`;
+}
+
 /** `a.xml`, `a.xml and b.xml`, `a.xml, b.xml and 3 more policies`. */
 export function policiesNamed(names: readonly string[]): string {
   return names.length > 2 ? `${names.slice(0, 2).join(', ')} and ${names.length - 2} more policies` : names.join(' and ');
