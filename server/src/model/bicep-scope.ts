@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { Span } from '../core/text';
 import { resolveModuleAlias } from '../parsers/bicep/bicepconfig';
-import type { BicepFile, Expr, ObjectExpr, ParamDecl, ResourceDecl, TypeDecl, VarDecl } from '../parsers/bicep/types';
+import type { BicepFile, Expr, ForExpr, ObjectExpr, ParamDecl, ResourceDecl, TypeDecl, VarDecl } from '../parsers/bicep/types';
 import { avmServiceNodes, isAvmApimService } from './avm';
 
 export const SERVICE_TYPE = 'microsoft.apimanagement/service';
@@ -43,6 +43,8 @@ export interface CallSite {
   /** The values can't be read (`params: settings`, a spread): every parameter may hold anything from here. */
   opaque: boolean;
   span: Span;
+  /** `module m '…' = [for item in items: { params: { policyXml: item.policy } }]`: `item` in the args is each of `items`. */
+  loop?: ForExpr;
 }
 
 /** A deployment this file makes of another Bicep file: the target's absolute path and the call site. */
@@ -139,6 +141,7 @@ export function buildScope(filePath: string, file: BicepFile, config?: BicepConf
           }
         }
         const site: CallSite = { kind: 'module', scope, description: `module ${d.name} in ${path.basename(filePath)}`, args, opaque, span: d.nameSpan };
+        if (d.value?.kind === 'for') site.loop = d.value;
         scope.calls.push({ target: path.resolve(dir, d.path), site });
         break;
       }

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { property, propertyMember, type FileScope, type ResourceNode } from './bicep-scope';
 import { decodeStringSegment, stringValueOffsets } from '../parsers/bicep/lexer';
 import { unparen } from './expr-walk';
-import { MAX_FOLLOW_DEPTH, arrayItems, objectsOf } from './literals';
+import { MAX_FOLLOW_DEPTH, objectsOf } from './literals';
 import type { Span } from '../core/text';
 import type { CallExpr, Expr, ForExpr, StringExpr } from '../parsers/bicep/types';
 import type { InlinePolicy, PolicyResource, PolicyScope } from './types';
@@ -145,8 +145,7 @@ function loadedTexts(expr: Expr, scope: FileScope, depth: number, loop?: ForExpr
   // is the `policy` of each item the loop goes over.
   if (v.kind === 'member') {
     const key = v.name;
-    const owners =
-      loop && v.target.kind === 'identifier' && v.target.name === loop.itemName ? arrayItems(loop.iterable, scope, depth + 1) : objectsOf(v.target, scope, depth + 1);
+    const owners = objectsOf(v.target, scope, depth + 1, loop);
     const found = owners.flatMap((owner) => {
       const value = property(owner.object, key);
       return value ? loadedTexts(value, owner.scope, depth + 1) : [];
@@ -161,7 +160,7 @@ function loadedTexts(expr: Expr, scope: FileScope, depth: number, loop?: ForExpr
   else if (scope.params.has(name)) {
     for (const site of scope.callers) {
       const arg = site.args.get(name);
-      if (arg) found.push(...loadedTexts(arg, site.scope, depth + 1));
+      if (arg) found.push(...loadedTexts(arg, site.scope, depth + 1, site.loop));
     }
   }
   return distinctFiles(found, transformed);

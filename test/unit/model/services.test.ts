@@ -207,6 +207,82 @@ module more './modules/apis.bicep' = {
   assert.equal(opaque.policyContext(abs('policies/other.xml')).deployments.length, 1);
 });
 
+test('a module called in a loop deploys the policy each item carries: a string parameter, an object parameter, a nested property', () => {
+  // Azure-Samples/Apim-Samples calls its API module in a loop over the APIs; a product loop writes product.policy.value.
+  const module = (param: string, value: string): string => `param apimName string
+param ${param}
+resource apim 'Microsoft.ApiManagement/service@2024-05-01' existing = {
+  name: apimName
+}
+resource api 'Microsoft.ApiManagement/service/apis@2024-05-01' = {
+  parent: apim
+  name: 'api-\${uniqueString(deployment().name)}'
+  properties: {
+    displayName: 'x'
+    path: 'x'
+  }
+}
+resource apiPolicy 'Microsoft.ApiManagement/service/apis/policies@2024-05-01' = {
+  parent: api
+  name: 'policy'
+  properties: {
+    format: 'rawxml'
+    value: ${value}
+  }
+}
+`;
+  const items = (policy: (file: string) => string): string => `var apiDefs = [
+  {
+    name: 'orders'
+    policy: ${policy('policies/orders.xml')}
+  }
+  {
+    name: 'billing'
+    policy: ${policy('policies/billing.xml')}
+  }
+]
+`;
+  const service = serviceTemplate('policies/global.xml', "param skuName string = 'StandardV2'").replace("name: 'apim-x'", "name: 'apim-orders'");
+  const loop = (args: string): string => `module apis './modules/api.bicep' = [for a in apiDefs: {
+  name: 'api-\${a.name}'
+  params: {
+    apimName: 'apim-orders'
+    ${args}
+  }
+}]
+`;
+  const load = (file: string): string => `loadTextContent('${file}')`;
+  const cases: [string, Record<string, string>][] = [
+    ['a string parameter (policyXml: a.policy)', { 'main.bicep': service + items(load) + loop('policyXml: a.policy'), 'modules/api.bicep': module('policyXml string', 'policyXml') }],
+    ['an object parameter (api: a, value: api.policy)', { 'main.bicep': service + items(load) + loop('api: a'), 'modules/api.bicep': module('api object', 'api.policy') }],
+    [
+      'a nested property (policy: { value: … }, value: api.policy.value)',
+      { 'main.bicep': service + items((f) => `{
+      format: 'rawxml'
+      value: ${load(f)}
+    }`) + loop('api: a'), 'modules/api.bicep': module('api object', 'api.policy.value') },
+    ],
+  ];
+  for (const [name, files] of cases) {
+    const model = workspace({ ...files, 'policies/global.xml': '', 'policies/orders.xml': '', 'policies/billing.xml': '' });
+    for (const file of ['policies/orders.xml', 'policies/billing.xml']) {
+      const ctx = model.policyContext(abs(file));
+      assert.equal(ctx.deployments.length, 1, `${name}: ${file}`);
+      assert.equal(ctx.deployments[0]!.scope, 'api', `${name}: ${file}`);
+      assert.deepEqual([...ctx.skus.values], ['StandardV2'], `${name}: ${file}`);
+    }
+  }
+  // Outside the loop, `a` is nobody: a module called once with `policyXml: a.policy` deploys nothing the model sees.
+  const once = workspace({
+    'main.bicep': service + items(load) + loop('policyXml: a.policy').replace('[for a in apiDefs: {', '{').replace('}]\n', '}\n'),
+    'modules/api.bicep': module('policyXml string', 'policyXml'),
+    'policies/global.xml': '',
+    'policies/orders.xml': '',
+    'policies/billing.xml': '',
+  });
+  assert.equal(once.policyContext(abs('policies/orders.xml')).deployments.length, 0);
+});
+
 test('a policy taken from an object parameter (value: settings.api.policy) is the file its caller puts there', () => {
   const api = `param settings object
 resource apim 'Microsoft.ApiManagement/service@2024-05-01' existing = {
