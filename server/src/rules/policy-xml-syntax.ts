@@ -22,8 +22,40 @@ export const policyXmlSyntax: PolicyRule = {
       ctx.report({ span: { start: 0, end: 0 }, message: 'The policy is empty: APIM expects a <policies> document (or <fragment> for a policy fragment).' });
     } else if (root.name !== 'policies' && root.name !== 'fragment') {
       ctx.report({ span: root.nameSpan, message: `The root element is <${root.name}>: APIM expects <policies> (or <fragment> for a policy fragment).` });
+    } else {
+      // The right root for where the file goes: a policy fragment is <fragment>, any other policy <policies>.
+      const expected = expectedRoot(ctx.policy.deployments.map((d) => d.scope), ctx.file);
+      if (expected && expected.root !== root.name) {
+        ctx.report({ span: root.nameSpan, message: `The root element is <${root.name}>, but this file ${expected.why}: APIM expects <${expected.root}> there and rejects the deployment.` });
+      }
     }
   },
+};
+
+/**
+ * The root the file must have where it is deployed: `<fragment>` for a policy fragment (a Bicep `policyFragments`
+ * resource, the extractor's `policyFragments/<id>/`), `<policies>` for a global, workspace, product, API or operation
+ * policy. Undefined when the deployments disagree or the place says nothing.
+ */
+function expectedRoot(scopes: readonly string[], file: string): { root: 'policies' | 'fragment'; why: string } | undefined {
+  const known = scopes.filter((s) => s !== 'unknown');
+  if (known.length > 0) {
+    if (known.every((s) => s === 'fragment')) return { root: 'fragment', why: 'is deployed as a policy fragment (policyFragments in the Bicep)' };
+    if (known.every((s) => s !== 'fragment')) return { root: 'policies', why: `is deployed as ${SCOPE_NAMES[known[0]!] ?? 'a policy'} by the Bicep` };
+    return undefined;
+  }
+  if (scopes.length > 0) return undefined;
+  const folders = file.split(/[\\/]/).slice(0, -1).map((part) => part.toLowerCase());
+  if (folders.includes('policyfragments') || folders.includes('policy fragments')) return { root: 'fragment', why: 'lies where the APIOps extractor puts a policy fragment (policyFragments/<id>/)' };
+  if (folders.some((part) => APIOPS_FOLDERS.has(part))) return { root: 'policies', why: 'lies where the APIOps extractor puts a policy (apis/, products/ or workspaces/)' };
+  return undefined;
+}
+
+const SCOPE_NAMES: Readonly<Record<string, string>> = {
+  service: 'the global policy',
+  api: 'an API policy',
+  operation: 'an operation policy',
+  product: 'a product policy',
 };
 
 /** Folders of the APIOps extractor's layout that hold policies (`apis/<api>/…`, `policyFragments/<id>/`, `products/<p>/`…). */

@@ -1,6 +1,18 @@
 import { testRule } from '../../rule-tester';
 import { policyXmlSyntax } from '../../../server/src/rules/policy-xml-syntax';
-import { apiBicep } from './bicep-service.fixtures';
+import { EXISTING_SERVICE, apiBicep } from './bicep-service.fixtures';
+
+/** A Bicep policy fragment named 'client-cert' that loads `fragments/client-cert.xml`. */
+const FRAGMENT_BICEP = `${EXISTING_SERVICE}
+resource fragment 'Microsoft.ApiManagement/service/policyFragments@2024-05-01' = {
+  parent: apim
+  name: 'client-cert'
+  properties: {
+    format: 'rawxml'
+    value: loadTextContent('fragments/client-cert.xml')
+  }
+}
+`;
 
 testRule(policyXmlSyntax, {
   valid: [
@@ -37,6 +49,9 @@ testRule(policyXmlSyntax, {
     },
     { name: 'a snippet to paste into a policy (Azure/api-management-policy-snippets)', code: '<!-- Add to the inbound section -->\n<set-header name="X-Correlation-Id" exists-action="skip">\n  <value>@(context.RequestId.ToString())</value>\n</set-header>\n', filename: 'Snippets/Forward Correlation Id.policy.xml' },
     { name: 'an empty file that nothing deploys, outside an APIOps extract', code: '', filename: 'orders.policy.xml' },
+    { name: 'a fragment where the APIOps extractor puts fragments', code: '<fragment>\n  <set-variable name="a" value="b" />\n</fragment>\n', filename: 'apimartifacts/policyFragments/client-cert/policy.xml' },
+    { name: 'a fragment the Bicep deploys as policyFragments', code: '<fragment>\n  <set-variable name="a" value="b" />\n</fragment>\n', filename: 'fragments/client-cert.xml', files: { 'main.bicep': FRAGMENT_BICEP } },
+    { name: 'a fragment root nothing deploys, outside an extract: not judged', code: '<fragment>\n  <set-variable name="a" value="b" />\n</fragment>\n', filename: 'orders.policy.xml' },
   ],
   invalid: [
     { name: 'an empty policy file (in an APIOps extract)', code: '', filename: 'apimartifacts/apis/orders/policy.xml', findings: [{ line: 1, message: 'The policy is empty: APIM expects a <policies> document' }] },
@@ -47,6 +62,32 @@ testRule(policyXmlSyntax, {
       filename: 'orders.policy.xml',
       files: { 'main.bicep': apiBicep('./orders.policy.xml') },
       findings: [{ line: 1, text: 'policy', message: 'The root element is <policy>: APIM expects <policies> (or <fragment> for a policy fragment).' }] },
+    {
+      name: 'a <fragment> deployed as an operation policy by the Bicep',
+      code: '<fragment>\n  <base />\n</fragment>\n',
+      filename: 'orders.policy.xml',
+      files: { 'main.bicep': apiBicep('./orders.policy.xml') },
+      findings: [{ line: 1, text: 'fragment', message: 'The root element is <fragment>, but this file is deployed as an operation policy by the Bicep: APIM expects <policies> there' }],
+    },
+    {
+      name: 'a <fragment> where the APIOps extractor puts an API policy',
+      code: '<fragment>\n  <set-variable name="a" value="b" />\n</fragment>\n',
+      filename: 'apimartifacts/apis/orders/policy.xml',
+      findings: [{ line: 1, text: 'fragment', message: 'lies where the APIOps extractor puts a policy (apis/, products/ or workspaces/): APIM expects <policies> there' }],
+    },
+    {
+      name: 'a <policies> document deployed as a policy fragment, and one in an extract’s policyFragments/',
+      code: '<policies>\n  <inbound><base /></inbound>\n</policies>\n',
+      filename: 'fragments/client-cert.xml',
+      files: { 'main.bicep': FRAGMENT_BICEP },
+      findings: [{ line: 1, text: 'policies', message: 'The root element is <policies>, but this file is deployed as a policy fragment (policyFragments in the Bicep): APIM expects <fragment> there' }],
+    },
+    {
+      name: 'a <policies> document in an extract’s workspace policyFragments/',
+      code: '<policies>\n  <inbound><base /></inbound>\n</policies>\n',
+      filename: 'apimartifacts/workspaces/team/policyFragments/client-cert/policy.xml',
+      findings: [{ line: 1, text: 'policies', message: 'lies where the APIOps extractor puts a policy fragment (policyFragments/<id>/): APIM expects <fragment> there' }],
+    },
     {
       name: 'an element never closed and a stray end tag',
       code: `<policies>
