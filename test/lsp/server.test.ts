@@ -488,6 +488,31 @@ describe('language server: mistakes in .apim-mtls.json and in the settings', () 
     }
   });
 
+  it('with a subfolder opened, watches the files read from outside it: a SKU type edited there on disk re-lints the policies', async () => {
+    const dir = makeTempDir('lsp-subfolder-watch');
+    fs.cpSync(examplesDir, path.join(dir, 'examples'), { recursive: true });
+    const root = path.join(dir, 'examples', 'mistakes');
+    const policy = path.join(root, 'policies', 'validate-trust-unsupported-tier.operation.xml');
+    const settings = path.join(dir, 'examples', 'shared', 'settings.bicep');
+    const v2 = "type apimV2SkuType = 'BasicV2' | 'StandardV2' | 'PremiumV2'";
+    const client = await TestClient.start(root);
+    try {
+      await client.waitFor(policy, (d) => codes(d).includes('validate-trust-unsupported-tier'), 20_000);
+      // Saved the way editors save: a new file renamed over the old one.
+      const text = fs.readFileSync(settings, 'utf8');
+      assert.ok(text.includes(v2));
+      fs.writeFileSync(`${settings}.tmp`, text.replace(v2, "type apimV2SkuType = 'Premium'"));
+      fs.renameSync(`${settings}.tmp`, settings);
+      await client.waitFor(policy, (d) => !codes(d).includes('validate-trust-unsupported-tier'), 20_000);
+      fs.writeFileSync(settings, text);
+      await client.waitFor(policy, (d) => codes(d).includes('validate-trust-unsupported-tier'), 20_000);
+      assert.equal(client.diagnostics.get(client.uri(settings)), undefined, 'a file outside the folder is never published');
+    } finally {
+      await client.stop();
+      removeTempDir(dir);
+    }
+  });
+
   it('says in a message what is wrong with the apimMtls settings, and applies the rest of them', async () => {
     const dir = makeTempDir('lsp-settings');
     fs.cpSync(path.join(fixturesDir, 'lsp'), dir, { recursive: true });

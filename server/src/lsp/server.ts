@@ -54,6 +54,8 @@ export function startServer(connection: Connection = createConnection()): void {
 
 /** How long after a policy changes the client is asked to refresh code lenses (at most once in that time). */
 const LENS_REFRESH_MS = 1000;
+/** Folders watched for files read from outside the workspace (one each): a bound on inotify watches. */
+const MAX_REFERENCED_DIRS = 64;
 
 class ApimMtlsServer {
   private readonly documents = new TextDocuments(TextDocument);
@@ -72,6 +74,9 @@ class ApimMtlsServer {
   /** Those context paths, each watched on disk by the server itself (no client watches outside the workspace). */
   private readonly contextRoots = new Set<string>();
   private contextWatcher?: DiskWatcher;
+  /** The folders of files read because the Bicep refers to them from outside the workspace, each watched (one level). */
+  private readonly referencedDirs = new Set<string>();
+  private referencedWatcher?: DiskWatcher;
   private canPullConfig = false;
   /** The client re-asks for code lenses on `workspace/codeLens/refresh` (the pins lenses count policies). */
   private canRefreshLenses = false;
@@ -263,10 +268,49 @@ class ApimMtlsServer {
    * Bicep's `import … from '../shared/settings.bicep'` gives them. `from`: the Bicep files to look in (default: all).
    * Returns whether anything was added.
    */
-  private loadReferenced(from?: string[]): boolean {
+  private loadReferenced(from?: string[]): string[] {
     const added = loadReferencedFiles(this.ws, undefined, from);
     for (const file of added) this.contextOnly.add(file);
-    return added.length > 0;
+    this.watchReferenced(added);
+    return added;
+  }
+
+  /**
+   * Watches the folders of files read from outside the workspace (one level; no client watches there): a SKU type
+   * edited in `../shared/settings.bicep`, or a loaded policy changed there, re-lints what depends on it. Folders under
+   * a watched context path are already watched.
+   */
+  private watchReferenced(files: string[]): void {
+    for (const file of files) {
+      const dir = path.dirname(file);
+      if (this.inWorkspace(file) || this.referencedDirs.has(dir) || [...this.contextRoots].some((root) => isWithin(file, root))) continue;
+      if (this.referencedDirs.size >= MAX_REFERENCED_DIRS) {
+        this.connection.console.log(`apim-mtls: not watching ${dir}: already watching ${MAX_REFERENCED_DIRS} folders outside the workspace`);
+        return;
+      }
+      this.referencedDirs.add(dir);
+      this.referencedWatcher ??= new DiskWatcher(
+        (changed, type) => void this.referencedChangedOnDisk(changed, type),
+        (message) => this.connection.console.log(message),
+      );
+      this.referencedWatcher.watch(dir, false);
+    }
+  }
+
+  /** A file changed in a folder watched for the files read from outside the workspace. */
+  private async referencedChangedOnDisk(file: string, type: FileChangeType): Promise<void> {
+    if (this.inWorkspace(file) || this.documents.get(this.uriOf(file))) return;
+    let added: string[] = [];
+    if (this.contextOnly.has(file)) {
+      await this.reloadFromDisk(file);
+      if (type === FileChangeType.Deleted) this.contextOnly.delete(file);
+      // A Bicep file read from outside may now refer to more files outside.
+      else if (classify(file) === 'bicep') added = this.loadReferenced([file]);
+    } else if (type !== FileChangeType.Deleted) {
+      // A file the Bicep refers to that was missing: read it if it is referred to now.
+      added = this.loadReferenced();
+    }
+    if (added.length > 0) this.scheduler.schedule(new Set(added.flatMap((f) => this.ws.dependents(f))), 0);
   }
 
   /** Does a configuration's `ignore` match the path (a folder when `isDir`)? */

@@ -21,10 +21,10 @@ export class DiskWatcher {
     private readonly delayMs = 100,
   ) {}
 
-  /** Starts watching a folder recursively; false (and a log line) when the platform or a limit refuses. */
-  watch(root: string): boolean {
+  /** Starts watching a folder (recursively by default); false (and a log line) when the platform or a limit refuses. */
+  watch(root: string, recursive = true): boolean {
     try {
-      const watcher = fs.watch(root, { recursive: true, persistent: false }, (_event, name) => {
+      const watcher = fs.watch(root, { recursive, persistent: false }, (_event, name) => {
         if (name) this.changed(path.join(root, name.toString()));
       });
       watcher.on('error', (e) => this.log(`apim-mtls: stopped watching ${root} for changes on disk: ${e.message}`));
