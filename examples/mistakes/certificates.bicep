@@ -88,7 +88,7 @@ resource unknownCertificateId 'Microsoft.ApiManagement/service/apis/operations@2
   name: 'unknown-certificate-id'
   parent: certificatesApi
   properties: {
-    displayName: 'A certificate id nothing uploads'
+    displayName: 'A certificate thumbprint nothing uploads'
     method: 'GET'
     urlTemplate: '/unknown-certificate-id'
   }
@@ -98,6 +98,24 @@ resource unknownCertificateId 'Microsoft.ApiManagement/service/apis/operations@2
     properties: {
       format: 'rawxml'
       value: loadTextContent('./policies/unknown-certificate-id.operation.xml')
+    }
+  }
+}
+
+resource certificateById 'Microsoft.ApiManagement/service/apis/operations@2024-05-01' = {
+  name: 'certificate-key-not-thumbprint'
+  parent: certificatesApi
+  properties: {
+    displayName: 'An uploaded certificate looked up by its id'
+    method: 'GET'
+    urlTemplate: '/certificate-key-not-thumbprint'
+  }
+
+  resource policy 'policies' = {
+    name: 'policy'
+    properties: {
+      format: 'rawxml'
+      value: loadTextContent('./policies/certificate-key-not-thumbprint.operation.xml')
     }
   }
 }

@@ -683,13 +683,21 @@ describe('language server: completion of certificates (examples)', () => {
     assert.deepEqual(labels, ['APIM Sample DEV Intermediate CA', 'APIM Sample Root CA', 'APIM Sample TST Intermediate CA']);
   });
 
-  it('offers the ids the service uploads in context.Deployment.Certificates["…"], replacing what is typed', async () => {
-    const text = '<policies>\n<inbound>\n<set-variable name="t" value="@(context.Deployment.Certificates["dev-|x"].Thumbprint)" />\n</inbound>\n</policies>\n';
+  it('offers the workspace certificates in context.Deployment.Certificates["…"], keyed by thumbprint, replacing what is typed', async () => {
+    const text = '<policies>\n<inbound>\n<set-variable name="t" value="@(context.Deployment.Certificates["F0|x"].Thumbprint)" />\n</inbound>\n</policies>\n';
     const items = await complete(text, (i) => i.length > 0);
-    assert.deepEqual(items.map((i) => i.label).sort(), ['dev-expired-client', 'dev-valid-client', 'partner-client']);
+    const valid = items.find((i) => i.label === 'DEV Valid Client');
+    assert.ok(valid, items.map((i) => i.label).join(', '));
+    assert.equal((valid.textEdit as TextEdit).newText, 'F01C8E2463256F9B5450FDDC900CE33B8F43C98E');
+    assert.ok(items.some((i) => i.label === 'Partner Client'), 'the certificate the service uploads as partner-client');
     const line = text.split('\n')[2]!.replace('|', '');
-    // The whole key: what is typed before the cursor ("dev-") and the rest of it after ("x"), up to the quote.
-    assert.deepEqual((items[0]!.textEdit as TextEdit).range, { start: { line: 2, character: line.indexOf('dev-x') }, end: { line: 2, character: line.indexOf('dev-x') + 5 } });
+    // The whole key: what is typed before the cursor ("F0") and the rest of it after ("x"), up to the quote.
+    assert.deepEqual((valid.textEdit as TextEdit).range, { start: { line: 2, character: line.indexOf('F0x') }, end: { line: 2, character: line.indexOf('F0x') + 3 } });
+  });
+
+  it('offers the ids the service uploads in issuer-certificate-id="…"', async () => {
+    const items = await complete(identity('issuer-certificate-id'), (i) => i.length > 0);
+    assert.deepEqual(items.map((i) => i.label).sort(), ['dev-expired-client', 'dev-valid-client', 'partner-client']);
   });
 
   it('completes in a policy written in a Bicep string too, with the ids of the service it is deployed to', async () => {
@@ -705,7 +713,11 @@ resource servicePolicy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
     format: 'rawxml'
     value: '''<policies>
   <inbound>
-    <set-variable name="t" value="@(context.Deployment.Certificates["|"].Thumbprint)" />
+    <validate-client-certificate validate-trust="true">
+      <identities>
+        <identity issuer-certificate-id="|" />
+      </identities>
+    </validate-client-certificate>
   </inbound>
 </policies>'''
   }
@@ -727,8 +739,8 @@ resource servicePolicy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
     assert.deepEqual(outside, []);
   });
 
-  it('hovers a certificate id with the certificate the service uploads under it', async () => {
-    const text = '<policies>\n<inbound>\n<set-variable name="t" value="@(context.Deployment.Certificates["partner-client"].Thumbprint)" />\n</inbound>\n</policies>\n';
+  it('hovers a certificate id with the certificate the service uploads under it, and a certificate key with its certificate', async () => {
+    const text = '<policies>\n<inbound>\n<validate-client-certificate validate-trust="true"><identities><identity issuer-certificate-id="partner-client" /></identities></validate-client-certificate>\n</inbound>\n</policies>\n';
     client.open(policyFile, text);
     const character = text.split('\n')[2]!.indexOf('partner-client') + 3;
     const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: client.uri(policyFile) }, position: { line: 2, character } });
@@ -739,16 +751,21 @@ resource servicePolicy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
     client.change(policyFile, unknown);
     const none = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: client.uri(policyFile) }, position: { line: 2, character } });
     assert.match((none?.contents as { value: string } | undefined)?.value ?? '', /No certificate with the id `partner-clent` is uploaded/);
+    // context.Deployment.Certificates is keyed by thumbprint: its key shows the certificate with that thumbprint.
+    const keyed = '<policies>\n<inbound>\n<set-variable name="t" value="@(context.Deployment.Certificates["4706DDD29E9DCC46970897F0D3E9EFAF69BBD694"].Thumbprint)" />\n</inbound>\n</policies>\n';
+    client.change(policyFile, keyed);
+    const keyHover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: client.uri(policyFile) }, position: { line: 2, character: keyed.split('\n')[2]!.indexOf('4706') + 3 } });
+    assert.match((keyHover?.contents as { value: string } | undefined)?.value ?? '', /CN=Partner Client/);
   });
 
-  it('goes to the definition of a certificate id, a pinned thumbprint and a named value', async () => {
+  it('goes to the definition of a certificate id, a pinned thumbprint, a certificate key and a named value', async () => {
     const text = [
       '<policies>',
       '<inbound>',
       '<validate-client-certificate validate-trust="{{validate-certificate-chain}}">',
-      '<identities><identity thumbprint="F01C8E2463256F9B5450FDDC900CE33B8F43C98E" /></identities>',
+      '<identities><identity thumbprint="F01C8E2463256F9B5450FDDC900CE33B8F43C98E" /><identity issuer-certificate-id="partner-client" /></identities>',
       '</validate-client-certificate>',
-      '<set-variable name="t" value="@(context.Deployment.Certificates["partner-client"].Thumbprint)" />',
+      '<set-variable name="t" value="@(context.Deployment.Certificates["4706DDD29E9DCC46970897F0D3E9EFAF69BBD694"].Thumbprint)" />',
       '</inbound>',
       '</policies>',
       '',
@@ -761,17 +778,24 @@ resource servicePolicy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
     };
     const lineOf = (file: string, needle: string) => fs.readFileSync(path.join(dir, file), 'utf8').split('\n').findIndex((l) => l.includes(needle)) + 1;
     client.open(policyFile, text);
-    // The upload of partner-client (a service/certificates resource) and the certificate file with that thumbprint.
-    assert.deepEqual(await definitionAt(policyFile, text, 5, 'partner-client'), [`mistakes/expiring/expiring.bicep:${lineOf('mistakes/expiring/expiring.bicep', "'Microsoft.ApiManagement/service/certificates")}`]);
-    // Both files hold that certificate (with and without PEM markers).
-    assert.deepEqual(await definitionAt(policyFile, text, 3, 'F01C8E'), ['certs/dev-valid-client.cer:1', 'certs/dev-valid-client.without-markers.cer:1']);
+    const upload = `mistakes/expiring/expiring.bicep:${lineOf('mistakes/expiring/expiring.bicep', "'Microsoft.ApiManagement/service/certificates")}`;
+    // The id: the upload of partner-client (a service/certificates resource).
+    assert.deepEqual(await definitionAt(policyFile, text, 3, 'partner-client'), [upload]);
+    // Its thumbprint as the key of context.Deployment.Certificates: the same upload, then the files holding it.
+    assert.deepEqual(await definitionAt(policyFile, text, 5, '4706DDD'), [upload, 'mistakes/expiring/certs/partner-client.cer:1', 'mistakes/expiring/certs/partner-client.without-markers.cer:1']);
+    // A pinned thumbprint: the service uploads dev-valid-client too, and both files hold that certificate (with and without PEM markers).
+    assert.deepEqual(await definitionAt(policyFile, text, 3, 'F01C8E'), [
+      `mistakes/service.bicep:${lineOf('mistakes/service.bicep', 'resource validClientCertificate')}`,
+      'certs/dev-valid-client.cer:1',
+      'certs/dev-valid-client.without-markers.cer:1',
+    ]);
     // The service this policy is deployed to defines no such named value; elsewhere in the policy there is nothing.
     assert.deepEqual(await definitionAt(policyFile, text, 2, 'validate-certificate-chain'), []);
     assert.deepEqual(await definitionAt(policyFile, text, 1, 'inbound'), []);
     // Nothing is known of a misspelt id.
-    const misspelt = text.replace('partner-client', 'partner-clent');
+    const misspelt = text.replace('"partner-client"', '"partner-clent"');
     client.change(policyFile, misspelt);
-    assert.deepEqual(await definitionAt(policyFile, misspelt, 5, 'partner-clent'), []);
+    assert.deepEqual(await definitionAt(policyFile, misspelt, 3, 'partner-clent'), []);
     // The good service defines the named value its policy reads.
     const good = path.join(dir, 'good', 'policies', 'validate-using-policy.operation.xml');
     const goodText = fs.readFileSync(good, 'utf8');
@@ -794,6 +818,9 @@ resource servicePolicy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
       'good/policies/validate-using-policy.operation.xml:9',
       'layered/app/orders-api.xml:7',
       'mistakes/policies/identity-claims-mismatch.operation.xml:7',
+      // context.Deployment.Certificates is keyed by thumbprint: ContainsKey and the indexer there use it.
+      'mistakes/policies/policy-value-not-loaded.operation.xml:6',
+      'mistakes/policies/policy-value-not-loaded.operation.xml:6',
       'mistakes/policies/thumbprint-case.operation.xml:6',
       'mistakes/policies/thumbprint-format.operation.xml:7',
       'service-mistakes/policies/http2-partners.xml:7',
@@ -811,13 +838,13 @@ resource servicePolicy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
     const character = pinnedText.split('\n')[6]!.indexOf('F01C8E') + 5;
     assert.deepEqual(await referencesAt(pinned, 6, character, false), pins);
     assert.deepEqual(await referencesAt(pinned, 6, character, true), ['certs/dev-valid-client.cer:1', 'certs/dev-valid-client.without-markers.cer:1', ...pins].sort());
-    // A certificate id: its two uses in policy-value-not-loaded (ContainsKey and the indexer), and its uploads.
-    const byId = path.join(dir, 'mistakes', 'policies', 'policy-value-not-loaded.operation.xml');
-    const byIdText = fs.readFileSync(byId, 'utf8');
-    client.open(byId, byIdText);
-    const idLine = byIdText.split('\n').findIndex((l) => l.includes('ContainsKey("dev-valid-client")'));
-    const uses = await referencesAt(byId, idLine, byIdText.split('\n')[idLine]!.indexOf('ContainsKey("dev-valid-client")') + 15, false);
-    assert.deepEqual(uses, [`mistakes/policies/policy-value-not-loaded.operation.xml:${idLine + 1}`, `mistakes/policies/policy-value-not-loaded.operation.xml:${idLine + 1}`]);
+    // A certificate id: its uses in issuer-certificate-id, in the open policy.
+    const byId = '<policies>\n<inbound>\n<validate-client-certificate validate-trust="true"><identities>\n<identity issuer-certificate-id="partner-client" />\n<identity issuer-certificate-id="Partner-Client" />\n</identities></validate-client-certificate>\n</inbound>\n</policies>\n';
+    client.change(policyFile, byId);
+    const uses = await referencesAt(policyFile, 3, byId.split('\n')[3]!.indexOf('partner-client') + 3, false);
+    const rel = path.relative(dir, policyFile);
+    assert.deepEqual(uses, [`${rel}:4`, `${rel}:5`]);
+    client.change(policyFile, fs.readFileSync(policyFile, 'utf8'));
   });
 
   it('the "Pinned in N policies" lens of a certificate file counts again after a policy pins it (codeLens/refresh)', async () => {
@@ -827,14 +854,16 @@ resource servicePolicy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
     const pinsTitle = async () =>
       (await client.request<Lens[]>('textDocument/codeLens', { textDocument: { uri: client.uri(certificate) } })).find((l) => l.command?.command === 'apimMtls.showCertificatePins')?.command?.title;
     const before = await pinsTitle();
-    const count = Number(/^Pinned in (\d+) policies, and in 1 Bicep file$/.exec(before ?? '')?.[1]);
-    assert.ok(count >= 6, before);
+    // policy-value-not-loaded reads it twice (ContainsKey and the indexer of context.Deployment.Certificates).
+    const found = /^Pinned (\d+) times in (\d+) policies, and in 1 Bicep file$/.exec(before ?? '');
+    const [times, count] = [Number(found?.[1]), Number(found?.[2])];
+    assert.ok(count >= 6 && times === count + 1, before);
     const refreshes = client.lensRefreshes;
     const added = path.join(dir, 'mistakes', 'policies', 'one-more-pin.operation.xml');
     client.open(added, '<policies><inbound><validate-client-certificate validate-trust="false"><identities><identity thumbprint="F01C8E2463256F9B5450FDDC900CE33B8F43C98E" /></identities></validate-client-certificate></inbound></policies>');
     for (let i = 0; i < 50 && client.lensRefreshes === refreshes; i++) await new Promise((r) => setTimeout(r, 100));
     assert.ok(client.lensRefreshes > refreshes, 'the server asked the client to refresh its code lenses');
-    assert.equal(await pinsTitle(), `Pinned in ${count + 1} policies, and in 1 Bicep file`);
+    assert.equal(await pinsTitle(), `Pinned ${times + 1} times in ${count + 1} policies, and in 1 Bicep file`);
   });
 });
 

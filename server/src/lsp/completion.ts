@@ -15,8 +15,9 @@ const LOOK_BACK = 4000;
 
 /**
  * Completion in policies (files, and policies written in Bicep strings): the workspace's certificates (subject, thumbprint, validity) in `thumbprint="…"` and
- * `issuer-thumbprint="…"` of an `<identity>` (client certificates first; CA certificates only for the issuer), and the
- * ids of the certificates the policy's services upload in `issuer-certificate-id="…"` and `context.Deployment.Certificates["…"]`.
+ * `issuer-thumbprint="…"` of an `<identity>` (client certificates first; CA certificates only for the issuer) and in
+ * the key of `context.Deployment.Certificates["…"]` (keyed by thumbprint), and the ids of the certificates the
+ * policy's services upload in `issuer-certificate-id="…"`.
  * Read from the text before the cursor, so it works while the document is half typed.
  */
 export function completion(ws: Workspace, file: string, position: Position, now = new Date()): CompletionItem[] {
@@ -39,8 +40,9 @@ export function completion(ws: Workspace, file: string, position: Position, now 
     if (attribute[1] === 'issuer-certificate-id') return idItems(policyContext(), range);
     return thumbprintItems(ws, attribute[1] === 'issuer-thumbprint', range, now);
   }
+  // context.Deployment.Certificates is keyed by thumbprint: the workspace's client certificates.
   const key = CERTIFICATE_KEY.exec(before);
-  if (key) return idItems(policyContext(), rangeFrom(key[1]!));
+  if (key) return thumbprintItems(ws, false, rangeFrom(key[1]!), now);
   return [];
 }
 

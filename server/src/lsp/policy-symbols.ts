@@ -2,15 +2,18 @@ import type { Position } from 'vscode-languageserver/node';
 import type { Span } from '../core/text';
 import type { Workspace } from '../engine/workspace';
 import type { PolicyContext } from '../model/types';
-import { certificateKeys, elementAt } from '../parsers/policy';
+import { elementAt } from '../parsers/policy';
 import type { CsToken, PolicyAttribute, PolicyDocument } from '../parsers/policy/types';
 import { normalizeThumbprint } from '../rules/util/certificate-references';
 
 /** What a place in a policy refers to that lives elsewhere in the workspace (hover and go to definition share it). */
 export type PolicyReference =
-  /** `context.Deployment.Certificates["id"]` (also `ContainsKey`, `TryGetValue`) or `issuer-certificate-id="id"`. */
+  /** `issuer-certificate-id="id"`: an uploaded certificate by its id. */
   | { kind: 'certificate-id'; id: string; span: Span }
-  /** `thumbprint` / `issuer-thumbprint` attribute values, and 40-hex string literals in expressions. */
+  /**
+   * `thumbprint` / `issuer-thumbprint` attribute values, and 40-hex string literals in expressions (also the keys of
+   * `context.Deployment.Certificates["…"]`, which is keyed by thumbprint).
+   */
   | { kind: 'thumbprint'; thumbprint: string; span: Span }
   /** `{{name}}`, anywhere in the policy. */
   | { kind: 'named-value'; name: string; span: Span };
@@ -73,12 +76,11 @@ export function policyReferences(doc: PolicyDocument): PolicyReference[] {
   return out.sort((a, b) => a.span.start - b.span.start);
 }
 
-/** An expression's certificate ids (`context.Deployment.Certificates["id"]` and its lookups) and 40-hex string literals. */
+/** An expression's 40-hex string literals: thumbprints compared, or keys of `context.Deployment.Certificates`. */
 function expressionReferences(tokens: readonly CsToken[]): PolicyReference[] {
-  const keys = certificateKeys(tokens);
-  const out: PolicyReference[] = keys.map(({ token }) => ({ kind: 'certificate-id', id: token.value!, span: token.span }));
+  const out: PolicyReference[] = [];
   for (const token of tokens) {
-    if (token.kind === 'string' && token.value !== undefined && /^[0-9A-Fa-f]{40}$/.test(token.value) && !keys.some((k) => k.token === token)) {
+    if (token.kind === 'string' && token.value !== undefined && /^[0-9A-Fa-f]{40}$/.test(token.value)) {
       out.push({ kind: 'thumbprint', thumbprint: token.value, span: token.span });
     }
   }

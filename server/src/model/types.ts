@@ -36,7 +36,7 @@ export interface ServiceInfo {
    * The `Microsoft.ApiManagement/service/certificates` resources deployed to this (defining) service: their ids (resource
    * names), and whether that list is complete (false when a name can't be read: a parameter, a loop).
    */
-  uploadedCertificates?: { ids: { id: string; ref: BicepRef }[]; complete: boolean };
+  uploadedCertificates?: { ids: UploadedCertificate[]; complete: boolean };
   /**
    * HTTP/2 for the gateway's clients: `properties.customProperties['Microsoft.WindowsAzure.ApiManagement.Gateway.
    * Protocols.Server.Http2']` (a 'True' / 'False' string; off when absent). `ref` is the member, when written.
@@ -85,6 +85,14 @@ export interface CaCertificatesInfo {
 }
 
 /** One item of `properties.certificates`, or the `properties` of a `service/certificates` resource. */
+/** A `Microsoft.ApiManagement/service/certificates` resource: its id (the resource name) and what it uploads. */
+export interface UploadedCertificate {
+  id: string;
+  ref: BicepRef;
+  /** Its `data` (read for the thumbprint that `context.Deployment.Certificates` is keyed by). */
+  entry: CertificateEntry;
+}
+
 export interface CertificateEntry {
   ref: BicepRef;
   kind: 'ca' | 'client';

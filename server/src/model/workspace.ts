@@ -177,8 +177,10 @@ export function buildModel(input: ModelInput): WorkspaceModel {
     }
     for (const node of scope.resources) {
       if (node.fullType === CERTIFICATES_TYPE) {
-        push(certificatesByFile, scope.path, clientCertificateEntry(node));
-        // Kept on the defining service: what `context.Deployment.Certificates["id"]` and issuer-certificate-id name.
+        const entry = clientCertificateEntry(node);
+        push(certificatesByFile, scope.path, entry);
+        // Kept on the defining service: what issuer-certificate-id names (by id) and `context.Deployment.Certificates`
+        // holds (by thumbprint).
         const serviceNode = serviceNodeOf(node, namedServices, scopes);
         const info = serviceNode && services.get(serviceNode);
         const owner = info?.definition ?? info;
@@ -186,7 +188,7 @@ export function buildModel(input: ModelInput): WorkspaceModel {
           const uploaded = (owner.uploadedCertificates ??= { ids: [], complete: true });
           const names = node.decl.value?.kind === 'for' ? [] : ownNames(node, scopes);
           if (names.length !== 1) uploaded.complete = false;
-          for (const id of names) uploaded.ids.push({ id, ref: { file: scope.path, span: node.decl.span } });
+          for (const id of names) uploaded.ids.push({ id, ref: { file: scope.path, span: node.decl.span }, entry });
           // The service's policies read the list: editing this file re-lints them.
           edge(owner.ref.file, scope.path);
         }

@@ -32,6 +32,7 @@ import { identityDnFormat } from './identity-dn-format';
 import { unknownThumbprint } from './unknown-thumbprint';
 import { thumbprintRoleMismatch } from './thumbprint-role-mismatch';
 import { unknownCertificateId } from './unknown-certificate-id';
+import { certificateKeyNotThumbprint } from './certificate-key-not-thumbprint';
 import { certificateExpired } from './certificate-expired';
 import { certificateExpiring } from './certificate-expiring';
 import { unknownRuleId } from './unknown-rule-id';
@@ -77,6 +78,7 @@ export const allRules: readonly Rule[] = [
   unknownThumbprint,
   thumbprintRoleMismatch,
   unknownCertificateId,
+  certificateKeyNotThumbprint,
   ...certificateExpired,
   ...certificateExpiring,
   // Bicep: the service, its CA certificates, policy resources

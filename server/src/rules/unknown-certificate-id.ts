@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import type { Fix } from '../core/finding';
 import type { Span } from '../core/text';
 import type { PolicyContext } from '../model/types';
-import { commonUploads, deployedServices } from './util/uploads';
+import { commonUploadThumbprints, commonUploads, deployedServices } from './util/uploads';
 import { elementsNamed, getAttribute, mayMention } from '../parsers/policy/query';
 import { certificateKeys } from '../parsers/policy/tokens';
 import type { PolicyDocument } from '../parsers/policy/types';
@@ -10,55 +10,80 @@ import type { PolicyRule } from './types';
 import { nearest } from './util/nearest';
 import { hasPlaceholder } from './util/placeholder';
 
-const CONSEQUENCE: Record<CertificateIdRef['kind'], string> = {
-  indexer: 'The indexer throws KeyNotFoundException and the gateway answers 500. Use the id of an uploaded certificate (or TryGetValue)',
-  lookup: 'The lookup never finds it, so this check always takes the "not found" branch. Use the id of an uploaded certificate',
+const CONSEQUENCE: Record<CertificateRef['kind'], string> = {
+  indexer: 'The indexer throws KeyNotFoundException and the gateway answers 500. Use the thumbprint of an uploaded certificate (or TryGetValue)',
+  lookup: 'The lookup never finds it, so this check always takes the "not found" branch. Use the thumbprint of an uploaded certificate',
   issuer: 'This identity never matches. Use the id of an uploaded certificate',
 };
 
-/** An id this close (in edits) to an uploaded certificate's is offered as a correction. */
+/** An id or thumbprint this close (in edits) to an uploaded certificate's is offered as a correction. */
 const MAX_TYPO_DISTANCE = 3;
 
 /**
- * A certificate id that no certificate uploaded to the policy's services has: `context.Deployment.Certificates["id"]`
- * (the indexer throws) or `<identity issuer-certificate-id="id">` (never matches). Only when the Bicep that deploys the
- * policy uploads the services' certificates (`Microsoft.ApiManagement/service/certificates`) and all their ids are known.
+ * A certificate that no certificate uploaded to the policy's services is: `<identity issuer-certificate-id="id">` names
+ * it by id (never matches), `context.Deployment.Certificates["…"]` by thumbprint (the indexer throws; a key that is no
+ * thumbprint at all is `certificate-key-not-thumbprint`'s). Only when the Bicep that deploys the policy uploads the
+ * services' certificates (`Microsoft.ApiManagement/service/certificates`) and all their ids (for thumbprints: all
+ * their certificates) are known.
  */
 export const unknownCertificateId: PolicyRule = {
   id: 'unknown-certificate-id',
   target: 'policy',
   defaultLevel: 'warning',
   description:
-    'context.Deployment.Certificates["id"] or issuer-certificate-id names a certificate that the Bicep deploying the policy doesn’t upload to its service.',
+    'issuer-certificate-id, or the thumbprint in context.Deployment.Certificates["…"], names a certificate that the Bicep deploying the policy doesn’t upload to its service.',
   check(ctx) {
     // Most services upload no certificates (or not all of them from this Bicep): then nothing is looked for.
     if (!uploadsKnown(ctx.policy)) return;
-    const refs = certificateIds(ctx.doc, ctx.text);
+    const refs = certificateRefs(ctx.doc, ctx.text);
     if (refs.length === 0) return;
-    const uploaded = uploadedIds(ctx.policy);
-    if (!uploaded) return;
-    const known = [...new Set(uploaded.ids)];
-    const lower = new Set(known.map((id) => id.toLowerCase()));
+    const services = deployedServices(ctx.policy);
+    const names = services.map((s) => `${s.symbolicName} (${path.basename(s.ref.file)})`);
+    const where = names.length === 1 ? `the service ${names[0]}` : `every one of the services ${names.join(', ')}`;
+    const related = services.flatMap((s) => s.uploadedCertificates!.ids).map((c) => ({ file: c.ref.file, span: c.ref.span, message: `uploads the certificate '${c.id}'` }));
+    const ids = refs.some((r) => r.kind === 'issuer') ? [...new Set(commonUploads(services).map((c) => c.id))] : [];
+    const thumbprints = refs.some((r) => r.kind !== 'issuer') ? commonUploadThumbprints(services, ctx.certificates) : undefined;
     for (const ref of refs) {
-      if (lower.has(ref.id.toLowerCase())) continue;
-      const near = nearest(ref.id, known);
-      const typo = near && near.distance <= MAX_TYPO_DISTANCE ? near.value : undefined;
-      const list = known.length > 5 ? `${known.slice(0, 5).join(', ')}…` : known.join(', ');
-      const consequence = CONSEQUENCE[ref.kind];
+      if (ref.kind === 'issuer') {
+        if (ids.some((id) => id.toLowerCase() === ref.value.toLowerCase())) continue;
+        const typo = closeTo(ref.value, ids);
+        ctx.report({
+          span: ref.span,
+          message: `No certificate with the id '${ref.value}' is uploaded to ${where}; the Bicep that deploys this policy uploads ${listed(ids)}. ${CONSEQUENCE.issuer}${typo ? `: '${typo}'?` : '.'}`,
+          fixes: typo && ref.fixable ? [replaceFix(ctx.file, ref.span, typo, `Use '${typo}'`)] : [],
+          related,
+        });
+        continue;
+      }
+      // The dictionary is keyed by thumbprint: judged when every uploaded certificate can be read.
+      if (!thumbprints || thumbprints.some((t) => t.thumbprint === ref.value.toUpperCase())) continue;
+      const typo = closeTo(ref.value.toUpperCase(), thumbprints.map((t) => t.thumbprint));
+      const owner = typo && thumbprints.find((t) => t.thumbprint === typo);
       ctx.report({
         span: ref.span,
         message:
-          `No certificate with the id '${ref.id}' is uploaded to ${uploaded.services}; the Bicep that deploys this policy uploads ${list}. ` +
-          `${consequence}${typo ? `: '${typo}'?` : '.'}`,
-        fixes: typo && ref.fixable ? [replaceFix(ctx.file, ref.span, typo)] : [],
-        related: uploaded.refs,
+          `No certificate with the thumbprint ${ref.value} is uploaded to ${where}; the Bicep that deploys this policy uploads ` +
+          `${listed(thumbprints.map((t) => `${t.id} (${t.thumbprint})`))}. ${CONSEQUENCE[ref.kind]}${owner ? `: ${owner.thumbprint} ('${owner.id}')?` : '.'}`,
+        fixes: owner && ref.fixable ? [replaceFix(ctx.file, ref.span, owner.thumbprint, `Use the thumbprint of '${owner.id}'`)] : [],
+        related,
       });
     }
   },
 };
 
-function replaceFix(file: string, span: Span, id: string): Fix {
-  return { title: `Use '${id}'`, edits: [{ file, span, newText: id }], preferred: true };
+/** `a, b, c` (five at most). */
+function listed(values: readonly string[]): string {
+  return values.length > 5 ? `${values.slice(0, 5).join(', ')}…` : values.join(', ');
+}
+
+/** The candidate one to three edits away, if any. */
+function closeTo(value: string, candidates: readonly string[]): string | undefined {
+  const near = nearest(value, candidates);
+  return near && near.distance <= MAX_TYPO_DISTANCE ? near.value : undefined;
+}
+
+function replaceFix(file: string, span: Span, value: string, title: string): Fix {
+  return { title, edits: [{ file, span, newText: value }], preferred: true };
 }
 
 /** Every deployment's service is known, and so is each one's list of uploaded certificates, in full. */
@@ -68,50 +93,42 @@ function uploadsKnown(policy: PolicyContext): boolean {
   return services.length > 0 && services.every((s) => s.uploadedCertificates?.complete);
 }
 
-/** The certificate ids uploaded to every service this policy is deployed to; undefined unless all are known. */
-function uploadedIds(policy: PolicyContext): { ids: string[]; services: string; refs: { file: string; span: Span; message: string }[] } | undefined {
-  if (!uploadsKnown(policy)) return undefined;
-  const services = deployedServices(policy);
-  // A policy deployed to several services: an id is fine when every one of them has it.
-  const names = services.map((s) => `${s.symbolicName} (${path.basename(s.ref.file)})`);
-  return {
-    ids: commonUploads(services).map((c) => c.id),
-    services: names.length === 1 ? `the service ${names[0]}` : `every one of the services ${names.join(', ')}`,
-    refs: services.flatMap((s) => s.uploadedCertificates!.ids).map((c) => ({ file: c.ref.file, span: c.ref.span, message: `uploads the certificate '${c.id}'` })),
-  };
-}
-
-interface CertificateIdRef {
-  id: string;
+interface CertificateRef {
+  /** The id (`issuer`) or the thumbprint (`indexer`, `lookup`), as written. */
+  value: string;
   span: Span;
   kind: 'indexer' | 'lookup' | 'issuer';
-  /** `span` holds exactly the id as written (no quotes or entities around or inside it). */
+  /** `span` holds exactly the value as written (no quotes or entities around or inside it). */
   fixable: boolean;
 }
 
 /**
- * The ids written as string literals in `context.Deployment.Certificates["id"]`, `….ContainsKey("id")` and
- * `….TryGetValue("id", …)`, and in `issuer-certificate-id="id"`. An indexer after a lookup of the same id in the same
- * expression is left to that lookup (it doesn't throw there).
+ * The thumbprints written as string literals in `context.Deployment.Certificates["…"]`, `….ContainsKey("…")` and
+ * `….TryGetValue("…", …)` (keys of 40 hex digits; other keys are no thumbprint), and the ids in
+ * `issuer-certificate-id="id"`. An indexer after a lookup of the same key in the same expression is left to that
+ * lookup (it doesn't throw there).
  */
-function certificateIds(doc: PolicyDocument, text: string): CertificateIdRef[] {
-  const out: CertificateIdRef[] = [];
+function certificateRefs(doc: PolicyDocument, text: string): CertificateRef[] {
+  const out: CertificateRef[] = [];
   for (const expr of mayMention(doc, 'Certificates') ? doc.expressions : []) {
     const looked = new Set<string>();
     for (const { token: key, access: kind } of certificateKeys(expr.tokens)) {
-      // A plain "id" as written: its content, which a fix can replace; otherwise (verbatim, &quot;…) the whole literal.
-      const source = text.slice(key.span.start, key.span.end);
-      const id = key.value!;
-      if (kind === 'lookup') looked.add(id.toLowerCase());
-      else if (looked.has(id.toLowerCase())) continue;
-      const plain = source === `"${id}"`;
-      out.push({ id, span: plain ? { start: key.span.start + 1, end: key.span.end - 1 } : key.span, kind, fixable: plain });
+      const value = key.value!;
+      if (!THUMBPRINT.test(value)) continue;
+      if (kind === 'lookup') looked.add(value.toUpperCase());
+      else if (looked.has(value.toUpperCase())) continue;
+      // A plain "…" as written: its content, which a fix can replace; otherwise (verbatim, &quot;…) the whole literal.
+      const plain = text.slice(key.span.start, key.span.end) === `"${value}"`;
+      out.push({ value, span: plain ? { start: key.span.start + 1, end: key.span.end - 1 } : key.span, kind, fixable: plain });
     }
   }
   for (const identity of elementsNamed(doc, 'identity')) {
     const attr = getAttribute(identity, 'issuer-certificate-id');
     if (!attr || attr.expression || attr.value === '' || hasPlaceholder(attr.value)) continue;
-    out.push({ id: attr.value, span: attr.valueSpan, kind: 'issuer', fixable: attr.rawValue === attr.value });
+    out.push({ value: attr.value, span: attr.valueSpan, kind: 'issuer', fixable: attr.rawValue === attr.value });
   }
   return out;
 }
+
+/** A key of 40 hex digits: a thumbprint (the dictionary's keys). */
+const THUMBPRINT = /^[0-9A-Fa-f]{40}$/;
