@@ -105,10 +105,10 @@ describe('rule pages: the Bad examples are reported by their rule, the Good ones
         const inExample = own.filter((f) => f.file === o.exampleFile && f.line <= to && f.endLine >= from);
         assert.ok(
           inExample.length > 0,
-          `${example.rule} reports nothing in the Bad example (${o.exampleFile}:${from}-${to} of ${o.dir}, kept with APIM_MTLS_KEEP_TEST_DIRS=1); findings:\n${o.findings.map(show).join('\n') || '(none)'}`,
+          `${example.rule} reports nothing in the Bad example (${o.exampleFile}:${from}-${to} of ${o.dir}: APIM_MTLS_KEEP_TEST_DIRS=1 keeps it); findings:\n${o.findings.map(show).join('\n') || '(none)'}`,
         );
       } else {
-        assert.deepEqual(own.map(show), [], `${example.rule} reports the Good example (${o.dir}, kept with APIM_MTLS_KEEP_TEST_DIRS=1)`);
+        assert.deepEqual(own.map(show), [], `${example.rule} reports the Good example (${o.dir}: APIM_MTLS_KEEP_TEST_DIRS=1 keeps it)`);
         const others = o.findings.filter((f) => f.ruleId !== example.rule);
         // A Good example should be clean, but only its own rule is asserted: the others are listed.
         if (others.length) t.diagnostic(`other rules on this Good example: ${others.map((f) => `${f.file}:${f.line} ${f.ruleId}`).join(', ')}`);
