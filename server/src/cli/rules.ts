@@ -62,6 +62,8 @@ function printRuleDocs(id: string, io: { stdout(s: string): void; stderr(s: stri
     io.stdout(`${rule.id} (${rule.defaultLevel}): ${rule.description}\nDocumentation: ${ruleDocsUrl(rule.id)}\n`);
     return 0;
   }
+  // The `<!-- lint: … -->` lines tell the docs test how to lint an example; hidden on GitHub, noise in a terminal.
+  text = text.replace(/^<!-- lint:.*-->\r?\n/gm, '');
   io.stdout(text.endsWith('\n') ? text : `${text}\n`);
   return 0;
 }
