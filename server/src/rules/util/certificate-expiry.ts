@@ -65,15 +65,20 @@ function policyPart(meta: RuleMeta, state: ExpiryState): PolicyRule {
     ...meta,
     target: 'policy',
     check(ctx) {
-      for (const ref of policyThumbprints(ctx.doc)) {
+      const refs = policyThumbprints(ctx.doc);
+      const pinned = new Set(refs.map((r) => r.thumbprint));
+      for (const ref of refs) {
         const group = certificateByThumbprint(ctx.certificates, ref.thumbprint);
         if (!group) continue;
         const validity = judgeValidity(group.certificate, ctx.settings);
         if (validity.state !== state) continue;
+        const renewals = renewalsOf(group.certificate, ctx.certificates, ctx.settings);
+        // Expiring, with its renewal already pinned beside it: the switch this rule asks for is in place.
+        if (state === 'expiring' && renewals.some((r) => pinned.has(r.certificate.thumbprint))) continue;
         ctx.report({
           span: ref.span,
           message: `${POLICY_SUBJECT[ref.kind]}, ${describeGroup(group)}, ${describeValidity(group.certificate, validity)}: ${POLICY_ADVICE[state][ref.kind]}`,
-          fixes: thumbprintRenewalFixes(ctx.file, ref, renewalsOf(group.certificate, ctx.certificates, ctx.settings), state),
+          fixes: thumbprintRenewalFixes(ctx.file, ref, renewals, state),
           related: relatedFiles(group, validity),
         });
       }
