@@ -29,7 +29,7 @@ export const thumbprintCase: PolicyRule = {
         const result = c.form === '!=' ? 'it is always "different"' : 'it never matches';
         ctx.report({
           span: literal.span,
-          message: `${side}, but this ordinal comparison (${c.form}) uses a literal with ${c.thumbprintCase === 'upper' ? 'lower' : 'upper'}-case letters: ${result}. Write the literal in ${c.thumbprintCase} case, or compare with StringComparison.OrdinalIgnoreCase.`,
+          message: `${side}, but this ordinal comparison (${c.form === 'Any' ? 'Any(… == …)' : c.form}) uses a literal with ${c.thumbprintCase === 'upper' ? 'lower' : 'upper'}-case letters: ${result}. Write the literal in ${c.thumbprintCase} case, or compare with StringComparison.OrdinalIgnoreCase.`,
           fixes,
         });
       }

@@ -18,6 +18,9 @@ testRule(thumbprintCase, {
     { name: 'a case-insensitive allow-list', code: inbound(`<set-variable name="ok" value="@(new[] { "${tp}" }.Contains(context.Request.Certificate?.Thumbprint, StringComparer.OrdinalIgnoreCase))" />`) },
     { name: 'not a hex literal (thumbprint-format reports it)', code: reject(`@(context.Request.Certificate?.Thumbprint != "\u200e${tp}")`) },
     { name: 'a named value', code: reject('@(context.Request.Certificate?.Thumbprint != "{{client-thumbprint}}")') },
+    { name: 'an allow-list searched with Any and an ignore-case Equals', code: reject(`@(!new string[] { "${tp}" }.Any(c => c.Equals(context.Request.Certificate.Thumbprint, StringComparison.OrdinalIgnoreCase)))`) },
+    { name: 'an allow-list searched with Any, the entry upper-cased', code: reject(`@(!new[] { "${tp}" }.Any(c => c.ToUpper() == context.Request.Certificate.Thumbprint))`) },
+    { name: 'Any over a list compared with something else than the thumbprint', code: reject(`@(!new[] { "${tp}" }.Any(c => c == context.Request.Headers.GetValueOrDefault("X-Id", "")))`) },
   ],
   invalid: [
     {
@@ -52,6 +55,15 @@ testRule(thumbprintCase, {
       name: 'a case-sensitive allow-list: each lower-case entry',
       code: inbound(`<set-variable name="ok" value="@(new[] { "${tp}", "${TP}", "aa${TP.slice(2)}" }.Contains(context.Request.Certificate?.Thumbprint))" />`),
       findings: [{ line: 4, text: `"${tp}"` }, { line: 4, text: `"aa${TP.slice(2)}"` }],
+    },
+    {
+      // The HMCTS templates' form: new string[] { … }.Any(c => c == context.Request.Certificate.Thumbprint).
+      name: 'an allow-list searched with Any(c => c == ….Thumbprint): each lower-case entry, either side of ==',
+      code: reject(`@(context.Request.Certificate == null || !(new string[] { "${tp}", "${TP}" }.Any(c => c == context.Request.Certificate.Thumbprint) || new[] { "${tp}" }.Any(t => context.Request.Certificate.Thumbprint == t)))`),
+      findings: [
+        { line: 5, text: `"${tp}"`, message: 'this ordinal comparison (Any(… == …)) uses a literal with lower-case letters' },
+        { line: 5, text: `"${tp}"` },
+      ],
     },
   ],
 });

@@ -73,5 +73,10 @@ testRule(thumbprintFormat, {
       code: inbound(`<set-variable name="allowed" value="@(new[] { &quot;${TP}&quot;, &quot;${TP.slice(0, 39)}&quot; }.Contains(context.Request.Certificate?.Thumbprint))" />`),
       findings: [{ line: 4, text: `&quot;${TP.slice(0, 39)}&quot;`, message: '39 hex digits' }],
     },
+    {
+      name: 'an allow-list searched with Any(c => c == ….Thumbprint): only the bad entry',
+      code: inbound(`<set-variable name="allowed" value="@(new string[] { &quot;${TP}&quot;, &quot;${TP.slice(0, 39)}&quot; }.Any(c => c == context.Request.Certificate?.Thumbprint))" />`),
+      findings: [{ line: 4, text: `&quot;${TP.slice(0, 39)}&quot;`, message: '39 hex digits' }],
+    },
   ],
 });

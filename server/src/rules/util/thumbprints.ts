@@ -18,8 +18,8 @@ const CASE_CALLS: Readonly<Record<string, 'upper' | 'lower' | undefined>> = {
 /** How a thumbprint literal meets `.Thumbprint`. */
 export interface ThumbprintComparison {
   expr: PolicyExpression;
-  form: '==' | '!=' | 'Equals' | 'string.Equals' | 'Contains';
-  /** The string literals (several for `new[] { "…", "…" }.Contains(x.Thumbprint)`). */
+  form: '==' | '!=' | 'Equals' | 'string.Equals' | 'Contains' | 'Any';
+  /** The string literals (several for `new[] { "…", "…" }.Contains(x.Thumbprint)` and `.Any(c => c == x.Thumbprint)`). */
   literals: CsToken[];
   /** A `StringComparison` / `StringComparer` ending in `IgnoreCase` is passed. */
   ignoreCase: boolean;
@@ -57,12 +57,14 @@ function comparisonsIn(expr: PolicyExpression): ThumbprintComparison[] {
     const span = { start: tokens[c.left.start]!.span.start, end: tokens[c.right.end]!.span.end };
     out.push({ expr, form: c.operator, literals: [found.literal], ignoreCase: false, ...found.cases, rewrite: { span, negate: c.operator === '!=', ...found.spans } });
   }
-  for (const call of methodCalls(tokens, new Set(['Equals', 'Contains']))) {
-    const found = call.name.text === 'Equals' ? equalsCall(expr, call) : containsCall(expr, call);
+  for (const call of methodCalls(tokens, LIST_CALLS)) {
+    const found = call.name.text === 'Equals' ? equalsCall(expr, call) : call.name.text === 'Any' ? anyCall(expr, call) : containsCall(expr, call);
     if (found) out.push(found);
   }
   return out;
 }
+
+const LIST_CALLS: ReadonlySet<string> = new Set(['Equals', 'Contains', 'Any']);
 
 interface Pair {
   literal: CsToken;
@@ -138,6 +140,57 @@ function containsCall(expr: PolicyExpression, call: MethodCall): ThumbprintCompa
   if (literals.length === 0) return undefined;
   return { expr, form: 'Contains', literals, ignoreCase: mentionsIgnoreCase(tokens, call.args.slice(1)), thumbprintCase };
 }
+
+/**
+ * `new[] { "…", "…" }.Any(c => c == x.Thumbprint)` (or `x.Thumbprint == c`, `c.Equals(x.Thumbprint[, cmp])`,
+ * `string.Equals(c, x.Thumbprint[, cmp])`): the list's literals, each compared with the thumbprint. Five public HMCTS
+ * templates pin their clients this way.
+ */
+function anyCall(expr: PolicyExpression, call: MethodCall): ThumbprintComparison | undefined {
+  const tokens = expr.tokens;
+  const receiver = call.receiver;
+  const lambda = call.args[0];
+  if (!receiver || !lambda || call.args.length !== 1) return undefined;
+  const inReceiver = tokens.slice(receiver.start, receiver.end + 1);
+  if (!inReceiver.some((t) => t.text === '{')) return undefined;
+  const literals = inReceiver.filter((t) => t.kind === 'string' && !t.text.startsWith('$') && !t.text.startsWith('@$'));
+  const parameter = tokens[lambda.start];
+  if (literals.length === 0 || parameter?.kind !== 'identifier' || tokens[lambda.start + 1]?.text !== '=>') return undefined;
+  const within = (op: Operand | undefined): op is Operand => op !== undefined && op.start > lambda.start + 1 && op.end <= lambda.end;
+  // The parameter (optionally with ToUpper() / ToLower() / Trim()): the literal's side.
+  const parameterCase = (op: Operand): { literalCase?: 'upper' | 'lower' } | undefined => {
+    if (op.literal || op.names[0]?.text !== parameter.text || !op.names.slice(1).every((n) => n.text in CASE_CALLS)) return undefined;
+    const literalCase = lastCase(op.names.slice(1));
+    return literalCase ? { literalCase } : {};
+  };
+  const judge = (a: Operand, b: Operand, ignoreCase: boolean): ThumbprintComparison | undefined => {
+    for (const [p, t] of [[a, b], [b, a]] as const) {
+      const literalSide = parameterCase(p);
+      const thumbprintCase = caseOfThumbprint(t);
+      if (literalSide && thumbprintCase) return { expr, form: 'Any', literals, ignoreCase, thumbprintCase, ...literalSide };
+    }
+    return undefined;
+  };
+  for (const c of comparisons(tokens)) {
+    if (c.operator !== '==' || c.index <= lambda.start + 1 || c.index > lambda.end || !within(c.left) || !within(c.right)) continue;
+    const found = judge(c.left, c.right, false);
+    if (found) return found;
+  }
+  for (const inner of methodCalls(tokens, EQUALS)) {
+    if (inner.nameIndex <= lambda.start + 1 || inner.close > lambda.end) continue;
+    const arg = (i: number): Operand | undefined => {
+      const r = inner.args[i];
+      return r ? operandExactly(tokens, r.start, r.end) : undefined;
+    };
+    const isStatic = inner.receiver?.names.map((n) => n.text).join('.').replace(/^System\./, '').toLowerCase() === 'string';
+    const [a, b, extra] = isStatic ? [arg(0), arg(1), inner.args.slice(2)] : [inner.receiver, arg(0), inner.args.slice(1)];
+    const found = a && b ? judge(a, b, mentionsIgnoreCase(tokens, extra)) : undefined;
+    if (found) return found;
+  }
+  return undefined;
+}
+
+const EQUALS: ReadonlySet<string> = new Set(['Equals']);
 
 /** The span of a string literal's content inside its delimiters, as written (`"`, `@"`, or entity-encoded `&quot;`). */
 export function literalContentSpan(text: string, token: CsToken): Span {
