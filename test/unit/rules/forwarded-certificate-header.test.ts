@@ -52,6 +52,19 @@ testRule(forwardedCertificateHeader, {
       ),
     },
     {
+      // gitpavleenbali/azure-wiki: the decision is on the TLS certificate; the header only goes back in the 403 body.
+      name: 'the header only echoed back in the response a rejection returns, traced and logged',
+      code: inbound(`<choose>
+  <when condition="@(context.Request.Certificate == null || !context.Deployment.Certificates.Any(c => c.Value.Thumbprint == context.Request.Certificate.Thumbprint))">
+    <return-response>
+      <set-status code="403" reason="Client certificate required" />
+      <set-body>@(context.Request.Headers.GetValueOrDefault("X-Client-Cert-Fingerprint", "none"))</set-body>
+    </return-response>
+  </when>
+</choose>
+<trace source="mtls"><message>@(context.Request.Headers.GetValueOrDefault("X-ARR-ClientCertThumbprint", ""))</message></trace>`),
+    },
+    {
       name: 'headers whose names only look like it: a certification id, a mode, a flag, a count',
       code: inbound(
         ['X-VPS-VIT-Client-Certification-Id', 'X-Client-Certificate-Mode', 'X-SSL-Cert-Required', 'X-Client-Certs-Count']
