@@ -1,4 +1,4 @@
-import { mayMention } from '../parsers/policy/query';
+import { mayMention, onlyReported } from '../parsers/policy/query';
 import type { PolicyExpression } from '../parsers/policy/types';
 import type { PolicyRule } from './types';
 import { verifyCalls } from './util/certificate-expressions';
@@ -39,6 +39,16 @@ export const chainVerifyUnsupportedTier: PolicyRule = {
         }
         // A named value guard with only some unsupported tiers is the tier-switch pattern: it is false there.
         if (guarded && tier.certainty !== 'all') continue;
+        // Only traced or logged (`IsVerified = cert.Verify()` in a <trace>): nothing is decided, but the value is a lie.
+        if (onlyReported(expr.owner.element)) {
+          ctx.report({
+            span: call.name.span,
+            message: `${method} validates the certificate chain, but ${tier.text} can't validate client certificate chains: ${tier.certainty === 'all' ? 'the value reported here is' : 'on those tiers the value reported here is'} false for every certificate, which says nothing about the certificate. Report the thumbprint, or whether it is pinned, instead.`,
+            certain: false,
+            related: ctx.policy.skus.origins,
+          });
+          continue;
+        }
         const when = guarded
           ? 'it fails for every certificate whenever the named value that guards it is true'
           : tier.certainty === 'all'

@@ -1,6 +1,6 @@
 import type { RelatedInfo } from '../core/finding';
 import type { Span } from '../core/text';
-import { childElements, inBranch, dictionaryKeys, elementsNamed, getAttribute, mayMention, sectionOf } from '../parsers/policy';
+import { childElements, inBranch, dictionaryKeys, elementsNamed, getAttribute, mayMention, onlyReported, sectionOf } from '../parsers/policy';
 import type { PolicyDocument, PolicyElement, PolicyExpression } from '../parsers/policy/types';
 import { hasPlaceholder } from './util/placeholder';
 import type { PolicyRule } from './types';
@@ -103,18 +103,6 @@ function certificateHeaderReads(doc: PolicyDocument): { name: string; span: Span
     if (name && !hasPlaceholder(name.value) && isForwardedCertificateHeader(name.value)) out.push({ name: name.value, span: name.valueSpan, at: el });
   }
   return out.filter((r) => !setBefore(doc, r.name, r.at)).sort((a, b) => a.span.start - b.span.start);
-}
-
-/** Elements whose values are only reported: logged, traced, measured. */
-const REPORTING = new Set(['trace', 'log-to-eventhub', 'emit-metric', 'llm-emit-token-metric']);
-
-/**
- * Is the value only reported, never decided on: written in the response `<return-response>` sends back (a 403 body that
- * echoes the header), or in a trace, log or metric? Such a read takes nothing from the header.
- */
-function onlyReported(el: PolicyElement): boolean {
-  for (let e: PolicyElement | undefined = el; e; e = e.parent) if (e.name === 'return-response' || REPORTING.has(e.name)) return true;
-  return false;
 }
 
 /** A `<set-header name="…">` of this header before `at` in its section, not inside a `<choose>` branch. */

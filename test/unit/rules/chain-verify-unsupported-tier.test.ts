@@ -141,6 +141,12 @@ testRule(chainVerifyUnsupportedTier, {
       sku: ['BasicV2'],
       findings: [{ line: 7, level: 'error', text: 'VerifyNoRevocation' }],
     },
+    {
+      name: 'only traced (IsVerified = …Verify()): a warning that the value says nothing, not a failing check',
+      code: inbound('<trace source="mtls"><message>@($"IsVerified={context.Request.Certificate?.Verify()}")</message></trace>'),
+      sku: ['StandardV2'],
+      findings: [{ line: 4, level: 'warning', text: 'Verify', message: "StandardV2 can't validate client certificate chains: the value reported here is false for every certificate" }],
+    },
   ],
 });
 

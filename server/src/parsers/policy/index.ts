@@ -11,6 +11,6 @@ export type {
   PolicyText,
 } from './types';
 export { parsePolicy } from './parse';
-export { ancestors, childElements, elementAt, elementsNamed, getAttribute, inBranch, mayMention, sectionOf } from './query';
+export { ancestors, childElements, elementAt, elementsNamed, getAttribute, inBranch, mayMention, onlyReported, sectionOf } from './query';
 export { TokenCursor, certificateKeys, dictionaryKeys, findMemberChains, indexOfSequence, memberChains, type CertificateKey, type DictionaryKey, type MemberChain } from './tokens';
 export { decodeEntities } from './entities';

@@ -48,6 +48,18 @@ export function inBranch(el: PolicyElement): boolean {
   return false;
 }
 
+/** Elements whose values are only reported: logged, traced, measured. */
+const REPORTING = new Set(['trace', 'log-to-eventhub', 'emit-metric', 'llm-emit-token-metric']);
+
+/**
+ * Is a value computed in this element only reported, never decided on: written into what `<return-response>` sends
+ * back (a 403 body that echoes a header), or into a trace, log or metric?
+ */
+export function onlyReported(el: PolicyElement): boolean {
+  for (let e: PolicyElement | undefined = el; e; e = e.parent) if (e.name === 'return-response' || REPORTING.has(e.name)) return true;
+  return false;
+}
+
 /** The policy section holding the element (itself included): a section directly under the root `<policies>`. */
 export function sectionOf(el: PolicyElement): PolicySection | undefined {
   for (let e: PolicyElement | undefined = el; e; e = e.parent) {
