@@ -174,6 +174,14 @@ describe('apim-mtls lint on the bundled examples', () => {
     );
   });
 
+  it('text: a folder with nothing to lint (templates only) says so, and how templates are linted', () => {
+    const dir = tmpWorkspace({ 'api-policy.xml.tpl': '<policies><inbound><base /></inbound></policies>', 'README.md': '# x' });
+    const r = cli(['lint', '.'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'No files to lint: nothing under the paths is a policy, Bicep, Bicep parameters or certificate file (a template such as orders.xml.tpl is linted when named as a path).\n');
+    assert.equal(cli(['lint', 'api-policy.xml.tpl'], dir).stdout, 'No problems in 1 file.\n');
+  });
+
   it('text: files that could not be linted are counted apart from the linted ones; no page hint without a rule finding', () => {
     const dir = tmpWorkspace({
       '.apim-mtls.json': JSON.stringify({ ignore: ['*.sample.xml'] }),

@@ -30,6 +30,9 @@ export function formatText(reports: FileReport[], cwd: string): string {
 export function summaryLine(reports: FileReport[]): string {
   const t = totals(reports);
   const problems = t.error + t.warning + t.info + t.hint;
+  if (t.files === 0) {
+    return 'No files to lint: nothing under the paths is a policy, Bicep, Bicep parameters or certificate file (a template such as orders.xml.tpl is linted when named as a path).';
+  }
   if (problems === 0) return `No problems in ${plural(t.files, 'file')}.`;
   const filesWith = reports.filter((r) => r.messages.length > 0).length;
   const parts = [plural(t.error, 'error'), plural(t.warning, 'warning')];
