@@ -16,7 +16,21 @@ export const policyXmlSyntax: PolicyRule = {
     for (const problem of ctx.doc.problems) {
       ctx.report({ span: problem.span, message: problem.message });
     }
-    if (ctx.doc.problems.length > 0 || !known) return;
+    if (ctx.doc.problems.length > 0) return;
+    // A fragment is inserted as-is into a section of the policy that includes it: it can't name a section or <base />.
+    if (root?.name === 'fragment') {
+      for (const el of ctx.doc.elements) {
+        if (!FRAGMENT_FORBIDDEN.has(el.name) || el === root) continue;
+        ctx.report({
+          span: el.nameSpan,
+          message:
+            el.name === 'base'
+              ? 'A policy fragment can’t hold <base />: APIM rejects the fragment. <base /> belongs in the policy that includes the fragment.'
+              : `A policy fragment can’t hold a policy section (<${el.name}>): APIM rejects the fragment. Keep only the policies; the <include-fragment> decides the section they run in.`,
+        });
+      }
+    }
+    if (!known) return;
     // Well-formed, but not a policy document APIM takes (deployed by the Bicep, or laid out by the APIOps extractor).
     if (!root) {
       ctx.report({ span: { start: 0, end: 0 }, message: 'The policy is empty: APIM expects a <policies> document (or <fragment> for a policy fragment).' });
@@ -57,6 +71,9 @@ const SCOPE_NAMES: Readonly<Record<string, string>> = {
   operation: 'an operation policy',
   product: 'a product policy',
 };
+
+/** What Microsoft Learn says a policy fragment can't include: a section identifier or `<base />`. */
+const FRAGMENT_FORBIDDEN: ReadonlySet<string> = new Set(['inbound', 'backend', 'outbound', 'on-error', 'base']);
 
 /** Folders of the APIOps extractor's layout that hold policies (`apis/<api>/…`, `policyFragments/<id>/`, `products/<p>/`…). */
 const APIOPS_FOLDERS: ReadonlySet<string> = new Set(['apis', 'policyfragments', 'policy fragments', 'products', 'workspaces']);

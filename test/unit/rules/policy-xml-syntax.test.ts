@@ -40,7 +40,7 @@ testRule(policyXmlSyntax, {
 </policies>
 `,
     },
-    { name: 'a fragment root', code: '<fragment>\n  <base />\n</fragment>\n', filename: 'shared.fragment.xml' },
+    { name: 'a fragment root', code: '<fragment>\n  <set-variable name="a" value="b" />\n</fragment>\n', filename: 'shared.fragment.xml' },
     {
       // ImageMagick's hardening file, as Docker images ship it: not APIM's, though named policy.xml.
       name: "another tool's policy.xml (ImageMagick), with a DOCTYPE internal subset, that nothing deploys",
@@ -64,7 +64,7 @@ testRule(policyXmlSyntax, {
       findings: [{ line: 1, text: 'policy', message: 'The root element is <policy>: APIM expects <policies> (or <fragment> for a policy fragment).' }] },
     {
       name: 'a <fragment> deployed as an operation policy by the Bicep',
-      code: '<fragment>\n  <base />\n</fragment>\n',
+      code: '<fragment>\n  <set-variable name="a" value="b" />\n</fragment>\n',
       filename: 'orders.policy.xml',
       files: { 'main.bicep': apiBicep('./orders.policy.xml') },
       findings: [{ line: 1, text: 'fragment', message: 'The root element is <fragment>, but this file is deployed as an operation policy by the Bicep: APIM expects <policies> there' }],
@@ -87,6 +87,16 @@ testRule(policyXmlSyntax, {
       code: '<policies>\n  <inbound><base /></inbound>\n</policies>\n',
       filename: 'apimartifacts/workspaces/team/policyFragments/client-cert/policy.xml',
       findings: [{ line: 1, text: 'policies', message: 'lies where the APIOps extractor puts a policy fragment (policyFragments/<id>/): APIM expects <fragment> there' }],
+    },
+    {
+      // Microsoft Learn: "A policy fragment can't include a policy section identifier (<inbound>, <outbound>, etc.) or the <base/> element."
+      name: 'a fragment holding a section and <base /> (a whole policy pasted into <fragment>), wherever it lies',
+      code: '<fragment>\n  <inbound>\n    <base />\n    <validate-client-certificate validate-trust="false" />\n  </inbound>\n</fragment>\n',
+      filename: 'client-cert.fragment.xml',
+      findings: [
+        { line: 2, text: 'inbound', message: 'A policy fragment can’t hold a policy section (<inbound>): APIM rejects the fragment.' },
+        { line: 3, text: 'base', message: 'A policy fragment can’t hold <base />' },
+      ],
     },
     {
       name: 'an element never closed and a stray end tag',
