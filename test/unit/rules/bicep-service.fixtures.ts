@@ -158,6 +158,29 @@ resource api 'Microsoft.ApiManagement/service/apis@2024-05-01' = {
 }
 
 /** A policy document with `inbound` inside the inbound section (after `<base />`). */
+/** A Bicep policy fragment of the existing service `apim`, named 'client-cert', that loads `file`. */
+export function fragmentBicep(file: string): string {
+  return `${EXISTING_SERVICE}
+resource fragment 'Microsoft.ApiManagement/service/policyFragments@2024-05-01' = {
+  parent: apim
+  name: 'client-cert'
+  properties: {
+    format: 'rawxml'
+    value: loadTextContent('${file}')
+  }
+}
+`;
+}
+
+/** A policy that answers 403 unless the client's certificate is the uploaded one found under `key` (as written, quotes included). */
+export function certificateLookupPolicy(key: string): string {
+  return policy(`<choose>
+            <when condition="@(context.Request.Certificate?.Thumbprint != context.Deployment.Certificates[${key}].Thumbprint)">
+                <return-response><set-status code="403" /></return-response>
+            </when>
+        </choose>`);
+}
+
 export function policy(inbound: string): string {
   return policyDocument(`        <base />\n        ${inbound}`) + '\n';
 }

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { testRule } from '../../rule-tester';
 import { certificateKeyNotThumbprint } from '../../../server/src/rules/certificate-key-not-thumbprint';
 import { examplesDir } from '../../helpers';
-import { policy, serviceBicep, servicePolicyBicep } from './bicep-service.fixtures';
+import { certificateLookupPolicy, policy, serviceBicep, servicePolicyBicep } from './bicep-service.fixtures';
 
 const THUMBPRINT = 'F01C8E2463256F9B5450FDDC900CE33B8F43C98E';
 
@@ -21,12 +21,7 @@ resource partnerCertificate 'Microsoft.ApiManagement/service/certificates@2024-0
 ${servicePolicyBicep('./api.policy.xml')}`,
 };
 
-const indexer = (key: string) =>
-  policy(`<choose>
-            <when condition="@(context.Request.Certificate?.Thumbprint != context.Deployment.Certificates[${key}].Thumbprint)">
-                <return-response><set-status code="403" /></return-response>
-            </when>
-        </choose>`);
+const indexer = certificateLookupPolicy;
 
 testRule(certificateKeyNotThumbprint, {
   valid: [

@@ -1,6 +1,6 @@
 import { testRule } from '../../rule-tester';
 import { certificateNullCheck } from '../../../server/src/rules/certificate-null-check';
-import { EXISTING_SERVICE } from './bicep-service.fixtures';
+import { fragmentBicep } from './bicep-service.fixtures';
 import { ANY_TIER_WS, OPERATION_POLICY, SEED_CONTEXT_POLICY, SEED_UNGUARDED_POLICY, RETURN_401, inbound, reject, seedVariablePolicy } from './expression-policy.fixtures';
 
 const HEADER = (value: string): string => `<set-header name="X-Client" exists-action="override">
@@ -18,16 +18,7 @@ const VALIDATING_FRAGMENT = `<fragment>
 const INCLUDE_THEN_READ = inbound(`<include-fragment fragment-id="client-cert" />\n${HEADER('@(context.Request.Certificate.Thumbprint)')}`);
 const READ_THEN_INCLUDE = inbound(`${HEADER('@(context.Request.Certificate.Thumbprint)')}\n<include-fragment fragment-id="client-cert" />`);
 /** A Bicep policy fragment named 'client-cert' that loads `fragments/validate.xml`. */
-const FRAGMENT_BICEP = `${EXISTING_SERVICE}
-resource fragment 'Microsoft.ApiManagement/service/policyFragments@2024-05-01' = {
-  parent: apim
-  name: 'client-cert'
-  properties: {
-    format: 'rawxml'
-    value: loadTextContent('fragments/validate.xml')
-  }
-}
-`;
+const FRAGMENT_BICEP = fragmentBicep('fragments/validate.xml');
 
 testRule(certificateNullCheck, {
   valid: [

@@ -1,18 +1,9 @@
 import { testRule } from '../../rule-tester';
 import { policyXmlSyntax } from '../../../server/src/rules/policy-xml-syntax';
-import { EXISTING_SERVICE, apiBicep } from './bicep-service.fixtures';
+import { apiBicep, fragmentBicep } from './bicep-service.fixtures';
 
 /** A Bicep policy fragment named 'client-cert' that loads `fragments/client-cert.xml`. */
-const FRAGMENT_BICEP = `${EXISTING_SERVICE}
-resource fragment 'Microsoft.ApiManagement/service/policyFragments@2024-05-01' = {
-  parent: apim
-  name: 'client-cert'
-  properties: {
-    format: 'rawxml'
-    value: loadTextContent('fragments/client-cert.xml')
-  }
-}
-`;
+const FRAGMENT_BICEP = fragmentBicep('fragments/client-cert.xml');
 
 testRule(policyXmlSyntax, {
   valid: [

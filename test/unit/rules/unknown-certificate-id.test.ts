@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { testRule } from '../../rule-tester';
 import { unknownCertificateId } from '../../../server/src/rules/unknown-certificate-id';
 import { examplesDir } from '../../helpers';
-import { policy, serviceBicep, servicePolicyBicep } from './bicep-service.fixtures';
+import { certificateLookupPolicy, policy, serviceBicep, servicePolicyBicep } from './bicep-service.fixtures';
 
 /** Two client certificates of the examples, as Bicep loads them (base64 DER), with their thumbprints. */
 const CERTS = {
@@ -35,13 +35,7 @@ const BY_PATH = (name: string) => ({ ...CERTS, 'main.bicep': bicep([]) + certifi
 
 const TWO = { ...CERTS, 'main.bicep': bicep(['partner-a', 'partner-b']) };
 
-/** A check that the client's certificate is the one uploaded with the thumbprint `key` (context.Deployment.Certificates is keyed by thumbprint). */
-const indexer = (key: string) =>
-  policy(`<choose>
-            <when condition="@(context.Request.Certificate?.Thumbprint != context.Deployment.Certificates[${key}].Thumbprint)">
-                <return-response><set-status code="403" /></return-response>
-            </when>
-        </choose>`);
+const indexer = certificateLookupPolicy;
 
 const issuer = (id: string) =>
   policy(`<validate-client-certificate validate-trust="true">
