@@ -10,8 +10,9 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { registerCertificateCommands } from './certificates';
+import { registerPolicyDetection } from './detect';
 import { registerDocsCommand } from './docs';
-import { registerTierStatus } from './tier-status';
+import { registerTierStatus, SHOW_TIER_COMMAND } from './tier-status';
 
 let client: LanguageClient | undefined;
 
@@ -36,7 +37,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     outputChannel: output,
     errorHandler: new RestartingErrorHandler(output),
   };
-  client = new LanguageClient('apimMtls', 'APIM mTLS', serverOptions, clientOptions);
+  const languageClient = new LanguageClient('apimMtls', 'APIM mTLS', serverOptions, clientOptions);
+  client = languageClient;
   context.subscriptions.push(
     vscode.commands.registerCommand('apimMtls.restartServer', async () => {
       output.appendLine('Restarting the language server on request.');
@@ -46,9 +48,27 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(vscode.commands.registerCommand('apimMtls.fixAll', fixAllInActiveEditor));
   registerDocsCommand(context);
   registerCertificateCommands(context, () => client);
-  await client.start();
+  registerPolicyDetection(context);
   registerTierStatus(context, () => client);
+  // Activated by an XML file (to look for a policy in it) or a command: the server starts with the first file it serves.
+  let started: Promise<void> | undefined;
+  // Once it runs, the status bar reads the active policy's tier.
+  const start = (): Promise<void> => (started ??= languageClient.start().then(() => void vscode.commands.executeCommand(SHOW_TIER_COMMAND, { quiet: true })));
+  if (vscode.workspace.textDocuments.some(served)) return start();
+  const waiting = vscode.workspace.onDidOpenTextDocument((doc) => {
+    if (!served(doc)) return;
+    waiting.dispose();
+    void start();
+  });
+  context.subscriptions.push(waiting);
 }
+
+/** The documents the language server serves (the client's document selector). */
+function served(doc: vscode.TextDocument): boolean {
+  return doc.uri.scheme === 'file' && (SERVED_LANGUAGES.has(doc.languageId) || doc.uri.fsPath.toLowerCase().endsWith('.cshtml'));
+}
+
+const SERVED_LANGUAGES: ReadonlySet<string> = new Set(['apim-policy', 'bicep', 'bicep-params', 'apim-certificate']);
 
 /** The safe fixes of the active file (the server's `source.fixAll.apim-mtls` action), applied at once. */
 async function fixAllInActiveEditor(): Promise<void> {

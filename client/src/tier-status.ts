@@ -6,11 +6,24 @@ import { POLICY_TIER_REQUEST, type PolicyTier } from '../../server/src/lsp/proto
 export const TIER_STATUS_ID = 'apimMtls.tier';
 export const SHOW_TIER_COMMAND = 'apimMtls.showPolicyTier';
 
-/** What the status bar says for a policy: `APIM: StandardV2`, `APIM: BasicV2, StandardV2`, `APIM: tier unknown`. */
+/** Past this many tiers the status bar counts them (the tooltip lists them): nine names crowd out the other items. */
+const MAX_NAMED_TIERS = 3;
+
+/**
+ * What the status bar says for a policy: `APIM: StandardV2`, `APIM: BasicV2, StandardV2, PremiumV2`, `APIM: any tier`,
+ * `APIM: 6 tiers (3 v2)`, `APIM: tier unknown`.
+ */
 export function tierText(tier: PolicyTier): string {
   if (tier.skus.length === 0) return 'APIM: tier unknown';
-  return `APIM: ${tier.skus.join(', ')}${tier.unknown ? ' or unknown' : ''}`;
+  const or = tier.unknown ? ' or unknown' : '';
+  if (tier.skus.length <= MAX_NAMED_TIERS) return `APIM: ${tier.skus.join(', ')}${or}`;
+  if (tier.skus.length === ALL_TIERS) return 'APIM: any tier';
+  const v2 = tier.skus.filter((s) => s === 'Consumption' || s.endsWith('V2')).length;
+  return `APIM: ${tier.skus.length} tiers${v2 ? ` (${v2} without chain validation)` : ''}${or}`;
 }
+
+/** Consumption, Developer, Basic, Standard, Premium, Isolated, BasicV2, StandardV2, PremiumV2. */
+const ALL_TIERS = 9;
 
 /**
  * A status bar item for the active policy: the tiers the linter reads for it from the Bicep that deploys it (or from

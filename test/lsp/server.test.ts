@@ -674,6 +674,10 @@ describe('language server: completion of certificates (examples)', () => {
     assert.equal((valid.textEdit as TextEdit).newText, 'F01C8E2463256F9B5450FDDC900CE33B8F43C98E');
     assert.deepEqual((valid.textEdit as TextEdit).range, { start: { line: 4, character: 22 }, end: { line: 4, character: 22 } });
     assert.deepEqual(items.find((i) => i.label === 'DEV Expired Client')?.tags, [1], 'deprecated');
+    // Valid from 2090: struck through too, and after the valid ones.
+    const later = items.find((i) => i.label === 'DEV Not Yet Valid Client');
+    assert.deepEqual(later?.tags, [1]);
+    assert.ok(String(later?.sortText) > String(valid.sortText), 'not yet valid sorts after the valid ones');
     assert.ok(items.some((i) => i.label === 'APIM Sample Root CA'));
   });
 

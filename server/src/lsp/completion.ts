@@ -57,24 +57,27 @@ function thumbprintItems(ws: Workspace, issuer: boolean, range: Range, now: Date
   }
   return [...byThumbprint.values()].map(({ certificate: c, files }) => {
     const expired = c.notAfter.getTime() < now.getTime();
+    const early = c.notBefore.getTime() > now.getTime();
+    // Expired or not yet valid: struck through and last; pinning one would be reported at once.
+    const invalid = expired ? 'expired' : early ? 'not yet valid' : undefined;
     const kind = actsAsCa(c) ? (c.selfSigned ? 'root CA' : 'intermediate CA') : 'client certificate';
-    const rank = (expired ? 2 : 0) + (actsAsCa(c) && !issuer ? 1 : 0);
+    const rank = (invalid ? 2 : 0) + (actsAsCa(c) && !issuer ? 1 : 0);
     return {
       label: c.commonName ?? c.subject,
       labelDetails: { description: c.thumbprint },
       kind: CompletionItemKind.Value,
-      detail: `${kind}${expired ? ', expired' : ''}: ${c.subject}`,
+      detail: `${kind}${invalid ? `, ${invalid}` : ''}: ${c.subject}`,
       documentation: {
         kind: MarkupKind.Markdown,
         value: [
           `**${c.subject}**`,
           `issued by ${c.issuer}`,
-          `valid ${day(c.notBefore)} to ${day(c.notAfter)}${expired ? ' (**expired**)' : ''}`,
+          `valid ${day(c.notBefore)} to ${day(c.notAfter)}${invalid ? ` (**${invalid}**)` : ''}`,
           `thumbprint \`${c.thumbprint}\``,
           `in ${files.join(', ')}`,
         ].join('\n\n'),
       },
-      tags: expired ? [CompletionItemTag.Deprecated] : [],
+      tags: invalid ? [CompletionItemTag.Deprecated] : [],
       sortText: `${rank}${c.commonName ?? c.subject}`,
       filterText: `${c.thumbprint} ${c.subject}`,
       textEdit: { range, newText: c.thumbprint },

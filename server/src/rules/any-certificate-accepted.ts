@@ -3,7 +3,7 @@ import { actsAsCa } from '../certificates/role';
 import type { Fix } from '../core/finding';
 import type { PolicyRule } from './types';
 import { baseName, groupedCertificates } from './util/certificate-references';
-import { addIdentitiesEdit, identityElements, THUMBPRINT_PLACEHOLDER } from './util/identity';
+import { addIdentitiesEdit, identityElements, PLACEHOLDER_LABEL, validNow } from './util/identity';
 import { analyzeTrust, reasonOrigins, untrustedReason } from './util/trust';
 import { expressionsPinOrVerifyForEveryRequest } from './util/certificate-names';
 import { pinsOrVerifies } from './util/certificate-expressions';
@@ -29,12 +29,12 @@ export const anyCertificateAccepted: PolicyRule = {
       if (!a || a.validates === 'yes' || identityElements(el).length > 0) continue;
       if ((pinnedInExpressions ??= expressionsPinOrVerifyForEveryRequest(ctx.doc))) return;
       if (runsAfterBase(ctx.doc, el) && (verifiedAbove ??= enclosingVerification(ctx) !== undefined)) continue;
-      const clients = groupedCertificates(ctx.certificates)
+      const clients = validNow(groupedCertificates(ctx.certificates), ctx.settings.now)
         .filter((c) => !actsAsCa(c.certificate))
         .slice(0, MAX_CERTIFICATE_FIXES);
       const fixes: Fix[] = [
         {
-          title: `Add <identities> with a thumbprint from the named value ${THUMBPRINT_PLACEHOLDER}`,
+          title: `Add <identities> with ${PLACEHOLDER_LABEL}`,
           edits: [addIdentitiesEdit(ctx.file, ctx.text, el)],
           preferred: true,
         },

@@ -40,8 +40,8 @@ const CLAIMS: ReadonlyMap<string, Claim> = new Map([
 ]);
 
 function describeValues(claim: Claim, values: string[]): string {
-  if (values.length === 0) return `the certificate has no ${claim.label}`;
-  return values.length === 1 ? `its ${claim.label} is "${values[0]}"` : `its ${claim.label} are ${values.map((v) => `"${v}"`).join(', ')}`;
+  if (values.length === 0) return `that certificate has no ${claim.label}`;
+  return values.length === 1 ? `that certificate's ${claim.label} is "${values[0]}"` : `that certificate's ${claim.label} are ${values.map((v) => `"${v}"`).join(', ')}`;
 }
 
 function setFix(ctx: PolicyRuleContext, identity: PolicyElement, attr: PolicyAttribute, value: string, preferred: boolean): Fix {

@@ -1,7 +1,7 @@
 import { elementsNamed } from '../parsers/policy/query';
 import type { PolicyRule } from './types';
 import { enclosingVerification, runsAfterBase } from './util/enclosing';
-import { identityElements, isPinned, pinIdentityFixes } from './util/identity';
+import { identityElements, isPinned, pinIdentityFixes, validNow } from './util/identity';
 import { analyzeTrust, reasonOrigins, untrustedReason } from './util/trust';
 import { expressionsPinOrVerifyForEveryRequest } from './util/certificate-names';
 
@@ -30,7 +30,7 @@ export const identityWithoutThumbprint: PolicyRule = {
             `This identity matches only ${claims}, and ${untrustedReason(a)}: anyone can create a certificate with these names and pass. ` +
             'Pin it with thumbprint (or issuer-thumbprint / issuer-certificate-id).',
           certain: a.validates === 'no',
-          fixes: pinIdentityFixes(ctx.file, identity, ctx.certificates.all()),
+          fixes: pinIdentityFixes(ctx.file, identity, validNow(ctx.certificates.all(), ctx.settings.now)),
           related: reasonOrigins(a),
         });
       }

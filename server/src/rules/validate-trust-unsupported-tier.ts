@@ -2,7 +2,7 @@ import type { NamedValueInfo } from '../model/types';
 import { elementsNamed } from '../parsers/policy/query';
 import type { PolicyElement } from '../parsers/policy/types';
 import type { PolicyRule, PolicyRuleContext } from './types';
-import { pinAllEdits } from './util/identity';
+import { pinAllEdits, validNow } from './util/identity';
 import { attributeSpan, setAttributeEdit } from './util/policy-edit';
 import { analyzeTrust, namedValueFiles, namedValueRelated, trueOn, type TrustAnalysis } from './util/trust';
 
@@ -37,12 +37,12 @@ export const validateTrustUnsupportedTier: PolicyRule = {
       const message =
         `${what}, but ${skus} can't validate client certificate chains: ${consequence}. ` +
         `Set validate-trust="false" and pin the client certificate with an <identity thumbprint="…">.`;
-      const edits = [setAttributeEdit(ctx.file, el, 'validate-trust', 'false'), ...pinAllEdits(ctx.file, ctx.text, el, ctx.certificates.all())];
+      const edits = [setAttributeEdit(ctx.file, el, 'validate-trust', 'false'), ...pinAllEdits(ctx.file, ctx.text, el, validNow(ctx.certificates.all(), ctx.settings.now))];
       ctx.report({
         span: a.setting.kind === 'absent' ? el.nameSpan : attributeSpan(a.setting.attribute),
         message,
         certain: a.value === true && a.tier === 'all',
-        fixes: [{ title: 'Set validate-trust="false" and pin the certificate by thumbprint', edits, preferred: true }],
+        fixes: [{ title: trustFixTitle(edits.length), edits, preferred: true }],
         related: a.origins,
       });
     }
@@ -56,7 +56,7 @@ function reportNamed(ctx: PolicyRuleContext, el: PolicyElement, a: TrustAnalysis
   if (failing.length === 0) return;
   // Certain: one service, every possible SKU is one that can't validate chains, and the value is "true" on each.
   const certain = named.length === 1 && a.tier === 'all' && failing.length === a.unsupported.length && failing.every((s) => named[0]!.certainlyTrue.has(s));
-  const edits = [setAttributeEdit(ctx.file, el, 'validate-trust', 'false'), ...pinAllEdits(ctx.file, ctx.text, el, ctx.certificates.all())];
+  const edits = [setAttributeEdit(ctx.file, el, 'validate-trust', 'false'), ...pinAllEdits(ctx.file, ctx.text, el, validNow(ctx.certificates.all(), ctx.settings.now))];
   ctx.report({
     span: attributeSpan(a.setting.attribute),
     message:
@@ -64,7 +64,12 @@ function reportNamed(ctx: PolicyRuleContext, el: PolicyElement, a: TrustAnalysis
       `${failing.length === 1 ? 'a tier that' : 'tiers that'} can't validate client certificate chains: every request fails there. ` +
       `Make it "false" on those tiers (value: contains(classicSkus, sku) ? 'true' : 'false'), or set validate-trust="false" and pin the client certificate with an <identity thumbprint="…">.`,
     certain,
-    fixes: [{ title: 'Set validate-trust="false" and pin the certificate by thumbprint', edits, preferred: true }],
+    fixes: [{ title: trustFixTitle(edits.length), edits, preferred: true }],
     related: [...a.origins, ...namedValueRelated(named)],
   });
+}
+
+/** The fix sets validate-trust="false", and pins the identities when some aren't (its other edits). */
+function trustFixTitle(edits: number): string {
+  return edits > 1 ? 'Set validate-trust="false" and pin the certificate by thumbprint' : 'Set validate-trust="false" (every identity is pinned already)';
 }

@@ -126,3 +126,25 @@ test('"APIM mTLS: Fix all safe problems in this file" applies the safe fixes to 
     await revert(uri);
   }
 }, T);
+
+test('a policy named plain .xml (layered/app/orders-api.xml) opens as an APIM policy, so its quick fixes are offered', async () => {
+  await ready();
+  const uri = wsUri('layered/app/orders-api.xml');
+  const editor = await open(uri);
+  // VS Code's XML language claims .xml before the manifest's firstLine is read; the extension moves it by its root.
+  await waitFor('the apim-policy language', () => (vscode.window.activeTextEditor?.document.uri.toString() === uri.toString() && vscode.window.activeTextEditor.document.languageId === 'apim-policy') || undefined);
+  const d = await waitForCode(uri, 'validate-trust-unsupported-tier');
+  const titles = (await codeActions(uri, d.range)).map((a) => a.title);
+  assert.ok(titles.some((t) => t.startsWith('Set validate-trust="false"')), titles.join(' | '));
+  // An XML file that is no policy stays XML.
+  const other = await writeWorkspaceFile('layered/app/not-a-policy.xml', '<?xml version="1.0"?>\n<project><name>x</name></project>\n');
+  try {
+    const plain = await open(other);
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(plain.document.languageId, 'xml');
+  } finally {
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    fs.rmSync(other.fsPath, { force: true });
+  }
+  void editor;
+}, T);

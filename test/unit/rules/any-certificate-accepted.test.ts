@@ -1,5 +1,8 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { examplesDir } from '../../helpers';
 import { lintCase, testRule } from '../../rule-tester';
 import { anyCertificateAccepted } from '../../../server/src/rules/any-certificate-accepted';
 import { ANY_TIER, CLIENT_01_PEM, CLIENT_01_THUMBPRINT, DEV_CA_PEM, V2_ONLY, deployedOn, policy, withNamedValue } from './validation-policy.fixtures';
@@ -105,4 +108,19 @@ test('any-certificate-accepted: workspace client certificates are offered as pin
   assert.equal(titles.length, 2);
   assert.match(titles[1]!, /CN=Client 01, O=Contoso \(client-01\.cer\)/);
   assert.ok(findings[0]!.fixes[1]!.edits[0]!.newText.includes(`thumbprint="${CLIENT_01_THUMBPRINT}"`));
+});
+
+test('any-certificate-accepted: only certificates valid now are offered (not expired or not yet valid); the placeholder says it is a named value to create', () => {
+  const cert = (name: string) => fs.readFileSync(path.join(examplesDir, 'certs', `${name}.cer`), 'utf8');
+  const { findings } = lintCase(anyCertificateAccepted, {
+    name: 'validity',
+    code: policy('<validate-client-certificate validate-trust="false" />'),
+    files: { ...deployedOn('BasicV2'), 'certs/valid.cer': cert('dev-valid-client'), 'certs/expired.cer': cert('dev-expired-client'), 'certs/later.cer': cert('dev-notyetvalid-client') },
+    now: new Date('2026-11-27T00:00:00Z'),
+  });
+  const titles = findings[0]!.fixes.map((f) => f.title);
+  assert.deepEqual(titles, [
+    'Add <identities> with thumbprint="{{client-certificate-thumbprint}}" (a named value to create, holding the client\'s thumbprint)',
+    'Accept only CN=DEV Valid Client, O=apim-mtls sample (valid.cer) by thumbprint',
+  ]);
 });

@@ -81,7 +81,7 @@ describe('identity-claims-mismatch', async () => {
         name: 'the subject of another certificate',
         code: vccPolicy(`<identity ${pin} subject="CN=Partner Client, O=Contoso" />`),
         files,
-        findings: [{ line: 6, level: 'error', text: 'CN=Partner Client, O=Contoso', message: 'its subject is "CN=Valid Client, O=Contoso", not "CN=Partner Client, O=Contoso"' }],
+        findings: [{ line: 6, level: 'error', text: 'CN=Partner Client, O=Contoso', message: 'that certificate\'s subject is "CN=Valid Client, O=Contoso", not "CN=Partner Client, O=Contoso"' }],
         output: vccPolicy(`<identity ${pin} subject="CN=Valid Client, O=Contoso" />`),
       },
       {
@@ -95,14 +95,14 @@ describe('identity-claims-mismatch', async () => {
         name: 'a wrong common name',
         code: vccPolicy(`<identity ${pin} common-name="Partner Client" />`),
         files,
-        findings: [{ line: 6, level: 'error', text: 'Partner Client', message: 'its common name is "Valid Client"' }],
+        findings: [{ line: 6, level: 'error', text: 'Partner Client', message: 'that certificate\'s common name is "Valid Client"' }],
         output: vccPolicy(`<identity ${pin} common-name="Valid Client" />`),
       },
       {
         name: 'a DNS name the certificate does not carry',
         code: vccPolicy(`<identity ${pin} dns-name="partner.contoso.example" />`),
         files,
-        findings: [{ line: 6, level: 'error', text: 'partner.contoso.example', message: 'its DNS names are "valid.contoso.example", "valid.alt.contoso.example"' }],
+        findings: [{ line: 6, level: 'error', text: 'partner.contoso.example', message: 'that certificate\'s DNS names are "valid.contoso.example", "valid.alt.contoso.example"' }],
         output: vccPolicy(`<identity ${pin} dns-name="valid.contoso.example" />`),
       },
       {
@@ -140,7 +140,7 @@ describe('identity-claims-mismatch', async () => {
         name: 'the certificate with a quoted RDN, written without the quotes: fix writes &quot;',
         code: vccPolicy(`<identity thumbprint="${c.comma.info.thumbprint}" subject="CN=Comma Client, O=Contoso Inc., C=NL" />`),
         files,
-        findings: [{ line: 6, level: 'error', message: 'its subject is "CN=Comma Client, O="Contoso, Inc.", C=NL"' }],
+        findings: [{ line: 6, level: 'error', message: 'that certificate\'s subject is "CN=Comma Client, O="Contoso, Inc.", C=NL"' }],
         output: vccPolicy(`<identity thumbprint="${c.comma.info.thumbprint}" subject="CN=Comma Client, O=&quot;Contoso, Inc.&quot;, C=NL" />`),
       },
       {

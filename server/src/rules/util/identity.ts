@@ -11,6 +11,14 @@ import { hasPlaceholder } from './placeholder';
 /** The named value the quick fixes use when no workspace certificate fits. */
 export const THUMBPRINT_PLACEHOLDER = '{{client-certificate-thumbprint}}';
 
+/** How a fix title says it writes the placeholder: a named value the user still has to create. */
+export const PLACEHOLDER_LABEL = `thumbprint="${THUMBPRINT_PLACEHOLDER}" (a named value to create, holding the client's thumbprint)`;
+
+/** Workspace certificates valid now: the ones a fix may pin (an expired or not-yet-valid one would be reported at once). */
+export function validNow<T extends { certificate: { notBefore: Date; notAfter: Date } }>(certificates: readonly T[], now: Date): T[] {
+  return certificates.filter(({ certificate: c }) => c.notBefore <= now && now < c.notAfter);
+}
+
 /** `<identity>` attributes that pin a certificate cryptographically: a thumbprint can't be minted at will [facts §1]. */
 const PIN_ATTRIBUTES: readonly string[] = ['thumbprint', 'issuer-thumbprint', 'issuer-certificate-id'];
 
@@ -110,9 +118,9 @@ function splitRdns(dn: string): string[] {
 /** Edits that add `thumbprint` to an identity: one per matching workspace certificate, else the named-value placeholder. */
 function thumbprintChoices(file: string, identity: PolicyElement, certificates: readonly WorkspaceCertificate[]): { label: string; edit: TextEdit }[] {
   const matches = certificatesMatching(identity, certificates);
-  if (matches.length === 0) return [{ label: `the named value ${THUMBPRINT_PLACEHOLDER}`, edit: setAttributeEdit(file, identity, 'thumbprint', THUMBPRINT_PLACEHOLDER) }];
+  if (matches.length === 0) return [{ label: PLACEHOLDER_LABEL, edit: setAttributeEdit(file, identity, 'thumbprint', THUMBPRINT_PLACEHOLDER) }];
   return matches.map(({ file: certFile, certificate }) => ({
-    label: `${certificate.thumbprint} (${path.basename(certFile)})`,
+    label: `thumbprint="${certificate.thumbprint}" (${path.basename(certFile)})`,
     edit: setAttributeEdit(file, identity, 'thumbprint', certificate.thumbprint),
   }));
 }
@@ -120,7 +128,7 @@ function thumbprintChoices(file: string, identity: PolicyElement, certificates: 
 /** Fixes that pin an identity with a thumbprint; the first is preferred when it is the only certificate (or the placeholder). */
 export function pinIdentityFixes(file: string, identity: PolicyElement, certificates: readonly WorkspaceCertificate[]): Fix[] {
   const choices = thumbprintChoices(file, identity, certificates);
-  return choices.map((c) => ({ title: `Pin the identity with thumbprint ${c.label}`, edits: [c.edit], preferred: choices.length === 1 }));
+  return choices.map((c) => ({ title: `Pin the identity with ${c.label}`, edits: [c.edit], preferred: choices.length === 1 }));
 }
 
 /**

@@ -1,0 +1,30 @@
+import * as vscode from 'vscode';
+
+/**
+ * The start of a policy document: an optional XML declaration and comments, then `<policies>` or `<fragment>`. The same
+ * test as the manifest's `firstLine`, which VS Code doesn't apply to `.xml` files (its XML language claims them first).
+ */
+const POLICY_START = /^\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*<(policies|fragment)[\s>/]/;
+
+/** How much of a file is looked at: the comments above the root are short. */
+const HEAD_LINES = 200;
+
+/**
+ * Gives a policy named plain `.xml` (`orders-api.xml`, an APIOps `policy.xml` renamed, a Terraform template) the APIM
+ * policy language when it opens as XML: quick fixes, the tier in the status bar and the C# highlighting then work there
+ * too, not only the diagnostics. Each document once: a user who switches it back to XML keeps XML. Off with
+ * `apimMtls.detectPolicyXml: false`.
+ */
+export function registerPolicyDetection(context: vscode.ExtensionContext): void {
+  const switched = new Set<string>();
+  const check = (doc: vscode.TextDocument): void => {
+    if (doc.languageId !== 'xml' || doc.uri.scheme !== 'file' || switched.has(doc.uri.toString())) return;
+    if (!vscode.workspace.getConfiguration('apimMtls', doc.uri).get<boolean>('detectPolicyXml', true)) return;
+    const head = doc.getText(new vscode.Range(0, 0, Math.min(doc.lineCount, HEAD_LINES), 0));
+    if (!POLICY_START.test(head)) return;
+    switched.add(doc.uri.toString());
+    void vscode.languages.setTextDocumentLanguage(doc, 'apim-policy');
+  };
+  for (const doc of vscode.workspace.textDocuments) check(doc);
+  context.subscriptions.push(vscode.workspace.onDidOpenTextDocument(check));
+}
