@@ -1,4 +1,5 @@
-import { promises as fs } from 'node:fs';
+import { MAX_FILE_BYTES } from '../engine/files';
+import { readOne } from '../engine/load';
 import type { CertificateKind, CertificateRequest, Issuer } from './generate';
 import { certificateInfoFromDer } from './info';
 import { importPkcs8, type KeyType } from './keys';
@@ -28,7 +29,10 @@ export async function issuerFromPfx(data: Uint8Array, password: string, label: s
 
 /** Reads a CA .pfx from disk (see `issuerFromPfx`). */
 export async function loadIssuerPfx(file: string, password: string): Promise<LoadedIssuer> {
-  return issuerFromPfx(new Uint8Array(await fs.readFile(file)), password, file);
+  // A regular file of a reasonable size: a FIFO or a device named as the issuer is refused, not read forever.
+  const got = readOne(file, MAX_FILE_BYTES, (bytes) => `${(bytes / 1048576).toFixed(1)} MB is too large for a .pfx`);
+  if ('problem' in got) throw new Error(`${file}: ${got.problem}`);
+  return issuerFromPfx(got.bytes, password, file);
 }
 
 /** The output file stem for a subject: its CN in lower-case kebab case (`CN=Valid Client, O=X` → `valid-client`). */

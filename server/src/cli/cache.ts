@@ -114,14 +114,16 @@ export class LintCache {
     } catch {
       // Not there yet: the file is written after the run.
     }
-    let text: string;
-    try {
-      const size = fs.statSync(file).size;
-      if (size > MAX_CACHE_BYTES) return new LintCache(file, undefined, `ignoring ${file}: ${Math.round(size / 1048576)} MB is too large for an apim-mtls cache (it will be rewritten)`);
-      text = fs.readFileSync(file, 'utf8');
-    } catch {
-      return new LintCache(file, undefined);
+    if (!fs.existsSync(file)) return new LintCache(file, undefined);
+    // A regular file within the limit: a FIFO or a device named as the cache is refused, not read forever.
+    const read = readOne(file, MAX_CACHE_BYTES, (size) => `${Math.round(size / 1048576)} MB is too large for an apim-mtls cache`);
+    if ('problem' in read) {
+      const why = read.problem.replace(/^cannot read: /, '');
+      const special = fs.lstatSync(file, { throwIfNoEntry: false });
+      const kept = special && !special.isFile() && !special.isSymbolicLink();
+      return new LintCache(file, undefined, `ignoring ${file}: ${why}${kept ? '' : ' (it will be rewritten)'}`);
     }
+    const text = Buffer.from(read.bytes).toString('utf8');
     try {
       const data = JSON.parse(text) as CacheData;
       if (data?.format === FORMAT && typeof data.files === 'object' && Array.isArray(data.referenced)) return new LintCache(file, data);
@@ -219,6 +221,10 @@ export class LintCache {
       context: contextDigest(inputs, refs),
       files: Object.fromEntries(this.next),
     };
+    // Only a cache file (or a link, which the rename replaces, not its target) is ever replaced: a device, FIFO or
+    // socket at that path is not a cache (as root, renaming over /dev/zero would replace the device).
+    const existing = fs.lstatSync(this.file, { throwIfNoEntry: false });
+    if (existing && !existing.isFile() && !existing.isSymbolicLink()) return `not writing the cache to ${this.file}: it is not a regular file`;
     const tmp = `${this.file}.${process.pid}.tmp`;
     try {
       fs.writeFileSync(tmp, JSON.stringify(data));

@@ -1,4 +1,3 @@
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { certificateOutputs, generateCertificate, isKeyType, KEY_TYPES, type KeyType } from '../certificates/generate';
 import { certificateInfoFromDer } from '../certificates/info';
@@ -8,7 +7,8 @@ import { readCertificateFile } from '../certificates/read';
 import { generateSampleTree, sampleTreeOutputs } from '../certificates/tree';
 import type { CertificateInfo } from '../certificates/types';
 import { writeOutputs, type WrittenFile } from '../certificates/write';
-import { describeFsError } from '../engine/discover';
+import { MAX_FILE_BYTES } from '../engine/files';
+import { readOne } from '../engine/load';
 import { parseArgs, UsageError, type ParsedArgs } from './args';
 import { ttyPasswordPrompt } from './certs-prompt';
 import { formatInspection, type InspectedFile } from './certs-format';
@@ -197,12 +197,10 @@ async function runIssue(io: CertsIo, args: ParsedArgs, kind: 'ca' | 'client'): P
 }
 
 async function inspectOne(io: CertsIo, args: ParsedArgs, file: string): Promise<InspectedFile> {
-  let data: Uint8Array;
-  try {
-    data = new Uint8Array(await fs.readFile(file));
-  } catch (e) {
-    return { file, encoding: 'unknown', hasPemMarkers: false, certificates: [], problems: [`cannot read: ${describeFsError(e)}`] };
-  }
+  // A regular file within the limit: a FIFO, a device or a huge file is a problem of that file, and the others are read.
+  const got = readOne(file, MAX_FILE_BYTES, (bytes) => `${(bytes / 1048576).toFixed(1)} MB is too large for a certificate file (the limit is ${MAX_FILE_BYTES / 1048576} MB)`);
+  if ('problem' in got) return { file, encoding: 'unknown', hasPemMarkers: false, certificates: [], problems: [got.problem.startsWith('cannot read') ? got.problem : `cannot read: ${got.problem}`] };
+  const data = got.bytes;
   const read = readCertificateFile(data);
   if (read.encoding !== 'pfx' && !/\.(pfx|p12)$/i.test(file)) return { file, ...read };
   try {

@@ -3,12 +3,17 @@ import * as path from 'node:path';
 import { isLevel, type Level } from '../core/finding';
 import { ignorePatternProblem, isIgnored, type IgnoreRules } from './ignore';
 import { describeFsError } from './discover';
+import { decodeFile } from './files';
+import { readOne } from './load';
 import { notASku, toSku, type Sku } from '../model/sku';
 import type { Span } from '../core/text';
 import { JsonError, JsonReader } from '../parsers/bicep/parameters-json';
 import type { Expr, PropertyMember } from '../parsers/bicep/types';
 import { ruleById, similarRuleId } from '../rules';
 import { probablyMeant } from '../rules/util/nearest';
+
+/** A configuration file is a few hundred bytes; a larger one is a mistake (or a device), refused with a problem. */
+const MAX_CONFIG_BYTES = 1024 * 1024;
 
 /** The name of the configuration file, found by walking up from a linted file. */
 export const CONFIG_FILE_NAME = '.apim-mtls.json';
@@ -311,7 +316,13 @@ export class ConfigResolver {
     let unreadable: string | undefined;
     try {
       // stat first: most folders have no config file, and a thrown ENOENT per folder costs more than the lookup.
-      text = this.listed.get(dir) !== false && fs.statSync(candidate, { throwIfNoEntry: false }) ? fs.readFileSync(candidate, 'utf8') : undefined;
+      if (this.listed.get(dir) !== false && fs.statSync(candidate, { throwIfNoEntry: false })) {
+        // Read as the workspace's files are: a regular file (not a FIFO or a device), within a size limit, UTF-8 or UTF-16.
+        const read = readOne(candidate, MAX_CONFIG_BYTES, (bytes) => `${(bytes / 1048576).toFixed(1)} MB is too large for a configuration file (the limit is ${MAX_CONFIG_BYTES / 1048576} MB)`);
+        const decoded = 'bytes' in read ? decodeFile(read.bytes, 'other') : read;
+        if ('text' in decoded) text = decoded.text;
+        else unreadable = decoded.problem.replace(/^cannot read: /, '');
+      }
     } catch (e) {
       // There, but it can't be read (permissions, a folder of that name): said, not skipped for the parent's.
       unreadable = describeFsError(e);

@@ -121,13 +121,13 @@ const OPEN_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
  * Reads one file for the workspace: bytes, or why it can't be read. Never throws.
  * open + fstat + read + close: the size is checked before reading, without a separate stat of the path.
  */
-export function readOne(file: string): { bytes: Uint8Array } | { problem: string } {
+export function readOne(file: string, maxBytes = MAX_FILE_BYTES, tooLarge: (bytes: number) => string = tooLargeMessage): { bytes: Uint8Array } | { problem: string } {
   let fd: number | undefined;
   try {
     fd = fs.openSync(file, OPEN_FLAGS);
     const stat = fs.fstatSync(fd);
     if (!stat.isFile()) return { problem: 'not a regular file' };
-    if (stat.size > MAX_FILE_BYTES) return { problem: tooLargeMessage(stat.size) };
+    if (stat.size > maxBytes) return { problem: tooLarge(stat.size) };
     // One byte more than the size: a file that grew since fstat is read on (up to the limit), not cut.
     let buffer = Buffer.allocUnsafe(stat.size + 1);
     let length = 0;
@@ -135,9 +135,9 @@ export function readOne(file: string): { bytes: Uint8Array } | { problem: string
       const n = fs.readSync(fd, buffer, length, buffer.length - length, null);
       if (n === 0) break;
       length += n;
-      if (length > MAX_FILE_BYTES) return { problem: tooLargeMessage(length) };
+      if (length > maxBytes) return { problem: tooLarge(length) };
       if (length === buffer.length) {
-        const bigger = Buffer.allocUnsafe(Math.min(buffer.length * 2, MAX_FILE_BYTES + 1));
+        const bigger = Buffer.allocUnsafe(Math.min(buffer.length * 2, maxBytes + 1));
         buffer.copy(bigger, 0, 0, length);
         buffer = bigger;
       }

@@ -21,9 +21,8 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { VERSION } from '../core/version';
 import { CONFIG_FILE_NAME, ConfigResolver, parseConfig, type LintConfig, type LoadedConfig } from '../engine/config';
-import { describeFsError } from '../engine/discover';
 import { classify, isCandidate } from '../engine/files';
-import { loadContextFromDisk, loadFromDisk, unboundedContext } from '../engine/load';
+import { loadContextFromDisk, loadFromDisk, readOne, unboundedContext } from '../engine/load';
 import { loadReferencedFiles } from '../engine/context';
 import { DiskWatcher } from './watch';
 import { policyTier } from '../engine/tier';
@@ -374,6 +373,11 @@ class ApimMtlsServer {
   private documentChanged(doc: TextDocument, opened: boolean): void {
     const file = uriToPath(doc.uri);
     if (!file) return;
+    // A client that sends no text (null, a number) in didOpen: said once in the log, the document left alone.
+    if (typeof doc.getText() !== 'string') {
+      this.connection.console.warn(`apim-mtls: ${doc.uri}: the client sent no text for this document (${opened ? 'didOpen' : 'didChange'}); not linted`);
+      return;
+    }
     this.uris.set(file, doc.uri);
     // A file the workspace's "ignore" matches is not linted, even when open (as ESLint does).
     if (this.inWorkspace(file) && this.ignored(file, false)) {
@@ -462,17 +466,14 @@ class ApimMtlsServer {
   private async reloadFromDisk(file: string): Promise<void> {
     if (this.inWorkspace(file) && this.ignored(file, false)) return;
     const before = this.ws.has(file) ? this.ws.dependents(file) : [];
-    try {
-      const bytes = await fs.promises.readFile(file);
-      if (this.documents.get(this.uriOf(file))) return; // opened meanwhile: the editor's text wins
-      this.ws.set(file, { bytes });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
-        this.ws.remove(file);
-        this.clear(file);
-      } else {
-        this.ws.set(file, { problem: `cannot read: ${describeFsError(e)}` });
-      }
+    // As the index reads files: a regular file within the size limit (a FIFO or /dev/zero behind the path is a
+    // problem of that file, never a read that blocks the thread pool or fills the memory).
+    if (!fs.lstatSync(file, { throwIfNoEntry: false })) {
+      this.ws.remove(file);
+      this.clear(file);
+    } else if (!this.documents.get(this.uriOf(file))) {
+      // (An open document's text wins over the disk.)
+      this.ws.set(file, readOne(file));
     }
     const after = this.ws.has(file) ? this.ws.dependents(file) : [];
     this.scheduler.schedule(new Set([file, ...before, ...after]), 0);

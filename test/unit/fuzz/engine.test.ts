@@ -85,3 +85,48 @@ test('fuzz: the CLI lints a folder of hostile files, answers each and exits norm
     removeTempDir(dir);
   }
 });
+
+test('hostile: a FIFO or /dev/zero as .apim-mtls.json, as the --cache file or given to certs inspect is a problem of that file, read at once', { skip: process.platform === 'win32' }, () => {
+  const dir = makeTempDir('fuzz-special');
+  const cli = (args: string[]) => spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), ...args], { cwd: dir, encoding: 'utf8', timeout: 20_000 });
+  try {
+    fs.writeFileSync(path.join(dir, 'orders.policy.xml'), '<policies><inbound><set-header name="a" exists-action="override"><value>a & b</value></set-header></inbound></policies>');
+    const fifo = path.join(dir, 'fifo');
+    assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+    for (const target of [fifo, '/dev/zero']) {
+      fs.rmSync(path.join(dir, '.apim-mtls.json'), { force: true });
+      fs.symlinkSync(target, path.join(dir, '.apim-mtls.json'));
+      // The cache: another FIFO (the run writes its cache over it), or a link to /dev/zero.
+      const cache = path.join(dir, 'cache-fifo');
+      fs.rmSync(cache, { force: true });
+      if (target === fifo) assert.equal(spawnSync('mkfifo', [cache]).status, 0);
+      else fs.symlinkSync('/dev/zero', cache);
+      const r = cli(['lint', '.', '--cache-location', 'cache-fifo']);
+      assert.equal(r.error, undefined, `${target}: the CLI did not finish`);
+      assert.equal(r.status, 1, `${target}: the policy's error still counts`);
+      assert.match(r.stdout, /\.apim-mtls\.json:1:1 {2}warning {2}cannot read: not a regular file; the defaults apply/);
+      assert.match(r.stdout, /orders\.policy\.xml:1:\d+ {2}error .*policy-xml-syntax/);
+      assert.match(r.stderr, /ignoring .*cache-fifo: not a regular file/);
+    }
+    // A device named as the cache itself is never replaced (run as root, a rename over /dev/zero would replace it).
+    if (process.getuid?.() === 0) {
+      const before = fs.statSync('/dev/null');
+      const r = cli(['lint', '.', '--cache-location', '/dev/null']);
+      assert.match(r.stderr, /not writing the cache to \/dev\/null: it is not a regular file/);
+      const after = fs.statSync('/dev/null');
+      assert.ok(after.isCharacterDevice() && after.rdev === before.rdev, '/dev/null is still the device');
+    }
+    fs.rmSync(path.join(dir, '.apim-mtls.json'));
+    fs.writeFileSync(path.join(dir, '.apim-mtls.json'), Buffer.alloc(2 * 1024 * 1024, 0x20));
+    assert.match(cli(['lint', '.']).stdout, /\.apim-mtls\.json:1:1 {2}warning {2}cannot read: 2\.0 MB is too large for a configuration file \(the limit is 1 MB\)/);
+    // certs inspect: the FIFO is a problem; the certificate after it is still read.
+    fs.copyFileSync(path.join(repoRoot, 'examples', 'certs', 'root-ca.cer'), path.join(dir, 'root-ca.cer'));
+    const inspect = cli(['certs', 'inspect', fifo, 'root-ca.cer', '--format', 'json']);
+    assert.equal(inspect.error, undefined);
+    const files = JSON.parse(inspect.stdout) as { file: string; problems: string[]; certificates: unknown[] }[];
+    assert.deepEqual(files[0]!.problems, ['cannot read: not a regular file']);
+    assert.equal(files[1]!.certificates.length, 1);
+  } finally {
+    removeTempDir(dir);
+  }
+});

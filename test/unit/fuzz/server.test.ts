@@ -18,6 +18,10 @@ test('fuzz: the language server survives hostile documents and keeps answering',
       { file: path.join(dir, 'png.policy.xml'), text: '\u0089PNG\r\n\u001a\n\u0000\u0000\u0000\rIHDR' },
     ];
     for (const d of docs) client.open(d.file, d.text);
+    // Wrong types where text belongs: said in the log, the server goes on (a null text crashed it).
+    for (const [i, text] of [null, 42, { a: 1 }].entries()) {
+      void client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: client.uri(path.join(dir, `typed-${i}.policy.xml`)), languageId: 'apim-policy', version: 1, text } });
+    }
     // Typing into a hostile document too.
     const target = docs[0]!;
     for (let i = 0; i < 5; i++) client.change(target.file, target.text.slice(0, target.text.length - i * 7));
@@ -49,6 +53,7 @@ test('fuzz: the language server survives hostile documents and keeps answering',
     const answered = await Promise.race([Promise.all(asks).then((r) => r.length), new Promise((r) => setTimeout(() => r('timeout'), 30_000).unref())]);
     assert.equal(answered, asks.length, `requests not all answered; stderr: ${client.stderr.slice(0, 1000)}`);
     assert.equal(client.process.exitCode, null, 'the server is still running');
+    assert.ok(client.logs.some((m) => /typed-0\.policy\.xml: the client sent no text for this document \(didOpen\)/.test(m)), client.logs.join('\n').slice(0, 2000));
   } finally {
     await client.stop();
     removeTempDir(dir);
