@@ -92,7 +92,37 @@ export function certificateInfoFromDer(der: Uint8Array): CertificateInfo {
   } catch {
     fast = undefined; // e.g. a key OpenSSL cannot decode: pkijs decides, with its own error text
   }
-  return fast ?? certificateInfoFromDerPkijs(der);
+  if (fast) return fast;
+  // Before the slow reader: an object identifier no real certificate has (pkijs takes seconds and gigabytes over one of
+  // three million arcs, so a 3 MB file could stall a whole lint).
+  const huge = oversizedOid(der);
+  if (huge !== undefined) throw new Error(`not a certificate: an object identifier of ${huge} bytes (real ones have a few dozen)`);
+  return certificateInfoFromDerPkijs(der);
+}
+
+/** Longer than any object identifier in a real certificate (the longest registered ones are well under 100 bytes). */
+const MAX_OID_BYTES = 256;
+
+/** The length of the first object identifier (tag 6) longer than `MAX_OID_BYTES`, at any depth; undefined if none. */
+function oversizedOid(b: Uint8Array): number | undefined {
+  const stack: { pos: number; end: number }[] = [{ pos: 0, end: b.length }];
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1]!;
+    if (frame.pos >= frame.end) {
+      stack.pop();
+      continue;
+    }
+    const t = tlv(b, frame.pos, frame.end);
+    if (!t) {
+      stack.pop();
+      continue;
+    }
+    frame.pos = t.end;
+    if (t.tag === 0x06 && t.end - t.c > MAX_OID_BYTES) return t.end - t.c;
+    // Constructed values, and the BIT and OCTET STRINGs that wrap DER (extensions): looked into.
+    if ((t.tag & 0x20) !== 0 || ((t.tag === 0x03 || t.tag === 0x04) && stack.length < 64)) stack.push({ pos: t.tag === 0x03 ? t.c + 1 : t.c, end: t.end });
+  }
+  return undefined;
 }
 
 /** The reference reader (pkijs): used for anything the fast path does not take. Same result, 10× slower. */

@@ -324,6 +324,12 @@ export class Workspace {
     // The per-file time budget counts from here, parsing included, and is checked before each rule. A file over it
     // keeps the findings made so far and says which rules were skipped; the rest of the workspace is linted as usual.
     const budget = config.fileTimeBudgetMs;
+    // What the whole workspace shares (the Bicep model, the certificate index) is built before the clock starts: it is
+    // no file's cost, and charged to the first file linted it would skip that file's rules (its findings silenced).
+    if (e.kind === 'policy' || e.kind === 'bicep') {
+      this.getModel();
+      this.getCertificates();
+    }
     const startedAt = performance.now();
     const hadParse = e.policy !== undefined;
     const skipped = new Set<string>();

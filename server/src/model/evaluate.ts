@@ -17,6 +17,19 @@ export interface EvalContext {
   /** Parameters already resolved in this evaluation (through their callers), and those being resolved (cycles). */
   params?: Map<string, Value>;
   resolving?: Set<string>;
+  /** Variables already evaluated in this context (by path): each is evaluated once, not once per use. */
+  vars?: Map<VarDecl, Map<string, Value>>;
+  /** Evaluation steps left: a Bicep file built to take exponential time gets unknown values, not a stall. */
+  fuel?: { left: number };
+}
+
+/** Evaluation steps one context may take (a real template takes a few hundred; thousands of SKU lookups fit easily). */
+const MAX_STEPS = 200_000;
+
+/** Counts one step of `ctx`'s evaluation; false when its steps are spent. */
+function step(ctx: EvalContext): boolean {
+  const fuel = (ctx.fuel ??= { left: MAX_STEPS });
+  return --fuel.left > 0;
 }
 
 /** A parameter or a property path in it (`settings.sku`): `key` is unique in the workspace. */
@@ -42,7 +55,7 @@ export function paramRef(expr: Expr, scope: FileScope): ParamRef | undefined {
 
 /** Evaluates a Bicep expression as far as literals, parameters' domains, variables and simple functions allow. */
 export function evaluate(expr: Expr, scope: FileScope, ctx: EvalContext, depth = 0, visiting: Set<VarDecl> = new Set()): Value {
-  if (depth > MAX_DEPTH) return UNKNOWN;
+  if (depth > MAX_DEPTH || !step(ctx)) return cut();
   const ev = (e: Expr): Value => evaluate(e, scope, ctx, depth + 1, visiting);
   switch (expr.kind) {
     case 'string':
@@ -95,7 +108,7 @@ export function evaluate(expr: Expr, scope: FileScope, ctx: EvalContext, depth =
  * keyed by an `@allowed` parameter); every entry of an object literal when the key is not known.
  */
 function indexed(expr: Extract<Expr, { kind: 'index' }>, props: readonly string[], scope: FileScope, ctx: EvalContext, depth: number, visiting: Set<VarDecl>): Value {
-  if (depth > MAX_DEPTH) return UNKNOWN;
+  if (depth > MAX_DEPTH) return cut();
   const key = evaluate(expr.index, scope, ctx, depth + 1, visiting);
   const entry = (k: string): Value => evaluatePath(expr.target, [k, ...props], scope, ctx, depth + 1, visiting);
   let acc: Value | undefined;
@@ -115,7 +128,7 @@ function indexed(expr: Extract<Expr, { kind: 'index' }>, props: readonly string[
  */
 export function evaluatePath(expr: Expr, props: readonly string[], scope: FileScope, ctx: EvalContext, depth = 0, visiting: Set<VarDecl> = new Set()): Value {
   if (props.length === 0) return evaluate(expr, scope, ctx, depth, visiting);
-  if (depth > MAX_DEPTH) return UNKNOWN;
+  if (depth > MAX_DEPTH || !step(ctx)) return cut();
   const along = (e: Expr, rest: readonly string[]): Value => evaluatePath(e, rest, scope, ctx, depth + 1, visiting);
   switch (expr.kind) {
     case 'paren':
@@ -236,13 +249,38 @@ function widen(a: Value, b: Value): Value {
 
 /** A variable's value (or `.props…` of it); a variable met again while evaluating itself (a cycle) is unknown. */
 function variable(decl: VarDecl | undefined, scope: FileScope, ctx: EvalContext, depth: number, visiting: Set<VarDecl>, props: readonly string[] = []): Value {
-  if (!decl?.value || visiting.has(decl)) return UNKNOWN;
+  if (!decl?.value) return UNKNOWN;
+  if (visiting.has(decl)) return cut();
+  // Once per context: `var b = a == 'x' ? a : a` chains are linear, not exponential. A value cut short (see `cuts`)
+  // is not kept.
+  const key = props.join('.');
+  const known = ctx.vars?.get(decl)?.get(key);
+  if (known) return known;
   visiting.add(decl);
+  const cutsBefore = cuts;
+  let value: Value;
   try {
-    return evaluatePath(decl.value, props, scope, ctx, depth + 1, visiting);
+    value = evaluatePath(decl.value, props, scope, ctx, depth + 1, visiting);
   } finally {
     visiting.delete(decl);
   }
+  if (cuts === cutsBefore) {
+    const byPath = (ctx.vars ??= new Map()).get(decl) ?? new Map<string, Value>();
+    byPath.set(key, value);
+    ctx.vars.set(decl, byPath);
+  }
+  return value;
+}
+
+/**
+ * How many times an evaluation was cut short (a variable cycle, the depth limit, the steps spent): a variable's value
+ * computed meanwhile depends on where the evaluation came from, so it is not cached.
+ */
+let cuts = 0;
+
+function cut(): Value {
+  cuts++;
+  return UNKNOWN;
 }
 
 function interpolate(parts: NonNullable<Extract<Expr, { kind: 'string' }>['parts']>, ev: (e: Expr) => Value): Value {

@@ -17,9 +17,13 @@ export type Value =
 
 export const UNKNOWN: Value = { kind: 'unknown' };
 
+/** Longer than any value that decides a tier or a policy setting: `concat(s, s)` chains would otherwise double forever. */
+const MAX_STRING_LENGTH = 64 * 1024;
+
 export function strings(values: Iterable<string>, unknown = false): Value {
   const set = new Set(values);
   if (set.size > MAX_STRINGS) return { kind: 'strings', values: new Set(), unknown: true };
+  for (const v of set) if (v.length > MAX_STRING_LENGTH) return { kind: 'strings', values: new Set(), unknown: true };
   return { kind: 'strings', values: set, unknown };
 }
 

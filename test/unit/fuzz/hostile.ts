@@ -122,7 +122,26 @@ export function hostileBicep(): { name: string; text: string }[] {
     { name: 'many-decorators.bicep', text: `${'@description(\'x\')\n'.repeat(50000)}param p string\n` },
     { name: 'many-declarations.bicep', text: `${'param p string\n'.repeat(50000)}` },
     { name: 'garbage-keywords.bicep', text: 'resource param var output module import func type metadata targetScope for if existing = { } [ ] ( ) \n'.repeat(5000) },
+    // Small files whose evaluation doubles at every line (each variable uses the one before it twice or three times),
+    // with the service's SKU at the end of the chain: exponential without memoised variables and bounded values.
+    { name: 'exponential-ternary.bicep', text: chain(40, (p) => `${p} == 'x' ? ${p} : ${p}`) },
+    { name: 'exponential-concat.bicep', text: chain(40, (p) => `concat(${p}, ${p})`) },
+    { name: 'exponential-union.bicep', text: chain(80, (p) => `union(${p}, { b: ${p} })`, "{ a: 'StandardV2' }", '.a') },
   ];
+}
+
+/** `var v0 = first` … `var vN = step(vN-1)`, then a service whose SKU is `vN` (or `vN<suffix>`). */
+function chain(levels: number, step: (previous: string) => string, first = "'StandardV2'", suffix = ''): string {
+  const vars = [`var v0 = ${first}`, ...Array.from({ length: levels }, (_, i) => `var v${i + 1} = ${step(`v${i}`)}`)];
+  return `${vars.join('\n')}
+resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
+  name: 'apim-chain'
+  sku: {
+    name: v${levels}${suffix}
+    capacity: 1
+  }
+}
+`;
 }
 
 /** A PNG: the real signature and a few chunks. */
@@ -142,6 +161,8 @@ export function brokenCertificates(rand: () => number, validDer?: Uint8Array): {
     { name: 'length-lies.cer', bytes: Uint8Array.from([0x30, 0x84, 0x7f, 0xff, 0xff, 0xff, 0x30, 0x82, 0xff, 0xff, 0x02, 0x01, 0x03]) },
     { name: 'deep-sequences.cer', bytes: Uint8Array.from([...Array.from({ length: 4000 }, () => [0x30, 0x80]).flat(), 0, 0]) },
     { name: 'indefinite.der', bytes: Uint8Array.from([0x30, 0x80, 0x30, 0x80, 0x02, 0x01, 0x03]) },
+    // A certificate whose algorithm identifier has a million arcs (1 MB): pkijs took seconds and gigabytes over it.
+    { name: 'huge-oid.der', bytes: hugeOidCertificate(1_000_000) },
     { name: 'pem-garbage.pem', bytes: te.encode(`-----BEGIN CERTIFICATE-----\n${'!@#$'.repeat(1000)}\n-----END CERTIFICATE-----\n`) },
     { name: 'pem-unbalanced.crt', bytes: te.encode(`-----BEGIN CERTIFICATE-----\nMIIB${'A'.repeat(5000)}\n`) },
     { name: 'pem-many.pem', bytes: te.encode('-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n'.repeat(1000)) },
@@ -229,3 +250,13 @@ export const NORMAL_POLICY = `<policies>
   <on-error><base /></on-error>
 </policies>
 `;
+
+/** A DER certificate shape whose signature algorithm OID is `arcs` arcs long (valid framing, nonsense content). */
+function hugeOidCertificate(arcs: number): Uint8Array {
+  const len = (n: number): number[] => (n < 128 ? [n] : n < 256 ? [0x81, n] : n < 65536 ? [0x82, n >> 8, n & 255] : [0x83, n >> 16, (n >> 8) & 255, n & 255]);
+  const tlv = (tag: number, body: number[]): number[] => [tag, ...len(body.length), ...body];
+  const oid = tlv(0x06, [0x2a, ...new Array<number>(arcs).fill(1)]);
+  const name = tlv(0x30, tlv(0x31, tlv(0x30, [...tlv(0x06, [0x55, 0x04, 0x03]), ...tlv(0x0c, [0x78])])));
+  const tbs = tlv(0x30, [...tlv(0xa0, tlv(0x02, [2])), ...tlv(0x02, [1]), ...tlv(0x30, oid), ...name, ...tlv(0x30, [...tlv(0x17, [...'240101000000Z'].map((c) => c.charCodeAt(0))), ...tlv(0x17, [...'340101000000Z'].map((c) => c.charCodeAt(0)))]), ...name]);
+  return Uint8Array.from(tlv(0x30, [...tbs, ...tlv(0x30, tlv(0x06, [0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02])), ...tlv(0x03, [0])]));
+}
