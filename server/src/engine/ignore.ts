@@ -20,7 +20,13 @@ export function ignorePatternProblem(pattern: string): string | undefined {
   return undefined;
 }
 
-type Matcher = { re: RegExp; dirOnly: boolean };
+/**
+ * A pattern as steps: a character, `?` (one character of a name), `*` (any run within a name), `**` (anything) and
+ * `**` before a `/` (any number of folders). Matched by `matchSteps` in time proportional to the pattern's length times the
+ * path's: a regular expression of several `*` backtracks exponentially (`*a*a*a*a*b` against a long name of `a`s).
+ */
+type Step = { k: 'char'; c: string } | { k: 'one' } | { k: 'star' } | { k: 'all' } | { k: 'dirs' };
+type Matcher = { steps: Step[]; dirOnly: boolean };
 const compiled = new Map<string, Matcher>();
 
 function compile(pattern: string): Matcher {
@@ -30,23 +36,49 @@ function compile(pattern: string): Matcher {
   // A slash before the end anchors the pattern at the configuration's folder; otherwise it matches at any depth.
   const anchored = p.includes('/');
   p = p.replace(/^\//, '');
-  let re = '';
+  const steps: Step[] = anchored ? [] : [{ k: 'dirs' }];
   for (let i = 0; i < p.length; i++) {
     const c = p[i]!;
     if (c === '*' && p[i + 1] === '*') {
       // `**/` any number of folders (none included); a trailing `**` everything below.
       if (p[i + 2] === '/') {
-        re += '(?:.*/)?';
+        steps.push({ k: 'dirs' });
         i += 2;
       } else {
-        re += '.*';
+        steps.push({ k: 'all' });
         i += 1;
       }
-    } else if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+    } else if (c === '*') steps.push({ k: 'star' });
+    else if (c === '?') steps.push({ k: 'one' });
+    else steps.push({ k: 'char', c });
   }
-  return { re: new RegExp(`^${anchored ? '' : '(?:.*/)?'}${re}$`), dirOnly };
+  return { steps, dirOnly };
+}
+
+/** Does the whole of `s` match the steps? Each (step, position) pair is judged once. */
+function matchSteps(steps: readonly Step[], s: string): boolean {
+  const width = s.length + 1;
+  // 0: not judged yet, 1: matches, 2: doesn't.
+  const memo = new Uint8Array((steps.length + 1) * width);
+  const go = (i: number, j: number): boolean => {
+    const key = i * width + j;
+    if (memo[key] !== 0) return memo[key] === 1;
+    let ok: boolean;
+    const step = steps[i];
+    if (!step) ok = j === s.length;
+    else if (step.k === 'char') ok = s[j] === step.c && go(i + 1, j + 1);
+    else if (step.k === 'one') ok = j < s.length && s[j] !== '/' && go(i + 1, j + 1);
+    else if (step.k === 'star') ok = go(i + 1, j) || (j < s.length && s[j] !== '/' && go(i, j + 1));
+    else if (step.k === 'all') ok = go(i + 1, j) || (j < s.length && go(i, j + 1));
+    else {
+      // Nothing, or anything up to and including a '/'.
+      ok = go(i + 1, j);
+      for (let q = s.indexOf('/', j); !ok && q >= 0; q = s.indexOf('/', q + 1)) ok = go(i + 1, q + 1);
+    }
+    memo[key] = ok ? 1 : 2;
+    return ok;
+  };
+  return go(0, 0);
 }
 
 /**
@@ -69,7 +101,7 @@ function matches(patterns: readonly string[], posix: string, isDir: boolean): bo
     let m = compiled.get(pattern);
     if (!m) compiled.set(pattern, (m = compile(pattern)));
     if (m.dirOnly && !isDir) continue;
-    if (m.re.test(posix)) return true;
+    if (matchSteps(m.steps, posix)) return true;
   }
   return false;
 }

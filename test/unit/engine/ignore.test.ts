@@ -43,3 +43,12 @@ describe('"ignore" patterns of .apim-mtls.json', () => {
     assert.equal(ignorePatternProblem('generated/'), undefined);
   });
 });
+
+it('a pattern of many * is matched without backtracking (a regular expression took minutes: the test would time out)', () => {
+  // `*a*a*…*b` against a name of 40 a's: exponential for a regular expression (seconds at 30, minutes at 35).
+  const rules = { dir: '/ws', patterns: [`${'*a'.repeat(12)}*b`, '**/x/**/y/**/z'] };
+  const name = `/ws/${'a'.repeat(40)}.policy.xml`;
+  assert.equal(isIgnored(rules, name, false), false);
+  assert.equal(isIgnored(rules, `/ws/${'a'.repeat(40)}b`, false), true);
+  assert.equal(isIgnored(rules, `/ws/${'x/'.repeat(30)}q/${'y/'.repeat(30)}z`, false), true);
+});
