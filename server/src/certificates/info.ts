@@ -104,7 +104,7 @@ export function certificateInfoFromDer(der: Uint8Array): CertificateInfo {
 const MAX_OID_BYTES = 256;
 
 /** The length of the first object identifier (tag 6) longer than `MAX_OID_BYTES`, at any depth; undefined if none. */
-function oversizedOid(b: Uint8Array): number | undefined {
+export function oversizedOid(b: Uint8Array): number | undefined {
   const stack: { pos: number; end: number }[] = [{ pos: 0, end: b.length }];
   while (stack.length > 0) {
     const frame = stack[stack.length - 1]!;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type * as Pkijs from 'pkijs';
 import { toArrayBuffer } from './encoding';
 import { cryptoEngine } from './engine';
-import { certificateInfoFromDer } from './info';
+import { certificateInfoFromDer, oversizedOid } from './info';
 import { pki } from './pki';
 import type { CertificateInfo } from './types';
 
@@ -102,16 +102,42 @@ function localKeyIdOf(bag: Pkijs.SafeBag): string | undefined {
   return value instanceof asn1js.OctetString ? Buffer.from(value.valueBlock.valueHexView).toString('hex') : undefined;
 }
 
+/** The most MAC iterations read: more than any tool writes, and a second or two of work at most. */
+const MAX_MAC_ITERATIONS = 1_000_000;
+
+/**
+ * The MAC iteration count as written (`PFX ::= SEQUENCE { version, authSafe, macData SEQUENCE { mac, macSalt,
+ * iterations INTEGER DEFAULT 1 } }`), read from the bytes: asn1js misreads counts from 2^23 up (as 1).
+ */
+function macIterations(asn1js: ReturnType<typeof pki>['asn1js'], data: Uint8Array): number {
+  const root = asn1js.fromBER(toArrayBuffer(data)).result as unknown as { valueBlock?: { value?: unknown[] } };
+  const macData = root.valueBlock?.value?.[2] as { valueBlock?: { value?: unknown[] } } | undefined;
+  const count = macData?.valueBlock?.value?.[2] as { valueBlock?: { valueHexView?: Uint8Array } } | undefined;
+  const bytes = count?.valueBlock?.valueHexView;
+  if (!bytes || bytes.length === 0) return 1;
+  let n = 0;
+  for (const b of bytes) n = n * 256 + b;
+  return n;
+}
+
 /** Decrypts a .pfx. Rejects with `wrong password` when the MAC does not verify, or a description of what is unsupported. */
 export async function openPfx(data: Uint8Array, password: string): Promise<OpenedPfx> {
   const { asn1js, pkijs } = pki();
   const engine = cryptoEngine();
   const pass = toArrayBuffer(new TextEncoder().encode(password));
+  // Before pkijs: a huge object identifier (seconds and gigabytes in asn1js), and a MAC iteration count meant to stall
+  // (8 million iterations cost 15 s of CPU before "wrong password"; tools write 2,000 to 600,000).
+  const huge = oversizedOid(data);
+  if (huge !== undefined) throw new Error(`not a PKCS#12 (.pfx) file: an object identifier of ${huge} bytes`);
   let pfx: Pkijs.PFX;
   try {
     pfx = pkijs.PFX.fromBER(toArrayBuffer(data));
   } catch {
     throw new Error('not a PKCS#12 (.pfx) file');
+  }
+  const iterations = macIterations(asn1js, data);
+  if (iterations > MAX_MAC_ITERATIONS) {
+    throw new Error(`cannot open the .pfx: its MAC is computed with ${iterations.toLocaleString('en-US')} iterations, more than the ${MAX_MAC_ITERATIONS.toLocaleString('en-US')} apim-mtls reads (tools write 2,000 to 600,000)`);
   }
   try {
     await pfx.parseInternalValues({ password: pass, checkIntegrity: true }, engine);

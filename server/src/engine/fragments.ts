@@ -38,14 +38,24 @@ export function resolveFragments(doc: PolicyDocument, file: string, model: Works
 export function resolveIncludedFragments(doc: PolicyDocument, file: string, model: WorkspaceModel, policyAt: (file: string) => PolicyDocument | undefined): IncludedFragment[] {
   if (!doc.text.includes('include-fragment')) return [];
   const out: IncludedFragment[] = [];
+  // Each id looked up once, and at most MAX_IDS of them: 90,000 includes in one file were 90,000 searches of the disk
+  // layout (a minute, a gigabyte).
+  const byId = new Map<string, { file: string; doc: PolicyDocument } | undefined>();
   for (const include of elementsNamed(doc, 'include-fragment')) {
     const id = getAttribute(include, 'fragment-id')?.value.trim();
     if (!id || hasPlaceholder(id) || /[\\/]/.test(id)) continue;
-    const found = fromFiles(file, id, model, policyAt) ?? fromBicepStrings(id, model);
+    if (!byId.has(id)) {
+      if (byId.size >= MAX_IDS) continue;
+      byId.set(id, fromFiles(file, id, model, policyAt) ?? fromBicepStrings(id, model));
+    }
+    const found = byId.get(id);
     if (found) out.push({ include, ...found });
   }
   return out;
 }
+
+/** Distinct fragment ids one policy's includes are resolved for (real policies include a handful). */
+const MAX_IDS = 256;
 
 function fromFiles(file: string, id: string, model: WorkspaceModel, policyAt: (file: string) => PolicyDocument | undefined): { file: string; doc: PolicyDocument } | undefined {
   for (const candidate of candidates(file, id, model)) {

@@ -4,6 +4,7 @@ import { readdirSync, statSync, writeFileSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { before, test } from 'node:test';
 import { SPECS } from '../../../server/src/cli/certs';
+import { pki } from '../../../server/src/certificates/pki';
 import { repoRoot } from '../../helpers';
 import { certs, makeTree, openssl, PASSWORD_VAR, tempDir } from './tools';
 
@@ -125,5 +126,20 @@ test('certs <command> --help (the real CLI) prints that command’s usage, docum
     // Only its own options: another command's (e.g. --issuer for tree) would be a lie.
     const documented = [...r.stdout.matchAll(/(?:\n {2}|, )(--[a-z-]+)/g)].map((m) => m[1]);
     for (const option of documented) assert.ok(([...spec.values, ...spec.flags] as string[]).includes(option!), `${name} --help documents ${option}, which it doesn't take`);
+  }
+});
+
+test('a .pfx whose MAC takes millions of iterations is refused with the count, before any work (asn1js misread 2^23 and up)', async () => {
+  const { pkijs } = pki();
+  const original = readFileSync(path.join(dir, 'dev-valid-client.pfx'));
+  for (const iterations of [8_388_607, 20_000_000]) {
+    const pfx = pkijs.PFX.fromBER(original.buffer.slice(original.byteOffset, original.byteOffset + original.byteLength));
+    pfx.macData!.iterations = iterations;
+    const file = path.join(tempDir('iterations'), 'slow.pfx');
+    writeFileSync(file, Buffer.from(pfx.toSchema().toBER(false)));
+    const r = await certs(['inspect', file, '--format', 'json', '--password-env', PASSWORD_VAR]);
+    assert.equal(r.code, 1);
+    const expected = `cannot open the .pfx: its MAC is computed with ${iterations.toLocaleString('en-US')} iterations, more than the 1,000,000 apim-mtls reads`;
+    assert.ok((JSON.parse(r.stdout) as { problems: string[] }[])[0]!.problems[0]!.startsWith(expected), r.stdout);
   }
 });

@@ -81,6 +81,10 @@ const MB = 1024 * 1024;
 export function hostilePolicies(): { name: string; text: string }[] {
   return [
     { name: 'deep-elements.policy.xml', text: '<policies>' + '<a>'.repeat(DEPTH) + '</a>'.repeat(DEPTH) + '</policies>' },
+    // Found by the hostile review: quadratic duplicate checks (64,000 distinct attributes: 20 s) and one disk search per
+    // include (90,000 includes: a minute).
+    { name: 'many-attributes.policy.xml', text: `<policies><inbound><set-header ${Array.from({ length: 64000 }, (_, i) => `a${i}="1"`).join(' ')} /></inbound></policies>` },
+    { name: 'many-includes.policy.xml', text: `<policies><inbound>${'<include-fragment fragment-id="f" />'.repeat(30000)}${Array.from({ length: 2000 }, (_, i) => `<include-fragment fragment-id="f${i}" />`).join('')}</inbound></policies>` },
     { name: 'deep-unclosed.policy.xml', text: '<policies>' + '<choose><when condition="@(true)">'.repeat(DEPTH) },
     { name: 'deep-parens.policy.xml', text: `<policies><inbound><set-variable name="x" value="@(${'('.repeat(DEPTH)}1${')'.repeat(DEPTH)})" /></inbound></policies>` },
     { name: 'deep-braces.policy.xml', text: `<policies><inbound><set-body>@{${'{'.repeat(DEPTH)}${'}'.repeat(DEPTH)}}</set-body></inbound></policies>` },
