@@ -10,6 +10,8 @@ import {
   ShowMessageNotification,
   WatchKind,
   TextDocumentSyncKind,
+  StreamMessageReader,
+  StreamMessageWriter,
   TextDocuments,
   createConnection,
   type Connection,
@@ -42,7 +44,7 @@ import { LintScheduler } from './scheduler';
 const TYPING_DEBOUNCE_MS = 40;
 
 /** Starts the language server on the transport given on the command line (`--stdio`, `--node-ipc`, `--socket=`). */
-export function startServer(connection: Connection = createConnection()): void {
+export function startServer(connection: Connection = defaultConnection()): void {
   // A promise nobody awaited that fails (a request the client doesn't support, say) is logged: it must not end the
   // server, whose every other answer still holds (Node's default is to exit).
   process.on('unhandledRejection', (reason) => {
@@ -50,6 +52,30 @@ export function startServer(connection: Connection = createConnection()): void {
   });
   new ApimMtlsServer(connection).listen();
 }
+
+/**
+ * The connection of the command line's transport; on stdio, one whose framing errors end the server with a message
+ * on stderr (exit 1), so that the editor sees it stopped and restarts it: a header without Content-Length, or a
+ * message that never completes (a Content-Length of 99999999999), left it waiting for ever, answering nothing.
+ */
+function defaultConnection(): Connection {
+  if (!process.argv.includes('--stdio')) return createConnection();
+  const reader = new StreamMessageReader(process.stdin);
+  const stop = (why: string): void => {
+    process.stderr.write(`apim-mtls: ${why}; the language server stops so that the editor can start it again\n`);
+    process.exit(1);
+  };
+  reader.onError((e) => stop(`the editor sent a message that can't be read (${e.message.split('\n')[0]})`));
+  // Reported every 10 s while a message is incomplete: a stalled one (not a slow pipe) after a minute.
+  let stalled = { message: -1, reports: 0 };
+  reader.onPartialMessage((info) => {
+    if (info.messageToken !== stalled.message) stalled = { message: info.messageToken, reports: 0 };
+    if (info.waitingTime * ++stalled.reports >= STALLED_MESSAGE_MS) stop('a message from the editor stayed incomplete for a minute');
+  });
+  return createConnection(reader, new StreamMessageWriter(process.stdout));
+}
+
+const STALLED_MESSAGE_MS = 60_000;
 
 /** How long after a policy changes the client is asked to refresh code lenses (at most once in that time). */
 const LENS_REFRESH_MS = 1000;

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { makeTempDir, removeTempDir } from '../../helpers';
+import { makeTempDir, removeTempDir, repoRoot } from '../../helpers';
 import { TestClient } from '../../lsp/client';
 import { fuzzCount, fuzzSeed, hostilePolicies, hostileBicep, mutate, prng, realPolicies, NORMAL_POLICY } from './hostile';
 
@@ -58,4 +59,23 @@ test('fuzz: the language server survives hostile documents and keeps answering',
     await client.stop();
     removeTempDir(dir);
   }
+});
+
+test('hostile: a message without Content-Length ends the stdio server with a message (exit 1), so the editor restarts it; it waited for ever', async () => {
+  const child = spawn(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdin.write('Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n{"jsonrpc":"2.0","id":1,"method":"initialize"}');
+  const code = await new Promise<number | null>((resolve) => {
+    const timer = setTimeout(() => {
+      child.kill();
+      resolve(null);
+    }, 20_000);
+    child.on('exit', (c) => {
+      clearTimeout(timer);
+      resolve(c);
+    });
+  });
+  assert.equal(code, 1, `exit code (null: still running after 20 s); stderr: ${stderr}`);
+  assert.match(stderr, /^apim-mtls: the editor sent a message that can't be read \(Header must provide a Content-Length property\.\); the language server stops so that the editor can start it again\n$/);
 });
