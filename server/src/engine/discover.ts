@@ -39,6 +39,14 @@ export function* discoverFiles(
       }
       continue;
     }
+    if (!stat.isDirectory()) {
+      // A FIFO, socket or device named as a path: said, not listed as a folder (which said "not a directory").
+      if (!seen.has(abs)) {
+        seen.add(abs);
+        yield { file: abs, error: 'not a regular file' };
+      }
+      continue;
+    }
     if (ignored?.(abs, true)) {
       // A folder named as a path that an `ignore` pattern matches: said once, as a named file is.
       if (!seen.has(abs)) {
@@ -65,8 +73,10 @@ export function* discoverFiles(
         const p = prefix + entry.name;
         if (entry.isDirectory()) {
           if (!SKIPPED_DIRS.has(entry.name) && !ignored?.(p, true)) stack.push(p);
-        } else if ((entry.isFile() || entry.isSymbolicLink()) && isCandidate(p) && !seen.has(p) && !ignored?.(p, false)) {
+        } else if (isCandidate(p) && !seen.has(p) && !ignored?.(p, false)) {
           seen.add(p);
+          // A FIFO, socket or device named like a policy, Bicep or certificate file: read, it says it isn't a regular
+          // file (a line in the report, not skipped without a word).
           yield { file: p };
         }
       }

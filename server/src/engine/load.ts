@@ -126,7 +126,7 @@ export function readOne(file: string, maxBytes = MAX_FILE_BYTES, tooLarge: (byte
   try {
     fd = fs.openSync(file, OPEN_FLAGS);
     const stat = fs.fstatSync(fd);
-    if (!stat.isFile()) return { problem: stat.isDirectory() ? 'is a directory' : 'not a regular file' };
+    if (!stat.isFile()) return { problem: `cannot read: ${stat.isDirectory() ? 'is a directory' : 'not a regular file'}` };
     if (stat.size > maxBytes) return { problem: tooLarge(stat.size) };
     // One byte more than the size: a file that grew since fstat is read on (up to the limit), not cut.
     let buffer = Buffer.allocUnsafe(stat.size + 1);

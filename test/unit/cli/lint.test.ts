@@ -174,6 +174,14 @@ describe('apim-mtls lint on the bundled examples', () => {
     );
   });
 
+  it('text: a newline in a file name is written escaped, so no name can forge a report line (or a CI log command)', () => {
+    const dir = tmpWorkspace({ 'a\n::error file=x,line=1::forged.policy.xml': '<policies><inbound><set-body>a & b</set-body></inbound></policies>' });
+    const r = cli(['lint', '.'], dir);
+    const lines = r.stdout.split('\n');
+    assert.ok(lines.some((l) => l.startsWith('a\\n::error file=x,line=1::forged.policy.xml:1:')), r.stdout);
+    assert.ok(!lines.some((l) => l.startsWith('::error')), r.stdout);
+  });
+
   it('text: a folder with nothing to lint (templates only) says so, and how templates are linted', () => {
     const dir = tmpWorkspace({ 'api-policy.xml.tpl': '<policies><inbound><base /></inbound></policies>', 'README.md': '# x' });
     const r = cli(['lint', '.'], dir);

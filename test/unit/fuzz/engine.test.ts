@@ -130,3 +130,17 @@ test('hostile: a FIFO or /dev/zero as .apim-mtls.json, as the --cache file or gi
     removeTempDir(dir);
   }
 });
+
+test('hostile: a FIFO named like a policy in a linted folder, or named as a path, is a line in the report (it was skipped, or said "not a directory")', { skip: process.platform === 'win32' }, () => {
+  const dir = makeTempDir('fuzz-fifo');
+  try {
+    assert.equal(spawnSync('mkfifo', [path.join(dir, 'orders.policy.xml')]).status, 0);
+    assert.equal(spawnSync('mkfifo', [path.join(dir, 'pipe')]).status, 0);
+    const r = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'lint', '.', 'pipe'], { cwd: dir, encoding: 'utf8', timeout: 20_000 });
+    assert.equal(r.error, undefined);
+    assert.match(r.stdout, /^orders\.policy\.xml:1:1 {2}warning {2}cannot read: not a regular file$/m);
+    assert.match(r.stdout, /^pipe:1:1 {2}warning {2}cannot read: not a regular file$/m);
+  } finally {
+    removeTempDir(dir);
+  }
+});

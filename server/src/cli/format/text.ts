@@ -11,7 +11,9 @@ function plural(n: number, word: string): string {
 export function formatText(reports: FileReport[], cwd: string): string {
   const lines: string[] = [];
   for (const r of reports) {
-    const rel = path.relative(cwd, r.file) || r.file;
+    // Control characters in a file name (a newline) are written escaped: raw, a name could forge report lines (and CI
+    // log commands such as GitHub's ::error).
+    const rel = escapeControls(path.relative(cwd, r.file) || r.file);
     for (const m of r.messages) {
       lines.push(`${rel}:${m.line}:${m.column}  ${m.level.padEnd(7)}  ${m.message}${m.ruleId ? `  ${m.ruleId}` : ''}`);
     }
@@ -41,4 +43,9 @@ export function summaryLine(reports: FileReport[]): string {
   const notLinted = reports.filter((r) => r.notLinted).length;
   const of = notLinted === 0 ? `${t.files} linted` : `${t.files}: ${t.files - notLinted} linted, ${notLinted} not linted`;
   return `${plural(problems, 'problem')} (${parts.join(', ')}) in ${plural(filesWith, 'file')} of ${of}.`;
+}
+
+/** `\n`, `\r`, `\t` and other C0 controls as escapes (`\x1b`), the rest as written. */
+function escapeControls(name: string): string {
+  return name.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
 }
