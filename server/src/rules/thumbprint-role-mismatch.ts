@@ -5,6 +5,7 @@ import type { PolicyElement } from '../parsers/policy/types';
 import type { PolicyRule, PolicyRuleContext } from './types';
 import { baseName, certificateByThumbprint, groupedCertificates, policyThumbprints, type WorkspaceCertificateGroup } from './util/certificate-references';
 import { sameDn } from './util/identity';
+import { analyzeTrust } from './util/trust';
 
 /**
  * An `<identity>` whose `thumbprint` pins a CA certificate of the workspace (one that issued other workspace
@@ -39,7 +40,9 @@ export const thumbprintRoleMismatch: PolicyRule = {
             `thumbprint pins "${cert.subject}" (${files}), a CA certificate that issued ${issued.length} certificate${issued.length === 1 ? '' : 's'} of the workspace (${names}). ` +
             'A client presents its own certificate, not its CA’s, so this identity never matches. To accept the clients this CA issues, ' +
             'pin it as issuer-thumbprint (on a tier that validates chains, with validate-trust); to accept one client, pin that client’s thumbprint.',
-          fixes: renameFix(ctx, ref.identity, 'thumbprint', 'issuer-thumbprint', `Pin "${cert.subject}" as issuer-thumbprint (the clients it issues)`),
+          // Only where the chain is validated: elsewhere the rename would trade a pin that never matches for a check
+          // the tier can't make, which no finding would then point at.
+          fixes: chainValidated(ctx, ref.identity) ? renameFix(ctx, ref.identity, 'thumbprint', 'issuer-thumbprint', `Pin "${cert.subject}" as issuer-thumbprint (the clients it issues)`) : [],
           related: issued.slice(0, 10).map((g) => ({ file: g.files[0]!, span: { start: 0, end: 0 }, message: `issued by this CA: ${g.certificate.subject}` })),
         });
       }
@@ -55,6 +58,13 @@ export const thumbprintRoleMismatch: PolicyRule = {
     }
   },
 };
+
+/** Does the `validate-client-certificate` holding the identity validate the chain (validate-trust true on tiers that can)? */
+function chainValidated(ctx: PolicyRuleContext, identity: PolicyElement): boolean {
+  let vcc: PolicyElement | undefined = identity.parent;
+  while (vcc && vcc.name !== 'validate-client-certificate') vcc = vcc.parent;
+  return vcc !== undefined && analyzeTrust(vcc, ctx.policy)?.validates === 'yes';
+}
 
 /** The other workspace certificates whose issuer is this CA's subject. */
 function issuedBy(ctx: PolicyRuleContext, ca: WorkspaceCertificateGroup): WorkspaceCertificateGroup[] {

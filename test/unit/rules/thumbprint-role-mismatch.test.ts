@@ -1,7 +1,8 @@
-import { describe } from 'node:test';
+import { describe, test } from 'node:test';
+import * as assert from 'node:assert/strict';
 import { generateCertificate } from '../../../server/src/certificates/generate';
 import { thumbprintRoleMismatch } from '../../../server/src/rules/thumbprint-role-mismatch';
-import { testRule } from '../../rule-tester';
+import { lintCase, testRule } from '../../rule-tester';
 import { certFiles, testCertificates, vccPolicy } from './certificate-helpers';
 
 describe('thumbprint-role-mismatch', async () => {
@@ -21,9 +22,10 @@ describe('thumbprint-role-mismatch', async () => {
     ],
     invalid: [
       {
-        name: 'the issuing CA pinned as thumbprint: the fix pins it as issuer-thumbprint',
-        code: vccPolicy(`<identity thumbprint="${c.issuing.info.thumbprint}" />`),
+        name: 'the issuing CA pinned as thumbprint, the chain validated on a classic tier: the fix pins it as issuer-thumbprint',
+        code: vccPolicy(`<identity thumbprint="${c.issuing.info.thumbprint}" />`, 'validate-trust="true"'),
         files,
+        sku: ['Premium'],
         findings: [
           {
             line: 6,
@@ -32,7 +34,15 @@ describe('thumbprint-role-mismatch', async () => {
             message: /^thumbprint pins "CN=Test Issuing CA, O=Contoso" \(issuing\.cer, issuing\.without-markers\.cer\), a CA certificate that issued 1 certificate of the workspace \("CN=Valid Client, O=Contoso"\)\. A client presents its own certificate/,
           },
         ],
-        output: vccPolicy(`<identity issuer-thumbprint="${c.issuing.info.thumbprint}" />`),
+        output: vccPolicy(`<identity issuer-thumbprint="${c.issuing.info.thumbprint}" />`, 'validate-trust="true"'),
+      },
+      {
+        // From the UX review: the rename traded a pin that never matches for a check the tier can't make, silently.
+        name: 'the same without chain validation (validate-trust="false"): reported, no rename offered',
+        code: vccPolicy(`<identity thumbprint="${c.issuing.info.thumbprint}" />`),
+        files,
+        sku: ['StandardV2'],
+        findings: [{ line: 6, level: 'warning', text: c.issuing.info.thumbprint }],
       },
       {
         name: 'the root CA (it issued the two issuing CAs)',
@@ -55,4 +65,16 @@ describe('thumbprint-role-mismatch', async () => {
       },
     ],
   });
+});
+
+test('thumbprint-role-mismatch: without chain validation no rename to issuer-thumbprint is offered', async () => {
+  const c = await testCertificates();
+  const { findings } = lintCase(thumbprintRoleMismatch, {
+    name: 'no rename',
+    code: vccPolicy(`<identity thumbprint="${c.issuing.info.thumbprint}" />`),
+    files: certFiles(c.root, c.issuing, c.other, c.valid),
+    sku: ['StandardV2'],
+  });
+  assert.equal(findings.length, 1);
+  assert.deepEqual(findings[0]!.fixes, []);
 });
