@@ -12,6 +12,7 @@ import {
 import { registerCertificateCommands } from './certificates';
 import { registerPolicyDetection } from './detect';
 import { registerDocsCommand } from './docs';
+import { OPEN_DOCS_COMMAND } from '../../server/src/lsp/protocol';
 import { registerTierStatus, SHOW_TIER_COMMAND } from './tier-status';
 
 let client: LanguageClient | undefined;
@@ -36,6 +37,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ],
     outputChannel: output,
     errorHandler: new RestartingErrorHandler(output),
+    middleware: {
+      // "Show documentation for <rule>": in VS Code, the bundled page in the Markdown preview (the server's own
+      // window/showDocument opened the raw file, editable, inside the installed extension).
+      executeCommand: async (command, args, next) => {
+        if (command === OPEN_DOCS_COMMAND && typeof args[0] === 'string') return vscode.commands.executeCommand('apimMtls.showRuleDocumentation', args[0]);
+        return next(command, args);
+      },
+    },
   };
   const languageClient = new LanguageClient('apimMtls', 'APIM mTLS', serverOptions, clientOptions);
   client = languageClient;

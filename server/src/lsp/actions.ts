@@ -8,9 +8,10 @@ import { autofixes } from '../engine/autofix';
 import { fileSuppression, suppressionComment } from '../engine/suppress';
 import type { Workspace } from '../engine/workspace';
 import { fixToEdit, toDiagnostic } from './convert';
+import { OPEN_DOCS_COMMAND } from './protocol';
 
 /** Server-side command behind "Show documentation for <rule>" (works in any LSP client that can show documents). */
-export const OPEN_DOCS_COMMAND = 'apim-mtls.openRuleDocs';
+export { OPEN_DOCS_COMMAND };
 
 /** "Fix all safe problems" (`Fix.autofix`), for `editor.codeActionsOnSave` and the Source Action menu. */
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.apim-mtls`;

@@ -21,3 +21,6 @@ export interface PolicyTier {
   /** The setting that set the SKUs when no file did (`apimMtls.sku`). */
   setBy?: string;
 }
+
+/** The server's command behind "Show documentation for <rule>" (arguments: the rule id); VS Code's client runs its own. */
+export const OPEN_DOCS_COMMAND = 'apim-mtls.openRuleDocs';
