@@ -1,8 +1,11 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { KEY_TYPES, type KeyType } from '../../../server/src/certificates/keys';
 import { issuerFromPfx, splitDnsNames, type LoadedIssuer } from '../../../server/src/certificates/plan';
 import { FilesExistError } from '../../../server/src/certificates/write';
+import { readCertificateFile } from '../../../server/src/certificates/read';
+import { actsAsCa } from '../../../server/src/certificates/role';
 import { identityInsertion } from './identity';
 import {
   certificateIdFrom,
@@ -174,15 +177,33 @@ async function openIssuer(file: string): Promise<LoadedIssuer | undefined> {
   return undefined;
 }
 
+/**
+ * What the certificate of a .pfx is, read from the `.cer` beside it (the generator writes both; the .pfx itself needs
+ * its password): `CA: <subject>`, `not a CA`, or undefined when there is no readable .cer.
+ */
+function pfxRole(pfx: string): string | undefined {
+  try {
+    const cer = pfx.replace(/\.(pfx|p12)$/i, '.cer');
+    if (cer === pfx || !fs.existsSync(cer)) return undefined;
+    const certificate = readCertificateFile(new Uint8Array(fs.readFileSync(cer))).certificates[0];
+    if (!certificate) return undefined;
+    return actsAsCa(certificate) ? `CA: ${certificate.subject}` : 'not a CA';
+  } catch {
+    return undefined;
+  }
+}
+
 async function chooseIssuer(kind: WizardKind, id: string): Promise<{ plan: CertificatePlan['issuer']; loaded?: LoadedIssuer } | undefined> {
   const found = await vscode.workspace.findFiles('**/*.pfx', '**/node_modules/**', 200);
   const ws = workspaceFolder();
   const items: Pick<string>[] = [
     { label: '$(add) New self-signed root CA', description: `also writes ${id}-root-ca.*`, value: 'self-signed' },
     ...found
-      .map((u) => u.fsPath)
-      .sort()
-      .map((f) => ({ label: `$(file) ${ws ? path.relative(ws, f) : path.basename(f)}`, description: 'CA .pfx in the workspace', value: f })),
+      .map((u) => ({ file: u.fsPath, role: pfxRole(u.fsPath) }))
+      // A .pfx whose certificate (its .cer beside it) is no CA can't sign: left out.
+      .filter((f) => f.role !== 'not a CA')
+      .sort((a, b) => (a.file < b.file ? -1 : 1))
+      .map(({ file, role }) => ({ label: `$(file) ${ws ? path.relative(ws, file) : path.basename(file)}`, description: role ?? '.pfx in the workspace', value: file })),
     { label: '$(folder-opened) Browse for a CA .pfx…', value: 'browse' },
   ];
   let choice = await pick(items, `Issuer of the ${describeKind(kind)}`);
@@ -365,7 +386,7 @@ async function insertIdentity(thumbprint: string): Promise<void> {
   const editor = isPolicy(vscode.window.activeTextEditor) ? vscode.window.activeTextEditor : vscode.window.visibleTextEditors.find(isPolicy);
   if (!editor) {
     await vscode.env.clipboard.writeText(`<identity thumbprint="${thumbprint}" />`);
-    void vscode.window.showWarningMessage('No APIM policy editor is open: the <identity> element was copied to the clipboard instead.');
+    void vscode.window.showWarningMessage('No APIM policy is visible in an editor: the <identity> element was copied to the clipboard instead.');
     return;
   }
   const doc = editor.document;

@@ -65,6 +65,15 @@ export function identityInsertion(text: string, cursor: number, thumbprint: stri
   const { doc } = scan(text);
   const innermost = doc.elements.filter((el) => el.span.start < cursor && cursor < el.span.end).pop();
   if (innermost?.name === 'identities' && !innermost.selfClosing && innermost.startTagSpan.end <= cursor && cursor <= (innermost.endTagSpan?.start ?? innermost.span.end)) {
+    // On a blank line: there. Elsewhere in the element (after a tag, before `</identities>` on the same line): as its
+    // last child, on a line of its own (inserted at the cursor it ran on after the tag before it).
+    const lineStart = lineStartOf(text, cursor);
+    const lineEnd = text.indexOf('\n', cursor) < 0 ? text.length : text.indexOf('\n', cursor);
+    if (/^[ \t]*$/.test(text.slice(lineStart, lineEnd).replace(/\r$/, ''))) return { start: cursor, end: cursor, text: identity, where: 'cursor' };
+    if (innermost.endTagSpan) {
+      const a = appendChildren(text, innermost, [identity], eol);
+      return { start: a.start, end: a.start, text: a.text, where: 'cursor' };
+    }
     return { start: cursor, end: cursor, text: identity, where: 'cursor' };
   }
   if (innermost?.name === 'identity' && innermost.parent?.name === 'identities') {

@@ -27,11 +27,15 @@ test('appends to the first <identities> when the cursor is elsewhere', () => {
   assert.equal(r.text, POLICY.replace('1111" />\n', `1111" />\n                ${ID}\n`));
 });
 
-test('inserts at the cursor inside <identities>, or after the identity the cursor is on', () => {
+test('inserts at the cursor on a blank line of <identities>, on a line of its own elsewhere in it, or after the identity the cursor is on', () => {
+  // On the line of </identities> (the UX review: the identity ran on after the spaces, before </identities>).
   const at = POLICY.indexOf('</identities>');
   const r = apply(POLICY, at - 1);
   assert.equal(r.where, 'cursor');
-  assert.equal(r.text, POLICY.slice(0, at - 1) + ID + POLICY.slice(at - 1));
+  assert.equal(r.text, POLICY.replace('1111" />\n', `1111" />\n                ${ID}\n`));
+  const blank = POLICY.replace('1111" />\n', '1111" />\n                \n');
+  const cursor = blank.indexOf('1111" />\n') + '1111" />\n'.length + 16;
+  assert.equal(apply(blank, cursor).text, blank.slice(0, cursor) + ID + blank.slice(cursor));
   const on = POLICY.indexOf('thumbprint="1111');
   const after = apply(POLICY, on);
   assert.equal(after.text, POLICY.replace('1111" />', `1111" />\n                ${ID}`));
