@@ -449,6 +449,9 @@ class ApimMtlsServer {
       this.scheduler.schedule(this.ws.files(), 0);
       return;
     }
+    // Outside the workspace folders only what the server read there for context counts (it watches those itself): a
+    // client event for `file:///` made it walk the whole disk.
+    if (!this.inWorkspace(file) && !this.contextOnly.has(file)) return;
     if (!isCandidate(file)) return this.folderChangedOnDisk(file, type);
     if (this.documents.get(this.uriOf(file))) return;
     if (type !== FileChangeType.Deleted && this.ignored(file, false)) return;
