@@ -6,6 +6,7 @@ import { issuerFromPfx, splitDnsNames, type LoadedIssuer } from '../../../server
 import { FilesExistError } from '../../../server/src/certificates/write';
 import { readCertificateFile } from '../../../server/src/certificates/read';
 import { actsAsCa } from '../../../server/src/certificates/role';
+import { KEY_IGNORE_LINES, keyFilesGitWouldCommit } from './git';
 import { identityInsertion } from './identity';
 import {
   certificateIdFrom,
@@ -322,16 +323,40 @@ async function treeWizard(): Promise<GenerateTreeResult | undefined> {
 
 /** Writes; when files exist, asks before replacing them. Undefined when the user declines. */
 async function writeAsking(prepared: Prepared): Promise<string[] | undefined> {
+  let written: string[];
   try {
-    return await writePrepared(prepared, false);
+    written = await writePrepared(prepared, false);
   } catch (e) {
     if (!(e instanceof FilesExistError)) throw e;
     const names = e.existing.map((f) => path.basename(f));
     const shown = names.slice(0, 4).join(', ') + (names.length > 4 ? ` and ${names.length - 4} more` : '');
     const answer = await vscode.window.showWarningMessage(`${names.length} file(s) already exist in ${prepared.outDir}: ${shown}. Overwrite?`, { modal: true }, 'Overwrite');
     if (answer !== 'Overwrite') return undefined;
-    return writePrepared(prepared, true);
+    written = await writePrepared(prepared, true);
   }
+  void warnIfGitWouldCommitKeys(written);
+  return written;
+}
+
+/**
+ * Private keys written into a git work tree where nothing ignores them (the default output folder is often tracked):
+ * says so, and offers to add the key patterns to the repository's `.gitignore`.
+ */
+async function warnIfGitWouldCommitKeys(files: string[]): Promise<void> {
+  const found = await keyFilesGitWouldCommit(files).catch(() => undefined);
+  if (!found) return;
+  const names = found.files.map((f) => path.basename(f));
+  const add = 'Add *.pfx, *.p12, *.key to .gitignore';
+  const answer = await vscode.window.showWarningMessage(
+    `${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''} hold private keys, and nothing in ${path.basename(found.root)}'s .gitignore keeps git from committing them.`,
+    add,
+  );
+  if (answer !== add) return;
+  const ignore = path.join(found.root, '.gitignore');
+  const before = fs.existsSync(ignore) ? fs.readFileSync(ignore, 'utf8') : '';
+  const missing = KEY_IGNORE_LINES.filter((l) => !before.split(/\r?\n/).includes(l));
+  const eol = before.includes('\r\n') ? '\r\n' : '\n';
+  fs.writeFileSync(ignore, `${before}${before && !before.endsWith('\n') ? eol : ''}# private keys (apim-mtls certificates)${eol}${missing.join(eol)}${eol}`);
 }
 
 // ---- shared ---------------------------------------------------------------------------------------------------------
