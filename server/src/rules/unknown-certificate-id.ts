@@ -1,12 +1,11 @@
 import * as path from 'node:path';
-import type { Fix } from '../core/finding';
 import type { Span } from '../core/text';
 import type { PolicyContext } from '../model/types';
 import { commonUploadThumbprints, commonUploads, deployedServices } from './util/uploads';
-import { elementsNamed, getAttribute, mayMention } from '../parsers/policy/query';
-import { certificateKeys } from '../parsers/policy/tokens';
+import { elementsNamed, getAttribute } from '../parsers/policy/query';
 import type { PolicyDocument } from '../parsers/policy/types';
 import type { PolicyRule } from './types';
+import { certificateKeyLiterals, replaceFix, THUMBPRINT_KEY } from './util/certificate-keys';
 import { nearest } from './util/nearest';
 import { hasPlaceholder } from './util/placeholder';
 
@@ -82,9 +81,6 @@ function closeTo(value: string, candidates: readonly string[]): string | undefin
   return near && near.distance <= MAX_TYPO_DISTANCE ? near.value : undefined;
 }
 
-function replaceFix(file: string, span: Span, value: string, title: string): Fix {
-  return { title, edits: [{ file, span, newText: value }], preferred: true };
-}
 
 /** Every deployment's service is known, and so is each one's list of uploaded certificates, in full. */
 function uploadsKnown(policy: PolicyContext): boolean {
@@ -110,17 +106,8 @@ interface CertificateRef {
  */
 function certificateRefs(doc: PolicyDocument, text: string): CertificateRef[] {
   const out: CertificateRef[] = [];
-  for (const expr of mayMention(doc, 'Certificates') ? doc.expressions : []) {
-    const looked = new Set<string>();
-    for (const { token: key, access: kind } of certificateKeys(expr.tokens)) {
-      const value = key.value!;
-      if (!THUMBPRINT.test(value)) continue;
-      if (kind === 'lookup') looked.add(value.toUpperCase());
-      else if (looked.has(value.toUpperCase())) continue;
-      // A plain "…" as written: its content, which a fix can replace; otherwise (verbatim, &quot;…) the whole literal.
-      const plain = text.slice(key.span.start, key.span.end) === `"${value}"`;
-      out.push({ value, span: plain ? { start: key.span.start + 1, end: key.span.end - 1 } : key.span, kind, fixable: plain });
-    }
+  for (const key of certificateKeyLiterals(doc, text)) {
+    if (THUMBPRINT_KEY.test(key.value)) out.push({ value: key.value, span: key.span, kind: key.access, fixable: key.fixable });
   }
   for (const identity of elementsNamed(doc, 'identity')) {
     const attr = getAttribute(identity, 'issuer-certificate-id');
@@ -129,6 +116,3 @@ function certificateRefs(doc: PolicyDocument, text: string): CertificateRef[] {
   }
   return out;
 }
-
-/** A key of 40 hex digits: a thumbprint (the dictionary's keys). */
-const THUMBPRINT = /^[0-9A-Fa-f]{40}$/;
