@@ -1,4 +1,4 @@
-import type { Expr, ForExpr, ObjectExpr } from '../parsers/bicep/types';
+import type { ArrayExpr, Expr, ForExpr, ObjectExpr } from '../parsers/bicep/types';
 import { property, type FileScope } from './bicep-scope';
 import { unparen } from './expr-walk';
 
@@ -16,10 +16,12 @@ export interface Owner {
  * what their callers pass, in a caller's loop too) and properties (`settings.api`); `pick` keeps the literals wanted
  * from each. In `[for item in items: …]` (`loop`), `item` is each object of `items`.
  */
-function literalsOf(expr: Expr, scope: FileScope, depth: number, pick: (e: Expr, scope: FileScope) => Owner[], loop?: ForExpr): Owner[] {
+function literalsOf<T>(expr: Expr, scope: FileScope, depth: number, pick: (e: Expr, scope: FileScope) => T[], loop?: ForExpr): T[] {
   const v = unparen(expr);
   if (v.kind === 'array' || v.kind === 'object') return pick(v, scope);
   if (depth >= MAX_FOLLOW_DEPTH) return [];
+  const elements = elementsOf(v, scope, depth, loop);
+  if (elements) return elements.flatMap((e) => literalsOf(e.expr, e.scope, depth + 1, pick));
   if (v.kind === 'member') {
     return objectsOf(v.target, scope, depth + 1, loop).flatMap((owner) => {
       const value = property(owner.object, v.name);
@@ -39,12 +41,61 @@ function literalsOf(expr: Expr, scope: FileScope, depth: number, pick: (e: Expr,
 
 /** The object literals an expression may be (`loop`: the loop the expression is written in, if any). */
 export function objectsOf(expr: Expr, scope: FileScope, depth: number, loop?: ForExpr): Owner[] {
-  return literalsOf(expr, scope, depth, (e, s) => (e.kind === 'object' ? [{ object: e, scope: s }] : []), loop);
+  return literalsOf<Owner>(expr, scope, depth, (e, s) => (e.kind === 'object' ? [{ object: e, scope: s }] : []), loop);
 }
 
 /** The object literals held by the array literals an expression may be. */
 export function arrayItems(expr: Expr, scope: FileScope, depth: number): Owner[] {
-  return literalsOf(expr, scope, depth, (e, s) =>
+  return literalsOf<Owner>(expr, scope, depth, (e, s) =>
     e.kind === 'array' ? e.items.filter((i): i is ObjectExpr => i.kind === 'object').map((object) => ({ object, scope: s })) : [],
   );
+}
+
+/** An expression and the file it is written in. */
+export interface Located {
+  expr: Expr;
+  scope: FileScope;
+}
+
+/**
+ * What a lookup into a literal may be: `policies[name]` (any value of the objects or arrays `policies` may be, or
+ * the one property a literal key names) and, in `[for p in items(policies): …]`, `p.value` (any value of
+ * `policies`). Undefined for other expressions, so that callers go on with their own cases.
+ */
+export function elementsOf(expr: Expr, scope: FileScope, depth: number, loop?: ForExpr): Located[] | undefined {
+  const v = unparen(expr);
+  if (depth >= MAX_FOLLOW_DEPTH) return undefined;
+  if (v.kind === 'index') {
+    const key = unparen(v.index);
+    const named = key.kind === 'string' && key.value !== undefined ? key.value : undefined;
+    return containersOf(v.target, scope, depth + 1, loop).flatMap((c) => valuesIn(c, named));
+  }
+  if (v.kind === 'member' && v.name === 'value' && loop && loop.itemName !== undefined) {
+    const target = unparen(v.target);
+    const iterable = unparen(loop.iterable);
+    if (target.kind !== 'identifier' || target.name !== loop.itemName) return undefined;
+    if (iterable.kind !== 'call' || iterable.name.toLowerCase() !== 'items' || !iterable.args[0]) return undefined;
+    return objectsOf(iterable.args[0], scope, depth + 1).flatMap((o) => valuesIn({ literal: o.object, scope: o.scope }));
+  }
+  return undefined;
+}
+
+interface Container {
+  literal: ObjectExpr | ArrayExpr;
+  scope: FileScope;
+}
+
+/** The object and array literals an expression may be. */
+function containersOf(expr: Expr, scope: FileScope, depth: number, loop?: ForExpr): Container[] {
+  return literalsOf<Container>(expr, scope, depth, (e, s) => (e.kind === 'object' || e.kind === 'array' ? [{ literal: e, scope: s }] : []), loop);
+}
+
+/** The values a literal holds: its items, its properties' values, or the one property a literal `key` names. */
+function valuesIn({ literal, scope }: Container, key?: string): Located[] {
+  if (literal.kind === 'array') return key === undefined ? literal.items.flatMap((expr) => (expr.kind === 'spread' ? [] : [{ expr, scope }])) : [];
+  if (key !== undefined) {
+    const value = property(literal, key);
+    return value ? [{ expr: value, scope }] : [];
+  }
+  return literal.members.flatMap((m) => (m.kind === 'property' ? [{ expr: m.value, scope }] : []));
 }

@@ -283,6 +283,58 @@ resource apiPolicy 'Microsoft.ApiManagement/service/apis/policies@2024-05-01' = 
   assert.equal(once.policyContext(abs('policies/orders.xml')).deployments.length, 0);
 });
 
+test('a policy looked up in a map (value: policies[name], or p.value over items(policies)) is any file the map holds', () => {
+  const service = serviceTemplate('policies/global.xml', "param skuName string = 'StandardV2'");
+  const map = `var policies = {
+  orders: loadTextContent('policies/orders.xml')
+  billing: replace(loadTextContent('policies/billing.xml'), '__X__', 'y')
+  other: 'not a file'
+}
+`;
+  const api = (loop: string, value: string): string => `resource apis 'Microsoft.ApiManagement/service/apis@2024-05-01' = [${loop}: {
+  parent: apim
+  name: 'api\${i}'
+  properties: {
+    displayName: 'api'
+    path: 'api\${i}'
+  }
+}]
+resource pols 'Microsoft.ApiManagement/service/apis/policies@2024-05-01' = [${loop}: {
+  parent: apis[i]
+  name: 'policy'
+  properties: {
+    format: 'rawxml'
+    value: ${value}
+  }
+}]
+`;
+  const files = { 'policies/global.xml': '', 'policies/orders.xml': '', 'policies/billing.xml': '', 'policies/unused.xml': '' };
+  const cases: Record<string, string> = {
+    'policies[name] over the names': "var names = ['orders', 'billing']\n" + api('for (n, i) in names', 'policies[n]'),
+    'p.value over items(policies)': api('for (p, i) in items(policies)', 'p.value'),
+  };
+  for (const [name, resources] of Object.entries(cases)) {
+    const model = workspace({ 'main.bicep': service + map + resources, ...files });
+    for (const file of ['policies/orders.xml', 'policies/billing.xml']) {
+      const ctx = model.policyContext(abs(file));
+      assert.equal(ctx.deployments.length, 1, `${name}: ${file}`);
+      assert.equal(ctx.deployments[0]!.scope, 'api', `${name}: ${file}`);
+      assert.deepEqual([...ctx.skus.values], ['StandardV2'], `${name}: ${file}`);
+    }
+    assert.equal(model.policyContext(abs('policies/billing.xml')).deployments[0]!.value?.loadedFile?.transformed, true, name);
+    assert.equal(model.policyContext(abs('policies/unused.xml')).deployments.length, 0, name);
+  }
+  // A literal key picks that entry only; a key of p (not p.value) deploys nothing.
+  const one = workspace({ 'main.bicep': service + map + api('for (n, i) in [1]', "policies['orders']"), ...files });
+  assert.equal(one.policyContext(abs('policies/orders.xml')).deployments.length, 1);
+  assert.equal(one.policyContext(abs('policies/billing.xml')).deployments.length, 0);
+  const key = workspace({ 'main.bicep': service + map + api('for (p, i) in items(policies)', 'p.key'), ...files });
+  assert.equal(key.policyContext(abs('policies/orders.xml')).deployments.length, 0);
+  // An array of files indexed by the loop's index.
+  const list = workspace({ 'main.bicep': service + "var xs = [\n  loadTextContent('policies/orders.xml')\n]\n" + api('for (n, i) in [1]', 'xs[i]'), ...files });
+  assert.equal(list.policyContext(abs('policies/orders.xml')).deployments.length, 1);
+});
+
 test('a policy taken from an object parameter (value: settings.api.policy) is the file its caller puts there', () => {
   const api = `param settings object
 resource apim 'Microsoft.ApiManagement/service@2024-05-01' existing = {
