@@ -18,6 +18,53 @@ export function isAvmApimService(modulePath: string): boolean {
 }
 
 /**
+ * The service's child modules that deploy one policy (`…/avm/res/api-management/service/api/policy:0.1.0`), with the
+ * parameters that name the resources above it, outermost first (each module's `main.bicep` in
+ * Azure/bicep-registry-modules).
+ */
+const AVM_CHILD_POLICY = /^br(?::[^/:@]+\/|\/[^:/@]+:)(?:[^:@]*\/)?avm\/res\/api-management\/service\/((?:api\/(?:operation\/)?|product\/)?policy)(?::[^/:@]+|@sha256:[0-9a-f]{64})$/i;
+const CHILD_POLICY_PARENTS: Readonly<Record<string, readonly (readonly [type: string, param: string])[]>> = {
+  policy: [],
+  'api/policy': [['apis', 'apiName']],
+  'api/operation/policy': [['apis', 'apiName'], ['operations', 'operationName']],
+  'product/policy': [['products', 'productName']],
+};
+
+/** Is this the path of one of the service's child modules that deploy a policy? */
+export function isAvmApimChildPolicy(modulePath: string): boolean {
+  return AVM_CHILD_POLICY.test(modulePath);
+}
+
+/**
+ * Reads a `module … 'br/public:avm/res/api-management/service/…/policy:…'` declaration as the resources it deploys: an
+ * `existing` service named by `apiManagementServiceName` (linked to the service of that name, as a hand-written
+ * `existing` is), the API, operation or product its parameters name, and the policy, whose `properties` is the
+ * module's `params` (`format`, `value`).
+ */
+export function avmChildPolicyNodes(scope: FileScope, d: ModuleDecl, modulePath: string): ResourceNode[] {
+  const kind = AVM_CHILD_POLICY.exec(modulePath)?.[1]?.toLowerCase();
+  const params = property(resourceBody(d.value), 'params');
+  if (kind === undefined || params?.kind !== 'object') return [];
+  const serviceName = property(params, 'apiManagementServiceName');
+  const service: ResourceNode = {
+    decl: { ...decl(d, 'Microsoft.ApiManagement/service', d.span), existing: true },
+    body: object(params.span, serviceName ? [member('name', serviceName)] : []),
+    fullType: 'microsoft.apimanagement/service',
+    scope,
+    registry: { module: d.path, skuDefault: false },
+  };
+  const nodes = [service];
+  let parent = service;
+  for (const [type, param] of CHILD_POLICY_PARENTS[kind] ?? []) {
+    const name = property(params, param);
+    parent = child(d, type, params, object(params.span, name ? [member('name', name)] : []), parent);
+    nodes.push(parent);
+  }
+  nodes.push(child(d, 'policies', params, object(params.span, [member('properties', params)]), parent));
+  return nodes;
+}
+
+/**
  * Reads a `module … 'br/public:avm/res/api-management/service:…'` declaration as the resources the module deploys
  * from its parameters (docs/avm.md): the service (`name`, `sku`, `enableClientCertificate`, `certificates`), its
  * policies (`policies: [{ value, format }]`), its APIs' policies (`apis: [{ name, policies: [{ value, format }] }]`)

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import type { Span } from '../core/text';
 import { resolveModuleAlias } from '../parsers/bicep/bicepconfig';
 import type { BicepFile, Expr, ForExpr, ObjectExpr, ParamDecl, ResourceDecl, TypeDecl, VarDecl } from '../parsers/bicep/types';
-import { avmServiceNodes, isAvmApimService } from './avm';
+import { avmChildPolicyNodes, avmServiceNodes, isAvmApimChildPolicy, isAvmApimService } from './avm';
 
 export const SERVICE_TYPE = 'microsoft.apimanagement/service';
 
@@ -126,8 +126,13 @@ export function buildScope(filePath: string, file: BicepFile, config?: BicepConf
         break;
       case 'module': {
         if (d.path.startsWith('br/')) scope.usesAliases = true;
-        if (isAvmApimService(resolveModuleAlias(d.path, config?.file.moduleAliases))) {
+        const registryPath = resolveModuleAlias(d.path, config?.file.moduleAliases);
+        if (isAvmApimService(registryPath)) {
           for (const node of avmServiceNodes(scope, d)) addNode(scope, node);
+          break;
+        }
+        if (isAvmApimChildPolicy(registryPath)) {
+          for (const node of avmChildPolicyNodes(scope, d, registryPath)) addNode(scope, node);
           break;
         }
         if (!isLocalBicep(d.path)) break;

@@ -165,6 +165,51 @@ resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
   assert.deepEqual(model.servicesIn(abs('other.bicep')), []);
 });
 
+test("the service's child policy modules (service/policy, api/policy, api/operation/policy, product/policy) deploy to the service they name", () => {
+  const childModule = (name: string, kind: string, names: string, file: string): string => `module ${name} 'br/public:avm/res/api-management/service/${kind}:0.1.0' = {
+  name: '${name}'
+  params: {
+    apiManagementServiceName: 'contoso-apim'
+${names}    format: 'rawxml'
+    value: loadTextContent('${file}')
+  }
+}
+`;
+  const children =
+    childModule('globalPolicy', 'policy', '', 'policies/global.xml') +
+    childModule('ordersPolicy', 'api/policy', "    apiName: 'orders'\n", 'policies/orders.xml') +
+    childModule('getOrderPolicy', 'api/operation/policy', "    apiName: 'orders'\n    operationName: 'get-order'\n", 'policies/get-order.xml') +
+    childModule('partnersPolicy', 'product/policy', "    productName: 'partners'\n", 'policies/partners.xml');
+  const files = { ...FILES, 'policies/partners.xml': '' };
+  // In another file than the service (the service module in main.bicep), and beside a hand-written service.
+  const model = workspace({ 'main.bicep': avm("    sku: 'StandardV2'"), 'policies.bicep': children, ...files });
+  const expected: Record<string, string> = { 'policies/global.xml': 'service', 'policies/orders.xml': 'api', 'policies/get-order.xml': 'operation', 'policies/partners.xml': 'product' };
+  for (const [file, scope] of Object.entries(expected)) {
+    const ctx = model.policyContext(abs(file));
+    assert.equal(ctx.deployments.length, 1, file);
+    assert.equal(ctx.deployments[0]!.scope, scope, file);
+    assert.deepEqual([...ctx.skus.values], ['StandardV2'], file);
+  }
+  assert.deepEqual(model.dependents(abs('main.bicep')).filter((f) => f.endsWith('.xml')).sort(), Object.keys(expected).map(abs).sort());
+  const handWritten = `resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
+  name: 'contoso-apim'
+  location: 'westeurope'
+  sku: {
+    name: 'Consumption'
+    capacity: 0
+  }
+  properties: {
+    publisherName: 'p'
+  }
+}
+`;
+  const beside = workspace({ 'main.bicep': handWritten + children, ...files });
+  assert.deepEqual([...beside.policyContext(abs('policies/orders.xml')).skus.values], ['Consumption']);
+  // Another registry module's policy (API Center's, say) is not read.
+  const other = workspace({ 'main.bicep': handWritten + children.replaceAll('avm/res/api-management/service/', 'avm/res/api-center/service/'), ...files });
+  assert.equal(other.policyContext(abs('policies/orders.xml')).deployments.length, 0);
+});
+
 test('policies the model can’t see (a loop, a parameter) leave the service read and deploy nothing', () => {
   const model = workspace({
     'main.bicep': avm("    sku: 'StandardV2'\n    policies: [for p in policyFiles: { value: p }]\n    apis: apiList", '', 'param policyFiles array\nparam apiList array\n').replace(
