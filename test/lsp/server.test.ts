@@ -382,6 +382,9 @@ describe('language server: mistakes in .apim-mtls.json and in the settings', () 
       const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: client.uri(policy) }, range: unused.range, context: { diagnostics: [unused] } });
       const remove = actions.find((a) => a.title === 'Remove the unused suppression comment');
       assert.ok(remove?.edit, actions.map((a) => a.title).join(' | '));
+      // A comment about a comment is no way out: the rule is set in the configuration (it is off by default).
+      assert.deepEqual(actions.filter((a) => a.title.startsWith('Disable unused-suppression')).map((a) => a.title), []);
+      assert.ok(actions.some((a) => a.title === 'Show documentation for unused-suppression'));
       const changed = applyEdits(text, (remove.edit.documentChanges as TextDocumentEdit[]).flatMap((c) => c.edits as TextEdit[]));
       assert.ok(!changed.includes('identity-without-thumbprint') && changed.includes('validate-trust-unsupported-tier -->'), changed);
       client.change(policy, changed);

@@ -6,6 +6,7 @@ import type { Finding, Fix } from '../core/finding';
 import { ruleDocsUrl } from '../core/docs';
 import { autofixes } from '../engine/autofix';
 import { fileSuppression, suppressionComment } from '../engine/suppress';
+import { UNUSED_SUPPRESSION } from '../rules/unused-suppression';
 import type { Workspace } from '../engine/workspace';
 import { fixToEdit, toDiagnostic } from './convert';
 import { OPEN_DOCS_COMMAND } from './protocol';
@@ -69,7 +70,8 @@ export function codeActions(ws: Workspace, file: string, params: CodeActionParam
     if (seenRules.has(finding.ruleId)) continue;
     seenRules.add(finding.ruleId);
     // Certificate files take no comments (a DER file would be broken by one): their rules are set in the configuration.
-    if (suppressible) {
+    // Nor is an unused suppression comment answered with another comment: that rule is set in the configuration too.
+    if (suppressible && finding.ruleId !== UNUSED_SUPPRESSION) {
       actions.push(disableAction(ws, file, finding, env));
       // A policy written in a Bicep '''…''' string is disabled at its own top; a one-line string takes Bicep's pragma.
       const whole = finding.suppressWith ? disableInInlinePolicyAction(ws, file, finding, env) : disableInFileAction(ws, file, finding, env);
