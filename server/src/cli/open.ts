@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CONFIG_FILE_NAME, ConfigResolver, type LintConfig } from '../engine/config';
+import { NOT_UTF8_NAME } from '../engine/discover';
 import { loadContextFromDisk, loadFromDisk } from '../engine/load';
 import { Workspace } from '../engine/workspace';
 import { notASku, toSku, type Sku } from '../model/sku';
@@ -60,7 +61,11 @@ export function workspaceArgs(parsed: ParsedArgs, cwd: string): { roots: string[
   const given = parsed.positionals.length ? parsed.positionals : ['.'];
   const contexts = parsed.all.get('--context') ?? [];
   const missing = [...given, ...contexts].filter((r) => !fs.existsSync(path.resolve(cwd, r)));
-  if (missing.length > 0) return { problem: `no such file or directory: ${missing.map((m) => (contexts.includes(m) && !given.includes(m) ? `--context ${m}` : m)).join(', ')}`, brief: true };
+  if (missing.length > 0) {
+    const named = missing.map((m) => (contexts.includes(m) && !given.includes(m) ? `--context ${m}` : m)).join(', ');
+    const why = missing.some((m) => m.includes('\uFFFD')) ? ` (${NOT_UTF8_NAME})` : '';
+    return { problem: `no such file or directory: ${named}${why}`, brief: true };
+  }
   return {
     roots: given.map((r) => path.resolve(cwd, r)),
     contextRoots: contexts.map((r) => path.resolve(cwd, r)),

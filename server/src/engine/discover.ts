@@ -84,11 +84,17 @@ export function* discoverFiles(
   }
 }
 
+/**
+ * Node.js decodes file names as UTF-8: a name that isn't valid UTF-8 comes back with U+FFFD in place of the bad bytes,
+ * and that name opens nothing.
+ */
+export const NOT_UTF8_NAME = 'its name is not valid UTF-8, which Node.js cannot open: rename it';
+
 export function describeFsError(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
   switch (err.code) {
     case 'ENOENT':
-      return 'no such file or directory';
+      return typeof err.path === 'string' && err.path.includes('\uFFFD') ? NOT_UTF8_NAME : 'no such file or directory';
     case 'EACCES':
     case 'EPERM':
       return 'permission denied';

@@ -144,3 +144,25 @@ test('hostile: a FIFO named like a policy in a linted folder, or named as a path
     removeTempDir(dir);
   }
 });
+
+test('hostile: a file or folder whose name is not valid UTF-8 says so (it was "no such file or directory"); the rest is linted', { skip: process.platform !== 'linux' }, () => {
+  const dir = makeTempDir('fuzz-name');
+  try {
+    const raw = (name: string, bad: number): Buffer => Buffer.concat([Buffer.from(`${dir}/${name}`), Buffer.from([bad]), Buffer.from('.policy.xml')]);
+    fs.writeFileSync(raw('a', 0xff), '<policies />');
+    fs.mkdirSync(raw('d', 0xfe));
+    fs.writeFileSync(path.join(dir, 'ok.policy.xml'), '<policies><inbound><set-header name="a" exists-action="override"><value>a & b</value></set-header></inbound></policies>');
+    const r = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'lint', '.'], { cwd: dir, encoding: 'utf8', timeout: 20_000 });
+    assert.equal(r.error, undefined);
+    assert.equal(r.status, 1, r.stdout);
+    const notUtf8 = r.stdout.split('\n').filter((l) => /warning {2}cannot read: its name is not valid UTF-8, which Node\.js cannot open: rename it$/.test(l));
+    assert.equal(notUtf8.length, 2, r.stdout);
+    assert.match(r.stdout, /^ok\.policy\.xml:1:\d+ {2}error .*policy-xml-syntax/m);
+    // Named on the command line (the shell passes the bytes; Node.js decodes them with U+FFFD).
+    const named = spawnSync('sh', ['-c', `"$0" "${path.join(repoRoot, 'dist', 'cli.js')}" lint "$(printf 'a\\377.policy.xml')"`, process.execPath], { cwd: dir, encoding: 'utf8', timeout: 20_000 });
+    assert.equal(named.status, 2, named.stderr);
+    assert.match(named.stderr, /no such file or directory: a\uFFFD\.policy\.xml \(its name is not valid UTF-8/);
+  } finally {
+    removeTempDir(dir);
+  }
+});
