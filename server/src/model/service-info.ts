@@ -4,9 +4,9 @@ import { AVM_DEFAULT_SKU } from './avm';
 import { caEntries } from './certificate-entries';
 import { evaluate } from './evaluate';
 import { unparen } from './expr-walk';
-import { skuSetOf, skusWhere } from './sku-resolution';
-import { arrayItems, objectsOf } from './literals';
-import type { CaCertificatesInfo, GatewayHostname, NamedValueInfo, ServiceInfo, TriBool } from './types';
+import { freeParams, skuSetOf, skusWhere } from './sku-resolution';
+import { arrayItems, MAX_FOLLOW_DEPTH, objectsOf } from './literals';
+import type { CaCertificatesInfo, CaPresence, GatewayHostname, NamedValueInfo, ServiceInfo, TriBool } from './types';
 import { truth } from './values';
 
 /** The possible names of a resource (`name:` evaluated): empty when unknown. */
@@ -167,7 +167,11 @@ function isAbsent(e: Expr): boolean {
   return u.kind === 'null' || (u.kind === 'array' && u.items.length === 0);
 }
 
-/** `certificates: [...]`, or guarded: `cond ? [...] : null` (and `cond ? null : [...]`). */
+/**
+ * `certificates: [...]`, or guarded by tier: `cond ? [...] : null` (and `cond ? null : [...]`) where `cond` depends on
+ * what the SKU depends on. Whether the array uploads anything (`presence`) is read apart: `null`, `[]`, a condition
+ * that is false, a parameter that nobody sets and whose default is empty upload nothing.
+ */
 function caCertificates(
   span: { start: number; end: number },
   value: Expr,
@@ -178,12 +182,83 @@ function caCertificates(
 ): CaCertificatesInfo {
   const ref = { file: scope.path, span };
   const v = unparen(value);
-  if (v.kind === 'ternary' && (isAbsent(v.whenFalse) || isAbsent(v.whenTrue))) {
+  if (v.kind === 'ternary' && (isAbsent(v.whenFalse) || isAbsent(v.whenTrue)) && isTierCondition(v.condition, skuExpr, scope)) {
     const presentWhen = isAbsent(v.whenFalse);
     const array = presentWhen ? v.whenTrue : v.whenFalse;
-    return { ref, presentFor: 'guarded', skusWhenPresent: skusWhere(v.condition, presentWhen, skuExpr, scope, scopes, service.skus), entries: caEntries(array, scope) };
+    return {
+      ref,
+      presentFor: 'guarded',
+      skusWhenPresent: skusWhere(v.condition, presentWhen, skuExpr, scope, scopes, service.skus),
+      presence: presenceOf(array, scope, scopes, 0),
+      entries: caEntries(array, scope),
+    };
   }
-  return { ref, presentFor: 'all', skusWhenPresent: service.skus, entries: caEntries(v, scope) };
+  return { ref, presentFor: 'all', skusWhenPresent: service.skus, presence: presenceOf(v, scope, scopes, 0), entries: caEntries(v, scope) };
+}
+
+/** Does a condition depend on a parameter the SKU depends on (`contains(classicSkus, skuName)`)? */
+function isTierCondition(condition: Expr, skuExpr: Expr | undefined, scope: FileScope): boolean {
+  if (!skuExpr) return false;
+  const skuParams = freeParams(skuExpr, scope);
+  for (const key of freeParams(condition, scope).keys()) if (skuParams.has(key)) return true;
+  return false;
+}
+
+/** The functions that join arrays: the result uploads something when any argument does. */
+const ARRAY_JOINS: ReadonlySet<string> = new Set(['concat', 'union']);
+
+/**
+ * Does an array of CA certificates upload anything: certainly, maybe, or not at all? Follows variables, conditions
+ * (evaluated: `!empty(rootCaCert) ? [...] : []`), `concat`/`union`, loops (by what they go over) and parameters
+ * (by what their callers pass, else their default: a parameter nobody in the workspace sets and whose default is
+ * empty uploads nothing the linter can see).
+ */
+function presenceOf(expr: Expr, scope: FileScope, scopes: ReadonlyMap<string, FileScope>, depth: number): CaPresence {
+  const v = unparen(expr);
+  if (depth >= MAX_FOLLOW_DEPTH) return 'maybe';
+  const next = (e: Expr, s: FileScope = scope): CaPresence => presenceOf(e, s, scopes, depth + 1);
+  switch (v.kind) {
+    case 'null':
+      return 'none';
+    case 'array':
+      if (v.items.length === 0) return 'none';
+      return v.items.some((i) => i.kind !== 'spread') ? 'certain' : 'maybe';
+    case 'for':
+      return next(v.iterable) === 'none' ? 'none' : 'maybe';
+    case 'ternary': {
+      const c = truth(evaluate(v.condition, scope, { scopes, origins: [], label: 'condition' }));
+      if (c !== 'unknown') return next(c ? v.whenTrue : v.whenFalse);
+      return either(next(v.whenTrue), next(v.whenFalse));
+    }
+    case 'call': {
+      if (v.namespace !== undefined && v.namespace !== 'sys') return 'maybe';
+      if (!ARRAY_JOINS.has(v.name.toLowerCase())) return 'maybe';
+      const each = v.args.map((a) => next(a));
+      if (each.includes('certain')) return 'certain';
+      return each.every((p) => p === 'none') ? 'none' : 'maybe';
+    }
+    case 'identifier': {
+      const variable = scope.vars.get(v.name)?.value;
+      if (variable) return next(variable);
+      const param = scope.params.get(v.name);
+      if (!param) return 'maybe';
+      const passed = scope.callers.map((site) => {
+        if (site.opaque) return 'maybe';
+        const arg = site.args.get(v.name);
+        if (arg) return next(arg, site.scope);
+        return param.defaultValue ? next(param.defaultValue) : 'maybe';
+      });
+      if (passed.length === 0) return param.defaultValue ? next(param.defaultValue) : 'maybe';
+      return passed.reduce(either);
+    }
+    default:
+      return 'maybe';
+  }
+}
+
+/** One of two possibilities. */
+function either(a: CaPresence, b: CaPresence): CaPresence {
+  return a === b ? a : 'maybe';
 }
 
 /** An `existing` service: SKUs and `enableClientCertificate` come from its definition when there is one. */

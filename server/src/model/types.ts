@@ -81,8 +81,12 @@ export interface CaCertificatesInfo {
   presentFor: 'all' | 'guarded';
   /** The SKUs for which the guard yields the array (meaningful when `guarded`). */
   skusWhenPresent: SkuSet;
+  /** Whether the array (the guarded one, for `guarded`) uploads anything: `null`, `[]`, a false condition don't. */
+  presence: CaPresence;
   entries: CertificateEntry[];
 }
+
+export type CaPresence = 'certain' | 'maybe' | 'none';
 
 /** One item of `properties.certificates`, or the `properties` of a `service/certificates` resource. */
 /** A `Microsoft.ApiManagement/service/certificates` resource: its id (the resource name) and what it uploads. */

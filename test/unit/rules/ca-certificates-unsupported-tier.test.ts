@@ -42,6 +42,19 @@ testRule(caCertificatesUnsupportedTier, {
     },
     { name: 'v2 without CA certificates', code: serviceBicep('apiManagementSettings.sku', '', V2), files: SETTINGS },
     { name: 'unknown SKU', code: serviceBicep('skuName', `certificates: ${ENTRY}`, 'param skuName string\n') },
+    // Public repositories and exports write "none" as null or []: nothing is uploaded (a sweep found these reported).
+    { name: 'certificates: null on Consumption', code: serviceBicep("'Consumption'", 'certificates: null') },
+    { name: 'certificates: [] on Consumption', code: serviceBicep("'Consumption'", 'certificates: []') },
+    { name: "the module's certificates: [] (its \"none\") on BasicV2", code: avmServiceBicep("'BasicV2'", 'certificates: []') },
+    {
+      name: 'a parameter whose default is [] and that nothing in the workspace sets',
+      code: serviceBicep("'Consumption'", 'certificates: certificates', 'param certificates array = []\n'),
+    },
+    {
+      name: 'PEM parameters defaulting to \'\', left unset by the .bicepparam: !empty(x) ? [...] : [] uploads nothing',
+      code: serviceBicep("'BasicV2'", 'certificates: concat(rootCaCerts, [])', `param rootCaCert string = ''\nvar rootCaCerts = !empty(rootCaCert) ? ${ENTRY} : []\n`),
+      files: { 'main.bicepparam': "using './main.bicep'\n" },
+    },
   ],
   invalid: [
     {
@@ -82,6 +95,17 @@ testRule(caCertificatesUnsupportedTier, {
       code: WHOLE_SKU(`certificates: ${ENTRY}`),
       findings: [{ line: 10, level: 'warning', text: 'certificates', message: 'BasicV2 (among the possible SKUs BasicV2, Premium' }],
       output: WHOLE_SKU(`certificates: contains(['Developer', 'Basic', 'Standard', 'Premium'], sku.name) ? ${ENTRY} : null`),
+    },
+    {
+      name: 'a condition that is not about the tier: uploads when a deployment passes a certificate (a warning), not a "tier guard"',
+      code: serviceBicep("'BasicV2'", `certificates: !empty(rootCaCert) ? ${ENTRY} : []`, "param rootCaCert string = ''\n"),
+      findings: [{ line: 12, level: 'warning', text: 'certificates', message: /^properties\.certificates may upload CA certificates, but the service may be BasicV2 \(from main\.bicep\)/ }],
+    },
+    {
+      name: 'a caller passes certificates to a parameter whose default is []: certain again',
+      code: serviceBicep("'Consumption'", 'certificates: certificates', 'param certificates array = []\n'),
+      files: { 'main.bicepparam': `using './main.bicep'\nparam certificates = ${ENTRY}\n` },
+      findings: [{ line: 12, level: 'error', text: 'certificates', message: /^properties\.certificates uploads CA certificates/ }],
     },
     {
       name: 'a guard that lets v2 through',
