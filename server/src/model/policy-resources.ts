@@ -25,10 +25,10 @@ export function policyScopeOf(fullType: string): PolicyScope | undefined {
 /** Bicep functions whose first argument is the text they return rewritten (placeholders filled in, say). */
 const TEXT_FUNCTIONS: ReadonlySet<string> = new Set(['replace', 'format', 'trim', 'concat', 'string']);
 
-/** A string that is meant as a file path rather than policy XML. */
+/** A string that is meant as a file path rather than policy XML or a URL (what the `-link` formats take). */
 function looksLikePath(s: string): boolean {
   const t = s.trim();
-  return !t.startsWith('<') && /\.xml$|^\.{1,2}[\\/]/i.test(t);
+  return !t.startsWith('<') && !/^[a-z][a-z0-9+.-]*:\/\//i.test(t) && /\.xml$|^\.{1,2}[\\/]/i.test(t);
 }
 
 /**

@@ -14,6 +14,13 @@ testRule(policyValueNotLoaded, {
     { name: 'loadTextContent', code: api("loadTextContent('./policies/api.policy.xml')"), filename: 'api.bicep', files: FILES },
     { name: 'inline XML', code: api("'<policies><inbound><base /></inbound></policies>'"), filename: 'api.bicep', files: FILES },
     { name: 'a parameter', code: `param policyXml string\n${api('policyXml')}`, filename: 'api.bicep', files: FILES },
+    {
+      // Microsoft's Bicep reference sample: a URL is what the -link formats take (its fix made loadTextContent('https://…')).
+      name: "an https URL ending in .xml with format 'rawxml-link'",
+      code: api("'https://example.blob.core.windows.net/policies/global.xml'").replace("format: 'rawxml'", "format: 'rawxml-link'"),
+      filename: 'api.bicep',
+      files: FILES,
+    },
   ],
   invalid: [
     {
