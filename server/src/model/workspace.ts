@@ -574,12 +574,19 @@ function ancestorOfType(node: ResourceNode, fullType: string, namedServices: Rea
   return undefined;
 }
 
-/** The candidates declared in the folder nearest to `file` (its own, else the closest above); all of them when none is. */
+/**
+ * The candidates nearest to `file` by folder: those in its own folder, else those below it (a `prerequisites/`
+ * subfolder), else the same one level up (in that folder, else below it: a sibling folder), and so on; all of them when
+ * none is.
+ */
 function nearestByDirectory<T extends { node: ResourceNode }>(candidates: Set<T>, file: string): Set<T> {
   if (candidates.size <= 1) return candidates;
   for (let dir = path.dirname(file); ; ) {
     const here = [...candidates].filter((c) => path.dirname(c.node.scope.path) === dir);
     if (here.length > 0) return new Set(here);
+    const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
+    const below = [...candidates].filter((c) => c.node.scope.path.startsWith(prefix));
+    if (below.length > 0) return new Set(below);
     const parent = path.dirname(dir);
     if (parent === dir) return candidates;
     dir = parent;

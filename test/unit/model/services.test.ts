@@ -472,10 +472,14 @@ test('an existing service with an unknown name resolves to the definition neares
     'prd/main.bicep': service('apim-prd', 'Premium'),
     'prd/apis/apis.bicep': existing,
     'shared/apis.bicep': existing,
+    // A sample whose services are defined in its own prerequisites/ folder (a public repository's layout).
+    'sample/main.bicep': existing,
+    'sample/prerequisites/prerequisites.bicep': service('apim-sample', 'Consumption'),
   });
+  assert.equal(model.servicesIn(abs('sample/main.bicep'))[0]?.definition?.ref.file, abs('sample/prerequisites/prerequisites.bicep'), 'folder below');
   assert.equal(model.servicesIn(abs('dev/apis.bicep'))[0]?.definition?.ref.file, abs('dev/main.bicep'), 'same folder');
   assert.equal(model.servicesIn(abs('prd/apis/apis.bicep'))[0]?.definition?.ref.file, abs('prd/main.bicep'), 'folder above');
-  assert.equal(model.servicesIn(abs('shared/apis.bicep'))[0]?.definition, undefined, 'ambiguous: two candidates elsewhere');
+  assert.equal(model.servicesIn(abs('shared/apis.bicep'))[0]?.definition, undefined, 'ambiguous: three candidates elsewhere');
 });
 
 test("name paths through a parameter ('${apimServiceName}/orders/policy', as ARM-converted templates write them)", () => {
