@@ -60,6 +60,8 @@ export function describeService(node: ResourceNode, scopes: ReadonlyMap<string, 
   if (ecc?.kind === 'property') {
     const v = evaluate(ecc.value, node.scope, { scopes, origins: [], label: 'enableClientCertificate' });
     info.enableClientCertificate = { value: v.kind === 'bool' ? truth(v) : 'unknown', ref: { file, span: ecc.span } };
+    const fromDefault = v.kind === 'bool' ? defaultedParam(ecc.value, node.scope, 0) : undefined;
+    if (fromDefault) info.enableClientCertificate.defaultOf = fromDefault;
   }
   info.reachability = node.registry ? { value: 'unknown' } : reachability(props, node.scope, scopes);
   const customProperties = property(props, 'customProperties');
@@ -165,6 +167,26 @@ function skuOrigin(node: ResourceNode): string | undefined {
 function isAbsent(e: Expr): boolean {
   const u = unparen(e);
   return u.kind === 'null' || (u.kind === 'array' && u.items.length === 0);
+}
+
+/**
+ * A parameter whose own default a value rests on, in a template that nothing in the workspace deploys with values (no
+ * `.bicepparam`, no module call): a deployment may pass another value. Followed through the callers that pass it on.
+ */
+function defaultedParam(expr: Expr, scope: FileScope, depth: number): string | undefined {
+  if (depth >= MAX_FOLLOW_DEPTH) return undefined;
+  for (const ref of freeParams(expr, scope).values()) {
+    if (ref.scope.callers.length === 0) {
+      if (ref.param.defaultValue) return ref.param.name;
+      continue;
+    }
+    for (const site of ref.scope.callers) {
+      const arg = site.args.get(ref.param.name);
+      const found = arg && defaultedParam(arg, site.scope, depth + 1);
+      if (found) return found;
+    }
+  }
+  return undefined;
 }
 
 /**

@@ -19,8 +19,11 @@ export interface ServiceInfo {
   /** The defining declaration when this one is `existing` and the workspace has exactly one candidate. */
   definition?: ServiceInfo;
   skus: SkuSet;
-  /** `properties.enableClientCertificate`; `false` when absent. */
-  enableClientCertificate: { value: TriBool; ref?: BicepRef };
+  /**
+   * `properties.enableClientCertificate`; `false` when absent. `defaultOf`: the parameter whose default gave the value,
+   * in a template nothing deploys with values (a deployment may pass another).
+   */
+  enableClientCertificate: { value: TriBool; ref?: BicepRef; defaultOf?: string };
   /** Where to insert `enableClientCertificate: true` (offset just inside `properties: {`, or of the resource body). */
   propertiesRef?: BicepRef;
   /** `properties.certificates` (CA certificates), if present. */

@@ -30,13 +30,18 @@ export const clientCertificateNotEnabled: BicepRule = {
       const files = checks.map((c) => c.name);
       const policies = policiesNamed(files);
       const skus = matchingSkusText(service.skus, (s) => FLAG_SKUS.has(s));
-      const setting = service.enableClientCertificate.ref ? 'enableClientCertificate is false' : 'enableClientCertificate is not set';
+      const { ref, defaultOf } = service.enableClientCertificate;
+      const setting = !ref
+        ? 'enableClientCertificate is not set'
+        : defaultOf
+          ? `enableClientCertificate is false by the default of parameter ${defaultOf} (unless a deployment passes true)`
+          : 'enableClientCertificate is false';
       ctx.report({
         span: skuSpan(ctx, service),
         message:
           `${setting}, but ${policies} ${certificateUse(checks)} (${first.what}) and ${skus} only receive one when the ` +
           `service requests it: context.Request.Certificate is always null and every check fails. Set enableClientCertificate: true in ${service.registryModule ? 'the module’s params' : 'properties'}.`,
-        certain: tier === 'all',
+        certain: tier === 'all' && !defaultOf,
         fixes: enableFix(ctx, service),
         related: [...checks.map((c) => ({ file: c.file, span: c.span, message: certificateUseOf(c) })), ...service.skus.origins],
       });

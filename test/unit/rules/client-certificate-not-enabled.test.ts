@@ -102,6 +102,18 @@ testRule(clientCertificateNotEnabled, {
       output: serviceBicep("'BasicV2'", ENABLED),
     },
     {
+      name: "false by a parameter's default that nothing sets: a warning that says so (a deployment may pass true)",
+      code: serviceBicep("'Consumption'", 'enableClientCertificate: enableMTLS', 'param enableMTLS bool = false\n'),
+      files: deploying(VALIDATE),
+      findings: [{ line: 6, level: 'warning', text: "'Consumption'", message: /^enableClientCertificate is false by the default of parameter enableMTLS \(unless a deployment passes true\), but api\.policy\.xml/ }],
+    },
+    {
+      name: 'false by a .bicepparam that sets the parameter: an error again',
+      code: serviceBicep("'Consumption'", 'enableClientCertificate: enableMTLS', 'param enableMTLS bool = true\n'),
+      files: deploying(VALIDATE, { 'main.bicepparam': "using './main.bicep'\nparam enableMTLS = false\n" }),
+      findings: [{ line: 6, level: 'error', message: /^enableClientCertificate is false, but/ }],
+    },
+    {
       name: 'service policy in the same file, service without properties: add properties',
       code: NO_PROPERTIES,
       files: { 'api.policy.xml': VALIDATE },
