@@ -4,6 +4,7 @@ import type { PolicyRule } from './types';
 import { verifyCalls } from './util/certificate-expressions';
 import { namedValueGuarded } from './util/certificate-flow';
 import { chainTier } from './util/chain-tier';
+import { thumbprintComparisons } from './util/thumbprints';
 import { namedValueFiles, namedValueOf, namedValueRelated, trueOn } from './util/trust';
 
 /** `Verify()` / `VerifyNoRevocation()` in a policy expression where the tier can't validate certificate chains. */
@@ -54,10 +55,14 @@ export const chainVerifyUnsupportedTier: PolicyRule = {
           : tier.certainty === 'all'
             ? 'it fails for every certificate'
             : 'on those tiers it fails for every certificate';
+        // The same expression pins the certificate already (a literal Thumbprint, context.Deployment.Certificates): that stays.
+        const pinned = thumbprintComparisons(ctx.doc).some((c) => c.expr === expr) || readsDeploymentCertificates(expr);
         const advice =
           tier.certainty === 'all'
-            ? 'Pin the certificate instead: compare its Thumbprint with context.Deployment.Certificates (or use validate-client-certificate with an <identity thumbprint="…">).'
-            : `Guard it with a named value that is false on those tiers ({{validate-certificate-chain}} && !cert.${method}), or pin the certificate by thumbprint instead.`;
+            ? pinned
+              ? `This expression already pins the certificate by thumbprint: remove the ${method} call.`
+              : 'Pin the certificate instead: compare its Thumbprint with context.Deployment.Certificates (or use validate-client-certificate with an <identity thumbprint="…">).'
+            : `Guard it with a named value that is false on those tiers ({{validate-certificate-chain}} && !cert.${method}), or ${pinned ? 'remove it and keep the thumbprint pin here' : 'pin the certificate by thumbprint instead'}.`;
         ctx.report({
           span: call.name.span,
           message: `${method} validates the certificate chain, but ${tier.text} can't validate client certificate chains: ${when}. ${advice}`,
@@ -80,4 +85,10 @@ function andGuard(expr: PolicyExpression, index: number): string | undefined {
   const at = tokens.indexOf(named[0]!);
   if (tokens[at + 1]?.text !== '&&' || tokens[at - 1]?.text === '!') return undefined;
   return named[0]!.text.slice(2, -2).trim();
+}
+
+/** Does the expression read `context.Deployment.Certificates` (the uploaded certificates, by thumbprint)? */
+function readsDeploymentCertificates(expr: PolicyExpression): boolean {
+  const t = expr.tokens;
+  return t.some((tok, i) => tok.text === 'Deployment' && t[i + 1]?.text === '.' && t[i + 2]?.text === 'Certificates');
 }

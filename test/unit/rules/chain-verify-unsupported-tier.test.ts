@@ -88,7 +88,8 @@ testRule(chainVerifyUnsupportedTier, {
       code: SEED_UNGUARDED_POLICY,
       files: literalSkuWorkspace('StandardV2'),
       ...onPolicy,
-      findings: [{ line: 7, level: 'error', text: 'VerifyNoRevocation', message: 'StandardV2 (from main.bicep)' }],
+      // The expression pins by context.Deployment.Certificates already: the advice is to drop the call, not to pin.
+      findings: [{ line: 7, level: 'error', text: 'VerifyNoRevocation', message: /StandardV2 \(from main\.bicep\).* This expression already pins the certificate by thumbprint: remove the VerifyNoRevocation\(\) call\.$/ }],
     },
     {
       name: 'the tier switch on a v2-only service: warning (it only works while the named value is false)',
@@ -116,8 +117,8 @@ testRule(chainVerifyUnsupportedTier, {
 </choose>`),
       sku: ['Consumption'],
       findings: [
-        { line: 5, level: 'error', text: 'Verify', message: 'Consumption' },
-        { line: 8, level: 'error', text: 'Verify' },
+        { line: 5, level: 'error', text: 'Verify', message: /Consumption.* Pin the certificate instead: compare its Thumbprint/ },
+        { line: 8, level: 'error', text: 'Verify', message: /already pins the certificate by thumbprint: remove the Verify\(\) call/ },
       ],
     },
     {
