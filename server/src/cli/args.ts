@@ -12,7 +12,8 @@ export interface ParsedArgs {
   flags: Set<string>;
 }
 
-export function parseArgs(args: string[], spec: { values: string[]; flags: string[] }): ParsedArgs {
+/** `mayBeEmpty`: options whose value may be `""` (`--dns ""`: no DNS names); the others need one. */
+export function parseArgs(args: string[], spec: { values: string[]; flags: string[]; mayBeEmpty?: string[] }): ParsedArgs {
   const out: ParsedArgs = { positionals: [], values: new Map(), all: new Map(), flags: new Set() };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -31,7 +32,7 @@ export function parseArgs(args: string[], spec: { values: string[]; flags: strin
       out.flags.add(name);
     } else if (spec.values.includes(name)) {
       const value = eq >= 0 ? arg.slice(eq + 1) : args[++i];
-      if (value === undefined || value === '') throw new UsageError(`${name} needs a value`);
+      if (value === undefined || (value === '' && !spec.mayBeEmpty?.includes(name))) throw new UsageError(`${name} needs a value`);
       out.values.set(name, value);
       out.all.set(name, [...(out.all.get(name) ?? []), value]);
     } else {

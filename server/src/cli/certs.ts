@@ -250,7 +250,7 @@ export async function runCertsCommand(args: string[], io: CertsIo): Promise<numb
       io.stdout(HELP[name] + '\n');
       return 0;
     }
-    const parsed = parseArgs(rest, { values: [...SPECS[name].values], flags: [...SPECS[name].flags] });
+    const parsed = parseArgs(rest, { values: [...SPECS[name].values], flags: [...SPECS[name].flags], mayBeEmpty: ['--dns'] });
     if (name !== 'inspect' && parsed.positionals.length > 0) throw new UsageError(`unexpected argument "${parsed.positionals[0]}"`);
     switch (name) {
       case 'tree':

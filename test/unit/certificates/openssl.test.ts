@@ -111,6 +111,17 @@ test('certs ca + certs client from a CA .pfx produce a chain openssl accepts', a
   assert.equal(info.certificates[0].signatureAlgorithm, 'ecdsa-with-SHA384');
   const v = openssl(['verify', '-x509_strict', '-purpose', 'sslclient', '-CAfile', path.join(out, 'my-root.cer'), '-untrusted', path.join(out, 'my-ca.cer'), path.join(out, 'partner-a.cer')]);
   assert.equal(v.status, 0, v.out);
+  // --dns "" (its --help: "" for none): no subject alternative name at all, which openssl shows.
+  for (const empty of [['--dns', ''], ['--dns=']]) {
+    const bare = await certs(['client', '--issuer', path.join(out, 'my-ca.pfx'), '--issuer-password-env', PASSWORD_VAR, '--subject', 'CN=No DNS', '--id', `no-dns${empty.length}`, ...empty, '--out', out, '--password-env', PASSWORD_VAR, '--format', 'json'], env);
+    assert.equal(bare.code, 0, bare.stderr);
+    assert.deepEqual((JSON.parse(bare.stdout) as { certificates: { dnsNames: string[] }[] }).certificates[0]!.dnsNames, []);
+    const text = openssl(['x509', '-in', path.join(out, `no-dns${empty.length}.cer`), '-noout', '-text']);
+    assert.equal(text.status, 0, text.out);
+    assert.match(text.out, /Subject: CN ?= ?No DNS/);
+    assert.doesNotMatch(text.out, /Subject Alternative Name/);
+  }
+  assert.equal((await certs(['client', '--issuer', path.join(out, 'my-ca.pfx'), '--subject', 'CN=x', '--out', out, '--id', ''], env)).code, 2, 'other options still need a value');
   const wrong = await certs(['client', '--issuer', path.join(out, 'my-ca.pfx'), '--issuer-password-env', PASSWORD_VAR, '--subject', 'CN=B', '--out', out, '--password-env', PASSWORD_VAR], { [PASSWORD_VAR]: 'nope' });
   assert.equal(wrong.code, 1);
   assert.match(wrong.stderr, /wrong password/);
