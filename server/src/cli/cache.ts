@@ -223,15 +223,22 @@ export class LintCache {
     };
     // Only a cache file (or a link, which the rename replaces, not its target) is ever replaced: a device, FIFO or
     // socket at that path is not a cache (as root, renaming over /dev/zero would replace the device).
-    const existing = fs.lstatSync(this.file, { throwIfNoEntry: false });
-    if (existing && !existing.isFile() && !existing.isSymbolicLink()) return `not writing the cache to ${this.file}: it is not a regular file`;
     const tmp = `${this.file}.${process.pid}.tmp`;
     try {
+      // (lstat throws ENOTDIR, not "no entry", under a path that is a file: `--cache-location a-file/cache`.)
+      const existing = fs.lstatSync(this.file, { throwIfNoEntry: false });
+      if (existing && !existing.isFile() && !existing.isSymbolicLink()) return `not writing the cache to ${this.file}: it is not a regular file`;
+      // A folder named with a trailing separator (`--cache-location .cache/`) is made when it isn't there yet.
+      fs.mkdirSync(path.dirname(this.file), { recursive: true });
       fs.writeFileSync(tmp, JSON.stringify(data));
       fs.renameSync(tmp, this.file);
       return undefined;
     } catch (e) {
-      fs.rmSync(tmp, { force: true });
+      try {
+        fs.rmSync(tmp, { force: true });
+      } catch {
+        // nothing was written there (ENOTDIR throws even with force)
+      }
       return `cannot write the cache ${this.file}: ${(e as Error).message}`;
     }
   }

@@ -50,7 +50,7 @@ Options:
   --fix                      apply the safe fixes (thumbprint separators and case, PEM markers, ?., a missing
                              loadTextContent or format: 'rawxml') to the files, then report what is left
   --cache                    reuse the reports of files whose inputs have not changed since the last run
-  --cache-location PATH      the cache file, or a folder for it (default: ./${DEFAULT_CACHE_FILE})
+  --cache-location PATH      the cache file, or a folder for it (an existing one, or PATH/; default: ./${DEFAULT_CACHE_FILE})
   -o, --output-file FILE     write the report to FILE instead of standard output
   -h, --help                 show this help
 
@@ -97,7 +97,7 @@ export async function runLint(args: string[], io: CliIO): Promise<number> {
   const timing = process.env.APIM_MTLS_TIMING ? new Map<string, number>() : undefined;
   const phase = timing ? phaseTimer(timing) : () => undefined;
   const cacheLocation = parsed.values.get('--cache-location');
-  const cache = parsed.flags.has('--cache') || cacheLocation !== undefined ? LintCache.open(path.resolve(io.cwd, cacheLocation ?? DEFAULT_CACHE_FILE)) : undefined;
+  const cache = parsed.flags.has('--cache') || cacheLocation !== undefined ? LintCache.open(cachePath(io.cwd, cacheLocation)) : undefined;
   if (cache?.problem) io.stderr(`apim-mtls: ${cache.problem}\n`);
   // The context files are read for what they tell the linted files, never linted or reported.
   const { config, ws, files, contextFiles } = await openWorkspace(roots, contextRoots, overrides, io.stderr, { timing });
@@ -284,4 +284,10 @@ function formatTiming(timing: Map<string, number>): string {
 function judgesUnused(ws: Workspace, file: string): boolean {
   const context = ws.policyContext(file);
   return context.deployments.length > 0 || !context.skus.unknown;
+}
+
+/** The `--cache-location` path, resolved; one ending in a separator (`.cache/`) names a folder, existing or not, as in ESLint. */
+function cachePath(cwd: string, location: string | undefined): string {
+  const resolved = path.resolve(cwd, location ?? DEFAULT_CACHE_FILE);
+  return location !== undefined && /[\\/]$/.test(location) ? path.join(resolved, DEFAULT_CACHE_FILE) : resolved;
 }

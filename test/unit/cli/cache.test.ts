@@ -144,12 +144,18 @@ describe('apim-mtls lint --cache', () => {
     assert.equal(cachedMatchesFresh(dir), 0);
   });
 
-  it('--cache-location takes a folder, and an unwritable location is a message, not a failure', () => {
+  it('--cache-location takes a folder (existing, or named with a trailing /), and an unwritable location is a message, not a failure', () => {
     const folder = path.join(dir, 'cache-folder');
     fs.mkdirSync(folder);
     lint(dir, ['.', '--cache-location', folder]);
     assert.ok(fs.existsSync(path.join(folder, '.apim-mtls-cache')));
-    const r = lint(dir, ['.', '--cache-location', path.join(dir, 'no', 'such', 'folder', 'cache')]);
+    // A folder that isn't there yet: named with a trailing separator (as ESLint takes it), made for the cache.
+    lint(dir, ['.', '--cache-location', 'new-cache-folder/']);
+    assert.ok(fs.statSync(path.join(dir, 'new-cache-folder', '.apim-mtls-cache')).isFile());
+    lint(dir, ['.', '--cache-location', 'nested/cache.json']);
+    assert.ok(fs.statSync(path.join(dir, 'nested', 'cache.json')).isFile(), 'a file in a folder not there yet');
+    fs.writeFileSync(path.join(dir, 'a-file'), '');
+    const r = lint(dir, ['.', '--cache-location', path.join(dir, 'a-file', 'cache')]);
     assert.match(r.stderr, /cannot write the cache/);
     assert.equal(r.report, lint(dir, ['.']).report);
   });

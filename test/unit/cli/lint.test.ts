@@ -149,8 +149,10 @@ describe('apim-mtls lint on the bundled examples', () => {
     const table = fs.readFileSync(path.join(examplesDir, 'README.md'), 'utf8');
     const found = new Set(entries.flatMap((e) => e.messages.map((m) => `${m.ruleId} ${path.relative(examplesDir, e.filePath)}:${m.line}`)));
     let rows = 0;
-    for (const [, id, places] of table.matchAll(/^\| `([a-z0-9-]+)` \| \w+ \| (.+) \|$/gm)) {
+    for (const [, id, level, places] of table.matchAll(/^\| `([a-z0-9-]+)` \| (\w+)[^|]* \| (.+) \|$/gm)) {
       rows++;
+      // The column is the default level (a rule that is off by default says where it is turned on).
+      assert.equal(level, ruleCatalog.find((r) => r.id === id)?.defaultLevel, `${id}: default level`);
       for (const [, place] of places!.matchAll(/`([^`]+)`/g)) assert.ok(found.has(`${id} ${place}`), `${id} at ${place}`);
     }
     assert.equal(rows, ruleCatalog.length);
