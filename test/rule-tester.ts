@@ -45,6 +45,8 @@ export interface InvalidCase extends RuleCase {
   findings: ExpectedFinding[];
   /** The file's text after applying the first finding's first (or preferred) fix, when the rule offers one. */
   output?: string;
+  /** The first finding offers no fix at all. */
+  noFix?: boolean;
 }
 
 /** Lints one case with only the given rule enabled; returns the findings and the workspace. */
@@ -103,6 +105,7 @@ export function testRule(rule: Rule, cases: { valid: RuleCase[]; invalid: Invali
           if (want.message instanceof RegExp) assert.match(f.message, want.message);
           if (want.text !== undefined) assert.equal(c.code.slice(f.span.start, f.span.end), want.text, `finding ${i} covers`);
         });
+        if (c.noFix) assert.deepEqual(findings[0]?.fixes.map((f) => f.title), [], 'no fix on the first finding');
         if (c.output !== undefined) {
           const first = findings[0];
           assert.ok(first && first.fixes.length > 0, 'expected a fix on the first finding');

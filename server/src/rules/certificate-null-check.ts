@@ -3,6 +3,9 @@ import type { PolicyRule } from './types';
 import { rejectsMissingCertificate, unguardedUses } from './util/certificate-flow';
 import { enclosingPassing, everyRequestInInbound, remembered, runsAfterBase, type EnclosingPolicy } from './util/enclosing';
 
+/** Tokens after which a member ends the operand of `==` / `!=` it follows (not `.`, `(`, `[`, `+`…). */
+const OPERAND_ENDS: ReadonlySet<string> = new Set([')', '&&', '||', ';', '?', ':', ',', '}']);
+
 /** A member of `context.Request.Certificate` used where the certificate may be null. */
 export const certificateNullCheck: PolicyRule = {
   id: 'certificate-null-check',
@@ -22,9 +25,13 @@ export const certificateNullCheck: PolicyRule = {
       const tokens = use.expr.tokens;
       const dot = tokens[use.memberIndex - 1]!;
       const next = tokens[use.memberIndex + 1]?.text;
+      const before = tokens[use.ref.start - 1]?.text;
       const fixes: Fix[] = [];
       // `cert?.Thumbprint == "…"` stays a bool (false without a certificate): the one rewrite that is safe as it stands.
-      if (!use.call && (next === '==' || next === '!=')) {
+      // So does `"…" != cert?.Thumbprint`, when the member ends the right operand.
+      const leftOperand = next === '==' || next === '!=';
+      const rightOperand = (before === '==' || before === '!=') && (next === undefined || OPERAND_ENDS.has(next));
+      if (!use.call && (leftOperand || rightOperand)) {
         fixes.push({ title: 'Use ?. (null-conditional access)', edits: [{ file: ctx.file, span: dot.span, newText: '?.' }], preferred: true, autofix: true });
       }
       const written = ctx.text.slice(use.ref.span.start, use.ref.span.end);

@@ -168,6 +168,18 @@ ${HEADER('@(context.Request.Certificate.Thumbprint)')}`).replace('    <outbound>
 </choose>`),
     },
     {
+      name: 'the literal on the left ("…" != cert.Thumbprint): the same ?. fix',
+      code: reject('@(&quot;2DB300DFDA51470556A3E1AA3A332D81CCB0482E&quot; != context.Request.Certificate.Thumbprint)'),
+      findings: [{ line: 5, level: 'warning', text: 'context.Request.Certificate.Thumbprint' }],
+      output: reject('@(&quot;2DB300DFDA51470556A3E1AA3A332D81CCB0482E&quot; != context.Request.Certificate?.Thumbprint)'),
+    },
+    {
+      name: 'on the right but not the whole operand ("…" == cert.Thumbprint.ToUpper()): no fix, ?. would change the type',
+      code: reject('@(&quot;2DB300DFDA51470556A3E1AA3A332D81CCB0482E&quot; == context.Request.Certificate.Thumbprint.ToUpper())'),
+      findings: [{ line: 5, level: 'warning', text: 'context.Request.Certificate.Thumbprint' }],
+      noFix: true,
+    },
+    {
       name: 'through an alias; one finding per expression (the first use)',
       code: inbound(`<set-variable name="expired" value="@{
     var cert = context.Request.Certificate;
