@@ -1,5 +1,6 @@
 import type { Finding } from '../core/finding';
 import type { LineIndex, Span } from '../core/text';
+import { lex } from '../parsers/bicep/lexer';
 import type { FileKind } from './files';
 
 /**
@@ -51,7 +52,17 @@ function directivesIn(text: string, kind: FileKind): Directive[] {
       ids,
     });
   }
-  return out;
+  return kind === 'bicep' ? outsideMultilineStrings(text, out) : out;
+}
+
+/**
+ * A `#disable-next-line` written inside a `'''…'''` string is text of that string (a policy written there is deployed
+ * with it), not a pragma: Bicep ignores it, and so does the linter (the policy comment is the way there).
+ */
+function outsideMultilineStrings(text: string, directives: Directive[]): Directive[] {
+  if (directives.length === 0 || !text.includes("'''")) return directives;
+  const strings = lex(text).tokens.filter((t) => t.multiline);
+  return directives.filter((d) => !strings.some((s) => s.start < d.start && d.start < s.end));
 }
 
 /** Every rule id the suppression comments of a policy or Bicep file name, in text order. */

@@ -55,6 +55,9 @@ describe('policies written in a Bicep string', () => {
   it('<!-- apim-mtls-disable-next-line --> inside the string suppresses; Bicep rules see the policy too', () => {
     const suppressed = POLICY.replace('    <set-header', '    <!-- apim-mtls-disable-next-line utcnow-certificate-validity -->\n    <set-header');
     assert.deepEqual(lint(inlinePolicyBicep(`'''\n${suppressed}'''`)).rules, ['validate-trust-unsupported-tier']);
+    // Bicep's pragma written inside the string is text of the policy (deployed with it), not a pragma: it suppresses nothing.
+    const pragma = POLICY.replace('    <set-header', '    #disable-next-line utcnow-certificate-validity\n    <set-header');
+    assert.deepEqual(lint(inlinePolicyBicep(`'''\n${pragma}'''`)).rules.sort(), ['utcnow-certificate-validity', 'validate-trust-unsupported-tier']);
     const notEnabled = lint(inlinePolicyBicep(`'''\n${POLICY}'''`, ''));
     const finding = notEnabled.result.findings.find((f) => f.ruleId === 'client-certificate-not-enabled');
     assert.ok(finding, notEnabled.rules.join(', '));
