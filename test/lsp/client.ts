@@ -3,6 +3,8 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   createMessageConnection,
+  ErrorCodes,
+  ResponseError,
   StreamMessageReader,
   StreamMessageWriter,
   type MessageConnection,
@@ -30,7 +32,10 @@ export class TestClient {
     readonly connection: MessageConnection,
   ) {}
 
-  static async start(workspace: string, options: { configuration?: unknown; settings?: Record<string, unknown>; watchFiles?: boolean } = {}): Promise<TestClient> {
+  static async start(
+    workspace: string,
+    options: { configuration?: unknown; settings?: Record<string, unknown>; watchFiles?: boolean; failConfiguration?: boolean } = {},
+  ): Promise<TestClient> {
     const child = spawn(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new TestClient(child, connection);
@@ -44,7 +49,11 @@ export class TestClient {
       client.messages.push(p.message);
       client.poke();
     });
-    connection.onRequest('workspace/configuration', () => [options.settings ?? {}]);
+    connection.onRequest('workspace/configuration', () => {
+      // A client whose settings request fails (a bug, an unsupported section): the server must go on without them.
+      if (options.failConfiguration) throw new ResponseError(ErrorCodes.InternalError, 'settings unavailable');
+      return [options.settings ?? {}];
+    });
     connection.onRequest('client/registerCapability', () => null);
     connection.onRequest('window/workDoneProgress/create', () => null);
     connection.onRequest('workspace/codeLens/refresh', () => {

@@ -74,9 +74,18 @@ export function parseConfig(raw: unknown, baseDir?: string): { config: Partial<L
   const problems: ConfigProblem[] = [];
   let dropped = 0;
   // A file of thousands of mistakes (generated, or not a configuration at all) says the first ones, then how many more.
+  // The same mistake repeated (100,000 copies of one wrong SKU) is said once.
+  const said = new Set<string>();
   const report = (problem: () => ConfigProblem): void => {
-    if (problems.length < MAX_PROBLEMS) problems.push(problem());
-    else dropped++;
+    if (problems.length >= MAX_PROBLEMS) {
+      dropped++;
+      return;
+    }
+    const p = problem();
+    const key = `${p.path?.join('\u0000') ?? ''}\u0001${p.message}`;
+    if (said.has(key)) return;
+    said.add(key);
+    problems.push(p);
   };
   const config: Partial<LintConfig> = {};
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
@@ -114,7 +123,7 @@ export function parseConfig(raw: unknown, baseDir?: string): { config: Partial<L
     for (const s of list) {
       const sku = typeof s === 'string' ? toSku(s) : undefined;
       if (sku) skus.push(sku);
-      else report(() => ({ message: `"sku": ${JSON.stringify(s)} is not an APIM SKU${typeof s === 'string' ? ` (${notASku(s)})` : ''}`, path: ['sku'], value: true }));
+      else report(() => ({ message: `"sku": ${preview(s)} is not an APIM SKU${typeof s === 'string' ? ` (${notASku(s)})` : ''}`, path: ['sku'], value: true }));
     }
     if (skus.length) config.skus = skus;
   }
@@ -142,7 +151,7 @@ export function parseConfig(raw: unknown, baseDir?: string): { config: Partial<L
       const patterns: string[] = [];
       list.forEach((p) => {
         const why = ignorePatternProblem(p as string);
-        if (why) report(() => ({ message: `"ignore": ${JSON.stringify(p)}: ${why}`, path: ['ignore'], value: true }));
+        if (why) report(() => ({ message: `"ignore": ${preview(p)}: ${why}`, path: ['ignore'], value: true }));
         else patterns.push(p as string);
       });
       if (patterns.length > 0) config.ignore = { dir: baseDir, patterns };
@@ -150,6 +159,20 @@ export function parseConfig(raw: unknown, baseDir?: string): { config: Partial<L
   }
   if (dropped > 0) problems.push({ message: `… and ${dropped} more problem${dropped === 1 ? '' : 's'} in this configuration` });
   return { config, problems };
+}
+
+/** Longest value quoted back in a message; the rest is cut (a 1 MB SKU string made a 1 MB message). */
+const MAX_PREVIEW = 60;
+
+/**
+ * A wrong value as a message quotes it: a string or number as JSON, cut to `MAX_PREVIEW`; an array or object by its
+ * kind (JSON.stringify of a value nested 20,000 levels deep overflows the stack).
+ */
+export function preview(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  if (value !== null && typeof value === 'object') return 'an object';
+  const text = typeof value === 'string' ? JSON.stringify(value.length > MAX_PREVIEW ? value.slice(0, MAX_PREVIEW) : value) : String(value);
+  return typeof value === 'string' && value.length > MAX_PREVIEW ? `${text.slice(0, -1)}…" (${value.length} characters)` : text;
 }
 
 /** Reads a configuration file's text: its settings, and its problems placed in the text. */

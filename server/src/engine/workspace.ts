@@ -13,7 +13,7 @@ import { allRules, ruleCatalog } from '../rules';
 import { UNUSED_SUPPRESSION } from '../rules/unused-suppression';
 import type { BicepRuleContext, CertificateIndex, CertificateRuleContext, PolicyRuleContext, Report, Rule, RuleSettings } from '../rules/types';
 import type { LoadedConfig } from './config';
-import { classify, decodeFile, looksLikePolicy, mayBePolicy, type FileKind } from './files';
+import { MAX_FILE_BYTES, classify, decodeFile, looksLikePolicy, mayBePolicy, tooLargeMessage, type FileKind } from './files';
 import { embedFindings, holeAttributes, inlinePolicyName } from './inline-policies';
 import { applySuppressions, unusedSuppressions, type SuppressionUse } from './suppress';
 import { resolveFragments } from './fragments';
@@ -68,6 +68,8 @@ export interface WorkspaceOptions {
 
 /** Policy parses kept at once; the rest are parsed again when needed. */
 const MAX_CACHED_POLICY_PARSES = 200;
+/** Lints kept for reuse (see `Workspace.recentLints`): a few, for the files being edited. */
+const RECENT_LINTS = 8;
 
 export type FileContent = { text: string } | { bytes: Uint8Array } | { problem: string };
 
@@ -90,6 +92,14 @@ export class Workspace {
   private readonly rules: readonly Rule[];
 
   private readonly maxParsed: number;
+  /** Counts the changes to the files: a lint made at the same count, with the same configuration, still holds. */
+  private changes = 0;
+  /**
+   * The last lints made (the language server asks again for code actions on every cursor move, and one lint of a
+   * large policy can take seconds): reused while nothing changed, the configuration is the same object and the clock
+   * has not passed the moment a judgement changes (`stableUntil`).
+   */
+  private readonly recentLints: { file: string; certificateRules: boolean; changes: number; config: LoadedConfig; result: LintResult }[] = [];
 
   constructor(private readonly options: WorkspaceOptions) {
     this.rules = options.rules ?? allRules;
@@ -139,7 +149,9 @@ export class Workspace {
         this.remove(file);
         return kind;
       }
-      entry = { kind, text: content.text, version };
+      // An editor's text is held to the limit a file read from disk is (the CLI says "too large" of the same file).
+      const bytes = content.text.length * 3 > MAX_FILE_BYTES ? Buffer.byteLength(content.text) : 0;
+      entry = bytes > MAX_FILE_BYTES ? { kind, text: '', version, problem: tooLargeMessage(bytes) } : { kind, text: content.text, version };
     }
     if (entry.kind === 'certificate' && entry.problem === undefined) {
       const blocks = countPemBlocks(entry.text);
@@ -148,6 +160,7 @@ export class Workspace {
     const previous = this.entries.get(file);
     if (previous) this.parsed.delete(previous);
     this.entries.set(file, entry);
+    this.changes++;
     // The model reads Bicep files and only the *set* of policy files (which `loadTextContent` targets exist):
     // a policy edit (a keystroke) keeps it.
     const policyEdit = entry.kind === 'policy' && previous?.kind === 'policy';
@@ -160,6 +173,7 @@ export class Workspace {
     if (!previous) return;
     this.parsed.delete(previous);
     this.entries.delete(file);
+    this.changes++;
     this.invalidate(previous.kind);
   }
 
@@ -296,6 +310,10 @@ export class Workspace {
     const loaded = this.options.configFor(file);
     const config = loaded.config;
     const now = this.options.now?.() ?? new Date();
+    const certificateRules = opts.certificateRules === true;
+    const recent = this.recentLints.find((r) => r.file === file && r.certificateRules === certificateRules);
+    if (recent && recent.changes === this.changes && recent.config === loaded && now.getTime() < (recent.result.stableUntil ?? Infinity)) return recent.result;
+    this.rememberLint({ file, certificateRules, changes: this.changes, config: loaded, result });
     const settings: RuleSettings = {
       certificateExpiryWarningDays: config.certificateExpiryWarningDays,
       now,
@@ -503,6 +521,14 @@ export class Workspace {
     }
     const certificate = this.certificate(file);
     return certificate && { file, text, model, certificates, settings, policyAt, report, certificate };
+  }
+
+  /** Keeps a lint among the last few (see `recentLints`); the one for the same file and options is replaced. */
+  private rememberLint(entry: Workspace['recentLints'][number]): void {
+    const i = this.recentLints.findIndex((r) => r.file === entry.file && r.certificateRules === entry.certificateRules);
+    if (i >= 0) this.recentLints.splice(i, 1);
+    this.recentLints.unshift(entry);
+    if (this.recentLints.length > RECENT_LINTS) this.recentLints.length = RECENT_LINTS;
   }
 
   private invalidate(kind: FileKind, previousKind?: FileKind): void {

@@ -18,9 +18,11 @@ import { UNUSED_SUPPRESSION } from '../rules/unused-suppression';
 export const SOURCE = 'apim-mtls';
 
 export function uriToPath(uri: string): string | undefined {
-  if (!uri.startsWith('file:')) return undefined;
+  if (typeof uri !== 'string' || !uri.startsWith('file:')) return undefined;
   try {
-    return fileURLToPath(uri);
+    const file = fileURLToPath(uri);
+    // `file:///%00`: no file has a NUL in its path (every fs call would refuse it).
+    return file.includes('\0') ? undefined : file;
   } catch {
     return undefined;
   }

@@ -28,9 +28,12 @@ export function pinsOf(ws: Workspace, thumbprint: string, uriOf: (file: string) 
   return collect(ws, [{ kind: 'thumbprint', key: thumbprint.toUpperCase() }], uriOf);
 }
 
-function collect(ws: Workspace, targets: Target[], uriOf: (file: string) => string): { policies: Location[]; bicep: Location[] } {
+function collect(ws: Workspace, asked: Target[], uriOf: (file: string) => string): { policies: Location[]; bicep: Location[] } {
   const policies: Location[] = [];
   const bicep: Location[] = [];
+  // A "thumbprint" longer than any hash (SHA-512: 128 digits) is no certificate's: its pattern, one optional
+  // separator per digit pair, took seconds at 10,000 digits and overflowed the regular expression stack at 20,000.
+  const targets = asked.filter((t) => t.kind !== 'thumbprint' || t.key.length <= MAX_THUMBPRINT_DIGITS);
   if (targets.length === 0) return { policies, bicep };
   const matches = (ref: PolicyReference) => targets.some((t) => t.kind === ref.kind && t.key === keyOf(ref));
   // A cheap look at each text first: most policies name none of them.
@@ -67,6 +70,8 @@ function collect(ws: Workspace, targets: Target[], uriOf: (file: string) => stri
   }
   return { policies, bicep };
 }
+
+const MAX_THUMBPRINT_DIGITS = 128;
 
 /** The thumbprint's hex, its digit pairs optionally separated as people write them (`AB:CD`, `AB CD`, `AB-CD`). */
 function thumbprintPattern(key: string): RegExp {

@@ -5,6 +5,7 @@ import {
   CodeLensRefreshRequest,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
+  DidChangeWorkspaceFoldersNotification,
   FileChangeType,
   MessageType,
   ShowMessageNotification,
@@ -14,10 +15,15 @@ import {
   StreamMessageWriter,
   TextDocuments,
   createConnection,
+  ErrorCodes,
+  ResponseError,
   type Connection,
+  type DataCallback,
   type Diagnostic,
+  type Disposable,
   type InitializeParams,
   type InitializeResult,
+  type Position,
   type WorkspaceFolder,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -30,6 +36,7 @@ import { DiskWatcher } from './watch';
 import { policyTier } from '../engine/tier';
 import { Workspace } from '../engine/workspace';
 import { codeActions, FIX_ALL_KIND, OPEN_DOCS_COMMAND, openRuleDocs } from './actions';
+import { ruleById } from '../rules';
 import { configDiagnostics, noticeDiagnostic, pathToUri, toDiagnostic, uriToPath } from './convert';
 import { certificateCodeLenses } from './codelens';
 import { completion } from './completion';
@@ -48,7 +55,13 @@ export function startServer(connection: Connection = defaultConnection()): void 
   // A promise nobody awaited that fails (a request the client doesn't support, say) is logged: it must not end the
   // server, whose every other answer still holds (Node's default is to exit).
   process.on('unhandledRejection', (reason) => {
-    connection.console.error(`apim-mtls: unhandled rejection: ${(reason as Error)?.stack ?? String(reason)}`);
+    const text = `apim-mtls: unhandled rejection: ${(reason as Error)?.stack ?? String(reason)}`;
+    try {
+      connection.console.error(text);
+    } catch {
+      // The connection is closed (the editor went away during start-up): stderr is what is left.
+      process.stderr.write(`${text}\n`);
+    }
   });
   new ApimMtlsServer(connection).listen();
 }
@@ -60,11 +73,16 @@ export function startServer(connection: Connection = defaultConnection()): void 
  */
 function defaultConnection(): Connection {
   if (!process.argv.includes('--stdio')) return createConnection();
-  const reader = new StreamMessageReader(process.stdin);
+  const reader = new GuardedReader(process.stdin);
   const stop = (why: string): void => {
     process.stderr.write(`apim-mtls: ${why}; the language server stops so that the editor can start it again\n`);
     process.exit(1);
   };
+  // The editor closed our input: it is gone, or ended us without `exit` (the stock stdio connection exits there too;
+  // given a reader instead of the stream, it doesn't, and the parent-process check kept the server alive).
+  const ended = (): void => process.exit(shutdownReceived ? 0 : 1);
+  process.stdin.on('end', ended);
+  process.stdin.on('close', ended);
   reader.onError((e) => stop(`the editor sent a message that can't be read (${e.message.split('\n')[0]})`));
   // Reported every 10 s while a message is incomplete: a stalled one (not a slow pipe) after a minute.
   let stalled = { message: -1, reports: 0 };
@@ -76,6 +94,29 @@ function defaultConnection(): Connection {
 }
 
 const STALLED_MESSAGE_MS = 60_000;
+
+/** How long start-up waits for the client to answer one of its requests (settings, a progress bar). */
+const CLIENT_ANSWER_MS = 5_000;
+
+/** The client asked for `shutdown` (the exit code when the input ends: 0 after it, 1 without). */
+let shutdownReceived = false;
+
+/**
+ * A stdio reader whose listener's exceptions are not taken for framing errors: vscode-jsonrpc handles
+ * `$/cancelRequest` before dispatch and throws on one without a usable id, which the reader reported as an unreadable
+ * message, ending the server. Such a message is dropped with a line on stderr; framing errors still end the server.
+ */
+class GuardedReader extends StreamMessageReader {
+  override listen(callback: DataCallback): Disposable {
+    return super.listen((message) => {
+      try {
+        callback(message);
+      } catch (e) {
+        process.stderr.write(`apim-mtls: a message from the editor could not be handled and was dropped (${String((e as Error)?.message ?? e).split('\n')[0]})\n`);
+      }
+    });
+  }
+}
 
 /** How long after a policy changes the client is asked to refresh code lenses (at most once in that time). */
 const LENS_REFRESH_MS = 1000;
@@ -91,9 +132,13 @@ class ApimMtlsServer {
   private readonly published = new Set<string>();
   /** Configuration files whose problems are shown, with the reading shown (a file read again is shown again). */
   private readonly configShown = new Map<string, LoadedConfig>();
+  /** The version of each open document last handled (see `documentChanged`). */
+  private readonly handledVersions = new Map<string, number>();
   /** The URI the client used for an open file (published back unchanged). */
   private readonly uris = new Map<string, string>();
   private roots: string[] = [];
+  /** Workspace folders not indexed (the root of the file system). */
+  private refusedRoots: string[] = [];
   /** Files read for the configuration's "context" from outside the workspace folders: context, never published. */
   private readonly contextOnly = new Set<string>();
   /** Those context paths, each watched on disk by the server itself (no client watches outside the workspace). */
@@ -119,6 +164,9 @@ class ApimMtlsServer {
 
   listen(): void {
     const c = this.connection;
+    c.onShutdown(() => {
+      shutdownReceived = true;
+    });
     c.onInitialize((params) => this.initialize(params));
     c.onInitialized(() => void this.initialized());
     c.onDidChangeConfiguration(() => void this.refreshSettings());
@@ -129,53 +177,60 @@ class ApimMtlsServer {
       }
     });
     c.onCodeAction((params) => {
-      const file = uriToPath(params.textDocument.uri);
+      const file = documentFile(params);
       if (!file) return [];
-      return codeActions(this.ws, file, params, {
+      positionParam(params.range, 'start', 'range.start');
+      positionParam(params.range, 'end', 'range.end');
+      const only: unknown = params.context?.only;
+      if (only !== undefined && !(Array.isArray(only) && only.every((k) => typeof k === 'string'))) throw new ResponseError(ErrorCodes.InvalidParams, 'context.only must be a list of code action kinds');
+      return codeActions(this.ws, file, { ...params, context: { ...params.context, diagnostics: params.context?.diagnostics ?? [] } }, {
         uriOf: (f) => this.uriOf(f),
         versionOf: (f) => this.documents.get(this.uriOf(f))?.version ?? null,
         canCreateFiles: this.canCreateFiles,
       });
     });
     c.onExecuteCommand(async (params) => {
-      if (params.command === OPEN_DOCS_COMMAND) await openRuleDocs(c, String(params.arguments?.[0] ?? ''));
+      if (params?.command !== OPEN_DOCS_COMMAND) throw new ResponseError(ErrorCodes.InvalidParams, `unknown command ${JSON.stringify(String(params?.command)).slice(0, 80)}; this server runs ${OPEN_DOCS_COMMAND}`);
+      const ruleId = params.arguments?.[0];
+      if (typeof ruleId !== 'string' || !ruleById(ruleId)) throw new ResponseError(ErrorCodes.InvalidParams, `${OPEN_DOCS_COMMAND} takes a rule id (\`apim-mtls rules\` lists them)`);
+      await openRuleDocs(c, ruleId);
     });
     c.onRequest(CERTIFICATE_INFO_REQUEST, (params: { uri: string }) => {
-      const file = uriToPath(params.uri);
+      const file = uriToPath(stringParam(params, 'uri'));
       const cert = file ? this.ws.certificate(file) : undefined;
       return cert ? { certificates: cert.certificates, problems: cert.problems } : null;
     });
     c.onRequest(POLICY_TIER_REQUEST, (params: { uri: string }): PolicyTier | null => {
-      const file = uriToPath(params.uri);
+      const file = uriToPath(stringParam(params, 'uri'));
       const info = file ? policyTier(this.ws, file) : undefined;
       if (!info) return null;
       return { ...info, origins: info.origins.map((o) => ({ uri: this.uriOf(o.file), line: o.position.line, message: o.message })) };
     });
     c.onCodeLens((params) => {
-      const file = uriToPath(params.textDocument.uri);
+      const file = documentFile(params);
       return file ? certificateCodeLenses(this.ws, file, (f) => this.uriOf(f)) : [];
     });
     c.onHover((params) => {
-      const file = uriToPath(params.textDocument.uri);
-      return file ? hover(this.ws, file, params.position) : null;
+      const file = documentFile(params);
+      return file ? hover(this.ws, file, positionParam(params)) : null;
     });
     c.onDocumentSymbol((params) => {
-      const file = uriToPath(params.textDocument.uri);
+      const file = documentFile(params);
       const doc = file && this.ws.kindOf(file) === 'policy' ? this.ws.policy(file) : undefined;
       // Only policies: Bicep files have the Bicep extension's outline (null adds nothing to it).
       return doc ? policySymbols(doc, this.ws.lineIndex(file!)!) : null;
     });
     c.onDefinition((params) => {
-      const file = uriToPath(params.textDocument.uri);
-      return file ? definition(this.ws, file, params.position, (f) => this.uriOf(f)) : [];
+      const file = documentFile(params);
+      return file ? definition(this.ws, file, positionParam(params), (f) => this.uriOf(f)) : [];
     });
     c.onReferences((params) => {
-      const file = uriToPath(params.textDocument.uri);
-      return file ? references(this.ws, file, params.position, params.context.includeDeclaration, (f) => this.uriOf(f)) : [];
+      const file = documentFile(params);
+      return file ? references(this.ws, file, positionParam(params), params.context?.includeDeclaration === true, (f) => this.uriOf(f)) : [];
     });
     c.onCompletion((params) => {
-      const file = uriToPath(params.textDocument.uri);
-      return file ? completion(this.ws, file, params.position) : [];
+      const file = documentFile(params);
+      return file ? completion(this.ws, file, positionParam(params)) : [];
     });
 
     this.documents.onDidOpen((e) => this.documentChanged(e.document, true));
@@ -186,7 +241,7 @@ class ApimMtlsServer {
   }
 
   private initialize(params: InitializeParams): InitializeResult {
-    const caps = params.capabilities;
+    const caps = params.capabilities ?? {};
     this.canPullConfig = !!caps.workspace?.configuration;
     this.canWatch = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
     this.canRefreshLenses = !!caps.workspace?.codeLens?.refreshSupport;
@@ -198,6 +253,10 @@ class ApimMtlsServer {
       const root = uriToPath(params.rootUri);
       if (root) this.roots.push(root);
     }
+    // A folder of `/` would have the whole disk read and watched (43,000 files, 1.8 GB in a review): not indexed; the
+    // files opened there are still linted.
+    this.refusedRoots = this.roots.filter((r) => path.resolve(r) === path.parse(path.resolve(r)).root);
+    this.roots = this.roots.filter((r) => !this.refusedRoots.includes(r));
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -210,15 +269,22 @@ class ApimMtlsServer {
         completionProvider: { triggerCharacters: ['"'] },
         codeLensProvider: { resolveProvider: false },
         executeCommandProvider: { commands: [OPEN_DOCS_COMMAND] },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'apim-mtls', version: VERSION },
     };
   }
 
   private async initialized(): Promise<void> {
+    for (const root of this.refusedRoots) {
+      const message = `apim-mtls: the workspace folder ${root} is the root of the file system: it is not indexed (open the folder that holds the policies and Bicep); open files are still linted`;
+      this.connection.console.warn(message);
+      void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message });
+    }
     if (this.canPullConfig) {
       void this.connection.client.register(DidChangeConfigurationNotification.type, { section: 'apimMtls' });
-      await this.refreshSettings(false);
+      // A client that fails or never answers `workspace/configuration` must not keep the workspace from being indexed.
+      await this.answered(this.refreshSettings(false), 'workspace/configuration');
     }
     if (this.canWatch) {
       void this.connection.client.register(DidChangeWatchedFilesNotification.type, {
@@ -235,7 +301,65 @@ class ApimMtlsServer {
     } else {
       this.watchDisk();
     }
+    // Registered here, after vscode-languageserver's own handler (set up at initialize for clients announcing
+    // workspace folders), which it replaces: taken from any client that sends it.
+    this.connection.onNotification(DidChangeWorkspaceFoldersNotification.type, (params) => {
+      const event = params?.event;
+      void this.foldersChanged(Array.isArray(event?.added) ? event.added : [], Array.isArray(event?.removed) ? event.removed : []);
+    });
     await this.indexWorkspace();
+  }
+
+  /**
+   * What a request to the client gives, or undefined when it fails or takes more than `CLIENT_ANSWER_MS` (logged):
+   * start-up goes on without it.
+   */
+  private async answered<T>(request: Promise<T>, what: string): Promise<T | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), CLIENT_ANSWER_MS);
+    });
+    try {
+      const result = await Promise.race([request, late]);
+      if (result !== 'late') return result;
+      this.connection.console.warn(`apim-mtls: the client didn't answer ${what} in ${CLIENT_ANSWER_MS / 1000} s; going on without it`);
+    } catch (e) {
+      this.connection.console.warn(`apim-mtls: ${what} failed (${String((e as Error)?.message ?? e).split('\n')[0]}); going on without it`);
+    } finally {
+      clearTimeout(timer);
+    }
+    return undefined;
+  }
+
+  /**
+   * Workspace folders added or removed (`workspace/didChangeWorkspaceFolders`): a new folder is read and its files
+   * linted, with those whose tier it may give; a removed one's files leave the model (unless open, or read for
+   * context), and their findings are cleared.
+   */
+  private async foldersChanged(added: WorkspaceFolder[], removed: WorkspaceFolder[]): Promise<void> {
+    const paths = (folders: WorkspaceFolder[]): string[] => folders.map((f) => (typeof f?.uri === 'string' ? uriToPath(f.uri) : undefined)).filter((p): p is string => !!p);
+    const gone = paths(removed).filter((r) => this.roots.includes(r));
+    this.roots = this.roots.filter((r) => !gone.includes(r));
+    for (const root of gone) this.diskWatcher?.unwatch(root);
+    this.forget(this.ws.files().filter((f) => gone.some((r) => isWithin(f, r)) && !this.inWorkspace(f) && !this.contextOnly.has(f) && !this.documents.get(this.uriOf(f))));
+    const fresh = paths(added).filter((r) => !this.roots.includes(r));
+    for (const root of fresh.filter((r) => path.resolve(r) === path.parse(path.resolve(r)).root)) {
+      this.connection.console.warn(`apim-mtls: the workspace folder ${root} is the root of the file system: it is not indexed`);
+    }
+    const indexed = fresh.filter((r) => path.resolve(r) !== path.parse(path.resolve(r)).root);
+    if (indexed.length === 0) return;
+    this.roots.push(...indexed);
+    if (!this.canWatch) {
+      this.diskWatcher ??= new DiskWatcher(
+        (file, type) => void this.fileChangedOnDisk(file, type),
+        (message) => this.connection.console.log(message),
+      );
+      for (const root of indexed) this.diskWatcher.watch(root);
+    }
+    const loaded = await loadFromDisk(this.ws, indexed, { skip: (file) => this.documents.get(this.uriOf(file)) !== undefined, ignored: this.ignored });
+    this.loadReferenced();
+    this.connection.console.info(`apim-mtls: indexed ${loaded.length} files of the added folder${indexed.length === 1 ? '' : 's'} ${indexed.join(', ')}`);
+    this.scheduler.schedule(this.ws.files(), 0);
   }
 
   /** The client doesn't watch files for us: watch the workspace folders ourselves (see DiskWatcher). */
@@ -252,10 +376,12 @@ class ApimMtlsServer {
 
   /** Reads the workspace from disk in the background, then lints everything once. */
   private async indexWorkspace(): Promise<void> {
-    const progress = this.canReportProgress ? await this.connection.window.createWorkDoneProgress() : undefined;
+    const progress = this.canReportProgress ? await this.answered(this.connection.window.createWorkDoneProgress(), 'window/workDoneProgress/create') : undefined;
     progress?.begin('apim-mtls: indexing', 0, 'finding policy, Bicep and certificate files', false);
     const started = Date.now();
-    const loaded = await loadFromDisk(this.ws, this.roots, {
+    // A workspace folder that isn't there is said once in the log, not published as a finding on it.
+    for (const root of this.roots.filter((r) => !exists(r))) this.connection.console.warn(`apim-mtls: the workspace folder ${root} is not on disk; nothing read there`);
+    const loaded = await loadFromDisk(this.ws, this.roots.filter(exists), {
       skip: (file) => this.documents.get(this.uriOf(file)) !== undefined,
       onProgress: (n) => progress?.report(`${n} files read`),
       ignored: this.ignored,
@@ -386,7 +512,7 @@ class ApimMtlsServer {
         ...(typeof settings.certificateExpiryWarningDays === 'number' ? { certificateExpiryWarningDays: settings.certificateExpiryWarningDays } : {}),
       });
       // Settings have no file to place a diagnostic in: said once per change, and the rest of them applies.
-      const problems = parsed.problems.map((p) => `apimMtls.${p.path?.[0] ?? ''}: ${p.message}`);
+      const problems = parsed.problems.map((p) => (p.path ? `apimMtls.${p.path[0]}: ${p.message}` : p.message));
       for (const p of problems) this.connection.console.warn(p);
       // A notification (window/showMessage), not a request: nothing to answer, and every client takes it.
       if (problems.length > 0) void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `apim-mtls settings: ${problems.join('; ')}` });
@@ -399,6 +525,9 @@ class ApimMtlsServer {
   private documentChanged(doc: TextDocument, opened: boolean): void {
     const file = uriToPath(doc.uri);
     if (!file) return;
+    // TextDocuments reports an open twice (open, then content changed): the same version is linted once.
+    if (!opened && this.handledVersions.get(doc.uri) === doc.version) return;
+    this.handledVersions.set(doc.uri, doc.version);
     // A client that sends no text (null, a number) in didOpen: said once in the log, the document left alone.
     if (typeof doc.getText() !== 'string') {
       this.connection.console.warn(`apim-mtls: ${doc.uri}: the client sent no text for this document (${opened ? 'didOpen' : 'didChange'}); not linted`);
@@ -424,9 +553,19 @@ class ApimMtlsServer {
   }
 
   private async documentClosed(uri: string): Promise<void> {
+    this.handledVersions.delete(uri);
     const file = uriToPath(uri);
     if (!file) return;
     this.uris.delete(file);
+    // A file from outside the workspace that nothing else read is gone with its editor: out of the model (its findings,
+    // its references) rather than read again from disk.
+    if (!this.inWorkspace(file) && !this.contextOnly.has(file) && this.ws.has(file)) {
+      const dependents = this.ws.dependents(file);
+      this.ws.remove(file);
+      this.clear(file);
+      this.scheduler.schedule(dependents, 0);
+      return;
+    }
     // The editor's unsaved text is gone: go back to what is on disk.
     await this.reloadFromDisk(file);
     if (this.ws.kindOf(file) === 'certificate') this.clear(file);
@@ -497,7 +636,7 @@ class ApimMtlsServer {
     const before = this.ws.has(file) ? this.ws.dependents(file) : [];
     // As the index reads files: a regular file within the size limit (a FIFO or /dev/zero behind the path is a
     // problem of that file, never a read that blocks the thread pool or fills the memory).
-    if (!fs.lstatSync(file, { throwIfNoEntry: false })) {
+    if (!lstatOrUndefined(file)) {
       this.ws.remove(file);
       this.clear(file);
     } else if (!this.documents.get(this.uriOf(file))) {
@@ -607,4 +746,45 @@ class ApimMtlsServer {
 /** `p` is `dir` or lies under it. */
 function isWithin(p: string, dir: string): boolean {
   return p === dir || p.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
+}
+
+/** `lstat`, or undefined when there is nothing to stat (it throws ENOTDIR under a file even with throwIfNoEntry). */
+function lstatOrUndefined(file: string): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(file, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The file a request's `textDocument.uri` names (undefined for a URI that is no file: `untitled:`…). Params of the
+ * wrong shape are the client's mistake, answered as invalid params rather than with a TypeError's text.
+ */
+function documentFile(params: unknown): string | undefined {
+  const doc = (params as { textDocument?: unknown } | null)?.textDocument;
+  return uriToPath(stringParam(doc, 'uri', 'textDocument.uri'));
+}
+
+/** `params[key]`, which must be a string (else an invalid-params error naming `label`). */
+function stringParam(params: unknown, key: string, label = key): string {
+  const value = params !== null && typeof params === 'object' ? (params as Record<string, unknown>)[key] : undefined;
+  if (typeof value !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, `${label} must be a string`);
+  return value;
+}
+
+/** `params[key]` as a position (`{ line, character }`, numbers), else an invalid-params error. */
+function positionParam(params: unknown, key = 'position', label = key): Position {
+  const value = params !== null && typeof params === 'object' ? (params as Record<string, unknown>)[key] : undefined;
+  const p = value as { line?: unknown; character?: unknown } | undefined;
+  if (typeof p?.line !== 'number' || typeof p.character !== 'number') throw new ResponseError(ErrorCodes.InvalidParams, `${label} must be a position: { line, character }`);
+  return p as Position;
+}
+
+function exists(p: string): boolean {
+  try {
+    return fs.existsSync(p);
+  } catch {
+    return false;
+  }
 }

@@ -11,7 +11,7 @@ const SKIPPED_SEGMENTS = /(^|[\\/])(node_modules|\.git)([\\/]|$)/;
  * Events are debounced per path, then reported as created/changed or deleted after a stat, like an LSP client would.
  */
 export class DiskWatcher {
-  private readonly watchers: fs.FSWatcher[] = [];
+  private readonly watchers = new Map<string, fs.FSWatcher>();
   private readonly pending = new Map<string, NodeJS.Timeout>();
   private closed = false;
 
@@ -28,7 +28,8 @@ export class DiskWatcher {
         if (name) this.changed(path.join(root, name.toString()));
       });
       watcher.on('error', (e) => this.log(`apim-mtls: stopped watching ${root} for changes on disk: ${e.message}`));
-      this.watchers.push(watcher);
+      this.watchers.get(root)?.close();
+      this.watchers.set(root, watcher);
       return true;
     } catch (e) {
       this.log(`apim-mtls: cannot watch ${root} for changes on disk (${(e as Error).message}); files changed outside the editor are read again on restart`);
@@ -36,9 +37,15 @@ export class DiskWatcher {
     }
   }
 
+  /** Stops watching a folder `watch` was given (a workspace folder the client removed). */
+  unwatch(root: string): void {
+    this.watchers.get(root)?.close();
+    this.watchers.delete(root);
+  }
+
   close(): void {
     this.closed = true;
-    for (const w of this.watchers) w.close();
+    for (const w of this.watchers.values()) w.close();
     for (const t of this.pending.values()) clearTimeout(t);
     this.pending.clear();
   }

@@ -118,10 +118,19 @@ export function enclosingPolicies(ctx: PolicyRuleContext): EnclosingPolicy[] {
   return out;
 }
 
-/** The `<base />` of a policy's `<inbound>`, if it has one. */
+const inboundBases = new WeakMap<PolicyDocument, PolicyElement | null>();
+
+/**
+ * The `<base />` of a policy's `<inbound>`, if it has one. Remembered per document: rules ask once per certificate use,
+ * and a policy of 38,000 uses in one `<inbound>` made that quadratic (minutes, in a review).
+ */
 export function inboundBase(doc: PolicyDocument): PolicyElement | undefined {
+  const known = inboundBases.get(doc);
+  if (known !== undefined) return known ?? undefined;
   const inbound = doc.root?.name === 'policies' ? childElements(doc.root, 'inbound')[0] : undefined;
-  return inbound ? childElements(inbound, 'base')[0] : undefined;
+  const base = inbound ? childElements(inbound, 'base')[0] : undefined;
+  inboundBases.set(doc, base ?? null);
+  return base;
 }
 
 /** Is the element inside the policy's `<inbound>` (at any depth)? */

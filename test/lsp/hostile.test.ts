@@ -1,0 +1,156 @@
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Diagnostic } from 'vscode-languageserver-protocol';
+import { fixturesDir, makeTempDir, removeTempDir } from '../helpers';
+import { TestClient } from './client';
+
+const codes = (d: Diagnostic[]) => d.map((x) => String(x.code)).sort();
+
+/** The LSP fixture copied to a temp folder: the policy's tier (StandardV2) comes from infra/main.bicep. */
+function workspace(name: string): { dir: string; policy: string; text: string } {
+  const dir = makeTempDir(name);
+  fs.cpSync(path.join(fixturesDir, 'lsp'), dir, { recursive: true });
+  const policy = path.join(dir, 'policies', 'get-order.operation.xml');
+  return { dir, policy, text: fs.readFileSync(policy, 'utf8') };
+}
+
+/** The error a request is answered with (the test fails when it succeeds). */
+async function errorOf(client: TestClient, method: string, params: unknown): Promise<{ code: number; message: string }> {
+  try {
+    await client.request(method, params);
+  } catch (e) {
+    return e as { code: number; message: string };
+  }
+  assert.fail(`${method} succeeded`);
+}
+
+// From a review that drove the server with a raw JSON-RPC client: each of these crashed, silenced or misled it.
+describe('language server: what a buggy or hostile client sends', () => {
+  it('a $/cancelRequest without a usable id is dropped with a line on stderr; the server goes on (it exited)', async () => {
+    const { dir, policy, text } = workspace('lsp-cancel');
+    const client = await TestClient.start(dir);
+    try {
+      for (const params of [undefined, null, {}, { id: null }, [1]]) await client.connection.sendNotification('$/cancelRequest', params);
+      client.open(policy, text);
+      const diags = await client.waitFor(policy, (d) => codes(d).includes('validate-trust-unsupported-tier'), 20_000);
+      assert.ok(diags.length > 0);
+      assert.equal(client.process.exitCode, null, 'still running');
+      assert.match(client.stderr, /a message from the editor could not be handled and was dropped/);
+    } finally {
+      await client.stop();
+      removeTempDir(dir);
+    }
+  });
+
+  it('params of the wrong shape are answered "invalid params" (-32602) saying what is wrong, not with a TypeError', async () => {
+    const { dir, policy, text } = workspace('lsp-params');
+    const client = await TestClient.start(dir);
+    try {
+      client.open(policy, text);
+      await client.waitFor(policy, (d) => d.length > 0, 20_000);
+      const uri = client.uri(policy);
+      const cases: [string, unknown, RegExp][] = [
+        ['textDocument/hover', { position: { line: 0, character: 0 } }, /^textDocument\.uri must be a string$/],
+        ['textDocument/hover', { textDocument: { uri: 5 }, position: { line: 0, character: 0 } }, /^textDocument\.uri must be a string$/],
+        ['textDocument/completion', { textDocument: { uri } }, /^position must be a position/],
+        ['textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { only: 5 } }, /^context\.only must be a list/],
+        ['textDocument/codeAction', { textDocument: { uri }, context: {} }, /^range\.start must be a position/],
+        ['workspace/executeCommand', { command: 'no.such.command' }, /^unknown command "no\.such\.command"/],
+        ['workspace/executeCommand', { command: 'apim-mtls.openRuleDocs', arguments: ['not-a-rule?x=1'] }, /takes a rule id/],
+      ];
+      for (const [method, params, message] of cases) {
+        const e = await errorOf(client, method, params);
+        assert.equal(e.code, -32602, `${method} ${JSON.stringify(params)}: ${e.message}`);
+        assert.match(e.message, message);
+      }
+      // Without `context`, a references request is still answered (includeDeclaration false).
+      assert.ok(Array.isArray(await client.request('textDocument/references', { textDocument: { uri }, position: { line: 0, character: 0 } })));
+    } finally {
+      await client.stop();
+      removeTempDir(dir);
+    }
+  });
+
+  it('a workspace/configuration request that fails does not keep the workspace from being indexed', async () => {
+    const { dir, policy, text } = workspace('lsp-config-fails');
+    const client = await TestClient.start(dir, { settings: {}, failConfiguration: true });
+    try {
+      client.open(policy, text);
+      // The tier comes from infra/main.bicep: only indexing reads it.
+      await client.waitFor(policy, (d) => codes(d).includes('validate-trust-unsupported-tier'), 20_000);
+      assert.ok(client.logs.some((l) => /workspace\/configuration failed \(settings unavailable\); going on without it/.test(l)), client.logs.join('\n'));
+    } finally {
+      await client.stop();
+      removeTempDir(dir);
+    }
+  });
+
+  it('a workspace folder added later is read: the policy gets its tier from the Bicep there; removed, it is forgotten', async () => {
+    const { dir, policy, text } = workspace('lsp-folders');
+    const client = await TestClient.start(path.join(dir, 'policies'));
+    try {
+      assert.deepEqual((client.initializeResult as { capabilities: { workspace?: unknown } }).capabilities.workspace, { workspaceFolders: { supported: true, changeNotifications: true } });
+      client.open(policy, text);
+      await client.waitFor(policy, (d) => d.length > 0 && !codes(d).includes('validate-trust-unsupported-tier'), 20_000);
+      const infra = { uri: client.uri(path.join(dir, 'infra')), name: 'infra' };
+      await client.connection.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: [infra], removed: [] } });
+      await client.waitFor(policy, (d) => codes(d).includes('validate-trust-unsupported-tier'), 20_000);
+      await client.connection.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: [], removed: [infra] } });
+      await client.waitFor(policy, (d) => d.length > 0 && !codes(d).includes('validate-trust-unsupported-tier'), 20_000);
+    } finally {
+      await client.stop();
+      removeTempDir(dir);
+    }
+  });
+
+  it('an open document over the 4 MB a file may have is "too large", as the CLI says, not minutes of linting', async () => {
+    const { dir } = workspace('lsp-large');
+    const client = await TestClient.start(dir);
+    try {
+      const big = path.join(dir, 'policies', 'big.operation.xml');
+      const element = '<set-header name="x" exists-action="override"><value>@(context.Request.Certificate.Thumbprint)</value></set-header>\n';
+      client.open(big, `<policies><inbound><base />\n${element.repeat(Math.ceil((4.2 * 1048576) / element.length))}</inbound></policies>`);
+      const diags = await client.waitFor(big, (d) => d.length > 0, 20_000);
+      assert.deepEqual(diags.map((d) => d.message), ['file too large to lint (4.2 MB; the limit is 4 MB)']);
+    } finally {
+      await client.stop();
+      removeTempDir(dir);
+    }
+  });
+
+  it('a file from outside the workspace, opened then closed, leaves the model: its diagnostics are cleared', async () => {
+    const { dir, text } = workspace('lsp-outside');
+    const elsewhere = makeTempDir('lsp-outside-file');
+    const client = await TestClient.start(dir);
+    try {
+      const outside = path.join(elsewhere, 'pin.operation.xml');
+      fs.writeFileSync(outside, text);
+      client.open(outside, text);
+      await client.waitFor(outside, (d) => d.length > 0, 20_000);
+      await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: client.uri(outside) } });
+      await client.waitFor(outside, (d) => d.length === 0, 20_000);
+    } finally {
+      await client.stop();
+      removeTempDir(dir);
+      removeTempDir(elsewhere);
+    }
+  });
+
+  it('stdin closed without exit ends the server: exit 1, or 0 after shutdown', async () => {
+    for (const shutdown of [false, true]) {
+      const { dir } = workspace('lsp-eof');
+      const client = await TestClient.start(dir);
+      try {
+        if (shutdown) await client.request('shutdown', null);
+        const exited = new Promise<number | null>((resolve) => client.process.once('exit', (code) => resolve(code)));
+        client.process.stdin!.end();
+        assert.equal(await exited, shutdown ? 0 : 1);
+      } finally {
+        client.process.kill();
+        removeTempDir(dir);
+      }
+    }
+  });
+});
