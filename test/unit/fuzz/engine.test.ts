@@ -166,3 +166,23 @@ test('hostile: a file or folder whose name is not valid UTF-8 says so (it was "n
     removeTempDir(dir);
   }
 });
+
+test('hostile: a .apim-mtls.json whose "sku" nests 20,000 arrays, or is 512 KB long, is a warning quoting it briefly (it ended the run with exit 3)', () => {
+  const dir = makeTempDir('fuzz-config-sku');
+  try {
+    fs.writeFileSync(path.join(dir, 'orders.policy.xml'), '<policies><inbound><set-header name="a" exists-action="override"><value>a & b</value></set-header></inbound></policies>');
+    for (const [sku, quoted] of [
+      [`${'['.repeat(20000)}${']'.repeat(20000)}`, /"sku": an array is not an APIM SKU/],
+      [JSON.stringify('x'.repeat(512 * 1024)), /"sku": "x{60}…" \(524288 characters\) is not an APIM SKU/],
+    ] as const) {
+      fs.writeFileSync(path.join(dir, '.apim-mtls.json'), `{"sku":${sku}}`);
+      const r = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'lint', '.'], { cwd: dir, encoding: 'utf8', timeout: 20_000 });
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stdout, quoted);
+      assert.ok(r.stdout.length < 2000, `a short report (${r.stdout.length} characters)`);
+      assert.match(r.stdout, /orders\.policy\.xml:1:\d+ {2}error .*policy-xml-syntax/);
+    }
+  } finally {
+    removeTempDir(dir);
+  }
+});
