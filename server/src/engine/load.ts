@@ -91,13 +91,19 @@ export async function loadContextFromDisk(ws: Workspace, roots: string[], onProb
   return (await loadFromDisk(ws, bounded, { skip, onError: onProblem })).sort();
 }
 
+/** Is the path the root of its file system (`/`, `C:\\`)? */
+export function isFileSystemRoot(p: string): boolean {
+  const abs = path.resolve(p);
+  return abs === path.parse(abs).root;
+}
+
 /**
  * A context path that would have the whole disk (or a home folder) read, every time: refused with the reason. A context
  * path is read in full, so it should name the folder that holds the Bicep.
  */
 export function unboundedContext(root: string): string | undefined {
   const abs = path.resolve(root);
-  if (abs === path.parse(abs).root) return 'is the root of the file system, which would be read in full on every run: name the folder that holds the Bicep';
+  if (isFileSystemRoot(abs)) return 'is the root of the file system, which would be read in full on every run: name the folder that holds the Bicep';
   if (abs === path.resolve(os.homedir())) return 'is the home folder, which would be read in full on every run: name the folder that holds the Bicep';
   return undefined;
 }

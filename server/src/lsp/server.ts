@@ -30,7 +30,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { VERSION } from '../core/version';
 import { CONFIG_FILE_NAME, ConfigResolver, parseConfig, type LintConfig, type LoadedConfig } from '../engine/config';
 import { classify, isCandidate } from '../engine/files';
-import { loadContextFromDisk, loadFromDisk, readOne, unboundedContext } from '../engine/load';
+import { isFileSystemRoot, loadContextFromDisk, loadFromDisk, readOne, unboundedContext } from '../engine/load';
 import { loadReferencedFiles } from '../engine/context';
 import { DiskWatcher } from './watch';
 import { policyTier } from '../engine/tier';
@@ -255,7 +255,7 @@ class ApimMtlsServer {
     }
     // A folder of `/` would have the whole disk read and watched (43,000 files, 1.8 GB in a review): not indexed; the
     // files opened there are still linted.
-    this.refusedRoots = this.roots.filter((r) => path.resolve(r) === path.parse(path.resolve(r)).root);
+    this.refusedRoots = this.roots.filter(isFileSystemRoot);
     this.roots = this.roots.filter((r) => !this.refusedRoots.includes(r));
     return {
       capabilities: {
@@ -343,34 +343,30 @@ class ApimMtlsServer {
     for (const root of gone) this.diskWatcher?.unwatch(root);
     this.forget(this.ws.files().filter((f) => gone.some((r) => isWithin(f, r)) && !this.inWorkspace(f) && !this.contextOnly.has(f) && !this.documents.get(this.uriOf(f))));
     const fresh = paths(added).filter((r) => !this.roots.includes(r));
-    for (const root of fresh.filter((r) => path.resolve(r) === path.parse(path.resolve(r)).root)) {
-      this.connection.console.warn(`apim-mtls: the workspace folder ${root} is the root of the file system: it is not indexed`);
-    }
-    const indexed = fresh.filter((r) => path.resolve(r) !== path.parse(path.resolve(r)).root);
+    for (const root of fresh.filter(isFileSystemRoot)) this.connection.console.warn(`apim-mtls: the workspace folder ${root} is the root of the file system: it is not indexed`);
+    const indexed = fresh.filter((r) => !isFileSystemRoot(r));
     if (indexed.length === 0) return;
     this.roots.push(...indexed);
-    if (!this.canWatch) {
-      this.diskWatcher ??= new DiskWatcher(
-        (file, type) => void this.fileChangedOnDisk(file, type),
-        (message) => this.connection.console.log(message),
-      );
-      for (const root of indexed) this.diskWatcher.watch(root);
-    }
+    if (!this.canWatch) for (const root of indexed) this.workspaceWatcher().watch(root);
     const loaded = await loadFromDisk(this.ws, indexed, { skip: (file) => this.documents.get(this.uriOf(file)) !== undefined, ignored: this.ignored });
     this.loadReferenced();
     this.connection.console.info(`apim-mtls: indexed ${loaded.length} files of the added folder${indexed.length === 1 ? '' : 's'} ${indexed.join(', ')}`);
     this.scheduler.schedule(this.ws.files(), 0);
   }
 
+  /** The watcher of the workspace folders, made on first use. */
+  private workspaceWatcher(): DiskWatcher {
+    // Files open in the editor keep the editor's text; other paths are folders (fileChangedOnDisk sorts that out).
+    return (this.diskWatcher ??= new DiskWatcher(
+      (file, type) => void this.fileChangedOnDisk(file, type),
+      (message) => this.connection.console.log(message),
+    ));
+  }
+
   /** The client doesn't watch files for us: watch the workspace folders ourselves (see DiskWatcher). */
   private watchDisk(): void {
     if (this.roots.length === 0) return;
-    // Files open in the editor keep the editor's text; other paths are folders (fileChangedOnDisk sorts that out).
-    this.diskWatcher = new DiskWatcher(
-      (file, type) => void this.fileChangedOnDisk(file, type),
-      (message) => this.connection.console.log(message),
-    );
-    const watched = this.roots.filter((root) => this.diskWatcher!.watch(root));
+    const watched = this.roots.filter((root) => this.workspaceWatcher().watch(root));
     if (watched.length) this.connection.console.log(`apim-mtls: the client doesn't watch files: watching ${watched.join(', ')} for changes on disk`);
   }
 
