@@ -3,7 +3,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
-import { fixturesDir, makeTempDir, removeTempDir } from '../helpers';
+import { spawnSync } from 'node:child_process';
+import { fixturesDir, makeTempDir, removeTempDir, repoRoot } from '../helpers';
 import { TestClient } from './client';
 
 const codes = (d: Diagnostic[]) => d.map((x) => String(x.code)).sort();
@@ -136,6 +137,26 @@ describe('language server: what a buggy or hostile client sends', () => {
       removeTempDir(dir);
       removeTempDir(elsewhere);
     }
+  });
+
+  it('settings pushed in didChangeConfiguration by a client that cannot be asked for them: said once in the log', async () => {
+    const { dir } = workspace('lsp-pushed');
+    const client = await TestClient.start(dir);
+    try {
+      for (let i = 0; i < 2; i++) await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: { apimMtls: { sku: 'Consumption' } } });
+      await client.request('textDocument/hover', { textDocument: { uri: client.uri(path.join(dir, 'x.xml')) }, position: { line: 0, character: 0 } });
+      assert.equal(client.logs.filter((l) => /settings sent in workspace\/didChangeConfiguration are not read/.test(l)).length, 1, client.logs.join('\n'));
+    } finally {
+      await client.stop();
+      removeTempDir(dir);
+    }
+  });
+
+  it('dist/server.js without a transport says which to give (exit 2), not a stack trace', () => {
+    const r = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'server.js')], { encoding: 'utf8', timeout: 20_000 });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /^apim-mtls language server: give a transport: --stdio, --node-ipc/);
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
   });
 
   it('stdin closed without exit ends the server: exit 1, or 0 after shutdown', async () => {

@@ -5,6 +5,7 @@ import { runLint } from './lint';
 import { runRules } from './rules';
 import { runTier } from './tier';
 import { didYouMean } from './args';
+import { hasTransport } from '../lsp/transport';
 
 const USAGE = `apim-mtls ${VERSION}: catches mistakes in Azure API Management mutual-TLS setups.
 
@@ -44,7 +45,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'lsp': {
       // vscode-languageserver reads the transport from the arguments; without one it throws.
-      if (!rest.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket=') || a.startsWith('--pipe='))) {
+      if (!hasTransport(rest)) {
         const help = rest.includes('--help') || rest.includes('-h');
         (help ? io.stdout : io.stderr)(
           `${help ? '' : 'apim-mtls lsp: say how the editor talks to the server\n\n'}Usage: apim-mtls lsp --stdio\n\n` +

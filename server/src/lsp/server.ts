@@ -148,6 +148,7 @@ class ApimMtlsServer {
   private readonly referencedDirs = new Set<string>();
   private referencedWatcher?: DiskWatcher;
   private canPullConfig = false;
+  private pushedSettingsSaid = false;
   /** The client re-asks for code lenses on `workspace/codeLens/refresh` (the pins lenses count policies). */
   private canRefreshLenses = false;
   private lensRefresh?: NodeJS.Timeout;
@@ -169,7 +170,15 @@ class ApimMtlsServer {
     });
     c.onInitialize((params) => this.initialize(params));
     c.onInitialized(() => void this.initialized());
-    c.onDidChangeConfiguration(() => void this.refreshSettings());
+    c.onDidChangeConfiguration((params) => {
+      // Settings pushed in the notification (clients without workspace/configuration) are not read: said once.
+      const pushed = (params as { settings?: { apimMtls?: unknown } } | undefined)?.settings?.apimMtls;
+      if (!this.canPullConfig && pushed !== undefined && !this.pushedSettingsSaid) {
+        this.pushedSettingsSaid = true;
+        this.connection.console.warn('apim-mtls: settings sent in workspace/didChangeConfiguration are not read: the server asks for them with workspace/configuration, which this client does not offer; put them in .apim-mtls.json');
+      }
+      void this.refreshSettings();
+    });
     c.onDidChangeWatchedFiles((params) => {
       for (const change of params.changes) {
         const file = uriToPath(change.uri);
