@@ -148,8 +148,9 @@ export function buildModel(input: ModelInput): WorkspaceModel {
     for (const d of def ? [def] : unique) edge(node.scope.path, d.node.scope.path);
   }
 
-  const namedServices = new Map<string, ResourceNode>();
-  for (const [name, defs] of definitionsByName) if (defs.length === 1) namedServices.set(name, defs[0]!.node);
+  const byName = new Map<string, ResourceNode>();
+  for (const [name, defs] of definitionsByName) if (defs.length === 1) byName.set(name, defs[0]!.node);
+  const namedServices = new ServiceNames(byName, definitions);
 
   const policiesByFile = new Map<string, PolicyResource[]>();
   const deployments = new Map<string, PolicyResource[]>();
@@ -475,7 +476,7 @@ function unionSkus(sets: SkuSet[]): SkuSet {
  * literal, `${apim.name}`, or an expression (`${apimServiceName}/orders/policy`, as ARM-converted templates write it)
  * whose value names exactly one defining service of the workspace.
  */
-function parentOf(node: ResourceNode, namedServices: ReadonlyMap<string, ResourceNode>, scopes: ReadonlyMap<string, FileScope>): ResourceNode | undefined {
+function parentOf(node: ResourceNode, namedServices: ServiceNames, scopes: ReadonlyMap<string, FileScope>): ResourceNode | undefined {
   if (node.lexicalParent) return node.lexicalParent;
   const parent = property(node.body, 'parent');
   if (parent?.kind === 'identifier') return node.scope.bySymbol.get(parent.name);
@@ -514,13 +515,40 @@ function parentOf(node: ResourceNode, namedServices: ReadonlyMap<string, Resourc
     meaningful.length === 1 && meaningful[0]!.kind === 'hole'
       ? evaluate(meaningful[0]!.expr, node.scope, ctx)
       : evaluate({ kind: 'string', span: name.span, parts: prefix, multiline: false }, node.scope, ctx);
-  if (v.kind !== 'strings' || v.values.size === 0) return undefined;
+  // A name nothing in the workspace sets (`param apiManagementName string`, passed on by a caller that has no value
+  // either): the service it names is taken as an `existing` one with such a name is, the only one near it.
+  if (v.kind !== 'strings' || v.values.size === 0) return namedServices.nearest(node.scope.path);
   const found = new Set([...v.values].map((n) => namedServices.get(n.toLowerCase())));
   return found.size === 1 ? [...found][0] : undefined;
 }
 
+/**
+ * The defining services a `name: '<service>/…'` path may name: by name (those whose name is theirs alone), or, when the
+ * name can't be read, the one nearest to the file by folder (as for an `existing` service), if exactly one is.
+ */
+class ServiceNames {
+  private readonly nearestByFile = new Map<string, ResourceNode | undefined>();
+
+  constructor(
+    private readonly byName: ReadonlyMap<string, ResourceNode>,
+    private readonly definitions: readonly { node: ResourceNode }[],
+  ) {}
+
+  get(name: string): ResourceNode | undefined {
+    return this.byName.get(name);
+  }
+
+  nearest(file: string): ResourceNode | undefined {
+    if (!this.nearestByFile.has(file)) {
+      const near = nearestByDirectory(new Set(this.definitions), file);
+      this.nearestByFile.set(file, near.size === 1 ? [...near][0]!.node : undefined);
+    }
+    return this.nearestByFile.get(file);
+  }
+}
+
 /** Walks up the parents to the `Microsoft.ApiManagement/service` resource. */
-function serviceNodeOf(node: ResourceNode, namedServices: ReadonlyMap<string, ResourceNode>, scopes: ReadonlyMap<string, FileScope>): ResourceNode | undefined {
+function serviceNodeOf(node: ResourceNode, namedServices: ServiceNames, scopes: ReadonlyMap<string, FileScope>): ResourceNode | undefined {
   let cur: ResourceNode | undefined = node;
   for (let i = 0; cur && i < 8; i++) {
     if (cur.fullType === SERVICE_TYPE) return cur;
@@ -565,7 +593,7 @@ function unionOfSkus(sets: readonly SkuSet[]): SkuSet {
 }
 
 /** The nearest ancestor of a resource (through `parent:`, nesting and name paths) of the given type. */
-function ancestorOfType(node: ResourceNode, fullType: string, namedServices: ReadonlyMap<string, ResourceNode>, scopes: ReadonlyMap<string, FileScope>): ResourceNode | undefined {
+function ancestorOfType(node: ResourceNode, fullType: string, namedServices: ServiceNames, scopes: ReadonlyMap<string, FileScope>): ResourceNode | undefined {
   let cur = parentOf(node, namedServices, scopes);
   for (let i = 0; cur && i < 8; i++) {
     if (cur.fullType === fullType) return cur;

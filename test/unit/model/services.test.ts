@@ -500,8 +500,9 @@ test("name paths through a parameter ('${apimServiceName}/orders/policy', as ARM
       "  name: '${apimServiceName}/${apiName}/policy'",
       "  properties: { format: 'rawxml', value: loadTextContent('../policies/orders.api.xml') }",
       '}',
+      "param otherService string = 'apim-elsewhere'",
       "resource other 'Microsoft.ApiManagement/service/apis/policies@2024-05-01' = {",
-      "  name: '${unknownService}/x/policy'",
+      "  name: '${otherService}/x/policy'",
       "  properties: { format: 'rawxml', value: loadTextContent('../policies/other.api.xml') }",
       '}',
     ].join('\n'),
@@ -514,6 +515,26 @@ test("name paths through a parameter ('${apimServiceName}/orders/policy', as ARM
   assert.equal(orders.skus.unknown, false);
   const other = model.policyContext(abs('policies/other.api.xml'));
   assert.equal(other.skus.unknown, true, 'a name that evaluates to no known service links nothing');
+  // A module's parameter nothing sets (a public repository's API module, `'${apiManagementName}/orders'`): the name
+  // can't be read, so the service is the one near it, as for an `existing` service named so.
+  const unset = workspace({
+    'infra/apim.bicep': "param apimName string\nresource apim 'Microsoft.ApiManagement/service@2024-05-01' = {\n  name: apimName\n  sku: { name: 'StandardV2', capacity: 1 }\n  properties: {}\n}\n",
+    'infra/api.bicep': [
+      'param apiManagementName string',
+      "resource api 'Microsoft.ApiManagement/service/apis@2024-05-01' = {",
+      "  name: '${apiManagementName}/orders'",
+      "  properties: { displayName: 'o', path: 'o' }",
+      '}',
+      "resource policy 'Microsoft.ApiManagement/service/apis/policies@2024-05-01' = {",
+      '  parent: api',
+      "  name: 'policy'",
+      "  properties: { format: 'rawxml', value: loadTextContent('../policies/orders.api.xml') }",
+      '}',
+    ].join('\n'),
+    'other/apim.bicep': "resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {\n  name: 'apim-other'\n  sku: { name: 'Premium', capacity: 1 }\n  properties: {}\n}\n",
+    'policies/orders.api.xml': '',
+  });
+  assert.deepEqual([...unset.policyContext(abs('policies/orders.api.xml')).skus.values], ['StandardV2'], 'the service in the same folder');
 });
 
 test('a named value in another file: read per service, and editing that file re-lints the service’s policies', () => {
