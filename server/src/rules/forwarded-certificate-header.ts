@@ -3,6 +3,8 @@ import type { Span } from '../core/text';
 import { childElements, inBranch, dictionaryKeys, elementsNamed, getAttribute, mayMention, onlyReported, sectionOf } from '../parsers/policy';
 import type { PolicyDocument, PolicyElement, PolicyExpression } from '../parsers/policy/types';
 import { hasPlaceholder } from './util/placeholder';
+import { enclosingPassing, remembered, runsAfterBase } from './util/enclosing';
+import { reachedFragments } from './util/fragments';
 import type { PolicyRule } from './types';
 
 /**
@@ -51,6 +53,10 @@ export const forwardedCertificateHeader: PolicyRule = {
     if (!mayMention(ctx.doc, 'Headers') && !mayMention(ctx.doc, 'check-header')) return;
     const reads = certificateHeaderReads(ctx.doc);
     if (reads.length === 0 || checksCaller(ctx.doc)) return;
+    // The caller checked where it runs for this policy too: in a fragment it includes (read in place, outside a
+    // branch), or in the inbound of the enclosing scopes (the global policy) when every read runs after <base />.
+    if (reachedFragments(ctx.doc).some((f) => !f.conditional && unconditional(f.include) && checksCaller(f.doc))) return;
+    if (reads.every((r) => runsAfterBase(ctx.doc, r.at)) && enclosingPassing(ctx, (doc) => remembered(doc, 'checks-caller', checksCaller))) return;
     // A service that only the virtual network (or private endpoints) can reach: the proxy is the way in.
     const services = ctx.policy.deployments.map((d) => d.service?.definition ?? d.service);
     if (services.length > 0 && services.every((s) => s?.reachability.value === 'private')) return;
@@ -89,7 +95,7 @@ export const forwardedCertificateHeader: PolicyRule = {
  * Where the policy reads a forwarded certificate header: in an expression, or with `<check-header name="…">`. A header
  * the policy itself set (or deleted) earlier in the section, outside any branch, is its own value, not the caller's.
  */
-function certificateHeaderReads(doc: PolicyDocument): { name: string; span: Span }[] {
+function certificateHeaderReads(doc: PolicyDocument): { name: string; span: Span; at: PolicyElement }[] {
   const out: { name: string; span: Span; at: PolicyElement }[] = [];
   for (const expr of doc.expressions) {
     if (!doc.text.slice(expr.codeSpan.start, expr.codeSpan.end).includes('Headers') && !doc.text.includes('&#')) continue;

@@ -18,8 +18,21 @@ const deployedBy = (properties: string, header = ''): Record<string, string> => 
   'api.bicep': apiBicep(`./${OPERATION_POLICY}`),
 });
 
+/** An APIOps extract: the API's policy, and the global policy that runs at its `<base />`. */
+const API_POLICY = 'apimartifacts/apis/partner/policy.xml';
+const IP_FILTER = '<ip-filter action="allow"><address-range from="10.0.1.0" to="10.0.1.255" /></ip-filter>';
+const globalWith = (inner: string): Record<string, string> => ({ 'apimartifacts/policy.xml': inbound(inner) });
+
 testRule(forwardedCertificateHeader, {
   valid: [
+    // A public-repository sweep: the caller is checked where it runs for this policy too (the rule page's defences).
+    { name: 'the caller checked in the global policy, which runs at this policy’s <base /> before the read', code: inbound(ALLOW_LIST), filename: API_POLICY, files: globalWith(IP_FILTER) },
+    {
+      name: 'the caller checked in a fragment included before the read (read in place)',
+      code: inbound(`<include-fragment fragment-id="frontdoor-only" />\n${ALLOW_LIST}`),
+      filename: API_POLICY,
+      files: { 'apimartifacts/policyFragments/frontdoor-only/policy.xml': `<fragment>\n    ${IP_FILTER}\n</fragment>` },
+    },
     { name: 'the certificate of the TLS connection itself', code: inbound('<choose><when condition="@(context.Request.Certificate == null)"><return-response><set-status code="401" /></return-response></when></choose>') },
     { name: 'another header', code: inbound('<set-variable name="id" value="@(context.Request.Headers.GetValueOrDefault(&quot;X-Request-Id&quot;, &quot;&quot;))" />') },
     {
@@ -74,6 +87,27 @@ testRule(forwardedCertificateHeader, {
     },
   ],
   invalid: [
+    {
+      name: 'the global policy checks no caller; or the read runs before <base /> (before the global check)',
+      code: inbound(ALLOW_LIST),
+      filename: API_POLICY,
+      files: globalWith('<rate-limit calls="10" renewal-period="60" />'),
+      findings: [{ line: 5, level: 'warning' }],
+    },
+    {
+      name: 'the read before <base />: the global policy’s check runs after it',
+      code: inbound(ALLOW_LIST).replace('<base />', '').replace('</choose>', '</choose>\n        <base />'),
+      filename: API_POLICY,
+      files: globalWith(IP_FILTER),
+      findings: [{ line: 5, level: 'warning' }],
+    },
+    {
+      name: 'the fragment that checks the caller is included inside a branch',
+      code: inbound(`<choose><when condition="@(true)"><include-fragment fragment-id="frontdoor-only" /></when></choose>\n${ALLOW_LIST}`),
+      filename: API_POLICY,
+      files: { 'apimartifacts/policyFragments/frontdoor-only/policy.xml': `<fragment>\n    ${IP_FILTER}\n</fragment>` },
+      findings: [{ line: 6, level: 'warning' }],
+    },
     {
       name: 'pseudo-defences: the address only as a rate-limit key, an ip-filter in a branch, a secret compared in Content-Type',
       code: inbound(
