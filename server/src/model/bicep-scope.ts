@@ -78,6 +78,8 @@ export interface FileScope {
   calls: OutgoingCall[];
   /** Who deploys this file with parameter values: set by the model each time it is built (it depends on other files). */
   callers: CallSite[];
+  /** The workspace's files, for what this one imports (`import { v } from 'x.bicep'`): set by the model with `callers`. */
+  others?: ReadonlyMap<string, FileScope>;
   /** A parameters file (`.bicepparam`, JSON parameters): its `param x = …` lines set values rather than defaults. */
   assignsParams: boolean;
   /** The `bicepconfig.json` whose aliases resolved this file's `br/alias:` modules, when one was given. */

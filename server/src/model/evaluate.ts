@@ -77,7 +77,7 @@ export function evaluate(expr: Expr, scope: FileScope, ctx: EvalContext, depth =
     case 'member': {
       const ref = paramRef(expr, scope);
       if (ref) return paramValue(ref, ctx, depth, visiting);
-      if (expr.kind === 'identifier') return variable(scope.vars.get(expr.name), scope, ctx, depth, visiting);
+      if (expr.kind === 'identifier') return symbolValue(expr.name, [], scope, ctx, depth, visiting);
       if (expr.name === 'name' && expr.target.kind === 'identifier') {
         const own = resourceName(scope, expr.target.name);
         if (own) return ev(own);
@@ -146,7 +146,7 @@ export function evaluatePath(expr: Expr, props: readonly string[], scope: FileSc
     case 'identifier': {
       const ref = paramRef(expr, scope);
       if (ref) return paramValue({ ...ref, key: `${ref.key}.${props.join('.')}`, props: [...ref.props, ...props] }, ctx, depth, visiting);
-      return variable(scope.vars.get(expr.name), scope, ctx, depth, visiting, props);
+      return symbolValue(expr.name, props, scope, ctx, depth, visiting);
     }
     case 'ternary': {
       const c = truth(evaluate(expr.condition, scope, ctx, depth + 1, visiting));
@@ -248,6 +248,22 @@ function widen(a: Value, b: Value): Value {
 }
 
 /** A variable's value (or `.props…` of it); a variable met again while evaluating itself (a cycle) is unknown. */
+/**
+ * A variable's value (along `props`): of this file, or imported from another (`import { v } from 'x.bicep'`, or
+ * `x.v…` with `import * as x from 'x.bicep'`), evaluated in the file that declares it.
+ */
+function symbolValue(name: string, props: readonly string[], scope: FileScope, ctx: EvalContext, depth: number, visiting: Set<VarDecl>): Value {
+  const own = scope.vars.get(name);
+  if (own) return variable(own, scope, ctx, depth, visiting, props);
+  const symbol = scope.imports.get(name);
+  const wildcard = symbol ? undefined : scope.wildcards.get(name);
+  const target = ctx.scopes.get(symbol?.from ?? wildcard ?? '');
+  if (!target) return UNKNOWN;
+  if (symbol) return variable(target.vars.get(symbol.name), target, ctx, depth, visiting, props);
+  const [first, ...rest] = props;
+  return first === undefined ? UNKNOWN : variable(target.vars.get(first), target, ctx, depth, visiting, rest);
+}
+
 function variable(decl: VarDecl | undefined, scope: FileScope, ctx: EvalContext, depth: number, visiting: Set<VarDecl>, props: readonly string[] = []): Value {
   if (!decl?.value) return UNKNOWN;
   if (visiting.has(decl)) return cut();

@@ -22,6 +22,8 @@ function literalsOf<T>(expr: Expr, scope: FileScope, depth: number, pick: (e: Ex
   if (depth >= MAX_FOLLOW_DEPTH) return [];
   const elements = elementsOf(v, scope, depth, loop);
   if (elements) return elements.flatMap((e) => literalsOf(e.expr, e.scope, depth + 1, pick));
+  const imported = importedVariable(v, scope);
+  if (imported) return literalsOf(imported.expr, imported.scope, depth + 1, pick);
   if (v.kind === 'member') {
     return objectsOf(v.target, scope, depth + 1, loop).flatMap((owner) => {
       const value = property(owner.object, v.name);
@@ -44,10 +46,10 @@ export function objectsOf(expr: Expr, scope: FileScope, depth: number, loop?: Fo
   return literalsOf<Owner>(expr, scope, depth, (e, s) => (e.kind === 'object' ? [{ object: e, scope: s }] : []), loop);
 }
 
-/** The object literals held by the array literals an expression may be. */
+/** The object literals held by the array literals an expression may be (items written there, or held by variables). */
 export function arrayItems(expr: Expr, scope: FileScope, depth: number): Owner[] {
   return literalsOf<Owner>(expr, scope, depth, (e, s) =>
-    e.kind === 'array' ? e.items.filter((i): i is ObjectExpr => i.kind === 'object').map((object) => ({ object, scope: s })) : [],
+    e.kind === 'array' ? e.items.flatMap((i) => (i.kind === 'object' ? [{ object: i, scope: s }] : i.kind === 'identifier' ? objectsOf(i, s, depth + 1) : [])) : [],
   );
 }
 
@@ -98,4 +100,25 @@ function valuesIn({ literal, scope }: Container, key?: string): Located[] {
     return value ? [{ expr: value, scope }] : [];
   }
   return literal.members.flatMap((m) => (m.kind === 'property' ? [{ expr: m.value, scope }] : []));
+}
+
+/**
+ * A variable another file exports and this one imports: `fragments` after `import { fragments } from 'store.bicep'`
+ * (or its alias), `store.fragments` after `import * as store from 'store.bicep'`. Its value, in the file it is written
+ * in (where its `loadTextContent` paths are relative to).
+ */
+export function importedVariable(expr: Expr, scope: FileScope): Located | undefined {
+  let from: string | undefined;
+  let name: string | undefined;
+  if (expr.kind === 'identifier' && !scope.vars.has(expr.name) && !scope.params.has(expr.name)) {
+    const symbol = scope.imports.get(expr.name);
+    if (symbol) ({ from, name } = symbol);
+  } else if (expr.kind === 'member' && expr.target.kind === 'identifier') {
+    from = scope.wildcards.get(expr.target.name);
+    name = expr.name;
+  }
+  if (from === undefined || name === undefined) return undefined;
+  const target = scope.others?.get(from);
+  const value = target?.vars.get(name)?.value;
+  return target && value ? { expr: value, scope: target } : undefined;
 }

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { property, propertyMember, type FileScope, type ResourceNode } from './bicep-scope';
 import { decodeStringSegment, stringValueOffsets } from '../parsers/bicep/lexer';
 import { unparen } from './expr-walk';
-import { elementsOf, MAX_FOLLOW_DEPTH, objectsOf } from './literals';
+import { elementsOf, importedVariable, MAX_FOLLOW_DEPTH, objectsOf } from './literals';
 import type { Span } from '../core/text';
 import type { CallExpr, Expr, ForExpr, StringExpr } from '../parsers/bicep/types';
 import type { InlinePolicy, PolicyResource, PolicyScope } from './types';
@@ -144,6 +144,9 @@ function loadedTexts(expr: Expr, scope: FileScope, depth: number, loop?: ForExpr
     const branches = [...loadedTexts(v.whenTrue, scope, depth + 1, loop), ...loadedTexts(v.whenFalse, scope, depth + 1, loop)];
     return distinctFiles(branches, transformed);
   }
+  // A variable imported from another file (`import { policies } from 'store.bicep'`, `store.policies`).
+  const imported = importedVariable(v, scope);
+  if (imported) return distinctFiles(loadedTexts(imported.expr, imported.scope, depth + 1), transformed);
   // `value: settings.policy`: the property of the objects the target may be; in `[for item in items: …]`, `item.policy`
   // is the `policy` of each item the loop goes over.
   if (v.kind === 'member') {

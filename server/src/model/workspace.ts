@@ -73,7 +73,10 @@ export function buildModel(input: ModelInput): WorkspaceModel {
     scopes.set(abs, cachedScope(abs, f, f.moduleAliases ? undefined : configOf(abs)));
   }
   // Who deploys each file with parameter values (modules, .bicepparam): evaluation reads a parameter's values there.
-  for (const scope of scopes.values()) scope.callers = [];
+  for (const scope of scopes.values()) {
+    scope.callers = [];
+    scope.others = scopes;
+  }
   for (const scope of scopes.values()) {
     for (const call of scope.calls) {
       const target = callTarget(call, scopes);

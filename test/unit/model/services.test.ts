@@ -335,6 +335,46 @@ resource pols 'Microsoft.ApiManagement/service/apis/policies@2024-05-01' = [${lo
   assert.equal(list.policyContext(abs('policies/orders.xml')).deployments.length, 1);
 });
 
+test('policies and settings in variables another file exports (import { v } from, import * as x from) are read there', () => {
+  // A public repository (policy fragments in an exported array of variables): their files had no deployment.
+  const store = `var validateCert = {
+  name: 'validate-cert'
+  value: loadTextContent('fragments/validate-cert.xml')
+}
+@export()
+var fragments = [
+  validateCert
+]
+@export()
+var settings = {
+  sku: 'BasicV2'
+}
+`;
+  const main = (imports: string, fragments: string, sku: string): string => `${imports}
+resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
+  name: 'apim-x'
+  sku: { name: ${sku}, capacity: 1 }
+  properties: {}
+}
+resource frags 'Microsoft.ApiManagement/service/policyFragments@2024-05-01' = [for fragment in ${fragments}: {
+  parent: apim
+  name: fragment.name
+  properties: { value: fragment.value }
+}]
+`;
+  for (const [name, text] of [
+    ['named', main("import { fragments, settings } from 'shared/store.bicep'", 'fragments', 'settings.sku')],
+    ['wildcard', main("import * as store from 'shared/store.bicep'", 'store.fragments', 'store.settings.sku')],
+  ] as const) {
+    const model = workspace({ 'main.bicep': text, 'shared/store.bicep': store, 'shared/fragments/validate-cert.xml': '' });
+    const ctx = model.policyContext(abs('shared/fragments/validate-cert.xml'));
+    assert.equal(ctx.deployments.length, 1, `${name}: the fragment's file, relative to the file that declares it`);
+    assert.equal(ctx.deployments[0]!.scope, 'fragment', name);
+    assert.deepEqual([...ctx.skus.values], ['BasicV2'], `${name}: the SKU from the imported object`);
+    assert.ok(model.dependents(abs('shared/store.bicep')).includes(abs('shared/fragments/validate-cert.xml')), `${name}: editing the exporting file re-lints it`);
+  }
+});
+
 test('a policy taken from an object parameter (value: settings.api.policy) is the file its caller puts there', () => {
   const api = `param settings object
 resource apim 'Microsoft.ApiManagement/service@2024-05-01' existing = {
