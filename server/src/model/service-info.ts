@@ -1,4 +1,4 @@
-import type { Expr } from '../parsers/bicep/types';
+import type { Expr, StringPart } from '../parsers/bicep/types';
 import { property, propertyMember, type FileScope, type ResourceNode } from './bicep-scope';
 import { AVM_DEFAULT_SKU } from './avm';
 import { caEntries } from './certificate-entries';
@@ -23,9 +23,38 @@ export function resourceNames(node: ResourceNode, scopes: ReadonlyMap<string, Fi
  * last segment. Nested and `parent:` children hold only their own name already.
  */
 export function ownNames(node: ResourceNode, scopes: ReadonlyMap<string, FileScope>): string[] {
-  const names = resourceNames(node, scopes);
-  if (node.lexicalParent || property(node.body, 'parent')) return names;
-  return names.map((n) => n.slice(n.lastIndexOf('/') + 1));
+  if (node.lexicalParent || property(node.body, 'parent')) return resourceNames(node, scopes);
+  const segments = nameSegments(node, scopes);
+  return segments ? (segments[segments.length - 1] ?? []) : resourceNames(node, scopes).map((n) => n.slice(n.lastIndexOf('/') + 1));
+}
+
+/**
+ * The possible values of each segment of a `name: '…/…/…'` path, evaluated one by one: in
+ * `'${apimName}/onprem/echo'` the gateway and the API are known whatever the service's name is (evaluated whole, the
+ * path is unknown as soon as one part may be anything). A segment that is one `${x}` takes x's possible values, a
+ * parameter's default included, as the service segment does (see `parentOf`). Undefined for a name that is no string.
+ */
+export function nameSegments(node: ResourceNode, scopes: ReadonlyMap<string, FileScope>): string[][] | undefined {
+  const name = property(node.body, 'name');
+  if (name?.kind !== 'string') return undefined;
+  if (name.value !== undefined) return name.value.split('/').map((s) => [s]);
+  const segments: StringPart[][] = [[]];
+  for (const p of name.parts ?? []) {
+    if (p.kind === 'hole') {
+      segments[segments.length - 1]!.push(p);
+      continue;
+    }
+    p.value.split('/').forEach((piece, i) => {
+      if (i > 0) segments.push([]);
+      if (piece !== '') segments[segments.length - 1]!.push({ ...p, value: piece });
+    });
+  }
+  const ctx = { scopes, origins: [], label: 'name' };
+  return segments.map((parts) => {
+    const only = parts.length === 1 ? parts[0] : undefined;
+    const v = only?.kind === 'hole' ? evaluate(only.expr, node.scope, ctx) : evaluate({ kind: 'string', span: name.span, parts, multiline: false }, node.scope, ctx);
+    return v.kind === 'strings' ? [...v.values] : [];
+  });
 }
 
 /**

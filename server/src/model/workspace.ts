@@ -6,7 +6,7 @@ import { SERVICE_TYPE, buildScope, callTarget, property, type BicepConfigRef, ty
 import { clientCertificateEntry } from './certificate-entries';
 import { evaluate } from './evaluate';
 import { describePolicy, policyScopeOf } from './policy-resources';
-import { describeExisting, describeNamedValue, describeService, ownNames, resourceNames } from './service-info';
+import { describeExisting, describeNamedValue, describeService, nameSegments, ownNames, resourceNames } from './service-info';
 import { UNKNOWN_SKUS, type Sku, type SkuSet } from './sku';
 import type { CertificateEntry, EnclosingDeployment, EnclosingSource, InlinePolicy, PolicyContext, PolicyResource, SelfHostedGateway, ServiceInfo, WorkspaceModel } from './types';
 
@@ -151,9 +151,7 @@ export function buildModel(input: ModelInput): WorkspaceModel {
     for (const d of def ? [def] : unique) edge(node.scope.path, d.node.scope.path);
   }
 
-  const byName = new Map<string, ResourceNode>();
-  for (const [name, defs] of definitionsByName) if (defs.length === 1) byName.set(name, defs[0]!.node);
-  const namedServices = new ServiceNames(byName, definitions);
+  const namedServices = new ServiceNames(definitionsByName, definitions);
 
   const policiesByFile = new Map<string, PolicyResource[]>();
   const deployments = new Map<string, PolicyResource[]>();
@@ -401,9 +399,9 @@ export function buildModel(input: ModelInput): WorkspaceModel {
   /** The gateway a child named 'service/gateway/…' belongs to, when its parent resolved to the service by the first segment. */
   function byNamePath(node: ResourceNode, parent: ResourceNode): SelfHostedGateway | undefined {
     if (parent.fullType !== SERVICE_TYPE) return undefined;
-    const segments = new Set(resourceNames(node, scopes).map((n) => n.split('/')[1]?.toLowerCase()));
-    const [gatewayName] = segments;
-    return segments.size === 1 && gatewayName ? gatewaysByService.get(parent)?.get(gatewayName) : undefined;
+    const segment = nameSegments(node, scopes)?.[1] ?? [];
+    const gatewayName = segment.length === 1 ? segment[0]!.toLowerCase() : undefined;
+    return gatewayName ? gatewaysByService.get(parent)?.get(gatewayName) : undefined;
   }
 
   const userSkus: SkuSet = input.userSkus?.length ? { values: new Set(input.userSkus), unknown: false, origins: [] } : UNKNOWN_SKUS;
@@ -491,7 +489,7 @@ function parentOf(node: ResourceNode, namedServices: ServiceNames, scopes: Reado
   if (name?.kind !== 'string') return undefined;
   if (name.value !== undefined) {
     const slash = name.value.indexOf('/');
-    return slash > 0 ? namedServices.get(name.value.slice(0, slash).toLowerCase()) : undefined;
+    return slash > 0 ? namedServices.get(name.value.slice(0, slash).toLowerCase(), node.scope.path) : undefined;
   }
   const parts = name.parts ?? [];
   const first = parts.find((p) => p.kind === 'hole' || p.value !== '');
@@ -521,24 +519,28 @@ function parentOf(node: ResourceNode, namedServices: ServiceNames, scopes: Reado
   // A name nothing in the workspace sets (`param apiManagementName string`, passed on by a caller that has no value
   // either): the service it names is taken as an `existing` one with such a name is, the only one near it.
   if (v.kind !== 'strings' || v.values.size === 0) return namedServices.nearest(node.scope.path);
-  const found = new Set([...v.values].map((n) => namedServices.get(n.toLowerCase())));
+  const found = new Set([...v.values].map((n) => namedServices.get(n.toLowerCase(), node.scope.path)));
   return found.size === 1 ? [...found][0] : undefined;
 }
 
 /**
- * The defining services a `name: '<service>/…'` path may name: by name (those whose name is theirs alone), or, when the
- * name can't be read, the one nearest to the file by folder (as for an `existing` service), if exactly one is.
+ * The defining service a `name: '<service>/…'` path names, seen from the file it is written in, as an `existing`
+ * service is resolved: the one of that name (several of that name, in sibling samples: the one nearest by folder), or,
+ * when the name can't be read, the one nearest by folder; undefined unless exactly one is.
  */
 class ServiceNames {
   private readonly nearestByFile = new Map<string, ResourceNode | undefined>();
 
   constructor(
-    private readonly byName: ReadonlyMap<string, ResourceNode>,
+    private readonly byName: ReadonlyMap<string, readonly { node: ResourceNode }[]>,
     private readonly definitions: readonly { node: ResourceNode }[],
   ) {}
 
-  get(name: string): ResourceNode | undefined {
-    return this.byName.get(name);
+  get(name: string, file: string): ResourceNode | undefined {
+    const defs = this.byName.get(name) ?? [];
+    if (defs.length <= 1) return defs[0]?.node;
+    const near = nearestByDirectory(new Set(defs), file);
+    return near.size === 1 ? [...near][0]!.node : undefined;
   }
 
   nearest(file: string): ResourceNode | undefined {

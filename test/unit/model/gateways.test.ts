@@ -95,3 +95,26 @@ resource gwApi 'Microsoft.ApiManagement/service/gateways/apis@2024-05-01' = {
   assert.deepEqual([...gw!.apis], ['orders']);
   assert.equal(gw!.unknownApis ?? false, false);
 });
+
+test("a gateway's API named by an interpolated path ('${apimName}/onprem/orders'): the gateway and the API by their own segments", () => {
+  // Public repositories name the link so; evaluated whole, the path was unknown (the service name may be another).
+  const service = SERVICE.replace("name: 'contoso-apim'", 'name: apimName');
+  const served = `
+resource gw 'Microsoft.ApiManagement/service/gateways@2024-05-01' = {
+  parent: apim
+  name: 'onprem'
+  properties: { locationData: { name: 'Site' } }
+}
+
+resource gwApi 'Microsoft.ApiManagement/service/gateways/apis@2024-05-01' = {
+  name: '\${apimName}/\${gatewayName}/orders'
+}
+`;
+  const header = "param apimName string = 'contoso-apim'\nparam gatewayName string = 'onprem'\n";
+  const model = workspace({ 'main.bicep': header + service + served });
+  const [gw] = model.selfHostedGatewaysIn(abs('main.bicep'));
+  assert.deepEqual([...gw!.apis], ['orders']);
+  // Sibling samples defining services of the same name: the path names the one in its own folder.
+  const sibling = workspace({ 'a/main.bicep': header + service + served, 'b/main.bicep': header + service });
+  assert.deepEqual([...sibling.selfHostedGatewaysIn(abs('a/main.bicep'))[0]!.apis], ['orders']);
+});
