@@ -17,9 +17,9 @@ export function inlinePolicyName(bicepFile: string, offset: number): string {
 }
 
 /**
- * The attributes (from name to closing quote) whose values hold the holes of an interpolated policy; undefined when a
- * hole is anywhere else (element content, a tag name), where it may be markup: then the policy's structure is unknown
- * and it is not linted.
+ * The regions whose values hold the holes of an interpolated policy: attributes (from name to closing quote), or
+ * elements that hold only text; undefined when a hole is anywhere else (among elements, in a tag name), where it may be
+ * markup: then the policy's structure is unknown and it is not linted.
  */
 export function holeAttributes(doc: PolicyDocument, holes: readonly Span[]): Span[] | undefined {
   const regions: Span[] = [];
@@ -29,6 +29,12 @@ export function holeAttributes(doc: PolicyDocument, holes: readonly Span[]): Spa
       const attr = el.attributes.find((a) => a.quote !== '' && a.valueSpan.start <= hole.start && hole.end <= a.valueSpan.end);
       if (attr) {
         found = { start: attr.nameSpan.start, end: attr.valueSpan.end + 1 };
+        break;
+      }
+      // The text of an element that holds only text (`<audience>api://${appId}</audience>`, `<value>${x}</value>`): a
+      // value too; findings on that element are dropped.
+      if (el.children.length === 0 && el.texts.some((t) => !t.expression && t.span.start <= hole.start && hole.end <= t.span.end)) {
+        found = el.span;
         break;
       }
     }

@@ -389,7 +389,12 @@ export class Workspace {
         const inlineCtx = this.inlinePolicyRuleContext(name, inline.text, resource, settings, report, result);
         // An interpolated string is linted when its holes are attribute values only (its structure is then known).
         const holeRegions = inline.holes?.length ? holeAttributes(inlineCtx.doc, inline.holes) : [];
-        if (!holeRegions) continue;
+        if (!holeRegions) {
+          // Said, not skipped in silence (the policy still has its tier in `apim-mtls tier`).
+          const line = this.lineIndex(file)!.positionAt(resource.value!.ref.span.start).line + 1;
+          result.notices.push(`The policy written at line ${line} is not linted: a \${…} in it is neither an attribute value nor the text of an element, so it may be markup and the policy's structure is unknown.`);
+          continue;
+        }
         const from = result.findings.length;
         run(policyRules, inlineCtx);
         const found = result.findings.slice(from);

@@ -81,8 +81,14 @@ describe('policies written in a Bicep string', () => {
     assert.equal(text.slice(utc.fixes[0]!.edits[0]!.span.start, utc.fixes[0]!.edits[0]!.span.end), 'UtcNow');
     // validate-trust="${trust}": neither a tier error nor "not a boolean".
     assert.deepEqual(lint(header + inlinePolicyBicep(`'${trust('\${trust}')}'`)).rules, ['utcnow-certificate-validity']);
-    // A hole in element content may be markup: the structure is unknown, so the policy is not linted.
-    assert.deepEqual(lint(inlinePolicyBicep("'<policies><inbound><validate-client-certificate validate-trust=\"true\" />${'x'}</inbound></policies>'")).rules, []);
+    // A hole among elements may be markup: the structure is unknown, so the policy is not linted, and the file says so.
+    const markup = lint(inlinePolicyBicep("'<policies><inbound><validate-client-certificate validate-trust=\"true\" />${'x'}</inbound></policies>'"));
+    assert.deepEqual(markup.rules, []);
+    assert.match(markup.result.notices.join('\n'), /^The policy written at line \d+ is not linted: a \$\{…\} in it is neither an attribute value nor the text of an element/);
+    // The text of an element that holds only text is a value (a public policy's <audience>api://${appId}</audience>).
+    const audience = lint(header + inlinePolicyBicep(`'${trust('true').replace('<inbound>', '<inbound><validate-jwt header-name="Authorization"><audiences><audience>api://\${trust}</audience></audiences></validate-jwt>')}'`));
+    assert.deepEqual(audience.rules, ['utcnow-certificate-validity', 'validate-trust-unsupported-tier']);
+    assert.deepEqual(audience.result.notices, []);
     // A fix that would rewrite a hole is dropped; one beside it is kept, with its offsets past the hole.
     const inline = { text: 'a=x;b', offsets: [10, 11, 12, 18, 19, 20], multiline: false, holes: [{ start: 2, end: 3 }] };
     const finding: Finding = { ruleId: 'r', level: 'error', message: 'm', file: BICEP, span: { start: 4, end: 5 }, related: [], fixes: [

@@ -345,13 +345,19 @@ testRule(certificateNullCheck, {
       filename: 'op.xml',
       files: { 'main.bicep': interpolatedApi('<validate-client-certificate validate-trust="true" /><authentication-certificate certificate-id="${certId}" />') },
     },
-  ],
-  invalid: [
     {
-      name: 'Bicep: a hole in element content may be markup: the API policy is not read',
+      name: 'Bicep: a hole that is the text of an element (<set-body>${body}</set-body>) is a value: the API policy is read',
       code: READ_AFTER_BASE,
       filename: 'op.xml',
       files: { 'main.bicep': interpolatedApi('<validate-client-certificate validate-trust="true" /><set-body>${body}</set-body>') },
+    },
+  ],
+  invalid: [
+    {
+      name: 'Bicep: a hole among elements may be markup: the API policy is not read',
+      code: READ_AFTER_BASE,
+      filename: 'op.xml',
+      files: { 'main.bicep': interpolatedApi('<validate-client-certificate validate-trust="true" />${body}') },
       findings: [{ line: 5 }],
     },
   ],
