@@ -77,8 +77,8 @@ test('a policy file changed re-lints the gateways that serve it; many gateways i
   assert.ok(model.dependents(abs('main.bicep')).includes(abs('gateways.bicep')));
 });
 
-test("a gateway's API named by the API's own symbol (name: orders.name): its name as written, as Bicep gives it", () => {
-  const served = `
+/** Gateway `onprem` on the service, serving an API through a `gateways/apis` resource with these members. */
+const onprem = (link: string): string => `
 resource gw 'Microsoft.ApiManagement/service/gateways@2024-05-01' = {
   parent: apim
   name: 'onprem'
@@ -86,11 +86,12 @@ resource gw 'Microsoft.ApiManagement/service/gateways@2024-05-01' = {
 }
 
 resource gwApi 'Microsoft.ApiManagement/service/gateways/apis@2024-05-01' = {
-  parent: gw
-  name: orders.name
+  ${link}
 }
 `;
-  const model = workspace({ 'main.bicep': SERVICE + served });
+
+test("a gateway's API named by the API's own symbol (name: orders.name): its name as written, as Bicep gives it", () => {
+  const model = workspace({ 'main.bicep': SERVICE + onprem('parent: gw\n  name: orders.name') });
   const [gw] = model.selfHostedGatewaysIn(abs('main.bicep'));
   assert.deepEqual([...gw!.apis], ['orders']);
   assert.equal(gw!.unknownApis ?? false, false);
@@ -99,17 +100,7 @@ resource gwApi 'Microsoft.ApiManagement/service/gateways/apis@2024-05-01' = {
 test("a gateway's API named by an interpolated path ('${apimName}/onprem/orders'): the gateway and the API by their own segments", () => {
   // Public repositories name the link so; evaluated whole, the path was unknown (the service name may be another).
   const service = SERVICE.replace("name: 'contoso-apim'", 'name: apimName');
-  const served = `
-resource gw 'Microsoft.ApiManagement/service/gateways@2024-05-01' = {
-  parent: apim
-  name: 'onprem'
-  properties: { locationData: { name: 'Site' } }
-}
-
-resource gwApi 'Microsoft.ApiManagement/service/gateways/apis@2024-05-01' = {
-  name: '\${apimName}/\${gatewayName}/orders'
-}
-`;
+  const served = onprem("name: '\${apimName}/\${gatewayName}/orders'");
   const header = "param apimName string = 'contoso-apim'\nparam gatewayName string = 'onprem'\n";
   const model = workspace({ 'main.bicep': header + service + served });
   const [gw] = model.selfHostedGatewaysIn(abs('main.bicep'));
