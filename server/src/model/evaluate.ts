@@ -1,6 +1,6 @@
 import type { RelatedInfo } from '../core/finding';
 import type { Expr, ParamDecl, VarDecl } from '../parsers/bicep/types';
-import type { FileScope } from './bicep-scope';
+import type { CallSite, FileScope } from './bicep-scope';
 import { closedDomain, paramDomain } from './param-domain';
 import { UNKNOWN, bool, compareStrings, join, mapStrings, not, strings, truth, type Value } from './values';
 
@@ -21,6 +21,11 @@ export interface EvalContext {
   vars?: Map<VarDecl, Map<string, Value>>;
   /** Evaluation steps left: a Bicep file built to take exponential time gets unknown values, not a stall. */
   fuel?: { left: number };
+  /**
+   * One deployment of a file: its parameters take what this call site passes (a `.bicepparam`, one module call), not
+   * the union over every site, so that two settings are read together (the SKU and `enableClientCertificate` of dev).
+   */
+  onlySite?: { scope: FileScope; site: CallSite };
 }
 
 /** Evaluation steps one context may take (a real template takes a few hundred; thousands of SKU lookups fit easily). */
@@ -199,7 +204,7 @@ export function possibleValues(
   ev: (e: Expr, scope: FileScope, props: readonly string[]) => Value = (e, scope, props) => evaluatePath(e, props, scope, ctx),
 ): Value {
   const own = (): Value => paramDomain(ref.param, ref.props, ref.scope, ctx.scopes, (e, props) => ev(e, ref.scope, props), ctx.origins, ctx.label);
-  const sites = ref.scope.callers;
+  const sites = ctx.onlySite?.scope === ref.scope ? [ctx.onlySite.site] : ref.scope.callers;
   if (sites.length === 0) return own();
   const memo = (ctx.params ??= new Map());
   const known = memo.get(ref.key);

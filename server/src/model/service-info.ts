@@ -6,6 +6,8 @@ import { evaluate } from './evaluate';
 import { unparen } from './expr-walk';
 import { freeParams, skuSetOf, skusWhere } from './sku-resolution';
 import { arrayItems, MAX_FOLLOW_DEPTH, objectsOf } from './literals';
+import type { RelatedInfo } from '../core/finding';
+import type { Sku, SkuSet } from './sku';
 import type { CaCertificatesInfo, CaPresence, GatewayHostname, NamedValueInfo, ServiceInfo, TriBool } from './types';
 import { truth } from './values';
 
@@ -91,6 +93,10 @@ export function describeService(node: ResourceNode, scopes: ReadonlyMap<string, 
     info.enableClientCertificate = { value: v.kind === 'bool' ? truth(v) : 'unknown', ref: { file, span: ecc.span } };
     const fromDefault = v.kind === 'bool' ? defaultedParam(ecc.value, node.scope, 0) : undefined;
     if (fromDefault) info.enableClientCertificate.defaultOf = fromDefault;
+    if (info.enableClientCertificate.value !== false && node.scope.callers.length > 1) {
+      const falseIn = deploymentsWithout(ecc.value, skuExpr, node, scopes);
+      if (falseIn) info.enableClientCertificate.falseIn = falseIn;
+    }
   }
   info.reachability = node.registry ? { value: 'unknown' } : reachability(props, node.scope, scopes);
   const customProperties = property(props, 'customProperties');
@@ -196,6 +202,26 @@ function skuOrigin(node: ResourceNode): string | undefined {
 function isAbsent(e: Expr): boolean {
   const u = unparen(e);
   return u.kind === 'null' || (u.kind === 'array' && u.items.length === 0);
+}
+
+/**
+ * A template deployed with several parameter sets (`dev.bicepparam`, `uat.bicepparam`, module calls) may request
+ * client certificates in one and not in another: the SKUs of the deployments where `enableClientCertificate` is false,
+ * each deployment read as a whole (its SKU and its flag from the same site). Undefined when it is false in none.
+ */
+function deploymentsWithout(value: Expr, skuExpr: Expr | undefined, node: ResourceNode, scopes: ReadonlyMap<string, FileScope>): SkuSet | undefined {
+  const values = new Set<Sku>();
+  const origins: RelatedInfo[] = [];
+  let unknown = false;
+  for (const site of node.scope.callers) {
+    const onlySite = { scope: node.scope, site };
+    if (truth(evaluate(value, node.scope, { scopes, origins: [], label: 'enableClientCertificate', onlySite })) !== false) continue;
+    const skus = skuSetOf(skuExpr, node.scope, scopes, skuOrigin(node), onlySite);
+    for (const s of skus.values) values.add(s);
+    unknown ||= skus.unknown;
+    origins.push({ file: site.scope.path, span: site.span, message: `enableClientCertificate is false in this deployment (${site.description})` }, ...skus.origins);
+  }
+  return values.size > 0 || unknown ? { values, unknown, origins } : undefined;
 }
 
 /**

@@ -38,9 +38,15 @@ function toSkuSet(v: Value, ctx: EvalContext): SkuSet {
 }
 
 /** The SKUs `sku.name` may evaluate to, with the origins that decide them. */
-export function skuSetOf(skuExpr: Expr | undefined, scope: FileScope, scopes: ReadonlyMap<string, FileScope>, what = 'The service’s sku.name'): SkuSet {
+export function skuSetOf(
+  skuExpr: Expr | undefined,
+  scope: FileScope,
+  scopes: ReadonlyMap<string, FileScope>,
+  what = 'The service’s sku.name',
+  onlySite?: EvalContext['onlySite'],
+): SkuSet {
   if (!skuExpr) return { values: new Set(), unknown: true, origins: [] };
-  const ctx: EvalContext = { scopes, origins: [{ file: scope.path, span: skuExpr.span, message: what }], label: 'SKU' };
+  const ctx: EvalContext = { scopes, origins: [{ file: scope.path, span: skuExpr.span, message: what }], label: 'SKU', ...(onlySite ? { onlySite } : {}) };
   return toSkuSet(evaluate(skuExpr, scope, ctx), ctx);
 }
 

@@ -21,9 +21,10 @@ export interface ServiceInfo {
   skus: SkuSet;
   /**
    * `properties.enableClientCertificate`; `false` when absent. `defaultOf`: the parameter whose default gave the value,
-   * in a template nothing deploys with values (a deployment may pass another).
+   * in a template nothing deploys with values (a deployment may pass another). `falseIn`: when it differs between the
+   * deployments of the template (parameters files, module calls), the SKUs of those where it is false.
    */
-  enableClientCertificate: { value: TriBool; ref?: BicepRef; defaultOf?: string };
+  enableClientCertificate: { value: TriBool; ref?: BicepRef; defaultOf?: string; falseIn?: SkuSet };
   /** Where to insert `enableClientCertificate: true` (offset just inside `properties: {`, or of the resource body). */
   propertiesRef?: BicepRef;
   /** `properties.certificates` (CA certificates), if present. */

@@ -21,21 +21,29 @@ export const clientCertificateNotEnabled: BicepRule = {
     'A Consumption or v2 service without enableClientCertificate: true deploys a policy that checks client certificates, which never arrive.',
   check(ctx) {
     for (const service of ctx.model.servicesIn(ctx.file)) {
-      if (service.existing || service.enableClientCertificate.value !== false) continue;
-      const tier = skuCertainty(service.skus, (s) => FLAG_SKUS.has(s));
+      if (service.existing) continue;
+      // False everywhere, or in some deployments of the template (dev.bicepparam sets true, uat.bicepparam doesn't):
+      // then the SKUs are those deployments'.
+      const { falseIn } = service.enableClientCertificate;
+      const everywhere = service.enableClientCertificate.value === false;
+      if (!everywhere && !falseIn) continue;
+      const skuSet = everywhere ? service.skus : falseIn!;
+      const tier = skuCertainty(skuSet, (s) => FLAG_SKUS.has(s));
       if (tier === 'none') continue;
       const checks = certificateChecksDeployedTo(ctx, service);
       const first = checks[0];
       if (!first) continue;
       const files = checks.map((c) => c.name);
       const policies = policiesNamed(files);
-      const skus = matchingSkusText(service.skus, (s) => FLAG_SKUS.has(s));
+      const skus = matchingSkusText(skuSet, (s) => FLAG_SKUS.has(s));
       const { ref, defaultOf } = service.enableClientCertificate;
       const setting = !ref
         ? 'enableClientCertificate is not set'
-        : defaultOf
-          ? `enableClientCertificate is false by the default of parameter ${defaultOf} (unless a deployment passes true)`
-          : 'enableClientCertificate is false';
+        : !everywhere
+          ? "enableClientCertificate is false in some of this template's deployments"
+          : defaultOf
+            ? `enableClientCertificate is false by the default of parameter ${defaultOf} (unless a deployment passes true)`
+            : 'enableClientCertificate is false';
       ctx.report({
         span: skuSpan(ctx, service),
         message:
@@ -43,7 +51,7 @@ export const clientCertificateNotEnabled: BicepRule = {
           `service requests it: context.Request.Certificate is always null and every check fails. Set enableClientCertificate: true in ${service.registryModule ? 'the module’s params' : 'properties'}.`,
         certain: tier === 'all' && !defaultOf,
         fixes: enableFix(ctx, service),
-        related: [...checks.map((c) => ({ file: c.file, span: c.span, message: certificateUseOf(c) })), ...service.skus.origins],
+        related: [...checks.map((c) => ({ file: c.file, span: c.span, message: certificateUseOf(c) })), ...skuSet.origins],
       });
     }
   },

@@ -53,6 +53,14 @@ testRule(clientCertificateNotEnabled, {
       files: deploying(VALIDATE),
     },
     { name: "Azure Verified Module with the module's default tier (Premium)", code: avmServiceBicep(undefined), files: { 'api.policy.xml': VALIDATE } },
+    {
+      name: 'two .bicepparam files: false only where the tier is classic (Developer), true on StandardV2',
+      code: serviceBicep('skuName', 'enableClientCertificate: enableMtls', 'param skuName string\nparam enableMtls bool = false\n'),
+      files: deploying(VALIDATE, {
+        'dev.bicepparam': "using './main.bicep'\nparam skuName = 'Developer'\n",
+        'prod.bicepparam': "using './main.bicep'\nparam skuName = 'StandardV2'\nparam enableMtls = true\n",
+      }),
+    },
     { name: 'Azure Verified Module on v2 with enableClientCertificate: true', code: avmServiceBicep("'StandardV2'", ENABLED), files: { 'api.policy.xml': VALIDATE } },
   ],
   invalid: [
@@ -112,6 +120,16 @@ testRule(clientCertificateNotEnabled, {
       code: serviceBicep("'Consumption'", 'enableClientCertificate: enableMTLS', 'param enableMTLS bool = true\n'),
       files: deploying(VALIDATE, { 'main.bicepparam': "using './main.bicep'\nparam enableMTLS = false\n" }),
       findings: [{ line: 6, level: 'error', message: /^enableClientCertificate is false, but/ }],
+    },
+    {
+      // A sweep's repro: per environment, dev (Consumption) requests certificates and uat (StandardV2) doesn't.
+      name: 'one template, two .bicepparam files: true in one, false in the other, each deployment read as a whole',
+      code: serviceBicep('skuName', 'enableClientCertificate: enableMtls', 'param skuName string\nparam enableMtls bool = false\n'),
+      files: deploying(VALIDATE, {
+        'dev.bicepparam': "using './main.bicep'\nparam skuName = 'Consumption'\nparam enableMtls = true\n",
+        'uat.bicepparam': "using './main.bicep'\nparam skuName = 'StandardV2'\n",
+      }),
+      findings: [{ line: 7, level: 'error', text: 'skuName', message: /^enableClientCertificate is false in some of this template's deployments, but api\.policy\.xml .* StandardV2 \(from uat\.bicepparam/ }],
     },
     {
       name: 'service policy in the same file, service without properties: add properties',
