@@ -190,6 +190,11 @@ function paramValue(ref: ParamRef, ctx: EvalContext, depth: number, visiting: Se
   return possibleValues(ref, ctx, (e, scope, props) => evaluatePath(e, props, scope, ctx, depth + 1, visiting));
 }
 
+/** Does a value say anything (a string, a known bool), as an origin of what was found? */
+function tells(v: Value): boolean {
+  return (v.kind === 'strings' && v.values.size > 0) || (v.kind === 'bool' && v.value !== 'unknown') || v.kind === 'null';
+}
+
 /**
  * What a parameter (path) may hold. A file deployed by others in the workspace (`module … params: { … }`, a
  * `.bicepparam` with `using`) takes the values they pass: the union over the call sites, with the parameter's default
@@ -228,7 +233,8 @@ export function possibleValues(
         continue;
       }
       const v = ev(arg, site.scope, ref.props);
-      ctx.origins.push({ file: site.scope.path, span: arg.span, message: `${ctx.label} passed to parameter ${ref.param.name} by ${site.description}` });
+      // Only where a value was found: "SKU passed to parameter settings" under "unknown" misled (an object without one).
+      if (tells(v)) ctx.origins.push({ file: site.scope.path, span: arg.span, message: `${ctx.label} passed to parameter ${ref.param.name} by ${site.description}` });
       acc = acc ? widen(acc, v) : v;
     }
     if (omitted || !acc) acc = acc ? widen(acc, own()) : own();
