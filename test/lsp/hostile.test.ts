@@ -159,6 +159,20 @@ describe('language server: what a buggy or hostile client sends', () => {
     assert.doesNotMatch(r.stderr, /\n\s+at /);
   });
 
+  it('a request after shutdown is answered "invalid request" (-32600), as the protocol says (it was answered)', async () => {
+    const { dir, policy } = workspace('lsp-after-shutdown');
+    const client = await TestClient.start(dir);
+    try {
+      await client.request('shutdown', null);
+      const e = await errorOf(client, 'textDocument/hover', { textDocument: { uri: client.uri(policy) }, position: { line: 0, character: 0 } });
+      assert.equal(e.code, -32600, e.message);
+      assert.match(e.message, /no requests after shutdown/);
+    } finally {
+      await client.stop();
+      removeTempDir(dir);
+    }
+  });
+
   it('stdin closed without exit ends the server: exit 1, or 0 after shutdown', async () => {
     for (const shutdown of [false, true]) {
       const { dir } = workspace('lsp-eof');

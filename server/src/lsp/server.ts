@@ -185,7 +185,7 @@ class ApimMtlsServer {
         if (file) void this.fileChangedOnDisk(file, change.type);
       }
     });
-    c.onCodeAction((params) => {
+    c.onCodeAction(live((params) => {
       const file = documentFile(params);
       if (!file) return [];
       positionParam(params.range, 'start', 'range.start');
@@ -197,50 +197,50 @@ class ApimMtlsServer {
         versionOf: (f) => this.documents.get(this.uriOf(f))?.version ?? null,
         canCreateFiles: this.canCreateFiles,
       });
-    });
-    c.onExecuteCommand(async (params) => {
+    }));
+    c.onExecuteCommand(live(async (params) => {
       if (params?.command !== OPEN_DOCS_COMMAND) throw new ResponseError(ErrorCodes.InvalidParams, `unknown command ${JSON.stringify(String(params?.command)).slice(0, 80)}; this server runs ${OPEN_DOCS_COMMAND}`);
       const ruleId = params.arguments?.[0];
       if (typeof ruleId !== 'string' || !ruleById(ruleId)) throw new ResponseError(ErrorCodes.InvalidParams, `${OPEN_DOCS_COMMAND} takes a rule id (\`apim-mtls rules\` lists them)`);
       await openRuleDocs(c, ruleId);
-    });
-    c.onRequest(CERTIFICATE_INFO_REQUEST, (params: { uri: string }) => {
+    }));
+    c.onRequest(CERTIFICATE_INFO_REQUEST, live((params: { uri: string }) => {
       const file = uriToPath(stringParam(params, 'uri'));
       const cert = file ? this.ws.certificate(file) : undefined;
       return cert ? { certificates: cert.certificates, problems: cert.problems } : null;
-    });
-    c.onRequest(POLICY_TIER_REQUEST, (params: { uri: string }): PolicyTier | null => {
+    }));
+    c.onRequest(POLICY_TIER_REQUEST, live((params: { uri: string }): PolicyTier | null => {
       const file = uriToPath(stringParam(params, 'uri'));
       const info = file ? policyTier(this.ws, file) : undefined;
       if (!info) return null;
       return { ...info, origins: info.origins.map((o) => ({ uri: this.uriOf(o.file), line: o.position.line, message: o.message })) };
-    });
-    c.onCodeLens((params) => {
+    }));
+    c.onCodeLens(live((params) => {
       const file = documentFile(params);
       return file ? certificateCodeLenses(this.ws, file, (f) => this.uriOf(f)) : [];
-    });
-    c.onHover((params) => {
+    }));
+    c.onHover(live((params) => {
       const file = documentFile(params);
       return file ? hover(this.ws, file, positionParam(params)) : null;
-    });
-    c.onDocumentSymbol((params) => {
+    }));
+    c.onDocumentSymbol(live((params) => {
       const file = documentFile(params);
       const doc = file && this.ws.kindOf(file) === 'policy' ? this.ws.policy(file) : undefined;
       // Only policies: Bicep files have the Bicep extension's outline (null adds nothing to it).
       return doc ? policySymbols(doc, this.ws.lineIndex(file!)!) : null;
-    });
-    c.onDefinition((params) => {
+    }));
+    c.onDefinition(live((params) => {
       const file = documentFile(params);
       return file ? definition(this.ws, file, positionParam(params), (f) => this.uriOf(f)) : [];
-    });
-    c.onReferences((params) => {
+    }));
+    c.onReferences(live((params) => {
       const file = documentFile(params);
       return file ? references(this.ws, file, positionParam(params), params.context?.includeDeclaration === true, (f) => this.uriOf(f)) : [];
-    });
-    c.onCompletion((params) => {
+    }));
+    c.onCompletion(live((params) => {
       const file = documentFile(params);
       return file ? completion(this.ws, file, positionParam(params)) : [];
-    });
+    }));
 
     this.documents.onDidOpen((e) => this.documentChanged(e.document, true));
     this.documents.onDidChangeContent((e) => this.documentChanged(e.document, false));
@@ -760,6 +760,17 @@ function lstatOrUndefined(file: string): fs.Stats | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A request handler that answers only while the server runs: after `shutdown`, requests are invalid (the protocol's
+ * rule; they were still answered).
+ */
+function live<P, R>(handler: (params: P) => R): (params: P) => R {
+  return (params) => {
+    if (shutdownReceived) throw new ResponseError(ErrorCodes.InvalidRequest, 'the server is shutting down: no requests after shutdown');
+    return handler(params);
+  };
 }
 
 /**
