@@ -159,6 +159,23 @@ describe('language server: what a buggy or hostile client sends', () => {
     assert.doesNotMatch(r.stderr, /\n\s+at /);
   });
 
+  it('two edits sent under one version number are both linted (only the change that repeats an open is skipped)', async () => {
+    const { dir, policy, text } = workspace('lsp-same-version');
+    const client = await TestClient.start(dir);
+    try {
+      client.open(policy, text);
+      await client.waitFor(policy, (d) => codes(d).includes('utcnow-certificate-validity'), 20_000);
+      const uri = client.uri(policy);
+      for (const body of [text.replace('DateTime.UtcNow', 'DateTime.Now'), text]) {
+        await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: body }] });
+        await client.waitFor(policy, (d) => codes(d).includes('utcnow-certificate-validity') === (body === text), 20_000);
+      }
+    } finally {
+      await client.stop();
+      removeTempDir(dir);
+    }
+  });
+
   it('a request after shutdown is answered "invalid request" (-32600), as the protocol says (it was answered)', async () => {
     const { dir, policy } = workspace('lsp-after-shutdown');
     const client = await TestClient.start(dir);

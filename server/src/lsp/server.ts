@@ -132,8 +132,8 @@ class ApimMtlsServer {
   private readonly published = new Set<string>();
   /** Configuration files whose problems are shown, with the reading shown (a file read again is shown again). */
   private readonly configShown = new Map<string, LoadedConfig>();
-  /** The version of each open document last handled (see `documentChanged`). */
-  private readonly handledVersions = new Map<string, number>();
+  /** Documents just opened, with their version: the content-change event TextDocuments sends after an open repeats it. */
+  private readonly justOpened = new Map<string, number>();
   /** The URI the client used for an open file (published back unchanged). */
   private readonly uris = new Map<string, string>();
   private roots: string[] = [];
@@ -530,9 +530,12 @@ class ApimMtlsServer {
   private documentChanged(doc: TextDocument, opened: boolean): void {
     const file = uriToPath(doc.uri);
     if (!file) return;
-    // TextDocuments reports an open twice (open, then content changed): the same version is linted once.
-    if (!opened && this.handledVersions.get(doc.uri) === doc.version) return;
-    this.handledVersions.set(doc.uri, doc.version);
+    // TextDocuments reports an open twice (open, then content changed): the change that repeats the open is skipped.
+    // Only that one: a client that sends two edits under one version number still gets both linted.
+    const openedAt = this.justOpened.get(doc.uri);
+    this.justOpened.delete(doc.uri);
+    if (opened) this.justOpened.set(doc.uri, doc.version);
+    else if (openedAt === doc.version) return;
     // A client that sends no text (null, a number) in didOpen: said once in the log, the document left alone.
     if (typeof doc.getText() !== 'string') {
       this.connection.console.warn(`apim-mtls: ${doc.uri}: the client sent no text for this document (${opened ? 'didOpen' : 'didChange'}); not linted`);
@@ -558,7 +561,7 @@ class ApimMtlsServer {
   }
 
   private async documentClosed(uri: string): Promise<void> {
-    this.handledVersions.delete(uri);
+    this.justOpened.delete(uri);
     const file = uriToPath(uri);
     if (!file) return;
     this.uris.delete(file);
