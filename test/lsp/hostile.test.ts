@@ -176,10 +176,12 @@ describe('language server: what a buggy or hostile client sends', () => {
     }
   });
 
-  it('a request after shutdown is answered "invalid request" (-32600), as the protocol says (it was answered)', async () => {
+  it('a second initialize, and a request after shutdown, are answered "invalid request" (-32600), as the protocol says', async () => {
     const { dir, policy } = workspace('lsp-after-shutdown');
     const client = await TestClient.start(dir);
     try {
+      const again = await errorOf(client, 'initialize', { processId: null, rootUri: null, capabilities: {} });
+      assert.equal(again.code, -32600, 'a second initialize');
       await client.request('shutdown', null);
       const e = await errorOf(client, 'textDocument/hover', { textDocument: { uri: client.uri(policy) }, position: { line: 0, character: 0 } });
       assert.equal(e.code, -32600, e.message);

@@ -148,6 +148,7 @@ class ApimMtlsServer {
   private readonly referencedDirs = new Set<string>();
   private referencedWatcher?: DiskWatcher;
   private canPullConfig = false;
+  private initializeSeen = false;
   private pushedSettingsSaid = false;
   /** The client re-asks for code lenses on `workspace/codeLens/refresh` (the pins lenses count policies). */
   private canRefreshLenses = false;
@@ -250,6 +251,9 @@ class ApimMtlsServer {
   }
 
   private initialize(params: InitializeParams): InitializeResult {
+    // Once per session, as the protocol says: a second one replaced the workspace folders of the first.
+    if (this.initializeSeen) throw new ResponseError(ErrorCodes.InvalidRequest, 'initialize was already received in this session');
+    this.initializeSeen = true;
     const caps = params.capabilities ?? {};
     this.canPullConfig = !!caps.workspace?.configuration;
     this.canWatch = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
