@@ -354,14 +354,14 @@ class ApimMtlsServer {
     const gone = paths(removed).filter((r) => this.roots.includes(r));
     this.roots = this.roots.filter((r) => !gone.includes(r));
     for (const root of gone) this.diskWatcher?.unwatch(root);
-    this.forget(this.ws.files().filter((f) => gone.some((r) => isWithin(f, r)) && !this.inWorkspace(f) && !this.contextOnly.has(f) && !this.documents.get(this.uriOf(f))));
+    this.forget(this.ws.files().filter((f) => gone.some((r) => isWithin(f, r)) && !this.inWorkspace(f) && !this.contextOnly.has(f) && !this.isOpen(f)));
     const fresh = paths(added).filter((r) => !this.roots.includes(r));
     for (const root of fresh.filter(isFileSystemRoot)) this.connection.console.warn(`apim-mtls: the workspace folder ${root} is the root of the file system: it is not indexed`);
     const indexed = fresh.filter((r) => !isFileSystemRoot(r));
     if (indexed.length === 0) return;
     this.roots.push(...indexed);
     if (!this.canWatch) for (const root of indexed) this.workspaceWatcher().watch(root);
-    const loaded = await loadFromDisk(this.ws, indexed, { skip: (file) => this.documents.get(this.uriOf(file)) !== undefined, ignored: this.ignored });
+    const loaded = await loadFromDisk(this.ws, indexed, { skip: (file) => this.isOpen(file), ignored: this.ignored });
     this.loadReferenced();
     this.connection.console.info(`apim-mtls: indexed ${loaded.length} files of the added folder${indexed.length === 1 ? '' : 's'} ${indexed.join(', ')}`);
     this.scheduler.schedule(this.ws.files(), 0);
@@ -389,9 +389,9 @@ class ApimMtlsServer {
     progress?.begin('apim-mtls: indexing', 0, 'finding policy, Bicep and certificate files', false);
     const started = Date.now();
     // A workspace folder that isn't there is said once in the log, not published as a finding on it.
-    for (const root of this.roots.filter((r) => !exists(r))) this.connection.console.warn(`apim-mtls: the workspace folder ${root} is not on disk; nothing read there`);
-    const loaded = await loadFromDisk(this.ws, this.roots.filter(exists), {
-      skip: (file) => this.documents.get(this.uriOf(file)) !== undefined,
+    for (const root of this.roots.filter((r) => !fs.existsSync(r))) this.connection.console.warn(`apim-mtls: the workspace folder ${root} is not on disk; nothing read there`);
+    const loaded = await loadFromDisk(this.ws, this.roots.filter((r) => fs.existsSync(r)), {
+      skip: (file) => this.isOpen(file),
       onProgress: (n) => progress?.report(`${n} files read`),
       ignored: this.ignored,
     });
@@ -459,7 +459,7 @@ class ApimMtlsServer {
 
   /** A file changed in a folder watched for the files read from outside the workspace. */
   private async referencedChangedOnDisk(file: string, type: FileChangeType): Promise<void> {
-    if (this.inWorkspace(file) || this.documents.get(this.uriOf(file))) return;
+    if (this.inWorkspace(file) || this.isOpen(file)) return;
     let added: string[] = [];
     if (this.contextOnly.has(file)) {
       await this.reloadFromDisk(file);
@@ -488,7 +488,7 @@ class ApimMtlsServer {
     if (this.inWorkspace(file)) return;
     const kind = classify(file);
     if (kind === 'other' && !isCandidate(file)) return this.contextFolderChangedOnDisk(file, type);
-    if ((kind !== 'bicep' && kind !== 'certificate') || this.documents.get(this.uriOf(file))) return;
+    if ((kind !== 'bicep' && kind !== 'certificate') || this.isOpen(file)) return;
     if (type === FileChangeType.Deleted) {
       if (!this.ws.has(file)) return;
       const affected = this.ws.dependents(file);
@@ -590,7 +590,7 @@ class ApimMtlsServer {
       if (this.configShown.delete(file)) void this.connection.sendDiagnostics({ uri: this.uriOf(file), diagnostics: [] });
       // Its "ignore" may have changed: forget what it ignores now, read what it no longer does.
       this.forget(this.ws.files().filter((f) => !this.contextOnly.has(f) && this.inWorkspace(f) && this.ignored(f, false)));
-      await loadFromDisk(this.ws, this.roots, { skip: (f) => this.ws.has(f) || this.documents.get(this.uriOf(f)) !== undefined, ignored: this.ignored });
+      await loadFromDisk(this.ws, this.roots, { skip: (f) => this.ws.has(f) || this.isOpen(f), ignored: this.ignored });
       // Open documents it no longer ignores: their editor text.
       for (const doc of this.documents.all()) {
         const f = uriToPath(doc.uri);
@@ -604,7 +604,7 @@ class ApimMtlsServer {
     // client event for `file:///` made it walk the whole disk.
     if (!this.inWorkspace(file) && !this.contextOnly.has(file)) return;
     if (!isCandidate(file)) return this.folderChangedOnDisk(file, type);
-    if (this.documents.get(this.uriOf(file))) return;
+    if (this.isOpen(file)) return;
     if (type !== FileChangeType.Deleted && this.ignored(file, false)) return;
     if (type === FileChangeType.Deleted) {
       const affected = this.ws.dependents(file);
@@ -631,7 +631,7 @@ class ApimMtlsServer {
   }
 
   private async folderChangedOnDisk(dir: string, type: FileChangeType): Promise<void> {
-    if (type === FileChangeType.Deleted) return this.forget(this.ws.files().filter((f) => isWithin(f, dir) && f !== dir && !this.documents.get(this.uriOf(f))));
+    if (type === FileChangeType.Deleted) return this.forget(this.ws.files().filter((f) => isWithin(f, dir) && f !== dir && !this.isOpen(f)));
     if (type !== FileChangeType.Created) return;
     try {
       if (!(await fs.promises.stat(dir)).isDirectory()) return;
@@ -639,7 +639,7 @@ class ApimMtlsServer {
       return;
     }
     if (this.ignored(dir, true)) return;
-    const loaded = await loadFromDisk(this.ws, [dir], { skip: (f) => this.documents.get(this.uriOf(f)) !== undefined || this.ws.has(f), ignored: this.ignored });
+    const loaded = await loadFromDisk(this.ws, [dir], { skip: (f) => this.isOpen(f) || this.ws.has(f), ignored: this.ignored });
     this.scheduler.schedule(new Set([...loaded, ...loaded.flatMap((f) => this.ws.dependents(f))]), 0);
   }
 
@@ -651,7 +651,7 @@ class ApimMtlsServer {
     if (!lstatOrUndefined(file)) {
       this.ws.remove(file);
       this.clear(file);
-    } else if (!this.documents.get(this.uriOf(file))) {
+    } else if (!this.isOpen(file)) {
       // (An open document's text wins over the disk.)
       this.ws.set(file, readOne(file));
     }
@@ -672,7 +672,7 @@ class ApimMtlsServer {
 
   private publish(file: string): void {
     if (!this.ws.has(file)) return this.clear(file);
-    const isOpen = this.documents.get(this.uriOf(file)) !== undefined;
+    const isOpen = this.isOpen(file);
     const kind = this.ws.kindOf(file);
     if ((kind === 'certificate' || this.contextOnly.has(file)) && !isOpen) return this.clear(file);
     const result = this.ws.lint(file, { certificateRules: true });
@@ -750,6 +750,11 @@ class ApimMtlsServer {
       .filter((p): p is string => !!p);
   }
 
+  /** Is the file open in the editor (whose text then wins over the disk)? */
+  private isOpen(file: string): boolean {
+    return this.documents.get(this.uriOf(file)) !== undefined;
+  }
+
   private uriOf(file: string): string {
     return this.uris.get(file) ?? pathToUri(file);
   }
@@ -802,12 +807,4 @@ function positionParam(params: unknown, key = 'position', label = key): Position
   const p = value as { line?: unknown; character?: unknown } | undefined;
   if (typeof p?.line !== 'number' || typeof p.character !== 'number') throw new ResponseError(ErrorCodes.InvalidParams, `${label} must be a position: { line, character }`);
   return p as Position;
-}
-
-function exists(p: string): boolean {
-  try {
-    return fs.existsSync(p);
-  } catch {
-    return false;
-  }
 }
