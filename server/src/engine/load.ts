@@ -138,9 +138,13 @@ export function readOne(file: string, maxBytes = MAX_FILE_BYTES, tooLarge: (byte
     let buffer = Buffer.allocUnsafe(stat.size + 1);
     let length = 0;
     for (;;) {
-      const n = fs.readSync(fd, buffer, length, buffer.length - length, null);
+      const wanted = buffer.length - length;
+      const n = fs.readSync(fd, buffer, length, wanted, null);
       if (n === 0) break;
       length += n;
+      // A regular file read short of what was asked is at its end: no second read to see 0 (one system call less
+      // per file; with thousands of files, that shows).
+      if (n < wanted && length === stat.size) break;
       if (length > maxBytes) return { problem: tooLarge(length) };
       if (length === buffer.length) {
         const bigger = Buffer.allocUnsafe(Math.min(buffer.length * 2, maxBytes + 1));
