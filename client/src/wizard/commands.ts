@@ -31,6 +31,7 @@ import {
   type WizardKind,
 } from './options';
 import { certificateResult, describeError, prepareCertificate, prepareTree, treeResult, writePrepared, type Prepared } from './run';
+import { leavesFolder } from '../../../server/src/core/paths';
 
 /**
  * "Generate client certificate" and "Generate sample certificate tree": a wizard when run from the palette, or
@@ -395,7 +396,7 @@ async function showTreeSummary(result: GenerateTreeResult): Promise<void> {
 function displayPath(dir: string): string {
   const ws = workspaceFolder();
   const rel = ws ? path.relative(ws, dir) : '';
-  return ws && rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : dir;
+  return ws && rel && !leavesFolder(rel) ? rel : dir;
 }
 
 /** Shows a file in the explorer when it is inside the workspace, else in the OS file manager. */

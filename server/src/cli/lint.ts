@@ -17,6 +17,7 @@ import { formatGithub } from './format/github';
 import { formatJson } from './format/json';
 import { formatSarif } from './format/sarif';
 import { formatText } from './format/text';
+import { logSafe } from './format/log-safe';
 import { configReport, locate, totals, type FileReport } from './report';
 
 /** The report formats, by `--format` name. */
@@ -159,7 +160,10 @@ export async function runLint(args: string[], io: CliIO): Promise<number> {
   // A mistake in a configuration file is reported once, on that file (not on every file it applies to).
   for (const loaded of config.files()) if (loaded.problems.length > 0) reports.push(configReport(loaded));
   reports.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  const output = FORMATS[format]!(reports, io.cwd);
+  // The github and azure-devops formats print runner commands of their own and escape what they quote; every other
+  // report has the commands a repository's text could hold defused (JSON stays valid and decodes the same).
+  const report = FORMATS[format]!(reports, io.cwd);
+  const output = format === 'github' || format === 'azure-devops' ? report : logSafe(report);
   const outFile = parsed.values.get('--output-file') ?? parsed.values.get('-o');
   if (outFile) {
     try {

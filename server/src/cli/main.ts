@@ -6,6 +6,7 @@ import { runRules } from './rules';
 import { runTier } from './tier';
 import { didYouMean } from './args';
 import { hasTransport } from '../lsp/transport';
+import { logSafe } from './format/log-safe';
 
 const USAGE = `apim-mtls ${VERSION}: catches mistakes in Azure API Management mutual-TLS setups.
 
@@ -26,9 +27,12 @@ const COMMANDS = ['lint', 'rules', 'tier', 'certs', 'lsp'];
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  // What the commands print quotes the repository (file names, certificate subjects, Bicep and configuration values):
+  // CI runners' commands in it are defused (`logSafe`). Not for lint's report, which does it per format (the github
+  // and azure-devops formats print commands of their own), nor for the language server's protocol on stdout.
   const io = {
-    stdout: (s: string) => void process.stdout.write(s),
-    stderr: (s: string) => void process.stderr.write(s),
+    stdout: (s: string) => void process.stdout.write(command === 'lint' ? s : logSafe(s)),
+    stderr: (s: string) => void process.stderr.write(logSafe(s)),
     cwd: process.cwd(),
   };
   switch (command) {
@@ -95,7 +99,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`apim-mtls: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.stderr.write(logSafe(`apim-mtls: internal error: ${(err as Error)?.stack ?? String(err)}\n`));
     process.exitCode = 3;
   },
 );

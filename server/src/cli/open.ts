@@ -6,6 +6,7 @@ import { loadContextFromDisk, loadFromDisk } from '../engine/load';
 import { Workspace } from '../engine/workspace';
 import { notASku, toSku, type Sku } from '../model/sku';
 import type { ParsedArgs } from './args';
+import { oneLine } from './format/log-safe';
 
 /** What the commands that read a workspace (`lint`, `tier`) share: the paths read, and their context. */
 export interface OpenedWorkspace {
@@ -38,8 +39,8 @@ export async function openWorkspace(
   });
   const files = [...new Set(requested)].sort();
   const contextFiles = [
-    ...(await loadContextFromDisk(ws, contextRoots, (file, error) => stderr(`apim-mtls: --context ${file}: ${error}\n`))),
-    ...(await loadContextFromDisk(ws, config.contextOf(files), (file, error) => stderr(`apim-mtls: "context" in ${CONFIG_FILE_NAME}: ${file}: ${error}\n`))),
+    ...(await loadContextFromDisk(ws, contextRoots, (file, error) => stderr(`apim-mtls: --context ${oneLine(file)}: ${error}\n`))),
+    ...(await loadContextFromDisk(ws, config.contextOf(files), (file, error) => stderr(`apim-mtls: "context" in ${CONFIG_FILE_NAME}: ${oneLine(file)}: ${error}\n`))),
   ];
   return { config, ws, files, contextFiles };
 }

@@ -12,3 +12,11 @@ export function resolvePath(p: string): string {
   if (path.sep === '/' && p.charCodeAt(0) === 0x2f && !NOT_NORMAL.test(p)) return p;
   return path.resolve(p);
 }
+
+/**
+ * Does `path.relative(from, to)`'s result lead out of `from`? `..` or `../…`, or absolute (another drive on Windows);
+ * not a name that merely begins with two dots (`..hidden.policy.xml` lies inside).
+ */
+export function leavesFolder(rel: string): boolean {
+  return rel === '..' || rel.startsWith('..' + path.sep) || (path.sep === '\\' && rel.startsWith('../')) || path.isAbsolute(rel);
+}

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { leavesFolder } from '../core/paths';
 
 /**
  * The `ignore` patterns of a configuration file: paths under its folder that apim-mtls doesn't read (generated
@@ -87,7 +88,7 @@ function matchSteps(steps: readonly Step[], s: string): boolean {
  */
 export function isIgnored(rules: IgnoreRules, p: string, isDir: boolean): boolean {
   const rel = path.relative(rules.dir, p);
-  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return false;
+  if (rel === '' || leavesFolder(rel)) return false;
   const parts = rel.split(path.sep);
   // The folders it lies in first (a file named on the command line under an ignored folder), then itself.
   for (let n = 1; n <= parts.length; n++) {

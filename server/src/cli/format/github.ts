@@ -1,10 +1,11 @@
 import * as path from 'node:path';
 import type { FileReport } from '../report';
+import { escapeControls } from './log-safe';
 import { summaryLine } from './text';
 
-/** `%`, CR and LF escaped, as workflow command data must be. */
+/** `%`, CR and LF escaped, as workflow command data must be (other controls as `\uXXXX`). */
 function escapeData(s: string): string {
-  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return escapeControls(s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A'));
 }
 
 /** Data escaping, and `:` and `,` that would end a property. */

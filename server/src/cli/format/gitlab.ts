@@ -14,8 +14,9 @@ const SEVERITY: Record<ReportedLevel, string> = { error: 'major', warning: 'mino
  * (the project root in a CI job), with `/`.
  *
  * The fingerprint identifies an issue from one run to the next, which is how GitLab tells new issues from fixed ones: a
- * hash of the path, the rule and the message, and of how many identical issues come before it in that file, but not
- * of the line, so an edit above a finding doesn't make it new.
+ * hash of the path, the rule and the message without its numbers (nor plural endings), and of how many such issues come before it in that
+ * file, but not of the line, so an edit above a finding doesn't make it new, nor does a day passing (an expiry's count
+ * of days) or a certificate file added elsewhere.
  */
 export function formatGitlab(reports: FileReport[], cwd: string): string {
   const issues: object[] = [];
@@ -24,7 +25,9 @@ export function formatGitlab(reports: FileReport[], cwd: string): string {
     const seen = new Map<string, number>();
     for (const m of r.messages) {
       const checkName = m.ruleId ?? 'apim-mtls';
-      const key = `${file}\0${checkName}\0${m.message}`;
+      // Numbers in a message change while the issue stays (days to an expiry, how many certificate files or policies
+      // there are), and the plurals with them: left out of the fingerprint.
+      const key = `${file}\0${checkName}\0${m.message.replace(/\d+/g, '#').replace(/s\b/g, '')}`;
       const nth = seen.get(key) ?? 0;
       seen.set(key, nth + 1);
       issues.push({

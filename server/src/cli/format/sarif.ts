@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import type { ReportedLevel } from '../../core/finding';
 import { REPOSITORY_URL, ruleDocsUrl } from '../../core/docs';
 import { VERSION } from '../../core/version';
+import { leavesFolder } from '../../core/paths';
 import type { Rule } from '../../rules/types';
 import type { FileReport } from '../report';
 
@@ -19,7 +20,7 @@ export function formatSarif(reports: FileReport[], rules: readonly Rule[], cwd: 
   // allows only without a uriBaseId (SARIF1004).
   const artifact = (file: string): { uri: string; uriBaseId?: string } => {
     const rel = path.relative(cwd, file);
-    if (rel.startsWith('..') || path.isAbsolute(rel)) return { uri: pathToFileURL(file).href };
+    if (leavesFolder(rel)) return { uri: pathToFileURL(file).href };
     return { uri: rel.split(path.sep).map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' };
   };
   const location = (file: string, m: { line: number; column: number; endLine: number; endColumn: number }) => ({

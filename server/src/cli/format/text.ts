@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { DOCS_BASE_URL } from '../../core/docs';
 import type { FileReport } from '../report';
 import { totals } from '../report';
+import { oneLine } from './log-safe';
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -11,11 +12,11 @@ function plural(n: number, word: string): string {
 export function formatText(reports: FileReport[], cwd: string): string {
   const lines: string[] = [];
   for (const r of reports) {
-    // Control characters in a file name (a newline) are written escaped: raw, a name could forge report lines (and CI
-    // log commands such as GitHub's ::error).
-    const rel = escapeControls(path.relative(cwd, r.file) || r.file);
+    // A line break in a file name or a message (which quotes the repository) is written escaped: raw, it could forge
+    // report lines. The caller makes the whole report safe for CI logs (`logSafe`).
+    const rel = oneLine(path.relative(cwd, r.file) || r.file);
     for (const m of r.messages) {
-      lines.push(`${rel}:${m.line}:${m.column}  ${m.level.padEnd(7)}  ${m.message}${m.ruleId ? `  ${m.ruleId}` : ''}`);
+      lines.push(`${rel}:${m.line}:${m.column}  ${m.level.padEnd(7)}  ${oneLine(m.message)}${m.ruleId ? `  ${m.ruleId}` : ''}`);
     }
   }
   if (lines.length > 0) lines.push('');
@@ -43,9 +44,4 @@ export function summaryLine(reports: FileReport[]): string {
   const notLinted = reports.filter((r) => r.notLinted).length;
   const of = notLinted === 0 ? `${t.files} linted` : `${t.files}: ${t.files - notLinted} linted, ${notLinted} not linted`;
   return `${plural(problems, 'problem')} (${parts.join(', ')}) in ${plural(filesWith, 'file')} of ${of}.`;
-}
-
-/** `\n`, `\r`, `\t` and other C0 controls as escapes (`\x1b`), the rest as written. */
-function escapeControls(name: string): string {
-  return name.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
 }
