@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { constants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { OutputFile } from './generate';
@@ -31,26 +32,56 @@ async function exists(p: string): Promise<boolean> {
 /**
  * Writes the files into `dir` (created if needed). Files with keys are created with mode 0600 (set at open,
  * never chmod-ed later). Without `overwrite`, fails before writing anything when any file already exists.
- * With `overwrite`, an existing file is removed first so the new one gets the right mode.
+ * Every file is written under a temporary name first, and put in place only once all are written: a full disk or an
+ * interrupted run leaves the old files as they were (with `overwrite`, a CA's old key is never lost half-way), not a
+ * mix of old and new certificates that no longer chain. A file put in place replaces a link at its name, never the
+ * link's target.
  */
 export async function writeOutputs(dir: string, files: OutputFile[], options: { overwrite?: boolean } = {}): Promise<WrittenFile[]> {
   const bad = files.filter((f) => !SAFE_NAME.test(f.name)).map((f) => f.name);
   if (bad.length > 0) throw new Error(`invalid output file name(s): ${bad.join(', ')}`);
-  const targets = files.map((f) => ({ file: f, path: path.join(dir, f.name) }));
+  const targets = files.map((f) => ({ file: f, path: path.join(dir, f.name), tmp: path.join(dir, `.${f.name}.${randomBytes(6).toString('hex')}.tmp`) }));
   const existing: string[] = [];
   for (const t of targets) if (await exists(t.path)) existing.push(t.path);
   if (existing.length > 0 && !options.overwrite) throw new FilesExistError(existing);
-  await fs.mkdir(dir, { recursive: true });
-  const written: WrittenFile[] = [];
-  for (const { file, path: target } of targets) {
-    if (options.overwrite) await fs.rm(target, { force: true });
-    const handle = await fs.open(target, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, file.secret ? 0o600 : 0o644);
-    try {
-      await handle.writeFile(file.data);
-    } finally {
-      await handle.close();
+  await fs.mkdir(dir, { recursive: true, mode: 0o755 });
+  const created: string[] = [];
+  try {
+    for (const { file, tmp } of targets) {
+      // O_EXCL under a name no one can guess: a link planted there can't redirect the write.
+      const handle = await fs.open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, file.secret ? 0o600 : 0o644);
+      created.push(tmp);
+      try {
+        await handle.writeFile(file.data);
+      } finally {
+        await handle.close();
+      }
     }
-    written.push({ path: target, thumbprint: file.thumbprint, secret: file.secret });
+  } catch (e) {
+    await Promise.all(created.map((t) => fs.rm(t, { force: true })));
+    throw new Error(`${(e as Error).message}; nothing was written${existing.length > 0 ? ' or replaced' : ''}`);
+  }
+  const written: WrittenFile[] = [];
+  try {
+    for (const { file, path: target, tmp } of targets) {
+      if (options.overwrite) await fs.rename(tmp, target);
+      else {
+        // A hard link fails if a file appeared at the name since the check: never replaced without --force. A file
+        // system without hard links (FAT) gets a rename after one more check.
+        try {
+          await fs.link(tmp, target);
+          await fs.rm(tmp);
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code === 'EEXIST' || (await exists(target))) throw new FilesExistError([target]);
+          await fs.rename(tmp, target);
+        }
+      }
+      written.push({ path: target, thumbprint: file.thumbprint, secret: file.secret });
+    }
+  } catch (e) {
+    await Promise.all(targets.map((t) => fs.rm(t.tmp, { force: true })));
+    const done = written.map((w) => path.basename(w.path));
+    throw new Error(`${(e as Error).message}; ${done.length > 0 ? `only ${done.join(', ')} ${done.length === 1 ? 'was' : 'were'} put in place` : 'nothing was put in place'}`);
   }
   return written;
 }

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { VERSION } from '../core/version';
 import type { LoadedConfig } from '../engine/config';
 import { readOne } from '../engine/load';
+import { replaceFile } from '../engine/write';
 import type { FileContent, LintResult, Workspace } from '../engine/workspace';
 import type { FileReport, LocatedMessage } from './report';
 
@@ -102,6 +103,8 @@ export class LintCache {
     previous: CacheData | undefined,
     /** Why the previous cache was not used, when the user should know (a corrupt file). */
     readonly problem?: string,
+    /** The file at the cache's path is something else (a template, a report): never replaced. */
+    private readonly foreign = false,
   ) {
     this.previous = previous?.tool === this.tool ? previous : undefined;
   }
@@ -121,16 +124,20 @@ export class LintCache {
       const why = read.problem.replace(/^cannot read: /, '');
       const special = fs.lstatSync(file, { throwIfNoEntry: false });
       const kept = special && !special.isFile() && !special.isSymbolicLink();
-      return new LintCache(file, undefined, `ignoring ${file}: ${why}${kept ? '' : ' (it will be rewritten)'}`);
+      return new LintCache(file, undefined, `ignoring ${file}: ${why}${kept ? '' : ' (it will be rewritten)'}`, Boolean(kept));
     }
     const text = Buffer.from(read.bytes).toString('utf8');
+    let data: unknown;
     try {
-      const data = JSON.parse(text) as CacheData;
-      if (data?.format === FORMAT && typeof data.files === 'object' && Array.isArray(data.referenced)) return new LintCache(file, data);
+      data = JSON.parse(text);
     } catch {
-      // Reported below.
+      // A cache cut short (a run killed while writing, before writes were atomic) starts as ours.
     }
-    return new LintCache(file, undefined, `ignoring ${file}: not an apim-mtls cache (it will be rewritten)`);
+    if (isCacheData(data)) return new LintCache(file, data);
+    // Ours, of another format or damaged: rewritten. Anything else (`--cache-location main.bicep`, a typo) is left as it is.
+    const ours = text.trim() === '' || /^\{\s*"format"\s*:/.test(text);
+    if (ours) return new LintCache(file, undefined, `ignoring ${file}: not a cache of this version, or damaged (it will be rewritten)`);
+    return new LintCache(file, undefined, `not using ${file} as the cache: it is not an apim-mtls cache, so it is left as it is (name another file, or delete it)`, true);
   }
 
   /** Takes the digests of this run's inputs, from the files loaded so far (before those referenced from outside). */
@@ -222,26 +229,65 @@ export class LintCache {
       files: Object.fromEntries(this.next),
     };
     // Only a cache file (or a link, which the rename replaces, not its target) is ever replaced: a device, FIFO or
-    // socket at that path is not a cache (as root, renaming over /dev/zero would replace the device).
-    const tmp = `${this.file}.${process.pid}.tmp`;
+    // socket at that path is not a cache (as root, renaming over /dev/zero would replace the device), nor is a file
+    // that holds something else.
+    if (this.foreign) return undefined;
     try {
       // (lstat throws ENOTDIR, not "no entry", under a path that is a file: `--cache-location a-file/cache`.)
       const existing = fs.lstatSync(this.file, { throwIfNoEntry: false });
       if (existing && !existing.isFile() && !existing.isSymbolicLink()) return `not writing the cache to ${this.file}: it is not a regular file`;
       // A folder named with a trailing separator (`--cache-location .cache/`) is made when it isn't there yet.
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
-      fs.writeFileSync(tmp, JSON.stringify(data));
-      fs.renameSync(tmp, this.file);
+      // A new file renamed over the old one: a link planted at a temporary name can't redirect the write.
+      replaceFile(this.file, JSON.stringify(data));
       return undefined;
     } catch (e) {
-      try {
-        fs.rmSync(tmp, { force: true });
-      } catch {
-        // nothing was written there (ENOTDIR throws even with force)
-      }
       return `cannot write the cache ${this.file}: ${(e as Error).message}`;
     }
   }
+}
+
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isPair = (x: unknown): x is [string, string] => Array.isArray(x) && x.length === 2 && typeof x[0] === 'string' && typeof x[1] === 'string';
+const isPosition = (x: unknown): boolean => Number.isInteger(x) && (x as number) >= 1;
+
+/** A message as `remember` writes it: what the report formats read, of the right types. */
+function isCachedMessage(m: unknown): boolean {
+  if (!isObject(m)) return false;
+  return (
+    (m.ruleId === null || typeof m.ruleId === 'string') &&
+    typeof m.level === 'string' &&
+    ['error', 'warning', 'info', 'hint'].includes(m.level) &&
+    typeof m.message === 'string' &&
+    [m.line, m.column, m.endLine, m.endColumn].every(isPosition) &&
+    (m.fix === undefined || isFix(m.fix)) &&
+    (m.suggestions === undefined || (Array.isArray(m.suggestions) && m.suggestions.every((x) => isObject(x) && typeof x.desc === 'string' && isFix(x.fix))))
+  );
+}
+
+function isFix(f: unknown): boolean {
+  return isObject(f) && typeof f.text === 'string' && Array.isArray(f.range) && f.range.length === 2 && f.range.every((n) => Number.isInteger(n) && n >= 0);
+}
+
+function isCachedFile(f: unknown): boolean {
+  if (!isObject(f) || typeof f.key !== 'string' || !Array.isArray(f.messages) || !f.messages.every(isCachedMessage)) return false;
+  if (f.until !== undefined && typeof f.until !== 'number') return false;
+  return f.reads === undefined || (Array.isArray(f.reads) && f.reads.every(isPair));
+}
+
+/** A cache of this format, every part of the shape `save` writes (a damaged one is rewritten, never trusted). */
+function isCacheData(d: unknown): d is CacheData {
+  return (
+    isObject(d) &&
+    d.format === FORMAT &&
+    typeof d.tool === 'string' &&
+    typeof d.bicep === 'string' &&
+    typeof d.context === 'string' &&
+    Array.isArray(d.referenced) &&
+    d.referenced.every(isPair) &&
+    isObject(d.files) &&
+    Object.values(d.files).every(isCachedFile)
+  );
 }
 
 /** What a file read from outside the linted paths held, for `save`. */

@@ -5,6 +5,7 @@ import { loadReferencedFiles } from '../engine/context';
 import { withLineEndingsOf } from '../core/text';
 import { applyEdits, autofixes } from '../engine/autofix';
 import { decodeFile, type FileKind } from '../engine/files';
+import { replaceFile } from '../engine/write';
 import { ruleCatalog } from '../rules';
 import { UNUSED_SUPPRESSION } from '../rules/unused-suppression';
 import { parseArgs, UsageError } from './args';
@@ -240,10 +241,14 @@ async function applyAutofixes(roots: string[], overrides: Partial<LintConfig>, c
 
 /**
  * Writes the fixed text over `file` in the file's own encoding (UTF-8 with or without a BOM, UTF-16 with its BOM: the
- * workspace holds the decoded text), unless the file changed since it was read. Returns the problem, if any.
+ * workspace holds the decoded text), keeping its mode, unless the file changed since it was read or is a link. Returns
+ * the problem, if any.
  */
 function writeFixed(file: string, kind: FileKind, text: string, fixed: string): string | undefined {
   try {
+    // Written through a link, a fix would change a file outside the linted folders (or one linted under another name).
+    const stat = fs.lstatSync(file);
+    if (stat.isSymbolicLink()) return `not fixed: a symbolic link (to ${fs.readlinkSync(file)}); lint the file it points to with --fix`;
     const bytes = fs.readFileSync(file);
     const now = decodeFile(bytes, kind);
     if (!('text' in now) || now.text !== text) return 'changed while it was being fixed: not written';
@@ -252,7 +257,10 @@ function writeFixed(file: string, kind: FileKind, text: string, fixed: string): 
     else if (bytes[0] === 0xfe && bytes[1] === 0xff) out = Buffer.concat([bytes.subarray(0, 2), Buffer.from(fixed, 'utf16le').swap16()]);
     else if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) out = Buffer.concat([bytes.subarray(0, 3), Buffer.from(fixed, 'utf8')]);
     else out = Buffer.from(fixed, 'utf8');
-    fs.writeFileSync(file, out);
+    // Beside it, then renamed over it: a full disk or a kill leaves the file as it was, not cut short. A file with
+    // hard links is written in place, as before: a rename would part it from its other names.
+    if (stat.nlink > 1) fs.writeFileSync(file, out);
+    else replaceFile(file, out, stat);
     return undefined;
   } catch (e) {
     return `cannot write: ${(e as Error).message}`;

@@ -87,10 +87,18 @@ async function main(argv: string[]): Promise<number> {
 
 // A reader that stops early (`apim-mtls lint | head`) closes the pipe: stop quietly, as other command-line tools do,
 // rather than dying on an unhandled EPIPE with a stack trace.
+// Any other failure to write the report (a full disk: `> /dev/full`) is said as `-o` says it, exit 2, not a stack trace.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE') throw err;
-    process.exit(process.exitCode ?? 0);
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    if (stream === process.stdout) {
+      try {
+        fs.writeSync(2, `apim-mtls: cannot write to standard output: ${err.message}\n`);
+      } catch {
+        // standard error is gone too: the exit code says it
+      }
+    }
+    process.exit(2);
   });
 }
 

@@ -339,7 +339,8 @@ export class ConfigResolver {
     let unreadable: string | undefined;
     try {
       // stat first: most folders have no config file, and a thrown ENOENT per folder costs more than the lookup.
-      if (this.listed.get(dir) !== false && fs.statSync(candidate, { throwIfNoEntry: false })) {
+      // lstat: a link that leads nowhere (a submodule not checked out) is a configuration that can't be read, not none.
+      if (this.listed.get(dir) !== false && fs.lstatSync(candidate, { throwIfNoEntry: false })) {
         // Read as the workspace's files are: a regular file (not a FIFO or a device), within a size limit, UTF-8 or UTF-16.
         const read = readOne(candidate, MAX_CONFIG_BYTES, (bytes) => `${(bytes / 1048576).toFixed(1)} MB is too large for a configuration file (the limit is ${MAX_CONFIG_BYTES / 1048576} MB)`);
         const decoded = 'bytes' in read ? decodeFile(read.bytes, 'other') : read;

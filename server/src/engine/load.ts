@@ -93,8 +93,17 @@ export async function loadContextFromDisk(ws: Workspace, roots: string[], onProb
 
 /** Is the path the root of its file system (`/`, `C:\\`)? */
 export function isFileSystemRoot(p: string): boolean {
-  const abs = path.resolve(p);
+  const abs = realOrResolved(p);
   return abs === path.parse(abs).root;
+}
+
+/** The path as the file system resolves it (links followed: `everything -> /` is `/`), or as written when it isn't there. */
+function realOrResolved(p: string): string {
+  try {
+    return fs.realpathSync.native(p);
+  } catch {
+    return path.resolve(p);
+  }
 }
 
 /**
@@ -102,9 +111,9 @@ export function isFileSystemRoot(p: string): boolean {
  * path is read in full, so it should name the folder that holds the Bicep.
  */
 export function unboundedContext(root: string): string | undefined {
-  const abs = path.resolve(root);
+  const abs = realOrResolved(root);
   if (isFileSystemRoot(abs)) return 'is the root of the file system, which would be read in full on every run: name the folder that holds the Bicep';
-  if (abs === path.resolve(os.homedir())) return 'is the home folder, which would be read in full on every run: name the folder that holds the Bicep';
+  if (abs === realOrResolved(os.homedir())) return 'is the home folder, which would be read in full on every run: name the folder that holds the Bicep';
   return undefined;
 }
 

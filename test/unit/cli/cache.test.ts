@@ -120,7 +120,7 @@ describe('apim-mtls lint --cache', () => {
     const file = path.join(dir, '.apim-mtls-cache');
     fs.writeFileSync(file, '{"format": 1, "files": [truncated');
     const r = lint(dir, ['.', '--cache']);
-    assert.match(r.stderr, /ignoring .*\.apim-mtls-cache: not an apim-mtls cache \(it will be rewritten\)/);
+    assert.match(r.stderr, /ignoring .*\.apim-mtls-cache: not a cache of this version, or damaged \(it will be rewritten\)/);
     assert.equal(r.reused, 0);
     assert.equal(r.report, lint(dir, ['.']).report);
     assert.equal(cachedMatchesFresh(dir), all);

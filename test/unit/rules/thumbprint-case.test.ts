@@ -12,6 +12,11 @@ testRule(thumbprintCase, {
   valid: [
     { name: 'the blog policy compares two Thumbprint values', code: SEED_CONTEXT_POLICY, files: ANY_TIER_WS, filename: OPERATION_POLICY },
     { name: 'upper-case literal', code: reject(`@(context.Request.Certificate?.Thumbprint != "${TP}")`) },
+    {
+      // Its safe fix renamed the variable "cafe" to "CAFE": GetValueOrDefault then returned null, and Split threw.
+      name: "a variable's name in a chain that holds an initializer is no thumbprint",
+      code: reject('@(!context.Variables.GetValueOrDefault<string>("cafe").Split(new char[] {\';\'}).Contains(context.Request.Certificate.Thumbprint))'),
+    },
     { name: 'OrdinalIgnoreCase (static and instance)', code: reject(`@(!string.Equals(context.Request.Certificate?.Thumbprint, "${tp}", StringComparison.OrdinalIgnoreCase) || !context.Request.Certificate.Thumbprint.Equals("${tp}", StringComparison.InvariantCultureIgnoreCase))`) },
     { name: 'ToLower() on the thumbprint side', code: reject(`@(context.Request.Certificate?.Thumbprint.ToLower() != "${tp}")`) },
     { name: 'ToUpper() on the literal side', code: reject(`@(context.Request.Certificate?.Thumbprint != "${tp}".ToUpper())`) },

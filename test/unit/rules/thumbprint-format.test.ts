@@ -20,6 +20,15 @@ testRule(thumbprintFormat, {
     { name: 'literal compared with Thumbprint', code: reject(`@(context.Request.Certificate?.Thumbprint != "${TP}")`) },
     { name: 'a named value inside the literal', code: reject('@(context.Request.Certificate?.Thumbprint != "{{client-thumbprint}}")') },
     {
+      // ScottHolden/APIManagement: a list kept in a variable, split with an array initializer: its literals are the
+      // variable's name, a default and a separator, none of them compared with Thumbprint.
+      name: 'a chain that holds an initializer (Split(new char[] {…})) before Any / Contains',
+      code: reject(
+        '@(context.Request.Certificate == null || !context.Variables.GetValueOrDefault("validCerts", "").Split(new char[] {\';\'}).Any(c => c.Equals(context.Request.Certificate.Thumbprint, StringComparison.OrdinalIgnoreCase)) || ' +
+          '!context.Variables.GetValueOrDefault<string>("allowed", ",").Split(new[] {","}, StringSplitOptions.None).Contains(context.Request.Certificate.Thumbprint))',
+      ),
+    },
+    {
       name: "a template's placeholders, filled before deployment (Terraform, Azure DevOps replace tokens)",
       code: identities('thumbprint="${client_thumbprint}"', 'thumbprint="#{ClientThumbprint}#"', 'thumbprint="__ClientThumbprint__"', 'thumbprint="$(clientThumbprint)"'),
     },

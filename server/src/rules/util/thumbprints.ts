@@ -126,6 +126,48 @@ function equalsCall(expr: PolicyExpression, call: MethodCall): ThumbprintCompari
   };
 }
 
+/**
+ * The string literals listed by the receiver when it is an initializer itself (`new[] { "…", "…" }`, `new string[] {…}`,
+ * `new List<string> {…}`, in parentheses or not), each an item of the list; undefined for anything else. A chain that
+ * merely holds an initializer (`GetValueOrDefault("validCerts", "").Split(new char[] {';'})`) lists no thumbprints:
+ * its literals are a variable's name, a default and a separator.
+ */
+function initializerLiterals(tokens: readonly CsToken[], receiver: Operand): CsToken[] | undefined {
+  let start = receiver.start;
+  let end = receiver.end;
+  while (tokens[start]?.text === '(' && tokens[end]?.text === ')' && start < end) {
+    start++;
+    end--;
+  }
+  // The receiver may start after `new` (`[] { … }`) or at it.
+  if (tokens[start]?.text === 'new') start++;
+  else if (tokens[start - 1]?.text !== 'new') return undefined;
+  if (tokens[end]?.text !== '}') return undefined;
+  // The `{` that the final `}` closes, with nothing but the type (`[]`, `string[]`, `List<string>`) before it.
+  let depth = 0;
+  let open = -1;
+  for (let i = end; i >= start; i--) {
+    const t = tokens[i]!.text;
+    if (t === '}' || t === ')' || t === ']') depth++;
+    else if (t === '{' || t === '(' || t === '[') depth--;
+    if (depth === 0) {
+      open = i;
+      break;
+    }
+  }
+  if (open < 0 || tokens[open]!.text !== '{' || tokens.slice(start, open).some((t) => t.text === '(' || t.text === '.' || t.kind === 'string')) return undefined;
+  // Items at the top level of the braces: `"a", "b"`, not literals inside a call among them.
+  const items: CsToken[] = [];
+  depth = 0;
+  for (let i = open + 1; i < end; i++) {
+    const t = tokens[i]!;
+    if (t.text === '(' || t.text === '[' || t.text === '{') depth++;
+    else if (t.text === ')' || t.text === ']' || t.text === '}') depth--;
+    else if (depth === 0 && t.kind === 'string' && !t.text.startsWith('$') && !t.text.startsWith('@$')) items.push(t);
+  }
+  return items.length > 0 ? items : undefined;
+}
+
 /** `new[] { "…", "…" }.Contains(x.Thumbprint[, comparer])`. */
 function containsCall(expr: PolicyExpression, call: MethodCall): ThumbprintComparison | undefined {
   const tokens = expr.tokens;
@@ -134,10 +176,8 @@ function containsCall(expr: PolicyExpression, call: MethodCall): ThumbprintCompa
   const target = first && operandExactly(tokens, first.start, first.end);
   const thumbprintCase = target && caseOfThumbprint(target);
   if (!receiver || !thumbprintCase) return undefined;
-  const inReceiver = tokens.slice(receiver.start, receiver.end + 1);
-  if (!inReceiver.some((t) => t.text === '{')) return undefined;
-  const literals = inReceiver.filter((t) => t.kind === 'string' && !t.text.startsWith('$') && !t.text.startsWith('@$'));
-  if (literals.length === 0) return undefined;
+  const literals = initializerLiterals(tokens, receiver);
+  if (!literals) return undefined;
   return { expr, form: 'Contains', literals, ignoreCase: mentionsIgnoreCase(tokens, call.args.slice(1)), thumbprintCase };
 }
 
@@ -151,11 +191,9 @@ function anyCall(expr: PolicyExpression, call: MethodCall): ThumbprintComparison
   const receiver = call.receiver;
   const lambda = call.args[0];
   if (!receiver || !lambda || call.args.length !== 1) return undefined;
-  const inReceiver = tokens.slice(receiver.start, receiver.end + 1);
-  if (!inReceiver.some((t) => t.text === '{')) return undefined;
-  const literals = inReceiver.filter((t) => t.kind === 'string' && !t.text.startsWith('$') && !t.text.startsWith('@$'));
+  const literals = initializerLiterals(tokens, receiver);
   const parameter = tokens[lambda.start];
-  if (literals.length === 0 || parameter?.kind !== 'identifier' || tokens[lambda.start + 1]?.text !== '=>') return undefined;
+  if (!literals || parameter?.kind !== 'identifier' || tokens[lambda.start + 1]?.text !== '=>') return undefined;
   const within = (op: Operand | undefined): op is Operand => op !== undefined && op.start > lambda.start + 1 && op.end <= lambda.end;
   // The parameter (optionally with ToUpper() / ToLower() / Trim()): the literal's side.
   const parameterCase = (op: Operand): { literalCase?: 'upper' | 'lower' } | undefined => {
