@@ -23,6 +23,19 @@ const FRAGMENT_BICEP = fragmentBicep('fragments/validate.xml');
 testRule(certificateNullCheck, {
   valid: [
     {
+      // What the safe fix writes, with a later use: null != "…" is true, so || skips the rest without a certificate.
+      name: 'a ?. comparison with a literal that stops the evaluation (!= then ||, == then &&) guards what follows',
+      code: reject(
+        '@(context.Request.Certificate?.Thumbprint != &quot;2DB300DFDA51470556A3E1AA3A332D81CCB0482E&quot; || context.Request.Certificate.NotAfter &lt; DateTime.Now)',
+      ),
+    },
+    {
+      name: 'a ?. comparison with == then &&, and a chained call',
+      code: inbound(
+        '<set-variable name="ok" value="@(context.Request.Certificate?.Thumbprint.ToUpper() == &quot;2DB300DFDA51470556A3E1AA3A332D81CCB0482E&quot; &amp;&amp; context.Request.Certificate.NotAfter &gt; DateTime.Now)" />',
+      ),
+    },
+    {
       name: 'an included fragment (APIOps extract layout) validates the certificate before the read',
       code: INCLUDE_THEN_READ,
       filename: 'apimartifacts/apis/orders/operations/get/policy.xml',
@@ -130,6 +143,15 @@ ${HEADER('@(context.Request.Certificate.Thumbprint)')}`).replace('    <outbound>
     },
   ],
   invalid: [
+    {
+      // With a null certificate, null == "…" is false and || goes on to the unchecked use.
+      name: 'a ?. comparison that does not stop the evaluation (== then ||) guards nothing',
+      code: reject(
+        '@(context.Request.Certificate?.Thumbprint == &quot;2DB300DFDA51470556A3E1AA3A332D81CCB0482E&quot; || context.Request.Certificate.NotAfter &lt; DateTime.Now)',
+      ),
+      findings: [{ line: 5, level: 'warning', text: 'context.Request.Certificate.NotAfter' }],
+      noFix: true,
+    },
     {
       name: 'the fragment is included after the read',
       code: READ_THEN_INCLUDE,

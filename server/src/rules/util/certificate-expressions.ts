@@ -39,6 +39,12 @@ export interface NullTest {
   form: 'explicit' | 'coalesce' | 'conditional-access';
   /** For explicit tests: true for `== null` / `is null`, false for `!= null`. */
   isNull?: boolean;
+  /**
+   * A `?.` comparison with a literal that ends the expression's evaluation when the certificate is null:
+   * `cert?.Thumbprint != "…" || …` (null is not the literal: true, so `||` stops), `cert?.Thumbprint == "…" && …`.
+   * What follows runs only with a certificate. The safe fix of `certificate-null-check` writes the first form.
+   */
+  shortCircuits?: boolean;
 }
 
 /** The analysis of one expression. */
@@ -86,12 +92,38 @@ function analyze(expr: PolicyExpression): ExpressionAnalysis {
     if ((next?.text === '.' || next?.text === '?.') && member && isName(member)) {
       const conditional = next.text === '?.';
       uses.push({ expr, ref, member, memberIndex: ref.end + 2, conditional, call: tokens[ref.end + 3]?.text === '(', span: { start: ref.span.start, end: member.span.end } });
-      if (conditional) nullTests.push({ ref, form: 'conditional-access' });
+      if (conditional) nullTests.push({ ref, form: 'conditional-access', ...(shortCircuitsAfter(tokens, ref.end + 2) ? { shortCircuits: true } : {}) });
     }
     const test = nullTestAt(tokens, ref);
     if (test) nullTests.push(test);
   }
   return { expr, aliases, refs, uses, nullTests };
+}
+
+/**
+ * After the member of a `?.` access at `member` (and any `.Name` or call chained on it, which `?.` makes null too): `!=`
+ * a literal then `||`, or `==` a literal then `&&`. With a null certificate the comparison is decided (null is no
+ * literal) and the operator skips what follows.
+ */
+function shortCircuitsAfter(tokens: readonly CsToken[], member: number): boolean {
+  let i = member + 1;
+  for (;;) {
+    const t = tokens[i];
+    if (t?.text === '.' && tokens[i + 1] && isName(tokens[i + 1]!)) i += 2;
+    else if (t?.text === '(') {
+      let depth = 0;
+      for (; i < tokens.length; i++) {
+        if (tokens[i]!.text === '(') depth++;
+        else if (tokens[i]!.text === ')' && --depth === 0) break;
+      }
+      i++;
+    } else break;
+  }
+  const op = tokens[i]?.text;
+  const literal = tokens[i + 1];
+  const next = tokens[i + 2]?.text;
+  const isLiteral = literal !== undefined && (literal.kind === 'string' || literal.kind === 'number' || literal.kind === 'char' || literal.text === 'true' || literal.text === 'false');
+  return isLiteral && ((op === '!=' && next === '||') || (op === '==' && next === '&&'));
 }
 
 /** `context.Request.Certificate` starts at `i`. */

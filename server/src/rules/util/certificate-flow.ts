@@ -12,7 +12,8 @@ import { includedFragments, reachedFragments } from './fragments';
  * Non-null approximation (lenient on purpose: a false alarm on a correct policy costs more than a missed case):
  * - the use itself is null-safe (`cert?.X`);
  * - an explicit null test (`== null`, `!= null`, `is null`) of the certificate comes earlier in the same expression
- *   (`cert == null || cert.X`, `cert != null && cert.X`, `if (cert == null) { return …; } … cert.X`);
+ *   (`cert == null || cert.X`, `cert != null && cert.X`, `if (cert == null) { return …; } … cert.X`), or a `?.`
+ *   comparison that stops the evaluation without a certificate (`cert?.Thumbprint != "…" || cert.X`);
  * - a `<when condition>` tests the certificate for null (`== null`, `!= null`, `is null`, `??`, `?.`): its body (unless
  *   the only test is `== null`), the later `<when>` / `<otherwise>` of the same `<choose>`, and, when that `<when>`
  *   holds a `<return-response>`, everything after the `<choose>`;
@@ -120,7 +121,7 @@ export function hasReturnResponse(el: PolicyElement): boolean {
 /** Is the certificate known to be non-null where this member is used (see the approximation above)? */
 function knownNonNull(doc: PolicyDocument, analysis: ExpressionAnalysis, use: CertificateMemberUse): boolean {
   if (use.conditional) return true;
-  if (analysis.nullTests.some((t) => t.form === 'explicit' && t.ref.end < use.ref.start)) return true;
+  if (analysis.nullTests.some((t) => (t.form === 'explicit' || t.shortCircuits) && t.ref.end < use.ref.start)) return true;
   return guardsOf(doc).some((guard) => guard(analysis.expr));
 }
 
