@@ -18,10 +18,18 @@ export const pemMarkersInCertificate: BicepRule = {
       const property = entry.kind === 'ca' ? 'encodedCertificate' : 'data';
       const failure = 'the deployment fails with "Certificate data should contain a valid Base64Encoded string"';
       if (data.literal !== undefined && MARKER.test(data.literal)) {
+        const fixes = literalFix(ctx, data, data.literal);
+        const blocks = data.literal.match(/-----BEGIN CERTIFICATE-----/g)?.length ?? 0;
+        const more =
+          blocks > 1
+            ? ` It holds ${blocks} certificates, and ${property} takes one: upload each as its own entry.`
+            : fixes.length === 0
+              ? ' It also holds text outside the markers (such as OpenSSL\'s "Bag Attributes" lines), which is no part of the certificate.'
+              : '';
         ctx.report({
           span: data.ref.span,
-          message: `${property} holds a PEM certificate with -----BEGIN/END CERTIFICATE----- markers: ${failure}. Keep only the base64 between the markers.`,
-          fixes: [literalFix(ctx, data, data.literal)],
+          message: `${property} holds a PEM certificate with -----BEGIN/END CERTIFICATE----- markers: ${failure}. Keep only the base64 between the markers.${more}`,
+          fixes,
         });
         continue;
       }
@@ -49,9 +57,14 @@ function siblingName(name: string): string {
 }
 
 /** Replaces a PEM literal by the base64 between its markers. */
-function literalFix(ctx: BicepRuleContext, data: CertificateData, literal: string): Fix {
-  const base64 = literal.replace(/-----(BEGIN|END) CERTIFICATE-----|\\[rn]|\s/g, '');
-  return { title: 'Remove the PEM markers and line breaks', edits: [{ file: ctx.file, span: data.ref.span, newText: `'${base64}'` }], preferred: true, autofix: true };
+function literalFix(ctx: BicepRuleContext, data: CertificateData, literal: string): Fix[] {
+  // Safe only for what a PEM file of one certificate holds: one BEGIN/END block, base64 inside, nothing else but
+  // blanks around it. OpenSSL's "Bag Attributes" lines or a second certificate would end up in the base64 (the second
+  // certificate dropped without a word, as encodedCertificate holds one): no fix for those; the message says why.
+  const body = /^(?:\s|\\[rn])*-----BEGIN CERTIFICATE-----((?:[A-Za-z0-9+/=]|\s|\\[rn])+)-----END CERTIFICATE-----(?:\s|\\[rn])*$/.exec(literal);
+  if (!body) return [];
+  const base64 = body[1]!.replace(/\\[rn]|\s/g, '');
+  return [{ title: 'Remove the PEM markers and line breaks', edits: [{ file: ctx.file, span: data.ref.span, newText: `'${base64}'` }], preferred: true, autofix: true }];
 }
 
 /**

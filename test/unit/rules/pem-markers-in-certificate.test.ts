@@ -84,6 +84,20 @@ testRule(pemMarkersInCertificate, {
       output: withRoot(`'${ROOT_CA_BASE64}'`),
     },
     {
+      // Stripping only the markers put "BagAttributeslocalKeyID:…" into the base64, and "No problems" followed.
+      name: "a PEM literal with OpenSSL's Bag Attributes lines before it: reported, no safe fix",
+      code: withRoot(`'''\nBag Attributes\n    localKeyID: 01 00 00 00\nsubject=CN = Root CA\n${ROOT_CA_PEM}'''`),
+      findings: [{ line: 13, message: /holds text outside the markers \(such as OpenSSL's "Bag Attributes" lines\)/ }],
+      noFix: true,
+    },
+    {
+      // Both blocks' base64 one after the other: the second certificate was dropped without a word.
+      name: 'a PEM literal of two certificates: reported, no safe fix',
+      code: withRoot(`'''\n${ROOT_CA_PEM}${CLIENT_PEM}'''`),
+      findings: [{ line: 13, message: /It holds 2 certificates, and encodedCertificate takes one: upload each as its own entry/ }],
+      noFix: true,
+    },
+    {
       name: 'a client certificate (service/certificates data) loaded from a PEM file',
       code: CLIENT_CERTIFICATE,
       files: { 'certs/client-01.cer': CLIENT_PEM },
