@@ -31,9 +31,9 @@ export function holeAttributes(doc: PolicyDocument, holes: readonly Span[]): Spa
         found = { start: attr.nameSpan.start, end: attr.valueSpan.end + 1 };
         break;
       }
-      // The text of an element that holds only text (`<audience>api://${appId}</audience>`, `<value>${x}</value>`): a
-      // value too; findings on that element are dropped.
-      if (el.children.length === 0 && el.texts.some((t) => !t.expression && t.span.start <= hole.start && hole.end <= t.span.end)) {
+      // The text of an element that holds only text (`<audience>api://${appId}</audience>`, `<value>${x}</value>`, an
+      // expression there: `<value>@("${backends}".Split(','))</value>`): a value too; findings on that element are dropped.
+      if (el.children.length === 0 && el.texts.some((t) => t.span.start <= hole.start && hole.end <= t.span.end)) {
         found = el.span;
         break;
       }

@@ -89,6 +89,10 @@ describe('policies written in a Bicep string', () => {
     const audience = lint(header + inlinePolicyBicep(`'${trust('true').replace('<inbound>', '<inbound><validate-jwt header-name="Authorization"><audiences><audience>api://\${trust}</audience></audiences></validate-jwt>')}'`));
     assert.deepEqual(audience.rules, ['utcnow-certificate-validity', 'validate-trust-unsupported-tier']);
     assert.deepEqual(audience.result.notices, []);
+    // So is a hole inside an expression there (a public Bicep: <value>@("${backends}".Split(…)[0])</value>).
+    const split = lint(header + inlinePolicyBicep(`'${trust('true').replace('<inbound>', '<inbound><set-header name="X-Backend" exists-action="override"><value>@("\${trust}".ToUpper())</value></set-header>')}'`));
+    assert.deepEqual(split.rules, ['utcnow-certificate-validity', 'validate-trust-unsupported-tier']);
+    assert.deepEqual(split.result.notices, []);
     // A fix that would rewrite a hole is dropped; one beside it is kept, with its offsets past the hole.
     const inline = { text: 'a=x;b', offsets: [10, 11, 12, 18, 19, 20], multiline: false, holes: [{ start: 2, end: 3 }] };
     const finding: Finding = { ruleId: 'r', level: 'error', message: 'm', file: BICEP, span: { start: 4, end: 5 }, related: [], fixes: [

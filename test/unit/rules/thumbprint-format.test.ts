@@ -30,7 +30,7 @@ testRule(thumbprintFormat, {
     },
     {
       name: "a template's placeholders, filled before deployment (Terraform, Azure DevOps replace tokens)",
-      code: identities('thumbprint="${client_thumbprint}"', 'thumbprint="#{ClientThumbprint}#"', 'thumbprint="__ClientThumbprint__"', 'thumbprint="$(clientThumbprint)"'),
+      code: identities('thumbprint="${client_thumbprint}"', 'thumbprint="#{ClientThumbprint}#"', 'thumbprint="__ClientThumbprint__"', 'thumbprint="$(clientThumbprint)"', 'thumbprint="{CLIENT_CERT_SHA1_THUMBPRINT}"'),
     },
     { name: "a template's placeholder inside the literal", code: reject('@(context.Request.Certificate?.Thumbprint != "${client_thumbprint}")') },
     { name: 'a string compared with something else', code: reject('@(context.Request.Headers.GetValueOrDefault("X-Id", "") != "not a thumbprint")') },

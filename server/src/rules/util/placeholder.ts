@@ -2,11 +2,12 @@
  * Values that something fills in before deployment, so a static check can't judge what they will be: APIM's own
  * `{{named value}}`, and the placeholders of the templates policies are often kept as: `${var}` and `%{ … }`
  * (Terraform's `templatefile`, envsubst, azd), `#{Token}#` (Azure DevOps replace-tokens, Octopus), `$(name)` (Azure
- * Pipelines variables, or a key a Bicep `replace()` fills) and a whole value `__Token__` (token replacement in release
- * pipelines). APIM itself gives none of these a meaning in an attribute or
- * a string, so a value holding one has not been deployed as written.
+ * Pipelines variables, or a key a Bicep `replace()` fills), a whole value `__Token__` (token replacement in release
+ * pipelines) and a whole value `{UPPER_CASE}` (a template's "replace {CLIENT_CERT_THUMBPRINT} with…", Terraform
+ * `replace()` keys). APIM itself gives none of these a meaning in an attribute or a string, so a value holding one has
+ * not been deployed as written.
  */
-const TEMPLATE_PLACEHOLDER = /\$\{[^}]*\}|%\{[^}]*\}|#\{[^}]*\}|\$\([A-Za-z_][\w.-]*\)|^\s*__[A-Za-z0-9_.-]+__\s*$/;
+const TEMPLATE_PLACEHOLDER = /\$\{[^}]*\}|%\{[^}]*\}|#\{[^}]*\}|\$\([A-Za-z_][\w.-]*\)|^\s*__[A-Za-z0-9_.-]+__\s*$|^\s*\{[A-Z][A-Z0-9_]+\}\s*$/;
 
 /** Does the value hold a placeholder (a named value or a template's)? */
 export function hasPlaceholder(value: string): boolean {
