@@ -50,4 +50,51 @@ describe('language server: changes on disk without a file-watching client', () =
     fs.rmSync(added);
     await client.waitFor(added, (d) => d.length === 0, 10_000);
   });
+
+  it('a folder made on disk with a policy in it (a checkout) is watched, and a policy edited there re-linted', async () => {
+    const folder = path.join(dir, 'policies', 'checked-out', 'deeper');
+    fs.mkdirSync(folder, { recursive: true });
+    const policy = path.join(folder, 'new.policy.xml');
+    fs.writeFileSync(policy, '<policies>\n  <inbound>\n    <base />\n</policies>\n');
+    await client.waitFor(policy, (d) => codes(d).includes('policy-xml-syntax'), 10_000);
+    fs.writeFileSync(policy, '<policies>\n  <inbound>\n    <base />\n  </inbound>\n</policies>\n');
+    await client.waitFor(policy, (d) => d.length === 0, 10_000);
+  });
 });
+
+// Node's recursive watch on Linux follows links to folders and stops without a word at a link loop: one `loop -> loop`
+// in the repository, and edits on disk were never seen again.
+describe('language server: watching a folder that holds link loops and links to elsewhere', { skip: process.platform === 'win32' }, () => {
+  let dir: string;
+  let client: TestClient;
+
+  before(async () => {
+    dir = makeTempDir('lsp-watch-links');
+    fs.mkdirSync(path.join(dir, 'a'));
+    fs.mkdirSync(path.join(dir, 'z'));
+    fs.symlinkSync('loop', path.join(dir, 'a', 'loop'));
+    fs.symlinkSync('/', path.join(dir, 'a', 'everything'));
+    fs.writeFileSync(path.join(dir, 'z', 'p.policy.xml'), policyWith('aa:bb:cc:dd:ee:ff:00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd'));
+    client = await TestClient.start(dir, { watchFiles: false });
+    await client.waitFor(path.join(dir, 'z', 'p.policy.xml'), (d) => codes(d).includes('thumbprint-format'), 20_000);
+  });
+
+  after(async () => {
+    await client.stop();
+    removeTempDir(dir);
+  });
+
+  it('an edit on disk is still seen', async () => {
+    const file = path.join(dir, 'z', 'p.policy.xml');
+    fs.writeFileSync(file, policyWith('AABBCCDDEEFF00112233445566778899AABBCCDD'));
+    await client.waitFor(file, (d) => d.length === 0, 10_000);
+  });
+});
+
+function policyWith(thumbprint: string): string {
+  return (
+    '<policies><inbound><base /><validate-client-certificate validate-trust="false"><identities>' +
+    `<identity thumbprint="${thumbprint}" /></identities></validate-client-certificate></inbound>` +
+    '<backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>\n'
+  );
+}
