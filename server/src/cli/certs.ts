@@ -120,19 +120,21 @@ function dateArg(args: ParsedArgs, name: string): Date | undefined {
   return date;
 }
 
-/** The password from `--…-env VAR`, or the prompt; never from an argument. */
-async function password(io: CertsIo, args: ParsedArgs, envFlag: string, question: string): Promise<string> {
+/**
+ * The password from `--…-env VAR`, or the prompt; never from an argument. `confirm`: a new password (of the .pfx about
+ * to be written), asked twice at a prompt: a typo nobody sees would leave a key no one can open.
+ */
+async function password(io: CertsIo, args: ParsedArgs, envFlag: string, question: string, confirm = false): Promise<string> {
   const variable = args.values.get(envFlag);
   let value: string | undefined;
   if (variable !== undefined) {
     value = io.env[variable];
     if (value === undefined) throw new UsageError(`${envFlag}: environment variable ${variable} is not set`);
-  } else if (io.promptPassword) {
-    value = await io.promptPassword(question);
-  } else if (process.stdin.isTTY) {
-    value = await ttyPasswordPrompt(question);
   } else {
-    throw new UsageError(`no password: pass ${envFlag} VAR (there is no terminal to prompt on)`);
+    const ask = io.promptPassword ?? (process.stdin.isTTY ? ttyPasswordPrompt : undefined);
+    if (!ask) throw new UsageError(`no password: pass ${envFlag} VAR (there is no terminal to prompt on)`);
+    value = await ask(question);
+    if (confirm && value !== '' && (await ask('Again, to confirm: ')) !== value) throw new UsageError('the two passwords differ: nothing was written');
   }
   if (value === '') throw new UsageError('the password must not be empty');
   return value;
@@ -151,7 +153,7 @@ async function runTree(io: CertsIo, args: ParsedArgs): Promise<number> {
   const out = need(args, '--out');
   const format = formatArg(args);
   const keyType = keyTypeArg(args);
-  const pass = await password(io, args, '--password-env', 'Password for the .pfx files: ');
+  const pass = await password(io, args, '--password-env', 'Password for the .pfx files: ', true);
   const tree = await generateSampleTree(keyType ? { keyType } : {});
   const files = await sampleTreeOutputs(tree, { password: pass, exportKey: args.flags.has('--export-key') });
   const written = await writeOutputs(out, files, { overwrite: args.flags.has('--force') });
@@ -172,7 +174,7 @@ async function runIssue(io: CertsIo, args: ParsedArgs, kind: 'ca' | 'client'): P
   if ((notBefore === undefined) !== (notAfter === undefined)) throw new UsageError('give both --not-before and --not-after');
   if (notBefore && days) throw new UsageError('--validity-days cannot be combined with --not-before/--not-after');
   const issuer = issuerFile ? await loadIssuerPfx(issuerFile, await password(io, args, '--issuer-password-env', `Password of ${issuerFile}: `)) : undefined;
-  const pass = await password(io, args, '--password-env', 'Password for the new .pfx: ');
+  const pass = await password(io, args, '--password-env', 'Password for the new .pfx: ', true);
   const dns = args.values.get('--dns');
   let generated;
   try {
