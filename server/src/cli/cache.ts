@@ -231,11 +231,12 @@ export class LintCache {
     // Only a cache file (or a link, which the rename replaces, not its target) is ever replaced: a device, FIFO or
     // socket at that path is not a cache (as root, renaming over /dev/zero would replace the device), nor is a file
     // that holds something else.
-    if (this.foreign) return undefined;
     try {
       // (lstat throws ENOTDIR, not "no entry", under a path that is a file: `--cache-location a-file/cache`.)
       const existing = fs.lstatSync(this.file, { throwIfNoEntry: false });
       if (existing && !existing.isFile() && !existing.isSymbolicLink()) return `not writing the cache to ${this.file}: it is not a regular file`;
+      // Said when it was opened ("left as it is").
+      if (this.foreign) return undefined;
       // A folder named with a trailing separator (`--cache-location .cache/`) is made when it isn't there yet.
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
       // A new file renamed over the old one: a link planted at a temporary name can't redirect the write.

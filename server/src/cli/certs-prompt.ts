@@ -24,9 +24,10 @@ export function ttyPasswordPrompt(question: string): Promise<string> {
         else value += ch;
       }
     };
-    output.write(question);
+    // Echo off before the question shows: what is typed as soon as it appears is never echoed.
     input.setEncoding('utf8');
     input.setRawMode(true);
+    output.write(question);
     input.resume();
     input.on('data', onData);
   });
