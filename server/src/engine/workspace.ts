@@ -606,15 +606,18 @@ class CertIndex implements CertificateIndex {
 
   constructor(private readonly ws: Workspace) {
     const files = ws.files('certificate');
-    this.size = files.length;
+    let readable = 0;
     for (const file of files) {
-      for (const certificate of ws.certificate(file)?.certificates ?? []) {
+      const certificates = ws.certificate(file)?.certificates ?? [];
+      if (certificates.length > 0) readable++;
+      for (const certificate of certificates) {
         const list = this.byTp.get(certificate.thumbprint) ?? [];
         list.push({ file, certificate });
         this.list.push({ file, certificate });
         this.byTp.set(certificate.thumbprint, list);
       }
     }
+    this.size = readable;
   }
 
   byThumbprint(thumbprint: string): { file: string; certificate: CertificateInfo }[] {

@@ -34,7 +34,7 @@ export interface CertificateIndex {
   all(): { file: string; certificate: CertificateInfo }[];
   /** A certificate file read from disk or the editor, if it is in the workspace. */
   file(path: string): CertificateFile | undefined;
-  /** Are there any certificate files at all? */
+  /** How many certificate files hold a certificate that could be read (unreadable or broken ones are not counted). */
   readonly size: number;
 }
 

@@ -20,6 +20,12 @@ describe('unknown-thumbprint', async () => {
   testRule(unknownThumbprint, {
     valid: [
       { name: 'identity thumbprint of a workspace certificate', code: vccPolicy(`<identity thumbprint="${tp}" />`), files },
+      {
+        // A broken .cer is its own problem: it is no certificate, so nothing is known to be missing.
+        name: 'the only certificate file cannot be read',
+        code: vccPolicy(`<identity thumbprint="${UNKNOWN}" />`),
+        files: { 'certs/broken.cer': '-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n' },
+      },
       { name: 'lower case', code: vccPolicy(`<identity thumbprint="${tp.toLowerCase()}" />`), files },
       { name: 'copied from the Windows dialog (U+200E in front)', code: vccPolicy(`<identity thumbprint="\u200e${tp}" />`), files },
       { name: 'issuer-thumbprint of the issuing CA', code: vccPolicy(`<identity issuer-thumbprint="${c.issuing.info.thumbprint}" />`), files },
@@ -46,6 +52,12 @@ describe('unknown-thumbprint', async () => {
         name: 'identity thumbprint nobody has',
         code: vccPolicy(`<identity thumbprint="${UNKNOWN}" />`),
         files,
+        findings: [{ line: 6, level: 'info', text: UNKNOWN, message: 'No certificate in the workspace (8 certificate files) has the thumbprint this identity pins' }],
+      },
+      {
+        name: 'a certificate file that cannot be read is not counted',
+        code: vccPolicy(`<identity thumbprint="${UNKNOWN}" />`),
+        files: { ...files, 'certs/broken.cer': '-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n' },
         findings: [{ line: 6, level: 'info', text: UNKNOWN, message: 'No certificate in the workspace (8 certificate files) has the thumbprint this identity pins' }],
       },
       {
