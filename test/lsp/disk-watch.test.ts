@@ -59,6 +59,15 @@ describe('language server: changes on disk without a file-watching client', () =
     await client.waitFor(policy, (d) => codes(d).includes('policy-xml-syntax'), 10_000);
     fs.writeFileSync(policy, '<policies>\n  <inbound>\n    <base />\n  </inbound>\n</policies>\n');
     await client.waitFor(policy, (d) => d.length === 0, 10_000);
+    // Removed and made again (a branch switch): the new folder is watched, not the old one's stale watcher.
+    fs.rmSync(path.join(dir, 'policies', 'checked-out'), { recursive: true });
+    await client.waitFor(policy, (d) => d.length === 0, 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    fs.mkdirSync(folder, { recursive: true });
+    fs.writeFileSync(policy, '<policies>\n  <inbound>\n    <base />\n</policies>\n');
+    await client.waitFor(policy, (d) => codes(d).includes('policy-xml-syntax'), 10_000);
+    fs.writeFileSync(policy, '<policies>\n  <inbound>\n    <base />\n  </inbound>\n</policies>\n');
+    await client.waitFor(policy, (d) => d.length === 0, 10_000);
   });
 });
 

@@ -74,7 +74,11 @@ export class DiskWatcher {
         // A folder created (a checkout, an extract): watched too, and the files it came with reported.
         if (!this.closed && this.trees.get(root) === tree && !SKIPPED_SEGMENTS.test(p)) {
           fs.lstat(p, (err, st) => {
-            if (!err && st.isDirectory() && this.trees.get(root) === tree && this.watchFolder(p, tree, root)) this.addSubfolders(p, tree, root, true);
+            if (this.trees.get(root) !== tree) return;
+            // A folder removed, made or replaced (`rm -r x && mkdir x`): its old watchers go, and a folder there now is
+            // watched afresh, with the files it came with.
+            this.forgetFolder(p, tree);
+            if (!err && st.isDirectory() && this.watchFolder(p, tree, root)) this.addSubfolders(p, tree, root, true);
           });
         }
       });
@@ -97,6 +101,17 @@ export class DiskWatcher {
   }
 
   private limitSaid = false;
+
+  /** Stops watching a folder of a tree and the folders under it. */
+  private forgetFolder(dir: string, tree: Map<string, fs.FSWatcher>): void {
+    const prefix = dir + path.sep;
+    for (const [d, w] of tree) {
+      if (d === dir || d.startsWith(prefix)) {
+        w.close();
+        tree.delete(d);
+      }
+    }
+  }
 
   /** Watches the folders under `dir` (links to folders not followed, node_modules and .git skipped). */
   private addSubfolders(dir: string, tree: Map<string, fs.FSWatcher>, root: string, reportFiles: boolean): void {
