@@ -4,7 +4,8 @@ import type { Fix } from '../core/finding';
 import type { PolicyRule } from './types';
 import { baseName, groupedCertificates } from './util/certificate-references';
 import { addIdentitiesEdit, identityElements, PLACEHOLDER_LABEL, validNow } from './util/identity';
-import { analyzeTrust, reasonOrigins, untrustedReason } from './util/trust';
+import { analyzeTrust, reasonOrigins, untrustedReason, type TrustAnalysis } from './util/trust';
+import type { Sku } from '../model/sku';
 import { expressionsPinOrVerifyForEveryRequest } from './util/certificate-names';
 import { pinsOrVerifies } from './util/certificate-expressions';
 import { enclosingVerification, runsAfterBase } from './util/enclosing';
@@ -52,10 +53,20 @@ export const anyCertificateAccepted: PolicyRule = {
           `${a.value === false ? '' : 'wherever validate-trust is (or has to be) false, '}any self-made certificate with valid dates passes. ` +
           'Add <identities> with an <identity thumbprint="…"> for each accepted client.' +
           (handedOn ? ' The policy reads the certificate but compares nothing here: if what it hands it to checks the thumbprint, say so in a suppression comment.' : ''),
-        certain: a.validates === 'no' && !handedOn,
+        // Certain where validate-trust is "false" (written so, or a named value the Bicep makes false on every possible
+        // tier). Where it is true on a tier that can't validate chains, this is what the policy becomes once
+        // validate-trust-unsupported-tier's fix makes it false: a warning beside that error (whose fix pins).
+        certain: a.validates === 'no' && trustIsFalse(a, [...ctx.policy.skus.values], ctx.policy.skus.unknown) && !handedOn,
         fixes,
         related: reasonOrigins(a),
       });
     }
   },
 };
+
+/** Is validate-trust false wherever the policy runs: written "false", or a named value the Bicep makes false on every possible tier? */
+function trustIsFalse(a: TrustAnalysis, possible: Sku[], unknown: boolean): boolean {
+  if (a.value === false) return true;
+  const named = a.namedValues;
+  return named !== undefined && !unknown && possible.length > 0 && possible.every((s) => named.every((nv) => !nv.maybeTrue.has(s)));
+}

@@ -5,6 +5,7 @@ import { verifyCalls } from './util/certificate-expressions';
 import { namedValueGuarded } from './util/certificate-flow';
 import { chainTier } from './util/chain-tier';
 import { thumbprintComparisons } from './util/thumbprints';
+import { becauseText, everyCertificateText, privateCaIn } from './util/private-ca';
 import { namedValueFiles, namedValueOf, namedValueRelated, trueOn } from './util/trust';
 
 /** `Verify()` / `VerifyNoRevocation()` in a policy expression where the tier can't validate certificate chains. */
@@ -12,10 +13,12 @@ export const chainVerifyUnsupportedTier: PolicyRule = {
   id: 'chain-verify-unsupported-tier',
   target: 'policy',
   defaultLevel: 'error',
-  description: "Verify() / VerifyNoRevocation() in a policy expression on a tier that can't validate certificate chains (Consumption, v2): the check fails for every certificate.",
+  description: "Verify() / VerifyNoRevocation() in a policy expression on a tier that can't be given CA certificates (Consumption, v2): the check fails for every private CA's certificate.",
   check(ctx) {
     const tier = chainTier(ctx.policy.skus);
     if (tier.certainty === 'none' || !mayMention(ctx.doc, 'Verify')) return;
+    const ca = privateCaIn(ctx.certificates);
+    const every = everyCertificateText(ca);
     for (const expr of ctx.doc.expressions) {
       for (const call of verifyCalls(expr)) {
         const guarded = namedValueGuarded(expr, call.index);
@@ -31,7 +34,7 @@ export const chainVerifyUnsupportedTier: PolicyRule = {
             span: call.name.span,
             message:
               `${method} runs when {{${guard}}} is "true", and the named value in ${namedValueFiles(named)} ${is} "true" on ${failing.join(', ')}, ` +
-              `${failing.length === 1 ? 'a tier that' : 'tiers that'} can't validate client certificate chains: there it fails for every certificate. ` +
+              `${failing.length === 1 ? 'a tier that' : 'tiers that'} can't validate client certificate chains: there it fails for ${every}${becauseText(ca)}. ` +
               'Make the named value "false" on those tiers, or pin the certificate by thumbprint instead.',
             certain: named.length === 1 && tier.certainty === 'all' && failing.length === tier.unsupported.length && failing.every((s) => named[0]!.certainlyTrue.has(s)),
             related: [...ctx.policy.skus.origins, ...namedValueRelated(named)],
@@ -44,17 +47,17 @@ export const chainVerifyUnsupportedTier: PolicyRule = {
         if (onlyReported(expr.owner.element)) {
           ctx.report({
             span: call.name.span,
-            message: `${method} validates the certificate chain, but ${tier.text} can't validate client certificate chains: ${tier.certainty === 'all' ? 'the value reported here is' : 'on those tiers the value reported here is'} false for every certificate, which says nothing about the certificate. Report the thumbprint, or whether it is pinned, instead.`,
+            message: `${method} validates the certificate chain, but ${tier.text} can't validate client certificate chains: ${tier.certainty === 'all' ? 'the value reported here is' : 'on those tiers the value reported here is'} false for ${every}, which says nothing about the certificate. Report the thumbprint, or whether it is pinned, instead.`,
             certain: false,
             related: ctx.policy.skus.origins,
           });
           continue;
         }
         const when = guarded
-          ? 'it fails for every certificate whenever the named value that guards it is true'
+          ? `it fails for ${every} whenever the named value that guards it is true`
           : tier.certainty === 'all'
-            ? 'it fails for every certificate'
-            : 'on those tiers it fails for every certificate';
+            ? `it fails for ${every}`
+            : `on those tiers it fails for ${every}`;
         // The same expression pins the certificate already (a literal Thumbprint, context.Deployment.Certificates): that stays.
         const pinned = thumbprintComparisons(ctx.doc).some((c) => c.expr === expr) || readsDeploymentCertificates(expr);
         const advice =
@@ -65,7 +68,7 @@ export const chainVerifyUnsupportedTier: PolicyRule = {
             : `Guard it with a named value that is false on those tiers ({{validate-certificate-chain}} && !cert.${method}), or ${pinned ? 'remove it and keep the thumbprint pin here' : 'pin the certificate by thumbprint instead'}.`;
         ctx.report({
           span: call.name.span,
-          message: `${method} validates the certificate chain, but ${tier.text} can't validate client certificate chains: ${when}. ${advice}`,
+          message: `${method} validates the certificate chain, but ${tier.text} can't validate client certificate chains: ${when}${becauseText(ca)}. ${advice}`,
           certain: !guarded && tier.certainty === 'all',
           related: ctx.policy.skus.origins,
         });

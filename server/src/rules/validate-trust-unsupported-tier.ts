@@ -5,13 +5,14 @@ import type { PolicyRule, PolicyRuleContext } from './types';
 import { pinAllEdits, validNow } from './util/identity';
 import { attributeSpan, setAttributeEdit } from './util/policy-edit';
 import { analyzeTrust, namedValueFiles, namedValueRelated, trueOn, type TrustAnalysis } from './util/trust';
+import { becauseText, failsText, privateCaIn } from './util/private-ca';
 
 /** `validate-trust` true (or omitted: the default is true) on a tier that can't validate certificate chains. */
 export const validateTrustUnsupportedTier: PolicyRule = {
   id: 'validate-trust-unsupported-tier',
   target: 'policy',
   defaultLevel: 'error',
-  description: 'validate-client-certificate validates the certificate chain (validate-trust, true by default) on a tier that cannot: every request fails.',
+  description: "validate-client-certificate validates the certificate chain (validate-trust, true by default) on a tier that can't be given CA certificates: every request with a private CA's certificate fails.",
   check(ctx) {
     for (const el of elementsNamed(ctx.doc, 'validate-client-certificate')) {
       const a = analyzeTrust(el, ctx.policy);
@@ -32,10 +33,12 @@ export const validateTrustUnsupportedTier: PolicyRule = {
           : a.setting.kind === 'named'
             ? `validate-trust comes from ${a.setting.written}`
             : 'validate-trust is "true"';
+      const ca = privateCaIn(ctx.certificates);
+      const fails = failsText(ca);
       const consequence =
-        a.value !== 'named' ? 'every request fails' : a.setting.kind === 'named' && a.setting.template ? 'every request fails unless the template fills it with false' : 'every request fails unless that named value is false';
+        a.value !== 'named' ? fails : a.setting.kind === 'named' && a.setting.template ? `${fails} unless the template fills it with false` : `${fails} unless that named value is false`;
       const message =
-        `${what}, but ${skus} can't validate client certificate chains: ${consequence}. ` +
+        `${what}, but ${skus} can't validate client certificate chains: ${consequence}${becauseText(ca)}. ` +
         `Set validate-trust="false" and pin the client certificate with an <identity thumbprint="…">.`;
       const edits = [setAttributeEdit(ctx.file, el, 'validate-trust', 'false'), ...pinAllEdits(ctx.file, ctx.text, el, validNow(ctx.certificates.all(), ctx.settings.now))];
       ctx.report({
@@ -55,13 +58,14 @@ function reportNamed(ctx: PolicyRuleContext, el: PolicyElement, a: TrustAnalysis
   const failing = a.unsupported.filter((s) => named.some((nv) => nv.maybeTrue.has(s)));
   if (failing.length === 0) return;
   // Certain: one service, every possible SKU is one that can't validate chains, and the value is "true" on each.
+  const ca = privateCaIn(ctx.certificates);
   const certain = named.length === 1 && a.tier === 'all' && failing.length === a.unsupported.length && failing.every((s) => named[0]!.certainlyTrue.has(s));
   const edits = [setAttributeEdit(ctx.file, el, 'validate-trust', 'false'), ...pinAllEdits(ctx.file, ctx.text, el, validNow(ctx.certificates.all(), ctx.settings.now))];
   ctx.report({
     span: attributeSpan(a.setting.attribute),
     message:
       `validate-trust comes from ${a.setting.written}, and the named value in ${namedValueFiles(named)} ${trueOn(named, failing) ? 'is' : 'may be'} "true" on ${failing.join(', ')}, ` +
-      `${failing.length === 1 ? 'a tier that' : 'tiers that'} can't validate client certificate chains: every request fails there. ` +
+      `${failing.length === 1 ? 'a tier that' : 'tiers that'} can't validate client certificate chains: ${failsText(ca)} there${becauseText(ca)}. ` +
       `Make it "false" on those tiers (value: contains(classicSkus, sku) ? 'true' : 'false'), or set validate-trust="false" and pin the client certificate with an <identity thumbprint="…">.`,
     certain,
     fixes: [{ title: trustFixTitle(edits.length), edits, preferred: true }],

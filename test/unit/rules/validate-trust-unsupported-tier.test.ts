@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { lintCase, testRule } from '../../rule-tester';
 import { validateTrustUnsupportedTier } from '../../../server/src/rules/validate-trust-unsupported-tier';
-import { SETTINGS_BICEP, avmServiceBicep, settingsHeader } from './bicep-service.fixtures';
+import { ROOT_CA_PEM, SETTINGS_BICEP, avmServiceBicep, settingsHeader } from './bicep-service.fixtures';
 import { ANY_TIER, CLIENT_01_PEM, CLIENT_01_THUMBPRINT, V2_ONLY, deployedOn, policy, serviceBicep, withNamedValue } from './validation-policy.fixtures';
 
 const SUBJECT_IDENTITY = `<validate-client-certificate validate-revocation="false">
@@ -68,6 +68,19 @@ testRule(validateTrustUnsupportedTier, {
         <identity subject="CN=Client 01, O=Contoso" issuer-subject="CN=APIM Sample DEV Intermediate CA" thumbprint="${CLIENT_01_THUMBPRINT}" />
     </identities>
 </validate-client-certificate>`),
+    },
+    {
+      // The workspace holds the private root CA: the message names it; without it, it says what is documented.
+      name: 'the private CA in the workspace is named; a public CA is said to be undocumented without one',
+      code: policy(SUBJECT_IDENTITY),
+      files: { ...deployedOn('StandardV2'), 'certs/root-ca.cer': ROOT_CA_PEM },
+      findings: [{ line: 4, level: 'error', message: /every request fails \(the clients' CA, root-ca\.cer \("CN=[^"]+"\), is a private one, and these tiers can't be given CA certificates\)/ }],
+    },
+    {
+      name: 'without the CA in the workspace: still an error, saying what is and is not documented',
+      code: policy(SUBJECT_IDENTITY),
+      files: deployedOn('StandardV2'),
+      findings: [{ line: 4, level: 'error', message: /every request fails when the client certificates come from a private or self-signed CA, as mTLS client certificates do \(these tiers can't be given CA certificates; Microsoft doesn't document whether certificates from a publicly trusted CA validate there\)/ }],
     },
     {
       name: 'explicit "true" with the SKU from an imported v2-only typed parameter: adds <identities> to a self-closing element',
