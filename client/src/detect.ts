@@ -12,7 +12,7 @@ const HEAD_LINES = 200;
 /**
  * Gives a policy named plain `.xml` (`orders-api.xml`, an APIOps `policy.xml` renamed, a Terraform template) the APIM
  * policy language when it opens as XML: quick fixes, the tier in the status bar and the C# highlighting then work there
- * too, not only the diagnostics. Each document once: a user who switches it back to XML keeps XML. Off with
+ * too, not only the diagnostics. Once per opening: a user who switches it back to XML keeps XML until it is closed. Off with
  * `apimMtls.detectPolicyXml: false`.
  */
 export function registerPolicyDetection(context: vscode.ExtensionContext): void {
@@ -27,4 +27,15 @@ export function registerPolicyDetection(context: vscode.ExtensionContext): void 
   };
   for (const doc of vscode.workspace.textDocuments) check(doc);
   context.subscriptions.push(vscode.workspace.onDidOpenTextDocument(check));
+  // A document really closed is detected afresh when it opens again (only a switch back to XML while it is open
+  // sticks). A change of language closes and reopens the document at once: still open a moment later, remembered.
+  context.subscriptions.push(
+    vscode.workspace.onDidCloseTextDocument((doc) => {
+      const key = doc.uri.toString();
+      if (!switched.has(key)) return;
+      setTimeout(() => {
+        if (!vscode.workspace.textDocuments.some((d) => d.uri.toString() === key)) switched.delete(key);
+      }, 1000);
+    }),
+  );
 }

@@ -331,8 +331,18 @@ async function writeAsking(prepared: Prepared): Promise<string[] | undefined> {
     if (!(e instanceof FilesExistError)) throw e;
     const names = e.existing.map((f) => path.basename(f));
     const shown = names.slice(0, 4).join(', ') + (names.length > 4 ? ` and ${names.length - 4} more` : '');
-    const answer = await vscode.window.showWarningMessage(`${names.length} file(s) already exist in ${prepared.outDir}: ${shown}. Overwrite?`, { modal: true }, 'Overwrite');
-    if (answer !== 'Overwrite') return undefined;
+    // "Keep them" first: the primary button, so the Enter a user has been pressing through the defaults replaces nothing
+    // (the existing files may be the CA that Bicep and policies pin).
+    const answer = await vscode.window.showWarningMessage(
+      `${names.length} file(s) already exist in ${prepared.outDir}: ${shown}. Overwrite them?`,
+      { modal: true, detail: 'Certificates and policies in the workspace may pin the existing ones.' },
+      'Keep them',
+      'Overwrite',
+    );
+    if (answer !== 'Overwrite') {
+      void vscode.window.showInformationMessage(`Nothing was written: the existing files in ${prepared.outDir} are kept. Choose another name or folder to generate new ones.`);
+      return undefined;
+    }
     written = await writePrepared(prepared, true);
   }
   void warnIfGitWouldCommitKeys(written);
