@@ -68,7 +68,9 @@ function reportNamed(ctx: PolicyRuleContext, el: PolicyElement, a: TrustAnalysis
       `${failing.length === 1 ? 'a tier that' : 'tiers that'} can't validate client certificate chains: ${failsText(ca)} there${becauseText(ca)}. ` +
       `Make it "false" on those tiers (value: contains(classicSkus, sku) ? 'true' : 'false'), or set validate-trust="false" and pin the client certificate with an <identity thumbprint="…">.`,
     certain,
-    fixes: [{ title: trustFixTitle(edits.length), edits, preferred: true }],
+    // On a policy that also runs on classic tiers, the literal turns chain validation off there too, where the named
+    // value keeps it: offered, but not preferred over making the named value depend on the tier.
+    fixes: [{ title: trustFixTitle(edits.length) + (a.tier === 'all' ? '' : ' (on the classic tiers too)'), edits, preferred: a.tier === 'all' }],
     related: [...a.origins, ...namedValueRelated(named)],
   });
 }

@@ -233,6 +233,17 @@ test('validate-trust-unsupported-tier: a named value resolved from Bicep is rela
   assert.ok(findings[0]!.related.some((r) => r.message === 'the named value validate-certificate-chain'), JSON.stringify(findings[0]!.related));
 });
 
+test('validate-trust-unsupported-tier: on classic and v2 tiers, the literal "false" is offered but not preferred (it drops chain validation on the classic ones)', () => {
+  const mixed = lintCase(validateTrustUnsupportedTier, { name: 'mixed', code: NAMED, files: withNamedValue(ANY_TIER, "'true'") });
+  assert.equal(mixed.findings.length, 1);
+  assert.deepEqual(
+    mixed.findings[0]!.fixes.map((f) => [f.title.endsWith('(on the classic tiers too)'), f.preferred]),
+    [[true, false]],
+  );
+  const v2 = lintCase(validateTrustUnsupportedTier, { name: 'v2', code: NAMED, files: withNamedValue(V2_ONLY, "'true'") });
+  assert.deepEqual(v2.findings[0]!.fixes.map((f) => f.preferred), [true]);
+});
+
 test('validate-trust-unsupported-tier: the SKU origins are related information', () => {
   const { findings } = lintCase(validateTrustUnsupportedTier, { name: 'origins', code: policy('<validate-client-certificate />'), files: V2_ONLY });
   assert.equal(findings.length, 1);
