@@ -84,6 +84,11 @@ function isSelfSigned(cert: Pkijs.Certificate, x509: X509Certificate): boolean {
   }
 }
 
+/** The certificate's SHA-1 thumbprint as APIM and `X509Certificate2.Thumbprint` write it: upper-case hex of the DER's hash. */
+export function sha1Thumbprint(der: Uint8Array): string {
+  return createHash('sha1').update(der).digest('hex').toUpperCase();
+}
+
 /** Everything the linter needs to know of one DER certificate. Throws when the bytes are not a certificate. */
 export function certificateInfoFromDer(der: Uint8Array): CertificateInfo {
   let fast: CertificateInfo | undefined;
@@ -134,7 +139,7 @@ export function certificateInfoFromDerPkijs(der: Uint8Array): CertificateInfo {
     subject: formatDotNetName(cert.subject),
     issuer: formatDotNetName(cert.issuer),
     serialNumber: toHex(cert.serialNumber.valueBlock.valueHexView),
-    thumbprint: createHash('sha1').update(der).digest('hex').toUpperCase(),
+    thumbprint: sha1Thumbprint(der),
     thumbprintSha256: createHash('sha256').update(der).digest('hex').toUpperCase(),
     base64: Buffer.from(der).toString('base64'),
     notBefore: cert.notBefore.value,
@@ -411,7 +416,7 @@ export function certificateInfoFast(der: Uint8Array): CertificateInfo | undefine
     subject: formatDotNetRdns(subject),
     issuer: formatDotNetRdns(issuer),
     serialNumber: toHex(der.subarray(serial.c, serial.end)),
-    thumbprint: createHash('sha1').update(der).digest('hex').toUpperCase(),
+    thumbprint: sha1Thumbprint(der),
     thumbprintSha256: createHash('sha256').update(der).digest('hex').toUpperCase(),
     base64: Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('base64'),
     notBefore,

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { constants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { tempPathBeside } from '../core/paths';
 import type { OutputFile } from './generate';
 
 /** A file written by `writeOutputs`. */
@@ -40,7 +40,7 @@ async function exists(p: string): Promise<boolean> {
 export async function writeOutputs(dir: string, files: OutputFile[], options: { overwrite?: boolean } = {}): Promise<WrittenFile[]> {
   const bad = files.filter((f) => !SAFE_NAME.test(f.name)).map((f) => f.name);
   if (bad.length > 0) throw new Error(`invalid output file name(s): ${bad.join(', ')}`);
-  const targets = files.map((f) => ({ file: f, path: path.join(dir, f.name), tmp: path.join(dir, `.${f.name}.${randomBytes(6).toString('hex')}.tmp`) }));
+  const targets = files.map((f) => ({ file: f, path: path.join(dir, f.name), tmp: tempPathBeside(path.join(dir, f.name)) }));
   const existing: string[] = [];
   for (const t of targets) if (await exists(t.path)) existing.push(t.path);
   if (existing.length > 0 && !options.overwrite) throw new FilesExistError(existing);

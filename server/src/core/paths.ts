@@ -1,4 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
+
+/**
+ * A temporary name beside `file` that no one can guess (`.name.3f9a…c1.tmp`): created with O_EXCL, a link planted in
+ * advance can't redirect the write; renamed over `file` once written.
+ */
+export function tempPathBeside(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file).slice(0, 100)}.${randomBytes(6).toString('hex')}.tmp`);
+}
 
 /** `/.` (a `.` or `..` segment) or `//`: what path.resolve would change in an absolute POSIX path. */
 const NOT_NORMAL = /\/\.{1,2}(?:\/|$)|\/\/|.\/$/;

@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { tempPathBeside } from '../core/paths';
 
 /**
  * Replaces `file` with `data` all at once: written to a new file beside it, then renamed over it. A failure (a full
@@ -10,7 +9,7 @@ import * as path from 'node:path';
  * Throws what the file system says.
  */
 export function replaceFile(file: string, data: string | Uint8Array, like?: fs.Stats): void {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file).slice(0, 100)}.${randomBytes(6).toString('hex')}.tmp`);
+  const tmp = tempPathBeside(file);
   const fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, like ? like.mode & 0o7777 : 0o644);
   try {
     try {

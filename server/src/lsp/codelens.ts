@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha1Thumbprint } from '../certificates/info';
 import type { CodeLens, Location } from 'vscode-languageserver/node';
 import type { CertificateInfo } from '../certificates/types';
 import type { Workspace } from '../engine/workspace';
@@ -33,7 +33,7 @@ function pemLines(ws: Workspace, file: string): Map<string, number> {
   if (!text || !index) return lines;
   for (const m of text.matchAll(PEM_CERTIFICATE)) {
     const der = Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64');
-    const thumbprint = createHash('sha1').update(der).digest('hex').toUpperCase();
+    const thumbprint = sha1Thumbprint(der);
     if (!lines.has(thumbprint)) lines.set(thumbprint, index.positionAt(m.index).line);
   }
   return lines;

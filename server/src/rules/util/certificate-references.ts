@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha1Thumbprint } from '../../certificates/info';
 import * as path from 'node:path';
 import type { CertificateInfo } from '../../certificates/types';
 import type { Span } from '../../core/text';
@@ -207,7 +207,7 @@ export function certificateSpans(text: string): { pem: Map<string, Span>; firstL
   const pem = new Map<string, Span>();
   for (const m of text.matchAll(PEM_CERTIFICATE)) {
     const der = Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64');
-    const thumbprint = createHash('sha1').update(der).digest('hex').toUpperCase();
+    const thumbprint = sha1Thumbprint(der);
     if (!pem.has(thumbprint)) pem.set(thumbprint, { start: m.index, end: m.index + m[0].length });
   }
   const start = Math.max(0, text.search(/\S/));

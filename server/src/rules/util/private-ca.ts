@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { rootCertificates } from 'node:tls';
+import { sha1Thumbprint } from '../../certificates/info';
 import { actsAsCa } from '../../certificates/role';
 import type { CertificateInfo } from '../../certificates/types';
 import type { CertificateIndex } from '../types';
@@ -27,7 +27,7 @@ function publicRootThumbprints(): Set<string> {
   publicRoots = new Set();
   for (const pem of rootCertificates) {
     const body = pem.replace(/-----(BEGIN|END) CERTIFICATE-----|\s/g, '');
-    publicRoots.add(createHash('sha1').update(Buffer.from(body, 'base64')).digest('hex').toUpperCase());
+    publicRoots.add(sha1Thumbprint(Buffer.from(body, 'base64')));
   }
   return publicRoots;
 }
