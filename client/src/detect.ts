@@ -1,12 +1,10 @@
 import * as vscode from 'vscode';
+import { looksLikePolicy } from '../../server/src/engine/files';
 
 /**
- * The start of a policy document: an optional XML declaration and comments, then `<policies>` or `<fragment>`. The same
- * test as the manifest's `firstLine`, which VS Code doesn't apply to `.xml` files (its XML language claims them first).
+ * How much of a file is read to look for its root element (`looksLikePolicy`, the server's own test, looks at its first
+ * 4,096 characters): the comments above the root are short.
  */
-const POLICY_START = /^\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*<(policies|fragment)[\s>/]/;
-
-/** How much of a file is looked at: the comments above the root are short. */
 const HEAD_LINES = 200;
 
 /**
@@ -21,7 +19,7 @@ export function registerPolicyDetection(context: vscode.ExtensionContext): void 
     if (doc.languageId !== 'xml' || doc.uri.scheme !== 'file' || switched.has(doc.uri.toString())) return;
     if (!vscode.workspace.getConfiguration('apimMtls', doc.uri).get<boolean>('detectPolicyXml', true)) return;
     const head = doc.getText(new vscode.Range(0, 0, Math.min(doc.lineCount, HEAD_LINES), 0));
-    if (!POLICY_START.test(head)) return;
+    if (!looksLikePolicy(head)) return;
     switched.add(doc.uri.toString());
     void vscode.languages.setTextDocumentLanguage(doc, 'apim-policy');
   };

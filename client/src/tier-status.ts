@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { POLICY_TIER_REQUEST, type PolicyTier } from '../../server/src/lsp/protocol';
+import { CHAIN_UNSUPPORTED_SKUS, SKUS, type Sku } from '../../server/src/model/sku';
 
 /** The status bar item's id (its DOM id ends with it) and the command it runs. */
 export const TIER_STATUS_ID = 'apimMtls.tier';
@@ -11,19 +12,18 @@ const MAX_NAMED_TIERS = 3;
 
 /**
  * What the status bar says for a policy: `APIM: StandardV2`, `APIM: BasicV2, StandardV2, PremiumV2`, `APIM: any tier`,
- * `APIM: 6 tiers (3 v2)`, `APIM: tier unknown`.
+ * `APIM: 6 tiers (3 without chain validation)`, `APIM: tier unknown`.
  */
 export function tierText(tier: PolicyTier): string {
   if (tier.skus.length === 0) return 'APIM: tier unknown';
   const or = tier.unknown ? ' or unknown' : '';
   if (tier.skus.length <= MAX_NAMED_TIERS) return `APIM: ${tier.skus.join(', ')}${or}`;
   if (tier.skus.length === ALL_TIERS) return 'APIM: any tier';
-  const v2 = tier.skus.filter((s) => s === 'Consumption' || s.endsWith('V2')).length;
-  return `APIM: ${tier.skus.length} tiers${v2 ? ` (${v2} without chain validation)` : ''}${or}`;
+  const unvalidated = tier.skus.filter((s) => CHAIN_UNSUPPORTED_SKUS.has(s as Sku)).length;
+  return `APIM: ${tier.skus.length} tiers${unvalidated ? ` (${unvalidated} without chain validation)` : ''}${or}`;
 }
 
-/** Consumption, Developer, Basic, Standard, Premium, Isolated, BasicV2, StandardV2, PremiumV2. */
-const ALL_TIERS = 9;
+const ALL_TIERS = SKUS.length;
 
 /**
  * A status bar item for the active policy: the tiers the linter reads for it from the Bicep that deploys it (or from

@@ -30,7 +30,8 @@ import {
   type TreePlan,
   type WizardKind,
 } from './options';
-import { certificateResult, describeError, prepareCertificate, prepareTree, treeResult, writePrepared, type Prepared } from './run';
+import { certificateResult, prepareCertificate, prepareTree, treeResult, writePrepared, type Prepared } from './run';
+import { errorMessage } from '../../../server/src/core/errors';
 import { leavesFolder } from '../../../server/src/core/paths';
 
 /**
@@ -62,10 +63,10 @@ async function certificateFromArgs(args: unknown): Promise<GenerateCertificateRe
     const secrets = secretsFromEnv(passwords, process.env);
     const prepared = await progress(`Generating ${describeKind(plan.kind)} ${plan.subject}…`, () => prepareCertificate(plan, secrets));
     const result = certificateResult(prepared, await writeOrFail(prepared, plan.overwrite));
-    void showCertificateSummary(plan, result);
+    void showCertificateSummary(plan, result).catch((e: unknown) => vscode.window.showErrorMessage(`Generate certificate: the files are written, but showing them failed: ${errorMessage(e)}`));
     return result;
   } catch (e) {
-    void vscode.window.showErrorMessage(`Generate certificate: ${describeError(e)}`);
+    void vscode.window.showErrorMessage(`Generate certificate: ${errorMessage(e)}`);
     throw e;
   }
 }
@@ -79,7 +80,7 @@ async function treeFromArgs(args: unknown): Promise<GenerateTreeResult> {
     void showTreeSummary(result);
     return result;
   } catch (e) {
-    void vscode.window.showErrorMessage(`Generate sample certificate tree: ${describeError(e)}`);
+    void vscode.window.showErrorMessage(`Generate sample certificate tree: ${errorMessage(e)}`);
     throw e;
   }
 }
@@ -168,7 +169,7 @@ async function openIssuer(file: string): Promise<LoadedIssuer | undefined> {
     try {
       return await progress(`Opening ${path.basename(file)}…`, () => issuerFromPfx(data, password, path.basename(file)));
     } catch (e) {
-      problem = describeError(e);
+      problem = errorMessage(e);
       if (/not a CA|no private key|unsupported issuer key/.test(problem)) {
         void vscode.window.showErrorMessage(`Can't sign with ${file}: ${problem}`);
         return undefined;
@@ -291,10 +292,10 @@ async function certificateWizard(): Promise<GenerateCertificateResult | undefine
     const files = await writeAsking(prepared);
     if (!files) return undefined;
     const result = certificateResult(prepared, files);
-    void showCertificateSummary(plan, result);
+    void showCertificateSummary(plan, result).catch((e: unknown) => vscode.window.showErrorMessage(`Generate certificate: the files are written, but showing them failed: ${errorMessage(e)}`));
     return result;
   } catch (e) {
-    void vscode.window.showErrorMessage(`Generate certificate: ${describeError(e)}`);
+    void vscode.window.showErrorMessage(`Generate certificate: ${errorMessage(e)}`);
     return undefined;
   }
 }
@@ -317,7 +318,7 @@ async function treeWizard(): Promise<GenerateTreeResult | undefined> {
     void showTreeSummary(result);
     return result;
   } catch (e) {
-    void vscode.window.showErrorMessage(`Generate sample certificate tree: ${describeError(e)}`);
+    void vscode.window.showErrorMessage(`Generate sample certificate tree: ${errorMessage(e)}`);
     return undefined;
   }
 }
@@ -345,7 +346,7 @@ async function writeAsking(prepared: Prepared): Promise<string[] | undefined> {
     }
     written = await writePrepared(prepared, true);
   }
-  void warnIfGitWouldCommitKeys(written);
+  void warnIfGitWouldCommitKeys(written).catch((e: unknown) => vscode.window.showErrorMessage(`Checking whether git would commit the private keys failed: ${errorMessage(e)}`));
   return written;
 }
 
@@ -364,10 +365,14 @@ async function warnIfGitWouldCommitKeys(files: string[]): Promise<void> {
   );
   if (answer !== add) return;
   const ignore = path.join(found.root, '.gitignore');
-  const before = fs.existsSync(ignore) ? fs.readFileSync(ignore, 'utf8') : '';
-  const missing = KEY_IGNORE_LINES.filter((l) => !before.split(/\r?\n/).includes(l));
-  const eol = before.includes('\r\n') ? '\r\n' : '\n';
-  fs.writeFileSync(ignore, `${before}${before && !before.endsWith('\n') ? eol : ''}# private keys (apim-mtls certificates)${eol}${missing.join(eol)}${eol}`);
+  try {
+    const before = fs.existsSync(ignore) ? fs.readFileSync(ignore, 'utf8') : '';
+    const missing = KEY_IGNORE_LINES.filter((l) => !before.split(/\r?\n/).includes(l));
+    const eol = before.includes('\r\n') ? '\r\n' : '\n';
+    fs.writeFileSync(ignore, `${before}${before && !before.endsWith('\n') ? eol : ''}# private keys (apim-mtls certificates)${eol}${missing.join(eol)}${eol}`);
+  } catch (e) {
+    void vscode.window.showErrorMessage(`Could not update ${ignore} (${errorMessage(e)}): add ${KEY_IGNORE_LINES.join(', ')} to it by hand before committing.`);
+  }
 }
 
 // ---- shared ---------------------------------------------------------------------------------------------------------

@@ -146,8 +146,12 @@ export const TREE_COMMAND = 'apimMtls.generateCertificateTree';
 export const DEFAULT_DAYS: Record<WizardKind, number> = { root: 3650, intermediate: 1825, client: 365 };
 export const MAX_DAYS = 36_500;
 
-const CLIENT_KEYS = new Set(['kind', 'subject', 'issuer', 'keyType', 'validityDays', 'dns', 'outDir', 'id', 'passwordEnv', 'overwrite']);
-const TREE_KEYS = new Set(['outDir', 'keyType', 'passwordEnv', 'overwrite']);
+/** The keys of an arguments interface, each listed once: the compiler checks the list against the interface both ways. */
+function keysOf<T>(keys: Record<keyof T, true>): Set<string> {
+  return new Set(Object.keys(keys));
+}
+const CLIENT_KEYS = keysOf<GenerateCertificateArgs>({ kind: true, subject: true, issuer: true, keyType: true, validityDays: true, dns: true, outDir: true, id: true, passwordEnv: true, overwrite: true });
+const TREE_KEYS = keysOf<GenerateTreeArgs>({ outDir: true, keyType: true, passwordEnv: true, overwrite: true });
 const SECRET_KEY = /pass(word|phrase)?$|^secret$/i;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

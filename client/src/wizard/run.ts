@@ -2,7 +2,8 @@ import { certificateOutputs, generateCertificate, type GeneratedCertificate, typ
 import { certificateRequest, loadIssuerPfx, type IssuePlan, type LoadedIssuer } from '../../../server/src/certificates/plan';
 import { generateSampleTree, sampleTreeOutputs } from '../../../server/src/certificates/tree';
 import { writeOutputs } from '../../../server/src/certificates/write';
-import type { CertificatePlan, GenerateCertificateResult, GeneratedSummary, GenerateTreeResult, Secrets, TreePlan, WizardKind } from './options';
+import { errorMessage } from '../../../server/src/core/errors';
+import type { CertificatePlan, GenerateCertificateResult, GeneratedSummary, GenerateTreeResult, Secrets, TreePlan } from './options';
 
 /**
  * Turns a validated plan into library calls: generate, build the output files, write them. No `vscode` import.
@@ -69,9 +70,10 @@ export async function prepareCertificate(plan: CertificatePlan, secrets: Secrets
   if (plan.issuer.type === 'pfx') {
     if (loadedIssuer) issuer = loadedIssuer;
     else {
-      if (secrets.issuerPassword === undefined) throw new Error(`no password for the issuer ${plan.issuer.file}`);
-      issuer = await loadIssuerPfx(plan.issuer.file, secrets.issuerPassword).catch((e: unknown) => {
-        throw new Error(`cannot use ${plan.issuer.type === 'pfx' ? plan.issuer.file : ''} as issuer: ${describeError(e)}`);
+      const file = plan.issuer.file;
+      if (secrets.issuerPassword === undefined) throw new Error(`no password for the issuer ${file}`);
+      issuer = await loadIssuerPfx(file, secrets.issuerPassword).catch((e: unknown) => {
+        throw new Error(`cannot use ${file} as issuer: ${errorMessage(e)}`);
       });
     }
   } else if (plan.kind !== 'root') {
@@ -97,12 +99,9 @@ export async function writePrepared(prepared: Prepared, overwrite: boolean): Pro
   return written.map((w) => w.path);
 }
 
-function kindOf(c: GeneratedCertificate): WizardKind {
-  return c.kind;
-}
 
 export function summarize(c: GeneratedCertificate): GeneratedSummary {
-  return { id: c.id, kind: kindOf(c), subject: c.info.subject, thumbprint: c.info.thumbprint, notAfter: c.info.notAfter.toISOString() };
+  return { id: c.id, kind: c.kind, subject: c.info.subject, thumbprint: c.info.thumbprint, notAfter: c.info.notAfter.toISOString() };
 }
 
 /** The command result for a written certificate. */
@@ -126,6 +125,3 @@ export async function generateTreeAndWrite(plan: TreePlan, secrets: Secrets): Pr
   return treeResult(prepared, await writePrepared(prepared, plan.overwrite));
 }
 
-export function describeError(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}

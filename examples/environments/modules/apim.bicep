@@ -38,7 +38,7 @@ resource apiPolicy 'Microsoft.ApiManagement/service/apis/policies@2024-05-01' = 
 }
 
 // The policy reads validate-trust from this named value. It is "true" in every environment: the tier switch
-// `contains(['Developer', 'Basic', 'Standard', 'Premium'], skuName) ? 'true' : 'false'` was forgotten, so prod's
+// `contains(['Developer', 'Basic', 'Standard', 'Premium', 'Isolated'], skuName) ? 'true' : 'false'` was forgotten, so prod's
 // StandardV2 is asked to validate chains it can't.
 resource validateCertificateChain 'Microsoft.ApiManagement/service/namedValues@2024-05-01' = {
   parent: apim

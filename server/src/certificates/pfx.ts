@@ -5,6 +5,7 @@ import { cryptoEngine } from './engine';
 import { certificateInfoFromDer, oversizedOid } from './info';
 import { pki } from './pki';
 import type { CertificateInfo } from './types';
+import { errorMessage } from '../core/errors';
 
 const BAG_KEY = '1.2.840.113549.1.12.10.1.1';
 const BAG_SHROUDED_KEY = '1.2.840.113549.1.12.10.1.2';
@@ -142,7 +143,7 @@ export async function openPfx(data: Uint8Array, password: string): Promise<Opene
   try {
     await pfx.parseInternalValues({ password: pass, checkIntegrity: true }, engine);
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
+    const message = errorMessage(e);
     throw new Error(/integrity/i.test(message) ? 'wrong password for the .pfx (its MAC does not verify)' : `cannot open the .pfx: ${message}`);
   }
   const authSafe = pfx.parsedValue?.authenticatedSafe;
@@ -151,7 +152,7 @@ export async function openPfx(data: Uint8Array, password: string): Promise<Opene
   try {
     await authSafe.parseInternalValues({ safeContents: params as never[] }, engine);
   } catch (e) {
-    throw new Error(`cannot decrypt the .pfx contents (legacy RC2/3DES encryption is not supported): ${e instanceof Error ? e.message : String(e)}`);
+    throw new Error(`cannot decrypt the .pfx contents (legacy RC2/3DES encryption is not supported): ${errorMessage(e)}`);
   }
   const result: OpenedPfx = { certificates: [] };
   const certIds = new Map<string, Uint8Array>();

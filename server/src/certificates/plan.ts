@@ -6,6 +6,7 @@ import { importPkcs8, type KeyType } from './keys';
 import { parseDotNetName } from './names';
 import { openPfx } from './pfx';
 import type { CertificateInfo } from './types';
+import { errorMessage } from '../core/errors';
 
 /**
  * The steps shared by every front end that issues one certificate (the CLI's `certs ca|client`, the VS Code
@@ -57,7 +58,7 @@ export function subjectProblem(dn: string): string | undefined {
   try {
     parseDotNetName(dn);
   } catch (e) {
-    return e instanceof Error ? e.message : String(e);
+    return errorMessage(e);
   }
   return undefined;
 }

@@ -1,15 +1,12 @@
 import { decodeStrictBase64, parsePemBlocks } from './encoding';
 import { certificateInfoFromDer } from './info';
 import type { CertificateEncoding, CertificateFile, CertificateInfo } from './types';
+import { errorMessage } from '../core/errors';
 
 export { readPfx } from './pfx';
 
 const PEM_BEGIN = /-----BEGIN CERTIFICATE-----/;
 const PEM_END = /-----END CERTIFICATE-----/;
-
-function describe(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 /** Parses each DER, collecting the certificates and, for the ones that fail, a problem line. */
 function collect(ders: Uint8Array[], encoding: CertificateEncoding, hasPemMarkers: boolean, problems: string[]): CertificateFile {
@@ -18,7 +15,7 @@ function collect(ders: Uint8Array[], encoding: CertificateEncoding, hasPemMarker
     try {
       certificates.push(certificateInfoFromDer(der));
     } catch (e) {
-      problems.push(`${ders.length > 1 ? `certificate ${i + 1}: ` : ''}not a valid X.509 certificate (${describe(e)})`);
+      problems.push(`${ders.length > 1 ? `certificate ${i + 1}: ` : ''}not a valid X.509 certificate (${errorMessage(e)})`);
     }
   });
   return { encoding, hasPemMarkers, certificates, problems };

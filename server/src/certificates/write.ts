@@ -2,6 +2,7 @@ import { constants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { tempPathBeside } from '../core/paths';
 import type { OutputFile } from './generate';
+import { errorMessage } from '../core/errors';
 
 /** A file written by `writeOutputs`. */
 export interface WrittenFile {
@@ -59,7 +60,7 @@ export async function writeOutputs(dir: string, files: OutputFile[], options: { 
     }
   } catch (e) {
     await Promise.all(created.map((t) => fs.rm(t, { force: true })));
-    throw new Error(`${(e as Error).message}; nothing was written${existing.length > 0 ? ' or replaced' : ''}`);
+    throw new Error(`${errorMessage(e)}; nothing was written${existing.length > 0 ? ' or replaced' : ''}`);
   }
   const written: WrittenFile[] = [];
   try {
@@ -81,7 +82,7 @@ export async function writeOutputs(dir: string, files: OutputFile[], options: { 
   } catch (e) {
     await Promise.all(targets.map((t) => fs.rm(t.tmp, { force: true })));
     const done = written.map((w) => path.basename(w.path));
-    throw new Error(`${(e as Error).message}; ${done.length > 0 ? `only ${done.join(', ')} ${done.length === 1 ? 'was' : 'were'} put in place` : 'nothing was put in place'}`);
+    throw new Error(`${errorMessage(e)}; ${done.length > 0 ? `only ${done.join(', ')} ${done.length === 1 ? 'was' : 'were'} put in place` : 'nothing was put in place'}`);
   }
   return written;
 }

@@ -7,6 +7,7 @@ import { readOne } from '../engine/load';
 import { replaceFile } from '../engine/write';
 import type { FileContent, LintResult, Workspace } from '../engine/workspace';
 import type { FileReport, LocatedMessage } from './report';
+import { errorMessage } from '../core/errors';
 
 /**
  * `apim-mtls lint --cache`: the reports of files whose inputs have not changed are reused from the last run, as
@@ -243,7 +244,7 @@ export class LintCache {
       replaceFile(this.file, JSON.stringify(data));
       return undefined;
     } catch (e) {
-      return `cannot write the cache ${this.file}: ${(e as Error).message}`;
+      return `cannot write the cache ${this.file}: ${errorMessage(e)}`;
     }
   }
 }

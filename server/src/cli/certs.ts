@@ -1,7 +1,6 @@
 import * as path from 'node:path';
 import { certificateOutputs, generateCertificate, isKeyType, KEY_TYPES, type KeyType } from '../certificates/generate';
-import { certificateInfoFromDer } from '../certificates/info';
-import { openPfx } from '../certificates/pfx';
+import { readPfx } from '../certificates/pfx';
 import { certificateRequest, loadIssuerPfx, splitDnsNames } from '../certificates/plan';
 import { readCertificateFile } from '../certificates/read';
 import { generateSampleTree, sampleTreeOutputs } from '../certificates/tree';
@@ -12,6 +11,7 @@ import { readOne } from '../engine/load';
 import { parseArgs, UsageError, type ParsedArgs } from './args';
 import { ttyPasswordPrompt } from './certs-prompt';
 import { formatInspection, type InspectedFile } from './certs-format';
+import { errorMessage } from '../core/errors';
 
 /** What `runCertsCommand` needs from its host. */
 export interface CertsIo {
@@ -190,7 +190,7 @@ async function runIssue(io: CertsIo, args: ParsedArgs, kind: 'ca' | 'client'): P
     });
     generated = await generateCertificate(request);
   } catch (e) {
-    throw new UsageError(e instanceof Error ? e.message : String(e));
+    throw new UsageError(errorMessage(e));
   }
   const files = await certificateOutputs(generated, { password: pass, exportKey: args.flags.has('--export-key') });
   const written = await writeOutputs(out, files, { overwrite: args.flags.has('--force') });
@@ -207,11 +207,11 @@ async function inspectOne(io: CertsIo, args: ParsedArgs, file: string): Promise<
   if (read.encoding !== 'pfx' && !/\.(pfx|p12)$/i.test(file)) return { file, ...read };
   try {
     const pass = await password(io, args, '--password-env', `Password of ${path.basename(file)}: `);
-    const opened = await openPfx(data, pass);
-    return { file, encoding: 'pfx', hasPemMarkers: false, hasKey: opened.privateKeyPkcs8 !== undefined, certificates: opened.certificates.map(certificateInfoFromDer), problems: [] };
+    const { certificates, hasKey } = await readPfx(data, pass);
+    return { file, encoding: 'pfx', hasPemMarkers: false, hasKey, certificates, problems: [] };
   } catch (e) {
     if (e instanceof UsageError) throw e;
-    return { file, encoding: 'pfx', hasPemMarkers: false, certificates: [], problems: [e instanceof Error ? e.message : String(e)] };
+    return { file, encoding: 'pfx', hasPemMarkers: false, certificates: [], problems: [errorMessage(e)] };
   }
 }
 
@@ -268,7 +268,7 @@ export async function runCertsCommand(args: string[], io: CertsIo): Promise<numb
       io.stderr(`apim-mtls certs ${name}: ${e.message}\n`);
       return 2;
     }
-    io.stderr(`apim-mtls certs ${name}: ${e instanceof Error ? e.message : String(e)}\n`);
+    io.stderr(`apim-mtls certs ${name}: ${errorMessage(e)}\n`);
     return 1;
   }
 }

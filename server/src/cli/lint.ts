@@ -10,7 +10,6 @@ import { ruleCatalog } from '../rules';
 import { UNUSED_SUPPRESSION } from '../rules/unused-suppression';
 import { parseArgs, UsageError } from './args';
 import { openWorkspace, workspaceArgs } from './open';
-import type { Workspace } from '../engine/workspace';
 import { DEFAULT_CACHE_FILE, LintCache, referencedEntry } from './cache';
 import { formatAzureDevOps } from './format/azure-devops';
 import { formatGitlab } from './format/gitlab';
@@ -20,6 +19,7 @@ import { formatSarif } from './format/sarif';
 import { formatText } from './format/text';
 import { logSafe } from './format/log-safe';
 import { configReport, locate, totals, type FileReport } from './report';
+import { errorMessage } from '../core/errors';
 
 /** The report formats, by `--format` name. */
 const FORMATS: Record<string, (reports: FileReport[], cwd: string) => string> = {
@@ -170,7 +170,7 @@ export async function runLint(args: string[], io: CliIO): Promise<number> {
     try {
       fs.writeFileSync(path.resolve(io.cwd, outFile), output);
     } catch (e) {
-      io.stderr(`apim-mtls: cannot write ${outFile}: ${(e as Error).message}\n`);
+      io.stderr(`apim-mtls: cannot write ${outFile}: ${errorMessage(e)}\n`);
       return 2;
     }
   } else {
@@ -185,7 +185,7 @@ export async function runLint(args: string[], io: CliIO): Promise<number> {
   if (timing) io.stderr(formatTiming(timing) + (cache ? `cache: ${cache.reused} of ${files.length} files reused\n` : ''));
   // Asked for, but not judged where the linter knows too little (a policy no Bicep read deploys): say so.
   if (parsed.flags.has('--report-unused-suppressions')) {
-    const untold = files.filter((f) => ws.kindOf(f) === 'policy' && ws.contentOf(f)?.problem === undefined && byFile.has(f) && !judgesUnused(ws, f)).length;
+    const untold = files.filter((f) => ws.kindOf(f) === 'policy' && ws.contentOf(f)?.problem === undefined && byFile.has(f) && !ws.judgesUnusedSuppressions(f)).length;
     if (untold > 0) {
       io.stderr(
         `apim-mtls: --report-unused-suppressions: not judged in ${untold} ${untold === 1 ? 'policy' : 'policies'} that no Bicep read deploys and no --sku or "sku" gives a tier ` +
@@ -263,7 +263,7 @@ function writeFixed(file: string, kind: FileKind, text: string, fixed: string): 
     else replaceFile(file, out, stat);
     return undefined;
   } catch (e) {
-    return `cannot write: ${(e as Error).message}`;
+    return `cannot write: ${errorMessage(e)}`;
   }
 }
 
@@ -293,11 +293,6 @@ function formatTiming(timing: Map<string, number>): string {
 }
 
 /** Does the unused-suppression rule judge this policy: it is deployed by Bicep read, or has a tier from the configuration? */
-function judgesUnused(ws: Workspace, file: string): boolean {
-  const context = ws.policyContext(file);
-  return context.deployments.length > 0 || !context.skus.unknown;
-}
-
 /** The `--cache-location` path, resolved; one ending in a separator (`.cache/`) names a folder, existing or not, as in ESLint. */
 function cachePath(cwd: string, location: string | undefined): string {
   const resolved = path.resolve(cwd, location ?? DEFAULT_CACHE_FILE);

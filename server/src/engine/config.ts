@@ -11,6 +11,7 @@ import { JsonError, JsonReader } from '../parsers/bicep/parameters-json';
 import type { Expr, PropertyMember } from '../parsers/bicep/types';
 import { ruleById, similarRuleId } from '../rules';
 import { probablyMeant } from '../rules/util/nearest';
+import { errorMessage } from '../core/errors';
 
 /** A configuration file is a few hundred bytes; a larger one is a mistake (or a device), refused with a problem. */
 const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -182,7 +183,7 @@ export function readConfigFile(text: string, baseDir: string): { config: Partial
   try {
     raw = JSON.parse(json);
   } catch (e) {
-    const problem: ConfigProblem = { message: `not valid JSON (${(e as Error).message}); the defaults apply` };
+    const problem: ConfigProblem = { message: `not valid JSON (${errorMessage(e)}); the defaults apply` };
     const span = brokenAt(text, e as Error);
     if (span) problem.span = span;
     return { config: {}, problems: [problem] };

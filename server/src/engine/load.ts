@@ -9,8 +9,6 @@ export interface LoadOptions {
   /** Files already known from elsewhere (open editors): not read from disk. */
   skip?: (file: string) => boolean;
   onProgress?: (filesRead: number) => void;
-  /** Stop early (the server is shutting down, a new index started). */
-  isCancelled?: () => boolean;
   /** Each folder listed, with its entries (the CLI tells its config resolver which folders hold a config file). */
   onDirectory?: (dir: string, entries: readonly fs.Dirent[]) => void;
   /** A path that can't be listed or read goes here instead of into the workspace (as a file with a problem). */
@@ -37,7 +35,6 @@ export async function loadFromDisk(ws: Workspace, roots: string[], options: Load
   let count = 0;
   let sliceStart = Date.now();
   for (const found of discoverFiles(roots, options.onDirectory, options.ignored)) {
-    if (options.isCancelled?.()) break;
     if ('error' in found) {
       if (options.onError) {
         options.onError(found.file, found.error);

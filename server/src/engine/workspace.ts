@@ -17,6 +17,7 @@ import { MAX_FILE_BYTES, classify, decodeFile, looksLikePolicy, mayBePolicy, too
 import { embedFindings, holeAttributes, inlinePolicyName } from './inline-policies';
 import { applySuppressions, unusedSuppressions, type SuppressionUse } from './suppress';
 import { resolveFragments } from './fragments';
+import { errorMessage } from '../core/errors';
 
 /** One file the workspace knows, with its parse cached for its current version. */
 interface Entry {
@@ -53,7 +54,7 @@ export interface WorkspaceOptions {
   /** The moment certificates are judged against. */
   now?: () => Date;
   rules?: readonly Rule[];
-  /** Policy parses kept at once (default 1000). The CLI, which lints each file once, keeps few. */
+  /** Policy parses kept at once (default `MAX_CACHED_POLICY_PARSES`). The CLI, which lints each file once, keeps few. */
   maxCachedPolicyParses?: number;
   /**
    * Whether `lint(file)` keeps the policy parse it had to make (default: only for files fed with a version > 0,
@@ -126,7 +127,6 @@ export class Workspace {
     if ('problem' in content) {
       kind = classify(file);
       entry = { kind: kind === 'other' ? 'policy' : kind, text: '', version, problem: content.problem };
-      kind = entry.kind;
     } else if ('bytes' in content) {
       kind = classify(file);
       if (kind === 'other' && (mayBePolicy(file) || byContent)) {
@@ -366,7 +366,7 @@ export class Workspace {
           (r.check as (c: AnyRuleContext) => void)(ctx);
         } catch (err) {
           failed = true;
-          result.notices.push(`rule ${r.id} failed on this file: ${(err as Error).message ?? String(err)}`);
+          result.notices.push(`rule ${r.id} failed on this file: ${errorMessage(err)}`);
         }
         if (timing) timing.set(r.id, (timing.get(r.id) ?? 0) + performance.now() - started);
       }
@@ -431,11 +431,17 @@ export class Workspace {
   private unusedSuppressionJudge(kind: FileKind, file: string, enabled: readonly EnabledRule[]): UnusedSuppressionJudge | undefined {
     const level = enabled.find((x) => x.rule.id === UNUSED_SUPPRESSION)?.level;
     if (level === undefined) return undefined;
-    if (kind === 'policy') {
-      const context = this.policyContext(file);
-      if (context.deployments.length === 0 && context.skus.unknown) return undefined;
-    }
+    if (kind === 'policy' && !this.judgesUnusedSuppressions(file)) return undefined;
     return { level, running: new Set(enabled.map((x) => x.rule.id)) };
+  }
+
+  /**
+   * Whether a policy's suppression comments can be judged unused: it is deployed by Bicep the workspace holds, or a
+   * tier is configured for it. Otherwise its findings depend on what the run has read.
+   */
+  judgesUnusedSuppressions(file: string): boolean {
+    const context = this.policyContext(file);
+    return context.deployments.length > 0 || !context.skus.unknown;
   }
 
   /** `policyAt` for rules, noting in `result` which policies they read (what their findings depend on). */

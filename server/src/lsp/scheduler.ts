@@ -1,11 +1,11 @@
+/** `APIM_MTLS_TIMING=1`: one JSON line per linted file and per drained queue on stderr (for bench/run.mjs). Off by default. */
+const TIMING = !!process.env.APIM_MTLS_TIMING;
+
 /**
  * Lints files off the keystroke path: changes are debounced, files are linted a slice at a time between
  * turns of the event loop (so new messages are handled in between), the file being typed in goes first,
  * and a file scheduled again before its turn is linted once, with its latest text.
  */
-/** `APIM_MTLS_TIMING=1`: one JSON line per linted file and per drained queue on stderr (for bench/run.mjs). Off by default. */
-const TIMING = !!process.env.APIM_MTLS_TIMING;
-
 export class LintScheduler {
   private readonly urgent = new Set<string>();
   private readonly pending = new Set<string>();

@@ -46,6 +46,7 @@ import { references } from './references';
 import { policySymbols } from './symbols';
 import { CERTIFICATE_INFO_REQUEST, POLICY_TIER_REQUEST, type PolicyTier } from './protocol';
 import { LintScheduler } from './scheduler';
+import { errorMessage } from '../core/errors';
 
 /** Milliseconds of quiet after a keystroke before the file is linted again. */
 const TYPING_DEBOUNCE_MS = 40;
@@ -112,7 +113,7 @@ class GuardedReader extends StreamMessageReader {
       try {
         callback(message);
       } catch (e) {
-        process.stderr.write(`apim-mtls: a message from the editor could not be handled and was dropped (${String((e as Error)?.message ?? e).split('\n')[0]})\n`);
+        process.stderr.write(`apim-mtls: a message from the editor could not be handled and was dropped (${errorMessage(e).split('\n')[0]})\n`);
       }
     });
   }
@@ -337,7 +338,7 @@ class ApimMtlsServer {
       if (result !== 'late') return result;
       this.connection.console.warn(`apim-mtls: the client didn't answer ${what} in ${CLIENT_ANSWER_MS / 1000} s; going on without it`);
     } catch (e) {
-      this.connection.console.warn(`apim-mtls: ${what} failed (${String((e as Error)?.message ?? e).split('\n')[0]}); going on without it`);
+      this.connection.console.warn(`apim-mtls: ${what} failed (${errorMessage(e).split('\n')[0]}); going on without it`);
     } finally {
       clearTimeout(timer);
     }
@@ -426,7 +427,7 @@ class ApimMtlsServer {
    * What the Bicep refers to outside the workspace folders (imported Bicep, local modules, loaded policies and
    * certificates), read as context as the CLI reads it: with a subfolder opened, its policies keep the tier that the
    * Bicep's `import … from '../shared/settings.bicep'` gives them. `from`: the Bicep files to look in (default: all).
-   * Returns whether anything was added.
+   * Returns the files it added.
    */
   private loadReferenced(from?: string[]): string[] {
     const added = loadReferencedFiles(this.ws, undefined, from);
@@ -490,11 +491,7 @@ class ApimMtlsServer {
     if (kind === 'other' && !isCandidate(file)) return this.contextFolderChangedOnDisk(file, type);
     if ((kind !== 'bicep' && kind !== 'certificate') || this.isOpen(file)) return;
     if (type === FileChangeType.Deleted) {
-      if (!this.ws.has(file)) return;
-      const affected = this.ws.dependents(file);
-      this.ws.remove(file);
-      this.contextOnly.delete(file);
-      this.scheduler.schedule(affected, 0);
+      if (this.ws.has(file)) this.forget([file]);
       return;
     }
     this.contextOnly.add(file);
@@ -572,10 +569,7 @@ class ApimMtlsServer {
     // A file from outside the workspace that nothing else read is gone with its editor: out of the model (its findings,
     // its references) rather than read again from disk.
     if (!this.inWorkspace(file) && !this.contextOnly.has(file) && this.ws.has(file)) {
-      const dependents = this.ws.dependents(file);
-      this.ws.remove(file);
-      this.clear(file);
-      this.scheduler.schedule(dependents, 0);
+      this.forget([file]);
       return;
     }
     // The editor's unsaved text is gone: go back to what is on disk.
@@ -606,17 +600,10 @@ class ApimMtlsServer {
     if (!isCandidate(file)) return this.folderChangedOnDisk(file, type);
     if (this.isOpen(file)) return;
     if (type !== FileChangeType.Deleted && this.ignored(file, false)) return;
-    if (type === FileChangeType.Deleted) {
-      const affected = this.ws.dependents(file);
-      this.ws.remove(file);
-      this.clear(file);
-      this.scheduler.schedule(affected, 0);
-      return;
-    }
+    if (type === FileChangeType.Deleted) return this.forget([file]);
     await this.reloadFromDisk(file);
   }
 
-  /** A folder created (read what it holds) or deleted (forget what was under it). Other paths are ignored. */
   /** Files gone from disk (with their folder): out of the workspace, their diagnostics cleared, their dependents re-linted. */
   private forget(gone: string[]): void {
     if (gone.length === 0) return;
@@ -630,6 +617,7 @@ class ApimMtlsServer {
     this.scheduler.schedule(affected, 0);
   }
 
+  /** A folder created (read what it holds) or deleted (forget what was under it). Other paths are ignored. */
   private async folderChangedOnDisk(dir: string, type: FileChangeType): Promise<void> {
     if (type === FileChangeType.Deleted) return this.forget(this.ws.files().filter((f) => isWithin(f, dir) && f !== dir && !this.isOpen(f)));
     if (type !== FileChangeType.Created) return;

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FileChangeType } from 'vscode-languageserver/node';
+import { errorMessage } from '../core/errors';
 
 const SKIPPED_SEGMENTS = /(^|[\\/])(node_modules|\.git)([\\/]|$)/;
 
@@ -35,7 +36,7 @@ export class DiskWatcher {
       this.watchers.set(root, watcher);
       return true;
     } catch (e) {
-      this.log(`apim-mtls: cannot watch ${root} for changes on disk (${(e as Error).message}); files changed outside the editor are read again on restart`);
+      this.log(`apim-mtls: cannot watch ${root} for changes on disk (${errorMessage(e)}); files changed outside the editor are read again on restart`);
       return false;
     }
   }
@@ -94,7 +95,7 @@ export class DiskWatcher {
       if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES') return false;
       if (!this.limitSaid) {
         this.limitSaid = true;
-        this.log(`apim-mtls: cannot watch ${dir} for changes on disk (${(e as Error).message}): changes under it are read again on restart`);
+        this.log(`apim-mtls: cannot watch ${dir} for changes on disk (${errorMessage(e)}): changes under it are read again on restart`);
       }
       return false;
     }

@@ -258,10 +258,10 @@ function widen(a: Value, b: Value): Value {
   return join(a, b);
 }
 
-/** A variable's value (or `.props…` of it); a variable met again while evaluating itself (a cycle) is unknown. */
 /**
  * A variable's value (along `props`): of this file, or imported from another (`import { v } from 'x.bicep'`, or
- * `x.v…` with `import * as x from 'x.bicep'`), evaluated in the file that declares it.
+ * `x.v…` with `import * as x from 'x.bicep'`), evaluated in the file that declares it. A variable met again while
+ * evaluating itself (a cycle) is unknown.
  */
 function symbolValue(name: string, props: readonly string[], scope: FileScope, ctx: EvalContext, depth: number, visiting: Set<VarDecl>): Value {
   const own = scope.vars.get(name);

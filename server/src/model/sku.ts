@@ -18,9 +18,11 @@ export type Sku = (typeof SKUS)[number];
 /** Tiers where the gateway can't validate a client certificate's chain and can't hold CA certificates (facts §3). */
 export const CHAIN_UNSUPPORTED_SKUS: ReadonlySet<Sku> = new Set<Sku>(['Consumption', 'BasicV2', 'StandardV2', 'PremiumV2']);
 
-export function isSku(value: string): value is Sku {
-  return (SKUS as readonly string[]).includes(value);
-}
+/**
+ * The classic tiers: every other one. They validate chains, hold CA certificates and negotiate client certificates
+ * per host name. `Isolated` is among them (facts §3: little documented, treated as classic, uncertain).
+ */
+export const CLASSIC_SKUS: readonly Sku[] = SKUS.filter((s) => !CHAIN_UNSUPPORTED_SKUS.has(s));
 
 /** Case-insensitive lookup: Bicep and ARM accept any casing of a SKU name. */
 export function toSku(value: string): Sku | undefined {

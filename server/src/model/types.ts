@@ -92,7 +92,6 @@ export interface CaCertificatesInfo {
 
 export type CaPresence = 'certain' | 'maybe' | 'none';
 
-/** One item of `properties.certificates`, or the `properties` of a `service/certificates` resource. */
 /** A `Microsoft.ApiManagement/service/certificates` resource: its id (the resource name) and what it uploads. */
 export interface UploadedCertificate {
   id: string;
@@ -101,6 +100,7 @@ export interface UploadedCertificate {
   entry: CertificateEntry;
 }
 
+/** One item of `properties.certificates`, or the `properties` of a `service/certificates` resource. */
 export interface CertificateEntry {
   ref: BicepRef;
   kind: 'ca' | 'client';

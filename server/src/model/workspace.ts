@@ -15,8 +15,6 @@ export interface ModelInput {
   bicep: ReadonlyMap<string, BicepFile>;
   /** Policy files known to the workspace (on disk or open in an editor). */
   policyFiles: Iterable<string>;
-  /** The user's `apimMtls.sku` setting, for policies no Bicep deploys. */
-  userSkus?: readonly Sku[];
   /** Does a file exist on disk? (Asked for `loadTextContent` targets that are not known policy files.) */
   fileExists(path: string): boolean;
 }
@@ -59,11 +57,11 @@ const GATEWAY_CAS_TYPE = 'microsoft.apimanagement/service/gateways/certificateau
 
 /**
  * Relates the workspace's files. One pass per file and per resource, maps everywhere: linear in the input.
- * `existing` services resolve to the defining service whose name matches theirs (literal or parameter default);
- * when the existing name can't be evaluated, to the workspace's only defining service, if there is exactly one.
- * Several candidates narrow to those nearest the `existing` declaration: in its folder, else in the closest folder above.
- * When several remain, the service is one of them: its SKUs are theirs together when its name matched theirs, or when
- * they all tell the same; the rest of it stays unknown.
+ * An `existing` service resolves to a defining service: among those whose name matches its name (literal or parameter
+ * default), or among all of them when its name can't be evaluated, the ones nearest the `existing` declaration
+ * (`nearestByDirectory`: its own folder, then below it, then the same one level up, and so on). When one remains, it is
+ * that service; when several remain, it is one of them: its SKUs are theirs together when its name matched theirs, or
+ * when they all tell the same; the rest of it stays unknown.
  */
 export function buildModel(input: ModelInput): WorkspaceModel {
   const scopes = new Map<string, FileScope>();
@@ -404,12 +402,11 @@ export function buildModel(input: ModelInput): WorkspaceModel {
     return gatewayName ? gatewaysByService.get(parent)?.get(gatewayName) : undefined;
   }
 
-  const userSkus: SkuSet = input.userSkus?.length ? { values: new Set(input.userSkus), unknown: false, origins: [] } : UNKNOWN_SKUS;
 
   return {
     policyContext(policyFile: string): PolicyContext {
       const list = deployments.get(resolvePath(policyFile)) ?? [];
-      if (list.length === 0) return { deployments: [], skus: userSkus };
+      if (list.length === 0) return { deployments: [], skus: UNKNOWN_SKUS };
       return { deployments: list, skus: unionSkus(list.map((p) => p.service?.skus ?? UNKNOWN_SKUS)) };
     },
     servicesIn: (f) => servicesByFile.get(resolvePath(f)) ?? [],

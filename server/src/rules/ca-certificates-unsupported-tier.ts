@@ -2,12 +2,13 @@ import type { Fix } from '../core/finding';
 import { property, propertyMember } from '../model/bicep-scope';
 import type { ServiceInfo } from '../model/types';
 import { skuNameExpr } from '../model/service-info';
+import { CLASSIC_SKUS } from '../model/sku';
 import type { BicepRule, BicepRuleContext } from './types';
 import { keySpanAt, resourceAt } from './util/bicep-edit';
 import { chainTier } from './util/chain-tier';
 
-/** The documented tiers that hold CA certificates (facts §3), for the guard the fix writes. */
-const CLASSIC_SKUS = "['Developer', 'Basic', 'Standard', 'Premium']";
+/** The tiers that hold CA certificates (facts §3), as the Bicep array the guard the fix writes tests against. */
+const CLASSIC_SKUS_BICEP = `[${CLASSIC_SKUS.map((s) => `'${s}'`).join(', ')}]`;
 
 /** `properties.certificates` (CA certificates) on a service that may be Consumption or v2, not guarded by tier. */
 export const caCertificatesUnsupportedTier: BicepRule = {
@@ -30,7 +31,7 @@ export const caCertificatesUnsupportedTier: BicepRule = {
       const advice =
         tier === 'all'
           ? 'Remove them; on these tiers pin client certificates by thumbprint instead of validating the chain.'
-          : `Deploy them only on classic tiers: certificates: contains(${CLASSIC_SKUS}, sku) ? [...] : ${none}.`;
+          : `Deploy them only on classic tiers: certificates: contains(${CLASSIC_SKUS_BICEP}, sku) ? [...] : ${none}.`;
       ctx.report({
         span: keySpanAt(ctx.text, ca.ref.span.start),
         message: `${service.registryModule ? 'The module’s certificates parameter' : 'properties.certificates'} ${uploads}, but ${guard} ${which}, which can't hold CA certificates. ${advice}`,
@@ -52,6 +53,6 @@ function guardFix(ctx: BicepRuleContext, service: ServiceInfo): Fix[] {
   const skuText = ctx.text.slice(sku.span.start, sku.span.end) + (property(property(body, 'sku'), 'name') ? '' : '.name');
   const value = ctx.text.slice(member.value.span.start, member.value.span.end);
   const none = service.registryModule ? '[]' : 'null';
-  const edit = { file: ctx.file, span: member.value.span, newText: `contains(${CLASSIC_SKUS}, ${skuText}) ? ${value} : ${none}` };
+  const edit = { file: ctx.file, span: member.value.span, newText: `contains(${CLASSIC_SKUS_BICEP}, ${skuText}) ? ${value} : ${none}` };
   return [{ title: 'Deploy the CA certificates only on classic tiers', edits: [edit], preferred: true }];
 }

@@ -1,5 +1,5 @@
 import type { Fix, TextEdit } from '../core/finding';
-import { skuCertainty, type Sku } from '../model/sku';
+import { CLASSIC_SKUS, skuCertainty, type Sku } from '../model/sku';
 import type { GatewayHostname, ServiceInfo } from '../model/types';
 import type { BicepRule, BicepRuleContext } from './types';
 import { insertMemberEdit, keySpanAt, objectAt, setMemberValueEdit } from './util/bicep-edit';
@@ -11,7 +11,7 @@ import { matchingSkusText } from './util/bicep-skus';
  * when the host name asks for it in the handshake (`negotiateClientCertificate`). `Isolated` counts as classic (facts §3:
  * uncertain), which only makes the finding a warning where it could be an error.
  */
-const NEGOTIATING_SKUS: ReadonlySet<Sku> = new Set<Sku>(['Developer', 'Basic', 'Standard', 'Premium', 'Isolated']);
+const NEGOTIATING_SKUS: ReadonlySet<Sku> = new Set<Sku>(CLASSIC_SKUS);
 
 /**
  * A classic-tier service that turns HTTP/2 on for its clients while no gateway host name negotiates client

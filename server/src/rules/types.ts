@@ -57,7 +57,10 @@ interface BaseContext {
   model: WorkspaceModel;
   certificates: CertificateIndex;
   settings: RuleSettings;
-  /** The parsed policy file at a path (for Bicep rules that look at the policies they deploy). */
+  /**
+   * The parsed policy file at a path, recording that this file's findings depend on it: the policies a Bicep file
+   * deploys, a policy's enclosing scopes, the fragments it includes.
+   */
   policyAt(file: string): PolicyDocument | undefined;
   report(report: Report): void;
 }

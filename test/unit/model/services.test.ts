@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { readFixture } from '../../helpers';
 import { abs, serviceTemplate, workspace } from './workspace-helper';
+import { UNKNOWN_SKUS } from '../../../server/src/model/sku';
 
 function apimWorkspace() {
   return workspace({
@@ -484,7 +485,6 @@ test('name-path linking, value-as-path mistake, service policy scope and user SK
         '}',
       ].join('\n'),
     },
-    ['Developer'],
   );
   const [global, apiPol, frag] = model.policyResourcesIn(abs('main.bicep'));
   assert.equal(global?.scope, 'service');
@@ -495,7 +495,8 @@ test('name-path linking, value-as-path mistake, service policy scope and user SK
   assert.equal(apiPol?.value?.literal, './api.xml');
   assert.equal(frag?.scope, 'fragment');
   assert.deepEqual([...model.policyContext(abs('frag.xml')).skus.values], ['StandardV2']);
-  assert.deepEqual([...model.policyContext(abs('elsewhere.xml')).skus.values], ['Developer']);
+  // A policy no Bicep deploys has no tier in the model (a configured SKU is the engine's: Workspace.policyContext).
+  assert.deepEqual(model.policyContext(abs('elsewhere.xml')), { deployments: [], skus: UNKNOWN_SKUS });
   const [svc] = model.servicesIn(abs('main.bicep'));
   assert.equal(svc?.enableClientCertificate.value, 'unknown');
   const props = svc?.propertiesRef;

@@ -1,7 +1,6 @@
 import * as path from 'node:path';
 import { parseBicepFile } from '../../../server/src/parsers/bicep';
 import type { BicepFile } from '../../../server/src/parsers/bicep';
-import type { Sku } from '../../../server/src/model/sku';
 import { buildModel } from '../../../server/src/model/workspace';
 import type { WorkspaceModel } from '../../../server/src/model/types';
 
@@ -13,15 +12,14 @@ export function abs(rel: string): string {
 }
 
 /** Builds a model over in-memory Bicep files (relative paths); `.xml` keys are policy files. */
-export function workspace(files: Record<string, string>, userSkus?: Sku[]): WorkspaceModel {
+export function workspace(files: Record<string, string>): WorkspaceModel {
   const bicep = new Map<string, BicepFile>();
   const policies: string[] = [];
   for (const [rel, text] of Object.entries(files)) {
     if (/\.(bicep|bicepparam|json)$/.test(rel)) bicep.set(abs(rel), parseBicepFile(rel, text));
     else policies.push(abs(rel));
   }
-  const input = { bicep, policyFiles: policies, fileExists: () => false };
-  return buildModel(userSkus ? { ...input, userSkus } : input);
+  return buildModel({ bicep, policyFiles: policies, fileExists: () => false });
 }
 
 /** A template deploying a service whose tier is the parameter `skuName` (`header` declares it), with the global policy loaded from `policyPath`. */

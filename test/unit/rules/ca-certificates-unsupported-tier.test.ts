@@ -64,7 +64,7 @@ testRule(caCertificatesUnsupportedTier, {
       findings: [{ line: 9, level: 'warning', text: 'certificates', message: /^The module’s certificates parameter uploads CA certificates, but the service may be .*\? \[\.\.\.\] : \[\]\.$/ }],
       output: avmServiceBicep(
         'apiManagementSettings.sku',
-        `certificates: contains(['Developer', 'Basic', 'Standard', 'Premium'], apiManagementSettings.sku) ? ${ENTRY.replace(/\n/g, '\n  ')} : []`,
+        `certificates: contains(['Developer', 'Basic', 'Standard', 'Premium', 'Isolated'], apiManagementSettings.sku) ? ${ENTRY.replace(/\n/g, '\n  ')} : []`,
         ANY,
       ),
     },
@@ -86,7 +86,7 @@ testRule(caCertificatesUnsupportedTier, {
       findings: [{ line: 14, level: 'warning', message: 'Consumption, BasicV2, StandardV2, PremiumV2 (among the possible SKUs' }],
       output: serviceBicep(
         'apiManagementSettings.sku',
-        `certificates: contains(['Developer', 'Basic', 'Standard', 'Premium'], apiManagementSettings.sku) ? ${ENTRY} : null`,
+        `certificates: contains(['Developer', 'Basic', 'Standard', 'Premium', 'Isolated'], apiManagementSettings.sku) ? ${ENTRY} : null`,
         ANY,
       ),
     },
@@ -94,7 +94,7 @@ testRule(caCertificatesUnsupportedTier, {
       name: 'the SKU as a whole object (sku: sku): the guard tests sku.name',
       code: WHOLE_SKU(`certificates: ${ENTRY}`),
       findings: [{ line: 10, level: 'warning', text: 'certificates', message: 'BasicV2 (among the possible SKUs BasicV2, Premium' }],
-      output: WHOLE_SKU(`certificates: contains(['Developer', 'Basic', 'Standard', 'Premium'], sku.name) ? ${ENTRY} : null`),
+      output: WHOLE_SKU(`certificates: contains(['Developer', 'Basic', 'Standard', 'Premium', 'Isolated'], sku.name) ? ${ENTRY} : null`),
     },
     {
       name: 'a condition that is not about the tier: uploads when a deployment passes a certificate (a warning), not a "tier guard"',
