@@ -15,6 +15,7 @@ interface Report {
   capabilities: { hover: boolean; codeAction: boolean; codeLens: boolean; completion: boolean; definition: boolean; references: boolean };
   diagnostics: { code: string; lnum: number; col: number; severity: number; message: string; href: string | null }[];
   actions: { title: string; kind: string | null; isPreferred: boolean; hasEdit: boolean }[];
+  ui_actions: string[];
   action_error?: string;
   hover: string | null;
   hover_error?: string;
@@ -146,6 +147,9 @@ test('Neovim (built-in vim.lsp, headless) gets diagnostics, code actions, hover,
   assert.ok(fix.isPreferred && fix.kind === 'quickfix' && fix.hasEdit, JSON.stringify(fix));
   assert.ok(titles.includes('Disable utcnow-certificate-validity for this line'), titles.join(' | '));
   assert.ok(titles.includes('Show documentation for utcnow-certificate-validity'), titles.join(' | '));
+  // `vim.lsp.buf.code_action()` with the cursor at the start of the line, off the finding: the same actions are offered.
+  assert.ok(report.ui_actions.includes('Use DateTime.Now'), `offered from column 0: ${report.ui_actions.join(' | ')}`);
+  assert.ok(report.ui_actions.includes('Disable utcnow-certificate-validity for this line'), report.ui_actions.join(' | '));
 
   // Hover on validate-client-certificate: the tier, from the Bicep.
   assert.equal(report.hover_error, undefined);

@@ -974,6 +974,27 @@ describe('language server: a policy written in a Bicep string', () => {
     const after = await client.waitFor(file, (d) => !codes(d).includes('validate-trust-unsupported-tier'));
     assert.ok(!codes(after).includes('policy-xml-syntax'), codes(after).join(', '));
   });
+  it('"disable for this line" on a policy written on one line of a \'\'\'…\'\'\' string writes a Bicep directive above it, not XML in the code', async () => {
+    const file = path.join(dir, 'one-line.bicep');
+    const text = inlinePolicyBicep(`'''${INLINE_POLICY.replace(/\n\s*/g, '')}'''`);
+    const valueLine = text.split('\n').findIndex((l) => l.includes("'''<policies>"));
+    fs.writeFileSync(file, text);
+    client.open(file, text);
+    const diags = await client.waitFor(file, (d) => codes(d).includes('validate-trust-unsupported-tier'));
+    const trust = diags.find((d) => d.code === 'validate-trust-unsupported-tier')!;
+    assert.equal(trust.range.start.line, valueLine);
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: client.uri(file) }, range: trust.range, context: { diagnostics: [trust] } });
+    const disable = actions.find((a) => a.title === 'Disable validate-trust-unsupported-tier for this line');
+    assert.ok(disable?.edit?.documentChanges, actions.map((a) => a.title).join(' | '));
+    const disabled = applyEdits(text, (disable.edit.documentChanges as TextDocumentEdit[]).flatMap((c) => c.edits as TextEdit[]));
+    const lines = disabled.split('\n');
+    assert.match(lines[valueLine]!, /^\s*#disable-next-line validate-trust-unsupported-tier$/, 'a Bicep directive on the line above');
+    assert.match(lines[valueLine + 1]!, /^\s*value: '''<policies>/, 'the string is untouched');
+    assert.ok(!disabled.includes('<!--'), 'no XML comment in the Bicep code');
+    client.change(file, disabled);
+    const after = await client.waitFor(file, (d) => !codes(d).includes('validate-trust-unsupported-tier'));
+    assert.ok(!codes(after).includes('policy-xml-syntax'), codes(after).join(', '));
+  });
 });
 
 describe('language server: a bicepconfig.json alias names the Azure Verified Module', () => {

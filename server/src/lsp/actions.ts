@@ -41,7 +41,10 @@ export function codeActions(ws: Workspace, file: string, params: CodeActionParam
   const inFile = ws.lint(file, { certificateRules: true }).findings;
   const from = index.offsetAt(params.range.start);
   const to = index.offsetAt(params.range.end);
-  const findings = inFile.filter((f) => f.span.start <= to && f.span.end >= from);
+  // The findings under the range, and those of the diagnostics the client names: Neovim sends the cursor as an empty
+  // range with the line's diagnostics, so a cursor anywhere on the line gets their actions, as in VS Code.
+  const named = new Set((params.context.diagnostics ?? []).map((d) => `${String(d.code)}:${index.offsetAt(d.range.start)}:${index.offsetAt(d.range.end)}`));
+  const findings = inFile.filter((f) => (f.span.start <= to && f.span.end >= from) || named.has(`${f.ruleId}:${f.span.start}:${f.span.end}`));
   const actions: CodeAction[] = [];
   const seenRules = new Set<string>();
   for (const finding of findings) {
@@ -100,8 +103,11 @@ function disableAction(ws: Workspace, file: string, finding: Finding, env: Actio
   const lineText = index.lineText(line);
   const indent = /^[ \t]*/.exec(lineText)![0];
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  // A policy written in a Bicep '''…''' string takes a policy comment inside the string.
-  const kind = finding.suppressWith ?? ws.kindOf(file) ?? 'policy';
+  // A policy written in a Bicep '''…''' string takes a policy comment inside the string, on a line that starts inside
+  // it. The line that opens the string (`value: '''<policies>…`, the whole policy on one line) starts in Bicep code,
+  // where a policy comment would break the template: a Bicep directive goes there.
+  const insideString = finding.suppressWith === 'policy' && ws.inlinePolicyAt(file, index.lineStart(line)) !== undefined;
+  const kind = insideString ? 'policy' : (ws.kindOf(file) ?? 'policy');
   const diagnostics = [toDiagnostic(ws, finding, env.uriOf)];
   // A line that starts inside a start tag or a policy expression (a multi-line @{…}, attributes on several lines) can't
   // take a comment: the rule is turned off around the element instead, from before it to after it.

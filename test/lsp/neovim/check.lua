@@ -82,6 +82,24 @@ local function run()
     end
   end
 
+  -- The same through the user's entry point, `:lua vim.lsp.buf.code_action()`, with the cursor at the start of the
+  -- line (not on the finding): Neovim sends the cursor as an empty range and the line's diagnostics in the context.
+  report.ui_actions = {}
+  if utc then
+    vim.api.nvim_win_set_cursor(0, { utc.lnum + 1, 0 })
+    local offered = false
+    vim.ui.select = function(items, _, on_choice)
+      for _, item in ipairs(items) do
+        local action = item[2] or item.action or item
+        table.insert(report.ui_actions, action.title)
+      end
+      offered = true
+      on_choice(nil) -- cancelled: nothing is applied
+    end
+    vim.lsp.buf.code_action()
+    vim.wait(10000, function() return offered end, 50)
+  end
+
   report.hover = vim.NIL
   for i, line in ipairs(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)) do
     local s = line:find('<validate-client-certificate', 1, true)
