@@ -30,15 +30,23 @@ export class TestClient {
   private constructor(
     readonly process: ChildProcess,
     readonly connection: MessageConnection,
+    private readonly spelling: 'node' | 'vscode' = 'node',
   ) {}
 
   static async start(
     workspace: string,
-    options: { configuration?: unknown; settings?: Record<string, unknown>; watchFiles?: boolean; failConfiguration?: boolean } = {},
+    options: {
+      configuration?: unknown;
+      settings?: Record<string, unknown>;
+      watchFiles?: boolean;
+      failConfiguration?: boolean;
+      /** Spell URIs as VS Code does (`%40` for `@`, `%2B` for `+`) rather than as Node's pathToFileURL. */
+      vscodeUris?: boolean;
+    } = {},
   ): Promise<TestClient> {
     const child = spawn(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
-    const client = new TestClient(child, connection);
+    const client = new TestClient(child, connection, options.vscodeUris ? 'vscode' : 'node');
     child.stderr!.on('data', (d: Buffer) => (client.stderr += d.toString()));
     connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       client.diagnostics.set(p.uri, p.diagnostics);
@@ -64,8 +72,8 @@ export class TestClient {
     connection.listen();
     client.initializeResult = await connection.sendRequest('initialize', {
       processId: process.pid,
-      rootUri: pathToFileURL(workspace).href,
-      workspaceFolders: [{ uri: pathToFileURL(workspace).href, name: 'ws' }],
+      rootUri: client.uri(workspace),
+      workspaceFolders: [{ uri: client.uri(workspace), name: 'ws' }],
       capabilities: {
         workspace: {
           configuration: options.settings !== undefined,
@@ -83,7 +91,13 @@ export class TestClient {
   }
 
   uri(file: string): string {
+    if (this.spelling === 'vscode') return `file://${file.split(path.sep).map(encodeURIComponent).join('/')}`;
     return pathToFileURL(file).href;
+  }
+
+  close(file: string): void {
+    this.versions.delete(file);
+    void this.connection.sendNotification('textDocument/didClose', { textDocument: { uri: this.uri(file) } });
   }
 
   open(file: string, text: string, languageId = file.endsWith('.bicep') ? 'bicep' : 'apim-policy'): void {

@@ -3,7 +3,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver-protocol/node';
 import { fixturesDir, makeTempDir, removeTempDir, repoRoot } from '../helpers';
 import { TestClient } from './client';
 
@@ -186,6 +188,71 @@ describe('language server: what a buggy or hostile client sends', () => {
       const e = await errorOf(client, 'textDocument/hover', { textDocument: { uri: client.uri(policy) }, position: { line: 0, character: 0 } });
       assert.equal(e.code, -32600, e.message);
       assert.match(e.message, /no requests after shutdown/);
+    } finally {
+      await client.stop();
+      removeTempDir(dir);
+    }
+  });
+
+  it('before initialize, requests are refused "not initialized" (-32002) and notifications dropped; a bad initialize can be sent again corrected', async () => {
+    const { dir, policy, text } = workspace('lsp-before-init');
+    const child = spawn(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+    const published: string[] = [];
+    connection.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: Diagnostic[] }) => void published.push(...p.diagnostics.map((d) => String(d.code))));
+    connection.onRequest(() => null);
+    connection.onNotification(() => undefined);
+    connection.listen();
+    const refused = async (method: string, params: unknown): Promise<{ code: number; message: string }> => {
+      try {
+        await connection.sendRequest(method, params);
+      } catch (e) {
+        return e as { code: number; message: string };
+      }
+      return assert.fail(`${method} succeeded`);
+    };
+    try {
+      const uri = pathToFileURL(policy).href;
+      for (const [method, params] of [
+        ['textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 0 } }],
+        ['textDocument/documentSymbol', { textDocument: { uri } }],
+        ['shutdown', null],
+      ] as const) {
+        const e = await refused(method, params);
+        assert.equal(e.code, -32002, `${method}: ${e.message}`);
+      }
+      await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'apim-policy', version: 1, text } });
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal(published.length, 0, `nothing linted before initialize: ${published.join(', ')}`);
+      const bad = await refused('initialize', { processId: null, rootUri: null, capabilities: {}, workspaceFolders: [null] });
+      assert.equal(bad.code, -32602, bad.message);
+      assert.match(bad.message, /workspaceFolders/);
+      const root = pathToFileURL(dir).href;
+      const ok = (await connection.sendRequest('initialize', { processId: null, rootUri: root, capabilities: {}, workspaceFolders: [{ uri: root, name: 'ws' }] })) as { capabilities?: object };
+      assert.ok(ok.capabilities, 'the corrected initialize is answered');
+      await connection.sendNotification('initialized', {});
+      for (let i = 0; i < 100 && !published.includes('utcnow-certificate-validity'); i++) await new Promise((r) => setTimeout(r, 100));
+      assert.ok(published.includes('utcnow-certificate-validity'), published.join(', '));
+    } finally {
+      connection.dispose();
+      child.kill();
+      removeTempDir(dir);
+    }
+  });
+
+  it('a framed message that is not JSON is answered with a parse error and the server goes on (it stopped)', async () => {
+    const { dir, policy, text } = workspace('lsp-bad-json');
+    const client = await TestClient.start(dir);
+    try {
+      const body = '{"jsonrpc": "2.0", "id": 99, method: textDocument/hover}';
+      client.process.stdin!.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      client.open(policy, text);
+      const diags = await client.waitFor(policy, (d) => codes(d).includes('validate-trust-unsupported-tier'), 20_000);
+      assert.ok(diags.length > 0);
+      const hover = await client.request('textDocument/hover', { textDocument: { uri: client.uri(policy) }, position: { line: 0, character: 1 } });
+      assert.notEqual(hover, undefined);
+      assert.equal(client.process.exitCode, null, 'still running');
+      assert.match(client.stderr, /a message that is not JSON; answered with a parse error/);
     } finally {
       await client.stop();
       removeTempDir(dir);

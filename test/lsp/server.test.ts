@@ -1033,3 +1033,29 @@ describe('language server: a bicepconfig.json alias names the Azure Verified Mod
     await client.waitFor(policyFile, (d) => codes(d).includes('validate-trust-unsupported-tier'));
   });
 });
+
+describe('language server: a client that spells URIs as VS Code does', () => {
+  it('after a close, the file’s findings from disk go to the URI the client used (`%40`), not Node’s spelling (`@`)', async () => {
+    const dir = path.join(makeTempDir('lsp-uris'), 'team a@b+c');
+    fs.cpSync(path.join(fixturesDir, 'lsp'), dir, { recursive: true });
+    const client = await TestClient.start(dir, { vscodeUris: true });
+    try {
+      const file = path.join(dir, 'policies', 'get-order.operation.xml');
+      assert.match(client.uri(file), /team%20a%40b%2Bc/);
+      const onDisk = fs.readFileSync(file, 'utf8');
+      client.open(file, onDisk);
+      const saved = codes(await client.waitFor(file, (d) => codes(d).includes('validate-trust-unsupported-tier'), 20_000));
+      // An unsaved edit that adds a finding, then the editor is closed without saving: the findings go back to the file's.
+      const edited = onDisk.replace('<inbound>', '<inbound>\n    <set-header name="X-Forwarded-Client-Cert" exists-action="delete" />\n    <set-variable name="v" value="@(context.Request.Headers.GetValueOrDefault(&quot;X-Forwarded-Client-Cert&quot;, &quot;&quot;))" />');
+      client.change(file, edited);
+      await client.waitFor(file, (d) => codes(d).includes('header-read-after-delete'));
+      client.close(file);
+      assert.deepEqual(codes(await client.waitFor(file, (d) => !codes(d).includes('header-read-after-delete'))), saved);
+      const nodeSpelling = [...client.diagnostics.keys()].filter((u) => u.includes('a@b+c'));
+      assert.deepEqual(nodeSpelling, [], 'nothing published under another spelling of the same file');
+    } finally {
+      await client.stop();
+      removeTempDir(path.dirname(dir));
+    }
+  });
+});

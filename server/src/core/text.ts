@@ -21,14 +21,22 @@ export function span(start: number, end: number): Span {
   return { start, end };
 }
 
-/** Maps offsets to line/column and back. Lines end at \n; a \r before it belongs to the line ending. */
+/**
+ * Maps offsets to line/column and back. Lines end at \n, \r\n or a lone \r, as in LSP and VS Code (and as XML reads
+ * them): a file with a lone \r has the editor's line numbers.
+ */
 export class LineIndex {
   private readonly lineStarts: number[];
 
   constructor(readonly text: string) {
     const starts = [0];
     for (let i = 0; i < text.length; i++) {
-      if (text.charCodeAt(i) === 10) starts.push(i + 1);
+      const c = text.charCodeAt(i);
+      if (c === 10) starts.push(i + 1);
+      else if (c === 13) {
+        if (text.charCodeAt(i + 1) === 10) i++;
+        starts.push(i + 1);
+      }
     }
     this.lineStarts = starts;
   }
@@ -61,10 +69,12 @@ export class LineIndex {
     return this.lineStarts[Math.max(0, Math.min(line, this.lineStarts.length - 1))]!;
   }
 
-  /** Offset of the end of the line's content (before \r\n or \n). */
+  /** Offset of the end of the line's content (before its \r\n, \n or \r). */
   lineEnd(line: number): number {
-    const next = line + 1 < this.lineStarts.length ? this.lineStarts[line + 1]! - 1 : this.text.length;
-    return next > 0 && this.text.charCodeAt(next - 1) === 13 && next - 1 >= this.lineStart(line) ? next - 1 : next;
+    if (line + 1 >= this.lineStarts.length) return this.text.length;
+    const next = this.lineStarts[Math.max(0, line) + 1]!;
+    // The line break before the next line: \r\n is two characters, \n or a lone \r one.
+    return this.text.charCodeAt(next - 1) === 10 && this.text.charCodeAt(next - 2) === 13 ? next - 2 : next - 1;
   }
 
   lineText(line: number): string {

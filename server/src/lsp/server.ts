@@ -24,6 +24,7 @@ import {
   type InitializeParams,
   type InitializeResult,
   type Position,
+  type ResponseMessage,
   type WorkspaceFolder,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -70,7 +71,8 @@ export function startServer(connection: Connection = defaultConnection()): void 
 /**
  * The connection of the command line's transport; on stdio, one whose framing errors end the server with a message
  * on stderr (exit 1), so that the editor sees it stopped and restarts it: a header without Content-Length, or a
- * message that never completes (a Content-Length of 99999999999), left it waiting for ever, answering nothing.
+ * message that never completes (a Content-Length of 99999999999), left it waiting for ever, answering nothing. A
+ * message that is framed but not JSON is answered with a parse error (-32700), and the server goes on.
  */
 function defaultConnection(): Connection {
   if (!process.argv.includes('--stdio')) return createConnection();
@@ -84,14 +86,30 @@ function defaultConnection(): Connection {
   const ended = (): void => process.exit(shutdownReceived ? 0 : 1);
   process.stdin.on('end', ended);
   process.stdin.on('close', ended);
-  reader.onError((e) => stop(`the editor sent a message that can't be read (${e.message.split('\n')[0]})`));
+  const writer = new StreamMessageWriter(process.stdout);
+  // How many messages had been read when the last one that was not JSON came (-1: none came).
+  let parseErrorAt = -1;
+  reader.onError((e) => {
+    // A body that isn't JSON was still read whole (its Content-Length framed it): answered with a parse error, as
+    // JSON-RPC says, and the server goes on. A framing error leaves no way to find the next message: the server stops.
+    if (e instanceof SyntaxError) {
+      parseErrorAt = reader.messagesRead;
+      process.stderr.write(`apim-mtls: the editor sent a message that is not JSON; answered with a parse error (${e.message.split('\n')[0]})\n`);
+      void writer.write({ jsonrpc: '2.0', id: null, error: { code: ErrorCodes.ParseError, message: `Parse error: ${e.message.split('\n')[0]}` } } as ResponseMessage);
+      return;
+    }
+    stop(`the editor sent a message that can't be read (${e.message.split('\n')[0]})`);
+  });
   // Reported every 10 s while a message is incomplete: a stalled one (not a slow pipe) after a minute.
   let stalled = { message: -1, reports: 0 };
   reader.onPartialMessage((info) => {
+    // A Content-Length that didn't frame the message (headers ended by \n\n alone, a length too small) shows as a body
+    // that isn't JSON, then one that never completes: the framing is lost, nothing more can be read.
+    if (parseErrorAt === reader.messagesRead) stop('after a message that was not JSON, the next one stayed incomplete: the messages are not framed as the protocol says');
     if (info.messageToken !== stalled.message) stalled = { message: info.messageToken, reports: 0 };
     if (info.waitingTime * ++stalled.reports >= STALLED_MESSAGE_MS) stop('a message from the editor stayed incomplete for a minute');
   });
-  return createConnection(reader, new StreamMessageWriter(process.stdout));
+  return createConnection(reader, writer);
 }
 
 const STALLED_MESSAGE_MS = 60_000;
@@ -101,6 +119,8 @@ const CLIENT_ANSWER_MS = 5_000;
 
 /** The client asked for `shutdown` (the exit code when the input ends: 0 after it, 1 without). */
 let shutdownReceived = false;
+/** `initialize` was answered: before it, requests are refused (ServerNotInitialized) and notifications dropped. */
+let initializeAnswered = false;
 
 /**
  * A stdio reader whose listener's exceptions are not taken for framing errors: vscode-jsonrpc handles
@@ -108,8 +128,12 @@ let shutdownReceived = false;
  * message, ending the server. Such a message is dropped with a line on stderr; framing errors still end the server.
  */
 class GuardedReader extends StreamMessageReader {
+  /** Messages read (parsed) so far. */
+  messagesRead = 0;
+
   override listen(callback: DataCallback): Disposable {
     return super.listen((message) => {
+      this.messagesRead++;
       try {
         callback(message);
       } catch (e) {
@@ -135,7 +159,10 @@ class ApimMtlsServer {
   private readonly configShown = new Map<string, LoadedConfig>();
   /** Documents just opened, with their version: the content-change event TextDocuments sends after an open repeats it. */
   private readonly justOpened = new Map<string, number>();
-  /** The URI the client used for an open file (published back unchanged). */
+  /**
+   * The URI the client used for a file it opened, published back unchanged, also once it is closed: its diagnostics go
+   * on under the spelling the client knows (`%40` or `@`), not Node's, which a client comparing strings keeps apart.
+   */
   private readonly uris = new Map<string, string>();
   private roots: string[] = [];
   /** Workspace folders not indexed (the root of the file system). */
@@ -168,11 +195,13 @@ class ApimMtlsServer {
   listen(): void {
     const c = this.connection;
     c.onShutdown(() => {
+      if (!initializeAnswered) throw notInitialized();
       shutdownReceived = true;
     });
     c.onInitialize((params) => this.initialize(params));
     c.onInitialized(() => void this.initialized());
     c.onDidChangeConfiguration((params) => {
+      if (!initializeAnswered) return;
       // Settings pushed in the notification (clients without workspace/configuration) are not read: said once.
       const pushed = (params as { settings?: { apimMtls?: unknown } } | undefined)?.settings?.apimMtls;
       if (!this.canPullConfig && pushed !== undefined && !this.pushedSettingsSaid) {
@@ -182,6 +211,7 @@ class ApimMtlsServer {
       void this.refreshSettings();
     });
     c.onDidChangeWatchedFiles((params) => {
+      if (!initializeAnswered) return;
       for (const change of params.changes) {
         const file = uriToPath(change.uri);
         if (file) void this.fileChangedOnDisk(file, change.type);
@@ -254,7 +284,11 @@ class ApimMtlsServer {
   private initialize(params: InitializeParams): InitializeResult {
     // Once per session, as the protocol says: a second one replaced the workspace folders of the first.
     if (this.initializeSeen) throw new ResponseError(ErrorCodes.InvalidRequest, 'initialize was already received in this session');
+    // Params of the wrong shape are refused before anything is taken from them: the client may send a corrected one.
+    const problem = initializeParamsProblem(params);
+    if (problem) throw new ResponseError(ErrorCodes.InvalidParams, `initialize: ${problem}`);
     this.initializeSeen = true;
+    initializeAnswered = true;
     const caps = params.capabilities ?? {};
     this.canPullConfig = !!caps.workspace?.configuration;
     this.canWatch = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
@@ -530,7 +564,7 @@ class ApimMtlsServer {
 
   private documentChanged(doc: TextDocument, opened: boolean): void {
     const file = uriToPath(doc.uri);
-    if (!file) return;
+    if (!file || !initializeAnswered) return;
     // TextDocuments reports an open twice (open, then content changed): the change that repeats the open is skipped.
     // Only that one: a client that sends two edits under one version number still gets both linted.
     const openedAt = this.justOpened.get(doc.uri);
@@ -565,7 +599,6 @@ class ApimMtlsServer {
     this.justOpened.delete(uri);
     const file = uriToPath(uri);
     if (!file) return;
-    this.uris.delete(file);
     // A file from outside the workspace that nothing else read is gone with its editor: out of the model (its findings,
     // its references) rather than read again from disk.
     if (!this.inWorkspace(file) && !this.contextOnly.has(file) && this.ws.has(file)) {
@@ -768,9 +801,27 @@ function lstatOrUndefined(file: string): fs.Stats | undefined {
  */
 function live<P, R>(handler: (params: P) => R): (params: P) => R {
   return (params) => {
+    if (!initializeAnswered) throw notInitialized();
     if (shutdownReceived) throw new ResponseError(ErrorCodes.InvalidRequest, 'the server is shutting down: no requests after shutdown');
     return handler(params);
   };
+}
+
+function notInitialized(): ResponseError<void> {
+  return new ResponseError(ErrorCodes.ServerNotInitialized, 'the server is not initialized: send initialize first');
+}
+
+/** What is wrong with the shape of `initialize`'s params (the parts the server reads), if anything. */
+function initializeParamsProblem(params: unknown): string | undefined {
+  if (typeof params !== 'object' || params === null || Array.isArray(params)) return 'params must be an object';
+  const p = params as { capabilities?: unknown; workspaceFolders?: unknown; rootUri?: unknown };
+  if (p.capabilities !== undefined && (typeof p.capabilities !== 'object' || p.capabilities === null || Array.isArray(p.capabilities))) return 'capabilities must be an object';
+  if (p.workspaceFolders !== undefined && p.workspaceFolders !== null) {
+    if (!Array.isArray(p.workspaceFolders)) return 'workspaceFolders must be a list of { uri, name } or null';
+    if (!p.workspaceFolders.every((f: unknown) => typeof (f as { uri?: unknown } | null)?.uri === 'string')) return 'each of workspaceFolders must be { uri, name } with a string uri';
+  }
+  if (p.rootUri !== undefined && p.rootUri !== null && typeof p.rootUri !== 'string') return 'rootUri must be a string or null';
+  return undefined;
 }
 
 /**

@@ -22,11 +22,11 @@ export const headerReadAfterDelete: PolicyRule = {
         if (setAgainBetween(ctx.doc, name, deleted.el, expr)) break;
         for (const read of headerReads(expr)) {
           if (read.name.toLowerCase() !== name) continue;
-          const line = ctx.text.slice(0, deleted.el.span.start).split('\n').length;
           ctx.report({
             span: read.span,
+            // Where it was deleted is the related location (a line number would be the policy's own in a Bicep string).
             message:
-              `The ${deleted.name} header is deleted by the set-header on line ${line}, above in this section: reading it here always finds it ` +
+              `The ${deleted.name} header is deleted by a set-header above in this section (exists-action="delete"): reading it here always finds it ` +
               'missing. To keep a value a gateway forwarded, read it into a variable before deleting the header; to drop a value a client ' +
               'sent, delete it only where nothing reads it.',
             certain: false,

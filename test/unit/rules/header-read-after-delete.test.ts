@@ -20,7 +20,7 @@ testRule(headerReadAfterDelete, {
       name: 'deleted, then tested with the indexer and with ContainsKey (names compared without case)',
       code: inbound(`${DELETE}\n<choose>\n<when condition="@(!context.Request.Headers.ContainsKey(&quot;x-arr-clientcertthumbprint&quot;) || context.Request.Headers[&quot;X-ARR-ClientCertThumbprint&quot;].First() != &quot;A&quot;)"><return-response><set-status code="401" /></return-response></when>\n</choose>`),
       findings: [
-        { line: 6, level: 'warning', text: 'context.Request.Headers.ContainsKey(&quot;x-arr-clientcertthumbprint&quot;', message: 'deleted by the set-header on line 4' },
+        { line: 6, level: 'warning', text: 'context.Request.Headers.ContainsKey(&quot;x-arr-clientcertthumbprint&quot;', message: 'deleted by a set-header above in this section' },
         { line: 6, text: 'context.Request.Headers[&quot;X-ARR-ClientCertThumbprint&quot;]', message: 'always finds it missing' },
       ],
     },
