@@ -21,22 +21,22 @@ export const caCertificatesUnsupportedTier: BicepRule = {
       const ca = service.caCertificates;
       if (service.existing || !ca || ca.presence === 'none') continue;
       const skus = ca.presentFor === 'all' ? service.skus : ca.skusWhenPresent;
-      const { certainty: tier, text: which } = chainTier(skus);
-      if (tier === 'none') continue;
+      const { certainty, text: which } = chainTier(skus);
+      if (certainty === 'none') continue;
       // `!empty(rootCaCert) ? [...] : []`, a parameter a deployment may set: nothing may be uploaded after all.
       const uploads = ca.presence === 'certain' ? 'uploads CA certificates' : 'may upload CA certificates';
       const guard = ca.presentFor === 'guarded' ? 'its tier guard still lets them through on' : 'the service may be';
       // An Azure Verified Module's `certificates` parameter is an array: no CA certificates is `[]` there.
       const none = service.registryModule ? '[]' : 'null';
       const advice =
-        tier === 'all'
+        certainty === 'all'
           ? 'Remove them; on these tiers pin client certificates by thumbprint instead of validating the chain.'
           : `Deploy them only on classic tiers: certificates: contains(${CLASSIC_SKUS_BICEP}, sku) ? [...] : ${none}.`;
       ctx.report({
         span: keySpanAt(ctx.text, ca.ref.span.start),
         message: `${service.registryModule ? 'The module’s certificates parameter' : 'properties.certificates'} ${uploads}, but ${guard} ${which}, which can't hold CA certificates. ${advice}`,
-        certain: tier === 'all' && ca.presence === 'certain',
-        fixes: tier === 'some' && ca.presentFor === 'all' ? guardFix(ctx, service) : [],
+        certain: certainty === 'all' && ca.presence === 'certain',
+        fixes: certainty === 'some' && ca.presentFor === 'all' ? guardFix(ctx, service) : [],
         related: skus.origins,
       });
     }

@@ -16,7 +16,7 @@ export const validateTrustUnsupportedTier: PolicyRule = {
   check(ctx) {
     for (const el of elementsNamed(ctx.doc, 'validate-client-certificate')) {
       const a = analyzeTrust(el, ctx.policy);
-      if (!a || a.value === false || a.tier === 'none') continue;
+      if (!a || a.value === false || a.certainty === 'none') continue;
       if (a.setting.kind === 'named') {
         // The named value deployed with the service (Bicep) says where it is "true"; without it, a named value on
         // mixed tiers is taken for the blog's tier switch (false where chains can't be validated).
@@ -24,7 +24,7 @@ export const validateTrustUnsupportedTier: PolicyRule = {
           reportNamed(ctx, el, a, a.namedValues);
           continue;
         }
-        if (a.tier !== 'all') continue;
+        if (a.certainty !== 'all') continue;
       }
       const skus = a.tierText;
       const what =
@@ -44,7 +44,7 @@ export const validateTrustUnsupportedTier: PolicyRule = {
       ctx.report({
         span: a.setting.kind === 'absent' ? el.nameSpan : attributeSpan(a.setting.attribute),
         message,
-        certain: a.value === true && a.tier === 'all',
+        certain: a.value === true && a.certainty === 'all',
         fixes: [{ title: trustFixTitle(edits.length), edits, preferred: true }],
         related: a.origins,
       });
@@ -59,7 +59,7 @@ function reportNamed(ctx: PolicyRuleContext, el: PolicyElement, a: TrustAnalysis
   if (failing.length === 0) return;
   // Certain: one service, every possible SKU is one that can't validate chains, and the value is "true" on each.
   const ca = privateCaIn(ctx.certificates);
-  const certain = named.length === 1 && a.tier === 'all' && failing.length === a.unsupported.length && failing.every((s) => named[0]!.certainlyTrue.has(s));
+  const certain = named.length === 1 && a.certainty === 'all' && failing.length === a.unsupported.length && failing.every((s) => named[0]!.certainlyTrue.has(s));
   const edits = [setAttributeEdit(ctx.file, el, 'validate-trust', 'false'), ...pinAllEdits(ctx.file, ctx.text, el, validNow(ctx.certificates.all(), ctx.settings.now))];
   ctx.report({
     span: attributeSpan(a.setting.attribute),
@@ -70,7 +70,7 @@ function reportNamed(ctx: PolicyRuleContext, el: PolicyElement, a: TrustAnalysis
     certain,
     // On a policy that also runs on classic tiers, the literal turns chain validation off there too, where the named
     // value keeps it: offered, but not preferred over making the named value depend on the tier.
-    fixes: [{ title: trustFixTitle(edits.length) + (a.tier === 'all' ? '' : ' (on the classic tiers too)'), edits, preferred: a.tier === 'all' }],
+    fixes: [{ title: trustFixTitle(edits.length) + (a.certainty === 'all' ? '' : ' (on the classic tiers too)'), edits, preferred: a.certainty === 'all' }],
     related: [...a.origins, ...namedValueRelated(named)],
   });
 }

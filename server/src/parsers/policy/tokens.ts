@@ -47,10 +47,10 @@ export function memberChains(tokens: readonly CsToken[]): MemberChain[] {
   for (let i = 0; i < tokens.length; i++) {
     const first = tokens[i]!;
     const previous = tokens[i - 1];
-    if (!isName(first) || (previous && (previous.text === '.' || previous.text === '?.'))) continue;
+    if (!isIdentifierThisOrBase(first) || (previous && (previous.text === '.' || previous.text === '?.'))) continue;
     const names = [first];
     let j = i + 1;
-    while ((tokens[j]?.text === '.' || tokens[j]?.text === '?.') && tokens[j + 1] && isName(tokens[j + 1]!)) {
+    while ((tokens[j]?.text === '.' || tokens[j]?.text === '?.') && tokens[j + 1] && isIdentifierThisOrBase(tokens[j + 1]!)) {
       names.push(tokens[j + 1]!);
       j += 2;
     }
@@ -73,7 +73,8 @@ export function indexOfSequence(whole: readonly string[], part: readonly string[
   return -1;
 }
 
-function isName(t: CsToken): boolean {
+/** A name in a member chain here: an identifier, `this` or `base` (unlike `isName` of rules/util/cs-tokens, no other keyword). */
+function isIdentifierThisOrBase(t: CsToken): boolean {
   return t.kind === 'identifier' || t.text === 'this' || t.text === 'base';
 }
 

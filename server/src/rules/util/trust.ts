@@ -19,7 +19,7 @@ export interface TrustAnalysis {
   /** Its value with the default (true) applied. */
   value: boolean | 'named';
   /** How many possible SKUs can't validate chains. `none` when the SKU set is unknown and nothing points at such a tier. */
-  tier: Certainty;
+  certainty: Certainty;
   /** The possible SKUs that can't validate chains. */
   unsupported: Sku[];
   /** Those SKUs in words, with the files they come from: `StandardV2 (from main.bicep)`. */
@@ -43,7 +43,7 @@ export function analyzeTrust(el: PolicyElement, policy: PolicyContext): TrustAna
   if (setting.kind !== 'absent' && setting.kind !== 'literal' && setting.kind !== 'named') return undefined;
   const value = setting.kind === 'absent' ? true : setting.kind === 'literal' ? setting.value : 'named';
   const tier = chainTier(skus);
-  const analysis: TrustAnalysis = { validates: 'maybe', setting, value, tier: tier.certainty, unsupported: tier.unsupported, tierText: tier.text, origins: skus.origins };
+  const analysis: TrustAnalysis = { validates: 'maybe', setting, value, certainty: tier.certainty, unsupported: tier.unsupported, tierText: tier.text, origins: skus.origins };
   const named = setting.kind === 'named' && !setting.template ? namedValueOf(policy, setting.name) : undefined;
   if (named) {
     const possible = [...skus.values];
@@ -78,19 +78,19 @@ export function untrustedReason(a: TrustAnalysis): string {
   if (a.setting.kind === 'named' && a.namedValues) {
     if (a.falseOn?.length) {
       const named = `validate-trust comes from ${a.setting.written}, which the named value in ${namedValueFiles(a.namedValues)} may make "false" on ${a.falseOn.join(', ')}`;
-      return a.tier !== 'none' ? `${named}, while ${tier}` : named;
+      return a.certainty !== 'none' ? `${named}, while ${tier}` : named;
     }
-    if (a.tier !== 'none') return tier;
+    if (a.certainty !== 'none') return tier;
     // "true" on every known tier, but the SKU set is partly unknown: the generic wording below.
   }
-  if (a.setting.kind !== 'named' || a.tier === 'all') return tier;
+  if (a.setting.kind !== 'named' || a.certainty === 'all') return tier;
   const named = `validate-trust comes from ${a.setting.written} and may be false`;
-  return a.tier === 'some' ? `${named}, while ${tier}` : named;
+  return a.certainty === 'some' ? `${named}, while ${tier}` : named;
 }
 
 /** The SKU origins when the tier is part of the reason (for `related`), else none. */
 export function reasonOrigins(a: TrustAnalysis): RelatedInfo[] {
-  return [...(a.value !== false && a.tier !== 'none' ? a.origins : []), ...namedValueRelated(a.namedValues ?? [])];
+  return [...(a.value !== false && a.certainty !== 'none' ? a.origins : []), ...namedValueRelated(a.namedValues ?? [])];
 }
 
 /** The files that define a named value, by name: `apim.bicep`. */
