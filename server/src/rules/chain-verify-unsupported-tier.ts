@@ -6,7 +6,7 @@ import { namedValueGuarded } from './util/certificate-flow';
 import { chainTier } from './util/chain-tier';
 import { thumbprintComparisons } from './util/thumbprints';
 import { becauseText, everyCertificateText, privateCaIn } from './util/private-ca';
-import { namedValueFiles, namedValueOf, namedValueRelated, trueOn } from './util/trust';
+import { namedValueOf, namedValueOnUnsupportedTiers, namedValueRelated } from './util/trust';
 
 /** `Verify()` / `VerifyNoRevocation()` in a policy expression where the tier can't validate certificate chains. */
 export const chainVerifyUnsupportedTier: PolicyRule = {
@@ -27,16 +27,14 @@ export const chainVerifyUnsupportedTier: PolicyRule = {
         const guard = guarded ? andGuard(expr, call.index) : undefined;
         const named = guard ? namedValueOf(ctx.policy, guard) : undefined;
         if (guard && named) {
-          const failing = tier.unsupported.filter((s) => named.some((nv) => nv.maybeTrue.has(s)));
-          if (failing.length === 0) continue;
-          const is = trueOn(named, failing) ? 'is' : 'may be';
+          const onUnsupported = namedValueOnUnsupportedTiers(named, tier);
+          if (!onUnsupported) continue;
           ctx.report({
             span: call.name.span,
             message:
-              `${method} runs when {{${guard}}} is "true", and the named value in ${namedValueFiles(named)} ${is} "true" on ${failing.join(', ')}, ` +
-              `${failing.length === 1 ? 'a tier that' : 'tiers that'} can't validate client certificate chains: there it fails for ${every}${becauseText(ca)}. ` +
+              `${method} runs when {{${guard}}} is "true", and ${onUnsupported.text}: there it fails for ${every}${becauseText(ca)}. ` +
               'Make the named value "false" on those tiers, or pin the certificate by thumbprint instead.',
-            certain: named.length === 1 && tier.certainty === 'all' && failing.length === tier.unsupported.length && failing.every((s) => named[0]!.certainlyTrue.has(s)),
+            certain: onUnsupported.certain,
             related: [...ctx.policy.skus.origins, ...namedValueRelated(named)],
           });
           continue;

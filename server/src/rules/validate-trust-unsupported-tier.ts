@@ -4,7 +4,7 @@ import type { PolicyElement } from '../parsers/policy/types';
 import type { PolicyRule, PolicyRuleContext } from './types';
 import { pinAllEdits, validNow } from './util/identity';
 import { attributeSpan, setAttributeEdit } from './util/policy-edit';
-import { analyzeTrust, namedValueFiles, namedValueRelated, trueOn, type TrustAnalysis } from './util/trust';
+import { analyzeTrust, namedValueOnUnsupportedTiers, namedValueRelated, type TrustAnalysis } from './util/trust';
 import { becauseText, failsText, privateCaIn } from './util/private-ca';
 
 /** `validate-trust` true (or omitted: the default is true) on a tier that can't validate certificate chains. */
@@ -55,19 +55,16 @@ export const validateTrustUnsupportedTier: PolicyRule = {
 /** `validate-trust="{{x}}"` where the Bicep gives x per SKU: a finding for the tiers that can't validate chains but get "true". */
 function reportNamed(ctx: PolicyRuleContext, el: PolicyElement, a: TrustAnalysis, named: NamedValueInfo[]): void {
   if (a.setting.kind !== 'named') return;
-  const failing = a.unsupported.filter((s) => named.some((nv) => nv.maybeTrue.has(s)));
-  if (failing.length === 0) return;
-  // Certain: one service, every possible SKU is one that can't validate chains, and the value is "true" on each.
+  const onUnsupported = namedValueOnUnsupportedTiers(named, a);
+  if (!onUnsupported) return;
   const ca = privateCaIn(ctx.certificates);
-  const certain = named.length === 1 && a.certainty === 'all' && failing.length === a.unsupported.length && failing.every((s) => named[0]!.certainlyTrue.has(s));
   const edits = [setAttributeEdit(ctx.file, el, 'validate-trust', 'false'), ...pinAllEdits(ctx.file, ctx.text, el, validNow(ctx.certificates.all(), ctx.settings.now))];
   ctx.report({
     span: attributeSpan(a.setting.attribute),
     message:
-      `validate-trust comes from ${a.setting.written}, and the named value in ${namedValueFiles(named)} ${trueOn(named, failing) ? 'is' : 'may be'} "true" on ${failing.join(', ')}, ` +
-      `${failing.length === 1 ? 'a tier that' : 'tiers that'} can't validate client certificate chains: ${failsText(ca)} there${becauseText(ca)}. ` +
+      `validate-trust comes from ${a.setting.written}, and ${onUnsupported.text}: ${failsText(ca)} there${becauseText(ca)}. ` +
       `Make it "false" on those tiers (value: contains(classicSkus, sku) ? 'true' : 'false'), or set validate-trust="false" and pin the client certificate with an <identity thumbprint="…">.`,
-    certain,
+    certain: onUnsupported.certain,
     // On a policy that also runs on classic tiers, the literal turns chain validation off there too, where the named
     // value keeps it: offered, but not preferred over making the named value depend on the tier.
     fixes: [{ title: trustFixTitle(edits.length) + (a.certainty === 'all' ? '' : ' (on the classic tiers too)'), edits, preferred: a.certainty === 'all' }],

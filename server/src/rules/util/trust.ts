@@ -4,7 +4,7 @@ import { CHAIN_UNSUPPORTED_SKUS, type Certainty, type Sku } from '../../model/sk
 import type { NamedValueInfo, PolicyContext } from '../../model/types';
 import type { PolicyElement } from '../../parsers/policy/types';
 import { readBoolAttribute, type BoolAttribute } from './bool-attribute';
-import { chainTier } from './chain-tier';
+import { chainTier, type ChainTier } from './chain-tier';
 
 /**
  * Can a `validate-client-certificate` element validate the client certificate's chain?
@@ -93,13 +93,29 @@ export function reasonOrigins(a: TrustAnalysis): RelatedInfo[] {
   return [...(a.value !== false && a.certainty !== 'none' ? a.origins : []), ...namedValueRelated(a.namedValues ?? [])];
 }
 
+/**
+ * A named value that decides whether a chain check runs, on the tiers that can't validate chains: the clause saying
+ * where it may be "true" (`the named value in apim.bicep is "true" on StandardV2, a tier that can't validate client
+ * certificate chains`), and whether that is certain. Undefined when it is "false" on every such tier.
+ */
+export function namedValueOnUnsupportedTiers(named: readonly NamedValueInfo[], tier: Pick<ChainTier, 'certainty' | 'unsupported'>): { text: string; certain: boolean } | undefined {
+  const failing = tier.unsupported.filter((s) => named.some((nv) => nv.maybeTrue.has(s)));
+  if (failing.length === 0) return undefined;
+  // Certain: one service, every possible SKU is one that can't validate chains, and the value is "true" on each.
+  const certain = named.length === 1 && tier.certainty === 'all' && failing.length === tier.unsupported.length && failing.every((s) => named[0]!.certainlyTrue.has(s));
+  const text =
+    `the named value in ${namedValueFiles(named)} ${trueOn(named, failing) ? 'is' : 'may be'} "true" on ${failing.join(', ')}, ` +
+    `${failing.length === 1 ? 'a tier that' : 'tiers that'} can't validate client certificate chains`;
+  return { text, certain };
+}
+
 /** The files that define a named value, by name: `apim.bicep`. */
-export function namedValueFiles(named: readonly NamedValueInfo[]): string {
+function namedValueFiles(named: readonly NamedValueInfo[]): string {
   return [...new Set(named.map((nv) => path.basename(nv.ref.file)))].join(', ');
 }
 
 /** The named values are certainly "true" on each of these SKUs (else they only may be: a parameter, an environment). */
-export function trueOn(named: readonly NamedValueInfo[], skus: readonly Sku[]): boolean {
+function trueOn(named: readonly NamedValueInfo[], skus: readonly Sku[]): boolean {
   return skus.every((s) => named.every((nv) => nv.certainlyTrue.has(s)));
 }
 
