@@ -1,4 +1,5 @@
 import { mayMention, onlyReported } from '../parsers/policy/query';
+import { readsDeploymentCertificates } from '../parsers/policy/tokens';
 import type { PolicyExpression } from '../parsers/policy/types';
 import type { PolicyRule } from './types';
 import { verifyCalls } from './util/certificate-expressions';
@@ -57,7 +58,7 @@ export const chainVerifyUnsupportedTier: PolicyRule = {
             ? `it fails for ${every}`
             : `on those tiers it fails for ${every}`;
         // The same expression pins the certificate already (a literal Thumbprint, context.Deployment.Certificates): that stays.
-        const pinned = thumbprintComparisons(ctx.doc).some((c) => c.expr === expr) || readsDeploymentCertificates(expr);
+        const pinned = thumbprintComparisons(ctx.doc).some((c) => c.expr === expr) || readsDeploymentCertificates(expr.tokens);
         const advice =
           tier.certainty === 'all'
             ? pinned
@@ -86,10 +87,4 @@ function andGuard(expr: PolicyExpression, index: number): string | undefined {
   const at = tokens.indexOf(named[0]!);
   if (tokens[at + 1]?.text !== '&&' || tokens[at - 1]?.text === '!') return undefined;
   return named[0]!.text.slice(2, -2).trim();
-}
-
-/** Does the expression read `context.Deployment.Certificates` (the uploaded certificates, by thumbprint)? */
-function readsDeploymentCertificates(expr: PolicyExpression): boolean {
-  const t = expr.tokens;
-  return t.some((tok, i) => tok.text === 'Deployment' && t[i + 1]?.text === '.' && t[i + 2]?.text === 'Certificates');
 }

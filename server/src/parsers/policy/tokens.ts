@@ -65,6 +65,14 @@ export function findMemberChains(tokens: readonly CsToken[], path: string): Memb
   return memberChains(tokens).filter((c) => indexOfSequence(c.names, wanted) >= 0);
 }
 
+/**
+ * Do the tokens read `context.Deployment.Certificates` (the uploaded certificates, by thumbprint)? `Deployment` `.`
+ * `Certificates` in a row, whatever comes before (not `findMemberChains`, which would also take `?.`).
+ */
+export function readsDeploymentCertificates(tokens: readonly CsToken[]): boolean {
+  return tokens.some((t, i) => t.text === 'Deployment' && tokens[i + 1]?.text === '.' && tokens[i + 2]?.text === 'Certificates');
+}
+
 /** Position of `part` as a contiguous run inside `whole`, or -1. */
 export function indexOfSequence(whole: readonly string[], part: readonly string[]): number {
   for (let i = 0; i + part.length <= whole.length; i++) {

@@ -2,6 +2,7 @@ import type { Span } from '../../core/text';
 import type { CsToken, PolicyDocument, PolicyExpression } from '../../parsers/policy/types';
 import { mayMention } from '../../parsers/policy/query';
 import { RecentCache } from '../../parsers/policy/recent';
+import { readsDeploymentCertificates } from '../../parsers/policy/tokens';
 import { afterDot, comparisons, explicitNullTest, isName, tokenSpan } from './cs-tokens';
 
 /**
@@ -183,11 +184,7 @@ export function usesBeyondDates(a: ExpressionAnalysis): boolean {
  */
 export function pinsOrVerifies(expr: PolicyExpression): boolean {
   const t = expr.tokens;
-  return t.some(
-    (tok, i) =>
-      (tok.text === 'Deployment' && t[i + 1]?.text === '.' && t[i + 2]?.text === 'Certificates') ||
-      (tok.kind === 'identifier' && IDENTITY_MEMBERS.has(tok.text) && afterDot(t, i)),
-  );
+  return readsDeploymentCertificates(t) || t.some((tok, i) => tok.kind === 'identifier' && IDENTITY_MEMBERS.has(tok.text) && afterDot(t, i));
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { CsToken, PolicyDocument, PolicyElement, PolicyExpression } from '../../parsers/policy/types';
-import { inBranch } from '../../parsers/policy';
+import { inBranch, readsDeploymentCertificates } from '../../parsers/policy';
 import { afterDot, comparisons, isCloser, isOpener, methodCalls } from './cs-tokens';
 import { hasReturnResponse } from './certificate-flow';
 import { reachedFragments } from './fragments';
@@ -115,7 +115,7 @@ function everyRequestMeets(expr: PolicyExpression): boolean {
  */
 export function pinsOrVerifiesTested(expr: PolicyExpression): boolean {
   const t = expr.tokens;
-  if (t.some((tok, i) => tok.text === 'Deployment' && t[i + 1]?.text === '.' && t[i + 2]?.text === 'Certificates')) return true;
+  if (readsDeploymentCertificates(t)) return true;
   if (verifyCalls(expr).length > 0) return true;
   let ranges: Range[] | undefined;
   return t.some((tok, i) => tok.kind === 'identifier' && PIN_MEMBERS.has(tok.text) && afterDot(t, i) && tested(expr, i, (ranges ??= testedRanges(t))));
