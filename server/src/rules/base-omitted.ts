@@ -7,6 +7,7 @@ import type { PolicyRule, PolicyRuleContext } from './types';
 import { inlineSpan } from '../model/policy-resources';
 import { pinsOrVerifiesTested } from './util/certificate-names';
 import { enclosingPolicies } from './util/enclosing';
+import { indentAt } from './util/policy-edit';
 import { reachedFragments } from './util/fragments';
 
 /**
@@ -82,20 +83,21 @@ function isOperation(ctx: PolicyRuleContext): boolean {
   return parts[parts.length - 3]?.toLowerCase() === 'operations';
 }
 
-/** `<base />` as the first child of `<inbound>`, indented like its children (or one level in); `<inbound />` opened. */
+/**
+ * `<base />` as the first child of `<inbound>`, indented like its children (or one level in); `<inbound />` opened.
+ * Lines end in `\n`, as in every fix: a CRLF file gets `\r\n` where fixes are applied (`withLineEndingsOf`).
+ */
 function baseFix(ctx: PolicyRuleContext, inbound: PolicyElement): Fix {
   const text = ctx.text;
-  const lineStart = text.lastIndexOf('\n', inbound.span.start - 1) + 1;
-  const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const indent = indentAt(text, inbound.span.start);
   const title = 'Add <base /> first in <inbound>';
   if (inbound.selfClosing) {
-    const newText = `<inbound>${eol}${indent}    <base />${eol}${indent}</inbound>`;
+    const newText = `<inbound>\n${indent}    <base />\n${indent}</inbound>`;
     return { title, edits: [{ file: ctx.file, span: inbound.startTagSpan, newText }], preferred: true };
   }
   const child = inbound.children[0];
-  const childLineStart = child ? text.lastIndexOf('\n', child.span.start - 1) + 1 : -1;
-  const childIndent = child && childLineStart > inbound.startTagSpan.end ? /^[ \t]*/.exec(text.slice(childLineStart))![0] : `${indent}    `;
+  // The first child's indentation when it starts on a later line than the start tag.
+  const childIndent = child && text.slice(inbound.startTagSpan.end, child.span.start).includes('\n') ? indentAt(text, child.span.start) : `${indent}    `;
   const at = inbound.startTagSpan.end;
-  return { title, edits: [{ file: ctx.file, span: { start: at, end: at }, newText: `${eol}${childIndent}<base />` }], preferred: true };
+  return { title, edits: [{ file: ctx.file, span: { start: at, end: at }, newText: `\n${childIndent}<base />` }], preferred: true };
 }

@@ -1,4 +1,8 @@
-import { testRule } from '../../rule-tester';
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { LineIndex } from '../../../server/src/core/text';
+import { locate } from '../../../server/src/cli/report';
+import { lintCase, testRule } from '../../rule-tester';
 import { baseOmitted } from '../../../server/src/rules/base-omitted';
 import { apiBicepWithApiPolicy, policyDocument } from './bicep-service.fixtures';
 
@@ -162,4 +166,21 @@ ${operationPolicy('apim::api::op')}`,
       findings: [{ line: 2, message: '(validate-client-certificate in api.xml): requests to this operation skip it' }],
     },
   ],
+});
+
+test("base-omitted in a CRLF policy: the rule writes \\n; the fix in the CLI's JSON output (withLineEndingsOf) ends its lines in \\r\\n", () => {
+  const crlf = (t: string): string => t.replace(/\n/g, '\r\n');
+  const cases = [
+    { code: operation('        <rate-limit calls="10" renewal-period="60" />'), fixed: operation('        <base />\n        <rate-limit calls="10" renewal-period="60" />') },
+    { code: '<policies>\n    <inbound />\n</policies>', fixed: '<policies>\n    <inbound>\n        <base />\n    </inbound>\n</policies>' },
+  ];
+  for (const { code, fixed } of cases) {
+    const text = crlf(code);
+    const { findings, file } = lintCase(baseOmitted, { name: 'crlf', code: text, filename: APIOPS, files: { 'apimartifacts/apis/orders/policy.xml': VALIDATES } });
+    assert.equal(findings.length, 1);
+    assert.ok(!findings[0]!.fixes[0]!.edits.some((e) => e.newText.includes('\r')), 'the rule writes \\n');
+    const [message] = locate({ file, kind: 'policy', findings, notices: [] }, new LineIndex(text)).messages;
+    const { range, text: newText } = message!.suggestions![0]!.fix;
+    assert.equal(text.slice(0, range[0]) + newText + text.slice(range[1]), crlf(fixed));
+  }
 });
