@@ -1,4 +1,4 @@
-import { MAX_FILE_BYTES } from '../engine/files';
+import { MAX_FILE_BYTES, tooLargeFor } from '../engine/files';
 import { readOne } from '../engine/load';
 import type { CertificateKind, CertificateRequest, Issuer } from './generate';
 import { certificateInfoFromDer } from './info';
@@ -31,7 +31,7 @@ export async function issuerFromPfx(data: Uint8Array, password: string, label: s
 /** Reads a CA .pfx from disk (see `issuerFromPfx`). */
 export async function loadIssuerPfx(file: string, password: string): Promise<LoadedIssuer> {
   // A regular file of a reasonable size: a FIFO or a device named as the issuer is refused, not read forever.
-  const got = readOne(file, MAX_FILE_BYTES, (bytes) => `${(bytes / 1048576).toFixed(1)} MB is too large for a .pfx`);
+  const got = readOne(file, MAX_FILE_BYTES, (bytes) => tooLargeFor('a .pfx', bytes, MAX_FILE_BYTES));
   if ('problem' in got) throw new Error(`${file}: ${got.problem}`);
   return issuerFromPfx(got.bytes, password, file);
 }

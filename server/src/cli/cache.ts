@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { VERSION } from '../core/version';
 import type { LoadedConfig } from '../engine/config';
+import { tooLargeFor } from '../engine/files';
 import { readOne } from '../engine/load';
 import { replaceFile } from '../engine/write';
 import type { FileContent, LintResult, Workspace } from '../engine/workspace';
@@ -120,7 +121,7 @@ export class LintCache {
     }
     if (!fs.existsSync(file)) return new LintCache(file, undefined);
     // A regular file within the limit: a FIFO or a device named as the cache is refused, not read forever.
-    const read = readOne(file, MAX_CACHE_BYTES, (size) => `${Math.round(size / 1048576)} MB is too large for an apim-mtls cache`);
+    const read = readOne(file, MAX_CACHE_BYTES, (size) => tooLargeFor('an apim-mtls cache', size, MAX_CACHE_BYTES));
     if ('problem' in read) {
       const why = read.problem.replace(/^cannot read: /, '');
       const special = fs.lstatSync(file, { throwIfNoEntry: false });

@@ -6,7 +6,7 @@ import { readCertificateFile } from '../certificates/read';
 import { generateSampleTree, sampleTreeOutputs } from '../certificates/tree';
 import type { CertificateInfo } from '../certificates/types';
 import { writeOutputs, type WrittenFile } from '../certificates/write';
-import { MAX_FILE_BYTES } from '../engine/files';
+import { MAX_FILE_BYTES, tooLargeFor } from '../engine/files';
 import { readOne } from '../engine/load';
 import { parseArgs, UsageError, type ParsedArgs } from './args';
 import { ttyPasswordPrompt } from './certs-prompt';
@@ -200,7 +200,7 @@ async function runIssue(io: CertsIo, args: ParsedArgs, kind: 'ca' | 'client'): P
 
 async function inspectOne(io: CertsIo, args: ParsedArgs, file: string): Promise<InspectedFile> {
   // A regular file within the limit: a FIFO, a device or a huge file is a problem of that file, and the others are read.
-  const got = readOne(file, MAX_FILE_BYTES, (bytes) => `${(bytes / 1048576).toFixed(1)} MB is too large for a certificate file (the limit is ${MAX_FILE_BYTES / 1048576} MB)`);
+  const got = readOne(file, MAX_FILE_BYTES, (bytes) => tooLargeFor('a certificate file', bytes, MAX_FILE_BYTES));
   if ('problem' in got) return { file, encoding: 'unknown', hasPemMarkers: false, certificates: [], problems: [got.problem.startsWith('cannot read') ? got.problem : `cannot read: ${got.problem}`] };
   const data = got.bytes;
   const read = readCertificateFile(data);

@@ -1,4 +1,4 @@
-import type { Finding, Fix, ReportedLevel } from '../core/finding';
+import { staysInFile, type Finding, type Fix, type ReportedLevel } from '../core/finding';
 import { LineIndex, withLineEndingsOf } from '../core/text';
 import type { LoadedConfig } from '../engine/config';
 import type { LintResult } from '../engine/workspace';
@@ -29,7 +29,7 @@ export interface EslintFix {
  * rule's fixes). Undefined for a fix that creates files or edits another file.
  */
 function eslintFix(fix: Fix, file: string, text: string): EslintFix | undefined {
-  if (fix.creates?.length || fix.edits.length === 0 || fix.edits.some((e) => e.file !== file)) return undefined;
+  if (!staysInFile(fix, file)) return undefined;
   const edits = [...fix.edits].sort((a, b) => a.span.start - b.span.start);
   const start = edits[0]!.span.start;
   let out = '';

@@ -36,6 +36,11 @@ export interface Fix {
   autofix?: boolean;
 }
 
+/** Does the fix stay in `file`: it edits that file (at least one edit), no other, and creates none? */
+export function staysInFile(fix: Fix, file: string): boolean {
+  return !fix.creates?.length && fix.edits.length > 0 && fix.edits.every((e) => e.file === file);
+}
+
 /** Another place that explains a finding (the Bicep line that sets the SKU, say). */
 export interface RelatedInfo {
   file: string;

@@ -1,4 +1,4 @@
-import type { Finding, Fix, TextEdit } from '../core/finding';
+import { staysInFile, type Finding, type Fix, type TextEdit } from '../core/finding';
 
 /**
  * The findings' automatic fixes (`Fix.autofix`) that stay within `file`, in document order, without overlaps: a fix
@@ -9,7 +9,7 @@ export function autofixes(findings: readonly Finding[], file: string): Fix[] {
   const candidates: Fix[] = [];
   for (const finding of findings) {
     for (const fix of finding.fixes) {
-      if (fix.autofix && !fix.creates?.length && fix.edits.length > 0 && fix.edits.every((e) => e.file === file)) candidates.push(fix);
+      if (fix.autofix && staysInFile(fix, file)) candidates.push(fix);
     }
   }
   const first = (fix: Fix): number => Math.min(...fix.edits.map((e) => e.span.start));

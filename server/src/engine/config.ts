@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { isLevel, type Level } from '../core/finding';
 import { ignorePatternProblem, isIgnored, type IgnoreRules } from './ignore';
 import { describeFsError } from './discover';
-import { decodeFile } from './files';
+import { decodeFile, tooLargeFor } from './files';
 import { readOne } from './load';
 import { notASku, toSku, type Sku } from '../model/sku';
 import type { Span } from '../core/text';
@@ -343,7 +343,7 @@ export class ConfigResolver {
       // lstat: a link that leads nowhere (a submodule not checked out) is a configuration that can't be read, not none.
       if (this.listed.get(dir) !== false && fs.lstatSync(candidate, { throwIfNoEntry: false })) {
         // Read as the workspace's files are: a regular file (not a FIFO or a device), within a size limit, UTF-8 or UTF-16.
-        const read = readOne(candidate, MAX_CONFIG_BYTES, (bytes) => `${(bytes / 1048576).toFixed(1)} MB is too large for a configuration file (the limit is ${MAX_CONFIG_BYTES / 1048576} MB)`);
+        const read = readOne(candidate, MAX_CONFIG_BYTES, (bytes) => tooLargeFor('a configuration file', bytes, MAX_CONFIG_BYTES));
         const decoded = 'bytes' in read ? decodeFile(read.bytes, 'other') : read;
         if ('text' in decoded) text = decoded.text;
         else unreadable = decoded.problem.replace(/^cannot read: /, '');

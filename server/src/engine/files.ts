@@ -55,7 +55,17 @@ export function looksLikePolicy(text: string): boolean {
 }
 
 export function tooLargeMessage(bytes: number): string {
-  return `file too large to lint (${(bytes / 1048576).toFixed(1)} MB; the limit is ${MAX_FILE_BYTES / 1048576} MB)`;
+  return `file too large to lint (${megabytes(bytes)} MB; the limit is ${MAX_FILE_BYTES / 1048576} MB)`;
+}
+
+/** A file read for something other than linting is over its limit: `2.0 MB is too large for a configuration file (the limit is 1 MB)`. */
+export function tooLargeFor(what: string, bytes: number, maxBytes: number): string {
+  return `${megabytes(bytes)} MB is too large for ${what} (the limit is ${maxBytes / 1048576} MB)`;
+}
+
+/** A size in MB, to one decimal, as the "too large" messages give it. */
+function megabytes(bytes: number): string {
+  return (bytes / 1048576).toFixed(1);
 }
 
 export type Decoded = { text: string } | { problem: string };

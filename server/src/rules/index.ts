@@ -98,13 +98,13 @@ export const allRules: readonly Rule[] = [
 
 let ids: readonly string[] | undefined;
 /** Every rule id (read when rules run: the registry is complete by then). */
-function ruleIds(): readonly string[] {
+export function ruleIds(): readonly string[] {
   return (ids ??= ruleCatalog.map((r) => r.id));
 }
 
 /** The rule id closest to a mistyped one, when it is close enough to suggest. */
 export function similarRuleId(id: string): string | undefined {
-  const near = nearest(id, ruleCatalog.map((r) => r.id));
+  const near = nearest(id, ruleIds());
   return near && near.distance <= 4 ? near.value : undefined;
 }
 

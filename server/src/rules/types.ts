@@ -26,12 +26,18 @@ export interface Report {
   related?: RelatedInfo[];
 }
 
+/** A certificate file entry, as `CertificateIndex.all()` lists them. */
+export interface WorkspaceCertificate {
+  file: string;
+  certificate: CertificateInfo;
+}
+
 /** Certificates found in the workspace (`.cer`, `.crt`, `.pem`, `.der`). */
 export interface CertificateIndex {
   /** Workspace certificates with this SHA-1 thumbprint (upper-case hex). */
-  byThumbprint(thumbprint: string): { file: string; certificate: CertificateInfo }[];
+  byThumbprint(thumbprint: string): WorkspaceCertificate[];
   /** Every certificate in the workspace, with its file (sorted by file). */
-  all(): { file: string; certificate: CertificateInfo }[];
+  all(): WorkspaceCertificate[];
   /** A certificate file read from disk or the editor, if it is in the workspace. */
   file(path: string): CertificateFile | undefined;
   /** How many certificate files hold a certificate that could be read (unreadable or broken ones are not counted). */

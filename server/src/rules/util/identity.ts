@@ -7,6 +7,7 @@ import { childElements, getAttribute } from '../../parsers/policy/query';
 import { RecentCache } from '../../parsers/policy/recent';
 import { appendChildEdit, indentUnit, setAttributeEdit } from './policy-edit';
 import { hasPlaceholder } from './placeholder';
+import type { WorkspaceCertificate } from '../types';
 
 /** The named value the quick fixes use when no workspace certificate fits. */
 export const THUMBPRINT_PLACEHOLDER = '{{client-certificate-thumbprint}}';
@@ -37,12 +38,6 @@ const identityCache = new RecentCache<PolicyElement, readonly PolicyElement[]>(8
 /** Does this `<identity>` carry a thumbprint, an issuer thumbprint or an issuer certificate id? */
 export function isPinned(identity: PolicyElement): boolean {
   return PIN_ATTRIBUTES.some((name) => (getAttribute(identity, name)?.value.trim() ?? '') !== '');
-}
-
-/** A certificate file entry, as `CertificateIndex.all()` lists them. */
-export interface WorkspaceCertificate {
-  file: string;
-  certificate: CertificateInfo;
 }
 
 /**

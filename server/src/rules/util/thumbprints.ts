@@ -2,6 +2,7 @@ import type { Span } from '../../core/text';
 import type { CsToken, PolicyDocument, PolicyExpression } from '../../parsers/policy/types';
 import { mayMention } from '../../parsers/policy/query';
 import { RecentCache } from '../../parsers/policy/recent';
+import { THUMBPRINT_KEY } from './certificate-keys';
 import { comparisons, methodCalls, operandExactly, type MethodCall, type Operand } from './cs-tokens';
 import { hasPlaceholder } from './placeholder';
 
@@ -261,9 +262,9 @@ export type ThumbprintFormatProblem =
 /** Checks a SHA-1 thumbprint: exactly 40 hex digits, nothing else. Placeholders (`{{named values}}`, `${var}`) are not checked. */
 export function checkThumbprintFormat(value: string): ThumbprintFormatProblem | undefined {
   if (hasPlaceholder(value)) return undefined;
-  if (/^[0-9A-Fa-f]{40}$/.test(value)) return undefined;
+  if (THUMBPRINT_KEY.test(value)) return undefined;
   const cleaned = value.replace(STRAY, '');
-  if (/^[0-9A-Fa-f]{40}$/.test(cleaned)) {
+  if (THUMBPRINT_KEY.test(cleaned)) {
     const found = [...new Set([...value.matchAll(STRAY)].map((m) => STRAY_NAMES[m[0]] ?? `U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`))];
     return { kind: 'stray', cleaned, found };
   }
