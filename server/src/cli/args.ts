@@ -1,4 +1,4 @@
-import { probablyMeant } from '../rules/util/nearest';
+import { probablyMeant } from '../core/nearest';
 
 /** A small, strict argument parser: `--flag value`, `--flag=value`, boolean flags, positionals. */
 export class UsageError extends Error {}

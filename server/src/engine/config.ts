@@ -10,7 +10,7 @@ import type { Span } from '../core/text';
 import { JsonError, JsonReader } from '../parsers/bicep/parameters-json';
 import type { Expr, PropertyMember } from '../parsers/bicep/types';
 import { ruleById, similarRuleId } from '../rules';
-import { probablyMeant } from '../rules/util/nearest';
+import { probablyMeant } from '../core/nearest';
 import { errorMessage } from '../core/errors';
 
 /** A configuration file is a few hundred bytes; a larger one is a mistake (or a device), refused with a problem. */

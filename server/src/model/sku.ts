@@ -1,5 +1,5 @@
 import type { RelatedInfo } from '../core/finding';
-import { probablyMeant } from '../rules/util/nearest';
+import { probablyMeant } from '../core/nearest';
 
 /** `Microsoft.ApiManagement/service` `sku.name` values (facts §4). */
 export const SKUS = [

@@ -1,5 +1,5 @@
 import type { Rule } from './types';
-import { nearest } from './util/nearest';
+import { nearest } from '../core/nearest';
 import { policyXmlSyntax } from './policy-xml-syntax';
 import { validateTrustUnsupportedTier } from './validate-trust-unsupported-tier';
 import { identityWithoutThumbprint } from './identity-without-thumbprint';

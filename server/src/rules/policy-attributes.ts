@@ -4,7 +4,7 @@ import { elementsNamed, getAttribute } from '../parsers/policy/query';
 import type { PolicyRuleContext, PolicyRule } from './types';
 import { readBoolAttribute } from './util/bool-attribute';
 import { identityElements } from './util/identity';
-import { nearest } from './util/nearest';
+import { nearest } from '../core/nearest';
 import { attributeSpan, removeAttributeEdit } from './util/policy-edit';
 
 /** The boolean attributes of validate-client-certificate [facts §1]. */

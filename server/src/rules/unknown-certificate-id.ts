@@ -6,7 +6,7 @@ import { elementsNamed, getAttribute } from '../parsers/policy/query';
 import type { PolicyDocument } from '../parsers/policy/types';
 import type { PolicyRule } from './types';
 import { certificateKeyLiterals, replaceFix, THUMBPRINT_KEY } from './util/certificate-keys';
-import { nearest } from './util/nearest';
+import { nearest } from '../core/nearest';
 import { hasPlaceholder } from './util/placeholder';
 
 const CONSEQUENCE: Record<CertificateRef['kind'], string> = {

@@ -1,7 +1,7 @@
 import type { Fix } from '../core/finding';
 import { suppressionIds } from '../engine/suppress';
 import type { BicepRule, PolicyRule, Report, RuleMeta } from './types';
-import { nearest } from './util/nearest';
+import { nearest } from '../core/nearest';
 
 /**
  * A suppression comment naming an id one typo away from an apim-mtls rule: it suppresses nothing, and the finding it

@@ -1,6 +1,6 @@
 import type { PolicyRule } from './types';
 import { baseName, groupedCertificates, policyThumbprints } from './util/certificate-references';
-import { editDistance } from './util/nearest';
+import { editDistance } from '../core/nearest';
 
 /** A thumbprint this close (in edited hex digits) to a workspace certificate's is offered as a correction. */
 const MAX_TYPO_DISTANCE = 3;
