@@ -308,119 +308,96 @@ export class Workspace {
     }
     if (e.kind === 'certificate' && !opts.certificateRules) return result;
     const loaded = this.options.configFor(file);
-    const config = loaded.config;
     const now = this.options.now?.() ?? new Date();
     const certificateRules = opts.certificateRules === true;
-    const recent = this.recentLints.find((r) => r.file === file && r.certificateRules === certificateRules);
-    if (recent && recent.changes === this.changes && recent.config === loaded && now.getTime() < (recent.result.stableUntil ?? Infinity)) return recent.result;
+    const recent = this.cachedLint(file, certificateRules, loaded, now);
+    if (recent) return recent;
     this.rememberLint({ file, certificateRules, changes: this.changes, config: loaded, result });
-    const settings: RuleSettings = {
-      certificateExpiryWarningDays: config.certificateExpiryWarningDays,
-      now,
-      // The earliest moment a judgement made here changes (one already past: at once).
-      onTimeBoundary: (at) => {
-        result.stableUntil = Math.min(result.stableUntil ?? Infinity, Math.max(at, now.getTime()));
-      },
-    };
-    // One context object per file, one report function: the rule being run is in `rule` / `configured`
-    // (spreading a fresh context per rule cost more than most rules).
-    let rule: Rule = this.rules[0]!;
-    let configured: ReportedLevel = 'warning';
-    const report = (r: Report): void => {
-      result.findings.push({
-        ruleId: rule.id,
-        level: r.certain === false ? capAtWarning(configured) : configured,
-        message: r.message,
-        file,
-        span: r.span,
-        fixes: r.fixes ?? [],
-        related: r.related ?? [],
-      });
-    };
-    const timing = this.options.timing;
+
+    const config = loaded.config;
+    const settings = ruleSettings(config, now, result);
     const enabled = this.enabledRules(e.kind, config);
-    // The per-file time budget counts from here, parsing included, and is checked before each rule. A file over it
-    // keeps the findings made so far and says which rules were skipped; the rest of the workspace is linted as usual.
-    const budget = config.fileTimeBudgetMs;
     // What the whole workspace shares (the Bicep model, the certificate index) is built before the clock starts: it is
     // no file's cost, and charged to the first file linted it would skip that file's rules (its findings silenced).
     if (e.kind === 'policy' || e.kind === 'bicep') {
       this.getModel();
       this.getCertificates();
     }
-    const startedAt = performance.now();
+    // The per-file time budget counts from here, parsing included, and is checked before each rule. A file over it
+    // keeps the findings made so far and says which rules were skipped; the rest of the workspace is linted as usual.
+    const run = new RuleRun(result, config.fileTimeBudgetMs, this.options.timing);
     const hadParse = e.policy !== undefined;
-    const skipped = new Set<string>();
-    let failed = false;
-    const run = (rules: EnabledRule[], ctx: AnyRuleContext): void => {
-      for (const { rule: r, level } of rules) {
-        if (skipped.size > 0 || performance.now() - startedAt > budget) {
-          skipped.add(r.id);
-          continue;
-        }
-        rule = r;
-        configured = level;
-        const started = timing ? performance.now() : 0;
-        try {
-          // `ctx` was made for the kind of file every rule in `rules` targets.
-          (r.check as (c: AnyRuleContext) => void)(ctx);
-        } catch (err) {
-          failed = true;
-          result.notices.push(`rule ${r.id} failed on this file: ${errorMessage(err)}`);
-        }
-        if (timing) timing.set(r.id, (timing.get(r.id) ?? 0) + performance.now() - started);
-      }
-    };
     // One context per file: a file has one kind, so every enabled rule takes the same one.
-    const ctx = enabled.length > 0 ? this.ruleContext(file, e, settings, report, result) : undefined;
-    if (ctx) run(enabled, ctx);
+    const ctx = enabled.length > 0 ? this.ruleContext(file, e, settings, run.report, result) : undefined;
+    if (ctx) run.runRules(enabled, ctx);
     // Unused suppressions are judged once every other rule has run, and not after one failed or was skipped (budget).
     const judge = this.unusedSuppressionJudge(e.kind, file, enabled);
-    const unused = (text: string, kind: FileKind, used: SuppressionUse, fileName: string, index: () => LineIndex): Finding[] =>
-      judge && !failed && skipped.size === 0 ? unusedSuppressionFindings(judge, text, kind, used, fileName, index) : [];
-    // A Bicep file's policies written in strings (`value: '''<policies>…'''`) get the policy rules, in place.
-    if (e.kind === 'bicep') {
-      const policyRules = this.enabledRules('policy', config);
-      if (judge) for (const r of policyRules) judge.running.add(r.rule.id);
-      for (const resource of policyRules.length > 0 ? this.getModel().policyResourcesIn(file) : []) {
-        const inline = resource.value?.inline;
-        if (!inline) continue;
-        const name = inlinePolicyName(file, resource.ref.span.start);
-        const inlineCtx = this.inlinePolicyRuleContext(name, inline.text, resource, settings, report, result);
-        // An interpolated string is linted when its holes are attribute values only (its structure is then known).
-        const holeRegions = inline.holes?.length ? holeAttributes(inlineCtx.doc, inline.holes) : [];
-        if (!holeRegions) {
-          // Said, not skipped in silence (the policy still has its tier in `apim-mtls tier`).
-          const line = this.lineIndex(file)!.positionAt(resource.value!.ref.span.start).line + 1;
-          result.notices.push(`The policy written at line ${line} is not linted: a \${…} in it is neither an attribute value nor the text of an element, so it may be markup and the policy's structure is unknown.`);
-          continue;
-        }
-        const from = result.findings.length;
-        run(policyRules, inlineCtx);
-        const found = result.findings.slice(from);
-        result.findings.splice(from, Infinity, ...embedFindings(found, inline, name, file, holeRegions, (used, index) => unused(inline.text, 'policy', used, name, () => index)));
+    if (e.kind === 'bicep') this.lintInlinePolicies(file, config, settings, run, judge);
+    const overBudget = run.budgetNotice();
+    if (overBudget) result.notices.push(overBudget);
+    if (!hadParse) this.dropParseMadeByLint(file, e);
+    result.findings = this.finishFindings(result.findings, file, e, run.complete ? judge : undefined);
+    return result;
+  }
+
+  /**
+   * The last lint of `file` with the same options, if it still holds (see `recentLints`): nothing changed since, the
+   * configuration is the same object and the clock has not reached its `stableUntil`.
+   */
+  private cachedLint(file: string, certificateRules: boolean, config: LoadedConfig, now: Date): LintResult | undefined {
+    const recent = this.recentLints.find((r) => r.file === file && r.certificateRules === certificateRules);
+    if (!recent || recent.changes !== this.changes || recent.config !== config) return undefined;
+    return now.getTime() < (recent.result.stableUntil ?? Infinity) ? recent.result : undefined;
+  }
+
+  /** A Bicep file's policies written in strings (`value: '''<policies>…'''`) get the policy rules, in place. */
+  private lintInlinePolicies(file: string, config: LoadedConfig['config'], settings: RuleSettings, run: RuleRun, judge: UnusedSuppressionJudge | undefined): void {
+    const policyRules = this.enabledRules('policy', config);
+    if (policyRules.length === 0) return;
+    if (judge) for (const r of policyRules) judge.running.add(r.rule.id);
+    const result = run.result;
+    for (const resource of this.getModel().policyResourcesIn(file)) {
+      const inline = resource.value?.inline;
+      if (!inline) continue;
+      const name = inlinePolicyName(file, resource.ref.span.start);
+      const ctx = this.inlinePolicyRuleContext(name, inline.text, resource, settings, run.report, result);
+      // An interpolated string is linted when its holes are attribute values only (its structure is then known).
+      const holeRegions = inline.holes?.length ? holeAttributes(ctx.doc, inline.holes) : [];
+      if (!holeRegions) {
+        // Said, not skipped in silence (the policy still has its tier in `apim-mtls tier`).
+        const line = this.lineIndex(file)!.positionAt(resource.value!.ref.span.start).line + 1;
+        result.notices.push(`The policy written at line ${line} is not linted: a \${…} in it is neither an attribute value nor the text of an element, so it may be markup and the policy's structure is unknown.`);
+        continue;
       }
+      const from = result.findings.length;
+      run.runRules(policyRules, ctx);
+      const found = result.findings.slice(from);
+      const unused = (used: SuppressionUse, index: LineIndex): Finding[] =>
+        judge && run.complete ? unusedSuppressionFindings(judge, inline.text, 'policy', used, name, () => index) : [];
+      result.findings.splice(from, Infinity, ...embedFindings(found, inline, name, file, holeRegions, unused));
     }
-    if (skipped.size > 0) {
-      const elapsed = Math.round(performance.now() - startedAt);
-      result.notices.push(
-        `Linting this file took longer than its time budget (${budget} ms; ${elapsed} ms so far), so ${skipped.size} ` +
-          `rule${skipped.size === 1 ? ' was' : 's were'} not run on it: ${[...skipped].join(', ')}. ` +
-          'Split the file, or raise "fileTimeBudgetMs" in .apim-mtls.json.',
-      );
-    }
-    if (!hadParse && e.policy && !(this.options.keepParseAfterLint?.(file, e.version) ?? e.version > 0)) {
-      this.parsed.delete(e);
-      e.policy = undefined;
-    }
+  }
+
+  /**
+   * Drops the policy parse a lint had to make, unless it is to be kept (see `WorkspaceOptions.keepParseAfterLint`:
+   * by default, for files open in an editor only).
+   */
+  private dropParseMadeByLint(file: string, e: Entry): void {
+    if (!e.policy || (this.options.keepParseAfterLint?.(file, e.version) ?? e.version > 0)) return;
+    this.parsed.delete(e);
+    e.policy = undefined;
+  }
+
+  /**
+   * The file's findings as reported: its suppression comments applied, the unused ones added (when `judge` is given)
+   * and all sorted by position, then rule.
+   */
+  private finishFindings(findings: Finding[], file: string, e: Entry, judge: UnusedSuppressionJudge | undefined): Finding[] {
     // The line index only when there is something to place (most files have no finding).
     const used: SuppressionUse = new Set();
-    if (result.findings.length > 0) result.findings = applySuppressions(result.findings, e.text, e.kind, this.lineIndex(file)!, used);
-    result.findings.push(...unused(e.text, e.kind, used, file, () => this.lineIndex(file)!));
-    result.findings = result.findings.sort(
-      (a, b) => a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId),
-    );
-    return result;
+    const kept = findings.length > 0 ? applySuppressions(findings, e.text, e.kind, this.lineIndex(file)!, used) : findings;
+    if (judge) kept.push(...unusedSuppressionFindings(judge, e.text, e.kind, used, file, () => this.lineIndex(file)!));
+    return kept.sort((a, b) => a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId));
   }
 
   /**
@@ -561,6 +538,93 @@ function inlinePolicyContext(resource: PolicyResource): PolicyContext {
 interface EnabledRule {
   rule: Rule;
   level: ReportedLevel;
+}
+
+/** The settings of one lint, for its rules: the time boundaries they tell are kept in `result.stableUntil`. */
+function ruleSettings(config: LoadedConfig['config'], now: Date, result: LintResult): RuleSettings {
+  return {
+    certificateExpiryWarningDays: config.certificateExpiryWarningDays,
+    now,
+    // The earliest moment a judgement made here changes (one already past: at once).
+    onTimeBoundary: (at) => {
+      result.stableUntil = Math.min(result.stableUntil ?? Infinity, Math.max(at, now.getTime()));
+    },
+  };
+}
+
+/**
+ * One file's rules being run, against its time budget (counted from the moment this is made): the findings go to
+ * `result`, a rule that throws becomes a notice, and the rules the budget left out are remembered for `budgetNotice`.
+ */
+class RuleRun {
+  /** The rule being run and its configured level, for `report`. */
+  private ruleId = '';
+  private level: ReportedLevel = 'warning';
+  private readonly startedAt = performance.now();
+  private readonly skipped = new Set<string>();
+  private failed = false;
+
+  constructor(
+    readonly result: LintResult,
+    private readonly budgetMs: number,
+    /** When set, milliseconds spent per rule id are added to it. */
+    private readonly timing: Map<string, number> | undefined,
+  ) {}
+
+  /**
+   * One context object per file, one report function: the rule being run is in `ruleId` / `level` (spreading a fresh
+   * context per rule cost more than most rules).
+   */
+  readonly report = (r: Report): void => {
+    this.result.findings.push({
+      ruleId: this.ruleId,
+      level: r.certain === false ? capAtWarning(this.level) : this.level,
+      message: r.message,
+      file: this.result.file,
+      span: r.span,
+      fixes: r.fixes ?? [],
+      related: r.related ?? [],
+    });
+  };
+
+  /** Runs `rules` over `ctx`, each while the file is within its time budget (once one is skipped, so are the rest). */
+  runRules(rules: readonly EnabledRule[], ctx: AnyRuleContext): void {
+    const timing = this.timing;
+    for (const { rule, level } of rules) {
+      if (this.skipped.size > 0 || performance.now() - this.startedAt > this.budgetMs) {
+        this.skipped.add(rule.id);
+        continue;
+      }
+      this.ruleId = rule.id;
+      this.level = level;
+      const started = timing ? performance.now() : 0;
+      try {
+        // `ctx` was made for the kind of file every rule in `rules` targets.
+        (rule.check as (c: AnyRuleContext) => void)(ctx);
+      } catch (err) {
+        this.failed = true;
+        this.result.notices.push(`rule ${rule.id} failed on this file: ${errorMessage(err)}`);
+      }
+      if (timing) timing.set(rule.id, (timing.get(rule.id) ?? 0) + performance.now() - started);
+    }
+  }
+
+  /** Whether every rule so far ran to its end (none failed, none skipped): only then are unused suppressions judged. */
+  get complete(): boolean {
+    return !this.failed && this.skipped.size === 0;
+  }
+
+  /** What to tell of the rules the time budget skipped, if any. */
+  budgetNotice(): string | undefined {
+    const skipped = this.skipped;
+    if (skipped.size === 0) return undefined;
+    const elapsed = Math.round(performance.now() - this.startedAt);
+    return (
+      `Linting this file took longer than its time budget (${this.budgetMs} ms; ${elapsed} ms so far), so ${skipped.size} ` +
+      `rule${skipped.size === 1 ? ' was' : 's were'} not run on it: ${[...skipped].join(', ')}. ` +
+      'Split the file, or raise "fileTimeBudgetMs" in .apim-mtls.json.'
+    );
+  }
 }
 
 /** A CA bundle holds up to ~150 certificates; each costs ~0.5 ms to read (a broken one more), all read at once. */
