@@ -9,7 +9,7 @@ import { replaceFile } from '../engine/write';
 import { ruleCatalog } from '../rules';
 import { UNUSED_SUPPRESSION } from '../rules/unused-suppression';
 import { parseArgs, UsageError } from './args';
-import { openWorkspace, workspaceArgs } from './open';
+import { openWorkspace, workspaceArgs, type OpenedWorkspace } from './open';
 import { DEFAULT_CACHE_FILE, LintCache, referencedEntry } from './cache';
 import { formatAzureDevOps } from './format/azure-devops';
 import { formatGitlab } from './format/gitlab';
@@ -66,48 +66,109 @@ export interface CliIO {
 
 /** `apim-mtls lint`: returns the exit code. */
 export async function runLint(args: string[], io: CliIO): Promise<number> {
+  const options = parseLintOptions(args, io.cwd);
+  if (options === 'help') {
+    io.stdout(LINT_USAGE + '\n');
+    return 0;
+  }
+  if ('problem' in options) return usage(io, options.problem);
+  if (options.fix) await fixFiles(options, io);
+  // APIM_MTLS_TIMING=1: where the time went, on stderr (like ESLint's TIMING=1).
+  const timing = process.env.APIM_MTLS_TIMING ? new Map<string, number>() : undefined;
+  const phase = timing ? phaseTimer(timing) : () => undefined;
+  const cache = options.cacheFile !== undefined ? LintCache.open(options.cacheFile) : undefined;
+  if (cache?.problem) io.stderr(`apim-mtls: ${cache.problem}\n`);
+  // The context files are read for what they tell the linted files, never linted or reported.
+  const opened = await openWorkspace(options.roots, options.contextRoots, options.overrides, io.stderr, { timing });
+  phase('phase:discover+read');
+  const { byFile, referenced } = lintAll(opened, options.roots, cache, phase);
+  phase('phase:lint');
+  const reports = collectReports(opened, byFile);
+  if (!writeReport(reports, options, io)) return 2;
+  phase('phase:output');
+  if (cache) {
+    const problem = cache.save(referenced);
+    if (problem) io.stderr(`apim-mtls: ${problem}\n`);
+    phase('phase:cache');
+  }
+  if (timing) io.stderr(formatTiming(timing) + (cache ? `cache: ${cache.reused} of ${opened.files.length} files reused\n` : ''));
+  if (options.reportUnusedSuppressions) warnUnjudgedPolicies(opened, byFile, io);
+  return exitCode(reports, options.maxWarnings, io);
+}
+
+/** What `apim-mtls lint` is asked to do, from its arguments. */
+interface LintOptions {
+  format: string;
+  roots: string[];
+  contextRoots: string[];
+  overrides: Partial<LintConfig>;
+  /** More warnings than this exit 1; -1: no limit. */
+  maxWarnings: number;
+  fix: boolean;
+  reportUnusedSuppressions: boolean;
+  /** The cache file, with `--cache` or `--cache-location`. */
+  cacheFile: string | undefined;
+  outputFile: string | undefined;
+}
+
+/** Reads the arguments of `apim-mtls lint`: its options, `help` when asked for, or what is wrong with them. */
+function parseLintOptions(args: string[], cwd: string): LintOptions | 'help' | { problem: string } {
   let parsed;
   try {
     parsed = parseArgs(args, { values: ['--format', '--sku', '--max-warnings', '--output-file', '-o', '--cache-location', '--context'], flags: ['--help', '-h', '--cache', '--fix', '--report-unused-suppressions'] });
   } catch (e) {
-    if (e instanceof UsageError) return usage(io, e.message);
+    if (e instanceof UsageError) return { problem: e.message };
     throw e;
   }
-  if (parsed.flags.has('--help') || parsed.flags.has('-h')) {
-    io.stdout(LINT_USAGE + '\n');
-    return 0;
-  }
+  if (parsed.flags.has('--help') || parsed.flags.has('-h')) return 'help';
   const format = parsed.values.get('--format') ?? 'text';
-  if (!Object.hasOwn(FORMATS, format)) return usage(io, `--format must be one of ${Object.keys(FORMATS).join(', ')}, not "${format}"`);
-  const paths = workspaceArgs(parsed, io.cwd);
-  if ('problem' in paths) return usage(io, paths.problem);
+  if (!Object.hasOwn(FORMATS, format)) return { problem: `--format must be one of ${Object.keys(FORMATS).join(', ')}, not "${format}"` };
+  const paths = workspaceArgs(parsed, cwd);
+  if ('problem' in paths) return { problem: paths.problem };
   const { roots, contextRoots, overrides } = paths;
+  const reportUnusedSuppressions = parsed.flags.has('--report-unused-suppressions');
   // As ESLint's --report-unused-disable-directives: on for this run, over what the configuration says.
-  if (parsed.flags.has('--report-unused-suppressions')) overrides.rules = { ...overrides.rules, [UNUSED_SUPPRESSION]: 'warning' };
-  let maxWarnings = -1;
-  const mw = parsed.values.get('--max-warnings');
-  if (mw !== undefined) {
-    if (!/^\d+$/.test(mw)) return usage(io, '--max-warnings takes a whole number');
-    maxWarnings = Number(mw);
-  }
-  if (parsed.flags.has('--fix')) {
-    const fixed = await applyAutofixes(roots, overrides, contextRoots);
-    if (fixed.fixes > 0) io.stderr(`apim-mtls: --fix applied ${fixed.fixes} ${fixed.fixes === 1 ? 'fix' : 'fixes'} in ${fixed.files.size} ${fixed.files.size === 1 ? 'file' : 'files'}\n`);
-    for (const problem of fixed.problems) io.stderr(`apim-mtls: --fix: ${problem}\n`);
-  }
-  // APIM_MTLS_TIMING=1: where the time went, on stderr (like ESLint's TIMING=1).
-  const timing = process.env.APIM_MTLS_TIMING ? new Map<string, number>() : undefined;
-  const phase = timing ? phaseTimer(timing) : () => undefined;
+  if (reportUnusedSuppressions) overrides.rules = { ...overrides.rules, [UNUSED_SUPPRESSION]: 'warning' };
+  const maxWarnings = parsed.values.get('--max-warnings');
+  if (maxWarnings !== undefined && !/^\d+$/.test(maxWarnings)) return { problem: '--max-warnings takes a whole number' };
   const cacheLocation = parsed.values.get('--cache-location');
-  const cache = parsed.flags.has('--cache') || cacheLocation !== undefined ? LintCache.open(cachePath(io.cwd, cacheLocation)) : undefined;
-  if (cache?.problem) io.stderr(`apim-mtls: ${cache.problem}\n`);
-  // The context files are read for what they tell the linted files, never linted or reported.
-  const { config, ws, files, contextFiles } = await openWorkspace(roots, contextRoots, overrides, io.stderr, { timing });
-  phase('phase:discover+read');
+  return {
+    format,
+    roots,
+    contextRoots,
+    overrides,
+    maxWarnings: maxWarnings === undefined ? -1 : Number(maxWarnings),
+    fix: parsed.flags.has('--fix'),
+    reportUnusedSuppressions,
+    cacheFile: parsed.flags.has('--cache') || cacheLocation !== undefined ? cachePath(cwd, cacheLocation) : undefined,
+    outputFile: parsed.values.get('--output-file') ?? parsed.values.get('-o'),
+  };
+}
+
+/** `--fix`: applies the automatic fixes to the files, and says on stderr how many, and what could not be written. */
+async function fixFiles(options: LintOptions, io: CliIO): Promise<void> {
+  const fixed = await applyAutofixes(options.roots, options.overrides, options.contextRoots);
+  if (fixed.fixes > 0) io.stderr(`apim-mtls: --fix applied ${fixed.fixes} ${fixed.fixes === 1 ? 'fix' : 'fixes'} in ${fixed.files.size} ${fixed.files.size === 1 ? 'file' : 'files'}\n`);
+  for (const problem of fixed.problems) io.stderr(`apim-mtls: --fix: ${problem}\n`);
+}
+
+/** Each file's report (undefined: nothing to show), keyed by file. */
+type ReportsByFile = Map<string, FileReport | undefined>;
+
+/**
+ * Lints the files, or takes their reports from the cache where they still hold. Returns the reports and the files
+ * referenced from outside the paths that were read for context (for the cache; undefined when none was needed).
+ */
+function lintAll(
+  { ws, files, contextFiles, config }: OpenedWorkspace,
+  roots: readonly string[],
+  cache: LintCache | undefined,
+  phase: (name: string) => void,
+): { byFile: ReportsByFile; referenced: [string, string][] | undefined } {
   const wanted = new Set(files);
   // A certificate file's own findings (expired, expiring) are the editor's, except for a file named as a path: asked for.
   const named = new Set(roots);
-  const byFile = new Map<string, FileReport | undefined>();
+  const byFile: ReportsByFile = new Map();
   // With --cache, the reports that still hold are taken from the last run; only the rest is linted (and needs the
   // files referenced from outside the paths, the model and the certificates).
   if (cache) {
@@ -152,7 +213,11 @@ export async function runLint(args: string[], io: CliIO): Promise<number> {
       if (loaded && wanted.has(loaded)) lintOne(loaded);
     }
   }
-  phase('phase:lint');
+  return { byFile, referenced };
+}
+
+/** The reports to show, sorted by file: the linted files' that have something to say, and the configuration files'. */
+function collectReports({ files, config }: OpenedWorkspace, byFile: ReportsByFile): FileReport[] {
   const reports: FileReport[] = [];
   for (const file of files) {
     const report = byFile.get(file);
@@ -160,39 +225,44 @@ export async function runLint(args: string[], io: CliIO): Promise<number> {
   }
   // A mistake in a configuration file is reported once, on that file (not on every file it applies to).
   for (const loaded of config.files()) if (loaded.problems.length > 0) reports.push(configReport(loaded));
-  reports.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return reports.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+}
+
+/** Writes the report to `--output-file`, or to stdout. False when the file can't be written (said on stderr). */
+function writeReport(reports: FileReport[], options: LintOptions, io: CliIO): boolean {
   // The github and azure-devops formats print runner commands of their own and escape what they quote; every other
   // report has the commands a repository's text could hold defused (JSON stays valid and decodes the same).
-  const report = FORMATS[format]!(reports, io.cwd);
-  const output = format === 'github' || format === 'azure-devops' ? report : logSafe(report);
-  const outFile = parsed.values.get('--output-file') ?? parsed.values.get('-o');
-  if (outFile) {
-    try {
-      fs.writeFileSync(path.resolve(io.cwd, outFile), output);
-    } catch (e) {
-      io.stderr(`apim-mtls: cannot write ${outFile}: ${errorMessage(e)}\n`);
-      return 2;
-    }
-  } else {
+  const report = FORMATS[options.format]!(reports, io.cwd);
+  const output = options.format === 'github' || options.format === 'azure-devops' ? report : logSafe(report);
+  const outFile = options.outputFile;
+  if (!outFile) {
     io.stdout(output);
+    return true;
   }
-  phase('phase:output');
-  if (cache) {
-    const problem = cache.save(referenced);
-    if (problem) io.stderr(`apim-mtls: ${problem}\n`);
-    phase('phase:cache');
+  try {
+    fs.writeFileSync(path.resolve(io.cwd, outFile), output);
+    return true;
+  } catch (e) {
+    io.stderr(`apim-mtls: cannot write ${outFile}: ${errorMessage(e)}\n`);
+    return false;
   }
-  if (timing) io.stderr(formatTiming(timing) + (cache ? `cache: ${cache.reused} of ${files.length} files reused\n` : ''));
-  // Asked for, but not judged where the linter knows too little (a policy no Bicep read deploys): say so.
-  if (parsed.flags.has('--report-unused-suppressions')) {
-    const untold = files.filter((f) => ws.kindOf(f) === 'policy' && ws.contentOf(f)?.problem === undefined && byFile.has(f) && !ws.judgesUnusedSuppressions(f)).length;
-    if (untold > 0) {
-      io.stderr(
-        `apim-mtls: --report-unused-suppressions: not judged in ${untold} ${untold === 1 ? 'policy' : 'policies'} that no Bicep read deploys and no --sku or "sku" gives a tier ` +
-          '(its findings depend on the tier): give the repository root, --context with the Bicep, or --sku\n',
-      );
-    }
-  }
+}
+
+/**
+ * `--report-unused-suppressions` was asked for, but is not judged where the linter knows too little (a policy no Bicep
+ * read deploys): says so.
+ */
+function warnUnjudgedPolicies({ ws, files }: OpenedWorkspace, byFile: ReportsByFile, io: CliIO): void {
+  const untold = files.filter((f) => ws.kindOf(f) === 'policy' && ws.contentOf(f)?.problem === undefined && byFile.has(f) && !ws.judgesUnusedSuppressions(f)).length;
+  if (untold === 0) return;
+  io.stderr(
+    `apim-mtls: --report-unused-suppressions: not judged in ${untold} ${untold === 1 ? 'policy' : 'policies'} that no Bicep read deploys and no --sku or "sku" gives a tier ` +
+      '(its findings depend on the tier): give the repository root, --context with the Bicep, or --sku\n',
+  );
+}
+
+/** 1 when there are errors, or more warnings than `--max-warnings` allows (said on stderr); else 0. */
+function exitCode(reports: FileReport[], maxWarnings: number, io: CliIO): number {
   const t = totals(reports);
   if (t.error > 0) return 1;
   if (maxWarnings >= 0 && t.warning > maxWarnings) {
@@ -292,7 +362,6 @@ function formatTiming(timing: Map<string, number>): string {
   return ['apim-mtls timing (APIM_MTLS_TIMING):', ...rows.map(line), ...rest.map(line)].join('\n') + '\n';
 }
 
-/** Does the unused-suppression rule judge this policy: it is deployed by Bicep read, or has a tier from the configuration? */
 /** The `--cache-location` path, resolved; one ending in a separator (`.cache/`) names a folder, existing or not, as in ESLint. */
 function cachePath(cwd: string, location: string | undefined): string {
   const resolved = path.resolve(cwd, location ?? DEFAULT_CACHE_FILE);
