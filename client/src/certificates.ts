@@ -1,15 +1,13 @@
 import * as vscode from 'vscode';
-import { CERTIFICATE_INFO_REQUEST } from '../../server/src/lsp/protocol';
+import {
+  CERTIFICATE_INFO_REQUEST,
+  COPY_THUMBPRINT_COMMAND,
+  SHOW_PINS_COMMAND,
+  THUMBPRINT,
+  type CertificateInfoResult,
+} from '../../server/src/lsp/protocol';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { registerWizardCommands } from './wizard/commands';
-
-
-interface CertificateSummary {
-  certificates: { subject: string; thumbprint: string; notAfter: string }[];
-  problems: string[];
-}
-
-const THUMBPRINT = /^[0-9A-Fa-f]{40}$/;
 
 /**
  * The certificate commands: "Copy certificate thumbprint" (for the active certificate file, a file Uri from a menu,
@@ -19,7 +17,7 @@ const THUMBPRINT = /^[0-9A-Fa-f]{40}$/;
 export function registerCertificateCommands(context: vscode.ExtensionContext, getClient: () => LanguageClient | undefined): void {
   registerWizardCommands(context);
   context.subscriptions.push(
-    vscode.commands.registerCommand('apimMtls.copyCertificateThumbprint', async (arg?: vscode.Uri | string) => {
+    vscode.commands.registerCommand(COPY_THUMBPRINT_COMMAND, async (arg?: vscode.Uri | string) => {
       if (typeof arg === 'string' && THUMBPRINT.test(arg.trim())) {
         const thumbprint = arg.trim().toUpperCase();
         await vscode.env.clipboard.writeText(thumbprint);
@@ -32,7 +30,7 @@ export function registerCertificateCommands(context: vscode.ExtensionContext, ge
         void vscode.window.showWarningMessage('Open a certificate file (.cer, .crt, .pem) first.');
         return;
       }
-      const info = await client.sendRequest<CertificateSummary | null>(CERTIFICATE_INFO_REQUEST, { uri: target.toString() });
+      const info = await client.sendRequest<CertificateInfoResult | null>(CERTIFICATE_INFO_REQUEST, { uri: target.toString() });
       const certs = info?.certificates ?? [];
       if (certs.length === 0) {
         void vscode.window.showWarningMessage(`No certificate could be read from ${target.fsPath}${info?.problems.length ? `: ${info.problems.join('; ')}` : ''}`);
@@ -50,7 +48,7 @@ export function registerCertificateCommands(context: vscode.ExtensionContext, ge
       void vscode.window.showInformationMessage(`Copied thumbprint ${pick.thumbprint} (${pick.subject}).`);
     }),
     // The "Pinned in N policies" code lens of a certificate file: its places in the references view.
-    vscode.commands.registerCommand('apimMtls.showCertificatePins', async (uri: string, position: LspPosition, pins: LspLocation[]) => {
+    vscode.commands.registerCommand(SHOW_PINS_COMMAND, async (uri: string, position: LspPosition, pins: LspLocation[]) => {
       const at = new vscode.Position(position.line, position.character);
       const places = pins.map((p) => new vscode.Location(vscode.Uri.parse(p.uri), new vscode.Range(p.range.start.line, p.range.start.character, p.range.end.line, p.range.end.character)));
       await vscode.commands.executeCommand('editor.action.showReferences', vscode.Uri.parse(uri), at, places);

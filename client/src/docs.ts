@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
+import { DIAGNOSTIC_SOURCE } from '../../server/src/lsp/protocol';
 
 /** "Show rule documentation": pick a rule, open its bundled page in the Markdown preview. */
 export function registerDocsCommand(context: vscode.ExtensionContext): void {
@@ -28,7 +29,7 @@ function ruleAtCursor(): string | undefined {
   const editor = vscode.window.activeTextEditor;
   if (!editor) return undefined;
   const at = editor.selection.active;
-  const found = vscode.languages.getDiagnostics(editor.document.uri).find((d) => d.source === 'apim-mtls' && d.range.contains(at));
+  const found = vscode.languages.getDiagnostics(editor.document.uri).find((d) => d.source === DIAGNOSTIC_SOURCE && d.range.contains(at));
   const code = found?.code;
   return typeof code === 'object' ? String(code.value) : code !== undefined ? String(code) : undefined;
 }

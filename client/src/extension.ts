@@ -12,10 +12,19 @@ import {
 import { registerCertificateCommands } from './certificates';
 import { registerPolicyDetection } from './detect';
 import { registerDocsCommand } from './docs';
-import { OPEN_DOCS_COMMAND } from '../../server/src/lsp/protocol';
+import { FIX_ALL_KIND, OPEN_DOCS_COMMAND } from '../../server/src/lsp/protocol';
 import { registerTierStatus, SHOW_TIER_COMMAND } from './tier-status';
 
 let client: LanguageClient | undefined;
+
+/** The languages the server serves (with .cshtml files: see the document selector). */
+const SERVED_LANGUAGES: ReadonlySet<string> = new Set([
+  'apim-policy',
+  'bicep',
+  // The Bicep extension's id for .bicepparam files: their values set the deployed file's parameters (the SKU).
+  'bicep-params',
+  'apim-certificate',
+]);
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('APIM mTLS', { log: true });
@@ -27,11 +36,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
-      { scheme: 'file', language: 'apim-policy' },
-      { scheme: 'file', language: 'bicep' },
-      // The Bicep extension's id for .bicepparam files: their values set the deployed file's parameters (the SKU).
-      { scheme: 'file', language: 'bicep-params' },
-      { scheme: 'file', language: 'apim-certificate' },
+      ...[...SERVED_LANGUAGES].map((language) => ({ scheme: 'file', language })),
       // Policies written as .cshtml (for C# highlighting): the server tells them from Razor views by their root element.
       { scheme: 'file', pattern: '**/*.cshtml' },
     ],
@@ -77,16 +82,13 @@ function served(doc: vscode.TextDocument): boolean {
   return doc.uri.scheme === 'file' && (SERVED_LANGUAGES.has(doc.languageId) || doc.uri.fsPath.toLowerCase().endsWith('.cshtml'));
 }
 
-const SERVED_LANGUAGES: ReadonlySet<string> = new Set(['apim-policy', 'bicep', 'bicep-params', 'apim-certificate']);
-
 /** The safe fixes of the active file (the server's `source.fixAll.apim-mtls` action), applied at once. */
 async function fixAllInActiveEditor(): Promise<void> {
   const doc = vscode.window.activeTextEditor?.document;
   if (!doc) return;
-  const kind = 'source.fixAll.apim-mtls';
   const whole = new vscode.Range(0, 0, doc.lineCount, 0);
-  const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', doc.uri, whole, kind);
-  const action = actions?.find((a): a is vscode.CodeAction => 'kind' in a && a.kind?.value === kind && a.edit !== undefined);
+  const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', doc.uri, whole, FIX_ALL_KIND);
+  const action = actions?.find((a): a is vscode.CodeAction => 'kind' in a && a.kind?.value === FIX_ALL_KIND && a.edit !== undefined);
   if (!action?.edit) {
     void vscode.window.showInformationMessage('APIM mTLS: no safe fixes in this file.');
     return;

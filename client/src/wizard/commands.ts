@@ -100,11 +100,11 @@ async function writeOrFail(prepared: Prepared, overwrite: boolean): Promise<stri
 
 const TITLE = 'Generate certificate';
 
-interface Pick<T> extends vscode.QuickPickItem {
+interface PickItem<T> extends vscode.QuickPickItem {
   value: T;
 }
 
-function pick<T>(items: Pick<T>[], placeHolder: string, title = TITLE): Promise<T | undefined> {
+function pick<T>(items: PickItem<T>[], placeHolder: string, title = TITLE): Promise<T | undefined> {
   return Promise.resolve(vscode.window.showQuickPick(items, { placeHolder, title, ignoreFocusOut: true })).then((p) => p?.value);
 }
 
@@ -199,7 +199,7 @@ function pfxRole(pfx: string): string | undefined {
 async function chooseIssuer(kind: WizardKind, id: string): Promise<{ plan: CertificatePlan['issuer']; loaded?: LoadedIssuer } | undefined> {
   const found = await vscode.workspace.findFiles('**/*.pfx', '**/node_modules/**', 200);
   const ws = workspaceFolder();
-  const items: Pick<string>[] = [
+  const items: PickItem<string>[] = [
     { label: '$(add) New self-signed root CA', description: `also writes ${id}-root-ca.*`, value: 'self-signed' },
     ...found
       .map((u) => ({ file: u.fsPath, role: pfxRole(u.fsPath) }))

@@ -235,7 +235,8 @@ function boolOf(value: unknown, name: string, problems: string[]): boolean {
   return false;
 }
 
-function resolvePath(value: unknown, name: string, ctx: ValidationContext, problems: string[], fallback?: string): string | undefined {
+/** A path argument made absolute (a relative one against the workspace folder; `fallback` there when it's absent). */
+function argumentPath(value: unknown, name: string, ctx: ValidationContext, problems: string[], fallback?: string): string | undefined {
   if (value === undefined) {
     if (fallback !== undefined) {
       if (ctx.workspaceFolder) return path.join(ctx.workspaceFolder, fallback);
@@ -341,7 +342,7 @@ export function validateCertificateArgs(raw: unknown, ctx: ValidationContext = {
   } else if (isRecord(raw.issuer)) {
     unknownKeys(raw.issuer, new Set(['pfx', 'passwordEnv']), problems, 'issuer.');
     if (kind === 'root') problems.push('issuer: a root CA is self-signed: leave issuer out (or "self-signed")');
-    const file = resolvePath(raw.issuer.pfx, 'issuer.pfx', ctx, problems);
+    const file = argumentPath(raw.issuer.pfx, 'issuer.pfx', ctx, problems);
     if (file) issuer = { type: 'pfx', file };
     issuerPasswordEnv = envName(raw.issuer.passwordEnv, 'issuer.passwordEnv', problems, false) ?? passwordEnv;
   } else {
@@ -351,7 +352,7 @@ export function validateCertificateArgs(raw: unknown, ctx: ValidationContext = {
   const keyType = keyTypeOf(raw.keyType, problems);
   const validity = validityOf(raw.validityDays, problems);
   const dnsNames = dnsOf(raw.dns, kind, problems);
-  const outDir = resolvePath(raw.outDir, 'outDir', ctx, problems, 'certs');
+  const outDir = argumentPath(raw.outDir, 'outDir', ctx, problems, 'certs');
   const overwrite = boolOf(raw.overwrite, 'overwrite', problems);
   if (issuer.type === 'self-signed' && kind !== 'root') {
     const rootIssue = idProblem(`${id}-root-ca`);
@@ -372,7 +373,7 @@ export function validateTreeArgs(raw: unknown, ctx: ValidationContext = {}): { p
   unknownKeys(raw, TREE_KEYS, problems);
   const passwordEnv = envName(raw.passwordEnv, 'passwordEnv', problems, true);
   const keyType = keyTypeOf(raw.keyType, problems);
-  const outDir = resolvePath(raw.outDir, 'outDir', ctx, problems, 'certs');
+  const outDir = argumentPath(raw.outDir, 'outDir', ctx, problems, 'certs');
   const overwrite = boolOf(raw.overwrite, 'overwrite', problems);
   if (problems.length > 0 || !passwordEnv || !outDir) throw new OptionsError(TREE_COMMAND, problems);
   return { plan: { keyType, outDir, overwrite }, passwords: { passwordEnv } };

@@ -29,3 +29,8 @@ export function resolvePath(p: string): string {
 export function leavesFolder(rel: string): boolean {
   return rel === '..' || rel.startsWith('..' + path.sep) || (path.sep === '\\' && rel.startsWith('../')) || path.isAbsolute(rel);
 }
+
+/** `p` is `dir` or lies under it (`dir` may end in a separator, as a drive root does). */
+export function isWithin(p: string, dir: string): boolean {
+  return p === dir || p.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
+}

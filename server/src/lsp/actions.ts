@@ -9,13 +9,7 @@ import { fileSuppression, suppressionComment } from '../engine/suppress';
 import { UNUSED_SUPPRESSION } from '../rules/unused-suppression';
 import type { Workspace } from '../engine/workspace';
 import { fixToEdit, toDiagnostic } from './convert';
-import { OPEN_DOCS_COMMAND } from './protocol';
-
-/** Server-side command behind "Show documentation for <rule>" (works in any LSP client that can show documents). */
-export { OPEN_DOCS_COMMAND };
-
-/** "Fix all safe problems" (`Fix.autofix`), for `editor.codeActionsOnSave` and the Source Action menu. */
-export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.apim-mtls`;
+import { FIX_ALL_KIND, OPEN_DOCS_COMMAND } from './protocol';
 
 export interface ActionEnv {
   uriOf(file: string): string;

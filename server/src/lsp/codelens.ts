@@ -3,16 +3,8 @@ import type { CodeLens, Location } from 'vscode-languageserver/node';
 import type { CertificateInfo } from '../certificates/types';
 import type { Workspace } from '../engine/workspace';
 import { certificateRole, validityState } from './hover';
+import { COPY_THUMBPRINT_COMMAND, SHOW_PINS_COMMAND } from './protocol';
 import { pinsOf } from './references';
-
-/** The client command a certificate code lens runs, with the SHA-1 thumbprint as its only argument. */
-export const COPY_THUMBPRINT_COMMAND = 'apimMtls.copyCertificateThumbprint';
-
-/**
- * The client command of the "pinned in N policies" lens: the file's URI, the lens position and the pins (LSP
- * locations), which the VS Code client shows in the references view (`editor.action.showReferences`).
- */
-export const SHOW_PINS_COMMAND = 'apimMtls.showCertificatePins';
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g;
 

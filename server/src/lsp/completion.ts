@@ -5,6 +5,7 @@ import type { CertificateInfo } from '../certificates/types';
 import type { Workspace } from '../engine/workspace';
 import type { PolicyContext } from '../model/types';
 import { commonUploads, deployedServices } from '../rules/util/uploads';
+import { spanRange } from './convert';
 
 /** The cursor in the value of an `<identity>` attribute that names a certificate (text from the tag's `<` up to it). */
 const IDENTITY_VALUE = /<identity\b[^<>]*?\s(thumbprint|issuer-thumbprint|issuer-certificate-id)\s*=\s*"([^"<>]*)$/;
@@ -33,7 +34,7 @@ export function completion(ws: Workspace, file: string, position: Position, now 
   const before = text.slice(Math.max(0, offset - LOOK_BACK), offset);
   // The rest of the value being replaced: up to its closing quote (or the end of the line).
   const end = offset + /^[^"\r\n<>]*/.exec(text.slice(offset, offset + 200))![0].length;
-  const rangeFrom = (typed: string): Range => ({ start: index.positionAt(offset - typed.length), end: index.positionAt(end) });
+  const rangeFrom = (typed: string): Range => spanRange(index, { start: offset - typed.length, end });
   const attribute = IDENTITY_VALUE.exec(before);
   if (attribute) {
     const range = rangeFrom(attribute[2]!);

@@ -5,6 +5,7 @@ import {
   DiagnosticTag,
   TextDocumentEdit,
   type Diagnostic,
+  type Location,
   type Range,
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
@@ -14,8 +15,7 @@ import { LineIndex, withLineEndingsOf, type Span } from '../core/text';
 import type { LoadedConfig } from '../engine/config';
 import type { Workspace } from '../engine/workspace';
 import { UNUSED_SUPPRESSION } from '../rules/unused-suppression';
-
-export const SOURCE = 'apim-mtls';
+import { DIAGNOSTIC_SOURCE } from './protocol';
 
 export function uriToPath(uri: string): string | undefined {
   if (typeof uri !== 'string' || !uri.startsWith('file:')) return undefined;
@@ -43,19 +43,29 @@ const SEVERITY: Record<ReportedLevel, DiagnosticSeverity> = {
 export function toRange(ws: Workspace, file: string, span: Span): Range {
   const index = ws.lineIndex(file);
   if (!index) return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  return spanRange(index, span);
+}
+
+/** A span as an LSP range, by its file's line index (`toRange` looks the index up in the workspace). */
+export function spanRange(index: LineIndex, span: Span): Range {
   return { start: index.positionAt(span.start), end: index.positionAt(span.end) };
+}
+
+/** A span in a workspace file as an LSP location (at 0:0 when the file is unknown). */
+export function toLocation(ws: Workspace, file: string, span: Span, uriOf: (file: string) => string): Location {
+  return { uri: uriOf(file), range: toRange(ws, file, span) };
 }
 
 export function toDiagnostic(ws: Workspace, finding: Finding, uriOf: (file: string) => string): Diagnostic {
   return {
     range: toRange(ws, finding.file, finding.span),
     severity: SEVERITY[finding.level],
-    source: SOURCE,
+    source: DIAGNOSTIC_SOURCE,
     code: finding.ruleId,
     codeDescription: { href: ruleDocsUrl(finding.ruleId) },
     message: finding.message,
     relatedInformation: finding.related.map((r) => ({
-      location: { uri: uriOf(r.file), range: toRange(ws, r.file, r.span) },
+      location: toLocation(ws, r.file, r.span, uriOf),
       message: r.message,
     })),
     data: { ruleId: finding.ruleId },
@@ -68,7 +78,7 @@ export function noticeDiagnostic(message: string): Diagnostic {
   return {
     range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
     severity: DiagnosticSeverity.Warning,
-    source: SOURCE,
+    source: DIAGNOSTIC_SOURCE,
     message,
   };
 }
@@ -78,7 +88,7 @@ export function configDiagnostics(loaded: LoadedConfig): Diagnostic[] {
   const index = loaded.text !== undefined ? new LineIndex(loaded.text) : undefined;
   return loaded.problems.map((p) => {
     const diagnostic = noticeDiagnostic(p.message);
-    if (p.span && index) diagnostic.range = { start: index.positionAt(p.span.start), end: index.positionAt(p.span.end) };
+    if (p.span && index) diagnostic.range = spanRange(index, p.span);
     return diagnostic;
   });
 }

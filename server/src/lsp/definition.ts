@@ -1,11 +1,11 @@
 import type { Location, Position } from 'vscode-languageserver/node';
-import type { Span } from '../core/text';
 import type { Workspace } from '../engine/workspace';
 import type { BicepRef } from '../model/types';
 import { entryCertificate } from '../rules/util/bicep-certificates';
 import { namedValueOf } from '../rules/util/trust';
 import { deployedServices } from '../rules/util/uploads';
-import { policyAt, policyReferenceAt, thumbprintKey } from './policy-symbols';
+import { toLocation } from './convert';
+import { policyAtPosition, policyReferenceAt, thumbprintKey } from './policy-symbols';
 
 /**
  * Go to definition in a policy (a file, or a policy written in a Bicep string): a certificate id goes to the Bicep
@@ -13,10 +13,10 @@ import { policyAt, policyReferenceAt, thumbprintKey } from './policy-symbols';
  * thumbprint there and to the certificate files that have it, `{{name}}` to the named value the deploying Bicep defines. Nothing (an empty list) where the workspace doesn't say.
  */
 export function definition(ws: Workspace, file: string, position: Position, uriOf: (file: string) => string): Location[] {
-  const target = policyAt(ws, file, position);
+  const target = policyAtPosition(ws, file, position);
   const ref = target && policyReferenceAt(target.doc, target.offset);
   if (!target || !ref) return [];
-  const at = (r: BicepRef): Location => locationOf(ws, r.file, r.span, uriOf);
+  const at = (r: BicepRef): Location => toLocation(ws, r.file, r.span, uriOf);
   switch (ref.kind) {
     case 'certificate-id': {
       const id = ref.id.toLowerCase();
@@ -31,20 +31,12 @@ export function definition(ws: Workspace, file: string, position: Position, uriO
       const uploads = deployedServices(target.context)
         .flatMap((s) => s.uploadedCertificates?.ids ?? [])
         .filter((c) => entryCertificate(c.entry, certificates)?.certificate.thumbprint === key);
-      const files = certificates.byThumbprint(key).map((m) => locationOf(ws, m.file, { start: 0, end: 0 }, uriOf));
+      const files = certificates.byThumbprint(key).map((m) => toLocation(ws, m.file, { start: 0, end: 0 }, uriOf));
       return unique([...uploads.map((c) => at(c.ref)), ...files]);
     }
     case 'named-value':
       return unique((namedValueOf(target.context, ref.name) ?? []).map((nv) => at(nv.ref)));
   }
-}
-
-/** A span of a workspace file as an LSP location. */
-export function locationOf(ws: Workspace, file: string, span: Span, uriOf: (file: string) => string): Location {
-  const index = ws.lineIndex(file);
-  const start = index?.positionAt(span.start) ?? { line: 0, character: 0 };
-  const end = index?.positionAt(span.end) ?? start;
-  return { uri: uriOf(file), range: { start, end } };
 }
 
 /** One location per place (a policy deployed to several services may reach the same upload twice). */

@@ -11,6 +11,7 @@ import { describeSkus, type Sku } from '../model/sku';
 import { elementAt, getAttribute } from '../parsers/policy';
 import { namedValueOf } from '../rules/util/trust';
 import { deployedServices } from '../rules/util/uploads';
+import { spanRange } from './convert';
 import { policyReferenceAt } from './policy-symbols';
 
 const TIER_DEPENDENT_IDENTIFIERS = new Set(['Verify', 'VerifyNoRevocation']);
@@ -190,6 +191,6 @@ function markdown(value: string, ws?: Workspace, file?: string, span?: Span): Ho
   const index = file ? ws?.lineIndex(file) : undefined;
   return {
     contents: { kind: 'markdown', value },
-    ...(index && span ? { range: { start: index.positionAt(span.start), end: index.positionAt(span.end) } } : {}),
+    ...(index && span ? { range: spanRange(index, span) } : {}),
   };
 }

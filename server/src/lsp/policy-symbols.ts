@@ -5,6 +5,7 @@ import type { PolicyContext } from '../model/types';
 import { elementAt } from '../parsers/policy';
 import type { CsToken, PolicyAttribute, PolicyDocument } from '../parsers/policy/types';
 import { normalizeThumbprint } from '../rules/util/certificate-references';
+import { THUMBPRINT } from './protocol';
 
 /** What a place in a policy refers to that lives elsewhere in the workspace (hover and go to definition share it). */
 export type PolicyReference =
@@ -28,7 +29,8 @@ export interface PolicyAtPosition {
   offset: number;
 }
 
-export function policyAt(ws: Workspace, file: string, position: Position): PolicyAtPosition | undefined {
+/** The policy under the cursor (rules' `policyAt`, by contrast, reads a policy file by its path). */
+export function policyAtPosition(ws: Workspace, file: string, position: Position): PolicyAtPosition | undefined {
   const index = ws.lineIndex(file);
   if (!index) return undefined;
   const offset = index.offsetAt(position);
@@ -80,7 +82,7 @@ export function policyReferences(doc: PolicyDocument): PolicyReference[] {
 function expressionReferences(tokens: readonly CsToken[]): PolicyReference[] {
   const out: PolicyReference[] = [];
   for (const token of tokens) {
-    if (token.kind === 'string' && token.value !== undefined && /^[0-9A-Fa-f]{40}$/.test(token.value)) {
+    if (token.kind === 'string' && token.value !== undefined && THUMBPRINT.test(token.value)) {
       out.push({ kind: 'thumbprint', thumbprint: token.value, span: token.span });
     }
   }

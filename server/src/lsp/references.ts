@@ -2,8 +2,9 @@ import type { Location, Position } from 'vscode-languageserver/node';
 import type { Workspace } from '../engine/workspace';
 import { inlineSpan } from '../model/policy-resources';
 import { parsePolicy } from '../parsers/policy';
-import { definition, locationOf } from './definition';
-import { policyAt, policyReferenceAt, policyReferences, thumbprintKey, type PolicyReference } from './policy-symbols';
+import { toLocation } from './convert';
+import { definition } from './definition';
+import { policyAtPosition, policyReferenceAt, policyReferences, thumbprintKey, type PolicyReference } from './policy-symbols';
 
 /** What references are looked for: a thumbprint (normalised), a certificate id or a named value (lower case). */
 type Target = { kind: PolicyReference['kind']; key: string };
@@ -45,7 +46,7 @@ function collect(ws: Workspace, asked: Target[], uriOf: (file: string) => string
     const text = ws.textOf(policyFile);
     if (!text || !mayHold(text)) continue;
     const doc = ws.policy(policyFile);
-    for (const ref of doc ? policyReferences(doc) : []) if (matches(ref)) policies.push(locationOf(ws, policyFile, ref.span, uriOf));
+    for (const ref of doc ? policyReferences(doc) : []) if (matches(ref)) policies.push(toLocation(ws, policyFile, ref.span, uriOf));
   }
   const thumbprints = targets.filter((t) => t.kind === 'thumbprint').map((t) => new RegExp(`(?<![0-9A-Fa-f])${thumbprintPattern(t.key).source}(?![0-9A-Fa-f])`, 'gi'));
   for (const bicepFile of ws.files('bicep')) {
@@ -57,14 +58,14 @@ function collect(ws: Workspace, asked: Target[], uriOf: (file: string) => string
       if (!inline) continue;
       inlineRanges.push([inline.offsets[0] ?? 0, inline.offsets[inline.offsets.length - 1] ?? 0]);
       if (!mayHold(inline.text)) continue;
-      for (const ref of policyReferences(parsePolicy(inline.text))) if (matches(ref)) policies.push(locationOf(ws, bicepFile, inlineSpan(inline, ref.span), uriOf));
+      for (const ref of policyReferences(parsePolicy(inline.text))) if (matches(ref)) policies.push(toLocation(ws, bicepFile, inlineSpan(inline, ref.span), uriOf));
     }
     // Outside the policies written in it: the thumbprint as text (a named value's value, a parameter's).
     for (const pattern of thumbprints) {
       for (const m of text.matchAll(pattern)) {
         const at = m.index ?? 0;
         if (inlineRanges.some(([from, to]) => at >= from && at <= to)) continue;
-        bicep.push(locationOf(ws, bicepFile, { start: at, end: at + m[0].length }, uriOf));
+        bicep.push(toLocation(ws, bicepFile, { start: at, end: at + m[0].length }, uriOf));
       }
     }
   }
@@ -92,7 +93,7 @@ function targetsAt(ws: Workspace, file: string, position: Position): Target[] {
   if (ws.kindOf(file) === 'certificate') {
     return (ws.certificate(file)?.certificates ?? []).map((c) => ({ kind: 'thumbprint', key: c.thumbprint.toUpperCase() }));
   }
-  const found = policyAt(ws, file, position);
+  const found = policyAtPosition(ws, file, position);
   const ref = found && policyReferenceAt(found.doc, found.offset);
   return ref ? [{ kind: ref.kind, key: keyOf(ref) }] : [];
 }

@@ -28,6 +28,7 @@ import {
   type WorkspaceFolder,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { isWithin } from '../core/paths';
 import { VERSION } from '../core/version';
 import { CONFIG_FILE_NAME, ConfigResolver, parseConfig, type LintConfig, type LoadedConfig } from '../engine/config';
 import { classify, isCandidate } from '../engine/files';
@@ -36,7 +37,7 @@ import { loadReferencedFiles } from '../engine/context';
 import { DiskWatcher } from './watch';
 import { policyTier } from '../engine/tier';
 import { Workspace } from '../engine/workspace';
-import { codeActions, FIX_ALL_KIND, OPEN_DOCS_COMMAND, openRuleDocs } from './actions';
+import { codeActions, openRuleDocs } from './actions';
 import { ruleById } from '../rules';
 import { configDiagnostics, noticeDiagnostic, pathToUri, toDiagnostic, uriToPath } from './convert';
 import { certificateCodeLenses } from './codelens';
@@ -45,7 +46,7 @@ import { hover } from './hover';
 import { definition } from './definition';
 import { references } from './references';
 import { policySymbols } from './symbols';
-import { CERTIFICATE_INFO_REQUEST, POLICY_TIER_REQUEST, type PolicyTier } from './protocol';
+import { CERTIFICATE_INFO_REQUEST, FIX_ALL_KIND, OPEN_DOCS_COMMAND, POLICY_TIER_REQUEST, type CertificateInfoResult, type PolicyTier } from './protocol';
 import { LintScheduler } from './scheduler';
 import { errorMessage } from '../core/errors';
 
@@ -236,7 +237,7 @@ class ApimMtlsServer {
       if (typeof ruleId !== 'string' || !ruleById(ruleId)) throw new ResponseError(ErrorCodes.InvalidParams, `${OPEN_DOCS_COMMAND} takes a rule id (\`apim-mtls rules\` lists them)`);
       await openRuleDocs(c, ruleId);
     }));
-    c.onRequest(CERTIFICATE_INFO_REQUEST, live((params: { uri: string }) => {
+    c.onRequest(CERTIFICATE_INFO_REQUEST, live((params: { uri: string }): CertificateInfoResult<Date> | null => {
       const file = uriToPath(stringParam(params, 'uri'));
       const cert = file ? this.ws.certificate(file) : undefined;
       return cert ? { certificates: cert.certificates, problems: cert.problems } : null;
@@ -779,11 +780,6 @@ class ApimMtlsServer {
   private uriOf(file: string): string {
     return this.uris.get(file) ?? pathToUri(file);
   }
-}
-
-/** `p` is `dir` or lies under it. */
-function isWithin(p: string, dir: string): boolean {
-  return p === dir || p.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
 }
 
 /** `lstat`, or undefined when there is nothing to stat (it throws ENOTDIR under a file even with throwIfNoEntry). */

@@ -1,6 +1,7 @@
 import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver/node';
-import type { LineIndex, Span } from '../core/text';
+import type { LineIndex } from '../core/text';
 import type { PolicyDocument, PolicyElement } from '../parsers/policy/types';
+import { spanRange } from './convert';
 
 const SECTIONS = new Set(['inbound', 'backend', 'outbound', 'on-error']);
 /** The attribute that tells elements of a kind apart in the outline (`<set-variable name="…">`). */
@@ -25,8 +26,8 @@ export function policySymbols(doc: PolicyDocument, index: LineIndex): DocumentSy
     const symbol: DocumentSymbol = {
       name: el.name || '(unnamed)',
       kind: depth === 0 ? SymbolKind.Module : SECTIONS.has(el.name) ? SymbolKind.Namespace : SymbolKind.Object,
-      range: range(index, el.span),
-      selectionRange: range(index, el.nameSpan),
+      range: spanRange(index, el.span),
+      selectionRange: spanRange(index, el.nameSpan),
       children: [],
     };
     const detail = label(el);
@@ -47,8 +48,4 @@ function label(el: PolicyElement): string | undefined {
     return value.length > MAX_DETAIL ? `${value.slice(0, MAX_DETAIL - 1)}…` : value;
   }
   return undefined;
-}
-
-function range(index: LineIndex, span: Span) {
-  return { start: index.positionAt(span.start), end: index.positionAt(span.end) };
 }

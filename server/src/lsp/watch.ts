@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FileChangeType } from 'vscode-languageserver/node';
 import { errorMessage } from '../core/errors';
+import { isWithin } from '../core/paths';
 
 const SKIPPED_SEGMENTS = /(^|[\\/])(node_modules|\.git)([\\/]|$)/;
 
@@ -105,9 +106,8 @@ export class DiskWatcher {
 
   /** Stops watching a folder of a tree and the folders under it. */
   private forgetFolder(dir: string, tree: Map<string, fs.FSWatcher>): void {
-    const prefix = dir + path.sep;
     for (const [d, w] of tree) {
-      if (d === dir || d.startsWith(prefix)) {
+      if (isWithin(d, dir)) {
         w.close();
         tree.delete(d);
       }

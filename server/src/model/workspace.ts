@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { RelatedInfo } from '../core/finding';
-import { resolvePath } from '../core/paths';
+import { isWithin, resolvePath } from '../core/paths';
 import type { BicepFile, Expr, StringPart } from '../parsers/bicep/types';
 import { SERVICE_TYPE, buildScope, callTarget, property, type BicepConfigRef, type FileScope, type ResourceNode } from './bicep-scope';
 import { clientCertificateEntry } from './certificate-entries';
@@ -614,8 +614,7 @@ function nearestByDirectory<T extends { node: ResourceNode }>(candidates: Set<T>
   for (let dir = path.dirname(file); ; ) {
     const here = [...candidates].filter((c) => path.dirname(c.node.scope.path) === dir);
     if (here.length > 0) return new Set(here);
-    const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
-    const below = [...candidates].filter((c) => c.node.scope.path.startsWith(prefix));
+    const below = [...candidates].filter((c) => isWithin(c.node.scope.path, dir));
     if (below.length > 0) return new Set(below);
     const parent = path.dirname(dir);
     if (parent === dir) return candidates;

@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { Workspace } from '../../../server/src/engine/workspace';
 import { ConfigResolver } from '../../../server/src/engine/config';
-import { certificateCodeLenses, COPY_THUMBPRINT_COMMAND, SHOW_PINS_COMMAND } from '../../../server/src/lsp/codelens';
+import { certificateCodeLenses } from '../../../server/src/lsp/codelens';
+import { COPY_THUMBPRINT_COMMAND, SHOW_PINS_COMMAND } from '../../../server/src/lsp/protocol';
 import { makeTree } from '../certificates/tools';
 
 test('two code lenses per certificate, on its PEM block: what it is (copying its thumbprint), and where policies pin it', async () => {
