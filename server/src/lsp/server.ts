@@ -47,6 +47,7 @@ import { definition } from './definition';
 import { references } from './references';
 import { policySymbols } from './symbols';
 import { CERTIFICATE_INFO_REQUEST, FIX_ALL_KIND, OPEN_DOCS_COMMAND, POLICY_TIER_REQUEST, type CertificateInfoResult, type PolicyTier } from './protocol';
+import { RelintClock } from './relint-clock';
 import { LintScheduler } from './scheduler';
 import { errorMessage } from '../core/errors';
 
@@ -186,10 +187,8 @@ class ApimMtlsServer {
   private canCreateFiles = false;
   private canReportProgress = false;
   private diskWatcher?: DiskWatcher;
-  /** Published files whose findings change with time alone (certificate expiry), with the moment they do. */
-  private readonly timeBound = new Map<string, number>();
-  private clockTimer?: NodeJS.Timeout;
-  private clockAt?: number;
+  /** Lints files again when their findings change with time alone (a certificate expiring). */
+  private readonly clock = new RelintClock((due) => this.scheduler.schedule(due, 0));
 
   constructor(private readonly connection: Connection) {}
 
@@ -698,7 +697,7 @@ class ApimMtlsServer {
     const kind = this.ws.kindOf(file);
     if ((kind === 'certificate' || this.contextOnly.has(file)) && !isOpen) return this.clear(file);
     const result = this.ws.lint(file, { certificateRules: true });
-    this.noteTimeBound(file, result.stableUntil);
+    this.clock.note(file, result.stableUntil);
     const diagnostics: Diagnostic[] = [
       ...result.notices.map(noticeDiagnostic),
       ...result.findings.map((f) => toDiagnostic(this.ws, f, (p) => this.uriOf(p))),
@@ -721,48 +720,9 @@ class ApimMtlsServer {
   }
 
   private clear(file: string): void {
-    this.noteTimeBound(file, undefined);
+    this.clock.note(file, undefined);
     if (!this.published.delete(file)) return;
     void this.connection.sendDiagnostics({ uri: this.uriOf(file), diagnostics: [] });
-  }
-
-  /**
-   * A certificate that expires while the editor is open: the files whose findings judged it against the clock are
-   * linted again when that judgement changes ("expires in 2 days" → "in 1 day" → "expired"), without an edit.
-   * One timer, for the earliest moment.
-   */
-  private noteTimeBound(file: string, until: number | undefined): void {
-    if (until === undefined) {
-      // A timer set for this file finds nothing due and moves on to the next.
-      this.timeBound.delete(file);
-      return;
-    }
-    this.timeBound.set(file, until);
-    if (this.clockAt === undefined || until < this.clockAt) this.armClock(until);
-  }
-
-  private armClock(at: number): void {
-    if (this.clockTimer) clearTimeout(this.clockTimer);
-    this.clockAt = at;
-    // At least a second (a judgement due now is made again just after it); setTimeout's limit is ≈ 24.8 days.
-    const delay = Math.min(Math.max(at - Date.now(), 1000), 2 ** 31 - 1);
-    this.clockTimer = setTimeout(() => this.clockFired(), delay);
-    this.clockTimer.unref();
-  }
-
-  private clockFired(): void {
-    this.clockTimer = undefined;
-    this.clockAt = undefined;
-    const now = Date.now();
-    const due: string[] = [];
-    let next = Infinity;
-    for (const [file, at] of this.timeBound) {
-      if (at <= now) due.push(file);
-      else next = Math.min(next, at);
-    }
-    for (const file of due) this.timeBound.delete(file);
-    if (next !== Infinity) this.armClock(next);
-    if (due.length > 0) this.scheduler.schedule(due, 0);
   }
 
   private openFiles(): string[] {
