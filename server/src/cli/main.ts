@@ -1,3 +1,5 @@
+// First: V8 settings for the whole run (see the module).
+import './v8-flags';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { VERSION } from '../core/version';
