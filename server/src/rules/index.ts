@@ -20,6 +20,7 @@ import { policyFormatMismatch } from './policy-format-mismatch';
 import { consumptionClientCertificateRequired } from './consumption-client-certificate-required';
 import { clientCertificateHttp2NotNegotiated } from './client-certificate-http2-not-negotiated';
 import { selfHostedGatewayCaCertificates } from './self-hosted-gateway-ca-certificates';
+import { privateCaNotUploaded } from './private-ca-not-uploaded';
 import { chainVerifyUnsupportedTier } from './chain-verify-unsupported-tier';
 import { utcnowCertificateValidity } from './utcnow-certificate-validity';
 import { certificateNullCheck } from './certificate-null-check';
@@ -79,6 +80,7 @@ export const allRules: readonly Rule[] = [
   thumbprintRoleMismatch,
   unknownCertificateId,
   certificateKeyNotThumbprint,
+  privateCaNotUploaded,
   ...certificateExpired,
   ...certificateExpiring,
   // Bicep: the service, its CA certificates, policy resources
