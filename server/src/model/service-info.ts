@@ -1,4 +1,4 @@
-import type { Expr, StringPart } from '../parsers/bicep/types';
+import type { Expr, PropertyMember, StringPart } from '../parsers/bicep/types';
 import { property, propertyMember, type FileScope, type ResourceNode } from './bicep-scope';
 import { AVM_DEFAULT_SKU } from './avm';
 import { caEntries } from './certificate-entries';
@@ -160,11 +160,21 @@ function clientHttp2(expr: Expr, scope: FileScope, scopes: ReadonlyMap<string, F
   }
   const owners = objectsOf(expr, scope, 0);
   if (owners.length === 0) return { value: 'unknown' };
-  const found = owners.map((o) => ({ o, m: o.object.members.find((m) => m.kind === 'property' && m.key.toLowerCase() === CLIENT_HTTP2) }));
+  const found = owners.map((o) => ({ o, m: o.object.members.find((m) => m.kind === 'property' && memberKey(m, o.scope, scopes)?.toLowerCase() === CLIENT_HTTP2) }));
   const values = found.map(({ o, m }) => (m?.kind === 'property' ? booleanSetting(m.value, o.scope, scopes, 'Http2') : false));
   const value: TriBool = values.every((v) => v === true) ? true : values.every((v) => v === false) ? false : 'unknown';
   const written = found.find((f) => f.m);
   return written?.m ? { value, ref: { file: written.o.scope.path, span: written.m.span } } : { value };
+}
+
+/**
+ * An object property's key: as written, or for a key written with interpolation (`'${gateway}.Protocols.Server.Http2'`)
+ * its value when the model can read it (undefined when it can't).
+ */
+function memberKey(m: PropertyMember, scope: FileScope, scopes: ReadonlyMap<string, FileScope>): string | undefined {
+  if (!m.keyExpr) return m.key;
+  const key = evaluate(m.keyExpr, scope, { scopes, origins: [], label: 'key' });
+  return key.kind === 'strings' && !key.unknown && key.values.size === 1 ? [...key.values][0] : undefined;
 }
 
 /** The items of `hostnameConfigurations` that may be gateway host names; undefined when the array can't be read. */

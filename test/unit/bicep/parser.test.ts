@@ -282,3 +282,31 @@ var o = { k: apim::api.name }
 function strip(e: unknown): unknown {
   return JSON.parse(JSON.stringify(e, (k, v) => (k === 'span' || k === 'nameSpan' ? undefined : v)));
 }
+
+// From a review that fed the parser the Azure/bicep sample baselines and the Azure Verified Modules: valid Bicep that it
+// misread. Each parses without problems now, and what follows it is read.
+test('current Bicep syntax from the Bicep samples and AVM parses without problems', () => {
+  const cases: [string, string][] = [
+    ['a nullable literal type', "param conditionVersion '2.0'?\n\n@allowed([\n  'Premium'\n])\nparam sku string\n"],
+    ['a nullable literal in an object type', "type t = {\n  conditionVersion: '2.0'?\n\n  @description('x')\n  id: string?\n}\n"],
+    ['an output of a nullable literal type', "output o 'x'? = null\n"],
+    ['a literal array type', "type t = 'a'[]\n"],
+    ['an object key written with interpolation', "var ids = ['a']\nvar m = map(ids, (id) => { '${id}': {} })\n"],
+    ['a lambda whose body is on the next line', "var xs = [1]\nvar ys = map(xs, x =>\n  x + 1)\nvar zs = map(xs, x => // the body\n{\n  v: x\n})\n"],
+    ['a multi-line string with extra quotes', "var q = ''''abc''''\n"],
+    ['an import of a name that is no identifier', "import {\n  'not-a-valid-bicep-identifier' as withInvalidIdentifier\n} from 'modules/mod.json'\n"],
+    ['type operators', "type items = string[]\ntype item = items[*]\ntype pair = [string, int]\ntype second = pair[1]\ntype dict = { *: int }\ntype value = dict.*\ntype maybe = string?\ntype sure = maybe!\ntype flags = true | !true\n"],
+  ];
+  for (const [what, text] of cases) assert.deepEqual(parseBicep(text).problems, [], what);
+  assert.deepEqual(decl(cases[0]![1], 'param', 1).decorators.map((d) => d.call.name), ['allowed'], 'the next parameter keeps its @allowed');
+  const quote = decl(cases[6]![1], 'var').value;
+  assert.equal(quote?.kind === 'string' ? quote.value : undefined, "'abc'");
+  const imported = decl(cases[7]![1], 'import');
+  assert.deepEqual(imported.items.map((i) => [i.name, i.alias]), [['not-a-valid-bicep-identifier', 'withInvalidIdentifier']]);
+});
+
+test('.bicepparam: extends is read past, the params after it are kept', () => {
+  const file = parseBicepFile('prod.bicepparam', "using 'main.bicep'\n\nextends 'shared.bicepparam'\n\nparam skuName = 'Premium'\n");
+  assert.deepEqual(file.problems, []);
+  assert.deepEqual(file.declarations.map((d) => d.kind), ['using', 'opaque', 'param']);
+});

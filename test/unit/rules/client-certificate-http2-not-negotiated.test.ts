@@ -72,11 +72,23 @@ testRule(clientCertificateHttp2NotNegotiated, {
       code: serviceBicep("'Premium'", `${http2()}\n${hostnames('', NEGOTIATING_SECOND)}`),
       files: deploying(VALIDATE),
     },
+    {
+      name: 'a key written with interpolation that the model can\'t read: not taken for the HTTP/2 switch',
+      code: serviceBicep("'Premium'", "customProperties: {\n  '${gateway}.Protocols.Server.Http2': 'True'\n}", 'param gateway string\n'),
+      files: deploying(VALIDATE),
+    },
     { name: 'unknown SKU', code: serviceBicep('skuName', http2(), 'param skuName string\n'), files: deploying(VALIDATE) },
     { name: 'HTTP/2 on behind a condition that can be either: unknown', code: serviceBicep("'Premium'", http2When('enableHttp2'), 'param enableHttp2 bool\n'), files: deploying(VALIDATE) },
     { name: 'HTTP/2 on behind a condition that is false', code: serviceBicep("'Premium'", http2When('enableHttp2'), 'var enableHttp2 = false\n'), files: deploying(VALIDATE) },
   ],
   invalid: [
+    {
+      // The Azure Verified Module writes its keys this way (review of the Bicep parser against AVM; the key was dropped).
+      name: 'HTTP/2 on under a key written with interpolation, whose value the model reads',
+      code: serviceBicep("'Premium'", "customProperties: {\n  '${gateway}.Protocols.Server.Http2': 'True'\n}", "var gateway = 'Microsoft.WindowsAzure.ApiManagement.Gateway'\n"),
+      files: deploying(VALIDATE),
+      findings: [{ line: 13, text: "'${gateway}.Protocols.Server.Http2'" }],
+    },
     {
       name: 'HTTP/2 on behind a condition that is true (a variable)',
       code: serviceBicep("'Premium'", http2When('enableHttp2'), 'var enableHttp2 = true\n'),

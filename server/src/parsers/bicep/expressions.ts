@@ -1,7 +1,7 @@
 import { Cursor } from './cursor';
 import { lex, type Token } from './lexer';
 import type {
-  ArrayExpr, BinaryOperator, CallExpr, Decorator, Expr, ForExpr, ObjectExpr, ObjectMember, ResourceDecl, SpreadMember,
+  ArrayExpr, BinaryOperator, CallExpr, Decorator, Expr, ForExpr, ObjectExpr, ObjectMember, PropertyMember, ResourceDecl, SpreadMember,
   StringExpr, StringPart,
 } from './types';
 
@@ -148,6 +148,19 @@ export abstract class ExpressionParser extends Cursor {
     return call;
   }
 
+  /**
+   * A literal as a type is written (`'2.0'`, `-1`, `true`, `!true`): its string, number or keyword, with no operator or postfix
+   * after it, so that `param v '2.0'?` is a nullable type and `type t = 'a'[]` an array, not a conditional or an index.
+   */
+  protected parseLiteral(): Expr {
+    if ((this.at('-') && this.peek(1).kind === 'number') || this.at('!')) {
+      const op = this.next();
+      const operand = this.parsePrimary();
+      return { kind: 'unary', span: { start: op.start, end: operand.span.end }, operator: op.text === '!' ? '!' : '-', operand };
+    }
+    return this.parsePrimary();
+  }
+
   private parsePrimary(): Expr {
     const t = this.peek();
     const span = { start: t.start, end: t.end };
@@ -190,6 +203,8 @@ export abstract class ExpressionParser extends Cursor {
     if (this.at('=>', 1)) {
       this.next();
       this.next();
+      // The body may start on the next line (`x =>` then the body), as after `(a, b) =>`.
+      this.skipNewlines();
       const body = this.parseExpr();
       return { kind: 'lambda', span: { start: t.start, end: body.span.end }, params: [t.text], body };
     }
@@ -303,7 +318,16 @@ export abstract class ExpressionParser extends Cursor {
       }
     }
     const key = this.peek();
-    const keyValue = key.kind === 'identifier' ? key.text : key.kind === 'string' && key.segments?.length === 1 && key.segments[0]!.kind === 'text' ? key.segments[0]!.value : undefined;
+    const segments = key.kind === 'string' ? (key.segments ?? []) : [];
+    const interpolated = segments.some((s) => s.kind !== 'text');
+    const keyValue =
+      key.kind === 'identifier'
+        ? key.text
+        : key.kind !== 'string'
+          ? undefined
+          : interpolated
+            ? this.text.slice(key.start + 1, key.end - 1)
+            : segments.map((s) => (s.kind === 'text' ? s.value : '')).join('');
     if (keyValue === undefined || !this.at(':', 1)) {
       this.problem('Expected a property (name: value).', t.start);
       const before = this.pos;
@@ -315,7 +339,9 @@ export abstract class ExpressionParser extends Cursor {
     this.next();
     this.skipNewlines();
     const value = this.parseExpr();
-    return { kind: 'property', span: { start: key.start, end: value.span.end }, key: keyValue, keySpan: { start: key.start, end: key.end }, value };
+    const member: PropertyMember = { kind: 'property', span: { start: key.start, end: value.span.end }, key: keyValue, keySpan: { start: key.start, end: key.end }, value };
+    if (interpolated) member.keyExpr = this.stringExpr(key);
+    return member;
   }
 
   private parseSpread(): SpreadMember {

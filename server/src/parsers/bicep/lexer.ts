@@ -193,7 +193,9 @@ export function lex(text: string, start = 0, end = text.length): LexResult {
     }
     if (c === 39 /* ' */) {
       if (text.startsWith("'''", i)) {
-        const close = text.indexOf("'''", i + 3);
+        let close = text.indexOf("'''", i + 3);
+        // A run of more than three quotes ends with the string's last three: `''''abc''''` is 'abc' (Bicep's lexer).
+        while (close >= 0 && close + 3 < end && text[close + 3] === "'") close++;
         const stop = close < 0 || close + 3 > end ? end : close + 3;
         if (stop === end && close < 0) problems.push({ span: { start: i, end }, message: 'Unterminated multi-line string.' });
         let contentStart = i + 3;

@@ -118,6 +118,8 @@ class DeclarationParser extends TypeSyntaxParser {
       case 'extension':
       case 'provider':
       case 'assert':
+      // `.bicepparam`: `extends 'base.bicepparam'` (shared values; the model reads only the file's own `param` lines).
+      case 'extends':
         this.next();
         this.skipBalancedToLineEnd();
         return { kind: 'opaque', span: { start, end: this.lastEnd }, decorators };
@@ -188,12 +190,14 @@ class DeclarationParser extends TypeSyntaxParser {
           break;
         }
         const n = this.peek();
-        if (n.kind !== 'identifier') {
+        // A name that is no Bicep identifier is written quoted, and takes an alias: `'not-an-identifier' as name`.
+        const quoted = n.kind === 'string' && n.segments?.length === 1 && n.segments[0]!.kind === 'text' ? n.segments[0].value : undefined;
+        if (n.kind !== 'identifier' && quoted === undefined) {
           this.problem("Expected an imported name or '}'.");
           break;
         }
         this.next();
-        const item: ImportItem = { span: { start: n.start, end: n.end }, name: n.text };
+        const item: ImportItem = { span: { start: n.start, end: n.end }, name: quoted ?? n.text };
         if (this.at('as') && this.peek(1).kind === 'identifier') {
           this.next();
           item.alias = this.next().text;

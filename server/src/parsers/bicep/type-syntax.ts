@@ -45,14 +45,30 @@ export abstract class TypeSyntaxParser extends ExpressionParser {
       } else if (this.at('?')) {
         this.next();
         type = { kind: 'nullable', span: { start: type.span.start, end: this.lastEnd }, inner: type };
+      } else if (this.at('[') && (this.at('*', 1) || this.peek(1).kind === 'number') && this.at(']', 2)) {
+        // A type taken from another: `items[*]` (the element type of an array type), `pair[1]` (a tuple's item).
+        this.next();
+        this.next();
+        this.next();
+        type = { kind: 'opaque', span: { start: type.span.start, end: this.lastEnd } };
+      } else if (this.at('.') && (this.at('*', 1) || this.peek(1).kind === 'identifier')) {
+        // `settings.*` (the type of a dictionary's values), `(…).property`.
+        this.next();
+        this.next();
+        type = { kind: 'opaque', span: { start: type.span.start, end: this.lastEnd } };
+      } else if (this.at('!')) {
+        // `maybe!`: the type without null.
+        this.next();
+        type = { kind: 'opaque', span: { start: type.span.start, end: this.lastEnd } };
       } else return type;
     }
   }
 
   private parsePrimaryType(): TypeExpr {
     const t = this.peek();
-    if (t.kind === 'string' || t.kind === 'number' || (t.kind === 'identifier' && (t.text === 'true' || t.text === 'false')) || (this.at('-') && this.peek(1).kind === 'number')) {
-      const value = this.parseExpr();
+    const bool = (x: { kind: string; text: string }): boolean => x.kind === 'identifier' && (x.text === 'true' || x.text === 'false');
+    if (t.kind === 'string' || t.kind === 'number' || bool(t) || (this.at('-') && this.peek(1).kind === 'number') || (this.at('!') && bool(this.peek(1)))) {
+      const value = this.parseLiteral();
       return { kind: 'literal', span: value.span, value };
     }
     if (t.kind === 'identifier') return this.parseNamedType();

@@ -39,12 +39,17 @@ export interface IdentifierExpr {
   name: string;
 }
 
-/** `key: value` inside an object. `key` is the identifier or the unquoted string value. */
+/**
+ * `key: value` inside an object. `key` is the identifier or the unquoted string value; for a key written with
+ * interpolation (`'${gateway}.Protocols.Server.Http2': …`) it is the key as written between its quotes, which names no
+ * known property, and `keyExpr` is the string, for the model to evaluate.
+ */
 export interface PropertyMember {
   kind: 'property';
   span: Span;
   key: string;
   keySpan: Span;
+  keyExpr?: StringExpr;
   value: Expr;
 }
 
