@@ -38,14 +38,29 @@ export const headerReadAfterDelete: PolicyRule = {
   },
 };
 
-/** `<set-header name="X" exists-action="delete">` not inside a `<choose>` branch (a conditional delete may not run). */
+/**
+ * `<set-header name="X" exists-action="delete">` that removes X from the incoming request: not inside a `<choose>`
+ * branch (a conditional delete may not run), not in a request or response the policy makes itself (`send-request`,
+ * `send-one-way-request`, `return-response`), and not in `outbound` or `on-error`, where set-header changes the
+ * response ("When placed in an outbound pipeline, this policy sets the HTTP headers for the response").
+ */
 function unconditionalDeletes(doc: PolicyDocument): { el: PolicyElement; name: string }[] {
   return elementsNamed(doc, 'set-header').flatMap((el) => {
     const name = getAttribute(el, 'name')?.value;
     if (!name || hasPlaceholder(name) || getAttribute(el, 'exists-action')?.value.trim().toLowerCase() !== 'delete') return [];
-    if (inBranch(el)) return [];
+    if (inBranch(el) || inOwnMessage(el)) return [];
+    const section = sectionOf(el);
+    if (section === 'outbound' || section === 'on-error') return [];
     return [{ el, name }];
   });
+}
+
+const OWN_MESSAGES: ReadonlySet<string> = new Set(['send-request', 'send-one-way-request', 'return-response']);
+
+/** Inside a request or response that the policy builds itself, not the one it received. */
+function inOwnMessage(el: PolicyElement): boolean {
+  for (let e = el.parent; e; e = e.parent) if (OWN_MESSAGES.has(e.name)) return true;
+  return false;
 }
 
 /** Another set-header of the same name (that doesn't delete) between the delete and the expression puts the header back. */

@@ -12,6 +12,16 @@ testRule(headerReadAfterDelete, {
     { name: 'a delete inside a <choose> branch may not run', code: inbound(`<choose><when condition="@(true)">${DELETE}</when></choose>\n${READ}`) },
     { name: 'set again after the delete', code: inbound(`${DELETE}\n<set-header name="x-arr-clientcertthumbprint" exists-action="override"><value>@("a")</value></set-header>\n${READ}`) },
     { name: 'another header read', code: inbound(`${DELETE}\n<set-variable name="t" value="@(context.Request.Headers.GetValueOrDefault(&quot;X-Other&quot;, &quot;&quot;))" />`) },
+    // From a sweep of Microsoft's policy samples: deletes that don't touch the incoming request.
+    {
+      name: 'a delete inside <send-request> changes the request sent out, not the one received',
+      code: inbound(`<send-request mode="copy" response-variable-name="r" timeout="10" ignore-error="true">\n<set-url>https://example.com/x</set-url>\n${DELETE}\n</send-request>\n${READ}`),
+    },
+    { name: 'a delete inside <send-one-way-request>', code: inbound(`<send-one-way-request mode="copy">\n<set-url>https://example.com/x</set-url>\n${DELETE}\n</send-one-way-request>\n${READ}`) },
+    {
+      name: 'a delete in <outbound> removes a response header; a later read of the request header finds it',
+      code: inbound('', '').replace('<outbound>\n        <base />', `<outbound>\n        <base />\n${DELETE}\n${READ}`),
+    },
     { name: 'the response headers in outbound', code: inbound(DELETE, '').replace('<outbound>\n        <base />', '<outbound>\n        <base />\n<set-variable name="t" value="@(context.Response.Headers.GetValueOrDefault(&quot;X-ARR-ClientCertThumbprint&quot;, &quot;&quot;))" />') },
   ],
   invalid: [
