@@ -53,8 +53,11 @@ export const policyAttributes: PolicyRule = {
 };
 
 function checkNames(ctx: PolicyRuleContext, el: PolicyElement, known: readonly string[]): void {
+  // From the start tag's first syntax problem on (a raw quote that ended a value early: `subject="O="Contoso, Inc.""`),
+  // what reads as attributes is the rest of that value: policy-xml-syntax says so, once, not as unknown attributes.
+  const broken = ctx.doc.problems.find((p) => p.span.start >= el.startTagSpan.start && p.span.start < el.startTagSpan.end)?.span.start ?? Infinity;
   for (const attr of el.attributes) {
-    if (known.includes(attr.name)) continue;
+    if (known.includes(attr.name) || attr.nameSpan.start >= broken) continue;
     const present = new Set(el.attributes.map((a) => a.name));
     const best = nearest(attr.name, known.filter((k) => !present.has(k)));
     const hint =

@@ -21,6 +21,16 @@ testRule(policyAttributes, {
 </validate-client-certificate>`),
       files: ANY_TIER,
     },
+    {
+      // Microsoft Learn's validate-client-certificate example: a raw quote inside a value ends it early. That is a
+      // policy-xml-syntax error; the rest of the value is not a list of unknown attributes.
+      name: 'the debris of a value cut short by a raw quote is not judged as attributes',
+      code: policy(`<validate-client-certificate validate-trust="true">
+    <identities>
+        <identity subject="C=US, ST=Illinois, L=Chicago, O="Contoso, Inc.", CN=*.contoso.com" issuer-subject="C=BE, O=FabrikamSign nv-sa" />
+    </identities>
+</validate-client-certificate>`),
+    },
     { name: 'other policies are not judged', code: policy('<set-header name="a" exists-action="override" certificate-id="x" />') },
     {
       // The policy schema declares an optional id on validate-client-certificate (an XSD of the policy, found in a public repository).
