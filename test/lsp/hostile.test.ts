@@ -259,6 +259,26 @@ describe('language server: what a buggy or hostile client sends', () => {
     }
   });
 
+  it('code actions with diagnostics of the wrong shape in their context are still answered (those are ignored)', async () => {
+    const { dir, policy, text } = workspace('lsp-bad-context');
+    const client = await TestClient.start(dir);
+    try {
+      client.open(policy, text);
+      const diags = await client.waitFor(policy, (d) => codes(d).includes('utcnow-certificate-validity'), 20_000);
+      const utc = diags.find((d) => d.code === 'utcnow-certificate-validity')!;
+      const cursor = { start: { line: utc.range.start.line, character: 0 }, end: { line: utc.range.start.line, character: 0 } };
+      const actions = await client.request<{ title: string }[]>('textDocument/codeAction', {
+        textDocument: { uri: client.uri(policy) },
+        range: cursor,
+        context: { diagnostics: [{}, null, { range: 5 }, { range: { start: null } }, utc] },
+      });
+      assert.ok(actions.some((a) => a.title === 'Use DateTime.Now'), actions.map((a) => a.title).join(' | '));
+    } finally {
+      await client.stop();
+      removeTempDir(dir);
+    }
+  });
+
   it('stdin closed without exit ends the server: exit 1, or 0 after shutdown', async () => {
     for (const shutdown of [false, true]) {
       const { dir } = workspace('lsp-eof');

@@ -37,7 +37,9 @@ export function codeActions(ws: Workspace, file: string, params: CodeActionParam
   const to = index.offsetAt(params.range.end);
   // The findings under the range, and those of the diagnostics the client names: Neovim sends the cursor as an empty
   // range with the line's diagnostics, so a cursor anywhere on the line gets their actions, as in VS Code.
-  const named = new Set((params.context.diagnostics ?? []).map((d) => `${String(d.code)}:${index.offsetAt(d.range.start)}:${index.offsetAt(d.range.end)}`));
+  const named = new Set(
+    (params.context.diagnostics ?? []).filter((d) => d?.range?.start && d.range.end).map((d) => `${String(d.code)}:${index.offsetAt(d.range.start)}:${index.offsetAt(d.range.end)}`),
+  );
   const findings = inFile.filter((f) => (f.span.start <= to && f.span.end >= from) || named.has(`${f.ruleId}:${f.span.start}:${f.span.end}`));
   const actions: CodeAction[] = [];
   const seenRules = new Set<string>();

@@ -92,15 +92,16 @@ function defaultConnection(): Connection {
   // How many messages had been read when the last one that was not JSON came (-1: none came).
   let parseErrorAt = -1;
   reader.onError((e) => {
+    const what = e.message.split('\n')[0];
     // A body that isn't JSON was still read whole (its Content-Length framed it): answered with a parse error, as
     // JSON-RPC says, and the server goes on. A framing error leaves no way to find the next message: the server stops.
     if (e instanceof SyntaxError) {
       parseErrorAt = reader.messagesRead;
-      process.stderr.write(`apim-mtls: the editor sent a message that is not JSON; answered with a parse error (${e.message.split('\n')[0]})\n`);
-      void writer.write({ jsonrpc: '2.0', id: null, error: { code: ErrorCodes.ParseError, message: `Parse error: ${e.message.split('\n')[0]}` } } as ResponseMessage);
+      process.stderr.write(`apim-mtls: the editor sent a message that is not JSON; answered with a parse error (${what})\n`);
+      void writer.write({ jsonrpc: '2.0', id: null, error: { code: ErrorCodes.ParseError, message: `Parse error: ${what}` } } as ResponseMessage);
       return;
     }
-    stop(`the editor sent a message that can't be read (${e.message.split('\n')[0]})`);
+    stop(`the editor sent a message that can't be read (${what})`);
   });
   // Reported every 10 s while a message is incomplete: a stalled one (not a slow pipe) after a minute.
   let stalled = { message: -1, reports: 0 };
@@ -178,7 +179,6 @@ class ApimMtlsServer {
   private readonly referencedDirs = new Set<string>();
   private referencedWatcher?: DiskWatcher;
   private canPullConfig = false;
-  private initializeSeen = false;
   private pushedSettingsSaid = false;
   /** The client re-asks for code lenses on `workspace/codeLens/refresh` (the pins lenses count policies). */
   private canRefreshLenses = false;
@@ -283,11 +283,10 @@ class ApimMtlsServer {
 
   private initialize(params: InitializeParams): InitializeResult {
     // Once per session, as the protocol says: a second one replaced the workspace folders of the first.
-    if (this.initializeSeen) throw new ResponseError(ErrorCodes.InvalidRequest, 'initialize was already received in this session');
+    if (initializeAnswered) throw new ResponseError(ErrorCodes.InvalidRequest, 'initialize was already received in this session');
     // Params of the wrong shape are refused before anything is taken from them: the client may send a corrected one.
     const problem = initializeParamsProblem(params);
     if (problem) throw new ResponseError(ErrorCodes.InvalidParams, `initialize: ${problem}`);
-    this.initializeSeen = true;
     initializeAnswered = true;
     const caps = params.capabilities ?? {};
     this.canPullConfig = !!caps.workspace?.configuration;
