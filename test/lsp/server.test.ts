@@ -1059,3 +1059,49 @@ describe('language server: a client that spells URIs as VS Code does', () => {
     }
   });
 });
+
+describe('language server: a .bicepparam file that extends a base file', () => {
+  let dir: string;
+  let client: TestClient;
+  const base = "using none\n\nparam skuName = 'StandardV2'\n";
+
+  before(async () => {
+    dir = makeTempDir('lsp-extends');
+    fs.writeFileSync(path.join(dir, 'main.bicep'), [
+      'param skuName string',
+      "resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {",
+      "  name: 'apim'",
+      "  location: 'westeurope'",
+      '  sku: {',
+      '    name: skuName',
+      '    capacity: 1',
+      '  }',
+      "  properties: { publisherEmail: 'a@b.c', publisherName: 'x', enableClientCertificate: true }",
+      "  resource policy 'policies' = {",
+      "    name: 'policy'",
+      "    properties: { format: 'rawxml', value: loadTextContent('policy.xml') }",
+      '  }',
+      '}',
+    ].join('\n'));
+    fs.writeFileSync(path.join(dir, 'shared.bicepparam'), base);
+    fs.writeFileSync(path.join(dir, 'prod.bicepparam'), "using './main.bicep'\nextends './shared.bicepparam'\n");
+    fs.writeFileSync(path.join(dir, 'policy.xml'), '<policies><inbound><base /><validate-client-certificate validate-revocation="false"><identities><identity thumbprint="{{t}}" /></identities></validate-client-certificate></inbound></policies>\n');
+    client = await TestClient.start(dir);
+  });
+
+  after(async () => {
+    await client.stop();
+    removeTempDir(dir);
+  });
+
+  it('judges the policy by the tier set in the base file, and re-lints it as the base file is edited, before it is saved', async () => {
+    const policy = path.join(dir, 'policy.xml');
+    await client.waitFor(policy, (d) => codes(d).includes('validate-trust-unsupported-tier'));
+    const shared = path.join(dir, 'shared.bicepparam');
+    client.open(shared, base, 'bicep-params');
+    client.change(shared, base.replace("'StandardV2'", "'Premium'"));
+    await client.waitFor(policy, (d) => !codes(d).includes('validate-trust-unsupported-tier'));
+    client.change(shared, base);
+    await client.waitFor(policy, (d) => codes(d).includes('validate-trust-unsupported-tier'));
+  });
+});

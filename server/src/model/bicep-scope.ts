@@ -45,6 +45,18 @@ export interface CallSite {
   span: Span;
   /** `module m '…' = [for item in items: { params: { policyXml: item.policy } }]`: `item` in the args is each of `items`. */
   loop?: ForExpr;
+  /**
+   * A `.bicepparam` file that `extends` a base file: the base's values for the parameters this file doesn't set, each
+   * with the file it is written in. Set by the model each time it is built (it depends on the base file).
+   */
+  inherited?: Map<string, { expr: Expr; scope: FileScope }>;
+}
+
+/** The value a call site passes to parameter `name` and the file it is written in (a base `.bicepparam`'s, inherited). */
+export function siteArg(site: CallSite, name: string): { expr: Expr; scope: FileScope } | undefined {
+  const own = site.args.get(name);
+  if (own) return { expr: own, scope: site.scope };
+  return site.inherited?.get(name);
 }
 
 /** A deployment this file makes of another Bicep file: the target's absolute path and the call site. */
@@ -82,6 +94,8 @@ export interface FileScope {
   others?: ReadonlyMap<string, FileScope>;
   /** A parameters file (`.bicepparam`, JSON parameters): its `param x = …` lines set values rather than defaults. */
   assignsParams: boolean;
+  /** `extends './base.bicepparam'`: the base file (absolute path), whose values apply where this file sets none. */
+  extends?: string;
   /** The `bicepconfig.json` whose aliases resolved this file's `br/alias:` modules, when one was given. */
   config?: BicepConfigRef;
   /** Whether a module names its registry by an alias (`br/avm:…`): the configuration file then matters to it. */
@@ -152,6 +166,9 @@ export function buildScope(filePath: string, file: BicepFile, config?: BicepConf
         scope.calls.push({ target: path.resolve(dir, d.path), site });
         break;
       }
+      case 'extends':
+        if (d.path !== undefined && !d.path.includes(':')) scope.extends = path.resolve(dir, d.path);
+        break;
       case 'using': {
         if (d.path === undefined || !isLocalBicep(d.path)) break;
         const site: CallSite = { kind: 'using', scope, description: path.basename(filePath), args: new Map(), opaque: d.opaque === true, span: d.pathSpan ?? d.span };

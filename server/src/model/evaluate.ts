@@ -1,6 +1,7 @@
+import * as path from 'node:path';
 import type { RelatedInfo } from '../core/finding';
 import type { Expr, ParamDecl, VarDecl } from '../parsers/bicep/types';
-import type { CallSite, FileScope } from './bicep-scope';
+import { siteArg, type CallSite, type FileScope } from './bicep-scope';
 import { closedDomain, paramDomain } from './param-domain';
 import { UNKNOWN, bool, compareStrings, join, mapStrings, not, strings, truth, type Value } from './values';
 
@@ -221,7 +222,7 @@ export function possibleValues(
     let acc: Value | undefined;
     let omitted = false;
     for (const site of sites) {
-      const arg = site.args.get(ref.param.name);
+      const arg = siteArg(site, ref.param.name);
       if (!arg) {
         if (site.opaque) acc = acc ? widen(acc, UNKNOWN) : UNKNOWN;
         else if (ref.param.defaultValue) {
@@ -232,9 +233,12 @@ export function possibleValues(
         } else omitted = true;
         continue;
       }
-      const v = ev(arg, site.scope, ref.props);
+      const v = ev(arg.expr, arg.scope, ref.props);
       // Only where a value was found: "SKU passed to parameter settings" under "unknown" misled (an object without one).
-      if (tells(v)) ctx.origins.push({ file: site.scope.path, span: arg.span, message: `${ctx.label} passed to parameter ${ref.param.name} by ${site.description}` });
+      if (tells(v)) {
+        const by = arg.scope === site.scope ? site.description : `${path.basename(arg.scope.path)}, which ${site.description} extends`;
+        ctx.origins.push({ file: arg.scope.path, span: arg.expr.span, message: `${ctx.label} passed to parameter ${ref.param.name} by ${by}` });
+      }
       acc = acc ? widen(acc, v) : v;
     }
     if (omitted || !acc) acc = acc ? widen(acc, own()) : own();

@@ -1,5 +1,5 @@
 import type { ArrayExpr, Expr, ForExpr, ObjectExpr } from '../parsers/bicep/types';
-import { property, type FileScope } from './bicep-scope';
+import { property, siteArg, type FileScope } from './bicep-scope';
 import { unparen } from './expr-walk';
 
 /** Variables, parameters (through their callers) and properties followed from an expression to the literals it may be. */
@@ -36,8 +36,8 @@ function literalsOf<T>(expr: Expr, scope: FileScope, depth: number, pick: (e: Ex
   if (variable) return literalsOf(variable, scope, depth + 1, pick);
   if (!scope.params.has(v.name)) return [];
   return scope.callers.flatMap((site) => {
-    const arg = site.args.get(v.name);
-    return arg ? literalsOf(arg, site.scope, depth + 1, pick, site.loop) : [];
+    const arg = siteArg(site, v.name);
+    return arg ? literalsOf(arg.expr, arg.scope, depth + 1, pick, site.loop) : [];
   });
 }
 

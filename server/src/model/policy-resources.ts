@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { property, propertyMember, type FileScope, type ResourceNode } from './bicep-scope';
+import { property, propertyMember, siteArg, type FileScope, type ResourceNode } from './bicep-scope';
 import { decodeStringSegment, stringValueOffsets } from '../parsers/bicep/lexer';
 import { unparen } from './expr-walk';
 import { elementsOf, importedVariable, MAX_FOLLOW_DEPTH, objectsOf } from './literals';
@@ -165,8 +165,8 @@ function loadedTexts(expr: Expr, scope: FileScope, depth: number, loop?: ForExpr
   if (variable) found = loadedTexts(variable, scope, depth + 1);
   else if (scope.params.has(name)) {
     for (const site of scope.callers) {
-      const arg = site.args.get(name);
-      if (arg) found.push(...loadedTexts(arg, site.scope, depth + 1, site.loop));
+      const arg = siteArg(site, name);
+      if (arg) found.push(...loadedTexts(arg.expr, arg.scope, depth + 1, site.loop));
     }
   }
   return distinctFiles(found, transformed);

@@ -1,5 +1,5 @@
 import type { Expr, PropertyMember, StringPart } from '../parsers/bicep/types';
-import { property, propertyMember, type FileScope, type ResourceNode } from './bicep-scope';
+import { property, propertyMember, siteArg, type FileScope, type ResourceNode } from './bicep-scope';
 import { AVM_DEFAULT_SKU } from './avm';
 import { caEntries } from './certificate-entries';
 import { evaluate } from './evaluate';
@@ -246,8 +246,8 @@ function defaultedParam(expr: Expr, scope: FileScope, depth: number): string | u
       continue;
     }
     for (const site of ref.scope.callers) {
-      const arg = site.args.get(ref.param.name);
-      const found = arg && defaultedParam(arg, site.scope, depth + 1);
+      const arg = siteArg(site, ref.param.name);
+      const found = arg && defaultedParam(arg.expr, arg.scope, depth + 1);
       if (found) return found;
     }
   }
@@ -331,8 +331,8 @@ function presenceOf(expr: Expr, scope: FileScope, scopes: ReadonlyMap<string, Fi
       if (!param) return 'maybe';
       const passed = scope.callers.map((site) => {
         if (site.opaque) return 'maybe';
-        const arg = site.args.get(v.name);
-        if (arg) return next(arg, site.scope);
+        const arg = siteArg(site, v.name);
+        if (arg) return next(arg.expr, arg.scope);
         return param.defaultValue ? next(param.defaultValue) : 'maybe';
       });
       if (passed.length === 0) return param.defaultValue ? next(param.defaultValue) : 'maybe';

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import type { RelatedInfo } from '../core/finding';
 import { isWithin, resolvePath } from '../core/paths';
 import type { BicepFile, Expr, StringPart } from '../parsers/bicep/types';
-import { SERVICE_TYPE, buildScope, callTarget, property, type BicepConfigRef, type FileScope, type ResourceNode } from './bicep-scope';
+import { SERVICE_TYPE, buildScope, callTarget, property, type BicepConfigRef, type CallSite, type FileScope, type ResourceNode } from './bicep-scope';
 import { clientCertificateEntry } from './certificate-entries';
 import { evaluate } from './evaluate';
 import { describePolicy, policyScopeOf } from './policy-resources';
@@ -30,6 +30,26 @@ function cachedScope(abs: string, file: BicepFile, config: BicepConfigRef | unde
   const scope = buildScope(abs, file, config);
   scopeCache.set(file, scope);
   return scope;
+}
+
+/**
+ * `extends './base.bicepparam'`: the values a `.bicepparam` file's base files (a chain of them, nearest first) give the
+ * parameters it doesn't set itself. A value set in the base is overridden whole, as Bicep does; a cycle stops the chain.
+ */
+function setInherited(site: CallSite, scopes: ReadonlyMap<string, FileScope>): void {
+  const inherited = new Map<string, { expr: Expr; scope: FileScope }>();
+  const seen = new Set<string>([site.scope.path]);
+  for (let base = site.scope.extends; base !== undefined && !seen.has(base); ) {
+    seen.add(base);
+    const scope = scopes.get(base);
+    if (!scope) break;
+    for (const [name, decl] of scope.params) {
+      if (decl.defaultValue && !site.args.has(name) && !inherited.has(name)) inherited.set(name, { expr: decl.defaultValue, scope });
+    }
+    base = scope.extends;
+  }
+  if (inherited.size > 0) site.inherited = inherited;
+  else delete site.inherited;
 }
 
 /** The `bicepconfig.json` files of the workspace by folder; each applies to the Bicep files under it, nearest first. */
@@ -79,6 +99,7 @@ export function buildModel(input: ModelInput): WorkspaceModel {
     for (const call of scope.calls) {
       const target = callTarget(call, scopes);
       if (target) scopes.get(target)!.callers.push(call.site);
+      if (call.site.kind === 'using') setInherited(call.site, scopes);
     }
   }
   const knownPolicies = new Set<string>();
@@ -167,6 +188,8 @@ export function buildModel(input: ModelInput): WorkspaceModel {
     }
     // Its aliases say which registry modules are APIM services: editing the configuration re-lints the file.
     if (scope.usesAliases && scope.config) edge(scope.path, scope.config.path);
+    // A parameters file's values come from its base file too (`extends`).
+    if (scope.extends && scopes.has(scope.extends)) edge(scope.path, scope.extends);
     // A deployed file's parameters come from the file that deploys it.
     for (const call of scope.calls) {
       const target = callTarget(call, scopes);

@@ -305,8 +305,14 @@ test('current Bicep syntax from the Bicep samples and AVM parses without problem
   assert.deepEqual(imported.items.map((i) => [i.name, i.alias]), [['not-a-valid-bicep-identifier', 'withInvalidIdentifier']]);
 });
 
-test('.bicepparam: extends is read past, the params after it are kept', () => {
+test('.bicepparam: extends names the base file, the params after it are kept; using none has no path', () => {
   const file = parseBicepFile('prod.bicepparam', "using 'main.bicep'\n\nextends 'shared.bicepparam'\n\nparam skuName = 'Premium'\n");
   assert.deepEqual(file.problems, []);
-  assert.deepEqual(file.declarations.map((d) => d.kind), ['using', 'opaque', 'param']);
+  assert.deepEqual(file.declarations.map((d) => d.kind), ['using', 'extends', 'param']);
+  const ext = file.declarations[1];
+  assert.equal(ext?.kind === 'extends' ? ext.path : undefined, 'shared.bicepparam');
+  const base = parseBicepFile('shared.bicepparam', "using none\nparam skuName = 'Premium'\n");
+  assert.deepEqual(base.problems, []);
+  const using = base.declarations[0];
+  assert.equal(using?.kind === 'using' ? using.path : 'not using', undefined);
 });

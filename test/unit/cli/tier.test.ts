@@ -99,6 +99,45 @@ describe('apim-mtls tier', () => {
     }
   });
 
+  it('follows a .bicepparam file to the base file it extends: lint judges the tier set there, tier says where', () => {
+    const dir = makeTempDir('tier-extends');
+    try {
+      const files: Record<string, string> = {
+        'main.bicep': [
+          'param skuName string',
+          "resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {",
+          "  name: 'apim'",
+          "  location: 'westeurope'",
+          '  sku: {',
+          '    name: skuName',
+          '    capacity: 1',
+          '  }',
+          "  properties: { publisherEmail: 'a@b.c', publisherName: 'x', enableClientCertificate: true }",
+          "  resource policy 'policies' = {",
+          "    name: 'policy'",
+          "    properties: { format: 'rawxml', value: loadTextContent('policy.xml') }",
+          '  }',
+          '}',
+        ].join('\n'),
+        'shared.bicepparam': "using none\n\nparam skuName = 'StandardV2'\n",
+        'prod.bicepparam': "using './main.bicep'\nextends './shared.bicepparam'\n",
+        'policy.xml': '<policies><inbound><base /><validate-client-certificate validate-revocation="false"><identities><identity thumbprint="{{t}}" /></identities></validate-client-certificate></inbound></policies>',
+      };
+      for (const [rel, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, rel), text);
+      const [policy] = JSON.parse(run(['tier', dir, '--format', 'json'], dir).stdout) as PolicyTierReport[];
+      assert.deepEqual([policy!.skus, policy!.unknown], [['StandardV2'], false]);
+      assert.ok(
+        policy!.origins.some((o) => `${path.basename(o.file)}:${o.line} ${o.message}` === 'shared.bicepparam:3 SKU passed to parameter skuName by shared.bicepparam, which prod.bicepparam extends'),
+        policy!.origins.map((o) => `${path.basename(o.file)}:${o.line} ${o.message}`).join(' | '),
+      );
+      const lint = JSON.parse(run(['lint', dir, '--format', 'json'], dir).stdout) as { filePath: string; messages: { ruleId: string; level: string }[] }[];
+      const found = lint.find((r) => path.basename(r.filePath) === 'policy.xml')!.messages.map((m) => `${m.ruleId} ${m.level}`);
+      assert.ok(found.includes('validate-trust-unsupported-tier error'), found.join(', '));
+    } finally {
+      removeTempDir(dir);
+    }
+  });
+
   it("a value that can't be read (an azd variable without a default) is still one that the parameter's @allowed admits", () => {
     const dir = makeTempDir('tier-closed');
     try {

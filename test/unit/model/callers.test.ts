@@ -169,3 +169,53 @@ resource api_policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
   assert.equal(model.policyContext(abs('p.xml')).deployments.length, 1);
   assert.equal(model.policyContext(abs('fallback.xml')).deployments.length, 1);
 });
+
+test('a .bicepparam that extends a base file takes the base value of a parameter it does not set (Bicep 0.44.1)', () => {
+  const r = skus({
+    'main.bicep': main('{\n    skuName: skuName\n  }'),
+    'shared.bicepparam': "using none\nvar tier = 'StandardV2'\nparam skuName = tier\n",
+    'prod.bicepparam': "using './main.bicep'\nextends './shared.bicepparam'\nparam other = 'x'\n",
+  });
+  assert.deepEqual(r.values, ['StandardV2'], 'the base value, evaluated in the base file (its own variable)');
+  assert.equal(r.unknown, false);
+  assert.ok(r.origins.some((o) => o === 'SKU passed to parameter skuName by shared.bicepparam, which prod.bicepparam extends'), r.origins.join(' | '));
+});
+
+test('a value set in the extending file overrides the base; a chain of bases is followed, nearest first, and a cycle ends it', () => {
+  const own = skus({
+    'main.bicep': main('{\n    skuName: skuName\n  }'),
+    'shared.bicepparam': "using none\nparam skuName = 'StandardV2'\n",
+    'prod.bicepparam': "using './main.bicep'\nextends './shared.bicepparam'\nparam skuName = 'Premium'\n",
+  });
+  assert.deepEqual(own.values, ['Premium']);
+  const chain = skus({
+    'main.bicep': main('{\n    skuName: skuName\n  }'),
+    'org.bicepparam': "using none\nparam skuName = 'Developer'\n",
+    'team.bicepparam': "using none\nextends './org.bicepparam'\nparam location = 'westeurope'\n",
+    'prod.bicepparam': "using './main.bicep'\nextends './team.bicepparam'\n",
+  });
+  assert.deepEqual(chain.values, ['Developer']);
+  assert.equal(chain.unknown, false);
+  const cycle = skus({
+    'main.bicep': main('{\n    skuName: skuName\n  }'),
+    'a.bicepparam': "using none\nextends './b.bicepparam'\nparam skuName = 'BasicV2'\n",
+    'b.bicepparam': "using none\nextends './a.bicepparam'\n",
+    'prod.bicepparam': "using './main.bicep'\nextends './b.bicepparam'\n",
+  });
+  assert.deepEqual(cycle.values, ['BasicV2']);
+  // A base file that isn't there: the parameter is not set, so the template's own domain (unknown here) stands.
+  const missing = skus({ 'main.bicep': main('{\n    skuName: skuName\n  }'), 'prod.bicepparam': "using './main.bicep'\nextends './gone.bicepparam'\n" });
+  assert.equal(missing.unknown, true);
+});
+
+test('editing the base parameters file re-lints the policies of the service whose tier it sets', () => {
+  const model = workspace({
+    'modules/apim.bicep': APIM,
+    'policies/global.xml': '',
+    'main.bicep': main('{\n    skuName: skuName\n  }'),
+    'shared.bicepparam': "using none\nparam skuName = 'BasicV2'\n",
+    'prod.bicepparam': "using './main.bicep'\nextends 'shared.bicepparam'\n",
+  });
+  assert.ok(model.dependents(abs('shared.bicepparam')).includes(abs('policies/global.xml')), model.dependents(abs('shared.bicepparam')).join(', '));
+  assert.deepEqual([...model.policyContext(abs('policies/global.xml')).skus.values], ['BasicV2']);
+});

@@ -104,22 +104,23 @@ class DeclarationParser extends TypeSyntaxParser {
         return this.parseImport(start, decorators);
       case 'func':
         return this.parseFunc(start, decorators);
-      case 'using': {
+      // `.bicepparam`: `using './main.bicep'` (or `using none`), `extends './base.bicepparam'` (its values, unless set here).
+      case 'using':
+      case 'extends': {
+        const kind = t.text === 'using' ? 'using' : 'extends';
         this.next();
         const target = this.peek();
         if (target.kind !== 'string') {
           this.skipBalancedToLineEnd();
-          return { kind: 'using', span: { start, end: this.lastEnd }, decorators };
+          return { kind, span: { start, end: this.lastEnd }, decorators };
         }
         this.next();
         this.skipBalancedToLineEnd();
-        return { kind: 'using', span: { start, end: this.lastEnd }, decorators, path: stringValue(target), pathSpan: { start: target.start, end: target.end } };
+        return { kind, span: { start, end: this.lastEnd }, decorators, path: stringValue(target), pathSpan: { start: target.start, end: target.end } };
       }
       case 'extension':
       case 'provider':
       case 'assert':
-      // `.bicepparam`: `extends 'base.bicepparam'` (shared values; the model reads only the file's own `param` lines).
-      case 'extends':
         this.next();
         this.skipBalancedToLineEnd();
         return { kind: 'opaque', span: { start, end: this.lastEnd }, decorators };

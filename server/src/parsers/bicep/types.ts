@@ -286,6 +286,15 @@ export interface UsingDecl {
   opaque?: boolean;
 }
 
+/** `extends './base.bicepparam'` in a `.bicepparam` file: the base file's parameter values apply unless set here. */
+export interface ExtendsDecl {
+  kind: 'extends';
+  span: Span;
+  decorators: Decorator[];
+  path?: string;
+  pathSpan?: Span;
+}
+
 export interface OutputDecl extends NamedDeclBase {
   kind: 'output';
   type?: TypeExpr;
@@ -332,7 +341,7 @@ export interface OpaqueDecl extends DeclBase {
 
 export type Declaration =
   | ParamDecl | VarDecl | TypeDecl | ResourceDecl | ModuleDecl | OutputDecl | MetadataDecl | FuncDecl | ImportDecl
-  | TargetScopeDecl | UsingDecl | OpaqueDecl;
+  | TargetScopeDecl | UsingDecl | ExtendsDecl | OpaqueDecl;
 
 /** `#disable-next-line rule1 rule2`: `line` is the 0-based line of the directive itself. */
 export interface Directive {
