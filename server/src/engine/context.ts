@@ -47,6 +47,8 @@ function referencedFiles(ws: Workspace, file: string): string[] {
     if (decl.kind === 'import' && decl.from && !decl.from.includes(':')) out.push(path.resolve(dir, decl.from));
     // A local module deploys what the file passes it (the service, a policy loaded here): its Bicep tells where it goes.
     if (decl.kind === 'module' && decl.path && !decl.path.includes(':')) out.push(path.resolve(dir, decl.path));
+    // A parameters file's template and the base file it extends (`extends '../shared.bicepparam'`: values it inherits).
+    if ((decl.kind === 'using' || decl.kind === 'extends') && decl.path && !decl.path.includes(':')) out.push(path.resolve(dir, decl.path));
   }
   const text = ws.textOf(file) ?? '';
   LOAD_CALL.lastIndex = 0;

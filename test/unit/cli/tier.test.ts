@@ -133,6 +133,14 @@ describe('apim-mtls tier', () => {
       const lint = JSON.parse(run(['lint', dir, '--format', 'json'], dir).stdout) as { filePath: string; messages: { ruleId: string; level: string }[] }[];
       const found = lint.find((r) => path.basename(r.filePath) === 'policy.xml')!.messages.map((m) => `${m.ruleId} ${m.level}`);
       assert.ok(found.includes('validate-trust-unsupported-tier error'), found.join(', '));
+      // The base file outside the linted folder is read for what it tells, as a module or import outside it is.
+      fs.mkdirSync(path.join(dir, 'infra'));
+      for (const f of ['main.bicep', 'prod.bicepparam', 'policy.xml']) fs.renameSync(path.join(dir, f), path.join(dir, 'infra', f));
+      fs.writeFileSync(path.join(dir, 'infra', 'prod.bicepparam'), "using './main.bicep'\nextends '../shared.bicepparam'\n");
+      const sub = JSON.parse(run(['lint', 'infra', '--format', 'json'], dir).stdout) as { filePath: string; messages: { ruleId: string }[] }[];
+      assert.deepEqual(sub.map((r) => path.basename(r.filePath)).sort(), ['main.bicep', 'policy.xml', 'prod.bicepparam'], 'the base file is not linted or reported');
+      const inSub = sub.find((r) => path.basename(r.filePath) === 'policy.xml')!.messages.map((m) => m.ruleId);
+      assert.ok(inSub.includes('validate-trust-unsupported-tier'), inSub.join(', '));
     } finally {
       removeTempDir(dir);
     }
