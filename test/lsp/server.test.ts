@@ -1105,3 +1105,54 @@ describe('language server: a .bicepparam file that extends a base file', () => {
     await client.waitFor(policy, (d) => codes(d).includes('validate-trust-unsupported-tier'));
   });
 });
+
+describe('language server: a Bicep file that loads a policy file that is not there', () => {
+  let dir: string;
+  let client: TestClient;
+  let policy: string;
+  let bicep: string;
+
+  before(async () => {
+    dir = makeTempDir('lsp-missing');
+    fs.mkdirSync(path.join(dir, 'modules'));
+    bicep = path.join(dir, 'main.bicep');
+    fs.writeFileSync(bicep, [
+      "resource apim 'Microsoft.ApiManagement/service@2024-05-01' existing = {",
+      "  name: 'apim'",
+      '}',
+      "module api 'modules/api.bicep' = {",
+      "  name: 'api'",
+      '  params: {',
+      "    policyXml: loadTextContent('policies/api.xml')",
+      '  }',
+      '}',
+    ].join('\n'));
+    fs.writeFileSync(path.join(dir, 'modules', 'api.bicep'), [
+      'param policyXml string',
+      "resource apiPolicy 'Microsoft.ApiManagement/service/apis/policies@2024-05-01' = {",
+      "  name: 'apim/orders/policy'",
+      "  properties: { format: 'rawxml', value: policyXml }",
+      '}',
+    ].join('\n'));
+    policy = path.join(dir, 'policies', 'api.xml');
+    client = await TestClient.start(dir);
+  });
+
+  after(async () => {
+    await client.stop();
+    removeTempDir(dir);
+  });
+
+  it('reports it at the call, points at the resource it is passed to, and follows the file as it is created and deleted', async () => {
+    const [missing] = await client.waitFor(bicep, (d) => codes(d).includes('policy-value-not-loaded'));
+    assert.equal(missing!.range.start.line, 6);
+    assert.deepEqual(missing!.relatedInformation?.map((r) => r.location.uri), [client.uri(path.join(dir, 'modules', 'api.bicep'))]);
+    fs.mkdirSync(path.dirname(policy));
+    fs.writeFileSync(policy, '<policies><inbound><base /></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>\n');
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: client.uri(policy), type: 1 }] });
+    await client.waitFor(bicep, (d) => !codes(d).includes('policy-value-not-loaded'));
+    fs.rmSync(policy);
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: client.uri(policy), type: 3 }] });
+    await client.waitFor(bicep, (d) => codes(d).includes('policy-value-not-loaded'));
+  });
+});

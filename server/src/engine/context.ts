@@ -26,6 +26,7 @@ export function loadReferencedFiles(ws: Workspace, onRead?: (file: string, conte
       if (seen.has(target) || ws.has(target) || (classify(target) === 'other' && !mayBePolicy(target))) continue;
       seen.add(target);
       if (!fs.existsSync(target)) {
+        ws.noteMissing(target);
         onRead?.(target, undefined);
         continue;
       }

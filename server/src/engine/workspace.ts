@@ -95,6 +95,8 @@ export class Workspace {
   private readonly maxParsed: number;
   /** Counts the changes to the files: a lint made at the same count, with the same configuration, still holds. */
   private changes = 0;
+  /** Files referenced from Bicep (`loadTextContent`) that were looked for on disk and are not there. */
+  private readonly missing = new Set<string>();
   /**
    * The last lints made (the language server asks again for code actions on every cursor move, and one lint of a
    * large policy can take seconds): reused while nothing changed, the configuration is the same object and the clock
@@ -160,12 +162,21 @@ export class Workspace {
     const previous = this.entries.get(file);
     if (previous) this.parsed.delete(previous);
     this.entries.set(file, entry);
+    this.missing.delete(file);
     this.changes++;
     // The model reads Bicep files and only the *set* of policy files (which `loadTextContent` targets exist):
     // a policy edit (a keystroke) keeps it.
     const policyEdit = entry.kind === 'policy' && previous?.kind === 'policy';
     if (!policyEdit) this.invalidate(entry.kind, previous?.kind);
     return entry.kind;
+  }
+
+  /** A file Bicep refers to was looked for on disk and is not there (see `loadReferencedFiles`). */
+  noteMissing(file: string): void {
+    if (this.entries.has(file) || this.missing.has(file)) return;
+    this.missing.add(file);
+    this.changes++;
+    this.invalidate('bicep');
   }
 
   remove(file: string): void {
@@ -256,6 +267,7 @@ export class Workspace {
         bicep,
         policyFiles: this.files('policy'),
         fileExists: (p) => this.entries.has(p),
+        fileMissing: (p) => this.missing.has(p),
       });
     }
     return this.model;

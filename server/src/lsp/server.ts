@@ -632,16 +632,20 @@ class ApimMtlsServer {
     if (!isCandidate(file)) return this.folderChangedOnDisk(file, type);
     if (this.isOpen(file)) return;
     if (type !== FileChangeType.Deleted && this.ignored(file, false)) return;
-    if (type === FileChangeType.Deleted) return this.forget([file]);
+    if (type === FileChangeType.Deleted) return this.forget([file], true);
     await this.reloadFromDisk(file);
   }
 
-  /** Files gone from disk (with their folder): out of the workspace, their diagnostics cleared, their dependents re-linted. */
-  private forget(gone: string[]): void {
+  /**
+   * Files gone from disk (with their folder), or no longer linted: out of the workspace, their diagnostics cleared,
+   * their dependents re-linted. `deleted`: gone from disk, so a Bicep file that loads one is told it is missing.
+   */
+  private forget(gone: string[], deleted = false): void {
     if (gone.length === 0) return;
     const affected = new Set(gone.flatMap((f) => this.ws.dependents(f)));
     for (const f of gone) {
       this.ws.remove(f);
+      if (deleted) this.ws.noteMissing(f);
       this.contextOnly.delete(f);
       this.clear(f);
       affected.delete(f);
@@ -651,7 +655,7 @@ class ApimMtlsServer {
 
   /** A folder created (read what it holds) or deleted (forget what was under it). Other paths are ignored. */
   private async folderChangedOnDisk(dir: string, type: FileChangeType): Promise<void> {
-    if (type === FileChangeType.Deleted) return this.forget(this.ws.files().filter((f) => isWithin(f, dir) && f !== dir && !this.isOpen(f)));
+    if (type === FileChangeType.Deleted) return this.forget(this.ws.files().filter((f) => isWithin(f, dir) && f !== dir && !this.isOpen(f)), true);
     if (type !== FileChangeType.Created) return;
     try {
       if (!(await fs.promises.stat(dir)).isDirectory()) return;
@@ -670,6 +674,7 @@ class ApimMtlsServer {
     // problem of that file, never a read that blocks the thread pool or fills the memory).
     if (!lstatOrUndefined(file)) {
       this.ws.remove(file);
+      this.ws.noteMissing(file);
       this.clear(file);
     } else if (!this.isOpen(file)) {
       // (An open document's text wins over the disk.)

@@ -36,7 +36,7 @@ function looksLikePath(s: string): boolean {
  * several files: a module whose callers pass different `loadTextContent('…')` to the parameter used as the value
  * (a reusable API module) gives one `PolicyResource` per file, each with the same declaration.
  */
-export function describePolicy(node: ResourceNode, scope: PolicyScope, exists: (file: string) => boolean): PolicyResource[] {
+export function describePolicy(node: ResourceNode, scope: PolicyScope, exists: (file: string) => boolean, missing: (file: string) => boolean = () => false): PolicyResource[] {
   const file = node.scope.path;
   const props = property(node.body, 'properties');
   const policy: PolicyResource = { ref: { file, span: node.decl.span }, scope };
@@ -54,6 +54,7 @@ export function describePolicy(node: ResourceNode, scope: PolicyScope, exists: (
       const where = l.scope.path;
       const loadedFile: NonNullable<PolicyResource['value']>['loadedFile'] = { path: l.file, ref: { file: where, span: l.call.span }, pathRef: { file: where, span: l.path.span }, exists: exists(l.file) };
       if (l.transformed) loadedFile.transformed = true;
+      if (!loadedFile.exists && missing(l.file)) loadedFile.missing = true;
       return { ...policy, value: { ...value, loadedFile } };
     });
   }

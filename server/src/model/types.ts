@@ -137,9 +137,10 @@ export interface PolicyResource {
     ref: BicepRef;
     /**
      * The policy file loaded with `loadTextContent('…')`, resolved to an absolute path; `exists` on disk or in the
-     * editor; `transformed` when a string function rewrites the text before it is deployed (`replace(…)`).
+     * editor; `missing` when it was looked for on disk and is not there (Bicep can't build the template);
+     * `transformed` when a string function rewrites the text before it is deployed (`replace(…)`).
      */
-    loadedFile?: { path: string; ref: BicepRef; pathRef: BicepRef; exists: boolean; transformed?: boolean };
+    loadedFile?: { path: string; ref: BicepRef; pathRef: BicepRef; exists: boolean; missing?: true; transformed?: boolean };
     /** A string literal that looks like a path ('./x.xml'): the `policy-value-not-loaded` mistake. */
     literal?: string;
     /** The policy XML written in the Bicep string itself (`value: '''<policies>…'''`). */
@@ -206,6 +207,8 @@ export interface WorkspaceModel {
   servicesIn(bicepFile: string): ServiceInfo[];
   /** Policy resources declared in a Bicep file. */
   policyResourcesIn(bicepFile: string): PolicyResource[];
+  /** Policy resources whose `loadTextContent('…')` is written in a Bicep file (a module's caller may pass it on). */
+  policyLoadsIn(bicepFile: string): PolicyResource[];
   /** The files that `Microsoft.ApiManagement/service/policyFragments` resources named `id` load (`<include-fragment>`). */
   fragmentFiles(id: string): string[];
   /** The fragments named `id` written in a Bicep string (`value: '''<fragment>…'''`), with the Bicep file. */

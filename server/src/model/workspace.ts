@@ -17,6 +17,8 @@ export interface ModelInput {
   policyFiles: Iterable<string>;
   /** Does a file exist on disk? (Asked for `loadTextContent` targets that are not known policy files.) */
   fileExists(path: string): boolean;
+  /** Was the file looked for on disk and not found? (A `loadTextContent` target: Bicep can't build the template.) */
+  fileMissing?(path: string): boolean;
 }
 
 /**
@@ -173,6 +175,7 @@ export function buildModel(input: ModelInput): WorkspaceModel {
   const namedServices = new ServiceNames(definitionsByName, definitions);
 
   const policiesByFile = new Map<string, PolicyResource[]>();
+  const loadsByFile = new Map<string, PolicyResource[]>();
   const deployments = new Map<string, PolicyResource[]>();
   const certificatesByFile = new Map<string, CertificateEntry[]>();
   const gatewayNodes: ResourceNode[] = [];
@@ -236,16 +239,19 @@ export function buildModel(input: ModelInput): WorkspaceModel {
       if (!policyScope) continue;
       const serviceNode = serviceNodeOf(node, namedServices, scopes);
       const service = serviceNode && services.get(serviceNode);
-      for (const policy of describePolicy(node, policyScope, exists)) {
+      for (const policy of describePolicy(node, policyScope, exists, (p) => input.fileMissing?.(p) ?? false)) {
         if (service) policy.service = service;
         if (policyScope === 'fragment') fragmentNodes.push([policy, node]);
         if (policyScope === 'api' || policyScope === 'operation') apiPolicies.push([policy, node]);
         if (policyScope === 'service') servicePolicies.push(policy);
         push(policiesByFile, scope.path, policy);
-        const loaded = policy.value?.loadedFile?.path;
-        if (loaded) {
-          push(deployments, loaded, policy);
-          edge(loaded, scope.path);
+        const loadedFile = policy.value?.loadedFile;
+        if (loadedFile) {
+          push(deployments, loadedFile.path, policy);
+          push(loadsByFile, loadedFile.ref.file, policy);
+          edge(loadedFile.path, scope.path);
+          // The file that writes the call (a module's caller) is told when the file appears or goes.
+          edge(loadedFile.path, loadedFile.ref.file);
         }
       }
     }
@@ -434,6 +440,7 @@ export function buildModel(input: ModelInput): WorkspaceModel {
     },
     servicesIn: (f) => servicesByFile.get(resolvePath(f)) ?? [],
     policyResourcesIn: (f) => policiesByFile.get(resolvePath(f)) ?? [],
+    policyLoadsIn: (f) => loadsByFile.get(resolvePath(f)) ?? [],
     fragmentFiles,
     inlineFragments,
     enclosingPolicies,

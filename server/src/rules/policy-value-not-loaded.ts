@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { RelatedInfo } from '../core/finding';
-import type { BicepRule } from './types';
+import type { BicepRule, BicepRuleContext } from './types';
 import { firstRawCharacter } from './util/rawxml';
 
 /** A policy resource whose `value` is a file path (`'./policy.xml'`) instead of `loadTextContent('./policy.xml')`. */
@@ -8,8 +8,10 @@ export const policyValueNotLoaded: BicepRule = {
   id: 'policy-value-not-loaded',
   target: 'bicep',
   defaultLevel: 'error',
-  description: "A policy resource's value is a file path rather than the file's content loaded with loadTextContent(…).",
+  description:
+    "A policy resource's value is a file path rather than the file's content loaded with loadTextContent(…), or loads a policy file that isn't there.",
   check(ctx) {
+    missingFiles(ctx);
     for (const policy of ctx.model.policyResourcesIn(ctx.file)) {
       const value = policy.value;
       if (value?.literal === undefined) continue;
@@ -46,3 +48,25 @@ export const policyValueNotLoaded: BicepRule = {
     }
   },
 };
+
+/**
+ * `loadTextContent('./policies/x.xml')` written in this file (for a policy resource here or in the module it calls),
+ * whose file was looked for on disk and is not there: Bicep can't build the template, and the policy is never linted.
+ */
+function missingFiles(ctx: BicepRuleContext): void {
+  const said = new Set<number>();
+  for (const policy of ctx.model.policyLoadsIn(ctx.file)) {
+    const loaded = policy.value?.loadedFile;
+    if (!loaded?.missing || said.has(loaded.pathRef.span.start)) continue;
+    said.add(loaded.pathRef.span.start);
+    const written = ctx.text.slice(loaded.pathRef.span.start, loaded.pathRef.span.end);
+    const where = policy.ref.file === ctx.file ? [] : [{ file: policy.ref.file, span: policy.ref.span, message: 'the policy resource it is passed to' }];
+    ctx.report({
+      span: loaded.pathRef.span,
+      message:
+        `loadTextContent(${written}) names a file that doesn't exist: Bicep can't build the template, and the policy it would ` +
+        'deploy (with any client-certificate checks in it) is not linted. Fix the path, or add the file.',
+      related: where,
+    });
+  }
+}
