@@ -25,7 +25,7 @@ export const thumbprintCase: PolicyRule = {
           const call = `${r.negate ? '!' : ''}string.Equals(${ctx.text.slice(r.thumbprint.start, r.thumbprint.end)}, ${ctx.text.slice(r.literal.start, r.literal.end)}, StringComparison.OrdinalIgnoreCase)`;
           fixes.push({ title: 'Compare with StringComparison.OrdinalIgnoreCase', edits: [{ file: ctx.file, span: r.span, newText: call }] });
         }
-        const side = c.thumbprintCase === 'upper' ? 'Thumbprint is upper-case hex' : 'the thumbprint is lower-cased with ToLower()';
+        const side = c.thumbprintCase === 'upper' ? 'Thumbprint is upper-case hex' : 'The thumbprint is lower-cased before the comparison';
         const result = c.form === '!=' ? 'it is always "different"' : 'it never matches';
         ctx.report({
           span: literal.span,

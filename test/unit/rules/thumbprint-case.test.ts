@@ -51,9 +51,10 @@ testRule(thumbprintCase, {
       findings: [{ line: 6, text: `"${tp}"` }],
     },
     {
-      name: 'ToLower() on the thumbprint and an upper-case literal: lower-case it',
+      // The message named ToLower() for ToLowerInvariant(): it names no method now.
+      name: 'ToLowerInvariant() on the thumbprint and an upper-case literal: lower-case it',
       code: reject(`@(context.Request.Certificate?.Thumbprint.ToLowerInvariant() != "${TP}")`),
-      findings: [{ line: 5, message: 'lower-cased with ToLower()' }],
+      findings: [{ line: 5, message: /^The thumbprint is lower-cased before the comparison, but this ordinal comparison \(!=\) uses a literal with upper-case letters/ }],
       output: reject(`@(context.Request.Certificate?.Thumbprint.ToLowerInvariant() != "${tp}")`),
     },
     {
