@@ -72,6 +72,13 @@ describe('certificate-expired', async () => {
       { name: 'a thumbprint not in the workspace', code: vccPolicy(`<identity thumbprint="${'AB'.repeat(20)}" />`), files, now: NOW },
       { name: 'a named value', code: vccPolicy('<identity thumbprint="{{partner-thumbprint}}" />'), files, now: NOW },
       { name: 'before it expired', code: vccPolicy(`<identity thumbprint="${expired}" />`), files, now: new Date('2026-04-30T00:00:00Z') },
+      {
+        // The expired certificate still passes: validity-check-disabled reports the attribute, not this rule.
+        name: 'validate-not-after="false": the identity still lets the expired certificate in',
+        code: vccPolicy(`<identity thumbprint="${expired}" />`, 'validate-trust="false" validate-not-after="false"'),
+        files,
+        now: NOW,
+      },
     ],
     invalid: [
       {
@@ -80,6 +87,20 @@ describe('certificate-expired', async () => {
         files,
         now: NOW,
         findings: [{ line: 6, level: 'error', text: expired, message: '"CN=Partner Client, O=Contoso" (partner.cer, partner.without-markers.cer), expired on 2026-05-01 (31 days ago)' }],
+      },
+      {
+        name: 'validate-not-after from a named value: a warning that names it',
+        code: vccPolicy(`<identity thumbprint="${expired}" />`, 'validate-trust="false" validate-not-after="{{check-expiry}}"'),
+        files,
+        now: NOW,
+        findings: [{ line: 6, level: 'warning', text: expired, message: 'while validate-not-after ({{check-expiry}}) is true' }],
+      },
+      {
+        name: 'validate-not-after="true" written out: still an error',
+        code: vccPolicy(`<identity thumbprint="${expired}" />`, 'validate-trust="false" validate-not-after="true"'),
+        files,
+        now: NOW,
+        findings: [{ line: 6, level: 'error', message: 'APIM rejects an expired client certificate, so this identity lets no one in' }],
       },
       {
         name: 'whole days since expiry, rounded down: a day and 20 minutes is 1 day',

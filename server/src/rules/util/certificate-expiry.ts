@@ -1,6 +1,8 @@
 import * as path from 'node:path';
 import type { Fix, RelatedInfo } from '../../core/finding';
 import type { BicepRule, BicepRuleContext, CertificateRule, PolicyRule, RuleMeta } from '../types';
+import type { PolicyElement } from '../../parsers/policy/types';
+import { readBoolAttribute, type BoolAttribute } from './bool-attribute';
 import {
   baseName,
   bicepCertificateReferences,
@@ -35,7 +37,7 @@ const POLICY_SUBJECT: Record<PolicyThumbprint['kind'], string> = {
 
 const POLICY_ADVICE: Record<ExpiryState, Record<PolicyThumbprint['kind'], string>> = {
   expired: {
-    thumbprint: 'APIM rejects an expired client certificate (unless validate-not-after is false), so this identity lets no one in. Renew the certificate and pin the new thumbprint.',
+    thumbprint: 'APIM rejects an expired client certificate, so this identity lets no one in. Renew the certificate and pin the new thumbprint.',
     'issuer-thumbprint': 'the certificates it issued no longer validate. Renew the CA, reissue its clients and pin the new thumbprint.',
     expression: 'renew the certificate and compare with the new thumbprint.',
   },
@@ -75,15 +77,30 @@ function policyPart(meta: RuleMeta, state: ExpiryState): PolicyRule {
         const renewals = renewalsOf(group.certificate, ctx.certificates, ctx.settings);
         // Expiring, with its renewal already pinned beside it: the switch this rule asks for is in place.
         if (state === 'expiring' && renewals.some((r) => pinned.has(r.certificate.thumbprint))) continue;
+        // An expired client certificate is rejected only while validate-not-after is on. With "false" the identity
+        // still lets its holder in, which validity-check-disabled reports; with a {{named value}} it may.
+        const notAfter = state === 'expired' && ref.kind === 'thumbprint' ? notAfterCheck(ref.identity) : undefined;
+        if (notAfter?.kind === 'literal' && !notAfter.value) continue;
+        const advice =
+          notAfter?.kind === 'named'
+            ? `APIM rejects an expired client certificate while validate-not-after (${notAfter.written}) is true, and then this identity lets no one in. Renew the certificate and pin the new thumbprint.`
+            : POLICY_ADVICE[state][ref.kind];
         ctx.report({
           span: ref.span,
-          message: `${POLICY_SUBJECT[ref.kind]}, ${describeGroup(group)}, ${describeValidity(group.certificate, validity)}: ${POLICY_ADVICE[state][ref.kind]}`,
+          message: `${POLICY_SUBJECT[ref.kind]}, ${describeGroup(group)}, ${describeValidity(group.certificate, validity)}: ${advice}`,
+          certain: notAfter?.kind !== 'named',
           fixes: thumbprintRenewalFixes(ctx.file, ref, renewals, state),
           related: relatedFiles(group, validity),
         });
       }
     },
   };
+}
+
+/** validate-not-after of the validate-client-certificate an `<identity>` belongs to (`<identities>` in between). */
+function notAfterCheck(identity: PolicyElement | undefined): BoolAttribute | undefined {
+  const vcc = identity?.parent?.parent;
+  return vcc && vcc.name === 'validate-client-certificate' ? readBoolAttribute(vcc, 'validate-not-after') : undefined;
 }
 
 const BICEP_ADVICE: Record<ExpiryState, Record<'ca' | 'client', string>> = {
