@@ -1,7 +1,8 @@
 import type { Fix } from '../core/finding';
 import type { PolicyDocument, PolicyElement } from '../parsers/policy/types';
-import { childElements, elementsNamed, sectionOf } from '../parsers/policy/query';
+import { childElements, elementsNamed, getAttribute, sectionOf } from '../parsers/policy/query';
 import type { PolicyRule } from './types';
+import { includedFragments } from './util/fragments';
 import { indentAt, indentUnit } from './util/policy-edit';
 
 /** validate-client-certificate outside `<inbound>`. In a `<fragment>` the section is unknown: silent. */
@@ -21,8 +22,37 @@ export const policySection: PolicyRule = {
         fixes: fix ? [fix] : [],
       });
     }
+    // A fragment's elements run in place of its <include-fragment>: included outside <inbound>, a
+    // validate-client-certificate in it (or in a fragment it includes) is outside <inbound> too.
+    for (const f of includedFragments(ctx.doc)) {
+      const section = sectionOf(f.include);
+      if (!section || section === 'inbound') continue;
+      const id = getAttribute(f.include, 'fragment-id')?.value.trim() ?? '';
+      const via = fragmentWithCheck(f.doc, new Set([ctx.doc]), id, f.file);
+      if (!via) continue;
+      const inner = via.id === id ? '' : ` (through the fragment '${via.id}' it includes)`;
+      ctx.report({
+        span: f.include.nameSpan,
+        message: `The fragment '${id}' holds validate-client-certificate${inner}, which is allowed only in <inbound>, and is included here in <${section}>: API Management rejects this policy. Include the fragment in <inbound>.`,
+        related: [{ file: via.file, span: via.el.nameSpan, message: 'validate-client-certificate in the fragment' }],
+      });
+    }
   },
 };
+
+/** The first validate-client-certificate of a fragment, or of a fragment it includes in turn (a cycle is cut). */
+function fragmentWithCheck(doc: PolicyDocument, seen: Set<PolicyDocument>, id: string, file: string): { id: string; file: string; el: PolicyElement } | undefined {
+  if (seen.has(doc)) return undefined;
+  seen.add(doc);
+  const el = elementsNamed(doc, 'validate-client-certificate')[0];
+  if (el) return { id, file, el };
+  for (const f of includedFragments(doc)) {
+    const fid = getAttribute(f.include, 'fragment-id')?.value.trim() ?? '';
+    const found = fragmentWithCheck(f.doc, seen, fid, f.file);
+    if (found) return found;
+  }
+  return undefined;
+}
 
 /** Moves a direct child of a section to `<inbound>`, after its `<base />` (or first). Undefined when there is no `<inbound>` or the element is nested. */
 function moveToInbound(file: string, doc: PolicyDocument, el: PolicyElement): Fix | undefined {
