@@ -38,11 +38,17 @@ export const pemMarkersInCertificate: BicepRule = {
       const name = path.basename(loaded.path);
       // The path as the Bicep writes it, when it is written in this file (`'../certs/root-ca.cer'`).
       const written = loaded.pathRef.file === ctx.file ? ctx.text.slice(loaded.pathRef.span.start + 1, loaded.pathRef.span.end - 1) : name;
-      const verb = loaded.fn.toLowerCase() === 'loadfileasbase64' ? 'base64-encodes' : 'loads';
-      const how = `${loaded.fn}('${written}') ${verb} the PEM text, markers included`;
+      // loadFileAsBase64 gives a valid base64 string: what it decodes to is the PEM text, not the DER certificate
+      // APIM expects (facts §4). The base64 error can't happen, and whether the service reads PEM bytes as a
+      // certificate is not documented: a warning that says so.
+      const encoded = loaded.fn.toLowerCase() === 'loadfileasbase64';
+      const message = encoded
+        ? `${property}: ${loaded.fn}('${written}') base64-encodes the PEM text, markers included: APIM decodes it to that text, not to the certificate's DER bytes that ${property} is meant to hold, and whether it accepts PEM there is not documented. Load a copy without the markers (${siblingName(name)}) with loadTextContent.`
+        : `${property}: ${loaded.fn}('${written}') loads the PEM text, markers included: ${failure}. Load a copy without the markers (${siblingName(name)}).`;
       ctx.report({
         span: data.ref.span,
-        message: `${property}: ${how}: ${failure}. Load a copy without the markers (${siblingName(name)}).`,
+        message,
+        certain: !encoded,
         fixes: loadFixes(ctx, data),
         related: [{ file: loaded.path, span: { start: 0, end: 0 }, message: 'PEM: the text has -----BEGIN CERTIFICATE----- markers' }],
       });
