@@ -47,7 +47,7 @@ export const clientCertificateNotEnabled: BicepRule = {
       ctx.report({
         span: skuSpan(ctx, service),
         message:
-          `${setting}, but ${policies} ${certificateUse(checks)} (${first.what}) and ${skus} only receive one when the ` +
+          `${setting}, but ${policies} ${certificateUse(checks)} (${first.what}) and on ${skus} the gateway only receives one when the ` +
           `service requests it: context.Request.Certificate is always null and every check fails. Set enableClientCertificate: true in ${service.registryModule ? 'the module’s params' : 'properties'}.`,
         certain: tier === 'all' && !defaultOf,
         fixes: enableFix(ctx, service),

@@ -87,7 +87,7 @@ testRule(clientCertificateNotEnabled, {
           line: 8,
           level: 'error',
           text: 'apiManagementSettings.sku',
-          message: 'enableClientCertificate is not set, but api.policy.xml checks client certificates (validate-client-certificate) and BasicV2, StandardV2, PremiumV2 (from main.bicep, settings.bicep)',
+          message: 'enableClientCertificate is not set, but api.policy.xml checks client certificates (validate-client-certificate) and on BasicV2, StandardV2, PremiumV2 (from main.bicep, settings.bicep) the gateway only receives one',
         },
       ],
       output: serviceBicep('apiManagementSettings.sku', '', V2).replace('  properties: {\n', `  properties: {\n    ${ENABLED}\n`),
@@ -106,7 +106,7 @@ testRule(clientCertificateNotEnabled, {
         { 'api.bicep': apiBicep('./api.policy.xml', "'xml'") },
       ),
       // It only forwards the thumbprint: said as read, not as a check.
-      findings: [{ line: 5, level: 'error', text: "'BasicV2'", message: 'enableClientCertificate is false, but api.policy.xml reads the client certificate (context.Request.Certificate) and BasicV2' }],
+      findings: [{ line: 5, level: 'error', text: "'BasicV2'", message: 'enableClientCertificate is false, but api.policy.xml reads the client certificate (context.Request.Certificate) and on BasicV2 (from main.bicep) the gateway only receives one' }],
       output: serviceBicep("'BasicV2'", ENABLED),
     },
     {
