@@ -1,5 +1,6 @@
 import { elementsNamed, getAttribute } from '../parsers/policy/query';
-import type { PolicyRule } from './types';
+import type { PolicyElement } from '../parsers/policy/types';
+import type { PolicyRule, PolicyRuleContext } from './types';
 import { normalizeThumbprint } from './util/certificate-references';
 import { setAttributeEdit } from './util/policy-edit';
 import { escapeAttributeValue } from './util/xml-attribute';
@@ -25,7 +26,7 @@ export const identityDnFormat: PolicyRule = {
   target: 'policy',
   defaultLevel: 'warning',
   description:
-    'A subject or issuer-subject of <identity> not written as .NET writes distinguished names (OpenSSL’s /C=…/CN=… form, spaces around =, an unquoted comma inside a value): it may never match.',
+    'A subject or issuer-subject of <identity> not written as .NET writes distinguished names (OpenSSL’s /C=…/CN=… form, spaces around =, an unquoted comma inside a value), or a common-name written with its CN=: it may never match.',
   check(ctx) {
     for (const identity of elementsNamed(ctx.doc, 'identity')) {
       const thumbprint = normalizeThumbprint(getAttribute(identity, 'thumbprint')?.value ?? '');
@@ -49,9 +50,43 @@ export const identityDnFormat: PolicyRule = {
           ],
         });
       }
+      commonName(ctx, identity);
     }
   },
 };
+
+/**
+ * `common-name="CN=client.contoso.com"`: common-name holds the certificate's common name alone (facts §1: the claims are
+ * parts of the certificate, compared as they are), so a value written as a name with its `CN=` never matches.
+ */
+function commonName(ctx: PolicyRuleContext, identity: PolicyElement): void {
+  const attr = getAttribute(identity, 'common-name');
+  if (!attr || attr.expression || hasPlaceholder(attr.value)) return;
+  const m = /^\s*CN\s*=\s*(.*?)\s*$/i.exec(attr.value);
+  if (!m) return;
+  const rdns = splitUnquoted(attr.value);
+  if (rdns && rdns.length > 1) {
+    ctx.report({
+      span: attr.valueSpan,
+      message:
+        `common-name "${attr.value}" is a whole distinguished name, but common-name holds the common name alone ("${splitPair(rdns[0]!)[1]}"): ` +
+        'as written, this identity never matches. To match the whole name, use subject="…".',
+    });
+    return;
+  }
+  const fixed = splitPair(attr.value.trim())[1];
+  ctx.report({
+    span: attr.valueSpan,
+    message: `common-name "${attr.value}" keeps the "CN=" of the distinguished name, but common-name holds the common name alone: as written, this identity never matches. Write common-name="${fixed}".`,
+    fixes: [
+      {
+        title: `Write common-name="${fixed}"`,
+        edits: [setAttributeEdit(ctx.file, identity, 'common-name', escapeAttributeValue(fixed, attr.quote || '"'))],
+        preferred: true,
+      },
+    ],
+  });
+}
 
 /** The first thing wrong with how `dn` is written, if anything, with the whole name rewritten. */
 export function dnProblem(dn: string): DnProblem | undefined {

@@ -35,6 +35,8 @@ testRule(identityDnFormat, {
     { name: '.NET form', code: identity('subject="CN=DEV Valid Client, O=apim-mtls sample"') },
     { name: 'a quoted value with a comma, in XML', code: identity('issuer-subject="CN=Partner CA, O=&quot;Contoso, Inc.&quot;"') },
     { name: 'a named value', code: identity('subject="{{partner-subject}}"') },
+    { name: 'common-name, the name alone', code: identity('common-name="client.contoso.com"') },
+    { name: 'common-name from a named value', code: identity('common-name="{{partner-cn}}"') },
     {
       name: 'a thumbprint of a workspace certificate: identity-claims-mismatch compares the names',
       code: identity('thumbprint="F01C8E2463256F9B5450FDDC900CE33B8F43C98E" subject="CN = DEV Valid Client, O = apim-mtls sample"'),
@@ -66,6 +68,17 @@ testRule(identityDnFormat, {
       code: identity('subject="CN=Partner Client, O=Contoso, Inc."'),
       findings: [{ line: 6, message: `has a comma inside a value that isn't quoted, so "Inc." reads as a name of its own` }],
       output: identity('subject="CN=Partner Client, O=&quot;Contoso, Inc.&quot;"'),
+    },
+    {
+      name: 'common-name written with its CN=: the name alone',
+      code: identity('common-name="CN=client.contoso.com"'),
+      findings: [{ line: 6, level: 'warning', text: 'CN=client.contoso.com', message: 'common-name "CN=client.contoso.com" keeps the "CN=" of the distinguished name' }],
+      output: identity('common-name="client.contoso.com"'),
+    },
+    {
+      name: 'common-name holding a whole distinguished name: subject is meant (no fix: which claim is meant is the author\'s call)',
+      code: identity('common-name="CN=Partner Client, O=Contoso"'),
+      findings: [{ line: 6, message: 'is a whole distinguished name, but common-name holds the common name alone ("Partner Client")' }],
     },
   ],
 });
