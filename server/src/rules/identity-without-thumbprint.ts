@@ -1,7 +1,7 @@
 import { elementsNamed } from '../parsers/policy/query';
 import type { PolicyRule } from './types';
 import { enclosingVerification, runsAfterBase } from './util/enclosing';
-import { identityElements, isPinned, pinIdentityFixes, validNow } from './util/identity';
+import { IDENTITY_ATTRIBUTES, identityElements, isPinned, pinIdentityFixes, validNow } from './util/identity';
 import { analyzeTrust, reasonOrigins, untrustedReason } from './util/trust';
 import { expressionsPinOrVerifyForEveryRequest } from './util/certificate-names';
 
@@ -23,11 +23,14 @@ export const identityWithoutThumbprint: PolicyRule = {
         if (isPinned(identity)) continue;
         if ((pinnedInExpressions ??= expressionsPinOrVerifyForEveryRequest(ctx.doc))) return;
         if (runsAfterBase(ctx.doc, el) && (verifiedAbove ??= enclosingVerification(ctx) !== undefined)) break;
-        const claims = identity.attributes.map((x) => x.name).join(', ') || 'no claims at all';
+        const claims = identity.attributes.map((x) => x.name).filter((n) => IDENTITY_ATTRIBUTES.includes(n));
+        // Only attributes APIM doesn't know (`certificate-id`): policy-attributes says so, and what it matches is moot.
+        if (claims.length === 0 && identity.attributes.length > 0) continue;
+        const matches = claims.length > 0 ? `This identity matches only ${claims.join(', ')}` : 'This identity has no claims, so every certificate matches it';
         ctx.report({
           span: identity.nameSpan,
           message:
-            `This identity matches only ${claims}, and ${untrustedReason(a)}: anyone can create a certificate with these names and pass. ` +
+            `${matches}, and ${untrustedReason(a)}: anyone can create a certificate ${claims.length > 0 ? 'with these names ' : ''}and pass. ` +
             'Pin it with thumbprint (or issuer-thumbprint / issuer-certificate-id).',
           certain: a.validates === 'no',
           fixes: pinIdentityFixes(ctx.file, identity, validNow(ctx.certificates.all(), ctx.settings.now)),

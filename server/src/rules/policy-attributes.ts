@@ -6,22 +6,12 @@ import { readBoolAttribute } from './util/bool-attribute';
 import { identityElements } from './util/identity';
 import { nearest } from '../core/nearest';
 import { attributeSpan, removeAttributeEdit } from './util/policy-edit';
+import { IDENTITY_ATTRIBUTES } from './util/identity';
 
 /** The boolean attributes of validate-client-certificate [facts §1]. */
 const VCC_BOOLEANS: readonly string[] = ['validate-revocation', 'validate-trust', 'validate-not-before', 'validate-not-after', 'ignore-error'];
 /** Its attributes: the booleans, and an optional `id`, which the policy's XML schema declares (as it does on other policies). */
 const VCC_ATTRIBUTES: readonly string[] = [...VCC_BOOLEANS, 'id'];
-/** The attributes of `<identity>` [facts §1]. */
-const IDENTITY_ATTRIBUTES: readonly string[] = [
-  'thumbprint',
-  'serial-number',
-  'common-name',
-  'subject',
-  'dns-name',
-  'issuer-subject',
-  'issuer-thumbprint',
-  'issuer-certificate-id',
-];
 const OTHER_ISSUER_ATTRIBUTES: readonly string[] = ['issuer-subject', 'issuer-thumbprint'];
 /** A rename is the preferred fix only when the name is this close to a valid one. */
 const PREFERRED_DISTANCE = 3;

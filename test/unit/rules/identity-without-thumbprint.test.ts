@@ -45,8 +45,25 @@ testRule(identityWithoutThumbprint, {
     },
     { name: 'issuer-thumbprint pins', code: policy(vcc('validate-trust="false"', `subject="CN=Client 01" issuer-thumbprint="${CLIENT_01_THUMBPRINT}"`)), files: deployedOn('StandardV2') },
     { name: 'issuer-certificate-id pins', code: policy(vcc('validate-trust="false"', 'common-name="Client 01" issuer-certificate-id="dev-intermediate-ca"')), files: deployedOn('BasicV2') },
+    {
+      name: 'only an attribute APIM doesn\'t know (certificate-id): policy-attributes reports it, not this rule',
+      code: policy(vcc('validate-trust="false"', 'certificate-id="partner"')),
+      files: deployedOn('StandardV2'),
+    },
   ],
   invalid: [
+    {
+      name: 'an identity without claims matches every certificate',
+      code: policy(vcc('validate-trust="false"', '')),
+      files: deployedOn('StandardV2'),
+      findings: [{ line: 6, level: 'warning', message: 'This identity has no claims, so every certificate matches it, and validate-trust is "false": anyone can create a certificate and pass.' }],
+    },
+    {
+      name: 'names beside an unknown attribute: the names are listed, not the unknown attribute',
+      code: policy(vcc('validate-trust="false"', 'subject="CN=Client 01" certificate-id="partner"')),
+      files: deployedOn('StandardV2'),
+      findings: [{ line: 6, message: 'This identity matches only subject, and' }],
+    },
     {
       name: 'names only; the C# pin is in a branch that an earlier branch lets requests skip: still spoofable',
       code: policy(

@@ -22,6 +22,17 @@ export function validNow<T extends { certificate: { notBefore: Date; notAfter: D
 
 /** `<identity>` attributes that pin a certificate cryptographically: a thumbprint can't be minted at will [facts §1]. */
 const PIN_ATTRIBUTES: readonly string[] = ['thumbprint', 'issuer-thumbprint', 'issuer-certificate-id'];
+/** The attributes of `<identity>` [facts §1]. */
+export const IDENTITY_ATTRIBUTES: readonly string[] = [
+  'thumbprint',
+  'serial-number',
+  'common-name',
+  'subject',
+  'dns-name',
+  'issuer-subject',
+  'issuer-thumbprint',
+  'issuer-certificate-id',
+];
 
 /** The `<identities>` children of a `validate-client-certificate` element. */
 export function identitiesOf(vcc: PolicyElement): PolicyElement[] {
