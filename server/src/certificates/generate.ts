@@ -104,9 +104,29 @@ async function signCertificate(cert: pkijs.Certificate, key: PrivateKey): Promis
 }
 type CryptoKeyParam = Parameters<pkijs.CryptoEngine['signWithPrivateKey']>[1];
 
+/**
+ * Why the issuer can't sign a certificate of this kind that validates, or undefined: a CA whose basicConstraints
+ * pathLen is 0 (every intermediate this tool makes) may sign only end-entity certificates, so an intermediate under
+ * it fails every chain check (OpenSSL: "path length constraint exceeded"); a CA whose key usage lacks keyCertSign
+ * may sign no certificate at all.
+ */
+function issuerProblem(request: CertificateRequest, issuer: CertificateInfo): string | undefined {
+  if (issuer.keyUsage.length > 0 && !issuer.keyUsage.includes('keyCertSign')) {
+    return `${issuer.subject} can't sign certificates: its key usage lacks keyCertSign`;
+  }
+  if (request.kind === 'intermediate' && issuer.pathLength === 0) {
+    return `${issuer.subject} has pathLen 0: it may sign only client certificates, and an intermediate CA under it would fail chain validation (sign it with the root, or with a CA whose pathLen allows it)`;
+  }
+  return undefined;
+}
+
 /** Generates one certificate (root, intermediate or client) with a new key and the extensions its role needs. */
 export async function generateCertificate(request: CertificateRequest): Promise<GeneratedCertificate> {
   if (request.kind !== 'root' && !request.issuer) throw new Error(`${request.id}: an ${request.kind} certificate needs an issuer`);
+  if (request.issuer) {
+    const problem = issuerProblem(request, certificateInfoFromDer(request.issuer.der));
+    if (problem) throw new Error(`${request.id}: ${problem}`);
+  }
   const keyType = request.keyType ?? 'ecdsa-p256';
   const keys = await generateKeyPair(keyType);
   const { notBefore, notAfter } = resolveValidity(request);
