@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { isKeyType, KEY_TYPES, type KeyType } from '../../../server/src/certificates/keys';
-import { certificateIdFrom, dnsNameProblem, idProblem, splitDnsNames, subjectProblem } from '../../../server/src/certificates/plan';
+import { certificateIdFrom, dateProblem, daysProblem, dnsNameProblem, idProblem, MAX_VALIDITY_DAYS, parseDate, splitDnsNames, subjectProblem } from '../../../server/src/certificates/plan';
 
 /**
  * The argument objects of `apimMtls.generateClientCertificate` and `apimMtls.generateCertificateTree`, and their
@@ -144,7 +144,7 @@ export class OptionsError extends Error {
 export const CLIENT_COMMAND = 'apimMtls.generateClientCertificate';
 export const TREE_COMMAND = 'apimMtls.generateCertificateTree';
 export const DEFAULT_DAYS: Record<WizardKind, number> = { root: 3650, intermediate: 1825, client: 365 };
-export const MAX_DAYS = 36_500;
+export const MAX_DAYS = MAX_VALIDITY_DAYS;
 
 /** The keys of an arguments interface, each listed once: the compiler checks the list against the interface both ways. */
 function keysOf<T>(keys: Record<keyof T, true>): Set<string> {
@@ -155,29 +155,7 @@ const TREE_KEYS = keysOf<GenerateTreeArgs>({ outDir: true, keyType: true, passwo
 const SECRET_KEY = /pass(word|phrase)?$|^secret$/i;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** Why `text` is not a positive whole number of days, or undefined. */
-export function daysProblem(text: string | number): string | undefined {
-  const s = String(text).trim();
-  if (!/^[0-9]+$/.test(s) || Number(s) < 1) return 'a positive whole number of days';
-  if (Number(s) > MAX_DAYS) return `at most ${MAX_DAYS} days`;
-  return undefined;
-}
-
-/** A date from ISO text or a Date; undefined when it is not one. */
-export function parseDate(value: unknown): Date | undefined {
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value;
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value.trim())) return undefined;
-  const date = new Date(value.trim());
-  return Number.isNaN(date.getTime()) ? undefined : date;
-}
-
-/** Why `text` is not a usable date, or undefined. */
-export function dateProblem(text: string): string | undefined {
-  const date = parseDate(text);
-  if (!date) return 'a date like 2030-01-31 or 2030-01-31T12:00:00Z';
-  if (date.getUTCFullYear() < 1950 || date.getUTCFullYear() > 9999) return 'a year from 1950 to 9999';
-  return undefined;
-}
+export { dateProblem, daysProblem, parseDate };
 
 /** Why a comma-separated list of DNS names is not usable (empty is fine: no SAN), or undefined. */
 export function dnsListProblem(text: string): string | undefined {
@@ -361,7 +339,7 @@ export function validateCertificateArgs(raw: unknown, ctx: ValidationContext = {
 
   if (problems.length > 0 || !passwordEnv || !outDir) throw new OptionsError(CLIENT_COMMAND, problems);
   return {
-    plan: { kind, subject, id, issuer, keyType, validity, ...(kind === 'client' ? { dnsNames: dnsNames ?? [id] } : {}), outDir, overwrite },
+    plan: { kind, subject, id, issuer, keyType, validity, ...(kind === 'client' ? { dnsNames: dnsNames ?? (dnsNameProblem(id) ? [] : [id]) } : {}), outDir, overwrite },
     passwords: { passwordEnv, ...(issuerPasswordEnv ? { issuerPasswordEnv } : {}) },
   };
 }

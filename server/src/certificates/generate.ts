@@ -80,15 +80,23 @@ function extension(extnID: string, critical: boolean, value: { toSchema(): asn1j
 }
 
 function resolveValidity(request: CertificateRequest): { notBefore: Date; notAfter: Date } {
+  const encodable = (validity: { notBefore: Date; notAfter: Date }): { notBefore: Date; notAfter: Date } => {
+    // X.509 times hold four-digit years (GeneralizedTime YYYY): asn1js would fail with "Wrong input string for conversion".
+    for (const [name, date] of Object.entries(validity)) {
+      const year = date.getUTCFullYear();
+      if (Number.isNaN(year) || year < 1 || year > 9999) throw new Error(`${request.id}: ${name} must fall in the years 1 to 9999`);
+    }
+    return validity;
+  };
   if (request.notBefore && request.notAfter) {
     if (request.notAfter <= request.notBefore) throw new Error(`${request.id}: notAfter must be later than notBefore`);
-    return { notBefore: request.notBefore, notAfter: request.notAfter };
+    return encodable({ notBefore: request.notBefore, notAfter: request.notAfter });
   }
   if (request.notBefore || request.notAfter) throw new Error(`${request.id}: give both notBefore and notAfter, or validityDays`);
   const days = request.validityDays ?? DEFAULT_DAYS[request.kind];
   if (!(days > 0)) throw new Error(`${request.id}: validity days must be positive`);
   const notBefore = new Date();
-  return { notBefore, notAfter: new Date(notBefore.getTime() + days * DAY_MS) };
+  return encodable({ notBefore, notAfter: new Date(notBefore.getTime() + days * DAY_MS) });
 }
 
 /** Signs with the issuer's key; RSA gets the AlgorithmIdentifier NULL parameter RFC 4055 requires (pkijs omits it). */

@@ -72,6 +72,46 @@ export function dnsNameProblem(name: string): string | undefined {
   return undefined;
 }
 
+/** The longest validity the front ends accept, in days (100 years). */
+export const MAX_VALIDITY_DAYS = 36_500;
+
+/** Why `text` is not a positive whole number of days (at most {@link MAX_VALIDITY_DAYS}), or undefined. */
+export function daysProblem(text: string | number): string | undefined {
+  const s = String(text).trim();
+  if (!/^[0-9]+$/.test(s) || Number(s) < 1) return 'a positive whole number of days';
+  if (Number(s) > MAX_VALIDITY_DAYS) return `at most ${MAX_VALIDITY_DAYS} days`;
+  return undefined;
+}
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/**
+ * A date from ISO 8601 text (`2030-01-31`, `2030-01-31T12:00:00Z`, `2030-01-31T12:00+02:00`), or undefined. A time
+ * without an offset is UTC, as a date alone is. Out-of-range fields (`2030-02-31`, `25:00`) are refused, not rolled
+ * over into the next month or day as `new Date()` does, and so is anything `new Date()` would guess at (`1`, `Jan 5`).
+ */
+export function parseDate(value: unknown): Date | undefined {
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value;
+  if (typeof value !== 'string') return undefined;
+  const m = ISO_DATE.exec(value.trim());
+  if (!m) return undefined;
+  const [, y, mo, d, h = '0', mi = '0', sec = '0', zone] = m;
+  const fields = [Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(sec)] as const;
+  const check = new Date(Date.UTC(fields[0], fields[1] - 1, fields[2], fields[3], fields[4], fields[5]));
+  check.setUTCFullYear(fields[0]);
+  if (check.getUTCMonth() !== fields[1] - 1 || check.getUTCDate() !== fields[2] || check.getUTCHours() !== fields[3] || check.getUTCMinutes() !== fields[4] || check.getUTCSeconds() !== fields[5]) return undefined;
+  const date = new Date(m[4] === undefined ? `${y}-${mo}-${d}T00:00:00Z` : `${value.trim().replace(' ', 'T')}${zone ? '' : 'Z'}`);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+/** Why `text` is not a usable validity date, or undefined. */
+export function dateProblem(text: string): string | undefined {
+  const date = parseDate(text);
+  if (!date) return 'a date like 2030-01-31 or 2030-01-31T12:00:00Z';
+  if (date.getUTCFullYear() < 1950 || date.getUTCFullYear() > 9999) return 'a year from 1950 to 9999';
+  return undefined;
+}
+
 /** `a.example, b.example` → `['a.example', 'b.example']`; blanks dropped. */
 export function splitDnsNames(text: string): string[] {
   return text
@@ -111,6 +151,7 @@ export function certificateRequest(plan: IssuePlan): CertificateRequest {
     ...(plan.validityDays !== undefined ? { validityDays: plan.validityDays } : {}),
     ...(plan.notBefore && plan.notAfter ? { notBefore: plan.notBefore, notAfter: plan.notAfter } : {}),
   };
-  if (kind === 'client') request.dnsNames = plan.dnsNames ?? [id];
+  // The id is the default DNS name only when it is one (`--id partner_a` makes no `DNS:partner_a`).
+  if (kind === 'client') request.dnsNames = plan.dnsNames ?? (dnsNameProblem(id) ? [] : [id]);
   return request;
 }

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { certificateOutputs, generateCertificate, isKeyType, KEY_TYPES, type KeyType } from '../certificates/generate';
 import { readPfx } from '../certificates/pfx';
-import { certificateRequest, loadIssuerPfx, splitDnsNames } from '../certificates/plan';
+import { certificateRequest, dateProblem, daysProblem, dnsNameProblem, loadIssuerPfx, parseDate, splitDnsNames } from '../certificates/plan';
 import { readCertificateFile } from '../certificates/read';
 import { generateSampleTree, sampleTreeOutputs } from '../certificates/tree';
 import type { CertificateInfo } from '../certificates/types';
@@ -76,8 +76,8 @@ Writes a client certificate (extended key usage clientAuth) that the CA in --iss
   --dns NAME[,NAME…]         DNS names in the subject alternative name (default: the id; "" for none)
   --validity-days N          valid from now for N days (default 365)
   --not-before DATE, --not-after DATE
-                             exact validity instead (2030-01-31 or 2030-01-31T12:00:00Z): an expired or
-                             not-yet-valid certificate for testing
+                             exact validity instead (2030-01-31 or 2030-01-31T12:00:00Z; UTC unless an offset
+                             is given): an expired or not-yet-valid certificate for testing
 ${OUTPUT_OPTIONS}
 
 ${FILES}`,
@@ -115,9 +115,10 @@ function formatArg(args: ParsedArgs): 'text' | 'json' {
 function dateArg(args: ParsedArgs, name: string): Date | undefined {
   const value = args.values.get(name);
   if (value === undefined) return undefined;
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) throw new UsageError(`${name}: not a date: ${value} (use e.g. 2030-01-31 or 2030-01-31T12:00:00Z)`);
-  return date;
+  // The wizard's rule: ISO 8601 only (`new Date('1')` is 2001-01-01, `2030-02-31` would be 3 March), years 1950–9999.
+  const problem = dateProblem(value);
+  if (problem) throw new UsageError(`${name}: ${value} is not ${problem}`);
+  return parseDate(value)!;
 }
 
 /**
@@ -168,14 +169,19 @@ async function runIssue(io: CertsIo, args: ParsedArgs, kind: 'ca' | 'client'): P
   const keyType = keyTypeArg(args);
   const issuerFile = kind === 'client' ? need(args, '--issuer') : args.values.get('--issuer');
   const days = args.values.get('--validity-days');
-  if (days !== undefined && !/^[1-9][0-9]*$/.test(days)) throw new UsageError('--validity-days must be a positive whole number');
+  if (days !== undefined && daysProblem(days)) throw new UsageError(`--validity-days must be ${daysProblem(days)}`);
   const notBefore = dateArg(args, '--not-before');
   const notAfter = dateArg(args, '--not-after');
   if ((notBefore === undefined) !== (notAfter === undefined)) throw new UsageError('give both --not-before and --not-after');
   if (notBefore && days) throw new UsageError('--validity-days cannot be combined with --not-before/--not-after');
+  if (notBefore && notAfter && notAfter <= notBefore) throw new UsageError('--not-after must be later than --not-before');
+  const dns = args.values.get('--dns');
+  for (const name of dns === undefined ? [] : splitDnsNames(dns)) {
+    const problem = dnsNameProblem(name);
+    if (problem) throw new UsageError(`--dns: ${problem}`);
+  }
   const issuer = issuerFile ? await loadIssuerPfx(issuerFile, await password(io, args, '--issuer-password-env', `Password of ${issuerFile}: `)) : undefined;
   const pass = await password(io, args, '--password-env', 'Password for the new .pfx: ', true);
-  const dns = args.values.get('--dns');
   let generated;
   try {
     const request = certificateRequest({

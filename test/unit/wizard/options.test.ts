@@ -102,6 +102,9 @@ test('input validators give readable messages', () => {
   assert.equal(dateProblem('2030-01-31'), undefined);
   assert.equal(dateProblem('2030-01-31T12:00:00Z'), undefined);
   assert.ok(dateProblem('tomorrow') && dateProblem('2030-13-45') && dateProblem('1900-01-01'));
+  // Calendar-checked, not rolled over (`new Date('2030-02-31')` is 3 March), and nothing `new Date()` guesses at.
+  assert.ok(dateProblem('2030-02-31') && dateProblem('2030-01-31T24:30') && dateProblem('1') && dateProblem('Jan 5 2031'));
+  assert.equal(dateProblem('2028-02-29'), undefined);
   assert.equal(dnsListProblem(''), undefined);
   assert.equal(dnsListProblem('a.example, *.b.example'), undefined);
   assert.ok(dnsListProblem('a..example') && dnsListProblem('-a.example'));
