@@ -31,6 +31,9 @@ const NAME_TO_OID: Record<string, string> = {
 };
 
 const COMMON_NAME = '2.5.4.3';
+const COUNTRY = '2.5.4.6';
+/** Attributes encoded as IA5String (ASCII): email address and domain component. */
+const IA5_ATTRIBUTES = new Set(['1.2.840.113549.1.9.1', '0.9.2342.19200300.100.1.25']);
 
 /** Quotes a value the way .NET does when it holds a separator, a quote or edge spaces. */
 function quoteValue(value: string): string {
@@ -122,6 +125,10 @@ export function parseDotNetName(dn: string): NameAttribute[] {
       i = end < 0 ? dn.length : end;
     }
     if (value === '') throw new Error(`invalid distinguished name "${dn}": empty value for ${key}`);
+    // buildName encodes C as PrintableString and E, DC as IA5String: asn1js writes each character's low byte there,
+    // so `C=日本` became `C="å,"` and `E=ü@x` an invalid IA5String. Refuse what those types can't hold.
+    if (oid === COUNTRY && !/^[A-Za-z]{2}$/.test(value)) throw new Error(`invalid distinguished name "${dn}": ${key} must be a two-letter country code (ISO 3166), e.g. C=NL`);
+    if (IA5_ATTRIBUTES.has(oid) && !/^[\x20-\x7e]+$/.test(value)) throw new Error(`invalid distinguished name "${dn}": ${key} takes ASCII characters only`);
     attributes.push({ oid, value });
     if (i >= dn.length) return attributes;
     if (dn[i] !== ',') throw new Error(`invalid distinguished name "${dn}": expected "," at position ${i + 1}`);
