@@ -64,6 +64,7 @@ async function certificateFromArgs(args: unknown): Promise<GenerateCertificateRe
     const prepared = await progress(`Generating ${describeKind(plan.kind)} ${plan.subject}…`, () => prepareCertificate(plan, secrets));
     const result = certificateResult(prepared, await writeOrFail(prepared, plan.overwrite));
     void showCertificateSummary(plan, result).catch((e: unknown) => vscode.window.showErrorMessage(`Generate certificate: the files are written, but showing them failed: ${errorMessage(e)}`));
+    for (const warning of result.warnings ?? []) void vscode.window.showWarningMessage(`Generate certificate: ${warning}`);
     return result;
   } catch (e) {
     void vscode.window.showErrorMessage(`Generate certificate: ${errorMessage(e)}`);
@@ -293,6 +294,7 @@ async function certificateWizard(): Promise<GenerateCertificateResult | undefine
     if (!files) return undefined;
     const result = certificateResult(prepared, files);
     void showCertificateSummary(plan, result).catch((e: unknown) => vscode.window.showErrorMessage(`Generate certificate: the files are written, but showing them failed: ${errorMessage(e)}`));
+    for (const warning of result.warnings ?? []) void vscode.window.showWarningMessage(`Generate certificate: ${warning}`);
     return result;
   } catch (e) {
     void vscode.window.showErrorMessage(`Generate certificate: ${errorMessage(e)}`);

@@ -83,6 +83,8 @@ export interface GenerateCertificateResult {
   outDir: string;
   /** Every certificate made: with `issuer: 'self-signed'` the new root first, then the requested one. */
   certificates: GeneratedSummary[];
+  /** What was made but may not work as meant (a certificate that outlives its issuer); shown as a warning too. */
+  warnings?: string[];
 }
 
 /** What `apimMtls.generateCertificateTree` returns. */

@@ -107,7 +107,8 @@ export function summarize(c: GeneratedCertificate): GeneratedSummary {
 /** The command result for a written certificate. */
 export function certificateResult(prepared: Prepared, files: string[]): GenerateCertificateResult {
   const main = prepared.certificates[prepared.certificates.length - 1]!;
-  return { files, thumbprint: main.info.thumbprint, subject: main.info.subject, outDir: prepared.outDir, certificates: prepared.certificates.map(summarize) };
+  const warnings = prepared.certificates.flatMap((c) => c.warnings ?? []);
+  return { files, thumbprint: main.info.thumbprint, subject: main.info.subject, outDir: prepared.outDir, certificates: prepared.certificates.map(summarize), ...(warnings.length ? { warnings } : {}) };
 }
 
 export function treeResult(prepared: Prepared, files: string[]): GenerateTreeResult {

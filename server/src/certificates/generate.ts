@@ -47,6 +47,8 @@ export interface GeneratedCertificate extends Issuer {
   kind: CertificateKind;
   keyType: KeyType;
   info: CertificateInfo;
+  /** What is made but may not work as meant: a certificate that outlives its issuer. */
+  warnings?: string[];
 }
 
 const DAY_MS = 86_400_000;
@@ -169,7 +171,25 @@ export async function generateCertificate(request: CertificateRequest): Promise<
   await signCertificate(cert, request.issuer?.privateKey ?? keys.privateKey);
   const der = new Uint8Array(cert.toSchema(true).toBER(false));
   const chain = request.issuer ? (request.issuer.isRoot ? [] : [request.issuer.der, ...request.issuer.chain]) : [];
-  return { id: request.id, kind: request.kind, keyType, der, privateKey: keys.privateKey, chain, isRoot: request.kind === 'root', info: certificateInfoFromDer(der) };
+  const made: GeneratedCertificate = { id: request.id, kind: request.kind, keyType, der, privateKey: keys.privateKey, chain, isRoot: request.kind === 'root', info: certificateInfoFromDer(der) };
+  const outlived = request.issuer && outlivedIssuer(notAfter, [request.issuer.der, ...request.issuer.chain]);
+  if (outlived) made.warnings = [outlived];
+  return made;
+}
+
+/**
+ * The first CA of the chain (issuer first) that expires before `notAfter`, said as a warning: from that day on the
+ * certificate's chain fails validation (OpenSSL: "certificate has expired" at that depth). Made on purpose for
+ * tests sometimes, so a warning, not a refusal.
+ */
+function outlivedIssuer(notAfter: Date, chain: readonly Uint8Array[]): string | undefined {
+  for (const der of chain) {
+    const ca = certificateInfoFromDer(der);
+    if (ca.notAfter < notAfter) {
+      return `it is valid until ${notAfter.toISOString().slice(0, 10)}, but ${ca.subject} in its chain expires on ${ca.notAfter.toISOString().slice(0, 10)}: from then on the chain fails validation. Give it a shorter validity, or renew that CA first.`;
+    }
+  }
+  return undefined;
 }
 
 /** One file to write: name relative to the output folder; `secret` files hold keys. */

@@ -201,6 +201,7 @@ async function runIssue(io: CertsIo, args: ParsedArgs, kind: 'ca' | 'client'): P
   const files = await certificateOutputs(generated, { password: pass, exportKey: args.flags.has('--export-key') });
   const written = await writeOutputs(out, files, { overwrite: args.flags.has('--force') });
   report(io, format, written, [generated]);
+  for (const warning of generated.warnings ?? []) io.stderr(`apim-mtls certs ${kind}: warning: ${warning}\n`);
   return 0;
 }
 
