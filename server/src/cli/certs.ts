@@ -130,7 +130,12 @@ async function password(io: CertsIo, args: ParsedArgs, envFlag: string, question
   let value: string | undefined;
   if (variable !== undefined) {
     value = io.env[variable];
-    if (value === undefined) throw new UsageError(`${envFlag}: environment variable ${variable} is not set`);
+    if (value === undefined) {
+      // `--password-env s3cret!` (the password where its variable's name belongs) must not reach a CI log: a name is
+      // repeated only when it looks like one.
+      const named = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(variable) ? `environment variable ${variable}` : 'the environment variable it names (that is no variable name: give the name, not the password)';
+      throw new UsageError(`${envFlag}: ${named} is not set`);
+    }
   } else {
     const ask = io.promptPassword ?? (process.stdin.isTTY ? ttyPasswordPrompt : undefined);
     if (!ask) throw new UsageError(`no password: pass ${envFlag} VAR (there is no terminal to prompt on)`);

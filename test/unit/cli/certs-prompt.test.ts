@@ -64,3 +64,17 @@ test('certs tree on a terminal: two different passwords write nothing', { skip: 
   assert.match(output, /the two passwords differ: nothing was written/);
   assert.equal(fs.existsSync(path.join(dir, 'certs')), false);
 });
+
+test('--password-env given the password itself: the error never repeats it (CI logs keep stderr)', () => {
+  const dir = makeTempDir('certs-env-name');
+  const secret = 'Pa55-w0rd! not a name';
+  const r = spawnSync(process.execPath, [CLI, 'certs', 'tree', '--out', dir, '--password-env', secret], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 2);
+  assert.ok(!r.stderr.includes(secret) && !r.stdout.includes(secret), r.stderr);
+  assert.match(r.stderr, /give the name, not the password/);
+  // A real variable's name that isn't set is named, as before.
+  const unset = spawnSync(process.execPath, [CLI, 'certs', 'tree', '--out', dir, '--password-env', 'APIM_MTLS_UNSET_FOR_TEST'], { encoding: 'utf8', timeout: 60_000, env: { PATH: process.env.PATH } });
+  assert.equal(unset.status, 2);
+  assert.match(unset.stderr, /environment variable APIM_MTLS_UNSET_FOR_TEST is not set/);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
