@@ -54,6 +54,23 @@ function setInherited(site: CallSite, scopes: ReadonlyMap<string, FileScope>): v
   else delete site.inherited;
 }
 
+/**
+ * Among services near an `existing` one whose name is a parameter (`name: apimName`), the only one whose own name is a
+ * parameter of the same name in its file, if exactly one is.
+ */
+function sameNameParameter<D extends { node: ResourceNode }>(node: ResourceNode, candidates: ReadonlySet<D>): { def: D; param: string } | undefined {
+  const param = nameParameter(node);
+  if (param === undefined) return undefined;
+  const matching = [...candidates].filter((d) => nameParameter(d.node) === param);
+  return matching.length === 1 ? { def: matching[0]!, param } : undefined;
+}
+
+/** `name: p` where `p` is a parameter of the resource's file: `p`. */
+function nameParameter(node: ResourceNode): string | undefined {
+  const name = property(node.body, 'name');
+  return name?.kind === 'identifier' && node.scope.params.has(name.name) ? name.name : undefined;
+}
+
 /** The `bicepconfig.json` files of the workspace by folder; each applies to the Bicep files under it, nearest first. */
 function configFinder(bicep: ReadonlyMap<string, BicepFile>): (file: string) => BicepConfigRef | undefined {
   const byDir = new Map<string, BicepConfigRef>();
@@ -152,12 +169,16 @@ export function buildModel(input: ModelInput): WorkspaceModel {
     const names = resourceNames(node, scopes);
     const candidates = names.length > 0 ? names.flatMap((n) => definitionsByName.get(n.toLowerCase()) ?? []) : definitions;
     const unique = nearestByDirectory(new Set(candidates), node.scope.path);
-    const def = unique.size === 1 ? [...unique][0] : undefined;
+    // Several near it, its name a parameter: the one whose own name is a parameter of the same name (two templates
+    // deployed apart, `name: apiManagementServiceClientName` in both: a public sample's layout).
+    const sameParam = names.length === 0 && unique.size > 1 ? sameNameParameter(node, unique) : undefined;
+    const def = unique.size === 1 ? [...unique][0] : sameParam?.def;
     const info = describeExisting(node, def?.info);
     // A name that can't be read (a parameter: the real projects' layout, facts §5), matched to the one service near
     // it: `tier` and hovers say where that link was made.
     if (def && names.length === 0) {
-      const taken = { file: node.scope.path, span: node.decl.span, message: `existing service '${node.decl.name}': its name can't be read here, so it is taken to be the service defined in ${path.basename(def.node.scope.path)} (the only one near it)` };
+      const why = sameParam ? `both are named by a parameter called ${sameParam.param}` : 'the only one near it';
+      const taken = { file: node.scope.path, span: node.decl.span, message: `existing service '${node.decl.name}': its name can't be read here, so it is taken to be the service defined in ${path.basename(def.node.scope.path)} (${why})` };
       info.skus = { ...def.info.skus, links: [taken, ...(def.info.skus.links ?? [])] };
     }
     // Still several. Named alike (two modules that define a service of that name, one deployed at a time): it is one

@@ -609,3 +609,24 @@ test('a named value in another file: read per service, and editing that file re-
   assert.deepEqual([...nv.certainlyTrue], ['StandardV2']);
   assert.ok(model.dependents(abs('infra/named-values.bicep')).includes(abs('policies/global.xml')));
 });
+
+test('an existing service named by a parameter, with two services near it: the one named by a parameter of the same name', () => {
+  // A public sample's layout: prerequisites.bicep defines a client and a backend service, each named by its parameter;
+  // main.bicep (deployed apart) refers to the client one with the same parameter name.
+  const byParam = (param: string, sku: string) =>
+    `param ${param} string\nresource ${param}Svc 'Microsoft.ApiManagement/service@2024-05-01' = {\n  name: ${param}\n  sku: { name: '${sku}', capacity: 1 }\n  properties: {}\n}\n`;
+  const model = workspace({
+    'sample/prerequisites/client.bicep': byParam('apiManagementServiceClientName', 'Developer'),
+    'sample/prerequisites/backend.bicep': byParam('apiManagementServiceBackendName', 'Consumption'),
+    'sample/main.bicep': "param apiManagementServiceClientName string\nresource client 'Microsoft.ApiManagement/service@2024-05-01' existing = {\n  name: apiManagementServiceClientName\n}\n",
+    'sample/other.bicep': "param serviceName string\nresource other 'Microsoft.ApiManagement/service@2024-05-01' existing = {\n  name: serviceName\n}\n",
+  });
+  const client = model.servicesIn(abs('sample/main.bicep'))[0]!;
+  assert.equal(client.definition?.ref.file, abs('sample/prerequisites/client.bicep'));
+  assert.deepEqual([...client.skus.values], ['Developer']);
+  assert.ok(client.skus.links?.some((l) => l.message.includes('both are named by a parameter called apiManagementServiceClientName')), JSON.stringify(client.skus.links));
+  // A parameter named like neither: still ambiguous, and their tiers disagree: unknown.
+  const other = model.servicesIn(abs('sample/other.bicep'))[0]!;
+  assert.equal(other.definition, undefined);
+  assert.equal(other.skus.unknown, true);
+});
