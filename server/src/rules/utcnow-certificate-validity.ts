@@ -18,15 +18,17 @@ export const utcnowCertificateValidity: PolicyRule = {
         reported.add(c.utcNow.span.start);
         const through = c.variable ? ` (through the variable '${c.variable}')` : '';
         const fix: Fix = {
-          title: 'Use DateTime.Now',
+          title: c.mirror ? `Compare ${c.validity.text} as it is` : 'Use DateTime.Now',
           edits: [{ file: ctx.file, span: c.toLocal.span, newText: c.toLocal.newText }],
           preferred: true,
         };
         ctx.report({
           span: c.utcNow.span,
-          message:
-            `${c.written} is compared with ${c.validity.text}${through}, but X509Certificate2 gives ${c.validity.text} in local time: ` +
-            'unless the gateway runs in UTC, the check is off by the zone offset. Use DateTime.Now.',
+          message: c.mirror
+            ? `${c.written} is in UTC, but it is compared with DateTime.Now, which is local time: unless the gateway runs in UTC, ` +
+              `the check is off by the zone offset. Compare ${c.validity.text} (local, as X509Certificate2 gives it) with DateTime.Now.`
+            : `${c.written} is compared with ${c.validity.text}${through}, but X509Certificate2 gives ${c.validity.text} in local time: ` +
+              'unless the gateway runs in UTC, the check is off by the zone offset. Use DateTime.Now.',
           certain: false,
           fixes: [fix],
         });

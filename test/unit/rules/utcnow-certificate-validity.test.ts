@@ -16,6 +16,12 @@ testRule(utcnowCertificateValidity, {
   ],
   invalid: [
     {
+      name: 'the mirror: NotAfter made UTC, compared with local DateTime.Now; the fix compares NotAfter as it is',
+      code: reject('@(context.Request.Certificate == null || context.Request.Certificate.NotAfter.ToUniversalTime() &lt; DateTime.Now)'),
+      findings: [{ line: 5, level: 'warning', text: 'ToUniversalTime', message: /^NotAfter\.ToUniversalTime\(\) is in UTC, but it is compared with DateTime\.Now, which is local time/ }],
+      output: reject('@(context.Request.Certificate == null || context.Request.Certificate.NotAfter &lt; DateTime.Now)'),
+    },
+    {
       name: 'DateTimeOffset.UtcNow.DateTime is UTC too (a public policy); the fix writes DateTime.Now',
       code: reject('@(context.Request.Certificate == null || context.Request.Certificate.NotAfter < DateTimeOffset.UtcNow.DateTime)'),
       findings: [{ line: 5, level: 'warning', text: 'UtcNow', message: /^DateTimeOffset\.UtcNow\.DateTime is compared with NotAfter, but X509Certificate2 gives NotAfter in local time/ }],

@@ -23,6 +23,11 @@ export interface UtcValidityComparison {
   validity: CsToken;
   /** Through this local variable (`var now = DateTime.UtcNow;`). */
   variable?: string;
+  /**
+   * The mirror mistake: the certificate date made UTC (`NotAfter.ToUniversalTime()`) and compared with local
+   * `DateTime.Now`: `utcNow` is the `ToUniversalTime` of the date, and `toLocal` drops it.
+   */
+  mirror?: true;
 }
 
 /** Certificate `NotBefore`/`NotAfter` compared with `DateTime.UtcNow`, directly or through a local variable. */
@@ -36,11 +41,41 @@ export function utcValidityComparisons(expr: PolicyExpression): UtcValidityCompa
     const utc = validity && utcSource(tokens, b, utcVariables);
     if (validity && utc) out.push({ validity, ...utc });
   };
+  const addMirror = (a: Operand, b: Operand): void => {
+    const utcValidity = validityMadeUtc(tokens, a);
+    if (utcValidity && localNow(b)) out.push({ ...utcValidity, mirror: true });
+  };
   for (const pair of datePairs(tokens)) {
     add(pair.left, pair.right);
     add(pair.right, pair.left);
+    addMirror(pair.left, pair.right);
+    addMirror(pair.right, pair.left);
   }
   return out;
+}
+
+/** `x.NotAfter.ToUniversalTime()` (then only same-zone members): the date, and the edit that drops the conversion. */
+function validityMadeUtc(tokens: readonly CsToken[], op: Operand): Omit<UtcValidityComparison, 'variable' | 'mirror'> | undefined {
+  const k = op.names.findIndex((n, i) => i > 0 && VALIDITY_MEMBERS.has(n.text));
+  const convert = op.names[k + 1];
+  if (k < 0 || convert?.text !== 'ToUniversalTime' || !op.names.slice(k + 2).every((n) => SAME_ZONE.test(n.text))) return undefined;
+  const call = tokens.indexOf(convert);
+  const close = tokens[call + 1]?.text === '(' && tokens[call + 2]?.text === ')' ? tokens[call + 2]! : undefined;
+  if (!close) return undefined;
+  const validity = op.names[k]!;
+  return {
+    validity,
+    utcNow: convert,
+    written: `${validity.text}.ToUniversalTime()`,
+    toLocal: { span: { start: tokens[call - 1]!.span.start, end: close.span.end }, newText: '' },
+  };
+}
+
+/** Local now: `DateTime.Now` (then only same-zone members; `.ToUniversalTime()` makes it UTC). */
+function localNow(op: Operand): boolean {
+  const n = op.names;
+  const at = n[0]?.text === 'System' ? 1 : 0;
+  return n[at]?.text === 'DateTime' && n[at + 1]?.text === 'Now' && n.slice(at + 2).every((x) => SAME_ZONE.test(x.text));
 }
 
 /** Operand pairs a date comparison is made of: `a op b`, `a - b`, `a.CompareTo(b)`, `DateTime.Compare(a, b)`. */
