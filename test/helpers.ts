@@ -51,3 +51,27 @@ export function makeTempDir(name: string): string {
   }
   return dir;
 }
+
+/**
+ * A Bicep file defining one APIM service (`apim`) whose `sku.name` is `sku` (a Bicep expression: `skuName` for a
+ * parameter declared first, or `'Developer'`), with client certificates requested, and that deploys `policyPath` (if
+ * given) as its global policy with `loadTextContent`.
+ */
+export function apimServiceBicep(sku: string, policyPath?: string): string {
+  return [
+    ...(sku === 'skuName' ? ['param skuName string'] : []),
+    "resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {",
+    "  name: 'apim'",
+    "  location: 'westeurope'",
+    `  sku: { name: ${sku}, capacity: 1 }`,
+    "  properties: { publisherEmail: 'a@b.c', publisherName: 'x', enableClientCertificate: true }",
+    ...(policyPath
+      ? ["  resource policy 'policies' = {", "    name: 'policy'", `    properties: { format: 'rawxml', value: loadTextContent('${policyPath}') }`, '  }']
+      : []),
+    '}',
+  ].join('\n');
+}
+
+/** A global policy that validates client certificates by a named-value thumbprint (validate-trust omitted: true). */
+export const VALIDATING_POLICY =
+  '<policies><inbound><base /><validate-client-certificate validate-revocation="false"><identities><identity thumbprint="{{t}}" /></identities></validate-client-certificate></inbound></policies>\n';

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type { CodeAction, CompletionItem, Diagnostic, Hover, TextEdit, TextDocumentEdit } from 'vscode-languageserver-protocol';
 import { generateCertificate } from '../../server/src/certificates/generate';
 import { spawnSync } from 'node:child_process';
-import { examplesDir, fixturesDir, makeTempDir, removeTempDir, repoRoot } from '../helpers';
+import { apimServiceBicep, examplesDir, fixturesDir, makeTempDir, removeTempDir, repoRoot, VALIDATING_POLICY } from '../helpers';
 import { INLINE_POLICY, inlinePolicyBicep } from '../unit/rules/bicep-service.fixtures';
 import { POLICY_TIER_REQUEST, type PolicyTier } from '../../server/src/lsp/protocol';
 import { TestClient } from './client';
@@ -1067,25 +1067,10 @@ describe('language server: a .bicepparam file that extends a base file', () => {
 
   before(async () => {
     dir = makeTempDir('lsp-extends');
-    fs.writeFileSync(path.join(dir, 'main.bicep'), [
-      'param skuName string',
-      "resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {",
-      "  name: 'apim'",
-      "  location: 'westeurope'",
-      '  sku: {',
-      '    name: skuName',
-      '    capacity: 1',
-      '  }',
-      "  properties: { publisherEmail: 'a@b.c', publisherName: 'x', enableClientCertificate: true }",
-      "  resource policy 'policies' = {",
-      "    name: 'policy'",
-      "    properties: { format: 'rawxml', value: loadTextContent('policy.xml') }",
-      '  }',
-      '}',
-    ].join('\n'));
+    fs.writeFileSync(path.join(dir, 'main.bicep'), apimServiceBicep('skuName', 'policy.xml'));
     fs.writeFileSync(path.join(dir, 'shared.bicepparam'), base);
     fs.writeFileSync(path.join(dir, 'prod.bicepparam'), "using './main.bicep'\nextends './shared.bicepparam'\n");
-    fs.writeFileSync(path.join(dir, 'policy.xml'), '<policies><inbound><base /><validate-client-certificate validate-revocation="false"><identities><identity thumbprint="{{t}}" /></identities></validate-client-certificate></inbound></policies>\n');
+    fs.writeFileSync(path.join(dir, 'policy.xml'), VALIDATING_POLICY);
     client = await TestClient.start(dir);
   });
 

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { makeTempDir, removeTempDir, repoRoot } from '../../helpers';
+import { apimServiceBicep, makeTempDir, removeTempDir, repoRoot } from '../../helpers';
 
 const CLI = path.join(repoRoot, 'dist', 'cli.js');
 
@@ -27,24 +27,10 @@ test('a loadTextContent of a policy file that is not there is an error where the
   const dir = makeTempDir('missing-policy');
   try {
     fs.mkdirSync(path.join(dir, 'infra', 'modules'), { recursive: true });
-    fs.writeFileSync(path.join(dir, 'infra', 'main.bicep'), [
-      "resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {",
-      "  name: 'apim'",
-      "  location: 'westeurope'",
-      "  sku: { name: 'Developer', capacity: 1 }",
-      "  properties: { publisherEmail: 'a@b.c', publisherName: 'x' }",
-      "  resource policy 'policies' = {",
-      "    name: 'policy'",
-      "    properties: { format: 'rawxml', value: loadTextContent('../policies/global.xml') }",
-      '  }',
-      '}',
-      "module api 'modules/api.bicep' = {",
-      "  name: 'api'",
-      '  params: {',
-      "    policyXml: loadTextContent('../policies/api.xml')",
-      '  }',
-      '}',
-    ].join('\n'));
+    fs.writeFileSync(
+      path.join(dir, 'infra', 'main.bicep'),
+      [apimServiceBicep("'Developer'", '../policies/global.xml'), "module api 'modules/api.bicep' = {", "  name: 'api'", '  params: {', "    policyXml: loadTextContent('../policies/api.xml')", '  }', '}'].join('\n'),
+    );
     fs.writeFileSync(path.join(dir, 'infra', 'modules', 'api.bicep'), [
       'param policyXml string',
       "resource apim 'Microsoft.ApiManagement/service@2024-05-01' existing = {",
@@ -82,18 +68,7 @@ test('a loadTextContent of a policy file that is not there is an error where the
 test('a file that loadTextContent reads but that is no policy by its name (.txt) is not judged: it is never looked for', () => {
   const dir = makeTempDir('missing-policy-txt');
   try {
-    fs.writeFileSync(path.join(dir, 'main.bicep'), [
-      "resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {",
-      "  name: 'apim'",
-      "  location: 'westeurope'",
-      "  sku: { name: 'Developer', capacity: 1 }",
-      "  properties: { publisherEmail: 'a@b.c', publisherName: 'x' }",
-      "  resource policy 'policies' = {",
-      "    name: 'policy'",
-      "    properties: { format: 'rawxml', value: loadTextContent('policy.txt') }",
-      '  }',
-      '}',
-    ].join('\n'));
+    fs.writeFileSync(path.join(dir, 'main.bicep'), apimServiceBicep("'Developer'", 'policy.txt'));
     fs.writeFileSync(path.join(dir, 'policy.txt'), POLICY);
     assert.deepEqual(missing(lint(dir, ['.'])), []);
   } finally {

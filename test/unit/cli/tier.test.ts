@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { PolicyTierReport } from '../../../server/src/cli/tier';
-import { examplesDir, makeTempDir, removeTempDir, repoRoot } from '../../helpers';
+import { apimServiceBicep, examplesDir, makeTempDir, removeTempDir, repoRoot, VALIDATING_POLICY } from '../../helpers';
 
 const CLI = path.join(repoRoot, 'dist', 'cli.js');
 const run = (args: string[], cwd = examplesDir) => spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
@@ -103,25 +103,10 @@ describe('apim-mtls tier', () => {
     const dir = makeTempDir('tier-extends');
     try {
       const files: Record<string, string> = {
-        'main.bicep': [
-          'param skuName string',
-          "resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {",
-          "  name: 'apim'",
-          "  location: 'westeurope'",
-          '  sku: {',
-          '    name: skuName',
-          '    capacity: 1',
-          '  }',
-          "  properties: { publisherEmail: 'a@b.c', publisherName: 'x', enableClientCertificate: true }",
-          "  resource policy 'policies' = {",
-          "    name: 'policy'",
-          "    properties: { format: 'rawxml', value: loadTextContent('policy.xml') }",
-          '  }',
-          '}',
-        ].join('\n'),
+        'main.bicep': apimServiceBicep('skuName', 'policy.xml'),
         'shared.bicepparam': "using none\n\nparam skuName = 'StandardV2'\n",
         'prod.bicepparam': "using './main.bicep'\nextends './shared.bicepparam'\n",
-        'policy.xml': '<policies><inbound><base /><validate-client-certificate validate-revocation="false"><identities><identity thumbprint="{{t}}" /></identities></validate-client-certificate></inbound></policies>',
+        'policy.xml': VALIDATING_POLICY,
       };
       for (const [rel, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, rel), text);
       const [policy] = JSON.parse(run(['tier', dir, '--format', 'json'], dir).stdout) as PolicyTierReport[];
