@@ -57,5 +57,11 @@ export function readCertificateFile(data: Uint8Array | string): CertificateFile 
   const decoded = decodeStrictBase64(text);
   if (decoded && looksLikeDer(decoded)) return collect([decoded], 'base64', false, problems);
   if (text.trim() === '') return { encoding: 'unknown', hasPemMarkers: false, certificates: [], problems: ['the file is empty'] };
+  // PEM of something else (`-----BEGIN PRIVATE KEY-----` in a .key, a CSR): said as what it is.
+  const label = /-----BEGIN ([A-Z0-9 ]+)-----/.exec(text)?.[1];
+  if (label) {
+    const key = /PRIVATE KEY/.test(label) ? ': keep it out of source control' : '';
+    return { encoding: 'unknown', hasPemMarkers: false, certificates: [], problems: [`not a certificate: a PEM ${label} block${key}`] };
+  }
   return { encoding: 'unknown', hasPemMarkers: false, certificates: [], problems: ['not a certificate: neither PEM, base64 nor DER'] };
 }

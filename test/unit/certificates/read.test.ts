@@ -35,6 +35,9 @@ test('reads PEM (several), base64 without markers, DER and reports garbage witho
 
   assert.equal(readCertificateFile(readFileSync(path.join(dir, 'root-ca.pfx'))).encoding, 'pfx');
   assert.deepEqual(readCertificateFile('hello').problems, ['not a certificate: neither PEM, base64 nor DER']);
+  // A key file (`certs client --export-key` writes one) or a CSR read as a certificate: said as what it is.
+  assert.deepEqual(readCertificateFile('-----BEGIN PRIVATE KEY-----\nMIGHAgEA\n-----END PRIVATE KEY-----\n').problems, ['not a certificate: a PEM PRIVATE KEY block: keep it out of source control']);
+  assert.deepEqual(readCertificateFile('-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----\n').problems, ['not a certificate: a PEM CERTIFICATE REQUEST block']);
   assert.equal(readCertificateFile('-----BEGIN CERTIFICATE-----\nAAAA\n').problems.length, 1);
   assert.equal(readCertificateFile('-----BEGIN CERTIFICATE-----\nMIIBAAAA\n-----END CERTIFICATE-----\n').certificates.length, 0);
   assert.deepEqual(readCertificateFile('').problems, ['the file is empty']);
