@@ -185,7 +185,14 @@ async function runIssue(io: CertsIo, args: ParsedArgs, kind: 'ca' | 'client'): P
     const problem = dnsNameProblem(name);
     if (problem) throw new UsageError(`--dns: ${problem}`);
   }
-  const issuer = issuerFile ? await loadIssuerPfx(issuerFile, await password(io, args, '--issuer-password-env', `Password of ${issuerFile}: `)) : undefined;
+  const issuerPassword = issuerFile ? await password(io, args, '--issuer-password-env', `Password of ${issuerFile}: `) : undefined;
+  // Which file is meant: `certs client` reads two passwords, and "wrong password" alone doesn't say whose.
+  const issuer = issuerFile
+    ? await loadIssuerPfx(issuerFile, issuerPassword!).catch((e: unknown) => {
+        const message = errorMessage(e);
+        throw new Error(message.startsWith(issuerFile) ? `the issuer ${message}` : `the issuer ${issuerFile}: ${message}`);
+      })
+    : undefined;
   const pass = await password(io, args, '--password-env', 'Password for the new .pfx: ', true);
   let generated;
   try {
