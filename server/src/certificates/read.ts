@@ -49,6 +49,10 @@ export function readCertificateFile(data: Uint8Array | string): CertificateFile 
     const blocks = parsePemBlocks(text);
     const certs = blocks.filter((b) => b.label === 'CERTIFICATE');
     if (certs.length === 0) problems.push('the PEM markers are not balanced: no complete CERTIFICATE block');
+    // A bundle cut short: its last block has no END line (or an END without BEGIN), and would be dropped unseen.
+    else if (countMatches(text, /-----BEGIN CERTIFICATE-----/g) !== certs.length || countMatches(text, /-----END CERTIFICATE-----/g) !== certs.length) {
+      problems.push(`the PEM markers are not balanced: ${certs.length} complete CERTIFICATE block${certs.length === 1 ? '' : 's'}, and a BEGIN or END line without its pair`);
+    }
     const others = [...new Set(blocks.filter((b) => b.label !== 'CERTIFICATE').map((b) => b.label))];
     if (others.length > 0) problems.push(`the file also holds ${others.join(', ')} block(s)`);
     if (/PRIVATE KEY/.test(others.join(' '))) problems.push('the file holds a private key: keep it out of source control');
@@ -64,4 +68,10 @@ export function readCertificateFile(data: Uint8Array | string): CertificateFile 
     return { encoding: 'unknown', hasPemMarkers: false, certificates: [], problems: [`not a certificate: a PEM ${label} block${key}`] };
   }
   return { encoding: 'unknown', hasPemMarkers: false, certificates: [], problems: ['not a certificate: neither PEM, base64 nor DER'] };
+}
+
+function countMatches(text: string, re: RegExp): number {
+  let n = 0;
+  for (const _ of text.matchAll(re)) n++;
+  return n;
 }

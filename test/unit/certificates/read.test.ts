@@ -35,6 +35,12 @@ test('reads PEM (several), base64 without markers, DER and reports garbage witho
 
   assert.equal(readCertificateFile(readFileSync(path.join(dir, 'root-ca.pfx'))).encoding, 'pfx');
   assert.deepEqual(readCertificateFile('hello').problems, ['not a certificate: neither PEM, base64 nor DER']);
+  // A bundle whose last block was cut short: the complete one is read, and the cut is said.
+  const whole = readFileSync(path.join(dir, 'root-ca.cer'), 'utf8');
+  const cut = readCertificateFile(`${whole}-----BEGIN CERTIFICATE-----\nMIIBAAAA\n`);
+  assert.equal(cut.certificates.length, 1);
+  assert.deepEqual(cut.problems, ['the PEM markers are not balanced: 1 complete CERTIFICATE block, and a BEGIN or END line without its pair']);
+  assert.deepEqual(readCertificateFile(whole + whole).problems, [], 'two whole blocks');
   // A key file (`certs client --export-key` writes one) or a CSR read as a certificate: said as what it is.
   assert.deepEqual(readCertificateFile('-----BEGIN PRIVATE KEY-----\nMIGHAgEA\n-----END PRIVATE KEY-----\n').problems, ['not a certificate: a PEM PRIVATE KEY block: keep it out of source control']);
   assert.deepEqual(readCertificateFile('-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----\n').problems, ['not a certificate: a PEM CERTIFICATE REQUEST block']);
