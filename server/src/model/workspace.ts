@@ -369,7 +369,8 @@ export function buildModel(input: ModelInput): WorkspaceModel {
     for (const p of deployments.get(resolvePath(policyFile)) ?? []) {
       const id = serviceId(p.service);
       const global = { scope: 'global' as const, sources: id === '*' ? [] : (index.byService.get(id) ?? []) };
-      if (p.scope === 'api') {
+      // An API's or a product's policy: the global one above it (a product's <base /> runs the global policy).
+      if (p.scope === 'api' || p.scope === 'product') {
         out.push({ levels: [global] });
         continue;
       }

@@ -19,7 +19,7 @@ export const baseOmitted: PolicyRule = {
   id: 'base-omitted',
   target: 'policy',
   defaultLevel: 'warning',
-  description: "An operation or API policy's <inbound> has no <base />, so the client-certificate check of the enclosing scope's policy doesn't run for it.",
+  description: "An operation, API or product policy's <inbound> has no <base />, so the client-certificate check of the enclosing scope's policy doesn't run for it.",
   check(ctx) {
     const root = ctx.doc.root;
     if (root?.name !== 'policies') return;
@@ -33,7 +33,7 @@ export const baseOmitted: PolicyRule = {
         span: inbound.nameSpan,
         message:
           `This <inbound> has no <base />, so the ${parent.scope} policy's inbound doesn't run here, and with it the client-certificate ` +
-          `check it makes (${check.what} in ${where}): requests to this ${isOperation(ctx) ? 'operation' : 'API'} skip it. ` +
+          `check it makes (${check.what} in ${where}): requests to this ${scopeNoun(ctx)} skip it. ` +
           'Add <base /> (first, to check before anything else runs), or check the certificate here too.',
         fixes: [baseFix(ctx, inbound)],
         // A policy written in a Bicep string: its span maps to the Bicep file's text.
@@ -76,11 +76,13 @@ function certificateCheckIn(doc: PolicyDocument, inside: (el: PolicyElement) => 
   return undefined;
 }
 
-/** Is the policy an operation's: deployed as one, or laid out as one by the APIOps extractor? */
-function isOperation(ctx: PolicyRuleContext): boolean {
-  if (ctx.policy.deployments.some((d) => d.scope === 'operation')) return true;
+/** Whose requests skip the check: the operation's, the API's, or the product's APIs' (deployed so, or laid out so by the APIOps extractor). */
+function scopeNoun(ctx: PolicyRuleContext): string {
   const parts = ctx.file.split(/[\\/]/);
-  return parts[parts.length - 3]?.toLowerCase() === 'operations';
+  const folder = parts[parts.length - 3]?.toLowerCase();
+  if (ctx.policy.deployments.some((d) => d.scope === 'operation') || folder === 'operations') return 'operation';
+  if (ctx.policy.deployments.some((d) => d.scope === 'product') || folder === 'products') return "product's APIs";
+  return 'API';
 }
 
 /**

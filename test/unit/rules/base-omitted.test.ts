@@ -99,6 +99,41 @@ testRule(baseOmitted, {
       findings: [{ line: 2, message: "the global policy's inbound doesn't run here, and with it the client-certificate check it makes (validate-client-certificate in ../../../../policy.xml): requests to this operation skip it" }],
     },
     {
+      name: "an APIOps product policy without <base /> under a global policy that validates: the product's APIs skip it",
+      code: operation('        <rate-limit calls="10" renewal-period="60" />'),
+      filename: 'apimartifacts/products/partners/policy.xml',
+      files: { 'apimartifacts/policy.xml': VALIDATES },
+      findings: [{ line: 2, message: "the global policy's inbound doesn't run here, and with it the client-certificate check it makes (validate-client-certificate in ../../policy.xml): requests to this product's APIs skip it" }],
+    },
+    {
+      name: 'Bicep: a product policy without <base /> under the service policy that validates',
+      code: operation('        <rate-limit calls="10" renewal-period="60" />'),
+      filename: 'product.xml',
+      files: {
+        'global.xml': VALIDATES,
+        'main.bicep': `resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
+  name: 'apim-x'
+  location: 'westeurope'
+  sku: { name: 'Premium', capacity: 1 }
+  properties: { publisherEmail: 'a@b.c', publisherName: 'x' }
+  resource policy 'policies' = {
+    name: 'policy'
+    properties: { format: 'rawxml', value: loadTextContent('global.xml') }
+  }
+  resource product 'products' = {
+    name: 'partners'
+    properties: { displayName: 'Partners' }
+    resource productPolicy 'policies' = {
+      name: 'policy'
+      properties: { format: 'rawxml', value: loadTextContent('product.xml') }
+    }
+  }
+}
+`,
+      },
+      findings: [{ line: 2, message: "requests to this product's APIs skip it" }],
+    },
+    {
       name: 'a workspace API under its workspace policy; an empty <inbound /> is opened for the fix',
       code: '<policies>\n    <inbound />\n</policies>',
       filename: 'apimartifacts/workspaces/ws1/apis/orders/policy.xml',

@@ -86,15 +86,17 @@ function apiopsPath(ctx: PolicyRuleContext, read: (file: string, scope: Enclosin
   };
   const operation = parts[n - 3]?.toLowerCase() === 'operations' && parts[n - 5]?.toLowerCase() === 'apis';
   const isApi = !operation && parts[n - 3]?.toLowerCase() === 'apis';
-  if (!operation && !isApi) return undefined;
+  // `products/<product>/policy.xml`: a product's policy, under the global (or workspace) policy beside `products/`.
+  const isProduct = !operation && parts[n - 3]?.toLowerCase() === 'products';
+  if (!operation && !isApi && !isProduct) return undefined;
   const levels: EnclosingPath = [];
   const level = (file: string, scope: EnclosingScope): void => {
     const p = read(file, scope);
     levels.push(p ? [p] : []);
   };
   if (operation) level(path.join(up(ctx.file, 3), 'policy.xml'), 'API');
-  // The folder that holds `apis/`: its policy.xml is the global policy, or a workspace's under `workspaces/<ws>/`,
-  // whose <base /> runs the global policy of the artifacts folder above `workspaces/`.
+  // The folder that holds `apis/` (or `products/`): its policy.xml is the global policy, or a workspace's under
+  // `workspaces/<ws>/`, whose <base /> runs the global policy of the artifacts folder above `workspaces/`.
   const apisParent = operation ? up(ctx.file, 5) : up(ctx.file, 3);
   const workspace = path.basename(path.dirname(apisParent)).toLowerCase() === 'workspaces';
   level(path.join(apisParent, 'policy.xml'), workspace ? 'workspace' : 'global');
