@@ -7,9 +7,13 @@ import { looksLikePolicy } from '../../server/src/engine/files';
  */
 const HEAD_LINES = 200;
 
+/** How long typing in an XML document's first lines has to pause before its root element is looked at again. */
+const CHANGE_DELAY_MS = 300;
+
 /**
  * Gives a policy named plain `.xml` (`orders-api.xml`, an APIOps `policy.xml` renamed, a Terraform template) the APIM
- * policy language when it opens as XML: quick fixes, the tier in the status bar and the C# highlighting then work there
+ * policy language when it opens as XML, or when its first lines are edited into a policy (a new, empty `.xml` file a
+ * policy is typed or pasted into): quick fixes, the tier in the status bar and the C# highlighting then work there
  * too, not only the diagnostics. Once per opening: a user who switches it back to XML keeps XML until it is closed. Off with
  * `apimMtls.detectPolicyXml: false`.
  */
@@ -25,6 +29,22 @@ export function registerPolicyDetection(context: vscode.ExtensionContext): void 
   };
   for (const doc of vscode.workspace.textDocuments) check(doc);
   context.subscriptions.push(vscode.workspace.onDidOpenTextDocument(check));
+  // An XML document edited near its top (only there can its root element change): looked at once the typing pauses.
+  const pending = new Map<string, NodeJS.Timeout>();
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      const doc = e.document;
+      if (doc.languageId !== 'xml' || doc.uri.scheme !== 'file' || switched.has(doc.uri.toString())) return;
+      if (!e.contentChanges.some((c) => c.range.start.line < HEAD_LINES)) return;
+      const key = doc.uri.toString();
+      clearTimeout(pending.get(key));
+      pending.set(key, setTimeout(() => {
+        pending.delete(key);
+        if (!doc.isClosed) check(doc);
+      }, CHANGE_DELAY_MS));
+    }),
+    { dispose: () => pending.forEach((t) => clearTimeout(t)) },
+  );
   // A document really closed is detected afresh when it opens again (only a switch back to XML while it is open
   // sticks). A change of language closes and reopens the document at once: still open a moment later, remembered.
   context.subscriptions.push(

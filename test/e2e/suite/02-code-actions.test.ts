@@ -148,3 +148,21 @@ test('a policy named plain .xml (layered/app/orders-api.xml) opens as an APIM po
   }
   void editor;
 }, T);
+
+test('an empty .xml a policy is typed into becomes an APIM policy, without reopening it', async () => {
+  await ready();
+  const uri = await writeWorkspaceFile('layered/app/typed-policy.xml', '');
+  try {
+    const editor = await open(uri);
+    assert.equal(editor.document.languageId, 'xml', 'empty: nothing tells it is a policy yet');
+    await editor.edit((b) => b.insert(new vscode.Position(0, 0), '<policies>\n  <inbound>\n    <base />\n    <validate-client-certificate validate-revocaton="false" validate-trust="false">\n      <identities>\n        <identity thumbprint="0123456789ABCDEF0123456789ABCDEF01234567" />\n      </identities>\n    </validate-client-certificate>\n  </inbound>\n</policies>\n'));
+    await waitFor('the apim-policy language', () => vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString() && d.languageId === 'apim-policy'));
+    const d = await waitForCode(uri, 'policy-attributes');
+    const titles = (await codeActions(uri, d.range)).map((a) => a.title);
+    assert.ok(titles.includes('Rename to validate-revocation'), titles.join(' | '));
+  } finally {
+    await revert(uri);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    fs.rmSync(uri.fsPath, { force: true });
+  }
+}, T);
