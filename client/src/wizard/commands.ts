@@ -290,7 +290,7 @@ async function certificateWizard(): Promise<GenerateCertificateResult | undefine
     if (password === undefined) return undefined;
     const plan: CertificatePlan = { kind, subject: subject.trim(), id, issuer: issuer.plan, keyType, validity, ...(dnsNames ? { dnsNames } : {}), outDir, overwrite: false };
     const prepared = await progress(`Generating ${describeKind(kind)} ${plan.subject}…`, () => prepareCertificate(plan, { password }, issuer.loaded));
-    const files = await writeAsking(prepared);
+    const files = await writeAsking(prepared, 'Choose another subject or folder to generate new ones.');
     if (!files) return undefined;
     const result = certificateResult(prepared, files);
     void showCertificateSummary(plan, result).catch((e: unknown) => vscode.window.showErrorMessage(`Generate certificate: the files are written, but showing them failed: ${errorMessage(e)}`));
@@ -314,7 +314,7 @@ async function treeWizard(): Promise<GenerateTreeResult | undefined> {
     const plan: TreePlan = { outDir, keyType, overwrite: false };
     const secrets: Secrets = { password };
     const prepared = await progress('Generating the sample certificate tree (8 certificates)…', () => prepareTree(plan, secrets));
-    const files = await writeAsking(prepared);
+    const files = await writeAsking(prepared, 'Choose another folder to generate a new tree.');
     if (!files) return undefined;
     const result = treeResult(prepared, files);
     void showTreeSummary(result);
@@ -326,7 +326,7 @@ async function treeWizard(): Promise<GenerateTreeResult | undefined> {
 }
 
 /** Writes; when files exist, asks before replacing them. Undefined when the user declines. */
-async function writeAsking(prepared: Prepared): Promise<string[] | undefined> {
+async function writeAsking(prepared: Prepared, retry: string): Promise<string[] | undefined> {
   let written: string[];
   try {
     written = await writePrepared(prepared, false);
@@ -343,7 +343,7 @@ async function writeAsking(prepared: Prepared): Promise<string[] | undefined> {
       'Overwrite',
     );
     if (answer !== 'Overwrite') {
-      void vscode.window.showInformationMessage(`Nothing was written: the existing files in ${prepared.outDir} are kept. Choose another name or folder to generate new ones.`);
+      void vscode.window.showInformationMessage(`Nothing was written: the existing files in ${prepared.outDir} are kept. ${retry}`);
       return undefined;
     }
     written = await writePrepared(prepared, true);
