@@ -404,7 +404,7 @@ async function showCertificateSummary(plan: CertificatePlan, result: GenerateCer
 
 async function showTreeSummary(result: GenerateTreeResult): Promise<void> {
   const choice = await vscode.window.showInformationMessage(
-    `Generated the sample certificate tree (${result.certificates.length} certificates, ${result.files.length} files) in ${displayPath(result.outDir)}. Upload root-ca and dev-intermediate-ca to APIM; tst-untrusted-client stays untrusted.`,
+    `Generated the sample certificate tree (${result.certificates.length} certificates, ${result.files.length} files) in ${displayPath(result.outDir)}. On classic tiers, upload root-ca and dev-intermediate-ca to APIM as CA certificates; Consumption and v2 tiers take none: pin the client thumbprints. tst-untrusted-client stays untrusted.`,
     'Reveal files',
   );
   if (choice === 'Reveal files') await reveal(result.files[0]!);

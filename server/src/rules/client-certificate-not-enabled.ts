@@ -9,6 +9,9 @@ import { insertMemberEdit, resourceAt, setMemberValueEdit } from './util/bicep-e
 import { certificateChecksDeployedTo, certificateUse, certificateUseOf, policiesNamed } from './util/bicep-policies';
 import { matchingSkusText } from './util/bicep-skus';
 
+/** The policies' checks listed as related information (the message names them all, "a, b and N more policies"). */
+const MAX_RELATED_CHECKS = 5;
+
 /** Tiers whose gateway only receives a client certificate with `enableClientCertificate: true` (facts §3). */
 const FLAG_SKUS: ReadonlySet<Sku> = new Set<Sku>(['Consumption', 'BasicV2', 'StandardV2', 'PremiumV2']);
 
@@ -51,7 +54,8 @@ export const clientCertificateNotEnabled: BicepRule = {
           `service requests it: context.Request.Certificate is always null and every check fails. Set enableClientCertificate: true in ${service.registryModule ? 'the module’s params' : 'properties'}.`,
         certain: tier === 'all' && !defaultOf,
         fixes: enableFix(ctx, service),
-        related: [...checks.map((c) => ({ file: c.file, span: c.span, message: certificateUseOf(c) })), ...skuSet.origins],
+        // The first few checks, each a place to go to; the message counts them all. 27 rows crowded out the Problems panel.
+        related: [...checks.slice(0, MAX_RELATED_CHECKS).map((c) => ({ file: c.file, span: c.span, message: certificateUseOf(c) })), ...skuSet.origins],
       });
     }
   },

@@ -1,4 +1,6 @@
-import { testRule } from '../../rule-tester';
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { lintCase, testRule } from '../../rule-tester';
 import { clientCertificateNotEnabled } from '../../../server/src/rules/client-certificate-not-enabled';
 import { SETTINGS_BICEP, apiBicep, avmServiceBicep, policy, serviceBicep, servicePolicyBicep, settingsHeader } from './bicep-service.fixtures';
 
@@ -139,4 +141,15 @@ testRule(clientCertificateNotEnabled, {
       output: NO_PROPERTIES.replace('    capacity: 0\n  }\n', `    capacity: 0\n  }\n  properties: {\n    ${ENABLED}\n  }\n`),
     },
   ],
+});
+
+test('a service with many policies that check certificates: the first five are related, the message counts them all', () => {
+  const apis = Array.from({ length: 7 }, (_, i) => `  resource api${i} 'apis' = {\n    name: 'api${i}'\n    properties: { displayName: 'api${i}', path: 'api${i}' }\n    resource policy 'policies' = {\n      name: 'policy'\n      properties: { format: 'rawxml', value: loadTextContent('api${i}.xml') }\n    }\n  }`).join('\n');
+  const code = `resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {\n  name: 'apim'\n  location: 'westeurope'\n  sku: { name: 'StandardV2', capacity: 1 }\n  properties: { publisherEmail: 'a@b.c', publisherName: 'x' }\n${apis}\n}\n`;
+  const files = Object.fromEntries(Array.from({ length: 7 }, (_, i) => [`api${i}.xml`, VALIDATE]));
+  const { findings } = lintCase(clientCertificateNotEnabled, { name: 'seven APIs', code, files, filename: 'main.bicep' });
+  assert.equal(findings.length, 1);
+  assert.match(findings[0]!.message, /api0\.xml, api1\.xml and 5 more policies check client certificates/);
+  const policies = (findings[0]!.related ?? []).filter((r) => r.file.endsWith('.xml'));
+  assert.equal(policies.length, 5);
 });
