@@ -87,8 +87,10 @@ export function registerTierStatus(context: vscode.ExtensionContext, getClient: 
         return undefined;
       }
       const pick = await vscode.window.showQuickPick(
-        shown.tier.origins.map((o) => ({ label: o.message, description: `${vscode.workspace.asRelativePath(vscode.Uri.parse(o.uri))}:${o.line + 1}`, origin: o })),
-        { placeHolder: `${tierText(shown.tier)}: where the tier comes from` },
+        // The place on the first line, the reason on a line of its own: a long reason ("existing service 'apim': its
+        // name can't be read here, so …") cut the place off when both shared the first line.
+        shown.tier.origins.map((o) => ({ label: `$(go-to-file) ${vscode.workspace.asRelativePath(vscode.Uri.parse(o.uri))}:${o.line + 1}`, detail: o.message, origin: o })),
+        { placeHolder: `${tierText(shown.tier)}: where the tier comes from`, matchOnDetail: true },
       );
       if (pick) {
         const editor = await vscode.window.showTextDocument(vscode.Uri.parse(pick.origin.uri));

@@ -135,6 +135,10 @@ describe('language server over stdio', () => {
     assert.ok(hover, 'a hover');
     const value = (hover.contents as { value: string }).value;
     assert.match(value, /StandardV2/);
+    // Each origin is a link that opens its line (VS Code reads #L<line>).
+    const skuLine = fs.readFileSync(bicepFile, 'utf8').split('\n').findIndex((l) => l.includes("name: 'StandardV2'")) + 1;
+    assert.ok(value.includes(`(<${client.uri(bicepFile)}#L${skuLine}>)`), value);
+    assert.match(value, /\(\[\.\.\/infra\/main\.bicep:\d+\]\(</, 'the link text is the relative path and line');
   });
 
   it('reads a folder of certificates created on disk and hovers a pinned thumbprint with its certificate', async () => {

@@ -4,6 +4,7 @@ import type { Hover, Position } from 'vscode-languageserver/node';
 import type { CertificateInfo } from '../certificates/types';
 import type { Span } from '../core/text';
 import type { Workspace } from '../engine/workspace';
+import { pathToUri } from './convert';
 import { inlineSpan } from '../model/policy-resources';
 import type { BicepRef, PolicyContext } from '../model/types';
 import type { PolicyDocument } from '../parsers/policy/types';
@@ -115,7 +116,9 @@ function skuHover(ws: Workspace, target: HoveredPolicy, span: Span, note?: strin
   const lines = [`**Possible APIM tiers:** ${describeSkus(ctx.skus)}`];
   for (const origin of [...(ctx.skus.links ?? []), ...ctx.skus.origins]) {
     const where = ws.lineIndex(origin.file)?.positionAt(origin.span.start);
-    lines.push(`- ${origin.message} (${path.relative(path.dirname(file), origin.file)}${where ? `:${where.line + 1}` : ''})`);
+    // A link that opens the place (VS Code reads `#L13`; other editors show the text).
+    const shown = `${path.relative(path.dirname(file), origin.file)}${where ? `:${where.line + 1}` : ''}`;
+    lines.push(`- ${origin.message} ([${escapeLinkText(shown)}](<${pathToUri(origin.file)}${where ? `#L${where.line + 1}` : ''}>))`);
   }
   if (ctx.deployments.length === 0) lines.push('- No Bicep file in the workspace deploys this policy; set `apimMtls.sku` to lint it for a tier.');
   lines.push('', 'Consumption and the v2 tiers can’t validate a client certificate’s chain (`validate-trust`, `Verify()`, `VerifyNoRevocation()`).');
@@ -193,4 +196,9 @@ function markdown(value: string, ws?: Workspace, file?: string, span?: Span): Ho
     contents: { kind: 'markdown', value },
     ...(index && span ? { range: spanRange(index, span) } : {}),
   };
+}
+
+/** Markdown link text as written: `[`, `]` and `\\` escaped (a folder named `[x]`). */
+function escapeLinkText(text: string): string {
+  return text.replace(/[[\]\\]/g, (c) => `\\${c}`);
 }
