@@ -141,7 +141,11 @@ async function newPassword(title: string): Promise<string | undefined> {
   return again === undefined ? undefined : password;
 }
 
-async function outputFolder(title: string): Promise<string | undefined> {
+/**
+ * Where to write. `writes`: a file the command will write there (the sample tree's root-ca.pfx): a default folder that
+ * already holds it says so at this step, not after the passwords and the generation.
+ */
+async function outputFolder(title: string, writes?: string): Promise<string | undefined> {
   const ws = workspaceFolder();
   const choose = async (): Promise<string | undefined> => {
     const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Write certificates here', ...(ws ? { defaultUri: vscode.Uri.file(ws) } : {}) });
@@ -150,7 +154,7 @@ async function outputFolder(title: string): Promise<string | undefined> {
   if (!ws) return choose();
   const target = await pick<'default' | 'choose'>(
     [
-      { label: path.join(ws, 'certs'), description: 'default', value: 'default' },
+      { label: path.join(ws, 'certs'), description: writes && fs.existsSync(path.join(ws, 'certs', writes)) ? 'default — already holds a sample tree, which would be replaced' : 'default', value: 'default' },
       { label: '$(folder-opened) Choose a folder…', value: 'choose' },
     ],
     'Output folder',
@@ -305,7 +309,7 @@ async function certificateWizard(): Promise<GenerateCertificateResult | undefine
 async function treeWizard(): Promise<GenerateTreeResult | undefined> {
   const title = 'Generate sample certificate tree';
   try {
-    const outDir = await outputFolder(title);
+    const outDir = await outputFolder(title, 'root-ca.pfx');
     if (!outDir) return undefined;
     const keyType = await keyTypePick(title);
     if (!keyType) return undefined;
