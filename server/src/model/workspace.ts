@@ -34,6 +34,9 @@ function cachedScope(abs: string, file: BicepFile, config: BicepConfigRef | unde
   return scope;
 }
 
+/** How many base files (`extends`) a parameters file's values are looked for in. */
+const MAX_EXTENDS_DEPTH = 32;
+
 /**
  * `extends './base.bicepparam'`: the values a `.bicepparam` file's base files (a chain of them, nearest first) give the
  * parameters it doesn't set itself. A value set in the base is overridden whole, as Bicep does; a cycle stops the chain.
@@ -41,7 +44,8 @@ function cachedScope(abs: string, file: BicepFile, config: BicepConfigRef | unde
 function setInherited(site: CallSite, scopes: ReadonlyMap<string, FileScope>): void {
   const inherited = new Map<string, { expr: Expr; scope: FileScope }>();
   const seen = new Set<string>([site.scope.path]);
-  for (let base = site.scope.extends; base !== undefined && !seen.has(base); ) {
+  // Real chains are two or three files deep; a generated one thousands deep, each file deploying, would be quadratic.
+  for (let base = site.scope.extends; base !== undefined && !seen.has(base) && seen.size <= MAX_EXTENDS_DEPTH; ) {
     seen.add(base);
     const scope = scopes.get(base);
     if (!scope) break;

@@ -219,3 +219,16 @@ test('editing the base parameters file re-lints the policies of the service whos
   assert.ok(model.dependents(abs('shared.bicepparam')).includes(abs('policies/global.xml')), model.dependents(abs('shared.bicepparam')).join(', '));
   assert.deepEqual([...model.policyContext(abs('policies/global.xml')).skus.values], ['BasicV2']);
 });
+
+test('a chain of 2,000 parameters files, each deploying and extending the next, is read in bounded time (32 bases deep)', () => {
+  const files: Record<string, string> = { 'main.bicep': main('{\n    skuName: skuName\n  }') };
+  for (let i = 0; i < 2000; i++) files[`p${i}.bicepparam`] = `using './main.bicep'\nextends './p${i + 1}.bicepparam'\nparam x${i} = 'v'\n`;
+  files['p2000.bicepparam'] = "using none\nparam skuName = 'StandardV2'\n";
+  files['p1990.bicepparam'] = "using './main.bicep'\nextends './p1991.bicepparam'\n";
+  const started = performance.now();
+  const r = skus(files);
+  assert.ok(performance.now() - started < 20_000, 'not quadratic in the chain');
+  // Files within 32 bases of p2000 see its SKU; those further up don't, and the template's own domain stands for them.
+  assert.deepEqual(r.values, ['StandardV2']);
+  assert.equal(r.unknown, true);
+});
