@@ -26,8 +26,19 @@ testRule(thumbprintCase, {
     { name: 'an allow-list searched with Any and an ignore-case Equals', code: reject(`@(!new string[] { "${tp}" }.Any(c => c.Equals(context.Request.Certificate.Thumbprint, StringComparison.OrdinalIgnoreCase)))`) },
     { name: 'an allow-list searched with Any, the entry upper-cased', code: reject(`@(!new[] { "${tp}" }.Any(c => c.ToUpper() == context.Request.Certificate.Thumbprint))`) },
     { name: 'Any over a list compared with something else than the thumbprint', code: reject(`@(!new[] { "${tp}" }.Any(c => c == context.Request.Headers.GetValueOrDefault("X-Id", "")))`) },
+    { name: 'GetCertHashString() with an upper-case literal', code: reject(`@(context.Request.Certificate?.GetCertHashString() != "${TP}")`) },
+    {
+      name: 'GetCertHashString(HashAlgorithmName.SHA256) is another hash (64 digits), not the thumbprint',
+      code: reject(`@(context.Request.Certificate?.GetCertHashString(HashAlgorithmName.SHA256) != "${tp}${tp.slice(0, 24)}")`),
+    },
   ],
   invalid: [
+    {
+      name: 'GetCertHashString() is the thumbprint (upper-case hex) too: a lower-case literal never matches',
+      code: reject(`@(context.Request.Certificate == null || context.Request.Certificate.GetCertHashString() != "${tp}")`),
+      findings: [{ line: 5, level: 'error', text: `"${tp}"`, message: 'upper-case hex' }],
+      output: reject(`@(context.Request.Certificate == null || context.Request.Certificate.GetCertHashString() != "${TP}")`),
+    },
     {
       name: 'rawxml != with a lower-case literal: upper-case it',
       code: reject(`@(context.Request.Certificate == null || context.Request.Certificate.Thumbprint != "${tp}")`),

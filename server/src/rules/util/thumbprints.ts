@@ -44,12 +44,12 @@ const comparisonCache = new RecentCache<PolicyDocument, readonly ThumbprintCompa
 
 /** Every comparison of a string literal with `.Thumbprint` in the document's expressions (memoised: several rules ask). */
 export function thumbprintComparisons(doc: PolicyDocument): readonly ThumbprintComparison[] {
-  return comparisonCache.get(doc, (d) => (mayMention(d, 'Thumbprint') ? d.expressions.flatMap(comparisonsIn) : []));
+  return comparisonCache.get(doc, (d) => (mayMention(d, 'Thumbprint') || mayMention(d, 'GetCertHashString') ? d.expressions.flatMap(comparisonsIn) : []));
 }
 
 function comparisonsIn(expr: PolicyExpression): ThumbprintComparison[] {
   const tokens = expr.tokens;
-  if (!tokens.some((t) => t.text === 'Thumbprint')) return [];
+  if (!tokens.some((t) => t.text === 'Thumbprint' || t.text === 'GetCertHashString')) return [];
   const out: ThumbprintComparison[] = [];
   for (const c of comparisons(tokens)) {
     if (c.operator !== '==' && c.operator !== '!=') continue;
@@ -75,7 +75,7 @@ interface Pair {
 
 /** `thumbprintSide` is `x.Thumbprint[.ToUpper()]` and `literalSide` a plain string literal `"…"[.ToUpper()]`. */
 function pair(tokens: readonly CsToken[], thumbprintSide: Operand | undefined, literalSide: Operand | undefined): Pair | undefined {
-  const thumbprintCase = thumbprintSide && caseOfThumbprint(thumbprintSide);
+  const thumbprintCase = thumbprintSide && caseOfThumbprint(thumbprintSide, tokens);
   const literal = literalSide?.literal;
   if (!thumbprintCase || !literalSide || !literal || literal.kind !== 'string' || literal.text.startsWith('$') || literal.text.startsWith('@$')) return undefined;
   if (!literalSide.names.every((n) => n.text in CASE_CALLS)) return undefined;
@@ -85,13 +85,22 @@ function pair(tokens: readonly CsToken[], thumbprintSide: Operand | undefined, l
   return { literal, cases, spans: { thumbprint: span(thumbprintSide), literal: span(literalSide) } };
 }
 
-/** `upper`/`lower` when the operand is `….Thumbprint` (optionally `.ToUpper()` etc.), else undefined. */
-function caseOfThumbprint(op: Operand): 'upper' | 'lower' | undefined {
-  const k = op.names.findIndex((n, i) => i > 0 && n.text === 'Thumbprint');
+/**
+ * `upper`/`lower` when the operand is `….Thumbprint` or `….GetCertHashString()` (the same SHA-1 upper-case hex; not
+ * `GetCertHashString(HashAlgorithmName.SHA256)`), optionally `.ToUpper()` etc., else undefined.
+ */
+function caseOfThumbprint(op: Operand, tokens: readonly CsToken[]): 'upper' | 'lower' | undefined {
+  const k = op.names.findIndex((n, i) => i > 0 && (n.text === 'Thumbprint' || (n.text === 'GetCertHashString' && noArguments(tokens, n))));
   if (k < 0 || op.literal) return undefined;
   const rest = op.names.slice(k + 1);
   if (!rest.every((n) => n.text in CASE_CALLS)) return undefined;
   return lastCase(rest) ?? 'upper';
+}
+
+/** The method name `name` is called with `()`. */
+function noArguments(tokens: readonly CsToken[], name: CsToken): boolean {
+  const i = tokens.indexOf(name);
+  return tokens[i + 1]?.text === '(' && tokens[i + 2]?.text === ')';
 }
 
 function lastCase(names: readonly CsToken[]): 'upper' | 'lower' | undefined {
@@ -175,7 +184,7 @@ function containsCall(expr: PolicyExpression, call: MethodCall): ThumbprintCompa
   const receiver = call.receiver;
   const first = call.args[0];
   const target = first && operandExactly(tokens, first.start, first.end);
-  const thumbprintCase = target && caseOfThumbprint(target);
+  const thumbprintCase = target && caseOfThumbprint(target, tokens);
   if (!receiver || !thumbprintCase) return undefined;
   const literals = initializerLiterals(tokens, receiver);
   if (!literals) return undefined;
@@ -205,7 +214,7 @@ function anyCall(expr: PolicyExpression, call: MethodCall): ThumbprintComparison
   const judge = (a: Operand, b: Operand, ignoreCase: boolean): ThumbprintComparison | undefined => {
     for (const [p, t] of [[a, b], [b, a]] as const) {
       const literalSide = parameterCase(p);
-      const thumbprintCase = caseOfThumbprint(t);
+      const thumbprintCase = caseOfThumbprint(t, tokens);
       if (literalSide && thumbprintCase) return { expr, form: 'Any', literals, ignoreCase, thumbprintCase, ...literalSide };
     }
     return undefined;
