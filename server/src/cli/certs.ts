@@ -31,7 +31,8 @@ const USAGE = `Usage:
                      [--password-env VAR] [--force] [--export-key] [--format text|json]
   apim-mtls certs inspect FILE… [--format text|json] [--password-env VAR]
 Key types: ${KEY_TYPES.join(', ')}. DN: most specific first, e.g. "CN=Valid Client, O=Contoso".
-Passwords come from the named environment variable or a masked prompt, never from the command line.`;
+Passwords come from the named environment variable or a masked prompt, never from the command line.
+Run "apim-mtls certs <command> --help" for a command's options and their defaults.`;
 
 const OUTPUT_OPTIONS = `  --out DIR                  the folder to write to (created if missing)
   --key-type TYPE            ${KEY_TYPES.join(', ')} (default ecdsa-p256)
