@@ -95,7 +95,10 @@ export class Workspace {
   private readonly maxParsed: number;
   /** Counts the changes to the files: a lint made at the same count, with the same configuration, still holds. */
   private changes = 0;
-  /** Files referenced from Bicep (`loadTextContent`) that were looked for on disk and are not there. */
+  /**
+   * Files known not to be on disk: referenced from Bicep (`loadTextContent`) and looked for in vain, or deleted while the
+   * language server watched. The model says so of a policy file a Bicep file loads.
+   */
   private readonly missing = new Set<string>();
   /**
    * The last lints made (the language server asks again for code actions on every cursor move, and one lint of a
@@ -171,7 +174,7 @@ export class Workspace {
     return entry.kind;
   }
 
-  /** A file Bicep refers to was looked for on disk and is not there (see `loadReferencedFiles`). */
+  /** A file is not on disk: looked for by `loadReferencedFiles`, or deleted (the language server's watchers). */
   noteMissing(file: string): void {
     if (this.entries.has(file) || this.missing.has(file)) return;
     this.missing.add(file);
