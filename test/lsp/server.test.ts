@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -1143,5 +1143,77 @@ describe('language server: a Bicep file that loads a policy file that is not the
     fs.rmSync(policy);
     await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: client.uri(policy), type: 3 }] });
     await client.waitFor(bicep, (d) => codes(d).includes('policy-value-not-loaded'));
+  });
+});
+
+describe('language server: a missing policy file that appears where no client event reads it', () => {
+  const MAIN = (loaded: string) =>
+    [
+      "resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {",
+      "  name: 'apim'",
+      "  location: 'westeurope'",
+      "  sku: { name: 'Developer', capacity: 1 }",
+      "  properties: { publisherEmail: 'a@b.c', publisherName: 'x' }",
+      "  resource policy 'policies' = {",
+      "    name: 'policy'",
+      `    properties: { format: 'rawxml', value: loadTextContent('${loaded}') }`,
+      '  }',
+      '}',
+    ].join('\n');
+  const POLICY = '<policies><inbound><base /></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>\n';
+  const notLoaded = (d: Diagnostic[]) => codes(d).includes('policy-value-not-loaded');
+  let root: string;
+
+  beforeEach(() => {
+    root = makeTempDir('lsp-missing-appears');
+  });
+  afterEach(() => removeTempDir(root));
+
+  it('created empty (a policy about to be typed in): the Bicep no longer says it does not exist', async () => {
+    const bicep = path.join(root, 'main.bicep');
+    fs.writeFileSync(bicep, MAIN('global.xml'));
+    const client = await TestClient.start(root);
+    try {
+      await client.waitFor(bicep, notLoaded);
+      const policy = path.join(root, 'global.xml');
+      fs.writeFileSync(policy, '');
+      await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: client.uri(policy), type: 1 }] });
+      await client.waitFor(bicep, (d) => !notLoaded(d));
+    } finally {
+      await client.stop();
+    }
+  });
+
+  it('created in a folder the configuration ignores: read for context, as the CLI reads it', async () => {
+    fs.writeFileSync(path.join(root, '.apim-mtls.json'), JSON.stringify({ ignore: ['generated/'] }));
+    const bicep = path.join(root, 'main.bicep');
+    fs.writeFileSync(bicep, MAIN('generated/global.xml'));
+    const client = await TestClient.start(root);
+    try {
+      await client.waitFor(bicep, notLoaded);
+      const policy = path.join(root, 'generated', 'global.xml');
+      fs.mkdirSync(path.dirname(policy));
+      fs.writeFileSync(policy, POLICY);
+      await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: client.uri(policy), type: 1 }] });
+      await client.waitFor(bicep, (d) => !notLoaded(d));
+    } finally {
+      await client.stop();
+    }
+  });
+
+  it('created outside the workspace folder (no client event): its folder is watched', async () => {
+    const ws = path.join(root, 'ws');
+    fs.mkdirSync(ws);
+    fs.mkdirSync(path.join(root, 'shared'));
+    const bicep = path.join(ws, 'main.bicep');
+    fs.writeFileSync(bicep, MAIN('../shared/global.xml'));
+    const client = await TestClient.start(ws);
+    try {
+      await client.waitFor(bicep, notLoaded);
+      fs.writeFileSync(path.join(root, 'shared', 'global.xml'), POLICY);
+      await client.waitFor(bicep, (d) => !notLoaded(d));
+    } finally {
+      await client.stop();
+    }
   });
 });

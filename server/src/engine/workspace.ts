@@ -127,6 +127,12 @@ export class Workspace {
    * command line, whose name the user has already chosen.
    */
   set(file: string, content: FileContent, version = 0, byContent = false): FileKind {
+    // It is there, whatever it holds: no longer missing, even if it is no file the workspace keeps (an empty `.xml`
+    // a policy is about to be typed into), so the model stops saying it doesn't exist.
+    if (this.missing.delete(file)) {
+      this.changes++;
+      this.invalidate('bicep');
+    }
     let kind: FileKind;
     let entry: Entry;
     if ('problem' in content) {
@@ -165,7 +171,6 @@ export class Workspace {
     const previous = this.entries.get(file);
     if (previous) this.parsed.delete(previous);
     this.entries.set(file, entry);
-    this.missing.delete(file);
     this.changes++;
     // The model reads Bicep files and only the *set* of policy files (which `loadTextContent` targets exist):
     // a policy edit (a keystroke) keeps it.
@@ -180,6 +185,11 @@ export class Workspace {
     this.missing.add(file);
     this.changes++;
     this.invalidate('bicep');
+  }
+
+  /** Was the file looked for and not found (`noteMissing`), and not read since? */
+  isMissing(file: string): boolean {
+    return this.missing.has(file);
   }
 
   remove(file: string): void {

@@ -31,7 +31,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { isWithin } from '../core/paths';
 import { VERSION } from '../core/version';
 import { CONFIG_FILE_NAME, ConfigResolver, parseConfig, type LintConfig, type LoadedConfig } from '../engine/config';
-import { classify, isCandidate } from '../engine/files';
+import { classify, isCandidate, mayBePolicy } from '../engine/files';
 import { isFileSystemRoot, loadContextFromDisk, loadFromDisk, readOne, unboundedContext } from '../engine/load';
 import { loadReferencedFiles } from '../engine/context';
 import { DiskWatcher } from './watch';
@@ -463,10 +463,21 @@ class ApimMtlsServer {
    * Returns the files it added.
    */
   private loadReferenced(from?: string[]): string[] {
-    const added = loadReferencedFiles(this.ws, undefined, from);
+    // A policy file loaded from outside the workspace that isn't there yet: its folder is watched too, so that the
+    // file's creation is seen (the client reports nothing outside the workspace).
+    const missing: string[] = [];
+    const added = loadReferencedFiles(this.ws, (file, content) => {
+      if (content === undefined && mayBePolicy(file)) missing.push(file);
+    }, from);
     for (const file of added) this.contextOnly.add(file);
-    this.watchReferenced(added);
+    this.watchReferenced([...added, ...missing.filter((f) => fs.existsSync(path.dirname(f)))]);
     return added;
+  }
+
+  /** Reads what the Bicep refers to and wasn't read yet, and lints what depends on it. */
+  private readReferencedNow(): void {
+    const added = this.loadReferenced();
+    if (added.length > 0) this.scheduler.schedule(new Set(added.flatMap((f) => this.ws.dependents(f))), 0);
   }
 
   /**
@@ -631,7 +642,11 @@ class ApimMtlsServer {
     if (!this.inWorkspace(file) && !this.contextOnly.has(file)) return;
     if (!isCandidate(file)) return this.folderChangedOnDisk(file, type);
     if (this.isOpen(file)) return;
-    if (type !== FileChangeType.Deleted && this.ignored(file, false)) return;
+    if (type !== FileChangeType.Deleted && this.ignored(file, false)) {
+      // Not linted, but a Bicep file may load it (read for context, as the CLI reads it): one that was missing is there now.
+      if (this.ws.isMissing(file)) this.readReferencedNow();
+      return;
+    }
     if (type === FileChangeType.Deleted) return this.forget([file], true);
     await this.reloadFromDisk(file);
   }
@@ -669,7 +684,8 @@ class ApimMtlsServer {
 
   private async reloadFromDisk(file: string): Promise<void> {
     if (this.inWorkspace(file) && this.ignored(file, false)) return;
-    const before = this.ws.has(file) ? this.ws.dependents(file) : [];
+    // A file that was missing: the Bicep that loads it said so, and is linted again whatever the file turns out to be.
+    const before = this.ws.has(file) || this.ws.isMissing(file) ? this.ws.dependents(file) : [];
     // As the index reads files: a regular file within the size limit (a FIFO or /dev/zero behind the path is a
     // problem of that file, never a read that blocks the thread pool or fills the memory).
     if (!lstatOrUndefined(file)) {
