@@ -236,7 +236,11 @@ export function possibleValues(
       const v = ev(arg.expr, arg.scope, ref.props);
       // Only where a value was found: "SKU passed to parameter settings" under "unknown" misled (an object without one).
       if (tells(v)) {
-        const by = arg.scope === site.scope ? site.description : `${path.basename(arg.scope.path)}, which ${site.description} extends`;
+        // Inherited: from the base file itself, or from one further up its chain.
+        const by =
+          arg.scope === site.scope
+            ? site.description
+            : `${path.basename(arg.scope.path)}, ${arg.scope.path === site.scope.extends ? 'which' : 'a base file that'} ${site.description} extends`;
         ctx.origins.push({ file: arg.scope.path, span: arg.expr.span, message: `${ctx.label} passed to parameter ${ref.param.name} by ${by}` });
       }
       acc = acc ? widen(acc, v) : v;

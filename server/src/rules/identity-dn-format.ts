@@ -65,7 +65,9 @@ function commonName(ctx: PolicyRuleContext, identity: PolicyElement): void {
   const m = /^\s*CN\s*=\s*(.*?)\s*$/i.exec(attr.value);
   if (!m) return;
   const rdns = splitUnquoted(attr.value);
-  if (rdns && rdns.length > 1) {
+  // An unbalanced quote, or `CN=` with nothing after it: nothing sure to say.
+  if (!rdns || m[1] === '') return;
+  if (rdns.length > 1) {
     ctx.report({
       span: attr.valueSpan,
       message:

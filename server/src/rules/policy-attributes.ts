@@ -3,10 +3,9 @@ import type { PolicyAttribute, PolicyElement } from '../parsers/policy/types';
 import { elementsNamed, getAttribute } from '../parsers/policy/query';
 import type { PolicyRuleContext, PolicyRule } from './types';
 import { readBoolAttribute } from './util/bool-attribute';
-import { identityElements } from './util/identity';
+import { IDENTITY_ATTRIBUTES, identityElements } from './util/identity';
 import { nearest } from '../core/nearest';
 import { attributeSpan, removeAttributeEdit } from './util/policy-edit';
-import { IDENTITY_ATTRIBUTES } from './util/identity';
 
 /** The boolean attributes of validate-client-certificate [facts §1]. */
 const VCC_BOOLEANS: readonly string[] = ['validate-revocation', 'validate-trust', 'validate-not-before', 'validate-not-after', 'ignore-error'];

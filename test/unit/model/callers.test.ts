@@ -196,6 +196,7 @@ test('a value set in the extending file overrides the base; a chain of bases is 
   });
   assert.deepEqual(chain.values, ['Developer']);
   assert.equal(chain.unknown, false);
+  assert.ok(chain.origins.includes('SKU passed to parameter skuName by org.bicepparam, a base file that prod.bicepparam extends'), chain.origins.join(' | '));
   const cycle = skus({
     'main.bicep': main('{\n    skuName: skuName\n  }'),
     'a.bicepparam': "using none\nextends './b.bicepparam'\nparam skuName = 'BasicV2'\n",

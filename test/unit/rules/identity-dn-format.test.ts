@@ -37,6 +37,8 @@ testRule(identityDnFormat, {
     { name: 'a named value', code: identity('subject="{{partner-subject}}"') },
     { name: 'common-name, the name alone', code: identity('common-name="client.contoso.com"') },
     { name: 'common-name from a named value', code: identity('common-name="{{partner-cn}}"') },
+    { name: 'common-name "CN=" with nothing after it: nothing sure to say (no fix to an empty value)', code: identity('common-name="CN="') },
+    { name: 'common-name with an unbalanced quote', code: identity('common-name="CN=&quot;x"') },
     {
       name: 'a thumbprint of a workspace certificate: identity-claims-mismatch compares the names',
       code: identity('thumbprint="F01C8E2463256F9B5450FDDC900CE33B8F43C98E" subject="CN = DEV Valid Client, O = apim-mtls sample"'),
