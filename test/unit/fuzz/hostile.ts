@@ -103,6 +103,11 @@ export function hostilePolicies(): { name: string; text: string }[] {
     { name: 'many-roots.policy.xml', text: '<policies/>'.repeat(100000) },
     { name: 'only-lt.policy.xml', text: '<'.repeat(MB) },
     { name: 'cdata.policy.xml', text: `<policies><inbound><set-body><![CDATA[@(${'"'.repeat(1000)}` },
+    // Found by a review: every comparison searched every certificate use (30,000 date checks in one condition: 26 s).
+    {
+      name: 'many-date-checks.policy.xml',
+      text: `<policies><inbound><choose><when condition="@(${Array.from({ length: 30000 }, () => 'context.Request.Certificate.NotAfter &lt; DateTime.Now').join(' || ')})"><return-response><set-status code="403" /></return-response></when></choose></inbound></policies>`,
+    },
   ];
 }
 

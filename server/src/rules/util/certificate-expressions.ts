@@ -193,11 +193,34 @@ export function pinsOrVerifies(expr: PolicyExpression): boolean {
  */
 export function certificateDecisions(a: ExpressionAnalysis): CertificateRef[] {
   const refs = a.nullTests.filter((t) => t.form === 'explicit').map((t) => t.ref);
+  // The validity uses by where their reference starts, each with its place in `uses`: a side of a comparison finds
+  // its use by a binary search and a scan of its own tokens (a search of every use per side was quadratic: 26 s for a
+  // 1.7 MB policy of 30,000 comparisons).
+  const validity = a.uses.map((u, index) => ({ u, index })).filter(({ u }) => VALIDITY_MEMBERS.has(u.member.text));
+  validity.sort((x, y) => x.u.ref.start - y.u.ref.start || x.index - y.index);
   for (const c of comparisons(a.expr.tokens)) {
     for (const side of [c.left, c.right]) {
-      const use = a.uses.find((u) => VALIDITY_MEMBERS.has(u.member.text) && u.ref.start >= side.start && u.memberIndex <= side.end);
-      if (use) refs.push(use.ref);
+      // The first in `uses` order among those whose reference starts in the side and whose member ends it at the latest
+      // (a reference after the side's end can't have its member within it).
+      let best: { u: CertificateMemberUse; index: number } | undefined;
+      for (let i = firstAtOrAfter(validity, side.start); i < validity.length && validity[i]!.u.ref.start <= side.end; i++) {
+        const v = validity[i]!;
+        if (v.u.memberIndex <= side.end && (!best || v.index < best.index)) best = v;
+      }
+      if (best) refs.push(best.u.ref);
     }
   }
   return refs.sort((x, y) => x.start - y.start);
+}
+
+/** The first index of `sorted` (by reference start) whose reference starts at or after `start`. */
+function firstAtOrAfter(sorted: readonly { u: CertificateMemberUse }[], start: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]!.u.ref.start < start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
