@@ -1147,19 +1147,7 @@ describe('language server: a Bicep file that loads a policy file that is not the
 });
 
 describe('language server: a missing policy file that appears where no client event reads it', () => {
-  const MAIN = (loaded: string) =>
-    [
-      "resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {",
-      "  name: 'apim'",
-      "  location: 'westeurope'",
-      "  sku: { name: 'Developer', capacity: 1 }",
-      "  properties: { publisherEmail: 'a@b.c', publisherName: 'x' }",
-      "  resource policy 'policies' = {",
-      "    name: 'policy'",
-      `    properties: { format: 'rawxml', value: loadTextContent('${loaded}') }`,
-      '  }',
-      '}',
-    ].join('\n');
+  const MAIN = (loaded: string) => apimServiceBicep("'Developer'", loaded);
   const POLICY = '<policies><inbound><base /></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>\n';
   const notLoaded = (d: Diagnostic[]) => codes(d).includes('policy-value-not-loaded');
   let root: string;

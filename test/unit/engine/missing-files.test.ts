@@ -3,23 +3,13 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { DEFAULT_CONFIG } from '../../../server/src/engine/config';
 import { Workspace } from '../../../server/src/engine/workspace';
+import { apimServiceBicep } from '../../helpers';
 
 const ROOT = path.resolve('/missing-ws');
 const BICEP = path.join(ROOT, 'main.bicep');
 const POLICY = path.join(ROOT, 'global.xml');
 
-const MAIN = [
-  "resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {",
-  "  name: 'apim'",
-  "  location: 'westeurope'",
-  "  sku: { name: 'Developer', capacity: 1 }",
-  "  properties: { publisherEmail: 'a@b.c', publisherName: 'x' }",
-  "  resource policy 'policies' = {",
-  "    name: 'policy'",
-  "    properties: { format: 'rawxml', value: loadTextContent('global.xml') }",
-  '  }',
-  '}',
-].join('\n');
+const MAIN = apimServiceBicep("'Developer'", 'global.xml');
 
 describe('files known to be missing', () => {
   it('a missing file that appears holding no policy yet (an empty .xml) is no longer said not to exist', () => {
