@@ -59,7 +59,7 @@ function validityMadeUtc(tokens: readonly CsToken[], op: Operand): Omit<UtcValid
   const k = op.names.findIndex((n, i) => i > 0 && VALIDITY_MEMBERS.has(n.text));
   const convert = op.names[k + 1];
   if (k < 0 || convert?.text !== 'ToUniversalTime' || !op.names.slice(k + 2).every((n) => SAME_ZONE.test(n.text))) return undefined;
-  const call = tokens.indexOf(convert);
+  const call = tokens.indexOf(convert, op.start);
   const close = tokens[call + 1]?.text === '(' && tokens[call + 2]?.text === ')' ? tokens[call + 2]! : undefined;
   if (!close) return undefined;
   const validity = op.names[k]!;
@@ -145,7 +145,7 @@ function utcNowIn(tokens: readonly CsToken[], op: Operand): UtcNow | undefined {
     found = { utcNow: n[at + 1]!, written, toLocal: { span: { start: n[at]!.span.start, end: n[at + 2]!.span.end }, newText: 'DateTime.Now' } };
   } else if (type === 'DateTime' && n[at + 1]?.text === 'Now' && n[at + 2]?.text === 'ToUniversalTime') {
     // `.ToUniversalTime()` goes: from its dot to its closing parenthesis.
-    const call = tokens.indexOf(n[at + 2]!);
+    const call = tokens.indexOf(n[at + 2]!, op.start);
     const close = tokens[call + 1]?.text === '(' && tokens[call + 2]?.text === ')' ? tokens[call + 2]! : undefined;
     if (!close) return undefined;
     rest = at + 3;

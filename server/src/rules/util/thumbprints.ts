@@ -90,16 +90,16 @@ function pair(tokens: readonly CsToken[], thumbprintSide: Operand | undefined, l
  * `GetCertHashString(HashAlgorithmName.SHA256)`), optionally `.ToUpper()` etc., else undefined.
  */
 function caseOfThumbprint(op: Operand, tokens: readonly CsToken[]): 'upper' | 'lower' | undefined {
-  const k = op.names.findIndex((n, i) => i > 0 && (n.text === 'Thumbprint' || (n.text === 'GetCertHashString' && noArguments(tokens, n))));
+  const k = op.names.findIndex((n, i) => i > 0 && (n.text === 'Thumbprint' || (n.text === 'GetCertHashString' && noArguments(tokens, n, op.start))));
   if (k < 0 || op.literal) return undefined;
   const rest = op.names.slice(k + 1);
   if (!rest.every((n) => n.text in CASE_CALLS)) return undefined;
   return lastCase(rest) ?? 'upper';
 }
 
-/** The method name `name` is called with `()`. */
-function noArguments(tokens: readonly CsToken[], name: CsToken): boolean {
-  const i = tokens.indexOf(name);
+/** The method name `name` (in the operand that starts at token `from`) is called with `()`. */
+function noArguments(tokens: readonly CsToken[], name: CsToken, from: number): boolean {
+  const i = tokens.indexOf(name, from);
   return tokens[i + 1]?.text === '(' && tokens[i + 2]?.text === ')';
 }
 
