@@ -128,6 +128,7 @@ export function buildModel(input: ModelInput): WorkspaceModel {
   const knownPolicies = new Set<string>();
   for (const p of input.policyFiles) knownPolicies.add(resolvePath(p));
   const exists = (p: string): boolean => knownPolicies.has(p) || input.fileExists(p);
+  const missing = (p: string): boolean => input.fileMissing?.(p) ?? false;
 
   const services = new Map<ResourceNode, ServiceInfo>();
   const definitionNodes = new Map<ServiceInfo, ResourceNode>();
@@ -264,7 +265,7 @@ export function buildModel(input: ModelInput): WorkspaceModel {
       if (!policyScope) continue;
       const serviceNode = serviceNodeOf(node, namedServices, scopes);
       const service = serviceNode && services.get(serviceNode);
-      for (const policy of describePolicy(node, policyScope, exists, (p) => input.fileMissing?.(p) ?? false)) {
+      for (const policy of describePolicy(node, policyScope, exists, missing)) {
         if (service) policy.service = service;
         if (policyScope === 'fragment') fragmentNodes.push([policy, node]);
         if (policyScope === 'api' || policyScope === 'operation') apiPolicies.push([policy, node]);
