@@ -5,6 +5,8 @@
 //   problems-panel.png        the policy with its squiggle above the Problems panel listing apim-mtls findings
 //   quick-fix.png             the quick-fix menu on that squiggle ("Rename to validate-revocation", "Disable …")
 //   certificate-codelens.png  examples/certs/dev-valid-client.cer with its code lens and its hover
+//   certificate-wizard.png    "Generate client certificate" from the palette, back at its subject step (2/8)
+// The wizard is then taken to its end (Enter on the defaults, the passwords typed), and the files it wrote are checked.
 // Each check prints `✓ ui: …` or `✗ ui: …`, and the last line is `ui: N passed, N failed` (scripts/e2e/run.mjs adds it
 // to the suite's counts). Without --expect-diagnostics, checks that need the language server are reported, not failed.
 //
@@ -89,6 +91,56 @@ async function quickOpen(page, relPath) {
 
 async function statusLanguage(page) {
   return (await page.locator('.statusbar-item[id$="status.editor.mode"]').first().textContent({ timeout: 5_000 }).catch(() => null))?.trim();
+}
+
+/** The quick input's title, once it reads `expected` (a step of the wizard): true, or false after 15 s. */
+async function stepShown(page, expected) {
+  return visible(page.locator('.quick-input-widget .quick-input-title', { hasText: expected }).first(), 15_000);
+}
+
+/** Types into the quick input's box (replacing what is there) and presses Enter. */
+async function answer(page, text) {
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  if (text !== undefined) await input.fill(text);
+  await page.keyboard.press('Enter');
+}
+
+async function wizardWalk(page, dirs) {
+  const SUBJECT = 'CN=UI Wizard Client, O=apim-mtls e2e';
+  await page.keyboard.press('Control+Shift+P');
+  await answer(page, '>APIM mTLS: Generate client certificate');
+  const steps = [];
+  const at = async (n, total = 8) => {
+    const ok = await stepShown(page, `Generate certificate (${n}/${total})`);
+    steps.push(ok ? `${n}/${total}` : `${n}/${total} not shown (title: ${await page.locator('.quick-input-widget .quick-input-title').first().textContent({ timeout: 1_000 }).catch(() => 'none')})`);
+    return ok;
+  };
+  if (!(await at(1))) return void check('the certificate wizard shows its steps as "Generate certificate (1/8)"', false, steps.join(', '), false);
+  await answer(page); // Client certificate
+  await at(2);
+  await answer(page, SUBJECT);
+  await at(3);
+  await page.locator('.quick-input-widget .quick-input-left-action-bar .action-label').first().click(); // Back
+  const back = await at(2);
+  const kept = back ? await page.locator('.quick-input-widget .quick-input-box input').inputValue() : '';
+  check('Back from the issuer returns to the subject, with the subject typed kept', back && kept === SUBJECT, `subject box: ${kept}`, false);
+  await shoot(page, 'certificate-wizard.png');
+  await answer(page);
+  for (const n of [3, 4, 5, 6, 7]) {
+    await at(n); // issuer: a new self-signed root; key type; validity; DNS names; output folder: the defaults
+    await answer(page);
+  }
+  await at(8);
+  await answer(page, 'ui-Wizard-Passw0rd');
+  await stepShown(page, 'Generate certificate (8/8)');
+  await page.locator('.quick-input-widget .quick-input-message', { hasText: /Confirm the password|the passwords differ/ }).first().waitFor({ timeout: 10_000 }).catch(() => {});
+  await answer(page, 'ui-Wizard-Passw0rd');
+  check('the wizard counts its steps in the title bar, 1/8 to 8/8', steps.every((s) => /^\d\/8$/.test(s)), steps.join(', '), false);
+  const note = page.locator('.notifications-toasts .notification-toast', { hasText: 'Generated client certificate CN=UI Wizard Client' }).first();
+  const generated = await visible(note, 60_000);
+  const names = ['ui-wizard-client.cer', 'ui-wizard-client.without-markers.cer', 'ui-wizard-client.pfx', 'ui-wizard-client-root-ca.pfx'];
+  const written = names.filter((n) => fs.existsSync(path.join(dirs.workspace, 'certs', n)));
+  check('the wizard writes the client certificate and its new root into certs/', generated && written.length === names.length, `notification: ${generated ? 'shown' : 'none within 60 s'}; files: ${written.join(', ') || 'none'}`, false);
 }
 
 async function main() {
@@ -217,6 +269,11 @@ async function main() {
   check('hovering the certificate shows its details', /F01C8E2463256F9B5450FDDC900CE33B8F43C98E/.test(hoverText), hoverText || 'no hover within 15 s');
   await page.waitForTimeout(800); // the hover fades in: shoot it opaque
   await shoot(page, 'certificate-codelens.png');
+
+  // 6. "Generate client certificate" from the command palette, as a person goes through it: Enter on the defaults, a
+  // subject typed, Back from the issuer to the subject (the typed subject is still there), the passwords typed.
+  await page.keyboard.press('Escape');
+  await wizardWalk(page, dirs);
 
   await cleanup();
   console.log(`ui: ${passed} passed, ${failed} failed`);

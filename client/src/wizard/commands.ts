@@ -7,7 +7,9 @@ import { FilesExistError } from '../../../server/src/certificates/write';
 import { readCertificateFile } from '../../../server/src/certificates/read';
 import { actsAsCa } from '../../../server/src/certificates/role';
 import { KEY_IGNORE_LINES, keyFilesGitWouldCommit } from './git';
+import { BACK, runWizard, type Back, type StepPosition, type WizardStep } from './flow';
 import { identityInsertion } from './identity';
+import { inputPrompt, pickPrompt, type PickItem, type PromptPlace } from './prompts';
 import {
   certificateIdFrom,
   CLIENT_COMMAND,
@@ -100,18 +102,7 @@ async function writeOrFail(prepared: Prepared, overwrite: boolean): Promise<stri
 // ---- wizard mode ------------------------------------------------------------------------------------------------
 
 const TITLE = 'Generate certificate';
-
-interface PickItem<T> extends vscode.QuickPickItem {
-  value: T;
-}
-
-function pick<T>(items: PickItem<T>[], placeHolder: string, title = TITLE): Promise<T | undefined> {
-  return Promise.resolve(vscode.window.showQuickPick(items, { placeHolder, title, ignoreFocusOut: true })).then((p) => p?.value);
-}
-
-function input(options: vscode.InputBoxOptions): Promise<string | undefined> {
-  return Promise.resolve(vscode.window.showInputBox({ title: TITLE, ignoreFocusOut: true, ...options }));
-}
+const TREE_TITLE = 'Generate sample certificate tree';
 
 function describeKind(kind: WizardKind): string {
   return kind === 'client' ? 'client certificate' : kind === 'intermediate' ? 'intermediate CA' : 'root CA';
@@ -125,59 +116,128 @@ const KEY_DESCRIPTIONS: Record<KeyType, string> = {
   'rsa-4096': 'slow to generate',
 };
 
-function keyTypePick(title: string): Promise<KeyType | undefined> {
-  return pick(
-    KEY_TYPES.map((k) => ({ label: k, description: KEY_DESCRIPTIONS[k], value: k })).sort((a, b) => (a.value === 'ecdsa-p256' ? -1 : b.value === 'ecdsa-p256' ? 1 : 0)),
-    'Key type',
-    title,
-  );
+const DEFAULT_SUBJECTS: Record<WizardKind, string> = {
+  client: 'CN=dev-client, O=Contoso',
+  intermediate: 'CN=Dev Intermediate CA, O=Contoso',
+  root: 'CN=Dev Root CA, O=Contoso',
+};
+
+/** The answers of "Generate client certificate", filled step by step (and kept when the user goes back). */
+interface CertificateAnswers {
+  kind?: WizardKind;
+  subject?: string;
+  issuerChoice?: string;
+  issuer?: { plan: CertificatePlan['issuer']; loaded?: LoadedIssuer };
+  keyType?: KeyType;
+  validityChoice?: 'default' | 'days' | 'dates';
+  days?: string;
+  notBefore?: string;
+  notAfter?: string;
+  validity?: CertificatePlan['validity'];
+  dns?: string;
+  outChoice?: 'default' | 'choose';
+  outDir?: string;
+  password?: string;
 }
 
-/** A new .pfx password, masked and confirmed. */
-async function newPassword(title: string): Promise<string | undefined> {
-  const password = await input({ title, prompt: 'Password for the new .pfx file(s)', password: true, validateInput: (v) => passwordProblem(v) });
-  if (password === undefined) return undefined;
-  const again = await input({ title, prompt: 'Confirm the password', password: true, validateInput: (v) => (v === password ? undefined : 'the passwords differ') });
-  return again === undefined ? undefined : password;
+type TreeAnswers = Pick<CertificateAnswers, 'keyType' | 'outChoice' | 'outDir' | 'password'>;
+
+const at = (title: string, position: StepPosition): PromptPlace => ({ title, at: position });
+
+/** Records `answer` with `set` when it is one: true, or the BACK / undefined that ends the step. */
+function answered<T>(answer: T | Back | undefined, set: (value: T) => void): true | Back | undefined {
+  if (answer === undefined) return undefined;
+  if (answer === BACK) return BACK;
+  set(answer as T);
+  return true;
+}
+
+function keyTypeStep<S extends { keyType?: KeyType }>(title: string): WizardStep<S> {
+  return {
+    ask: async (s, position) =>
+      answered(
+        await pickPrompt(
+          at(title, position),
+          KEY_TYPES.map((k) => ({ label: k, description: KEY_DESCRIPTIONS[k], value: k })).sort((a, b) => (a.value === 'ecdsa-p256' ? -1 : b.value === 'ecdsa-p256' ? 1 : 0)),
+          'Key type',
+          s.keyType,
+        ),
+        (k) => (s.keyType = k),
+      ),
+  };
+}
+
+/** A new .pfx password, masked and confirmed; Back from the confirmation asks for the password again. */
+function passwordStep<S extends { password?: string }>(title: string): WizardStep<S> {
+  return {
+    ask: async (s, position) => {
+      for (;;) {
+        const password = await inputPrompt(at(title, position), { prompt: 'Password for the new .pfx file(s)', password: true, validate: passwordProblem });
+        if (password === undefined || password === BACK) return password;
+        const again = await inputPrompt(at(title, position), { prompt: 'Confirm the password', password: true, validate: (v) => (v === password ? undefined : 'the passwords differ') });
+        if (again === undefined) return undefined;
+        if (again === BACK) continue;
+        s.password = password;
+        return true;
+      }
+    },
+  };
 }
 
 /**
  * Where to write. `writes`: a file the command will write there (the sample tree's root-ca.pfx): a default folder that
- * already holds it says so at this step, not after the passwords and the generation.
+ * already holds it says so at this step, not after the passwords and the generation. A folder dialog closed without a
+ * choice goes back to the choice (on the first step, it cancels).
  */
-async function outputFolder(title: string, writes?: string): Promise<string | undefined> {
-  const ws = workspaceFolder();
-  const choose = async (): Promise<string | undefined> => {
-    const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Write certificates here', ...(ws ? { defaultUri: vscode.Uri.file(ws) } : {}) });
-    return picked?.[0]?.fsPath;
+function outputFolderStep<S extends { outChoice?: 'default' | 'choose'; outDir?: string }>(title: string, writes?: string): WizardStep<S> {
+  return {
+    ask: async (s, position) => {
+      const ws = workspaceFolder();
+      const choose = async (): Promise<string | undefined> => {
+        const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Write certificates here', ...(ws ? { defaultUri: vscode.Uri.file(ws) } : {}) });
+        return picked?.[0]?.fsPath;
+      };
+      if (!ws) {
+        const dir = await choose();
+        if (dir === undefined) return position.step > 1 ? BACK : undefined;
+        s.outDir = dir;
+        return true;
+      }
+      for (;;) {
+        const target = await pickPrompt<'default' | 'choose'>(
+          at(title, position),
+          [
+            { label: path.join(ws, 'certs'), description: writes && fs.existsSync(path.join(ws, 'certs', writes)) ? 'default — already holds a sample tree, which would be replaced' : 'default', value: 'default' },
+            { label: '$(folder-opened) Choose a folder…', value: 'choose' },
+          ],
+          'Output folder',
+          s.outChoice,
+        );
+        if (target === undefined || target === BACK) return target;
+        s.outChoice = target;
+        const dir = target === 'default' ? path.join(ws, 'certs') : await choose();
+        if (dir === undefined) continue;
+        s.outDir = dir;
+        return true;
+      }
+    },
   };
-  if (!ws) return choose();
-  const target = await pick<'default' | 'choose'>(
-    [
-      { label: path.join(ws, 'certs'), description: writes && fs.existsSync(path.join(ws, 'certs', writes)) ? 'default — already holds a sample tree, which would be replaced' : 'default', value: 'default' },
-      { label: '$(folder-opened) Choose a folder…', value: 'choose' },
-    ],
-    'Output folder',
-    title,
-  );
-  if (target === 'default') return path.join(ws, 'certs');
-  return target === 'choose' ? choose() : undefined;
 }
 
-/** Asks for the CA .pfx password until the file opens (3 tries). */
-async function openIssuer(file: string): Promise<LoadedIssuer | undefined> {
+/** Asks for the CA .pfx password until the file opens (3 tries): the issuer, BACK, or undefined. */
+async function openIssuer(file: string, position: StepPosition): Promise<LoadedIssuer | Back | undefined> {
   const data = new Uint8Array(await vscode.workspace.fs.readFile(vscode.Uri.file(file)));
   let problem = '';
   for (let attempt = 0; attempt < 3; attempt++) {
-    const password = await input({ prompt: `Password of ${path.basename(file)}${problem ? ` — ${problem}` : ''}`, password: true });
-    if (password === undefined) return undefined;
+    const password = await inputPrompt(at(TITLE, position), { prompt: `Password of ${path.basename(file)}${problem ? ` — ${problem}` : ''}`, password: true });
+    if (password === undefined || password === BACK) return password;
     try {
       return await progress(`Opening ${path.basename(file)}…`, () => issuerFromPfx(data, password, path.basename(file)));
     } catch (e) {
       problem = errorMessage(e);
       if (/not a CA|no private key|unsupported issuer key/.test(problem)) {
         void vscode.window.showErrorMessage(`Can't sign with ${file}: ${problem}`);
-        return undefined;
+        return BACK;
       }
     }
   }
@@ -201,99 +261,168 @@ function pfxRole(pfx: string): string | undefined {
   }
 }
 
-async function chooseIssuer(kind: WizardKind, id: string): Promise<{ plan: CertificatePlan['issuer']; loaded?: LoadedIssuer } | undefined> {
-  const found = await vscode.workspace.findFiles('**/*.pfx', '**/node_modules/**', 200);
-  const ws = workspaceFolder();
-  const items: PickItem<string>[] = [
-    { label: '$(add) New self-signed root CA', description: `also writes ${id}-root-ca.*`, value: 'self-signed' },
-    ...found
-      .map((u) => ({ file: u.fsPath, role: pfxRole(u.fsPath) }))
-      // A .pfx whose certificate (its .cer beside it) is no CA can't sign: left out.
-      .filter((f) => f.role !== 'not a CA')
-      .sort((a, b) => (a.file < b.file ? -1 : 1))
-      .map(({ file, role }) => ({ label: `$(file) ${ws ? path.relative(ws, file) : path.basename(file)}`, description: role ?? '.pfx in the workspace', value: file })),
-    { label: '$(folder-opened) Browse for a CA .pfx…', value: 'browse' },
-  ];
-  let choice = await pick(items, `Issuer of the ${describeKind(kind)}`);
-  if (choice === undefined) return undefined;
-  if (choice === 'self-signed') return { plan: { type: 'self-signed' } };
-  if (choice === 'browse') {
-    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'PKCS#12': ['pfx', 'p12'] }, openLabel: 'Sign with this CA' });
-    choice = picked?.[0]?.fsPath;
-    if (!choice) return undefined;
-  }
-  const loaded = await openIssuer(choice);
-  return loaded ? { plan: { type: 'pfx', file: choice }, loaded } : undefined;
-}
+/** The issuer: a new self-signed root, or a CA .pfx of the workspace or browsed to (its password asked right after). */
+const issuerStep: WizardStep<CertificateAnswers> = {
+  when: (s) => s.kind !== 'root',
+  ask: async (s, position) => {
+    const kind = s.kind!;
+    const id = certificateIdFrom(s.subject!.trim());
+    const found = await vscode.workspace.findFiles('**/*.pfx', '**/node_modules/**', 200);
+    const ws = workspaceFolder();
+    const items: PickItem<string>[] = [
+      { label: '$(add) New self-signed root CA', description: `also writes ${id}-root-ca.*`, value: 'self-signed' },
+      ...found
+        .map((u) => ({ file: u.fsPath, role: pfxRole(u.fsPath) }))
+        // A .pfx whose certificate (its .cer beside it) is no CA can't sign: left out.
+        .filter((f) => f.role !== 'not a CA')
+        .sort((a, b) => (a.file < b.file ? -1 : 1))
+        .map(({ file, role }) => ({ label: `$(file) ${ws ? path.relative(ws, file) : path.basename(file)}`, description: role ?? '.pfx in the workspace', value: file })),
+      { label: '$(folder-opened) Browse for a CA .pfx…', value: 'browse' },
+    ];
+    for (;;) {
+      let choice = await pickPrompt(at(TITLE, position), items, `Issuer of the ${describeKind(kind)}`, s.issuerChoice);
+      if (choice === undefined || choice === BACK) return choice;
+      s.issuerChoice = choice;
+      if (choice === 'self-signed') {
+        s.issuer = { plan: { type: 'self-signed' } };
+        return true;
+      }
+      if (choice === 'browse') {
+        const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'PKCS#12': ['pfx', 'p12'] }, openLabel: 'Sign with this CA' });
+        choice = picked?.[0]?.fsPath;
+        if (!choice) continue;
+      }
+      const loaded = await openIssuer(choice, position);
+      if (loaded === undefined) return undefined;
+      if (loaded === BACK) continue;
+      s.issuer = { plan: { type: 'pfx', file: choice }, loaded };
+      return true;
+    }
+  },
+};
 
-async function chooseValidity(kind: WizardKind): Promise<CertificatePlan['validity'] | undefined> {
-  const choice = await pick<'default' | 'days' | 'dates'>(
-    [
-      { label: `${DEFAULT_DAYS[kind]} days`, description: 'from now (default)', value: 'default' },
-      { label: 'Number of days…', value: 'days' },
-      { label: 'Explicit dates…', description: 'e.g. an expired or not-yet-valid test certificate', value: 'dates' },
-    ],
-    'Validity',
-  );
-  if (choice === 'default') return { days: DEFAULT_DAYS[kind] };
-  if (choice === 'days') {
-    const days = await input({ prompt: 'Valid for how many days from now?', value: String(DEFAULT_DAYS[kind]), validateInput: (v) => daysProblem(v) });
-    return days === undefined ? undefined : { days: Number(days) };
-  }
-  if (choice !== 'dates') return undefined;
-  const today = new Date().toISOString().slice(0, 10);
-  const notBefore = await input({ prompt: 'Not before (UTC), e.g. 2024-01-01 or 2024-01-01T12:00:00Z', value: today, validateInput: (v) => dateProblem(v) });
-  if (notBefore === undefined) return undefined;
-  const from = parseDate(notBefore)!;
-  const notAfter = await input({
-    prompt: 'Not after (UTC); in the past for an expired certificate',
-    validateInput: (v) => dateProblem(v) ?? (parseDate(v)! <= from ? 'must be later than not-before' : undefined),
-  });
-  if (notAfter === undefined) return undefined;
-  return { notBefore: from, notAfter: parseDate(notAfter)! };
-}
+const validityStep: WizardStep<CertificateAnswers> = {
+  ask: async (s, position) => {
+    const kind = s.kind!;
+    const place = at(TITLE, position);
+    for (;;) {
+      const choice = await pickPrompt<'default' | 'days' | 'dates'>(
+        place,
+        [
+          { label: `${DEFAULT_DAYS[kind]} days`, description: 'from now (default)', value: 'default' },
+          { label: 'Number of days…', value: 'days' },
+          { label: 'Explicit dates…', description: 'e.g. an expired or not-yet-valid test certificate', value: 'dates' },
+        ],
+        'Validity',
+        s.validityChoice,
+      );
+      if (choice === undefined || choice === BACK) return choice;
+      s.validityChoice = choice;
+      if (choice === 'default') {
+        s.validity = { days: DEFAULT_DAYS[kind] };
+        return true;
+      }
+      if (choice === 'days') {
+        const days = await inputPrompt(place, { prompt: 'Valid for how many days from now?', value: s.days ?? String(DEFAULT_DAYS[kind]), validate: daysProblem });
+        if (days === undefined) return undefined;
+        if (days === BACK) continue;
+        s.days = days;
+        s.validity = { days: Number(days) };
+        return true;
+      }
+      // Explicit dates: Back from the second goes to the first, from the first to the choice.
+      for (;;) {
+        const notBefore = await inputPrompt(place, { prompt: 'Not before (UTC), e.g. 2024-01-01 or 2024-01-01T12:00:00Z', value: s.notBefore ?? new Date().toISOString().slice(0, 10), validate: dateProblem });
+        if (notBefore === undefined) return undefined;
+        if (notBefore === BACK) break;
+        s.notBefore = notBefore;
+        const from = parseDate(notBefore)!;
+        const notAfter = await inputPrompt(place, {
+          prompt: 'Not after (UTC); in the past for an expired certificate',
+          value: s.notAfter ?? '',
+          validate: (v) => dateProblem(v) ?? (parseDate(v)! <= from ? 'must be later than not-before' : undefined),
+        });
+        if (notAfter === undefined) return undefined;
+        if (notAfter === BACK) continue;
+        s.notAfter = notAfter;
+        s.validity = { notBefore: from, notAfter: parseDate(notAfter)! };
+        return true;
+      }
+    }
+  },
+};
+
+const CERTIFICATE_STEPS: readonly WizardStep<CertificateAnswers>[] = [
+  {
+    ask: async (s, position) =>
+      answered(
+        await pickPrompt<WizardKind>(
+          at(TITLE, position),
+          [
+            { label: 'Client certificate', description: 'what a caller presents to APIM', value: 'client' },
+            { label: 'Intermediate CA', description: 'signs client certificates; upload as CertificateAuthority', value: 'intermediate' },
+            { label: 'Root CA', description: 'self-signed; upload as Root', value: 'root' },
+          ],
+          'What to generate',
+          s.kind,
+        ),
+        (kind) => (s.kind = kind),
+      ),
+  },
+  {
+    ask: async (s, position) => {
+      const kind = s.kind!;
+      // A default left as it was follows a change of kind made by going back.
+      const typed = s.subject !== undefined && !Object.values(DEFAULT_SUBJECTS).includes(s.subject) ? s.subject : undefined;
+      return answered(
+        await inputPrompt(at(TITLE, position), {
+          prompt: 'Subject (most specific first)',
+          value: typed ?? DEFAULT_SUBJECTS[kind],
+          validate: (v) => subjectProblem(v.trim()) ?? idProblem(certificateIdFrom(v.trim())),
+        }),
+        (subject) => (s.subject = subject),
+      );
+    },
+  },
+  issuerStep,
+  keyTypeStep(TITLE),
+  validityStep,
+  {
+    // Before the kind is chosen, the counter assumes the first choice: a client certificate.
+    when: (s) => (s.kind ?? 'client') === 'client',
+    ask: async (s, position) =>
+      answered(
+        await inputPrompt(at(TITLE, position), {
+          prompt: 'DNS name(s) for the subject alternative name, comma-separated (empty: none)',
+          value: s.dns ?? certificateIdFrom(s.subject!.trim()),
+          validate: dnsListProblem,
+        }),
+        (dns) => (s.dns = dns),
+      ),
+  },
+  outputFolderStep(TITLE),
+  passwordStep(TITLE),
+];
 
 async function certificateWizard(): Promise<GenerateCertificateResult | undefined> {
   try {
-    const kind = await pick<WizardKind>(
-      [
-        { label: 'Client certificate', description: 'what a caller presents to APIM', value: 'client' },
-        { label: 'Intermediate CA', description: 'signs client certificates; upload as CertificateAuthority', value: 'intermediate' },
-        { label: 'Root CA', description: 'self-signed; upload as Root', value: 'root' },
-      ],
-      'What to generate',
-    );
-    if (!kind) return undefined;
-    const subject = await input({
-      prompt: 'Subject (most specific first)',
-      value: kind === 'client' ? 'CN=dev-client, O=Contoso' : kind === 'intermediate' ? 'CN=Dev Intermediate CA, O=Contoso' : 'CN=Dev Root CA, O=Contoso',
-      validateInput: (v) => subjectProblem(v.trim()),
-    });
-    if (subject === undefined) return undefined;
-    const id = certificateIdFrom(subject.trim());
-    if (idProblem(id)) return void vscode.window.showErrorMessage(`Can't name files after "${id}": ${idProblem(id)}`);
-    let issuer: { plan: CertificatePlan['issuer']; loaded?: LoadedIssuer } = { plan: { type: 'self-signed' } };
-    if (kind !== 'root') {
-      const chosen = await chooseIssuer(kind, id);
-      if (!chosen) return undefined;
-      issuer = chosen;
-    }
-    const keyType = await keyTypePick(TITLE);
-    if (!keyType) return undefined;
-    const validity = await chooseValidity(kind);
-    if (!validity) return undefined;
-    let dnsNames: string[] | undefined;
-    if (kind === 'client') {
-      const dns = await input({ prompt: 'DNS name(s) for the subject alternative name, comma-separated (empty: none)', value: id, validateInput: (v) => dnsListProblem(v) });
-      if (dns === undefined) return undefined;
-      dnsNames = splitDnsNames(dns);
-    }
-    const outDir = await outputFolder(TITLE);
-    if (!outDir) return undefined;
-    const password = await newPassword(TITLE);
-    if (password === undefined) return undefined;
-    const plan: CertificatePlan = { kind, subject: subject.trim(), id, issuer: issuer.plan, keyType, validity, ...(dnsNames ? { dnsNames } : {}), outDir, overwrite: false };
-    const prepared = await progress(`Generating ${describeKind(kind)} ${plan.subject}…`, () => prepareCertificate(plan, { password }, issuer.loaded));
+    const s: CertificateAnswers = {};
+    if (!(await runWizard(CERTIFICATE_STEPS, s))) return undefined;
+    const kind = s.kind!;
+    const subject = s.subject!.trim();
+    const issuer = kind === 'root' ? { plan: { type: 'self-signed' as const } } : s.issuer!;
+    const plan: CertificatePlan = {
+      kind,
+      subject,
+      id: certificateIdFrom(subject),
+      issuer: issuer.plan,
+      keyType: s.keyType!,
+      validity: s.validity!,
+      ...(kind === 'client' ? { dnsNames: splitDnsNames(s.dns ?? '') } : {}),
+      outDir: s.outDir!,
+      overwrite: false,
+    };
+    const prepared = await progress(`Generating ${describeKind(kind)} ${plan.subject}…`, () => prepareCertificate(plan, { password: s.password! }, issuer.loaded));
     const files = await writeAsking(prepared, 'Choose another subject or folder to generate new ones.');
     if (!files) return undefined;
     const result = certificateResult(prepared, files);
@@ -306,17 +435,14 @@ async function certificateWizard(): Promise<GenerateCertificateResult | undefine
   }
 }
 
+const TREE_STEPS: readonly WizardStep<TreeAnswers>[] = [outputFolderStep(TREE_TITLE, 'root-ca.pfx'), keyTypeStep(TREE_TITLE), passwordStep(TREE_TITLE)];
+
 async function treeWizard(): Promise<GenerateTreeResult | undefined> {
-  const title = 'Generate sample certificate tree';
   try {
-    const outDir = await outputFolder(title, 'root-ca.pfx');
-    if (!outDir) return undefined;
-    const keyType = await keyTypePick(title);
-    if (!keyType) return undefined;
-    const password = await newPassword(title);
-    if (password === undefined) return undefined;
-    const plan: TreePlan = { outDir, keyType, overwrite: false };
-    const secrets: Secrets = { password };
+    const s: TreeAnswers = {};
+    if (!(await runWizard(TREE_STEPS, s))) return undefined;
+    const plan: TreePlan = { outDir: s.outDir!, keyType: s.keyType!, overwrite: false };
+    const secrets: Secrets = { password: s.password! };
     const prepared = await progress('Generating the sample certificate tree (8 certificates)…', () => prepareTree(plan, secrets));
     const files = await writeAsking(prepared, 'Choose another folder to generate a new tree.');
     if (!files) return undefined;
