@@ -1,5 +1,6 @@
 import { constants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { makeDirectory } from '../core/mkdir';
 import { tempPathBeside } from '../core/paths';
 import type { OutputFile } from './generate';
 import { errorMessage } from '../core/errors';
@@ -45,7 +46,7 @@ export async function writeOutputs(dir: string, files: OutputFile[], options: { 
   const existing: string[] = [];
   for (const t of targets) if (await exists(t.path)) existing.push(t.path);
   if (existing.length > 0 && !options.overwrite) throw new FilesExistError(existing);
-  await fs.mkdir(dir, { recursive: true, mode: 0o755 });
+  makeDirectory(dir, 0o755);
   const created: string[] = [];
   try {
     for (const { file, tmp } of targets) {

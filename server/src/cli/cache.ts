@@ -9,6 +9,7 @@ import { replaceFile } from '../engine/write';
 import type { FileContent, LintResult, Workspace } from '../engine/workspace';
 import type { FileReport, LocatedMessage } from './report';
 import { errorMessage } from '../core/errors';
+import { makeDirectory } from '../core/mkdir';
 
 /**
  * `apim-mtls lint --cache`: the reports of files whose inputs have not changed are reused from the last run, as
@@ -240,7 +241,7 @@ export class LintCache {
       // Said when it was opened ("left as it is").
       if (this.foreign) return undefined;
       // A folder named with a trailing separator (`--cache-location .cache/`) is made when it isn't there yet.
-      fs.mkdirSync(path.dirname(this.file), { recursive: true });
+      makeDirectory(path.dirname(this.file));
       // A new file renamed over the old one: a link planted at a temporary name can't redirect the write.
       replaceFile(this.file, JSON.stringify(data));
       return undefined;

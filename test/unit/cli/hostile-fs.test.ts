@@ -133,3 +133,29 @@ test('certs tree --force killed while writing leaves the old tree whole: the CA 
   const verify = spawnSync('openssl', ['verify', '-CAfile', path.join(out, 'root-ca.cer'), path.join(out, 'dev-intermediate-ca.cer')], { encoding: 'utf8' });
   assert.equal(verify.status, 0, verify.stdout + verify.stderr);
 });
+
+// Node's recursive mkdir never returns under /proc (the kernel refuses the folder with "no entry", and Node retries it).
+const procfs = fs.existsSync('/proc/self/status');
+
+test('certs tree --out under /proc ends with the folder that could not be made, not a hang', { skip: !procfs }, () => {
+  const dir = makeTempDir('out-proc-');
+  const r = spawnSync(process.execPath, [CLI, 'certs', 'tree', '--out', '/proc/apim-mtls-test/certs', '--password-env', 'APIM_MTLS_TEST_PASSWORD'], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, APIM_MTLS_TEST_PASSWORD: 'correct-horse' },
+    timeout: 60_000,
+  });
+  assert.equal(r.signal, null, 'killed after 60 s: the CLI hung');
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  assert.match(r.stderr, /apim-mtls certs tree: ENOENT: no such file or directory, mkdir '\/proc\/apim-mtls-test'/);
+});
+
+test('lint --cache-location under /proc says the cache could not be written, and the report is still whole', { skip: !procfs }, () => {
+  const dir = makeTempDir('cache-proc-');
+  fs.writeFileSync(path.join(dir, 'p.policy.xml'), BAD);
+  const r = spawnSync(process.execPath, [CLI, 'lint', '.', '--format', 'json', '--cache-location', '/proc/apim-mtls-test/cache'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.signal, null, 'killed after 60 s: the CLI hung');
+  assert.match(r.stderr, /cannot write the cache \/proc\/apim-mtls-test\/cache: ENOENT: no such file or directory, mkdir '\/proc\/apim-mtls-test'/);
+  const report = JSON.parse(r.stdout) as { messages: { ruleId: string }[] }[];
+  assert.ok(report[0]!.messages.some((m) => m.ruleId === 'thumbprint-format'), r.stdout);
+});
