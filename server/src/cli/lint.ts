@@ -20,6 +20,7 @@ import { formatText } from './format/text';
 import { logSafe } from './format/log-safe';
 import { configReport, locate, totals, type FileReport } from './report';
 import { errorMessage } from '../core/errors';
+import { makeDirectory } from '../core/mkdir';
 
 /** The report formats, by `--format` name. */
 const FORMATS: Record<string, (reports: FileReport[], cwd: string) => string> = {
@@ -53,7 +54,7 @@ Options:
                              loadTextContent or format: 'rawxml') to the files, then report what is left
   --cache                    reuse the reports of files whose inputs have not changed since the last run
   --cache-location PATH      the cache file, or a folder for it (an existing one, or PATH/; default: ./${DEFAULT_CACHE_FILE})
-  -o, --output-file FILE     write the report to FILE instead of standard output
+  -o, --output-file FILE     write the report to FILE (its folder made if needed) instead of standard output
   -h, --help                 show this help
 
 Exit codes: 0 no errors, 1 errors (or too many warnings), 2 usage error.`;
@@ -240,7 +241,10 @@ function writeReport(reports: FileReport[], options: LintOptions, io: CliIO): bo
     return true;
   }
   try {
-    fs.writeFileSync(path.resolve(io.cwd, outFile), output);
+    const file = path.resolve(io.cwd, outFile);
+    // As ESLint's --output-file: a folder that isn't there yet (`-o reports/apim-mtls.sarif` in a fresh CI checkout) is made.
+    makeDirectory(path.dirname(file));
+    fs.writeFileSync(file, output);
     return true;
   } catch (e) {
     io.stderr(`apim-mtls: cannot write ${outFile}: ${errorMessage(e)}\n`);

@@ -229,7 +229,8 @@ describe('apim-mtls lint on the bundled examples', () => {
   });
 
   it('writes SARIF 2.1.0 that Microsoft’s SARIF validator accepts, with rule metadata and help links', (t) => {
-    const out = path.join(makeTempDir('sarif'), 'out.sarif');
+    // Into folders that aren't there yet, as ESLint's --output-file does (`-o reports/apim-mtls.sarif` in a fresh checkout).
+    const out = path.join(makeTempDir('sarif'), 'reports', 'ci', 'out.sarif');
     const r = cli(['lint', 'examples', '--format', 'sarif', '-o', out]);
     assert.equal(r.code, 1);
     const sarif = JSON.parse(fs.readFileSync(out, 'utf8'));
