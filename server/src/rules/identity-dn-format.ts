@@ -64,7 +64,7 @@ function commonName(ctx: PolicyRuleContext, identity: PolicyElement): void {
   if (!attr || attr.expression || hasPlaceholder(attr.value)) return;
   const m = /^\s*CN\s*=\s*(.*?)\s*$/i.exec(attr.value);
   if (!m) return;
-  const rdns = splitUnquoted(attr.value);
+  const rdns = splitUnquoted(attr.value)?.parts;
   // An unbalanced quote, or `CN=` with nothing after it: nothing sure to say.
   if (!rdns || m[1] === '') return;
   if (rdns.length > 1) {
@@ -101,8 +101,9 @@ export function dnProblem(dn: string): DnProblem | undefined {
     }
     return undefined;
   }
-  const rdns = splitUnquoted(text);
-  if (rdns === undefined) return undefined; // an unbalanced quote: nothing sure to say
+  const split = splitUnquoted(text);
+  if (split === undefined) return undefined; // an unbalanced quote: nothing sure to say
+  const rdns = split.parts;
   const pairs: [string, string][] = [];
   let orphan: string | undefined;
   for (const part of rdns) {
@@ -117,6 +118,10 @@ export function dnProblem(dn: string): DnProblem | undefined {
     } else {
       return undefined;
     }
+  }
+  // RFC 4514 (OpenSSL's -nameopt RFC2253, LDAP): `CN=Doe\, John`. .NET writes no backslashes: it quotes the value.
+  if (split.escaped && orphan === undefined) {
+    return { what: 'escapes a character with a backslash, as RFC 4514 (LDAP, OpenSSL) writes names, where .NET puts the value in double quotes', fixed: writeDn(pairs) };
   }
   if (orphan !== undefined) {
     return { what: `has a comma inside a value that isn't quoted, so "${orphan}" reads as a name of its own`, fixed: writeDn(pairs) };
@@ -140,12 +145,35 @@ function writeDn(pairs: readonly [string, string][]): string {
   return pairs.map(([type, value]) => `${type}=${/[,+"]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value}`).join(', ');
 }
 
-/** Splits on `,` and `+` outside double quotes; undefined when a quote is left open. */
-function splitUnquoted(dn: string): string[] | undefined {
+/**
+ * Splits on `,` and `+` outside double quotes; undefined when a quote is left open. Outside quotes, a backslash escapes
+ * the character after it (RFC 4514: `\,`, `\+`, `\"`, `\\`, or two hex digits `\2C`), which is kept without it;
+ * `escaped` tells whether there was one.
+ */
+function splitUnquoted(dn: string): { parts: string[]; escaped: boolean } | undefined {
   const parts: string[] = [];
   let current = '';
   let quoted = false;
-  for (const ch of dn) {
+  let escaped = false;
+  for (let i = 0; i < dn.length; i++) {
+    const ch = dn[i]!;
+    if (ch === '\\' && !quoted && i + 1 < dn.length) {
+      const hex = /^[0-9A-Fa-f]{2}/.exec(dn.slice(i + 1, i + 3))?.[0];
+      const code = hex === undefined ? -1 : parseInt(hex, 16);
+      // Two hex digits of an ASCII character, or the next character itself (bytes of UTF-8 are left as written).
+      if (code >= 0x20 && code < 0x7f) {
+        current += String.fromCharCode(code);
+        i += 2;
+      } else if (hex === undefined && /[,+"\\;<>=# ]/.test(dn[i + 1]!)) {
+        current += dn[i + 1];
+        i++;
+      } else {
+        current += ch;
+        continue;
+      }
+      escaped = true;
+      continue;
+    }
     if (ch === '"') quoted = !quoted;
     if ((ch === ',' || ch === '+') && !quoted) {
       parts.push(current);
@@ -154,7 +182,7 @@ function splitUnquoted(dn: string): string[] | undefined {
   }
   if (quoted) return undefined;
   parts.push(current);
-  return parts;
+  return { parts, escaped };
 }
 
 /** The part with its quoted value blanked out (so a `=` inside quotes doesn't count). */

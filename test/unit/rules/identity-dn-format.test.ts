@@ -19,6 +19,14 @@ test('distinguished names rewritten the way .NET writes them', () => {
     ['CN=Client, O="Contoso', undefined],
     ['Client', undefined],
     ['/just/a/path', undefined],
+    // RFC 4514's backslash escapes (OpenSSL -nameopt RFC2253, LDAP): .NET quotes the value instead.
+    ['CN=Doe\\, John, O=Contoso', 'CN="Doe, John", O=Contoso'],
+    ['CN=Doe\\2C John, O=Contoso', 'CN="Doe, John", O=Contoso'],
+    ['O=Contoso\\, Inc., CN=Client', 'O="Contoso, Inc.", CN=Client'],
+    ['CN=Client\\+1, O=Contoso', 'CN="Client+1", O=Contoso'],
+    ['CN=Say \\"hi\\", O=Contoso', 'CN="Say ""hi""", O=Contoso'],
+    // A backslash before an ordinary character escapes nothing: left as written.
+    ['CN=C:\\tools, O=Contoso', undefined],
   ];
   for (const [written, fixed] of cases) assert.equal(dnProblem(written)?.fixed, fixed, written);
 });
