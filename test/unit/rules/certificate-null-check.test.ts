@@ -122,6 +122,33 @@ ${HEADER('@(context.Request.Certificate.Thumbprint)')}`).replace('    <outbound>
 </choose>`),
     },
     {
+      name: '`when != null` goes on and its <otherwise> returns 401: the uses after the <choose> are safe',
+      code: inbound(`<choose>
+    <when condition="@(context.Request.Certificate != null)">
+        ${HEADER('@(context.Request.Certificate.Thumbprint)')}
+    </when>
+    <otherwise>
+        ${RETURN_401}
+    </otherwise>
+</choose>
+<set-variable name="subject" value="@(context.Request.Certificate.Subject)" />`),
+    },
+    {
+      name: 'the API policy answers 401 in the <otherwise> of `when != null`: a read after <base /> in the operation is safe',
+      code: inbound(HEADER('@(context.Request.Certificate.Thumbprint)')),
+      filename: 'apimartifacts/apis/orders/operations/get/policy.xml',
+      files: {
+        'apimartifacts/apis/orders/policy.xml': inbound(`<choose>
+    <when condition="@(context.Request.Certificate != null)">
+        <set-variable name="client" value="known" />
+    </when>
+    <otherwise>
+        ${RETURN_401}
+    </otherwise>
+</choose>`),
+      },
+    },
+    {
       name: '?? in an earlier returning <when>: later uses, also in backend, are safe',
       code: inbound(`<choose>
     <when condition="@((context.Request.Certificate?.Thumbprint ?? "") != "2DB300DFDA51470556A3E1AA3A332D81CCB0482E")">
@@ -151,6 +178,27 @@ ${HEADER('@(context.Request.Certificate.Thumbprint)')}`).replace('    <outbound>
       ),
       findings: [{ line: 5, level: 'warning', text: 'context.Request.Certificate.NotAfter' }],
       noFix: true,
+    },
+    {
+      name: '`when != null` without an <otherwise>, or with one that does not return: the use after the <choose> may run without a certificate',
+      code: inbound(`<choose>
+    <when condition="@(context.Request.Certificate != null)">
+        ${HEADER('@(context.Request.Certificate.Thumbprint)')}
+    </when>
+</choose>
+<choose>
+    <when condition="@(context.Request.Certificate != null)">
+        <set-variable name="client" value="known" />
+    </when>
+    <when condition="@(context.Request.Headers.ContainsKey(&quot;X-Debug&quot;))">
+        ${RETURN_401}
+    </when>
+    <otherwise>
+        <set-variable name="client" value="anonymous" />
+    </otherwise>
+</choose>
+<set-variable name="subject" value="@(context.Request.Certificate.Subject)" />`),
+      findings: [{ line: 22, level: 'warning', text: 'context.Request.Certificate.Subject' }],
     },
     {
       name: 'the fragment is included after the read',

@@ -16,7 +16,8 @@ import { includedFragments, reachedFragments } from './fragments';
  *   comparison that stops the evaluation without a certificate (`cert?.Thumbprint != "…" || cert.X`);
  * - a `<when condition>` tests the certificate for null (`== null`, `!= null`, `is null`, `??`, `?.`): its body (unless
  *   the only test is `== null`), the later `<when>` / `<otherwise>` of the same `<choose>`, and, when that `<when>`
- *   holds a `<return-response>`, everything after the `<choose>`;
+ *   holds a `<return-response>` (or it tests `!= null` and its later branches, an `<otherwise>` among them, all
+ *   return), everything after the `<choose>`;
  * - any other earlier expression tests it explicitly (the `set-variable` that stores a validation result, which a later
  *   `<choose>` returns on);
  * - a `validate-client-certificate` without `ignore-error="true"` comes earlier (it answers 401 without a certificate).
@@ -88,8 +89,18 @@ function rejectsMissingCertificateHere(doc: PolicyDocument, where: (el: PolicyEl
   if (validates) return true;
   return certificateExpressions(doc).some((a) => {
     const when = whenOfCondition(a.expr);
-    return when !== undefined && where(when) && hasReturnResponse(when) && a.nullTests.some((t) => t.form === 'explicit' && t.isNull === true);
+    return when !== undefined && where(when) && ((hasReturnResponse(when) && a.nullTests.some((t) => t.form === 'explicit' && t.isNull === true)) || elseReturns(a, when));
   });
+}
+
+/**
+ * `when cert != null` whose later branches, an `<otherwise>` among them, all return (the "go on with a certificate,
+ * else 401" form): no request without a certificate gets past the `<choose>`.
+ */
+function elseReturns(condition: ExpressionAnalysis, when: PolicyElement): boolean {
+  if (!condition.nullTests.some((t) => t.form === 'explicit' && t.isNull === false)) return false;
+  const later = (when.parent?.children ?? []).filter((c) => c.span.start > when.span.start && (c.name === 'when' || c.name === 'otherwise'));
+  return later.some((c) => c.name === 'otherwise') && later.every(hasReturnResponse);
 }
 
 /** The `<when>` whose `condition` is this expression. */
@@ -103,7 +114,7 @@ function whenGuard(condition: ExpressionAnalysis, when: PolicyElement): Guard {
   // `when cert == null` runs its body only without a certificate; any other test may leave it non-null there.
   const bodyNonNull = !condition.nullTests.every((t) => t.form === 'explicit' && t.isNull === true);
   const later = choose ? choose.children.filter((c) => c.span.start > when.span.start && (c.name === 'when' || c.name === 'otherwise')) : [];
-  const returns = hasReturnResponse(when);
+  const returns = hasReturnResponse(when) || elseReturns(condition, when);
   return (expr) => {
     if (expr === condition.expr) return false;
     const el = expr.owner.element;
