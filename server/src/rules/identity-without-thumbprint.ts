@@ -26,7 +26,9 @@ export const identityWithoutThumbprint: PolicyRule = {
         const claims = identity.attributes.map((x) => x.name).filter((n) => IDENTITY_ATTRIBUTES.includes(n));
         // Only attributes APIM doesn't know (`certificate-id`): policy-attributes says so, and what it matches is moot.
         if (claims.length === 0 && identity.attributes.length > 0) continue;
-        const matches = claims.length > 0 ? `This identity matches only ${claims.join(', ')}` : 'This identity has no claims, so every certificate matches it';
+        // "subject and issuer-subject, and …": listed as "subject, issuer-subject, and …", the reason read as one more claim.
+        const named = claims.length > 1 ? `${claims.slice(0, -1).join(', ')} and ${claims[claims.length - 1]}` : claims[0];
+        const matches = named ? `This identity matches only ${named}` : 'This identity has no claims, so every certificate matches it';
         ctx.report({
           span: identity.nameSpan,
           message:

@@ -76,7 +76,7 @@ testRule(identityWithoutThumbprint, {
       name: 'v2 tier with validate-trust="false": thumbprint of the matching workspace certificate',
       code: policy(vcc('validate-trust="false"', NAMES)),
       files: { ...deployedOn('StandardV2'), ...CERTS },
-      findings: [{ line: 6, level: 'warning', text: 'identity', message: 'matches only subject, issuer-subject, and validate-trust is "false"' }],
+      findings: [{ line: 6, level: 'warning', text: 'identity', message: 'matches only subject and issuer-subject, and validate-trust is "false"' }],
       output: policy(vcc('validate-trust="false"', `${NAMES} thumbprint="${CLIENT_01_THUMBPRINT}"`)),
     },
     {
