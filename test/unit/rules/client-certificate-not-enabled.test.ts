@@ -143,10 +143,22 @@ testRule(clientCertificateNotEnabled, {
   ],
 });
 
-test('a service with many policies that check certificates: the first five are related, the message counts them all', () => {
-  const apis = Array.from({ length: 7 }, (_, i) => `  resource api${i} 'apis' = {\n    name: 'api${i}'\n    properties: { displayName: 'api${i}', path: 'api${i}' }\n    resource policy 'policies' = {\n      name: 'policy'\n      properties: { format: 'rawxml', value: loadTextContent('api${i}.xml') }\n    }\n  }`).join('\n');
+/** A StandardV2 service without enableClientCertificate and `count` APIs whose policies (api0.xml…) validate certificates. */
+function manyApis(count: number): { code: string; files: Record<string, string> } {
+  const apis = Array.from({ length: count }, (_, i) => `  resource api${i} 'apis' = {\n    name: 'api${i}'\n    properties: { displayName: 'api${i}', path: 'api${i}' }\n    resource policy 'policies' = {\n      name: 'policy'\n      properties: { format: 'rawxml', value: loadTextContent('api${i}.xml') }\n    }\n  }`).join('\n');
   const code = `resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {\n  name: 'apim'\n  location: 'westeurope'\n  sku: { name: 'StandardV2', capacity: 1 }\n  properties: { publisherEmail: 'a@b.c', publisherName: 'x' }\n${apis}\n}\n`;
-  const files = Object.fromEntries(Array.from({ length: 7 }, (_, i) => [`api${i}.xml`, VALIDATE]));
+  const files = Object.fromEntries(Array.from({ length: count }, (_, i) => [`api${i}.xml`, VALIDATE]));
+  return { code, files };
+}
+
+test('three policies that check certificates are all named, not "and 1 more policies"', () => {
+  const { findings } = lintCase(clientCertificateNotEnabled, { name: 'three APIs', ...manyApis(3), filename: 'main.bicep' });
+  assert.equal(findings.length, 1);
+  assert.match(findings[0]!.message, /api0\.xml, api1\.xml and api2\.xml check client certificates/);
+});
+
+test('a service with many policies that check certificates: the first five are related, the message counts them all', () => {
+  const { code, files } = manyApis(7);
   const { findings } = lintCase(clientCertificateNotEnabled, { name: 'seven APIs', code, files, filename: 'main.bicep' });
   assert.equal(findings.length, 1);
   assert.match(findings[0]!.message, /api0\.xml, api1\.xml and 5 more policies check client certificates/);

@@ -101,9 +101,10 @@ export function certificateUseOf(check: CertificateCheck): string {
   return `${certificateUse([check]).replace('client certificates', 'the client certificate')} (${check.what})`;
 }
 
-/** `a.xml`, `a.xml and b.xml`, `a.xml, b.xml and 3 more policies`. */
+/** `a.xml`, `a.xml and b.xml`, `a.xml, b.xml and c.xml`, `a.xml, b.xml and 2 more policies`. */
 export function policiesNamed(names: readonly string[]): string {
-  return names.length > 2 ? `${names.slice(0, 2).join(', ')} and ${names.length - 2} more policies` : names.join(' and ');
+  if (names.length > 3) return `${names.slice(0, 2).join(', ')} and ${names.length - 2} more policies`;
+  return names.length === 3 ? `${names[0]}, ${names[1]} and ${names[2]}` : names.join(' and ');
 }
 
 /** The 1-based line of an offset. */
