@@ -214,11 +214,12 @@ export interface WorkspaceModel {
   /** The fragments named `id` written in a Bicep string (`value: '''<fragment>…'''`), with the Bicep file. */
   inlineFragments(id: string): { file: string; inline: InlinePolicy }[];
   /**
-   * For a policy file deployed by the Bicep at operation or API scope: per deployment, the policies whose inbound its
+   * For a policy file deployed by the Bicep at operation or API scope (or a policy written in a Bicep string: the
+   * resource that deploys it): per deployment, the policies whose inbound its
    * `<base />` runs, nearest scope first (an operation's API policies, then its service's global policies). A level
    * with no source is a scope without a policy, which passes the request on. Empty for other files.
    */
-  enclosingPolicies(policyFile: string): EnclosingDeployment[];
+  enclosingPolicies(policy: string | readonly PolicyResource[]): EnclosingDeployment[];
   /** `Microsoft.ApiManagement/service/certificates` resources and CA entries declared in a Bicep file. */
   certificateEntriesIn(bicepFile: string): CertificateEntry[];
   /** Self-hosted gateways declared in a Bicep file (of a service the workspace defines). */

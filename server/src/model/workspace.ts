@@ -368,10 +368,10 @@ export function buildModel(input: ModelInput): WorkspaceModel {
     }
     return keys;
   };
-  const enclosingPolicies = (policyFile: string): EnclosingDeployment[] => {
+  const enclosingPolicies = (policy: string | readonly PolicyResource[]): EnclosingDeployment[] => {
     const index = (enclosingIndex ??= buildEnclosing());
     const out: EnclosingDeployment[] = [];
-    for (const p of deployments.get(resolvePath(policyFile)) ?? []) {
+    for (const p of typeof policy === 'string' ? (deployments.get(resolvePath(policy)) ?? []) : policy) {
       const id = serviceId(p.service);
       const global = { scope: 'global' as const, sources: id === '*' ? [] : (index.byService.get(id) ?? []) };
       // An API's or a product's policy: the global one above it (a product's <base /> runs the global policy).

@@ -180,6 +180,11 @@ const bicepOperation = (id: string, api: string, name: string, file: string): st
 const globalPolicy = (svc: string, file: string): string =>
   `resource ${svc}Global 'Microsoft.ApiManagement/service/policies@2024-05-01' = {\n  parent: ${svc}\n  name: 'policy'\n  properties: { format: 'rawxml', value: loadTextContent('${file}') }\n}\n`;
 
+/** An operation of `api` whose policy is written in the resource's Bicep string. */
+const inlineOperation = (id: string, api: string, name: string, text: string): string =>
+  `resource ${id} 'Microsoft.ApiManagement/service/apis/operations@2024-05-01' = {\n  parent: ${api}\n  name: '${name}'\n  properties: { displayName: '${name}', method: 'GET', urlTemplate: '/${name}' }\n}\n` +
+  `resource ${id}Policy 'Microsoft.ApiManagement/service/apis/operations/policies@2024-05-01' = {\n  parent: ${id}\n  name: 'policy'\n  properties: {\n    format: 'rawxml'\n    value: '''\n${text}'''\n  }\n}\n`;
+
 const READ_AFTER_BASE = policy(`        <base />\n${HEADER}`);
 const API_VALIDATES = policy(`        <base />\n${VALIDATE_TRUST}`);
 
@@ -204,6 +209,12 @@ testRule(certificateNullCheck, {
       files: { 'main.bicep': service('apim') + globalPolicy('apim', 'global.xml') + bicepApi('orders', 'apim', 'orders') + bicepOperation('list', 'orders', 'list', 'op.xml'), 'global.xml': policy(VALIDATE_TRUST) },
     },
     {
+      name: 'Bicep: the operation policy is written in a Bicep string, under an API policy that validates',
+      code: service('apim') + bicepApi('orders', 'apim', 'orders', 'api.xml') + inlineOperation('list', 'orders', 'list', READ_AFTER_BASE),
+      filename: 'main.bicep',
+      files: { 'api.xml': API_VALIDATES },
+    },
+    {
       name: 'APIOps workspace: the workspace policy passes the request to the global policy, which validates',
       code: READ_AFTER_BASE,
       filename: 'apimartifacts/workspaces/team-a/apis/orders/operations/list/policy.xml',
@@ -217,6 +228,12 @@ testRule(certificateNullCheck, {
       filename: 'op.xml',
       files: { 'main.bicep': service('internal') + service('partner') + bicepApi('internalOrders', 'internal', 'orders', 'api.xml') + bicepApi('partnerOrders', 'partner', 'orders') + bicepOperation('list', 'partnerOrders', 'list', 'op.xml'), 'api.xml': API_VALIDATES },
       findings: [{ line: 5 }],
+    },
+    {
+      name: 'Bicep: the operation policy is written in a Bicep string, under an API without a policy',
+      code: service('apim') + bicepApi('orders', 'apim', 'orders') + inlineOperation('list', 'orders', 'list', READ_AFTER_BASE),
+      filename: 'main.bicep',
+      findings: [{ line: 27, text: 'context.Request.Certificate.Thumbprint' }],
     },
     {
       name: 'Bicep: the operation policy is also deployed under an API without a policy',

@@ -47,7 +47,10 @@ function findEnclosingPaths(ctx: PolicyRuleContext): EnclosingPath[] {
     return doc && { file, doc, scope };
   };
   const paths: EnclosingPath[] = [];
-  for (const deployment of ctx.model.enclosingPolicies(ctx.file)) {
+  // A policy written in a Bicep string is known by its resource: the file name the rules see is no file.
+  const own = ctx.policy.deployments;
+  const inline = own.length === 1 && own[0]!.value?.inline !== undefined;
+  for (const deployment of ctx.model.enclosingPolicies(inline ? own : ctx.file)) {
     paths.push(
       deployment.levels.map((level) => {
         const out: EnclosingPolicy[] = [];
