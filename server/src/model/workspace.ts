@@ -329,6 +329,14 @@ export function buildModel(input: ModelInput): WorkspaceModel {
     const id = serviceId(serviceNode && services.get(serviceNode));
     return ownNames(api, scopes).map((n) => `${id}|${n.toLowerCase()}`);
   };
+  // `name: '${apimName}/orders/policy'` (or `…/orders/get/policy`) with no `parent:`: the API is the path's second segment.
+  const pathApiKeys = (node: ResourceNode): string[] => {
+    const segments = nameSegments(node, scopes);
+    if (!segments || segments.length < 3) return [];
+    const serviceNode = serviceNodeOf(node, namedServices, scopes);
+    const id = serviceId(serviceNode && services.get(serviceNode));
+    return segments[1]!.map((n) => `${id}|${n.toLowerCase()}`);
+  };
   const sourceOf = (policy: PolicyResource): EnclosingSource | undefined => {
     const file = policy.value?.loadedFile?.path;
     if (file) return { file };
@@ -343,8 +351,8 @@ export function buildModel(input: ModelInput): WorkspaceModel {
       const source = policy.scope === 'api' ? sourceOf(policy) : undefined;
       if (!source) continue;
       const api = parentOf(node, namedServices, scopes);
-      if (!api || api.fullType !== APIS_TYPE) continue;
-      for (const key of apiKeys(api)) {
+      const keys = api?.fullType === APIS_TYPE ? apiKeys(api) : pathApiKeys(node);
+      for (const key of keys) {
         const name = key.slice(key.indexOf('|') + 1);
         push(index.byApi, key, source);
         push(index.byName, name, source);
@@ -363,7 +371,7 @@ export function buildModel(input: ModelInput): WorkspaceModel {
     if (!keys) {
       const node = index.nodeOf.get(policy);
       const api = node && ancestorOfType(node, APIS_TYPE, namedServices, scopes);
-      keys = api && api.fullType === APIS_TYPE ? apiKeys(api) : [];
+      keys = api && api.fullType === APIS_TYPE ? apiKeys(api) : node ? pathApiKeys(node) : [];
       index.keysOf.set(policy, keys);
     }
     return keys;

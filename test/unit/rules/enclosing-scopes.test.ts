@@ -215,6 +215,34 @@ testRule(certificateNullCheck, {
       files: { 'api.xml': API_VALIDATES },
     },
     {
+      // A public samples' layout: top-level policy resources named by their path, no `parent:`.
+      name: "Bicep: API and operation policies named by a path ('${apimName}/orders/policy', '…/orders/list/policy')",
+      code: READ_AFTER_BASE,
+      filename: 'op.xml',
+      files: {
+        'main.bicep':
+          "param apimName string = 'apim'\n" +
+          service('apim') +
+          bicepApi('orders', 'apim', 'orders') +
+          "resource apiPolicy 'Microsoft.ApiManagement/service/apis/policies@2024-05-01' = {\n  name: '${apimName}/orders/policy'\n  properties: { format: 'rawxml', value: loadTextContent('api.xml') }\n}\n" +
+          "resource opPolicy 'Microsoft.ApiManagement/service/apis/operations/policies@2024-05-01' = {\n  name: '${apimName}/orders/list/policy'\n  properties: { format: 'rawxml', value: loadTextContent('op.xml') }\n}\n",
+        'api.xml': API_VALIDATES,
+      },
+    },
+    {
+      name: "Bicep: the API policy named by a literal path ('apim/orders/policy'), the operation's by parent",
+      code: READ_AFTER_BASE,
+      filename: 'op.xml',
+      files: {
+        'main.bicep':
+          service('apim') +
+          bicepApi('orders', 'apim', 'orders') +
+          "resource apiPolicy 'Microsoft.ApiManagement/service/apis/policies@2024-05-01' = {\n  name: 'apim/orders/policy'\n  properties: { format: 'rawxml', value: loadTextContent('api.xml') }\n}\n" +
+          bicepOperation('list', 'orders', 'list', 'op.xml'),
+        'api.xml': API_VALIDATES,
+      },
+    },
+    {
       name: 'APIOps workspace: the workspace policy passes the request to the global policy, which validates',
       code: READ_AFTER_BASE,
       filename: 'apimartifacts/workspaces/team-a/apis/orders/operations/list/policy.xml',
@@ -234,6 +262,20 @@ testRule(certificateNullCheck, {
       code: service('apim') + bicepApi('orders', 'apim', 'orders') + inlineOperation('list', 'orders', 'list', READ_AFTER_BASE),
       filename: 'main.bicep',
       findings: [{ line: 27, text: 'context.Request.Certificate.Thumbprint' }],
+    },
+    {
+      name: "Bicep: the validating policy named by a path belongs to another API ('apim/invoices/policy')",
+      code: READ_AFTER_BASE,
+      filename: 'op.xml',
+      files: {
+        'main.bicep':
+          service('apim') +
+          bicepApi('orders', 'apim', 'orders') +
+          "resource apiPolicy 'Microsoft.ApiManagement/service/apis/policies@2024-05-01' = {\n  name: 'apim/invoices/policy'\n  properties: { format: 'rawxml', value: loadTextContent('api.xml') }\n}\n" +
+          bicepOperation('list', 'orders', 'list', 'op.xml'),
+        'api.xml': API_VALIDATES,
+      },
+      findings: [{ line: 5 }],
     },
     {
       name: 'Bicep: the operation policy is also deployed under an API without a policy',
