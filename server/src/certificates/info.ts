@@ -130,6 +130,31 @@ export function oversizedOid(b: Uint8Array): number | undefined {
   return undefined;
 }
 
+/**
+ * Is there a UTCTime or GeneralizedTime (tags 0x17, 0x18) anywhere but at the content offsets in `allowed` (the
+ * validity's two)? asn1js parses every time it meets, also inside extensions the fast path doesn't read and inside
+ * the OCTET and BIT STRINGs that wrap DER, and throws on one that isn't a time: such a certificate is left to pkijs.
+ */
+function timeElsewhere(b: Uint8Array, allowed: readonly number[]): boolean {
+  const stack: { pos: number; end: number }[] = [{ pos: 0, end: b.length }];
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1]!;
+    if (frame.pos >= frame.end) {
+      stack.pop();
+      continue;
+    }
+    const t = tlv(b, frame.pos, frame.end);
+    if (!t) {
+      stack.pop();
+      continue;
+    }
+    frame.pos = t.end;
+    if ((t.tag === 0x17 || t.tag === 0x18) && !allowed.includes(t.c)) return true;
+    if ((t.tag & 0x20) !== 0 || ((t.tag === 0x03 || t.tag === 0x04) && stack.length < 64)) stack.push({ pos: t.tag === 0x03 ? t.c + 1 : t.c, end: t.end });
+  }
+  return false;
+}
+
 /** The reference reader (pkijs): used for anything the fast path does not take. Same result, 10× slower. */
 export function certificateInfoFromDerPkijs(der: Uint8Array): CertificateInfo {
   const { asn1js, pkijs } = pki();
@@ -397,7 +422,7 @@ export function certificateInfoFast(der: Uint8Array): CertificateInfo | undefine
   if (!issuer || !subject || !validity || validity.length !== 2) return undefined;
   const notBefore = timeOf(der, validity[0]);
   const notAfter = timeOf(der, validity[1]);
-  if (!notBefore || !notAfter) return undefined;
+  if (!notBefore || !notAfter || timeElsewhere(der, [validity[0]!.c, validity[1]!.c])) return undefined;
   let x509: X509Certificate;
   try {
     x509 = new X509Certificate(der);
