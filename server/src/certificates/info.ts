@@ -110,24 +110,8 @@ const MAX_OID_BYTES = 256;
 
 /** The length of the first object identifier (tag 6) longer than `MAX_OID_BYTES`, at any depth; undefined if none. */
 export function oversizedOid(b: Uint8Array): number | undefined {
-  const stack: { pos: number; end: number }[] = [{ pos: 0, end: b.length }];
-  while (stack.length > 0) {
-    const frame = stack[stack.length - 1]!;
-    if (frame.pos >= frame.end) {
-      stack.pop();
-      continue;
-    }
-    const t = tlv(b, frame.pos, frame.end);
-    if (!t) {
-      stack.pop();
-      continue;
-    }
-    frame.pos = t.end;
-    if (t.tag === 0x06 && t.end - t.c > MAX_OID_BYTES) return t.end - t.c;
-    // Constructed values, and the BIT and OCTET STRINGs that wrap DER (extensions): looked into.
-    if ((t.tag & 0x20) !== 0 || ((t.tag === 0x03 || t.tag === 0x04) && stack.length < 64)) stack.push({ pos: t.tag === 0x03 ? t.c + 1 : t.c, end: t.end });
-  }
-  return undefined;
+  const t = firstTlv(b, (t) => t.tag === 0x06 && t.end - t.c > MAX_OID_BYTES);
+  return t && t.end - t.c;
 }
 
 /**
@@ -136,6 +120,14 @@ export function oversizedOid(b: Uint8Array): number | undefined {
  * the OCTET and BIT STRINGs that wrap DER, and throws on one that isn't a time: such a certificate is left to pkijs.
  */
 function timeElsewhere(b: Uint8Array, allowed: readonly number[]): boolean {
+  return firstTlv(b, (t) => (t.tag === 0x17 || t.tag === 0x18) && !allowed.includes(t.c)) !== undefined;
+}
+
+/**
+ * The first value, at any depth, that `test` accepts: constructed values are looked into, and so are the BIT and OCTET
+ * STRINGs that wrap DER (extensions) as asn1js does, those up to 64 deep. A value that does not parse ends its level.
+ */
+function firstTlv(b: Uint8Array, test: (t: Tlv) => boolean): Tlv | undefined {
   const stack: { pos: number; end: number }[] = [{ pos: 0, end: b.length }];
   while (stack.length > 0) {
     const frame = stack[stack.length - 1]!;
@@ -149,10 +141,10 @@ function timeElsewhere(b: Uint8Array, allowed: readonly number[]): boolean {
       continue;
     }
     frame.pos = t.end;
-    if ((t.tag === 0x17 || t.tag === 0x18) && !allowed.includes(t.c)) return true;
+    if (test(t)) return t;
     if ((t.tag & 0x20) !== 0 || ((t.tag === 0x03 || t.tag === 0x04) && stack.length < 64)) stack.push({ pos: t.tag === 0x03 ? t.c + 1 : t.c, end: t.end });
   }
-  return false;
+  return undefined;
 }
 
 /** The reference reader (pkijs): used for anything the fast path does not take. Same result, 10× slower. */

@@ -20,6 +20,13 @@ const READ_THEN_INCLUDE = inbound(`${HEADER('@(context.Request.Certificate.Thumb
 /** A Bicep policy fragment named 'client-cert' that loads `fragments/validate.xml`. */
 const FRAGMENT_BICEP = fragmentBicep('fragments/validate.xml');
 
+/** A header from the certificate, set only when there is one. */
+const HEADER_IF_CERTIFICATE = `<choose>
+    <when condition="@(context.Request.Certificate != null)">
+        ${HEADER('@(context.Request.Certificate.Thumbprint)')}
+    </when>
+</choose>`;
+
 testRule(certificateNullCheck, {
   valid: [
     {
@@ -104,11 +111,7 @@ ${HEADER('@(context.Request.Certificate.Thumbprint)')}`).replace('    <outbound>
     },
     {
       name: 'the body of `when != null`, and the later <when> of a `when == null` that does not return',
-      code: inbound(`<choose>
-    <when condition="@(context.Request.Certificate != null)">
-        ${HEADER('@(context.Request.Certificate.Thumbprint)')}
-    </when>
-</choose>
+      code: inbound(`${HEADER_IF_CERTIFICATE}
 <choose>
     <when condition="@(context.Request.Certificate == null)">
         <set-variable name="anonymous" value="true" />
@@ -181,11 +184,7 @@ ${HEADER('@(context.Request.Certificate.Thumbprint)')}`).replace('    <outbound>
     },
     {
       name: '`when != null` without an <otherwise>, or with one that does not return: the use after the <choose> may run without a certificate',
-      code: inbound(`<choose>
-    <when condition="@(context.Request.Certificate != null)">
-        ${HEADER('@(context.Request.Certificate.Thumbprint)')}
-    </when>
-</choose>
+      code: inbound(`${HEADER_IF_CERTIFICATE}
 <choose>
     <when condition="@(context.Request.Certificate != null)">
         <set-variable name="client" value="known" />

@@ -10,6 +10,10 @@ import { identityWithoutThumbprint } from '../../../server/src/rules/identity-wi
 import { baseOmitted } from '../../../server/src/rules/base-omitted';
 import { apiBicepWithApiPolicy, policyDocument } from './bicep-service.fixtures';
 
+
+/** An API policy resource named by its path ('service/api/policy'), without `parent:`, loading api.xml. */
+const apiPolicyByPath = (name: string): string =>
+  `resource apiPolicy 'Microsoft.ApiManagement/service/apis/policies@2024-05-01' = {\n  name: '${name}'\n  properties: { format: 'rawxml', value: loadTextContent('api.xml') }\n}\n`;
 const OP = 'apimartifacts/apis/orders/operations/get-order/policy.xml';
 const API = 'apimartifacts/apis/orders/policy.xml';
 const GLOBAL = 'apimartifacts/policy.xml';
@@ -224,7 +228,7 @@ testRule(certificateNullCheck, {
           "param apimName string = 'apim'\n" +
           service('apim') +
           bicepApi('orders', 'apim', 'orders') +
-          "resource apiPolicy 'Microsoft.ApiManagement/service/apis/policies@2024-05-01' = {\n  name: '${apimName}/orders/policy'\n  properties: { format: 'rawxml', value: loadTextContent('api.xml') }\n}\n" +
+          apiPolicyByPath('${apimName}/orders/policy') +
           "resource opPolicy 'Microsoft.ApiManagement/service/apis/operations/policies@2024-05-01' = {\n  name: '${apimName}/orders/list/policy'\n  properties: { format: 'rawxml', value: loadTextContent('op.xml') }\n}\n",
         'api.xml': API_VALIDATES,
       },
@@ -237,7 +241,7 @@ testRule(certificateNullCheck, {
         'main.bicep':
           service('apim') +
           bicepApi('orders', 'apim', 'orders') +
-          "resource apiPolicy 'Microsoft.ApiManagement/service/apis/policies@2024-05-01' = {\n  name: 'apim/orders/policy'\n  properties: { format: 'rawxml', value: loadTextContent('api.xml') }\n}\n" +
+          apiPolicyByPath('apim/orders/policy') +
           bicepOperation('list', 'orders', 'list', 'op.xml'),
         'api.xml': API_VALIDATES,
       },
@@ -271,7 +275,7 @@ testRule(certificateNullCheck, {
         'main.bicep':
           service('apim') +
           bicepApi('orders', 'apim', 'orders') +
-          "resource apiPolicy 'Microsoft.ApiManagement/service/apis/policies@2024-05-01' = {\n  name: 'apim/invoices/policy'\n  properties: { format: 'rawxml', value: loadTextContent('api.xml') }\n}\n" +
+          apiPolicyByPath('apim/invoices/policy') +
           bicepOperation('list', 'orders', 'list', 'op.xml'),
         'api.xml': API_VALIDATES,
       },
