@@ -13,9 +13,13 @@ export interface IgnoreRules {
   patterns: string[];
 }
 
+/** A pattern longer than this is refused: longer than a path may be (Linux's PATH_MAX), it is a mistake or no pattern at all. */
+const MAX_PATTERN_LENGTH = 4096;
+
 /** Why a pattern can't be used, or undefined. */
 export function ignorePatternProblem(pattern: string): string | undefined {
   if (pattern.trim() === '') return 'an empty pattern';
+  if (pattern.length > MAX_PATTERN_LENGTH) return `longer than a path may be (${MAX_PATTERN_LENGTH} characters)`;
   if (pattern.startsWith('!')) return 'negation (!) is not supported: leave the path out of the pattern instead';
   if (path.isAbsolute(pattern) && !pattern.startsWith('/')) return 'an absolute path: write it relative to the configuration file';
   return undefined;
@@ -27,7 +31,8 @@ export function ignorePatternProblem(pattern: string): string | undefined {
  * path's: a regular expression of several `*` backtracks exponentially (`*a*a*a*a*b` against a long name of `a`s).
  */
 type Step = { k: 'char'; c: string } | { k: 'one' } | { k: 'star' } | { k: 'all' } | { k: 'dirs' };
-type Matcher = { steps: Step[]; dirOnly: boolean };
+/** `memory`: what `matchSteps` works in, made once per pattern. */
+type Matcher = { steps: Step[]; dirOnly: boolean; memory?: { mark: Int32Array; a: Int32Array; b: Int32Array } };
 const compiled = new Map<string, Matcher>();
 
 function compile(pattern: string): Matcher {
@@ -46,40 +51,75 @@ function compile(pattern: string): Matcher {
         steps.push({ k: 'dirs' });
         i += 2;
       } else {
-        steps.push({ k: 'all' });
+        star(steps, 'all');
         i += 1;
       }
-    } else if (c === '*') steps.push({ k: 'star' });
+    } else if (c === '*') star(steps, 'star');
     else if (c === '?') steps.push({ k: 'one' });
     else steps.push({ k: 'char', c });
   }
   return { steps, dirOnly };
 }
 
-/** Does the whole of `s` match the steps? Each (step, position) pair is judged once. */
-function matchSteps(steps: readonly Step[], s: string): boolean {
-  const width = s.length + 1;
-  // 0: not judged yet, 1: matches, 2: doesn't.
-  const memo = new Uint8Array((steps.length + 1) * width);
-  const go = (i: number, j: number): boolean => {
-    const key = i * width + j;
-    if (memo[key] !== 0) return memo[key] === 1;
-    let ok: boolean;
-    const step = steps[i];
-    if (!step) ok = j === s.length;
-    else if (step.k === 'char') ok = s[j] === step.c && go(i + 1, j + 1);
-    else if (step.k === 'one') ok = j < s.length && s[j] !== '/' && go(i + 1, j + 1);
-    else if (step.k === 'star') ok = go(i + 1, j) || (j < s.length && s[j] !== '/' && go(i, j + 1));
-    else if (step.k === 'all') ok = go(i + 1, j) || (j < s.length && go(i, j + 1));
-    else {
-      // Nothing, or anything up to and including a '/'.
-      ok = go(i + 1, j);
-      for (let q = s.indexOf('/', j); !ok && q >= 0; q = s.indexOf('/', q + 1)) ok = go(i + 1, q + 1);
+/** Adds a `*` or `**`: one after another they are one (`**` if either is), so thousands of them are matched as one. */
+function star(steps: Step[], k: 'star' | 'all'): void {
+  const last = steps[steps.length - 1];
+  if (last?.k === 'star' || last?.k === 'all') steps[steps.length - 1] = { k: last.k === 'all' ? 'all' : k };
+  else steps.push({ k });
+}
+
+/**
+ * Does the whole of `s` match the steps? Read one character at a time, keeping the steps that may come next (each once):
+ * no recursion, whose depth grew with the pattern (a pattern of 14,000 `*` overflowed the stack), and memory for the
+ * pattern only (a table of pattern × path made a 1 MB pattern slow on every file).
+ */
+function matchSteps(matcher: Matcher, s: string): boolean {
+  const { steps } = matcher;
+  const n = steps.length;
+  const memory = (matcher.memory ??= { mark: new Int32Array(2 * (n + 1)), a: new Int32Array(2 * (n + 1)), b: new Int32Array(2 * (n + 1)) });
+  // The position at which each step was last reached (from 0) or a `**/` was last part-way through a folder (from n + 1).
+  const mark = memory.mark.fill(-1);
+  // The states before the character (`now`) and after it (`next`): steps, then `n + 1 + i` for a `**/` part-way.
+  let now = memory.a;
+  let next = memory.b;
+  let count = 0;
+  let nextCount = 0;
+  // Step i at position j, with the steps after it that may match nothing (`*`, `**`, `**/`).
+  const reach = (i: number, j: number): void => {
+    for (; i <= n && mark[i] !== j; i++) {
+      mark[i] = j;
+      next[nextCount++] = i;
+      const k = steps[i]?.k;
+      if (k === 'dirs') enter(i, j);
+      if (k !== 'star' && k !== 'all' && k !== 'dirs') return;
     }
-    memo[key] = ok ? 1 : 2;
-    return ok;
   };
-  return go(0, 0);
+  const enter = (i: number, j: number): void => {
+    if (mark[n + 1 + i] === j) return;
+    mark[n + 1 + i] = j;
+    next[nextCount++] = n + 1 + i;
+  };
+  reach(0, 0);
+  for (let j = 0; j < s.length && nextCount > 0; j++) {
+    [now, next] = [next, now];
+    count = nextCount;
+    nextCount = 0;
+    const c = s[j]!;
+    for (let q = 0; q < count; q++) {
+      const i = now[q]!;
+      if (i > n) {
+        // `**/`: anything up to and including a '/'.
+        enter(i - n - 1, j + 1);
+        if (c === '/') reach(i - n, j + 1);
+        continue;
+      }
+      const step = steps[i];
+      if (!step) continue;
+      if (step.k === 'char' ? c === step.c : step.k === 'one' && c !== '/') reach(i + 1, j + 1);
+      else if (step.k === 'all' || (step.k === 'star' && c !== '/')) reach(i, j + 1);
+    }
+  }
+  return mark[n] === s.length;
 }
 
 /**
@@ -102,7 +142,7 @@ function matches(patterns: readonly string[], posix: string, isDir: boolean): bo
     let m = compiled.get(pattern);
     if (!m) compiled.set(pattern, (m = compile(pattern)));
     if (m.dirOnly && !isDir) continue;
-    if (matchSteps(m.steps, posix)) return true;
+    if (matchSteps(m, posix)) return true;
   }
   return false;
 }

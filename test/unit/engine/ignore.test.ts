@@ -52,3 +52,13 @@ it('a pattern of many * is matched without backtracking (a regular expression to
   assert.equal(isIgnored(rules, `/ws/${'a'.repeat(40)}b`, false), true);
   assert.equal(isIgnored(rules, `/ws/${'x/'.repeat(30)}q/${'y/'.repeat(30)}z`, false), true);
 });
+
+it('a pattern of thousands of * is matched without recursion (20,000 * overflowed the stack: exit 3 and a stack trace); one longer than a path is refused', () => {
+  const stars = '*'.repeat(20000);
+  assert.equal(isIgnored({ dir: '/ws', patterns: [stars] }, '/ws/a.policy.xml', false), true);
+  assert.equal(isIgnored({ dir: '/ws', patterns: [`${stars}b`] }, `/ws/${'a/'.repeat(50)}a.policy.xml`, false), false);
+  assert.equal(isIgnored({ dir: '/ws', patterns: [`${'*a'.repeat(2000)}`] }, `/ws/${'a'.repeat(200)}/${'a'.repeat(2000)}`, false), true);
+  assert.equal(isIgnored({ dir: '/ws', patterns: [`${'x/**/'.repeat(100)}y`] }, `/ws/${'x/'.repeat(100)}y`, false), true);
+  assert.match(ignorePatternProblem(stars)!, /^longer than a path may be \(4096 characters\)$/);
+  assert.equal(ignorePatternProblem('*'.repeat(4096)), undefined);
+});

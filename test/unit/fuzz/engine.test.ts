@@ -186,3 +186,20 @@ test('hostile: a .apim-mtls.json whose "sku" nests 20,000 arrays, or is 512 KB l
     removeTempDir(dir);
   }
 });
+
+test('hostile: a .apim-mtls.json "ignore" pattern of 20,000 * (or 1 MB) is a warning, and the files are linted (exit 3 and a stack trace; 1 MB took seconds per 300 files)', () => {
+  const dir = makeTempDir('fuzz-config-ignore');
+  try {
+    fs.writeFileSync(path.join(dir, 'orders.policy.xml'), '<policies><inbound><set-header name="a" exists-action="override"><value>a & b</value></set-header></inbound></policies>');
+    for (const pattern of ['*'.repeat(20000), 'a'.repeat(1024 * 1024 - 20)]) {
+      fs.writeFileSync(path.join(dir, '.apim-mtls.json'), JSON.stringify({ ignore: [pattern] }));
+      const r = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'lint', '.'], { cwd: dir, encoding: 'utf8', timeout: 20_000 });
+      assert.equal(r.status, 1, r.stderr);
+      assert.equal(r.stderr, '');
+      assert.match(r.stdout, /\.apim-mtls\.json:1:\d+ {2}warning {2}"ignore": "[*a]{60}…" \(\d+ characters\): longer than a path may be \(4096 characters\)/);
+      assert.match(r.stdout, /orders\.policy\.xml:1:\d+ {2}error .*policy-xml-syntax/);
+    }
+  } finally {
+    removeTempDir(dir);
+  }
+});
