@@ -129,12 +129,38 @@ function matchSteps(matcher: Matcher, s: string): boolean {
 export function isIgnored(rules: IgnoreRules, p: string, isDir: boolean): boolean {
   const rel = path.relative(rules.dir, p);
   if (rel === '' || leavesFolder(rel)) return false;
-  const parts = rel.split(path.sep);
+  const posix = rel.split(path.sep).join('/');
   // The folders it lies in first (a file named on the command line under an ignored folder), then itself.
-  for (let n = 1; n <= parts.length; n++) {
-    if (matches(rules.patterns, parts.slice(0, n).join('/'), n < parts.length || isDir)) return true;
+  return folderIgnored(rules, parentOf(posix)) || matches(rules.patterns, posix, isDir);
+}
+
+/** The folders judged so far, by rules: each judged once (judging every folder above each path was cubic in the depth). */
+const judged = new WeakMap<IgnoreRules, Map<string, boolean>>();
+
+/** Is the folder (relative to the rules' folder, `/`-separated; `''` for that folder) ignored, itself or through one above it? */
+function folderIgnored(rules: IgnoreRules, rel: string): boolean {
+  let known = judged.get(rules);
+  if (!known) judged.set(rules, (known = new Map()));
+  // Up to the nearest folder already judged, then down again, judging each.
+  const pending: string[] = [];
+  let ignored = false;
+  for (let f = rel; f !== ''; f = parentOf(f)) {
+    const k = known.get(f);
+    if (k !== undefined) {
+      ignored = k;
+      break;
+    }
+    pending.push(f);
   }
-  return false;
+  for (let i = pending.length - 1; i >= 0; i--) {
+    ignored ||= matches(rules.patterns, pending[i]!, true);
+    known.set(pending[i]!, ignored);
+  }
+  return ignored;
+}
+
+function parentOf(posix: string): string {
+  return posix.slice(0, Math.max(0, posix.lastIndexOf('/')));
 }
 
 function matches(patterns: readonly string[], posix: string, isDir: boolean): boolean {
