@@ -16,10 +16,14 @@ export function autofixes(findings: readonly Finding[], file: string): Fix[] {
   candidates.sort((a, b) => first(a) - first(b));
   const taken: Fix[] = [];
   const edits: TextEdit[] = [];
+  // Where the taken edits end, at most: a fix that starts after it overlaps none of them (in order, nearly every one;
+  // comparing each fix with every edit taken was quadratic: 30,000 fixes in a policy took 3 s on each code action).
+  let end = -1;
   for (const fix of candidates) {
-    if (fix.edits.some((e) => edits.some((t) => overlaps(e, t)))) continue;
+    if (first(fix) <= end && fix.edits.some((e) => edits.some((t) => overlaps(e, t)))) continue;
     taken.push(fix);
     edits.push(...fix.edits);
+    for (const e of fix.edits) end = Math.max(end, e.span.end);
   }
   return taken;
 }
