@@ -126,6 +126,9 @@ export class LintCache {
     if ('problem' in read) {
       const why = read.problem.replace(/^cannot read: /, '');
       const special = fs.lstatSync(file, { throwIfNoEntry: false });
+      // A file too large (or unreadable) is rewritten only when it starts as a cache: a 300 MB disk image named by
+      // mistake was replaced by the cache.
+      if (special?.isFile() && !startsAsCache(file)) return new LintCache(file, undefined, `not using ${file} as the cache (${why}): it is not an apim-mtls cache, so it is left as it is (name another file, or delete it)`, true);
       const kept = special && !special.isFile() && !special.isSymbolicLink();
       return new LintCache(file, undefined, `ignoring ${file}: ${why}${kept ? '' : ' (it will be rewritten)'}`, Boolean(kept));
     }
@@ -138,7 +141,7 @@ export class LintCache {
     }
     if (isCacheData(data)) return new LintCache(file, data);
     // Ours, of another format or damaged: rewritten. Anything else (`--cache-location main.bicep`, a typo) is left as it is.
-    const ours = text.trim() === '' || /^\{\s*"format"\s*:/.test(text);
+    const ours = text.trim() === '' || CACHE_START.test(text);
     if (ours) return new LintCache(file, undefined, `ignoring ${file}: not a cache of this version, or damaged (it will be rewritten)`);
     return new LintCache(file, undefined, `not using ${file} as the cache: it is not an apim-mtls cache, so it is left as it is (name another file, or delete it)`, true);
   }
@@ -248,6 +251,23 @@ export class LintCache {
     } catch (e) {
       return `cannot write the cache ${this.file}: ${errorMessage(e)}`;
     }
+  }
+}
+
+/** How a cache written by apim-mtls starts, whatever its format. */
+const CACHE_START = /^\{\s*"format"\s*:/;
+
+/** Does the file start as a cache of ours (read from its first bytes: it is too large to read whole)? */
+function startsAsCache(file: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, 'r');
+    const head = Buffer.alloc(64);
+    return CACHE_START.test(head.subarray(0, fs.readSync(fd, head, 0, head.length, 0)).toString('utf8'));
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
   }
 }
 

@@ -55,6 +55,23 @@ test('lint --cache-location naming a file that is not a cache leaves it as it is
   assert.notEqual(r.status, 3);
 });
 
+test('lint --cache-location naming a file too large to be a cache (a disk image) leaves it as it is; it was replaced by the cache', () => {
+  const dir = makeTempDir('cache-foreign-large-');
+  fs.writeFileSync(path.join(dir, 'p.policy.xml'), BAD);
+  const image = path.join(dir, 'disk.img');
+  fs.writeFileSync(image, 'DISK IMAGE');
+  fs.truncateSync(image, 300 * 1024 * 1024); // sparse: nothing more is written
+  const r = run(dir, ['lint', '.', '--cache', '--cache-location', 'disk.img']);
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /not using .*disk\.img as the cache \(300\.0 MB is too large for an apim-mtls cache \(the limit is 256 MB\)\): it is not an apim-mtls cache, so it is left as it is/);
+  assert.equal(fs.statSync(image).size, 300 * 1024 * 1024);
+  const fd = fs.openSync(image, 'r');
+  const head = Buffer.alloc(10);
+  fs.readSync(fd, head, 0, 10, 0);
+  fs.closeSync(fd);
+  assert.equal(head.toString(), 'DISK IMAGE');
+});
+
 test('lint --cache: a cache of this format with a damaged shape is ignored and rewritten, not an internal error', () => {
   const dir = makeTempDir('cache-shape-');
   fs.writeFileSync(path.join(dir, 'p.policy.xml'), BAD);
