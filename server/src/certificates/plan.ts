@@ -39,8 +39,13 @@ export async function loadIssuerPfx(file: string, password: string): Promise<Loa
 /** The output file stem for a subject: its CN in lower-case kebab case (`CN=Valid Client, O=X` → `valid-client`). */
 export function certificateIdFrom(subject: string): string {
   const cn = /(?:^|,)\s*CN=("(?:[^"]|"")*"|[^,]*)/i.exec(subject)?.[1] ?? 'certificate';
-  return cn.replace(/"/g, '').trim().toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'certificate';
+  // At most 64 characters (a CN may hold 64): a longer one would make file names the file system refuses.
+  const id = cn.replace(/"/g, '').trim().toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+/, '').slice(0, 64);
+  return id.replace(/-+$/, '') || 'certificate';
 }
+
+/** The longest `id`: with `-root-ca.without-markers.cer` and a temporary file's prefix and suffix, under 255 bytes. */
+const MAX_ID_LENGTH = 180;
 
 /** The names `writeOutputs` accepts as file stems. */
 const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -48,6 +53,7 @@ const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 /** Why `id` can't name output files, or undefined when it can. */
 export function idProblem(id: string): string | undefined {
   if (!SAFE_ID.test(id)) return `"${id}" can't name a file: use letters, digits, ".", "_" and "-", starting with a letter or digit`;
+  if (id.length > MAX_ID_LENGTH) return `a name of ${id.length} characters is too long for the files (at most ${MAX_ID_LENGTH})`;
   if (id.endsWith('.without-markers')) return `"${id}" would clash with the .without-markers.cer file`;
   return undefined;
 }
@@ -142,6 +148,9 @@ export function certificateRequest(plan: IssuePlan): CertificateRequest {
   if (kind === 'root' && plan.issuer) throw new Error('a root CA is self-signed: it takes no issuer');
   if (kind !== 'root' && !plan.issuer) throw new Error(`${kind === 'client' ? 'a client certificate' : 'an intermediate CA'} needs an issuer CA`);
   const id = plan.id ?? certificateIdFrom(plan.subject);
+  // Before any key is made: a name the files can't take is said at once, in words (not ENAMETOOLONG at the end).
+  const problem = idProblem(id);
+  if (problem) throw new Error(problem);
   const request: CertificateRequest = {
     id,
     kind,

@@ -397,7 +397,7 @@ class ApimMtlsServer {
     if (!this.canWatch) for (const root of indexed) this.workspaceWatcher().watch(root);
     const loaded = await loadFromDisk(this.ws, indexed, { skip: (file) => this.isOpen(file), ignored: this.ignored });
     this.loadReferenced();
-    this.connection.console.info(`apim-mtls: indexed ${loaded.length} files of the added folder${indexed.length === 1 ? '' : 's'} ${indexed.join(', ')}`);
+    this.connection.console.info(`apim-mtls: indexed ${loaded.length} ${loaded.length === 1 ? 'file' : 'files'} of the added folder${indexed.length === 1 ? '' : 's'} ${indexed.join(', ')}`);
     this.scheduler.schedule(this.ws.files(), 0);
   }
 
@@ -432,7 +432,7 @@ class ApimMtlsServer {
     await this.loadConfigContext();
     this.loadReferenced();
     progress?.done();
-    this.connection.console.info(`apim-mtls ${VERSION}: indexed ${loaded.length} files in ${Date.now() - started} ms`);
+    this.connection.console.info(`apim-mtls ${VERSION}: indexed ${loaded.length} ${loaded.length === 1 ? 'file' : 'files'} in ${Date.now() - started} ms`);
     this.scheduler.schedule([...this.openFiles(), ...this.ws.files()], 0);
   }
 

@@ -67,3 +67,20 @@ test('--dns: each name is a DNS name; an id that is not one is no default DNS na
   assert.equal((await client('plain-id')).code, 0);
   assert.match(openssl(['x509', '-in', path.join(out, 'plain-id.cer'), '-noout', '-ext', 'subjectAltName']).out, /DNS:plain-id/);
 });
+
+test('file names: an --id the files cannot take is refused before any key is made; a long CN gives a name of 64', async () => {
+  for (const [id, message] of [
+    ['../evil', /"\.\.\/evil" can't name a file/],
+    ['b'.repeat(300), /a name of 300 characters is too long for the files \(at most 180\)/],
+  ] as const) {
+    const r = await client(id);
+    assert.notEqual(r.code, 0, r.stdout);
+    assert.match(r.stderr, message);
+    assert.doesNotMatch(r.stderr, /ENAMETOOLONG|invalid output file name/);
+  }
+  // Without --id the name comes from the CN, cut to 64 characters (a 5,000-character CN gave ENAMETOOLONG after the key).
+  const r = await certs(['client', '--issuer', ca, '--issuer-password-env', PASSWORD_VAR, '--subject', `CN=${'Long '.repeat(1000)}, O=Contoso`, '--out', out, '--password-env', PASSWORD_VAR]);
+  assert.equal(r.code, 0, r.stderr);
+  const stem = 'long-'.repeat(13).slice(0, 64).replace(/-+$/, '');
+  assert.ok(existsSync(path.join(out, `${stem}.pfx`)), r.stdout);
+});
