@@ -22,6 +22,8 @@ export class TestClient {
   readonly logs: string[] = [];
   /** What the server showed the user (window/showMessage). */
   readonly messages: string[] = [];
+  /** Every publication of diagnostics, by URI, in order. */
+  readonly published = new Map<string, Diagnostic[][]>();
   /** How many times the server asked to refresh code lenses (`workspace/codeLens/refresh`). */
   lensRefreshes = 0;
   /** What the server answered to `initialize` (its capabilities). */
@@ -50,6 +52,7 @@ export class TestClient {
     child.stderr!.on('data', (d: Buffer) => (client.stderr += d.toString()));
     connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       client.diagnostics.set(p.uri, p.diagnostics);
+      client.published.set(p.uri, [...(client.published.get(p.uri) ?? []), p.diagnostics]);
       client.poke();
     });
     connection.onNotification('window/logMessage', (p: { message: string }) => void client.logs.push(p.message));

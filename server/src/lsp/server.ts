@@ -647,7 +647,9 @@ class ApimMtlsServer {
       if (this.ws.isMissing(file)) this.readReferencedNow();
       return;
     }
-    if (type === FileChangeType.Deleted) return this.forget([file], true);
+    // A file reported deleted that is still there (an editor saving by rename, events out of order) is read again: the
+    // Bicep that loads it must not be told it is missing, nor the policies a Bicep file gives a tier lose it.
+    if (type === FileChangeType.Deleted && !(await isFileOnDisk(file))) return this.forget([file], true);
     await this.reloadFromDisk(file);
   }
 
@@ -822,4 +824,12 @@ function positionParam(params: unknown, key = 'position', label = key): Position
   const p = value as { line?: unknown; character?: unknown } | undefined;
   if (typeof p?.line !== 'number' || typeof p.character !== 'number') throw new ResponseError(ErrorCodes.InvalidParams, `${label} must be a position: { line, character }`);
   return p as Position;
+}
+
+/** Is there a file (not a folder) at the path now? */
+function isFileOnDisk(file: string): Promise<boolean> {
+  return fs.promises.stat(file).then(
+    (stat) => stat.isFile(),
+    () => false,
+  );
 }
