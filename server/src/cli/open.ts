@@ -65,7 +65,10 @@ export function workspaceArgs(parsed: ParsedArgs, cwd: string): { roots: string[
   if (missing.length > 0) {
     const named = missing.map((m) => (contexts.includes(m) && !given.includes(m) ? `--context ${m}` : m)).join(', ');
     const why = missing.some((m) => m.includes('\uFFFD')) ? ` (${NOT_UTF8_NAME})` : '';
-    return { problem: `no such file or directory: ${named}${why}`, brief: true };
+    // A link that leads nowhere is there, but its target isn't (or it is a loop of links): said as such.
+    const dangling = missing.filter((m) => fs.lstatSync(path.resolve(cwd, m), { throwIfNoEntry: false })?.isSymbolicLink());
+    const links = dangling.length > 0 ? ` (${dangling.length === 1 ? 'a symbolic link' : 'symbolic links'} whose target is missing or that loop${dangling.length === 1 ? 's' : ''}: ${dangling.join(', ')})` : '';
+    return { problem: `no such file or directory: ${named}${why}${links}`, brief: true };
   }
   return {
     roots: given.map((r) => path.resolve(cwd, r)),

@@ -176,3 +176,13 @@ test('lint --cache-location under /proc says the cache could not be written, and
   const report = JSON.parse(r.stdout) as { messages: { ruleId: string }[] }[];
   assert.ok(report[0]!.messages.some((m) => m.ruleId === 'thumbprint-format'), r.stdout);
 });
+
+test('lint --context naming a loop of links says it is a link, not only that nothing is there', { skip: !posix }, () => {
+  const dir = makeTempDir('context-loop-');
+  fs.symlinkSync('b', path.join(dir, 'a'));
+  fs.symlinkSync('a', path.join(dir, 'b'));
+  fs.writeFileSync(path.join(dir, 'p.policy.xml'), BAD);
+  const r = run(dir, ['lint', 'p.policy.xml', '--context', 'a']);
+  assert.equal(r.status, 2, r.stdout + r.stderr);
+  assert.match(r.stderr, /no such file or directory: --context a \(a symbolic link whose target is missing or that loops: a\)/);
+});
