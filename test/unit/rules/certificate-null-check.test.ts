@@ -200,6 +200,30 @@ ${HEADER('@(context.Request.Certificate.Thumbprint)')}`).replace('    <outbound>
       findings: [{ line: 22, level: 'warning', text: 'context.Request.Certificate.Subject' }],
     },
     {
+      name: '`when != null || …`, or an earlier <when> that goes on: a request without a certificate gets past the <choose>',
+      code: inbound(`<choose>
+    <when condition="@(context.Request.Certificate != null || context.Request.Headers.ContainsKey(&quot;X-Debug&quot;))">
+        <set-variable name="client" value="known" />
+    </when>
+    <otherwise>
+        ${RETURN_401}
+    </otherwise>
+</choose>
+<choose>
+    <when condition="@(context.Request.Headers.ContainsKey(&quot;X-Probe&quot;))">
+        <set-variable name="probe" value="true" />
+    </when>
+    <when condition="@(context.Request.Certificate != null)">
+        <set-variable name="client" value="known" />
+    </when>
+    <otherwise>
+        ${RETURN_401}
+    </otherwise>
+</choose>
+<set-variable name="subject" value="@(context.Request.Certificate.Subject)" />`),
+      findings: [{ line: 23, level: 'warning', text: 'context.Request.Certificate.Subject' }],
+    },
+    {
       name: 'the fragment is included after the read',
       code: READ_THEN_INCLUDE,
       filename: 'apimartifacts/apis/orders/operations/get/policy.xml',

@@ -16,8 +16,8 @@ import { includedFragments, reachedFragments } from './fragments';
  *   comparison that stops the evaluation without a certificate (`cert?.Thumbprint != "…" || cert.X`);
  * - a `<when condition>` tests the certificate for null (`== null`, `!= null`, `is null`, `??`, `?.`): its body (unless
  *   the only test is `== null`), the later `<when>` / `<otherwise>` of the same `<choose>`, and, when that `<when>`
- *   holds a `<return-response>` (or it tests `!= null` and its later branches, an `<otherwise>` among them, all
- *   return), everything after the `<choose>`;
+ *   holds a `<return-response>` (or it tests `!= null`, with no `||` or `?:`, and every other branch, an `<otherwise>`
+ *   among them, returns), everything after the `<choose>`;
  * - any other earlier expression tests it explicitly (the `set-variable` that stores a validation result, which a later
  *   `<choose>` returns on);
  * - a `validate-client-certificate` without `ignore-error="true"` comes earlier (it answers 401 without a certificate).
@@ -99,8 +99,11 @@ function rejectsMissingCertificateHere(doc: PolicyDocument, where: (el: PolicyEl
  */
 function elseReturns(condition: ExpressionAnalysis, when: PolicyElement): boolean {
   if (!condition.nullTests.some((t) => t.form === 'explicit' && t.isNull === false)) return false;
-  const later = (when.parent?.children ?? []).filter((c) => c.span.start > when.span.start && (c.name === 'when' || c.name === 'otherwise'));
-  return later.some((c) => c.name === 'otherwise') && later.every(hasReturnResponse);
+  // The condition holds only with a certificate: `cert != null && …`, never `cert != null || …` or a conditional.
+  if (condition.expr.tokens.some((t) => t.kind === 'punct' && (t.text === '||' || t.text === '?'))) return false;
+  // Every other branch returns, an earlier <when> too (a request it takes never reaches this test).
+  const others = (when.parent?.children ?? []).filter((c) => c !== when && (c.name === 'when' || c.name === 'otherwise'));
+  return others.some((c) => c.name === 'otherwise') && others.every(hasReturnResponse);
 }
 
 /** The `<when>` whose `condition` is this expression. */
