@@ -137,6 +137,25 @@ ${HEADER('@(context.Request.Certificate.Thumbprint)')}`).replace('    <outbound>
 <set-variable name="subject" value="@(context.Request.Certificate.Subject)" />`),
     },
     {
+      name: '`when != null` in a `@{…}` block through an alias, else a nested <choose> that returns on every branch: the use after is safe',
+      code: inbound(`<choose>
+    <when condition="@{ var cert = context.Request.Certificate; return (cert != null &amp;&amp; cert.NotAfter > DateTime.Now); }">
+        <set-variable name="client" value="known" />
+    </when>
+    <otherwise>
+        <choose>
+            <when condition="@(context.Request.Headers.ContainsKey(&quot;X-Debug&quot;))">
+                ${RETURN_401}
+            </when>
+            <otherwise>
+                ${RETURN_401}
+            </otherwise>
+        </choose>
+    </otherwise>
+</choose>
+<set-variable name="subject" value="@(context.Request.Certificate.Subject)" />`),
+    },
+    {
       name: 'the API policy answers 401 in the <otherwise> of `when != null`: a read after <base /> in the operation is safe',
       code: inbound(HEADER('@(context.Request.Certificate.Thumbprint)')),
       filename: 'apimartifacts/apis/orders/operations/get/policy.xml',
@@ -222,6 +241,57 @@ ${HEADER('@(context.Request.Certificate.Thumbprint)')}`).replace('    <outbound>
 </choose>
 <set-variable name="subject" value="@(context.Request.Certificate.Subject)" />`),
       findings: [{ line: 23, level: 'warning', text: 'context.Request.Certificate.Subject' }],
+    },
+    {
+      // Each of these lets a request without a certificate past the <choose>: a return only on some paths of the
+      // <otherwise>, a negated test, `|` (no short circuit, still or), and a block that returns true without one.
+      name: '`when != null` whose <otherwise> returns only sometimes, or whose condition may hold without a certificate',
+      code: inbound(`<choose>
+    <when condition="@(context.Request.Certificate != null)">
+        <set-variable name="client" value="known" />
+    </when>
+    <otherwise>
+        <choose>
+            <when condition="@(context.Request.Headers.ContainsKey(&quot;X-Strict&quot;))">
+                ${RETURN_401}
+            </when>
+        </choose>
+    </otherwise>
+</choose>
+<set-variable name="a" value="@(context.Request.Certificate.Subject)" />
+<choose>
+    <when condition="@(!(context.Request.Certificate != null))">
+        <set-variable name="client" value="anonymous" />
+    </when>
+    <otherwise>
+        ${RETURN_401}
+    </otherwise>
+</choose>
+<set-variable name="b" value="@(context.Request.Certificate.Subject)" />
+<choose>
+    <when condition="@(context.Request.Certificate != null | context.Request.Headers.ContainsKey(&quot;X-Debug&quot;))">
+        <set-variable name="client" value="known" />
+    </when>
+    <otherwise>
+        ${RETURN_401}
+    </otherwise>
+</choose>
+<set-variable name="c" value="@(context.Request.Certificate.Subject)" />
+<choose>
+    <when condition="@{ if (context.Request.Certificate != null) { return false; } return true; }">
+        <set-variable name="client" value="anonymous" />
+    </when>
+    <otherwise>
+        ${RETURN_401}
+    </otherwise>
+</choose>
+<set-variable name="d" value="@(context.Request.Certificate.Subject)" />`),
+      findings: [
+        { line: 16, level: 'warning', text: 'context.Request.Certificate.Subject' },
+        { line: 25, level: 'warning', text: 'context.Request.Certificate.Subject' },
+        { line: 34, level: 'warning', text: 'context.Request.Certificate.Subject' },
+        { line: 43, level: 'warning', text: 'context.Request.Certificate.Subject' },
+      ],
     },
     {
       name: 'the fragment is included after the read',

@@ -1,4 +1,5 @@
-import type { PolicyDocument, PolicyElement, PolicyExpression, PolicySection } from '../../parsers/policy/types';
+import type { CsToken, PolicyDocument, PolicyElement, PolicyExpression, PolicySection } from '../../parsers/policy/types';
+import { explicitNullTest } from './cs-tokens';
 import { ancestors, elementsNamed, getAttribute, inBranch, sectionOf } from '../../parsers/policy/query';
 import { RecentCache } from '../../parsers/policy/recent';
 import { readBoolAttribute } from './bool-attribute';
@@ -16,8 +17,8 @@ import { includedFragments, reachedFragments } from './fragments';
  *   comparison that stops the evaluation without a certificate (`cert?.Thumbprint != "…" || cert.X`);
  * - a `<when condition>` tests the certificate for null (`== null`, `!= null`, `is null`, `??`, `?.`): its body (unless
  *   the only test is `== null`), the later `<when>` / `<otherwise>` of the same `<choose>`, and, when that `<when>`
- *   holds a `<return-response>` (or it tests `!= null`, with no `||` or `?:`, and every other branch, an `<otherwise>`
- *   among them, returns), everything after the `<choose>`;
+ *   holds a `<return-response>` (or `!= null` is one of the `&&` operands of its condition, and every other branch, an
+ *   `<otherwise>` among them, returns on every path), everything after the `<choose>`;
  * - any other earlier expression tests it explicitly (the `set-variable` that stores a validation result, which a later
  *   `<choose>` returns on);
  * - a `validate-client-certificate` without `ignore-error="true"` comes earlier (it answers 401 without a certificate).
@@ -98,12 +99,83 @@ function rejectsMissingCertificateHere(doc: PolicyDocument, where: (el: PolicyEl
  * else 401" form): no request without a certificate gets past the `<choose>`.
  */
 function elseReturns(condition: ExpressionAnalysis, when: PolicyElement): boolean {
-  if (!condition.nullTests.some((t) => t.form === 'explicit' && t.isNull === false)) return false;
-  // The condition holds only with a certificate: `cert != null && …`, never `cert != null || …` or a conditional.
-  if (condition.expr.tokens.some((t) => t.kind === 'punct' && (t.text === '||' || t.text === '?'))) return false;
+  // The condition holds only with a certificate: `cert != null && …`, never `cert != null || …`, `| …`, `!(cert != null)`
+  // or a conditional.
+  if (!holdsOnlyWithCertificate(condition)) return false;
   // Every other branch returns, an earlier <when> too (a request it takes never reaches this test).
   const others = (when.parent?.children ?? []).filter((c) => c !== when && (c.name === 'when' || c.name === 'otherwise'));
-  return others.some((c) => c.name === 'otherwise') && others.every(hasReturnResponse);
+  return others.some((c) => c.name === 'otherwise') && others.every(alwaysReturns);
+}
+
+/**
+ * Is a `!= null` / `is not null` test of the certificate one of the conjuncts of the value: `@(cert != null && …)`, or
+ * the expression of the only `return` of a `@{…}` block that ends with it (`var cert = …; return cert != null;`)?
+ */
+function holdsOnlyWithCertificate(condition: ExpressionAnalysis): boolean {
+  const tokens = condition.expr.tokens;
+  const tests = condition.nullTests.flatMap((t) => {
+    if (t.form !== 'explicit' || t.isNull !== false) return [];
+    const range = explicitNullTest(tokens, t.ref.start, t.ref.end);
+    return range ? [range] : [];
+  });
+  if (tests.length === 0) return false;
+  let from = 0;
+  let to = tokens.length;
+  if (condition.expr.kind === 'multi') {
+    const returns = tokens.flatMap((t, i) => (t.kind === 'keyword' && t.text === 'return' ? [i] : []));
+    if (returns.length !== 1 || tokens[to - 1]?.text !== ';') return false;
+    from = returns[0]! + 1;
+    to -= 1;
+    if (tokens.slice(0, from).some((t) => t.kind === 'keyword' && ['if', 'switch', 'try', 'throw', 'for', 'foreach', 'while', 'do', 'goto'].includes(t.text))) return false;
+  }
+  return conjunctTest(tokens, from, to, tests);
+}
+
+/** Is one of the `&&` operands of tokens[from, to) (brackets stripped) one of the tests, or such a conjunction itself? */
+function conjunctTest(tokens: readonly CsToken[], from: number, to: number, tests: readonly { from: number; to: number }[]): boolean {
+  while (from < to && tokens[from]!.text === '(' && closingOf(tokens, from) === to - 1) {
+    from++;
+    to--;
+  }
+  if (tests.some((t) => t.from === from && t.to === to - 1)) return true;
+  const parts: [number, number][] = [];
+  let depth = 0;
+  let start = from;
+  for (let i = from; i < to; i++) {
+    const text = tokens[i]!.text;
+    if (text === '(' || text === '[' || text === '{') depth++;
+    else if (text === ')' || text === ']' || text === '}') depth--;
+    else if (depth === 0 && text === '&&') {
+      parts.push([start, i]);
+      start = i + 1;
+    } else if (depth === 0 && text === ';') return false;
+  }
+  if (parts.length === 0) return false;
+  parts.push([start, to]);
+  return parts.some(([a, b]) => conjunctTest(tokens, a, b, tests));
+}
+
+/** The index of the bracket that closes the one at `open`, or -1. */
+function closingOf(tokens: readonly CsToken[], open: number): number {
+  let depth = 0;
+  for (let i = open; i < tokens.length; i++) {
+    if (tokens[i]!.text === '(') depth++;
+    else if (tokens[i]!.text === ')' && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/**
+ * Does every way through the element end in a `<return-response>`: one among its children, or a `<choose>` with an
+ * `<otherwise>` whose branches all do? (`hasReturnResponse` also counts one in a branch that may not run.)
+ */
+function alwaysReturns(el: PolicyElement): boolean {
+  return el.children.some((c) => {
+    if (c.name === 'return-response') return true;
+    if (c.name !== 'choose') return false;
+    const branches = c.children.filter((b) => b.name === 'when' || b.name === 'otherwise');
+    return branches.some((b) => b.name === 'otherwise') && branches.every(alwaysReturns);
+  });
 }
 
 /** The `<when>` whose `condition` is this expression. */
