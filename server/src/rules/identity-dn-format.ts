@@ -76,7 +76,8 @@ function commonName(ctx: PolicyRuleContext, identity: PolicyElement): void {
     });
     return;
   }
-  const fixed = splitPair(attr.value.trim())[1];
+  // The value as the certificate holds it: an RFC 4514 escape (`CN=Doe\, John`) read, not kept (`Doe\, John` never matches).
+  const fixed = splitPair(rdns[0]!)[1];
   ctx.report({
     span: attr.valueSpan,
     message: `common-name "${attr.value}" keeps the "CN=" of the distinguished name, but common-name holds the common name alone: as written, this identity never matches. Write common-name="${fixed}".`,

@@ -86,6 +86,12 @@ testRule(identityDnFormat, {
       output: identity('common-name="client.contoso.com"'),
     },
     {
+      name: 'common-name with its CN= and an RFC 4514 escape: the name alone, as the certificate holds it (no backslash)',
+      code: identity('common-name="CN=Doe\\, John"'),
+      findings: [{ line: 6, level: 'warning', message: 'Write common-name="Doe, John"' }],
+      output: identity('common-name="Doe, John"'),
+    },
+    {
       name: 'common-name holding a whole distinguished name: subject is meant (no fix: which claim is meant is the author\'s call)',
       code: identity('common-name="CN=Partner Client, O=Contoso"'),
       findings: [{ line: 6, message: 'is a whole distinguished name, but common-name holds the common name alone ("Partner Client")' }],
