@@ -7,7 +7,7 @@ import { ConfigResolver, DEFAULT_CONFIG } from '../../../server/src/engine/confi
 import { Workspace } from '../../../server/src/engine/workspace';
 import { allRules } from '../../../server/src/rules';
 import { makeTempDir, removeTempDir, repoRoot } from '../../helpers';
-import { fuzzCount, fuzzSeed, hostileWorkspace, NORMAL_POLICY } from './hostile';
+import { fuzzCount, fuzzSeed, hostilePolicies, hostileWorkspace, NORMAL_POLICY } from './hostile';
 
 /** Generous: this catches hangs and runaway work, not speed (the benchmark measures speed). */
 const BUDGET_MS = 5000;
@@ -48,6 +48,22 @@ test('fuzz: Workspace.lint answers every hostile file within budget, and a norma
     if (failed.length) console.log(`# rule failures (report to the rule owners) on ${path.basename(file)}: ${failed.join(' | ').slice(0, 300)}`);
   }
   assert.deepEqual(normalFindings(ws), expected);
+});
+
+test('regression: a guard 50,000 brackets or 20,000 `&&` deep is judged whole: no rule fails, no rule is skipped', () => {
+  const config = new ConfigResolver();
+  const ws = new Workspace({ configFor: (f) => config.forFile(f), rules: allRules });
+  const deep = hostilePolicies().filter((p) => p.name.startsWith('deep-guard-'));
+  assert.equal(deep.length, 2);
+  for (const { name, text } of deep) {
+    const file = path.join(ROOT, name);
+    ws.set(file, { text });
+    const r = ws.lint(file);
+    // Before: the rule overflowed the stack (a notice), or took 9 s and the rules after it were skipped (a notice).
+    assert.deepEqual(r.notices, [], name);
+    // `!= null` under its brackets, with the <otherwise> answering 401: the read after the <choose> is guarded.
+    assert.deepEqual(r.findings.filter((f) => f.ruleId === 'certificate-null-check'), [], name);
+  }
 });
 
 test('regression: more than 300 PEM blocks in a certificate file is a notice, not a long stall', () => {

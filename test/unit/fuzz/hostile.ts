@@ -103,6 +103,12 @@ export function hostilePolicies(): { name: string; text: string }[] {
     { name: 'many-roots.policy.xml', text: '<policies/>'.repeat(100000) },
     { name: 'only-lt.policy.xml', text: '<'.repeat(MB) },
     { name: 'cdata.policy.xml', text: `<policies><inbound><set-body><![CDATA[@(${'"'.repeat(1000)}` },
+    // Found by a review: the "else 401" guard looked for each bracket's pair from scratch (50,000 brackets around
+    // `!= null`: 9 s) and split nested `&&` by recursion (20,000 deep: the rule failed, the stack overflowed).
+    ...(['('.repeat(50000) + 'context.Request.Certificate != null' + ')'.repeat(50000), '(true &amp;&amp; '.repeat(20000) + 'context.Request.Certificate != null' + ')'.repeat(20000)].map((condition, i) => ({
+      name: `deep-guard-${i}.policy.xml`,
+      text: `<policies><inbound><choose><when condition="@(${condition})"><set-variable name="a" value="b" /></when><otherwise><return-response><set-status code="401" /></return-response></otherwise></choose><set-variable name="s" value="@(context.Request.Certificate.Subject)" /></inbound></policies>`,
+    }))),
     // Found by a review: every comparison searched every certificate use (30,000 date checks in one condition: 26 s).
     {
       name: 'many-date-checks.policy.xml',

@@ -131,38 +131,61 @@ function holdsOnlyWithCertificate(condition: ExpressionAnalysis): boolean {
   return conjunctTest(tokens, from, to, tests);
 }
 
-/** Is one of the `&&` operands of tokens[from, to) (brackets stripped) one of the tests, or such a conjunction itself? */
-function conjunctTest(tokens: readonly CsToken[], from: number, to: number, tests: readonly { from: number; to: number }[]): boolean {
-  while (from < to && tokens[from]!.text === '(' && closingOf(tokens, from) === to - 1) {
-    from++;
-    to--;
+/**
+ * Is one of the `&&` operands of tokens[from, to) (brackets stripped) one of the tests, or such a conjunction itself?
+ * Linear in the tokens, without recursion: an operand is split further only at its own level, jumping over each bracket
+ * pair (a condition 50,000 brackets deep took 9 s, and 20,000 nested `&&` overflowed the stack).
+ */
+function conjunctTest(tokens: readonly CsToken[], from0: number, to0: number, tests: readonly { from: number; to: number }[]): boolean {
+  const close = bracketPairs(tokens, from0, to0);
+  const ranges: [number, number][] = [[from0, to0]];
+  while (ranges.length > 0) {
+    let [from, to] = ranges.pop()!;
+    while (from < to && tokens[from]!.text === '(' && close[from - from0] === to - 1) {
+      from++;
+      to--;
+    }
+    if (tests.some((t) => t.from === from && t.to === to - 1)) return true;
+    const parts: [number, number][] = [];
+    let start = from;
+    let i = from;
+    while (i < to) {
+      const text = tokens[i]!.text;
+      if (text === '(' || text === '[' || text === '{') {
+        const end = close[i - from0]!;
+        // An unclosed bracket (or one closed past the operand): nothing after it is at this level.
+        if (end < 0 || end >= to) break;
+        i = end + 1;
+        continue;
+      }
+      // A stray closing bracket, or a statement's end: not a conjunction.
+      if (text === ')' || text === ']' || text === '}' || text === ';') {
+        parts.length = 0;
+        break;
+      }
+      if (text === '&&') {
+        parts.push([start, i]);
+        start = i + 1;
+      }
+      i++;
+    }
+    if (parts.length === 0) continue;
+    parts.push([start, to]);
+    ranges.push(...parts);
   }
-  if (tests.some((t) => t.from === from && t.to === to - 1)) return true;
-  const parts: [number, number][] = [];
-  let depth = 0;
-  let start = from;
-  for (let i = from; i < to; i++) {
-    const text = tokens[i]!.text;
-    if (text === '(' || text === '[' || text === '{') depth++;
-    else if (text === ')' || text === ']' || text === '}') depth--;
-    else if (depth === 0 && text === '&&') {
-      parts.push([start, i]);
-      start = i + 1;
-    } else if (depth === 0 && text === ';') return false;
-  }
-  if (parts.length === 0) return false;
-  parts.push([start, to]);
-  return parts.some(([a, b]) => conjunctTest(tokens, a, b, tests));
+  return false;
 }
 
-/** The index of the bracket that closes the one at `open`, or -1. */
-function closingOf(tokens: readonly CsToken[], open: number): number {
-  let depth = 0;
-  for (let i = open; i < tokens.length; i++) {
-    if (tokens[i]!.text === '(') depth++;
-    else if (tokens[i]!.text === ')' && --depth === 0) return i;
+/** For each token of [from, to), the index of the bracket that closes it when it opens one (any kind), else -1. */
+function bracketPairs(tokens: readonly CsToken[], from: number, to: number): Int32Array {
+  const close = new Int32Array(to - from).fill(-1);
+  const open: number[] = [];
+  for (let i = from; i < to; i++) {
+    const text = tokens[i]!.text;
+    if (text === '(' || text === '[' || text === '{') open.push(i);
+    else if ((text === ')' || text === ']' || text === '}') && open.length > 0) close[open.pop()! - from] = i;
   }
-  return -1;
+  return close;
 }
 
 /**
