@@ -27,6 +27,20 @@ const HEADER_IF_CERTIFICATE = `<choose>
     </when>
 </choose>`;
 
+/**
+ * A `<choose>` that goes on when `condition` holds (setting the client `known` or `anonymous`) and answers 401 in its
+ * `<otherwise>`, then a read of the certificate's subject into the variable `name`.
+ */
+const ELSE_401_THEN_READ = (condition: string, name: string, client = 'known'): string => `<choose>
+    <when condition="${condition}">
+        <set-variable name="client" value="${client}" />
+    </when>
+    <otherwise>
+        ${RETURN_401}
+    </otherwise>
+</choose>
+<set-variable name="${name}" value="@(context.Request.Certificate.Subject)" />`;
+
 testRule(certificateNullCheck, {
   valid: [
     {
@@ -259,33 +273,9 @@ ${HEADER('@(context.Request.Certificate.Thumbprint)')}`).replace('    <outbound>
     </otherwise>
 </choose>
 <set-variable name="a" value="@(context.Request.Certificate.Subject)" />
-<choose>
-    <when condition="@(!(context.Request.Certificate != null))">
-        <set-variable name="client" value="anonymous" />
-    </when>
-    <otherwise>
-        ${RETURN_401}
-    </otherwise>
-</choose>
-<set-variable name="b" value="@(context.Request.Certificate.Subject)" />
-<choose>
-    <when condition="@(context.Request.Certificate != null | context.Request.Headers.ContainsKey(&quot;X-Debug&quot;))">
-        <set-variable name="client" value="known" />
-    </when>
-    <otherwise>
-        ${RETURN_401}
-    </otherwise>
-</choose>
-<set-variable name="c" value="@(context.Request.Certificate.Subject)" />
-<choose>
-    <when condition="@{ if (context.Request.Certificate != null) { return false; } return true; }">
-        <set-variable name="client" value="anonymous" />
-    </when>
-    <otherwise>
-        ${RETURN_401}
-    </otherwise>
-</choose>
-<set-variable name="d" value="@(context.Request.Certificate.Subject)" />`),
+${ELSE_401_THEN_READ('@(!(context.Request.Certificate != null))', 'b', 'anonymous')}
+${ELSE_401_THEN_READ('@(context.Request.Certificate != null | context.Request.Headers.ContainsKey(&quot;X-Debug&quot;))', 'c')}
+${ELSE_401_THEN_READ('@{ if (context.Request.Certificate != null) { return false; } return true; }', 'd', 'anonymous')}`),
       findings: [
         { line: 16, level: 'warning', text: 'context.Request.Certificate.Subject' },
         { line: 25, level: 'warning', text: 'context.Request.Certificate.Subject' },
