@@ -1,5 +1,5 @@
 import type { CsToken, PolicyDocument, PolicyElement, PolicyExpression, PolicySection } from '../../parsers/policy/types';
-import { explicitNullTest } from './cs-tokens';
+import { explicitNullTest, isCloser, isOpener } from './cs-tokens';
 import { ancestors, elementsNamed, getAttribute, inBranch, sectionOf } from '../../parsers/policy/query';
 import { RecentCache } from '../../parsers/policy/recent';
 import { readBoolAttribute } from './bool-attribute';
@@ -150,8 +150,8 @@ function conjunctTest(tokens: readonly CsToken[], from0: number, to0: number, te
     let start = from;
     let i = from;
     while (i < to) {
-      const text = tokens[i]!.text;
-      if (text === '(' || text === '[' || text === '{') {
+      const t = tokens[i]!;
+      if (isOpener(t)) {
         const end = close[i - from0]!;
         // An unclosed bracket (or one closed past the operand): nothing after it is at this level.
         if (end < 0 || end >= to) break;
@@ -159,11 +159,11 @@ function conjunctTest(tokens: readonly CsToken[], from0: number, to0: number, te
         continue;
       }
       // A stray closing bracket, or a statement's end: not a conjunction.
-      if (text === ')' || text === ']' || text === '}' || text === ';') {
+      if (isCloser(t) || t.text === ';') {
         parts.length = 0;
         break;
       }
-      if (text === '&&') {
+      if (t.text === '&&') {
         parts.push([start, i]);
         start = i + 1;
       }
@@ -181,9 +181,8 @@ function bracketPairs(tokens: readonly CsToken[], from: number, to: number): Int
   const close = new Int32Array(to - from).fill(-1);
   const open: number[] = [];
   for (let i = from; i < to; i++) {
-    const text = tokens[i]!.text;
-    if (text === '(' || text === '[' || text === '{') open.push(i);
-    else if ((text === ')' || text === ']' || text === '}') && open.length > 0) close[open.pop()! - from] = i;
+    if (isOpener(tokens[i])) open.push(i);
+    else if (isCloser(tokens[i]) && open.length > 0) close[open.pop()! - from] = i;
   }
   return close;
 }
