@@ -5,7 +5,7 @@
 //   problems-panel.png        the policy with its squiggle above the Problems panel listing apim-mtls findings
 //   quick-fix.png             the quick-fix menu on that squiggle ("Rename to validate-revocation", "Disable …")
 //   certificate-codelens.png  examples/certs/dev-valid-client.cer with its code lens and its hover
-//   certificate-wizard.png    "Generate client certificate" from the palette, back at its subject step (2/8)
+//   certificate-wizard.png    "Generate client certificate" from the palette, back at its subject step (2/8) from the output folder
 // The wizard is then taken to its end (Enter on the defaults, the passwords typed), and the files it wrote are checked.
 // Each check prints `✓ ui: …` or `✗ ui: …`, and the last line is `ui: N passed, N failed` (scripts/e2e/run.mjs adds it
 // to the suite's counts). Without --expect-diagnostics, checks that need the language server are reported, not failed.
@@ -106,6 +106,7 @@ async function answer(page, text) {
 }
 
 async function wizardWalk(page, dirs) {
+  const FIRST_SUBJECT = 'CN=UI Wizard First, O=apim-mtls e2e';
   const SUBJECT = 'CN=UI Wizard Client, O=apim-mtls e2e';
   await page.keyboard.press('Control+Shift+P');
   await answer(page, '>APIM mTLS: Generate client certificate');
@@ -116,20 +117,38 @@ async function wizardWalk(page, dirs) {
     return ok;
   };
   if (!(await at(1))) return void check('the certificate wizard shows its steps as "Generate certificate (1/8)"', false, steps.join(', '), false);
+  const box = page.locator('.quick-input-widget .quick-input-box input');
+  const back = () => page.locator('.quick-input-widget .quick-input-left-action-bar .action-label').first().click();
   await answer(page); // Client certificate
   await at(2);
-  await answer(page, SUBJECT);
-  await at(3);
-  await page.locator('.quick-input-widget .quick-input-left-action-bar .action-label').first().click(); // Back
-  const back = await at(2);
-  const kept = back ? await page.locator('.quick-input-widget .quick-input-box input').inputValue() : '';
-  check('Back from the issuer returns to the subject, with the subject typed kept', back && kept === SUBJECT, `subject box: ${kept}`, false);
-  await shoot(page, 'certificate-wizard.png');
-  await answer(page);
-  for (const n of [3, 4, 5, 6, 7]) {
-    await at(n); // issuer: a new self-signed root; key type; validity; DNS names; output folder: the defaults
+  await answer(page, FIRST_SUBJECT);
+  for (const n of [3, 4, 5]) {
+    await at(n); // issuer: a new self-signed root; key type; validity: the defaults
     await answer(page);
   }
+  const firstDns = (await at(6)) ? await box.inputValue() : '';
+  await answer(page); // the DNS name offered, kept
+  await at(7);
+  // Back five times, from the output folder to the subject.
+  let backed = true;
+  for (const n of [6, 5, 4, 3, 2]) {
+    await back();
+    backed = (await at(n)) && backed;
+  }
+  const kept = backed ? await box.inputValue() : '';
+  check('Back from the output folder returns step by step to the subject, with the subject typed kept', backed && kept === FIRST_SUBJECT, `subject box: ${kept}`, false);
+  await shoot(page, 'certificate-wizard.png');
+  await box.fill(SUBJECT);
+  await answer(page);
+  for (const n of [3, 4, 5]) {
+    await at(n);
+    await answer(page);
+  }
+  const dns = (await at(6)) ? await box.inputValue() : '';
+  check('the DNS name offered follows the subject changed by going back', firstDns === 'ui-wizard-first' && dns === 'ui-wizard-client', `offered ${firstDns}, then ${dns}`, false);
+  await answer(page);
+  await at(7); // output folder: the default
+  await answer(page);
   await at(8);
   await answer(page, 'ui-Wizard-Passw0rd');
   await stepShown(page, 'Generate certificate (8/8)');

@@ -7,7 +7,7 @@ import { FilesExistError } from '../../../server/src/certificates/write';
 import { readCertificateFile } from '../../../server/src/certificates/read';
 import { actsAsCa } from '../../../server/src/certificates/role';
 import { KEY_IGNORE_LINES, keyFilesGitWouldCommit } from './git';
-import { BACK, runWizard, type Back, type StepPosition, type WizardStep } from './flow';
+import { BACK, offerAgain, runWizard, type Back, type StepPosition, type WizardStep } from './flow';
 import { identityInsertion } from './identity';
 import { inputPrompt, pickPrompt, type PickItem, type PromptPlace } from './prompts';
 import {
@@ -131,10 +131,14 @@ interface CertificateAnswers {
   keyType?: KeyType;
   validityChoice?: 'default' | 'days' | 'dates';
   days?: string;
+  /** The number of days the box offered when `days` was answered (a default kept follows a change of kind). */
+  daysOffered?: string;
   notBefore?: string;
   notAfter?: string;
   validity?: CertificatePlan['validity'];
   dns?: string;
+  /** The DNS names the box offered when `dns` was answered (a default kept follows a change of subject). */
+  dnsOffered?: string;
   outChoice?: 'default' | 'choose';
   outDir?: string;
   password?: string;
@@ -323,10 +327,12 @@ const validityStep: WizardStep<CertificateAnswers> = {
         return true;
       }
       if (choice === 'days') {
-        const days = await inputPrompt(place, { prompt: 'Valid for how many days from now?', value: s.days ?? String(DEFAULT_DAYS[kind]), validate: daysProblem });
+        const offered = offerAgain(s.days, s.daysOffered, String(DEFAULT_DAYS[kind]));
+        const days = await inputPrompt(place, { prompt: 'Valid for how many days from now?', value: offered, validate: daysProblem });
         if (days === undefined) return undefined;
         if (days === BACK) continue;
         s.days = days;
+        s.daysOffered = offered;
         s.validity = { days: Number(days) };
         return true;
       }
@@ -390,15 +396,20 @@ const CERTIFICATE_STEPS: readonly WizardStep<CertificateAnswers>[] = [
   {
     // Before the kind is chosen, the counter assumes the first choice: a client certificate.
     when: (s) => (s.kind ?? 'client') === 'client',
-    ask: async (s, position) =>
-      answered(
+    ask: async (s, position) => {
+      const offered = offerAgain(s.dns, s.dnsOffered, certificateIdFrom(s.subject!.trim()));
+      return answered(
         await inputPrompt(at(TITLE, position), {
           prompt: 'DNS name(s) for the subject alternative name, comma-separated (empty: none)',
-          value: s.dns ?? certificateIdFrom(s.subject!.trim()),
+          value: offered,
           validate: dnsListProblem,
         }),
-        (dns) => (s.dns = dns),
-      ),
+        (dns) => {
+          s.dns = dns;
+          s.dnsOffered = offered;
+        },
+      );
+    },
   },
   outputFolderStep(TITLE),
   passwordStep(TITLE),

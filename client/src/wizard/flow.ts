@@ -55,3 +55,11 @@ export async function runWizard<S>(steps: readonly WizardStep<S>[], state: S): P
   }
   return true;
 }
+
+/**
+ * What a step asked again offers in its box: the user's own earlier answer, or, when they had kept the default it
+ * offered then, the default the answers give now (DNS names that follow a subject changed by going back).
+ */
+export function offerAgain(answer: string | undefined, offeredThen: string | undefined, offeredNow: string): string {
+  return answer !== undefined && answer !== offeredThen ? answer : offeredNow;
+}

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { BACK, runWizard, type Back, type StepPosition, type WizardStep } from '../../../client/src/wizard/flow';
+import { BACK, offerAgain, runWizard, type Back, type StepPosition, type WizardStep } from '../../../client/src/wizard/flow';
 
 /** The wizard's navigation, driven by a script of answers in place of a user: what each step was shown, in order. */
 
@@ -60,4 +60,14 @@ test('wizard: Back on the first step asks it again; Escape anywhere ends it unan
   assert.equal(await runWizard(later.steps, s), false);
   // Before the kind is chosen, the counter assumes the first choice (a client certificate).
   assert.deepEqual(later.shown, ['kind 1/4', 'subject 2/3', 'issuer 3/3']);
+});
+
+test('wizard: a step asked again offers the answer typed, or the default of the answers now when the default was kept', () => {
+  // First asked: nothing answered yet.
+  assert.equal(offerAgain(undefined, undefined, 'dev-client'), 'dev-client');
+  // The DNS default was kept, then the subject changed by going back: the default follows the new subject.
+  assert.equal(offerAgain('dev-client', 'dev-client', 'api-gateway'), 'api-gateway');
+  // A name the user typed stays, whatever the subject became; so does an emptied box (no DNS names).
+  assert.equal(offerAgain('svc.contoso.com', 'dev-client', 'api-gateway'), 'svc.contoso.com');
+  assert.equal(offerAgain('', 'dev-client', 'api-gateway'), '');
 });
