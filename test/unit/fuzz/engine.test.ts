@@ -66,6 +66,21 @@ test('regression: a guard 50,000 brackets or 20,000 `&&` deep is judged whole: n
   }
 });
 
+test('regression: 5,000 expressions after 250,000 `&`s: every rule runs, and the forwarded header is reported', () => {
+  const config = new ConfigResolver();
+  const ws = new Workspace({ configFor: (f) => config.forFile(f), rules: allRules });
+  const [policy] = hostilePolicies().filter((p) => p.name === 'many-expressions-after-ampersands.policy.xml');
+  const file = path.join(ROOT, policy!.name);
+  ws.set(file, { text: policy!.text });
+  const r = ws.lint(file);
+  // Before: forwarded-certificate-header ran 9 s, and the 14 rules after it were skipped for the time budget (a notice).
+  assert.deepEqual(r.notices, []);
+  assert.deepEqual(
+    r.findings.filter((f) => f.ruleId === 'forwarded-certificate-header').map((f) => policy!.text.slice(f.span.start, f.span.end)),
+    ['&quot;X-ARR-ClientCert&quot;'],
+  );
+});
+
 test('regression: more than 300 PEM blocks in a certificate file is a notice, not a long stall', () => {
   const ws = new Workspace({ configFor: () => ({ config: { ...DEFAULT_CONFIG }, problems: [] }) });
   const file = path.join(ROOT, 'certs', 'bundle.pem');

@@ -114,6 +114,16 @@ export function hostilePolicies(): { name: string; text: string }[] {
       name: 'many-date-checks.policy.xml',
       text: `<policies><inbound><choose><when condition="@(${Array.from({ length: 30000 }, () => 'context.Request.Certificate.NotAfter &lt; DateTime.Now').join(' || ')})"><return-response><set-status code="403" /></return-response></when></choose></inbound></policies>`,
     },
+    // Found this stop: forwarded-certificate-header searched the whole text for `&#` once per expression, so a 4 MB
+    // policy of 10,000 expressions after a comment of 700,000 `&`s held that one rule 53 s (this one, 1.4 MB: 9 s).
+    {
+      name: 'many-expressions-after-ampersands.policy.xml',
+      text:
+        `<policies><inbound><!-- ${'&amp '.repeat(250_000)} -->` +
+        '<set-variable name="h" value="@(context.Request.Headers.GetValueOrDefault(&quot;X-ARR-ClientCert&quot;, &quot;&quot;))" />' +
+        Array.from({ length: 5_000 }, (_, i) => `<set-variable name="a${i}" value="@(${i})" />`).join('') +
+        '</inbound></policies>',
+    },
   ];
 }
 
