@@ -26,10 +26,11 @@ export const thumbprintCase: PolicyRule = {
           fixes.push({ title: 'Compare with StringComparison.OrdinalIgnoreCase', edits: [{ file: ctx.file, span: r.span, newText: call }] });
         }
         const side = c.thumbprintCase === 'upper' ? 'Thumbprint is upper-case hex' : 'The thumbprint is lower-cased before the comparison';
-        const result = c.form === '!=' ? 'it is always "different"' : 'it never matches';
+        const result = c.form === '!=' ? 'it is always "different"' : c.form.startsWith('string.Compare') ? 'it never returns 0' : 'it never matches';
+        const kind = c.form === 'string.Compare' ? 'case-sensitive' : 'ordinal';
         ctx.report({
           span: literal.span,
-          message: `${side}, but this ordinal comparison (${c.form === 'Any' ? 'Any(… == …)' : c.form}) uses a literal with ${c.thumbprintCase === 'upper' ? 'lower' : 'upper'}-case letters: ${result}. Write the literal in ${c.thumbprintCase} case, or compare with StringComparison.OrdinalIgnoreCase.`,
+          message: `${side}, but this ${kind} comparison (${c.form === 'Any' ? 'Any(… == …)' : c.form}) uses a literal with ${c.thumbprintCase === 'upper' ? 'lower' : 'upper'}-case letters: ${result}. Write the literal in ${c.thumbprintCase} case, or compare with StringComparison.OrdinalIgnoreCase.`,
           fixes,
         });
       }

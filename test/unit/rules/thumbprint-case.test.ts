@@ -31,8 +31,23 @@ testRule(thumbprintCase, {
       name: 'GetCertHashString(HashAlgorithmName.SHA256) is another hash (64 digits), not the thumbprint',
       code: reject(`@(context.Request.Certificate?.GetCertHashString(HashAlgorithmName.SHA256) != "${tp}${tp.slice(0, 24)}")`),
     },
+    {
+      name: 'string.Compare with ignoreCase true, or an IgnoreCase comparison',
+      code: reject(`@(context.Request.Certificate == null || string.Compare(context.Request.Certificate.Thumbprint, "${tp}", true) != 0 || String.Compare("${tp}", context.Request.Certificate.Thumbprint, StringComparison.OrdinalIgnoreCase) != 0)`),
+    },
+    { name: 'string.CompareOrdinal with an upper-case literal', code: reject(`@(context.Request.Certificate == null || string.CompareOrdinal(context.Request.Certificate.Thumbprint, "${TP}") != 0)`) },
   ],
   invalid: [
+    {
+      // Not reported: only ==, !=, Equals, Contains and Any were read as comparisons.
+      name: 'string.CompareOrdinal and string.Compare (case-sensitive) with a lower-case literal never return 0',
+      code: reject(`@(context.Request.Certificate == null || string.CompareOrdinal(context.Request.Certificate.Thumbprint, "${tp}") != 0 || string.Compare("${tp}", context.Request.Certificate.Thumbprint, false) != 0)`),
+      findings: [
+        { line: 5, level: 'error', text: `"${tp}"`, message: 'Thumbprint is upper-case hex, but this ordinal comparison (string.CompareOrdinal) uses a literal with lower-case letters: it never returns 0.' },
+        { line: 5, level: 'error', text: `"${tp}"`, message: 'this case-sensitive comparison (string.Compare)' },
+      ],
+      output: reject(`@(context.Request.Certificate == null || string.CompareOrdinal(context.Request.Certificate.Thumbprint, "${TP}") != 0 || string.Compare("${tp}", context.Request.Certificate.Thumbprint, false) != 0)`),
+    },
     {
       name: 'GetCertHashString() is the thumbprint (upper-case hex) too: a lower-case literal never matches',
       code: reject(`@(context.Request.Certificate == null || context.Request.Certificate.GetCertHashString() != "${tp}")`),

@@ -19,7 +19,7 @@ const CASE_CALLS: Readonly<Record<string, 'upper' | 'lower' | undefined>> = {
 /** How a thumbprint literal meets `.Thumbprint`. */
 export interface ThumbprintComparison {
   expr: PolicyExpression;
-  form: '==' | '!=' | 'Equals' | 'string.Equals' | 'Contains' | 'Any';
+  form: '==' | '!=' | 'Equals' | 'string.Equals' | 'string.Compare' | 'string.CompareOrdinal' | 'Contains' | 'Any';
   /** The string literals (several for `new[] { "…", "…" }.Contains(x.Thumbprint)` and `.Any(c => c == x.Thumbprint)`). */
   literals: CsToken[];
   /** A `StringComparison` / `StringComparer` ending in `IgnoreCase` is passed. */
@@ -59,13 +59,14 @@ function comparisonsIn(expr: PolicyExpression): ThumbprintComparison[] {
     out.push({ expr, form: c.operator, literals: [found.literal], ignoreCase: false, ...found.cases, rewrite: { span, negate: c.operator === '!=', ...found.spans } });
   }
   for (const call of methodCalls(tokens, LIST_CALLS)) {
-    const found = call.name.text === 'Equals' ? equalsCall(expr, call) : call.name.text === 'Any' ? anyCall(expr, call) : containsCall(expr, call);
+    const name = call.name.text;
+    const found = name === 'Equals' ? equalsCall(expr, call) : name === 'Any' ? anyCall(expr, call) : name === 'Contains' ? containsCall(expr, call) : compareCall(expr, call);
     if (found) out.push(found);
   }
   return out;
 }
 
-const LIST_CALLS: ReadonlySet<string> = new Set(['Equals', 'Contains', 'Any']);
+const LIST_CALLS: ReadonlySet<string> = new Set(['Equals', 'Contains', 'Any', 'Compare', 'CompareOrdinal']);
 
 interface Pair {
   literal: CsToken;
@@ -113,6 +114,26 @@ function mentionsIgnoreCase(tokens: readonly CsToken[], ranges: readonly { start
   return ranges.some((r) => tokens.slice(r.start, r.end + 1).some((t) => t.kind === 'identifier' && t.text.endsWith('IgnoreCase')));
 }
 
+/** The receiver is `string` (or `String`, `System.String`): a static call. */
+function isStringType(receiver: Operand | undefined): receiver is Operand {
+  return receiver !== undefined && receiver.names.map((n) => n.text).join('.').replace(/^System\./, '').toLowerCase() === 'string';
+}
+
+/**
+ * `string.Compare(a, b[, ignoreCase | cmp])` or `string.CompareOrdinal(a, b)`: case-sensitive unless `true` or a
+ * `…IgnoreCase` comparison is passed. No rewrite: the call's result is compared with 0 outside it.
+ */
+function compareCall(expr: PolicyExpression, call: MethodCall): ThumbprintComparison | undefined {
+  if (!isStringType(call.receiver) || call.args.length < 2) return undefined;
+  const tokens = expr.tokens;
+  const [a, b] = call.args.map((r) => operandExactly(tokens, r.start, r.end));
+  const found = pair(tokens, a, b) ?? pair(tokens, b, a);
+  if (!found) return undefined;
+  const extra = call.args.slice(2);
+  const ignoreCase = mentionsIgnoreCase(tokens, extra) || extra.some((r) => tokens.slice(r.start, r.end + 1).some((t) => t.text === 'true'));
+  return { expr, form: call.name.text === 'Compare' ? 'string.Compare' : 'string.CompareOrdinal', literals: [found.literal], ignoreCase, ...found.cases };
+}
+
 /** `a.Equals(b[, cmp])` or `string.Equals(a, b[, cmp])`. */
 function equalsCall(expr: PolicyExpression, call: MethodCall): ThumbprintComparison | undefined {
   const tokens = expr.tokens;
@@ -121,7 +142,7 @@ function equalsCall(expr: PolicyExpression, call: MethodCall): ThumbprintCompari
     return r && operandExactly(tokens, r.start, r.end);
   };
   const receiver = call.receiver;
-  const isStatic = receiver !== undefined && receiver.names.map((n) => n.text).join('.').replace(/^System\./, '').toLowerCase() === 'string';
+  const isStatic = isStringType(receiver);
   const [a, b, extra] = isStatic ? [arg(0), arg(1), call.args.slice(2)] : [receiver, arg(0), call.args.slice(1)];
   const found = pair(tokens, a, b) ?? pair(tokens, b, a);
   if (!found || !a) return undefined;
