@@ -73,7 +73,12 @@ export class TestClient {
     });
     connection.onNotification('$/progress', () => undefined);
     connection.listen();
-    client.initializeResult = await connection.sendRequest('initialize', {
+    // A server that ends before it answers: the request would wait for ever (the connection doesn't reject it).
+    const ended = new Promise<never>((_, reject) =>
+      child.once('exit', (code, signal) => reject(new Error(`the server ended before answering initialize (${signal ?? `exit ${code}`}); stderr: ${client.stderr}`))),
+    );
+    ended.catch(() => undefined);
+    client.initializeResult = await Promise.race([ended, connection.sendRequest<TestClient['initializeResult']>('initialize', {
       processId: process.pid,
       rootUri: client.uri(workspace),
       workspaceFolders: [{ uri: client.uri(workspace), name: 'ws' }],
@@ -88,7 +93,7 @@ export class TestClient {
         window: { workDoneProgress: true, showDocument: { support: true } },
         textDocument: { publishDiagnostics: { relatedInformation: true, codeDescriptionSupport: true } },
       },
-    });
+    })]);
     await connection.sendNotification('initialized', {});
     return client;
   }
@@ -127,7 +132,8 @@ export class TestClient {
     if (!check()) {
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => {
-          reject(new Error(`timed out waiting for diagnostics of ${file}; last: ${JSON.stringify(this.diagnostics.get(uri)?.map((d) => d.code))}\nserver stderr: ${this.stderr}`));
+          const state = this.ended ? `the server ended (${this.process.signalCode ?? `exit ${this.process.exitCode}`})` : 'the server is running';
+          reject(new Error(`timed out waiting for diagnostics of ${file}; last: ${JSON.stringify(this.diagnostics.get(uri)?.map((d) => d.code))}; ${state}\nserver stderr: ${this.stderr}`));
         }, timeoutMs);
         this.waiters.push({
           check,
@@ -145,10 +151,17 @@ export class TestClient {
     return this.connection.sendRequest(method, params) as Promise<T>;
   }
 
+  /** Whether the server process has ended: with an exit code, or by a signal (a V8 fatal error aborts: no exit code). */
+  get ended(): boolean {
+    return this.process.exitCode !== null || this.process.signalCode !== null;
+  }
+
   /** shutdown + exit, as an editor would; waits for the process to end (kills it after 3 s). */
   async stop(): Promise<void> {
     const exited = new Promise<void>((resolve) => {
-      if (this.process.exitCode !== null) resolve();
+      // A server that already ended by a signal has `exitCode` null and won't emit 'exit' again: waiting for it hung
+      // the test file for ever.
+      if (this.ended) resolve();
       else this.process.once('exit', () => resolve());
     });
     try {
