@@ -7,7 +7,10 @@ import { ConfigResolver, DEFAULT_CONFIG } from '../../../server/src/engine/confi
 import { Workspace } from '../../../server/src/engine/workspace';
 import { allRules } from '../../../server/src/rules';
 import { makeTempDir, removeTempDir, repoRoot } from '../../helpers';
-import { fuzzCount, fuzzSeed, hostilePolicies, hostileWorkspace, NORMAL_POLICY } from './hostile';
+import { parsePolicy } from '../../../server/src/parsers/policy/parse';
+import type { PolicyDocument, PolicyElement } from '../../../server/src/parsers/policy/types';
+import { unguardedUses } from '../../../server/src/rules/util/certificate-flow';
+import { deepGuardedChooses, fuzzCount, fuzzSeed, hostilePolicies, hostileWorkspace, manyWhenGuards, NORMAL_POLICY } from './hostile';
 
 /** Generous: this catches hangs and runaway work, not speed (the benchmark measures speed). */
 const BUDGET_MS = 5000;
@@ -79,6 +82,57 @@ test('regression: 5,000 expressions after 250,000 `&`s: every rule runs, and the
     r.findings.filter((f) => f.ruleId === 'forwarded-certificate-header').map((f) => policy!.text.slice(f.span.start, f.span.end)),
     ['&quot;X-ARR-ClientCert&quot;'],
   );
+});
+
+test('regression: <choose> nested 3,000 deep is judged whole by certificate-null-check (it overflowed the stack)', () => {
+  const config = new ConfigResolver();
+  const ws = new Workspace({ configFor: (f) => config.forFile(f), rules: allRules });
+  const deep = deepGuardedChooses(3000);
+  assert.equal(deep.length, 2);
+  for (const { name, text } of deep) {
+    const file = path.join(ROOT, name);
+    ws.set(file, { text });
+    const r = ws.lint(file);
+    // Before: 'rule certificate-null-check failed on this file: Maximum call stack size exceeded'.
+    assert.deepEqual(r.notices, [], name);
+    // Every branch but the `!= null` one answers 401 at every level: no read is unguarded.
+    assert.deepEqual(r.findings.filter((f) => f.ruleId === 'certificate-null-check'), [], name);
+  }
+});
+
+/** The document, with every read of an element's name, parent or span counted in `reads.n`. */
+function countedPolicy(text: string, reads: { n: number }): PolicyDocument {
+  const doc = parsePolicy(text);
+  const stack: PolicyElement[] = doc.root ? [doc.root] : [];
+  while (stack.length > 0) {
+    const el = stack.pop()!;
+    stack.push(...el.children);
+    for (const key of ['name', 'parent', 'span'] as const) {
+      const value = el[key];
+      Object.defineProperty(el, key, { get: () => (reads.n++, value) });
+    }
+  }
+  return doc;
+}
+
+test('regression: the certificate guards of a policy are looked up in work linear in its <when>s and reads', () => {
+  // Counted, not timed. Before: each `<when>` null test was a closure asked about every read (reads × whens), and each
+  // `<when>` of a "go on with a certificate, else 401" <choose> looked at all its siblings (whens²): millions of reads.
+  const n = 2000;
+  const unguarded = { n: 0 };
+  const many = countedPolicy(manyWhenGuards(n)[0]!.text, unguarded);
+  assert.equal(unguardedUses(many).length, n);
+  assert.ok(unguarded.n < 100 * n, `${unguarded.n} element reads for ${n} <when> null tests and ${n} reads`);
+
+  const siblings = { n: 0 };
+  const returning = '<return-response><set-status code="401" /></return-response>';
+  const whens = Array.from({ length: n }, (_, i) => `<when condition="@(context.Request.Certificate != null &amp;&amp; ${i} == 1)">${returning}</when>`).join('');
+  const guarded = countedPolicy(
+    `<policies><inbound><choose>${whens}<when condition="@(context.Request.Certificate != null)"><set-variable name="a" value="b" /></when><otherwise>${returning}</otherwise></choose><set-variable name="s" value="@(context.Request.Certificate.Subject)" /></inbound></policies>`,
+    siblings,
+  );
+  assert.deepEqual(unguardedUses(guarded), []);
+  assert.ok(siblings.n < 100 * n, `${siblings.n} element reads for ${n + 2} sibling branches`);
 });
 
 test('regression: more than 300 PEM blocks in a certificate file is a notice, not a long stall', () => {

@@ -109,6 +109,10 @@ export function hostilePolicies(): { name: string; text: string }[] {
       name: `deep-guard-${i}.policy.xml`,
       text: `<policies><inbound><choose><when condition="@(${condition})"><set-variable name="a" value="b" /></when><otherwise><return-response><set-status code="401" /></return-response></otherwise></choose><set-variable name="s" value="@(context.Request.Certificate.Subject)" /></inbound></policies>`,
     }))),
+    // Found by the hostile review: <choose> nested 3,000 deep overflowed the stack in certificate-null-check (the rule
+    // failed on the file); each `<when>` null test was a closure asked for every read (8,000 of each: out of the budget).
+    ...deepGuardedChooses(3000),
+    ...manyWhenGuards(8000),
     // Found by a review: every comparison searched every certificate use (30,000 date checks in one condition: 26 s).
     {
       name: 'many-date-checks.policy.xml',
@@ -125,6 +129,28 @@ export function hostilePolicies(): { name: string; text: string }[] {
         '</inbound></policies>',
     },
   ];
+}
+
+const SUBJECT = '<set-variable name="s" value="@(context.Request.Certificate.Subject)" />';
+const NOT_NULL = 'condition="@(context.Request.Certificate != null)"';
+const RETURN_401 = '<return-response><set-status code="401" /></return-response>';
+
+/**
+ * `<choose>` nested `depth` deep, each level guarded: `!= null` with every other branch returning (in the `<when>`s, or
+ * in `<otherwise>`s). No read of the certificate in them is unguarded.
+ */
+export function deepGuardedChooses(depth: number): { name: string; text: string }[] {
+  const inWhens = `${`<choose><when ${NOT_NULL}>`.repeat(depth)}${SUBJECT}${`</when><otherwise>${RETURN_401}</otherwise></choose>`.repeat(depth)}`;
+  const nested = `<choose><when ${NOT_NULL}>${SUBJECT}</when><otherwise>${`<choose><when condition="@(true)">${RETURN_401}</when><otherwise>`.repeat(depth)}${RETURN_401}${'</otherwise></choose>'.repeat(depth)}</otherwise></choose>`;
+  return [
+    { name: 'deep-when-guards.policy.xml', text: `<policies><inbound>${inWhens}${SUBJECT}</inbound></policies>` },
+    { name: 'deep-otherwise-returns.policy.xml', text: `<policies><inbound>${nested}${SUBJECT}</inbound></policies>` },
+  ];
+}
+
+/** `n` `<choose>`s testing `!= null` without returning, then `n` reads after them (every read unguarded). */
+export function manyWhenGuards(n: number): { name: string; text: string }[] {
+  return [{ name: 'many-when-guards.policy.xml', text: `<policies><inbound>${`<choose><when ${NOT_NULL}><set-variable name="a" value="b" /></when></choose>`.repeat(n)}${SUBJECT.repeat(n)}</inbound></policies>` }];
 }
 
 export function hostileBicep(): { name: string; text: string }[] {

@@ -62,10 +62,13 @@ export function onlyReported(el: PolicyElement): boolean {
 
 /** The policy section holding the element (itself included): a section directly under the root `<policies>`. */
 export function sectionOf(el: PolicyElement): PolicySection | undefined {
-  for (let e: PolicyElement | undefined = el; e; e = e.parent) {
-    if (SECTIONS.has(e.name) && e.parent?.name === 'policies' && !e.parent.parent) return e.name as PolicySection;
-  }
+  for (let e: PolicyElement | undefined = el; e; e = e.parent) if (isSection(e)) return e.name as PolicySection;
   return undefined;
+}
+
+/** Is the element one of the sections (`<inbound>`…) of the root `<policies>`? */
+export function isSection(el: PolicyElement): boolean {
+  return SECTIONS.has(el.name) && el.parent?.name === 'policies' && !el.parent.parent;
 }
 
 /** The innermost element whose span contains the offset. */

@@ -1,6 +1,6 @@
 import type { CsToken, PolicyDocument, PolicyElement, PolicyExpression, PolicySection } from '../../parsers/policy/types';
 import { explicitNullTest, isCloser, isOpener } from './cs-tokens';
-import { ancestors, elementsNamed, getAttribute, inBranch, sectionOf } from '../../parsers/policy/query';
+import { ancestors, elementsNamed, getAttribute, inBranch, isSection } from '../../parsers/policy/query';
 import { RecentCache } from '../../parsers/policy/recent';
 import { readBoolAttribute } from './bool-attribute';
 import { certificateExpressions, type CertificateMemberUse, type ExpressionAnalysis } from './certificate-expressions';
@@ -32,39 +32,91 @@ function flowsInto(from: PolicySection | undefined, to: PolicySection | undefine
   return from === 'backend' && to === 'outbound';
 }
 
-/** Is element `a` (ending before `offset`) in effect for code at `offset` in element `b`? */
-function precedes(a: PolicyElement, end: number, offset: number, b: PolicyElement): boolean {
-  return end <= offset && flowsInto(sectionOf(a), sectionOf(b));
+/**
+ * The places that make the certificate non-null, indexed so that asking about one expression walks only its own
+ * ancestors: one closure per place, asked for every use, was quadratic (8,000 `<when>` null tests with 8,000 reads after
+ * them: the file ran out of its time budget).
+ */
+class Guards {
+  /** Per section, the earliest end of an element after which the certificate is non-null (in that section and later ones). */
+  private readonly after = new Map<PolicySection | undefined, number>();
+  /** `<when>`s whose body runs only with a certificate, with the condition that says so (not guarded by itself). */
+  private readonly bodies = new Map<PolicyElement, PolicyExpression>();
+  /** Per parent of a guarding `<when>` (its `<choose>`), the start of the first: the `<when>` / `<otherwise>` after it are guarded. */
+  private readonly firstWhen = new Map<PolicyElement, { start: number; condition: PolicyExpression }>();
+
+  /** Each element's section, found once per element (a guard 8,000 `<choose>` deep asked from the root each time). */
+  private readonly sections = new Map<PolicyElement, PolicySection | undefined>();
+
+  /** What runs after `end` (the end of `el` or of one of its expressions), in `el`'s section or a later one. */
+  addAfter(el: PolicyElement, end: number): void {
+    const section = this.sectionOf(el);
+    const earliest = this.after.get(section);
+    if (earliest === undefined || end < earliest) this.after.set(section, end);
+  }
+
+  addWhen(condition: ExpressionAnalysis, when: PolicyElement, returns: boolean): void {
+    // `when cert == null` runs its body only without a certificate; any other test may leave it non-null there.
+    if (!condition.nullTests.every((t) => t.form === 'explicit' && t.isNull === true)) this.bodies.set(when, condition.expr);
+    const choose = when.parent;
+    if (!choose) return;
+    const first = this.firstWhen.get(choose);
+    if (first === undefined || when.span.start < first.start) this.firstWhen.set(choose, { start: when.span.start, condition: condition.expr });
+    if (returns) this.addAfter(choose, choose.span.end);
+  }
+
+  covers(expr: PolicyExpression): boolean {
+    const el = expr.owner.element;
+    const section = this.sectionOf(el);
+    for (const [from, end] of this.after) if (end <= expr.span.start && flowsInto(from, section)) return true;
+    for (let scope: PolicyElement | undefined = el; scope; scope = scope.parent) {
+      const condition = this.bodies.get(scope);
+      if (condition !== undefined && condition !== expr) return true;
+      if (scope.name !== 'when' && scope.name !== 'otherwise') continue;
+      const first = scope.parent && this.firstWhen.get(scope.parent);
+      if (first !== undefined && first.start < scope.span.start && first.condition !== expr) return true;
+    }
+    return false;
+  }
+
+  /** `sectionOf`, remembered for the element and every ancestor walked on the way. */
+  private sectionOf(el: PolicyElement): PolicySection | undefined {
+    const walked: PolicyElement[] = [];
+    let e: PolicyElement | undefined = el;
+    while (e && !this.sections.has(e) && !isSection(e)) {
+      walked.push(e);
+      e = e.parent;
+    }
+    const section = e === undefined ? undefined : isSection(e) ? (e.name as PolicySection) : this.sections.get(e);
+    for (const w of walked) this.sections.set(w, section);
+    return section;
+  }
 }
 
-/** A place that makes the certificate non-null for the expressions it covers. */
-type Guard = (expr: PolicyExpression) => boolean;
+const guardCache = new RecentCache<PolicyDocument, Guards>(4);
 
-const guardCache = new RecentCache<PolicyDocument, Guard[]>(4);
-
-function guardsOf(doc: PolicyDocument): Guard[] {
+function guardsOf(doc: PolicyDocument): Guards {
   // Included fragments are resolved per lint: a document that has some is not cached by itself.
   return includedFragments(doc).length > 0 ? buildGuards(doc) : guardCache.get(doc, buildGuards);
 }
 
-function buildGuards(doc: PolicyDocument): Guard[] {
-  const guards: Guard[] = [];
+function buildGuards(doc: PolicyDocument): Guards {
+  const guards = new Guards();
+  const returns = new Returns();
   // A fragment that answers without a certificate (validate-client-certificate, a null check that returns) guards
   // what follows its <include-fragment>, as the same elements written in place would.
   for (const f of reachedFragments(doc)) {
-    if (rejectsMissingCertificateHere(f.doc)) guards.push((expr) => precedes(f.include, f.include.span.end, expr.span.start, expr.owner.element));
+    if (rejectsMissingCertificateHere(f.doc)) guards.addAfter(f.include, f.include.span.end);
   }
   for (const v of elementsNamed(doc, 'validate-client-certificate')) {
     const ignore = readBoolAttribute(v, 'ignore-error');
     if (ignore.kind === 'literal' && ignore.value) continue;
-    guards.push((expr) => precedes(v, v.span.end, expr.span.start, expr.owner.element));
+    guards.addAfter(v, v.span.end);
   }
   for (const a of certificateExpressions(doc)) {
     const when = whenOfCondition(a.expr);
-    if (when && a.nullTests.length > 0) guards.push(whenGuard(a, when));
-    else if (a.nullTests.some((t) => t.form === 'explicit')) {
-      guards.push((expr) => precedes(a.expr.owner.element, a.expr.span.end, expr.span.start, expr.owner.element));
-    }
+    if (when && a.nullTests.length > 0) guards.addWhen(a, when, returns.somewhere(when) || elseReturns(a, when, returns));
+    else if (a.nullTests.some((t) => t.form === 'explicit')) guards.addAfter(a.expr.owner.element, a.expr.span.end);
   }
   return guards;
 }
@@ -83,6 +135,7 @@ export function rejectsMissingCertificate(doc: PolicyDocument, where: (el: Polic
 
 /** `rejectsMissingCertificate` by the document's own elements, without the fragments it includes. */
 function rejectsMissingCertificateHere(doc: PolicyDocument, where: (el: PolicyElement) => boolean = () => true): boolean {
+  const returns = new Returns();
   const validates = elementsNamed(doc, 'validate-client-certificate').some((v) => {
     const ignore = readBoolAttribute(v, 'ignore-error');
     return !(ignore.kind === 'literal' && ignore.value) && where(v);
@@ -90,7 +143,7 @@ function rejectsMissingCertificateHere(doc: PolicyDocument, where: (el: PolicyEl
   if (validates) return true;
   return certificateExpressions(doc).some((a) => {
     const when = whenOfCondition(a.expr);
-    return when !== undefined && where(when) && ((hasReturnResponse(when) && a.nullTests.some((t) => t.form === 'explicit' && t.isNull === true)) || elseReturns(a, when));
+    return when !== undefined && where(when) && ((returns.somewhere(when) && a.nullTests.some((t) => t.form === 'explicit' && t.isNull === true)) || elseReturns(a, when, returns));
   });
 }
 
@@ -98,13 +151,12 @@ function rejectsMissingCertificateHere(doc: PolicyDocument, where: (el: PolicyEl
  * `when cert != null` whose later branches, an `<otherwise>` among them, all return (the "go on with a certificate,
  * else 401" form): no request without a certificate gets past the `<choose>`.
  */
-function elseReturns(condition: ExpressionAnalysis, when: PolicyElement): boolean {
+function elseReturns(condition: ExpressionAnalysis, when: PolicyElement, returns: Returns): boolean {
   // The condition holds only with a certificate: `cert != null && …`, never `cert != null || …`, `| …`, `!(cert != null)`
   // or a conditional.
   if (!holdsOnlyWithCertificate(condition)) return false;
   // Every other branch returns, an earlier <when> too (a request it takes never reaches this test).
-  const others = (when.parent?.children ?? []).filter((c) => c !== when && (c.name === 'when' || c.name === 'otherwise'));
-  return others.some((c) => c.name === 'otherwise') && others.every(alwaysReturns);
+  return when.parent !== undefined && returns.otherBranchesReturn(when.parent, when);
 }
 
 /**
@@ -188,16 +240,74 @@ function bracketPairs(tokens: readonly CsToken[], from: number, to: number): Int
 }
 
 /**
- * Does every way through the element end in a `<return-response>`: one among its children, or a `<choose>` with an
- * `<otherwise>` whose branches all do? (`hasReturnResponse` also counts one in a branch that may not run.)
+ * Where `<return-response>` ends a request, each element's answer computed once, bottom-up and without recursion (a
+ * `<choose>` nested 2,000 deep overflowed the stack; each `<when>` asking again about its whole body was quadratic).
  */
-function alwaysReturns(el: PolicyElement): boolean {
-  return el.children.some((c) => {
-    if (c.name === 'return-response') return true;
-    if (c.name !== 'choose') return false;
-    const branches = c.children.filter((b) => b.name === 'when' || b.name === 'otherwise');
-    return branches.some((b) => b.name === 'otherwise') && branches.every(alwaysReturns);
-  });
+class Returns {
+  /** A `<return-response>` among the element's descendants (in a branch that may not run too). */
+  private readonly anywhere = new Map<PolicyElement, boolean>();
+  /** Every way through the element ends in a `<return-response>`: one among its children, or a `<choose>` with an `<otherwise>` whose branches all do. */
+  private readonly always = new Map<PolicyElement, boolean>();
+  /** Per `<choose>` (or any parent of branches): its `<when>` / `<otherwise>` children, those with an `<otherwise>`, and those that always return. */
+  private readonly branches = new Map<PolicyElement, { count: number; otherwise: number; returning: number }>();
+
+  somewhere(el: PolicyElement): boolean {
+    this.fill(el);
+    return this.anywhere.get(el)!;
+  }
+
+  /** Do the `<when>` / `<otherwise>` children of `parent` other than `branch`, an `<otherwise>` among them, all return on every path? */
+  otherBranchesReturn(parent: PolicyElement, branch: PolicyElement): boolean {
+    this.fill(parent);
+    const b = this.branchesOf(parent);
+    const own = branch.name === 'when' || branch.name === 'otherwise';
+    const others = b.count - (own ? 1 : 0);
+    const otherwise = b.otherwise - (branch.name === 'otherwise' ? 1 : 0);
+    const returning = b.returning - (own && this.always.get(branch) ? 1 : 0);
+    return otherwise > 0 && returning === others;
+  }
+
+  /** Answers for `root` and everything under it (an explicit stack: each element is pushed once, finished once). */
+  private fill(root: PolicyElement): void {
+    if (this.anywhere.has(root)) return;
+    const stack: { el: PolicyElement; expanded: boolean }[] = [{ el: root, expanded: false }];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      if (!top.expanded) {
+        top.expanded = true;
+        for (const c of top.el.children) if (!this.anywhere.has(c)) stack.push({ el: c, expanded: false });
+        continue;
+      }
+      stack.pop();
+      const el = top.el;
+      this.anywhere.set(el, el.children.some((c) => c.name === 'return-response' || this.anywhere.get(c)));
+      this.always.set(
+        el,
+        el.children.some((c) => {
+          if (c.name === 'return-response') return true;
+          if (c.name !== 'choose') return false;
+          const b = this.branchesOf(c);
+          return b.otherwise > 0 && b.returning === b.count;
+        }),
+      );
+    }
+  }
+
+  /** The counts of `parent`'s branches, from their answers (which `fill` makes first). */
+  private branchesOf(parent: PolicyElement): { count: number; otherwise: number; returning: number } {
+    let b = this.branches.get(parent);
+    if (!b) {
+      b = { count: 0, otherwise: 0, returning: 0 };
+      for (const c of parent.children) {
+        if (c.name !== 'when' && c.name !== 'otherwise') continue;
+        b.count++;
+        if (c.name === 'otherwise') b.otherwise++;
+        if (this.always.get(c)) b.returning++;
+      }
+      this.branches.set(parent, b);
+    }
+    return b;
+  }
 }
 
 /** The `<when>` whose `condition` is this expression. */
@@ -206,31 +316,16 @@ function whenOfCondition(expr: PolicyExpression): PolicyElement | undefined {
   return el.name === 'when' && expr.owner.attribute?.name === 'condition' ? el : undefined;
 }
 
-function whenGuard(condition: ExpressionAnalysis, when: PolicyElement): Guard {
-  const choose = when.parent;
-  // `when cert == null` runs its body only without a certificate; any other test may leave it non-null there.
-  const bodyNonNull = !condition.nullTests.every((t) => t.form === 'explicit' && t.isNull === true);
-  const later = choose ? choose.children.filter((c) => c.span.start > when.span.start && (c.name === 'when' || c.name === 'otherwise')) : [];
-  const returns = hasReturnResponse(when) || elseReturns(condition, when);
-  return (expr) => {
-    if (expr === condition.expr) return false;
-    const el = expr.owner.element;
-    const inside = (scope: PolicyElement): boolean => el === scope || ancestors(el).includes(scope);
-    if ((bodyNonNull && inside(when)) || later.some(inside)) return true;
-    return returns && choose !== undefined && precedes(choose, choose.span.end, expr.span.start, el);
-  };
-}
-
 /** Does the element hold a `<return-response>` (at any depth)? */
 export function hasReturnResponse(el: PolicyElement): boolean {
-  return el.children.some((c) => c.name === 'return-response' || hasReturnResponse(c));
+  return new Returns().somewhere(el);
 }
 
 /** Is the certificate known to be non-null where this member is used (see the approximation above)? */
 function knownNonNull(doc: PolicyDocument, analysis: ExpressionAnalysis, use: CertificateMemberUse): boolean {
   if (use.conditional) return true;
   if (analysis.nullTests.some((t) => (t.form === 'explicit' || t.shortCircuits) && t.ref.end < use.ref.start)) return true;
-  return guardsOf(doc).some((guard) => guard(analysis.expr));
+  return guardsOf(doc).covers(analysis.expr);
 }
 
 /** The member uses of the certificate in the document that may run with a null certificate. */
