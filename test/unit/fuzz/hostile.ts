@@ -113,6 +113,7 @@ export function hostilePolicies(): { name: string; text: string }[] {
     // failed on the file); each `<when>` null test was a closure asked for every read (8,000 of each: out of the budget).
     ...deepGuardedChooses(3000),
     ...manyWhenGuards(8000),
+    ...hostileIdentities(),
     // Found by a review: every comparison searched every certificate use (30,000 date checks in one condition: 26 s).
     {
       name: 'many-date-checks.policy.xml',
@@ -151,6 +152,17 @@ export function deepGuardedChooses(depth: number): { name: string; text: string 
 /** `n` `<choose>`s testing `!= null` without returning, then `n` reads after them (every read unguarded). */
 export function manyWhenGuards(n: number): { name: string; text: string }[] {
   return [{ name: 'many-when-guards.policy.xml', text: `<policies><inbound>${`<choose><when ${NOT_NULL}><set-variable name="a" value="b" /></when></choose>`.repeat(n)}${SUBJECT.repeat(n)}</inbound></policies>` }];
+}
+
+/**
+ * Found by the hostile review: identity attributes that regexes took seconds over, skipping the rules after them (a
+ * lazy group before `\s*$` over 100,000 spaces: 33 s).
+ */
+export function hostileIdentities(): { name: string; text: string }[] {
+  const identity = (attributes: string): string => `<policies><inbound><validate-client-certificate><identities><identity ${attributes} /></identities></validate-client-certificate></inbound></policies>`;
+  return [
+    { name: 'common-name-spaces.policy.xml', text: identity(`common-name="CN=a${' '.repeat(100000)}b"`) },
+  ];
 }
 
 export function hostileBicep(): { name: string; text: string }[] {
