@@ -10,6 +10,7 @@ import { makeTempDir, removeTempDir, repoRoot } from '../../helpers';
 import { parsePolicy } from '../../../server/src/parsers/policy/parse';
 import type { PolicyDocument, PolicyElement } from '../../../server/src/parsers/policy/types';
 import { unguardedUses } from '../../../server/src/rules/util/certificate-flow';
+import { hasPlaceholder } from '../../../server/src/rules/util/placeholder';
 import { deepGuardedChooses, fuzzCount, fuzzSeed, hostileIdentities, hostilePolicies, hostileWorkspace, manyWhenGuards, NORMAL_POLICY } from './hostile';
 
 /** Generous: this catches hangs and runaway work, not speed (the benchmark measures speed). */
@@ -135,7 +136,7 @@ test('regression: the certificate guards of a policy are looked up in work linea
   assert.ok(siblings.n < 100 * n, `${siblings.n} element reads for ${n + 2} sibling branches`);
 });
 
-test('regression: an identity attribute of a run of spaces is judged whole: no rule is skipped', () => {
+test('regression: identity attributes of runs of spaces or of template openings are judged whole: no rule is skipped', () => {
   const config = new ConfigResolver();
   const ws = new Workspace({ configFor: (f) => config.forFile(f), rules: allRules });
   const found: Record<string, string[]> = {};
@@ -143,11 +144,18 @@ test('regression: an identity attribute of a run of spaces is judged whole: no r
     const file = path.join(ROOT, name);
     ws.set(file, { text });
     const r = ws.lint(file);
-    // Before: 'Linting this file took longer than its time budget …, so 8 rules were not run on it' (33 s).
+    // Before: 'Linting this file took longer than its time budget …, so 8 rules were not run on it' (33 s and 10 s).
     assert.deepEqual(r.notices, [], name);
     found[name] = r.findings.filter((f) => f.ruleId === 'identity-dn-format').map((f) => f.fixes?.[0]?.title.replace(/ {2,}/, ' … ') ?? '');
   }
-  assert.deepEqual(found, { 'common-name-spaces.policy.xml': ['Write common-name="a … b"'] });
+  assert.deepEqual(found, { 'common-name-spaces.policy.xml': ['Write common-name="a … b"'], 'many-template-openings.policy.xml': [] });
+  // A template's `${…}` is a placeholder wherever its `}` comes; an opening never closed is none.
+  assert.equal(hasPlaceholder('${'.repeat(40000)), false);
+  assert.equal(hasPlaceholder(`${'${'.repeat(40000)}}`), true);
+  assert.equal(hasPlaceholder('a}b${c'), false);
+  assert.equal(hasPlaceholder('CN=${cn}, O=x'), true);
+  assert.equal(hasPlaceholder('#{Token}#'), true);
+  assert.equal(hasPlaceholder('%{ a'), false);
 });
 
 test('regression: more than 300 PEM blocks in a certificate file is a notice, not a long stall', () => {

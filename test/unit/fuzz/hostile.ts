@@ -156,12 +156,13 @@ export function manyWhenGuards(n: number): { name: string; text: string }[] {
 
 /**
  * Found by the hostile review: identity attributes that regexes took seconds over, skipping the rules after them (a
- * lazy group before `\s*$` over 100,000 spaces: 33 s).
+ * lazy group before `\s*$` over 100,000 spaces: 33 s; `\$\{[^}]*\}` from each of 40,000 `${`: 10 s).
  */
 export function hostileIdentities(): { name: string; text: string }[] {
   const identity = (attributes: string): string => `<policies><inbound><validate-client-certificate><identities><identity ${attributes} /></identities></validate-client-certificate></inbound></policies>`;
   return [
     { name: 'common-name-spaces.policy.xml', text: identity(`common-name="CN=a${' '.repeat(100000)}b"`) },
+    { name: 'many-template-openings.policy.xml', text: identity(`subject="${'${'.repeat(40000)}" issuer-subject="${'%{#{'.repeat(20000)}"`) },
   ];
 }
 
