@@ -318,7 +318,14 @@ function whenOfCondition(expr: PolicyExpression): PolicyElement | undefined {
 
 /** Does the element hold a `<return-response>` (at any depth)? */
 export function hasReturnResponse(el: PolicyElement): boolean {
-  return new Returns().somewhere(el);
+  const stack = [el];
+  while (stack.length > 0) {
+    for (const c of stack.pop()!.children) {
+      if (c.name === 'return-response') return true;
+      stack.push(c);
+    }
+  }
+  return false;
 }
 
 /** Is the certificate known to be non-null where this member is used (see the approximation above)? */

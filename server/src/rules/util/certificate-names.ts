@@ -88,24 +88,48 @@ export function certificateNameChecks(doc: PolicyDocument, analyses: readonly Ex
  * `where`: which elements' expressions count (an enclosing policy's inbound).
  */
 export function expressionsPinOrVerifyForEveryRequest(doc: PolicyDocument, where: (el: PolicyElement) => boolean = () => true): boolean {
-  if (doc.expressions.some((expr) => where(expr.owner.element) && everyRequestMeets(expr) && pinsOrVerifiesTested(expr))) return true;
+  const meets = everyRequestMeets();
+  if (doc.expressions.some((expr) => where(expr.owner.element) && meets(expr) && pinsOrVerifiesTested(expr))) return true;
   // A fragment included outside any branch (here, and in the fragments on the way) runs for every request, as its own elements do.
   return reachedFragments(doc).some(
-    (f) => where(f.include) && !f.conditional && !inBranch(f.include) && f.doc.expressions.some((expr) => everyRequestMeets(expr) && pinsOrVerifiesTested(expr)),
+    (f) => where(f.include) && !f.conditional && !inBranch(f.include) && f.doc.expressions.some((expr) => meets(expr) && pinsOrVerifiesTested(expr)),
   );
 }
 
-function everyRequestMeets(expr: PolicyExpression): boolean {
-  const el = expr.owner.element;
-  const conditionOf = expr.owner.attribute?.name === 'condition' && el.name === 'when' ? el : undefined;
-  if (inBranch(el)) return false;
-  if (!conditionOf) return true;
-  const choose = conditionOf.parent;
-  if (!choose) return false;
-  const siblings = choose.children.filter((c) => c.name === 'when');
-  if (!siblings.slice(0, siblings.indexOf(conditionOf)).every(hasReturnResponse)) return false;
-  // The branch rejects (`Thumbprint != pinned` → 403), or the choose rejects what no branch took (`== pinned`).
-  return hasReturnResponse(conditionOf) || choose.children.some((c) => c.name === 'otherwise' && hasReturnResponse(c));
+/**
+ * Does every request meet the expression? What it asks of a `<choose>` (which of its `<when>`s come after branches that
+ * all return, whether its `<otherwise>` rejects) is worked out once per `<choose>`: asked again for each `<when>`, 4,000
+ * of them took 3.8 s.
+ */
+function everyRequestMeets(): (expr: PolicyExpression) => boolean {
+  const chooses = new Map<PolicyElement, { reached: Set<PolicyElement>; otherwiseRejects: boolean }>();
+  const factsOf = (choose: PolicyElement) => {
+    let facts = chooses.get(choose);
+    if (!facts) {
+      // The `<when>`s up to the first that doesn't return (that one too): a request reaches each.
+      const reached = new Set<PolicyElement>();
+      for (const c of choose.children) {
+        if (c.name !== 'when') continue;
+        reached.add(c);
+        if (!hasReturnResponse(c)) break;
+      }
+      facts = { reached, otherwiseRejects: choose.children.some((c) => c.name === 'otherwise' && hasReturnResponse(c)) };
+      chooses.set(choose, facts);
+    }
+    return facts;
+  };
+  return (expr) => {
+    const el = expr.owner.element;
+    const conditionOf = expr.owner.attribute?.name === 'condition' && el.name === 'when' ? el : undefined;
+    if (inBranch(el)) return false;
+    if (!conditionOf) return true;
+    const choose = conditionOf.parent;
+    if (!choose) return false;
+    const facts = factsOf(choose);
+    if (!facts.reached.has(conditionOf)) return false;
+    // The branch rejects (`Thumbprint != pinned` → 403), or the choose rejects what no branch took (`== pinned`).
+    return facts.otherwiseRejects || hasReturnResponse(conditionOf);
+  };
 }
 
 /**
