@@ -14,29 +14,90 @@ export const headerReadAfterDelete: PolicyRule = {
   description: 'A request header is read after <set-header exists-action="delete"> removed it in the same section: the read always finds it missing.',
   check(ctx) {
     if (!mayMention(ctx.doc, 'delete')) return;
-    for (const deleted of unconditionalDeletes(ctx.doc)) {
+    const deletes = unconditionalDeletes(ctx.doc);
+    if (deletes.length === 0) return;
+    // Made once: each delete searching every later expression, and every set-header for each, was cubic (2,000
+    // deletes and 2,000 reads: 2 minutes).
+    const reads = readsByName(ctx.doc);
+    const sets = setStarts(ctx.doc);
+    for (const deleted of deletes) {
       const name = deleted.name.toLowerCase();
       const section = sectionOf(deleted.el);
-      for (const expr of ctx.doc.expressions) {
-        if (expr.span.start < deleted.el.span.end || sectionOf(expr.owner.element) !== section) continue;
-        if (setAgainBetween(ctx.doc, name, deleted.el, expr)) break;
-        for (const read of headerReads(expr)) {
-          if (read.name.toLowerCase() !== name) continue;
-          ctx.report({
-            span: read.span,
-            // Where it was deleted is the related location (a line number would be the policy's own in a Bicep string).
-            message:
-              `The ${deleted.name} header is deleted by a set-header above in this section (exists-action="delete"): reading it here always finds it ` +
-              'missing. To keep a value a gateway forwarded, read it into a variable before deleting the header; to drop a value a client ' +
-              'sent, delete it only where nothing reads it.',
-            certain: false,
-            related: [{ file: ctx.file, span: deleted.el.startTagSpan, message: `${deleted.name} deleted here` }],
-          });
-        }
+      // Another set-header of the name (not a delete) after this one puts the header back for what follows it.
+      const again = firstAfter(sets.get(name) ?? [], deleted.el.span.end);
+      const setAgain = again < 0 ? Infinity : sets.get(name)![again]!;
+      const list = reads.get(`${section} ${name}`) ?? [];
+      for (let i = firstAtOrAfter(list, deleted.el.span.end); i < list.length && list[i]!.expr.span.start <= setAgain; i++) {
+        ctx.report({
+          span: list[i]!.span,
+          // Where it was deleted is the related location (a line number would be the policy's own in a Bicep string).
+          message:
+            `The ${deleted.name} header is deleted by a set-header above in this section (exists-action="delete"): reading it here always finds it ` +
+            'missing. To keep a value a gateway forwarded, read it into a variable before deleting the header; to drop a value a client ' +
+            'sent, delete it only where nothing reads it.',
+          certain: false,
+          related: [{ file: ctx.file, span: deleted.el.startTagSpan, message: `${deleted.name} deleted here` }],
+        });
       }
     }
   },
 };
+
+type Read = { expr: PolicyExpression; span: { start: number; end: number } };
+
+/** The request headers read by a literal name, by section and name (lower case), in document order. */
+function readsByName(doc: PolicyDocument): Map<string, Read[]> {
+  const out = new Map<string, Read[]>();
+  for (const expr of doc.expressions) {
+    const found = headerReads(expr);
+    if (found.length === 0) continue;
+    const section = sectionOf(expr.owner.element);
+    for (const read of found) {
+      const key = `${section} ${read.name.toLowerCase()}`;
+      let list = out.get(key);
+      if (!list) out.set(key, (list = []));
+      list.push({ expr, span: read.span });
+    }
+  }
+  return out;
+}
+
+/** Where each set-header that doesn't delete starts, by name (lower case), in document order. */
+function setStarts(doc: PolicyDocument): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const el of elementsNamed(doc, 'set-header')) {
+    const name = getAttribute(el, 'name')?.value.toLowerCase();
+    if (name === undefined || getAttribute(el, 'exists-action')?.value.trim().toLowerCase() === 'delete') continue;
+    let list = out.get(name);
+    if (!list) out.set(name, (list = []));
+    list.push(el.span.start);
+  }
+  return out;
+}
+
+/** The index of the first start after `offset` in the ascending list, or -1. */
+function firstAfter(starts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (starts[mid]! > offset) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo < starts.length ? lo : -1;
+}
+
+/** The index of the first read whose expression starts at or after `offset` (the list's length when none does). */
+function firstAtOrAfter(reads: readonly Read[], offset: number): number {
+  let lo = 0;
+  let hi = reads.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (reads[mid]!.expr.span.start >= offset) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
 
 /**
  * `<set-header name="X" exists-action="delete">` that removes X from the incoming request: not inside a `<choose>`
@@ -61,18 +122,6 @@ const OWN_MESSAGES: ReadonlySet<string> = new Set(['send-request', 'send-one-way
 function inOwnMessage(el: PolicyElement): boolean {
   for (let e = el.parent; e; e = e.parent) if (OWN_MESSAGES.has(e.name)) return true;
   return false;
-}
-
-/** Another set-header of the same name (that doesn't delete) between the delete and the expression puts the header back. */
-function setAgainBetween(doc: PolicyDocument, name: string, deleted: PolicyElement, expr: PolicyExpression): boolean {
-  return elementsNamed(doc, 'set-header').some(
-    (el) =>
-      el !== deleted &&
-      el.span.start > deleted.span.end &&
-      el.span.start < expr.span.start &&
-      getAttribute(el, 'name')?.value.toLowerCase() === name &&
-      getAttribute(el, 'exists-action')?.value.trim().toLowerCase() !== 'delete',
-  );
 }
 
 /** The request headers an expression reads by a literal name. */

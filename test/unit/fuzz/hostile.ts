@@ -115,6 +115,23 @@ export function hostilePolicies(): { name: string; text: string }[] {
     ...manyWhenGuards(8000),
     ...hostileIdentities(),
     // Found by a review: every comparison searched every certificate use (30,000 date checks in one condition: 26 s).
+    // Found by the rule audit: forwarded-certificate-header searched the whole text for `&#` once per expression (5,000
+    // expressions after a 0.9 MB comment: 5 s; 10,000 after 1.8 MB: 21 s), and each header read searched every
+    // set-header (8,000 of each: 5 s).
+    {
+      name: 'many-expressions-after-comment.policy.xml',
+      text: `<policies><inbound><!-- ${'&amp '.repeat(175000)} -->${Array.from({ length: 5000 }, (_, i) => `<set-variable name="v" value="@(${i})" />`).join('')}${FORWARDED_READ}</inbound></policies>`,
+    },
+    {
+      name: 'many-set-headers-and-reads.policy.xml',
+      text: `<policies><inbound>${Array.from({ length: 8000 }, (_, i) => `<set-header name="a${i}" exists-action="override"><value>1</value></set-header>`).join('')}${FORWARDED_READ.repeat(8000)}</inbound></policies>`,
+    },
+    // Found by the rule audit: header-read-after-delete searched every later expression for each delete, and every
+    // set-header for each of those (1,000 deletes and 1,000 reads: 16 s; 2,000 of each: 2 minutes).
+    {
+      name: 'many-deletes-and-reads.policy.xml',
+      text: `<policies><inbound>${Array.from({ length: 1000 }, (_, i) => `<set-header name="x-${i}" exists-action="delete" />`).join('')}${Array.from({ length: 1000 }, (_, i) => `<set-variable name="v" value="@(context.Request.Headers.GetValueOrDefault(&quot;x-${i}&quot;, &quot;&quot;))" />`).join('')}</inbound></policies>`,
+    },
     {
       name: 'many-date-checks.policy.xml',
       text: `<policies><inbound><choose><when condition="@(${Array.from({ length: 30000 }, () => 'context.Request.Certificate.NotAfter &lt; DateTime.Now').join(' || ')})"><return-response><set-status code="403" /></return-response></when></choose></inbound></policies>`,
