@@ -215,6 +215,14 @@ test('regression: 1,000 header deletes before 1,000 reads: header-read-after-del
   assert.equal(r.findings.filter((f) => f.ruleId === 'header-read-after-delete').length, 1000);
 });
 
+test('regression: 10,000 validate-client-certificate ignore-error="true" among 10,000 expressions: ignore-error-enabled answers within the budget', () => {
+  const r = lintHostile('many-ignored-validations.policy.xml');
+  // Before: the text and every expression searched per element (8 s): rules skipped (a notice).
+  assert.deepEqual(r.notices, []);
+  // context.LastError is read after all but the last one: that one is reported.
+  assert.equal(r.findings.filter((f) => f.ruleId === 'ignore-error-enabled').length, 1);
+});
+
 test('regression: more than 300 PEM blocks in a certificate file is a notice, not a long stall', () => {
   const ws = new Workspace({ configFor: () => ({ config: { ...DEFAULT_CONFIG }, problems: [] }) });
   const file = path.join(ROOT, 'certs', 'bundle.pem');

@@ -132,6 +132,13 @@ export function hostilePolicies(): { name: string; text: string }[] {
       name: 'many-deletes-and-reads.policy.xml',
       text: `<policies><inbound>${Array.from({ length: 1000 }, (_, i) => `<set-header name="x-${i}" exists-action="delete" />`).join('')}${Array.from({ length: 1000 }, (_, i) => `<set-variable name="v" value="@(context.Request.Headers.GetValueOrDefault(&quot;x-${i}&quot;, &quot;&quot;))" />`).join('')}</inbound></policies>`,
     },
+    // Found by the rule audit: ignore-error-enabled searched the whole text and every expression for each
+    // validate-client-certificate with ignore-error="true" (10,000 of them and 10,000 expressions: 8 s; 40,000 without
+    // expressions in 2 MB: 2 s).
+    {
+      name: 'many-ignored-validations.policy.xml',
+      text: `<policies><inbound>${Array.from({ length: 10000 }, (_, i) => `<validate-client-certificate ignore-error="true" /><set-variable name="v" value="@(${i})" />`).join('')}<set-variable name="e" value="@(context.LastError.Message)" /><validate-client-certificate ignore-error="true" /></inbound></policies>`,
+    },
     {
       name: 'many-date-checks.policy.xml',
       text: `<policies><inbound><choose><when condition="@(${Array.from({ length: 30000 }, () => 'context.Request.Certificate.NotAfter &lt; DateTime.Now').join(' || ')})"><return-response><set-status code="403" /></return-response></when></choose></inbound></policies>`,
