@@ -63,13 +63,16 @@ function nullTests(expr: PolicyExpression, text: string): NullTest[] {
   // Most expressions index no headers: one look at the tokens before any chain is built.
   if (!tokens.some((t, i) => (t.text === 'Headers' || t.text === 'Query') && tokens[i + 1]?.text === '[')) return out;
   for (const path of DICTIONARIES) {
+    let containsKeys: Map<string, number> | undefined;
     for (const { token: key, access, chain } of dictionaryKeys(tokens, path, NO_LOOKUPS)) {
       // The chain is exactly the dictionary, followed by `[key]`.
       if (access !== 'indexer' || chain.names.join('.') !== path) continue;
       const close = chain.index + chain.names.length * 2 + 1;
       const test = comparedWithNull(tokens, chain.index, close);
       // `Headers.ContainsKey("X") && Headers["X"] != null`: the key is known to be there (the test is only redundant).
-      if (!test || containsKeyBefore(tokens, path, key.value, chain.index)) continue;
+      if (!test) continue;
+      containsKeys ??= firstContainsKey(tokens, path);
+      if ((containsKeys.get(key.value!.toLowerCase()) ?? Infinity) < chain.index) continue;
       out.push({
         path,
         // As written, so that the fix keeps the document's format (`&quot;X&quot;` in an escaped policy).
@@ -84,9 +87,17 @@ function nullTests(expr: PolicyExpression, text: string): NullTest[] {
   return out.sort((a, b) => a.span.start - b.span.start);
 }
 
-/** `path.ContainsKey("key")` earlier in the expression. */
-function containsKeyBefore(tokens: readonly CsToken[], path: string, key: string | undefined, before: number): boolean {
-  return dictionaryKeys(tokens, path, CONTAINS_KEY).some((k) => k.access === 'lookup' && k.chain.index < before && k.token.value?.toLowerCase() === key?.toLowerCase());
+/**
+ * For each key (lower case) of a `path.ContainsKey("key")` in the expression, the index of its first one. Found once per
+ * expression: searched again for each null test, one expression of 4,000 tests took 26 s.
+ */
+function firstContainsKey(tokens: readonly CsToken[], path: string): Map<string, number> {
+  const first = new Map<string, number>();
+  for (const k of dictionaryKeys(tokens, path, CONTAINS_KEY)) {
+    const key = k.token.value!.toLowerCase();
+    if (k.access === 'lookup' && !first.has(key)) first.set(key, k.chain.index);
+  }
+  return first;
 }
 
 /** `X == null`, `X != null`, `X is null`, `X is not null`, `null == X`, `null != X` around tokens `start..end`. */

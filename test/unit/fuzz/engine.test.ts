@@ -223,6 +223,14 @@ test('regression: 10,000 validate-client-certificate ignore-error="true" among 1
   assert.equal(r.findings.filter((f) => f.ruleId === 'ignore-error-enabled').length, 1);
 });
 
+test('regression: one expression of 4,000 `Headers["x"] == null` tests: indexer-null-check answers within the budget', () => {
+  const r = lintHostile('many-indexer-null-tests.policy.xml');
+  // Before: the expression searched for ContainsKey once per test (26 s): rules skipped (a notice).
+  assert.deepEqual(r.notices, []);
+  // Every test is reported.
+  assert.equal(r.findings.filter((f) => f.ruleId === 'indexer-null-check').length, 4000);
+});
+
 test('regression: more than 300 PEM blocks in a certificate file is a notice, not a long stall', () => {
   const ws = new Workspace({ configFor: () => ({ config: { ...DEFAULT_CONFIG }, problems: [] }) });
   const file = path.join(ROOT, 'certs', 'bundle.pem');
