@@ -45,10 +45,12 @@ function checkNames(ctx: PolicyRuleContext, el: PolicyElement, known: readonly s
   // From the start tag's first syntax problem on (a raw quote that ended a value early: `subject="O="Contoso, Inc.""`),
   // what reads as attributes is the rest of that value: policy-xml-syntax says so, once, not as unknown attributes.
   const broken = ctx.doc.problems.find((p) => p.span.start >= el.startTagSpan.start && p.span.start < el.startTagSpan.end)?.span.start ?? Infinity;
+  // Once per element: made again for each unknown attribute, 2,000 of them took 0.4 s (quadratic).
+  const present = new Set(el.attributes.map((a) => a.name));
+  const absent = known.filter((k) => !present.has(k));
   for (const attr of el.attributes) {
     if (known.includes(attr.name) || attr.nameSpan.start >= broken) continue;
-    const present = new Set(el.attributes.map((a) => a.name));
-    const best = nearest(attr.name, known.filter((k) => !present.has(k)));
+    const best = nearest(attr.name, absent);
     const hint =
       attr.name === 'certificate-id'
         ? ' There is no certificate-id: pin the client certificate with thumbprint, or its issuer with issuer-certificate-id.'

@@ -231,6 +231,22 @@ test('regression: one expression of 4,000 `Headers["x"] == null` tests: indexer-
   assert.equal(r.findings.filter((f) => f.ruleId === 'indexer-null-check').length, 4000);
 });
 
+test('regression: 5,000 certificate uses before 5,000 `<when>` null tests: certificate-null-check answers within the budget', () => {
+  const r = lintHostile('many-uses-before-null-tests.policy.xml');
+  // Before: every guard asked of every expression, and each <when> going through its 10,000 siblings: rules skipped (a notice).
+  assert.deepEqual(r.notices, []);
+  // The null tests come after the uses: every use is reported.
+  assert.equal(r.findings.filter((f) => f.ruleId === 'certificate-null-check').length, 5000);
+});
+
+test('regression: 10,000 unknown attributes on validate-client-certificate: policy-attributes answers within the budget', () => {
+  const r = lintHostile('many-unknown-attributes.policy.xml');
+  // Before: the element's attributes listed again per unknown one (over 10 s): rules skipped (a notice).
+  assert.deepEqual(r.notices, []);
+  // Every unknown attribute is reported.
+  assert.equal(r.findings.filter((f) => f.ruleId === 'policy-attributes').length, 10000);
+});
+
 test('regression: more than 300 PEM blocks in a certificate file is a notice, not a long stall', () => {
   const ws = new Workspace({ configFor: () => ({ config: { ...DEFAULT_CONFIG }, problems: [] }) });
   const file = path.join(ROOT, 'certs', 'bundle.pem');

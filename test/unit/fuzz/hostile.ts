@@ -145,6 +145,16 @@ export function hostilePolicies(): { name: string; text: string }[] {
       name: 'many-indexer-null-tests.policy.xml',
       text: `<policies><inbound><set-variable name="v" value="@(${Array.from({ length: 4000 }, (_, i) => `context.Request.Headers[&quot;x${i}&quot;] == null || `).join('')}true)" /></inbound></policies>`,
     },
+    // Found by the rule audit: certificate-null-check asked every guard (validate-client-certificate, a `<when>` null
+    // test…) of every expression: 8,000 uses before 8,000 `<when>` null tests took 3 s, 16,000 of each 14 s; and each
+    // `<when>` went through its siblings (these 5,000 of each, outside a `<choose>`: over 10 s).
+    {
+      name: 'many-uses-before-null-tests.policy.xml',
+      text: `<policies><inbound>${'<set-variable name="s" value="@(context.Request.Certificate.Subject)" />'.repeat(5000)}${'<when condition="@(context.Request.Certificate != null)" />'.repeat(5000)}</inbound></policies>`,
+    },
+    // Found by the rule audit: policy-attributes listed an element's attributes again for each unknown one (2,000
+    // unknown attributes on validate-client-certificate: 0.4 s, fourfold per doubling).
+    { name: 'many-unknown-attributes.policy.xml', text: `<policies><inbound><validate-client-certificate ${Array.from({ length: 10000 }, (_, i) => `a${i}="1"`).join(' ')} /></inbound></policies>` },
     {
       name: 'many-date-checks.policy.xml',
       text: `<policies><inbound><choose><when condition="@(${Array.from({ length: 30000 }, () => 'context.Request.Certificate.NotAfter &lt; DateTime.Now').join(' || ')})"><return-response><set-status code="403" /></return-response></when></choose></inbound></policies>`,
