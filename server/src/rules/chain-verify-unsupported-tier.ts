@@ -21,6 +21,8 @@ export const chainVerifyUnsupportedTier: PolicyRule = {
     const ca = privateCaIn(ctx.certificates);
     const every = everyCertificateText(ca);
     for (const expr of ctx.doc.expressions) {
+      // Once per expression, not per call (one expression of 4,000 Verify() calls: 10 s).
+      let pinnedHere: boolean | undefined;
       for (const call of verifyCalls(expr)) {
         const guarded = namedValueGuarded(expr, call.index);
         const method = `${call.name.text}()`;
@@ -58,7 +60,7 @@ export const chainVerifyUnsupportedTier: PolicyRule = {
             ? `it fails for ${every}`
             : `on those tiers it fails for ${every}`;
         // The same expression pins the certificate already (a literal Thumbprint, context.Deployment.Certificates): that stays.
-        const pinned = thumbprintComparisons(ctx.doc).some((c) => c.expr === expr) || readsDeploymentCertificates(expr.tokens);
+        const pinned = (pinnedHere ??= thumbprintComparisons(ctx.doc).some((c) => c.expr === expr) || readsDeploymentCertificates(expr.tokens));
         const advice =
           tier.certainty === 'all'
             ? pinned

@@ -247,6 +247,17 @@ test('regression: 10,000 unknown attributes on validate-client-certificate: poli
   assert.equal(r.findings.filter((f) => f.ruleId === 'policy-attributes').length, 10000);
 });
 
+test('regression: one expression of 4,000 Verify() calls on Consumption: chain-verify-unsupported-tier answers within the budget', () => {
+  const ws = new Workspace({ configFor: () => ({ config: { ...DEFAULT_CONFIG, skus: ['Consumption'] }, problems: [] }), rules: allRules });
+  const file = path.join(ROOT, 'many-verify-calls.policy.xml');
+  ws.set(file, { text: hostilePolicies().find((p) => p.name === 'many-verify-calls.policy.xml')!.text });
+  const r = ws.lint(file);
+  // Before: the tokens before each call and the whole expression read again per call (10 s): rules skipped (a notice).
+  assert.deepEqual(r.notices, []);
+  // Every call fails on Consumption: each is reported.
+  assert.equal(r.findings.filter((f) => f.ruleId === 'chain-verify-unsupported-tier').length, 4000);
+});
+
 test('regression: more than 300 PEM blocks in a certificate file is a notice, not a long stall', () => {
   const ws = new Workspace({ configFor: () => ({ config: { ...DEFAULT_CONFIG }, problems: [] }) });
   const file = path.join(ROOT, 'certs', 'bundle.pem');

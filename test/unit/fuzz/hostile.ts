@@ -155,6 +155,9 @@ export function hostilePolicies(): { name: string; text: string }[] {
     // Found by the rule audit: policy-attributes listed an element's attributes again for each unknown one (2,000
     // unknown attributes on validate-client-certificate: 0.4 s, fourfold per doubling).
     { name: 'many-unknown-attributes.policy.xml', text: `<policies><inbound><validate-client-certificate ${Array.from({ length: 10000 }, (_, i) => `a${i}="1"`).join(' ')} /></inbound></policies>` },
+    // Found by the rule audit: chain-verify-unsupported-tier read the expression again for each Verify() call (one
+    // expression of 2,000 calls on Consumption: 1.6 s; 4,000: 10 s).
+    { name: 'many-verify-calls.policy.xml', text: `<policies><inbound><set-variable name="v" value="@(${'context.Request.Certificate.Verify() || '.repeat(4000)}false)" /></inbound></policies>` },
     {
       name: 'many-date-checks.policy.xml',
       text: `<policies><inbound><choose><when condition="@(${Array.from({ length: 30000 }, () => 'context.Request.Certificate.NotAfter &lt; DateTime.Now').join(' || ')})"><return-response><set-status code="403" /></return-response></when></choose></inbound></policies>`,

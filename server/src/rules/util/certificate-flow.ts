@@ -351,10 +351,22 @@ export function unguardedUses(doc: PolicyDocument): CertificateMemberUse[] {
  * enclosing `<when>`. A named value is true or false depending on the environment.
  */
 export function namedValueGuarded(expr: PolicyExpression, index: number): boolean {
-  if (expr.tokens.slice(0, index).some((t) => t.kind === 'namedValue')) return true;
+  if (firstNamedValue(expr) < index) return true;
   const el = expr.owner.element;
   return [el, ...ancestors(el)].some((w) => {
     const condition = w.name === 'when' ? getAttribute(w, 'condition') : undefined;
     return condition !== undefined && condition !== expr.owner.attribute && condition.rawValue.includes('{{');
   });
+}
+
+const firstNamedValues = new WeakMap<PolicyExpression, number>();
+
+/** The index of the expression's first `{{named value}}` token (Infinity without one), found once per expression. */
+function firstNamedValue(expr: PolicyExpression): number {
+  let first = firstNamedValues.get(expr);
+  if (first === undefined) {
+    const at = expr.tokens.findIndex((t) => t.kind === 'namedValue');
+    firstNamedValues.set(expr, (first = at < 0 ? Infinity : at));
+  }
+  return first;
 }
