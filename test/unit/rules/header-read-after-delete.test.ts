@@ -35,5 +35,11 @@ testRule(headerReadAfterDelete, {
       ],
     },
     { name: 'GetValueOrDefault after the delete', code: inbound(`${DELETE}\n${READ}`), findings: [{ line: 5, message: 'read it into a variable before deleting' }] },
+    {
+      // Once, not once per delete above it (1,000 deletes made 1,000 findings of the one read).
+      name: 'a read after two deletes of its header is reported once',
+      code: inbound(`${DELETE}\n${DELETE}\n${READ}\n${DELETE}\n${READ}`),
+      findings: [{ line: 6, message: 'always finds it missing' }, { line: 8, message: 'always finds it missing' }],
+    },
   ],
 });
