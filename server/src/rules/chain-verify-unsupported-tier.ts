@@ -23,11 +23,12 @@ export const chainVerifyUnsupportedTier: PolicyRule = {
     for (const expr of ctx.doc.expressions) {
       // Once per expression, not per call (one expression of 4,000 Verify() calls: 10 s).
       let pinnedHere: boolean | undefined;
+      let namedAt: number[] | undefined;
       for (const call of verifyCalls(expr)) {
         const guarded = namedValueGuarded(expr, call.index);
         const method = `${call.name.text}()`;
         // `{{x}} && …Verify()` with x deployed by the Bicep: Verify() runs on the tiers where x is "true".
-        const guard = guarded ? andGuard(expr, call.index) : undefined;
+        const guard = guarded ? andGuard(expr, (namedAt ??= namedValueIndexes(expr)), call.index) : undefined;
         const named = guard ? namedValueOf(ctx.policy, guard) : undefined;
         if (guard && named) {
           const onUnsupported = namedValueOnUnsupportedTiers(named, tier);
@@ -82,11 +83,21 @@ export const chainVerifyUnsupportedTier: PolicyRule = {
  * The named value `x` when the expression reads `{{x}} && …` (possibly in parentheses) with the call after the `&&`:
  * the call runs only when x is true. Undefined for any other shape (`||`, `!`, several named values…).
  */
-function andGuard(expr: PolicyExpression, index: number): string | undefined {
+function andGuard(expr: PolicyExpression, namedAt: readonly number[], index: number): string | undefined {
   const tokens = expr.tokens;
-  const named = tokens.slice(0, index).filter((t) => t.kind === 'namedValue');
-  if (named.length !== 1) return undefined;
-  const at = tokens.indexOf(named[0]!);
+  // Exactly one named value before the call (the expression's named values found once, not again for each call: one
+  // expression of 4,000 guarded Verify() calls took 5 s).
+  const at = namedAt[0];
+  if (at === undefined || at >= index || (namedAt[1] ?? Infinity) < index) return undefined;
   if (tokens[at + 1]?.text !== '&&' || tokens[at - 1]?.text === '!') return undefined;
-  return named[0]!.text.slice(2, -2).trim();
+  return tokens[at]!.text.slice(2, -2).trim();
+}
+
+/** Where the expression's named values are, in token order. */
+function namedValueIndexes(expr: PolicyExpression): number[] {
+  const out: number[] = [];
+  expr.tokens.forEach((t, i) => {
+    if (t.kind === 'namedValue') out.push(i);
+  });
+  return out;
 }

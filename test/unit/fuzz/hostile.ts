@@ -160,6 +160,8 @@ export function hostilePolicies(): { name: string; text: string }[] {
     // Found by the rule audit: chain-verify-unsupported-tier read the expression again for each Verify() call (one
     // expression of 2,000 calls on Consumption: 1.6 s; 4,000: 10 s).
     { name: 'many-verify-calls.policy.xml', text: `<policies><inbound><set-variable name="v" value="@(${'context.Request.Certificate.Verify() || '.repeat(4000)}false)" /></inbound></policies>` },
+    // Each guarded by a named value: the tokens before each call were searched for named values again (4,000: 5 s).
+    { name: 'many-guarded-verify-calls.policy.xml', text: `<policies><inbound><set-variable name="v" value="@(${'{{flag}} &amp;&amp; context.Request.Certificate.Verify() || '.repeat(4000)}true)" /></inbound></policies>` },
     // Found by a review: every comparison searched every certificate use (30,000 date checks in one condition: 26 s).
     {
       name: 'many-date-checks.policy.xml',
