@@ -269,6 +269,14 @@ test('regression: one expression of 4,000 Verify() calls on Consumption, guarded
   }
 });
 
+test('regression: 20,000 validate-client-certificate under 20,000 nested elements in <outbound>: policy-section answers within the budget', () => {
+  const r = lintHostile('many-checks-in-deep-outbound.policy.xml');
+  // Before: each element's section found through all its ancestors (5 s): rules skipped (a notice).
+  assert.deepEqual(r.notices, []);
+  // Every one is outside <inbound>.
+  assert.equal(r.findings.filter((f) => f.ruleId === 'policy-section').length, 20000);
+});
+
 test('regression: more than 300 PEM blocks in a certificate file is a notice, not a long stall', () => {
   const ws = new Workspace({ configFor: () => ({ config: { ...DEFAULT_CONFIG }, problems: [] }) });
   const file = path.join(ROOT, 'certs', 'bundle.pem');

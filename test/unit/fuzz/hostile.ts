@@ -177,6 +177,9 @@ export function hostilePolicies(): { name: string; text: string }[] {
         Array.from({ length: 5_000 }, (_, i) => `<set-variable name="a${i}" value="@(${i})" />`).join('') +
         '</inbound></policies>',
     },
+    // Found by the second rule audit: policy-section asked each validate-client-certificate for its section through all
+    // its ancestors (20,000 of them under 20,000 nested elements in <outbound>, 740 KB: 5 s, rules skipped).
+    { name: 'many-checks-in-deep-outbound.policy.xml', text: `<policies><inbound /><outbound>${'<a>'.repeat(20000)}${'<validate-client-certificate/>'.repeat(20000)}${'</a>'.repeat(20000)}</outbound></policies>` },
   ];
 }
 

@@ -62,8 +62,29 @@ export function onlyReported(el: PolicyElement): boolean {
 
 /** The policy section holding the element (itself included): a section directly under the root `<policies>`. */
 export function sectionOf(el: PolicyElement): PolicySection | undefined {
-  for (let e: PolicyElement | undefined = el; e; e = e.parent) if (isSection(e)) return e.name as PolicySection;
-  return undefined;
+  // A section is a child of the root: the only candidate above an element is its top-level ancestor.
+  const top = topLevelOf(el);
+  return top && isSection(top) ? (top.name as PolicySection) : undefined;
+}
+
+const topLevels = new WeakMap<PolicyElement, PolicyElement>();
+
+/**
+ * The child of a root that holds the element (the element itself when it is one); undefined for a root. Remembered
+ * per element, with every element met on the way up: rules ask for each element, and each asking the whole chain of
+ * ancestors was quadratic in a deep tree (8,000 nested levels: seconds).
+ */
+export function topLevelOf(el: PolicyElement): PolicyElement | undefined {
+  const path: PolicyElement[] = [];
+  let top: PolicyElement | undefined;
+  for (let e: PolicyElement | undefined = el; e?.parent; e = e.parent) {
+    top = topLevels.get(e);
+    if (top) break;
+    path.push(e);
+    if (!e.parent.parent) top = e;
+  }
+  if (top) for (const e of path) topLevels.set(e, top);
+  return top;
 }
 
 /** Is the element one of the sections (`<inbound>`…) of the root `<policies>`? */
