@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import type { Fix } from '../core/finding';
 import type { Span } from '../core/text';
-import { ancestors, childElements, elementsNamed, findMemberChains, getAttribute } from '../parsers/policy';
+import { childElements, elementsNamed, findMemberChains, getAttribute } from '../parsers/policy';
+import { topLevelOf } from '../parsers/policy/query';
 import type { PolicyDocument, PolicyElement } from '../parsers/policy/types';
 import type { PolicyRule, PolicyRuleContext } from './types';
 import { inlineSpan } from '../model/policy-resources';
@@ -52,7 +53,8 @@ export const baseOmitted: PolicyRule = {
 function inboundCertificateCheck(doc: PolicyDocument): { span: Span; what: string } | undefined {
   const inbound = doc.root && childElements(doc.root, 'inbound')[0];
   if (!inbound) return undefined;
-  const inside = (el: PolicyElement): boolean => el === inbound || ancestors(el).includes(inbound);
+  // The <inbound> is a child of the root: the element's top-level ancestor (remembered), not all its ancestors per element.
+  const inside = (el: PolicyElement): boolean => topLevelOf(el) === inbound;
   const own = certificateCheckIn(doc, inside);
   if (own) return own;
   for (const f of reachedFragments(doc)) {

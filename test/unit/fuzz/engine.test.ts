@@ -55,15 +55,16 @@ test('fuzz: Workspace.lint answers every hostile file within budget, and a norma
   assert.deepEqual(normalFindings(ws), expected);
 });
 
-/** Lints one of `hostilePolicies()` alone, with every rule, in a fresh workspace. */
-function lintHostile(name: string): LintResult {
+/** Lints one of `hostilePolicies()` alone (with the others named in `context`), with every rule, in a fresh workspace. */
+function lintHostile(name: string, ...context: string[]): LintResult {
   const config = new ConfigResolver();
   const ws = new Workspace({ configFor: (f) => config.forFile(f), rules: allRules });
-  const policy = hostilePolicies().find((p) => p.name === name);
-  assert.ok(policy, name);
-  const file = path.join(ROOT, name);
-  ws.set(file, { text: policy.text });
-  return ws.lint(file);
+  for (const n of [name, ...context]) {
+    const policy = hostilePolicies().find((p) => p.name === n);
+    assert.ok(policy, n);
+    ws.set(path.join(ROOT, n), { text: policy.text });
+  }
+  return ws.lint(path.join(ROOT, name));
 }
 
 test('regression: a guard 50,000 brackets or 20,000 `&&` deep is judged whole: no rule fails, no rule is skipped', () => {
@@ -275,6 +276,14 @@ test('regression: 20,000 validate-client-certificate under 20,000 nested element
   assert.deepEqual(r.notices, []);
   // Every one is outside <inbound>.
   assert.equal(r.findings.filter((f) => f.ruleId === 'policy-section').length, 20000);
+});
+
+test('regression: an operation policy without <base /> under an API policy of 16,000 validate-client-certificate 16,000 deep in <outbound>: base-omitted answers within the budget', () => {
+  const r = lintHostile('apis/deep/operations/op/policy.xml', 'apis/deep/policy.xml');
+  // Before: each element asked whether it is in <inbound> through all its ancestors (17 s): rules skipped (a notice).
+  assert.deepEqual(r.notices, []);
+  // The API policy's <when> on the certificate is skipped for this operation.
+  assert.equal(r.findings.filter((f) => f.ruleId === 'base-omitted').length, 1);
 });
 
 test('regression: more than 300 PEM blocks in a certificate file is a notice, not a long stall', () => {
