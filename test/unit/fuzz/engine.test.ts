@@ -286,6 +286,15 @@ test('regression: an operation policy without <base /> under an API policy of 16
   assert.equal(r.findings.filter((f) => f.ruleId === 'base-omitted').length, 1);
 });
 
+test('regression: an operation policy deciding on dates after <base /> under that API policy: context-certificate-not-verified answers within the budget', () => {
+  const r = lintHostile('apis/deep/operations/dates/policy.xml', 'apis/deep/policy.xml');
+  // Before: each element of the API policy asked whether it is in <inbound> through all its ancestors (18 s): rules
+  // skipped (a notice).
+  assert.deepEqual(r.notices, []);
+  // The API policy's inbound neither validates nor pins the certificate: the dates-only decision is reported.
+  assert.equal(r.findings.filter((f) => f.ruleId === 'context-certificate-not-verified').length, 1);
+});
+
 test('regression: more than 300 PEM blocks in a certificate file is a notice, not a long stall', () => {
   const ws = new Workspace({ configFor: () => ({ config: { ...DEFAULT_CONFIG }, problems: [] }) });
   const file = path.join(ROOT, 'certs', 'bundle.pem');

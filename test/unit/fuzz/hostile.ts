@@ -188,6 +188,12 @@ export function hostilePolicies(): { name: string; text: string }[] {
       text: `<policies><inbound><base /><choose><when condition="@(context.Request.Certificate == null)"><return-response><set-status code="403" /></return-response></when></choose></inbound><outbound>${'<a>'.repeat(16000)}${'<validate-client-certificate/>'.repeat(16000)}${'</a>'.repeat(16000)}</outbound></policies>`,
     },
     { name: 'apis/deep/operations/op/policy.xml', text: '<policies><inbound><set-header name="x" exists-action="delete" /></inbound></policies>' },
+    // Found by the same audit: context-certificate-not-verified asked the same of that API policy (inInbound) for an
+    // operation that decides on the certificate's dates after its <base /> (18 s, rules skipped).
+    {
+      name: 'apis/deep/operations/dates/policy.xml',
+      text: '<policies><inbound><base /><choose><when condition="@(context.Request.Certificate == null || context.Request.Certificate.NotAfter &lt; DateTime.UtcNow)"><return-response><set-status code="403" /></return-response></when></choose></inbound></policies>',
+    },
   ];
 }
 
