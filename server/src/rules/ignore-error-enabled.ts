@@ -1,5 +1,6 @@
 import type { PolicyDocument, PolicyElement } from '../parsers/policy/types';
-import { ancestors, elementsNamed, findMemberChains, mayMention, sectionOf } from '../parsers/policy';
+import { elementsNamed, findMemberChains, mayMention } from '../parsers/policy';
+import { isSection, topLevelOf } from '../parsers/policy/query';
 import type { PolicyRule } from './types';
 import { readBoolAttribute } from './util/bool-attribute';
 import { attributeSpan, setAttributeEdit } from './util/policy-edit';
@@ -29,8 +30,9 @@ export const ignoreErrorEnabled: PolicyRule = {
 
 /** Does an expression after `el`, in the same section (or fragment), read `context.LastError`? */
 function readsLastErrorLater(doc: PolicyDocument, el: PolicyElement, readers: () => LastErrorReaders): boolean {
-  const section = sectionOf(el);
-  const container = [el, ...ancestors(el)].find((e) => e.name === section && e.parent === doc.root) ?? doc.root;
+  // The section under the root that holds the element: its top-level ancestor (remembered), not all its ancestors per element.
+  const top = topLevelOf(el);
+  const container = top && isSection(top) && top.parent === doc.root ? top : doc.root;
   if (!container) return false;
   const { starts, minEnds } = readers();
   // The first reader starting after the element; one of it and those after it ends in the container.

@@ -295,6 +295,14 @@ test('regression: an operation policy deciding on dates after <base /> under tha
   assert.equal(r.findings.filter((f) => f.ruleId === 'context-certificate-not-verified').length, 1);
 });
 
+test('regression: 16,000 validate-client-certificate ignore-error="true" under 16,000 nested elements: ignore-error-enabled answers within the budget', () => {
+  const r = lintHostile('many-ignored-validations-deep.policy.xml');
+  // Before: each element's section looked for through all its ancestors (39 s): rules skipped (a notice).
+  assert.deepEqual(r.notices, []);
+  // Nothing reads context.LastError: every one is reported.
+  assert.equal(r.findings.filter((f) => f.ruleId === 'ignore-error-enabled').length, 16000);
+});
+
 test('regression: more than 300 PEM blocks in a certificate file is a notice, not a long stall', () => {
   const ws = new Workspace({ configFor: () => ({ config: { ...DEFAULT_CONFIG }, problems: [] }) });
   const file = path.join(ROOT, 'certs', 'bundle.pem');

@@ -180,6 +180,9 @@ export function hostilePolicies(): { name: string; text: string }[] {
     // Found by the second rule audit: policy-section asked each validate-client-certificate for its section through all
     // its ancestors (20,000 of them under 20,000 nested elements in <outbound>, 740 KB: 5 s, rules skipped).
     { name: 'many-checks-in-deep-outbound.policy.xml', text: `<policies><inbound /><outbound>${'<a>'.repeat(20000)}${'<validate-client-certificate/>'.repeat(20000)}${'</a>'.repeat(20000)}</outbound></policies>` },
+    // Found by the second rule audit: ignore-error-enabled looked for each element's section through all its ancestors
+    // (16,000 ignore-error="true" under 16,000 nested elements in <inbound>: 39 s, rules skipped).
+    { name: 'many-ignored-validations-deep.policy.xml', text: `<policies><inbound>${'<a>'.repeat(16000)}${'<validate-client-certificate ignore-error="true"/>'.repeat(16000)}${'</a>'.repeat(16000)}</inbound></policies>` },
     // Found by the second rule audit: base-omitted asked each validate-client-certificate of the API policy whether it
     // is in <inbound> through all its ancestors (16,000 under 16,000 nested elements in <outbound>: 17 s, rules skipped
     // on the operation policy). The API policy checks the certificate in a <when>.
