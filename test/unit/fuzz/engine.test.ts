@@ -303,6 +303,14 @@ test('regression: 16,000 validate-client-certificate ignore-error="true" under 1
   assert.equal(r.findings.filter((f) => f.ruleId === 'ignore-error-enabled').length, 16000);
 });
 
+test('regression: 32,000 set-headers under 32,000 nested elements: forwarded-certificate-header answers within the budget', () => {
+  const r = lintHostile('many-set-headers-deep.policy.xml');
+  // Before: each set-header walked up to the root to see whether it is in a <when> (7 s): rules skipped (a notice).
+  assert.deepEqual(r.notices, []);
+  // The read of X-ARR-ClientCert, with nothing that checks the caller.
+  assert.equal(r.findings.filter((f) => f.ruleId === 'forwarded-certificate-header').length, 1);
+});
+
 test('regression: more than 300 PEM blocks in a certificate file is a notice, not a long stall', () => {
   const ws = new Workspace({ configFor: () => ({ config: { ...DEFAULT_CONFIG }, problems: [] }) });
   const file = path.join(ROOT, 'certs', 'bundle.pem');
