@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { ConfigResolver, DEFAULT_CONFIG } from '../../../server/src/engine/config';
 import { Workspace, type LintResult } from '../../../server/src/engine/workspace';
 import { allRules } from '../../../server/src/rules';
+import type { Sku } from '../../../server/src/model/sku';
 import { makeTempDir, removeTempDir, repoRoot } from '../../helpers';
 import { parsePolicy } from '../../../server/src/parsers/policy/parse';
 import type { PolicyDocument, PolicyElement } from '../../../server/src/parsers/policy/types';
@@ -55,11 +56,16 @@ test('fuzz: Workspace.lint answers every hostile file within budget, and a norma
   assert.deepEqual(normalFindings(ws), expected);
 });
 
-/** Lints one of `hostilePolicies()` alone (with the others named in `context`), with every rule, in a fresh workspace. */
-function lintHostile(name: string, ...context: string[]): LintResult {
+/**
+ * Lints one of `hostilePolicies()` alone (with the others named in `context`), with every rule, in a fresh workspace;
+ * `skus`: the tiers to assume.
+ */
+function lintHostile(name: string, ...context: (string | { skus: Sku[] })[]): LintResult {
   const config = new ConfigResolver();
-  const ws = new Workspace({ configFor: (f) => config.forFile(f), rules: allRules });
-  for (const n of [name, ...context]) {
+  const skus = context.find((c) => typeof c !== 'string')?.skus;
+  const configFor = skus ? () => ({ config: { ...DEFAULT_CONFIG, skus }, problems: [] }) : (f: string) => config.forFile(f);
+  const ws = new Workspace({ configFor, rules: allRules });
+  for (const n of [name, ...context.filter((c) => typeof c === 'string')]) {
     const policy = hostilePolicies().find((p) => p.name === n);
     assert.ok(policy, n);
     ws.set(path.join(ROOT, n), { text: policy.text });
@@ -309,6 +315,14 @@ test('regression: 32,000 set-headers under 32,000 nested elements: forwarded-cer
   assert.deepEqual(r.notices, []);
   // The read of X-ARR-ClientCert, with nothing that checks the caller.
   assert.equal(r.findings.filter((f) => f.ruleId === 'forwarded-certificate-header').length, 1);
+});
+
+test('regression: 16,000 Verify() calls under 16,000 nested elements on Consumption: chain-verify-unsupported-tier answers within the budget', () => {
+  const r = lintHostile('many-verify-calls-deep.policy.xml', { skus: ['Consumption'] });
+  // Before: each call walked up to the root twice (a <when> with a named value, a <trace>): 38 s, rules skipped (a notice).
+  assert.deepEqual(r.notices, []);
+  // Every call fails on Consumption: each is reported.
+  assert.equal(r.findings.filter((f) => f.ruleId === 'chain-verify-unsupported-tier').length, 16000);
 });
 
 test('regression: more than 300 PEM blocks in a certificate file is a notice, not a long stall', () => {

@@ -186,6 +186,9 @@ export function hostilePolicies(): { name: string; text: string }[] {
     // Found by the second rule audit: inBranch walked up to the root for each element (forwarded-certificate-header over
     // 32,000 set-headers under 32,000 nested elements: 7 s, rules skipped).
     { name: 'many-set-headers-deep.policy.xml', text: `<policies><inbound>${'<a>'.repeat(32000)}${'<set-header name="a"/>'.repeat(32000)}${FORWARDED_READ}${'</a>'.repeat(32000)}</inbound></policies>` },
+    // Found by the second rule audit: chain-verify-unsupported-tier walked up to the root for each Verify() call, for a
+    // <when> with a named value and for a <trace> (16,000 calls under 16,000 nested elements on Consumption: 38 s).
+    { name: 'many-verify-calls-deep.policy.xml', text: `<policies><inbound>${'<a>'.repeat(16000)}${'<set-variable name="v" value="@(context.Request.Certificate?.Verify())" />'.repeat(16000)}${'</a>'.repeat(16000)}</inbound></policies>` },
     // Found by the second rule audit: base-omitted asked each validate-client-certificate of the API policy whether it
     // is in <inbound> through all its ancestors (16,000 under 16,000 nested elements in <outbound>: 17 s, rules skipped
     // on the operation policy). The API policy checks the certificate in a <when>.

@@ -82,9 +82,11 @@ const REPORTING = new Set(['trace', 'log-to-eventhub', 'emit-metric', 'llm-emit-
  * back (a 403 body that echoes a header), or into a trace, log or metric?
  */
 export function onlyReported(el: PolicyElement): boolean {
-  for (let e: PolicyElement | undefined = el; e; e = e.parent) if (e.name === 'return-response' || REPORTING.has(e.name)) return true;
-  return false;
+  return selfOrAncestor(el, isReporting, reported);
 }
+
+const reported = new WeakMap<PolicyElement, boolean>();
+const isReporting = (e: PolicyElement): boolean => e.name === 'return-response' || REPORTING.has(e.name);
 
 /** The policy section holding the element (itself included): a section directly under the root `<policies>`. */
 export function sectionOf(el: PolicyElement): PolicySection | undefined {

@@ -1,6 +1,6 @@
-import type { CsToken, PolicyDocument, PolicyElement, PolicyExpression, PolicySection } from '../../parsers/policy/types';
+import type { CsToken, PolicyAttribute, PolicyDocument, PolicyElement, PolicyExpression, PolicySection } from '../../parsers/policy/types';
 import { explicitNullTest, isCloser, isOpener } from './cs-tokens';
-import { ancestors, elementsNamed, getAttribute, inBranch, isSection } from '../../parsers/policy/query';
+import { elementsNamed, getAttribute, inBranch, isSection, selfOrAncestor } from '../../parsers/policy/query';
 import { RecentCache } from '../../parsers/policy/recent';
 import { readBoolAttribute } from './bool-attribute';
 import { certificateExpressions, type CertificateMemberUse, type ExpressionAnalysis } from './certificate-expressions';
@@ -353,10 +353,19 @@ export function unguardedUses(doc: PolicyDocument): CertificateMemberUse[] {
 export function namedValueGuarded(expr: PolicyExpression, index: number): boolean {
   if (firstNamedValue(expr) < index) return true;
   const el = expr.owner.element;
-  return [el, ...ancestors(el)].some((w) => {
-    const condition = w.name === 'when' ? getAttribute(w, 'condition') : undefined;
-    return condition !== undefined && condition !== expr.owner.attribute && condition.rawValue.includes('{{');
-  });
+  // The expression's own element, unless it is that <when>'s condition; its ancestors through a remembered answer (each
+  // call walking up to the root was quadratic in a deep tree: 16,000 Verify() calls 16,000 deep took 38 s).
+  const own = namedValueCondition(el);
+  if (own && own !== expr.owner.attribute) return true;
+  return !!el.parent && selfOrAncestor(el.parent, (w) => namedValueCondition(w) !== undefined, namedValueWhens);
+}
+
+const namedValueWhens = new WeakMap<PolicyElement, boolean>();
+
+/** The condition of a `<when>` when it holds a `{{named value}}`. */
+function namedValueCondition(w: PolicyElement): PolicyAttribute | undefined {
+  const condition = w.name === 'when' ? getAttribute(w, 'condition') : undefined;
+  return condition?.rawValue.includes('{{') ? condition : undefined;
 }
 
 const firstNamedValues = new WeakMap<PolicyExpression, number>();
