@@ -84,36 +84,75 @@ export function applySuppressions(findings: Finding[], text: string, kind: FileK
   const all = directivesIn(text, kind);
   const directives = only === undefined ? all : all.filter((d) => d.ids.some((x) => x.id === only));
   if (directives.length === 0) return findings;
-  // The line a `next-line` directive applies to (0-based).
-  const nextLines = directives.map((d) => (d.kind === 'next-line' ? index.positionAt(d.end).line + 1 : -1));
   // Which of the directive's ids names the rule: -1 for a policy comment without ids (every rule; Bicep directives
-  // always name theirs), undefined when it doesn't name it.
-  const names = (d: Directive, ruleId: string): number | undefined => {
-    if (d.ids.length === 0) return kind === 'policy' ? -1 : undefined;
-    const i = d.ids.findIndex((x) => x.id === ruleId);
-    return i < 0 ? undefined : i;
+  // always name theirs), undefined when it doesn't name it. Looked up per directive, not searched per finding: each
+  // finding going through every directive was quadratic (10,000 findings in 10,000 regions: 6 s).
+  const every = (d: Directive): boolean => d.ids.length === 0 && kind === 'policy';
+  const idIndexes = (d: Directive): Map<string, number> => {
+    const at = new Map<string, number>();
+    // The first place an id is named wins.
+    for (let k = d.ids.length - 1; k >= 0; k--) at.set(d.ids[k]!.id, k);
+    return at;
   };
-  return findings.filter((f) => {
-    const line = index.positionAt(f.span.start).line;
-    // The region directive that last turned this finding's rule off before it, if it is still off.
-    let offBy: string | undefined;
-    for (const [i, d] of directives.entries()) {
-      if (d.kind === 'next-line') {
-        if (nextLines[i] !== line) continue;
-        const at = names(d, f.ruleId);
-        if (at === undefined) continue;
-        used?.add(`${i}:${at}`);
-        return false;
-      }
-      if (d.end > f.span.start) break;
-      const at = names(d, f.ruleId);
-      // Replayed in order, per rule: `enable x` after `disable` (every rule) turns only x back on.
-      if (at !== undefined) offBy = d.kind === 'disable' ? `${i}:${at}` : undefined;
+  // `next-line` directives by the line they apply to (0-based): per rule id, the first (in text order) naming it.
+  const nextLines = new Map<number, { byId: Map<string, string>; every?: string; everyAt: number; firstAt: Map<string, number> }>();
+  // Region directives in text order, each with its ids.
+  const regions: { d: Directive; i: number; at: Map<string, number> }[] = [];
+  for (const [i, d] of directives.entries()) {
+    if (d.kind !== 'next-line') {
+      regions.push({ d, i, at: idIndexes(d) });
+      continue;
     }
-    if (offBy === undefined) return true;
+    const line = index.positionAt(d.end).line + 1;
+    let entry = nextLines.get(line);
+    if (!entry) nextLines.set(line, (entry = { byId: new Map(), everyAt: Infinity, firstAt: new Map() }));
+    if (every(d)) {
+      if (entry.every === undefined) [entry.every, entry.everyAt] = [`${i}:-1`, i];
+      continue;
+    }
+    for (const [id, at] of idIndexes(d)) {
+      if (entry.byId.has(id)) continue;
+      entry.byId.set(id, `${i}:${at}`);
+      entry.firstAt.set(id, i);
+    }
+  }
+  // The findings by start: the region directives before each are replayed once, in order, per rule.
+  const order = findings.map((_, k) => k).sort((a, b) => findings[a]!.span.start - findings[b]!.span.start);
+  const suppressed = new Array<boolean>(findings.length).fill(false);
+  // Per rule id, the key of the region directive that last turned it off (undefined: turned back on) and when (the
+  // directive's place in `regions`); a directive without ids sets every rule at once.
+  const byRule = new Map<string, { off: string | undefined; when: number }>();
+  let everyRule: { off: string | undefined; when: number } = { off: undefined, when: -1 };
+  let next = 0;
+  for (const k of order) {
+    const f = findings[k]!;
+    const line = index.positionAt(f.span.start).line;
+    const entry = nextLines.get(line);
+    if (entry) {
+      const byId = entry.byId.get(f.ruleId);
+      const key = (entry.firstAt.get(f.ruleId) ?? Infinity) < entry.everyAt ? byId : (entry.every ?? byId);
+      if (key !== undefined) {
+        used?.add(key);
+        suppressed[k] = true;
+        continue;
+      }
+    }
+    // Directives end in text order: those ending before the finding's start come first.
+    for (; next < regions.length && regions[next]!.d.end <= f.span.start; next++) {
+      const { d, i, at } = regions[next]!;
+      if (every(d)) {
+        everyRule = { off: d.kind === 'disable' ? `${i}:-1` : undefined, when: next };
+        continue;
+      }
+      for (const [id, a] of at) byRule.set(id, { off: d.kind === 'disable' ? `${i}:${a}` : undefined, when: next });
+    }
+    const own = byRule.get(f.ruleId);
+    const offBy = own && own.when > everyRule.when ? own.off : everyRule.off;
+    if (offBy === undefined) continue;
     used?.add(offBy);
-    return false;
-  });
+    suppressed[k] = true;
+  }
+  return findings.filter((_, k) => !suppressed[k]);
 }
 
 /** A suppression that suppressed nothing, as `unusedSuppressions` reports it (spans and edits in the file's text). */

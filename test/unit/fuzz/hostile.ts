@@ -189,6 +189,12 @@ export function hostilePolicies(): { name: string; text: string }[] {
     // Found by the second rule audit: chain-verify-unsupported-tier walked up to the root for each Verify() call, for a
     // <when> with a named value and for a <trace> (16,000 calls under 16,000 nested elements on Consumption: 38 s).
     { name: 'many-verify-calls-deep.policy.xml', text: `<policies><inbound>${'<a>'.repeat(16000)}${'<set-variable name="v" value="@(context.Request.Certificate?.Verify())" />'.repeat(16000)}${'</a>'.repeat(16000)}</inbound></policies>` },
+    // Found by the second rule audit: each finding went through every suppression comment before it (10,000 findings
+    // after 10,000 `apim-mtls-disable` comments: 6 s, after the rules, so past the file's time budget unseen).
+    {
+      name: 'many-suppression-regions.policy.xml',
+      text: `<policies><inbound>${'<!-- apim-mtls-disable thumbprint-format -->\n'.repeat(10000)}<validate-client-certificate><identities>${'<identity thumbprint="zz" />\n'.repeat(10000)}</identities></validate-client-certificate></inbound></policies>`,
+    },
     // Found by the second rule audit: base-omitted asked each validate-client-certificate of the API policy whether it
     // is in <inbound> through all its ancestors (16,000 under 16,000 nested elements in <outbound>: 17 s, rules skipped
     // on the operation policy). The API policy checks the certificate in a <when>.
