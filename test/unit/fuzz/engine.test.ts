@@ -7,7 +7,7 @@ import { ConfigResolver, DEFAULT_CONFIG } from '../../../server/src/engine/confi
 import { Workspace, type LintResult } from '../../../server/src/engine/workspace';
 import { allRules } from '../../../server/src/rules';
 import type { Sku } from '../../../server/src/model/sku';
-import { makeTempDir, removeTempDir, repoRoot } from '../../helpers';
+import { fixturesDir, makeTempDir, removeTempDir, repoRoot } from '../../helpers';
 import { parsePolicy } from '../../../server/src/parsers/policy/parse';
 import type { PolicyDocument, PolicyElement } from '../../../server/src/parsers/policy/types';
 import { unguardedUses } from '../../../server/src/rules/util/certificate-flow';
@@ -344,6 +344,27 @@ test('regression: 10,000 findings after 10,000 suppression regions: each suppres
   assert.deepEqual(r.notices, []);
   // Every thumbprint-format finding is in a region that turns it off.
   assert.equal(r.findings.filter((f) => f.ruleId === 'thumbprint-format').length, 0);
+});
+
+test('regression: 2,000 unknown thumbprints and 300 workspace certificates: unknown-thumbprint answers within the budget', () => {
+  const config = new ConfigResolver();
+  const ws = new Workspace({ configFor: (f) => config.forFile(f), rules: allRules });
+  // 300 certificates of distinct thumbprints: one real certificate, the last two bytes of its signature changed.
+  const pem = fs.readFileSync(path.join(fixturesDir, 'docs-examples', 'certificate-expiring', 'partner-client-2130.cer'), 'utf8');
+  const der = Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
+  for (let i = 0; i < 300; i++) {
+    const bytes = Uint8Array.from(der);
+    bytes[bytes.length - 1] = i & 255;
+    bytes[bytes.length - 2] = i >> 8;
+    ws.set(path.join(ROOT, 'certs', `c${i}.cer`), { bytes });
+  }
+  const file = path.join(ROOT, 'many-unknown-thumbprints.policy.xml');
+  ws.set(file, { text: hostilePolicies().find((p) => p.name === 'many-unknown-thumbprints.policy.xml')!.text });
+  const r = ws.lint(file);
+  // Before: each thumbprint's edit distance to every certificate (8 s): rules skipped (a notice).
+  assert.deepEqual(r.notices, []);
+  // None is a workspace certificate's: each is reported.
+  assert.equal(r.findings.filter((f) => f.ruleId === 'unknown-thumbprint').length, 2000);
 });
 
 test('regression: more than 300 PEM blocks in a certificate file is a notice, not a long stall', () => {

@@ -195,6 +195,9 @@ export function hostilePolicies(): { name: string; text: string }[] {
       name: 'many-suppression-regions.policy.xml',
       text: `<policies><inbound>${'<!-- apim-mtls-disable thumbprint-format -->\n'.repeat(10000)}<validate-client-certificate><identities>${'<identity thumbprint="zz" />\n'.repeat(10000)}</identities></validate-client-certificate></inbound></policies>`,
     },
+    // Found by the second rule audit: unknown-thumbprint measured each unknown thumbprint's distance to every workspace
+    // certificate (2,000 of them with a bundle of 300 certificates: 8 s; see the regression test for the certificates).
+    { name: 'many-unknown-thumbprints.policy.xml', text: `<policies><inbound><validate-client-certificate><identities>${Array.from({ length: 2000 }, (_, i) => `<identity thumbprint="${i.toString(16).toUpperCase().padStart(40, '0')}" />`).join('')}</identities></validate-client-certificate></inbound></policies>` },
     // Found by the second rule audit: base-omitted asked each validate-client-certificate of the API policy whether it
     // is in <inbound> through all its ancestors (16,000 under 16,000 nested elements in <outbound>: 17 s, rules skipped
     // on the operation policy). The API policy checks the certificate in a <when>.
