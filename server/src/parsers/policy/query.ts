@@ -44,18 +44,38 @@ export function ancestors(el: PolicyElement): PolicyElement[] {
 
 /** Is the element inside a `<when>` or `<otherwise>` (at any depth), which some requests skip? */
 export function inBranch(el: PolicyElement): boolean {
-  return !!el.parent && selfOrAncestor(el.parent, isBranch, branches);
+  return !!el.parent && selfOrAncestor(el.parent, isBranch);
 }
 
-const branches = new WeakMap<PolicyElement, boolean>();
 const isBranch = (e: PolicyElement): boolean => e.name === 'when' || e.name === 'otherwise';
 
 /**
- * Does `test` hold for the element or one of its ancestors? Answered through `memo` (one per test), which remembers every
- * element met on the way up: rules ask for each element, and each walking up to the root was quadratic in a deep tree
- * (8,000 elements under 8,000 nested ones: seconds per rule).
+ * Per document (by its root element), and per test, the answers `selfOrAncestor` found. Maps in a cache of the last
+ * few documents, not WeakMaps keyed by elements: V8 processes every WeakMap entry whose key is young at each
+ * young-generation collection, and WeakMaps of every element parsed made a whole-workspace lint 30 % slower.
  */
-export function selfOrAncestor(el: PolicyElement, test: (e: PolicyElement) => boolean, memo: WeakMap<PolicyElement, boolean>): boolean {
+/** Ancestors looked at before `selfOrAncestor` turns to its memo. */
+const SHORT_WALK = 32;
+
+const answers = new RecentCache<PolicyElement, Map<(e: PolicyElement) => boolean, Map<PolicyElement, boolean>>>(4);
+
+/**
+ * Does `test` hold for the element or one of its ancestors? Every element met on the way up is remembered with the
+ * answer (per document and per `test`, which must be one function object, not a new closure per call): rules ask for
+ * each element, and each walking up to the root was quadratic in a deep tree (8,000 elements under 8,000 nested ones:
+ * seconds per rule).
+ */
+export function selfOrAncestor(el: PolicyElement, test: (e: PolicyElement) => boolean): boolean {
+  // Real policies are a few levels deep: a short walk answers without a memo.
+  let steps = 0;
+  for (let e: PolicyElement | undefined = el; steps < SHORT_WALK; e = e.parent, steps++) {
+    if (!e) return false;
+    if (test(e)) return true;
+  }
+  const root = el.topLevel?.parent ?? el;
+  const byTest = answers.get(root, () => new Map());
+  let memo = byTest.get(test);
+  if (!memo) byTest.set(test, (memo = new Map()));
   const path: PolicyElement[] = [];
   let answer = false;
   for (let e: PolicyElement | undefined = el; e; e = e.parent) {
@@ -82,37 +102,21 @@ const REPORTING = new Set(['trace', 'log-to-eventhub', 'emit-metric', 'llm-emit-
  * back (a 403 body that echoes a header), or into a trace, log or metric?
  */
 export function onlyReported(el: PolicyElement): boolean {
-  return selfOrAncestor(el, isReporting, reported);
+  return selfOrAncestor(el, isReporting);
 }
 
-const reported = new WeakMap<PolicyElement, boolean>();
 const isReporting = (e: PolicyElement): boolean => e.name === 'return-response' || REPORTING.has(e.name);
 
 /** The policy section holding the element (itself included): a section directly under the root `<policies>`. */
 export function sectionOf(el: PolicyElement): PolicySection | undefined {
   // A section is a child of the root: the only candidate above an element is its top-level ancestor.
-  const top = topLevelOf(el);
+  const top = el.topLevel;
   return top && isSection(top) ? (top.name as PolicySection) : undefined;
 }
 
-const topLevels = new WeakMap<PolicyElement, PolicyElement>();
-
-/**
- * The child of a root that holds the element (the element itself when it is one); undefined for a root. Remembered
- * per element, with every element met on the way up: rules ask for each element, and each asking the whole chain of
- * ancestors was quadratic in a deep tree (8,000 nested levels: seconds).
- */
+/** The child of the root that holds the element (the element itself when it is one); undefined for a root. */
 export function topLevelOf(el: PolicyElement): PolicyElement | undefined {
-  const path: PolicyElement[] = [];
-  let top: PolicyElement | undefined;
-  for (let e: PolicyElement | undefined = el; e?.parent; e = e.parent) {
-    top = topLevels.get(e);
-    if (top) break;
-    path.push(e);
-    if (!e.parent.parent) top = e;
-  }
-  if (top) for (const e of path) topLevels.set(e, top);
-  return top;
+  return el.topLevel;
 }
 
 /** Is the element one of the sections (`<inbound>`…) of the root `<policies>`? */

@@ -256,10 +256,13 @@ class Scanner {
       attributes: [],
       children: [],
       texts: [],
+      parent: undefined,
+      topLevel: undefined,
     };
     const parent = this.top();
     if (parent) {
       el.parent = parent.el;
+      el.topLevel = parent.el.topLevel ?? el;
       parent.el.children.push(el);
     } else if (this.doc.root) {
       this.problem(at + 1, nameEnd, 'Only one root element is allowed.');

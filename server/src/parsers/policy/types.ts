@@ -58,6 +58,11 @@ export interface PolicyElement {
   attributes: PolicyAttribute[];
   children: PolicyElement[];
   parent?: PolicyElement;
+  /**
+   * The child of the root that holds the element (the element itself when it is one; undefined for a root), set by the
+   * parser: an element's section, or its root, is then known without walking up a tree that may be thousands deep.
+   */
+  topLevel?: PolicyElement;
   texts: PolicyText[];
 }
 

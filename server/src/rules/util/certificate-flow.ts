@@ -357,10 +357,10 @@ export function namedValueGuarded(expr: PolicyExpression, index: number): boolea
   // call walking up to the root was quadratic in a deep tree: 16,000 Verify() calls 16,000 deep took 38 s).
   const own = namedValueCondition(el);
   if (own && own !== expr.owner.attribute) return true;
-  return !!el.parent && selfOrAncestor(el.parent, (w) => namedValueCondition(w) !== undefined, namedValueWhens);
+  return !!el.parent && selfOrAncestor(el.parent, isNamedValueWhen);
 }
 
-const namedValueWhens = new WeakMap<PolicyElement, boolean>();
+const isNamedValueWhen = (w: PolicyElement): boolean => namedValueCondition(w) !== undefined;
 
 /** The condition of a `<when>` when it holds a `{{named value}}`. */
 function namedValueCondition(w: PolicyElement): PolicyAttribute | undefined {
@@ -368,14 +368,13 @@ function namedValueCondition(w: PolicyElement): PolicyAttribute | undefined {
   return condition?.rawValue.includes('{{') ? condition : undefined;
 }
 
-const firstNamedValues = new WeakMap<PolicyExpression, number>();
+/** The last expressions asked about (their calls are asked one after another): a cache, not a WeakMap (see RecentCache). */
+const firstNamedValues = new RecentCache<PolicyExpression, number>(4);
 
 /** The index of the expression's first `{{named value}}` token (Infinity without one), found once per expression. */
 function firstNamedValue(expr: PolicyExpression): number {
-  let first = firstNamedValues.get(expr);
-  if (first === undefined) {
-    const at = expr.tokens.findIndex((t) => t.kind === 'namedValue');
-    firstNamedValues.set(expr, (first = at < 0 ? Infinity : at));
-  }
-  return first;
+  return firstNamedValues.get(expr, (e) => {
+    const at = e.tokens.findIndex((t) => t.kind === 'namedValue');
+    return at < 0 ? Infinity : at;
+  });
 }
