@@ -367,6 +367,14 @@ test('regression: 2,000 unknown thumbprints and 300 workspace certificates: unkn
   assert.equal(r.findings.filter((f) => f.ruleId === 'unknown-thumbprint').length, 2000);
 });
 
+test('regression: 20,000 unknown rule ids in suppression comments: unknown-rule-id answers within the budget', () => {
+  const r = lintHostile('many-unknown-rule-ids.policy.xml');
+  // Before: a whole edit-distance table per word and rule id (11 s): rules skipped (a notice).
+  assert.deepEqual(r.notices, []);
+  // `thumbprint-formt-0` … `-9` are three edits from thumbprint-format (a typo); the longer ones are too far to say.
+  assert.equal(r.findings.filter((f) => f.ruleId === 'unknown-rule-id').length, 10);
+});
+
 test('regression: more than 300 PEM blocks in a certificate file is a notice, not a long stall', () => {
   const ws = new Workspace({ configFor: () => ({ config: { ...DEFAULT_CONFIG }, problems: [] }) });
   const file = path.join(ROOT, 'certs', 'bundle.pem');
