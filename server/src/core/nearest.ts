@@ -54,6 +54,21 @@ export function editDistanceWithin(a: string, b: string, max: number): number {
   return Math.min(previous[b.length]!, over);
 }
 
+/**
+ * The candidate closest to `name` (case-insensitive) when it is within `max` edits, ties to the earlier candidate; only
+ * distances up to `max` are worked out, so a typo search over thousands of candidates stays cheap.
+ */
+export function nearestWithin(name: string, candidates: readonly string[], max: number): string | undefined {
+  const lower = name.toLowerCase();
+  let best: { value: string; distance: number } | undefined;
+  for (const value of candidates) {
+    const distance = editDistanceWithin(lower, value.toLowerCase(), best ? Math.min(max, best.distance) : max);
+    if (distance <= max && (!best || distance < best.distance)) best = { value, distance };
+    if (best?.distance === 0) break;
+  }
+  return best?.value;
+}
+
 /** The candidate closest to `name` (case-insensitive), with its distance; ties go to the earlier candidate. */
 export function nearest(name: string, candidates: readonly string[]): { value: string; distance: number } | undefined {
   let best: { value: string; distance: number } | undefined;

@@ -389,6 +389,23 @@ test('regression: 2,000 unknown thumbprints and 300 workspace certificates: unkn
   assert.equal(r.findings.filter((f) => f.ruleId === 'unknown-thumbprint').length, 2000);
 });
 
+test('regression: 4,000 unknown issuer-certificate-ids and 4,000 uploaded certificates: unknown-certificate-id answers within the budget', () => {
+  const n = 4000;
+  const ws = new Workspace({ configFor: () => ({ config: { ...DEFAULT_CONFIG }, problems: [] }), rules: allRules });
+  const bicep =
+    "resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {\n  name: 'apim'\n  location: 'westeurope'\n  sku: { name: 'Developer', capacity: 1 }\n  properties: { publisherEmail: 'a@example.com', publisherName: 'a' }\n}\n" +
+    "resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {\n  parent: apim\n  name: 'policy'\n  properties: { format: 'rawxml', value: loadTextContent('global.policy.xml') }\n}\n" +
+    Array.from({ length: n }, (_, i) => `resource c${i} 'Microsoft.ApiManagement/service/certificates@2024-05-01' = {\n  parent: apim\n  name: 'upload-${i}'\n  properties: { data: 'MAA=', password: '' }\n}\n`).join('');
+  const identities = Array.from({ length: n }, (_, i) => `<identity issuer-certificate-id="unknown-${i}" />`).join('');
+  ws.set(path.join(ROOT, 'uploads', 'main.bicep'), { text: bicep });
+  const policy = path.join(ROOT, 'uploads', 'global.policy.xml');
+  ws.set(policy, { text: `<policies><inbound><validate-client-certificate><identities>${identities}</identities></validate-client-certificate></inbound></policies>` });
+  const r = ws.lint(policy);
+  // Before: each unknown id measured against every upload with a whole edit-distance table (13 s): rules skipped (a notice).
+  assert.deepEqual(r.notices, []);
+  assert.equal(r.findings.filter((f) => f.ruleId === 'unknown-certificate-id').length, n);
+});
+
 test('regression: more than 300 PEM blocks in a certificate file is a notice, not a long stall', () => {
   const ws = new Workspace({ configFor: () => ({ config: { ...DEFAULT_CONFIG }, problems: [] }) });
   const file = path.join(ROOT, 'certs', 'bundle.pem');
