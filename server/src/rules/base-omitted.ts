@@ -2,7 +2,6 @@ import * as path from 'node:path';
 import type { Fix } from '../core/finding';
 import type { Span } from '../core/text';
 import { childElements, elementsNamed, findMemberChains, getAttribute } from '../parsers/policy';
-import { topLevelOf } from '../parsers/policy/query';
 import type { PolicyDocument, PolicyElement } from '../parsers/policy/types';
 import type { PolicyRule, PolicyRuleContext } from './types';
 import { inlineSpan } from '../model/policy-resources';
@@ -54,7 +53,7 @@ function inboundCertificateCheck(doc: PolicyDocument): { span: Span; what: strin
   const inbound = doc.root && childElements(doc.root, 'inbound')[0];
   if (!inbound) return undefined;
   // The <inbound> is a child of the root: the element's top-level ancestor (remembered), not all its ancestors per element.
-  const inside = (el: PolicyElement): boolean => topLevelOf(el) === inbound;
+  const inside = (el: PolicyElement): boolean => el.topLevel === inbound;
   const own = certificateCheckIn(doc, inside);
   if (own) return own;
   for (const f of reachedFragments(doc)) {

@@ -3,7 +3,7 @@ import { readsDeploymentCertificates } from '../parsers/policy/tokens';
 import type { PolicyExpression } from '../parsers/policy/types';
 import type { PolicyRule } from './types';
 import { verifyCalls } from './util/certificate-expressions';
-import { namedValueGuarded } from './util/certificate-flow';
+import { namedValueGuarded, namedValueIndexes } from './util/certificate-flow';
 import { chainTier } from './util/chain-tier';
 import { thumbprintComparisons } from './util/thumbprints';
 import { becauseText, everyCertificateText, privateCaIn } from './util/private-ca';
@@ -23,12 +23,11 @@ export const chainVerifyUnsupportedTier: PolicyRule = {
     for (const expr of ctx.doc.expressions) {
       // Once per expression, not per call (one expression of 4,000 Verify() calls: 10 s).
       let pinnedHere: boolean | undefined;
-      let namedAt: number[] | undefined;
       for (const call of verifyCalls(expr)) {
         const guarded = namedValueGuarded(expr, call.index);
         const method = `${call.name.text}()`;
         // `{{x}} && …Verify()` with x deployed by the Bicep: Verify() runs on the tiers where x is "true".
-        const guard = guarded ? andGuard(expr, (namedAt ??= namedValueIndexes(expr)), call.index) : undefined;
+        const guard = guarded ? andGuard(expr, namedValueIndexes(expr), call.index) : undefined;
         const named = guard ? namedValueOf(ctx.policy, guard) : undefined;
         if (guard && named) {
           const onUnsupported = namedValueOnUnsupportedTiers(named, tier);
@@ -91,13 +90,4 @@ function andGuard(expr: PolicyExpression, namedAt: readonly number[], index: num
   if (at === undefined || at >= index || (namedAt[1] ?? Infinity) < index) return undefined;
   if (tokens[at + 1]?.text !== '&&' || tokens[at - 1]?.text === '!') return undefined;
   return tokens[at]!.text.slice(2, -2).trim();
-}
-
-/** Where the expression's named values are, in token order. */
-function namedValueIndexes(expr: PolicyExpression): number[] {
-  const out: number[] = [];
-  expr.tokens.forEach((t, i) => {
-    if (t.kind === 'namedValue') out.push(i);
-  });
-  return out;
 }

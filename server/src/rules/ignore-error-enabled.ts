@@ -1,6 +1,6 @@
 import type { PolicyDocument, PolicyElement } from '../parsers/policy/types';
 import { elementsNamed, findMemberChains, mayMention } from '../parsers/policy';
-import { isSection, topLevelOf } from '../parsers/policy/query';
+import { isSection } from '../parsers/policy/query';
 import type { PolicyRule } from './types';
 import { readBoolAttribute } from './util/bool-attribute';
 import { attributeSpan, setAttributeEdit } from './util/policy-edit';
@@ -31,7 +31,7 @@ export const ignoreErrorEnabled: PolicyRule = {
 /** Does an expression after `el`, in the same section (or fragment), read `context.LastError`? */
 function readsLastErrorLater(doc: PolicyDocument, el: PolicyElement, readers: () => LastErrorReaders): boolean {
   // The section under the root that holds the element: its top-level ancestor (remembered), not all its ancestors per element.
-  const top = topLevelOf(el);
+  const top = el.topLevel;
   const container = top && isSection(top) && top.parent === doc.root ? top : doc.root;
   if (!container) return false;
   const { starts, minEnds } = readers();

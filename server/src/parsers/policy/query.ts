@@ -114,11 +114,6 @@ export function sectionOf(el: PolicyElement): PolicySection | undefined {
   return top && isSection(top) ? (top.name as PolicySection) : undefined;
 }
 
-/** The child of the root that holds the element (the element itself when it is one); undefined for a root. */
-export function topLevelOf(el: PolicyElement): PolicyElement | undefined {
-  return el.topLevel;
-}
-
 /** Is the element one of the sections (`<inbound>`…) of the root `<policies>`? */
 export function isSection(el: PolicyElement): boolean {
   return SECTIONS.has(el.name) && el.parent?.name === 'policies' && !el.parent.parent;

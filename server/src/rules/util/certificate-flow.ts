@@ -351,7 +351,7 @@ export function unguardedUses(doc: PolicyDocument): CertificateMemberUse[] {
  * enclosing `<when>`. A named value is true or false depending on the environment.
  */
 export function namedValueGuarded(expr: PolicyExpression, index: number): boolean {
-  if (firstNamedValue(expr) < index) return true;
+  if ((namedValueIndexes(expr)[0] ?? Infinity) < index) return true;
   const el = expr.owner.element;
   // The expression's own element, unless it is that <when>'s condition; its ancestors through a remembered answer (each
   // call walking up to the root was quadratic in a deep tree: 16,000 Verify() calls 16,000 deep took 38 s).
@@ -369,12 +369,15 @@ function namedValueCondition(w: PolicyElement): PolicyAttribute | undefined {
 }
 
 /** The last expressions asked about (their calls are asked one after another): a cache, not a WeakMap (see RecentCache). */
-const firstNamedValues = new RecentCache<PolicyExpression, number>(4);
+const namedValueAt = new RecentCache<PolicyExpression, number[]>(4);
 
-/** The index of the expression's first `{{named value}}` token (Infinity without one), found once per expression. */
-function firstNamedValue(expr: PolicyExpression): number {
-  return firstNamedValues.get(expr, (e) => {
-    const at = e.tokens.findIndex((t) => t.kind === 'namedValue');
-    return at < 0 ? Infinity : at;
+/** Where the expression's `{{named value}}` tokens are, in token order, found once per expression. */
+export function namedValueIndexes(expr: PolicyExpression): number[] {
+  return namedValueAt.get(expr, (e) => {
+    const out: number[] = [];
+    e.tokens.forEach((t, i) => {
+      if (t.kind === 'namedValue') out.push(i);
+    });
+    return out;
   });
 }

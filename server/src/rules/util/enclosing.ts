@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { childElements, elementsNamed, inBranch, sectionOf, topLevelOf } from '../../parsers/policy/query';
+import { childElements, elementsNamed, inBranch, sectionOf } from '../../parsers/policy/query';
 import type { PolicyDocument, PolicyElement, PolicyExpression } from '../../parsers/policy/types';
 import type { InlinePolicy } from '../../model/types';
 import { inlinePolicyDoc } from './bicep-policies';
@@ -141,7 +141,7 @@ export function inboundBase(doc: PolicyDocument): PolicyElement | undefined {
 /** Is the element inside the policy's `<inbound>` (at any depth)? Its top-level ancestor, remembered: not all its ancestors per element. */
 export function inInbound(doc: PolicyDocument, el: PolicyElement): boolean {
   const inbound = doc.root?.name === 'policies' ? childElements(doc.root, 'inbound')[0] : undefined;
-  return !!inbound && topLevelOf(el) === inbound;
+  return !!inbound && el.topLevel === inbound;
 }
 
 /**
