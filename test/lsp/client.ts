@@ -44,9 +44,17 @@ export class TestClient {
       failConfiguration?: boolean;
       /** Spell URIs as VS Code does (`%40` for `@`, `%2B` for `+`) rather than as Node's pathToFileURL. */
       vscodeUris?: boolean;
+      /**
+       * A module loaded before the server (`node --require`), which then runs from the compiled sources (`out/`)
+       * rather than the bundle, so that the module can reach into them (add a rule, say).
+       */
+      preload?: string;
     } = {},
   ): Promise<TestClient> {
-    const child = spawn(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const command = options.preload
+      ? ['--require', options.preload, path.join(repoRoot, 'out', 'server', 'src', 'lsp', 'main.js'), '--stdio']
+      : [path.join(repoRoot, 'dist', 'cli.js'), 'lsp', '--stdio'];
+    const child = spawn(process.execPath, command, { stdio: ['pipe', 'pipe', 'pipe'] });
     const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new TestClient(child, connection, options.vscodeUris ? 'vscode' : 'node');
     child.stderr!.on('data', (d: Buffer) => (client.stderr += d.toString()));

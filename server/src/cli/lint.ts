@@ -182,38 +182,46 @@ function lintAll(
     phase('phase:cache');
   }
   let referenced: [string, string][] | undefined;
-  const loadContext = (): void => {
-    if (referenced) return;
+  // Bicep imported or files loaded from outside the paths give context (a SKU, a deployed policy), not linted. Read
+  // only when a policy or Bicep file is linted (certificate files and unreadable files are linted without it).
+  if (files.some((f) => !byFile.has(f) && (ws.kindOf(f) === 'policy' || ws.kindOf(f) === 'bicep') && ws.contentOf(f)?.problem === undefined)) {
     referenced = [];
-    // Bicep imported or files loaded from outside the paths give context (a SKU, a deployed policy); not linted.
     loadReferencedFiles(ws, (file, content) => referenced!.push(referencedEntry(file, content)));
     phase('phase:referenced');
-  };
+  }
   const lintOne = (file: string): void => {
     if (byFile.has(file)) return;
     const kind = ws.kindOf(file);
-    // Certificate files and unreadable files are linted without the context.
-    if ((kind === 'policy' || kind === 'bicep') && ws.contentOf(file)?.problem === undefined) loadContext();
     const asked = kind === 'certificate' && named.has(file);
     const result = ws.lint(file, { certificateRules: asked });
     // Notices sit at 1:1: the line index only for findings.
     const report = locate(result, result.findings.length ? ws.lineIndex(file) : undefined);
     if (ws.contentOf(file)?.problem !== undefined) report.notLinted = true;
-    byFile.set(file, kind === 'policy' || kind === 'bicep' || asked || result.notices.length ? report : undefined);
     if (kind === 'policy' || kind === 'bicep') cache?.remember(file, result, report);
+    byFile.set(file, kind === 'policy' || kind === 'bicep' || asked || result.notices.length ? report : undefined);
     ws.release(file);
   };
   // Findings don't depend on the order files are linted in. The policies a Bicep file deploys are linted right
   // after it, while the parses its rules made are still cached: each policy is parsed once, not twice.
-  for (const file of files) {
-    if (byFile.has(file)) continue;
-    lintOne(file);
-    if (ws.kindOf(file) !== 'bicep') continue;
-    for (const policy of ws.getModel().policyResourcesIn(file)) {
-      const loaded = policy.value?.loadedFile?.path;
-      if (loaded && wanted.has(loaded)) lintOne(loaded);
+  // `lintAll` stops a rule that runs past its file's budget, and may cut this loop to do so: it goes on from `next`.
+  let next = 0;
+  ws.lintAll(() => {
+    if (next >= files.length) return false;
+    const file = files[next]!;
+    if (byFile.has(file)) {
+      next++;
+      return true;
     }
-  }
+    lintOne(file);
+    if (ws.kindOf(file) === 'bicep') {
+      for (const policy of ws.getModel().policyResourcesIn(file)) {
+        const loaded = policy.value?.loadedFile?.path;
+        if (loaded && wanted.has(loaded)) lintOne(loaded);
+      }
+    }
+    next++;
+    return true;
+  });
   return { byFile, referenced };
 }
 

@@ -30,7 +30,7 @@ export function configSchema(rules: readonly RuleMeta[]): Record<string, unknown
         default: 30,
       },
       fileTimeBudgetMs: {
-        description: 'How long parsing and the rules may take on one file; past it, the remaining rules are skipped and a notice says which.',
+        description: 'How long parsing and the rules may take on one file; past it, the rule running is stopped, the remaining rules are skipped, and a notice says which.',
         type: 'number',
         exclusiveMinimum: 0,
         default: 3000,

@@ -27,8 +27,8 @@ export interface LintConfig {
   skus?: Sku[];
   certificateExpiryWarningDays: number;
   /**
-   * Milliseconds of parsing and rules one file may take; past them the file's remaining rules are skipped and a
-   * notice says which. Checked between rules (a rule is never interrupted).
+   * Milliseconds of parsing and rules one file may take; past them the rule running is stopped, the file's remaining
+   * rules are skipped, and a notice says which (see `Workspace.lint` and `engine/watchdog.ts`).
    */
   fileTimeBudgetMs: number;
   /**

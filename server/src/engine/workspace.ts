@@ -12,12 +12,14 @@ import type { PolicyDocument } from '../parsers/policy/types';
 import { allRules, ruleCatalog } from '../rules';
 import { UNUSED_SUPPRESSION } from '../rules/unused-suppression';
 import type { BicepRuleContext, CertificateIndex, CertificateRuleContext, PolicyRuleContext, Report, Rule, RuleSettings } from '../rules/types';
-import type { LoadedConfig } from './config';
+import { DEFAULT_CONFIG, type LoadedConfig } from './config';
 import { MAX_FILE_BYTES, classify, decodeFile, looksLikePolicy, mayBePolicy, tooLargeMessage, type FileKind } from './files';
 import { embedFindings, holeAttributes, inlinePolicyName } from './inline-policies';
 import { applySuppressions, unusedSuppressions, type SuppressionUse } from './suppress';
 import { resolveFragments } from './fragments';
 import { errorMessage } from '../core/errors';
+import { clearRecentCaches } from '../parsers/policy/recent';
+import { within } from './watchdog';
 
 /** One file the workspace knows, with its parse cached for its current version. */
 interface Entry {
@@ -105,7 +107,15 @@ export class Workspace {
    * large policy can take seconds): reused while nothing changed, the configuration is the same object and the clock
    * has not passed the moment a judgement changes (`stableUntil`).
    */
-  private readonly recentLints: { file: string; certificateRules: boolean; changes: number; config: LoadedConfig; result: LintResult }[] = [];
+  private readonly recentLints: RecentLint[] = [];
+  /** The lint running inside `lintAll` (which finishes it if its time is up), and how many were started. */
+  private underWay: LintUnderWay | undefined;
+  private lintsStarted = 0;
+  /** The file whose lint `lintAll` cut before its budget was spent: linted again, and stopped if cut again. */
+  private redo: string | undefined;
+  /** Inside `lintAll`: the time limit it has set around the lints, and the lints it has stopped. */
+  private batchMs: number | undefined;
+  private stoppedHere: RecentLint[] | undefined;
 
   constructor(private readonly options: WorkspaceOptions) {
     this.rules = options.rules ?? allRules;
@@ -335,9 +345,10 @@ export class Workspace {
     const loaded = this.options.configFor(file);
     const now = this.options.now?.() ?? new Date();
     const certificateRules = opts.certificateRules === true;
-    const recent = this.cachedLint(file, certificateRules, loaded, now);
+    const recent = this.cachedLint(file, certificateRules, loaded, now) ?? this.stoppedHere?.find((r) => r.file === file && r.certificateRules === certificateRules)?.result;
     if (recent) return recent;
-    this.rememberLint({ file, certificateRules, changes: this.changes, config: loaded, result });
+    const remembered = { file, certificateRules, changes: this.changes, config: loaded, result };
+    this.rememberLint(remembered);
 
     const config = loaded.config;
     const settings = ruleSettings(config, now, result);
@@ -348,21 +359,109 @@ export class Workspace {
       this.getModel();
       this.getCertificates();
     }
-    // The per-file time budget counts from here, parsing included, and is checked before each rule. A file over it
-    // keeps the findings made so far and says which rules were skipped; the rest of the workspace is linted as usual.
+    // The per-file time budget counts from here, parsing included. It is checked before each rule, and a rule still
+    // running when it is spent is stopped (see `within`). A file over it keeps the findings made so far and says which
+    // rules were stopped or skipped; the rest of the workspace is linted as usual.
     const run = new RuleRun(result, config.fileTimeBudgetMs, this.options.timing);
-    const hadParse = e.policy !== undefined;
-    // One context per file: a file has one kind, so every enabled rule takes the same one.
-    const ctx = enabled.length > 0 ? this.ruleContext(file, e, settings, run.report, result) : undefined;
-    if (ctx) run.runRules(enabled, ctx);
     // Unused suppressions are judged once every other rule has run, and not after one failed or was skipped (budget).
-    const judge = this.unusedSuppressionJudge(e.kind, file, enabled);
-    if (e.kind === 'bicep') this.lintInlinePolicies(file, config, settings, run, judge);
+    const lint: LintUnderWay = {
+      file, e, run, enabled, remembered, seq: ++this.lintsStarted, redone: this.redo === file,
+      hadParse: e.policy !== undefined,
+      judge: this.unusedSuppressionJudge(e.kind, file, enabled),
+    };
+    const rules = (): void => {
+      // One context per file: a file has one kind, so every enabled rule takes the same one.
+      const ctx = enabled.length > 0 ? this.ruleContext(file, e, settings, run.report, result) : undefined;
+      if (ctx) run.runRules(enabled, ctx);
+      if (e.kind === 'bicep') this.lintInlinePolicies(file, config, settings, run, lint.judge);
+    };
+    // Inside `lintAll`, whose time limit may cut this lint: it then finishes it (see there).
+    if (this.batchMs !== undefined) this.underWay = lint;
+    // A time limit of its own (≈ 0.1 ms): outside `lintAll`, or with a budget shorter than its limit.
+    let stopped = false;
+    if (this.batchMs === undefined || run.budgetMs < this.batchMs) stopped = !within(rules, run.deadline - performance.now());
+    else rules();
+    this.underWay = undefined;
+    return this.finishLint(lint, stopped);
+  }
+
+  /** The budget notice, suppressions, the order of the findings; after a stop, the state rules share made again. */
+  private finishLint(lint: LintUnderWay, stopped: boolean): LintResult {
+    const { file, e, run } = lint;
+    const result = run.result;
+    if (stopped) run.stop(lint.enabled);
     const overBudget = run.budgetNotice();
     if (overBudget) result.notices.push(overBudget);
-    if (!hadParse) this.dropParseMadeByLint(file, e);
-    result.findings = this.finishFindings(result.findings, file, e, run.complete ? judge : undefined);
+    if (!lint.hadParse) this.dropParseMadeByLint(file, e);
+    result.findings = this.finishFindings(result.findings, file, e, run.complete ? lint.judge : undefined);
+    if (stopped) {
+      this.dropDerivedState();
+      // Kept, so that asking again (the CLI going on, a code action) doesn't hold the file for its budget again.
+      this.recentLints.unshift(lint.remembered);
+    }
     return result;
+  }
+
+  /**
+   * Runs `next` until it returns false, with every file's time budget enforced: the CLI's loop over a workspace, a
+   * slice of the language server's work. A rule still running when its file's budget is spent is stopped, at the cost
+   * of a time limit (`within`) per budget's worth of work rather than one per file. When the limit is up, the lint
+   * under way is stopped if its file has had its budget, or otherwise made again from the start, once, under a limit
+   * of its budget (the work before it had the rest). `next` is called again to go on after being cut anywhere, so it
+   * must keep its place outside itself (what is done, what is left), and a file it was linting is linted again:
+   * `onCut` is told which (a queue may have to take it back).
+   */
+  lintAll(next: () => boolean, onCut?: (file: string | undefined) => void): void {
+    let ms = DEFAULT_CONFIG.fileTimeBudgetMs;
+    // The lints stopped here (nothing changes while this runs: it is synchronous).
+    const stopped: RecentLint[] = [];
+    for (;;) {
+      let first = 0;
+      let done: boolean;
+      this.batchMs = ms;
+      this.stoppedHere = stopped;
+      try {
+        done = within(() => {
+          first = this.lintsStarted + 1;
+          while (next()) {
+            // each call does some of the work
+          }
+        }, ms);
+      } finally {
+        this.batchMs = undefined;
+        this.stoppedHere = undefined;
+      }
+      if (done) return;
+      const lint = this.underWay;
+      this.underWay = undefined;
+      if (lint && (lint.redone || (lint.seq === first && ms >= lint.run.budgetMs) || performance.now() >= lint.run.deadline)) {
+        // Its budget is spent: stopped, with what it found so far (asked again in this call, it is given that).
+        this.redo = undefined;
+        this.finishLint(lint, true);
+        stopped.push(lint.remembered);
+        ms = DEFAULT_CONFIG.fileTimeBudgetMs;
+      } else {
+        // Cut before its budget was spent (or between lints, in work that is no file's: the model made again after
+        // a change, for one): whatever was under way is made again, with time enough.
+        this.dropDerivedState();
+        this.redo = lint?.file;
+        ms = lint ? lint.run.budgetMs : ms * 2;
+      }
+      onCut?.(lint?.file);
+    }
+  }
+
+  /**
+   * After code was stopped: V8 ended it without running its `finally` blocks, so what it was building (the model's
+   * evaluation, an analysis cached per document) may be half made. All of it is made again when next needed.
+   */
+  private dropDerivedState(): void {
+    this.model = undefined;
+    this.certIndex = undefined;
+    for (const e of this.parsed) e.policy = undefined;
+    this.parsed.clear();
+    this.recentLints.length = 0;
+    clearRecentCaches();
   }
 
   /**
@@ -395,7 +494,10 @@ export class Workspace {
         continue;
       }
       const from = result.findings.length;
+      // Until embedded, these findings are placed in the string's text: a stop drops them (see `RuleRun.stop`).
+      run.placedFrom = from;
       run.runRules(policyRules, ctx);
+      run.placedFrom = undefined;
       const found = result.findings.slice(from);
       const unused = (used: SuppressionUse, index: LineIndex): Finding[] =>
         judge && run.complete ? unusedSuppressionFindings(judge, inline.text, 'policy', used, name, () => index) : [];
@@ -537,7 +639,7 @@ export class Workspace {
   }
 
   /** Keeps a lint among the last few (see `recentLints`); the one for the same file and options is replaced. */
-  private rememberLint(entry: Workspace['recentLints'][number]): void {
+  private rememberLint(entry: RecentLint): void {
     const i = this.recentLints.findIndex((r) => r.file === entry.file && r.certificateRules === entry.certificateRules);
     if (i >= 0) this.recentLints.splice(i, 1);
     this.recentLints.unshift(entry);
@@ -553,6 +655,30 @@ export class Workspace {
 }
 
 type AnyRuleContext = PolicyRuleContext | BicepRuleContext | CertificateRuleContext;
+
+/** A lint kept for reuse (see `Workspace.recentLints`). */
+interface RecentLint {
+  file: string;
+  certificateRules: boolean;
+  changes: number;
+  config: LoadedConfig;
+  result: LintResult;
+}
+
+/** What `Workspace.lint` needs to finish a lint, as it goes or after it was stopped. */
+interface LintUnderWay {
+  file: string;
+  e: Entry;
+  run: RuleRun;
+  enabled: readonly EnabledRule[];
+  remembered: RecentLint;
+  /** Its number among the lints started (`lintAll` knows the first of each time limit by it). */
+  seq: number;
+  /** Linted again after `lintAll` cut it before its budget was spent. */
+  redone: boolean;
+  hadParse: boolean;
+  judge: UnusedSuppressionJudge | undefined;
+}
 
 /** A policy written in a Bicep string runs on the tiers of the service its resource deploys to. */
 function inlinePolicyContext(resource: PolicyResource): PolicyContext {
@@ -588,10 +714,22 @@ class RuleRun {
   private readonly startedAt = performance.now();
   private readonly skipped = new Set<string>();
   private failed = false;
+  /** The rule running, if one is. */
+  private running: string | undefined;
+  /** Set by `stop`: the rule that was running then ('' when none was: the file was being parsed, say). */
+  private stopped: string | undefined;
+  /** The rules of the current `runRules`, and the index of the one running. */
+  private pending: readonly EnabledRule[] = [];
+  private next = 0;
+  /**
+   * Set while the rules run over a policy written in a Bicep string: its findings from this index on are still placed
+   * in the string's text, not the file's.
+   */
+  placedFrom: number | undefined;
 
   constructor(
     readonly result: LintResult,
-    private readonly budgetMs: number,
+    readonly budgetMs: number,
     /** When set, milliseconds spent per rule id are added to it. */
     private readonly timing: Map<string, number> | undefined,
   ) {}
@@ -615,7 +753,10 @@ class RuleRun {
   /** Runs `rules` over `ctx`, each while the file is within its time budget (once one is skipped, so are the rest). */
   runRules(rules: readonly EnabledRule[], ctx: AnyRuleContext): void {
     const timing = this.timing;
+    this.pending = rules;
+    this.next = 0;
     for (const { rule, level } of rules) {
+      this.next++;
       if (this.skipped.size > 0 || performance.now() - this.startedAt > this.budgetMs) {
         this.skipped.add(rule.id);
         continue;
@@ -623,6 +764,7 @@ class RuleRun {
       this.ruleId = rule.id;
       this.level = level;
       const started = timing ? performance.now() : 0;
+      this.running = rule.id;
       try {
         // `ctx` was made for the kind of file every rule in `rules` targets.
         (rule.check as (c: AnyRuleContext) => void)(ctx);
@@ -630,23 +772,45 @@ class RuleRun {
         this.failed = true;
         this.result.notices.push(`rule ${rule.id} failed on this file: ${errorMessage(err)}`);
       }
+      this.running = undefined;
       if (timing) timing.set(rule.id, (timing.get(rule.id) ?? 0) + performance.now() - started);
     }
   }
 
-  /** Whether every rule so far ran to its end (none failed, none skipped): only then are unused suppressions judged. */
-  get complete(): boolean {
-    return !this.failed && this.skipped.size === 0;
+  /** When the file's time budget is spent (a `performance.now()` time). */
+  get deadline(): number {
+    return this.startedAt + this.budgetMs;
   }
 
-  /** What to tell of the rules the time budget skipped, if any. */
+  /**
+   * The running rule was stopped at the deadline: it and the rules after it did not run to their end. The findings it
+   * made are kept, except those of a policy in a Bicep string not yet placed in the file.
+   */
+  stop(enabled: readonly EnabledRule[]): void {
+    this.stopped = this.running ?? '';
+    // Stopped before the rules started (parsing the file): none of them ran.
+    for (const { rule } of this.next === 0 ? enabled : this.pending.slice(this.next)) this.skipped.add(rule.id);
+    if (this.placedFrom !== undefined) this.result.findings.length = this.placedFrom;
+    this.placedFrom = undefined;
+  }
+
+  /** Whether every rule so far ran to its end (none failed, stopped or skipped): only then are unused suppressions judged. */
+  get complete(): boolean {
+    return !this.failed && this.stopped === undefined && this.skipped.size === 0;
+  }
+
+  /** What to tell of the rules the time budget stopped or skipped, if any. */
   budgetNotice(): string | undefined {
     const skipped = this.skipped;
-    if (skipped.size === 0) return undefined;
+    if (skipped.size === 0 && this.stopped === undefined) return undefined;
     const elapsed = Math.round(performance.now() - this.startedAt);
+    const stopped = this.stopped ? `rule ${this.stopped} was stopped before it finished` : '';
+    const notRun =
+      skipped.size > 0 ? `${skipped.size} rule${skipped.size === 1 ? ' was' : 's were'} not run on it: ${[...skipped].join(', ')}`
+      : stopped ? '' : 'it was stopped before its rules finished';
     return (
-      `Linting this file took longer than its time budget (${this.budgetMs} ms; ${elapsed} ms so far), so ${skipped.size} ` +
-      `rule${skipped.size === 1 ? ' was' : 's were'} not run on it: ${[...skipped].join(', ')}. ` +
+      `Linting this file took longer than its time budget (${this.budgetMs} ms; ${elapsed} ms so far), so ` +
+      `${stopped}${stopped && notRun ? ', and ' : ''}${notRun}. ` +
       'Split the file, or raise "fileTimeBudgetMs" in .apim-mtls.json.'
     );
   }

@@ -16,6 +16,15 @@ export class LintScheduler {
 
   constructor(
     private readonly lintAndPublish: (file: string) => void,
+    /**
+     * Runs `next` until it returns false, and calls it again if it was cut (a rule past its file's budget stopped:
+     * `Workspace.lintAll`), telling `onCut`.
+     */
+    private readonly runLints: (next: () => boolean, onCut: () => void) => void = (next) => {
+      while (next()) {
+        // each call lints one file
+      }
+    },
     /** Milliseconds of work per slice before yielding to incoming messages. */
     private readonly sliceMs = 10,
   ) {}
@@ -56,23 +65,40 @@ export class LintScheduler {
     const start = Date.now();
     // A queue still debouncing waits for its timer, which resumes the work.
     const queues = [this.urgentTimer ? undefined : this.urgent, this.pendingTimer ? undefined : this.pending];
-    for (const set of queues) {
-      if (!set) continue;
-      for (const file of set) {
-        set.delete(file);
-        if (set === this.urgent) this.pending.delete(file);
-        if (TIMING) {
-          const t0 = performance.now();
-          this.lintAndPublish(file);
-          process.stderr.write(`apim-mtls-timing ${JSON.stringify({ file, ms: +(performance.now() - t0).toFixed(3) })}\n`);
-        } else this.lintAndPublish(file);
-        if (Date.now() - start >= this.sliceMs) {
-          if ((!this.urgentTimer && this.urgent.size) || (!this.pendingTimer && this.pending.size)) this.queueSlice();
-          else if (TIMING && this.idle) process.stderr.write('apim-mtls-timing {"drained":true}\n');
-          return;
-        }
+    let current: { file: string; from: Set<string> } | undefined;
+    let more = true;
+    // One file per call; false once the slice's time is up or the queues are empty.
+    const next = (): boolean => {
+      const set = queues.find((q) => q !== undefined && q.size > 0);
+      if (!set) {
+        more = false;
+        return false;
       }
-    }
-    if (TIMING && this.idle) process.stderr.write('apim-mtls-timing {"drained":true}\n');
+      const file: string = set.values().next().value!;
+      set.delete(file);
+      if (set === this.urgent) this.pending.delete(file);
+      current = { file, from: set };
+      if (TIMING) {
+        const t0 = performance.now();
+        this.lintAndPublish(file);
+        process.stderr.write(`apim-mtls-timing ${JSON.stringify({ file, ms: +(performance.now() - t0).toFixed(3) })}\n`);
+      } else this.lintAndPublish(file);
+      current = undefined;
+      return Date.now() - start < this.sliceMs;
+    };
+    // Cut while publishing a file: it goes back to the front of its queue, to be linted again at once (or, if its lint
+    // was stopped, published with the stop).
+    this.runLints(next, () => {
+      if (current) {
+        const { file, from } = current;
+        const rest = [...from];
+        from.clear();
+        from.add(file);
+        for (const f of rest) from.add(f);
+      }
+      current = undefined;
+    });
+    if (more && ((!this.urgentTimer && this.urgent.size) || (!this.pendingTimer && this.pending.size))) this.queueSlice();
+    else if (TIMING && this.idle) process.stderr.write('apim-mtls-timing {"drained":true}\n');
   }
 }

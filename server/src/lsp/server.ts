@@ -155,7 +155,11 @@ class ApimMtlsServer {
   private readonly documents = new TextDocuments(TextDocument);
   private config = new ConfigResolver();
   private readonly ws = new Workspace({ configFor: (f) => this.config.forFile(f) });
-  private readonly scheduler = new LintScheduler((file) => this.publish(file));
+  // A rule still running when its file's budget is spent is stopped; the slice goes on with the next file.
+  private readonly scheduler = new LintScheduler(
+    (file) => this.publish(file),
+    (next, onCut) => this.ws.lintAll(next, onCut),
+  );
   /** Files that currently show diagnostics, so they can be cleared. */
   private readonly published = new Set<string>();
   /** Configuration files whose problems are shown, with the reading shown (a file read again is shown again). */

@@ -7,7 +7,7 @@ import type { PolicyRule } from '../../../server/src/rules/types';
 
 const ROOT = path.resolve('/budget-ws');
 
-/** Reports once per file; busy for `ms` on files named slow*. */
+/** Reports once per file, then is busy for `ms` on files named slow*. */
 function rule(id: string, ms: number): PolicyRule {
   return {
     id,
@@ -15,13 +15,13 @@ function rule(id: string, ms: number): PolicyRule {
     defaultLevel: 'warning',
     description: id,
     check(ctx) {
+      ctx.report({ span: { start: 0, end: 1 }, message: id });
       if (path.basename(ctx.file).startsWith('slow')) {
         const until = performance.now() + ms;
         while (performance.now() < until) {
           // busy: a rule that takes long
         }
       }
-      ctx.report({ span: { start: 0, end: 1 }, message: id });
     },
   };
 }
@@ -35,12 +35,12 @@ function workspace(config: Partial<LintConfig>): Workspace {
   return ws;
 }
 
-test('a rule that runs past the file budget stops the remaining rules of that file, with a notice naming them', () => {
+test('a rule still running when the file budget is spent is stopped, and the rules after it are not run: a notice names them', () => {
   const ws = workspace({ fileTimeBudgetMs: 20 });
   const slow = ws.lint(path.join(ROOT, 'slow.policy.xml'));
   assert.deepEqual(slow.findings.map((f) => f.ruleId), ['first'], 'the findings made before the budget ran out are kept');
   assert.equal(slow.notices.length, 1);
-  assert.match(slow.notices[0]!, /time budget \(20 ms; \d+ ms so far\), so 2 rules were not run on it: second, third\./);
+  assert.match(slow.notices[0]!, /time budget \(20 ms; \d+ ms so far\), so rule first was stopped before it finished, and 2 rules were not run on it: second, third\./);
   const fast = ws.lint(path.join(ROOT, 'fast.policy.xml'));
   assert.deepEqual(fast.findings.map((f) => f.ruleId).sort(), ['first', 'second', 'third'], 'each file has its own budget');
   assert.deepEqual(fast.notices, []);
@@ -56,5 +56,5 @@ test('within the budget every rule runs and there is no notice', () => {
 test('rules turned off are not counted as skipped', () => {
   const ws = workspace({ fileTimeBudgetMs: 20, rules: { third: 'off' } });
   const slow = ws.lint(path.join(ROOT, 'slow.policy.xml'));
-  assert.match(slow.notices[0]!, /so 1 rule was not run on it: second\./);
+  assert.match(slow.notices[0]!, /so rule first was stopped before it finished, and 1 rule was not run on it: second\./);
 });

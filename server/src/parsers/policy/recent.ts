@@ -8,7 +8,14 @@ export class RecentCache<K extends object, V> {
   private readonly keys: K[] = [];
   private readonly values: V[] = [];
 
-  constructor(private readonly size = 2) {}
+  constructor(private readonly size = 2) {
+    all.push(this);
+  }
+
+  clear(): void {
+    this.keys.length = 0;
+    this.values.length = 0;
+  }
 
   get(key: K, make: (key: K) => V): V {
     const i = this.keys.indexOf(key);
@@ -30,4 +37,12 @@ export class RecentCache<K extends object, V> {
     }
     return value;
   }
+}
+
+/** Every cache made (module-level, a few dozen). */
+const all: RecentCache<object, unknown>[] = [];
+
+/** Empties every cache: after a rule was stopped half-way (see `engine/watchdog.ts`), what it cached may be half made. */
+export function clearRecentCaches(): void {
+  for (const cache of all) cache.clear();
 }
