@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import type { Finding } from '../../../server/src/core/finding';
 import { LineIndex } from '../../../server/src/core/text';
-import { applySuppressions, fileSuppression } from '../../../server/src/engine/suppress';
+import { applySuppressions, fileSuppression, suppressionIds, unusedSuppressions } from '../../../server/src/engine/suppress';
 import type { FileKind } from '../../../server/src/engine/files';
 
 /** A finding of `ruleId` on each line holding `@ruleId`; what survives, as `line:ruleId`. */
@@ -72,3 +72,43 @@ test('the "for this file" suppression: after the XML declaration and byte order 
     assert.deepEqual(kept(kind, text).map((k) => k.split(':')[1]), ['rule-b'], kind);
   }
 });
+
+/** Runs `fn` counting what `method` of `proto` is asked to do, by `cost` of each call's receiver and arguments. */
+function counting<T>(proto: object, method: string, cost: (self: never, args: never[]) => number, fn: () => T): { value: T; work: number } {
+  const original = (proto as Record<string, (...a: unknown[]) => unknown>)[method]!;
+  let work = 0;
+  (proto as Record<string, unknown>)[method] = function (this: never, ...args: never[]) {
+    work += cost(this, args);
+    return original.apply(this, args);
+  };
+  try {
+    return { value: fn(), work };
+  } finally {
+    (proto as Record<string, unknown>)[method] = original;
+  }
+}
+
+test('unused suppressions: the removal of each of 2,000 comments on one line looks at the spaces around it, not the line', () => {
+  const n = 2000;
+  const text = `<policies>\n  ${'<!-- apim-mtls-disable-next-line thumbprint-format -->'.repeat(n)}\n  <!-- apim-mtls-disable-next-line thumbprint-format -->  \r\n</policies>`;
+  const { value, work } = counting(String.prototype, 'slice', (self: string, [a = 0, b]: number[]) => (b ?? self.length) - a, () =>
+    unusedSuppressions(text, 'policy', new Set(), () => 'on', 'unused-suppression'),
+  );
+  // Before: the line read on both sides of each comment (2,000 × 110 KB sliced).
+  assert.ok(work < 2 * text.length, `${work} characters sliced`);
+  assert.equal(value.length, n + 1);
+  const [first, last] = [value[0]!, value.at(-1)!];
+  assert.equal(text.slice(first.fix.span.start, first.fix.span.end), '<!-- apim-mtls-disable-next-line thumbprint-format -->', 'not alone on its line: the comment');
+  assert.equal(text.slice(last.fix.span.start, last.fix.span.end), '  <!-- apim-mtls-disable-next-line thumbprint-format -->  \r\n', 'alone: the whole line');
+});
+
+test('Bicep directives inside multi-line strings: 3,000 of each looked up in one walk, not every string per directive', () => {
+  const n = 3000;
+  const text = Array.from({ length: n }, (_, i) => `#disable-next-line no-unused-params\nvar s${i} = \'\'\'\n#disable-next-line x${i}\n\'\'\'\n`).join('');
+  const { value, work } = counting(Array.prototype, 'some', (self: unknown[]) => self.length, () => suppressionIds(text, 'bicep'));
+  // Before: each directive's start looked for in every string (9 million tests).
+  assert.ok(work < 10 * n, `${work} elements searched`);
+  assert.deepEqual(new Set(value.map((x) => x.id)), new Set(['no-unused-params']), 'the directives inside the strings are text');
+  assert.equal(value.length, n);
+});
+
