@@ -13,7 +13,7 @@ import type { PolicyDocument, PolicyElement } from '../../../server/src/parsers/
 import { unguardedUses } from '../../../server/src/rules/util/certificate-flow';
 import { expressionsPinOrVerifyForEveryRequest } from '../../../server/src/rules/util/certificate-names';
 import { hasPlaceholder } from '../../../server/src/rules/util/placeholder';
-import { deepGuardedChooses, fuzzCount, fuzzSeed, hostileIdentities, hostilePolicies, hostileWorkspace, manyWhenGuards, NORMAL_POLICY } from './hostile';
+import { deepGuardedChooses, deepReads, fuzzCount, fuzzSeed, hostileIdentities, hostilePolicies, hostileWorkspace, manyWhenGuards, NORMAL_POLICY } from './hostile';
 
 /** Generous: this catches hangs and runaway work, not speed (the benchmark measures speed). */
 const BUDGET_MS = 5000;
@@ -143,6 +143,19 @@ test('regression: the certificate guards of a policy are looked up in work linea
   );
   assert.deepEqual(unguardedUses(guarded), []);
   assert.ok(siblings.n < 100 * n, `${siblings.n} element reads for ${n + 2} sibling branches`);
+});
+
+test('regression: the guards above certificate reads nested deep are looked up in work linear in the depth', () => {
+  // Counted, not timed. Before: each read walked all its ancestors looking for a guarding <when> (depth² element reads:
+  // 16,000 reads 16,000 `<choose><when>` deep took 2.4–3.5 s in certificate-null-check).
+  const n = 2000;
+  const [unguarded, guarded] = deepReads(n).map(({ name, text }) => ({ name, reads: { n: 0 }, text }));
+  for (const [c, expected] of [[unguarded!, n], [guarded!, 0]] as const) {
+    const doc = countedPolicy(c.text, c.reads);
+    assert.equal(unguardedUses(doc).length, expected, c.name);
+    // About 140 per read (the short walk of 32 ancestors before the memo, and the rest of the analysis); before, 14 million.
+    assert.ok(c.reads.n < 500 * n, `${c.name}: ${c.reads.n} element reads for ${n} reads ${n} levels deep`);
+  }
 });
 
 test('regression: identity attributes of runs of spaces or of template openings are judged whole: no rule is skipped', () => {

@@ -241,6 +241,18 @@ export function manyWhenGuards(n: number): { name: string; text: string }[] {
 }
 
 /**
+ * A read of the certificate at each of `depth` nested `<choose><when>` levels: under `@(true)` (every read unguarded), or
+ * with a `!= null` `<when>` around them all (every read guarded, from the top).
+ */
+export function deepReads(depth: number): { name: string; text: string }[] {
+  const levels = `<choose><when condition="@(true)">${SUBJECT}`.repeat(depth) + '</when></choose>'.repeat(depth);
+  return [
+    { name: 'deep-unguarded-reads.policy.xml', text: `<policies><inbound>${levels}</inbound></policies>` },
+    { name: 'deep-guarded-reads.policy.xml', text: `<policies><inbound><choose><when ${NOT_NULL}>${levels}</when></choose></inbound></policies>` },
+  ];
+}
+
+/**
  * Found by the hostile review: identity attributes that regexes took seconds over, skipping the rules after them (a
  * lazy group before `\s*$` over 100,000 spaces: 33 s; `\$\{[^}]*\}` from each of 40,000 `${`: 10 s).
  */

@@ -63,19 +63,22 @@ const answers = new RecentCache<PolicyElement, Map<(e: PolicyElement) => boolean
  * Does `test` hold for the element or one of its ancestors? Every element met on the way up is remembered with the
  * answer (per document and per `test`, which must be one function object, not a new closure per call): rules ask for
  * each element, and each walking up to the root was quadratic in a deep tree (8,000 elements under 8,000 nested ones:
- * seconds per rule).
+ * seconds per rule). `memo`: where to remember the answers instead, when `test` is made per document (a Map kept with
+ * what the test reads, itself in a per-document cache): it must hold answers of this `test` only.
  */
-export function selfOrAncestor(el: PolicyElement, test: (e: PolicyElement) => boolean): boolean {
+export function selfOrAncestor(el: PolicyElement, test: (e: PolicyElement) => boolean, memo?: Map<PolicyElement, boolean>): boolean {
   // Real policies are a few levels deep: a short walk answers without a memo.
   let steps = 0;
   for (let e: PolicyElement | undefined = el; steps < SHORT_WALK; e = e.parent, steps++) {
     if (!e) return false;
     if (test(e)) return true;
   }
-  const root = el.topLevel?.parent ?? el;
-  const byTest = answers.get(root, () => new Map());
-  let memo = byTest.get(test);
-  if (!memo) byTest.set(test, (memo = new Map()));
+  if (!memo) {
+    const root = el.topLevel?.parent ?? el;
+    const byTest = answers.get(root, () => new Map());
+    memo = byTest.get(test);
+    if (!memo) byTest.set(test, (memo = new Map()));
+  }
   const path: PolicyElement[] = [];
   let answer = false;
   for (let e: PolicyElement | undefined = el; e; e = e.parent) {

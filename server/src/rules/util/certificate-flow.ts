@@ -48,6 +48,12 @@ class Guards {
   /** Each element's section, found once per element (a guard 8,000 `<choose>` deep asked from the root each time). */
   private readonly sections = new Map<PolicyElement, PolicySection | undefined>();
 
+  /** Per element, whether it or an ancestor is a guarded scope (`guardsScope`), for `selfOrAncestor`. */
+  private readonly enclosed = new Map<PolicyElement, boolean>();
+
+  /** Does the certificate hold non-null in `scope` (a `<when>` body that tests it, or a branch after such a `<when>`)? One function object per Guards. */
+  private readonly guardsScope = (scope: PolicyElement): boolean => this.bodies.has(scope) || this.afterFirstWhen(scope);
+
   /** What runs after `end` (the end of `el` or of one of its expressions), in `el`'s section or a later one. */
   addAfter(el: PolicyElement, end: number): void {
     const section = this.sectionOf(el);
@@ -69,14 +75,21 @@ class Guards {
     const el = expr.owner.element;
     const section = this.sectionOf(el);
     for (const [from, end] of this.after) if (end <= expr.span.start && flowsInto(from, section)) return true;
-    for (let scope: PolicyElement | undefined = el; scope; scope = scope.parent) {
-      const condition = this.bodies.get(scope);
-      if (condition !== undefined && condition !== expr) return true;
-      if (scope.name !== 'when' && scope.name !== 'otherwise') continue;
-      const first = scope.parent && this.firstWhen.get(scope.parent);
-      if (first !== undefined && first.start < scope.span.start && first.condition !== expr) return true;
-    }
-    return false;
+    // The expression's own element, unless the guard is this expression (a `<when>`'s own condition); its ancestors
+    // through remembered answers (each read walking up to the root was quadratic in a deep tree: 16,000 reads 16,000
+    // `<choose><when>` deep took seconds). Above its own element no guard can be the expression: a guard's condition
+    // belongs to the guarding `<when>` (in `bodies`) or to an earlier sibling of the branch (in `firstWhen`).
+    const condition = this.bodies.get(el);
+    if (condition !== undefined && condition !== expr) return true;
+    if (this.afterFirstWhen(el, expr)) return true;
+    return !!el.parent && selfOrAncestor(el.parent, this.guardsScope, this.enclosed);
+  }
+
+  /** Is `scope` a `<when>` / `<otherwise>` after the first guarding `<when>` of its `<choose>` (whose condition is not `expr`)? */
+  private afterFirstWhen(scope: PolicyElement, expr?: PolicyExpression): boolean {
+    if (scope.name !== 'when' && scope.name !== 'otherwise') return false;
+    const first = scope.parent && this.firstWhen.get(scope.parent);
+    return first !== undefined && first.start < scope.span.start && first.condition !== expr;
   }
 
   /** `sectionOf`, remembered for the element and every ancestor walked on the way. */
@@ -329,17 +342,20 @@ export function hasReturnResponse(el: PolicyElement): boolean {
 }
 
 /** Is the certificate known to be non-null where this member is used (see the approximation above)? */
-function knownNonNull(doc: PolicyDocument, analysis: ExpressionAnalysis, use: CertificateMemberUse): boolean {
+function knownNonNull(guards: () => Guards, analysis: ExpressionAnalysis, use: CertificateMemberUse): boolean {
   if (use.conditional) return true;
   if (analysis.nullTests.some((t) => (t.form === 'explicit' || t.shortCircuits) && t.ref.end < use.ref.start)) return true;
-  return guardsOf(doc).covers(analysis.expr);
+  return guards().covers(analysis.expr);
 }
 
 /** The member uses of the certificate in the document that may run with a null certificate. */
 export function unguardedUses(doc: PolicyDocument): CertificateMemberUse[] {
+  // The guards once per call: a document that includes fragments has them built again per call of guardsOf.
+  let built: Guards | undefined;
+  const guards = (): Guards => (built ??= guardsOf(doc));
   const out: CertificateMemberUse[] = [];
   for (const a of certificateExpressions(doc)) {
-    const first = a.uses.find((u) => !knownNonNull(doc, a, u));
+    const first = a.uses.find((u) => !knownNonNull(guards, a, u));
     if (first) out.push(first);
   }
   return out;
