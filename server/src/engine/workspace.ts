@@ -108,13 +108,12 @@ export class Workspace {
    * has not passed the moment a judgement changes (`stableUntil`).
    */
   private readonly recentLints: RecentLint[] = [];
-  /** The lint running inside `lintAll` (which finishes it if its time is up), and how many were started. */
+  /** The lint running inside `lintAll` (which finishes it if its time is up). */
   private underWay: LintUnderWay | undefined;
+  /** Inside `lintAll`: the time limit it has set around the lints (for files of `budgetMs`), and the lints it stopped. */
+  private batch: { budgetMs: number; deadline: number } | undefined;
+  /** How many lints have started inside `lintAll` (it makes a longer limit when none could). */
   private lintsStarted = 0;
-  /** The file whose lint `lintAll` cut before its budget was spent: linted again, and stopped if cut again. */
-  private redo: string | undefined;
-  /** Inside `lintAll`: the time limit it has set around the lints, and the lints it has stopped. */
-  private batchMs: number | undefined;
   private stoppedHere: RecentLint[] | undefined;
 
   constructor(private readonly options: WorkspaceOptions) {
@@ -347,25 +346,36 @@ export class Workspace {
     const certificateRules = opts.certificateRules === true;
     const recent = this.cachedLint(file, certificateRules, loaded, now) ?? this.stoppedHere?.find((r) => r.file === file && r.certificateRules === certificateRules)?.result;
     if (recent) return recent;
-    const remembered = { file, certificateRules, changes: this.changes, config: loaded, result };
-    this.rememberLint(remembered);
-
     const config = loaded.config;
-    const settings = ruleSettings(config, now, result);
-    const enabled = this.enabledRules(e.kind, config);
     // What the whole workspace shares (the Bicep model, the certificate index) is built before the clock starts: it is
     // no file's cost, and charged to the first file linted it would skip that file's rules (its findings silenced).
     if (e.kind === 'policy' || e.kind === 'bicep') {
       this.getModel();
       this.getCertificates();
     }
+    // Inside `lintAll`, a file starts only under a limit set for its budget, with all of it left: else `lintAll` sets
+    // a new limit and asks again (nothing of this lint is kept yet; what was made before, the model, is).
+    const batch = this.batch;
+    // Under a limit made longer (see `lintAll`), a limit of its own too, so that it is stopped at its budget.
+    let ownLimit = !batch;
+    if (batch) {
+      const budget = config.fileTimeBudgetMs;
+      const left = batch.deadline - performance.now();
+      if (batch.budgetMs !== budget || left < budget) throw new LimitTooNear(budget);
+      ownLimit = left > budget * BATCH_LIMIT;
+      this.lintsStarted++;
+    }
+    const remembered = { file, certificateRules, changes: this.changes, config: loaded, result };
+    this.rememberLint(remembered);
+    const settings = ruleSettings(config, now, result);
+    const enabled = this.enabledRules(e.kind, config);
     // The per-file time budget counts from here, parsing included. It is checked before each rule, and a rule still
     // running when it is spent is stopped (see `within`). A file over it keeps the findings made so far and says which
     // rules were stopped or skipped; the rest of the workspace is linted as usual.
     const run = new RuleRun(result, config.fileTimeBudgetMs, this.options.timing);
     // Unused suppressions are judged once every other rule has run, and not after one failed or was skipped (budget).
     const lint: LintUnderWay = {
-      file, e, run, enabled, remembered, seq: ++this.lintsStarted, redone: this.redo === file,
+      file, e, run, enabled, remembered,
       hadParse: e.policy !== undefined,
       judge: this.unusedSuppressionJudge(e.kind, file, enabled),
     };
@@ -375,11 +385,11 @@ export class Workspace {
       if (ctx) run.runRules(enabled, ctx);
       if (e.kind === 'bicep') this.lintInlinePolicies(file, config, settings, run, lint.judge);
     };
-    // Inside `lintAll`, whose time limit may cut this lint: it then finishes it (see there).
-    if (this.batchMs !== undefined) this.underWay = lint;
-    // A time limit of its own (≈ 0.1 ms): outside `lintAll`, or with a budget shorter than its limit.
+    // Inside `lintAll`, whose time limit stops this lint if it comes first: it then finishes it (see there).
+    if (batch) this.underWay = lint;
+    // Outside `lintAll`, a time limit of its own (≈ 0.1 ms).
     let stopped = false;
-    if (this.batchMs === undefined || run.budgetMs < this.batchMs) stopped = !within(rules, run.deadline - performance.now());
+    if (ownLimit) stopped = !within(rules, run.deadline - performance.now());
     else rules();
     this.underWay = undefined;
     return this.finishLint(lint, stopped);
@@ -405,47 +415,56 @@ export class Workspace {
   /**
    * Runs `next` until it returns false, with every file's time budget enforced: the CLI's loop over a workspace, a
    * slice of the language server's work. A rule still running when its file's budget is spent is stopped, at the cost
-   * of a time limit (`within`) per budget's worth of work rather than one per file. When the limit is up, the lint
-   * under way is stopped if its file has had its budget, or otherwise made again from the start, once, under a limit
-   * of its budget (the work before it had the rest). `next` is called again to go on after being cut anywhere, so it
-   * must keep its place outside itself (what is done, what is left), and a file it was linting is linted again:
-   * `onCut` is told which (a queue may have to take it back).
+   * of one time limit (`within`, ≈ 0.1 ms) per budget's worth of work rather than one per file: the limit is a budget
+   * and a quarter, and a file starts under it only while its whole budget is left (else a new limit is set), so the
+   * lint under way when it is up has had its budget, and is stopped. `next` must keep its place outside itself (what
+   * is done, what is left): it is called again to go on, and a file it was linting when cut or told to wait for a new
+   * limit is to be linted again: `onCut` is told which (a queue may have to take it back).
    */
   lintAll(next: () => boolean, onCut?: (file: string | undefined) => void): void {
-    let ms = DEFAULT_CONFIG.fileTimeBudgetMs;
-    // The lints stopped here (nothing changes while this runs: it is synchronous).
+    let budgetMs = DEFAULT_CONFIG.fileTimeBudgetMs;
+    // How many times a budget and a quarter the next limit is: more when work that is no file's (the model made again
+    // after a change, say) did not fit in the last one.
+    let times = 1;
+    // The lints stopped here: asked for again in this call, they are given as they are (nothing changes meanwhile).
     const stopped: RecentLint[] = [];
     for (;;) {
-      let first = 0;
+      const ms = budgetMs * BATCH_LIMIT * times;
+      const started = this.lintsStarted;
       let done: boolean;
-      this.batchMs = ms;
+      this.batch = { budgetMs, deadline: performance.now() + ms };
       this.stoppedHere = stopped;
       try {
         done = within(() => {
-          first = this.lintsStarted + 1;
           while (next()) {
             // each call does some of the work
           }
         }, ms);
+      } catch (e) {
+        if (!(e instanceof LimitTooNear)) throw e;
+        // A file whose budget doesn't fit in what is left, or of another budget than the limit's: a new limit for it,
+        // longer if not even one lint started under this one.
+        onCut?.(undefined);
+        times = this.lintsStarted === started && e.budgetMs === budgetMs ? times * 2 : 1;
+        budgetMs = e.budgetMs;
+        continue;
       } finally {
-        this.batchMs = undefined;
+        this.batch = undefined;
         this.stoppedHere = undefined;
       }
       if (done) return;
       const lint = this.underWay;
       this.underWay = undefined;
-      if (lint && (lint.redone || (lint.seq === first && ms >= lint.run.budgetMs) || performance.now() >= lint.run.deadline)) {
-        // Its budget is spent: stopped, with what it found so far (asked again in this call, it is given that).
-        this.redo = undefined;
+      if (lint) {
+        // It started with its whole budget left under this limit: spent, so stopped, with what it found so far.
         this.finishLint(lint, true);
         stopped.push(lint.remembered);
-        ms = DEFAULT_CONFIG.fileTimeBudgetMs;
+        times = 1;
       } else {
-        // Cut before its budget was spent (or between lints, in work that is no file's: the model made again after
-        // a change, for one): whatever was under way is made again, with time enough.
+        // Cut between lints, in work that is no file's: whatever it was making is dropped, and made again under a
+        // longer limit.
         this.dropDerivedState();
-        this.redo = lint?.file;
-        ms = lint ? lint.run.budgetMs : ms * 2;
+        times *= 2;
       }
       onCut?.(lint?.file);
     }
@@ -656,6 +675,16 @@ export class Workspace {
 
 type AnyRuleContext = PolicyRuleContext | BicepRuleContext | CertificateRuleContext;
 
+/** The time limit around many lints (`Workspace.lintAll`), as a multiple of the budget of the files under it. */
+const BATCH_LIMIT = 1.25;
+
+/** Thrown by `Workspace.lint` inside `lintAll` when less than the file's budget is left before the limit. */
+class LimitTooNear extends Error {
+  constructor(readonly budgetMs: number) {
+    super('the time limit is too near for this file: linted again under a new one');
+  }
+}
+
 /** A lint kept for reuse (see `Workspace.recentLints`). */
 interface RecentLint {
   file: string;
@@ -672,10 +701,6 @@ interface LintUnderWay {
   run: RuleRun;
   enabled: readonly EnabledRule[];
   remembered: RecentLint;
-  /** Its number among the lints started (`lintAll` knows the first of each time limit by it). */
-  seq: number;
-  /** Linted again after `lintAll` cut it before its budget was spent. */
-  redone: boolean;
   hadParse: boolean;
   judge: UnusedSuppressionJudge | undefined;
 }
