@@ -8,6 +8,7 @@ import * as vm from 'node:vm';
  * leave the language server silent. JavaScript can't interrupt itself, so the rules run inside a `vm` script with a
  * timeout: Node's watchdog thread ends the script when the time is up, wherever it is, and `within` returns false.
  * No `finally` block runs on the way out: the caller must drop whatever state the stopped code may have left half made.
+ * Node's own is dropped here: a module it was loading (xmldom and pkijs are loaded on first use, inside a lint).
  *
  * Cost: a thread started per call (≈ 0.1 ms). A workspace is linted in a few calls, not one per file (see
  * `Workspace.lintAll`).
@@ -27,6 +28,8 @@ export function within(fn: () => void, ms: number): boolean {
     (globalThis as Record<symbol, unknown>)[ENTRY] = () => current?.();
     script = new vm.Script(`globalThis[Symbol.for('apim-mtls.watchdog.entry')]()`, { filename: 'apim-mtls-watchdog' });
   }
+  // Those up the stack are not this call's to undo (a walk of `require.cache`: a few hundred entries at most).
+  const loading = modulesLoading();
   // Restored as it was, whatever happened inside: a call nested in this one, stopped by this one's time, ran no
   // `finally` of its own.
   const previous = current;
@@ -36,9 +39,31 @@ export function within(fn: () => void, ms: number): boolean {
     script.runInThisContext({ timeout: Math.max(1, Math.ceil(ms)) });
     return true;
   } catch (e) {
-    if (typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') return false;
+    if (typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
+      forgetModulesLoadedBy(loading);
+      return false;
+    }
     throw e;
   } finally {
     current = previous;
   }
+}
+
+/** The modules whose loading has begun and not ended (a module's code requiring this one, up the stack). */
+function modulesLoading(): Set<string> {
+  const out = new Set<string>();
+  const cache = require.cache;
+  for (const id in cache) if (cache[id]?.loaded === false) out.add(id);
+  return out;
+}
+
+/**
+ * Node puts a module in `require.cache` before running its code and takes it out if that code throws, in a `finally`
+ * that a stop skips: a module stopped while loading stayed there half made, and every later `require` got its partial
+ * exports (xmldom without its DOMParser: every policy that needs it threw). Those begun since `before` are taken out, to
+ * be loaded again when next required.
+ */
+function forgetModulesLoadedBy(before: ReadonlySet<string>): void {
+  const cache = require.cache;
+  for (const id in cache) if (cache[id]?.loaded === false && !before.has(id)) delete cache[id];
 }
