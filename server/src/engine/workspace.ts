@@ -513,14 +513,15 @@ export class Workspace {
         continue;
       }
       const from = result.findings.length;
-      // Until embedded, these findings are placed in the string's text: a stop drops them (see `RuleRun.stop`).
+      // Until embedded, these findings are placed in the string's text: a stop drops them (see `RuleRun.stop`). Also
+      // one while they are being embedded, which takes as long as their suppression comments do.
       run.placedFrom = from;
       run.runRules(policyRules, ctx);
-      run.placedFrom = undefined;
       const found = result.findings.slice(from);
       const unused = (used: SuppressionUse, index: LineIndex): Finding[] =>
         judge && run.complete ? unusedSuppressionFindings(judge, inline.text, 'policy', used, name, () => index) : [];
       result.findings.splice(from, Infinity, ...embedFindings(found, inline, name, file, holeRegions, unused));
+      run.placedFrom = undefined;
     }
   }
 
@@ -747,8 +748,8 @@ class RuleRun {
   private pending: readonly EnabledRule[] = [];
   private next = 0;
   /**
-   * Set while the rules run over a policy written in a Bicep string: its findings from this index on are still placed
-   * in the string's text, not the file's.
+   * Set while the rules run over a policy written in a Bicep string, until their findings are moved into the file: its
+   * findings from this index on are still placed in the string's text, not the file's.
    */
   placedFrom: number | undefined;
 

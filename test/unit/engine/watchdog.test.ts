@@ -96,6 +96,40 @@ describe('a rule still running when its file is out of time is stopped', { timeo
     for (const f of result.findings) assert.ok(f.span.end <= text.length);
     assert.match(result.notices.join('\n'), /rule hang was stopped before it finished/);
   });
+
+  it("a policy in a Bicep string: stopped while its findings are moved into the Bicep file, they are dropped, not left in the string's offsets", () => {
+    // A finding whose span can't be read once its rule has returned: the budget runs out while the engine moves the
+    // findings of the string into the file, as it may with many findings or suppression comments there.
+    let returned = false;
+    let hung = false;
+    const late: PolicyRule = {
+      ...once('late'),
+      check(ctx) {
+        const start = ctx.text.indexOf('<inbound>');
+        const span = {
+          get start(): number {
+            if (returned && !hung) {
+              hung = true;
+              for (;;) {
+                // never returns
+              }
+            }
+            return start;
+          },
+          end: start + 9,
+        };
+        ctx.report({ span, message: 'in the string' });
+        returned = true;
+      },
+    };
+    const ws = workspace({ fileTimeBudgetMs: 200 }, [late]);
+    const bicep = path.join(ROOT, 'inline-late.bicep');
+    ws.set(bicep, { text: inlinePolicyBicep(`'''\n${INLINE_POLICY}'''`) });
+    const result = ws.lint(bicep);
+    assert.ok(hung, 'stopped while the findings were moved');
+    assert.deepEqual(result.findings.map((f) => f.ruleId), [], 'its finding, still in the offsets of the string, is dropped');
+    assert.match(result.notices.join('\n'), /time budget \(200 ms/);
+  });
 });
 
 describe('Workspace.lintAll: one time limit around many lints (the CLI, a language-server slice)', { timeout: 60_000 }, () => {
