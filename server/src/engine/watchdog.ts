@@ -17,6 +17,8 @@ import * as vm from 'node:vm';
 /** The script every call enters: it calls whatever `within` has put in `current`. */
 const ENTRY = Symbol.for('apim-mtls.watchdog.entry');
 let script: vm.Script | undefined;
+/** The longest timeout `vm` accepts (an unsigned 32-bit number of milliseconds). */
+const MAX_TIMEOUT_MS = 2 ** 32 - 1;
 let current: (() => void) | undefined;
 
 /**
@@ -35,8 +37,9 @@ export function within(fn: () => void, ms: number): boolean {
   const previous = current;
   current = fn;
   try {
-    // A whole number of milliseconds, at least 1 (vm refuses 0).
-    script.runInThisContext({ timeout: Math.max(1, Math.ceil(ms)) });
+    // A whole number of milliseconds, at least 1 (vm refuses 0) and at most what vm takes (≈ 49.7 days: a budget set
+    // higher, to turn it off, made every lint throw).
+    script.runInThisContext({ timeout: Math.min(MAX_TIMEOUT_MS, Math.max(1, Math.ceil(ms))) });
     return true;
   } catch (e) {
     if (typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { DEFAULT_CONFIG, type LintConfig } from '../../../server/src/engine/config';
+import { within } from '../../../server/src/engine/watchdog';
 import { Workspace } from '../../../server/src/engine/workspace';
 import type { PolicyRule } from '../../../server/src/rules/types';
 
@@ -57,4 +58,18 @@ test('rules turned off are not counted as skipped', () => {
   const ws = workspace({ fileTimeBudgetMs: 20, rules: { third: 'off' } });
   const slow = ws.lint(path.join(ROOT, 'slow.policy.xml'));
   assert.match(slow.notices[0]!, /so rule first was stopped before it finished, and 1 rule was not run on it: second\./);
+});
+
+test('a budget longer than the watchdog can time (over 49 days: the budget as good as off) lints every rule, in lintAll too', () => {
+  const ws = workspace({ fileTimeBudgetMs: 1e10 });
+  const slow = path.join(ROOT, 'slow.policy.xml');
+  assert.deepEqual(ws.lint(slow).findings.map((f) => f.ruleId).sort(), ['first', 'second', 'third']);
+  ws.set(slow, { text: '<policies><inbound /> </policies>' }, 1);
+  let linted: string[] = [];
+  ws.lintAll(() => {
+    linted = ws.lint(slow).findings.map((f) => f.ruleId).sort();
+    return false;
+  });
+  assert.deepEqual(linted, ['first', 'second', 'third']);
+  assert.ok(within(() => undefined, 2 ** 40));
 });
