@@ -23,12 +23,15 @@ export class RelintClock {
   }
 
   private arm(at: number): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.armedFor = at;
     // At least a second (a judgement due now is made again just after it); setTimeout's limit is ≈ 24.8 days.
     const delay = Math.min(Math.max(at - Date.now(), 1000), 2 ** 31 - 1);
-    this.timer = setTimeout(() => this.fired(), delay);
-    this.timer.unref();
+    const timer = setTimeout(() => this.fired(), delay);
+    timer.unref();
+    // Noted once the timer is set: publishing runs inside a time limit (`Workspace.lintAll`) that may stop it anywhere,
+    // and a moment noted without its timer kept every later one from being set.
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = timer;
+    this.armedFor = at;
   }
 
   private fired(): void {

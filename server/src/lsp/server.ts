@@ -730,10 +730,12 @@ class ApimMtlsServer {
     ];
     this.publishConfig(file);
     if (diagnostics.length === 0 && !this.published.has(file)) return;
+    const version = this.documents.get(this.uriOf(file))?.version;
+    // Sent, then noted: in a slice, the time limit around it (`Workspace.lintAll`) may stop this anywhere, and the file
+    // is published again; noted first, its diagnostics could be taken for sent (or cleared) when they were not.
+    void this.connection.sendDiagnostics({ uri: this.uriOf(file), version, diagnostics });
     if (diagnostics.length) this.published.add(file);
     else this.published.delete(file);
-    const version = this.documents.get(this.uriOf(file))?.version;
-    void this.connection.sendDiagnostics({ uri: this.uriOf(file), version, diagnostics });
   }
 
   /** The problems of the configuration file that applies to `file`, on that file, once per reading of it. */
@@ -741,14 +743,17 @@ class ApimMtlsServer {
     const loaded = this.config.forFile(file);
     if (!loaded.file || this.configShown.get(loaded.file) === loaded) return;
     if (loaded.problems.length === 0 && !this.configShown.has(loaded.file)) return;
-    this.configShown.set(loaded.file, loaded);
+    // Sent, then noted (see `publish`).
     void this.connection.sendDiagnostics({ uri: this.uriOf(loaded.file), diagnostics: configDiagnostics(loaded) });
+    this.configShown.set(loaded.file, loaded);
   }
 
   private clear(file: string): void {
     this.clock.note(file, undefined);
-    if (!this.published.delete(file)) return;
+    if (!this.published.has(file)) return;
+    // Sent, then noted (see `publish`).
     void this.connection.sendDiagnostics({ uri: this.uriOf(file), diagnostics: [] });
+    this.published.delete(file);
   }
 
   private openFiles(): string[] {

@@ -4,13 +4,15 @@ import { test } from 'node:test';
 import { rootCertificates } from 'node:tls';
 import * as info from '../../../server/src/certificates/info';
 import { DEFAULT_CONFIG } from '../../../server/src/engine/config';
+import { within } from '../../../server/src/engine/watchdog';
 import { Workspace } from '../../../server/src/engine/workspace';
+import { RelintClock } from '../../../server/src/lsp/relint-clock';
 import type { PolicyRule } from '../../../server/src/rules/types';
 import { privateCaIn } from '../../../server/src/rules/util/private-ca';
 
-// Module-level state the rules share, made while a rule runs: a stop in the middle must not leave it half made for
-// the lints after it (`dropDerivedState` drops the workspace's own, not a module's). Each test in its own process
-// (this file): the state must not have been made before.
+// State made inside a time limit (see engine/watchdog.ts) that outlives it: a stop in the middle must not leave it half
+// made for what comes after (`dropDerivedState` drops the workspace's own, not a module's, nor the language server's).
+// This file runs in its own process: the state must not have been made before.
 
 const ROOT = path.resolve('/watchdog-state-ws');
 
@@ -50,5 +52,31 @@ test("the public roots, being read when a rule was stopped, are all read for the
     assert.deepEqual(ws.lint(path.join(ROOT, 'second.xml')).findings.map((f) => f.message), [], 'the public root is not taken for a private CA');
   } finally {
     (info as { sha1Thumbprint: typeof thumbprint }).sha1Thumbprint = thumbprint;
+  }
+});
+
+test("the language server's clock, stopped while it set its timer (publishing a file, in a slice's limit), sets one when next told", () => {
+  const clock = new RelintClock(() => undefined);
+  const set = globalThis.setTimeout;
+  let timers = 0;
+  const made: NodeJS.Timeout[] = [];
+  globalThis.setTimeout = ((...args: Parameters<typeof set>) => {
+    if (++timers === 1) {
+      for (;;) {
+        // never returns: the limit comes while the timer is set
+      }
+    }
+    const timer = set(...args);
+    made.push(timer);
+    return timer;
+  }) as typeof set;
+  try {
+    const soon = Date.now() + 3_600_000;
+    assert.equal(within(() => clock.note('a.xml', soon), 100), false);
+    clock.note('b.xml', soon + 1000);
+    assert.equal(timers, 2, 'a timer is set for the earliest judgement');
+  } finally {
+    globalThis.setTimeout = set;
+    for (const timer of made) clearTimeout(timer);
   }
 });

@@ -236,6 +236,21 @@ describe('through the CLI and the language server, with a rule that never return
     }
   });
 
+  it("the language server, cut while it publishes a configuration file's problems, publishes them when it goes on", async () => {
+    // Turning them into diagnostics never ends the first time (hang-config-diagnostics.ts): the limit around the slice
+    // cuts it there, and the file being published is published again.
+    const plain = makeTempDir('watchdog-config');
+    const config = path.join(plain, '.apim-mtls.json');
+    fs.writeFileSync(config, JSON.stringify({ fileTimeBudgetMs: -1 }));
+    fs.writeFileSync(path.join(plain, 'a.xml'), '<policies><inbound><base /></inbound></policies>');
+    const client = await TestClient.start(plain, { preload: path.join(__dirname, 'hang-config-diagnostics.js') });
+    try {
+      await client.waitFor(config, (d) => d.some((x) => /fileTimeBudgetMs/.test(String(x.message))), 30_000);
+    } finally {
+      await client.stop();
+    }
+  });
+
   it('with the default budget, the limit around a slice of the server cuts the stuck file: it goes back to its queue, is published with the stop, and the next file is linted', async () => {
     const plain = makeTempDir('watchdog-default');
     const stuck = path.join(plain, 'a-stuck.xml');
