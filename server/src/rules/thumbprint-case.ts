@@ -1,6 +1,13 @@
 import type { Fix } from '../core/finding';
 import type { PolicyRule } from './types';
-import { literalContentSpan, thumbprintComparisons } from './util/thumbprints';
+import { literalContentSpan, thumbprintComparisons, type ThumbprintComparison } from './util/thumbprints';
+
+/** How each form is named in the message. */
+const FORM_NAMES: Partial<Record<ThumbprintComparison['form'], string>> = {
+  Any: 'Any(… == …)',
+  switch: 'switch … case',
+  'switch expression': 'switch { … => … }',
+};
 
 /** An ordinal comparison of `.Thumbprint` with a literal in the other case: it never matches. */
 export const thumbprintCase: PolicyRule = {
@@ -9,17 +16,23 @@ export const thumbprintCase: PolicyRule = {
   defaultLevel: 'error',
   description: 'An ordinal comparison of .Thumbprint (upper-case hex) with a lower-case literal: it never matches.',
   check(ctx) {
-    for (const c of thumbprintComparisons(ctx.doc)) {
+    // A literal held by a local variable may be compared more than once: reported once, with its first comparison.
+    const reported = new Set<number>();
+    const found = [...thumbprintComparisons(ctx.doc)].sort((a, b) => (a.via?.use.start ?? -1) - (b.via?.use.start ?? -1));
+    for (const c of found) {
       if (c.ignoreCase || c.literalCase !== undefined) continue;
       for (const literal of c.literals) {
         const value = literal.value ?? '';
         if (!/^[0-9A-Fa-f]+$/.test(value)) continue;
         const wrong = c.thumbprintCase === 'upper' ? /[a-f]/.test(value) : /[A-F]/.test(value);
-        if (!wrong) continue;
+        if (!wrong || reported.has(literal.span.start)) continue;
+        reported.add(literal.span.start);
         const fixed = c.thumbprintCase === 'upper' ? value.toUpperCase() : value.toLowerCase();
-        const fixes: Fix[] = [
-          { title: `${c.thumbprintCase === 'upper' ? 'Upper' : 'Lower'}-case the literal`, edits: [{ file: ctx.file, span: literalContentSpan(ctx.text, literal), newText: fixed }], preferred: true, autofix: true },
-        ];
+        const fixes: Fix[] = [];
+        // Through a variable read elsewhere too, the other reads would see the new case: no safe fix there.
+        if (!c.via || c.via.fixSafe) {
+          fixes.push({ title: `${c.thumbprintCase === 'upper' ? 'Upper' : 'Lower'}-case the literal`, edits: [{ file: ctx.file, span: literalContentSpan(ctx.text, literal), newText: fixed }], preferred: true, autofix: true });
+        }
         if (c.rewrite && c.literals.length === 1) {
           const r = c.rewrite;
           const call = `${r.negate ? '!' : ''}string.Equals(${ctx.text.slice(r.thumbprint.start, r.thumbprint.end)}, ${ctx.text.slice(r.literal.start, r.literal.end)}, StringComparison.OrdinalIgnoreCase)`;
@@ -28,10 +41,12 @@ export const thumbprintCase: PolicyRule = {
         const side = c.thumbprintCase === 'upper' ? 'Thumbprint is upper-case hex' : 'The thumbprint is lower-cased before the comparison';
         const result = c.form === '!=' ? 'it is always "different"' : c.form.startsWith('string.Compare') ? 'it never returns 0' : 'it never matches';
         const kind = c.form === 'string.Compare' ? 'case-sensitive' : 'ordinal';
+        const form = `${FORM_NAMES[c.form] ?? c.form}${c.via ? ` with the variable '${c.via.name}'` : ''}`;
         ctx.report({
           span: literal.span,
-          message: `${side}, but this ${kind} comparison (${c.form === 'Any' ? 'Any(… == …)' : c.form}) uses a literal with ${c.thumbprintCase === 'upper' ? 'lower' : 'upper'}-case letters: ${result}. Write the literal in ${c.thumbprintCase} case, or compare with StringComparison.OrdinalIgnoreCase.`,
+          message: `${side}, but this ${kind} comparison (${form}) uses a literal with ${c.thumbprintCase === 'upper' ? 'lower' : 'upper'}-case letters: ${result}. Write the literal in ${c.thumbprintCase} case, or compare with StringComparison.OrdinalIgnoreCase.`,
           fixes,
+          ...(c.via ? { related: [{ file: ctx.file, span: c.via.use, message: `'${c.via.name}' is compared with the thumbprint here.` }] } : {}),
         });
       }
     }

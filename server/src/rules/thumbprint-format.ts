@@ -22,7 +22,8 @@ export const thumbprintFormat: PolicyRule = {
     const seen = new Set<number>();
     for (const comparison of thumbprintComparisons(ctx.doc)) {
       for (const literal of comparison.literals) {
-        if (seen.has(literal.span.start) || literal.value === undefined) continue;
+        // `var t = cert?.Thumbprint ?? ""; … t == ""`: whether a certificate was sent, not a thumbprint.
+        if (seen.has(literal.span.start) || literal.value === undefined || literal.value === comparison.thumbprintFallback) continue;
         seen.add(literal.span.start);
         check(ctx, literal.value, literal.span, literalContentSpan(ctx.text, literal), 'the literal compared with Thumbprint', true);
       }

@@ -329,6 +329,38 @@ const WITHIN_BUDGET: { title: string; lint: Parameters<typeof lintHostile>; befo
     findings: 10,
     why: '`thumbprint-formt-0` … `-9` are three edits from thumbprint-format (a typo); the longer ones are too far to say.',
   },
+  {
+    title: '3,000 local variables compared with the thumbprint in one block: thumbprint-case answers within the budget',
+    lint: ['many-thumbprint-locals.policy.xml'],
+    before: 'Each declaration and each read is looked at twice, in two walks over the block.',
+    rule: 'thumbprint-case',
+    findings: 3000,
+    why: 'Every variable holds a lower-case literal compared with ==: each is reported.',
+  },
+  {
+    title: '3,000 switch statements on the thumbprint nested in each other: thumbprint-case answers within the budget',
+    lint: ['deep-thumbprint-switches.policy.xml'],
+    before: 'The labels are given to their switch in one walk with a stack of brackets, not by a search of each body.',
+    rule: 'thumbprint-case',
+    findings: 3000,
+    why: 'Every switch has one lower-case label.',
+  },
+  {
+    title: '3,000 switch expressions on the thumbprint nested in each other: thumbprint-case answers within the budget',
+    lint: ['deep-thumbprint-switch-expressions.policy.xml'],
+    before: 'The arms are given to their switch in one walk with a stack of brackets, not by a search of each body.',
+    rule: 'thumbprint-case',
+    findings: 3000,
+    why: 'Every switch expression has one lower-case arm.',
+  },
+  {
+    title: '3,000 allow-lists searched with Any(c => c == ….Thumbprint) in one condition: thumbprint-case answers within the budget',
+    lint: ['many-thumbprint-allow-lists.policy.xml'],
+    before: 'Before: each Any call read every comparison of the expression again (4,000: 37 s): the rule was stopped (a notice).',
+    rule: 'thumbprint-case',
+    findings: 3000,
+    why: 'Every list holds a lower-case literal.',
+  },
 ];
 
 for (const c of WITHIN_BUDGET) {

@@ -201,6 +201,7 @@ export function hostilePolicies(): { name: string; text: string }[] {
     // Found by the second rule audit: unknown-thumbprint measured each unknown thumbprint's distance to every workspace
     // certificate (2,000 of them with a bundle of 300 certificates: 8 s; see the regression test for the certificates).
     { name: 'many-unknown-thumbprints.policy.xml', text: `<policies><inbound><validate-client-certificate><identities>${Array.from({ length: 2000 }, (_, i) => `<identity thumbprint="${i.toString(16).toUpperCase().padStart(40, '0')}" />`).join('')}</identities></validate-client-certificate></inbound></policies>` },
+    ...hostileThumbprintComparisons(3000),
     // Found by the second rule audit: base-omitted asked each validate-client-certificate of the API policy whether it
     // is in <inbound> through all its ancestors (16,000 under 16,000 nested elements in <outbound>: 17 s, rules skipped
     // on the operation policy). The API policy checks the certificate in a <when>.
@@ -249,6 +250,20 @@ export function deepReads(depth: number): { name: string; text: string }[] {
   return [
     { name: 'deep-unguarded-reads.policy.xml', text: `<policies><inbound>${levels}</inbound></policies>` },
     { name: 'deep-guarded-reads.policy.xml', text: `<policies><inbound><choose><when ${NOT_NULL}>${levels}</when></choose></inbound></policies>` },
+ * Thumbprint comparisons in bulk (each literal lower-case, so each is a thumbprint-case finding): `n` local variables
+ * compared in one `@{ }` block, `switch` statements and expressions nested `n` deep, and `n` allow-lists searched with
+ * `Any(c => c == ….Thumbprint)` in one condition (each Any call read the whole expression's comparisons again: 37 s for
+ * 4,000, the rule stopped by the watchdog).
+ */
+export function hostileThumbprintComparisons(n: number): { name: string; text: string }[] {
+  const tp = '2db300dfda51470556a3e1aa3a332d81ccb0482e';
+  const thumbprint = 'context.Request.Certificate.Thumbprint';
+  const value = (code: string): string => `<policies><inbound><set-variable name="v" value="${code}" /></inbound></policies>`;
+  return [
+    { name: 'many-thumbprint-locals.policy.xml', text: value(`@{ var t = ${thumbprint}; ${Array.from({ length: n }, (_, i) => `var v${i} = &quot;${tp}&quot;; if (t == v${i}) { return true; }`).join(' ')} return false; }`) },
+    { name: 'deep-thumbprint-switches.policy.xml', text: value(`@{ ${`switch (${thumbprint}) { case &quot;${tp}&quot;: `.repeat(n)}return true;${' }'.repeat(n)} return false; }`) },
+    { name: 'deep-thumbprint-switch-expressions.policy.xml', text: value(`@(${`${thumbprint} switch { &quot;${tp}&quot; =&gt; `.repeat(n)}true${', _ =&gt; false }'.repeat(n)})`) },
+    { name: 'many-thumbprint-allow-lists.policy.xml', text: value(`@(${`new[] { &quot;${tp}&quot; }.Any(c =&gt; c == ${thumbprint}) || `.repeat(n)}false)`) },
   ];
 }
 

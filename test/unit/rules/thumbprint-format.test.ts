@@ -34,8 +34,25 @@ testRule(thumbprintFormat, {
     },
     { name: "a template's placeholder inside the literal", code: reject('@(context.Request.Certificate?.Thumbprint != "${client_thumbprint}")') },
     { name: 'a string compared with something else', code: reject('@(context.Request.Headers.GetValueOrDefault("X-Id", "") != "not a thumbprint")') },
+    {
+      // The variable holds "" when no certificate was sent: comparing with "" asks whether one was.
+      name: 'a local thumbprint with a fallback (?? ""), compared with that fallback',
+      code: inbound(`<set-variable name="known" value="@{
+    var t = context.Request.Certificate?.Thumbprint ?? "";
+    return t != "" &amp;&amp; t == "${TP}";
+}" />`),
+    },
   ],
   invalid: [
+    {
+      name: 'a 39-digit literal held by a local variable, compared with a local thumbprint',
+      code: inbound(`<set-variable name="known" value="@{
+    var t = context.Request.Certificate?.Thumbprint ?? "";
+    var expected = "${TP.slice(1)}";
+    return t == expected;
+}" />`),
+      findings: [{ line: 6, text: `"${TP.slice(1)}"`, message: 'has 39 hex digits instead of 40' }],
+    },
     {
       name: 'identity thumbprint copied from the Windows dialog (U+200E first): removed',
       code: identities(`thumbprint="${LRM}${TP}"`),
