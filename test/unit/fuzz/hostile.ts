@@ -250,6 +250,10 @@ export function deepReads(depth: number): { name: string; text: string }[] {
   return [
     { name: 'deep-unguarded-reads.policy.xml', text: `<policies><inbound>${levels}</inbound></policies>` },
     { name: 'deep-guarded-reads.policy.xml', text: `<policies><inbound><choose><when ${NOT_NULL}>${levels}</when></choose></inbound></policies>` },
+  ];
+}
+
+/**
  * Thumbprint comparisons in bulk (each literal lower-case, so each is a thumbprint-case finding): `n` local variables
  * compared in one `@{ }` block, `switch` statements and expressions nested `n` deep, and `n` allow-lists searched with
  * `Any(c => c == ….Thumbprint)` in one condition (each Any call read the whole expression's comparisons again: 37 s for
