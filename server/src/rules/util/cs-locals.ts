@@ -84,6 +84,8 @@ export function chainEndingAt(tokens: readonly CsToken[], end: number): Operand 
 
 /** The locals of the expression that hold one known value, by name (see `Local`). */
 export function singleValueLocals(tokens: readonly CsToken[]): Map<string, Local> {
+  // Most expressions declare nothing (`@(context.Request.Certificate.Thumbprint == "…")`): one look, no allocation.
+  if (!tokens.some((t) => DECLARING.has(t.text))) return new Map();
   // First walk: the declarations, and which `(` each `)` closes (for `(a, x) => …` and `(a, x) = …` below).
   const declared = new Map<string, Local | null>();
   const closeOf = new Int32Array(tokens.length).fill(-1);

@@ -21,6 +21,8 @@ function punct(t: CsToken | undefined, text: string): boolean {
 }
 
 export function switchLabels(tokens: readonly CsToken[]): SwitchLabels[] {
+  // Most expressions have no switch: one look, no bracket stack.
+  if (!tokens.some((t) => t.kind === 'keyword' && t.text === 'switch')) return [];
   const out: SwitchLabels[] = [];
   const stack: { index: number; sw?: SwitchLabels }[] = [];
   // The bracket group closed last: `switch (…)` is closed just before its `{`.
