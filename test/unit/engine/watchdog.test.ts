@@ -9,6 +9,7 @@ import { allRules } from '../../../server/src/rules';
 import type { PolicyRule, Rule } from '../../../server/src/rules/types';
 import { INLINE_POLICY, inlinePolicyBicep } from '../rules/bicep-service.fixtures';
 import { TestClient } from '../../lsp/client';
+import { hangRule } from './hang-rule';
 import { apimServiceBicep, makeTempDir, repoRoot, VALIDATING_POLICY } from '../../helpers';
 
 // A rule that never returns stands for one that is quadratic on an input nobody foresaw: the budget checked between
@@ -19,20 +20,7 @@ const ROOT = path.resolve('/watchdog-ws');
 const HANG_POLICY = '<policies><inbound><base /><!-- HANG --></inbound></policies>';
 
 /** Reports once, then never returns on a text holding HANG. */
-const hang: PolicyRule = {
-  id: 'hang',
-  target: 'policy',
-  defaultLevel: 'warning',
-  description: 'hangs',
-  check(ctx) {
-    const at = ctx.text.indexOf('HANG');
-    if (at < 0) return;
-    ctx.report({ span: { start: at, end: at + 4 }, message: 'before the hang' });
-    for (;;) {
-      // never returns
-    }
-  },
-};
+const hang = hangRule('hang', 'before the hang');
 
 /** Reports once per policy (for the rules around the hanging one). */
 const once = (id: string): PolicyRule => ({
@@ -49,7 +37,7 @@ function workspace(config: Partial<LintConfig>, rules: Rule[] = [once('before'),
 
 const cli = path.join(repoRoot, 'out', 'server', 'src', 'cli', 'main.js');
 /** Adds the rule `test-hang` to the CLI or server it is preloaded into (not imported here: it would add it to this process). */
-const preload = path.join(__dirname, 'hang-rule.js');
+const preload = path.join(__dirname, 'hang-rule-preload.js');
 const HANG_RULE_ID = 'test-hang';
 
 describe('a rule still running when its file is out of time is stopped', { timeout: 60_000 }, () => {
