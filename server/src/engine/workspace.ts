@@ -356,7 +356,8 @@ export class Workspace {
     // Inside `lintAll`, a file starts only under a limit set for its budget, with all of it left: else `lintAll` sets
     // a new limit and asks again (nothing of this lint is kept yet; what was made before, the model, is).
     const batch = this.batch;
-    // Under a limit made longer (see `lintAll`), a limit of its own too, so that it is stopped at its budget.
+    // A time limit of its own (≈ 0.1 ms) outside `lintAll`, or under a limit made longer (see there), so that it is
+    // stopped at its budget.
     let ownLimit = !batch;
     if (batch) {
       const budget = config.fileTimeBudgetMs;
@@ -387,7 +388,6 @@ export class Workspace {
     };
     // Inside `lintAll`, whose time limit stops this lint if it comes first: it then finishes it (see there).
     if (batch) this.underWay = lint;
-    // Outside `lintAll`, a time limit of its own (≈ 0.1 ms).
     let stopped = false;
     if (ownLimit) stopped = !within(rules, run.deadline - performance.now());
     else rules();
