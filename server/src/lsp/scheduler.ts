@@ -20,11 +20,7 @@ export class LintScheduler {
      * Runs `next` until it returns false, and calls it again if it was cut (a rule past its file's budget stopped:
      * `Workspace.lintAll`), telling `onCut`.
      */
-    private readonly runLints: (next: () => boolean, onCut: () => void) => void = (next) => {
-      while (next()) {
-        // each call lints one file
-      }
-    },
+    private readonly runLints: (next: () => boolean, onCut: () => void) => void,
     /** Milliseconds of work per slice before yielding to incoming messages. */
     private readonly sliceMs = 10,
   ) {}

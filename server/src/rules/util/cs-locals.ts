@@ -1,5 +1,5 @@
 import type { CsToken } from '../../parsers/policy/types';
-import { afterDot, isCloser, isName, isOpener, type Operand } from './cs-tokens';
+import { afterDot, isCloser, isName, isOpener, isPunct as punct, type Operand } from './cs-tokens';
 
 /**
  * Local variables of a policy expression that hold one known value: declared once (`var x = …;`, `string x = …;`,
@@ -30,9 +30,6 @@ const TYPE_KEYWORDS: ReadonlySet<string> = new Set([
 ]);
 const ASSIGNMENTS: ReadonlySet<string> = new Set(['=', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '??=', '<<=', '>>=']);
 
-function punct(t: CsToken | undefined, text: string): boolean {
-  return t !== undefined && t.kind === 'punct' && t.text === text;
-}
 
 /**
  * A regular or verbatim string literal, not a piece of an interpolated one (`$"…{`, `@$"…{`, `$@"…{`, and `}…"` or

@@ -1,6 +1,6 @@
 import type { CsToken } from '../../parsers/policy/types';
 import { chainAt, chainEndingAt, isPlainString } from './cs-locals';
-import { isCloser, isOpener, type Operand } from './cs-tokens';
+import { isCloser, isOpener, isPunct as punct, type Operand } from './cs-tokens';
 
 /**
  * `switch (subject) { case "a": … case "b" or "c": … }` and `subject switch { "a" => …, "b" or "c" => …, _ => … }`
@@ -16,9 +16,6 @@ export interface SwitchLabels {
   labels: CsToken[];
 }
 
-function punct(t: CsToken | undefined, text: string): boolean {
-  return t !== undefined && t.kind === 'punct' && t.text === text;
-}
 
 export function switchLabels(tokens: readonly CsToken[]): SwitchLabels[] {
   // Most expressions have no switch: one look, no bracket stack.

@@ -76,6 +76,11 @@ export interface Operand {
   literal?: CsToken;
 }
 
+/** Is `t` the punctuation `text`? */
+export function isPunct(t: CsToken | undefined, text: string): boolean {
+  return t !== undefined && t.kind === 'punct' && t.text === text;
+}
+
 /** The operand that ends just before token `at` (an operator), if any. */
 export function operandBefore(tokens: readonly CsToken[], at: number): Operand | undefined {
   let j = at - 1;
