@@ -77,6 +77,14 @@ export function lex(text: string, start = 0, end = text.length): LexResult {
     let buf = '';
     let segStart = j;
     while (j < end) {
+      // A run of plain characters is taken in one slice (a character at a time, a policy of thousands of characters in
+      // a string was thousands of concatenations).
+      const runStart = j;
+      for (let k = text.charCodeAt(j); j < end && k !== 0x27 && k !== 0x5c && k !== 0x24 && k !== 0x0a && k !== 0x0d; k = text.charCodeAt(++j));
+      if (j > runStart) {
+        buf += text.slice(runStart, j);
+        if (j >= end) break;
+      }
       const c = text[j]!;
       if (c === "'") {
         segments.push({ kind: 'text', value: buf, start: segStart, end: j });
