@@ -27,6 +27,25 @@ const HEADER_IF_CERTIFICATE = `<choose>
     </when>
 </choose>`;
 
+/** validate-client-certificate (it answers 401 without a certificate). */
+const VALIDATE = '<validate-client-certificate validate-trust="false" />';
+/** A `<choose>` that answers 401 without a certificate. */
+const NULL_401 = `<choose>
+    <when condition="@(context.Request.Certificate == null)">
+        ${RETURN_401}
+    </when>
+</choose>`;
+/** A `<choose>` on a request header: `branch` in its <when>, and in its <otherwise> when given. */
+const ON_HEADER = (branch: string, otherwise?: string): string => `<choose>
+    <when condition="@(context.Request.Headers.ContainsKey(&quot;X-Partner&quot;))">
+        ${branch}
+    </when>${otherwise === undefined ? '' : `
+    <otherwise>
+        ${otherwise}
+    </otherwise>`}
+</choose>`;
+const READ_SUBJECT = '<set-variable name="subject" value="@(context.Request.Certificate.Subject)" />';
+
 /**
  * A `<choose>` that goes on when `condition` holds (setting the client `known` or `anonymous`) and answers 401 in its
  * `<otherwise>`, then a read of the certificate's subject into the variable `name`.
@@ -151,6 +170,18 @@ ${HEADER('@(context.Request.Certificate.Thumbprint)')}`).replace('    <outbound>
 <set-variable name="subject" value="@(context.Request.Certificate.Subject)" />`),
     },
     {
+      // Every way through the outer <choose> checks the certificate: validate-client-certificate, or a null test that
+      // returns (itself in a <choose>), in each branch, an <otherwise> among them.
+      name: 'a check in every branch of a <choose> with an <otherwise> (validate-client-certificate, a null test that returns): the use after is safe',
+      code: inbound(`${ON_HEADER(VALIDATE, VALIDATE)}
+${ON_HEADER(NULL_401, ON_HEADER(VALIDATE, NULL_401))}
+${READ_SUBJECT}`),
+    },
+    {
+      name: 'a check in one branch covers the uses after it in that branch',
+      code: inbound(ON_HEADER(`${NULL_401}\n${READ_SUBJECT}`, `${VALIDATE}\n${READ_SUBJECT}`)),
+    },
+    {
       name: '`when != null` in a `@{…}` block through an alias, else a nested <choose> that returns on every branch: the use after is safe',
       code: inbound(`<choose>
     <when condition="@{ var cert = context.Request.Certificate; return (cert != null &amp;&amp; cert.NotAfter > DateTime.Now); }">
@@ -231,6 +262,21 @@ ${HEADER('@(context.Request.Certificate.Thumbprint)')}`).replace('    <outbound>
 </choose>
 <set-variable name="subject" value="@(context.Request.Certificate.Subject)" />`),
       findings: [{ line: 22, level: 'warning', text: 'context.Request.Certificate.Subject' }],
+    },
+    {
+      // The check runs only for requests with the X-Partner header: the others reach the read without one.
+      name: 'a check in one branch of a <choose> (a null test that returns, validate-client-certificate), or in all but one: the use after the <choose> may run without a certificate',
+      code: inbound(`${ON_HEADER(NULL_401)}
+${READ_SUBJECT}
+${ON_HEADER(VALIDATE, '<set-variable name="client" value="anonymous" />')}
+${READ_SUBJECT}
+${ON_HEADER(NULL_401, ON_HEADER(VALIDATE))}
+${READ_SUBJECT}`),
+      findings: [
+        { line: 13, level: 'warning', text: 'context.Request.Certificate.Subject' },
+        { line: 22, level: 'warning', text: 'context.Request.Certificate.Subject' },
+        { line: 39, level: 'warning', text: 'context.Request.Certificate.Subject' },
+      ],
     },
     {
       name: '`when != null || …`, or an earlier <when> that goes on: a request without a certificate gets past the <choose>',

@@ -23,6 +23,9 @@ import { includedFragments, reachedFragments } from './fragments';
  *   `<choose>` returns on);
  * - a `validate-client-certificate` without `ignore-error="true"` comes earlier (it answers 401 without a certificate).
  * "Earlier" follows the pipeline: the same section, or `inbound` before `backend` before `outbound`; never into `on-error`.
+ * A guard inside a `<when>` / `<otherwise>` covers only what follows it in that branch; a `<choose>` with an `<otherwise>`
+ * that guards on every branch (a guard of the branch's own, a condition that holds only with a certificate, a branch that
+ * always returns) is a guard itself.
  */
 
 /** Does what happens in section `from` still hold when section `to` runs later in the same request? */
@@ -38,10 +41,20 @@ function flowsInto(from: PolicySection | undefined, to: PolicySection | undefine
  * them: the file ran out of its time budget).
  */
 class Guards {
-  /** Per section, the earliest end of an element after which the certificate is non-null (in that section and later ones). */
-  private readonly after = new Map<PolicySection | undefined, number>();
+  /**
+   * Per branch (the innermost `<when>` / `<otherwise>` holding the guard; null: none) and section, the earliest end of an
+   * element after which the certificate is non-null: later in that branch, in that section and later ones. A guard in a
+   * branch that may not run guards nothing after the branch.
+   */
+  private readonly after = new Map<PolicyElement | null, Map<PolicySection | undefined, number>>();
+  /** Per branch, what `after` holds for it and every branch around it, merged (made when first asked, after the build). */
+  private readonly reached = new Map<PolicyElement, ReadonlyMap<PolicySection | undefined, number>>();
+  /** Each element's innermost `<when>` / `<otherwise>`, itself included (null: none), found once per element. */
+  private readonly branches = new Map<PolicyElement, PolicyElement | null>();
   /** `<when>`s whose body runs only with a certificate, with the condition that says so (not guarded by itself). */
   private readonly bodies = new Map<PolicyElement, PolicyExpression>();
+  /** `<when>`s whose condition holds only with a certificate (`cert != null && …`): at the body's end it is there. */
+  private readonly certain = new Set<PolicyElement>();
   /** Per parent of a guarding `<when>` (its `<choose>`), the start of the first: the `<when>` / `<otherwise>` after it are guarded. */
   private readonly firstWhen = new Map<PolicyElement, { start: number; condition: PolicyExpression }>();
 
@@ -57,13 +70,40 @@ class Guards {
   /** What runs after `end` (the end of `el` or of one of its expressions), in `el`'s section or a later one. */
   addAfter(el: PolicyElement, end: number): void {
     const section = this.sectionOf(el);
-    const earliest = this.after.get(section);
-    if (earliest === undefined || end < earliest) this.after.set(section, end);
+    const branch = this.branchOf(el.parent);
+    let bySection = this.after.get(branch);
+    if (!bySection) this.after.set(branch, (bySection = new Map()));
+    const earliest = bySection.get(section);
+    if (earliest === undefined || end < earliest) bySection.set(section, end);
+  }
+
+  /**
+   * A `<choose>` with an `<otherwise>` whose every branch leaves the certificate non-null (a guard in the branch itself,
+   * a condition that holds only with a certificate, or a branch that always returns) guards what follows it. Innermost first
+   * (reverse document order), so that a `<choose>` made a guard counts for the branch around it.
+   */
+  addChooses(doc: PolicyDocument, returns: Returns): void {
+    const chooses = elementsNamed(doc, 'choose');
+    for (let i = chooses.length - 1; i >= 0; i--) {
+      const choose = chooses[i]!;
+      let otherwise = false;
+      let every = true;
+      for (const b of choose.children) {
+        if (b.name !== 'when' && b.name !== 'otherwise') continue;
+        if (b.name === 'otherwise') otherwise = true;
+        if (!this.after.has(b) && !this.certain.has(b) && !returns.alwaysReturns(b)) {
+          every = false;
+          break;
+        }
+      }
+      if (otherwise && every) this.addAfter(choose, choose.span.end);
+    }
   }
 
   addWhen(condition: ExpressionAnalysis, when: PolicyElement, returns: boolean): void {
     // `when cert == null` runs its body only without a certificate; any other test may leave it non-null there.
     if (!condition.nullTests.every((t) => t.form === 'explicit' && t.isNull === true)) this.bodies.set(when, condition.expr);
+    if (holdsOnlyWithCertificate(condition)) this.certain.add(when);
     const choose = when.parent;
     if (!choose) return;
     const first = this.firstWhen.get(choose);
@@ -74,7 +114,7 @@ class Guards {
   covers(expr: PolicyExpression): boolean {
     const el = expr.owner.element;
     const section = this.sectionOf(el);
-    for (const [from, end] of this.after) if (end <= expr.span.start && flowsInto(from, section)) return true;
+    for (const [from, end] of this.reach(this.branchOf(el))) if (end <= expr.span.start && flowsInto(from, section)) return true;
     // The expression's own element, unless the guard is this expression (a `<when>`'s own condition); its ancestors
     // through remembered answers (each read walking up to the root was quadratic in a deep tree: 16,000 reads 16,000
     // `<choose><when>` deep took seconds). Above its own element no guard can be the expression: a guard's condition
@@ -92,6 +132,51 @@ class Guards {
     return first !== undefined && first.start < scope.span.start && first.condition !== expr;
   }
 
+  /** The guards seen from inside `branch`: its own, and those of every branch around it (null: outside any). */
+  private reach(branch: PolicyElement | null): ReadonlyMap<PolicySection | undefined, number> {
+    const walked: PolicyElement[] = [];
+    let around: ReadonlyMap<PolicySection | undefined, number> | undefined;
+    for (let b = branch; b !== null && around === undefined; b = this.branchOf(b.parent)) {
+      around = this.reached.get(b);
+      if (around === undefined) walked.push(b);
+    }
+    let answer: ReadonlyMap<PolicySection | undefined, number> = around ?? this.after.get(null) ?? NO_GUARDS;
+    // Outermost first: each branch's answer is its own guards over the answer around it.
+    for (let i = walked.length - 1; i >= 0; i--) {
+      const own = this.after.get(walked[i]!);
+      if (own) {
+        const merged = new Map<PolicySection | undefined, number>(answer);
+        for (const [section, end] of own) {
+          const earliest = merged.get(section);
+          if (earliest === undefined || end < earliest) merged.set(section, end);
+        }
+        answer = merged;
+      }
+      this.reached.set(walked[i]!, answer);
+    }
+    return answer;
+  }
+
+  /** The innermost `<when>` / `<otherwise>` that is `el` or holds it (null: none), remembered for every element walked. */
+  private branchOf(el: PolicyElement | undefined): PolicyElement | null {
+    const walked: PolicyElement[] = [];
+    let found: PolicyElement | null = null;
+    for (let e = el; e; e = e.parent) {
+      const known = this.branches.get(e);
+      if (known !== undefined) {
+        found = known;
+        break;
+      }
+      walked.push(e);
+      if (e.name === 'when' || e.name === 'otherwise') {
+        found = e;
+        break;
+      }
+    }
+    for (const w of walked) this.branches.set(w, found);
+    return found;
+  }
+
   /** `sectionOf`, remembered for the element and every ancestor walked on the way. */
   private sectionOf(el: PolicyElement): PolicySection | undefined {
     const walked: PolicyElement[] = [];
@@ -105,6 +190,8 @@ class Guards {
     return section;
   }
 }
+
+const NO_GUARDS: ReadonlyMap<PolicySection | undefined, number> = new Map();
 
 const guardCache = new RecentCache<PolicyDocument, Guards>(4);
 
@@ -131,6 +218,7 @@ function buildGuards(doc: PolicyDocument): Guards {
     if (when && a.nullTests.length > 0) guards.addWhen(a, when, returns.somewhere(when) || elseReturns(a, when, returns));
     else if (a.nullTests.some((t) => t.form === 'explicit')) guards.addAfter(a.expr.owner.element, a.expr.span.end);
   }
+  guards.addChooses(doc, returns);
   return guards;
 }
 
@@ -267,6 +355,12 @@ class Returns {
   somewhere(el: PolicyElement): boolean {
     this.fill(el);
     return this.anywhere.get(el)!;
+  }
+
+  /** Does every way through the element end in a `<return-response>`? */
+  alwaysReturns(el: PolicyElement): boolean {
+    this.fill(el);
+    return this.always.get(el)!;
   }
 
   /** Do the `<when>` / `<otherwise>` children of `parent` other than `branch`, an `<otherwise>` among them, all return on every path? */
