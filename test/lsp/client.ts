@@ -49,6 +49,8 @@ export class TestClient {
        * rather than the bundle, so that the module can reach into them (add a rule, say).
        */
       preload?: string;
+      /** The client takes snippets in completion items (`completionItem.snippetSupport`), as VS Code does. */
+      snippets?: boolean;
     } = {},
   ): Promise<TestClient> {
     const command = options.preload
@@ -99,7 +101,10 @@ export class TestClient {
           codeLens: { refreshSupport: true },
         },
         window: { workDoneProgress: true, showDocument: { support: true } },
-        textDocument: { publishDiagnostics: { relatedInformation: true, codeDescriptionSupport: true } },
+        textDocument: {
+          publishDiagnostics: { relatedInformation: true, codeDescriptionSupport: true },
+          completion: { completionItem: { snippetSupport: options.snippets === true } },
+        },
       },
     })]);
     await connection.sendNotification('initialized', {});

@@ -639,6 +639,82 @@ describe('language server: "Disable … for this file"', () => {
   });
 });
 
+describe('language server: the attributes of validate-client-certificate and <identity>', () => {
+  let dir: string;
+  let plain: TestClient;
+  let snippets: TestClient;
+  let file: string;
+
+  before(async () => {
+    dir = makeTempDir('lsp-attributes');
+    file = path.join(dir, 'check.policy.xml');
+    fs.writeFileSync(file, '<policies><inbound /></policies>\n');
+    [plain, snippets] = await Promise.all([TestClient.start(dir), TestClient.start(dir, { snippets: true })]);
+  });
+
+  after(async () => {
+    await Promise.all([plain.stop(), snippets.stop()]);
+    removeTempDir(dir);
+  });
+
+  /** Opens the policy with `text` in `client`, the cursor at `|`, and asks for completion there. */
+  async function complete(client: TestClient, text: string): Promise<CompletionItem[]> {
+    const at = text.indexOf('|');
+    const before = text.slice(0, at);
+    const position = { line: before.split('\n').length - 1, character: at - (before.lastIndexOf('\n') + 1) };
+    client.open(file, text.replace('|', ''));
+    return client.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri: client.uri(file) }, position });
+  }
+
+  const vcc = (tag: string) => `<policies>\n<inbound>\n${tag}\n</inbound>\n</policies>\n`;
+  const labels = (items: CompletionItem[]) => items.map((i) => String(i.label));
+
+  it('offers the attributes not written yet, before and after the cursor, with what each does, and replaces the name typed', async () => {
+    const items = await complete(plain, vcc('<validate-client-certificate validate-trust="false" ign| validate-revocation="true">'));
+    assert.deepEqual(labels(items), ['validate-not-before', 'validate-not-after', 'ignore-error', 'id']);
+    const ignore = items.find((i) => i.label === 'ignore-error')!;
+    assert.equal(ignore.detail, 'boolean, default false');
+    assert.match((ignore.documentation as { value: string }).value, /instead of answering 401/);
+    // Without snippet support: the name and its quotes, over the "ign" typed.
+    const line = '<validate-client-certificate validate-trust="false" ign validate-revocation="true">';
+    assert.deepEqual(ignore.textEdit, { newText: 'ignore-error=""', range: { start: { line: 2, character: line.indexOf('ign') }, end: { line: 2, character: line.indexOf('ign') + 3 } } });
+    const identity = await complete(plain, vcc('<validate-client-certificate>\n<identities>\n<identity thumbprint="2DB300DFDA51470556A3E1AA3A332D81CCB0482E" | />'));
+    assert.deepEqual(labels(identity), ['serial-number', 'common-name', 'subject', 'dns-name', 'issuer-subject', 'issuer-thumbprint', 'issuer-certificate-id']);
+    assert.match((identity.find((i) => i.label === 'subject')!.documentation as { value: string }).value, /Anyone can mint a certificate with it/);
+  });
+
+  it('offers true and false in a boolean, the default first; nothing right after the element name or a value, or in other elements', async () => {
+    assert.deepEqual(labels(await complete(plain, vcc('<validate-client-certificate validate-revocation="|">'))), ['true', 'false']);
+    const ignore = await complete(plain, vcc("<validate-client-certificate ignore-error='t|'>"));
+    assert.deepEqual(labels(ignore), ['false', 'true']);
+    assert.equal(ignore[0]!.detail, 'the default');
+    for (const tag of ['<validate-client-certificate|', '<validate-client-certificate validate-trust="true"|', '<set-header |', '<validate-client-certificate id="|"']) {
+      assert.deepEqual(await complete(plain, vcc(tag)), [], tag);
+    }
+  });
+
+  it('gives a client that takes snippets the cursor in the quotes, and a boolean its two values to choose from', async () => {
+    const items = await complete(snippets, vcc('<validate-client-certificate |>'));
+    const trust = items.find((i) => i.label === 'validate-trust')!;
+    assert.equal((trust.textEdit as TextEdit).newText, 'validate-trust="${1|true,false|}"');
+    assert.equal(trust.insertTextFormat, 2);
+    assert.equal((items.find((i) => i.label === 'id')!.textEdit as TextEdit).newText, 'id="$1"');
+    // Renaming an attribute that has its value: only the name.
+    const renamed = await complete(snippets, vcc('<validate-client-certificate ignore|-eror="true">'));
+    assert.equal((renamed.find((i) => i.label === 'ignore-error')!.textEdit as TextEdit).newText, 'ignore-error');
+  });
+
+  it('hovers an attribute with what it does', async () => {
+    const text = vcc('<validate-client-certificate ignore-error="false"><identities><identity serial-number="01" /></identities></validate-client-certificate>');
+    plain.open(file, text);
+    const line = text.split('\n')[2]!;
+    for (const [name, expected] of [['serial-number', /`serial-number` \(text\)[\s\S]*pair it with an issuer claim/], ['ignore-error', /`ignore-error` \(boolean, default false\)/]] as const) {
+      const hover = await plain.request<Hover | null>('textDocument/hover', { textDocument: { uri: plain.uri(file) }, position: { line: 2, character: line.indexOf(name) + 2 } });
+      assert.match((hover?.contents as { value: string } | undefined)?.value ?? '', expected, name);
+    }
+  });
+});
+
 describe('language server: completion of certificates (examples)', () => {
   let dir: string;
   let client: TestClient;

@@ -10,6 +10,7 @@ import type { BicepRef, PolicyContext } from '../model/types';
 import type { PolicyDocument } from '../parsers/policy/types';
 import { describeSkus, type Sku } from '../model/sku';
 import { elementAt, getAttribute } from '../parsers/policy';
+import { attributeDocsOf, attributeSummary } from '../rules/util/attribute-docs';
 import { namedValueOf } from '../rules/util/trust';
 import { deployedServices } from '../rules/util/uploads';
 import { spanRange } from './convert';
@@ -74,6 +75,10 @@ function policyHover(ws: Workspace, target: HoveredPolicy, offset: number): Hove
   if (el.name === 'validate-client-certificate' && inside(el.nameSpan)) {
     return skuHover(ws, target, el.nameSpan, trustAttr ? undefined : '`validate-trust` is omitted, so it is **true** (the default).');
   }
+  // The other attributes of validate-client-certificate and <identity>: what each does.
+  const attribute = el.attributes.find((a) => inside(a.nameSpan));
+  const about = attribute && attributeDocsOf(el.name)?.find((a) => a.name === attribute.name);
+  if (attribute && about) return markdown(`\`${about.name}\` (${attributeSummary(about)})\n\n${about.doc}`, ws, target.file, target.place(attribute.nameSpan));
   return null;
 }
 

@@ -190,6 +190,8 @@ class ApimMtlsServer {
   private canWatch = false;
   private canCreateFiles = false;
   private canReportProgress = false;
+  /** The client takes snippets in completion items (textDocument.completion.completionItem.snippetSupport). */
+  private canSnippet = false;
   private diskWatcher?: DiskWatcher;
   /** Lints files again when their findings change with time alone (a certificate expiring). */
   private readonly clock = new RelintClock((due) => this.scheduler.schedule(due, 0));
@@ -275,7 +277,7 @@ class ApimMtlsServer {
     }));
     c.onCompletion(live((params) => {
       const file = documentFile(params);
-      return file ? completion(this.ws, file, positionParam(params)) : [];
+      return file ? completion(this.ws, file, positionParam(params), { snippets: this.canSnippet }) : [];
     }));
 
     this.documents.onDidOpen((e) => this.documentChanged(e.document, true));
@@ -298,6 +300,7 @@ class ApimMtlsServer {
     this.canRefreshLenses = !!caps.workspace?.codeLens?.refreshSupport;
     this.canCreateFiles = !!caps.workspace?.workspaceEdit?.resourceOperations?.includes('create');
     this.canReportProgress = !!caps.window?.workDoneProgress;
+    this.canSnippet = !!caps.textDocument?.completion?.completionItem?.snippetSupport;
     const folders: WorkspaceFolder[] = params.workspaceFolders ?? [];
     this.roots = folders.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p);
     if (this.roots.length === 0 && params.rootUri) {
@@ -316,8 +319,9 @@ class ApimMtlsServer {
         definitionProvider: true,
         documentSymbolProvider: true,
         referencesProvider: true,
-        // In an <identity> thumbprint / issuer-certificate-id value, and in context.Deployment.Certificates["…"].
-        completionProvider: { triggerCharacters: ['"'] },
+        // In an <identity> thumbprint / issuer-certificate-id value, and in context.Deployment.Certificates["…"]; the
+        // attributes of validate-client-certificate and <identity> after a blank in their start tag.
+        completionProvider: { triggerCharacters: ['"', ' '] },
         codeLensProvider: { resolveProvider: false },
         executeCommandProvider: { commands: [OPEN_DOCS_COMMAND] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },

@@ -3,14 +3,15 @@ import type { PolicyAttribute, PolicyElement } from '../parsers/policy/types';
 import { elementsNamed, getAttribute } from '../parsers/policy/query';
 import type { PolicyRuleContext, PolicyRule } from './types';
 import { readBoolAttribute } from './util/bool-attribute';
+import { VALIDATE_CLIENT_CERTIFICATE_ATTRIBUTES } from './util/attribute-docs';
 import { IDENTITY_ATTRIBUTES, identityElements } from './util/identity';
 import { nearest } from '../core/nearest';
 import { attributeSpan, removeAttributeEdit } from './util/policy-edit';
 
 /** The boolean attributes of validate-client-certificate [facts §1]. */
-const VCC_BOOLEANS: readonly string[] = ['validate-revocation', 'validate-trust', 'validate-not-before', 'validate-not-after', 'ignore-error'];
+const VCC_BOOLEANS: readonly string[] = VALIDATE_CLIENT_CERTIFICATE_ATTRIBUTES.filter((a) => a.type.kind === 'boolean').map((a) => a.name);
 /** Its attributes: the booleans, and an optional `id`, which the policy's XML schema declares (as it does on other policies). */
-const VCC_ATTRIBUTES: readonly string[] = [...VCC_BOOLEANS, 'id'];
+const VCC_ATTRIBUTES: readonly string[] = VALIDATE_CLIENT_CERTIFICATE_ATTRIBUTES.map((a) => a.name);
 const OTHER_ISSUER_ATTRIBUTES: readonly string[] = ['issuer-subject', 'issuer-thumbprint'];
 /** A rename is the preferred fix only when the name is this close to a valid one. */
 const PREFERRED_DISTANCE = 3;

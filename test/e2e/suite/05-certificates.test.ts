@@ -148,6 +148,31 @@ test('completion in <identity thumbprint="…"> lists the workspace certificates
   assert.match(editor.document.getText(), new RegExp(`<identity thumbprint="${DEV_VALID_CLIENT}" />`));
 }, { timeout: LSP_WAIT_MS + 15_000 });
 
+test('completion after a blank in <validate-client-certificate> offers the attributes not written, and inserts a boolean as a choice', async () => {
+  await ready();
+  const uri = await writeWorkspaceFile(
+    'e2e-complete/attributes.policy.xml',
+    '<policies>\n  <inbound>\n    <validate-client-certificate validate-revocation="true" >\n    </validate-client-certificate>\n  </inbound>\n</policies>\n',
+  );
+  const editor = await open(uri);
+  const at = positionOf(editor.document, '" >', 2);
+  const label = (i: vscode.CompletionItem) => (typeof i.label === 'string' ? i.label : i.label.label);
+  const list = await waitFor('attribute completion from the language server', async () => {
+    const l = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, at, ' ');
+    return l.items.some((i) => label(i) === 'validate-trust') ? l : undefined;
+  }, LSP_WAIT_MS);
+  const offered = list.items.map(label);
+  for (const name of ['validate-not-before', 'validate-not-after', 'ignore-error', 'id']) assert.ok(offered.includes(name), `${name} not in ${offered.join(', ')}`);
+  assert.ok(!offered.includes('validate-revocation'), 'an attribute already written is not offered again');
+  const trust = list.items.find((i) => label(i) === 'validate-trust')!;
+  assert.match(typeof trust.documentation === 'string' ? trust.documentation : trust.documentation?.value ?? '', /Consumption and v2 tiers/);
+  // VS Code takes snippets: the item is one, its first choice the default.
+  assert.ok(trust.insertText instanceof vscode.SnippetString, `insertText: ${JSON.stringify(trust.insertText)}`);
+  const range = trust.range instanceof vscode.Range ? trust.range : trust.range!.replacing;
+  assert.ok(await editor.insertSnippet(trust.insertText, range));
+  assert.match(editor.document.getText(), /<validate-client-certificate validate-revocation="true" validate-trust="true">/);
+}, { timeout: LSP_WAIT_MS + 15_000 });
+
 test('hover on the thumbprint of a certificate generated during the run shows it (the server saw the new files)', async () => {
   const result = await generate();
   const uri = await writeWorkspaceFile(

@@ -8,6 +8,7 @@ import { RecentCache } from '../../parsers/policy/recent';
 import { appendChildEdit, indentUnit, setAttributeEdit } from './policy-edit';
 import { hasPlaceholder } from './placeholder';
 import type { WorkspaceCertificate } from '../types';
+import { IDENTITY_ATTRIBUTE_DOCS } from './attribute-docs';
 
 /** The named value the quick fixes use when no workspace certificate fits. */
 export const THUMBPRINT_PLACEHOLDER = '{{client-certificate-thumbprint}}';
@@ -23,16 +24,7 @@ export function validNow<T extends { certificate: { notBefore: Date; notAfter: D
 /** `<identity>` attributes that pin a certificate cryptographically: a thumbprint can't be minted at will [facts §1]. */
 const PIN_ATTRIBUTES: readonly string[] = ['thumbprint', 'issuer-thumbprint', 'issuer-certificate-id'];
 /** The attributes of `<identity>` [facts §1]. */
-export const IDENTITY_ATTRIBUTES: readonly string[] = [
-  'thumbprint',
-  'serial-number',
-  'common-name',
-  'subject',
-  'dns-name',
-  'issuer-subject',
-  'issuer-thumbprint',
-  'issuer-certificate-id',
-];
+export const IDENTITY_ATTRIBUTES: readonly string[] = IDENTITY_ATTRIBUTE_DOCS.map((a) => a.name);
 
 /** The `<identities>` children of a `validate-client-certificate` element. */
 export function identitiesOf(vcc: PolicyElement): PolicyElement[] {
