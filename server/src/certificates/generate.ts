@@ -31,7 +31,10 @@ export interface CertificateRequest {
   /** Required for intermediates and clients. */
   issuer?: Issuer;
   keyType?: KeyType;
-  /** Validity from now; ignored when `notBefore` and `notAfter` are given. Defaults: root 3650, intermediate 1825, client 365. */
+  /**
+   * Validity in days from now (valid from `CLOCK_SKEW_MS` before, for clocks that are behind); ignored when `notBefore`
+   * and `notAfter` are given. Defaults: root 3650, intermediate 1825, client 365.
+   */
   validityDays?: number;
   notBefore?: Date;
   notAfter?: Date;
@@ -81,6 +84,9 @@ function extension(extnID: string, critical: boolean, value: { toSchema(): asn1j
   return new pkijs.Extension({ extnID, critical, extnValue: schema.toBER(false) });
 }
 
+/** How far back a certificate generated "from now" is valid from: clocks apart by up to this much still accept it. */
+export const CLOCK_SKEW_MS = 5 * 60_000;
+
 function resolveValidity(request: CertificateRequest): { notBefore: Date; notAfter: Date } {
   const encodable = (validity: { notBefore: Date; notAfter: Date }): { notBefore: Date; notAfter: Date } => {
     // X.509 times hold four-digit years (GeneralizedTime YYYY): asn1js would fail with "Wrong input string for conversion".
@@ -97,8 +103,10 @@ function resolveValidity(request: CertificateRequest): { notBefore: Date; notAft
   if (request.notBefore || request.notAfter) throw new Error(`${request.id}: give both notBefore and notAfter, or validityDays`);
   const days = request.validityDays ?? DEFAULT_DAYS[request.kind];
   if (!(days > 0)) throw new Error(`${request.id}: validity days must be positive`);
-  const notBefore = new Date();
-  return encodable({ notBefore, notAfter: new Date(notBefore.getTime() + days * DAY_MS) });
+  // Valid from a few minutes ago: a gateway (or a client) whose clock is behind this machine's would otherwise reject
+  // the new certificate as not yet valid (validate-not-before) for as long as the difference. The days count from now.
+  const now = Date.now();
+  return encodable({ notBefore: new Date(now - CLOCK_SKEW_MS), notAfter: new Date(now + days * DAY_MS) });
 }
 
 /** Signs with the issuer's key; RSA gets the AlgorithmIdentifier NULL parameter RFC 4055 requires (pkijs omits it). */

@@ -44,6 +44,24 @@ test('dates: ISO 8601 only, calendar-checked, UTC unless an offset is given', as
   assert.match(openssl(['x509', '-in', path.join(out, 'utc.cer'), '-noout', '-startdate']).out, /notBefore=Jan {2}1 10:00:00 2030 GMT/);
 });
 
+test('without dates: valid from 5 minutes before it was made (a gateway whose clock is behind still accepts it) for the days asked', async () => {
+  const made = Date.now();
+  const r = await client('skew', '--validity-days', '30');
+  assert.equal(r.code, 0, r.stderr);
+  const dates = openssl(['x509', '-in', path.join(out, 'skew.cer'), '-noout', '-startdate', '-enddate']).out;
+  const read = (name: string) => Date.parse(new RegExp(`${name}=(.+)`).exec(dates)![1]!);
+  const start = read('notBefore');
+  const end = read('notAfter');
+  // X.509 times are whole seconds: within a second of the expected moments, give or take the time the command took.
+  const took = Date.now() - made;
+  assert.ok(start >= made - 5 * 60_000 - 1000 && start <= made + took - 5 * 60_000, `notBefore ${new Date(start).toISOString()}, made at ${new Date(made).toISOString()}`);
+  assert.ok(end >= made + 30 * 86_400_000 - 1000 && end <= made + took + 30 * 86_400_000, `notAfter ${new Date(end).toISOString()}`);
+  // A verifier whose clock is 4 minutes behind accepts it; one 6 minutes behind does not yet.
+  const chain = ['verify', '-CAfile', path.join(out, 'input-ca.cer')];
+  assert.equal(openssl([...chain, '-attime', String(Math.floor((made - 4 * 60_000) / 1000)), path.join(out, 'skew.cer')]).status, 0);
+  assert.notEqual(openssl([...chain, '-attime', String(Math.floor((made - 6 * 60_000) / 1000)), path.join(out, 'skew.cer')]).status, 0);
+});
+
 test('--validity-days: at most 100 years, with a message (not "Wrong input string for conversion")', async () => {
   const r = await client('long', '--validity-days', '3000000');
   assert.equal(r.code, 2);
