@@ -137,3 +137,21 @@ resource caAsClient 'Microsoft.ApiManagement/service/apis/operations@2024-05-01'
     }
   }
 }
+
+resource notYetValidPin 'Microsoft.ApiManagement/service/apis/operations@2024-05-01' = {
+  name: 'certificate-not-yet-valid'
+  parent: certificatesApi
+  properties: {
+    displayName: 'A certificate pinned before its start'
+    method: 'GET'
+    urlTemplate: '/certificate-not-yet-valid'
+  }
+
+  resource policy 'policies' = {
+    name: 'policy'
+    properties: {
+      format: 'rawxml'
+      value: loadTextContent('./policies/certificate-not-yet-valid.operation.xml')
+    }
+  }
+}

@@ -36,6 +36,7 @@ import { unknownCertificateId } from './unknown-certificate-id';
 import { certificateKeyNotThumbprint } from './certificate-key-not-thumbprint';
 import { certificateExpired } from './certificate-expired';
 import { certificateExpiring } from './certificate-expiring';
+import { certificateNotYetValid } from './certificate-not-yet-valid';
 import { unknownRuleId } from './unknown-rule-id';
 import { indexerNullCheck } from './indexer-null-check';
 import { headerReadAfterDelete } from './header-read-after-delete';
@@ -83,6 +84,7 @@ export const allRules: readonly Rule[] = [
   privateCaNotUploaded,
   ...certificateExpired,
   ...certificateExpiring,
+  ...certificateNotYetValid,
   // Bicep: the service, its CA certificates, policy resources
   caCertificatesUnsupportedTier,
   caCertificatesLimit,
