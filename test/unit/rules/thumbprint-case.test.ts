@@ -60,6 +60,8 @@ testRule(thumbprintCase, {
     },
     { name: 'a variable declared by a pattern, foreach or out var is not a literal', code: block(`foreach (var expected in new[] { "${TP}" }) { if (${THUMB} == expected) return true; }`, `var x = "${tp}";`, 'if (context.Variables.TryGetValue("x", out x)) { }', `return ${THUMB} == x;`) },
     // switch: silent when the subject is something else, or the case agrees.
+    { name: 'an allow-list in a local, upper-case, or a HashSet with an ignore-case comparer', code: block(`var allowed = new[] { "${TP}" };`, `var known = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "${tp}" };`, `return allowed.Contains(${THUMB}) || known.Contains(${THUMB});`) },
+    { name: 'an allow-list in a local that is assigned again, or declared twice: not known', code: block(`var allowed = new[] { "${tp}" };`, 'allowed = LoadAllowed();', `string[] other = { "${tp}" };`, `if (true) { string[] other = { "${TP}" }; }`, `return allowed.Contains(${THUMB}) || other.Contains(${THUMB});`) },
     { name: 'a switch on the thumbprint with upper-case labels, the mirror with lower-case ones', code: block(`switch (${THUMB}) { case "${TP}": return true; }`, `switch (${THUMB}.ToLower()) { case "${tp}": return true; }`, 'return false;') },
     { name: 'a switch on the thumbprint upper-cased, or on a local that holds it', code: block(`var t = ${THUMB}.ToUpperInvariant();`, `switch (t) { case "${TP}": return true; }`, `return ${THUMB}.ToUpper() switch { "${TP}" => true, _ => false };`) },
     {
@@ -177,6 +179,27 @@ testRule(thumbprintCase, {
       findings: [{ line: 4, text: `"${tp}"` }, { line: 4, text: `"aa${TP.slice(2)}"` }],
     },
     {
+      name: 'an allow-list held by a local (var, string[], List<string>), searched with Contains or Any: each lower-case entry where it is written, upper-cased there',
+      code: block(
+        `var allowed = new[] { "${tp}", "${TP}" };`,
+        `string[] partners = { "${tp}" };`,
+        `List<string> more = new List<string> { "${tp}" };`,
+        `return allowed.Contains(${THUMB}) || partners.Any(p => p == ${THUMB}) || more.Contains(${THUMB});`,
+      ),
+      findings: [
+        { line: 5, text: `"${tp}"`, message: "(Contains with the variable 'allowed')" },
+        { line: 6, text: `"${tp}"`, message: "(Any(… == …) with the variable 'partners')" },
+        { line: 7, text: `"${tp}"`, message: "(Contains with the variable 'more')" },
+      ],
+      // The first finding's fix.
+      output: block(
+        `var allowed = new[] { "${TP}", "${TP}" };`,
+        `string[] partners = { "${tp}" };`,
+        `List<string> more = new List<string> { "${tp}" };`,
+        `return allowed.Contains(${THUMB}) || partners.Any(p => p == ${THUMB}) || more.Contains(${THUMB});`,
+      ),
+    },
+    {
       // The HMCTS templates' form: new string[] { … }.Any(c => c == context.Request.Certificate.Thumbprint).
       name: 'an allow-list searched with Any(c => c == ….Thumbprint): each lower-case entry, either side of ==',
       code: reject(`@(context.Request.Certificate == null || !(new string[] { "${tp}", "${TP}" }.Any(c => c == context.Request.Certificate.Thumbprint) || new[] { "${tp}" }.Any(t => context.Request.Certificate.Thumbprint == t)))`),
@@ -223,6 +246,13 @@ test('thumbprint-case: a local literal read elsewhere too is reported without th
     assert.equal(findings.length, 1, other);
     assert.deepEqual(findings[0]!.fixes.map((f) => f.title), ['Compare with StringComparison.OrdinalIgnoreCase'], other);
   }
+});
+
+test('thumbprint-case: an allow-list in a local read elsewhere too is reported without the upper-casing fix', () => {
+  const code = block(`var allowed = new[] { "${tp}" };`, 'context.Trace(string.Join(",", allowed));', `return allowed.Contains(${THUMB});`);
+  const { findings } = lintCase(thumbprintCase, { name: 'list read elsewhere', code });
+  assert.equal(findings.length, 1);
+  assert.deepEqual(findings[0]!.fixes, []);
 });
 
 test('thumbprint-case: a comparison through local variables is rewritten with the variables', () => {

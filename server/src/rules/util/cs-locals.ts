@@ -103,9 +103,77 @@ export function singleValueLocals(tokens: readonly CsToken[]): Map<string, Local
       else declared.set(t.text, fallback ? { name: t.text, index: i, init, fallback, reads: 0 } : { name: t.text, index: i, init, reads: 0 });
     }
   }
+  return readOnly(tokens, declared, closeOf);
+}
+
+/**
+ * A local that holds a collection of string literals: `var allowed = new[] { "…", "…" };`, `string[] allowed = { … };`,
+ * `List<string> allowed = new List<string> { … };`. Declared once and never written, as `singleValueLocals` has it.
+ */
+export interface ListLocal {
+  name: string;
+  /** Token index of the name in its declaration. */
+  index: number;
+  /** The initializer's first token (`new`, or `{` after an array type) and its closing `}`. */
+  start: number;
+  end: number;
+  reads: number;
+}
+
+/** The locals of the expression that hold a collection initializer, by name (see `ListLocal`). */
+export function listLocals(tokens: readonly CsToken[]): Map<string, ListLocal> {
+  // Most expressions have no initializer in braces: one look, no allocation.
+  if (!tokens.some((t) => t.text === '{' && t.kind === 'punct')) return new Map();
+  const declared = new Map<string, ListLocal | null>();
+  const closeOf = new Int32Array(tokens.length).fill(-1);
+  const open: number[] = [];
+  const declarations: number[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (isOpener(t)) open.push(i);
+    else if (isCloser(t)) {
+      const o = open.pop();
+      if (o !== undefined) closeOf[o] = i;
+    } else if (t.kind === 'identifier' && punct(tokens[i + 1], '=') && !afterDot(tokens, i) && collectionType(tokens, i)) declarations.push(i);
+  }
+  for (const i of declarations) {
+    const name = tokens[i]!.text;
+    // `new …{ … }` or, after an array type, `{ … }`; then `;`.
+    const first = i + 2;
+    let brace = first;
+    if (tokens[first]?.text === 'new') {
+      // The type and its constructor's arguments (jumped over) before the `{`: a few tokens. Bounded, so that thousands
+      // of unfinished declarations (`var a = new b` and no `;`) don't each read to the end.
+      for (let steps = 0; steps < 32 && brace < tokens.length && !punct(tokens[brace], '{') && !punct(tokens[brace], ';'); steps++) {
+        brace = isOpener(tokens[brace]!) && closeOf[brace]! >= 0 ? closeOf[brace]! + 1 : brace + 1;
+      }
+    } else if (!(punct(tokens[first], '{') && punct(tokens[i - 1], ']'))) brace = -1;
+    const close = brace >= 0 && punct(tokens[brace], '{') ? closeOf[brace]! : -1;
+    if (close < 0 || !punct(tokens[close + 1], ';') || declared.has(name)) declared.set(name, null);
+    else declared.set(name, { name, index: i, start: first, end: close, reads: 0 });
+  }
+  return readOnly(tokens, declared, closeOf);
+}
+
+/** Is the token before the name `i` the type of a collection of strings: `var`, `string[]`, `List<string>`…? */
+function collectionType(tokens: readonly CsToken[], i: number): boolean {
+  const prev = tokens[i - 1];
+  if (prev?.text === 'var' && prev.kind !== 'punct') return true;
+  // `string[] name`
+  if (punct(prev, ']') && punct(tokens[i - 2], '[')) return STRING_TYPES.has(tokens[i - 3]?.text ?? '');
+  // `List<string> name`, `IEnumerable<string> name`…
+  return punct(prev, '>') && STRING_TYPES.has(tokens[i - 2]?.text ?? '') && punct(tokens[i - 3], '<') && tokens[i - 4]?.kind === 'identifier';
+}
+
+const STRING_TYPES: ReadonlySet<string> = new Set(['string', 'String']);
+
+/**
+ * Second walk: every mention of a declared name but its declaration is a read (counted), or a write (`=`, `++`, `out`,
+ * a parameter or pattern of the same name…) that drops the name. The declared names that are only read.
+ */
+function readOnly<T extends { index: number; reads: number }>(tokens: readonly CsToken[], declared: Map<string, T | null>, closeOf: Int32Array): Map<string, T> {
   if (declared.size === 0) return new Map();
-  // Second walk: every other mention is a read, or the name is dropped.
-  open.length = 0;
+  const open: number[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (isOpener(t)) open.push(i);
@@ -128,7 +196,7 @@ export function singleValueLocals(tokens: readonly CsToken[]): Map<string, Local
     if (written) declared.set(t.text, null);
     else local.reads++;
   }
-  const out = new Map<string, Local>();
+  const out = new Map<string, T>();
   for (const [name, local] of declared) if (local) out.set(name, local);
   return out;
 }

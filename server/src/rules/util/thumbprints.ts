@@ -3,7 +3,7 @@ import type { CsToken, PolicyDocument, PolicyExpression } from '../../parsers/po
 import { mayMention } from '../../parsers/policy/query';
 import { RecentCache } from '../../parsers/policy/recent';
 import { THUMBPRINT_KEY } from './certificate-keys';
-import { chainAt, isPlainString, singleValueLocals, type Local } from './cs-locals';
+import { chainAt, isPlainString, listLocals, singleValueLocals, type ListLocal, type Local } from './cs-locals';
 import { switchLabels } from './cs-switches';
 import { comparisons, methodCalls, operandExactly, tokenSpan, type Comparison, type MethodCall, type Operand } from './cs-tokens';
 import { hasPlaceholder } from './placeholder';
@@ -78,8 +78,11 @@ export function thumbprintComparisons(doc: PolicyDocument): readonly ThumbprintC
  */
 class Scope {
   private readonly locals: Map<string, Local>;
+  /** Locals holding a collection initializer (`var allowed = new[] { "…" };`), for `Contains` and `Any`. */
+  private readonly lists: Map<string, ListLocal>;
 
   constructor(readonly tokens: readonly CsToken[]) {
+    this.lists = listLocals(tokens);
     this.locals = singleValueLocals(tokens);
     for (const [name, local] of this.locals) {
       const init = local.init;
@@ -106,7 +109,22 @@ class Scope {
 
   /** How many times each local is read. */
   reads(name: string): number {
-    return this.locals.get(name)?.reads ?? 0;
+    return this.locals.get(name)?.reads ?? this.lists.get(name)?.reads ?? 0;
+  }
+
+  /**
+   * The literals of the collection a `Contains` / `Any` call is made on: an initializer written there
+   * (`new[] { "…" }.Contains(…)`), or one held by a local (`allowed.Contains(…)`, with `via` the local read there).
+   */
+  listOf(receiver: Operand): { literals: CsToken[]; via?: LiteralVia } | undefined {
+    const head = this.tokens[receiver.start];
+    const list = receiver.start === receiver.end && head?.kind === 'identifier' ? this.lists.get(head.text) : undefined;
+    if (!list) {
+      const literals = initializerLiterals(this.tokens, receiver);
+      return literals && { literals };
+    }
+    const literals = initializerLiterals(this.tokens, { start: list.start, end: list.end, names: [] }, true);
+    return literals && { literals, via: { name: list.name, use: head!.span, fixSafe: false } };
   }
 }
 
@@ -282,16 +300,16 @@ function equalsCall(expr: PolicyExpression, scope: Scope, call: MethodCall): Thu
  * merely holds an initializer (`GetValueOrDefault("validCerts", "").Split(new char[] {';'})`) lists no thumbprints:
  * its literals are a variable's name, a default and a separator.
  */
-function initializerLiterals(tokens: readonly CsToken[], receiver: Operand): CsToken[] | undefined {
+function initializerLiterals(tokens: readonly CsToken[], receiver: Operand, bare = false): CsToken[] | undefined {
   let start = receiver.start;
   let end = receiver.end;
   while (tokens[start]?.text === '(' && tokens[end]?.text === ')' && start < end) {
     start++;
     end--;
   }
-  // The receiver may start after `new` (`[] { … }`) or at it.
+  // The receiver may start after `new` (`[] { … }`) or at it; `bare`: an array initializer without `new` (`string[] a = { … }`).
   if (tokens[start]?.text === 'new') start++;
-  else if (tokens[start - 1]?.text !== 'new') return undefined;
+  else if (tokens[start - 1]?.text !== 'new' && !(bare && tokens[start]?.text === '{')) return undefined;
   if (tokens[end]?.text !== '}') return undefined;
   // The `{` that the final `}` closes, with nothing but the type (`[]`, `string[]`, `List<string>`) before it.
   let depth = 0;
@@ -326,14 +344,16 @@ function containsCall(expr: PolicyExpression, scope: Scope, call: MethodCall): T
   const target = first && scope.side(operandExactly(tokens, first.start, first.end));
   const thumbprintCase = target && caseOfThumbprint(target, tokens);
   if (!receiver || !thumbprintCase) return undefined;
-  const literals = initializerLiterals(tokens, receiver);
-  if (!literals) return undefined;
-  return { expr, form: 'Contains', literals, ignoreCase: mentionsIgnoreCase(tokens, call.args.slice(1)), thumbprintCase, ...scope.fallback(target) };
+  const list = scope.listOf(receiver);
+  if (!list) return undefined;
+  return { expr, form: 'Contains', literals: list.literals, ...(list.via ? { via: list.via } : {}), ignoreCase: mentionsIgnoreCase(tokens, call.args.slice(1)), thumbprintCase, ...scope.fallback(target) };
 }
 
 /** An `Any(p => …)` call over an initializer, while its lambda's comparisons are looked for. */
 interface AnyScan {
   literals: CsToken[];
+  /** The list is held by a local, read here. */
+  via?: LiteralVia;
   parameter: CsToken;
   /** Token indexes of the lambda's `=>` and last token. */
   from: number;
@@ -358,8 +378,8 @@ function anyCalls(expr: PolicyExpression, scope: Scope, calls: readonly MethodCa
     if (call.name.text !== 'Any' || !receiver || !lambda || call.args.length !== 1) return undefined;
     const parameter = tokens[lambda.start];
     if (parameter?.kind !== 'identifier' || tokens[lambda.start + 1]?.text !== '=>') return undefined;
-    const literals = initializerLiterals(tokens, receiver);
-    return literals ? { literals, parameter, from: lambda.start + 1, to: lambda.end } : undefined;
+    const list = scope.listOf(receiver);
+    return list ? { ...list, parameter, from: lambda.start + 1, to: lambda.end } : undefined;
   });
   const pending = scans.filter((x): x is AnyScan => x !== undefined);
   if (pending.length === 0) return scans.map(() => undefined);
@@ -375,7 +395,7 @@ function anyCalls(expr: PolicyExpression, scope: Scope, calls: readonly MethodCa
       const literalSide = parameterCase(scan, p);
       const thumbprintSide = scope.side(t)!;
       const thumbprintCase = literalSide && caseOfThumbprint(thumbprintSide, tokens);
-      if (literalSide && thumbprintCase) return { expr, form: 'Any', literals: scan.literals, ignoreCase, thumbprintCase, ...literalSide, ...scope.fallback(thumbprintSide) };
+      if (literalSide && thumbprintCase) return { expr, form: 'Any', literals: scan.literals, ...(scan.via ? { via: { ...scan.via } } : {}), ignoreCase, thumbprintCase, ...literalSide, ...scope.fallback(thumbprintSide) };
     }
     return undefined;
   };
