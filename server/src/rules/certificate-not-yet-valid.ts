@@ -41,6 +41,14 @@ const policyPart: PolicyRule = {
   ...META,
   target: 'policy',
   check(ctx) {
+    // Per validate-client-certificate: does an identity of it let a client in now? Asked once per element (each pin
+    // asking about every other identity was quadratic in the identities).
+    const usable = new Map<PolicyElement, boolean>();
+    const anyUsable = (vcc: PolicyElement): boolean => {
+      let answer = usable.get(vcc);
+      if (answer === undefined) usable.set(vcc, (answer = identityElements(vcc).some((identity) => usableNow(identity, ctx.certificates, ctx.settings))));
+      return answer;
+    };
     for (const ref of policyThumbprints(ctx.doc)) {
       // The certificate itself, pinned in an <identity>: validate-not-before rejects it until its start (an issuer's
       // start, or a thumbprint compared in an expression, is no check of the client's validity).
@@ -51,8 +59,9 @@ const policyPart: PolicyRule = {
       const vcc = ref.identity.parent?.parent;
       const check = vcc?.name === 'validate-client-certificate' ? readBoolAttribute(vcc, 'validate-not-before') : undefined;
       if (check?.kind === 'literal' && !check.value) continue;
-      // A renewal pinned ahead of its start beside the certificate in use (a planned switch): nothing to say.
-      if (vcc && identityElements(vcc).some((other) => other !== ref.identity && usableNow(other, ctx.certificates, ctx.settings))) continue;
+      // A renewal pinned ahead of its start beside the certificate in use (a planned switch): nothing to say. This
+      // identity is not usable now, so any usable one is another.
+      if (vcc?.name === 'validate-client-certificate' && anyUsable(vcc)) continue;
       const rejects = check?.kind === 'named' ? `APIM rejects it until then while validate-not-before (${check.written}) is true` : 'APIM rejects it until then (validate-not-before)';
       ctx.report({
         span: ref.span,
