@@ -53,8 +53,8 @@ class Guards {
   private readonly branches = new Map<PolicyElement, PolicyElement | null>();
   /** `<when>`s whose body runs only with a certificate, with the condition that says so (not guarded by itself). */
   private readonly bodies = new Map<PolicyElement, PolicyExpression>();
-  /** `<when>`s whose condition holds only with a certificate (`cert != null && …`): at the body's end it is there. */
-  private readonly certain = new Set<PolicyElement>();
+  /** `<when>`s whose condition tests the certificate, for `addChooses` (which asks whether it holds only with one). */
+  private readonly tested = new Map<PolicyElement, ExpressionAnalysis>();
   /** Per parent of a guarding `<when>` (its `<choose>`), the start of the first: the `<when>` / `<otherwise>` after it are guarded. */
   private readonly firstWhen = new Map<PolicyElement, { start: number; condition: PolicyExpression }>();
 
@@ -83,27 +83,28 @@ class Guards {
    * (reverse document order), so that a `<choose>` made a guard counts for the branch around it.
    */
   addChooses(doc: PolicyDocument, returns: Returns): void {
+    // No guard in a branch and no <when> testing the certificate: a <choose> could qualify only by returning on every
+    // branch, and then nothing follows it that runs (most policies: no walk at all).
+    if (this.tested.size === 0 && (this.after.size === 0 || (this.after.size === 1 && this.after.has(null)))) return;
     const chooses = elementsNamed(doc, 'choose');
     for (let i = chooses.length - 1; i >= 0; i--) {
       const choose = chooses[i]!;
-      let otherwise = false;
-      let every = true;
-      for (const b of choose.children) {
-        if (b.name !== 'when' && b.name !== 'otherwise') continue;
-        if (b.name === 'otherwise') otherwise = true;
-        if (!this.after.has(b) && !this.certain.has(b) && !returns.alwaysReturns(b)) {
-          every = false;
-          break;
-        }
-      }
-      if (otherwise && every) this.addAfter(choose, choose.span.end);
+      // Without an <otherwise>, a request may take no branch.
+      if (!choose.children.some((b) => b.name === 'otherwise')) continue;
+      const every = choose.children.every((b) => {
+        if (b.name !== 'when' && b.name !== 'otherwise') return true;
+        if (this.after.has(b)) return true;
+        const condition = this.tested.get(b);
+        return (condition !== undefined && holdsOnlyWithCertificate(condition)) || returns.alwaysReturns(b);
+      });
+      if (every) this.addAfter(choose, choose.span.end);
     }
   }
 
   addWhen(condition: ExpressionAnalysis, when: PolicyElement, returns: boolean): void {
     // `when cert == null` runs its body only without a certificate; any other test may leave it non-null there.
     if (!condition.nullTests.every((t) => t.form === 'explicit' && t.isNull === true)) this.bodies.set(when, condition.expr);
-    if (holdsOnlyWithCertificate(condition)) this.certain.add(when);
+    this.tested.set(when, condition);
     const choose = when.parent;
     if (!choose) return;
     const first = this.firstWhen.get(choose);
@@ -114,7 +115,9 @@ class Guards {
   covers(expr: PolicyExpression): boolean {
     const el = expr.owner.element;
     const section = this.sectionOf(el);
-    for (const [from, end] of this.reach(this.branchOf(el))) if (end <= expr.span.start && flowsInto(from, section)) return true;
+    // Most policies guard outside any branch, or not at all: then no branch needs finding.
+    const seen = this.after.size === 0 || (this.after.size === 1 && this.after.has(null)) ? (this.after.get(null) ?? NO_GUARDS) : this.reach(this.branchOf(el));
+    for (const [from, end] of seen) if (end <= expr.span.start && flowsInto(from, section)) return true;
     // The expression's own element, unless the guard is this expression (a `<when>`'s own condition); its ancestors
     // through remembered answers (each read walking up to the root was quadratic in a deep tree: 16,000 reads 16,000
     // `<choose><when>` deep took seconds). Above its own element no guard can be the expression: a guard's condition
