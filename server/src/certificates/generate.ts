@@ -218,7 +218,10 @@ export interface OutputOptions {
   includeChain?: boolean;
 }
 
-/** The files of one certificate: `<id>.cer` (PEM), `<id>.without-markers.cer` (base64 DER, one line), `<id>.pfx`, and `<id>.key` when asked. */
+/**
+ * The files of one certificate: `<id>.cer` (PEM), `<id>.without-markers.cer` (base64 DER, one line), `<id>.pfx`, and
+ * when asked `<id>.key`, with `<id>.chain.cer` (the certificate and its intermediates, PEM) for one under an intermediate.
+ */
 export async function certificateOutputs(cert: GeneratedCertificate, options: OutputOptions): Promise<OutputFile[]> {
   const text = (s: string): Uint8Array => new TextEncoder().encode(s);
   const thumbprint = cert.info.thumbprint;
@@ -232,6 +235,14 @@ export async function certificateOutputs(cert: GeneratedCertificate, options: Ou
     { name: `${cert.id}.without-markers.cer`, data: text(toBase64(cert.der)), secret: false, thumbprint },
     { name: `${cert.id}.pfx`, data: pfx, secret: true, thumbprint },
   ];
-  if (options.exportKey) files.push({ name: `${cert.id}.key`, data: text(toPem('PRIVATE KEY', pkcs8)), secret: true, thumbprint });
+  if (options.exportKey) {
+    files.push({ name: `${cert.id}.key`, data: text(toPem('PRIVATE KEY', pkcs8)), secret: true, thumbprint });
+    // With the key apart (curl --cert/--key, nginx, openssl s_client), a certificate under an intermediate CA needs the
+    // intermediates sent with it when the server trusts only the root: the certificate, then its chain, root left out.
+    if (cert.chain.length > 0) {
+      const chain = [cert.der, ...cert.chain].map((der) => toPem('CERTIFICATE', der)).join('');
+      files.push({ name: `${cert.id}.chain.cer`, data: text(chain), secret: false, thumbprint });
+    }
+  }
   return files;
 }

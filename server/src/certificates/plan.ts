@@ -55,6 +55,7 @@ export function idProblem(id: string): string | undefined {
   if (!SAFE_ID.test(id)) return `"${id}" can't name a file: use letters, digits, ".", "_" and "-", starting with a letter or digit`;
   if (id.length > MAX_ID_LENGTH) return `a name of ${id.length} characters is too long for the files (at most ${MAX_ID_LENGTH})`;
   if (id.endsWith('.without-markers')) return `"${id}" would clash with the .without-markers.cer file`;
+  if (id.endsWith('.chain')) return `"${id}" would clash with the .chain.cer file`;
   return undefined;
 }
 

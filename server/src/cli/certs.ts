@@ -38,7 +38,8 @@ const OUTPUT_OPTIONS = `  --out DIR                  the folder to write to (cre
   --key-type TYPE            ${KEY_TYPES.join(', ')} (default ecdsa-p256)
   --password-env VAR         read the .pfx password from the environment variable VAR (default: a masked prompt)
   --force                    overwrite existing files (never done without it)
-  --export-key               also write the private key unencrypted (<id>.key, PKCS#8 PEM, 0600)
+  --export-key               also write the private key unencrypted (<id>.key, PKCS#8 PEM, 0600) and, for a
+                             certificate under an intermediate CA, <id>.chain.cer (it and its intermediates, PEM)
   --format text|json         what is printed: a line a certificate and file, or JSON`;
 
 const FILES = `Each certificate is written as <id>.cer (PEM), <id>.without-markers.cer (base64 DER, for Bicep's

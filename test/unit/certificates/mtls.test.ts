@@ -10,6 +10,9 @@ import { makeTree, openssl, PASSWORD, run, tempDir } from './tools';
 let dir = '';
 let server: https.Server;
 let url = '';
+/** A server that trusts only the root: the client must send its intermediate itself. */
+let rootOnly: https.Server;
+let rootOnlyUrl = '';
 const f = (name: string): string => path.join(dir, name);
 
 before(async () => {
@@ -35,22 +38,33 @@ before(async () => {
   );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  rootOnly = https.createServer(
+    { key: readFileSync(key), cert: readFileSync(cert), requestCert: true, rejectUnauthorized: true, ca: [readFileSync(f('root-ca.cer'))] },
+    (req, res) => res.end(`hello ${(req.socket as tls.TLSSocket).getPeerCertificate().subject.CN}`),
+  );
+  await new Promise<void>((resolve) => rootOnly.listen(0, '127.0.0.1', resolve));
+  rootOnlyUrl = `https://127.0.0.1:${(rootOnly.address() as AddressInfo).port}/`;
 });
 
 after(() => {
   server.close();
+  rootOnly.close();
 });
 
-/** curl with a client certificate; a .pfx password goes through a 0600 config file (-K), never the command line. */
-async function curl(client: { pem?: string; pfx?: string }): Promise<{ code: number; out: string }> {
+/**
+ * curl with a client certificate (`pem`: `<id>.cer` and `<id>.key`; `chain`: `<id>.chain.cer` and `<id>.key`); a .pfx
+ * password goes through a 0600 config file (-K), never the command line.
+ */
+async function curl(client: { pem?: string; chain?: string; pfx?: string }, target = url): Promise<{ code: number; out: string }> {
   const args = ['-sS', '-k', '--max-time', '10'];
   if (client.pem) args.push('--cert', f(`${client.pem}.cer`), '--key', f(`${client.pem}.key`));
+  if (client.chain) args.push('--cert', f(`${client.chain}.chain.cer`), '--key', f(`${client.chain}.key`));
   if (client.pfx) {
     const config = path.join(tempDir('curl'), 'client.cfg');
     writeFileSync(config, `cert-type = "P12"\ncert = "${f(`${client.pfx}.pfx`)}:${PASSWORD}"\n`, { mode: 0o600 });
     args.push('-K', config);
   }
-  return run('curl', [...args, url]);
+  return run('curl', [...args, target]);
 }
 
 test('mutual TLS: the valid client gets in with its .pfx and with cert + key', async () => {
@@ -67,6 +81,18 @@ test('mutual TLS: untrusted, expired, not-yet-valid and certificate-less clients
     assert.notEqual(r.code, 0, `${JSON.stringify(client)} got in: ${r.out}`);
     assert.ok(!r.out.startsWith('hello'), JSON.stringify(client));
   }
+});
+
+test('mutual TLS with a server that trusts only the root: the .pfx and the .chain.cer send the intermediate, the bare .cer does not', async () => {
+  // The .chain.cer holds the client and its intermediate; a root's direct children get none (nothing to send).
+  assert.equal((readFileSync(f('dev-valid-client.chain.cer'), 'utf8').match(/-----BEGIN CERTIFICATE-----/g) ?? []).length, 2);
+  assert.equal(openssl(['verify', '-CAfile', f('root-ca.cer'), '-untrusted', f('dev-valid-client.chain.cer'), f('dev-valid-client.cer')]).status, 0);
+  for (const client of [{ pfx: 'dev-valid-client' }, { chain: 'dev-valid-client' }]) {
+    const r = await curl(client, rootOnlyUrl);
+    assert.equal(r.out, 'hello DEV Valid Client', `${JSON.stringify(client)}: ${r.out}`);
+  }
+  const bare = await curl({ pem: 'dev-valid-client' }, rootOnlyUrl);
+  assert.notEqual(bare.code, 0, `the certificate alone got in: ${bare.out}`);
 });
 
 test('Node loads every client .pfx with its passphrase and refuses a wrong one', () => {
