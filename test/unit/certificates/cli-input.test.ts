@@ -90,6 +90,7 @@ test('file names: an --id the files cannot take is refused before any key is mad
   for (const [id, message] of [
     ['../evil', /"\.\.\/evil" can't name a file/],
     ['b'.repeat(300), /a name of 300 characters is too long for the files \(at most 180\)/],
+    ['partner.chain', /"partner\.chain" would clash with the \.chain\.cer file/],
   ] as const) {
     const r = await client(id);
     assert.notEqual(r.code, 0, r.stdout);
