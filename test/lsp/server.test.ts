@@ -824,6 +824,13 @@ resource servicePolicy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
     // Outside the string, the Bicep file offers nothing.
     const outside = await client.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri: client.uri(bicep) }, position: { line: 0, character: 3 } });
     assert.deepEqual(outside, []);
+    // The attributes of validate-client-certificate too, in the string.
+    const tag = text.replace('|', '').replace('<validate-client-certificate validate-trust="true">', '<validate-client-certificate validate-trust="true" >');
+    client.change(bicep, tag);
+    const lines = tag.split('\n');
+    const line = lines.findIndex((l) => l.includes('validate-trust="true" >'));
+    const attributes = await client.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri: client.uri(bicep) }, position: { line, character: lines[line]!.indexOf('" >') + 2 } });
+    assert.deepEqual(attributes.map((i) => String(i.label)), ['validate-revocation', 'validate-not-before', 'validate-not-after', 'ignore-error', 'id']);
   });
 
   it('hovers a certificate id with the certificate the service uploads under it, and a certificate key with its certificate', async () => {
