@@ -2,32 +2,9 @@ import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { certificateExpired } from '../../../server/src/rules/certificate-expired';
 import { lintCase, testRule } from '../../rule-tester';
-import { base64, certFiles, clientCertificateBicep, NOW, pem, testCertificates, vccPolicy } from './certificate-helpers';
+import { base64, caBicep, certFiles, clientCertificateBicep, NOW, pem, testCertificates, vccPolicy } from './certificate-helpers';
 
 const [policyPart, bicepPart, certificatePart] = certificateExpired;
-
-/** A classic (Developer) service uploading CA certificates loaded from `certs/`. */
-function caBicep(...ids: string[]): string {
-  const entries = ids
-    .map((id, i) => `      {\n        encodedCertificate: loadTextContent('./certs/${id}.without-markers.cer')\n        storeName: '${i === 0 ? 'Root' : 'CertificateAuthority'}'\n      }`)
-    .join('\n');
-  return `resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
-  name: 'apim-contoso'
-  location: 'westeurope'
-  sku: {
-    name: 'Developer'
-    capacity: 1
-  }
-  properties: {
-    publisherEmail: 'api-team@contoso.example'
-    publisherName: 'Contoso'
-    certificates: [
-${entries}
-    ]
-  }
-}
-`;
-}
 
 const GUARDED = `import { apimSkuType } from './settings.bicep'
 

@@ -102,3 +102,26 @@ resource partnerCertificate 'Microsoft.ApiManagement/service/certificates@2024-0
 }
 `;
 }
+
+/** A classic (Developer) service uploading CA certificates loaded from `certs/` (the first to `Root`, the others to `CertificateAuthority`). */
+export function caBicep(...ids: string[]): string {
+  const entries = ids
+    .map((id, i) => `      {\n        encodedCertificate: loadTextContent('./certs/${id}.without-markers.cer')\n        storeName: '${i === 0 ? 'Root' : 'CertificateAuthority'}'\n      }`)
+    .join('\n');
+  return `resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
+  name: 'apim-contoso'
+  location: 'westeurope'
+  sku: {
+    name: 'Developer'
+    capacity: 1
+  }
+  properties: {
+    publisherEmail: 'api-team@contoso.example'
+    publisherName: 'Contoso'
+    certificates: [
+${entries}
+    ]
+  }
+}
+`;
+}

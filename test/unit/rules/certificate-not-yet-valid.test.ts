@@ -5,30 +5,9 @@ import { certificateNotYetValid } from '../../../server/src/rules/certificate-no
 import { Workspace } from '../../../server/src/engine/workspace';
 import { DEFAULT_CONFIG } from '../../../server/src/engine/config';
 import { testRule } from '../../rule-tester';
-import { certFiles, clientCertificateBicep, pem, testCertificates, vccPolicy } from './certificate-helpers';
+import { caBicep, certFiles, clientCertificateBicep, pem, testCertificates, vccPolicy } from './certificate-helpers';
 
 const [policyPart, bicepPart] = certificateNotYetValid;
-
-/** A classic (Developer) service uploading one CA certificate loaded from `certs/`. */
-const caBicep = (id: string): string => `resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
-  name: 'apim-contoso'
-  location: 'westeurope'
-  sku: {
-    name: 'Developer'
-    capacity: 1
-  }
-  properties: {
-    publisherEmail: 'api-team@contoso.example'
-    publisherName: 'Contoso'
-    certificates: [
-      {
-        encodedCertificate: loadTextContent('./certs/${id}.without-markers.cer')
-        storeName: 'Root'
-      }
-    ]
-  }
-}
-`;
 
 /** Before `valid` (from 2026-01-01) and `partnerRenewed` (from 2026-04-15) start; `partnerExpired` is valid then. */
 const DECEMBER = new Date('2025-12-01T00:00:00Z');

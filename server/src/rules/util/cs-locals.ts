@@ -85,15 +85,9 @@ export function singleValueLocals(tokens: readonly CsToken[]): Map<string, Local
   if (!tokens.some((t) => DECLARING.has(t.text))) return new Map();
   // First walk: the declarations, and which `(` each `)` closes (for `(a, x) => …` and `(a, x) = …` below).
   const declared = new Map<string, Local | null>();
-  const closeOf = new Int32Array(tokens.length).fill(-1);
-  const open: number[] = [];
-  for (let i = 0; i < tokens.length; i++) {
+  const closeOf = bracketCloses(tokens, (i) => {
     const t = tokens[i]!;
-    if (isOpener(t)) open.push(i);
-    else if (isCloser(t)) {
-      const o = open.pop();
-      if (o !== undefined) closeOf[o] = i;
-    } else if (t.kind === 'identifier' && punct(tokens[i + 1], '=') && DECLARING.has(tokens[i - 1]?.text ?? '') && tokens[i - 1]!.kind !== 'punct' && !afterDot(tokens, i)) {
+    if (t.kind === 'identifier' && punct(tokens[i + 1], '=') && DECLARING.has(tokens[i - 1]?.text ?? '') && tokens[i - 1]!.kind !== 'punct' && !afterDot(tokens, i)) {
       const init = chainAt(tokens, i + 2);
       let after = init ? init.end + 1 : -1;
       const fallback = init && !init.literal && punct(tokens[after], '??') && isPlainString(tokens[after + 1]) ? tokens[after + 1] : undefined;
@@ -102,7 +96,7 @@ export function singleValueLocals(tokens: readonly CsToken[]): Map<string, Local
       if (!init || !punct(tokens[after], ';') || declared.has(t.text)) declared.set(t.text, null);
       else declared.set(t.text, fallback ? { name: t.text, index: i, init, fallback, reads: 0 } : { name: t.text, index: i, init, reads: 0 });
     }
-  }
+  });
   return readOnly(tokens, declared, closeOf);
 }
 
@@ -125,17 +119,10 @@ export function listLocals(tokens: readonly CsToken[]): Map<string, ListLocal> {
   // Most expressions have no initializer in braces: one look, no allocation.
   if (!tokens.some((t) => t.text === '{' && t.kind === 'punct')) return new Map();
   const declared = new Map<string, ListLocal | null>();
-  const closeOf = new Int32Array(tokens.length).fill(-1);
-  const open: number[] = [];
   const declarations: number[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i]!;
-    if (isOpener(t)) open.push(i);
-    else if (isCloser(t)) {
-      const o = open.pop();
-      if (o !== undefined) closeOf[o] = i;
-    } else if (t.kind === 'identifier' && punct(tokens[i + 1], '=') && !afterDot(tokens, i) && collectionType(tokens, i)) declarations.push(i);
-  }
+  const closeOf = bracketCloses(tokens, (i) => {
+    if (tokens[i]!.kind === 'identifier' && punct(tokens[i + 1], '=') && !afterDot(tokens, i) && collectionType(tokens, i)) declarations.push(i);
+  });
   for (const i of declarations) {
     const name = tokens[i]!.text;
     // `new …{ … }` or, after an array type, `{ … }`; then `;`.
@@ -153,6 +140,21 @@ export function listLocals(tokens: readonly CsToken[]): Map<string, ListLocal> {
     else declared.set(name, { name, index: i, start: first, end: close, reads: 0 });
   }
   return readOnly(tokens, declared, closeOf);
+}
+
+/** Which bracket each opener's closer is (-1: unclosed), in one walk that gives every other token to `visit`. */
+function bracketCloses(tokens: readonly CsToken[], visit: (i: number) => void): Int32Array {
+  const closeOf = new Int32Array(tokens.length).fill(-1);
+  const open: number[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (isOpener(t)) open.push(i);
+    else if (isCloser(t)) {
+      const o = open.pop();
+      if (o !== undefined) closeOf[o] = i;
+    } else visit(i);
+  }
+  return closeOf;
 }
 
 /** Is the token before the name `i` the type of a collection of strings: `var`, `string[]`, `List<string>`…? */
