@@ -6,6 +6,7 @@ import { certificateInfoFromDer, oversizedOid } from './info';
 import { pki } from './pki';
 import type { CertificateInfo } from './types';
 import { errorMessage } from '../core/errors';
+import { isPkcs12Pbe, pbeName, pkcs12PbeDecrypt } from './pkcs12-pbe';
 
 const BAG_KEY = '1.2.840.113549.1.12.10.1.1';
 const BAG_SHROUDED_KEY = '1.2.840.113549.1.12.10.1.2';
@@ -148,16 +149,11 @@ export async function openPfx(data: Uint8Array, password: string): Promise<Opene
   }
   const authSafe = pfx.parsedValue?.authenticatedSafe;
   if (!authSafe) throw new Error('cannot open the .pfx: no authenticated safe');
-  const params = authSafe.safeContents.map((c) => (c.contentType === CONTENT_ENCRYPTED ? { password: pass } : {}));
-  try {
-    await authSafe.parseInternalValues({ safeContents: params as never[] }, engine);
-  } catch (e) {
-    throw new Error(`cannot decrypt the .pfx contents (legacy RC2/3DES encryption is not supported): ${errorMessage(e)}`);
-  }
+  const safeContents = await decryptSafeContents(authSafe, password, pass);
   const result: OpenedPfx = { certificates: [] };
   const certIds = new Map<string, Uint8Array>();
   let keyId: string | undefined;
-  for (const { value } of authSafe.parsedValue?.safeContents ?? []) {
+  for (const value of safeContents) {
     for (const bag of value.safeBags) {
       if (bag.bagId === BAG_CERT && bag.bagValue instanceof pkijs.CertBag && bag.bagValue.certId === CERT_X509 && bag.bagValue.certValue instanceof asn1js.OctetString) {
         const der = new Uint8Array(bag.bagValue.certValue.getValue());
@@ -165,12 +161,7 @@ export async function openPfx(data: Uint8Array, password: string): Promise<Opene
         const id = localKeyIdOf(bag);
         if (id) certIds.set(id, der);
       } else if (!result.privateKeyPkcs8 && bag.bagId === BAG_SHROUDED_KEY && bag.bagValue instanceof pkijs.PKCS8ShroudedKeyBag) {
-        const encryptedContentInfo = new pkijs.EncryptedContentInfo({
-          contentType: CONTENT_DATA,
-          contentEncryptionAlgorithm: bag.bagValue.encryptionAlgorithm,
-          encryptedContent: bag.bagValue.encryptedData,
-        });
-        result.privateKeyPkcs8 = new Uint8Array(await engine.decryptEncryptedContentInfo({ password: pass, encryptedContentInfo }));
+        result.privateKeyPkcs8 = await decrypt(bag.bagValue.encryptionAlgorithm, bag.bagValue.encryptedData, password, pass, 'its private key');
         keyId = localKeyIdOf(bag);
       } else if (!result.privateKeyPkcs8 && bag.bagId === BAG_KEY && bag.bagValue instanceof pkijs.PrivateKeyInfo) {
         result.privateKeyPkcs8 = new Uint8Array(bag.bagValue.toSchema().toBER(false));
@@ -183,6 +174,75 @@ export async function openPfx(data: Uint8Array, password: string): Promise<Opene
     if (keyCertificate) result.keyCertificate = keyCertificate;
   }
   return result;
+}
+
+/**
+ * The SafeContents of the authenticated safe, those in EncryptedData decrypted: PBES2 (AES…) by pkijs, PKCS#12's older
+ * PBE schemes (3DES, RC2: OpenSSL 1.1's and Windows' exports) by `pkcs12PbeDecrypt`.
+ */
+async function decryptSafeContents(authSafe: Pkijs.AuthenticatedSafe, password: string, pass: ArrayBuffer): Promise<Pkijs.SafeContents[]> {
+  const { pkijs } = pki();
+  const out: Pkijs.SafeContents[] = [];
+  for (const info of authSafe.safeContents) {
+    let der: Uint8Array;
+    if (info.contentType === CONTENT_DATA) der = octets(info.content);
+    else if (info.contentType === CONTENT_ENCRYPTED) {
+      const encrypted = new pkijs.EncryptedData({ schema: info.content }).encryptedContentInfo;
+      if (!encrypted.encryptedContent) throw new Error('cannot open the .pfx: encrypted contents without their data');
+      der = await decrypt(encrypted.contentEncryptionAlgorithm, encrypted.encryptedContent, password, pass, 'its certificates');
+    } else throw new Error(`cannot open the .pfx: contents of type ${info.contentType} (public-key encrypted) are not supported`);
+    try {
+      out.push(pkijs.SafeContents.fromBER(toArrayBuffer(der)));
+    } catch (e) {
+      throw new Error(`cannot open the .pfx: its contents do not parse (${errorMessage(e)})`);
+    }
+  }
+  return out;
+}
+
+/** Decrypts `data` under `algorithm` (PBES2 through pkijs, or a PKCS#12 PBE scheme); `what`: what it holds, for errors. */
+async function decrypt(algorithm: Pkijs.AlgorithmIdentifier, data: unknown, password: string, pass: ArrayBuffer, what: string): Promise<Uint8Array> {
+  const { pkijs } = pki();
+  const oid = algorithm.algorithmId;
+  try {
+    if (isPkcs12Pbe(oid)) {
+      const { salt, iterations } = pbeParameters(algorithm.algorithmParams);
+      return pkcs12PbeDecrypt(oid, salt, iterations, octets(data), password);
+    }
+    const encryptedContentInfo = new pkijs.EncryptedContentInfo({ contentType: CONTENT_DATA, contentEncryptionAlgorithm: algorithm, encryptedContent: data as never });
+    return new Uint8Array(await cryptoEngine().decryptEncryptedContentInfo({ password: pass, encryptedContentInfo }));
+  } catch (e) {
+    throw new Error(`cannot decrypt ${what} in the .pfx (${isPkcs12Pbe(oid) ? pbeName(oid) : oid}): ${errorMessage(e)}`);
+  }
+}
+
+/** `pkcs-12PbeParams ::= SEQUENCE { salt OCTET STRING, iterations INTEGER }`. */
+function pbeParameters(params: unknown): { salt: Uint8Array; iterations: number } {
+  const { asn1js } = pki();
+  const items = (params as { valueBlock?: { value?: unknown[] } } | undefined)?.valueBlock?.value;
+  const salt = items?.[0];
+  const count = items?.[1];
+  if (!(salt instanceof asn1js.OctetString) || !(count instanceof asn1js.Integer)) throw new Error('its parameters are not a salt and an iteration count');
+  // Read from the bytes: asn1js's valueDec is a JS number only up to 2^31 (and garbage past it).
+  let iterations = 0;
+  for (const b of count.valueBlock.valueHexView) iterations = iterations * 256 + b;
+  return { salt: octets(salt), iterations };
+}
+
+/**
+ * The bytes of an OCTET STRING, primitive or constructed (BER: its pieces concatenated). pkijs leaves an implicitly
+ * tagged one (`[0] IMPLICIT OCTET STRING`, EncryptedContentInfo's) as a generic block: read by shape, not by class.
+ */
+function octets(value: unknown): Uint8Array {
+  const block = value as { idBlock?: { isConstructed?: boolean }; valueBlock?: { isConstructed?: boolean; valueHexView?: Uint8Array; value?: unknown[] } } | undefined;
+  if (block?.idBlock?.isConstructed || block?.valueBlock?.isConstructed) {
+    const pieces = block.valueBlock?.value;
+    if (!Array.isArray(pieces)) throw new Error('not an OCTET STRING');
+    return Buffer.concat(pieces.map((piece) => octets(piece)));
+  }
+  const bytes = block?.valueBlock?.valueHexView;
+  if (!(bytes instanceof Uint8Array)) throw new Error('not an OCTET STRING');
+  return new Uint8Array(bytes);
 }
 
 /** Reads the certificates of a .pfx and whether it holds a private key. Rejects a wrong password with a clear error. */
