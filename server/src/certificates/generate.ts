@@ -216,6 +216,8 @@ export interface OutputOptions {
   exportKey?: boolean;
   /** Put the chain (without the root) into the .pfx; default true. */
   includeChain?: boolean;
+  /** Write the .pfx under PBE-SHA1-3DES with a SHA-1 MAC, for systems that can't read PBES2 (see `buildPfx`). */
+  legacyPfx?: boolean;
 }
 
 /**
@@ -229,6 +231,7 @@ export async function certificateOutputs(cert: GeneratedCertificate, options: Ou
   const pfx = await buildPfx(
     { certificate: cert.der, chain: options.includeChain === false ? [] : cert.chain, privateKeyPkcs8: pkcs8, friendlyName: cert.info.commonName ?? cert.id },
     options.password,
+    { legacy: options.legacyPfx === true },
   );
   const files: OutputFile[] = [
     { name: `${cert.id}.cer`, data: text(toPem('CERTIFICATE', cert.der)), secret: false, thumbprint },

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type * as Pkijs from 'pkijs';
 import { toArrayBuffer } from './encoding';
 import { cryptoEngine } from './engine';
@@ -6,7 +6,7 @@ import { certificateInfoFromDer, oversizedOid } from './info';
 import { pki } from './pki';
 import type { CertificateInfo } from './types';
 import { errorMessage } from '../core/errors';
-import { isPkcs12Pbe, pbeName, pkcs12PbeDecrypt } from './pkcs12-pbe';
+import { isPkcs12Pbe, PBE_SHA1_3DES_3KEY, pbeName, pkcs12Kdf, pkcs12Pbe3DesEncrypt, pkcs12PbeDecrypt } from './pkcs12-pbe';
 
 const BAG_KEY = '1.2.840.113549.1.12.10.1.1';
 const BAG_SHROUDED_KEY = '1.2.840.113549.1.12.10.1.2';
@@ -16,6 +16,7 @@ const ATTR_FRIENDLY_NAME = '1.2.840.113549.1.9.20';
 const ATTR_LOCAL_KEY_ID = '1.2.840.113549.1.9.21';
 const CONTENT_DATA = '1.2.840.113549.1.7.1';
 const CONTENT_ENCRYPTED = '1.2.840.113549.1.7.6';
+const SHA1_OID = '1.3.14.3.2.26';
 
 /** PBKDF2 and MAC iterations: OpenSSL 3's default (the MAC derivation runs in pure JS: ≈7 ms at 2048). */
 const PFX_ITERATIONS = 2048;
@@ -64,8 +65,10 @@ function certBag(der: Uint8Array, localKeyId: Uint8Array | undefined, friendlyNa
 /**
  * Builds a PKCS#12 file: certificates in a PBES2 (PBKDF2-HMAC-SHA256, AES-256-CBC) encrypted SafeContents,
  * the key in a PBES2 shrouded key bag, an HMAC-SHA256 MAC. The leaf and its key share a localKeyId (SHA-1 of the leaf).
+ * `legacy`: the same under PBE-SHA1-3DES with an HMAC-SHA1 MAC (see `buildLegacyPfx`).
  */
-export async function buildPfx(content: PfxContent, password: string): Promise<Uint8Array> {
+export async function buildPfx(content: PfxContent, password: string, options: { legacy?: boolean } = {}): Promise<Uint8Array> {
+  if (options.legacy) return buildLegacyPfx(content, password);
   const { pkijs } = pki();
   const engine = cryptoEngine();
   const pass = toArrayBuffer(new TextEncoder().encode(password));
@@ -84,6 +87,55 @@ export async function buildPfx(content: PfxContent, password: string): Promise<U
   await authenticatedSafe.makeInternalValues({ safeContents: safeParams }, engine);
   const pfx = new pkijs.PFX({ parsedValue: { integrityMode: 0, authenticatedSafe } });
   await pfx.makeInternalValues({ password: pass, iterations: PFX_ITERATIONS, pbkdf2HashAlgorithm: { name: 'SHA-256' }, hmacHashAlgorithm: 'SHA-256' }, engine);
+  return new Uint8Array(pfx.toSchema().toBER(false));
+}
+
+/**
+ * The PKCS#12 of systems that can't read PBES2 (older Windows, such as Server 2016, and older macOS Keychain and Java):
+ * certificates and key under PBE-SHA1-3DES, an HMAC-SHA1 MAC, 2,048 iterations, as `openssl pkcs12 -export -keypbe
+ * PBE-SHA1-3DES -certpbe PBE-SHA1-3DES -macalg sha1` writes it. 3DES and SHA-1 are weaker than AES and SHA-256: only on
+ * request.
+ */
+async function buildLegacyPfx(content: PfxContent, password: string): Promise<Uint8Array> {
+  const { asn1js, pkijs } = pki();
+  const pbe = (salt: Uint8Array, iterations: number): Pkijs.AlgorithmIdentifier =>
+    new pkijs.AlgorithmIdentifier({
+      algorithmId: PBE_SHA1_3DES_3KEY,
+      algorithmParams: new asn1js.Sequence({ value: [new asn1js.OctetString({ valueHex: toArrayBuffer(salt) }), new asn1js.Integer({ value: iterations })] }),
+    });
+  const localKeyId = content.privateKeyPkcs8 ? new Uint8Array(createHash('sha1').update(content.certificate).digest()) : undefined;
+  const certBags = [certBag(content.certificate, localKeyId, content.friendlyName), ...content.chain.map((der) => certBag(der, undefined, undefined))];
+  const certs = pkcs12Pbe3DesEncrypt(new Uint8Array(new pkijs.SafeContents({ safeBags: certBags }).toSchema().toBER(false)), password, PFX_ITERATIONS);
+  const encryptedData = new pkijs.EncryptedData({
+    version: 0,
+    encryptedContentInfo: new pkijs.EncryptedContentInfo({
+      contentType: CONTENT_DATA,
+      contentEncryptionAlgorithm: pbe(certs.salt, certs.iterations),
+      encryptedContent: new asn1js.OctetString({ valueHex: toArrayBuffer(certs.encrypted) }),
+    }),
+  });
+  const contents = [new pkijs.ContentInfo({ contentType: CONTENT_ENCRYPTED, content: encryptedData.toSchema() })];
+  if (content.privateKeyPkcs8) {
+    const key = pkcs12Pbe3DesEncrypt(content.privateKeyPkcs8, password, PFX_ITERATIONS);
+    const keyBag = new pkijs.PKCS8ShroudedKeyBag({ encryptionAlgorithm: pbe(key.salt, key.iterations), encryptedData: new asn1js.OctetString({ valueHex: toArrayBuffer(key.encrypted) }) });
+    const bag = new pkijs.SafeBag({ bagId: BAG_SHROUDED_KEY, bagValue: keyBag, bagAttributes: bagAttributes(localKeyId, content.friendlyName) });
+    const safe = new pkijs.SafeContents({ safeBags: [bag] }).toSchema().toBER(false);
+    contents.push(new pkijs.ContentInfo({ contentType: CONTENT_DATA, content: new asn1js.OctetString({ valueHex: safe }) }));
+  }
+  // The MAC as OpenSSL writes it: HMAC-SHA1 keyed by PKCS#12's derivation (id 3) over an 8-byte salt, SHA-1 with its
+  // NULL parameter in the DigestInfo.
+  const authSafe = new pkijs.AuthenticatedSafe({ safeContents: contents }).toSchema().toBER(false);
+  const macSalt = new Uint8Array(randomBytes(8));
+  const mac = createHmac('sha1', pkcs12Kdf(password, macSalt, 3, PFX_ITERATIONS, 20)).update(new Uint8Array(authSafe)).digest();
+  const pfx = new pkijs.PFX({
+    version: 3,
+    authSafe: new pkijs.ContentInfo({ contentType: CONTENT_DATA, content: new asn1js.OctetString({ valueHex: authSafe }) }),
+    macData: new pkijs.MacData({
+      mac: new pkijs.DigestInfo({ digestAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: SHA1_OID, algorithmParams: new asn1js.Null() }), digest: new asn1js.OctetString({ valueHex: toArrayBuffer(mac) }) }),
+      macSalt: new asn1js.OctetString({ valueHex: toArrayBuffer(macSalt) }),
+      iterations: PFX_ITERATIONS,
+    }),
+  });
   return new Uint8Array(pfx.toSchema().toBER(false));
 }
 

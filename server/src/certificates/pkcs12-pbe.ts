@@ -1,13 +1,13 @@
-import { createDecipheriv, createHash } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 
 /**
  * PKCS#12's own password-based encryption (RFC 7292 appendix B and C), which .pfx files made before PBES2 use: OpenSSL
  * 1.1's defaults (certificates under 40-bit RC2, the key under 3DES), Windows' "TripleDES-SHA1" export, Java's
  * keytool before 18. pkijs reads only PBES2. Node's crypto has 3DES; RC2 sits in OpenSSL 3's legacy provider, which
- * Node does not load, so RC2 is done here (RFC 2268, decryption only).
+ * Node does not load, so RC2 is done here (RFC 2268, decryption only). Writing: 3DES only (`--legacy-pfx`).
  */
 
-const PBE_SHA1_3DES_3KEY = '1.2.840.113549.1.12.1.3';
+export const PBE_SHA1_3DES_3KEY = '1.2.840.113549.1.12.1.3';
 const PBE_SHA1_3DES_2KEY = '1.2.840.113549.1.12.1.4';
 const PBE_SHA1_RC2_128 = '1.2.840.113549.1.12.1.5';
 const PBE_SHA1_RC2_40 = '1.2.840.113549.1.12.1.6';
@@ -85,6 +85,18 @@ export function pkcs12PbeDecrypt(oid: string, salt: Uint8Array, iterations: numb
   if (scheme.name === 'rc2') return rc2CbcDecrypt(key, scheme.keyBytes * 8, iv, data);
   const decipher = createDecipheriv(scheme.name, key, iv);
   return new Uint8Array(Buffer.concat([decipher.update(data), decipher.final()]));
+}
+
+/**
+ * Encrypts `data` under PBE-SHA1-3DES (three-key) with a new random 8-byte salt, as `openssl pkcs12 -export -legacy`
+ * does for keys: the ciphertext and the scheme's parameters.
+ */
+export function pkcs12Pbe3DesEncrypt(data: Uint8Array, password: string, iterations: number): { encrypted: Uint8Array; salt: Uint8Array; iterations: number } {
+  const salt = new Uint8Array(randomBytes(8));
+  const key = pkcs12Kdf(password, salt, 1, iterations, 24);
+  const iv = pkcs12Kdf(password, salt, 2, iterations, 8);
+  const cipher = createCipheriv('des-ede3-cbc', key, iv);
+  return { encrypted: new Uint8Array(Buffer.concat([cipher.update(data), cipher.final()])), salt, iterations };
 }
 
 /** RFC 2268's PITABLE: a permutation of 0–255 from the digits of pi. */

@@ -57,7 +57,7 @@ export async function generateSampleTree(options: SampleTreeOptions = {}): Promi
 }
 
 /** Every output file of the tree (see `certificateOutputs`), in tree order. */
-export async function sampleTreeOutputs(tree: SampleTreeEntry[], options: { password: string; exportKey?: boolean }): Promise<OutputFile[]> {
+export async function sampleTreeOutputs(tree: SampleTreeEntry[], options: { password: string; exportKey?: boolean; legacyPfx?: boolean }): Promise<OutputFile[]> {
   const perCertificate = await Promise.all(
     tree.map((entry) => certificateOutputs(entry.certificate, { ...options, includeChain: entry.includeChainInPfx })),
   );

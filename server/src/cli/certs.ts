@@ -23,12 +23,12 @@ export interface CertsIo {
 }
 
 const USAGE = `Usage:
-  apim-mtls certs tree --out DIR [--key-type TYPE] [--password-env VAR] [--force] [--export-key] [--format text|json]
+  apim-mtls certs tree --out DIR [--key-type TYPE] [--password-env VAR] [--force] [--export-key] [--legacy-pfx] [--format text|json]
   apim-mtls certs ca --subject DN --out DIR [--id NAME] [--issuer CA.pfx --issuer-password-env VAR] [--key-type TYPE]
-                     [--validity-days N] [--password-env VAR] [--force] [--export-key] [--format text|json]
+                     [--validity-days N] [--password-env VAR] [--force] [--export-key] [--legacy-pfx] [--format text|json]
   apim-mtls certs client --issuer CA.pfx [--issuer-password-env VAR] --subject DN [--dns NAME[,NAME…]]
                      [--validity-days N | --not-before DATE --not-after DATE] --out DIR [--id NAME] [--key-type TYPE]
-                     [--password-env VAR] [--force] [--export-key] [--format text|json]
+                     [--password-env VAR] [--force] [--export-key] [--legacy-pfx] [--format text|json]
   apim-mtls certs inspect FILE… [--format text|json] [--password-env VAR]
 Key types: ${KEY_TYPES.join(', ')}. DN: most specific first, e.g. "CN=Valid Client, O=Contoso".
 Passwords come from the named environment variable or a masked prompt, never from the command line.
@@ -40,6 +40,8 @@ const OUTPUT_OPTIONS = `  --out DIR                  the folder to write to (cre
   --force                    overwrite existing files (never done without it)
   --export-key               also write the private key unencrypted (<id>.key, PKCS#8 PEM, 0600) and, for a
                              certificate under an intermediate CA, <id>.chain.cer (it and its intermediates, PEM)
+  --legacy-pfx               write the .pfx under 3DES with a SHA-1 MAC, for older Windows (Server 2016 and
+                             before), macOS Keychain and Java versions that can't read the default (AES-256, SHA-256)
   --format text|json         what is printed: a line a certificate and file, or JSON`;
 
 const FILES = `Each certificate is written as <id>.cer (PEM), <id>.without-markers.cer (base64 DER, for Bicep's
@@ -93,7 +95,7 @@ Exit code 1 when a file holds no certificate or can't be read.
   --format text|json         a block a file, or JSON`,
 };
 
-const OUTPUT_FLAGS = ['--force', '--export-key'];
+const OUTPUT_FLAGS = ['--force', '--export-key', '--legacy-pfx'];
 const COMMON_VALUES = ['--out', '--key-type', '--password-env', '--format'];
 
 function need(args: ParsedArgs, name: string): string {
@@ -163,7 +165,7 @@ async function runTree(io: CertsIo, args: ParsedArgs): Promise<number> {
   const keyType = keyTypeArg(args);
   const pass = await password(io, args, '--password-env', 'Password for the .pfx files: ', true);
   const tree = await generateSampleTree(keyType ? { keyType } : {});
-  const files = await sampleTreeOutputs(tree, { password: pass, exportKey: args.flags.has('--export-key') });
+  const files = await sampleTreeOutputs(tree, { password: pass, exportKey: args.flags.has('--export-key'), legacyPfx: args.flags.has('--legacy-pfx') });
   const written = await writeOutputs(out, files, { overwrite: args.flags.has('--force') });
   report(io, format, written, tree.map((e) => e.certificate));
   return 0;
@@ -212,7 +214,7 @@ async function runIssue(io: CertsIo, args: ParsedArgs, kind: 'ca' | 'client'): P
   } catch (e) {
     throw new UsageError(errorMessage(e));
   }
-  const files = await certificateOutputs(generated, { password: pass, exportKey: args.flags.has('--export-key') });
+  const files = await certificateOutputs(generated, { password: pass, exportKey: args.flags.has('--export-key'), legacyPfx: args.flags.has('--legacy-pfx') });
   const written = await writeOutputs(out, files, { overwrite: args.flags.has('--force') });
   report(io, format, written, [generated]);
   for (const warning of generated.warnings ?? []) io.stderr(`apim-mtls certs ${kind}: warning: ${warning}\n`);

@@ -1,9 +1,12 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync, writeFileSync } from 'node:fs';
+import * as https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import * as tls from 'node:tls';
 import * as path from 'node:path';
 import { before, test } from 'node:test';
 import { rc2CbcDecrypt } from '../../../server/src/certificates/pkcs12-pbe';
-import { certs, openssl, PASSWORD_VAR, tempDir } from './tools';
+import { certs, openssl, PASSWORD, PASSWORD_VAR, run, tempDir } from './tools';
 
 /**
  * .pfx files made before PBES2, as OpenSSL 1.1 (`-legacy` in OpenSSL 3: certificates under 40-bit RC2, the key under
@@ -89,4 +92,51 @@ test('RC2-CBC decryption agrees with openssl enc (40- and 128-bit keys)', () => 
     const decrypted = rc2CbcDecrypt(Buffer.from(key, 'hex'), (key.length / 2) * 8, Buffer.from('0807060504030201', 'hex'), readFileSync(encrypted));
     assert.equal(Buffer.from(decrypted).toString(), text, cipher);
   }
+});
+
+test('certs client --legacy-pfx writes 3DES with a SHA-1 MAC, which OpenSSL 3 (no legacy provider), Node and curl read', async () => {
+  const out = tempDir('pfx-legacy-write');
+  const ca = await certs(['ca', '--subject', 'CN=Legacy Client CA, O=Contoso', '--out', out, '--password-env', PASSWORD_VAR]);
+  assert.equal(ca.code, 0, ca.stderr);
+  const r = await certs(['client', '--issuer', path.join(out, 'legacy-client-ca.pfx'), '--issuer-password-env', PASSWORD_VAR, '--subject', 'CN=Old Windows Client, O=Contoso', '--id', 'old-client', '--out', out, '--password-env', PASSWORD_VAR, '--legacy-pfx']);
+  assert.equal(r.code, 0, r.stderr);
+  const pfx = path.join(out, 'old-client.pfx');
+  const info = openssl(['pkcs12', '-in', pfx, '-info', '-noout', '-passin', `env:${PASSWORD_VAR}`]);
+  assert.equal(info.status, 0, info.out);
+  assert.match(info.out, /MAC: sha1, Iteration 2048/);
+  assert.match(info.out, /PKCS7 Encrypted data: pbeWithSHA1And3-KeyTripleDES-CBC/);
+  assert.match(info.out, /Shrouded Keybag: pbeWithSHA1And3-KeyTripleDES-CBC/);
+  // The certificate in it is the .cer, and its key is the certificate's.
+  const pem = openssl(['pkcs12', '-in', pfx, '-nodes', '-clcerts', '-passin', `env:${PASSWORD_VAR}`]);
+  assert.equal(pem.status, 0, pem.out);
+  const extracted = path.join(out, 'extracted.pem');
+  writeFileSync(extracted, pem.out, { mode: 0o600 });
+  const fp = (file: string) => openssl(['x509', '-in', file, '-noout', '-fingerprint', '-sha1']).out;
+  assert.equal(fp(extracted), fp(path.join(out, 'old-client.cer')));
+  assert.equal(openssl(['pkey', '-in', extracted, '-pubout']).out, openssl(['x509', '-in', path.join(out, 'old-client.cer'), '-noout', '-pubkey']).out);
+  // Node (OpenSSL 3 without the legacy provider) takes it with the password, refuses it without.
+  const bytes = readFileSync(pfx);
+  assert.doesNotThrow(() => tls.createSecureContext({ pfx: bytes, passphrase: PASSWORD }));
+  assert.throws(() => tls.createSecureContext({ pfx: bytes, passphrase: 'wrong' }));
+  // A real mutual-TLS handshake with curl and the legacy .pfx.
+  const serverDir = tempDir('pfx-legacy-server');
+  const made = openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', path.join(serverDir, 's.key'), '-out', path.join(serverDir, 's.cer'), '-subj', '/CN=127.0.0.1', '-days', '1']);
+  assert.equal(made.status, 0, made.out);
+  const server = https.createServer(
+    { key: readFileSync(path.join(serverDir, 's.key')), cert: readFileSync(path.join(serverDir, 's.cer')), requestCert: true, rejectUnauthorized: true, ca: [readFileSync(path.join(out, 'legacy-client-ca.cer'))] },
+    (req, res) => res.end(`hello ${(req.socket as tls.TLSSocket).getPeerCertificate().subject.CN}`),
+  );
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const config = path.join(serverDir, 'curl.cfg');
+    writeFileSync(config, `cert-type = "P12"\ncert = "${pfx}:${PASSWORD}"\n`, { mode: 0o600 });
+    const got = await run('curl', ['-sS', '-k', '--max-time', '10', '-K', config, `https://127.0.0.1:${(server.address() as AddressInfo).port}/`]);
+    assert.equal(got.out, 'hello Old Windows Client');
+  } finally {
+    server.close();
+  }
+  // And apim-mtls reads its own legacy file back.
+  const back = await inspect(pfx);
+  assert.deepEqual(back.report.problems, []);
+  assert.equal(back.report.hasKey, true);
 });
