@@ -77,9 +77,10 @@ export function pkcs12Kdf(password: string, salt: Uint8Array, id: 1 | 2 | 3, ite
 export function pkcs12PbeDecrypt(oid: string, salt: Uint8Array, iterations: number, data: Uint8Array, password: string): Uint8Array {
   const scheme = SCHEMES[oid];
   if (!scheme) throw new Error(`unknown PKCS#12 encryption ${oid}`);
-  if (!(iterations >= 1 && iterations <= MAX_PBE_ITERATIONS)) {
+  if (!(iterations <= MAX_PBE_ITERATIONS)) {
     throw new Error(`${pbeName(oid)} with ${iterations.toLocaleString('en-US')} iterations: more than the ${MAX_PBE_ITERATIONS.toLocaleString('en-US')} apim-mtls reads`);
   }
+  if (!(iterations >= 1)) throw new Error(`${pbeName(oid)} with no iterations`);
   const key = pkcs12Kdf(password, salt, 1, iterations, scheme.keyBytes);
   const iv = pkcs12Kdf(password, salt, 2, iterations, 8);
   if (scheme.name === 'rc2') return rc2CbcDecrypt(key, scheme.keyBytes * 8, iv, data);
