@@ -5,7 +5,13 @@ import type { AddressInfo } from 'node:net';
 import * as tls from 'node:tls';
 import * as path from 'node:path';
 import { before, test } from 'node:test';
-import { rc2CbcDecrypt } from '../../../server/src/certificates/pkcs12-pbe';
+import { createHmac } from 'node:crypto';
+import { generateCertificate } from '../../../server/src/certificates/generate';
+import { exportPkcs8 } from '../../../server/src/certificates/keys';
+import { buildPfx, openPfx } from '../../../server/src/certificates/pfx';
+import { pkcs12Kdf, rc2CbcDecrypt } from '../../../server/src/certificates/pkcs12-pbe';
+import { pki } from '../../../server/src/certificates/pki';
+import { fuzzCount, fuzzSeed, int, prng } from '../fuzz/hostile';
 import { certs, openssl, PASSWORD, PASSWORD_VAR, run, tempDir } from './tools';
 
 /**
@@ -139,4 +145,43 @@ test('certs client --legacy-pfx writes 3DES with a SHA-1 MAC, which OpenSSL 3 (n
   const back = await inspect(pfx);
   assert.deepEqual(back.report.problems, []);
   assert.equal(back.report.hasKey, true);
+});
+
+test('fuzz: legacy .pfx contents mutated, their MAC made again (so the decryption runs on them): opened or refused with an Error, never more', async () => {
+  const { asn1js, pkijs } = pki();
+  const made = await generateCertificate({ id: 'f', kind: 'root', subject: 'CN=Fuzz Root, O=Contoso' });
+  const sources = [
+    await buildPfx({ certificate: made.der, chain: [], privateKeyPkcs8: await exportPkcs8(made.privateKey), friendlyName: 'f' }, PASSWORD, { legacy: true }),
+    new Uint8Array(readFileSync(exportPfx('fuzz-rc2.pfx', ['-legacy']))),
+  ];
+  const rand = prng(fuzzSeed(31));
+  let opened = 0;
+  let refused = 0;
+  for (let i = 0; i < fuzzCount(150); i++) {
+    const source = sources[i % sources.length]!;
+    const pfx = pkijs.PFX.fromBER(source.buffer.slice(source.byteOffset, source.byteOffset + source.byteLength));
+    const authSafe = Buffer.from((pfx.authSafe.content as InstanceType<typeof asn1js.OctetString>).valueBlock.valueHexView);
+    // A few bytes changed, dropped or added anywhere in the contents.
+    let bytes = authSafe;
+    for (let k = 1 + int(rand, 3); k > 0; k--) {
+      const at = int(rand, bytes.length);
+      const kind = int(rand, 3);
+      bytes = kind === 0 ? Buffer.concat([bytes.subarray(0, at), Buffer.from([int(rand, 256)]), bytes.subarray(at + 1)]) : kind === 1 ? Buffer.concat([bytes.subarray(0, at), bytes.subarray(at + 1)]) : Buffer.concat([bytes.subarray(0, at), Buffer.from([int(rand, 256)]), bytes.subarray(at)]);
+    }
+    const salt = new Uint8Array(pfx.macData!.macSalt.valueBlock.valueHexView);
+    const mac = createHmac('sha1', pkcs12Kdf(PASSWORD, salt, 3, pfx.macData!.iterations ?? 1, 20)).update(bytes).digest();
+    pfx.authSafe = new pkijs.ContentInfo({ contentType: '1.2.840.113549.1.7.1', content: new asn1js.OctetString({ valueHex: new Uint8Array(bytes).buffer }) });
+    pfx.macData!.mac = new pkijs.DigestInfo({ digestAlgorithm: pfx.macData!.mac.digestAlgorithm, digest: new asn1js.OctetString({ valueHex: new Uint8Array(mac).buffer }) });
+    const mutated = new Uint8Array(pfx.toSchema().toBER(false));
+    try {
+      await openPfx(mutated, PASSWORD);
+      opened++;
+    } catch (e) {
+      assert.ok(e instanceof Error && typeof e.message === 'string' && e.message.length > 0, `case ${i} (seed ${fuzzSeed(31)}) threw ${String(e)}`);
+      assert.doesNotMatch(e.message, /wrong password/, `case ${i}: the MAC was made again, so the password is right`);
+      refused++;
+    }
+  }
+  // Both outcomes happen: the mutations reach the decryption and the parsing behind the MAC.
+  assert.ok(refused > 0, `${opened} opened, none refused`);
 });
