@@ -63,6 +63,22 @@ function certBag(der: Uint8Array, localKeyId: Uint8Array | undefined, friendlyNa
 }
 
 /**
+ * The certificate bags of a .pfx, the leaf first; the leaf and its key share a localKeyId (SHA-1 of the leaf) when
+ * there is a key.
+ */
+function certificateBags(content: PfxContent): { localKeyId: Uint8Array | undefined; certBags: Pkijs.SafeBag[] } {
+  const localKeyId = content.privateKeyPkcs8 ? new Uint8Array(createHash('sha1').update(content.certificate).digest()) : undefined;
+  return { localKeyId, certBags: [certBag(content.certificate, localKeyId, content.friendlyName), ...content.chain.map((der) => certBag(der, undefined, undefined))] };
+}
+
+/** An unsigned INTEGER's content bytes as a number (asn1js's own reading goes wrong past 2^23 or 2^31). */
+function unsignedOf(bytes: Uint8Array): number {
+  let n = 0;
+  for (const b of bytes) n = n * 256 + b;
+  return n;
+}
+
+/**
  * Builds a PKCS#12 file: certificates in a PBES2 (PBKDF2-HMAC-SHA256, AES-256-CBC) encrypted SafeContents,
  * the key in a PBES2 shrouded key bag, an HMAC-SHA256 MAC. The leaf and its key share a localKeyId (SHA-1 of the leaf).
  * `legacy`: the same under PBE-SHA1-3DES with an HMAC-SHA1 MAC (see `buildLegacyPfx`).
@@ -72,8 +88,7 @@ export async function buildPfx(content: PfxContent, password: string, options: {
   const { pkijs } = pki();
   const engine = cryptoEngine();
   const pass = toArrayBuffer(new TextEncoder().encode(password));
-  const localKeyId = content.privateKeyPkcs8 ? new Uint8Array(createHash('sha1').update(content.certificate).digest()) : undefined;
-  const certBags = [certBag(content.certificate, localKeyId, content.friendlyName), ...content.chain.map((der) => certBag(der, undefined, undefined))];
+  const { localKeyId, certBags } = certificateBags(content);
   const safeContents: { privacyMode: number; value: Pkijs.SafeContents }[] = [{ privacyMode: 1, value: new pkijs.SafeContents({ safeBags: certBags }) }];
   const safeParams: object[] = [encryptionParams(pass)];
   if (content.privateKeyPkcs8) {
@@ -103,8 +118,7 @@ async function buildLegacyPfx(content: PfxContent, password: string): Promise<Ui
       algorithmId: PBE_SHA1_3DES_3KEY,
       algorithmParams: new asn1js.Sequence({ value: [new asn1js.OctetString({ valueHex: toArrayBuffer(salt) }), new asn1js.Integer({ value: iterations })] }),
     });
-  const localKeyId = content.privateKeyPkcs8 ? new Uint8Array(createHash('sha1').update(content.certificate).digest()) : undefined;
-  const certBags = [certBag(content.certificate, localKeyId, content.friendlyName), ...content.chain.map((der) => certBag(der, undefined, undefined))];
+  const { localKeyId, certBags } = certificateBags(content);
   const certs = pkcs12Pbe3DesEncrypt(new Uint8Array(new pkijs.SafeContents({ safeBags: certBags }).toSchema().toBER(false)), password, PFX_ITERATIONS);
   const encryptedData = new pkijs.EncryptedData({
     version: 0,
@@ -168,10 +182,7 @@ function macIterations(asn1js: ReturnType<typeof pki>['asn1js'], data: Uint8Arra
   const macData = root.valueBlock?.value?.[2] as { valueBlock?: { value?: unknown[] } } | undefined;
   const count = macData?.valueBlock?.value?.[2] as { valueBlock?: { valueHexView?: Uint8Array } } | undefined;
   const bytes = count?.valueBlock?.valueHexView;
-  if (!bytes || bytes.length === 0) return 1;
-  let n = 0;
-  for (const b of bytes) n = n * 256 + b;
-  return n;
+  return bytes && bytes.length > 0 ? unsignedOf(bytes) : 1;
 }
 
 /** Decrypts a .pfx. Rejects with `wrong password` when the MAC does not verify, or a description of what is unsupported. */
@@ -201,7 +212,7 @@ export async function openPfx(data: Uint8Array, password: string): Promise<Opene
   }
   const authSafe = pfx.parsedValue?.authenticatedSafe;
   if (!authSafe) throw new Error('cannot open the .pfx: no authenticated safe');
-  const safeContents = await decryptSafeContents(authSafe, password, pass);
+  const safeContents = await decryptSafeContents(authSafe, password);
   const result: OpenedPfx = { certificates: [] };
   const certIds = new Map<string, Uint8Array>();
   let keyId: string | undefined;
@@ -213,7 +224,7 @@ export async function openPfx(data: Uint8Array, password: string): Promise<Opene
         const id = localKeyIdOf(bag);
         if (id) certIds.set(id, der);
       } else if (!result.privateKeyPkcs8 && bag.bagId === BAG_SHROUDED_KEY && bag.bagValue instanceof pkijs.PKCS8ShroudedKeyBag) {
-        result.privateKeyPkcs8 = await decrypt(bag.bagValue.encryptionAlgorithm, bag.bagValue.encryptedData, password, pass, 'its private key');
+        result.privateKeyPkcs8 = await decrypt(bag.bagValue.encryptionAlgorithm, bag.bagValue.encryptedData, password, 'its private key');
         keyId = localKeyIdOf(bag);
       } else if (!result.privateKeyPkcs8 && bag.bagId === BAG_KEY && bag.bagValue instanceof pkijs.PrivateKeyInfo) {
         result.privateKeyPkcs8 = new Uint8Array(bag.bagValue.toSchema().toBER(false));
@@ -232,7 +243,7 @@ export async function openPfx(data: Uint8Array, password: string): Promise<Opene
  * The SafeContents of the authenticated safe, those in EncryptedData decrypted: PBES2 (AES…) by pkijs, PKCS#12's older
  * PBE schemes (3DES, RC2: OpenSSL 1.1's and Windows' exports) by `pkcs12PbeDecrypt`.
  */
-async function decryptSafeContents(authSafe: Pkijs.AuthenticatedSafe, password: string, pass: ArrayBuffer): Promise<Pkijs.SafeContents[]> {
+async function decryptSafeContents(authSafe: Pkijs.AuthenticatedSafe, password: string): Promise<Pkijs.SafeContents[]> {
   const { pkijs } = pki();
   const out: Pkijs.SafeContents[] = [];
   for (const info of authSafe.safeContents) {
@@ -241,7 +252,7 @@ async function decryptSafeContents(authSafe: Pkijs.AuthenticatedSafe, password: 
     else if (info.contentType === CONTENT_ENCRYPTED) {
       const encrypted = new pkijs.EncryptedData({ schema: info.content }).encryptedContentInfo;
       if (!encrypted.encryptedContent) throw new Error('cannot open the .pfx: encrypted contents without their data');
-      der = await decrypt(encrypted.contentEncryptionAlgorithm, encrypted.encryptedContent, password, pass, 'its certificates');
+      der = await decrypt(encrypted.contentEncryptionAlgorithm, encrypted.encryptedContent, password, 'its certificates');
     } else throw new Error(`cannot open the .pfx: contents of type ${info.contentType} (public-key encrypted) are not supported`);
     try {
       out.push(pkijs.SafeContents.fromBER(toArrayBuffer(der)));
@@ -253,7 +264,7 @@ async function decryptSafeContents(authSafe: Pkijs.AuthenticatedSafe, password: 
 }
 
 /** Decrypts `data` under `algorithm` (PBES2 through pkijs, or a PKCS#12 PBE scheme); `what`: what it holds, for errors. */
-async function decrypt(algorithm: Pkijs.AlgorithmIdentifier, data: unknown, password: string, pass: ArrayBuffer, what: string): Promise<Uint8Array> {
+async function decrypt(algorithm: Pkijs.AlgorithmIdentifier, data: unknown, password: string, what: string): Promise<Uint8Array> {
   const { pkijs } = pki();
   const oid = algorithm.algorithmId;
   try {
@@ -262,6 +273,7 @@ async function decrypt(algorithm: Pkijs.AlgorithmIdentifier, data: unknown, pass
       return pkcs12PbeDecrypt(oid, salt, iterations, octets(data), password);
     }
     const encryptedContentInfo = new pkijs.EncryptedContentInfo({ contentType: CONTENT_DATA, contentEncryptionAlgorithm: algorithm, encryptedContent: data as never });
+    const pass = toArrayBuffer(new TextEncoder().encode(password));
     return new Uint8Array(await cryptoEngine().decryptEncryptedContentInfo({ password: pass, encryptedContentInfo }));
   } catch (e) {
     throw new Error(`cannot decrypt ${what} in the .pfx (${isPkcs12Pbe(oid) ? pbeName(oid) : oid}): ${errorMessage(e)}`);
@@ -275,10 +287,7 @@ function pbeParameters(params: unknown): { salt: Uint8Array; iterations: number 
   const salt = items?.[0];
   const count = items?.[1];
   if (!(salt instanceof asn1js.OctetString) || !(count instanceof asn1js.Integer)) throw new Error('its parameters are not a salt and an iteration count');
-  // Read from the bytes: asn1js's valueDec is a JS number only up to 2^31 (and garbage past it).
-  let iterations = 0;
-  for (const b of count.valueBlock.valueHexView) iterations = iterations * 256 + b;
-  return { salt: octets(salt), iterations };
+  return { salt: octets(salt), iterations: unsignedOf(count.valueBlock.valueHexView) };
 }
 
 /**

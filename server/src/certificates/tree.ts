@@ -1,4 +1,4 @@
-import { certificateOutputs, generateCertificate, type GeneratedCertificate, type OutputFile } from './generate';
+import { certificateOutputs, generateCertificate, type GeneratedCertificate, type OutputFile, type OutputOptions } from './generate';
 import type { KeyType } from './keys';
 
 /**
@@ -57,7 +57,7 @@ export async function generateSampleTree(options: SampleTreeOptions = {}): Promi
 }
 
 /** Every output file of the tree (see `certificateOutputs`), in tree order. */
-export async function sampleTreeOutputs(tree: SampleTreeEntry[], options: { password: string; exportKey?: boolean; legacyPfx?: boolean }): Promise<OutputFile[]> {
+export async function sampleTreeOutputs(tree: SampleTreeEntry[], options: Omit<OutputOptions, 'includeChain'>): Promise<OutputFile[]> {
   const perCertificate = await Promise.all(
     tree.map((entry) => certificateOutputs(entry.certificate, { ...options, includeChain: entry.includeChainInPfx })),
   );

@@ -2,7 +2,7 @@ import type { CertificateInfo } from '../certificates/types';
 import type { PolicyElement } from '../parsers/policy/types';
 import type { BicepRule, CertificateIndex, PolicyRule, RuleMeta, RuleSettings } from './types';
 import { readBoolAttribute } from './util/bool-attribute';
-import { baseName, bicepCertificateReferences, certificateByThumbprint, policyThumbprints } from './util/certificate-references';
+import { baseName, bicepCertificateReferences, certificateByThumbprint, describeStart, normalizeThumbprint, policyThumbprints } from './util/certificate-references';
 import { identityElements } from './util/identity';
 import { getAttribute } from '../parsers/policy/query';
 
@@ -12,25 +12,21 @@ const META: RuleMeta = {
   description: 'A certificate that a policy pins by thumbprint, or that Bicep uploads, is not valid yet: it is rejected until its start date.',
 };
 
-const DAY_MS = 86_400_000;
-
 /**
- * Not valid yet at `settings.now`; the moment that changes is told to `onTimeBoundary` (the finding goes then). A
- * certificate that is valid, or has expired, answers undefined (the expiry rules speak of it).
+ * Not valid yet at `settings.now`: how it is said; the moment that changes is told to `onTimeBoundary` (the finding goes
+ * then). A certificate that is valid, or has expired, answers undefined (the expiry rules speak of it).
  */
 function notYetValid(certificate: CertificateInfo, settings: RuleSettings): string | undefined {
   const start = certificate.notBefore.getTime();
-  const wait = start - settings.now.getTime();
-  if (wait <= 0) return undefined;
+  if (start <= settings.now.getTime()) return undefined;
   settings.onTimeBoundary?.(start);
-  const days = Math.ceil(wait / DAY_MS);
-  const when = wait < DAY_MS ? `${certificate.notBefore.toISOString().slice(0, 16).replace('T', ' ')} UTC, in less than a day` : `${certificate.notBefore.toISOString().slice(0, 10)}, in ${days} day${days === 1 ? '' : 's'}`;
-  return `is valid only from ${when}`;
+  return describeStart(certificate, settings.now);
 }
 
 /** Can this `<identity>` let a client in now: anything but a thumbprint pin of a workspace certificate outside its validity? */
 function usableNow(identity: PolicyElement, certificates: CertificateIndex, settings: RuleSettings): boolean {
-  const thumbprint = getAttribute(identity, 'thumbprint')?.value.replace(/[^0-9A-Fa-f]/g, '').toUpperCase();
+  const written = getAttribute(identity, 'thumbprint')?.value;
+  const thumbprint = written === undefined ? undefined : normalizeThumbprint(written);
   const group = thumbprint ? certificateByThumbprint(certificates, thumbprint) : undefined;
   if (!group) return true;
   const now = settings.now.getTime();

@@ -157,6 +157,13 @@ export function describeValidity(certificate: CertificateInfo, validity: Validit
   return `is valid until ${date}`;
 }
 
+/** `is valid only from 2090-01-01, in 23011 days` (within a day: the time, UTC), for a certificate not valid at `now`. */
+export function describeStart(certificate: CertificateInfo, now: Date): string {
+  const wait = certificate.notBefore.getTime() - now.getTime();
+  const iso = certificate.notBefore.toISOString();
+  return wait < DAY_MS ? `is valid only from ${iso.slice(0, 16).replace('T', ' ')} UTC, in less than a day` : `is valid only from ${iso.slice(0, 10)}, in ${plural(Math.ceil(wait / DAY_MS), 'day')}`;
+}
+
 function plural(n: number, unit: string): string {
   return `${n} ${unit}${n === 1 ? '' : 's'}`;
 }
