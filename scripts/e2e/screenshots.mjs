@@ -5,13 +5,14 @@
 //   problems-panel.png        the policy with its squiggle above the Problems panel listing apim-mtls findings
 //   quick-fix.png             the quick-fix menu on that squiggle ("Rename to validate-revocation", "Disable …")
 //   certificate-codelens.png  examples/certs/dev-valid-client.cer with its code lens and its hover
-//   certificate-wizard.png    "Generate client certificate" from the palette, back at its subject step (2/8) from the output folder
+//   certificate-wizard.png    "Generate client certificate" from the palette, back at its subject step (2/9) from the output folder
 // The wizard is then taken to its end (Enter on the defaults, the passwords typed), and the files it wrote are checked.
 // Each check prints `✓ ui: …` or `✗ ui: …`, and the last line is `ui: N passed, N failed` (scripts/e2e/run.mjs adds it
 // to the suite's counts). Without --expect-diagnostics, checks that need the language server are reported, not failed.
 //
 // Usage: node scripts/e2e/screenshots.mjs [--no-setup] [--file PATH-IN-EXAMPLES] [--expect-diagnostics] [--out DIR]
 //   --out defaults to docs/images.
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { REPO, cleanup, elapsed, fail, guard, launchBrowser, log, makeTempDirs, runSetup, startCodeServer } from './lib.mjs';
@@ -111,12 +112,12 @@ async function wizardWalk(page, dirs) {
   await page.keyboard.press('Control+Shift+P');
   await answer(page, '>APIM mTLS: Generate client certificate');
   const steps = [];
-  const at = async (n, total = 8) => {
+  const at = async (n, total = 9) => {
     const ok = await stepShown(page, `Generate certificate (${n}/${total})`);
     steps.push(ok ? `${n}/${total}` : `${n}/${total} not shown (title: ${await page.locator('.quick-input-widget .quick-input-title').first().textContent({ timeout: 1_000 }).catch(() => 'none')})`);
     return ok;
   };
-  if (!(await at(1))) return void check('the certificate wizard shows its steps as "Generate certificate (1/8)"', false, steps.join(', '), false);
+  if (!(await at(1))) return void check('the certificate wizard shows its steps as "Generate certificate (1/9)"', false, steps.join(', '), false);
   const box = page.locator('.quick-input-widget .quick-input-box input');
   const back = () => page.locator('.quick-input-widget .quick-input-left-action-bar .action-label').first().click();
   await answer(page); // Client certificate
@@ -149,17 +150,34 @@ async function wizardWalk(page, dirs) {
   await answer(page);
   await at(7); // output folder: the default
   await answer(page);
+  // The .pfx encryption: the second choice, TripleDES for older systems (the default, AES-256, is first).
   await at(8);
+  const formats = await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').allInnerTexts().catch(() => []);
+  await page.keyboard.press('ArrowDown');
+  await answer(page);
+  await at(9);
   await answer(page, 'ui-Wizard-Passw0rd');
-  await stepShown(page, 'Generate certificate (8/8)');
+  await stepShown(page, 'Generate certificate (9/9)');
   await page.locator('.quick-input-widget .quick-input-message', { hasText: /Confirm the password|the passwords differ/ }).first().waitFor({ timeout: 10_000 }).catch(() => {});
   await answer(page, 'ui-Wizard-Passw0rd');
-  check('the wizard counts its steps in the title bar, 1/8 to 8/8', steps.every((s) => /^\d\/8$/.test(s)), steps.join(', '), false);
+  check('the wizard counts its steps in the title bar, 1/9 to 9/9', steps.every((s) => /^\d\/9$/.test(s)), steps.join(', '), false);
   const note = page.locator('.notifications-toasts .notification-toast', { hasText: 'Generated client certificate CN=UI Wizard Client' }).first();
   const generated = await visible(note, 60_000);
   const names = ['ui-wizard-client.cer', 'ui-wizard-client.without-markers.cer', 'ui-wizard-client.pfx', 'ui-wizard-client-root-ca.pfx'];
   const written = names.filter((n) => fs.existsSync(path.join(dirs.workspace, 'certs', n)));
   check('the wizard writes the client certificate and its new root into certs/', generated && written.length === names.length, `notification: ${generated ? 'shown' : 'none within 60 s'}; files: ${written.join(', ') || 'none'}`, false);
+  // The encryption chosen at step 8 is the one written, as openssl reads it (the password from the environment).
+  const pfx = path.join(dirs.workspace, 'certs', 'ui-wizard-client.pfx');
+  const info = fs.existsSync(pfx)
+    ? spawnSync('openssl', ['pkcs12', '-in', pfx, '-info', '-noout', '-passin', 'env:APIM_MTLS_E2E_PFX'], { encoding: 'utf8', env: { ...process.env, APIM_MTLS_E2E_PFX: 'ui-Wizard-Passw0rd' } })
+    : { stdout: '', stderr: 'no .pfx' };
+  const encryption = `${info.stdout ?? ''}${info.stderr ?? ''}`;
+  check(
+    'the .pfx encryption step offers AES-256 first and TripleDES second; TripleDES chosen, openssl reads a TripleDES .pfx with a SHA-1 MAC',
+    /^AES-256/.test(formats[0] ?? '') && /^TripleDES/.test(formats[1] ?? '') && /Shrouded Keybag: pbeWithSHA1And3-KeyTripleDES-CBC/.test(encryption) && /MAC: sha1/.test(encryption),
+    `choices: ${formats.map((f) => f.replace(/\s+/g, ' ')).join(' | ') || 'none'}; openssl: ${encryption.split('\n').filter((l) => /MAC|Keybag|error/i.test(l)).join('; ') || 'nothing'}`,
+    false,
+  );
 }
 
 async function main() {

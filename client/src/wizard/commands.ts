@@ -20,6 +20,7 @@ import {
   idProblem,
   parseDate,
   passwordProblem,
+  PFX_FORMATS,
   secretsFromEnv,
   subjectProblem,
   TREE_COMMAND,
@@ -141,10 +142,11 @@ interface CertificateAnswers {
   dnsOffered?: string;
   outChoice?: 'default' | 'choose';
   outDir?: string;
+  legacyPfx?: boolean;
   password?: string;
 }
 
-type TreeAnswers = Pick<CertificateAnswers, 'keyType' | 'outChoice' | 'outDir' | 'password'>;
+type TreeAnswers = Pick<CertificateAnswers, 'keyType' | 'outChoice' | 'outDir' | 'legacyPfx' | 'password'>;
 
 const at = (title: string, position: StepPosition): PromptPlace => ({ title, at: position });
 
@@ -167,6 +169,22 @@ function keyTypeStep<S extends { keyType?: KeyType }>(title: string): WizardStep
           s.keyType,
         ),
         (k) => (s.keyType = k),
+      ),
+  };
+}
+
+/** How the new .pfx files are encrypted: AES-256 (the default, first), or TripleDES for systems that can't read it. */
+function pfxFormatStep<S extends { legacyPfx?: boolean }>(title: string): WizardStep<S> {
+  return {
+    ask: async (s, position) =>
+      answered(
+        await pickPrompt(
+          at(title, position),
+          PFX_FORMATS.map((f) => ({ label: f.label, description: f.description, value: f.legacy })),
+          'Encryption of the .pfx file(s)',
+          s.legacyPfx,
+        ),
+        (legacy) => (s.legacyPfx = legacy),
       ),
   };
 }
@@ -412,6 +430,7 @@ const CERTIFICATE_STEPS: readonly WizardStep<CertificateAnswers>[] = [
     },
   },
   outputFolderStep(TITLE),
+  pfxFormatStep(TITLE),
   passwordStep(TITLE),
 ];
 
@@ -432,6 +451,7 @@ async function certificateWizard(): Promise<GenerateCertificateResult | undefine
       ...(kind === 'client' ? { dnsNames: splitDnsNames(s.dns ?? '') } : {}),
       outDir: s.outDir!,
       overwrite: false,
+      legacyPfx: s.legacyPfx === true,
     };
     const prepared = await progress(`Generating ${describeKind(kind)} ${plan.subject}…`, () => prepareCertificate(plan, { password: s.password! }, issuer.loaded));
     const files = await writeAsking(prepared, 'Choose another subject or folder to generate new ones.');
@@ -446,13 +466,13 @@ async function certificateWizard(): Promise<GenerateCertificateResult | undefine
   }
 }
 
-const TREE_STEPS: readonly WizardStep<TreeAnswers>[] = [outputFolderStep(TREE_TITLE, 'root-ca.pfx'), keyTypeStep(TREE_TITLE), passwordStep(TREE_TITLE)];
+const TREE_STEPS: readonly WizardStep<TreeAnswers>[] = [outputFolderStep(TREE_TITLE, 'root-ca.pfx'), keyTypeStep(TREE_TITLE), pfxFormatStep(TREE_TITLE), passwordStep(TREE_TITLE)];
 
 async function treeWizard(): Promise<GenerateTreeResult | undefined> {
   try {
     const s: TreeAnswers = {};
     if (!(await runWizard(TREE_STEPS, s))) return undefined;
-    const plan: TreePlan = { outDir: s.outDir!, keyType: s.keyType!, overwrite: false };
+    const plan: TreePlan = { outDir: s.outDir!, keyType: s.keyType!, overwrite: false, legacyPfx: s.legacyPfx === true };
     const secrets: Secrets = { password: s.password! };
     const prepared = await progress('Generating the sample certificate tree (8 certificates)…', () => prepareTree(plan, secrets));
     const files = await writeAsking(prepared, 'Choose another folder to generate a new tree.');
@@ -530,7 +550,7 @@ async function showCertificateSummary(plan: CertificatePlan, result: GenerateCer
   const extraRoot = result.certificates.length > 1 ? ` and its new root ${result.certificates[0]!.id}.*` : '';
   const choice = await vscode.window.showInformationMessage(
     `Generated ${describeKind(plan.kind)} ${result.subject} (SHA-1 ${result.thumbprint}) in ${where}: ${plan.id}.cer, ` +
-      `${plan.id}.without-markers.cer (for Bicep), ${plan.id}.pfx (${isClient ? 'for the client' : 'keep it: it signs certificates'})${extraRoot}.`,
+      `${plan.id}.without-markers.cer (for Bicep), ${plan.id}.pfx (${isClient ? 'for the client' : 'keep it: it signs certificates'}${plan.legacyPfx ? '; TripleDES, legacy' : ''})${extraRoot}.`,
     ...['Copy thumbprint', ...(isClient ? ['Insert identity'] : []), 'Reveal files'],
   );
   if (choice === 'Copy thumbprint') {

@@ -51,6 +51,8 @@ export interface GenerateCertificateArgs {
   passwordEnv: string;
   /** Replace existing files. Default false: the command fails when a file exists. */
   overwrite?: boolean;
+  /** Write the .pfx under 3DES with a SHA-1 MAC (`certs --legacy-pfx`), for older systems. Default false: AES-256, SHA-256. */
+  legacyPfx?: boolean;
 }
 
 /** `executeCommand('apimMtls.generateCertificateTree', args)`. */
@@ -61,6 +63,8 @@ export interface GenerateTreeArgs {
   keyType?: KeyType;
   passwordEnv: string;
   overwrite?: boolean;
+  /** As for a certificate: every .pfx of the tree under 3DES with a SHA-1 MAC. */
+  legacyPfx?: boolean;
 }
 
 /** One generated certificate, as the commands return it. */
@@ -106,13 +110,29 @@ export interface CertificatePlan {
   dnsNames?: string[];
   outDir: string;
   overwrite: boolean;
+  /** The .pfx files under 3DES with a SHA-1 MAC instead of AES-256 with SHA-256 (see `PFX_FORMATS`). */
+  legacyPfx: boolean;
 }
 
 export interface TreePlan {
   keyType: KeyType;
   outDir: string;
   overwrite: boolean;
+  legacyPfx: boolean;
 }
+
+/**
+ * The two encryptions of a new .pfx, as the wizard offers them (Windows' export dialog offers the same pair): the
+ * default, and the legacy one that `certs --legacy-pfx` writes, for systems that can't read the default.
+ */
+export const PFX_FORMATS = [
+  { legacy: false, label: 'AES-256 with a SHA-256 MAC', description: 'default: OpenSSL 3, current Windows, macOS and Java' },
+  {
+    legacy: true,
+    label: 'TripleDES with a SHA-1 MAC (legacy)',
+    description: "for older Windows (Server 2016 and before), macOS Keychain and Java versions that can't read AES-256",
+  },
+] as const;
 
 /** Where the secrets of a plan come from. */
 export interface PasswordSources {
@@ -152,8 +172,8 @@ export const MAX_DAYS = MAX_VALIDITY_DAYS;
 function keysOf<T>(keys: Record<keyof T, true>): Set<string> {
   return new Set(Object.keys(keys));
 }
-const CLIENT_KEYS = keysOf<GenerateCertificateArgs>({ kind: true, subject: true, issuer: true, keyType: true, validityDays: true, dns: true, outDir: true, id: true, passwordEnv: true, overwrite: true });
-const TREE_KEYS = keysOf<GenerateTreeArgs>({ outDir: true, keyType: true, passwordEnv: true, overwrite: true });
+const CLIENT_KEYS = keysOf<GenerateCertificateArgs>({ kind: true, subject: true, issuer: true, keyType: true, validityDays: true, dns: true, outDir: true, id: true, passwordEnv: true, overwrite: true, legacyPfx: true });
+const TREE_KEYS = keysOf<GenerateTreeArgs>({ outDir: true, keyType: true, passwordEnv: true, overwrite: true, legacyPfx: true });
 const SECRET_KEY = /pass(word|phrase)?$|^secret$/i;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -334,6 +354,7 @@ export function validateCertificateArgs(raw: unknown, ctx: ValidationContext = {
   const dnsNames = dnsOf(raw.dns, kind, problems);
   const outDir = argumentPath(raw.outDir, 'outDir', ctx, problems, 'certs');
   const overwrite = boolOf(raw.overwrite, 'overwrite', problems);
+  const legacyPfx = boolOf(raw.legacyPfx, 'legacyPfx', problems);
   if (issuer.type === 'self-signed' && kind !== 'root') {
     const rootIssue = idProblem(`${id}-root-ca`);
     if (rootIssue && !idIssue) problems.push(`id: ${rootIssue}`);
@@ -341,7 +362,7 @@ export function validateCertificateArgs(raw: unknown, ctx: ValidationContext = {
 
   if (problems.length > 0 || !passwordEnv || !outDir) throw new OptionsError(CLIENT_COMMAND, problems);
   return {
-    plan: { kind, subject, id, issuer, keyType, validity, ...(kind === 'client' ? { dnsNames: dnsNames ?? (dnsNameProblem(id) ? [] : [id]) } : {}), outDir, overwrite },
+    plan: { kind, subject, id, issuer, keyType, validity, ...(kind === 'client' ? { dnsNames: dnsNames ?? (dnsNameProblem(id) ? [] : [id]) } : {}), outDir, overwrite, legacyPfx },
     passwords: { passwordEnv, ...(issuerPasswordEnv ? { issuerPasswordEnv } : {}) },
   };
 }
@@ -355,8 +376,9 @@ export function validateTreeArgs(raw: unknown, ctx: ValidationContext = {}): { p
   const keyType = keyTypeOf(raw.keyType, problems);
   const outDir = argumentPath(raw.outDir, 'outDir', ctx, problems, 'certs');
   const overwrite = boolOf(raw.overwrite, 'overwrite', problems);
+  const legacyPfx = boolOf(raw.legacyPfx, 'legacyPfx', problems);
   if (problems.length > 0 || !passwordEnv || !outDir) throw new OptionsError(TREE_COMMAND, problems);
-  return { plan: { keyType, outDir, overwrite }, passwords: { passwordEnv } };
+  return { plan: { keyType, outDir, overwrite, legacyPfx }, passwords: { passwordEnv } };
 }
 
 /** Reads the passwords named by `sources` from the environment; throws naming the variable (never the value). */

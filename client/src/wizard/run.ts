@@ -82,14 +82,14 @@ export async function prepareCertificate(plan: CertificatePlan, secrets: Secrets
     issuer = root;
   }
   made.push(await generateCertificate(certificateRequest(issuePlan(plan, issuer))));
-  const files = (await Promise.all(made.map((c) => certificateOutputs(c, { password: secrets.password })))).flat();
+  const files = (await Promise.all(made.map((c) => certificateOutputs(c, { password: secrets.password, legacyPfx: plan.legacyPfx })))).flat();
   return { outDir: plan.outDir, files, certificates: made };
 }
 
 /** Generates the 8-certificate sample tree (see server/src/certificates/tree.ts). */
 export async function prepareTree(plan: TreePlan, secrets: Secrets): Promise<Prepared> {
   const tree = await generateSampleTree({ keyType: plan.keyType });
-  const files = await sampleTreeOutputs(tree, { password: secrets.password });
+  const files = await sampleTreeOutputs(tree, { password: secrets.password, legacyPfx: plan.legacyPfx });
   return { outDir: plan.outDir, files, certificates: tree.map((e) => e.certificate) };
 }
 

@@ -123,3 +123,43 @@ test('the sample tree through the tree command path', async () => {
   const verify = openssl(['verify', '-purpose', 'sslclient', '-CAfile', path.join(out, 'root-ca.cer'), '-untrusted', path.join(out, 'dev-intermediate-ca.cer'), path.join(out, 'dev-valid-client.cer')]);
   assert.equal(verify.status, 0, verify.out);
 });
+
+/** The encryption of a .pfx's key and certificates, and its MAC, as `openssl pkcs12 -info` names them. */
+function pfxAlgorithms(file: string): { key: string; certificates: string; mac: string } {
+  const info = openssl(['pkcs12', '-in', file, '-info', '-noout', '-passin', `env:${PASSWORD_VAR}`]);
+  assert.equal(info.status, 0, info.out);
+  return {
+    key: /Shrouded Keybag: (.+)/.exec(info.out)?.[1] ?? 'none',
+    certificates: /PKCS7 Encrypted data: (.+)/.exec(info.out)?.[1] ?? 'none',
+    mac: /MAC: (\w+)/.exec(info.out)?.[1] ?? 'none',
+  };
+}
+
+test('legacyPfx: the client, its new root and every .pfx of the tree are TripleDES with a SHA-1 MAC; without it AES-256 and SHA-256', async () => {
+  const out = tempDir('wizard-legacy');
+  const legacy = await make({ subject: 'CN=Old Mac Client, O=Contoso', issuer: 'self-signed', outDir: out, passwordEnv: PASSWORD_VAR, legacyPfx: true });
+  const modern = await make({ subject: 'CN=New Client, O=Contoso', issuer: 'self-signed', outDir: out, passwordEnv: PASSWORD_VAR });
+  const tripleDes = 'pbeWithSHA1And3-KeyTripleDES-CBC, Iteration 2048';
+  const LEGACY = { key: tripleDes, certificates: tripleDes, mac: 'sha1' };
+  for (const id of ['old-mac-client', 'old-mac-client-root-ca']) assert.deepEqual(pfxAlgorithms(path.join(out, `${id}.pfx`)), LEGACY, id);
+  for (const id of ['new-client', 'new-client-root-ca']) {
+    const aes = 'PBES2, PBKDF2, AES-256-CBC, Iteration 2048, PRF hmacWithSHA256';
+    assert.deepEqual(pfxAlgorithms(path.join(out, `${id}.pfx`)), { key: aes, certificates: aes, mac: 'sha256' }, id);
+  }
+  // The legacy .pfx holds the same certificate as the .cer, and a legacy root signs (it is read back as the issuer).
+  const pem = openssl(['pkcs12', '-in', path.join(out, 'old-mac-client.pfx'), '-nokeys', '-clcerts', '-passin', `env:${PASSWORD_VAR}`]);
+  assert.match(pem.out, /subject=O = Contoso, CN = Old Mac Client/);
+  assert.equal(legacy.certificates.length, 2);
+  assert.notEqual(legacy.thumbprint, modern.thumbprint);
+  const signed = await make({ subject: 'CN=Signed By Legacy, O=Contoso', issuer: { pfx: path.join(out, 'old-mac-client-root-ca.pfx') }, outDir: out, passwordEnv: PASSWORD_VAR });
+  const verify = openssl(['verify', '-purpose', 'sslclient', '-CAfile', path.join(out, 'old-mac-client-root-ca.cer'), path.join(out, 'signed-by-legacy.cer')]);
+  assert.equal(verify.status, 0, verify.out);
+  assert.equal(signed.certificates.length, 1);
+
+  const treeOut = tempDir('wizard-legacy-tree');
+  const { plan, passwords } = validateTreeArgs({ outDir: treeOut, passwordEnv: PASSWORD_VAR, legacyPfx: true });
+  const tree = await generateTreeAndWrite(plan, secretsFromEnv(passwords, ENV));
+  const pfxs = tree.files.filter((f) => f.endsWith('.pfx'));
+  assert.equal(pfxs.length, 8);
+  for (const file of pfxs) assert.deepEqual(pfxAlgorithms(file), LEGACY, file);
+});

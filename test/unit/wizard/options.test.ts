@@ -40,6 +40,7 @@ test('a full argument object becomes a plan; defaults are filled in', () => {
     dnsNames: ['a.example', 'b.example'],
     outDir: path.join(WS, 'certs'),
     overwrite: false,
+    legacyPfx: false,
   });
   assert.deepEqual(passwords, { passwordEnv: 'PW', issuerPasswordEnv: 'CA_PW' });
 
@@ -58,13 +59,13 @@ test('a full argument object becomes a plan; defaults are filled in', () => {
 
 test('every problem is listed at once, with what is expected', () => {
   const problems = problemsOf(() =>
-    validateCertificateArgs({ kind: 'server', subject: 'XX=foo', keyType: 'dsa', validityDays: -3, dns: 'bad_name!', outDir: 'rel', overwrite: 'yes' }),
+    validateCertificateArgs({ kind: 'server', subject: 'XX=foo', keyType: 'dsa', validityDays: -3, dns: 'bad_name!', outDir: 'rel', overwrite: 'yes', legacyPfx: 1 }),
   );
   const text = problems.join('\n');
-  for (const expected of [/^kind: one of client, intermediate, root/m, /^subject: .*unknown attribute "XX"/m, /^passwordEnv: .* is required/m, /^keyType: one of rsa-2048/m, /^validityDays: a positive whole number/m, /^dns: "bad_name!" is not a DNS name/m, /^outDir: "rel" is relative and no folder is open/m, /^overwrite: true or false/m]) {
+  for (const expected of [/^kind: one of client, intermediate, root/m, /^subject: .*unknown attribute "XX"/m, /^passwordEnv: .* is required/m, /^keyType: one of rsa-2048/m, /^validityDays: a positive whole number/m, /^dns: "bad_name!" is not a DNS name/m, /^outDir: "rel" is relative and no folder is open/m, /^overwrite: true or false/m, /^legacyPfx: true or false/m]) {
     assert.match(text, expected);
   }
-  assert.ok(problems.length >= 8, text);
+  assert.ok(problems.length >= 9, text);
   assert.match(problemsOf(() => validateCertificateArgs('CN=x')).join(), /expected an object/);
 });
 
@@ -87,7 +88,9 @@ test('passwords are never accepted as literals, only as environment variable nam
 });
 
 test('tree arguments', () => {
-  assert.deepEqual(validateTreeArgs({ passwordEnv: 'P' }, { workspaceFolder: WS }).plan, { keyType: 'ecdsa-p256', outDir: path.join(WS, 'certs'), overwrite: false });
+  assert.deepEqual(validateTreeArgs({ passwordEnv: 'P' }, { workspaceFolder: WS }).plan, { keyType: 'ecdsa-p256', outDir: path.join(WS, 'certs'), overwrite: false, legacyPfx: false });
+  assert.equal(validateTreeArgs({ passwordEnv: 'P', outDir: '/o', legacyPfx: true }).plan.legacyPfx, true);
+  assert.match(problemsOf(() => validateTreeArgs({ passwordEnv: 'P', outDir: '/o', legacyPfx: 'yes' })).join(), /legacyPfx: true or false/);
   assert.match(problemsOf(() => validateTreeArgs({ passwordEnv: 'P' })).join(), /outDir: required when no folder is open/);
   assert.match(problemsOf(() => validateTreeArgs({ passwordEnv: 'P', outDir: '/o', subject: 'CN=x' })).join(), /subject: unknown option/);
 });
