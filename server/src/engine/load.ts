@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describeFsError, discoverFiles } from './discover';
 import { MAX_FILE_BYTES, classify, tooLargeMessage, type FileKind } from './files';
+import { closedFile, openedFile } from './watchdog';
 import type { Workspace } from './workspace';
 
 export interface LoadOptions {
@@ -137,6 +138,7 @@ export function readOne(file: string, maxBytes = MAX_FILE_BYTES, tooLarge: (byte
   let fd: number | undefined;
   try {
     fd = fs.openSync(file, OPEN_FLAGS);
+    openedFile(fd);
     const stat = fs.fstatSync(fd);
     if (!stat.isFile()) return { problem: `cannot read: ${stat.isDirectory() ? 'is a directory' : 'not a regular file'}` };
     if (stat.size > maxBytes) return { problem: tooLarge(stat.size) };
@@ -168,6 +170,7 @@ export function readOne(file: string, maxBytes = MAX_FILE_BYTES, tooLarge: (byte
       } catch {
         // nothing to do: the bytes are read
       }
+      closedFile(fd);
     }
   }
 }

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as vm from 'node:vm';
 
 /**
@@ -8,7 +9,8 @@ import * as vm from 'node:vm';
  * leave the language server silent. JavaScript can't interrupt itself, so the rules run inside a `vm` script with a
  * timeout: Node's watchdog thread ends the script when the time is up, wherever it is, and `within` returns false.
  * No `finally` block runs on the way out: the caller must drop whatever state the stopped code may have left half made.
- * Node's own is dropped here: a module it was loading (xmldom and pkijs are loaded on first use, inside a lint).
+ * Node's own is dropped here: a module it was loading (xmldom and pkijs are loaded on first use, inside a lint), and a
+ * file left open (a configuration file read on first use, inside a lint; see `openedFile`).
  *
  * Cost: a thread started per call (≈ 0.1 ms). A workspace is linted in a few calls, not one per file (see
  * `Workspace.lintAll`).
@@ -32,6 +34,7 @@ export function within(fn: () => void, ms: number): boolean {
   }
   // Those up the stack are not this call's to undo (a walk of `require.cache`: a few hundred entries at most).
   const loading = modulesLoading();
+  const open = new Set(openFiles);
   // Restored as it was, whatever happened inside: a call nested in this one, stopped by this one's time, ran no
   // `finally` of its own.
   const previous = current;
@@ -44,11 +47,41 @@ export function within(fn: () => void, ms: number): boolean {
   } catch (e) {
     if (typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
       forgetModulesLoadedBy(loading);
+      closeFilesOpenedSince(open);
       return false;
     }
     throw e;
   } finally {
     current = previous;
+  }
+}
+
+/** Descriptors opened and not closed yet, by code that may run inside `within` (see `openedFile`). */
+const openFiles = new Set<number>();
+
+/**
+ * Code that opens a file descriptor and closes it in a `finally` registers it here (`openedFile` after the open,
+ * `closedFile` after the close): a stop between the two skips the `finally`, and `within` then closes the descriptor
+ * instead of leaving it open for the life of the process (the language server's).
+ */
+export function openedFile(fd: number): void {
+  openFiles.add(fd);
+}
+
+export function closedFile(fd: number): void {
+  openFiles.delete(fd);
+}
+
+/** Closes the descriptors registered since `before` and still open: their `finally` was skipped by a stop. */
+function closeFilesOpenedSince(before: ReadonlySet<number>): void {
+  for (const fd of openFiles) {
+    if (before.has(fd)) continue;
+    openFiles.delete(fd);
+    try {
+      fs.closeSync(fd);
+    } catch {
+      // already closed: the stop came after the close, before `closedFile`
+    }
   }
 }
 

@@ -1,14 +1,18 @@
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { rootCertificates } from 'node:tls';
 import * as info from '../../../server/src/certificates/info';
 import { DEFAULT_CONFIG } from '../../../server/src/engine/config';
+import { readOne } from '../../../server/src/engine/load';
 import { within } from '../../../server/src/engine/watchdog';
 import { Workspace } from '../../../server/src/engine/workspace';
 import { RelintClock } from '../../../server/src/lsp/relint-clock';
 import type { PolicyRule } from '../../../server/src/rules/types';
 import { privateCaIn } from '../../../server/src/rules/util/private-ca';
+import { makeTempDir, removeTempDir } from '../../helpers';
 
 // State made inside a time limit (see engine/watchdog.ts) that outlives it: a stop in the middle must not leave it half
 // made for what comes after (`dropDerivedState` drops the workspace's own, not a module's, nor the language server's).
@@ -79,4 +83,39 @@ test("the language server's clock, stopped while it set its timer (publishing a 
     globalThis.setTimeout = set;
     for (const timer of made) clearTimeout(timer);
   }
+});
+
+test('a file being read when a rule was stopped is closed (a configuration read on first use, inside a lint)', { skip: !fs.existsSync('/proc/self/fd') && 'no /proc/self/fd here' }, () => {
+  const dir = makeTempDir('watchdog-fd');
+  const file = path.join(dir, '.apim-mtls.json');
+  fs.writeFileSync(file, '{}');
+  /** The descriptors of this process open on `file`. */
+  const openOnFile = (): number => fs.readdirSync('/proc/self/fd').filter((fd) => {
+    try {
+      return fs.readlinkSync(`/proc/self/fd/${fd}`) === file;
+    } catch {
+      return false; // the descriptor readdir itself used, closed since
+    }
+  }).length;
+  // The stop lands between the open and the close, every time: fstat never returns. (Patched on the module itself:
+  // the compiled code reads `fs.fstatSync` from it at each call.)
+  const nodeFs = createRequire(__filename)('node:fs') as { fstatSync: unknown };
+  const fstat = nodeFs.fstatSync;
+  nodeFs.fstatSync = () => {
+    for (;;) {
+      // never returns
+    }
+  };
+  let stopped: boolean[];
+  try {
+    stopped = [1, 2, 3].map(() => within(() => void readOne(file), 30));
+  } finally {
+    nodeFs.fstatSync = fstat;
+  }
+  assert.deepEqual(stopped, [false, false, false]);
+  assert.equal(openOnFile(), 0, 'each stopped read left its descriptor open');
+  // Still readable, and read files are closed as before.
+  assert.ok('bytes' in readOne(file));
+  assert.equal(openOnFile(), 0);
+  removeTempDir(dir);
 });
