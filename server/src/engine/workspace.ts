@@ -744,7 +744,10 @@ class RuleRun {
   private running: string | undefined;
   /** Set by `stop`: the rule that was running then ('' when none was: the file was being parsed, say). */
   private stopped: string | undefined;
-  /** The rules of the current `runRules`, and the index of the one running. */
+  /**
+   * The rules of the current `runRules` (none before it starts), and the index of the one under way: `next` moves on
+   * only once a rule has returned, so a stop anywhere in the loop finds the rule it cut among those from `next` on.
+   */
   private pending: readonly EnabledRule[] = [];
   private next = 0;
   /**
@@ -780,9 +783,9 @@ class RuleRun {
   runRules(rules: readonly EnabledRule[], ctx: AnyRuleContext): void {
     const timing = this.timing;
     this.pending = rules;
-    this.next = 0;
-    for (const { rule, level } of rules) {
-      this.next++;
+    for (let i = 0; i < rules.length; i++) {
+      this.next = i;
+      const { rule, level } = rules[i]!;
       if (this.skipped.size > 0 || performance.now() - this.startedAt > this.budgetMs) {
         this.skipped.add(rule.id);
         continue;
@@ -801,6 +804,7 @@ class RuleRun {
       this.running = undefined;
       if (timing) timing.set(rule.id, (timing.get(rule.id) ?? 0) + performance.now() - started);
     }
+    this.next = rules.length;
   }
 
   /** When the file's time budget is spent (a `performance.now()` time). */
@@ -814,8 +818,9 @@ class RuleRun {
    */
   stop(enabled: readonly EnabledRule[]): void {
     this.stopped = this.running ?? '';
-    // Stopped before the rules started (parsing the file): none of them ran.
-    for (const { rule } of this.next === 0 ? enabled : this.pending.slice(this.next)) this.skipped.add(rule.id);
+    // Stopped before the rules started (parsing the file): none of them ran. Else the one under way (told as stopped
+    // when it had started, as not run when the stop came just before) and those after it.
+    for (const { rule } of this.pending.length === 0 ? enabled : this.pending.slice(this.next)) if (rule.id !== this.stopped) this.skipped.add(rule.id);
     if (this.placedFrom !== undefined) this.result.findings.length = this.placedFrom;
     this.placedFrom = undefined;
   }

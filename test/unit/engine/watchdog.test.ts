@@ -56,6 +56,34 @@ describe('a rule still running when its file is out of time is stopped', { timeo
     assert.match(ws.lint(stuck).notices[0]!, /rule hang was stopped/);
   });
 
+  it('stopped between two rules, before the next had started: that rule and those after it are told as not run', () => {
+    // The stop lands in the loop between rules (its budget check), not in a rule: \`performance.now()\` never returns once.
+    let hangNextClock = false;
+    const now = performance.now.bind(performance);
+    const first: PolicyRule = { ...once('first'), check: (ctx) => (once('first').check(ctx), (hangNextClock = true)) };
+    const ws = workspace({ fileTimeBudgetMs: 200 }, [first, once('second'), once('third')]);
+    const file = path.join(ROOT, 'between.xml');
+    ws.set(file, { text: '<policies><inbound><base /></inbound></policies>' });
+    performance.now = () => {
+      if (hangNextClock) {
+        hangNextClock = false;
+        for (;;) {
+          // never returns
+        }
+      }
+      return now();
+    };
+    let result;
+    try {
+      result = ws.lint(file);
+    } finally {
+      performance.now = now;
+    }
+    assert.deepEqual(result.findings.map((f) => f.ruleId), ['first']);
+    assert.equal(result.notices.length, 1);
+    assert.match(result.notices[0]!, /, so 2 rules were not run on it: second, third\./);
+  });
+
   it('after a stop, what the rules share is made again: the findings of a real workspace are those of a fresh one', () => {
     const files: [string, string][] = [
       [path.join(ROOT, 'infra', 'main.bicep'), apimServiceBicep("'StandardV2'", '../policies/global.xml')],
