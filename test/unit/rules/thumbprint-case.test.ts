@@ -62,6 +62,17 @@ testRule(thumbprintCase, {
     // switch: silent when the subject is something else, or the case agrees.
     { name: 'an allow-list in a local, upper-case, or a HashSet with an ignore-case comparer', code: block(`var allowed = new[] { "${TP}" };`, `var known = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "${tp}" };`, `return allowed.Contains(${THUMB}) || known.Contains(${THUMB});`) },
     { name: 'an allow-list in a local that is assigned again, or declared twice: not known', code: block(`var allowed = new[] { "${tp}" };`, 'allowed = LoadAllowed();', `string[] other = { "${tp}" };`, `if (true) { string[] other = { "${TP}" }; }`, `return allowed.Contains(${THUMB}) || other.Contains(${THUMB});`) },
+    {
+      name: 'an allow-list whose entries are upper-cased in place, or through another name: not known',
+      code: block(
+        `var allowed = new List<string> { "${tp}" };`,
+        'for (int i = 0; i < allowed.Count; i++) allowed[i] = allowed[i].ToUpperInvariant();',
+        `string[] pinned = { "${tp}" };`,
+        'var same = pinned;',
+        'same[0] = same[0].ToUpper();',
+        `return allowed.Contains(${THUMB}) || pinned.Contains(${THUMB});`,
+      ),
+    },
     { name: 'a switch on the thumbprint with upper-case labels, the mirror with lower-case ones', code: block(`switch (${THUMB}) { case "${TP}": return true; }`, `switch (${THUMB}.ToLower()) { case "${tp}": return true; }`, 'return false;') },
     { name: 'a switch on the thumbprint upper-cased, or on a local that holds it', code: block(`var t = ${THUMB}.ToUpperInvariant();`, `switch (t) { case "${TP}": return true; }`, `return ${THUMB}.ToUpper() switch { "${TP}" => true, _ => false };`) },
     {

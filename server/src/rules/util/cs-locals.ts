@@ -171,7 +171,7 @@ const STRING_TYPES: ReadonlySet<string> = new Set(['string', 'String']);
 
 /**
  * Second walk: every mention of a declared name but its declaration is a read (counted), or a write (`=`, `++`, `out`,
- * a parameter or pattern of the same name…) that drops the name. The declared names that are only read.
+ * an element written, `var alias = name;`, a parameter or pattern of the same name…) that drops the name. The declared names that are only read.
  */
 function readOnly<T extends { index: number; reads: number }>(tokens: readonly CsToken[], declared: Map<string, T | null>, closeOf: Int32Array): Map<string, T> {
   if (declared.size === 0) return new Map();
@@ -188,8 +188,13 @@ function readOnly<T extends { index: number; reads: number }>(tokens: readonly C
     const inner = open[open.length - 1];
     const close = inner !== undefined && tokens[inner]!.text === '(' ? closeOf[inner]! : -1;
     const group = close >= 0 ? tokens[close + 1] : undefined;
+    // `name[i] = …` writes an element (`allowed[i] = allowed[i].ToUpperInvariant()` changes what the list holds).
+    const afterIndex = punct(next, '[') && closeOf[i + 1]! >= 0 ? tokens[closeOf[i + 1]! + 1] : undefined;
     const written =
       (next?.kind === 'punct' && (ASSIGNMENTS.has(next.text) || next.text === '++' || next.text === '--' || next.text === '=>')) ||
+      (afterIndex?.kind === 'punct' && (ASSIGNMENTS.has(afterIndex.text) || afterIndex.text === '++' || afterIndex.text === '--')) ||
+      // `var other = allowed;`: another name for it, through which it may be written.
+      (punct(prev, '=') && (punct(next, ';') || punct(next, ','))) ||
       (prev?.kind === 'punct' && (prev.text === '++' || prev.text === '--' || prev.text === '>' || prev.text === ']' || prev.text === '?')) ||
       (prev?.kind === 'keyword' && (prev.text === 'out' || prev.text === 'ref' || TYPE_KEYWORDS.has(prev.text))) ||
       prev?.kind === 'identifier' ||
