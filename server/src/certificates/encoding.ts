@@ -29,13 +29,38 @@ export interface PemBlock {
   der: Uint8Array;
 }
 
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
+const PEM_BEGIN = /-----BEGIN ([A-Z0-9 ]+)-----/g;
+const PEM_END = /-----END ([A-Z0-9 ]+)-----/g;
 
-/** Every well-formed PEM block in `text`, in order. */
+/**
+ * Every well-formed PEM block in `text`, in order: a BEGIN and the first END of its label after it (what
+ * `/-----BEGIN (L)-----([\s\S]*?)-----END \1-----/g` matches). Linear: the ENDs are found once, by label, where that
+ * pattern searched the rest of the text again for each BEGIN without an END (80,000 of them: 69 s).
+ */
 export function parsePemBlocks(text: string): PemBlock[] {
+  const ends = new Map<string, number[]>();
+  for (const m of text.matchAll(PEM_END)) {
+    let list = ends.get(m[1]!);
+    if (!list) ends.set(m[1]!, (list = []));
+    list.push(m.index!);
+  }
   const blocks: PemBlock[] = [];
-  for (const m of text.matchAll(PEM_BLOCK)) {
-    blocks.push({ label: m[1], der: new Uint8Array(Buffer.from(m[2].replace(/\s+/g, ''), 'base64')) });
+  /** For each label, the index in its list of the first END not yet behind the search. */
+  const next = new Map<string, number>();
+  PEM_BEGIN.lastIndex = 0;
+  for (let m = PEM_BEGIN.exec(text); m; m = PEM_BEGIN.exec(text)) {
+    const label = m[1]!;
+    const bodyStart = m.index + m[0].length;
+    const list = ends.get(label);
+    if (!list) continue;
+    // The search only moves forward: ENDs before this BEGIN's body are passed for good.
+    let i = next.get(label) ?? 0;
+    while (i < list.length && list[i]! < bodyStart) i++;
+    next.set(label, i);
+    if (i === list.length) continue;
+    const end = list[i]!;
+    blocks.push({ label, der: new Uint8Array(Buffer.from(text.slice(bodyStart, end).replace(/\s+/g, ''), 'base64')) });
+    PEM_BEGIN.lastIndex = end + `-----END ${label}-----`.length;
   }
   return blocks;
 }

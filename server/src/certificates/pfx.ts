@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, createPrivateKey, createPublicKey, randomBytes, X509Certificate } from 'node:crypto';
 import type * as Pkijs from 'pkijs';
 import { toArrayBuffer } from './encoding';
 import { cryptoEngine } from './engine';
@@ -6,16 +6,18 @@ import { certificateInfoFromDer, oversizedOid } from './info';
 import { pki } from './pki';
 import type { CertificateInfo } from './types';
 import { errorMessage } from '../core/errors';
-import { isPkcs12Pbe, PBE_SHA1_3DES_3KEY, pbeName, pkcs12Kdf, pkcs12Pbe3DesEncrypt, pkcs12PbeDecrypt } from './pkcs12-pbe';
+import { isPkcs12Pbe, MAX_PBE_ITERATIONS, PBE_SHA1_3DES_3KEY, pbeName, pkcs12Kdf, pkcs12Pbe3DesEncrypt, pkcs12PbeDecrypt } from './pkcs12-pbe';
 
 const BAG_KEY = '1.2.840.113549.1.12.10.1.1';
 const BAG_SHROUDED_KEY = '1.2.840.113549.1.12.10.1.2';
 const BAG_CERT = '1.2.840.113549.1.12.10.1.3';
+const BAG_SAFE_CONTENTS = '1.2.840.113549.1.12.10.1.6';
 const CERT_X509 = '1.2.840.113549.1.9.22.1';
 const ATTR_FRIENDLY_NAME = '1.2.840.113549.1.9.20';
 const ATTR_LOCAL_KEY_ID = '1.2.840.113549.1.9.21';
 const CONTENT_DATA = '1.2.840.113549.1.7.1';
 const CONTENT_ENCRYPTED = '1.2.840.113549.1.7.6';
+const PBES2_OID = '1.2.840.113549.1.5.13';
 const SHA1_OID = '1.3.14.3.2.26';
 
 /** PBKDF2 and MAC iterations: OpenSSL 3's default (the MAC derivation runs in pure JS: ≈7 ms at 2048). */
@@ -71,11 +73,22 @@ function certificateBags(content: PfxContent): { localKeyId: Uint8Array | undefi
   return { localKeyId, certBags: [certBag(content.certificate, localKeyId, content.friendlyName), ...content.chain.map((der) => certBag(der, undefined, undefined))] };
 }
 
-/** An unsigned INTEGER's content bytes as a number (asn1js's own reading goes wrong past 2^23 or 2^31). */
+/**
+ * An unsigned INTEGER's content bytes as a number (asn1js's own reading goes wrong past 2^23 or 2^31); one of more than
+ * 48 bits is `Number.MAX_SAFE_INTEGER`, which every limit refuses (a 400-byte count read as Infinity).
+ */
 function unsignedOf(bytes: Uint8Array): number {
   let n = 0;
-  for (const b of bytes) n = n * 256 + b;
+  for (const b of bytes) {
+    n = n * 256 + b;
+    if (n > 2 ** 48) return Number.MAX_SAFE_INTEGER;
+  }
   return n;
+}
+
+/** A count for messages: `2,000,000`, or `more than 2^48` for one read as too large to say. */
+function countText(n: number): string {
+  return n >= Number.MAX_SAFE_INTEGER ? 'more than 2^48' : n.toLocaleString('en-US');
 }
 
 /**
@@ -170,24 +183,73 @@ function localKeyIdOf(bag: Pkijs.SafeBag): string | undefined {
   return value instanceof asn1js.OctetString ? Buffer.from(value.valueBlock.valueHexView).toString('hex') : undefined;
 }
 
-/** The most MAC iterations read: more than any tool writes, and a second or two of work at most. */
+/** The most MAC iterations read: more than any tool writes (2,000 to 600,000), ≈ 5 s of work at most (SHA-512). */
 const MAX_MAC_ITERATIONS = 1_000_000;
+
+/**
+ * The most PBKDF2 iterations read (PBES2), in all the encrypted parts of one .pfx: tools write 2,048 to 600,000 a part,
+ * and PBKDF2 runs in OpenSSL (≈ 0.35 µs an iteration: ≈ 1.5 s at this limit).
+ */
+const MAX_PBKDF2_ITERATIONS = 4_000_000;
+
+/**
+ * The ASN.1 elements read in one parse: a .pfx of a few hundred certificates (≈ 60 elements each) holds more than
+ * asn1js's default of 10,000, which refused one of 200 that OpenSSL reads. The 4 MB size limit bounds the work anyway.
+ */
+const MAX_ASN1_NODES = 400_000;
+
+/**
+ * The key derivations a .pfx asks for, added up: each encrypted part names its own iteration count, and a file may hold
+ * any number of parts (sixteen of a million iterations each held `certs inspect` 87 s). Refused before the work.
+ */
+class IterationBudget {
+  private legacy = 0;
+  private pbkdf2 = 0;
+
+  /** Counts `iterations` of `scheme` (a PKCS#12 PBE scheme's name, or PBES2), or throws when they go over the limit. */
+  spend(scheme: string, iterations: number): void {
+    const legacy = scheme !== 'PBES2';
+    const before = legacy ? this.legacy : this.pbkdf2;
+    const limit = legacy ? MAX_PBE_ITERATIONS : MAX_PBKDF2_ITERATIONS;
+    if (iterations > limit - before) {
+      const others = before > 0 ? `, after ${countText(before)} for its other encrypted parts,` : '';
+      throw new Error(`${countText(iterations)} iterations${others} is more than the ${countText(limit)} apim-mtls reads in one .pfx (tools write 2,000 to ${legacy ? '50,000' : '600,000'} a part)`);
+    }
+    if (legacy) this.legacy += iterations;
+    else this.pbkdf2 += iterations;
+  }
+}
 
 /**
  * The MAC iteration count as written (`PFX ::= SEQUENCE { version, authSafe, macData SEQUENCE { mac, macSalt,
  * iterations INTEGER DEFAULT 1 } }`), read from the bytes: asn1js misreads counts from 2^23 up (as 1).
  */
-function macIterations(asn1js: ReturnType<typeof pki>['asn1js'], data: Uint8Array): number {
-  const root = asn1js.fromBER(toArrayBuffer(data)).result as unknown as { valueBlock?: { value?: unknown[] } };
-  const macData = root.valueBlock?.value?.[2] as { valueBlock?: { value?: unknown[] } } | undefined;
-  const count = macData?.valueBlock?.value?.[2] as { valueBlock?: { valueHexView?: Uint8Array } } | undefined;
-  const bytes = count?.valueBlock?.valueHexView;
-  return bytes && bytes.length > 0 ? unsignedOf(bytes) : 1;
+function macIterations(root: unknown): number {
+  const macData = (root as { valueBlock?: { value?: unknown[] } }).valueBlock?.value?.[2] as { valueBlock?: { value?: unknown[] } } | undefined;
+  return integerAt(macData, 2) ?? 1;
+}
+
+/** The unsigned INTEGER at `index` of a SEQUENCE, read from its bytes; undefined when there is none. */
+function integerAt(sequence: unknown, index: number): number | undefined {
+  const item = (sequence as { valueBlock?: { value?: unknown[] } } | undefined)?.valueBlock?.value?.[index] as { idBlock?: { tagNumber?: number }; valueBlock?: { valueHexView?: Uint8Array } } | undefined;
+  const bytes = item?.idBlock?.tagNumber === 2 ? item.valueBlock?.valueHexView : undefined;
+  return bytes && bytes.length > 0 ? unsignedOf(bytes) : undefined;
+}
+
+/**
+ * Parses DER as a pkijs `type` (as its `fromBER`, which keeps asn1js's default limits), with room for a few hundred
+ * certificates; a limit reached is said as such, not as "data is not correct".
+ */
+function parseAs<T>(type: new (params: { schema: unknown }) => T, data: Uint8Array): { parsed: T; root: unknown } {
+  const { asn1js } = pki();
+  const ber = asn1js.fromBER(toArrayBuffer(data), { maxNodes: MAX_ASN1_NODES });
+  if (ber.offset === -1) throw new Error(ber.result.error || 'not DER');
+  return { parsed: new type({ schema: ber.result }), root: ber.result };
 }
 
 /** Decrypts a .pfx. Rejects with `wrong password` when the MAC does not verify, or a description of what is unsupported. */
 export async function openPfx(data: Uint8Array, password: string): Promise<OpenedPfx> {
-  const { asn1js, pkijs } = pki();
+  const { pkijs } = pki();
   const engine = cryptoEngine();
   const pass = toArrayBuffer(new TextEncoder().encode(password));
   // Before pkijs: a huge object identifier (seconds and gigabytes in asn1js), and a MAC iteration count meant to stall
@@ -195,67 +257,115 @@ export async function openPfx(data: Uint8Array, password: string): Promise<Opene
   const huge = oversizedOid(data);
   if (huge !== undefined) throw new Error(`not a PKCS#12 (.pfx) file: an object identifier of ${huge} bytes`);
   let pfx: Pkijs.PFX;
+  let root: unknown;
   try {
-    pfx = pkijs.PFX.fromBER(toArrayBuffer(data));
-  } catch {
-    throw new Error('not a PKCS#12 (.pfx) file');
-  }
-  const iterations = macIterations(asn1js, data);
-  if (iterations > MAX_MAC_ITERATIONS) {
-    throw new Error(`cannot open the .pfx: its MAC is computed with ${iterations.toLocaleString('en-US')} iterations, more than the ${MAX_MAC_ITERATIONS.toLocaleString('en-US')} apim-mtls reads (tools write 2,000 to 600,000)`);
-  }
-  try {
-    await pfx.parseInternalValues({ password: pass, checkIntegrity: true }, engine);
+    ({ parsed: pfx, root } = parseAs(pkijs.PFX, data));
   } catch (e) {
     const message = errorMessage(e);
-    throw new Error(/integrity/i.test(message) ? 'wrong password for the .pfx (its MAC does not verify)' : `cannot open the .pfx: ${message}`);
+    throw new Error(/Maximum ASN\.1/.test(message) ? `cannot open the .pfx: ${message} (${MAX_ASN1_NODES.toLocaleString('en-US')} elements at most)` : 'not a PKCS#12 (.pfx) file');
+  }
+  const iterations = macIterations(root);
+  if (iterations > MAX_MAC_ITERATIONS) {
+    throw new Error(`cannot open the .pfx: its MAC is computed with ${countText(iterations)} iterations, more than the ${MAX_MAC_ITERATIONS.toLocaleString('en-US')} apim-mtls reads (tools write 2,000 to 600,000)`);
+  }
+  // Without a MAC (`openssl pkcs12 -export -nomac`) nothing checks the password before the decryption: a wrong one
+  // fails there, and is said so.
+  const hasMac = pfx.macData !== undefined;
+  try {
+    await pfx.parseInternalValues({ password: pass, checkIntegrity: hasMac }, engine);
+  } catch (e) {
+    const message = errorMessage(e);
+    throw new Error(/Integrity for the PKCS#12 data is broken/i.test(message) ? 'wrong password for the .pfx (its MAC does not verify)' : `cannot open the .pfx: ${message}`);
   }
   const authSafe = pfx.parsedValue?.authenticatedSafe;
   if (!authSafe) throw new Error('cannot open the .pfx: no authenticated safe');
-  const safeContents = await decryptSafeContents(authSafe, password);
+  try {
+    return await readContents(authSafe, password);
+  } catch (e) {
+    // Without a MAC, a wrong password decrypts to garbage or fails to decrypt: the file can't tell it from damage.
+    if (!hasMac && e instanceof Error && /cannot decrypt|do not parse/.test(e.message)) throw new Error(`wrong password for the .pfx, or a damaged file (it has no MAC to tell which): ${e.message}`);
+    throw e;
+  }
+}
+
+/** The certificates and the first private key of an authenticated safe, its encrypted parts decrypted with `password`. */
+async function readContents(authSafe: Pkijs.AuthenticatedSafe, password: string): Promise<OpenedPfx> {
+  const { asn1js, pkijs } = pki();
+  const budget = new IterationBudget();
+  const safeContents = await decryptSafeContents(authSafe, password, budget);
   const result: OpenedPfx = { certificates: [] };
   const certIds = new Map<string, Uint8Array>();
   let keyId: string | undefined;
-  for (const value of safeContents) {
-    for (const bag of value.safeBags) {
+  // Bags may hold bags (a SafeContents bag): asn1js's depth limit bounds the nesting.
+  const bags = async (list: readonly Pkijs.SafeBag[]): Promise<void> => {
+    for (const bag of list) {
       if (bag.bagId === BAG_CERT && bag.bagValue instanceof pkijs.CertBag && bag.bagValue.certId === CERT_X509 && bag.bagValue.certValue instanceof asn1js.OctetString) {
         const der = new Uint8Array(bag.bagValue.certValue.getValue());
         result.certificates.push(der);
         const id = localKeyIdOf(bag);
         if (id) certIds.set(id, der);
       } else if (!result.privateKeyPkcs8 && bag.bagId === BAG_SHROUDED_KEY && bag.bagValue instanceof pkijs.PKCS8ShroudedKeyBag) {
-        result.privateKeyPkcs8 = await decrypt(bag.bagValue.encryptionAlgorithm, bag.bagValue.encryptedData, password, 'its private key');
+        result.privateKeyPkcs8 = await decrypt(bag.bagValue.encryptionAlgorithm, bag.bagValue.encryptedData, password, 'its private key', budget);
         keyId = localKeyIdOf(bag);
       } else if (!result.privateKeyPkcs8 && bag.bagId === BAG_KEY && bag.bagValue instanceof pkijs.PrivateKeyInfo) {
         result.privateKeyPkcs8 = new Uint8Array(bag.bagValue.toSchema().toBER(false));
         keyId = localKeyIdOf(bag);
+      } else if (bag.bagId === BAG_SAFE_CONTENTS && bag.bagValue instanceof pkijs.SafeContents) {
+        await bags(bag.bagValue.safeBags);
       }
     }
-  }
+  };
+  for (const value of safeContents) await bags(value.safeBags);
   if (result.privateKeyPkcs8) {
-    const keyCertificate = (keyId ? certIds.get(keyId) : undefined) ?? result.certificates[0];
+    const keyCertificate = certificateOfKey(result.privateKeyPkcs8, [...(keyId && certIds.has(keyId) ? [certIds.get(keyId)!] : []), ...result.certificates]);
     if (keyCertificate) result.keyCertificate = keyCertificate;
   }
   return result;
 }
 
 /**
+ * The first of `candidates` whose public key is the private key's: a localKeyId may be missing or name another
+ * certificate, and signing with a CA's key under another certificate's name makes certificates that verify against
+ * neither. When Node can't read the key, the first candidate (as before: the key is refused later, when it signs).
+ */
+function certificateOfKey(pkcs8: Uint8Array, candidates: readonly Uint8Array[]): Uint8Array | undefined {
+  let publicKey: Buffer;
+  try {
+    publicKey = createPublicKey(createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' })).export({ type: 'spki', format: 'der' });
+  } catch {
+    return candidates[0];
+  }
+  return candidates.find((der) => {
+    try {
+      return publicKey.equals(new X509Certificate(der).publicKey.export({ type: 'spki', format: 'der' }));
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
  * The SafeContents of the authenticated safe, those in EncryptedData decrypted: PBES2 (AES…) by pkijs, PKCS#12's older
  * PBE schemes (3DES, RC2: OpenSSL 1.1's and Windows' exports) by `pkcs12PbeDecrypt`.
  */
-async function decryptSafeContents(authSafe: Pkijs.AuthenticatedSafe, password: string): Promise<Pkijs.SafeContents[]> {
+async function decryptSafeContents(authSafe: Pkijs.AuthenticatedSafe, password: string, budget: IterationBudget): Promise<Pkijs.SafeContents[]> {
   const { pkijs } = pki();
   const out: Pkijs.SafeContents[] = [];
   for (const info of authSafe.safeContents) {
     let der: Uint8Array;
     if (info.contentType === CONTENT_DATA) der = octets(info.content);
     else if (info.contentType === CONTENT_ENCRYPTED) {
-      const encrypted = new pkijs.EncryptedData({ schema: info.content }).encryptedContentInfo;
+      let encrypted: Pkijs.EncryptedContentInfo;
+      try {
+        encrypted = new pkijs.EncryptedData({ schema: info.content }).encryptedContentInfo;
+      } catch (e) {
+        throw new Error(`cannot open the .pfx: encrypted contents that are not EncryptedData (${errorMessage(e)})`);
+      }
       if (!encrypted.encryptedContent) throw new Error('cannot open the .pfx: encrypted contents without their data');
-      der = await decrypt(encrypted.contentEncryptionAlgorithm, encrypted.encryptedContent, password, 'its certificates');
+      der = await decrypt(encrypted.contentEncryptionAlgorithm, encrypted.encryptedContent, password, 'its certificates', budget);
     } else throw new Error(`cannot open the .pfx: contents of type ${info.contentType} (public-key encrypted) are not supported`);
     try {
-      out.push(pkijs.SafeContents.fromBER(toArrayBuffer(der)));
+      out.push(parseAs(pkijs.SafeContents, der).parsed);
     } catch (e) {
       throw new Error(`cannot open the .pfx: its contents do not parse (${errorMessage(e)})`);
     }
@@ -263,20 +373,31 @@ async function decryptSafeContents(authSafe: Pkijs.AuthenticatedSafe, password: 
   return out;
 }
 
-/** Decrypts `data` under `algorithm` (PBES2 through pkijs, or a PKCS#12 PBE scheme); `what`: what it holds, for errors. */
-async function decrypt(algorithm: Pkijs.AlgorithmIdentifier, data: unknown, password: string, what: string): Promise<Uint8Array> {
+/**
+ * Decrypts `data` under `algorithm` (PBES2 through pkijs, or a PKCS#12 PBE scheme), its iterations counted in `budget`;
+ * `what`: what it holds, for errors.
+ */
+async function decrypt(algorithm: Pkijs.AlgorithmIdentifier, data: unknown, password: string, what: string, budget: IterationBudget): Promise<Uint8Array> {
   const { pkijs } = pki();
   const oid = algorithm.algorithmId;
   try {
     if (isPkcs12Pbe(oid)) {
       const { salt, iterations } = pbeParameters(algorithm.algorithmParams);
+      budget.spend(pbeName(oid), iterations);
       return pkcs12PbeDecrypt(oid, salt, iterations, octets(data), password);
+    }
+    if (oid === PBES2_OID) {
+      // `PBES2-params ::= SEQUENCE { keyDerivationFunc SEQUENCE { PBKDF2, PBKDF2-params SEQUENCE { salt, iterationCount … } }, … }`,
+      // read from the bytes: asn1js reads 2^23 and more as 0 ("iterations cannot be zero").
+      const kdf = (algorithm.algorithmParams as { valueBlock?: { value?: unknown[] } } | undefined)?.valueBlock?.value?.[0] as { valueBlock?: { value?: unknown[] } } | undefined;
+      const iterations = integerAt(kdf?.valueBlock?.value?.[1], 1);
+      if (iterations !== undefined) budget.spend('PBES2', iterations);
     }
     const encryptedContentInfo = new pkijs.EncryptedContentInfo({ contentType: CONTENT_DATA, contentEncryptionAlgorithm: algorithm, encryptedContent: data as never });
     const pass = toArrayBuffer(new TextEncoder().encode(password));
     return new Uint8Array(await cryptoEngine().decryptEncryptedContentInfo({ password: pass, encryptedContentInfo }));
   } catch (e) {
-    throw new Error(`cannot decrypt ${what} in the .pfx (${isPkcs12Pbe(oid) ? pbeName(oid) : oid}): ${errorMessage(e)}`);
+    throw new Error(`cannot decrypt ${what} in the .pfx (${isPkcs12Pbe(oid) ? pbeName(oid) : oid === PBES2_OID ? 'PBES2' : oid}): ${errorMessage(e)}`);
   }
 }
 
@@ -306,8 +427,19 @@ function octets(value: unknown): Uint8Array {
   return new Uint8Array(bytes);
 }
 
-/** Reads the certificates of a .pfx and whether it holds a private key. Rejects a wrong password with a clear error. */
-export async function readPfx(data: Uint8Array, password: string): Promise<{ certificates: CertificateInfo[]; hasKey: boolean }> {
+/**
+ * Reads the certificates of a .pfx and whether it holds a private key, with a problem when that key belongs to none of
+ * its certificates (nothing can use it). Rejects a wrong password with a clear error.
+ */
+export async function readPfx(data: Uint8Array, password: string): Promise<{ certificates: CertificateInfo[]; hasKey: boolean; problems: string[] }> {
   const opened = await openPfx(data, password);
-  return { certificates: opened.certificates.map(certificateInfoFromDer), hasKey: opened.privateKeyPkcs8 !== undefined };
+  const hasKey = opened.privateKeyPkcs8 !== undefined;
+  return {
+    certificates: opened.certificates.map(certificateInfoFromDer),
+    hasKey,
+    problems: hasKey && !opened.keyCertificate ? [KEY_WITHOUT_CERTIFICATE] : [],
+  };
 }
+
+/** A .pfx whose private key is not the key of any certificate in it. */
+export const KEY_WITHOUT_CERTIFICATE = 'its private key belongs to none of its certificates: nothing can sign or authenticate with it';

@@ -4,7 +4,7 @@ import type { CertificateKind, CertificateRequest, Issuer } from './generate';
 import { certificateInfoFromDer } from './info';
 import { importPkcs8, type KeyType } from './keys';
 import { parseDotNetName } from './names';
-import { openPfx } from './pfx';
+import { KEY_WITHOUT_CERTIFICATE, openPfx } from './pfx';
 import type { CertificateInfo } from './types';
 import { errorMessage } from '../core/errors';
 
@@ -21,7 +21,8 @@ export interface LoadedIssuer extends Issuer {
 /** Loads a CA's certificate, key and chain from .pfx bytes. Throws when it holds no key or is not a CA. */
 export async function issuerFromPfx(data: Uint8Array, password: string, label: string): Promise<LoadedIssuer> {
   const opened = await openPfx(data, password);
-  if (!opened.privateKeyPkcs8 || !opened.keyCertificate) throw new Error(`${label}: holds no private key`);
+  if (!opened.privateKeyPkcs8) throw new Error(`${label}: holds no private key`);
+  if (!opened.keyCertificate) throw new Error(`${label}: ${KEY_WITHOUT_CERTIFICATE}`);
   const info = certificateInfoFromDer(opened.keyCertificate);
   if (!info.isCA) throw new Error(`${label}: ${info.subject} is not a CA (basicConstraints cA is false)`);
   const chain = opened.certificates.filter((der) => der !== opened.keyCertificate && !certificateInfoFromDer(der).selfSigned);

@@ -230,8 +230,8 @@ async function inspectOne(io: CertsIo, args: ParsedArgs, file: string): Promise<
   if (read.encoding !== 'pfx' && !/\.(pfx|p12)$/i.test(file)) return { file, ...read };
   try {
     const pass = await password(io, args, '--password-env', `Password of ${path.basename(file)}: `);
-    const { certificates, hasKey } = await readPfx(data, pass);
-    return { file, encoding: 'pfx', hasPemMarkers: false, hasKey, certificates, problems: [] };
+    const { certificates, hasKey, problems } = await readPfx(data, pass);
+    return { file, encoding: 'pfx', hasPemMarkers: false, hasKey, certificates, problems };
   } catch (e) {
     if (e instanceof UsageError) throw e;
     return { file, encoding: 'pfx', hasPemMarkers: false, certificates: [], problems: [errorMessage(e)] };
