@@ -19,8 +19,13 @@ export const thumbprintCase: PolicyRule = {
     // A literal held by a local variable may be compared more than once: reported once, with its first comparison.
     const reported = new Set<number>();
     const found = [...thumbprintComparisons(ctx.doc)].sort((a, b) => (a.via?.use.start ?? -1) - (b.via?.use.start ?? -1));
+    // A list held by a local is the same literals at every read: judged once per case (not reads × items).
+    const judged = new Map<readonly unknown[], Set<string>>();
     for (const c of found) {
       if (c.ignoreCase || c.literalCase !== undefined) continue;
+      const cases = judged.get(c.literals) ?? new Set<string>();
+      if (cases.has(c.thumbprintCase)) continue;
+      judged.set(c.literals, cases.add(c.thumbprintCase));
       for (const literal of c.literals) {
         const value = literal.value ?? '';
         if (!/^[0-9A-Fa-f]+$/.test(value)) continue;

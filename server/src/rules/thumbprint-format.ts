@@ -20,7 +20,12 @@ export const thumbprintFormat: PolicyRule = {
       }
     }
     const seen = new Set<number>();
+    // A list held by a local is the same literals at every read: looked at once per fallback (not reads × items).
+    const lists = new Map<readonly unknown[], Set<string | undefined>>();
     for (const comparison of thumbprintComparisons(ctx.doc)) {
+      const fallbacks = lists.get(comparison.literals) ?? new Set<string | undefined>();
+      if (fallbacks.has(comparison.thumbprintFallback)) continue;
+      lists.set(comparison.literals, fallbacks.add(comparison.thumbprintFallback));
       for (const literal of comparison.literals) {
         // `var t = cert?.Thumbprint ?? ""; … t == ""`: whether a certificate was sent, not a thumbprint.
         if (seen.has(literal.span.start) || literal.value === undefined || literal.value === comparison.thumbprintFallback) continue;

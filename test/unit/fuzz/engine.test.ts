@@ -11,6 +11,10 @@ import { fixturesDir, makeTempDir, removeTempDir, repoRoot } from '../../helpers
 import { parsePolicy } from '../../../server/src/parsers/policy/parse';
 import type { PolicyDocument, PolicyElement } from '../../../server/src/parsers/policy/types';
 import { unguardedUses } from '../../../server/src/rules/util/certificate-flow';
+import { policyThumbprints } from '../../../server/src/rules/util/certificate-references';
+import { thumbprintCase } from '../../../server/src/rules/thumbprint-case';
+import { thumbprintFormat } from '../../../server/src/rules/thumbprint-format';
+import type { PolicyRuleContext } from '../../../server/src/rules/types';
 import { expressionsPinOrVerifyForEveryRequest } from '../../../server/src/rules/util/certificate-names';
 import { hasPlaceholder } from '../../../server/src/rules/util/placeholder';
 import { deepGuardedChooses, deepReads, fuzzCount, fuzzSeed, hostileIdentities, hostilePolicies, hostileWorkspace, manyWhenGuards, NORMAL_POLICY } from './hostile';
@@ -143,6 +147,32 @@ test('regression: the certificate guards of a policy are looked up in work linea
   );
   assert.deepEqual(unguardedUses(guarded), []);
   assert.ok(siblings.n < 100 * n, `${siblings.n} element reads for ${n + 2} sibling branches`);
+});
+
+test('regression: an allow-list in a local read at every check: its literals are looked at once, not reads × items', () => {
+  // Counted, not timed. Before: each read carried the list's literals again and every consumer went over them (2,000
+  // reads of 2,000 items: identity-claims-mismatch 12 s, certificate-expired 9 s, certificate-expiring 8 s).
+  const n = 2000;
+  const tp = (i: number): string => i.toString(16).padStart(40, 'a');
+  const list = Array.from({ length: n }, (_, i) => `&quot;${tp(i)}&quot;`).join(', ');
+  const checks = 'if (allowed.Contains(context.Request.Certificate?.Thumbprint)) { return true; } '.repeat(n);
+  const doc = parsePolicy(`<policies><inbound><set-variable name="v" value="@{ var allowed = new[] { ${list} }; ${checks} return false; }" /></inbound></policies>`);
+  const reads = { n: 0 };
+  for (const expression of doc.expressions) {
+    for (const token of expression.tokens) {
+      if (token.kind !== 'string') continue;
+      const value = token.value;
+      Object.defineProperty(token, 'value', { get: () => (reads.n++, value) });
+    }
+  }
+  const findings: string[] = [];
+  const ctx = { doc, text: doc.text, file: path.join(ROOT, 'allowed.policy.xml'), report: (r: { message: string }) => void findings.push(r.message) } as unknown as PolicyRuleContext;
+  // The lower-case hex (a…) never matches an upper-case Thumbprint: every item once, from its first check.
+  thumbprintCase.check(ctx);
+  assert.equal(findings.length, n);
+  thumbprintFormat.check(ctx);
+  assert.equal(policyThumbprints(doc).length, n);
+  assert.ok(reads.n < 20 * n, `${reads.n} reads of the literals' values for ${n} items read ${n} times`);
 });
 
 test('regression: the guards above certificate reads nested deep are looked up in work linear in the depth', () => {

@@ -5,7 +5,7 @@ import type { Span } from '../../core/text';
 import type { CertificateEntry } from '../../model/types';
 import { elementsNamed, getAttribute } from '../../parsers/policy';
 import { RecentCache } from '../../parsers/policy/recent';
-import type { PolicyDocument, PolicyElement } from '../../parsers/policy/types';
+import type { CsToken, PolicyDocument, PolicyElement } from '../../parsers/policy/types';
 import type { CertificateIndex, RuleSettings } from '../types';
 import { entryCertificate } from './bicep-certificates';
 import { identityElements, sameDn } from './identity';
@@ -60,8 +60,12 @@ function findPolicyThumbprints(doc: PolicyDocument): PolicyThumbprint[] {
       }
     }
   }
+  // A literal once, however many comparisons read it (an allow-list in a local, read at every check: reads × items).
+  const seen = new Set<CsToken>();
   for (const comparison of thumbprintComparisons(doc)) {
     for (const token of comparison.literals) {
+      if (seen.has(token)) continue;
+      seen.add(token);
       const thumbprint = token.value !== undefined ? normalizeThumbprint(token.value) : undefined;
       if (thumbprint) found.push({ kind: 'expression', thumbprint, span: literalContentSpan(doc.text, token) });
     }

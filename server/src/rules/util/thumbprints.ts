@@ -80,6 +80,8 @@ class Scope {
   private readonly locals: Map<string, Local>;
   /** Locals holding a collection initializer (`var allowed = new[] { "…" };`), for `Contains` and `Any`. */
   private readonly lists: Map<string, ListLocal>;
+  /** Each list's literals, once read (shared by the comparisons that read the list: the same tokens). */
+  private readonly listLiterals = new Map<ListLocal, CsToken[] | undefined>();
 
   constructor(readonly tokens: readonly CsToken[]) {
     this.lists = listLocals(tokens);
@@ -123,7 +125,12 @@ class Scope {
       const literals = initializerLiterals(this.tokens, receiver);
       return literals && { literals };
     }
-    const literals = initializerLiterals(this.tokens, { start: list.start, end: list.end, names: [] }, true);
+    // Read once per list, however often the list is (its initializer was read again at every `Contains`: reads × items).
+    let literals = this.listLiterals.get(list);
+    if (literals === undefined && !this.listLiterals.has(list)) {
+      literals = initializerLiterals(this.tokens, { start: list.start, end: list.end, names: [] }, true);
+      this.listLiterals.set(list, literals);
+    }
     return literals && { literals, via: { name: list.name, use: head!.span, fixSafe: false } };
   }
 }
