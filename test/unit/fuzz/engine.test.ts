@@ -77,6 +77,29 @@ function lintHostile(name: string, ...context: (string | { skus: Sku[] })[]): Li
   return ws.lint(path.join(ROOT, name));
 }
 
+/** Lints a policy alone with every rule, in a fresh workspace (as `lintHostile`, for a text made by the test). */
+function lintText(name: string, text: string): LintResult {
+  const config = new ConfigResolver();
+  const ws = new Workspace({ configFor: (f) => config.forFile(f), rules: allRules });
+  ws.set(path.join(ROOT, name), { text });
+  return ws.lint(path.join(ROOT, name));
+}
+
+test('regression: a condition of 40,000 `&&` parts, and 64,000 certificate reads before 64,000 null tests: certificate-null-check answers within the budget', () => {
+  const C = 'context.Request.Certificate';
+  const n = 40_000;
+  const conjunction = `<policies><inbound><choose><when condition="@{ var c = ${C}; return (${Array(n).fill('c != null').join(' || ')}) ${'&amp;&amp; a '.repeat(n)}; }"><set-variable name="a" value="b" /></when><otherwise><return-response><set-status code="401" /></return-response></otherwise></choose><set-variable name="s" value="@(${C}.Subject)" /></inbound></policies>`;
+  const m = 64_000;
+  const late = `<policies><inbound><validate-client-certificate /><set-variable name="s" value="@{ var c = ${C}; var s = ${'c.Subject + '.repeat(m)}&quot;&quot;; return s + ${'(c == null) + '.repeat(m)}&quot;&quot;; }" /></inbound></policies>`;
+  // Before: each `&&` part looked for among all the null tests (5 s), each read asked about every null test (10 s).
+  const [a, b] = [lintText('many-parts.policy.xml', conjunction), lintText('late-tests.policy.xml', late)];
+  assert.deepEqual([a.notices, b.notices], [[], []]);
+  // A disjunction is not taken to test the certificate: the read after the <choose> is reported. After the validation,
+  // the reads are not.
+  assert.equal(a.findings.filter((f) => f.ruleId === 'certificate-null-check').length, 1);
+  assert.equal(b.findings.filter((f) => f.ruleId === 'certificate-null-check').length, 0);
+});
+
 test('regression: a guard 50,000 brackets or 20,000 `&&` deep is judged whole: no rule fails, no rule is skipped', () => {
   for (const name of ['deep-guard-0.policy.xml', 'deep-guard-1.policy.xml']) {
     const r = lintHostile(name);
