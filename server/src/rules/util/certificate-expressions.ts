@@ -3,7 +3,7 @@ import type { CsToken, PolicyDocument, PolicyExpression } from '../../parsers/po
 import { mayMention } from '../../parsers/policy/query';
 import { RecentCache } from '../../parsers/policy/recent';
 import { readsDeploymentCertificates } from '../../parsers/policy/tokens';
-import { afterDot, comparisons, explicitNullTest, isName, tokenSpan } from './cs-tokens';
+import { afterDot, bracketPairsOf, comparisons, explicitNullTest, isName, tokenSpan, type BracketPairs } from './cs-tokens';
 
 /**
  * What the policy expressions of a document do with `context.Request.Certificate` (an `X509Certificate2`, null when
@@ -87,13 +87,16 @@ function analyze(expr: PolicyExpression): ExpressionAnalysis {
   }
   const uses: CertificateMemberUse[] = [];
   const nullTests: NullTest[] = [];
+  // Paired once, when a `?.` needs them: each `?.` looked for the end of the calls after it (nested calls: quadratic).
+  let pairs: BracketPairs | undefined;
+  const closeOf = (i: number): number => (pairs ??= bracketPairsOf(tokens)).close[i]!;
   for (const ref of refs) {
     const next = tokens[ref.end + 1];
     const member = tokens[ref.end + 2];
     if ((next?.text === '.' || next?.text === '?.') && member && isName(member)) {
       const conditional = next.text === '?.';
       uses.push({ expr, ref, member, memberIndex: ref.end + 2, conditional, call: tokens[ref.end + 3]?.text === '(', span: { start: ref.span.start, end: member.span.end } });
-      if (conditional) nullTests.push({ ref, form: 'conditional-access', ...(shortCircuitsAfter(tokens, ref.end + 2) ? { shortCircuits: true } : {}) });
+      if (conditional) nullTests.push({ ref, form: 'conditional-access', ...(shortCircuitsAfter(tokens, ref.end + 2, closeOf) ? { shortCircuits: true } : {}) });
     }
     const test = nullTestAt(tokens, ref);
     if (test) nullTests.push(test);
@@ -106,18 +109,16 @@ function analyze(expr: PolicyExpression): ExpressionAnalysis {
  * a literal then `||`, or `==` a literal then `&&`. With a null certificate the comparison is decided (null is no
  * literal) and the operator skips what follows.
  */
-function shortCircuitsAfter(tokens: readonly CsToken[], member: number): boolean {
+function shortCircuitsAfter(tokens: readonly CsToken[], member: number, closeOf: (open: number) => number): boolean {
   let i = member + 1;
   for (;;) {
     const t = tokens[i];
     if (t?.text === '.' && tokens[i + 1] && isName(tokens[i + 1]!)) i += 2;
-    else if (t?.text === '(') {
-      let depth = 0;
-      for (; i < tokens.length; i++) {
-        if (tokens[i]!.text === '(') depth++;
-        else if (tokens[i]!.text === ')' && --depth === 0) break;
-      }
-      i++;
+    else if (t?.text === '(' && t.kind === 'punct') {
+      const close = closeOf(i);
+      // Never closed: nothing follows the call.
+      if (close < 0) return false;
+      i = close + 1;
     } else break;
   }
   const op = tokens[i]?.text;

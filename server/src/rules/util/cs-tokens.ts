@@ -43,6 +43,34 @@ export function afterDot(tokens: readonly CsToken[], i: number): boolean {
   return p !== undefined && p.kind === 'punct' && (p.text === '.' || p.text === '?.');
 }
 
+/**
+ * Every bracket's pair, in one walk: `close[i]` for an opener at `i`, `open[i]` for a closer (-1: none). What
+ * `matchingClose` and `matchingOpen` find one scan at a time, for the walks that ask about many brackets of one
+ * expression (nested calls asked each of their brackets again: quadratic in the depth).
+ */
+export interface BracketPairs {
+  close: Int32Array;
+  open: Int32Array;
+}
+
+export function bracketPairsOf(tokens: readonly CsToken[]): BracketPairs {
+  const close = new Int32Array(tokens.length).fill(-1);
+  const open = new Int32Array(tokens.length).fill(-1);
+  const stack: number[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (isOpener(t)) stack.push(i);
+    else if (isCloser(t)) {
+      const o = stack.pop();
+      if (o !== undefined) {
+        close[o] = i;
+        open[i] = o;
+      }
+    }
+  }
+  return { close, open };
+}
+
 /** Index of the bracket closing the one at `open`, or -1 when it is never closed. */
 export function matchingClose(tokens: readonly CsToken[], open: number): number {
   let depth = 0;
@@ -81,15 +109,22 @@ export function isPunct(t: CsToken | undefined, text: string): boolean {
   return t !== undefined && t.kind === 'punct' && t.text === text;
 }
 
+/** The most links (names, brackets, dots) read back from an operator to find the operand before it. */
+const MAX_CHAIN_LINKS = 512;
+
 /** The operand that ends just before token `at` (an operator), if any. */
-export function operandBefore(tokens: readonly CsToken[], at: number): Operand | undefined {
+export function operandBefore(tokens: readonly CsToken[], at: number, pairs?: BracketPairs): Operand | undefined {
   let j = at - 1;
   let start = at;
   let wantEnd = true;
+  let links = 0;
   while (j >= 0) {
     const t = tokens[j]!;
+    // No code chains hundreds of members: each call of an 8,000-link chain (`.Equals("x")` again and again) took the
+    // whole chain before it as its receiver (quadratic). Such a chain is no operand.
+    if (++links > MAX_CHAIN_LINKS) return undefined;
     if (wantEnd && isCloser(t)) {
-      const open = matchingOpen(tokens, j);
+      const open = pairs ? pairs.open[j]! : matchingOpen(tokens, j);
       if (open < 0) break;
       start = open;
       j = open - 1;
@@ -102,35 +137,36 @@ export function operandBefore(tokens: readonly CsToken[], at: number): Operand |
       wantEnd = true;
     } else break;
   }
-  return start < at ? operandAt(tokens, start, at - 1) : undefined;
+  return start < at ? operandAt(tokens, start, at - 1, pairs) : undefined;
 }
 
 /** The operand that starts at token `at`, if any. */
-export function operandAfter(tokens: readonly CsToken[], at: number): Operand | undefined {
+export function operandAfter(tokens: readonly CsToken[], at: number, pairs?: BracketPairs): Operand | undefined {
+  const closeOf = (i: number): number => (pairs ? pairs.close[i]! : matchingClose(tokens, i));
   const first = tokens[at];
   let end: number;
   if (isName(first) || isLiteral(first)) end = at;
-  else if (first?.text === '(' && first.kind === 'punct') end = matchingClose(tokens, at);
+  else if (first?.text === '(' && first.kind === 'punct') end = closeOf(at);
   else return undefined;
   if (end < 0) return undefined;
   for (;;) {
     const t = tokens[end + 1];
     if ((t?.text === '.' || t?.text === '?.') && t.kind === 'punct' && isName(tokens[end + 2])) end += 2;
     else if ((t?.text === '(' || t?.text === '[') && t.kind === 'punct') {
-      const close = matchingClose(tokens, end + 1);
+      const close = closeOf(end + 1);
       if (close < 0) break;
       end = close;
     } else break;
   }
-  return operandAt(tokens, at, end);
+  return operandAt(tokens, at, end, pairs);
 }
 
-function operandAt(tokens: readonly CsToken[], start: number, end: number): Operand {
+function operandAt(tokens: readonly CsToken[], start: number, end: number, pairs?: BracketPairs): Operand {
   const names: CsToken[] = [];
   for (let i = start; i <= end; i++) {
     const t = tokens[i]!;
     if (isOpener(t)) {
-      const close = matchingClose(tokens, i);
+      const close = pairs ? pairs.close[i]! : matchingClose(tokens, i);
       i = close < 0 ? end : close;
     } else if (isName(t)) names.push(t);
   }
@@ -178,19 +214,24 @@ export interface MethodCall {
   args: { start: number; end: number }[];
   /** Index of the closing `)`. */
   close: number;
+  /** The expression's brackets, paired (for the operands of its arguments). */
+  pairs: BracketPairs;
 }
 
 /** Calls of methods with one of these names (`x.Equals(a, b)`, `string.Equals(…)`). */
 export function methodCalls(tokens: readonly CsToken[], names: ReadonlySet<string>): MethodCall[] {
   const out: MethodCall[] = [];
+  // The brackets paired once, when there is a call: nested calls asked each bracket again.
+  let pairs: BracketPairs | undefined;
   tokens.forEach((t, nameIndex) => {
     if (t.kind !== 'identifier' || !names.has(t.text) || tokens[nameIndex + 1]?.text !== '(') return;
-    const close = matchingClose(tokens, nameIndex + 1);
+    pairs ??= bracketPairsOf(tokens);
+    const close = pairs.close[nameIndex + 1]!;
     if (close < 0) return;
     const dot = tokens[nameIndex - 1];
-    const call: MethodCall = { name: t, nameIndex, args: splitArgs(tokens, nameIndex + 1, close), close };
+    const call: MethodCall = { name: t, nameIndex, args: splitArgs(pairs, tokens, nameIndex + 1, close), close, pairs };
     if (dot && (dot.text === '.' || dot.text === '?.')) {
-      const receiver = operandBefore(tokens, nameIndex - 1);
+      const receiver = operandBefore(tokens, nameIndex - 1, pairs);
       if (receiver) call.receiver = receiver;
     }
     out.push(call);
@@ -199,11 +240,11 @@ export function methodCalls(tokens: readonly CsToken[], names: ReadonlySet<strin
 }
 
 /** The ranges between the top-level commas of the group `open..close`. */
-function splitArgs(tokens: readonly CsToken[], open: number, close: number): { start: number; end: number }[] {
+function splitArgs(pairs: BracketPairs, tokens: readonly CsToken[], open: number, close: number): { start: number; end: number }[] {
   const args: { start: number; end: number }[] = [];
   let start = open + 1;
   for (let i = open + 1; i < close; i++) {
-    if (isOpener(tokens[i])) i = matchingClose(tokens, i);
+    if (isOpener(tokens[i])) i = pairs.close[i]! < 0 ? close : pairs.close[i]!;
     else if (tokens[i]!.text === ',') {
       args.push({ start, end: i - 1 });
       start = i + 1;
@@ -214,8 +255,8 @@ function splitArgs(tokens: readonly CsToken[], open: number, close: number): { s
 }
 
 /** The operand that is exactly the token range `start..end`, or undefined when the range is more than one operand. */
-export function operandExactly(tokens: readonly CsToken[], start: number, end: number): Operand | undefined {
-  const operand = operandAfter(tokens, start);
+export function operandExactly(tokens: readonly CsToken[], start: number, end: number, pairs?: BracketPairs): Operand | undefined {
+  const operand = operandAfter(tokens, start, pairs);
   return operand && operand.end === end ? operand : undefined;
 }
 

@@ -5,7 +5,7 @@ import { RecentCache } from '../../parsers/policy/recent';
 import { THUMBPRINT_KEY } from './certificate-keys';
 import { chainAt, isPlainString, listLocals, singleValueLocals, type ListLocal, type Local } from './cs-locals';
 import { switchLabels } from './cs-switches';
-import { comparisons, methodCalls, operandExactly, tokenSpan, type Comparison, type MethodCall, type Operand } from './cs-tokens';
+import { comparisons, isOpener, methodCalls, operandExactly, tokenSpan, type BracketPairs, type Comparison, type MethodCall, type Operand } from './cs-tokens';
 import { hasPlaceholder } from './placeholder';
 
 /** String literals compared with a certificate's `Thumbprint` in policy expressions, and thumbprint format checks. */
@@ -118,17 +118,17 @@ class Scope {
    * The literals of the collection a `Contains` / `Any` call is made on: an initializer written there
    * (`new[] { "…" }.Contains(…)`), or one held by a local (`allowed.Contains(…)`, with `via` the local read there).
    */
-  listOf(receiver: Operand): { literals: CsToken[]; via?: LiteralVia } | undefined {
+  listOf(receiver: Operand, pairs: BracketPairs): { literals: CsToken[]; via?: LiteralVia } | undefined {
     const head = this.tokens[receiver.start];
     const list = receiver.start === receiver.end && head?.kind === 'identifier' ? this.lists.get(head.text) : undefined;
     if (!list) {
-      const literals = initializerLiterals(this.tokens, receiver);
+      const literals = initializerLiterals(this.tokens, receiver, pairs);
       return literals && { literals };
     }
     // Read once per list, however often the list is (its initializer was read again at every `Contains`: reads × items).
     let literals = this.listLiterals.get(list);
     if (literals === undefined && !this.listLiterals.has(list)) {
-      literals = initializerLiterals(this.tokens, { start: list.start, end: list.end, names: [] }, true);
+      literals = initializerLiterals(this.tokens, { start: list.start, end: list.end, names: [] }, pairs, true);
       this.listLiterals.set(list, literals);
     }
     return literals && { literals, via: { name: list.name, use: head!.span, fixSafe: false } };
@@ -268,7 +268,7 @@ function isStringType(receiver: Operand | undefined): receiver is Operand {
 function compareCall(expr: PolicyExpression, scope: Scope, call: MethodCall): ThumbprintComparison | undefined {
   if (!isStringType(call.receiver) || call.args.length < 2) return undefined;
   const tokens = expr.tokens;
-  const [a, b] = call.args.map((r) => operandExactly(tokens, r.start, r.end));
+  const [a, b] = call.args.map((r) => operandExactly(tokens, r.start, r.end, call.pairs));
   const found = pair(scope, a, b) ?? pair(scope, b, a);
   if (!found) return undefined;
   const extra = call.args.slice(2);
@@ -281,7 +281,7 @@ function equalsCall(expr: PolicyExpression, scope: Scope, call: MethodCall): Thu
   const tokens = expr.tokens;
   const arg = (i: number): Operand | undefined => {
     const r = call.args[i];
-    return r && operandExactly(tokens, r.start, r.end);
+    return r && operandExactly(tokens, r.start, r.end, call.pairs);
   };
   const receiver = call.receiver;
   const isStatic = isStringType(receiver);
@@ -307,7 +307,7 @@ function equalsCall(expr: PolicyExpression, scope: Scope, call: MethodCall): Thu
  * merely holds an initializer (`GetValueOrDefault("validCerts", "").Split(new char[] {';'})`) lists no thumbprints:
  * its literals are a variable's name, a default and a separator.
  */
-function initializerLiterals(tokens: readonly CsToken[], receiver: Operand, bare = false): CsToken[] | undefined {
+function initializerLiterals(tokens: readonly CsToken[], receiver: Operand, pairs: BracketPairs, bare = false): CsToken[] | undefined {
   let start = receiver.start;
   let end = receiver.end;
   while (tokens[start]?.text === '(' && tokens[end]?.text === ')' && start < end) {
@@ -319,26 +319,18 @@ function initializerLiterals(tokens: readonly CsToken[], receiver: Operand, bare
   else if (tokens[start - 1]?.text !== 'new' && !(bare && tokens[start]?.text === '{')) return undefined;
   if (tokens[end]?.text !== '}') return undefined;
   // The `{` that the final `}` closes, with nothing but the type (`[]`, `string[]`, `List<string>`) before it.
-  let depth = 0;
-  let open = -1;
-  for (let i = end; i >= start; i--) {
-    const t = tokens[i]!.text;
-    if (t === '}' || t === ')' || t === ']') depth++;
-    else if (t === '{' || t === '(' || t === '[') depth--;
-    if (depth === 0) {
-      open = i;
-      break;
-    }
-  }
-  if (open < 0 || tokens[open]!.text !== '{' || tokens.slice(start, open).some((t) => t.text === '(' || t.text === '.' || t.kind === 'string')) return undefined;
-  // Items at the top level of the braces: `"a", "b"`, not literals inside a call among them.
+  const open = pairs.open[end]!;
+  if (open < start || tokens[open]!.text !== '{' || tokens.slice(start, open).some((t) => t.text === '(' || t.text === '.' || t.kind === 'string')) return undefined;
+  // Items at the top level of the braces: `"a", "b"`, not literals inside a call among them (jumped over, bracket to
+  // bracket: nested initializers were read again at every level).
   const items: CsToken[] = [];
-  depth = 0;
   for (let i = open + 1; i < end; i++) {
     const t = tokens[i]!;
-    if (t.text === '(' || t.text === '[' || t.text === '{') depth++;
-    else if (t.text === ')' || t.text === ']' || t.text === '}') depth--;
-    else if (depth === 0 && t.kind === 'string' && !t.text.startsWith('$') && !t.text.startsWith('@$')) items.push(t);
+    if (isOpener(t)) {
+      const close = pairs.close[i]!;
+      if (close < 0 || close >= end) break;
+      i = close;
+    } else if (t.kind === 'string' && !t.text.startsWith('$') && !t.text.startsWith('@$')) items.push(t);
   }
   return items.length > 0 ? items : undefined;
 }
@@ -348,10 +340,10 @@ function containsCall(expr: PolicyExpression, scope: Scope, call: MethodCall): T
   const tokens = expr.tokens;
   const receiver = call.receiver;
   const first = call.args[0];
-  const target = first && scope.side(operandExactly(tokens, first.start, first.end));
+  const target = first && scope.side(operandExactly(tokens, first.start, first.end, call.pairs));
   const thumbprintCase = target && caseOfThumbprint(target, tokens);
   if (!receiver || !thumbprintCase) return undefined;
-  const list = scope.listOf(receiver);
+  const list = scope.listOf(receiver, call.pairs);
   if (!list) return undefined;
   return { expr, form: 'Contains', literals: list.literals, ...(list.via ? { via: list.via } : {}), ignoreCase: mentionsIgnoreCase(tokens, call.args.slice(1)), thumbprintCase, ...scope.fallback(target) };
 }
@@ -385,7 +377,7 @@ function anyCalls(expr: PolicyExpression, scope: Scope, calls: readonly MethodCa
     if (call.name.text !== 'Any' || !receiver || !lambda || call.args.length !== 1) return undefined;
     const parameter = tokens[lambda.start];
     if (parameter?.kind !== 'identifier' || tokens[lambda.start + 1]?.text !== '=>') return undefined;
-    const list = scope.listOf(receiver);
+    const list = scope.listOf(receiver, call.pairs);
     return list ? { ...list, parameter, from: lambda.start + 1, to: lambda.end } : undefined;
   });
   const pending = scans.filter((x): x is AnyScan => x !== undefined);
@@ -445,7 +437,7 @@ function anyCalls(expr: PolicyExpression, scope: Scope, calls: readonly MethodCa
       openAt(inner.nameIndex);
       const arg = (k: number): Operand | undefined => {
         const r = inner.args[k];
-        return r ? operandExactly(tokens, r.start, r.end) : undefined;
+        return r ? operandExactly(tokens, r.start, r.end, inner.pairs) : undefined;
       };
       const isStatic = isStringType(inner.receiver);
       const [a, b, extra] = isStatic ? [arg(0), arg(1), inner.args.slice(2)] : [inner.receiver, arg(0), inner.args.slice(1)];
