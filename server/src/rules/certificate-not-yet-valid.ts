@@ -2,7 +2,7 @@ import type { CertificateInfo } from '../certificates/types';
 import type { PolicyElement } from '../parsers/policy/types';
 import type { BicepRule, CertificateIndex, PolicyRule, RuleMeta, RuleSettings } from './types';
 import { readBoolAttribute } from './util/bool-attribute';
-import { baseName, bicepCertificateReferences, certificateByThumbprint, describeStart, normalizeThumbprint, policyThumbprints } from './util/certificate-references';
+import { baseName, bicepCertificateReferences, certificateByThumbprint, describeStart, fileNames, normalizeThumbprint, policyThumbprints, relatedFiles } from './util/certificate-references';
 import { identityElements } from './util/identity';
 import { getAttribute } from '../parsers/policy/query';
 
@@ -62,10 +62,10 @@ const policyPart: PolicyRule = {
       ctx.report({
         span: ref.span,
         message:
-          `The certificate this identity pins, "${group.certificate.subject}" (${group.files.map(baseName).join(', ')}), ${when}: ${rejects}, ` +
+          `The certificate this identity pins, "${group.certificate.subject}" (${fileNames(group.files)}), ${when}: ${rejects}, ` +
           'and no other identity here lets a client in before then. Pin the certificate clients use now beside it, or check its start date.',
         certain: check?.kind !== 'named',
-        related: group.files.map((file) => ({ file, span: { start: 0, end: 0 }, message: `${group.certificate.subject}, valid from ${group.certificate.notBefore.toISOString()}` })),
+        related: relatedFiles(group.files, `${group.certificate.subject}, valid from ${group.certificate.notBefore.toISOString()}`),
       });
     }
   },

@@ -5,11 +5,12 @@ import { getAttribute } from '../parsers/policy';
 import type { PolicyAttribute, PolicyElement } from '../parsers/policy/types';
 import type { PolicyRule, PolicyRuleContext } from './types';
 import {
-  baseName,
   certificateByThumbprint,
+  fileNames,
   groupedCertificates,
   normalizeThumbprint,
   policyThumbprints,
+  relatedFiles,
   type WorkspaceCertificateGroup,
 } from './util/certificate-references';
 import { sameDn } from './util/identity';
@@ -65,7 +66,7 @@ function checkClaim(ctx: PolicyRuleContext, identity: PolicyElement, attr: Polic
     ctx.report({
       span: attr.valueSpan,
       message:
-        `${attr.name} "${attr.value}" is written differently from the pinned certificate's "${loose}" (${pinned.files.map(baseName).join(', ')}). ` +
+        `${attr.name} "${attr.value}" is written differently from the pinned certificate's "${loose}" (${fileNames(pinned.files)}). ` +
         'Whether APIM ignores RDN order, spacing and case is not documented: write it exactly as .NET prints it.',
       certain: false,
       fixes: [setFix(ctx, identity, attr, loose, true)],
@@ -76,7 +77,7 @@ function checkClaim(ctx: PolicyRuleContext, identity: PolicyElement, attr: Polic
   ctx.report({
     span: attr.valueSpan,
     message:
-      `This identity pins the thumbprint of "${pinned.certificate.subject}" (${pinned.files.map(baseName).join(', ')}), but ${describeValues(claim, values)}, not "${attr.value}": ` +
+      `This identity pins the thumbprint of "${pinned.certificate.subject}" (${fileNames(pinned.files)}), but ${describeValues(claim, values)}, not "${attr.value}": ` +
       `all claims of an identity must match, so it never matches. Set ${attr.name} to the certificate's value, or remove it: the thumbprint alone pins the certificate.`,
     fixes: [...(values[0] !== undefined ? [setFix(ctx, identity, attr, values[0], true)] : []), removeFix(ctx, attr)],
     related,
@@ -93,16 +94,16 @@ function checkIssuerThumbprint(ctx: PolicyRuleContext, identity: PolicyElement, 
     span: attr.valueSpan,
     message:
       `This identity pins "${pinned.certificate.subject}", issued by "${pinned.certificate.issuer}", but issuer-thumbprint is that of "${issuer.certificate.subject}" ` +
-      `(${issuer.files.map(baseName).join(', ')}): all claims of an identity must match, so it never matches. Pin the real issuer, or remove issuer-thumbprint.`,
+      `(${fileNames(issuer.files)}): all claims of an identity must match, so it never matches. Pin the real issuer, or remove issuer-thumbprint.`,
     fixes: [
       ...candidates.map((c) => ({
-        title: `Set issuer-thumbprint to ${c.certificate.thumbprint} (${c.files.map(baseName).join(', ')})`,
+        title: `Set issuer-thumbprint to ${c.certificate.thumbprint} (${fileNames(c.files)})`,
         edits: [setAttributeEdit(ctx.file, identity, attr.name, c.certificate.thumbprint)],
         preferred: candidates.length === 1,
       })),
       removeFix(ctx, attr),
     ],
-    related: [...related, ...issuer.files.map((file) => ({ file, span: { start: 0, end: 0 }, message: `${issuer.certificate.subject}: ${issuer.certificate.thumbprint}` }))],
+    related: [...related, ...relatedFiles(issuer.files, `${issuer.certificate.subject}: ${issuer.certificate.thumbprint}`)],
   });
 }
 
@@ -118,11 +119,7 @@ export const identityClaimsMismatch: PolicyRule = {
       const pinned = certificateByThumbprint(ctx.certificates, ref.thumbprint);
       if (!pinned) continue;
       const related: RelatedInfo[] = [
-        ...pinned.files.map((file) => ({
-          file,
-          span: { start: 0, end: 0 },
-          message: `${pinned.certificate.subject}, issued by ${pinned.certificate.issuer}, serial ${pinned.certificate.serialNumber}`,
-        })),
+        ...relatedFiles(pinned.files, `${pinned.certificate.subject}, issued by ${pinned.certificate.issuer}, serial ${pinned.certificate.serialNumber}`),
         { file: ctx.file, span: ref.span, message: 'the pinned thumbprint' },
       ];
       for (const attr of ref.identity.attributes) {

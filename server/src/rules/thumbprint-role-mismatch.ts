@@ -3,7 +3,7 @@ import { actsAsCa } from '../certificates/role';
 import { getAttribute } from '../parsers/policy';
 import type { PolicyElement } from '../parsers/policy/types';
 import type { PolicyRule, PolicyRuleContext } from './types';
-import { baseName, certificateByThumbprint, groupedCertificates, policyThumbprints, type WorkspaceCertificateGroup } from './util/certificate-references';
+import { certificateByThumbprint, fileNames, groupedCertificates, policyThumbprints, type WorkspaceCertificateGroup } from './util/certificate-references';
 import { sameDn } from './util/identity';
 import { analyzeTrust } from './util/trust';
 
@@ -29,7 +29,7 @@ export const thumbprintRoleMismatch: PolicyRule = {
       const pinned = certificateByThumbprint(ctx.certificates, ref.thumbprint);
       if (!pinned) continue;
       const cert = pinned.certificate;
-      const files = pinned.files.map(baseName).join(', ');
+      const files = fileNames(pinned.files);
       if (ref.kind === 'thumbprint' && actsAsCa(cert)) {
         const issued = issuedBy(ctx, pinned);
         if (issued.length === 0) continue; // a self-signed certificate marked CA may well be a client's own

@@ -1,6 +1,6 @@
 import type { PolicyRule } from './types';
 import type { WorkspaceCertificateGroup } from './util/certificate-references';
-import { baseName, groupedCertificates, policyThumbprints } from './util/certificate-references';
+import { fileNames, groupedCertificates, policyThumbprints } from './util/certificate-references';
 import { editDistance } from '../core/nearest';
 
 /** A thumbprint this close (in edited hex digits) to a workspace certificate's is offered as a correction. */
@@ -36,7 +36,7 @@ export const unknownThumbprint: PolicyRule = {
         span: ref.span,
         message: `No certificate in the workspace (${files}) has the thumbprint ${WHERE[ref.kind]}.${hint}`,
         fixes: near.map((n, i) => ({
-          title: `Use ${n.g.certificate.thumbprint} (${n.g.files.map(baseName).join(', ')}: ${n.g.certificate.subject})`,
+          title: `Use ${n.g.certificate.thumbprint} (${fileNames(n.g.files)}: ${n.g.certificate.subject})`,
           edits: [{ file: ctx.file, span: ref.span, newText: n.g.certificate.thumbprint }],
           preferred: i === 0 && (near.length === 1 || near[1]!.distance > n.distance),
         })),

@@ -37,6 +37,15 @@ describe('certificate-not-yet-valid', async () => {
         findings: [{ line: 6, level: 'warning', text: c.partnerRenewed.info.thumbprint, message: '"CN=Partner Client, O=Contoso" (partner-renewed.cer, partner-renewed.without-markers.cer), is valid only from 2026-04-15, in 45 days: APIM rejects it until then (validate-not-before)' }],
       },
       {
+        // The same certificate copied into every API's folder: the message named all the files, and every pin repeated
+        // them (1,000 pins of 1,000 copies: 3 s in the rule, and 27 s writing the report).
+        name: 'the certificate copied into 40 folders: three files named, and how many more',
+        code: vccPolicy(pin(c.partnerRenewed)),
+        files: { ...files, ...Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`apis/api-${String(i).padStart(2, '0')}/partner-renewed.cer`, pem(c.partnerRenewed)])) },
+        now: MARCH,
+        findings: [{ line: 6, level: 'warning', message: '"CN=Partner Client, O=Contoso" (partner-renewed.cer, partner-renewed.cer, partner-renewed.cer and 39 more), is valid only from 2026-04-15' }],
+      },
+      {
         name: 'two pins, neither valid yet (each reported), validate-not-before from a named value (said so, and not certain)',
         code: vccPolicy(pin(c.valid, c.partnerExpired), 'validate-trust="false" validate-not-before="{{check-start}}"'),
         files,

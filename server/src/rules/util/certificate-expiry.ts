@@ -9,8 +9,10 @@ import {
   certificateByThumbprint,
   certificateSpans,
   describeValidity,
+  fileNames,
   judgeValidity,
   policyThumbprints,
+  relatedFiles,
   renewalsOf,
   type BicepCertificateReference,
   type PolicyThumbprint,
@@ -26,7 +28,7 @@ export type ExpiryRules = readonly [PolicyRule, BicepRule, CertificateRule];
 
 /** `"CN=…" (a.cer, a.without-markers.cer)` */
 function describeGroup(group: WorkspaceCertificateGroup): string {
-  return `"${group.certificate.subject}" (${group.files.map(baseName).join(', ')})`;
+  return `"${group.certificate.subject}" (${fileNames(group.files)})`;
 }
 
 const POLICY_SUBJECT: Record<PolicyThumbprint['kind'], string> = {
@@ -51,15 +53,14 @@ const POLICY_ADVICE: Record<ExpiryState, Record<PolicyThumbprint['kind'], string
 /** Replace the pinned thumbprint with a renewal's (preferred only for an expired certificate with a single renewal). */
 function thumbprintRenewalFixes(file: string, ref: PolicyThumbprint, renewals: WorkspaceCertificateGroup[], state: ExpiryState): Fix[] {
   return renewals.map((r) => ({
-    title: `Pin the renewed certificate ${r.certificate.thumbprint} (${r.files.map(baseName).join(', ')}, valid until ${r.certificate.notAfter.toISOString().slice(0, 10)})`,
+    title: `Pin the renewed certificate ${r.certificate.thumbprint} (${fileNames(r.files)}, valid until ${r.certificate.notAfter.toISOString().slice(0, 10)})`,
     edits: [{ file, span: ref.span, newText: r.certificate.thumbprint }],
     preferred: state === 'expired' && renewals.length === 1,
   }));
 }
 
-function relatedFiles(group: WorkspaceCertificateGroup, validity: Validity): RelatedInfo[] {
-  const text = `${group.certificate.subject} ${describeValidity(group.certificate, validity)}`;
-  return group.files.map((file) => ({ file, span: { start: 0, end: 0 }, message: text }));
+function relatedOf(group: WorkspaceCertificateGroup, validity: Validity): RelatedInfo[] {
+  return relatedFiles(group.files, `${group.certificate.subject} ${describeValidity(group.certificate, validity)}`);
 }
 
 function policyPart(meta: RuleMeta, state: ExpiryState): PolicyRule {
@@ -90,7 +91,7 @@ function policyPart(meta: RuleMeta, state: ExpiryState): PolicyRule {
           message: `${POLICY_SUBJECT[ref.kind]}, ${describeGroup(group)}, ${describeValidity(group.certificate, validity)}: ${advice}`,
           certain: notAfter?.kind !== 'named',
           fixes: thumbprintRenewalFixes(ctx.file, ref, renewals, state),
-          related: relatedFiles(group, validity),
+          related: relatedOf(group, validity),
         });
       }
     },

@@ -81,9 +81,13 @@ export interface WorkspaceCertificateGroup {
 
 /** The workspace certificate with this thumbprint, with all files holding it; undefined when no file does. */
 export function certificateByThumbprint(index: CertificateIndex, thumbprint: string): WorkspaceCertificateGroup | undefined {
-  const hits = index.byThumbprint(thumbprint);
-  return hits[0] && { certificate: hits[0].certificate, files: [...new Set(hits.map((h) => h.file))] };
+  const groups = groupsByThumbprint.get(index, (i) => new Map(groupedCertificates(i).map((g) => [g.certificate.thumbprint, g])));
+  // The index's own lookup, for a thumbprint written in lower case (the groups are keyed by the upper-case one).
+  return groups.get(thumbprint) ?? groups.get(index.byThumbprint(thumbprint)[0]?.certificate.thumbprint ?? '');
 }
+
+/** The groups by thumbprint, per index (each lookup listed and deduplicated the files again: pins × copies). */
+const groupsByThumbprint = new RecentCache<CertificateIndex, ReadonlyMap<string, WorkspaceCertificateGroup>>(2);
 
 /** Workspace certificates grouped by thumbprint, in file order (memoised per index: a new index when a certificate changes). */
 export function groupedCertificates(index: CertificateIndex): readonly WorkspaceCertificateGroup[] {
@@ -93,14 +97,16 @@ export function groupedCertificates(index: CertificateIndex): readonly Workspace
 const groupCache = new RecentCache<CertificateIndex, readonly WorkspaceCertificateGroup[]>(2);
 
 function groupCertificates(index: CertificateIndex): WorkspaceCertificateGroup[] {
-  const byThumbprint = new Map<string, WorkspaceCertificateGroup>();
+  const byThumbprint = new Map<string, { group: WorkspaceCertificateGroup; files: Set<string> }>();
   for (const { file, certificate } of index.all()) {
-    const group = byThumbprint.get(certificate.thumbprint);
-    if (group) {
-      if (!group.files.includes(file)) group.files.push(file);
-    } else byThumbprint.set(certificate.thumbprint, { certificate, files: [file] });
+    const known = byThumbprint.get(certificate.thumbprint);
+    if (!known) byThumbprint.set(certificate.thumbprint, { group: { certificate, files: [file] }, files: new Set([file]) });
+    else if (!known.files.has(file)) {
+      known.files.add(file);
+      known.group.files.push(file);
+    }
   }
-  return [...byThumbprint.values()];
+  return [...byThumbprint.values()].map((k) => k.group);
 }
 
 /** A certificate a Bicep file deploys: loaded from a workspace file, or written inline as base64. */
@@ -175,6 +181,22 @@ function plural(n: number, unit: string): string {
 /** A file name for messages: `dev-valid-client.cer`. */
 export function baseName(file: string): string {
   return path.basename(file);
+}
+
+/** The files named in a message at most: the same certificate copied into every API folder is not listed in full. */
+const FILES_NAMED = 3;
+/** The files given as related locations at most. */
+const FILES_RELATED = 10;
+
+/** The files that hold a certificate, for a message: `a.cer, a.without-markers.cer`, or `a.cer, b.cer, c.cer and 997 more`. */
+export function fileNames(files: readonly string[]): string {
+  const named = files.slice(0, FILES_NAMED).map(baseName).join(', ');
+  return files.length > FILES_NAMED ? `${named} and ${files.length - FILES_NAMED} more` : named;
+}
+
+/** The files that hold a certificate, as related locations (the first ten), each with `message`. */
+export function relatedFiles(files: readonly string[], message: string): { file: string; span: Span; message: string }[] {
+  return files.slice(0, FILES_RELATED).map((file) => ({ file, span: { start: 0, end: 0 }, message }));
 }
 
 /**
