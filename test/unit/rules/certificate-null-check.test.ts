@@ -238,6 +238,31 @@ ${READ_SUBJECT}`),
   ],
   invalid: [
     {
+      // The later branches run when `!= null` is false: without a certificate, the read there always fails.
+      name: 'after `when != null` (alone, or && more), the later <when> and the <otherwise> run without a certificate',
+      code: inbound(`<choose>
+    <when condition="@(context.Request.Certificate != null)">
+        <set-variable name="client" value="known" />
+    </when>
+    <when condition="@(context.Request.Certificate.Issuer.Contains(&quot;Contoso&quot;))">
+        <set-variable name="client" value="contoso" />
+    </when>
+</choose>
+<choose>
+    <when condition="@(context.Request.Certificate != null &amp;&amp; context.Request.Certificate.Thumbprint == &quot;2DB300DFDA51470556A3E1AA3A332D81CCB0482E&quot;)">
+        <set-variable name="client" value="pinned" />
+    </when>
+    <otherwise>
+        ${HEADER('@(context.Request.Certificate.Subject)')}
+    </otherwise>
+</choose>`),
+      findings: [
+        { line: 8, level: 'warning', text: 'context.Request.Certificate.Issuer' },
+        { line: 18, level: 'warning', text: 'context.Request.Certificate.Subject' },
+      ],
+      noFix: true,
+    },
+    {
       // With a null certificate, null == "…" is false and || goes on to the unchecked use.
       name: 'a ?. comparison that does not stop the evaluation (== then ||) guards nothing',
       code: reject(

@@ -16,7 +16,8 @@ import { includedFragments, reachedFragments } from './fragments';
  *   (`cert == null || cert.X`, `cert != null && cert.X`, `if (cert == null) { return …; } … cert.X`), or a `?.`
  *   comparison that stops the evaluation without a certificate (`cert?.Thumbprint != "…" || cert.X`);
  * - a `<when condition>` tests the certificate for null (`== null`, `!= null`, `is null`, `??`, `?.`): its body (unless
- *   the only test is `== null`), the later `<when>` / `<otherwise>` of the same `<choose>`, and, when that `<when>`
+ *   the only test is `== null`), the later `<when>` / `<otherwise>` of the same `<choose>` (unless the condition holds
+ *   only with a certificate, `!= null` or `!= null && …`: they run without one), and, when that `<when>`
  *   holds a `<return-response>` (or `!= null` is one of the `&&` operands of its condition, and every other branch, an
  *   `<otherwise>` among them, returns on every path), everything after the `<choose>`;
  * - any other earlier expression tests it explicitly (the `set-variable` that stores a validation result, which a later
@@ -107,8 +108,10 @@ class Guards {
     this.tested.set(when, condition);
     const choose = when.parent;
     if (!choose) return;
+    // The later branches run when the condition is false: after `when cert != null` (and `cert != null && …`), that is
+    // when there may be no certificate (a read there fails with a 500 whenever the certificate is missing).
     const first = this.firstWhen.get(choose);
-    if (first === undefined || when.span.start < first.start) this.firstWhen.set(choose, { start: when.span.start, condition: condition.expr });
+    if ((first === undefined || when.span.start < first.start) && !holdsOnlyWithCertificate(condition)) this.firstWhen.set(choose, { start: when.span.start, condition: condition.expr });
     if (returns) this.addAfter(choose, choose.span.end);
   }
 
