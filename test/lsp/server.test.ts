@@ -2,7 +2,7 @@ import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { CodeAction, CompletionItem, Diagnostic, Hover, TextEdit, TextDocumentEdit } from 'vscode-languageserver-protocol';
+import { DiagnosticSeverity, type CodeAction, type CompletionItem, type Diagnostic, type Hover, type TextEdit, type TextDocumentEdit } from 'vscode-languageserver-protocol';
 import { generateCertificate } from '../../server/src/certificates/generate';
 import { spawnSync } from 'node:child_process';
 import { apimServiceBicep, examplesDir, fixturesDir, makeTempDir, removeTempDir, repoRoot, VALIDATING_POLICY } from '../helpers';
@@ -161,6 +161,18 @@ describe('language server over stdio', () => {
     assert.match(value, /CN=Partner Root, O=Contoso/);
     assert.match(value, new RegExp(cert.info.thumbprint));
     assert.match(value, /new-certs\/partner\.cer/);
+  });
+
+  it('a certificate file open in the editor that is not one says so; fixed, the diagnostic goes', async () => {
+    const file = path.join(dir, 'certs', 'pasted.cer');
+    client.open(file, 'MIIB pasted without the rest');
+    const diags = await client.waitFor(file, (d) => d.length > 0);
+    // Base64 (blanks allowed between characters) that is no DER certificate.
+    assert.deepEqual(diags.map((d) => d.severity), [DiagnosticSeverity.Warning]);
+    assert.match(String(diags[0]!.message), /^certificate file: not a valid X\.509 certificate/);
+    const cert = await generateCertificate({ id: 'pasted', kind: 'root', subject: 'CN=Pasted Root', keyType: 'ecdsa-p256' });
+    client.change(file, `-----BEGIN CERTIFICATE-----\n${cert.info.base64}\n-----END CERTIFICATE-----\n`);
+    assert.deepEqual(await client.waitFor(file, (d) => d.length === 0), []);
   });
 
   it('offers the safe fixes as one source.fixAll.apim-mtls action (code actions on save), and in a finding’s lightbulb', async () => {

@@ -400,6 +400,8 @@ export class Workspace {
     const { file, e, run } = lint;
     const result = run.result;
     if (stopped) run.stop(lint.enabled);
+    // What can't be read in a certificate file asked about (named, or open in the editor): said, not "no problems".
+    if (e.kind === 'certificate') for (const problem of this.certificate(file)?.problems ?? []) result.notices.push(`${CERTIFICATE_PROBLEM}${problem}`);
     const overBudget = run.budgetNotice();
     if (overBudget) result.notices.push(overBudget);
     if (!lint.hadParse) this.dropParseMadeByLint(file, e);
@@ -846,6 +848,9 @@ class RuleRun {
     );
   }
 }
+
+/** How a certificate file's read problem starts, as a notice. */
+const CERTIFICATE_PROBLEM = 'certificate file: ';
 
 /** A CA bundle holds up to ~150 certificates; each costs ~0.5 ms to read (a broken one more), all read at once. */
 const MAX_PEM_BLOCKS = 300;

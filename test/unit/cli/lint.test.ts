@@ -539,6 +539,27 @@ resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
     assert.deepEqual(JSON.parse(folder.stdout), []);
   });
 
+  it('a certificate file named as a path that is not one says so (it was "No problems")', () => {
+    const dir = tmpWorkspace({
+      'hello.cer': 'hello',
+      'with-key.pem': `${fs.readFileSync(path.join(repoRoot, 'examples/certs/root-ca.cer'), 'utf8')}-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n`,
+    });
+    const r = cli(['lint', 'hello.cer', 'with-key.pem', '--format', 'json'], dir);
+    const entries = JSON.parse(r.stdout) as JsonEntry[];
+    assert.deepEqual(entries.map((e) => [path.basename(e.filePath), e.messages.map((m) => [m.ruleId, m.level, m.message])]), [
+      ['hello.cer', [[null, 'warning', 'certificate file: not a certificate: neither PEM, base64 nor DER']]],
+      [
+        'with-key.pem',
+        [
+          [null, 'warning', 'certificate file: the file also holds PRIVATE KEY block(s)'],
+          [null, 'warning', 'certificate file: the file holds a private key: keep it out of source control'],
+        ],
+      ],
+    ]);
+    // Found in a folder, it stays the editor's and the policies' business, as before.
+    assert.deepEqual(JSON.parse(cli(['lint', '.', '--format', 'json'], dir).stdout), []);
+  });
+
   it('linting one folder reads the local modules its Bicep deploys from outside it (the tier of a policy they deploy)', () => {
     const module = `param sku string
 param policyXml string
