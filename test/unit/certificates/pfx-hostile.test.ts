@@ -8,7 +8,7 @@ import { pki } from '../../../server/src/certificates/pki';
 import { generateCertificate } from '../../../server/src/certificates/generate';
 import { exportPkcs8 } from '../../../server/src/certificates/keys';
 import { buildPfx } from '../../../server/src/certificates/pfx';
-import { certs, openssl, PASSWORD, PASSWORD_VAR, tempDir } from './tools';
+import { certs, inspect, openssl, opensslCa, PASSWORD, PASSWORD_VAR } from './tools';
 
 /**
  * .pfx and PEM files an audit made to stall or mislead `certs inspect` and `certs client --issuer`, each made here by
@@ -17,28 +17,10 @@ import { certs, openssl, PASSWORD, PASSWORD_VAR, tempDir } from './tools';
 
 let dir = '';
 const f = (name: string): string => path.join(dir, name);
-
-interface Inspected {
-  certificates: { subject: string; thumbprint: string }[];
-  hasKey?: boolean;
-  problems: string[];
-}
-
-async function inspect(file: string, env?: NodeJS.ProcessEnv): Promise<{ code: number; report: Inspected }> {
-  const r = await certs(['inspect', file, '--format', 'json', '--password-env', PASSWORD_VAR], env);
-  return { code: r.code, report: (JSON.parse(r.stdout) as Inspected[])[0]! };
-}
-
-function exportPfx(name: string, options: string[]): string {
-  const made = openssl(['pkcs12', '-export', ...options, '-in', f('ca.cer'), '-inkey', f('ca.key'), '-out', f(name), '-passout', `env:${PASSWORD_VAR}`]);
-  assert.equal(made.status, 0, made.out);
-  return f(name);
-}
+let exportPfx: (name: string, options: string[]) => string;
 
 before(() => {
-  dir = tempDir('pfx-hostile');
-  const made = openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', f('ca.key'), '-out', f('ca.cer'), '-subj', '/O=Contoso/CN=Hostile Test CA', '-days', '30', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
-  assert.equal(made.status, 0, made.out);
+  ({ dir, exportPfx } = opensslCa('pfx-hostile', 'Hostile Test CA'));
 });
 
 test('the encryption iterations of a .pfx are added up over its parts, and refused past the limit before the work', async () => {

@@ -12,7 +12,7 @@ import { buildPfx, openPfx } from '../../../server/src/certificates/pfx';
 import { pkcs12Kdf, rc2CbcDecrypt } from '../../../server/src/certificates/pkcs12-pbe';
 import { pki } from '../../../server/src/certificates/pki';
 import { fuzzCount, fuzzSeed, int, prng } from '../fuzz/hostile';
-import { certs, openssl, PASSWORD, PASSWORD_VAR, run, tempDir } from './tools';
+import { certs, inspect, openssl, opensslCa, PASSWORD, PASSWORD_VAR, run, tempDir } from './tools';
 
 /**
  * .pfx files made before PBES2, as OpenSSL 1.1 (`-legacy` in OpenSSL 3: certificates under 40-bit RC2, the key under
@@ -22,30 +22,10 @@ import { certs, openssl, PASSWORD, PASSWORD_VAR, run, tempDir } from './tools';
 
 let dir = '';
 const f = (name: string): string => path.join(dir, name);
-
-interface Inspected {
-  file: string;
-  certificates: { subject: string; thumbprint: string }[];
-  hasKey?: boolean;
-  problems: string[];
-}
-
-async function inspect(file: string, env?: NodeJS.ProcessEnv): Promise<{ code: number; report: Inspected }> {
-  const r = await certs(['inspect', file, '--format', 'json', '--password-env', PASSWORD_VAR], env);
-  return { code: r.code, report: (JSON.parse(r.stdout) as Inspected[])[0]! };
-}
-
-/** `openssl pkcs12 -export` of the CA with these options (`-legacy` first when RC2 is used). */
-function exportPfx(name: string, options: string[]): string {
-  const made = openssl(['pkcs12', '-export', ...options, '-in', f('ca.cer'), '-inkey', f('ca.key'), '-out', f(name), '-passout', `env:${PASSWORD_VAR}`]);
-  assert.equal(made.status, 0, made.out);
-  return f(name);
-}
+let exportPfx: (name: string, options: string[]) => string;
 
 before(() => {
-  dir = tempDir('pfx-legacy');
-  const made = openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', f('ca.key'), '-out', f('ca.cer'), '-subj', '/O=Contoso/CN=Legacy Export CA', '-days', '30', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
-  assert.equal(made.status, 0, made.out);
+  ({ dir, exportPfx } = opensslCa('pfx-legacy', 'Legacy Export CA'));
 });
 
 const fingerprint = (): string => /=([0-9A-F:]+)/.exec(openssl(['x509', '-in', f('ca.cer'), '-noout', '-fingerprint', '-sha1']).out)![1]!.replace(/:/g, '');

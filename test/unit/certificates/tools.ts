@@ -1,4 +1,6 @@
+import { strict as assert } from 'node:assert';
 import { execFile, spawnSync } from 'node:child_process';
+import * as path from 'node:path';
 import { runCertsCommand } from '../../../server/src/cli/certs';
 import { makeTempDir } from '../../helpers';
 
@@ -48,4 +50,37 @@ export function run(file: string, args: string[]): Promise<{ code: number; out: 
       resolve({ code, out: `${stdout}${stderr}` });
     });
   });
+}
+
+/** What `certs inspect --format json` says of one file. */
+export interface Inspected {
+  file: string;
+  certificates: { subject: string; thumbprint: string }[];
+  hasKey?: boolean;
+  problems: string[];
+}
+
+/** `certs inspect FILE --format json`, the password from the test variable: the exit code and the file's report. */
+export async function inspect(file: string, env?: NodeJS.ProcessEnv): Promise<{ code: number; report: Inspected }> {
+  const r = await certs(['inspect', file, '--format', 'json', '--password-env', PASSWORD_VAR], env);
+  return { code: r.code, report: (JSON.parse(r.stdout) as Inspected[])[0]! };
+}
+
+/**
+ * A folder with an openssl-made CA (`ca.cer`, `ca.key`, subject `CN=<cn>, O=Contoso`), and `exportPfx`: `openssl pkcs12
+ * -export` of it with the given options (`-legacy` first when RC2 is used), written as `name` there.
+ */
+export function opensslCa(prefix: string, cn: string): { dir: string; exportPfx: (name: string, options: string[]) => string } {
+  const dir = tempDir(prefix);
+  const f = (name: string): string => path.join(dir, name);
+  const made = openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', f('ca.key'), '-out', f('ca.cer'), '-subj', `/O=Contoso/CN=${cn}`, '-days', '30', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+  assert.equal(made.status, 0, made.out);
+  return {
+    dir,
+    exportPfx: (name, options) => {
+      const exported = openssl(['pkcs12', '-export', ...options, '-in', f('ca.cer'), '-inkey', f('ca.key'), '-out', f(name), '-passout', `env:${PASSWORD_VAR}`]);
+      assert.equal(exported.status, 0, exported.out);
+      return f(name);
+    },
+  };
 }
