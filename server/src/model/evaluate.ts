@@ -3,7 +3,7 @@ import type { RelatedInfo } from '../core/finding';
 import type { Expr, ParamDecl, VarDecl } from '../parsers/bicep/types';
 import { siteArg, type CallSite, type FileScope } from './bicep-scope';
 import { closedDomain, paramDomain } from './param-domain';
-import { UNKNOWN, bool, compareStrings, join, mapStrings, not, strings, truth, type Value } from './values';
+import { MAX_STRING_LENGTH, MAX_STRINGS, UNKNOWN, bool, compareStrings, join, mapStrings, not, strings, truth, type Value } from './values';
 
 const MAX_DEPTH = 64;
 
@@ -50,10 +50,12 @@ export interface ParamRef {
 export function paramRef(expr: Expr, scope: FileScope): ParamRef | undefined {
   const props: string[] = [];
   let e = expr;
+  // Pushed from the outside in and turned round once (an unshift per member was quadratic in a long chain).
   while (e.kind === 'member') {
-    props.unshift(e.name);
+    props.push(e.name);
     e = e.target;
   }
+  props.reverse();
   if (e.kind !== 'identifier') return undefined;
   const param = scope.params.get(e.name);
   return param ? { key: `${scope.path}#${[e.name, ...props].join('.')}`, param, props, scope } : undefined;
@@ -318,11 +320,23 @@ function cut(): Value {
   return UNKNOWN;
 }
 
+/** The length of the longest of the strings. */
+function longest(values: ReadonlySet<string>): number {
+  let n = 0;
+  for (const v of values) if (v.length > n) n = v.length;
+  return n;
+}
+
 function interpolate(parts: NonNullable<Extract<Expr, { kind: 'string' }>['parts']>, ev: (e: Expr) => Value): Value {
   let acc: Value = strings(['']);
   for (const p of parts) {
     const v = p.kind === 'text' ? strings([p.value]) : ev(p.expr);
     if (acc.kind !== 'strings' || v.kind !== 'strings' || v.unknown) return UNKNOWN;
+    // What `strings` would refuse is not built: 64 values of 32 KB twice over made 4,096 strings of 64 KB (≈ 256 MB) for
+    // one step of the evaluation, before it was judged. Too long, or more text than 64 values at the longest could be
+    // (only repeats among the combinations could have saved it): unknown, as `strings` says.
+    const length = longest(acc.values) + longest(v.values);
+    if (length > MAX_STRING_LENGTH || acc.values.size * v.values.size * length > MAX_STRINGS * MAX_STRING_LENGTH) return strings([], true);
     const out: string[] = [];
     for (const a of acc.values) for (const b of v.values) out.push(a + b);
     acc = strings(out);

@@ -5,6 +5,23 @@ import { unparen } from './expr-walk';
 /** Variables, parameters (through their callers) and properties followed from an expression to the literals it may be. */
 export const MAX_FOLLOW_DEPTH = 8;
 
+/**
+ * The steps one question may take following values through variables, parameters and their callers. The depth limit
+ * alone allows a path per caller at each level: a module deployed by ten callers at each of eight levels is 10^8 paths
+ * (85 s for one service's hostnames). Past it, the answer is what was found so far, as past the depth limit.
+ */
+const MAX_FOLLOW_STEPS = 20_000;
+let followFuel = MAX_FOLLOW_STEPS;
+
+/**
+ * One step of following values (`literalsOf`, `presenceOf`, `defaultedParam`, `loadedTexts`): false once the question's
+ * steps are spent. A question starts at depth 0 (its walkers go on at depth + 1), and gets the whole allowance.
+ */
+export function followStep(depth: number): boolean {
+  if (depth === 0) followFuel = MAX_FOLLOW_STEPS;
+  return --followFuel >= 0;
+}
+
 /** An object literal and the file it is written in. */
 export interface Owner {
   object: ObjectExpr;
@@ -19,7 +36,7 @@ export interface Owner {
 function literalsOf<T>(expr: Expr, scope: FileScope, depth: number, pick: (e: Expr, scope: FileScope) => T[], loop?: ForExpr): T[] {
   const v = unparen(expr);
   if (v.kind === 'array' || v.kind === 'object') return pick(v, scope);
-  if (depth >= MAX_FOLLOW_DEPTH) return [];
+  if (depth >= MAX_FOLLOW_DEPTH || !followStep(depth)) return [];
   const elements = elementsOf(v, scope, depth, loop);
   if (elements) return elements.flatMap((e) => literalsOf(e.expr, e.scope, depth + 1, pick));
   const imported = importedVariable(v, scope);

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { property, propertyMember, siteArg, type FileScope, type ResourceNode } from './bicep-scope';
 import { decodeStringSegment, stringValueOffsets } from '../parsers/bicep/lexer';
 import { unparen } from './expr-walk';
-import { elementsOf, importedVariable, MAX_FOLLOW_DEPTH, objectsOf } from './literals';
+import { elementsOf, followStep, importedVariable, MAX_FOLLOW_DEPTH, objectsOf } from './literals';
 import type { Span } from '../core/text';
 import type { CallExpr, Expr, ForExpr, StringExpr } from '../parsers/bicep/types';
 import type { InlinePolicy, PolicyResource, PolicyScope } from './types';
@@ -136,7 +136,7 @@ function loadedTexts(expr: Expr, scope: FileScope, depth: number, loop?: ForExpr
     const arg = v.args[0];
     return arg?.kind === 'string' && arg.value !== undefined ? [{ call: v, path: arg, scope, file: path.resolve(scope.dir, arg.value), transformed }] : [];
   }
-  if (depth >= MAX_FOLLOW_DEPTH) return [];
+  if (depth >= MAX_FOLLOW_DEPTH || !followStep(depth)) return [];
   // `policies[name]`, or `p.value` in a loop over `items(policies)`: any file the literal holds may be deployed.
   const elements = elementsOf(v, scope, depth, loop);
   if (elements) return distinctFiles(elements.flatMap((e) => loadedTexts(e.expr, e.scope, depth + 1)), transformed);

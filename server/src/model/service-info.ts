@@ -5,7 +5,7 @@ import { caEntries } from './certificate-entries';
 import { evaluate } from './evaluate';
 import { unparen } from './expr-walk';
 import { freeParams, skuSetOf, skusWhere } from './sku-resolution';
-import { arrayItems, MAX_FOLLOW_DEPTH, objectsOf } from './literals';
+import { arrayItems, followStep, MAX_FOLLOW_DEPTH, objectsOf } from './literals';
 import type { RelatedInfo } from '../core/finding';
 import type { Sku, SkuSet } from './sku';
 import type { CaCertificatesInfo, CaPresence, GatewayHostname, NamedValueInfo, ServiceInfo, TriBool } from './types';
@@ -239,7 +239,7 @@ function deploymentsWithout(value: Expr, skuExpr: Expr | undefined, node: Resour
  * `.bicepparam`, no module call): a deployment may pass another value. Followed through the callers that pass it on.
  */
 function defaultedParam(expr: Expr, scope: FileScope, depth: number): string | undefined {
-  if (depth >= MAX_FOLLOW_DEPTH) return undefined;
+  if (depth >= MAX_FOLLOW_DEPTH || !followStep(depth)) return undefined;
   for (const ref of freeParams(expr, scope).values()) {
     if (ref.scope.callers.length === 0) {
       if (ref.param.defaultValue) return ref.param.name;
@@ -302,7 +302,7 @@ const ARRAY_JOINS: ReadonlySet<string> = new Set(['concat', 'union']);
  */
 function presenceOf(expr: Expr, scope: FileScope, scopes: ReadonlyMap<string, FileScope>, depth: number): CaPresence {
   const v = unparen(expr);
-  if (depth >= MAX_FOLLOW_DEPTH) return 'maybe';
+  if (depth >= MAX_FOLLOW_DEPTH || !followStep(depth)) return 'maybe';
   const next = (e: Expr, s: FileScope = scope): CaPresence => presenceOf(e, s, scopes, depth + 1);
   switch (v.kind) {
     case 'null':

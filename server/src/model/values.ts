@@ -1,7 +1,7 @@
 import type { TriBool } from './types';
 
 /** Cap on the possibilities a string value tracks; beyond it the value becomes unknown. */
-const MAX_STRINGS = 64;
+export const MAX_STRINGS = 64;
 
 /**
  * What static evaluation knows of a Bicep value. `strings` lists the possible strings; with `unknown: true`
@@ -18,7 +18,7 @@ export type Value =
 export const UNKNOWN: Value = { kind: 'unknown' };
 
 /** Longer than any value that decides a tier or a policy setting: `concat(s, s)` chains would otherwise double forever. */
-const MAX_STRING_LENGTH = 64 * 1024;
+export const MAX_STRING_LENGTH = 64 * 1024;
 
 export function strings(values: Iterable<string>, unknown = false): Value {
   const set = new Set(values);

@@ -506,9 +506,30 @@ function nestedResource(expr: Expr, scope: FileScope): ResourceNode | undefined 
   if (expr.kind === 'identifier') return scope.bySymbol.get(expr.name);
   if (expr.kind !== 'nested') return undefined;
   const outer = nestedResource(expr.target, scope);
-  const inner = scope.resources.find((r) => r.decl.name === expr.name && r.lexicalParent === outer);
-  return outer && inner;
+  return outer && nestedByName(scope).get(outer)?.get(expr.name);
 }
+
+/**
+ * The resources declared inside another, by that resource and their symbolic name, per file (once: each `parent:
+ * apim::api` looked through all the file's resources again, and is asked for on every question about its parent).
+ */
+function nestedByName(scope: FileScope): Map<ResourceNode, Map<string, ResourceNode>> {
+  let byParent = nestedIndex.get(scope);
+  if (!byParent) {
+    byParent = new Map();
+    for (const r of scope.resources) {
+      if (!r.lexicalParent) continue;
+      let named = byParent.get(r.lexicalParent);
+      if (!named) byParent.set(r.lexicalParent, (named = new Map()));
+      // The first of a name, as `find` took it.
+      if (!named.has(r.decl.name)) named.set(r.decl.name, r);
+    }
+    nestedIndex.set(scope, byParent);
+  }
+  return byParent;
+}
+
+const nestedIndex = new WeakMap<FileScope, Map<ResourceNode, Map<string, ResourceNode>>>();
 
 /** The literal text after the last `/` of an interpolated name (`'${svc}/cert-check'` → cert-check), if any. */
 function lastNameSegment(name: Expr | undefined): string[] {
@@ -593,6 +614,7 @@ function parentOf(node: ResourceNode, namedServices: ServiceNames, scopes: Reado
  */
 class ServiceNames {
   private readonly nearestByFile = new Map<string, ResourceNode | undefined>();
+  private readonly nearestByName = new Map<string, ResourceNode | undefined>();
 
   constructor(
     private readonly byName: ReadonlyMap<string, readonly { node: ResourceNode }[]>,
@@ -602,8 +624,13 @@ class ServiceNames {
   get(name: string, file: string): ResourceNode | undefined {
     const defs = this.byName.get(name) ?? [];
     if (defs.length <= 1) return defs[0]?.node;
-    const near = nearestByDirectory(new Set(defs), file);
-    return near.size === 1 ? [...near][0]!.node : undefined;
+    // Per name and folder, once: each child named `x/…` looked through every definition of `x` again (names × children).
+    const key = `${name}\u0000${path.dirname(file)}`;
+    if (!this.nearestByName.has(key)) {
+      const near = nearestByDirectory(new Set(defs), file);
+      this.nearestByName.set(key, near.size === 1 ? [...near][0]!.node : undefined);
+    }
+    return this.nearestByName.get(key);
   }
 
   nearest(file: string): ResourceNode | undefined {

@@ -94,7 +94,7 @@ export function lex(text: string, start = 0, end = text.length): LexResult {
       if (c === '\\' && j + 1 < end) {
         const n = text[j + 1]!;
         if (n === 'u' && text[j + 2] === '{') {
-          const close = text.indexOf('}', j + 3);
+          const close = unicodeEscapeClose(text, j + 3, end);
           const code = close > 0 ? parseInt(text.slice(j + 3, close), 16) : NaN;
           if (!Number.isNaN(code) && code <= 0x10ffff) {
             buf += String.fromCodePoint(code);
@@ -305,8 +305,8 @@ export function decodeStringSegment(source: string, start: number, end: number):
     let decoded = ESCAPES[n] ?? n;
     let next = j + 2;
     if (n === 'u' && source[j + 2] === '{') {
-      const close = source.indexOf('}', j + 3);
-      const code = close > 0 && close < end ? parseInt(source.slice(j + 3, close), 16) : NaN;
+      const close = unicodeEscapeClose(source, j + 3, end);
+      const code = close > 0 ? parseInt(source.slice(j + 3, close), 16) : NaN;
       if (!Number.isNaN(code) && code <= 0x10ffff) {
         decoded = String.fromCodePoint(code);
         next = close + 1;
@@ -318,3 +318,17 @@ export function decodeStringSegment(source: string, start: number, end: number):
   }
   return { text, offsets };
 }
+
+/**
+ * The `}` of a `\u{…}` escape whose digits start at `from` (-1: none). A code point has at most six hex digits: the
+ * search stops a few characters on, where it went to the end of the text once per escape (640,000 `\u{` without a
+ * `}`: 8 s).
+ */
+function unicodeEscapeClose(text: string, from: number, end: number): number {
+  const last = Math.min(end - 1, from + MAX_ESCAPE_DIGITS);
+  for (let i = from; i <= last; i++) if (text.charCodeAt(i) === 0x7d) return i;
+  return -1;
+}
+
+/** More than a code point's six hex digits, for the blanks or zeros someone may have written. */
+const MAX_ESCAPE_DIGITS = 10;
