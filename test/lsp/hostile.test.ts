@@ -270,7 +270,18 @@ describe('language server: what a buggy or hostile client sends', () => {
       const actions = await client.request<{ title: string }[]>('textDocument/codeAction', {
         textDocument: { uri: client.uri(policy) },
         range: cursor,
-        context: { diagnostics: [{}, null, { range: 5 }, { range: { start: null } }, utc] },
+        // Objects that can't be turned into text or numbers (a code, a line) failed the whole request.
+        context: {
+          diagnostics: [
+            {},
+            null,
+            { range: 5 },
+            { range: { start: null } },
+            { ...utc, code: { toString: 1 } },
+            { ...utc, range: { start: { line: { toString: 1, valueOf: 1 }, character: 0 }, end: utc.range.end } },
+            utc,
+          ],
+        },
       });
       assert.ok(actions.some((a) => a.title === 'Use DateTime.Now'), actions.map((a) => a.title).join(' | '));
     } finally {

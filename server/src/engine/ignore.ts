@@ -34,6 +34,8 @@ type Step = { k: 'char'; c: string } | { k: 'one' } | { k: 'star' } | { k: 'all'
 /** `memory`: what `matchSteps` works in, made once per pattern. */
 type Matcher = { steps: Step[]; dirOnly: boolean; memory?: { mark: Int32Array; a: Int32Array; b: Int32Array } };
 const compiled = new Map<string, Matcher>();
+/** The compiled patterns kept at most. */
+const MAX_COMPILED = 1000;
 
 function compile(pattern: string): Matcher {
   let p = pattern.replace(/\\/g, '/');
@@ -122,6 +124,11 @@ function matchSteps(matcher: Matcher, s: string): boolean {
   return mark[n] === s.length;
 }
 
+/** How many compiled patterns are kept (for tests: the cache is bounded). */
+export function compiledPatternCount(): number {
+  return compiled.size;
+}
+
 /**
  * Is the path (a folder when `isDir`) ignored by these rules, itself or through a folder it lies in? Paths outside the
  * rules' folder never are.
@@ -166,7 +173,12 @@ function parentOf(posix: string): string {
 function matches(patterns: readonly string[], posix: string, isDir: boolean): boolean {
   for (const pattern of patterns) {
     let m = compiled.get(pattern);
-    if (!m) compiled.set(pattern, (m = compile(pattern)));
+    if (!m) {
+      // Patterns of configurations edited again and again pile up (the language server lives long): the cache starts
+      // over past a size no configuration needs, where it held every pattern ever seen (240 of 4 KB a save: 73 MB).
+      if (compiled.size >= MAX_COMPILED) compiled.clear();
+      compiled.set(pattern, (m = compile(pattern)));
+    }
     if (m.dirOnly && !isDir) continue;
     if (matchSteps(m, posix)) return true;
   }

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CodeActionKind, MessageType, ShowMessageNotification, type CodeAction, type CodeActionParams, type Connection } from 'vscode-languageserver/node';
+import { CodeActionKind, MessageType, ShowMessageNotification, type CodeAction, type CodeActionParams, type Connection, type Position } from 'vscode-languageserver/node';
 import type { Finding, Fix } from '../core/finding';
 import { ruleDocsUrl } from '../core/docs';
 import { autofixes } from '../engine/autofix';
@@ -37,8 +37,12 @@ export function codeActions(ws: Workspace, file: string, params: CodeActionParam
   const to = index.offsetAt(params.range.end);
   // The findings under the range, and those of the diagnostics the client names: Neovim sends the cursor as an empty
   // range with the line's diagnostics, so a cursor anywhere on the line gets their actions, as in VS Code.
+  // Only diagnostics of ours can name a finding: a rule id and a range of numbers (a client may send anything: an object
+  // as the code, an object as a line, and one such diagnostic failed the whole request).
   const named = new Set(
-    (params.context.diagnostics ?? []).filter((d) => d?.range?.start && d.range.end).map((d) => `${String(d.code)}:${index.offsetAt(d.range.start)}:${index.offsetAt(d.range.end)}`),
+    (Array.isArray(params.context.diagnostics) ? params.context.diagnostics : [])
+      .filter((d) => typeof d?.code === 'string' && isPosition(d.range?.start) && isPosition(d.range.end))
+      .map((d) => `${d.code}:${index.offsetAt(d.range.start)}:${index.offsetAt(d.range.end)}`),
   );
   const findings = inFile.filter((f) => (f.span.start <= to && f.span.end >= from) || named.has(`${f.ruleId}:${f.span.start}:${f.span.end}`));
   const actions: CodeAction[] = [];
@@ -213,4 +217,10 @@ function disableInFileAction(ws: Workspace, file: string, finding: Finding, env:
     diagnostics: [toDiagnostic(ws, finding, env.uriOf)],
     edit: fixToEdit(ws, { title: '', edits: [{ file, span: { start: at, end: at }, newText }] }, env.uriOf, env.versionOf, false)!,
   };
+}
+
+/** A position made of two numbers, as the protocol has it. */
+function isPosition(p: unknown): p is Position {
+  const q = p as { line?: unknown; character?: unknown } | null | undefined;
+  return typeof q?.line === 'number' && typeof q.character === 'number';
 }

@@ -1,7 +1,7 @@
-import { describe, it } from 'node:test';
+import { describe, it, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { ignorePatternProblem, isIgnored } from '../../../server/src/engine/ignore';
+import { compiledPatternCount, ignorePatternProblem, isIgnored } from '../../../server/src/engine/ignore';
 
 describe('"ignore" patterns of .apim-mtls.json', () => {
   const dir = path.resolve('/repo');
@@ -78,4 +78,17 @@ it('a tree 1,500 folders deep is judged folder by folder, each once (each folder
   assert.equal(isIgnored(rules, `/ws/${'d/'.repeat(10)}generated/p.policy.xml`, false), true, 'a file under an ignored folder, asked first');
   assert.equal(isIgnored(rules, `/ws/${'d/'.repeat(10)}generated`, false), false, 'a file named generated is not a folder');
   assert.ok(matched < 5 * 3000, `patterns matched ${matched} times`);
+});
+
+test('the compiled patterns are kept up to a bound: a configuration saved again and again with new patterns no longer piles them up', () => {
+  const dir = path.resolve('/ignore-cache');
+  // Twenty saves of 240 new patterns each (a long-lived language server): 73 MB a save stayed in memory.
+  for (let save = 0; save < 20; save++) {
+    const patterns = Array.from({ length: 240 }, (_, i) => `s${save}p${i}/**`);
+    assert.equal(isIgnored({ dir, patterns }, path.join(dir, `s${save}p7`, 'x.xml'), false), true);
+    assert.equal(isIgnored({ dir, patterns }, path.join(dir, 'kept', 'x.xml'), false), false);
+  }
+  assert.ok(compiledPatternCount() <= 1000, `${compiledPatternCount()} compiled patterns kept`);
+  // A pattern compiled again after the cache started over still matches.
+  assert.equal(isIgnored({ dir, patterns: ['s0p7/**'] }, path.join(dir, 's0p7', 'x.xml'), false), true);
 });
