@@ -160,8 +160,8 @@ export function buildModel(input: ModelInput): WorkspaceModel {
   const services = new Map<ResourceNode, ServiceInfo>();
   const definitionNodes = new Map<ServiceInfo, ResourceNode>();
   const servicesByFile = new Map<string, ServiceInfo[]>();
-  const definitionsByName = new Map<string, { node: ResourceNode; info: ServiceInfo }[]>();
-  const definitions: { node: ResourceNode; info: ServiceInfo }[] = [];
+  const definitionsByName = new Map<string, ServiceDefinition[]>();
+  const definitions: ServiceDefinition[] = [];
   const existingNodes: ResourceNode[] = [];
   const push = <K, V>(map: Map<K, V[]>, key: K, value: V): void => {
     const list = map.get(key);

@@ -81,32 +81,43 @@ export interface WorkspaceCertificateGroup {
 
 /** The workspace certificate with this thumbprint, with all files holding it; undefined when no file does. */
 export function certificateByThumbprint(index: CertificateIndex, thumbprint: string): WorkspaceCertificateGroup | undefined {
-  const groups = groupsByThumbprint.get(index, (i) => new Map(groupedCertificates(i).map((g) => [g.certificate.thumbprint, g])));
+  const { byThumbprint } = groupsOf(index);
   // The index's own lookup, for a thumbprint written in lower case (the groups are keyed by the upper-case one).
-  return groups.get(thumbprint) ?? groups.get(index.byThumbprint(thumbprint)[0]?.certificate.thumbprint ?? '');
+  return byThumbprint.get(thumbprint) ?? byThumbprint.get(index.byThumbprint(thumbprint)[0]?.certificate.thumbprint ?? '');
 }
-
-/** The groups by thumbprint, per index (each lookup listed and deduplicated the files again: pins × copies). */
-const groupsByThumbprint = new RecentCache<CertificateIndex, ReadonlyMap<string, WorkspaceCertificateGroup>>(2);
 
 /** Workspace certificates grouped by thumbprint, in file order (memoised per index: a new index when a certificate changes). */
 export function groupedCertificates(index: CertificateIndex): readonly WorkspaceCertificateGroup[] {
+  return groupsOf(index).list;
+}
+
+interface CertificateGroups {
+  list: readonly WorkspaceCertificateGroup[];
+  /** The same groups by thumbprint (each lookup listed and deduplicated the files again: pins × copies). */
+  byThumbprint: ReadonlyMap<string, WorkspaceCertificateGroup>;
+}
+
+function groupsOf(index: CertificateIndex): CertificateGroups {
   return groupCache.get(index, groupCertificates);
 }
 
-const groupCache = new RecentCache<CertificateIndex, readonly WorkspaceCertificateGroup[]>(2);
+const groupCache = new RecentCache<CertificateIndex, CertificateGroups>(2);
 
-function groupCertificates(index: CertificateIndex): WorkspaceCertificateGroup[] {
-  const byThumbprint = new Map<string, { group: WorkspaceCertificateGroup; files: Set<string> }>();
+function groupCertificates(index: CertificateIndex): CertificateGroups {
+  const byThumbprint = new Map<string, WorkspaceCertificateGroup>();
+  const files = new Map<WorkspaceCertificateGroup, Set<string>>();
   for (const { file, certificate } of index.all()) {
-    const known = byThumbprint.get(certificate.thumbprint);
-    if (!known) byThumbprint.set(certificate.thumbprint, { group: { certificate, files: [file] }, files: new Set([file]) });
-    else if (!known.files.has(file)) {
-      known.files.add(file);
-      known.group.files.push(file);
+    const group = byThumbprint.get(certificate.thumbprint);
+    if (!group) {
+      const made = { certificate, files: [file] };
+      byThumbprint.set(certificate.thumbprint, made);
+      files.set(made, new Set([file]));
+    } else if (!files.get(group)!.has(file)) {
+      files.get(group)!.add(file);
+      group.files.push(file);
     }
   }
-  return [...byThumbprint.values()].map((k) => k.group);
+  return { list: [...byThumbprint.values()], byThumbprint };
 }
 
 /** A certificate a Bicep file deploys: loaded from a workspace file, or written inline as base64. */
