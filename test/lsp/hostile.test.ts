@@ -7,6 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver-protocol/node';
 import { fixturesDir, makeTempDir, removeTempDir, repoRoot } from '../helpers';
+import { POLICY_TIER_REQUEST } from '../../server/src/lsp/protocol';
 import { TestClient } from './client';
 
 const codes = (d: Diagnostic[]) => d.map((x) => String(x.code)).sort();
@@ -58,6 +59,8 @@ describe('language server: what a buggy or hostile client sends', () => {
         ['textDocument/hover', { position: { line: 0, character: 0 } }, /^textDocument\.uri must be a string$/],
         ['textDocument/hover', { textDocument: { uri: 5 }, position: { line: 0, character: 0 } }, /^textDocument\.uri must be a string$/],
         ['textDocument/completion', { textDocument: { uri } }, /^position must be a position/],
+        // The protocol's positions are whole numbers: 2.5 came back in the answer's ranges.
+        ['textDocument/hover', { textDocument: { uri }, position: { line: 2.5, character: 0 } }, /^position must be a position: \{ line, character \} of whole numbers$/],
         ['textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { only: 5 } }, /^context\.only must be a list/],
         ['textDocument/codeAction', { textDocument: { uri }, context: {} }, /^range\.start must be a position/],
         ['workspace/executeCommand', { command: 'no.such.command' }, /^unknown command "no\.such\.command"/],
@@ -284,6 +287,88 @@ describe('language server: what a buggy or hostile client sends', () => {
         },
       });
       assert.ok(actions.some((a) => a.title === 'Use DateTime.Now'), actions.map((a) => a.title).join(' | '));
+    } finally {
+      await client.stop();
+      removeTempDir(dir);
+    }
+  });
+
+  it('a burst of changes to .apim-mtls.json reads the configuration once, and the last reading wins (each reloaded the workspace)', async () => {
+    const { dir, policy, text } = workspace('lsp-config-burst');
+    const client = await TestClient.start(dir);
+    try {
+      client.open(policy, text);
+      await client.waitFor(policy, (d) => codes(d).includes('validate-trust-unsupported-tier'), 20_000);
+      const config = path.join(dir, '.apim-mtls.json');
+      const burst = async (rules: Record<string, string>) => {
+        fs.writeFileSync(config, JSON.stringify({ rules }));
+        await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: Array.from({ length: 2_000 }, (_, i) => ({ uri: client.uri(config), type: i === 0 ? 1 : 2 })) });
+      };
+      const reads = () => client.logs.filter((l) => l.includes('changed: the configuration is read again'));
+      await burst({ 'validate-trust-unsupported-tier': 'off' });
+      await client.waitFor(policy, (d) => d.length > 0 && !codes(d).includes('validate-trust-unsupported-tier'), 20_000);
+      await burst({ 'utcnow-certificate-validity': 'off' });
+      await client.waitFor(policy, (d) => codes(d).includes('validate-trust-unsupported-tier') && !codes(d).includes('utcnow-certificate-validity'), 20_000);
+      assert.deepEqual(reads(), [`apim-mtls: ${config} changed: the configuration is read again`, `apim-mtls: ${config} changed: the configuration is read again`]);
+    } finally {
+      await client.stop();
+      removeTempDir(dir);
+    }
+  });
+
+  it('a file open under two spellings of its URI, closed under one, keeps the other editor\'s text (not the disk\'s)', async () => {
+    const { dir, policy, text } = workspace('lsp-two-uris');
+    // On disk, validate-trust is off; in the editors it is on (an error on StandardV2).
+    fs.writeFileSync(policy, text.replace('validate-trust="true"', 'validate-trust="false"'));
+    const client = await TestClient.start(dir);
+    try {
+      const plain = client.uri(policy);
+      const other = plain.replace('get-order', 'get%2Dorder');
+      assert.notEqual(other, plain);
+      const open = (uri: string) => client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'apim-policy', version: 1, text } });
+      await open(plain);
+      await client.waitFor(policy, (d) => codes(d).includes('validate-trust-unsupported-tier'), 20_000);
+      await open(other);
+      const before = client.published.get(plain)?.length ?? 0;
+      await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: other } });
+      // Published again under the URI still open, from its text.
+      const diags = await client.waitFor(policy, () => (client.published.get(plain)?.length ?? 0) > before, 20_000);
+      assert.ok(codes(diags).includes('validate-trust-unsupported-tier'), codes(diags).join(', '));
+    } finally {
+      await client.stop();
+      removeTempDir(dir);
+    }
+  });
+
+  it('a folder opened and closed as a document is not taken for a policy ("cannot read: is a directory")', async () => {
+    const { dir, text } = workspace('lsp-folder-doc');
+    const client = await TestClient.start(dir);
+    try {
+      // A folder named as a policy: opened, its text is linted as one.
+      const folder = path.join(dir, 'policies', 'folder.operation.xml');
+      fs.mkdirSync(folder);
+      client.open(folder, text, 'apim-policy');
+      await client.waitFor(folder, (d) => d.length > 0, 20_000);
+      client.close(folder);
+      await client.waitFor(folder, (d) => d.length === 0, 20_000);
+      const tier = await client.request<unknown>(POLICY_TIER_REQUEST, { uri: client.uri(folder) });
+      assert.equal(tier, null, 'not in the workspace');
+    } finally {
+      await client.stop();
+      removeTempDir(dir);
+    }
+  });
+
+  it('the same workspace folder added many times is read and listed once', async () => {
+    const { dir } = workspace('lsp-same-folder');
+    const client = await TestClient.start(path.join(dir, 'policies'));
+    try {
+      const infra = { uri: client.uri(path.join(dir, 'infra')), name: 'infra' };
+      await client.connection.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: Array(500).fill(infra), removed: [] } });
+      const deadline = Date.now() + 20_000;
+      while (!client.logs.some((l) => l.includes('of the added folder')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const line = client.logs.find((l) => l.includes('of the added folder'));
+      assert.equal(line, `apim-mtls: indexed 1 file of the added folder ${path.join(dir, 'infra')}`);
     } finally {
       await client.stop();
       removeTempDir(dir);

@@ -341,7 +341,7 @@ export class ConfigResolver {
     try {
       // stat first: most folders have no config file, and a thrown ENOENT per folder costs more than the lookup.
       // lstat: a link that leads nowhere (a submodule not checked out) is a configuration that can't be read, not none.
-      if (this.listed.get(dir) !== false && fs.lstatSync(candidate, { throwIfNoEntry: false })) {
+      if (this.listed.get(dir) !== false && lstatIfThere(candidate)) {
         // Read as the workspace's files are: a regular file (not a FIFO or a device), within a size limit, UTF-8 or UTF-16.
         const read = readOne(candidate, MAX_CONFIG_BYTES, (bytes) => tooLargeFor('a configuration file', bytes, MAX_CONFIG_BYTES));
         const decoded = 'bytes' in read ? decodeFile(read.bytes, 'other') : read;
@@ -363,5 +363,18 @@ export class ConfigResolver {
     }
     this.byDir.set(dir, result);
     return result;
+  }
+}
+
+/**
+ * `lstat`, or undefined when nothing is there: no entry, or a "folder" that is a file (ENOTDIR, which throwIfNoEntry
+ * doesn't cover: a path under a file, opened in the editor, was told its configuration can't be read).
+ */
+function lstatIfThere(file: string): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(file, { throwIfNoEntry: false });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    throw e;
   }
 }

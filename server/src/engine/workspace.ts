@@ -20,6 +20,7 @@ import { resolveFragments } from './fragments';
 import { errorMessage } from '../core/errors';
 import { clearRecentCaches } from '../parsers/policy/recent';
 import { within } from './watchdog';
+import { inlinePolicyDoc } from '../rules/util/bicep-policies';
 
 /** One file the workspace knows, with its parse cached for its current version. */
 interface Entry {
@@ -505,7 +506,7 @@ export class Workspace {
       const inline = resource.value?.inline;
       if (!inline) continue;
       const name = inlinePolicyName(file, resource.ref.span.start);
-      const ctx = this.inlinePolicyRuleContext(name, inline.text, resource, settings, run.report, result);
+      const ctx = this.inlinePolicyRuleContext(name, inline, resource, settings, run.report, result);
       // An interpolated string is linted when its holes are attribute values only (its structure is then known).
       const holeRegions = inline.holes?.length ? holeAttributes(ctx.doc, inline.holes) : [];
       if (!holeRegions) {
@@ -608,10 +609,11 @@ export class Workspace {
   }
 
   /** The policy rules' context for a policy written in a Bicep string: its tier is that of the resource's service. */
-  private inlinePolicyRuleContext(name: string, text: string, resource: PolicyResource, settings: RuleSettings, report: (r: Report) => void, result: LintResult): PolicyRuleContext {
+  private inlinePolicyRuleContext(name: string, inline: InlinePolicy, resource: PolicyResource, settings: RuleSettings, report: (r: Report) => void, result: LintResult): PolicyRuleContext {
     return {
-      file: name, text, model: this.getModel(), certificates: this.getCertificates(), settings, policyAt: this.policyReader(result), report,
-      doc: parsePolicy(text),
+      file: name, text: inline.text, model: this.getModel(), certificates: this.getCertificates(), settings, policyAt: this.policyReader(result), report,
+      // The parse the Bicep rules, hovers and code actions also read: once per string (per model).
+      doc: inlinePolicyDoc(inline),
       policy: inlinePolicyContext(resource),
     };
   }
@@ -634,7 +636,7 @@ export class Workspace {
         if (offsets[mid]! <= offset) lo = mid;
         else hi = mid - 1;
       }
-      return { inline, doc: parsePolicy(inline.text), context: inlinePolicyContext(resource), offset: lo };
+      return { inline, doc: inlinePolicyDoc(inline), context: inlinePolicyContext(resource), offset: lo };
     }
     return undefined;
   }

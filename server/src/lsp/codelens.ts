@@ -54,10 +54,11 @@ export function certificateCodeLenses(ws: Workspace, file: string, uriOf: (file:
   const read = ws.certificate(file);
   if (!read || read.certificates.length === 0) return [];
   const lines = read.encoding === 'pem' ? pemLines(ws, file) : new Map<string, number>();
-  return read.certificates.flatMap((c) => {
+  const pinned = pinsOf(ws, read.certificates.map((c) => c.thumbprint), uriOf);
+  return read.certificates.flatMap((c, i) => {
     const line = lines.get(c.thumbprint) ?? 0;
     const range = { start: { line, character: 0 }, end: { line, character: 0 } };
-    const pins = pinsOf(ws, c.thumbprint, uriOf);
+    const pins = pinned[i]!;
     // The pins first: the short one, which a long subject would otherwise push out of sight.
     return [
       { range, command: { title: pinsLensTitle(pins), command: SHOW_PINS_COMMAND, arguments: [uriOf(file), range.start, [...pins.policies, ...pins.bicep]] } },

@@ -171,6 +171,11 @@ class ApimMtlsServer {
    * on under the spelling the client knows (`%40` or `@`), not Node's, which a client comparing strings keeps apart.
    */
   private readonly uris = new Map<string, string>();
+  /** The URIs under which each file is open now (a client may open one file under two spellings). */
+  private readonly openUris = new Map<string, Set<string>>();
+  /** `.apim-mtls.json` files changed on disk since the last reload of the configuration (see `configChangedOnDisk`). */
+  private readonly configChanges = new Set<string>();
+  private configReloading = false;
   private roots: string[] = [];
   /** Workspace folders not indexed (the root of the file system). */
   private refusedRoots: string[] = [];
@@ -280,7 +285,11 @@ class ApimMtlsServer {
       return file ? completion(this.ws, file, positionParam(params), { snippets: this.canSnippet }) : [];
     }));
 
-    this.documents.onDidOpen((e) => this.documentChanged(e.document, true));
+    this.documents.onDidOpen((e) => {
+      const file = uriToPath(e.document.uri);
+      if (file) this.openUris.set(file, (this.openUris.get(file) ?? new Set()).add(e.document.uri));
+      this.documentChanged(e.document, true);
+    });
     this.documents.onDidChangeContent((e) => this.documentChanged(e.document, false));
     this.documents.onDidClose((e) => void this.documentClosed(e.document.uri));
     this.documents.listen(c);
@@ -302,7 +311,8 @@ class ApimMtlsServer {
     this.canReportProgress = !!caps.window?.workDoneProgress;
     this.canSnippet = !!caps.textDocument?.completion?.completionItem?.snippetSupport;
     const folders: WorkspaceFolder[] = params.workspaceFolders ?? [];
-    this.roots = folders.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p);
+    // Each folder once: a list that names one folder 2,000 times read it 2,000 times.
+    this.roots = [...new Set(folders.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p))];
     if (this.roots.length === 0 && params.rootUri) {
       const root = uriToPath(params.rootUri);
       if (root) this.roots.push(root);
@@ -397,7 +407,7 @@ class ApimMtlsServer {
     this.roots = this.roots.filter((r) => !gone.includes(r));
     for (const root of gone) this.diskWatcher?.unwatch(root);
     this.forget(this.ws.files().filter((f) => gone.some((r) => isWithin(f, r)) && !this.inWorkspace(f) && !this.contextOnly.has(f) && !this.isOpen(f)));
-    const fresh = paths(added).filter((r) => !this.roots.includes(r));
+    const fresh = [...new Set(paths(added))].filter((r) => !this.roots.includes(r));
     for (const root of fresh.filter(isFileSystemRoot)) this.connection.console.warn(`apim-mtls: the workspace folder ${root} is the root of the file system: it is not indexed`);
     const indexed = fresh.filter((r) => !isFileSystemRoot(r));
     if (indexed.length === 0) return;
@@ -617,10 +627,21 @@ class ApimMtlsServer {
     this.justOpened.delete(uri);
     const file = uriToPath(uri);
     if (!file) return;
+    const open = this.openUris.get(file);
+    open?.delete(uri);
+    if (open?.size) {
+      // Still open under another spelling of its URI: that editor's text wins over the disk, and its URI is the one
+      // published to from now on.
+      const other = this.documents.get([...open][0]!);
+      if (other) this.documentChanged(other, true);
+      return;
+    }
+    this.openUris.delete(file);
     // A file from outside the workspace that nothing else read is gone with its editor: out of the model (its findings,
-    // its references) rather than read again from disk.
-    if (!this.inWorkspace(file) && !this.contextOnly.has(file) && this.ws.has(file)) {
-      this.forget([file]);
+    // its references) rather than read again from disk; its URI too, once its findings are cleared.
+    if (!this.inWorkspace(file) && !this.contextOnly.has(file)) {
+      if (this.ws.has(file)) this.forget([file]);
+      if (!this.published.has(file)) this.uris.delete(file);
       return;
     }
     // The editor's unsaved text is gone: go back to what is on disk.
@@ -629,22 +650,7 @@ class ApimMtlsServer {
   }
 
   private async fileChangedOnDisk(file: string, type: FileChangeType): Promise<void> {
-    if (path.basename(file) === CONFIG_FILE_NAME) {
-      this.config.clear();
-      // Shown again by the lint below if it still has problems (it may be gone, or no longer apply to any file).
-      if (this.configShown.delete(file)) void this.connection.sendDiagnostics({ uri: this.uriOf(file), diagnostics: [] });
-      // Its "ignore" may have changed: forget what it ignores now, read what it no longer does.
-      this.forget(this.ws.files().filter((f) => !this.contextOnly.has(f) && this.inWorkspace(f) && this.ignored(f, false)));
-      await loadFromDisk(this.ws, this.roots, { skip: (f) => this.ws.has(f) || this.isOpen(f), ignored: this.ignored });
-      // Open documents it no longer ignores: their editor text.
-      for (const doc of this.documents.all()) {
-        const f = uriToPath(doc.uri);
-        if (f && !this.ws.has(f) && this.inWorkspace(f) && !this.ignored(f, false)) this.documentChanged(doc, true);
-      }
-      await this.loadConfigContext();
-      this.scheduler.schedule(this.ws.files(), 0);
-      return;
-    }
+    if (path.basename(file) === CONFIG_FILE_NAME) return this.configChangedOnDisk(file);
     // Outside the workspace folders only what the server read there for context counts (it watches those itself): a
     // client event for `file:///` made it walk the whole disk.
     if (!this.inWorkspace(file) && !this.contextOnly.has(file)) return;
@@ -659,6 +665,46 @@ class ApimMtlsServer {
     // Bicep that loads it must not be told it is missing, nor the policies a Bicep file gives a tier lose it.
     if (type === FileChangeType.Deleted && !(await isFileOnDisk(file))) return this.forget([file], true);
     await this.reloadFromDisk(file);
+  }
+
+  /**
+   * Configuration files changed: the configuration is read again, once for a burst of changes (each change reloaded the
+   * workspace: 10,000 events held the server for 8 s). A change that comes while a reload runs makes it go round once
+   * more, after it, so that the last reading wins.
+   */
+  private async configChangedOnDisk(file: string): Promise<void> {
+    this.configChanges.add(file);
+    if (this.configReloading) return;
+    this.configReloading = true;
+    try {
+      // The rest of the notification's changes first (they come in one go, handled one after the other).
+      await new Promise((resolve) => setImmediate(resolve));
+      while (this.configChanges.size > 0) {
+        const files = [...this.configChanges];
+        this.configChanges.clear();
+        await this.reloadConfig(files);
+      }
+    } finally {
+      this.configReloading = false;
+    }
+  }
+
+  private async reloadConfig(changed: string[]): Promise<void> {
+    const named = changed.slice(0, 3).join(', ') + (changed.length > 3 ? ` and ${changed.length - 3} more` : '');
+    this.connection.console.log(`apim-mtls: ${named} changed: the configuration is read again`);
+    this.config.clear();
+    // Shown again by the lint below if they still have problems (they may be gone, or no longer apply to any file).
+    for (const file of changed) if (this.configShown.delete(file)) void this.connection.sendDiagnostics({ uri: this.uriOf(file), diagnostics: [] });
+    // Their "ignore" may have changed: forget what is ignored now, read what no longer is.
+    this.forget(this.ws.files().filter((f) => !this.contextOnly.has(f) && this.inWorkspace(f) && this.ignored(f, false)));
+    await loadFromDisk(this.ws, this.roots, { skip: (f) => this.ws.has(f) || this.isOpen(f), ignored: this.ignored });
+    // Open documents it no longer ignores: their editor text.
+    for (const doc of this.documents.all()) {
+      const f = uriToPath(doc.uri);
+      if (f && !this.ws.has(f) && this.inWorkspace(f) && !this.ignored(f, false)) this.documentChanged(doc, true);
+    }
+    await this.loadConfigContext();
+    this.scheduler.schedule(this.ws.files(), 0);
   }
 
   /**
@@ -698,9 +744,18 @@ class ApimMtlsServer {
     const before = this.ws.has(file) || this.ws.isMissing(file) ? this.ws.dependents(file) : [];
     // As the index reads files: a regular file within the size limit (a FIFO or /dev/zero behind the path is a
     // problem of that file, never a read that blocks the thread pool or fills the memory).
-    if (!lstatOrUndefined(file)) {
+    const stat = lstatOrUndefined(file);
+    if (!stat) {
       this.ws.remove(file);
-      this.ws.noteMissing(file);
+      // Said missing to what read it. A file nothing read (a new one closed unsaved) is just forgotten: noted, each
+      // would be kept for the life of the server, and would have the Bicep model built again.
+      if (before.length > 0) this.ws.noteMissing(file);
+      this.clear(file);
+      if (before.length === 0 && !this.published.has(file)) this.uris.delete(file);
+    } else if (stat.isDirectory()) {
+      // A folder (a client opened and closed it as a document): not a file of the workspace; what it holds is read
+      // by the index and the watchers.
+      this.ws.remove(file);
       this.clear(file);
     } else if (!this.isOpen(file)) {
       // (An open document's text wins over the disk.)
@@ -769,7 +824,7 @@ class ApimMtlsServer {
 
   /** Is the file open in the editor (whose text then wins over the disk)? */
   private isOpen(file: string): boolean {
-    return this.documents.get(this.uriOf(file)) !== undefined;
+    return (this.openUris.get(file)?.size ?? 0) > 0;
   }
 
   private uriOf(file: string): string {
@@ -835,7 +890,8 @@ function stringParam(params: unknown, key: string, label = key): string {
 function positionParam(params: unknown, key = 'position', label = key): Position {
   const value = params !== null && typeof params === 'object' ? (params as Record<string, unknown>)[key] : undefined;
   const p = value as { line?: unknown; character?: unknown } | undefined;
-  if (typeof p?.line !== 'number' || typeof p.character !== 'number') throw new ResponseError(ErrorCodes.InvalidParams, `${label} must be a position: { line, character }`);
+  // Whole numbers (the protocol's uinteger): 2.5 came back in the answers' ranges as it was.
+  if (!Number.isInteger(p?.line) || !Number.isInteger(p?.character)) throw new ResponseError(ErrorCodes.InvalidParams, `${label} must be a position: { line, character } of whole numbers`);
   return p as Position;
 }
 

@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { readConfigFile } from '../../../server/src/engine/config';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CONFIG_FILE_NAME, ConfigResolver, readConfigFile } from '../../../server/src/engine/config';
+import { makeTempDir } from '../../helpers';
 
 /** Each problem as `placed text: message` (the text its span covers). */
 const placed = (text: string) => readConfigFile(text, '/ws').problems.map((p) => `${p.span ? text.slice(p.span.start, p.span.end) : '-'}: ${p.message}`);
@@ -38,4 +41,15 @@ test('a file of thousands of mistakes gives the first hundred, then how many mor
   assert.equal(problems.length, 101);
   assert.equal(text.slice(problems[0]!.span!.start, problems[0]!.span!.end), '"no-such-rule-0"');
   assert.deepEqual(problems[100], { message: '… and 4900 more problems in this configuration' });
+});
+
+test('a path under a file (opened in an editor) takes the configuration of the folders above it, not "cannot read: ENOTDIR"', () => {
+  const dir = makeTempDir('config-under-file');
+  fs.writeFileSync(path.join(dir, CONFIG_FILE_NAME), '{ "sku": "Premium" }');
+  const file = path.join(dir, 'policy.xml');
+  fs.writeFileSync(file, '<policies />');
+  const loaded = new ConfigResolver().forFile(path.join(file, 'inner.xml'));
+  assert.deepEqual(loaded.problems, []);
+  assert.equal(loaded.file, path.join(dir, CONFIG_FILE_NAME));
+  assert.deepEqual(loaded.config.skus, ['Premium']);
 });

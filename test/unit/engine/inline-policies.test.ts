@@ -110,4 +110,22 @@ describe('policies written in a Bicep string', () => {
     assert.deepEqual(stringValueOffsets("x = 'a\\'b\\u{1F600}c'", { start: 4, end: 20 }, false), { text: "a'b\u{1F600}c", offsets: [5, 6, 8, 9, 9, 18, 19] });
     assert.deepEqual(stringValueOffsets("'''\r\nab'''", { start: 0, end: 10 }, true), { text: 'ab', offsets: [5, 6, 7] });
   });
+
+  it('hovers and code actions read the parse the lint made, once per string (a 3 MB policy was parsed again for each)', () => {
+    const text = inlinePolicyBicep(`'''\n${POLICY}'''`);
+    const ws = new Workspace({ configFor: () => ({ config: DEFAULT_CONFIG, problems: [] }) });
+    ws.set(BICEP, { text });
+    ws.lint(BICEP);
+    const first = ws.inlinePolicyAt(BICEP, text.indexOf('validate-trust'))!;
+    const second = ws.inlinePolicyAt(BICEP, text.indexOf('UtcNow'))!;
+    assert.equal(first.doc.text, first.inline.text);
+    assert.equal(second.doc, first.doc, 'one parse for both');
+    assert.equal(first.inline.text.slice(first.offset, first.offset + 14), 'validate-trust');
+    // A new text is a new string: its own parse, never the old one.
+    const edited = text.replace('UtcNow', 'Now');
+    ws.set(BICEP, { text: edited });
+    const after = ws.inlinePolicyAt(BICEP, edited.indexOf('Now'))!;
+    assert.notEqual(after.doc, first.doc);
+    assert.ok(after.doc.text.includes('DateTime.Now') && !after.doc.text.includes('UtcNow'));
+  });
 });

@@ -94,3 +94,41 @@ test('two code lenses per certificate, on its PEM block: what it is (copying its
   ws.set(path.join(dir, 'junk.cer'), { text: 'not a certificate' });
   assert.deepEqual(certificateCodeLenses(ws, path.join(dir, 'junk.cer'), uriOf), []);
 });
+
+test("a file of many certificates: each lens counts its own certificate's pins, from one pass over the workspace's files", async () => {
+  const dir = await makeTree('ecdsa-p256');
+  const config = new ConfigResolver();
+  const ws = new Workspace({ configFor: (f) => config.forFile(f) });
+  const read = (name: string): string => readFileSync(path.join(dir, name), 'utf8');
+  const uriOf = (f: string) => `file://${f}`;
+  const client = read('dev-expired-client.cer');
+  const bundle = path.join(dir, 'bundle.pem');
+  // The client certificate twice (both blocks get its pins), the intermediate once.
+  ws.set(bundle, { text: `${client}\n${read('dev-intermediate-ca.cer')}\n${client}` });
+  const thumbprints = ws.certificate(bundle)!.certificates.map((c) => c.thumbprint);
+  assert.equal(thumbprints.length, 3);
+  const pin = (t: string) => `<identity thumbprint="${t}" />`;
+  const policy = (name: string, ...pins: string[]) => {
+    const file = path.join(dir, `${name}.policy.xml`);
+    ws.set(file, { text: `<policies><inbound><validate-client-certificate validate-trust="false"><identities>${pins.map(pin).join('')}</identities></validate-client-certificate></inbound></policies>` });
+    return file;
+  };
+  policy('a', thumbprints[0]!, thumbprints[1]!);
+  policy('b', thumbprints[0]!.toLowerCase());
+  policy('c', thumbprints[1]!.match(/../g)!.join(':'));
+  for (let i = 0; i < 20; i++) policy(`other-${i}`, 'AB'.repeat(20));
+  const reads = new Map<string, number>();
+  const textOf = ws.textOf.bind(ws);
+  ws.textOf = (f: string) => {
+    reads.set(f, (reads.get(f) ?? 0) + 1);
+    return textOf(f);
+  };
+  const titles = certificateCodeLenses(ws, bundle, uriOf).filter((l) => l.command?.command === SHOW_PINS_COMMAND).map((l) => l.command!.title);
+  assert.deepEqual(titles, ['Pinned in 2 policies', 'Pinned in 2 policies', 'Pinned in 2 policies']);
+  // Pinned in a, b (the client) and a, c (the intermediate): told apart, although both are in a.
+  const places = certificateCodeLenses(ws, bundle, uriOf).filter((l) => l.command?.command === SHOW_PINS_COMMAND).map((l) => (l.command!.arguments![2] as { uri: string }[]).map((p) => path.basename(p.uri)));
+  assert.deepEqual(places, [['a.policy.xml', 'b.policy.xml'], ['a.policy.xml', 'c.policy.xml'], ['a.policy.xml', 'b.policy.xml']]);
+  const policyReads = [...reads].filter(([f]) => f.endsWith('.policy.xml'));
+  assert.equal(policyReads.length, 23);
+  assert.ok(policyReads.every(([, n]) => n === 2), 'each policy read once per call (two calls), not once per certificate');
+});
