@@ -97,12 +97,13 @@ function collect(ws: Workspace, asked: Target[], uriOf: (file: string) => string
 function prefilter(targets: readonly Target[]): (text: string) => boolean {
   const keys = new Set(targets.filter((t) => t.kind === 'thumbprint').map((t) => t.key));
   const lengths = [...new Set([...keys].map((k) => k.length))];
-  const shortest = Math.min(...lengths);
+  const shortest = keys.size > 0 ? Math.min(...lengths) : 0;
   const others = targets.filter((t) => t.kind !== 'thumbprint').map((t) => (t.kind === 'named-value' ? /\{\{/ : new RegExp(escapeRegExp(t.key), 'i')));
+  // Runs of at least the shortest key's digits, separators anywhere between them: more than thumbprintPattern allows
+  // (one between digit pairs), never less.
+  const hexRun = new RegExp(`[0-9A-Fa-f](?:[\\s:-]?[0-9A-Fa-f]){${Math.max(0, shortest - 1)},}`, 'g');
   const holdsThumbprint = (text: string): boolean => {
-    // Separators anywhere between digits: more than thumbprintPattern allows (one between digit pairs), never less.
-    for (const m of text.matchAll(HEX_RUN)) {
-      if (m[0].length < shortest) continue;
+    for (const m of text.matchAll(hexRun)) {
       const hex = m[0].replace(SEPARATORS, '').toUpperCase();
       for (const length of lengths) for (let at = 0; at + length <= hex.length; at++) if (keys.has(hex.slice(at, at + length))) return true;
     }
@@ -111,7 +112,6 @@ function prefilter(targets: readonly Target[]): (text: string) => boolean {
   return (text) => (keys.size > 0 && holdsThumbprint(text)) || others.some((p) => p.test(text));
 }
 
-const HEX_RUN = /[0-9A-Fa-f](?:[\s:-]?[0-9A-Fa-f])*/g;
 const SEPARATORS = /[\s:-]/g;
 
 const MAX_THUMBPRINT_DIGITS = 128;
