@@ -18,9 +18,9 @@ import { embedFindings, holeAttributes, inlinePolicyName } from './inline-polici
 import { applySuppressions, unusedSuppressions, type SuppressionUse } from './suppress';
 import { resolveFragments } from './fragments';
 import { errorMessage } from '../core/errors';
-import { clearRecentCaches } from '../parsers/policy/recent';
+import { clearRecentCaches, forgetDocument } from '../parsers/policy/recent';
+import { forgetInlinePolicyDocs, inlinePolicyDoc } from '../rules/util/bicep-policies';
 import { within } from './watchdog';
-import { inlinePolicyDoc } from '../rules/util/bicep-policies';
 
 /** One file the workspace knows, with its parse cached for its current version. */
 interface Entry {
@@ -126,8 +126,7 @@ export class Workspace {
   release(file: string): void {
     const e = this.entries.get(file);
     if (!e) return;
-    this.parsed.delete(e);
-    e.policy = undefined;
+    this.dropParse(e);
     e.lineIndex = undefined;
   }
 
@@ -179,7 +178,8 @@ export class Workspace {
       if (blocks > MAX_PEM_BLOCKS) entry = { kind: 'certificate', text: '', version, problem: `${blocks} PEM blocks: too many to read (the limit is ${MAX_PEM_BLOCKS})` };
     }
     const previous = this.entries.get(file);
-    if (previous) this.parsed.delete(previous);
+    // The previous version's parse is never asked about again: what the caches hold of it goes with it.
+    if (previous) this.dropParse(previous);
     this.entries.set(file, entry);
     this.changes++;
     // The model reads Bicep files and only the *set* of policy files (which `loadTextContent` targets exist):
@@ -205,7 +205,7 @@ export class Workspace {
   remove(file: string): void {
     const previous = this.entries.get(file);
     if (!previous) return;
-    this.parsed.delete(previous);
+    this.dropParse(previous);
     this.entries.delete(file);
     this.changes++;
     this.invalidate(previous.kind);
@@ -253,9 +253,7 @@ export class Workspace {
     this.parsed.delete(e);
     this.parsed.add(e);
     if (this.parsed.size > this.maxParsed) {
-      const oldest = this.parsed.values().next().value!;
-      this.parsed.delete(oldest);
-      oldest.policy = undefined;
+      this.dropParse(this.parsed.values().next().value!);
     }
     return e.policy;
   }
@@ -534,7 +532,17 @@ export class Workspace {
    */
   private dropParseMadeByLint(file: string, e: Entry): void {
     if (!e.policy || (this.options.keepParseAfterLint?.(file, e.version) ?? e.version > 0)) return;
+    this.dropParse(e);
+  }
+
+  /**
+   * Lets go of an entry's policy parse, and of what the analyses' caches hold of it (see `RecentCache`): a parse made
+   * again is another object, so nothing would ask for those, and each kept a version of a file being typed into alive.
+   */
+  private dropParse(e: Entry): void {
     this.parsed.delete(e);
+    if (!e.policy) return;
+    forgetDocument(e.policy);
     e.policy = undefined;
   }
 
@@ -672,7 +680,11 @@ export class Workspace {
 
   private invalidate(kind: FileKind, previousKind?: FileKind): void {
     for (const k of [kind, previousKind]) {
-      if (k === 'bicep' || k === 'policy') this.model = undefined;
+      if ((k === 'bicep' || k === 'policy') && this.model) {
+        // The next model has its own policies written in Bicep strings, parsed again.
+        this.model = undefined;
+        forgetInlinePolicyDocs();
+      }
       if (k === 'certificate') this.certIndex = undefined;
     }
   }

@@ -1,4 +1,4 @@
-import { RecentCache } from './recent';
+import { RecentCache, isElementOf } from './recent';
 import type { PolicyAttribute, PolicyDocument, PolicyElement, PolicySection } from './types';
 
 const SECTIONS: ReadonlySet<string> = new Set(['inbound', 'backend', 'outbound', 'on-error']);
@@ -57,7 +57,7 @@ const isBranch = (e: PolicyElement): boolean => e.name === 'when' || e.name === 
 /** Ancestors looked at before `selfOrAncestor` turns to its memo. */
 const SHORT_WALK = 32;
 
-const answers = new RecentCache<PolicyElement, Map<(e: PolicyElement) => boolean, Map<PolicyElement, boolean>>>(4);
+const answers = new RecentCache<PolicyElement, Map<(e: PolicyElement) => boolean, Map<PolicyElement, boolean>>>(4, (root, _, doc) => isElementOf(doc, root));
 
 /**
  * Does `test` hold for the element or one of its ancestors? Every element met on the way up is remembered with the

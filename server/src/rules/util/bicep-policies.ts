@@ -3,6 +3,7 @@ import type { Span } from '../../core/text';
 import { inlineSpan } from '../../model/policy-resources';
 import type { InlinePolicy, PolicyResource, ServiceInfo, WorkspaceModel } from '../../model/types';
 import { elementsNamed, findMemberChains, mayMention, parsePolicy } from '../../parsers/policy';
+import { forgetDocument } from '../../parsers/policy/recent';
 import type { PolicyDocument } from '../../parsers/policy/types';
 import type { BicepRuleContext } from '../types';
 
@@ -38,12 +39,29 @@ export interface DeployedPolicy {
 }
 
 const inlineDocs = new WeakMap<InlinePolicy, PolicyDocument>();
+/** The parses `inlinePolicyDoc` made since `forgetInlinePolicyDocs` last ran (weakly: a model let go takes them along). */
+let madeInline: WeakRef<PolicyDocument>[] = [];
 
 /** The parse of a policy written in a Bicep string, once per string (the rules and the engine share it). */
 export function inlinePolicyDoc(inline: InlinePolicy): PolicyDocument {
   let doc = inlineDocs.get(inline);
-  if (!doc) inlineDocs.set(inline, (doc = parsePolicy(inline.text)));
+  if (!doc) {
+    inlineDocs.set(inline, (doc = parsePolicy(inline.text)));
+    madeInline.push(new WeakRef(doc));
+  }
   return doc;
+}
+
+/**
+ * Drops what the analyses' caches hold of the parses `inlinePolicyDoc` made: the workspace calls it when it lets go of
+ * its model, whose strings (and so their parses) the next model makes anew.
+ */
+export function forgetInlinePolicyDocs(): void {
+  for (const ref of madeInline) {
+    const doc = ref.deref();
+    if (doc) forgetDocument(doc);
+  }
+  madeInline = [];
 }
 
 /** The loaded file (through `policyAt`, so the read is recorded) or the policy written in the Bicep string. */

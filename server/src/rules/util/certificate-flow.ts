@@ -1,7 +1,7 @@
 import type { CsToken, PolicyAttribute, PolicyDocument, PolicyElement, PolicyExpression, PolicySection } from '../../parsers/policy/types';
 import { explicitNullTest, isCloser, isOpener } from './cs-tokens';
 import { elementsNamed, getAttribute, inBranch, isSection, selfOrAncestor } from '../../parsers/policy/query';
-import { RecentCache } from '../../parsers/policy/recent';
+import { RecentCache, isElementOf } from '../../parsers/policy/recent';
 import { readBoolAttribute } from './bool-attribute';
 import { certificateExpressions, type CertificateMemberUse, type ExpressionAnalysis } from './certificate-expressions';
 import { includedFragments, reachedFragments } from './fragments';
@@ -494,7 +494,7 @@ function namedValueCondition(w: PolicyElement): PolicyAttribute | undefined {
 }
 
 /** The last expressions asked about (their calls are asked one after another): a cache, not a WeakMap (see RecentCache). */
-const namedValueAt = new RecentCache<PolicyExpression, number[]>(4);
+const namedValueAt = new RecentCache<PolicyExpression, number[]>(4, (expr, _, doc) => isElementOf(doc, expr.owner.element));
 
 /** Where the expression's `{{named value}}` tokens are, in token order, found once per expression. */
 export function namedValueIndexes(expr: PolicyExpression): number[] {

@@ -39,7 +39,8 @@ export function enclosingPaths(ctx: PolicyRuleContext): EnclosingPath[] {
   return pathsCache.get(ctx, findEnclosingPaths);
 }
 
-const pathsCache = new RecentCache<PolicyRuleContext, EnclosingPath[]>(2);
+/** A context's entry holds the policies above it too: it goes with any of them. */
+const pathsCache = new RecentCache<PolicyRuleContext, EnclosingPath[]>(2, (ctx, paths, doc) => ctx.doc === doc || paths.some((p) => p.some((level) => level.some((e) => e.doc === doc))));
 
 function findEnclosingPaths(ctx: PolicyRuleContext): EnclosingPath[] {
   const read = (file: string, scope: EnclosingScope): EnclosingPolicy | undefined => {

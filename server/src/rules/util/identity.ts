@@ -4,7 +4,7 @@ import type { CertificateInfo } from '../../certificates/types';
 import type { Fix, TextEdit } from '../../core/finding';
 import type { PolicyElement } from '../../parsers/policy/types';
 import { childElements, getAttribute } from '../../parsers/policy/query';
-import { RecentCache } from '../../parsers/policy/recent';
+import { RecentCache, isElementOf } from '../../parsers/policy/recent';
 import { appendChildEdit, indentUnit, setAttributeEdit } from './policy-edit';
 import { hasPlaceholder } from './placeholder';
 import type { WorkspaceCertificate } from '../types';
@@ -36,7 +36,7 @@ export function identityElements(vcc: PolicyElement): readonly PolicyElement[] {
   return identityCache.get(vcc, (el) => identitiesOf(el).flatMap((ids) => childElements(ids, 'identity')));
 }
 
-const identityCache = new RecentCache<PolicyElement, readonly PolicyElement[]>(8);
+const identityCache = new RecentCache<PolicyElement, readonly PolicyElement[]>(8, (vcc, _, doc) => isElementOf(doc, vcc));
 
 /** Does this `<identity>` carry a thumbprint, an issuer thumbprint or an issuer certificate id? */
 export function isPinned(identity: PolicyElement): boolean {
