@@ -34,7 +34,10 @@ export function parseArgs(args: string[], spec: { values: string[]; flags: strin
       const value = eq >= 0 ? arg.slice(eq + 1) : args[++i];
       if (value === undefined || (value === '' && !spec.mayBeEmpty?.includes(name))) throw new UsageError(`${name} needs a value`);
       out.values.set(name, value);
-      out.all.set(name, [...(out.all.get(name) ?? []), value]);
+      // Appended in place: copying the list for each value was quadratic (20,000 `--sku` took 11 s, 40,000 over a minute).
+      const list = out.all.get(name);
+      if (list) list.push(value);
+      else out.all.set(name, [value]);
     } else {
       throw new UsageError(`unknown option ${name}${didYouMean(name, [...spec.flags, ...spec.values])}`);
     }
