@@ -331,6 +331,9 @@ function writeFixed(file: string, kind: FileKind, text: string, fixed: string): 
     // Written through a link, a fix would change a file outside the linted folders (or one linted under another name).
     const stat = fs.lstatSync(file);
     if (stat.isSymbolicLink()) return `not fixed: a symbolic link (to ${fs.readlinkSync(file)}); lint the file it points to with --fix`;
+    // The rename below needs only the folder's permission: a read-only file (0444, a Perforce file not opened for
+    // edit) was replaced, and passed to whoever ran --fix. Written only when the file itself may be written.
+    fs.accessSync(file, fs.constants.W_OK);
     const bytes = fs.readFileSync(file);
     const now = decodeFile(bytes, kind);
     if (!('text' in now) || now.text !== text) return 'changed while it was being fixed: not written';
