@@ -17,7 +17,7 @@ import { formatGithub } from './format/github';
 import { formatJson } from './format/json';
 import { formatSarif } from './format/sarif';
 import { formatText } from './format/text';
-import { logSafe } from './format/log-safe';
+import { logSafe, oneLine } from './format/log-safe';
 import { configReport, locate, totals, type FileReport } from './report';
 import { errorMessage } from '../core/errors';
 import { makeDirectory } from '../core/mkdir';
@@ -47,6 +47,9 @@ Options:
   --context PATH             also read the Bicep, parameters and certificate files under PATH (repeatable), not
                              to lint them but for what they tell the linted files: their tier, what deploys them,
                              the certificates they pin. Give the repository root when linting a few changed files
+  --skip-missing             skip the paths given that don't exist (said on stderr) instead of stopping with a
+                             usage error: for \`apim-mtls lint --skip-missing $(git diff --name-only …)\`, where
+                             the diff deletes files
   --report-unused-suppressions
                              report suppression comments that suppress nothing (the unused-suppression rule, as a
                              warning); lint the whole repository when you do: a file linted alone knows less
@@ -73,6 +76,7 @@ export async function runLint(args: string[], io: CliIO): Promise<number> {
     return 0;
   }
   if ('problem' in options) return usage(io, options.problem);
+  for (const p of options.skipped) io.stderr(logSafe(`apim-mtls: ${oneLine(p)}: no such file or directory; skipped (--skip-missing)\n`));
   if (options.fix) await fixFiles(options, io);
   // APIM_MTLS_TIMING=1: where the time went, on stderr (like ESLint's TIMING=1).
   const timing = process.env.APIM_MTLS_TIMING ? new Map<string, number>() : undefined;
@@ -110,13 +114,15 @@ interface LintOptions {
   /** The cache file, with `--cache` or `--cache-location`. */
   cacheFile: string | undefined;
   outputFile: string | undefined;
+  /** Paths given that aren't there, skipped (`--skip-missing`). */
+  skipped: string[];
 }
 
 /** Reads the arguments of `apim-mtls lint`: its options, `help` when asked for, or what is wrong with them. */
 function parseLintOptions(args: string[], cwd: string): LintOptions | 'help' | { problem: string } {
   let parsed;
   try {
-    parsed = parseArgs(args, { values: ['--format', '--sku', '--max-warnings', '--output-file', '-o', '--cache-location', '--context'], flags: ['--help', '-h', '--cache', '--fix', '--report-unused-suppressions'] });
+    parsed = parseArgs(args, { values: ['--format', '--sku', '--max-warnings', '--output-file', '-o', '--cache-location', '--context'], flags: ['--help', '-h', '--cache', '--fix', '--report-unused-suppressions', '--skip-missing'] });
   } catch (e) {
     if (e instanceof UsageError) return { problem: e.message };
     throw e;
@@ -126,7 +132,7 @@ function parseLintOptions(args: string[], cwd: string): LintOptions | 'help' | {
   if (!Object.hasOwn(FORMATS, format)) return { problem: `--format must be one of ${Object.keys(FORMATS).join(', ')}, not "${format}"` };
   const paths = workspaceArgs(parsed, cwd);
   if ('problem' in paths) return { problem: paths.problem };
-  const { roots, contextRoots, overrides } = paths;
+  const { roots, contextRoots, overrides, skipped } = paths;
   const reportUnusedSuppressions = parsed.flags.has('--report-unused-suppressions');
   // As ESLint's --report-unused-disable-directives: on for this run, over what the configuration says.
   if (reportUnusedSuppressions) overrides.rules = { ...overrides.rules, [UNUSED_SUPPRESSION]: 'warning' };
@@ -143,6 +149,7 @@ function parseLintOptions(args: string[], cwd: string): LintOptions | 'help' | {
     reportUnusedSuppressions,
     cacheFile: parsed.flags.has('--cache') || cacheLocation !== undefined ? cachePath(cwd, cacheLocation) : undefined,
     outputFile: parsed.values.get('--output-file') ?? parsed.values.get('-o'),
+    skipped,
   };
 }
 

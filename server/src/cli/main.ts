@@ -15,7 +15,7 @@ const USAGE = `apim-mtls ${VERSION}: catches mistakes in Azure API Management mu
 Usage:
   apim-mtls lint [paths…] [--format text|json|sarif|github|azure-devops|gitlab] [--sku SKU[,SKU…]]
                  [--context PATH] [--max-warnings N] [--fix] [--cache] [--cache-location PATH]
-                 [--report-unused-suppressions] [-o FILE]
+                 [--report-unused-suppressions] [--skip-missing] [-o FILE]
   apim-mtls rules [rule-id] [--format text|json] list the rules, their default levels and documentation
   apim-mtls tier [paths…] [--context PATH] [--sku SKU[,SKU…]] [--format text|json]
                                                  the tiers each policy is linted for, and where they come from

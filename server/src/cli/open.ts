@@ -46,7 +46,10 @@ export async function openWorkspace(
 }
 
 /** The arguments `lint` and `tier` share: the paths (default: .), the `--context` paths, `--sku`; or what is wrong. */
-export function workspaceArgs(parsed: ParsedArgs, cwd: string): { roots: string[]; contextRoots: string[]; overrides: Partial<LintConfig> } | { problem: string; brief?: boolean } {
+export function workspaceArgs(
+  parsed: ParsedArgs,
+  cwd: string,
+): { roots: string[]; contextRoots: string[]; overrides: Partial<LintConfig>; skipped: string[] } | { problem: string; brief?: boolean } {
   const overrides: Partial<LintConfig> = {};
   const skuArg = parsed.values.get('--sku');
   if (skuArg !== undefined) {
@@ -58,10 +61,16 @@ export function workspaceArgs(parsed: ParsedArgs, cwd: string): { roots: string[
     }
     overrides.skus = skus;
   }
-  // A path that isn't there is a mistake in the command (a typo in a pipeline), not an empty lint that passes.
-  const given = parsed.positionals.length ? parsed.positionals : ['.'];
-  const contexts = parsed.all.get('--context') ?? [];
-  const missing = [...given, ...contexts].filter((r) => !fs.existsSync(path.resolve(cwd, r)));
+  // A path that isn't there is a mistake in the command (a typo in a pipeline), not an empty lint that passes; unless
+  // the command asks to skip such paths (`lint --skip-missing $(git diff --name-only …)`, where a file was deleted).
+  const exists = (r: string) => fs.existsSync(path.resolve(cwd, r));
+  const skipMissing = parsed.flags.has('--skip-missing');
+  const named = parsed.positionals.length ? parsed.positionals : ['.'];
+  const namedContexts = parsed.all.get('--context') ?? [];
+  const skipped = skipMissing ? [...new Set([...named, ...namedContexts])].filter((r) => !exists(r)) : [];
+  const given = skipMissing ? named.filter(exists) : named;
+  const contexts = skipMissing ? namedContexts.filter(exists) : namedContexts;
+  const missing = [...given, ...contexts].filter((r) => !exists(r));
   if (missing.length > 0) {
     const named = missing.map((m) => (contexts.includes(m) && !given.includes(m) ? `--context ${m}` : m)).join(', ');
     const why = missing.some((m) => m.includes('\uFFFD')) ? ` (${NOT_UTF8_NAME})` : '';
@@ -74,5 +83,6 @@ export function workspaceArgs(parsed: ParsedArgs, cwd: string): { roots: string[
     roots: given.map((r) => path.resolve(cwd, r)),
     contextRoots: contexts.map((r) => path.resolve(cwd, r)),
     overrides,
+    skipped,
   };
 }

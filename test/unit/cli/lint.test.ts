@@ -690,6 +690,18 @@ resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
     assert.equal(r.stderr, 'apim-mtls lint: no such file or directory: no/such/folder\nRun "apim-mtls lint --help" for the options.\n');
   });
 
+  it('--skip-missing: paths that are not there are skipped with a line on stderr, and the rest is linted (git diff --name-only with a deleted file)', () => {
+    const r = cli(['lint', '--skip-missing', 'no/such/policy.xml', 'examples/mistakes/policies/thumbprint-case.operation.xml', '--context', 'no/such/infra', '--format', 'json']);
+    assert.equal(r.code, 1, r.stderr);
+    const entries = JSON.parse(r.stdout) as JsonEntry[];
+    assert.deepEqual(entries.map((e) => [path.relative(repoRoot, e.filePath), e.messages.map((m) => m.ruleId)]), [['examples/mistakes/policies/thumbprint-case.operation.xml', ['thumbprint-case']]]);
+    assert.equal(r.stderr, 'apim-mtls: no/such/policy.xml: no such file or directory; skipped (--skip-missing)\napim-mtls: no/such/infra: no such file or directory; skipped (--skip-missing)\n');
+    // Every path gone: nothing to lint, which passes.
+    const none = cli(['lint', '--skip-missing', 'no/such/policy.xml', '--format', 'json']);
+    assert.equal(none.code, 0, none.stderr);
+    assert.deepEqual(JSON.parse(none.stdout), []);
+  });
+
   it('a mistyped option, command or SKU gets the one meant', () => {
     assert.match(cli(['lint', '--fromat', 'json']).stderr, /unknown option --fromat \(did you mean --format\?\)/);
     assert.match(cli(['lnit']).stderr, /unknown command "lnit" \(did you mean lint\?\)/);
