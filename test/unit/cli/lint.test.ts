@@ -688,6 +688,10 @@ resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
     assert.equal(r.code, 2);
     assert.equal(r.stdout, '');
     assert.equal(r.stderr, 'apim-mtls lint: no such file or directory: no/such/folder\nRun "apim-mtls lint --help" for the options.\n');
+    // Each missing path once, and the first ten (20,000 repeats made a line of 300 KB).
+    const many = cli(['lint', ...Array(5000).fill('gone'), ...'abcdefghijkl'.split('').map((c) => `no-${c}`), '--context', 'gone']);
+    assert.equal(many.code, 2);
+    assert.equal(many.stderr.split('\n')[0], 'apim-mtls lint: no such file or directory: gone, no-a, no-b, no-c, no-d, no-e, no-f, no-g, no-h, no-i and 3 more');
   });
 
   it('--skip-missing: paths that are not there are skipped with a line on stderr, and the rest is linted (git diff --name-only with a deleted file)', () => {
