@@ -334,6 +334,8 @@ describe('language server: what a buggy or hostile client sends', () => {
       // Published again under the URI still open, from its text.
       const diags = await client.waitFor(policy, () => (client.published.get(plain)?.length ?? 0) > before, 20_000);
       assert.ok(codes(diags).includes('validate-trust-unsupported-tier'), codes(diags).join(', '));
+      // What was published under the closed URI is cleared there (it would show twice in the Problems panel).
+      assert.deepEqual(client.published.get(other)?.at(-1), []);
     } finally {
       await client.stop();
       removeTempDir(dir);

@@ -631,7 +631,8 @@ class ApimMtlsServer {
     open?.delete(uri);
     if (open?.size) {
       // Still open under another spelling of its URI: that editor's text wins over the disk, and its URI is the one
-      // published to from now on.
+      // published to from now on (what the closed one showed is cleared there, not left beside it).
+      if (this.uris.get(file) === uri && this.published.has(file)) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
       const other = this.documents.get([...open][0]!);
       if (other) this.documentChanged(other, true);
       return;
