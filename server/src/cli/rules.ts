@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ruleDocsUrl } from '../core/docs';
 import { allRules, ruleCatalog, similarRuleId } from '../rules';
+import { parseArgs, UsageError, type ParsedArgs } from './args';
 
 export const RULES_USAGE = `Usage: apim-mtls rules [rule-id] [--format text|json]
 
@@ -14,20 +15,21 @@ const TARGETS = { policy: 'policy XML', bicep: 'Bicep', certificate: 'certificat
 
 /** `apim-mtls rules`: the rule catalog, as text or JSON. */
 export function runRules(args: string[], io: { stdout(s: string): void; stderr(s: string): void }): number {
-  if (args.includes('-h') || args.includes('--help')) {
+  let parsed: ParsedArgs;
+  try {
+    parsed = parseArgs(args, { values: ['--format'], flags: ['--help', '-h'] });
+  } catch (e) {
+    return usage(io, e instanceof UsageError ? e.message : String(e));
+  }
+  if (parsed.flags.has('--help') || parsed.flags.has('-h')) {
     io.stdout(RULES_USAGE + '\n');
     return 0;
   }
-  const i = args.indexOf('--format');
-  const format = i >= 0 ? args[i + 1] : 'text';
-  const rest = args.filter((_, k) => i < 0 || (k !== i && k !== i + 1));
-  // One rule id may be given; anything else is a mistake.
-  const id = rest.length === 1 && !rest[0]!.startsWith('-') ? rest[0] : undefined;
-  const unknown = id === undefined ? rest : [];
-  if ((format !== 'text' && format !== 'json') || unknown.length > 0 || (i >= 0 && args[i + 1] === undefined)) {
-    io.stderr(`apim-mtls rules: ${unknown.length ? `unknown argument "${unknown[0]}"` : `--format must be text or json`}\nRun "apim-mtls rules --help" for the options.\n`);
-    return 2;
-  }
+  const format = parsed.values.get('--format') ?? 'text';
+  if (format !== 'text' && format !== 'json') return usage(io, `--format must be text or json, not "${format}"`);
+  // One rule id may be given; a second is named as the mistake.
+  if (parsed.positionals.length > 1) return usage(io, `one rule id at most: unexpected argument "${parsed.positionals[1]}"`);
+  const id = parsed.positionals[0];
   // `apim-mtls rules <id>`: the rule's page, from the docs shipped beside the bundle (npm package and .vsix alike).
   if (id !== undefined && format === 'text') return printRuleDocs(id, io);
   const rules = ruleCatalog.filter((r) => id === undefined || r.id === id).map((r) => ({
@@ -71,5 +73,10 @@ function printRuleDocs(id: string, io: { stdout(s: string): void; stderr(s: stri
 function noRule(id: string, io: { stderr(s: string): void }): number {
   const similar = similarRuleId(id);
   io.stderr(`apim-mtls rules: no rule "${id}"${similar ? ` (did you mean ${similar}?)` : ''}; \`apim-mtls rules\` lists them\n`);
+  return 2;
+}
+
+function usage(io: { stderr(s: string): void }, message: string): number {
+  io.stderr(`apim-mtls rules: ${message}\nRun "apim-mtls rules --help" for the options.\n`);
   return 2;
 }

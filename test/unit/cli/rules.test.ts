@@ -61,6 +61,25 @@ test('apim-mtls rules <id> --format json gives that rule\'s entry, in either ord
   assert.equal(cli(['rules', 'thumbprint-case', 'thumbprint-format']).status, 2);
 });
 
+test('apim-mtls rules reads its options as lint does (--format=json, typos) and names the argument that is wrong', () => {
+  const all = JSON.parse(cli(['rules', '--format', 'json']).stdout) as { id: string }[];
+  const eq = cli(['rules', '--format=json', 'thumbprint-case']);
+  assert.equal(eq.status, 0, eq.stderr);
+  assert.deepEqual(JSON.parse(eq.stdout), all.find((r) => r.id === 'thumbprint-case'));
+  // The second id is the mistake, not the first (which is a rule).
+  const extra = cli(['rules', 'thumbprint-case', 'extra']);
+  assert.equal(extra.status, 2);
+  assert.match(extra.stderr, /unexpected argument "extra"/);
+  assert.doesNotMatch(extra.stderr, /"thumbprint-case"/);
+  const typo = cli(['rules', '--formt', 'json']);
+  assert.equal(typo.status, 2);
+  assert.match(typo.stderr, /unknown option --formt \(did you mean --format\?\)/);
+  const bare = cli(['rules', '--format']);
+  assert.equal(bare.status, 2);
+  assert.match(bare.stderr, /--format needs a value/);
+  assert.equal(cli(['rules', '--help=1']).status, 2);
+});
+
 test('a reader that closes the pipe early (apim-mtls … | head) ends the CLI quietly, without a stack trace', async () => {
   for (const args of [['rules'], ['lint', 'examples', '--format', 'json']]) {
     const child = spawn(process.execPath, [CLI, ...args], { cwd: repoRoot });
