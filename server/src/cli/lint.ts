@@ -306,6 +306,9 @@ async function applyAutofixes(roots: string[], overrides: Partial<LintConfig>, c
     const { ws, files } = await openWorkspace(roots, contextRoots, overrides, () => undefined);
     loadReferencedFiles(ws);
     let written = 0;
+    // Files written this pass, by device and inode: a file linted under two names (hard links) is fixed under the
+    // first, and its other name is read again by the next pass (it was "changed while it was being fixed").
+    const writtenFiles = new Set<string>();
     for (const file of files) {
       const kind = ws.kindOf(file);
       const text = ws.textOf(file);
@@ -313,6 +316,8 @@ async function applyAutofixes(roots: string[], overrides: Partial<LintConfig>, c
       const fixes = autofixes(ws.lint(file).findings, file);
       ws.release(file);
       if (fixes.length === 0) continue;
+      const inode = inodeOf(file);
+      if (inode !== undefined && writtenFiles.has(inode)) continue;
       const problem = writeFixed(file, kind, text, applyEdits(text, fixes.flatMap((f) => f.edits.map((e) => ({ ...e, newText: withLineEndingsOf(text, e.newText) })))));
       if (problem) {
         unwritable.add(file);
@@ -321,11 +326,22 @@ async function applyAutofixes(roots: string[], overrides: Partial<LintConfig>, c
       }
       out.fixes += fixes.length;
       out.files.add(file);
+      if (inode !== undefined) writtenFiles.add(inode);
       written++;
     }
     if (written === 0) break;
   }
   return out;
+}
+
+/** `device:inode` of a file with several names (hard links), else undefined: only those can be met twice. */
+function inodeOf(file: string): string | undefined {
+  try {
+    const st = fs.lstatSync(file, { bigint: true });
+    return st.nlink > 1n ? `${st.dev}:${st.ino}` : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -349,10 +365,21 @@ function writeFixed(file: string, kind: FileKind, text: string, fixed: string): 
     else if (bytes[0] === 0xfe && bytes[1] === 0xff) out = Buffer.concat([bytes.subarray(0, 2), Buffer.from(fixed, 'utf16le').swap16()]);
     else if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) out = Buffer.concat([bytes.subarray(0, 3), Buffer.from(fixed, 'utf8')]);
     else out = Buffer.from(fixed, 'utf8');
-    // Beside it, then renamed over it: a full disk or a kill leaves the file as it was, not cut short. A file with
-    // hard links is written in place, as before: a rename would part it from its other names.
-    if (stat.nlink > 1) fs.writeFileSync(file, out);
-    else replaceFile(file, out, stat);
+    // Beside it, then renamed over it: a full disk or a kill leaves the file as it was, not cut short. Written in place
+    // (as vim's backupcopy=auto does) when a rename would change what the file is: one with hard links (a rename would
+    // part it from its other names), someone else's (the new file would be ours), or in a folder we may not write (a
+    // file the user may write, in a folder they may not: there is no room beside it).
+    const uid = process.getuid?.();
+    if (stat.nlink > 1 || (uid !== undefined && uid !== 0 && stat.uid !== uid)) fs.writeFileSync(file, out);
+    else {
+      try {
+        replaceFile(file, out, stat);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code !== 'EACCES' && code !== 'EPERM') throw e;
+        fs.writeFileSync(file, out);
+      }
+    }
     return undefined;
   } catch (e) {
     return `cannot write: ${errorMessage(e)}`;
