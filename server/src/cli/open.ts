@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CONFIG_FILE_NAME, ConfigResolver, type LintConfig } from '../engine/config';
 import { NOT_UTF8_NAME } from '../engine/discover';
-import { loadContextFromDisk, loadFromDisk } from '../engine/load';
+import { loadContextQuietly, loadFromDisk } from '../engine/load';
 import { Workspace } from '../engine/workspace';
 import { notASku, toSku, type Sku } from '../model/sku';
 import type { ParsedArgs } from './args';
@@ -39,8 +39,13 @@ export async function openWorkspace(
   });
   const files = [...new Set(requested)].sort();
   const contextFiles = [
-    ...(await loadContextFromDisk(ws, contextRoots, (file, error) => stderr(`apim-mtls: --context ${oneLine(file)}: ${error}\n`))),
-    ...(await loadContextFromDisk(ws, config.contextOf(files), (file, error) => stderr(`apim-mtls: "context" in ${CONFIG_FILE_NAME}: ${oneLine(file)}: ${error}\n`))),
+    ...(await loadContextQuietly(ws, contextRoots, (file, error) => stderr(`apim-mtls: --context ${oneLine(file)}: ${error}\n`), (more) => stderr(`apim-mtls: --context: ${more} more problems, not listed\n`))),
+    ...(await loadContextQuietly(
+      ws,
+      config.contextOf(files),
+      (file, error) => stderr(`apim-mtls: "context" in ${CONFIG_FILE_NAME}: ${oneLine(file)}: ${error}\n`),
+      (more) => stderr(`apim-mtls: "context" in ${CONFIG_FILE_NAME}: ${more} more problems, not listed\n`),
+    )),
   ];
   return { config, ws, files, contextFiles };
 }

@@ -89,6 +89,27 @@ export async function loadContextFromDisk(ws: Workspace, roots: string[], onProb
   return (await loadFromDisk(ws, bounded, { skip, onError: onProblem })).sort();
 }
 
+/** How many problems with context paths are said one by one; the rest are counted. */
+export const MAX_CONTEXT_PROBLEMS = 20;
+
+/**
+ * `loadContextFromDisk` saying at most `MAX_CONTEXT_PROBLEMS` problems through `onProblem`, then how many more there
+ * were through `onMore` (20,000 missing "context" paths printed 20,000 lines).
+ */
+export async function loadContextQuietly(
+  ws: Workspace,
+  roots: string[],
+  onProblem: (file: string, error: string) => void,
+  onMore: (more: number) => void,
+): Promise<string[]> {
+  let problems = 0;
+  const files = await loadContextFromDisk(ws, roots, (file, error) => {
+    if (++problems <= MAX_CONTEXT_PROBLEMS) onProblem(file, error);
+  });
+  if (problems > MAX_CONTEXT_PROBLEMS) onMore(problems - MAX_CONTEXT_PROBLEMS);
+  return files;
+}
+
 /** Is the path the root of its file system (`/`, `C:\\`)? */
 export function isFileSystemRoot(p: string): boolean {
   const abs = realOrResolved(p);

@@ -32,7 +32,7 @@ import { isWithin } from '../core/paths';
 import { VERSION } from '../core/version';
 import { CONFIG_FILE_NAME, ConfigResolver, parseConfig, type LintConfig, type LoadedConfig } from '../engine/config';
 import { classify, isCandidate, mayBePolicy } from '../engine/files';
-import { isFileSystemRoot, loadContextFromDisk, loadFromDisk, readOne, unboundedContext } from '../engine/load';
+import { isFileSystemRoot, loadContextFromDisk, loadContextQuietly, loadFromDisk, readOne, unboundedContext } from '../engine/load';
 import { loadReferencedFiles } from '../engine/context';
 import { DiskWatcher } from './watch';
 import { policyTier } from '../engine/tier';
@@ -462,7 +462,8 @@ class ApimMtlsServer {
   private async loadConfigContext(): Promise<void> {
     const outside = this.config.contextOf(this.ws.files()).filter((p) => !this.inWorkspace(p));
     const problem = (file: string, error: string) => this.connection.console.warn(`apim-mtls: "context" in ${CONFIG_FILE_NAME}: ${file}: ${error}`);
-    for (const file of await loadContextFromDisk(this.ws, outside, problem)) this.contextOnly.add(file);
+    const more = (n: number) => this.connection.console.warn(`apim-mtls: "context" in ${CONFIG_FILE_NAME}: ${n} more problems, not listed`);
+    for (const file of await loadContextQuietly(this.ws, outside, problem, more)) this.contextOnly.add(file);
     for (const root of outside) {
       if (this.contextRoots.has(root) || unboundedContext(root) || !fs.existsSync(root)) continue;
       this.contextRoots.add(root);

@@ -663,6 +663,17 @@ resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
     assert.match((JSON.parse(bad.stdout) as JsonEntry[])[0]!.messages[0]!.message, /"context" must be a path or a list of paths/);
   });
 
+  it('20,000 missing "context" paths are 20 lines and a count, not 20,000 lines; the tier still comes from the one there', () => {
+    const context = ['infra', ...Array.from({ length: 20_000 }, (_, i) => `gone-${i}`)];
+    const dir = tmpWorkspace({ ...contextWorkspace('BasicV2'), '.apim-mtls.json': JSON.stringify({ context }) });
+    const r = cli(['lint', path.join('policies', 'api.policy.xml'), '--format', 'json'], dir);
+    assert.deepEqual((JSON.parse(r.stdout) as JsonEntry[]).flatMap((e) => e.messages.map((m) => m.ruleId)), ['validate-trust-unsupported-tier'], r.stderr);
+    const lines = r.stderr.trimEnd().split('\n');
+    assert.equal(lines.filter((l) => /"context" in \.apim-mtls\.json: .*gone-\d+: no such file or directory$/.test(l)).length, 20);
+    assert.ok(lines.includes('apim-mtls: "context" in .apim-mtls.json: 19980 more problems, not listed'), r.stderr.slice(-300));
+    assert.ok(lines.length < 30, `${lines.length} lines`);
+  });
+
   it('"ignore" in .apim-mtls.json: ignored folders and files are not read; one named as a path is a "not linted" line', () => {
     const dir = tmpWorkspace({
       '.apim-mtls.json': JSON.stringify({ ignore: ['generated/', '*.sample.xml'] }),
