@@ -147,6 +147,40 @@ function firstTlv(b: Uint8Array, test: (t: Tlv) => boolean): Tlv | undefined {
   return undefined;
 }
 
+/**
+ * Why the bytes are BER but not DER, if they are: the first length (at any depth of the constructed values) that is
+ * indefinite or not in its shortest form. Such a file still reads (OpenSSL, Node and pkijs accept BER), but a
+ * thumbprint is a hash of the encoding: the file's bytes and the DER a TLS client sends hash differently.
+ */
+export function berNotDer(b: Uint8Array): string | undefined {
+  const stack: number[] = [b.length];
+  let pos = 0;
+  while (stack.length > 0) {
+    const end = stack[stack.length - 1]!;
+    if (pos >= end) {
+      stack.pop();
+      continue;
+    }
+    if (pos + 2 > end || (b[pos]! & 0x1f) === 0x1f) return undefined; // not readable here: the reader decides
+    const first = b[pos + 1]!;
+    if (first === 0x80) return `an indefinite length at byte ${pos + 1}`;
+    let len = first;
+    let p = pos + 2;
+    if (first & 0x80) {
+      const n = first & 0x7f;
+      if (n > 4 || p + n > end) return undefined;
+      len = 0;
+      for (let i = 0; i < n; i++) len = len * 256 + b[p++]!;
+      if (len < 0x80 || b[pos + 2] === 0) return `a length not in its shortest form at byte ${pos + 1}`;
+    }
+    if (p + len > end) return undefined;
+    const constructed = (b[pos]! & 0x20) !== 0;
+    pos = constructed ? p : p + len;
+    if (constructed) stack.push(p + len);
+  }
+  return undefined;
+}
+
 /** The reference reader (pkijs): used for anything the fast path does not take. Same result, 10× slower. */
 export function certificateInfoFromDerPkijs(der: Uint8Array): CertificateInfo {
   const { asn1js, pkijs } = pki();

@@ -1,5 +1,5 @@
 import { decodeStrictBase64, parsePemBlocks } from './encoding';
-import { certificateInfoFromDer } from './info';
+import { berNotDer, certificateInfoFromDer } from './info';
 import type { CertificateEncoding, CertificateFile, CertificateInfo } from './types';
 import { errorMessage } from '../core/errors';
 
@@ -14,6 +14,13 @@ function collect(ders: Uint8Array[], encoding: CertificateEncoding, hasPemMarker
   ders.forEach((der, i) => {
     try {
       certificates.push(certificateInfoFromDer(der));
+      const ber = berNotDer(der);
+      if (ber) {
+        problems.push(
+          `${ders.length > 1 ? `certificate ${i + 1}: ` : ''}encoded in BER, not DER (${ber}): a thumbprint is a hash of the encoding, so the one ` +
+            `computed from this file may not be the one of the certificate a client sends; re-encode it as DER (openssl x509 -outform der)`,
+        );
+      }
     } catch (e) {
       problems.push(`${ders.length > 1 ? `certificate ${i + 1}: ` : ''}not a valid X.509 certificate (${errorMessage(e)})`);
     }
@@ -23,7 +30,8 @@ function collect(ders: Uint8Array[], encoding: CertificateEncoding, hasPemMarker
 
 /** True when the bytes start like a DER SEQUENCE (what certificates and .pfx files are). */
 function looksLikeDer(bytes: Uint8Array): boolean {
-  return bytes.length > 4 && bytes[0] === 0x30 && (bytes[1] === 0x82 || bytes[1] === 0x83 || bytes[1] === 0x81 || bytes[1] < 0x80);
+  // Or BER, as OpenSSL and Node accept it: an indefinite length (0x80) or one in up to four bytes.
+  return bytes.length > 4 && bytes[0] === 0x30 && (bytes[1]! <= 0x84);
 }
 
 /** A PFX starts with SEQUENCE { INTEGER 3, ... }; a certificate with SEQUENCE { SEQUENCE ... }. */

@@ -73,3 +73,40 @@ test('readPfx opens with the password and rejects a wrong one clearly', async ()
   const untrusted = await readPfx(new Uint8Array(readFileSync(path.join(dir, 'tst-untrusted-client.pfx'))), PASSWORD);
   assert.equal(untrusted.certificates.length, 1, 'the untrusted client .pfx holds only the leaf');
 });
+
+/** A DER SEQUENCE's header (tag 0x30, a 2-byte length) rewritten: `0x84 00 00 LL LL` (not shortest) or `0x80` (indefinite, with 00 00 at the end). */
+function reencode(der: Buffer, how: 'long' | 'indefinite'): Buffer {
+  assert.equal(der[1], 0x82);
+  const content = der.subarray(4, 4 + der.readUInt16BE(2));
+  return how === 'long' ? Buffer.concat([Buffer.from([0x30, 0x84, 0, 0, der[2]!, der[3]!]), content]) : Buffer.concat([Buffer.from([0x30, 0x80]), content, Buffer.from([0, 0])]);
+}
+
+test('a BER certificate (lengths indefinite or not in their shortest form) is read, with a warning: its thumbprint is not the DER one\'s', async () => {
+  const dir = await makeTree('ecdsa-p256');
+  const der = Buffer.from(readFileSync(path.join(dir, 'dev-valid-client.without-markers.cer'), 'utf8'), 'base64');
+  const original = readCertificateFile(new Uint8Array(der));
+  assert.deepEqual(original.problems, []);
+  // The outer SEQUENCE's length, then the TBS's (inside it: the walk looks into constructed values).
+  const tbsLength = 4 + der.readUInt16BE(6);
+  const body = Buffer.concat([reencode(der.subarray(4, 4 + tbsLength), 'long'), der.subarray(4 + tbsLength)]);
+  const inner = Buffer.concat([Buffer.from([0x30, 0x82, (body.length >> 8) & 0xff, body.length & 0xff]), body]);
+  for (const [bytes, why] of [
+    [reencode(der, 'long'), /a length not in its shortest form at byte 1\)/],
+    [reencode(der, 'indefinite'), /an indefinite length at byte 1\)/],
+    [inner, /a length not in its shortest form at byte 5\)/],
+  ] as const) {
+    // OpenSSL reads it as the same certificate (what clients and servers run on).
+    const x = new (await import('node:crypto')).X509Certificate(bytes);
+    assert.equal(x.subject, new (await import('node:crypto')).X509Certificate(der).subject);
+    for (const read of [readCertificateFile(new Uint8Array(bytes)), readCertificateFile(bytes.toString('base64')), readCertificateFile(`-----BEGIN CERTIFICATE-----\n${bytes.toString('base64')}\n-----END CERTIFICATE-----\n`)]) {
+      assert.equal(read.certificates[0]?.subject, 'CN=DEV Valid Client, O=apim-mtls sample', read.problems.join());
+      assert.equal(read.problems.length, 1, read.problems.join());
+      assert.match(read.problems[0]!, /^encoded in BER, not DER \(/);
+      assert.match(read.problems[0]!, why);
+      assert.notEqual(read.certificates[0]!.thumbprint, original.certificates[0]!.thumbprint, 'a hash of other bytes');
+    }
+  }
+  // A .pfx exported with an indefinite length (Windows does) is known for one.
+  const pfx = readFileSync(path.join(dir, 'root-ca.pfx'));
+  assert.equal(readCertificateFile(new Uint8Array(reencode(pfx, 'indefinite'))).encoding, 'pfx');
+});
