@@ -91,6 +91,16 @@ testRule(thumbprintCase, {
       output: block(`var expected = "${TP}";`, `return ${THUMB} == expected;`),
     },
     {
+      // Not reported: a declaration of two variables was not followed.
+      name: 'a declaration of several variables (string a = …, b = …;): each one followed',
+      code: block(`string t = ${THUMB}, expected = "${tp}";`, `string first = "${TP}", second = "aa${TP.slice(2)}";`, 'return t == expected || t == first || t == second;'),
+      findings: [
+        { line: 5, text: `"${tp}"`, message: "(== with the variable 'expected')" },
+        { line: 6, text: `"aa${TP.slice(2)}"`, message: "(== with the variable 'second')" },
+      ],
+      output: block(`string t = ${THUMB}, expected = "${TP}";`, `string first = "${TP}", second = "aa${TP.slice(2)}";`, 'return t == expected || t == first || t == second;'),
+    },
+    {
       name: 'the thumbprint in a local variable, compared with != and Equals',
       code: block(`string t = ${THUMB};`, `if (t != "${tp}") { return false; }`, `return t.Equals("aa${TP.slice(2)}");`),
       findings: [

@@ -85,15 +85,20 @@ export function singleValueLocals(tokens: readonly CsToken[]): Map<string, Local
   if (!tokens.some((t) => DECLARING.has(t.text))) return new Map();
   // First walk: the declarations, and which `(` each `)` closes (for `(a, x) => …` and `(a, x) = …` below).
   const declared = new Map<string, Local | null>();
+  // The token after a declarator's `,` (`string a = "…", b = "…";`): the next declarator of the same declaration.
+  let nextDeclarator = -1;
   const closeOf = bracketCloses(tokens, (i) => {
     const t = tokens[i]!;
-    if (t.kind === 'identifier' && punct(tokens[i + 1], '=') && DECLARING.has(tokens[i - 1]?.text ?? '') && tokens[i - 1]!.kind !== 'punct' && !afterDot(tokens, i)) {
+    const declaring = i === nextDeclarator || (DECLARING.has(tokens[i - 1]?.text ?? '') && tokens[i - 1]!.kind !== 'punct');
+    if (t.kind === 'identifier' && punct(tokens[i + 1], '=') && declaring && !afterDot(tokens, i)) {
       const init = chainAt(tokens, i + 2);
       let after = init ? init.end + 1 : -1;
       const fallback = init && !init.literal && punct(tokens[after], '??') && isPlainString(tokens[after + 1]) ? tokens[after + 1] : undefined;
       if (fallback) after += 2;
+      const ends = punct(tokens[after], ';') || punct(tokens[after], ',');
+      if (init && punct(tokens[after], ',')) nextDeclarator = after + 1;
       // A second declaration of the name (another block) makes it ambiguous.
-      if (!init || !punct(tokens[after], ';') || declared.has(t.text)) declared.set(t.text, null);
+      if (!init || !ends || declared.has(t.text)) declared.set(t.text, null);
       else declared.set(t.text, fallback ? { name: t.text, index: i, init, fallback, reads: 0 } : { name: t.text, index: i, init, reads: 0 });
     }
   });
