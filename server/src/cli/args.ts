@@ -12,8 +12,11 @@ export interface ParsedArgs {
   flags: Set<string>;
 }
 
-/** `mayBeEmpty`: options whose value may be `""` (`--dns ""`: no DNS names); the others need one. */
-export function parseArgs(args: string[], spec: { values: string[]; flags: string[]; mayBeEmpty?: string[] }): ParsedArgs {
+/**
+ * `mayBeEmpty`: options whose value may be `""` (`--dns ""`: no DNS names); the others need one. `aliases`: short
+ * names recorded under their long one (`-o` as `--output-file`), so that the last one given wins whichever was used.
+ */
+export function parseArgs(args: string[], spec: { values: string[]; flags: string[]; mayBeEmpty?: string[]; aliases?: Record<string, string> }): ParsedArgs {
   const out: ParsedArgs = { positionals: [], values: new Map(), all: new Map(), flags: new Set() };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -26,20 +29,21 @@ export function parseArgs(args: string[], spec: { values: string[]; flags: strin
       continue;
     }
     const eq = arg.indexOf('=');
-    const name = eq >= 0 ? arg.slice(0, eq) : arg;
+    const written = eq >= 0 ? arg.slice(0, eq) : arg;
+    const name = (spec.aliases && Object.hasOwn(spec.aliases, written) ? spec.aliases[written] : undefined) ?? written;
     if (spec.flags.includes(name)) {
-      if (eq >= 0) throw new UsageError(`${name} takes no value`);
+      if (eq >= 0) throw new UsageError(`${written} takes no value`);
       out.flags.add(name);
     } else if (spec.values.includes(name)) {
       const value = eq >= 0 ? arg.slice(eq + 1) : args[++i];
-      if (value === undefined || (value === '' && !spec.mayBeEmpty?.includes(name))) throw new UsageError(`${name} needs a value`);
+      if (value === undefined || (value === '' && !spec.mayBeEmpty?.includes(name))) throw new UsageError(`${written} needs a value`);
       out.values.set(name, value);
       // Appended in place: copying the list for each value was quadratic (20,000 `--sku` took 11 s, 40,000 over a minute).
       const list = out.all.get(name);
       if (list) list.push(value);
       else out.all.set(name, [value]);
     } else {
-      throw new UsageError(`unknown option ${name}${didYouMean(name, [...spec.flags, ...spec.values])}`);
+      throw new UsageError(`unknown option ${name}${didYouMean(name, [...spec.flags, ...spec.values, ...Object.keys(spec.aliases ?? {})])}`);
     }
   }
   return out;

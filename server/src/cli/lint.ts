@@ -122,7 +122,7 @@ interface LintOptions {
 function parseLintOptions(args: string[], cwd: string): LintOptions | 'help' | { problem: string } {
   let parsed;
   try {
-    parsed = parseArgs(args, { values: ['--format', '--sku', '--max-warnings', '--output-file', '-o', '--cache-location', '--context'], flags: ['--help', '-h', '--cache', '--fix', '--report-unused-suppressions', '--skip-missing'] });
+    parsed = parseArgs(args, { values: ['--format', '--sku', '--max-warnings', '--output-file', '--cache-location', '--context'], flags: ['--help', '-h', '--cache', '--fix', '--report-unused-suppressions', '--skip-missing'], aliases: { '-o': '--output-file' } });
   } catch (e) {
     if (e instanceof UsageError) return { problem: e.message };
     throw e;
@@ -148,7 +148,7 @@ function parseLintOptions(args: string[], cwd: string): LintOptions | 'help' | {
     fix: parsed.flags.has('--fix'),
     reportUnusedSuppressions,
     cacheFile: parsed.flags.has('--cache') || cacheLocation !== undefined ? cachePath(cwd, cacheLocation) : undefined,
-    outputFile: parsed.values.get('--output-file') ?? parsed.values.get('-o'),
+    outputFile: parsed.values.get('--output-file'),
     skipped,
   };
 }

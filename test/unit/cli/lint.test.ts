@@ -228,6 +228,15 @@ describe('apim-mtls lint on the bundled examples', () => {
     assert.match(lines[lines.length - 1]!, /^\d+ problems \(\d+ errors, \d+ warnings, \d+ info\) in \d+ files of \d+ linted\.$/);
   });
 
+  it('-o and --output-file are one option: the report goes to the last one given, and only there', () => {
+    const dir = makeTempDir('output-file-');
+    const [a, b, c] = ['a.json', 'b.json', 'c.json'].map((n) => path.join(dir, n));
+    const r = cli(['lint', 'examples', '--format', 'json', '-o', a!, '--output-file', b!, '-o', c!]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.deepEqual(fs.readdirSync(dir), ['c.json']);
+    assert.ok((JSON.parse(fs.readFileSync(c!, 'utf8')) as unknown[]).length > 0);
+  });
+
   it('writes SARIF 2.1.0 that Microsoft’s SARIF validator accepts, with rule metadata and help links', (t) => {
     // Into folders that aren't there yet, as ESLint's --output-file does (`-o reports/apim-mtls.sarif` in a fresh checkout).
     const out = path.join(makeTempDir('sarif'), 'reports', 'ci', 'out.sarif');
