@@ -57,7 +57,8 @@ Options:
                              loadTextContent or format: 'rawxml') to the files, then report what is left
   --cache                    reuse the reports of files whose inputs have not changed since the last run
   --cache-location PATH      the cache file, or a folder for it (an existing one, or PATH/; default: ./${DEFAULT_CACHE_FILE})
-  -o, --output-file FILE     write the report to FILE (its folder made if needed) instead of standard output
+  -o, --output-file FILE     write the report to FILE (its folder made if needed) instead of standard output;
+                             never over a policy, Bicep or certificate file the run read
   -h, --help                 show this help
 
 Exit codes: 0 no errors, 1 errors (or too many warnings), 2 usage error.`;
@@ -89,7 +90,7 @@ export async function runLint(args: string[], io: CliIO): Promise<number> {
   const { byFile, referenced } = lintAll(opened, options.roots, cache, phase);
   phase('phase:lint');
   const reports = collectReports(opened, byFile);
-  if (!writeReport(reports, options, io)) return 2;
+  if (!writeReport(reports, options, io, opened)) return 2;
   phase('phase:output');
   if (cache) {
     const problem = cache.save(referenced);
@@ -245,7 +246,7 @@ function collectReports({ files, config }: OpenedWorkspace, byFile: ReportsByFil
 }
 
 /** Writes the report to `--output-file`, or to stdout. False when the file can't be written (said on stderr). */
-function writeReport(reports: FileReport[], options: LintOptions, io: CliIO): boolean {
+function writeReport(reports: FileReport[], options: LintOptions, io: CliIO, { ws }: OpenedWorkspace): boolean {
   // The github and azure-devops formats print runner commands of their own and escape what they quote; every other
   // report has the commands a repository's text could hold defused (JSON stays valid and decodes the same).
   const report = FORMATS[options.format]!(reports, io.cwd);
@@ -257,6 +258,13 @@ function writeReport(reports: FileReport[], options: LintOptions, io: CliIO): bo
   }
   try {
     const file = path.resolve(io.cwd, outFile);
+    // `-o policies/api.policy.xml` (a path typed one argument too early) would replace a policy with the report.
+    const real = realPathIfThere(file);
+    const read = [file, real].find((f) => f !== undefined && ws.has(f) && ws.kindOf(f) !== 'other');
+    if (read !== undefined) {
+      io.stderr(logSafe(`apim-mtls: --output-file ${oneLine(outFile)}: is a ${ws.kindOf(read)} file this run read; the report is not written over it\n`));
+      return false;
+    }
     // As ESLint's --output-file: a folder that isn't there yet (`-o reports/apim-mtls.sarif` in a fresh CI checkout) is made.
     makeDirectory(path.dirname(file));
     fs.writeFileSync(file, output);
@@ -415,4 +423,12 @@ function formatTiming(timing: Map<string, number>): string {
 function cachePath(cwd: string, location: string | undefined): string {
   const resolved = path.resolve(cwd, location ?? DEFAULT_CACHE_FILE);
   return location !== undefined && /[\\/]$/.test(location) ? path.join(resolved, DEFAULT_CACHE_FILE) : resolved;
+}
+
+function realPathIfThere(file: string): string | undefined {
+  try {
+    return fs.realpathSync.native(file);
+  } catch {
+    return undefined;
+  }
 }

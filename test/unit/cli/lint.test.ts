@@ -237,6 +237,21 @@ describe('apim-mtls lint on the bundled examples', () => {
     assert.ok((JSON.parse(fs.readFileSync(c!, 'utf8')) as unknown[]).length > 0);
   });
 
+  it('-o naming a file the run read (a policy, a Bicep file; or a link to one) is refused: the report would replace it', () => {
+    const dir = tmpWorkspace({ 'policies/api.policy.xml': TRUST_DEFAULT_POLICY, 'infra/main.bicep': serviceWithPolicy('StandardV2', '../policies/api.policy.xml') });
+    fs.symlinkSync(path.join(dir, 'infra', 'main.bicep'), path.join(dir, 'link.out'));
+    for (const target of [path.join('policies', 'api.policy.xml'), path.join('infra', 'main.bicep'), 'link.out']) {
+      const before = fs.readFileSync(path.join(dir, target), 'utf8');
+      const r = cli(['lint', '.', '-o', target], dir);
+      assert.equal(r.code, 2, target);
+      assert.match(r.stderr, /: is a (policy|bicep) file this run read; the report is not written over it\n$/);
+      assert.equal(fs.readFileSync(path.join(dir, target), 'utf8'), before, `${target} kept`);
+    }
+    const ok = cli(['lint', '.', '-o', 'report.txt'], dir);
+    assert.equal(ok.code, 1, ok.stderr);
+    assert.match(fs.readFileSync(path.join(dir, 'report.txt'), 'utf8'), /validate-trust-unsupported-tier/);
+  });
+
   it('writes SARIF 2.1.0 that Microsoft’s SARIF validator accepts, with rule metadata and help links', (t) => {
     // Into folders that aren't there yet, as ESLint's --output-file does (`-o reports/apim-mtls.sarif` in a fresh checkout).
     const out = path.join(makeTempDir('sarif'), 'reports', 'ci', 'out.sarif');
