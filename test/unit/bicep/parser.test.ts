@@ -220,6 +220,27 @@ test('half-typed file: an unclosed body ends at the next top-level keyword', () 
   assert.ok(value.kind === 'call' && value.name === 'loadTextContent');
 });
 
+test('test declarations (`bicep test`) are read whole, one each, and the declarations after them survive', () => {
+  const text = [
+    "test testOne 'main.bicep' = {",
+    '  params: {',
+    "    sku: 'Developer'",
+    '  }',
+    '}',
+    '',
+    "test testTwo 'main.bicep' = {",
+    '  params: {}',
+    '}',
+    'param after string',
+  ].join('\n');
+  const file = parseBicep(text);
+  assert.deepEqual(file.problems, []);
+  assert.deepEqual(
+    file.declarations.map((d) => [d.kind, text.slice(d.span.start, d.span.end).split('\n')[0]]),
+    [['opaque', "test testOne 'main.bicep' = {"], ['opaque', "test testTwo 'main.bicep' = {"], ['param', 'param after string']],
+  );
+});
+
 test('deep nesting is guarded', () => {
   const depth = 5000;
   const text = 'var deep = ' + '['.repeat(depth) + ']'.repeat(depth) + '\nvar after = 1\n';

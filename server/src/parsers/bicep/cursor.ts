@@ -4,7 +4,7 @@ import type { Problem } from './types';
 /** Keywords that start a top-level statement; a newline followed by one of them is a recovery point. */
 export const TOP_LEVEL_KEYWORDS: ReadonlySet<string> = new Set([
   'param', 'var', 'resource', 'module', 'output', 'type', 'import', 'func', 'metadata', 'targetScope',
-  'extension', 'provider', 'using', 'assert',
+  'extension', 'provider', 'using', 'assert', 'test',
 ]);
 
 const OPENERS: Record<string, string> = { '(': ')', '[': ']', '{': '}' };

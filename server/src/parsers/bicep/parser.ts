@@ -118,9 +118,12 @@ class DeclarationParser extends TypeSyntaxParser {
         this.skipBalancedToLineEnd();
         return { kind, span: { start, end: this.lastEnd }, decorators, path: stringValue(target), pathSpan: { start: target.start, end: target.end } };
       }
+      // `test name 'main.bicep' = { params: … }` (the `bicep test` framework) evaluates a template but deploys nothing,
+      // so the model has no use for it: kept opaque, one declaration each.
       case 'extension':
       case 'provider':
       case 'assert':
+      case 'test':
         this.next();
         this.skipBalancedToLineEnd();
         return { kind: 'opaque', span: { start, end: this.lastEnd }, decorators };
