@@ -1,7 +1,8 @@
 import * as path from 'node:path';
-import type { Expr } from '../parsers/bicep/types';
+import type { Expr, ObjectExpr } from '../parsers/bicep/types';
 import { property, propertyMember, type FileScope, type ResourceNode } from './bicep-scope';
 import { findCall, unparen } from './expr-walk';
+import { MAX_FOLLOW_DEPTH } from './literals';
 import type { CertificateData, CertificateEntry } from './types';
 
 const LOAD_FUNCTIONS: ReadonlySet<string> = new Set(['loadtextcontent', 'loadfileasbase64']);
@@ -38,24 +39,48 @@ export function certificateData(expr: Expr, scope: FileScope): CertificateData {
   return data;
 }
 
-/** The CA entries of a `properties.certificates` array. */
+/** The functions that join arrays (of CA certificates: the result holds what each argument holds). */
+export const ARRAY_JOINS: ReadonlySet<string> = new Set(['concat', 'union']);
+
+/**
+ * The CA entries of a `properties.certificates` array: the objects written in it, or in the arrays this file makes it
+ * of: a variable, `concat`/`union` of them, either side of a condition. A real module writes
+ * `certificates: concat(intermediateCaCerts, rootCaCerts)` with `var rootCaCerts = !empty(rootCaCert) ? [{…}] : []`;
+ * its entries were lost. Each expression is read once (a variable joined twice gives its entries once).
+ */
 export function caEntries(array: Expr, scope: FileScope): CertificateEntry[] {
-  const a = unparen(array);
-  if (a.kind !== 'array') return [];
   const entries: CertificateEntry[] = [];
-  for (const item of a.items) {
-    if (item.kind !== 'object') continue;
-    const entry: CertificateEntry = { ref: { file: scope.path, span: item.span }, kind: 'ca' };
-    const store = propertyMember(item, 'storeName');
-    if (store?.kind === 'property') {
-      const v = unparen(store.value);
-      entry.storeName = { value: v.kind === 'string' ? v.value : undefined, ref: { file: scope.path, span: store.span } };
+  const seen = new Set<Expr>();
+  const visit = (expr: Expr, depth: number): void => {
+    const e = unparen(expr);
+    if (depth > MAX_FOLLOW_DEPTH || seen.has(e)) return;
+    seen.add(e);
+    if (e.kind === 'array') {
+      for (const item of e.items) if (item.kind === 'object') entries.push(caEntry(item, scope));
+    } else if (e.kind === 'ternary') {
+      visit(e.whenTrue, depth + 1);
+      visit(e.whenFalse, depth + 1);
+    } else if (e.kind === 'call' && (e.namespace === undefined || e.namespace === 'sys') && ARRAY_JOINS.has(e.name.toLowerCase())) {
+      for (const arg of e.args) visit(arg, depth + 1);
+    } else if (e.kind === 'identifier' && !scope.params.has(e.name)) {
+      const value = scope.vars.get(e.name)?.value;
+      if (value) visit(value, depth + 1);
     }
-    const encoded = property(item, 'encodedCertificate');
-    if (encoded) entry.data = certificateData(encoded, scope);
-    entries.push(entry);
-  }
+  };
+  visit(array, 0);
   return entries;
+}
+
+function caEntry(item: ObjectExpr, scope: FileScope): CertificateEntry {
+  const entry: CertificateEntry = { ref: { file: scope.path, span: item.span }, kind: 'ca' };
+  const store = propertyMember(item, 'storeName');
+  if (store?.kind === 'property') {
+    const v = unparen(store.value);
+    entry.storeName = { value: v.kind === 'string' ? v.value : undefined, ref: { file: scope.path, span: store.span } };
+  }
+  const encoded = property(item, 'encodedCertificate');
+  if (encoded) entry.data = certificateData(encoded, scope);
+  return entry;
 }
 
 /** A `Microsoft.ApiManagement/service/certificates` resource as a client certificate entry. */

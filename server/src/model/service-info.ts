@@ -1,7 +1,7 @@
 import type { Expr, PropertyMember, StringPart } from '../parsers/bicep/types';
 import { property, propertyMember, siteArg, type FileScope, type ResourceNode } from './bicep-scope';
 import { AVM_DEFAULT_SKU } from './avm';
-import { caEntries } from './certificate-entries';
+import { ARRAY_JOINS, caEntries } from './certificate-entries';
 import { evaluate } from './evaluate';
 import { unparen } from './expr-walk';
 import { freeParams, skuSetOf, skusWhere } from './sku-resolution';
@@ -290,9 +290,6 @@ function isTierCondition(condition: Expr, skuExpr: Expr | undefined, scope: File
   for (const key of freeParams(condition, scope).keys()) if (skuParams.has(key)) return true;
   return false;
 }
-
-/** The functions that join arrays: the result uploads something when any argument does. */
-const ARRAY_JOINS: ReadonlySet<string> = new Set(['concat', 'union']);
 
 /**
  * Does an array of CA certificates upload anything: certainly, maybe, or not at all? Follows variables, conditions

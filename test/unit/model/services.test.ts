@@ -417,6 +417,40 @@ test('client certificates and CA entries per file', () => {
   assert.equal(model.certificateEntriesIn(abs('platform/apim.bicep')).length, 2);
 });
 
+test('CA entries held by variables of the file: concat of guarded arrays, as a real module writes them', () => {
+  const model = workspace({
+    'apim.bicep': [
+      "param intermediateCaCert string = ''",
+      "param rootCaCert string = ''",
+      'var intermediateCaCerts = !empty(intermediateCaCert) ? [',
+      '  {',
+      "    encodedCertificate: loadTextContent('certs/intermediate.cer')",
+      "    storeName: 'CertificateAuthority'",
+      '  }',
+      '] : []',
+      'var rootCaCerts = !empty(rootCaCert) ? [',
+      '  {',
+      "    encodedCertificate: loadTextContent('certs/root.cer')",
+      "    storeName: 'Root'",
+      '  }',
+      '] : []',
+      'var certificates = concat(intermediateCaCerts, rootCaCerts, rootCaCerts)',
+      "resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {",
+      "  name: 'apim'",
+      "  sku: { name: 'Developer', capacity: 1 }",
+      '  properties: {',
+      '    certificates: certificates',
+      '  }',
+      '}',
+    ].join('\n'),
+  });
+  const [service] = model.servicesIn(abs('apim.bicep'));
+  const entries = service?.caCertificates?.entries ?? [];
+  assert.deepEqual(entries.map((e) => e.storeName?.value), ['CertificateAuthority', 'Root']);
+  assert.deepEqual(entries.map((e) => e.data?.loadedFile?.path), [abs('certs/intermediate.cer'), abs('certs/root.cer')]);
+  assert.equal(model.certificateEntriesIn(abs('apim.bicep')).length, 2);
+});
+
 test('dependents follow imports, existing links and deployments', () => {
   const model = apimWorkspace();
   const sort = (a: string[]) => [...a].sort();
