@@ -71,6 +71,35 @@ export function caEntries(array: Expr, scope: FileScope): CertificateEntry[] {
   return entries;
 }
 
+/**
+ * How many CA entries (see `caEntries`) one deployment of the array installs at most: a condition installs one of its
+ * sides, `concat`/`union` all of their arguments (at most: `union` drops duplicates). Each expression counted once
+ * (`concat(a, a)` nested eight deep would otherwise be 2⁸ walks).
+ */
+export function mostCaEntriesAtOnce(array: Expr, scope: FileScope): number {
+  const counted = new Map<Expr, number>();
+  const count = (expr: Expr, depth: number): number => {
+    const e = unparen(expr);
+    const known = counted.get(e);
+    if (known !== undefined) return known;
+    if (depth > MAX_FOLLOW_DEPTH) return 0;
+    counted.set(e, 0); // a variable that names itself adds nothing
+    let n = 0;
+    if (e.kind === 'array') {
+      for (const item of e.items) if (item.kind === 'object') n++;
+    } else if (e.kind === 'ternary') n = Math.max(count(e.whenTrue, depth + 1), count(e.whenFalse, depth + 1));
+    else if (e.kind === 'call' && (e.namespace === undefined || e.namespace === 'sys') && ARRAY_JOINS.has(e.name.toLowerCase())) {
+      for (const arg of e.args) n += count(arg, depth + 1);
+    } else if (e.kind === 'identifier' && !scope.params.has(e.name)) {
+      const value = scope.vars.get(e.name)?.value;
+      if (value) n = count(value, depth + 1);
+    }
+    counted.set(e, n);
+    return n;
+  };
+  return count(array, 0);
+}
+
 function caEntry(item: ObjectExpr, scope: FileScope): CertificateEntry {
   const entry: CertificateEntry = { ref: { file: scope.path, span: item.span }, kind: 'ca' };
   const store = propertyMember(item, 'storeName');

@@ -87,7 +87,10 @@ export interface CaCertificatesInfo {
   skusWhenPresent: SkuSet;
   /** Whether the array (the guarded one, for `guarded`) uploads anything: `null`, `[]`, a false condition don't. */
   presence: CaPresence;
+  /** Every entry the array may hold: both sides of a condition (`cond ? [a, b] : [c]` gives three). */
   entries: CertificateEntry[];
+  /** How many entries one deployment installs at most: a condition deploys one of its sides (two, above). */
+  mostAtOnce: number;
 }
 
 export type CaPresence = 'certain' | 'maybe' | 'none';
