@@ -37,6 +37,31 @@ function literalsOf<T>(expr: Expr, scope: FileScope, depth: number, pick: (e: Ex
   const v = unparen(expr);
   if (v.kind === 'array' || v.kind === 'object') return pick(v, scope);
   if (depth >= MAX_FOLLOW_DEPTH || !followStep(depth)) return [];
+  if (v.kind !== 'binary' || v.operator !== '??') return followed(v, scope, depth, pick, loop);
+  // `apis ?? []`, `api.?policies ?? []` (how the Azure Verified Module loops over its optional arrays): either side, at
+  // this depth (its sides are parts of the expression, not a step to another value: the module's chain of loops is as
+  // deep as without them).
+  return coalesced(v).flatMap((side) => (side.kind === 'array' || side.kind === 'object' ? pick(side, scope) : followed(side, scope, depth, pick, loop)));
+}
+
+/**
+ * The sides of `a ?? b ?? …`, left to right, without parentheses. An empty literal (`[]`, `{}`) is left out: it holds
+ * no item, and taken as an object `settings ?? {}` would say that a setting the left side may hold is absent.
+ */
+function coalesced(expr: Expr): Expr[] {
+  const out: Expr[] = [];
+  // Iteratively: a chain is as long as it is written.
+  const pending = [expr];
+  while (pending.length > 0) {
+    const v = unparen(pending.pop()!);
+    if (v.kind === 'binary' && v.operator === '??') pending.push(v.right, v.left);
+    else if (!((v.kind === 'array' && v.items.length === 0) || (v.kind === 'object' && v.members.length === 0))) out.push(v);
+  }
+  return out;
+}
+
+/** `literalsOf` for an expression that is neither a literal nor `a ?? b`, once its step is counted. */
+function followed<T>(v: Expr, scope: FileScope, depth: number, pick: (e: Expr, scope: FileScope) => T[], loop?: ForExpr): T[] {
   const elements = elementsOf(v, scope, depth, loop);
   if (elements) return elements.flatMap((e) => literalsOf(e.expr, e.scope, depth + 1, pick));
   const imported = importedVariable(v, scope);

@@ -901,6 +901,106 @@ ${format}    value: ${value}
   });
 });
 
+describe('apim-mtls lint on policies that reach their service through module parameters', () => {
+  const messages = (dir: string, file: string) => {
+    const r = cli(['lint', '.', '--format', 'json'], dir);
+    const entry = (JSON.parse(r.stdout) as JsonEntry[]).find((e) => e.filePath === path.join(dir, file));
+    assert.ok(entry, `${file} is in the report (${r.stderr})`);
+    return entry.messages;
+  };
+
+  it('a policy file in apis[].policies[] of a local copy of the Azure Verified Module gets its service’s tier', () => {
+    // main.bicep → modules/apim (a module per API over `apis ?? []`) → api (a module per policy over `policies ?? []`) → policy.
+    const dir = tmpWorkspace({
+      'policies/orders.xml': TRUST_DEFAULT_POLICY,
+      'main.bicep': `module apim './modules/apim/main.bicep' = {
+  name: 'apim'
+  params: {
+    name: 'apim-orders'
+    sku: 'StandardV2'
+    apis: [
+      {
+        name: 'orders'
+        path: 'orders'
+        policies: [
+          {
+            format: 'rawxml'
+            value: loadTextContent('policies/orders.xml')
+          }
+        ]
+      }
+    ]
+  }
+}
+`,
+      'modules/apim/main.bicep': `param name string
+param sku string = 'Premium'
+param apis array?
+resource service 'Microsoft.ApiManagement/service@2024-05-01' = {
+  name: name
+  location: resourceGroup().location
+  sku: { name: sku, capacity: 1 }
+  properties: { publisherEmail: 'a@b.c', publisherName: 'p', enableClientCertificate: true }
+}
+module service_apis 'api/main.bicep' = [
+  for (api, index) in (apis ?? []): {
+    name: 'api-\${index}'
+    params: {
+      apiManagementServiceName: service.name
+      name: api.name
+      path: api.path
+      policies: api.?policies
+    }
+  }
+]
+`,
+      'modules/apim/api/main.bicep': `param apiManagementServiceName string
+param name string
+param path string
+param policies array?
+resource service 'Microsoft.ApiManagement/service@2024-05-01' existing = {
+  name: apiManagementServiceName
+}
+resource api 'Microsoft.ApiManagement/service/apis@2024-05-01' = {
+  name: name
+  parent: service
+  properties: { displayName: name, path: path }
+}
+module policy 'policy/main.bicep' = [
+  for (policy, index) in policies ?? []: {
+    name: 'policy-\${index}'
+    params: {
+      apiManagementServiceName: apiManagementServiceName
+      apiName: api.name
+      format: contains(policy, 'format') ? policy.format : 'xml'
+      value: policy.value
+    }
+  }
+]
+`,
+      'modules/apim/api/policy/main.bicep': `param apiManagementServiceName string
+param apiName string
+param format string = 'rawxml'
+param value string
+resource service 'Microsoft.ApiManagement/service@2024-05-01' existing = {
+  name: apiManagementServiceName
+  resource api 'apis@2024-05-01' existing = {
+    name: apiName
+  }
+}
+resource policy 'Microsoft.ApiManagement/service/apis/policies@2024-05-01' = {
+  name: 'policy'
+  parent: service::api
+  properties: { format: format, value: value }
+}
+`,
+    });
+    const found = messages(dir, path.join('policies', 'orders.xml')).filter((m) => m.ruleId === 'validate-trust-unsupported-tier');
+    assert.equal(found.length, 1, 'the tier (StandardV2) reaches the policy');
+    assert.equal(found[0]!.level, 'error');
+  });
+});
+
 describe('apim-mtls start-up', () => {
   // pkijs, asn1js and xmldom (≈ 1 MB in dist/vendor/) are for generation, .pfx files and broken XML. Compiling them on
   // every start cost each `apim-mtls lint` ≈ 45 ms; a top-level import in one module was enough to bring that back.

@@ -146,3 +146,34 @@ test('an existing service matched with several definitions: a change to any of t
   for (const f of ['infra/dev.bicep', 'infra/prod.bicep']) assert.ok(uses.includes(abs(f)), `${f} in ${uses.join(', ')}`);
   assert.ok(uses.every((d) => !d.includes('\u0000')), 'only files');
 });
+
+test('a loop over a chain of 20,000 `??` sides (a ?? b ?? …): each side is looked at once, and the files behind it are found', { timeout: 30_000 }, () => {
+  const params = Array.from({ length: 50 }, (_, i) => `param p${i} array = []`).join('\n');
+  const chain = Array.from({ length: 20_000 }, (_, i) => `p${i % 50}`).join(' ?? ');
+  const model = workspace({
+    'main.bicep': `${params}
+var defs = [
+  {
+    value: loadTextContent('a.xml')
+  }
+]
+resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
+  name: 'x'
+  sku: {
+    name: 'Developer'
+    capacity: 1
+  }
+}
+resource pol 'Microsoft.ApiManagement/service/policies@2024-05-01' = [for p in (${chain} ?? defs): {
+  parent: apim
+  name: 'policy'
+  properties: {
+    format: 'rawxml'
+    value: p.value
+  }
+}]
+`,
+    'a.xml': '',
+  });
+  assert.equal(model.policyContext(abs('a.xml')).deployments.length, 1);
+});
