@@ -26,14 +26,11 @@ export function policyTier(ws: Workspace, file: string): PolicyTierInfo | undefi
 /** The tiers of the policies written in a Bicep file's strings (`value: '''<policies>…'''`), with their 1-based lines. */
 export function inlinePolicyTiers(ws: Workspace, file: string): { line: number; info: PolicyTierInfo }[] {
   if (ws.kindOf(file) !== 'bicep') return [];
-  const out: { line: number; info: PolicyTierInfo }[] = [];
-  for (const resource of ws.getModel().policyResourcesIn(file)) {
-    const start = resource.value?.inline?.offsets[0];
-    const at = start === undefined ? undefined : ws.inlinePolicyAt(file, start);
-    if (start === undefined || !at) continue;
-    out.push({ line: (ws.lineIndex(file)?.positionAt(start).line ?? 0) + 1, info: tierOf(ws, at.context) });
-  }
-  return out;
+  // Each string once, with every resource that deploys it (a variable two resources use).
+  return ws.getModel().inlinePoliciesIn(file).map(({ inline, context }) => ({
+    line: (ws.lineIndex(file)?.positionAt(inline.offsets[0]!).line ?? 0) + 1,
+    info: tierOf(ws, context),
+  }));
 }
 
 function tierOf(ws: Workspace, { skus, deployments }: PolicyContext): PolicyTierInfo {

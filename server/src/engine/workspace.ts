@@ -3,8 +3,8 @@ import { LineIndex } from '../core/text';
 import { readCertificateFile } from '../certificates/read';
 import type { CertificateFile, CertificateInfo } from '../certificates/types';
 import { buildModel } from '../model/workspace';
-import type { InlinePolicy, WorkspaceModel, PolicyContext, PolicyResource } from '../model/types';
-import { UNKNOWN_SKUS, type SkuSet } from '../model/sku';
+import type { InlinePolicy, WorkspaceModel, PolicyContext } from '../model/types';
+import type { SkuSet } from '../model/sku';
 import { parseBicepFile } from '../parsers/bicep';
 import type { BicepFile } from '../parsers/bicep/types';
 import { parsePolicy } from '../parsers/policy';
@@ -500,16 +500,19 @@ export class Workspace {
     if (policyRules.length === 0) return;
     if (judge) for (const r of policyRules) judge.running.add(r.rule.id);
     const result = run.result;
-    for (const resource of this.getModel().policyResourcesIn(file)) {
-      const inline = resource.value?.inline;
-      if (!inline) continue;
+    // A string two resources deploy (a variable) is linted once, with both deployments.
+    for (const { inline, context } of this.getModel().inlinePoliciesIn(file)) {
+      const resource = context.deployments[0]!;
       const name = inlinePolicyName(file, resource.ref.span.start);
-      const ctx = this.inlinePolicyRuleContext(name, inline, resource, settings, run.report, result);
+      const ctx = this.inlinePolicyRuleContext(name, inline, context, settings, run.report, result);
       // An interpolated string is linted when its holes are attribute values only (its structure is then known).
       const holeRegions = inline.holes?.length ? holeAttributes(ctx.doc, inline.holes) : [];
       if (!holeRegions) {
-        // Said, not skipped in silence (the policy still has its tier in `apim-mtls tier`).
-        const line = this.lineIndex(file)!.positionAt(resource.value!.ref.span.start).line + 1;
+        // Said, not skipped in silence (the policy still has its tier in `apim-mtls tier`). The line of the value, or
+        // of the string when a variable or a parameter's default holds it.
+        const value = resource.value!.ref.span;
+        const start = inline.offsets[0]! >= value.start && inline.offsets[0]! <= value.end ? value.start : inline.offsets[0]!;
+        const line = this.lineIndex(file)!.positionAt(start).line + 1;
         result.notices.push(`The policy written at line ${line} is not linted: a \${…} in it is neither an attribute value nor the text of an element, so it may be markup and the policy's structure is unknown.`);
         continue;
       }
@@ -617,12 +620,12 @@ export class Workspace {
   }
 
   /** The policy rules' context for a policy written in a Bicep string: its tier is that of the resource's service. */
-  private inlinePolicyRuleContext(name: string, inline: InlinePolicy, resource: PolicyResource, settings: RuleSettings, report: (r: Report) => void, result: LintResult): PolicyRuleContext {
+  private inlinePolicyRuleContext(name: string, inline: InlinePolicy, context: PolicyContext, settings: RuleSettings, report: (r: Report) => void, result: LintResult): PolicyRuleContext {
     return {
       file: name, text: inline.text, model: this.getModel(), certificates: this.getCertificates(), settings, policyAt: this.policyReader(result), report,
       // The parse the Bicep rules, hovers and code actions also read: once per string (per model).
       doc: inlinePolicyDoc(inline),
-      policy: inlinePolicyContext(resource),
+      policy: context,
     };
   }
 
@@ -632,10 +635,9 @@ export class Workspace {
    */
   inlinePolicyAt(file: string, offset: number): { inline: InlinePolicy; doc: PolicyDocument; context: PolicyContext; offset: number } | undefined {
     if (this.kindOf(file) !== 'bicep') return undefined;
-    for (const resource of this.getModel().policyResourcesIn(file)) {
-      const inline = resource.value?.inline;
-      const offsets = inline?.offsets;
-      if (!inline || !offsets || offset < offsets[0]! || offset > offsets[offsets.length - 1]!) continue;
+    for (const { inline, context } of this.getModel().inlinePoliciesIn(file)) {
+      const offsets = inline.offsets;
+      if (offset < offsets[0]! || offset > offsets[offsets.length - 1]!) continue;
       // The last character that starts at or before `offset` (escapes make several source characters one).
       let lo = 0;
       let hi = offsets.length - 1;
@@ -644,7 +646,7 @@ export class Workspace {
         if (offsets[mid]! <= offset) lo = mid;
         else hi = mid - 1;
       }
-      return { inline, doc: inlinePolicyDoc(inline), context: inlinePolicyContext(resource), offset: lo };
+      return { inline, doc: inlinePolicyDoc(inline), context, offset: lo };
     }
     return undefined;
   }
@@ -720,11 +722,6 @@ interface LintUnderWay {
   remembered: RecentLint;
   hadParse: boolean;
   judge: UnusedSuppressionJudge | undefined;
-}
-
-/** A policy written in a Bicep string runs on the tiers of the service its resource deploys to. */
-function inlinePolicyContext(resource: PolicyResource): PolicyContext {
-  return { deployments: [resource], skus: resource.service?.skus ?? UNKNOWN_SKUS };
 }
 
 /** A rule that runs, at the level the configuration gives it. */

@@ -72,9 +72,7 @@ function collect(ws: Workspace, asked: Target[], uriOf: (file: string) => string
     const text = ws.textOf(bicepFile) ?? '';
     if (!mayHold(text)) continue;
     const inlineRanges: [number, number][] = [];
-    for (const resource of ws.getModel().policyResourcesIn(bicepFile)) {
-      const inline = resource.value?.inline;
-      if (!inline) continue;
+    for (const { inline } of ws.getModel().inlinePoliciesIn(bicepFile)) {
       inlineRanges.push([inline.offsets[0] ?? 0, inline.offsets[inline.offsets.length - 1] ?? 0]);
       if (mayHold(inline.text)) inPolicy(inlinePolicyDoc(inline), (span) => inlineSpan(inline, span), bicepFile);
     }

@@ -33,10 +33,18 @@ function looksLikePath(s: string): boolean {
 
 /**
  * Reads `format` and `value` of a policy resource (the service is linked by the workspace). One resource may deploy
- * several files: a module whose callers pass different `loadTextContent('…')` to the parameter used as the value
- * (a reusable API module) gives one `PolicyResource` per file, each with the same declaration.
+ * several policies: a module whose callers pass different `loadTextContent('…')` to the parameter used as the value
+ * (a reusable API module) gives one `PolicyResource` per file, each with the same declaration, and one more for the
+ * parameter's default when it is a policy some deployment keeps. `strings`: the policies written in strings found so
+ * far in this model, so that one string deployed by several resources (a variable) is one `InlinePolicy`.
  */
-export function describePolicy(node: ResourceNode, scope: PolicyScope, exists: (file: string) => boolean, missing: (file: string) => boolean = () => false): PolicyResource[] {
+export function describePolicy(
+  node: ResourceNode,
+  scope: PolicyScope,
+  exists: (file: string) => boolean,
+  missing: (file: string) => boolean = () => false,
+  strings: Map<StringExpr, InlinePolicy> = new Map(),
+): PolicyResource[] {
   const file = node.scope.path;
   const props = property(node.body, 'properties');
   const policy: PolicyResource = { ref: { file, span: node.decl.span }, scope };
@@ -48,29 +56,63 @@ export function describePolicy(node: ResourceNode, scope: PolicyScope, exists: (
   const value = { ref: { file, span: member.value.span } };
   policy.value = value;
   const loop = node.decl.value?.kind === 'for' ? node.decl.value : undefined;
-  const loaded = loadedTexts(member.value, node.scope, 0, loop);
-  if (loaded.length > 0) {
-    return loaded.map((l) => {
-      const where = l.scope.path;
-      const loadedFile: NonNullable<PolicyResource['value']>['loadedFile'] = { path: l.file, ref: { file: where, span: l.call.span }, pathRef: { file: where, span: l.path.span }, exists: exists(l.file) };
-      if (l.transformed) loadedFile.transformed = true;
-      if (!loadedFile.exists && missing(l.file)) loadedFile.missing = true;
-      return { ...policy, value: { ...value, loadedFile } };
-    });
-  }
+  const out: PolicyResource[] = loadedTexts(member.value, node.scope, 0, loop).map((l) => {
+    const where = l.scope.path;
+    const loadedFile: NonNullable<PolicyResource['value']>['loadedFile'] = { path: l.file, ref: { file: where, span: l.call.span }, pathRef: { file: where, span: l.path.span }, exists: exists(l.file) };
+    if (l.transformed) loadedFile.transformed = true;
+    if (!loadedFile.exists && missing(l.file)) loadedFile.missing = true;
+    return { ...policy, value: { ...value, loadedFile } };
+  });
   const v = unparen(member.value);
-  if (v.kind === 'string' && v.value !== undefined) {
-    if (looksLikePath(v.value)) policy.value.literal = v.value;
-    else if (v.value.trimStart().startsWith('<')) {
-      // The policy written in the Bicep string itself: linted as a policy, its findings placed in the Bicep file.
-      const read = stringValueOffsets(node.scope.file.text, v.span, v.multiline);
-      if (read && read.text === v.value) policy.value.inline = { text: read.text, offsets: read.offsets, multiline: v.multiline };
-    }
-  } else if (v.kind === 'string' && v.parts) {
-    const inline = interpolatedPolicy(node.scope.file.text, v);
-    if (inline) policy.value.inline = inline;
+  if (out.length === 0 && v.kind === 'string' && v.value !== undefined && looksLikePath(v.value)) policy.value.literal = v.value;
+  // The policy written in a Bicep string (here, in a variable, as a parameter's default): linted as a policy, its
+  // findings placed in the Bicep file.
+  const written = writtenString(member.value, node.scope, loop);
+  const inline = written && inlinePolicyOf(written, node.scope.file.text, strings);
+  if (inline) out.push({ ...policy, value: { ...value, inline } });
+  return out.length > 0 ? out : [policy];
+}
+
+/**
+ * The string a policy's value is, written in the resource's own file: there, held by a variable, or the default of a
+ * parameter that some deployment of the file keeps (see `defaultDeployed`). A parameter every deployment sets is what
+ * they pass, which `loadedTexts` follows (a string a caller passes is written in the caller's file: not read here).
+ */
+function writtenString(expr: Expr, scope: FileScope, loop?: ForExpr): StringExpr | undefined {
+  let v = unparen(expr);
+  // `[for policyXml in policies: …]`: the loop's item, not a variable of that name.
+  if (v.kind === 'identifier' && loop && (v.name === loop.itemName || v.name === loop.indexName)) return undefined;
+  for (let depth = 0; v.kind === 'identifier' && depth < MAX_FOLLOW_DEPTH; depth++) {
+    const name = v.name;
+    const next = scope.vars.get(name)?.value ?? (defaultDeployed(name, scope) ? scope.params.get(name)?.defaultValue : undefined);
+    if (!next) return undefined;
+    v = unparen(next);
   }
-  return [policy];
+  return v.kind === 'string' ? v : undefined;
+}
+
+/**
+ * Whether a deployment of the file may get parameter `name`'s default: nobody deploys the file with values (it is
+ * deployed as it is), or a caller (a module call, a `.bicepparam` or parameters file) leaves it out, or passes values
+ * that can't be read.
+ */
+function defaultDeployed(name: string, scope: FileScope): boolean {
+  return scope.params.has(name) && (scope.callers.length === 0 || scope.callers.some((site) => !siteArg(site, name)));
+}
+
+/** The policy a Bicep string holds (undefined for a path, a URL, other text), once per string. */
+function inlinePolicyOf(v: StringExpr, source: string, strings: Map<StringExpr, InlinePolicy>): InlinePolicy | undefined {
+  const known = strings.get(v);
+  if (known) return known;
+  let inline: InlinePolicy | undefined;
+  if (v.value !== undefined) {
+    if (v.value.trimStart().startsWith('<')) {
+      const read = stringValueOffsets(source, v.span, v.multiline);
+      if (read && read.text === v.value) inline = { text: read.text, offsets: read.offsets, multiline: v.multiline };
+    }
+  } else if (v.parts) inline = interpolatedPolicy(source, v);
+  if (inline) strings.set(v, inline);
+  return inline;
 }
 
 /**
@@ -169,6 +211,9 @@ function loadedTexts(expr: Expr, scope: FileScope, depth: number, loop?: ForExpr
       const arg = siteArg(site, name);
       if (arg) found.push(...loadedTexts(arg.expr, arg.scope, depth + 1, site.loop));
     }
+    // `param policyXml string = loadTextContent('…')`: the file, where a deployment keeps the default.
+    const fallback = scope.params.get(name)?.defaultValue;
+    if (fallback && defaultDeployed(name, scope)) found.push(...loadedTexts(fallback, scope, depth + 1));
   }
   return distinctFiles(found, transformed);
 }

@@ -210,6 +210,11 @@ export interface WorkspaceModel {
   servicesIn(bicepFile: string): ServiceInfo[];
   /** Policy resources declared in a Bicep file. */
   policyResourcesIn(bicepFile: string): PolicyResource[];
+  /**
+   * The policies written in a Bicep file's strings, each once, with what the model knows of it: the resources that
+   * deploy it (a string held by a variable or a parameter's default may be deployed by several) and their SKUs together.
+   */
+  inlinePoliciesIn(bicepFile: string): { inline: InlinePolicy; context: PolicyContext }[];
   /** Policy resources whose `loadTextContent('…')` is written in a Bicep file (a module's caller may pass it on). */
   policyLoadsIn(bicepFile: string): PolicyResource[];
   /** The files that `Microsoft.ApiManagement/service/policyFragments` resources named `id` load (`<include-fragment>`). */

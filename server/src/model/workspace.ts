@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { RelatedInfo } from '../core/finding';
 import { isWithin, resolvePath } from '../core/paths';
-import type { BicepFile, Expr, StringPart } from '../parsers/bicep/types';
+import type { BicepFile, Expr, StringExpr, StringPart } from '../parsers/bicep/types';
 import { SERVICE_TYPE, buildScope, callTarget, property, type BicepConfigRef, type CallSite, type FileScope, type ResourceNode } from './bicep-scope';
 import { clientCertificateEntry } from './certificate-entries';
 import { evaluate } from './evaluate';
@@ -258,6 +258,8 @@ export function buildModel(input: ModelInput): WorkspaceModel {
   const fragmentNodes: [PolicyResource, ResourceNode][] = [];
   const servicePolicies: PolicyResource[] = [];
   const gatewayChildren: ResourceNode[] = [];
+  /** The policies written in Bicep strings, by string: one held by a variable that two resources deploy is one policy. */
+  const inlineStrings = new Map<StringExpr, InlinePolicy>();
 
   for (const scope of scopes.values()) {
     for (const target of [...[...scope.imports.values()].map((i) => i.from), ...scope.wildcards.values()]) {
@@ -313,7 +315,7 @@ export function buildModel(input: ModelInput): WorkspaceModel {
       if (!policyScope) continue;
       const serviceNode = serviceNodeOf(node, namedServices, scopes);
       const service = serviceNode && services.get(serviceNode);
-      for (const policy of describePolicy(node, policyScope, exists, missing)) {
+      for (const policy of describePolicy(node, policyScope, exists, missing, inlineStrings)) {
         if (service) policy.service = service;
         if (policyScope === 'fragment') fragmentNodes.push([policy, node]);
         if (policyScope === 'api' || policyScope === 'operation') apiPolicies.push([policy, node]);
@@ -516,14 +518,26 @@ export function buildModel(input: ModelInput): WorkspaceModel {
   }
 
 
+  /** A policy's context from the resources that deploy it: their services' SKUs together. */
+  const contextOf = (list: PolicyResource[]): PolicyContext =>
+    list.length === 0 ? { deployments: [], skus: UNKNOWN_SKUS } : { deployments: list, skus: unionSkus(list.map((p) => p.service?.skus ?? UNKNOWN_SKUS)) };
+  const inlineByFile = new Map<string, { inline: InlinePolicy; context: PolicyContext }[]>();
+
   return {
-    policyContext(policyFile: string): PolicyContext {
-      const list = deployments.get(resolvePath(policyFile)) ?? [];
-      if (list.length === 0) return { deployments: [], skus: UNKNOWN_SKUS };
-      return { deployments: list, skus: unionSkus(list.map((p) => p.service?.skus ?? UNKNOWN_SKUS)) };
-    },
+    policyContext: (policyFile) => contextOf(deployments.get(resolvePath(policyFile)) ?? []),
     servicesIn: (f) => servicesByFile.get(resolvePath(f)) ?? [],
     policyResourcesIn: (f) => policiesByFile.get(resolvePath(f)) ?? [],
+    inlinePoliciesIn(bicepFile: string) {
+      const file = resolvePath(bicepFile);
+      let found = inlineByFile.get(file);
+      if (!found) {
+        const byString = new Map<InlinePolicy, PolicyResource[]>();
+        for (const p of policiesByFile.get(file) ?? []) if (p.value?.inline) push(byString, p.value.inline, p);
+        found = [...byString].map(([inline, list]) => ({ inline, context: contextOf(list) }));
+        inlineByFile.set(file, found);
+      }
+      return found;
+    },
     policyLoadsIn: (f) => loadsByFile.get(resolvePath(f)) ?? [],
     fragmentFiles,
     inlineFragments,

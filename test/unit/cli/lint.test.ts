@@ -909,6 +909,44 @@ describe('apim-mtls lint on policies that reach their service through module par
     return entry.messages;
   };
 
+  it('a policy written as a parameter’s default (an Azure quickstart’s log2EHPolicyXml) is linted there, on the service’s tier', () => {
+    const policy = `<policies><inbound><base /><validate-client-certificate validate-trust="true"><identities><identity thumbprint="{{client-certificate-thumbprint}}" /></identities></validate-client-certificate></inbound><backend><base /></backend><outbound><base /></outbound></policies>`;
+    const main = `@description('The policy of all APIs')
+param log2EHPolicyXml string = '${policy}'
+
+resource apiManagementService 'Microsoft.ApiManagement/service@2024-05-01' = {
+  name: 'apim-moesif'
+  location: resourceGroup().location
+  sku: {
+    name: 'StandardV2'
+    capacity: 1
+  }
+  properties: {
+    publisherEmail: 'a@b.c'
+    publisherName: 'p'
+    enableClientCertificate: true
+  }
+}
+
+resource allApisPolicy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
+  parent: apiManagementService
+  name: 'policy'
+  properties: {
+    value: log2EHPolicyXml
+    format: 'rawxml'
+  }
+}
+`;
+    const dir = tmpWorkspace({ 'main.bicep': main });
+    const found = messages(dir, 'main.bicep').filter((m) => m.ruleId === 'validate-trust-unsupported-tier');
+    assert.equal(found.length, 1);
+    assert.equal(found[0]!.level, 'error');
+    assert.deepEqual([found[0]!.line, found[0]!.column], [2, "param log2EHPolicyXml string = '".length + policy.indexOf('validate-trust="true"') + 1], 'on the default string');
+    // `apim-mtls tier` gives the policy written there the service's tier.
+    const tier = JSON.parse(cli(['tier', '.', '--format', 'json'], dir).stdout) as { file: string; line?: number; skus: string[]; deployments: number }[];
+    assert.deepEqual(tier.map((t) => [path.basename(t.file), t.line, t.skus, t.deployments]), [['main.bicep', 2, ['StandardV2'], 1]]);
+  });
+
   it('a policy file in apis[].policies[] of a local copy of the Azure Verified Module gets its service’s tier', () => {
     // main.bicep → modules/apim (a module per API over `apis ?? []`) → api (a module per policy over `policies ?? []`) → policy.
     const dir = tmpWorkspace({

@@ -104,6 +104,84 @@ describe('policies written in a Bicep string', () => {
     assert.deepEqual(embedFindings([{ ...finding, span: { start: 1, end: 3 } }], inline, 'virtual', BICEP, [{ start: 0, end: 3 }]), [], 'a finding on the attribute that holds the hole');
   });
 
+  it('a policy written as a parameter’s default or held by a variable: the policy rules run, each finding on its text there', () => {
+    // The Azure quickstart's shape: `param log2EHPolicyXml string = '<policies>…'`, then `value: log2EHPolicyXml`.
+    for (const header of [`param log2EHPolicyXml string = '''\n${POLICY}'''\n`, `var log2EHPolicyXml = '''\n${POLICY}'''\n`]) {
+      const text = header + inlinePolicyBicep('log2EHPolicyXml');
+      const { result, at, rules } = lint(text);
+      assert.deepEqual(rules, ['utcnow-certificate-validity', 'validate-trust-unsupported-tier'], header.slice(0, 24));
+      const trust = result.findings.find((f) => f.ruleId === 'validate-trust-unsupported-tier')!;
+      assert.equal(at(trust), 'validate-trust="true"');
+      assert.ok(trust.span.start < header.length, 'in the string where it is written, above the resource');
+      assert.equal(trust.level, 'error', 'the tier of the service the resource deploys to (StandardV2)');
+      // Its fix edits the string.
+      const utc = result.findings.find((f) => f.ruleId === 'utcnow-certificate-validity')!;
+      assert.equal(text.slice(utc.fixes[0]!.edits[0]!.span.start, utc.fixes[0]!.edits[0]!.span.end), 'UtcNow');
+    }
+    // A .bicepparam file that sets the parameter deploys its own value: the default is not the policy.
+    const ws = new Workspace({ configFor: () => ({ config: DEFAULT_CONFIG, problems: [] }) });
+    ws.set(BICEP, { text: `param log2EHPolicyXml string = '''\n${POLICY}'''\n` + inlinePolicyBicep('log2EHPolicyXml') });
+    ws.set(path.join(ROOT, 'main.bicepparam'), { text: "using './main.bicep'\nparam log2EHPolicyXml = '<policies />'\n" });
+    assert.deepEqual(ws.lint(BICEP).findings.map((f) => f.ruleId), []);
+  });
+
+  it('one string that two resources deploy (two services) is linted once, on the tiers of both', () => {
+    const second = `resource dev 'Microsoft.ApiManagement/service@2024-05-01' = {
+  name: 'apim-dev'
+  location: 'westeurope'
+  sku: {
+    name: 'Developer'
+    capacity: 1
+  }
+  properties: {
+    publisherEmail: 'a@b.c'
+    publisherName: 'p'
+  }
+}
+resource devPolicy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
+  parent: dev
+  name: 'policy'
+  properties: {
+    format: 'rawxml'
+    value: sharedPolicy
+  }
+}
+`;
+    const text = `var sharedPolicy = '''\n${POLICY}'''\n` + inlinePolicyBicep('sharedPolicy') + second;
+    const { result, rules } = lint(text);
+    assert.deepEqual(rules, ['utcnow-certificate-validity', 'validate-trust-unsupported-tier'], 'each once');
+    const trust = result.findings.find((f) => f.ruleId === 'validate-trust-unsupported-tier')!;
+    assert.equal(trust.level, 'warning', 'wrong on StandardV2 only: Developer supports it');
+    const ws = new Workspace({ configFor: () => ({ config: DEFAULT_CONFIG, problems: [] }) });
+    ws.set(BICEP, { text });
+    const at = ws.inlinePolicyAt(BICEP, text.indexOf('validate-trust'))!;
+    assert.equal(at.context.deployments.length, 2);
+    assert.deepEqual([...at.context.skus.values].sort(), ['Developer', 'StandardV2']);
+    // Two API policies of one service deploying the string: the service's rules count it once.
+    const apis = ['orders', 'billing'].map((api) => `resource ${api} 'Microsoft.ApiManagement/service/apis@2024-05-01' = {
+  parent: apim
+  name: '${api}'
+  properties: {
+    displayName: '${api}'
+    path: '${api}'
+  }
+}
+resource ${api}Policy 'Microsoft.ApiManagement/service/apis/policies@2024-05-01' = {
+  parent: ${api}
+  name: 'policy'
+  properties: {
+    format: 'rawxml'
+    value: sharedPolicy
+  }
+}
+`);
+    const oneService = lint(`var sharedPolicy = '''\n${POLICY}'''\n` + inlinePolicyBicep("'<policies />'", '') + apis.join(''));
+    const notEnabled = oneService.result.findings.filter((f) => f.ruleId === 'client-certificate-not-enabled');
+    assert.equal(notEnabled.length, 1, oneService.rules.join(', '));
+    assert.match(notEnabled[0]!.message, /the policy written in main\.bicep \(line 2\) checks client certificates/);
+    assert.doesNotMatch(notEnabled[0]!.message, / and the policy written/);
+  });
+
   it('paths and unterminated strings are not read as policies', () => {
     assert.equal(stringValueOffsets("'''abc", { start: 0, end: 6 }, true), undefined);
     assert.equal(stringValueOffsets("'a${b}'", { start: 0, end: 7 }, false), undefined);

@@ -92,11 +92,12 @@ export interface CertificateCheck {
 /** Where the policies deployed to the service check client certificates: one place per policy. */
 export function certificateChecksDeployedTo(ctx: BicepRuleContext, service: ServiceInfo): CertificateCheck[] {
   const out: CertificateCheck[] = [];
-  const seen = new Set<string>();
+  // Each file, and each string (a variable two resources deploy), once.
+  const seen = new Set<string | InlinePolicy>();
   for (const policy of policiesDeployedTo(ctx.model, ctx.file, service)) {
-    const loaded = policy.value?.loadedFile?.path;
-    if (loaded && seen.has(loaded)) continue;
-    if (loaded) seen.add(loaded);
+    const source = policy.value?.loadedFile?.path ?? policy.value?.inline;
+    if (source && seen.has(source)) continue;
+    if (source) seen.add(source);
     const deployed = deployedPolicy(ctx, policy);
     const check = deployed && clientCertificateCheck(deployed.doc);
     if (check) out.push({ file: deployed.file, name: deployed.name, span: deployed.place(check.span), what: check.what });

@@ -48,9 +48,9 @@ function findEnclosingPaths(ctx: PolicyRuleContext): EnclosingPath[] {
     return doc && { file, doc, scope };
   };
   const paths: EnclosingPath[] = [];
-  // A policy written in a Bicep string is known by its resource: the file name the rules see is no file.
+  // A policy written in a Bicep string is known by its resources: the file name the rules see is no file.
   const own = ctx.policy.deployments;
-  const inline = own.length === 1 && own[0]!.value?.inline !== undefined;
+  const inline = own.length > 0 && own.every((d) => d.value?.inline !== undefined);
   for (const deployment of ctx.model.enclosingPolicies(inline ? own : ctx.file)) {
     paths.push(
       deployment.levels.map((level) => {

@@ -1,0 +1,164 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { abs, workspace } from './workspace-helper';
+import type { PolicyResource } from '../../../server/src/model/types';
+
+// A policy written as a parameter's default (the Azure quickstarts' `param log2EHPolicyXml string = '<policies>…'`,
+// then `value: log2EHPolicyXml`) or held by a variable: linted in place, as a policy written in the resource's own
+// string is, whenever a deployment of the file gets that default.
+
+const POLICY = '<policies><inbound><base /><validate-client-certificate validate-trust="true" /></inbound><backend><base /></backend><outbound><base /></outbound></policies>';
+
+/** A template in the quickstart's shape: the service, and its global policy from `value` (`header` declares it). */
+const template = (header: string, value = 'log2EHPolicyXml', sku = "'StandardV2'"): string => `@description('The policy of all APIs: each request is logged to the Event Hub')
+${header}
+resource apiManagementService 'Microsoft.ApiManagement/service@2024-05-01' = {
+  name: 'apim-moesif'
+  location: resourceGroup().location
+  sku: {
+    name: ${sku}
+    capacity: 1
+  }
+  properties: {
+    publisherEmail: 'a@b.c'
+    publisherName: 'p'
+  }
+}
+resource allApisPolicy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
+  parent: apiManagementService
+  name: 'policy'
+  properties: {
+    value: ${value}
+    format: 'rawxml'
+  }
+}
+`;
+
+const DEFAULT = `param log2EHPolicyXml string = '${POLICY}'`;
+
+function policies(files: Record<string, string>, file = 'main.bicep'): PolicyResource[] {
+  return workspace(files).policyResourcesIn(abs(file));
+}
+
+/** Where the inline policy's text starts in the Bicep text: the `<` of the string. */
+function inlineStart(p: PolicyResource | undefined): number | undefined {
+  return p?.value?.inline?.offsets[0];
+}
+
+test('a parameter’s default that is a policy is linted as the policy of the resource whose value it is, in place', () => {
+  const text = template(DEFAULT);
+  const [policy] = policies({ 'main.bicep': text });
+  assert.equal(policy?.value?.inline?.text, POLICY);
+  assert.equal(inlineStart(policy), text.indexOf('<policies>'), 'its text is the default string’s, in the Bicep file');
+  assert.deepEqual([...policy!.service!.skus.values], ['StandardV2']);
+  assert.equal(policy!.value!.ref.span.start, text.indexOf('log2EHPolicyXml\n'), 'the value is still the reference');
+  // `format: 'xml'` (the quickstart's other spelling) and a `'''…'''` string alike.
+  const multiline = template(`param log2EHPolicyXml string = '''\n${POLICY}\n'''`);
+  const [three] = policies({ 'main.bicep': multiline });
+  assert.equal(three?.value?.inline?.text, `${POLICY}\n`);
+  assert.equal(three?.value?.inline?.multiline, true);
+});
+
+test('a variable holding a policy (directly, or through another variable) is linted as that policy', () => {
+  const direct = template(`var log2EHPolicyXml = '${POLICY}'`);
+  assert.equal(inlineStart(policies({ 'main.bicep': direct })[0]), direct.indexOf('<policies>'));
+  const through = template(`var basePolicy = '${POLICY}'\nvar log2EHPolicyXml = basePolicy`);
+  assert.equal(inlineStart(policies({ 'main.bicep': through })[0]), through.indexOf('<policies>'));
+  // An interpolated one keeps its holes, as written in place.
+  const holes = template(`param loggerId string\nvar log2EHPolicyXml = '<policies><inbound><log-to-eventhub logger-id="\${loggerId}">x</log-to-eventhub></inbound></policies>'`);
+  assert.equal(policies({ 'main.bicep': holes })[0]?.value?.inline?.holes?.length, 1);
+  // Strings that are no policy stay what they were: a path is not the policy, and a URL is not linted.
+  for (const value of ["'https://example.com/policy.xml'", "'not a policy'"]) {
+    assert.equal(policies({ 'main.bicep': template(`var log2EHPolicyXml = ${value}`) })[0]?.value?.inline, undefined, value);
+  }
+});
+
+test('a caller that passes the parameter another value replaces the default; one that leaves it out deploys it', () => {
+  const module = template(DEFAULT).replace("'StandardV2'", 'skuName').replace('@description', 'param skuName string\n@description');
+  const call = (name: string, params: string): string => `module ${name} './modules/apim.bicep' = {
+  name: '${name}'
+  params: {
+    skuName: 'StandardV2'
+${params}  }
+}
+`;
+  // A .bicepparam file that sets it: the default is not deployed.
+  const set = policies({ 'main.bicep': template(DEFAULT), 'main.bicepparam': `using './main.bicep'\nparam log2EHPolicyXml = '<policies />'\n` });
+  assert.equal(set[0]?.value?.inline, undefined, 'a .bicepparam sets it');
+  const unset = policies({ 'main.bicep': template(DEFAULT), 'main.bicepparam': `using './main.bicep'\nparam other = 'x'\n` });
+  assert.equal(unset[0]?.value?.inline?.text, POLICY, 'a .bicepparam that leaves it out');
+  const json = (entry: string): string => `{\n  "contentVersion": "1.0.0.0",\n  "parameters": {\n    ${entry}\n  }\n}\n`;
+  assert.equal(policies({ 'main.bicep': template(DEFAULT), 'main.parameters.json': json('"log2EHPolicyXml": { "value": "<policies />" }') })[0]?.value?.inline, undefined, 'a JSON parameters file sets it');
+  assert.equal(policies({ 'main.bicep': template(DEFAULT), 'main.parameters.json': json('"other": { "value": "x" }') })[0]?.value?.inline?.text, POLICY, 'one that leaves it out');
+  // A module call passing a file: that file is the policy, and the default is not.
+  const files = { 'modules/apim.bicep': module, 'policies/log.xml': '' };
+  const passed = workspace({ ...files, 'main.bicep': call('apim', "    log2EHPolicyXml: loadTextContent('policies/log.xml')\n") });
+  const deployed = passed.policyResourcesIn(abs('modules/apim.bicep'));
+  assert.deepEqual(deployed.map((p) => [p.value?.loadedFile?.path, p.value?.inline?.text]), [[abs('policies/log.xml'), undefined]]);
+  assert.deepEqual([...passed.policyContext(abs('policies/log.xml')).skus.values], ['StandardV2']);
+  // Two calls, one passing a file and one leaving it out: both are deployed by the resource.
+  const both = policies({ ...files, 'main.bicep': call('a', "    log2EHPolicyXml: loadTextContent('policies/log.xml')\n") + call('b', '') }, 'modules/apim.bicep');
+  assert.deepEqual(both.map((p) => [p.value?.loadedFile?.path, p.value?.inline?.text]), [[abs('policies/log.xml'), undefined], [undefined, POLICY]]);
+  // A call whose params can't be read (a variable) may leave it out.
+  const opaque = policies({ ...files, 'main.bicep': "var settings = {}\nmodule apim './modules/apim.bicep' = {\n  name: 'apim'\n  params: settings\n}\n" }, 'modules/apim.bicep');
+  assert.equal(opaque[0]?.value?.inline?.text, POLICY);
+});
+
+test('a parameter’s default that loads a file deploys the file when a deployment keeps the default', () => {
+  const text = template("param log2EHPolicyXml string = loadTextContent('policies/log.xml')");
+  const model = workspace({ 'main.bicep': text, 'policies/log.xml': '' });
+  const ctx = model.policyContext(abs('policies/log.xml'));
+  assert.equal(ctx.deployments.length, 1);
+  assert.deepEqual([...ctx.skus.values], ['StandardV2']);
+  const set = workspace({ 'main.bicep': text, 'main.bicepparam': `using './main.bicep'\nparam log2EHPolicyXml = '<policies />'\n`, 'policies/log.xml': '' });
+  assert.equal(set.policyContext(abs('policies/log.xml')).deployments.length, 0, 'a .bicepparam sets another value');
+});
+
+test('one string deployed by two resources is one policy: the same text object, linted with both deployments', () => {
+  const text = `var sharedPolicy = '${POLICY}'
+resource dev 'Microsoft.ApiManagement/service@2024-05-01' = {
+  name: 'apim-dev'
+  location: 'westeurope'
+  sku: {
+    name: 'Developer'
+    capacity: 1
+  }
+  properties: {
+    publisherEmail: 'a@b.c'
+    publisherName: 'p'
+  }
+}
+resource prod 'Microsoft.ApiManagement/service@2024-05-01' = {
+  name: 'apim-prod'
+  location: 'westeurope'
+  sku: {
+    name: 'StandardV2'
+    capacity: 1
+  }
+  properties: {
+    publisherEmail: 'a@b.c'
+    publisherName: 'p'
+  }
+}
+resource devPolicy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
+  parent: dev
+  name: 'policy'
+  properties: {
+    format: 'rawxml'
+    value: sharedPolicy
+  }
+}
+resource prodPolicy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
+  parent: prod
+  name: 'policy'
+  properties: {
+    format: 'rawxml'
+    value: sharedPolicy
+  }
+}
+`;
+  const [dev, prod] = policies({ 'main.bicep': text });
+  assert.ok(dev?.value?.inline && prod?.value?.inline);
+  assert.equal(dev.value.inline, prod.value.inline, 'one object: parsed and linted once');
+  assert.deepEqual([dev.service?.skus.values, prod.service?.skus.values].map((s) => [...(s ?? [])]), [['Developer'], ['StandardV2']]);
+});
