@@ -46,39 +46,15 @@ export const ARRAY_JOINS: ReadonlySet<string> = new Set(['concat', 'union']);
  * The CA entries of a `properties.certificates` array: the objects written in it, or in the arrays this file makes it
  * of: a variable, `concat`/`union` of them, either side of a condition. A real module writes
  * `certificates: concat(intermediateCaCerts, rootCaCerts)` with `var rootCaCerts = !empty(rootCaCert) ? [{…}] : []`;
- * its entries were lost. Each expression is read once (a variable joined twice gives its entries once).
+ * its entries were lost. `entries` holds every entry the array may hold, each expression read once (a variable joined
+ * twice gives its entries once); `mostAtOnce` how many one deployment installs at most: a condition installs one of
+ * its sides, `concat`/`union` all of their arguments (at most: `union` drops duplicates). Each expression is counted
+ * once too (`concat(a, a)` nested eight deep would otherwise be 2⁸ walks).
  */
-export function caEntries(array: Expr, scope: FileScope): CertificateEntry[] {
+export function caEntries(array: Expr, scope: FileScope): { entries: CertificateEntry[]; mostAtOnce: number } {
   const entries: CertificateEntry[] = [];
-  const seen = new Set<Expr>();
-  const visit = (expr: Expr, depth: number): void => {
-    const e = unparen(expr);
-    if (depth > MAX_FOLLOW_DEPTH || seen.has(e)) return;
-    seen.add(e);
-    if (e.kind === 'array') {
-      for (const item of e.items) if (item.kind === 'object') entries.push(caEntry(item, scope));
-    } else if (e.kind === 'ternary') {
-      visit(e.whenTrue, depth + 1);
-      visit(e.whenFalse, depth + 1);
-    } else if (e.kind === 'call' && (e.namespace === undefined || e.namespace === 'sys') && ARRAY_JOINS.has(e.name.toLowerCase())) {
-      for (const arg of e.args) visit(arg, depth + 1);
-    } else if (e.kind === 'identifier' && !scope.params.has(e.name)) {
-      const value = scope.vars.get(e.name)?.value;
-      if (value) visit(value, depth + 1);
-    }
-  };
-  visit(array, 0);
-  return entries;
-}
-
-/**
- * How many CA entries (see `caEntries`) one deployment of the array installs at most: a condition installs one of its
- * sides, `concat`/`union` all of their arguments (at most: `union` drops duplicates). Each expression counted once
- * (`concat(a, a)` nested eight deep would otherwise be 2⁸ walks).
- */
-export function mostCaEntriesAtOnce(array: Expr, scope: FileScope): number {
   const counted = new Map<Expr, number>();
-  const count = (expr: Expr, depth: number): number => {
+  const walk = (expr: Expr, depth: number): number => {
     const e = unparen(expr);
     const known = counted.get(e);
     if (known !== undefined) return known;
@@ -86,18 +62,23 @@ export function mostCaEntriesAtOnce(array: Expr, scope: FileScope): number {
     counted.set(e, 0); // a variable that names itself adds nothing
     let n = 0;
     if (e.kind === 'array') {
-      for (const item of e.items) if (item.kind === 'object') n++;
-    } else if (e.kind === 'ternary') n = Math.max(count(e.whenTrue, depth + 1), count(e.whenFalse, depth + 1));
+      for (const item of e.items) {
+        if (item.kind !== 'object') continue;
+        entries.push(caEntry(item, scope));
+        n++;
+      }
+    } else if (e.kind === 'ternary') n = Math.max(walk(e.whenTrue, depth + 1), walk(e.whenFalse, depth + 1));
     else if (e.kind === 'call' && (e.namespace === undefined || e.namespace === 'sys') && ARRAY_JOINS.has(e.name.toLowerCase())) {
-      for (const arg of e.args) n += count(arg, depth + 1);
+      for (const arg of e.args) n += walk(arg, depth + 1);
     } else if (e.kind === 'identifier' && !scope.params.has(e.name)) {
       const value = scope.vars.get(e.name)?.value;
-      if (value) n = count(value, depth + 1);
+      if (value) n = walk(value, depth + 1);
     }
     counted.set(e, n);
     return n;
   };
-  return count(array, 0);
+  const mostAtOnce = walk(array, 0);
+  return { entries, mostAtOnce };
 }
 
 function caEntry(item: ObjectExpr, scope: FileScope): CertificateEntry {

@@ -1,7 +1,7 @@
 import type { Expr, PropertyMember, StringPart } from '../parsers/bicep/types';
 import { property, propertyMember, siteArg, type FileScope, type ResourceNode } from './bicep-scope';
 import { AVM_DEFAULT_SKU } from './avm';
-import { ARRAY_JOINS, caEntries, mostCaEntriesAtOnce } from './certificate-entries';
+import { ARRAY_JOINS, caEntries } from './certificate-entries';
 import { evaluate } from './evaluate';
 import { unparen } from './expr-walk';
 import { freeParams, skuSetOf, skusWhere } from './sku-resolution';
@@ -277,11 +277,10 @@ function caCertificates(
       presentFor: 'guarded',
       skusWhenPresent: skusWhere(v.condition, presentWhen, skuExpr, scope, scopes, service.skus),
       presence: presenceOf(array, scope, scopes, 0),
-      entries: caEntries(array, scope),
-      mostAtOnce: mostCaEntriesAtOnce(array, scope),
+      ...caEntries(array, scope),
     };
   }
-  return { ref, presentFor: 'all', skusWhenPresent: service.skus, presence: presenceOf(v, scope, scopes, 0), entries: caEntries(v, scope), mostAtOnce: mostCaEntriesAtOnce(v, scope) };
+  return { ref, presentFor: 'all', skusWhenPresent: service.skus, presence: presenceOf(v, scope, scopes, 0), ...caEntries(v, scope) };
 }
 
 /** Does a condition depend on a parameter the SKU depends on (`contains(classicSkus, skuName)`)? */
