@@ -48,7 +48,7 @@ function literalsOf<T>(expr: Expr, scope: FileScope, depth: number, pick: (e: Ex
  * The sides of `a ?? b ?? …`, left to right, without parentheses. An empty literal (`[]`, `{}`) is left out: it holds
  * no item, and taken as an object `settings ?? {}` would say that a setting the left side may hold is absent.
  */
-function coalesced(expr: Expr): Expr[] {
+export function coalesced(expr: Expr): Expr[] {
   const out: Expr[] = [];
   // Iteratively: a chain is as long as it is written.
   const pending = [expr];

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { property, propertyMember, siteArg, type FileScope, type ResourceNode } from './bicep-scope';
 import { decodeStringSegment, stringValueOffsets } from '../parsers/bicep/lexer';
 import { unparen } from './expr-walk';
-import { elementsOf, followStep, importedVariable, MAX_FOLLOW_DEPTH, objectsOf } from './literals';
+import { coalesced, elementsOf, followStep, importedVariable, MAX_FOLLOW_DEPTH, objectsOf } from './literals';
 import type { Span } from '../core/text';
 import type { CallExpr, Expr, ForExpr, StringExpr } from '../parsers/bicep/types';
 import type { InlinePolicy, PolicyResource, PolicyScope } from './types';
@@ -168,17 +168,44 @@ interface LoadedText {
  * string, a parameter of their own nobody sets) add nothing.
  */
 function loadedTexts(expr: Expr, scope: FileScope, depth: number, loop?: ForExpr): LoadedText[] {
+  const { v, transformed } = textOf(expr);
+  const call = loadCall(v, scope, transformed);
+  if (call) return call;
+  if (depth >= MAX_FOLLOW_DEPTH || !followStep(depth)) return [];
+  if (v.kind !== 'binary' || v.operator !== '??') return followedTexts(v, scope, depth, transformed, loop);
+  // `p.?value ?? loadTextContent('default.xml')`: either side may be deployed, at this depth (as `literalsOf` reads
+  // `??`: its sides are parts of the expression, not a step to another value).
+  const sides = coalesced(v).flatMap((side) => {
+    const s = textOf(side);
+    const sideCall = loadCall(s.v, scope, s.transformed);
+    if (sideCall) return sideCall;
+    // `a ?? replace(b ?? c, …)`: the inner chain is a step of its own.
+    if (s.v.kind === 'binary' && s.v.operator === '??') return distinctFiles(loadedTexts(s.v, scope, depth + 1, loop), s.transformed);
+    return followedTexts(s.v, scope, depth, s.transformed, loop);
+  });
+  return distinctFiles(sides, transformed);
+}
+
+/** An expression without the string functions that rewrite it (`replace(loadTextContent('x.xml'), …)`). */
+function textOf(expr: Expr): { v: Expr; transformed: boolean } {
   let v = unparen(expr);
   let transformed = false;
   while (v.kind === 'call' && v.name.toLowerCase() !== 'loadtextcontent' && TEXT_FUNCTIONS.has(v.name.toLowerCase()) && v.args[0]) {
     v = unparen(v.args[0]);
     transformed = true;
   }
-  if (v.kind === 'call' && v.name.toLowerCase() === 'loadtextcontent') {
-    const arg = v.args[0];
-    return arg?.kind === 'string' && arg.value !== undefined ? [{ call: v, path: arg, scope, file: path.resolve(scope.dir, arg.value), transformed }] : [];
-  }
-  if (depth >= MAX_FOLLOW_DEPTH || !followStep(depth)) return [];
+  return { v, transformed };
+}
+
+/** The file a `loadTextContent('x.xml')` call loads (none for a path that isn't a literal), undefined for other expressions. */
+function loadCall(v: Expr, scope: FileScope, transformed: boolean): LoadedText[] | undefined {
+  if (v.kind !== 'call' || v.name.toLowerCase() !== 'loadtextcontent') return undefined;
+  const arg = v.args[0];
+  return arg?.kind === 'string' && arg.value !== undefined ? [{ call: v, path: arg, scope, file: path.resolve(scope.dir, arg.value), transformed }] : [];
+}
+
+/** `loadedTexts` for an expression that is neither a `loadTextContent` call nor `a ?? b`, once its step is counted. */
+function followedTexts(v: Expr, scope: FileScope, depth: number, transformed: boolean, loop?: ForExpr): LoadedText[] {
   // `policies[name]`, or `p.value` in a loop over `items(policies)`: any file the literal holds may be deployed.
   const elements = elementsOf(v, scope, depth, loop);
   if (elements) return distinctFiles(elements.flatMap((e) => loadedTexts(e.expr, e.scope, depth + 1)), transformed);

@@ -1037,6 +1037,37 @@ resource policy 'Microsoft.ApiManagement/service/apis/policies@2024-05-01' = {
     assert.equal(found.length, 1, 'the tier (StandardV2) reaches the policy');
     assert.equal(found[0]!.level, 'error');
   });
+
+  it('a policy value `x ?? loadTextContent(…)` deploys the default file on the service’s tier (and x’s, when a caller passes one)', () => {
+    const dir = tmpWorkspace({
+      'policies/default.xml': TRUST_DEFAULT_POLICY,
+      'policies/custom.xml': TRUST_DEFAULT_POLICY,
+      'main.bicep': `module apim './modules/apim.bicep' = {
+  name: 'apim'
+  params: {
+    policyXml: loadTextContent('policies/custom.xml')
+  }
+}
+`,
+      'modules/apim.bicep': `param policyXml string?
+resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
+  name: 'apim'
+  location: 'westeurope'
+  sku: { name: 'StandardV2', capacity: 1 }
+  properties: { publisherEmail: 'a@b.c', publisherName: 'x', enableClientCertificate: true }
+  resource policy 'policies' = {
+    name: 'policy'
+    properties: { format: 'rawxml', value: policyXml ?? loadTextContent('../policies/default.xml') }
+  }
+}
+`,
+    });
+    for (const file of ['default.xml', 'custom.xml']) {
+      const found = messages(dir, path.join('policies', file)).filter((m) => m.ruleId === 'validate-trust-unsupported-tier');
+      assert.equal(found.length, 1, `${file}: the tier (StandardV2) reaches the policy`);
+      assert.equal(found[0]!.level, 'error');
+    }
+  });
 });
 
 describe('apim-mtls start-up', () => {
