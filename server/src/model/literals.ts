@@ -1,4 +1,4 @@
-import type { ArrayExpr, Expr, ForExpr, ObjectExpr } from '../parsers/bicep/types';
+import type { ArrayExpr, CallExpr, Expr, ForExpr, ObjectExpr } from '../parsers/bicep/types';
 import { property, siteArg, type FileScope } from './bicep-scope';
 import { unparen } from './expr-walk';
 
@@ -72,6 +72,7 @@ function followed<T>(v: Expr, scope: FileScope, depth: number, pick: (e: Expr, s
       return value ? literalsOf(value, owner.scope, depth + 1, pick) : [];
     });
   }
+  if (v.kind === 'call') return arrayCall(v, scope, depth, pick, loop);
   if (v.kind !== 'identifier') return [];
   if (loop && v.name === loop.itemName) return arrayItems(loop.iterable, scope, depth + 1).flatMap((item) => pick(item.object, item.scope));
   const variable = scope.vars.get(v.name)?.value;
@@ -81,6 +82,58 @@ function followed<T>(v: Expr, scope: FileScope, depth: number, pick: (e: Expr, s
     const arg = siteArg(site, v.name);
     return arg ? literalsOf(arg.expr, arg.scope, depth + 1, pick, site.loop) : [];
   });
+}
+
+/** Functions whose result holds (some of) the items of their first argument: any of them may be in it. */
+const PASSING_ITEMS: ReadonlySet<string> = new Set(['filter', 'sort', 'take', 'skip']);
+/** Functions whose result holds the items of each of their arguments (arrays), or the properties of each (objects). */
+const JOINING: ReadonlySet<string> = new Set(['union', 'concat']);
+
+/**
+ * The arrays an array function's result may be, for `literalsOf`: `filter`/`sort`/`take`/`skip` the arrays their first
+ * argument may be (any item may be kept), `union`/`concat` those of each argument, `flatten` the arrays its argument's
+ * items may be, and `map(items, x => body)` an array of what `body` may be with `x` bound to each item, as a loop's item
+ * is (`[for x in items: body]`). Other calls are nothing known. The arguments and the lambda's body are parts of the
+ * expression, read at this depth (see `partOf`): `filter(flatten(map(apis, api => api.policies)), …)` in a variable
+ * a resource loops over is as deep as the loop over `apis` would be.
+ */
+function arrayCall<T>(v: CallExpr, scope: FileScope, depth: number, pick: (e: Expr, scope: FileScope) => T[], loop?: ForExpr): T[] {
+  if (v.target || (v.namespace !== undefined && v.namespace !== 'sys')) return [];
+  const name = v.name.toLowerCase();
+  const first = v.args[0];
+  if (!first) return [];
+  if (PASSING_ITEMS.has(name)) return partOf(first, scope, depth, pick, loop);
+  if (JOINING.has(name)) return v.args.flatMap((arg) => partOf(arg, scope, depth, pick, loop));
+  if (name === 'flatten') {
+    // The items of the arrays `first` may be are arrays: what they may be is what flatten's result may be.
+    return partOf(first, scope, depth, pickContainer, loop).flatMap((c) => (c.literal.kind === 'array' ? valuesIn(c).flatMap((item) => literalsOf(item.expr, item.scope, depth + 1, pick)) : []));
+  }
+  const lambda = v.args[1] && unparen(v.args[1]);
+  if (name !== 'map' || lambda?.kind !== 'lambda') return [];
+  // `api => api.policies`: the body, where `api` is each item of `first` (a loop over it, as the model binds one).
+  const binding: ForExpr = { kind: 'for', span: lambda.span, itemName: lambda.params[0], indexName: lambda.params[1], iterable: first, body: lambda.body };
+  const items = partOf(lambda.body, scope, depth, pickContainer, binding);
+  // One array per file the values are written in (each read there), standing for the array map returns.
+  const byScope = new Map<FileScope, Expr[]>();
+  for (const item of items) {
+    const list = byScope.get(item.scope);
+    if (list) list.push(item.literal);
+    else byScope.set(item.scope, [item.literal]);
+  }
+  return [...byScope].flatMap(([s, list]) => pick({ kind: 'array', span: v.span, items: list }, s));
+}
+
+/**
+ * `literalsOf` for a part of an expression whose step is counted (an array function's argument, a lambda's body): at
+ * the same depth, each part spending one unit of the question's allowance (a part is looked at as often as the
+ * expression is reached: a call of 20,000 arguments reached 20,000 times stops at the allowance).
+ */
+function partOf<T>(expr: Expr, scope: FileScope, depth: number, pick: (e: Expr, scope: FileScope) => T[], loop?: ForExpr): T[] {
+  const v = unparen(expr);
+  if (--followFuel < 0) return [];
+  if (v.kind === 'array' || v.kind === 'object') return pick(v, scope);
+  if (v.kind === 'binary' && v.operator === '??') return coalesced(v).flatMap((side) => partOf(side, scope, depth, pick, loop));
+  return followed(v, scope, depth, pick, loop);
 }
 
 /** The object literals an expression may be (`loop`: the loop the expression is written in, if any). */
@@ -131,7 +184,11 @@ interface Container {
 
 /** The object and array literals an expression may be. */
 function containersOf(expr: Expr, scope: FileScope, depth: number, loop?: ForExpr): Container[] {
-  return literalsOf<Container>(expr, scope, depth, (e, s) => (e.kind === 'object' || e.kind === 'array' ? [{ literal: e, scope: s }] : []), loop);
+  return literalsOf<Container>(expr, scope, depth, pickContainer, loop);
+}
+
+function pickContainer(e: Expr, scope: FileScope): Container[] {
+  return e.kind === 'object' || e.kind === 'array' ? [{ literal: e, scope }] : [];
 }
 
 /** The values a literal holds: its items, its properties' values, or the one property a literal `key` names. */

@@ -1038,6 +1038,39 @@ resource policy 'Microsoft.ApiManagement/service/apis/policies@2024-05-01' = {
     assert.equal(found[0]!.level, 'error');
   });
 
+  it('a policy file in an array built with lambdas (filter(flatten(map(apis, api => api.policies)), …)) gets its service’s tier', () => {
+    const dir = tmpWorkspace({
+      'policies/orders.xml': TRUST_DEFAULT_POLICY,
+      'main.bicep': `var apis = [
+  {
+    name: 'orders'
+    policies: [
+      {
+        enabled: true
+        value: loadTextContent('policies/orders.xml')
+      }
+    ]
+  }
+]
+var allPolicies = filter(flatten(map(apis, api => api.policies)), p => p.enabled)
+resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
+  name: 'apim'
+  location: 'westeurope'
+  sku: { name: 'StandardV2', capacity: 1 }
+  properties: { publisherEmail: 'a@b.c', publisherName: 'x', enableClientCertificate: true }
+}
+resource policies 'Microsoft.ApiManagement/service/policies@2024-05-01' = [for p in allPolicies: {
+  parent: apim
+  name: 'policy'
+  properties: { format: 'rawxml', value: p.value }
+}]
+`,
+    });
+    const found = messages(dir, path.join('policies', 'orders.xml')).filter((m) => m.ruleId === 'validate-trust-unsupported-tier');
+    assert.equal(found.length, 1, 'the tier (StandardV2) reaches the policy');
+    assert.equal(found[0]!.level, 'error');
+  });
+
   it('a policy value `x ?? loadTextContent(…)` deploys the default file on the service’s tier (and x’s, when a caller passes one)', () => {
     const dir = tmpWorkspace({
       'policies/default.xml': TRUST_DEFAULT_POLICY,

@@ -209,3 +209,31 @@ resource pol 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
   assert.equal(model.policyContext(abs('a.xml')).deployments.length, 1);
   assert.ok(Date.now() - started < 10_000);
 });
+
+test('arrays built by union of 50 arrays that are each such a union, 4 levels deep (50^4 paths), then flatten(map(…)) of it: bounded work, and the file is found', { timeout: 30_000 }, () => {
+  const vars = ["var v0 = [\n  {\n    value: loadTextContent('a.xml')\n  }\n]"];
+  for (let i = 1; i <= 4; i++) vars.push(`var v${i} = union(${Array(50).fill(`v${i - 1}`).join(', ')})`);
+  const started = Date.now();
+  const model = workspace({
+    'main.bicep': `${vars.join('\n')}
+resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
+  name: 'x'
+  sku: {
+    name: 'Developer'
+    capacity: 1
+  }
+}
+resource pol 'Microsoft.ApiManagement/service/policies@2024-05-01' = [for p in filter(flatten(map(range(0, 50), k => v4)), p => true): {
+  parent: apim
+  name: 'policy'
+  properties: {
+    format: 'rawxml'
+    value: p.value
+  }
+}]
+`,
+    'a.xml': '',
+  });
+  assert.ok(Date.now() - started < 10_000);
+  assert.equal(model.policyContext(abs('a.xml')).deployments.length, 1);
+});

@@ -262,3 +262,77 @@ resource policy 'Microsoft.ApiManagement/service/apis/policies@2024-05-01' = [fo
   assert.deepEqual([...ctx.skus.values], ['StandardV2']);
   assert.equal(model.policyContext(abs('policies/unused.xml')).deployments.length, 0);
 });
+
+test('arrays built with lambdas: map’s body with its parameter bound to each item, filter/sort/take/skip/union/concat/flatten passing items through', () => {
+  const service = (header: string, iterable: string): string => `${header}
+resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
+  name: 'apim-x'
+  location: 'westeurope'
+  sku: {
+    name: 'StandardV2'
+    capacity: 1
+  }
+  properties: {
+    publisherEmail: 'a@b.c'
+    publisherName: 'p'
+  }
+}
+resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = [for p in ${iterable}: {
+  parent: apim
+  name: 'policy'
+  properties: {
+    format: 'rawxml'
+    value: p.value
+  }
+}]
+`;
+  const apis = `var apis = [
+  {
+    name: 'orders'
+    policies: [
+      {
+        enabled: true
+        value: loadTextContent('policies/orders.xml')
+      }
+    ]
+  }
+  {
+    name: 'billing'
+    policies: [
+      {
+        enabled: false
+        value: loadTextContent('policies/global.xml')
+      }
+    ]
+  }
+]`;
+  const deployed = (files: Record<string, string>): string[] => {
+    const model = workspace({ ...files, ...POLICY_FILES });
+    return Object.keys(POLICY_FILES).filter((f) => {
+      const ctx = model.policyContext(abs(f));
+      if (ctx.deployments.length === 0) return false;
+      assert.deepEqual([...ctx.skus.values], ['StandardV2'], f);
+      return true;
+    });
+  };
+  const both = ['policies/global.xml', 'policies/orders.xml'];
+  const cases: [string, string, string[]][] = [
+    ['flatten(map(…)) in a variable', `${apis}\nvar allPolicies = flatten(map(apis, api => api.policies))`, both],
+    ['map with (item, index)', `${apis}\nvar allPolicies = flatten(map(apis, (api, i) => api.policies))`, both],
+    ['filter (any item may pass)', `${apis}\nvar allPolicies = filter(flatten(map(apis, api => api.policies)), p => p.enabled)`, both],
+    ['sort, take, skip', `${apis}\nvar allPolicies = skip(take(sort(flatten(map(apis, api => api.policies)), (a, b) => a.enabled), 5), 0)`, both],
+    ['union and concat of the APIs’ policies', `${apis}\nvar allPolicies = union(apis[0].policies, concat(apis[1].policies, []))`, both],
+    ['flatten of arrays written there', `var allPolicies = flatten([\n  [\n    {\n      value: loadTextContent('policies/orders.xml')\n    }\n  ]\n])`, ['policies/orders.xml']],
+    ['map over range(0, n) with an object body', `param n int\nvar allPolicies = map(range(0, n), i => {\n  name: 'p\${i}'\n  value: loadTextContent('policies/global.xml')\n})`, ['policies/global.xml']],
+  ];
+  for (const [name, header, expected] of cases) {
+    assert.deepEqual(deployed({ 'main.bicep': service(header, 'allPolicies') }), expected, name);
+  }
+  // Written in the loop itself, and through a module parameter the caller builds with map.
+  assert.deepEqual(deployed({ 'main.bicep': service(apis, 'filter(flatten(map(apis, api => api.policies)), p => p.enabled)') }), both, 'in the loop');
+  const module = service('param allPolicies array', 'allPolicies');
+  const caller = `${apis}\nmodule apim 'modules/apim.bicep' = {\n  name: 'apim'\n  params: {\n    allPolicies: flatten(map(apis, api => api.policies))\n  }\n}\n`;
+  const model = workspace({ 'modules/apim.bicep': module, 'main.bicep': caller, ...POLICY_FILES });
+  assert.deepEqual([...model.policyContext(abs('policies/orders.xml')).skus.values], ['StandardV2'], 'through a module');
+  assert.equal(model.policyContext(abs('policies/unused.xml')).deployments.length, 0);
+});

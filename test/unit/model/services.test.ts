@@ -202,8 +202,11 @@ module more './modules/apis.bicep' = {
     assert.deepEqual([...ctx.skus.values], ['StandardV2'], `${file}: the service through parent: api[i]`);
   }
   assert.equal(model.policyContext(abs('policies/other.xml')).deployments[0]!.value?.loadedFile?.transformed, true);
+  // concat passes its arguments' items through.
+  const joined = workspace({ 'main.bicep': service + call, 'modules/apis.bicep': apis, 'policies/global.xml': '', 'policies/orders.xml': '', 'policies/other.xml': '' });
+  assert.equal(joined.policyContext(abs('policies/orders.xml')).deployments.length, 1);
   // An array the model can't read (a function's result) deploys nothing it can see.
-  const opaque = workspace({ 'main.bicep': service + call, 'modules/apis.bicep': apis, 'policies/global.xml': '', 'policies/orders.xml': '', 'policies/other.xml': '' });
+  const opaque = workspace({ 'main.bicep': service + call.replace('concat(apiList, [])', 'json(string(apiList))'), 'modules/apis.bicep': apis, 'policies/global.xml': '', 'policies/orders.xml': '', 'policies/other.xml': '' });
   assert.equal(opaque.policyContext(abs('policies/orders.xml')).deployments.length, 0);
   assert.equal(opaque.policyContext(abs('policies/other.xml')).deployments.length, 1);
 });
