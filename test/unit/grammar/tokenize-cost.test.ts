@@ -59,6 +59,9 @@ test('nested interpolated strings keep the scope stack shallow (each step of the
     ['$"{( in a @{ } line', ['<policies>', '<set-body>@{'], `    var s = ${'$"{('.repeat(1000)}`],
     ['$@"{[ in a value', ['<policies>'], `<a b="@(${'$@"{['.repeat(1000)}`],
     ['$"{ on each of 1,000 lines', ['<policies>', '<set-body>@{', ...Array.from({ length: 1000 }, () => '    var s = $"{')], '    x'],
+    // C# 11 raw strings: their holes hold #csharp-nested too.
+    ['$"""{ in a value', ['<policies>'], `<a b="@(${'$"""{'.repeat(1000)}`],
+    ['$$"""{{( in a @{ } line', ['<policies>', '<set-body>@{'], `    var s = ${'$$"""{{('.repeat(1000)}`],
   ];
   for (const [name, before, line] of cases) {
     const depth = deepest(g, line, stateAfter(g, before));
@@ -90,7 +93,7 @@ test('20,000-character adversarial lines are tokenized in well under 2 s each', 
     ['@( )', ['<policies>'], '<a b="@('],
     ['@{ }', ['<policies>', '<a b="@{'], ''],
   ];
-  const units = ['(', '"', '@(', '@{', '{{', '\\', ' ', 'a', '(a', '<', '&quot;', '{{a', '$"{', '@"', ' x="@(a)"', '/*', '[', '<!--', '@("{{\\'];
+  const units = ['(', '"', '@(', '@{', '{{', '\\', ' ', 'a', '(a', '<', '&quot;', '{{a', '$"{', '@"', ' x="@(a)"', '/*', '[', '<!--', '@("{{\\', '"""', '$"""{', '$$"""{{'];
   for (const [where, before, prefix] of contexts) {
     const state = stateAfter(g, before);
     for (const unit of units) {
