@@ -21,6 +21,19 @@ test('C# 11 raw strings are lexed whole but reported; "" is an empty string', ()
   assert.deepEqual(doc.problems.map((p) => p.message), ['Raw string literals (C# 11) are not supported in policy expressions.']);
 });
 
+test('C# 11 interpolated raw strings ($"""…""", $$"""…""") are lexed whole and reported as raw strings, not as unterminated', () => {
+  for (const code of ['$"""a "b{x}c"""', '$$"""a ")" {{x}} b"""', '$""""x """ y""""']) {
+    const doc = parsePolicy(`<a x="@(${code}.Length)" />`);
+    const expr = doc.expressions[0]!;
+    assert.equal(expr.terminated, true, code);
+    assert.equal(expr.tokens[0]!.text, code);
+    assert.deepEqual(expr.tokens.slice(1).map((t) => t.text), ['.', 'Length']);
+    assert.deepEqual(doc.problems.map((p) => p.message), ['Raw string literals (C# 11) are not supported in policy expressions.'], code);
+  }
+  // `$""` is an empty interpolated string, `$$x` no string at all.
+  assert.deepEqual(parsePolicy('<a x="@($"" + y)" />').problems, []);
+});
+
 test('member chains and cursor for rules', () => {
   const expr = tokensOf('context.Request.Certificate?.NotAfter < DateTime.UtcNow && context.Request.Certificate.Thumbprint == "abc"');
   const chains = memberChains(expr.tokens).map((c) => c.names.join('.'));

@@ -168,6 +168,8 @@ class Lexer {
         pos = this.emit('number', pos, end);
       } else if (c === '"') {
         pos = this.quoted(pos);
+      } else if (c === '$' && (next === '"' || next === '$') && this.startsRaw(pos)) {
+        pos = this.interpolatedRaw(pos);
       } else if ((c === '@' || c === '$') && next === '"') {
         pos = c === '@' ? this.verbatim(pos, pos + w + nw) : this.interpolatedSegment(pos, pos + w + nw, false);
       } else if ((c === '@' && next === '$') || (c === '$' && next === '@')) {
@@ -299,6 +301,28 @@ class Lexer {
       }
     }
     return -1;
+  }
+
+  /** Does `$"""`, `$$"""`… (a C# 11 interpolated raw string) start at `pos`? */
+  private startsRaw(pos: number): boolean {
+    let p = pos;
+    while (this.at(p) === '$') p += this.w;
+    return this.decodedStartsWith(p, '"""');
+  }
+
+  /**
+   * A C# 11 interpolated raw string, from its `$`s: read as a raw string to its closing quotes (its holes as text) and
+   * reported as one. It was read as `$""` and then strings, which ended the expression at a `)` inside it.
+   */
+  private interpolatedRaw(start: number): number {
+    let pos = start;
+    while (this.at(pos) === '$') pos += this.w;
+    let quotes = 0;
+    while (this.at(pos) === '"') {
+      pos += this.w;
+      quotes++;
+    }
+    return this.rawString(start, pos, quotes);
   }
 
   private rawString(start: number, contentStart: number, quotes: number): number {
