@@ -7,6 +7,7 @@ import { embedFindings } from '../../../server/src/engine/inline-policies';
 import { Workspace } from '../../../server/src/engine/workspace';
 import { stringValueOffsets } from '../../../server/src/parsers/bicep/lexer';
 import { INLINE_POLICY as POLICY, inlinePolicyBicep } from '../rules/bicep-service.fixtures';
+import { apimService } from '../model/workspace-helper';
 
 const ROOT = path.resolve('/inline-ws');
 const BICEP = path.join(ROOT, 'main.bicep');
@@ -126,18 +127,7 @@ describe('policies written in a Bicep string', () => {
   });
 
   it('one string that two resources deploy (two services) is linted once, on the tiers of both', () => {
-    const second = `resource dev 'Microsoft.ApiManagement/service@2024-05-01' = {
-  name: 'apim-dev'
-  location: 'westeurope'
-  sku: {
-    name: 'Developer'
-    capacity: 1
-  }
-  properties: {
-    publisherEmail: 'a@b.c'
-    publisherName: 'p'
-  }
-}
+    const second = `${apimService('dev', 'apim-dev', 'Developer')}
 resource devPolicy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
   parent: dev
   name: 'policy'

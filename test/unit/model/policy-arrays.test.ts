@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { abs, workspace } from './workspace-helper';
+import { abs, apimService, workspace } from './workspace-helper';
 
 // Policies handed down a local module as an array of objects: `apis: [{ name, policies: [{ format, value }] }]`, each
 // level looping over the one above. Local copies of the Azure Verified Module (its source checked in under modules/)
@@ -213,18 +213,7 @@ test('a module per API with an object parameter: [for p in api.policies] over wh
     ]
   }
 ]
-resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
-  name: 'apim-orders'
-  location: 'westeurope'
-  sku: {
-    name: 'StandardV2'
-    capacity: 1
-  }
-  properties: {
-    publisherEmail: 'a@b.c'
-    publisherName: 'p'
-  }
-}
+${apimService('apim', 'apim-orders', 'StandardV2')}
 module apis './modules/api.bicep' = [for api in apiDefs: {
   name: 'api-\${api.name}'
   params: {
@@ -265,18 +254,7 @@ resource policy 'Microsoft.ApiManagement/service/apis/policies@2024-05-01' = [fo
 
 test('arrays built with lambdas: map’s body with its parameter bound to each item, filter/sort/take/skip/union/concat/flatten passing items through', () => {
   const service = (header: string, iterable: string): string => `${header}
-resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
-  name: 'apim-x'
-  location: 'westeurope'
-  sku: {
-    name: 'StandardV2'
-    capacity: 1
-  }
-  properties: {
-    publisherEmail: 'a@b.c'
-    publisherName: 'p'
-  }
-}
+${apimService('apim', 'apim-x', 'StandardV2')}
 resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = [for p in ${iterable}: {
   parent: apim
   name: 'policy'

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { abs, workspace } from './workspace-helper';
+import { abs, apimService, workspace } from './workspace-helper';
 import type { PolicyResource } from '../../../server/src/model/types';
 
 // A policy written as a parameter's default (the Azure quickstarts' `param log2EHPolicyXml string = '<policies>…'`,
@@ -116,30 +116,8 @@ test('a parameter’s default that loads a file deploys the file when a deployme
 
 test('one string deployed by two resources is one policy: the same text object, linted with both deployments', () => {
   const text = `var sharedPolicy = '${POLICY}'
-resource dev 'Microsoft.ApiManagement/service@2024-05-01' = {
-  name: 'apim-dev'
-  location: 'westeurope'
-  sku: {
-    name: 'Developer'
-    capacity: 1
-  }
-  properties: {
-    publisherEmail: 'a@b.c'
-    publisherName: 'p'
-  }
-}
-resource prod 'Microsoft.ApiManagement/service@2024-05-01' = {
-  name: 'apim-prod'
-  location: 'westeurope'
-  sku: {
-    name: 'StandardV2'
-    capacity: 1
-  }
-  properties: {
-    publisherEmail: 'a@b.c'
-    publisherName: 'p'
-  }
-}
+${apimService('dev', 'apim-dev', 'Developer')}
+${apimService('prod', 'apim-prod', 'StandardV2')}
 resource devPolicy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
   parent: dev
   name: 'policy'

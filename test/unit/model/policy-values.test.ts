@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { abs, workspace } from './workspace-helper';
+import { abs, apimService, workspace } from './workspace-helper';
 
 // The policy's value written as a choice between files: `p.?value ?? loadTextContent('…')` (an optional setting with a
 // default file), `cond ? loadTextContent('a.xml') : loadTextContent('b.xml')`. Each file may be deployed, so each has
@@ -8,18 +8,7 @@ import { abs, workspace } from './workspace-helper';
 
 /** A template deploying a 'StandardV2' service whose global policy is `value` (`header` declares what it uses). */
 const template = (header: string, value: string): string => `${header}
-resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
-  name: 'apim-x'
-  location: 'westeurope'
-  sku: {
-    name: 'StandardV2'
-    capacity: 1
-  }
-  properties: {
-    publisherEmail: 'a@b.c'
-    publisherName: 'p'
-  }
-}
+${apimService('apim', 'apim-x', 'StandardV2')}
 resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
   parent: apim
   name: 'policy'

@@ -46,3 +46,19 @@ resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
 }
 `;
 }
+
+/** A `Microsoft.ApiManagement/service` resource named `name` on tier `sku`, declared as `symbol`. */
+export function apimService(symbol: string, name: string, sku: string): string {
+  return `resource ${symbol} 'Microsoft.ApiManagement/service@2024-05-01' = {
+  name: '${name}'
+  location: 'westeurope'
+  sku: {
+    name: '${sku}'
+    capacity: 1
+  }
+  properties: {
+    publisherEmail: 'a@b.c'
+    publisherName: 'p'
+  }
+}`;
+}
