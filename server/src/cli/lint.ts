@@ -5,6 +5,7 @@ import { loadReferencedFiles } from '../engine/context';
 import { withLineEndingsOf } from '../core/text';
 import { applyEdits, autofixes } from '../engine/autofix';
 import { decodeFile, type FileKind } from '../engine/files';
+import { realOrResolved } from '../engine/load';
 import { replaceFile } from '../engine/write';
 import { ruleCatalog } from '../rules';
 import { UNUSED_SUPPRESSION } from '../rules/unused-suppression';
@@ -259,8 +260,7 @@ function writeReport(reports: FileReport[], options: LintOptions, io: CliIO, { w
   try {
     const file = path.resolve(io.cwd, outFile);
     // `-o policies/api.policy.xml` (a path typed one argument too early) would replace a policy with the report.
-    const real = realPathIfThere(file);
-    const read = [file, real].find((f) => f !== undefined && ws.has(f) && ws.kindOf(f) !== 'other');
+    const read = [file, realOrResolved(file)].find((f) => ws.has(f) && ws.kindOf(f) !== 'other');
     if (read !== undefined) {
       io.stderr(logSafe(`apim-mtls: --output-file ${oneLine(outFile)}: is a ${ws.kindOf(read)} file this run read; the report is not written over it\n`));
       return false;
@@ -423,12 +423,4 @@ function formatTiming(timing: Map<string, number>): string {
 function cachePath(cwd: string, location: string | undefined): string {
   const resolved = path.resolve(cwd, location ?? DEFAULT_CACHE_FILE);
   return location !== undefined && /[\\/]$/.test(location) ? path.join(resolved, DEFAULT_CACHE_FILE) : resolved;
-}
-
-function realPathIfThere(file: string): string | undefined {
-  try {
-    return fs.realpathSync.native(file);
-  } catch {
-    return undefined;
-  }
 }

@@ -117,7 +117,7 @@ export function isFileSystemRoot(p: string): boolean {
 }
 
 /** The path as the file system resolves it (links followed: `everything -> /` is `/`), or as written when it isn't there. */
-function realOrResolved(p: string): string {
+export function realOrResolved(p: string): string {
   try {
     return fs.realpathSync.native(p);
   } catch {
