@@ -1096,6 +1096,68 @@ describe('language server: a policy written in a Bicep string', () => {
   });
 });
 
+describe('language server: a policy a caller writes in a string and passes to a module', () => {
+  let dir: string;
+  let client: TestClient;
+
+  before(async () => {
+    dir = makeTempDir('lsp-caller-string');
+    client = await TestClient.start(dir);
+  });
+
+  after(async () => {
+    await client.stop();
+    removeTempDir(dir);
+  });
+
+  it('the caller gets the findings, on the tier the module deploys to; an edit of the module re-lints the caller', async () => {
+    const module = `param serviceName string
+param policyXml string
+resource service 'Microsoft.ApiManagement/service@2024-05-01' existing = {
+  name: serviceName
+}
+resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
+  parent: service
+  name: 'policy'
+  properties: { format: 'rawxml', value: policyXml }
+}
+`;
+    const main = `resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
+  name: 'apim'
+  location: 'westeurope'
+  sku: { name: 'StandardV2', capacity: 1 }
+  properties: { publisherEmail: 'a@b.c', publisherName: 'x', enableClientCertificate: true }
+}
+module global 'global-policy.bicep' = {
+  name: 'global'
+  params: {
+    serviceName: apim.name
+    policyXml: '''
+${INLINE_POLICY}'''
+  }
+}
+`;
+    const moduleFile = path.join(dir, 'global-policy.bicep');
+    const mainFile = path.join(dir, 'main.bicep');
+    fs.writeFileSync(moduleFile, module);
+    fs.writeFileSync(mainFile, main);
+    client.open(moduleFile, module);
+    client.open(mainFile, main);
+    const trustLine = main.split('\n').findIndex((l) => l.includes('validate-trust="true"'));
+    const diags = await client.waitFor(mainFile, (d) => codes(d).includes('validate-trust-unsupported-tier'));
+    const trust = diags.find((d) => d.code === 'validate-trust-unsupported-tier')!;
+    assert.equal(trust.range.start.line, trustLine, 'in the caller, on the line inside its string');
+    const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: client.uri(mainFile) }, position: { line: trustLine, character: trust.range.start.character + 3 } });
+    assert.match((hover?.contents as { value: string } | undefined)?.value ?? '', /\*\*Possible APIM tiers:\*\* StandardV2/, 'the policy hovers work in the caller’s string');
+    // The module now deploys the string rewritten: it is no longer the policy, and the caller's findings go.
+    client.change(moduleFile, module.replace('value: policyXml', "value: replace(policyXml, 'a', 'b')"));
+    await client.waitFor(mainFile, (d) => !codes(d).includes('validate-trust-unsupported-tier'));
+    // And back.
+    client.change(moduleFile, module);
+    await client.waitFor(mainFile, (d) => codes(d).includes('validate-trust-unsupported-tier'));
+  });
+});
+
 describe('language server: a bicepconfig.json alias names the Azure Verified Module', () => {
   let dir: string;
   let client: TestClient;

@@ -503,15 +503,17 @@ export class Workspace {
     // A string two resources deploy (a variable) is linted once, with both deployments.
     for (const { inline, context } of this.getModel().inlinePoliciesIn(file)) {
       const resource = context.deployments[0]!;
-      const name = inlinePolicyName(file, resource.ref.span.start);
+      // Named by where the string starts: one resource may deploy several (the strings its module's callers pass).
+      const name = inlinePolicyName(file, inline.offsets[0]!);
       const ctx = this.inlinePolicyRuleContext(name, inline, context, settings, run.report, result);
       // An interpolated string is linted when its holes are attribute values only (its structure is then known).
       const holeRegions = inline.holes?.length ? holeAttributes(ctx.doc, inline.holes) : [];
       if (!holeRegions) {
         // Said, not skipped in silence (the policy still has its tier in `apim-mtls tier`). The line of the value, or
         // of the string when a variable or a parameter's default holds it.
-        const value = resource.value!.ref.span;
-        const start = inline.offsets[0]! >= value.start && inline.offsets[0]! <= value.end ? value.start : inline.offsets[0]!;
+        const value = resource.value!.ref;
+        const inValue = value.file === file && inline.offsets[0]! >= value.span.start && inline.offsets[0]! <= value.span.end;
+        const start = inValue ? value.span.start : inline.offsets[0]!;
         const line = this.lineIndex(file)!.positionAt(start).line + 1;
         result.notices.push(`The policy written at line ${line} is not linted: a \${…} in it is neither an attribute value nor the text of an element, so it may be markup and the policy's structure is unknown.`);
         continue;

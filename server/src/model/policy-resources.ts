@@ -56,39 +56,26 @@ export function describePolicy(
   const value = { ref: { file, span: member.value.span } };
   policy.value = value;
   const loop = node.decl.value?.kind === 'for' ? node.decl.value : undefined;
-  const out: PolicyResource[] = loadedTexts(member.value, node.scope, 0, loop).map((l) => {
+  const sources = deployedTexts(member.value, node.scope, 0, loop);
+  const out: PolicyResource[] = [];
+  for (const l of sources) {
+    if (l.kind !== 'loaded') continue;
     const where = l.scope.path;
     const loadedFile: NonNullable<PolicyResource['value']>['loadedFile'] = { path: l.file, ref: { file: where, span: l.call.span }, pathRef: { file: where, span: l.path.span }, exists: exists(l.file) };
     if (l.transformed) loadedFile.transformed = true;
     if (!loadedFile.exists && missing(l.file)) loadedFile.missing = true;
-    return { ...policy, value: { ...value, loadedFile } };
-  });
+    out.push({ ...policy, value: { ...value, loadedFile } });
+  }
   const v = unparen(member.value);
   if (out.length === 0 && v.kind === 'string' && v.value !== undefined && looksLikePath(v.value)) policy.value.literal = v.value;
-  // The policy written in a Bicep string (here, in a variable, as a parameter's default): linted as a policy, its
-  // findings placed in the Bicep file.
-  const written = writtenString(member.value, node.scope, loop);
-  const inline = written && inlinePolicyOf(written, node.scope.file.text, strings);
-  if (inline) out.push({ ...policy, value: { ...value, inline } });
-  return out.length > 0 ? out : [policy];
-}
-
-/**
- * The string a policy's value is, written in the resource's own file: there, held by a variable, or the default of a
- * parameter that some deployment of the file keeps (see `defaultDeployed`). A parameter every deployment sets is what
- * they pass, which `loadedTexts` follows (a string a caller passes is written in the caller's file: not read here).
- */
-function writtenString(expr: Expr, scope: FileScope, loop?: ForExpr): StringExpr | undefined {
-  let v = unparen(expr);
-  // `[for policyXml in policies: …]`: the loop's item, not a variable of that name.
-  if (v.kind === 'identifier' && loop && (v.name === loop.itemName || v.name === loop.indexName)) return undefined;
-  for (let depth = 0; v.kind === 'identifier' && depth < MAX_FOLLOW_DEPTH; depth++) {
-    const name = v.name;
-    const next = scope.vars.get(name)?.value ?? (defaultDeployed(name, scope) ? scope.params.get(name)?.defaultValue : undefined);
-    if (!next) return undefined;
-    v = unparen(next);
+  // The policies written in Bicep strings (here, in a variable, as a parameter's default, or in what a module's callers
+  // pass): linted as policies, their findings placed in the Bicep file that writes the string.
+  for (const w of sources) {
+    if (w.kind !== 'written') continue;
+    const inline = inlinePolicyOf(w.string, w.scope, strings);
+    if (inline) out.push({ ...policy, value: { ...value, inline } });
   }
-  return v.kind === 'string' ? v : undefined;
+  return out.length > 0 ? out : [policy];
 }
 
 /**
@@ -101,16 +88,17 @@ function defaultDeployed(name: string, scope: FileScope): boolean {
 }
 
 /** The policy a Bicep string holds (undefined for a path, a URL, other text), once per string. */
-function inlinePolicyOf(v: StringExpr, source: string, strings: Map<StringExpr, InlinePolicy>): InlinePolicy | undefined {
+function inlinePolicyOf(v: StringExpr, scope: FileScope, strings: Map<StringExpr, InlinePolicy>): InlinePolicy | undefined {
   const known = strings.get(v);
   if (known) return known;
+  const source = scope.file.text;
   let inline: InlinePolicy | undefined;
   if (v.value !== undefined) {
     if (v.value.trimStart().startsWith('<')) {
       const read = stringValueOffsets(source, v.span, v.multiline);
-      if (read && read.text === v.value) inline = { text: read.text, offsets: read.offsets, multiline: v.multiline };
+      if (read && read.text === v.value) inline = { file: scope.path, text: read.text, offsets: read.offsets, multiline: v.multiline };
     }
-  } else if (v.parts) inline = interpolatedPolicy(source, v);
+  } else if (v.parts) inline = interpolatedPolicy(scope.path, source, v);
   if (inline) strings.set(v, inline);
   return inline;
 }
@@ -125,7 +113,7 @@ const HOLE_PLACEHOLDER = 'x';
  * A policy written in an interpolated `'…'` string (`'<policies>… base-url="${backendUrl}" …'`): the text with each
  * hole as `HOLE_PLACEHOLDER`, mapped to the hole's `${…}` in the Bicep file. Undefined when it is not a policy.
  */
-function interpolatedPolicy(source: string, v: StringExpr): InlinePolicy | undefined {
+function interpolatedPolicy(file: string, source: string, v: StringExpr): InlinePolicy | undefined {
   const parts = v.parts ?? [];
   const first = parts[0];
   if (v.multiline || first?.kind !== 'text' || !first.value.trimStart().startsWith('<')) return undefined;
@@ -147,11 +135,13 @@ function interpolatedPolicy(source: string, v: StringExpr): InlinePolicy | undef
   }
   // The end of the string: just before its closing quote.
   offsets.push(v.span.end - 1);
-  return { text, offsets, multiline: false, holes };
+  return { file, text, offsets, multiline: false, holes };
 }
 
 
+/** A `loadTextContent('x.xml')` call a policy's value comes from. */
 interface LoadedText {
+  kind: 'loaded';
   call: CallExpr;
   path: StringExpr;
   /** The file the call is written in (a caller's, when the value comes through a module parameter). */
@@ -161,29 +151,40 @@ interface LoadedText {
   transformed: boolean;
 }
 
+/** A string a policy's value is, as it is written (a policy, a path, a URL: `inlinePolicyOf` tells). */
+interface WrittenText {
+  kind: 'written';
+  string: StringExpr;
+  /** The file the string is written in (a caller's, when the value comes through a module parameter). */
+  scope: FileScope;
+}
+
+type DeployedText = LoadedText | WrittenText;
+
 /**
- * The `loadTextContent('x.xml')` calls a policy's value comes from: written there, as the text a string function
- * rewrites (`replace(loadTextContent('x.xml'), …)`), held by a variable, or passed by the callers of a module into the
- * parameter used as the value: each file once, whichever callers pass it. Callers that pass something else (an inline
- * string, a parameter of their own nobody sets) add nothing.
+ * Where a policy's value comes from: the `loadTextContent('x.xml')` calls and the strings it may be, written there, as
+ * the text a string function rewrites (`replace(loadTextContent('x.xml'), …)`: calls only, as a rewritten string is
+ * not the text deployed), held by a variable, or passed by the callers of a module into the parameter used as the
+ * value: each file and each string once, whichever callers pass it. Callers that pass a parameter of their own nobody
+ * sets add nothing.
  */
-function loadedTexts(expr: Expr, scope: FileScope, depth: number, loop?: ForExpr): LoadedText[] {
+function deployedTexts(expr: Expr, scope: FileScope, depth: number, loop?: ForExpr): DeployedText[] {
   const { v, transformed } = textOf(expr);
-  const call = loadCall(v, scope, transformed);
-  if (call) return call;
+  const leaf = leafText(v, scope, transformed);
+  if (leaf) return leaf;
   if (depth >= MAX_FOLLOW_DEPTH || !followStep(depth)) return [];
   if (v.kind !== 'binary' || v.operator !== '??') return followedTexts(v, scope, depth, transformed, loop);
   // `p.?value ?? loadTextContent('default.xml')`: either side may be deployed, at this depth (as `literalsOf` reads
   // `??`: its sides are parts of the expression, not a step to another value).
   const sides = coalesced(v).flatMap((side) => {
     const s = textOf(side);
-    const sideCall = loadCall(s.v, scope, s.transformed);
-    if (sideCall) return sideCall;
+    const sideLeaf = leafText(s.v, scope, s.transformed);
+    if (sideLeaf) return sideLeaf;
     // `a ?? replace(b ?? c, …)`: the inner chain is a step of its own.
-    if (s.v.kind === 'binary' && s.v.operator === '??') return distinctFiles(loadedTexts(s.v, scope, depth + 1, loop), s.transformed);
+    if (s.v.kind === 'binary' && s.v.operator === '??') return distinctTexts(deployedTexts(s.v, scope, depth + 1, loop), s.transformed);
     return followedTexts(s.v, scope, depth, s.transformed, loop);
   });
-  return distinctFiles(sides, transformed);
+  return distinctTexts(sides, transformed);
 }
 
 /** An expression without the string functions that rewrite it (`replace(loadTextContent('x.xml'), …)`). */
@@ -197,26 +198,35 @@ function textOf(expr: Expr): { v: Expr; transformed: boolean } {
   return { v, transformed };
 }
 
-/** The file a `loadTextContent('x.xml')` call loads (none for a path that isn't a literal), undefined for other expressions. */
-function loadCall(v: Expr, scope: FileScope, transformed: boolean): LoadedText[] | undefined {
+/**
+ * What a `loadTextContent('x.xml')` call loads (nothing for a path that isn't a literal) or what a string is (nothing
+ * when a string function rewrites it, or in a JSON parameters file, whose escapes, fixes and suppression comments are
+ * not Bicep's); undefined for other expressions, which are followed.
+ */
+function leafText(v: Expr, scope: FileScope, transformed: boolean): DeployedText[] | undefined {
+  if (v.kind === 'string') return transformed || isJson(scope) ? [] : [{ kind: 'written', string: v, scope }];
   if (v.kind !== 'call' || v.name.toLowerCase() !== 'loadtextcontent') return undefined;
   const arg = v.args[0];
-  return arg?.kind === 'string' && arg.value !== undefined ? [{ call: v, path: arg, scope, file: path.resolve(scope.dir, arg.value), transformed }] : [];
+  return arg?.kind === 'string' && arg.value !== undefined ? [{ kind: 'loaded', call: v, path: arg, scope, file: path.resolve(scope.dir, arg.value), transformed }] : [];
 }
 
-/** `loadedTexts` for an expression that is neither a `loadTextContent` call nor `a ?? b`, once its step is counted. */
-function followedTexts(v: Expr, scope: FileScope, depth: number, transformed: boolean, loop?: ForExpr): LoadedText[] {
+function isJson(scope: FileScope): boolean {
+  return scope.path.toLowerCase().endsWith('.json');
+}
+
+/** `deployedTexts` for an expression that is neither a leaf nor `a ?? b`, once its step is counted. */
+function followedTexts(v: Expr, scope: FileScope, depth: number, transformed: boolean, loop?: ForExpr): DeployedText[] {
   // `policies[name]`, or `p.value` in a loop over `items(policies)`: any file the literal holds may be deployed.
   const elements = elementsOf(v, scope, depth, loop);
-  if (elements) return distinctFiles(elements.flatMap((e) => loadedTexts(e.expr, e.scope, depth + 1)), transformed);
+  if (elements) return distinctTexts(elements.flatMap((e) => deployedTexts(e.expr, e.scope, depth + 1)), transformed);
   // `cond ? policy.value : fallback`: either branch may be deployed.
   if (v.kind === 'ternary') {
-    const branches = [...loadedTexts(v.whenTrue, scope, depth + 1, loop), ...loadedTexts(v.whenFalse, scope, depth + 1, loop)];
-    return distinctFiles(branches, transformed);
+    const branches = [...deployedTexts(v.whenTrue, scope, depth + 1, loop), ...deployedTexts(v.whenFalse, scope, depth + 1, loop)];
+    return distinctTexts(branches, transformed);
   }
   // A variable imported from another file (`import { policies } from 'store.bicep'`, `store.policies`).
   const imported = importedVariable(v, scope);
-  if (imported) return distinctFiles(loadedTexts(imported.expr, imported.scope, depth + 1), transformed);
+  if (imported) return distinctTexts(deployedTexts(imported.expr, imported.scope, depth + 1), transformed);
   // `value: settings.policy`: the property of the objects the target may be; in `[for item in items: …]`, `item.policy`
   // is the `policy` of each item the loop goes over.
   if (v.kind === 'member') {
@@ -224,36 +234,52 @@ function followedTexts(v: Expr, scope: FileScope, depth: number, transformed: bo
     const owners = objectsOf(v.target, scope, depth + 1, loop);
     const found = owners.flatMap((owner) => {
       const value = property(owner.object, key);
-      return value ? loadedTexts(value, owner.scope, depth + 1) : [];
+      return value ? deployedTexts(value, owner.scope, depth + 1) : [];
     });
-    return distinctFiles(found, transformed);
+    return distinctTexts(found, transformed);
   }
   if (v.kind !== 'identifier') return [];
   const name = v.name;
+  // `[for policyXml in policies: …]` over what can't be read: the loop's item, not a variable of that name.
+  if (loop && (name === loop.itemName || name === loop.indexName)) return [];
   const variable = scope.vars.get(name)?.value;
-  let found: LoadedText[] = [];
-  if (variable) found = loadedTexts(variable, scope, depth + 1);
+  let found: DeployedText[] = [];
+  if (variable) found = deployedTexts(variable, scope, depth + 1);
   else if (scope.params.has(name)) {
     for (const site of scope.callers) {
       const arg = siteArg(site, name);
-      if (arg) found.push(...loadedTexts(arg.expr, arg.scope, depth + 1, site.loop));
+      if (arg) found.push(...deployedTexts(arg.expr, arg.scope, depth + 1, site.loop));
     }
-    // `param policyXml string = loadTextContent('…')`: the file, where a deployment keeps the default.
+    // `param policyXml string = loadTextContent('…')` (or a policy written there): where a deployment keeps the default.
     const fallback = scope.params.get(name)?.defaultValue;
-    if (fallback && defaultDeployed(name, scope)) found.push(...loadedTexts(fallback, scope, depth + 1));
+    if (fallback && defaultDeployed(name, scope)) found.push(...deployedTexts(fallback, scope, depth + 1));
   }
-  return distinctFiles(found, transformed);
+  return distinctTexts(found, transformed);
 }
 
-/** Each loaded file once (rewritten when any way to it rewrites it). */
-function distinctFiles(found: LoadedText[], transformed: boolean): LoadedText[] {
+/**
+ * Each loaded file once (rewritten when any way to it rewrites it), each string once; no string when the way to them
+ * rewrites it (`replace(policyXml, …)`).
+ */
+function distinctTexts(found: DeployedText[], transformed: boolean): DeployedText[] {
   const byFile = new Map<string, LoadedText>();
+  const strings = new Set<StringExpr>();
+  const out: DeployedText[] = [];
   for (const l of found) {
+    if (l.kind === 'written') {
+      if (transformed || strings.has(l.string)) continue;
+      strings.add(l.string);
+      out.push(l);
+      continue;
+    }
     const known = byFile.get(l.file);
-    if (!known) byFile.set(l.file, { ...l, transformed: l.transformed || transformed });
-    else if (l.transformed && !known.transformed) known.transformed = true;
+    if (!known) {
+      const copy: LoadedText = { ...l, transformed: l.transformed || transformed };
+      byFile.set(l.file, copy);
+      out.push(copy);
+    } else if (l.transformed && !known.transformed) known.transformed = true;
   }
-  return [...byFile.values()];
+  return out;
 }
 
 /** A span of an inline policy's text as a span of the Bicep file it is written in. */

@@ -172,6 +172,11 @@ export interface SelfHostedGateway {
 
 /** A policy written in a Bicep string literal, as Bicep reads it, with where each character comes from. */
 export interface InlinePolicy {
+  /**
+   * The Bicep file the string is written in: the resource's own, or a caller's that passes the string to the module
+   * parameter the resource deploys (findings go there).
+   */
+  file: string;
   text: string;
   /** The offset in the Bicep file of each character of `text`, then of its end (`text.length + 1` entries). */
   offsets: readonly number[];

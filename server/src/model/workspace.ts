@@ -260,6 +260,8 @@ export function buildModel(input: ModelInput): WorkspaceModel {
   const gatewayChildren: ResourceNode[] = [];
   /** The policies written in Bicep strings, by string: one held by a variable that two resources deploy is one policy. */
   const inlineStrings = new Map<StringExpr, InlinePolicy>();
+  /** The resources deploying those policies, by the file each string is written in. */
+  const inlinesByFile = new Map<string, PolicyResource[]>();
 
   for (const scope of scopes.values()) {
     for (const target of [...[...scope.imports.values()].map((i) => i.from), ...scope.wildcards.values()]) {
@@ -329,6 +331,12 @@ export function buildModel(input: ModelInput): WorkspaceModel {
           // The file that writes the call (a module's caller) is told when the file appears or goes.
           edge(loadedFile.path, loadedFile.ref.file);
         }
+        // A string a caller passes is linted in the caller's file, for what this resource makes of it.
+        const inline = policy.value?.inline;
+        if (inline) {
+          push(inlinesByFile, inline.file, policy);
+          if (inline.file !== scope.path) edge(inline.file, scope.path);
+        }
       }
     }
   }
@@ -348,7 +356,7 @@ export function buildModel(input: ModelInput): WorkspaceModel {
       if (names.length === 0) names.push(...lastNameSegment(property(node.body, 'name')));
       for (const name of names) {
         if (file) push(fragmentsById, name.toLowerCase(), file);
-        else if (inline && !inline.holes?.length) push(inlineFragmentsById, name.toLowerCase(), { file: node.scope.path, inline });
+        else if (inline && !inline.holes?.length) push(inlineFragmentsById, name.toLowerCase(), { file: inline.file, inline });
       }
     }
   };
@@ -392,7 +400,7 @@ export function buildModel(input: ModelInput): WorkspaceModel {
     if (file) return { file };
     const inline = policy.value?.inline;
     // With holes (`${…}`): the reader keeps it when every hole is in an attribute value (known at deployment).
-    return inline ? { file: policy.ref.file, inline } : undefined;
+    return inline ? { file: inline.file, inline } : undefined;
   };
   const buildEnclosing = (): Enclosing => {
     const index: Enclosing = { byApi: new Map(), byName: new Map(), unknownServiceByName: new Map(), byService: new Map(), nodeOf: new Map(), keysOf: new Map() };
@@ -532,7 +540,7 @@ export function buildModel(input: ModelInput): WorkspaceModel {
       let found = inlineByFile.get(file);
       if (!found) {
         const byString = new Map<InlinePolicy, PolicyResource[]>();
-        for (const p of policiesByFile.get(file) ?? []) if (p.value?.inline) push(byString, p.value.inline, p);
+        for (const p of inlinesByFile.get(file) ?? []) push(byString, p.value!.inline!, p);
         found = [...byString].map(([inline, list]) => ({ inline, context: contextOf(list) }));
         inlineByFile.set(file, found);
       }

@@ -1129,3 +1129,70 @@ process.on('exit', () => process.stderr.write('vendor modules: ' + JSON.stringif
     assert.match(lint([dir]).stderr, /vendor modules: \[".*xmldom/);
   });
 });
+
+describe('apim-mtls lint on policies a caller writes in a string and passes to a module or a template', () => {
+  // A reusable API module: its policy is whatever its callers pass.
+  const API_MODULE = `param serviceName string
+param policyXml string
+resource service 'Microsoft.ApiManagement/service@2024-05-01' existing = {
+  name: serviceName
+}
+resource api 'Microsoft.ApiManagement/service/apis@2024-05-01' = {
+  parent: service
+  name: 'orders'
+  properties: { displayName: 'Orders', path: 'orders' }
+}
+resource policy 'Microsoft.ApiManagement/service/apis/policies@2024-05-01' = {
+  parent: api
+  name: 'policy'
+  properties: { format: 'rawxml', value: policyXml }
+}
+`;
+  const CASE_POLICY = TRUST_DEFAULT_POLICY.replace('  </inbound>', '    <choose><when condition="@(context.Request.Certificate.Thumbprint != &quot;f01c8e2463256f9b5450fddc900ce33b8f43c98e&quot;)"><return-response><set-status code="403" /></return-response></when></choose>\n  </inbound>');
+  const MAIN = `resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
+  name: 'apim'
+  location: 'westeurope'
+  sku: { name: 'StandardV2', capacity: 1 }
+  properties: { publisherEmail: 'a@b.c', publisherName: 'x', enableClientCertificate: true }
+}
+module orders 'modules/api.bicep' = {
+  name: 'orders'
+  params: {
+    serviceName: apim.name
+    policyXml: '''
+${CASE_POLICY}'''
+  }
+}
+`;
+  const lines = (dir: string, args: string[] = []) =>
+    (JSON.parse(cli(['lint', '.', '--format', 'json', ...args], dir).stdout) as JsonEntry[]).flatMap((e) => e.messages.map((m) => `${path.relative(dir, e.filePath)}:${m.line}:${m.column} ${m.ruleId}`));
+
+  it('a module’s caller: the findings are in the caller’s string, on the tier the module deploys to; --fix fixes them there', () => {
+    const dir = tmpWorkspace({ 'main.bicep': MAIN, 'modules/api.bicep': API_MODULE });
+    const at = (needle: string) => {
+      const before = MAIN.slice(0, MAIN.indexOf(needle));
+      return `${before.split('\n').length}:${before.length - before.lastIndexOf('\n')}`;
+    };
+    assert.deepEqual(lines(dir), [`main.bicep:${at('validate-client-certificate>')} validate-trust-unsupported-tier`, `main.bicep:${at('&quot;f01c8e')} thumbprint-case`]);
+    const tier = JSON.parse(cli(['tier', '.', '--format', 'json'], dir).stdout) as { file: string; line?: number; skus: string[] }[];
+    assert.deepEqual(tier.map((t) => [t.file, t.line, t.skus]), [[path.join(dir, 'main.bicep'), MAIN.split('\n').findIndex((l) => l.includes("policyXml: '''")) + 2, ['StandardV2']]]);
+    // The fix (the thumbprint in capitals, as APIM gives it) is written into the caller's string; the module is untouched.
+    cli(['lint', '.', '--fix'], dir);
+    assert.equal(fs.readFileSync(path.join(dir, 'main.bicep'), 'utf8'), MAIN.replace('f01c8e2463256f9b5450fddc900ce33b8f43c98e', 'F01C8E2463256F9B5450FDDC900CE33B8F43C98E'));
+    assert.equal(fs.readFileSync(path.join(dir, 'modules/api.bicep'), 'utf8'), API_MODULE);
+  });
+
+  it('a .bicepparam file that sets the template’s policy parameter: the findings are in it; a rewritten string is not linted', () => {
+    const template = API_MODULE.replace(
+      /resource service [^}]*}/,
+      "resource service 'Microsoft.ApiManagement/service@2024-05-01' = {\n  name: serviceName\n  location: 'westeurope'\n  sku: { name: 'BasicV2', capacity: 1 }\n  properties: { publisherEmail: 'a@b.c', publisherName: 'x', enableClientCertificate: true }\n}",
+    );
+    const oneLine = TRUST_DEFAULT_POLICY.replace(/\n\s*/g, '');
+    const params = `using 'main.bicep'\nparam serviceName = 'apim-test'\nparam policyXml = '${oneLine}'\n`;
+    const dir = tmpWorkspace({ 'main.bicep': template, 'test.bicepparam': params });
+    assert.deepEqual(lines(dir), [`test.bicepparam:3:${"param policyXml = '".length + oneLine.indexOf('validate-client-certificate>') + 1} validate-trust-unsupported-tier`]);
+    // Deployed rewritten (`replace(policyXml, …)`), the text is not the string's: nothing is said of it.
+    fs.writeFileSync(path.join(dir, 'main.bicep'), template.replace('value: policyXml', "value: replace(policyXml, '{{x}}', 'y')"));
+    assert.deepEqual(lines(dir), []);
+  });
+});

@@ -47,9 +47,9 @@ describe('policies written in a Bicep string', () => {
     assert.equal(result.findings[0]!.suppressWith, undefined, 'a Bicep directive above the line suppresses it');
     const finding: Finding = { ruleId: 'x', level: 'warning', message: 'm', file: BICEP, span: { start: 0, end: 1 }, related: [], fixes: [{ title: 't', edits: [{ file: 'virtual', span: { start: 0, end: 1 }, newText: "it's a\\b\n${x}" }] }] };
     const read = stringValueOffsets(text, { start: text.indexOf(escaped), end: text.indexOf(escaped) + escaped.length }, false)!;
-    const [embedded] = embedFindings([finding], { text: read.text, offsets: read.offsets, multiline: false }, 'virtual', BICEP);
+    const [embedded] = embedFindings([finding], { file: BICEP, text: read.text, offsets: read.offsets, multiline: false }, 'virtual', BICEP);
     assert.equal(embedded!.fixes[0]!.edits[0]!.newText, "it\\'s a\\\\b\\n\\${x}");
-    const dropped = embedFindings([{ ...finding, fixes: [{ title: 't', edits: [{ file: 'virtual', span: { start: 0, end: 1 }, newText: "'''" }] }] }], { text: read.text, offsets: read.offsets, multiline: true }, 'virtual', BICEP);
+    const dropped = embedFindings([{ ...finding, fixes: [{ title: 't', edits: [{ file: 'virtual', span: { start: 0, end: 1 }, newText: "'''" }] }] }], { file: BICEP, text: read.text, offsets: read.offsets, multiline: true }, 'virtual', BICEP);
     assert.deepEqual(dropped[0]!.fixes, [], "a multi-line string can't hold ''' : that fix is dropped");
   });
 
@@ -95,7 +95,7 @@ describe('policies written in a Bicep string', () => {
     assert.deepEqual(split.rules, ['utcnow-certificate-validity', 'validate-trust-unsupported-tier']);
     assert.deepEqual(split.result.notices, []);
     // A fix that would rewrite a hole is dropped; one beside it is kept, with its offsets past the hole.
-    const inline = { text: 'a=x;b', offsets: [10, 11, 12, 18, 19, 20], multiline: false, holes: [{ start: 2, end: 3 }] };
+    const inline = { file: BICEP, text: 'a=x;b', offsets: [10, 11, 12, 18, 19, 20], multiline: false, holes: [{ start: 2, end: 3 }] };
     const finding: Finding = { ruleId: 'r', level: 'error', message: 'm', file: BICEP, span: { start: 4, end: 5 }, related: [], fixes: [
       { title: 'on the hole', edits: [{ file: 'virtual', span: { start: 2, end: 3 }, newText: 'y' }] },
       { title: 'beside it', edits: [{ file: 'virtual', span: { start: 4, end: 5 }, newText: 'c' }] },

@@ -82,12 +82,13 @@ test('a caller that passes the parameter another value replaces the default; one
 ${params}  }
 }
 `;
-  // A .bicepparam file that sets it: the default is not deployed.
+  // A .bicepparam file that sets it: the default is not deployed; the policy it writes is, there.
   const set = policies({ 'main.bicep': template(DEFAULT), 'main.bicepparam': `using './main.bicep'\nparam log2EHPolicyXml = '<policies />'\n` });
-  assert.equal(set[0]?.value?.inline, undefined, 'a .bicepparam sets it');
+  assert.deepEqual(set.map((p) => [p.value?.inline?.file, p.value?.inline?.text]), [[abs('main.bicepparam'), '<policies />']], 'a .bicepparam sets it');
   const unset = policies({ 'main.bicep': template(DEFAULT), 'main.bicepparam': `using './main.bicep'\nparam other = 'x'\n` });
   assert.equal(unset[0]?.value?.inline?.text, POLICY, 'a .bicepparam that leaves it out');
   const json = (entry: string): string => `{\n  "contentVersion": "1.0.0.0",\n  "parameters": {\n    ${entry}\n  }\n}\n`;
+  // (A string in JSON is not linted: its escapes, fixes and suppression comments are not Bicep's.)
   assert.equal(policies({ 'main.bicep': template(DEFAULT), 'main.parameters.json': json('"log2EHPolicyXml": { "value": "<policies />" }') })[0]?.value?.inline, undefined, 'a JSON parameters file sets it');
   assert.equal(policies({ 'main.bicep': template(DEFAULT), 'main.parameters.json': json('"other": { "value": "x" }') })[0]?.value?.inline?.text, POLICY, 'one that leaves it out');
   // A module call passing a file: that file is the policy, and the default is not.
@@ -139,4 +140,64 @@ resource prodPolicy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
   assert.ok(dev?.value?.inline && prod?.value?.inline);
   assert.equal(dev.value.inline, prod.value.inline, 'one object: parsed and linted once');
   assert.deepEqual([dev.service?.skus.values, prod.service?.skus.values].map((s) => [...(s ?? [])]), [['Developer'], ['StandardV2']]);
+});
+
+// A reusable API module whose policy is a parameter, and callers that pass the policy as a string (not a file).
+const API_MODULE = `param serviceName string
+param policyXml string
+resource service 'Microsoft.ApiManagement/service@2024-05-01' existing = {
+  name: serviceName
+}
+resource api 'Microsoft.ApiManagement/service/apis@2024-05-01' = {
+  parent: service
+  name: 'orders'
+  properties: {
+    displayName: 'Orders'
+    path: 'orders'
+  }
+}
+resource policy 'Microsoft.ApiManagement/service/apis/policies@2024-05-01' = {
+  parent: api
+  name: 'policy'
+  properties: {
+    format: 'rawxml'
+    value: policyXml
+  }
+}
+`;
+
+const callApi = (symbol: string, service: string, policyXml: string): string => `module ${symbol} 'modules/api.bicep' = {
+  name: '${symbol}'
+  params: {
+    serviceName: ${service}.name
+    policyXml: ${policyXml}
+  }
+}
+`;
+
+test('a policy a module’s caller passes as a string is the policy of the module’s resource, written in the caller’s file', () => {
+  const main = `${apimService('prod', 'apim-prod', 'StandardV2')}\nvar ordersPolicy = '''\n${POLICY}\n'''\n${callApi('v1', 'prod', `'${POLICY}'`)}${callApi('v2', 'prod', 'ordersPolicy')}${callApi('rewritten', 'prod', `replace('${POLICY}', 'true', 'false')`)}`;
+  const model = workspace({ 'main.bicep': main, 'modules/api.bicep': API_MODULE });
+  const deployed = model.policyResourcesIn(abs('modules/api.bicep'));
+  // Each string once, in the caller's file, with its offsets there; the rewritten one is not the text deployed.
+  assert.deepEqual(
+    deployed.map((p) => [p.value?.inline?.file, p.value?.inline?.offsets[0]]),
+    [
+      [abs('main.bicep'), main.indexOf(`'${POLICY}'`) + 1],
+      [abs('main.bicep'), main.indexOf(`'''\n${POLICY}`) + 4],
+    ],
+  );
+  // The caller's file has them, with the tier of the service the calls deploy to; the module's file has none.
+  const inCaller = model.inlinePoliciesIn(abs('main.bicep'));
+  assert.deepEqual(inCaller.map(({ inline, context }) => [inline.text.trim(), [...context.skus.values]]), [[POLICY, ['StandardV2']], [POLICY, ['StandardV2']]]);
+  assert.deepEqual(model.inlinePoliciesIn(abs('modules/api.bicep')), []);
+  // Editing the module (what it does with the string) or a service re-lints the caller.
+  assert.ok(model.dependents(abs('modules/api.bicep')).includes(abs('main.bicep')));
+  // Through a module that passes its own parameter on: the string is still the caller's, and so are the findings.
+  const wrapper = `param serviceName string\nparam policyXml string\nmodule api 'api.bicep' = {\n  name: 'api'\n  params: {\n    serviceName: serviceName\n    policyXml: policyXml\n  }\n}\n`;
+  // (The service in a file of its own, named by a literal: no other way leads from the module to the caller.)
+  const callers = main.slice(main.indexOf('var ordersPolicy')).replace(/modules\/api\.bicep/g, 'modules/wrapper.bicep').replace(/prod\.name/g, "'apim-prod'");
+  const wrapped = workspace({ 'service.bicep': apimService('prod', 'apim-prod', 'StandardV2'), 'main.bicep': callers, 'modules/wrapper.bicep': wrapper, 'modules/api.bicep': API_MODULE });
+  assert.deepEqual(wrapped.inlinePoliciesIn(abs('main.bicep')).map(({ context }) => [...context.skus.values]), [['StandardV2'], ['StandardV2']]);
+  assert.ok(wrapped.dependents(abs('modules/api.bicep')).includes(abs('main.bicep')), 'editing the module two calls down re-lints the caller');
 });

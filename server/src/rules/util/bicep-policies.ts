@@ -75,8 +75,8 @@ export function deployedPolicy(ctx: BicepRuleContext, policy: PolicyResource): D
   if (!inline) return undefined;
   const doc = inlinePolicyDoc(inline);
   // Its line tells it apart from another policy written in the same file.
-  const line = policy.ref.file === ctx.file ? ` (line ${lineOf(ctx.text, inline.offsets[0] ?? policy.ref.span.start)})` : '';
-  return { doc, file: policy.ref.file, name: `the policy written in ${path.basename(policy.ref.file)}${line}`, place: (s) => inlineSpan(inline, s) };
+  const line = inline.file === ctx.file ? ` (line ${lineOf(ctx.text, inline.offsets[0] ?? policy.ref.span.start)})` : '';
+  return { doc, file: inline.file, name: `the policy written in ${path.basename(inline.file)}${line}`, place: (s) => inlineSpan(inline, s) };
 }
 
 /** A place where a policy deployed to a service checks the client certificate. */
