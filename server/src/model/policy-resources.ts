@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { property, propertyMember, siteArg, type FileScope, type ResourceNode } from './bicep-scope';
+import { property, propertyMember, siteArg, type CallSite, type FileScope, type ResourceNode } from './bicep-scope';
 import { decodeStringSegment, stringValueOffsets } from '../parsers/bicep/lexer';
 import { unparen } from './expr-walk';
 import { coalesced, elementsOf, followStep, importedVariable, MAX_FOLLOW_DEPTH, objectsOf } from './literals';
@@ -44,7 +44,7 @@ export function describePolicy(
   exists: (file: string) => boolean,
   missing: (file: string) => boolean = () => false,
   strings: Map<StringExpr, InlinePolicy> = new Map(),
-): PolicyResource[] {
+): DescribedPolicy[] {
   const file = node.scope.path;
   const props = property(node.body, 'properties');
   const policy: PolicyResource = { ref: { file, span: node.decl.span }, scope };
@@ -52,19 +52,19 @@ export function describePolicy(
   if (format?.kind === 'string' && format.value !== undefined) policy.format = { value: format.value, ref: { file, span: format.span } };
   else if (format) policy.formatUnread = { file, span: format.span };
   const member = propertyMember(props, 'value');
-  if (member?.kind !== 'property') return [policy];
+  if (member?.kind !== 'property') return [{ policy }];
   const value = { ref: { file, span: member.value.span } };
   policy.value = value;
   const loop = node.decl.value?.kind === 'for' ? node.decl.value : undefined;
   const sources = deployedTexts(member.value, node.scope, 0, loop);
-  const out: PolicyResource[] = [];
+  const out: DescribedPolicy[] = [];
   for (const l of sources) {
     if (l.kind !== 'loaded') continue;
     const where = l.scope.path;
     const loadedFile: NonNullable<PolicyResource['value']>['loadedFile'] = { path: l.file, ref: { file: where, span: l.call.span }, pathRef: { file: where, span: l.path.span }, exists: exists(l.file) };
     if (l.transformed) loadedFile.transformed = true;
     if (!loadedFile.exists && missing(l.file)) loadedFile.missing = true;
-    out.push({ ...policy, value: { ...value, loadedFile } });
+    out.push({ policy: { ...policy, value: { ...value, loadedFile } }, via: l.via });
   }
   const v = unparen(member.value);
   if (out.length === 0 && v.kind === 'string' && v.value !== undefined && looksLikePath(v.value)) policy.value.literal = v.value;
@@ -73,9 +73,9 @@ export function describePolicy(
   for (const w of sources) {
     if (w.kind !== 'written') continue;
     const inline = inlinePolicyOf(w.string, w.scope, strings);
-    if (inline) out.push({ ...policy, value: { ...value, inline } });
+    if (inline) out.push({ policy: { ...policy, value: { ...value, inline } }, via: w.via });
   }
-  return out.length > 0 ? out : [policy];
+  return out.length > 0 ? out : [{ policy }];
 }
 
 /**
@@ -149,6 +149,7 @@ interface LoadedText {
   /** The loaded file, resolved. */
   file: string;
   transformed: boolean;
+  via?: Via;
 }
 
 /** A string a policy's value is, as it is written (a policy, a path, a URL: `inlinePolicyOf` tells). */
@@ -157,9 +158,25 @@ interface WrittenText {
   string: StringExpr;
   /** The file the string is written in (a caller's, when the value comes through a module parameter). */
   scope: FileScope;
+  via?: Via;
 }
 
 type DeployedText = LoadedText | WrittenText;
+
+/**
+ * The one call site a text reaches a parameter of `scope` from (`dev.bicepparam` passing `policyXml`): the text is
+ * deployed by that deployment only, whose SKU is read from the same site. Set at the parameter nearest the resource.
+ */
+export interface Via {
+  scope: FileScope;
+  site: CallSite;
+}
+
+/** A policy resource, and the one call site its text comes through, if one (see `Via`). */
+export interface DescribedPolicy {
+  policy: PolicyResource;
+  via?: Via;
+}
 
 /**
  * Where a policy's value comes from: the `loadTextContent('x.xml')` calls and the strings it may be, written there, as
@@ -248,7 +265,7 @@ function followedTexts(v: Expr, scope: FileScope, depth: number, transformed: bo
   else if (scope.params.has(name)) {
     for (const site of scope.callers) {
       const arg = siteArg(site, name);
-      if (arg) found.push(...deployedTexts(arg.expr, arg.scope, depth + 1, site.loop));
+      if (arg) for (const t of deployedTexts(arg.expr, arg.scope, depth + 1, site.loop)) found.push({ ...t, via: { scope, site } });
     }
     // `param policyXml string = loadTextContent('…')` (or a policy written there): where a deployment keeps the default.
     const fallback = scope.params.get(name)?.defaultValue;
@@ -263,13 +280,18 @@ function followedTexts(v: Expr, scope: FileScope, depth: number, transformed: bo
  */
 function distinctTexts(found: DeployedText[], transformed: boolean): DeployedText[] {
   const byFile = new Map<string, LoadedText>();
-  const strings = new Set<StringExpr>();
+  const strings = new Map<StringExpr, WrittenText>();
   const out: DeployedText[] = [];
   for (const l of found) {
     if (l.kind === 'written') {
-      if (transformed || strings.has(l.string)) continue;
-      strings.add(l.string);
-      out.push(l);
+      if (transformed) continue;
+      const known = strings.get(l.string);
+      if (known) known.via = sameVia(known.via, l.via);
+      else {
+        const copy: WrittenText = { ...l };
+        strings.set(l.string, copy);
+        out.push(copy);
+      }
       continue;
     }
     const known = byFile.get(l.file);
@@ -277,9 +299,17 @@ function distinctTexts(found: DeployedText[], transformed: boolean): DeployedTex
       const copy: LoadedText = { ...l, transformed: l.transformed || transformed };
       byFile.set(l.file, copy);
       out.push(copy);
-    } else if (l.transformed && !known.transformed) known.transformed = true;
+      continue;
+    }
+    if (l.transformed && !known.transformed) known.transformed = true;
+    known.via = sameVia(known.via, l.via);
   }
   return out;
+}
+
+/** One text reached through two ways: deployed by one site only when both are that site. */
+function sameVia(a: Via | undefined, b: Via | undefined): Via | undefined {
+  return a && b && a.site === b.site && a.scope === b.scope ? a : undefined;
 }
 
 /** A span of an inline policy's text as a span of the Bicep file it is written in. */

@@ -202,7 +202,7 @@ function gatewayHostnames(value: Expr, scope: FileScope, scopes: ReadonlyMap<str
 }
 
 /** What decides the SKU, for the origins shown with findings. */
-function skuOrigin(node: ResourceNode): string | undefined {
+export function skuOrigin(node: ResourceNode): string | undefined {
   if (!node.registry) return undefined;
   return node.registry.skuDefault
     ? `The Azure Verified Module's default SKU (${AVM_DEFAULT_SKU}): its sku parameter is not set`

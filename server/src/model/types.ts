@@ -151,6 +151,11 @@ export interface PolicyResource {
   };
   /** The service this policy is deployed to, when the model can tell. */
   service?: ServiceInfo;
+  /**
+   * The SKUs this policy is deployed on, when fewer than the service's: the text comes through one deployment's
+   * parameters (`dev.bicepparam` passes both the policy and the SKU of a template's service), read from that deployment.
+   */
+  skus?: SkuSet;
   /** For an API or operation policy: the possible names of its API (lower case); empty when unknown. */
   apiNames?: string[];
 }

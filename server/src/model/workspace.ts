@@ -6,7 +6,8 @@ import { SERVICE_TYPE, buildScope, callTarget, property, type BicepConfigRef, ty
 import { clientCertificateEntry } from './certificate-entries';
 import { evaluate } from './evaluate';
 import { describePolicy, policyScopeOf } from './policy-resources';
-import { describeExisting, describeNamedValue, describeService, nameSegments, ownNames, resourceNames } from './service-info';
+import { describeExisting, describeNamedValue, describeService, nameSegments, ownNames, resourceNames, skuNameExpr, skuOrigin } from './service-info';
+import { skuSetOf } from './sku-resolution';
 import { UNKNOWN_SKUS, type Sku, type SkuSet } from './sku';
 import type { CertificateEntry, EnclosingDeployment, EnclosingSource, InlinePolicy, PolicyContext, PolicyResource, SelfHostedGateway, ServiceInfo, WorkspaceModel } from './types';
 
@@ -317,8 +318,14 @@ export function buildModel(input: ModelInput): WorkspaceModel {
       if (!policyScope) continue;
       const serviceNode = serviceNodeOf(node, namedServices, scopes);
       const service = serviceNode && services.get(serviceNode);
-      for (const policy of describePolicy(node, policyScope, exists, missing, inlineStrings)) {
-        if (service) policy.service = service;
+      for (const { policy, via } of describePolicy(node, policyScope, exists, missing, inlineStrings)) {
+        if (service) {
+          policy.service = service;
+          // A text one deployment passes (`dev.bicepparam`'s policyXml) goes where that deployment's SKU does.
+          const owner = service.definition ?? service;
+          const ownerNode = via?.scope === scope ? definitionNodes.get(owner) : undefined;
+          if (ownerNode?.scope === scope) policy.skus = skuSetOf(skuNameExpr(ownerNode.body), scope, scopes, skuOrigin(ownerNode), via);
+        }
         if (policyScope === 'fragment') fragmentNodes.push([policy, node]);
         if (policyScope === 'api' || policyScope === 'operation') apiPolicies.push([policy, node]);
         if (policyScope === 'service') servicePolicies.push(policy);
@@ -528,7 +535,7 @@ export function buildModel(input: ModelInput): WorkspaceModel {
 
   /** A policy's context from the resources that deploy it: their services' SKUs together. */
   const contextOf = (list: PolicyResource[]): PolicyContext =>
-    list.length === 0 ? { deployments: [], skus: UNKNOWN_SKUS } : { deployments: list, skus: unionSkus(list.map((p) => p.service?.skus ?? UNKNOWN_SKUS)) };
+    list.length === 0 ? { deployments: [], skus: UNKNOWN_SKUS } : { deployments: list, skus: unionSkus(list.map((p) => p.skus ?? p.service?.skus ?? UNKNOWN_SKUS)) };
   const inlineByFile = new Map<string, { inline: InlinePolicy; context: PolicyContext }[]>();
 
   return {

@@ -1196,3 +1196,29 @@ ${CASE_POLICY}'''
     assert.deepEqual(lines(dir), []);
   });
 });
+
+describe('apim-mtls lint on one template deployed per environment, each parameter set passing its SKU and its policy', () => {
+  it('each policy is judged on its environment’s tier: validate-trust is fine on Developer, an error on StandardV2', () => {
+    const template = `param skuName string
+param policyXml string
+resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
+  name: 'apim'
+  location: 'westeurope'
+  sku: { name: skuName, capacity: 1 }
+  properties: { publisherEmail: 'a@b.c', publisherName: 'x', enableClientCertificate: true }
+}
+resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
+  parent: apim
+  name: 'policy'
+  properties: { format: 'rawxml', value: policyXml }
+}
+`;
+    const params = (sku: string, env: string) => `using 'main.bicep'\nparam skuName = '${sku}'\nparam policyXml = loadTextContent('policies/${env}.xml')\n`;
+    const dir = tmpWorkspace({ 'main.bicep': template, 'dev.bicepparam': params('Developer', 'dev'), 'prod.bicepparam': params('StandardV2', 'prod'), 'policies/dev.xml': TRUST_DEFAULT_POLICY, 'policies/prod.xml': TRUST_DEFAULT_POLICY });
+    const entries = JSON.parse(cli(['lint', '.', '--format', 'json'], dir).stdout) as JsonEntry[];
+    const found = entries.flatMap((e) => e.messages.map((m) => [path.relative(dir, e.filePath), m.ruleId, m.level]));
+    assert.deepEqual(found, [[path.join('policies', 'prod.xml'), 'validate-trust-unsupported-tier', 'error']], 'not dev.xml: Developer validates chains');
+    const tier = JSON.parse(cli(['tier', '.', '--format', 'json'], dir).stdout) as { file: string; skus: string[] }[];
+    assert.deepEqual(tier.map((t) => [path.relative(dir, t.file), t.skus]), [[path.join('policies', 'dev.xml'), ['Developer']], [path.join('policies', 'prod.xml'), ['StandardV2']]]);
+  });
+});

@@ -201,3 +201,52 @@ test('a policy a module’s caller passes as a string is the policy of the modul
   assert.deepEqual(wrapped.inlinePoliciesIn(abs('main.bicep')).map(({ context }) => [...context.skus.values]), [['StandardV2'], ['StandardV2']]);
   assert.ok(wrapped.dependents(abs('modules/api.bicep')).includes(abs('main.bicep')), 'editing the module two calls down re-lints the caller');
 });
+
+// One template, one parameter set per environment, each passing its own SKU and its own policy: each policy is
+// deployed on its environment's SKU only (the tier-per-environment setup of docs and examples).
+const ENV_TEMPLATE = `param skuName string
+param policyXml string
+resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
+  name: 'apim'
+  location: 'westeurope'
+  sku: { name: skuName, capacity: 1 }
+  properties: { publisherEmail: 'a@b.c', publisherName: 'x' }
+}
+resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
+  parent: apim
+  name: 'policy'
+  properties: { format: 'rawxml', value: policyXml }
+}
+`;
+
+const envParams = (sku: string, policy: string): string => `using 'main.bicep'\nparam skuName = '${sku}'\nparam policyXml = ${policy}\n`;
+
+test('a policy one parameter set passes is deployed on that set’s SKU only; one every set passes, on all of theirs', () => {
+  const skusOf = (model: ReturnType<typeof workspace>, file: string) => [...model.policyContext(abs(file)).skus.values].sort();
+  const separate = workspace({
+    'main.bicep': ENV_TEMPLATE,
+    'dev.bicepparam': envParams('Developer', "loadTextContent('policies/dev.xml')"),
+    'prod.bicepparam': envParams('StandardV2', "loadTextContent('policies/prod.xml')"),
+    'policies/dev.xml': '',
+    'policies/prod.xml': '',
+  });
+  assert.deepEqual(skusOf(separate, 'policies/dev.xml'), ['Developer']);
+  assert.deepEqual(skusOf(separate, 'policies/prod.xml'), ['StandardV2']);
+  // The origins name the deployment the SKU comes from, not the others.
+  assert.deepEqual(separate.policyContext(abs('policies/dev.xml')).skus.origins.map((o) => o.file), [abs('main.bicep'), abs('dev.bicepparam')]);
+  // The service itself is still on both.
+  assert.deepEqual([...separate.policyResourcesIn(abs('main.bicep'))[0]!.service!.skus.values].sort(), ['Developer', 'StandardV2']);
+  const shared = workspace({
+    'main.bicep': ENV_TEMPLATE,
+    'dev.bicepparam': envParams('Developer', "loadTextContent('policies/all.xml')"),
+    'prod.bicepparam': envParams('StandardV2', "loadTextContent('policies/all.xml')"),
+    'policies/all.xml': '',
+  });
+  assert.deepEqual(skusOf(shared, 'policies/all.xml'), ['Developer', 'StandardV2']);
+  // A string a parameter set writes, and module calls alike.
+  const strings = workspace({ 'main.bicep': ENV_TEMPLATE, 'dev.bicepparam': envParams('Developer', `'${POLICY}'`), 'prod.bicepparam': envParams('StandardV2', `'${POLICY}'`) });
+  assert.deepEqual(['dev', 'prod'].map((env) => strings.inlinePoliciesIn(abs(`${env}.bicepparam`)).map(({ context }) => [...context.skus.values])), [[['Developer']], [['StandardV2']]]);
+  const calls = (sku: string, file: string) => `module ${sku} 'modules/env.bicep' = {\n  name: '${sku}'\n  params: {\n    skuName: '${sku}'\n    policyXml: loadTextContent('${file}')\n  }\n}\n`;
+  const modules = workspace({ 'modules/env.bicep': ENV_TEMPLATE, 'main.bicep': calls('Developer', 'policies/dev.xml') + calls('PremiumV2', 'policies/prod.xml'), 'policies/dev.xml': '', 'policies/prod.xml': '' });
+  assert.deepEqual([skusOf(modules, 'policies/dev.xml'), skusOf(modules, 'policies/prod.xml')], [['Developer'], ['PremiumV2']]);
+});
