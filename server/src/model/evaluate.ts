@@ -23,10 +23,11 @@ export interface EvalContext {
   /** Evaluation steps left: a Bicep file built to take exponential time gets unknown values, not a stall. */
   fuel?: { left: number };
   /**
-   * One deployment of a file: its parameters take what this call site passes (a `.bicepparam`, one module call), not
-   * the union over every site, so that two settings are read together (the SKU and `enableClientCertificate` of dev).
+   * One deployment: each file here takes its parameters from this call site only (a `.bicepparam`, one module call),
+   * not the union over every site, so that two settings are read together (the SKU and `enableClientCertificate` of
+   * dev; the SKU and the policy that dev passes). Other files' parameters take every site's values.
    */
-  onlySite?: { scope: FileScope; site: CallSite };
+  onlySites?: ReadonlyMap<FileScope, CallSite>;
 }
 
 /** Evaluation steps one context may take (a real template takes a few hundred; thousands of SKU lookups fit easily). */
@@ -212,7 +213,8 @@ export function possibleValues(
   ev: (e: Expr, scope: FileScope, props: readonly string[]) => Value = (e, scope, props) => evaluatePath(e, props, scope, ctx),
 ): Value {
   const own = (): Value => paramDomain(ref.param, ref.props, ref.scope, ctx.scopes, (e, props) => ev(e, ref.scope, props), ctx.origins, ctx.label);
-  const sites = ctx.onlySite?.scope === ref.scope ? [ctx.onlySite.site] : ref.scope.callers;
+  const only = ctx.onlySites?.get(ref.scope);
+  const sites = only ? [only] : ref.scope.callers;
   if (sites.length === 0) return own();
   const memo = (ctx.params ??= new Map());
   const known = memo.get(ref.key);

@@ -164,12 +164,22 @@ interface WrittenText {
 type DeployedText = LoadedText | WrittenText;
 
 /**
- * The one call site a text reaches a parameter of `scope` from (`dev.bicepparam` passing `policyXml`): the text is
- * deployed by that deployment only, whose SKU is read from the same site. Set at the parameter nearest the resource.
+ * The call sites a text comes through, each with the file whose parameter it passes the text to (`dev.bicepparam`
+ * passing `policyXml` to main.bicep, main.bicep's `module api` passing it on), nearest the resource first: the text is
+ * deployed by those deployments only, whose SKU is read from the same sites (`viaSites`). A list, so that a step is
+ * one cell, not a copy (a text may be reached by thousands of paths).
  */
 export interface Via {
   scope: FileScope;
   site: CallSite;
+  next?: Via;
+}
+
+/** The sites of a `Via` by file, as evaluation takes them (`EvalContext.onlySites`). */
+export function viaSites(via: Via): Map<FileScope, CallSite> {
+  const sites = new Map<FileScope, CallSite>();
+  for (let v: Via | undefined = via; v; v = v.next) if (!sites.has(v.scope)) sites.set(v.scope, v.site);
+  return sites;
 }
 
 /** A policy resource, and the one call site its text comes through, if one (see `Via`). */
@@ -265,7 +275,12 @@ function followedTexts(v: Expr, scope: FileScope, depth: number, transformed: bo
   else if (scope.params.has(name)) {
     for (const site of scope.callers) {
       const arg = siteArg(site, name);
-      if (arg) for (const t of deployedTexts(arg.expr, arg.scope, depth + 1, site.loop)) found.push({ ...t, via: { scope, site } });
+      if (!arg) continue;
+      // Each text is a new object of this call's (see `distinctTexts`): the step is added in place.
+      for (const t of deployedTexts(arg.expr, arg.scope, depth + 1, site.loop)) {
+        t.via = { scope, site, next: t.via };
+        found.push(t);
+      }
     }
     // `param policyXml string = loadTextContent('…')` (or a policy written there): where a deployment keeps the default.
     const fallback = scope.params.get(name)?.defaultValue;
@@ -307,9 +322,16 @@ function distinctTexts(found: DeployedText[], transformed: boolean): DeployedTex
   return out;
 }
 
-/** One text reached through two ways: deployed by one site only when both are that site. */
+/** One text reached two ways: the sites both ways go through (a file either way reaches from another site is left free). */
 function sameVia(a: Via | undefined, b: Via | undefined): Via | undefined {
-  return a && b && a.site === b.site && a.scope === b.scope ? a : undefined;
+  if (a === b || !a || !b) return a === b ? a : undefined;
+  let both: Via | undefined;
+  for (let v: Via | undefined = a; v; v = v.next) {
+    let inB = false;
+    for (let w: Via | undefined = b; w && !inB; w = w.next) inB = w.scope === v.scope && w.site === v.site;
+    if (inB) both = { scope: v.scope, site: v.site, next: both };
+  }
+  return both;
 }
 
 /** A span of an inline policy's text as a span of the Bicep file it is written in. */

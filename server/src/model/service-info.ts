@@ -224,9 +224,9 @@ function deploymentsWithout(value: Expr, skuExpr: Expr | undefined, node: Resour
   const origins: RelatedInfo[] = [];
   let unknown = false;
   for (const site of node.scope.callers) {
-    const onlySite = { scope: node.scope, site };
-    if (truth(evaluate(value, node.scope, { scopes, origins: [], label: 'enableClientCertificate', onlySite })) !== false) continue;
-    const skus = skuSetOf(skuExpr, node.scope, scopes, skuOrigin(node), onlySite);
+    const onlySites = new Map([[node.scope, site]]);
+    if (truth(evaluate(value, node.scope, { scopes, origins: [], label: 'enableClientCertificate', onlySites })) !== false) continue;
+    const skus = skuSetOf(skuExpr, node.scope, scopes, skuOrigin(node), onlySites);
     for (const s of skus.values) values.add(s);
     unknown ||= skus.unknown;
     origins.push({ file: site.scope.path, span: site.span, message: `enableClientCertificate is false in this deployment (${site.description})` }, ...skus.origins);

@@ -43,10 +43,10 @@ export function skuSetOf(
   scope: FileScope,
   scopes: ReadonlyMap<string, FileScope>,
   what = 'The service’s sku.name',
-  onlySite?: EvalContext['onlySite'],
+  onlySites?: EvalContext['onlySites'],
 ): SkuSet {
   if (!skuExpr) return { values: new Set(), unknown: true, origins: [] };
-  const ctx: EvalContext = { scopes, origins: [{ file: scope.path, span: skuExpr.span, message: what }], label: 'SKU', ...(onlySite ? { onlySite } : {}) };
+  const ctx: EvalContext = { scopes, origins: [{ file: scope.path, span: skuExpr.span, message: what }], label: 'SKU', ...(onlySites ? { onlySites } : {}) };
   return toSkuSet(evaluate(skuExpr, scope, ctx), ctx);
 }
 

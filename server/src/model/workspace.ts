@@ -5,7 +5,7 @@ import type { BicepFile, Expr, StringExpr, StringPart } from '../parsers/bicep/t
 import { SERVICE_TYPE, buildScope, callTarget, property, type BicepConfigRef, type CallSite, type FileScope, type ResourceNode } from './bicep-scope';
 import { clientCertificateEntry } from './certificate-entries';
 import { evaluate } from './evaluate';
-import { describePolicy, policyScopeOf } from './policy-resources';
+import { describePolicy, policyScopeOf, viaSites } from './policy-resources';
 import { describeExisting, describeNamedValue, describeService, nameSegments, ownNames, resourceNames, skuNameExpr, skuOrigin } from './service-info';
 import { skuSetOf } from './sku-resolution';
 import { UNKNOWN_SKUS, type Sku, type SkuSet } from './sku';
@@ -321,10 +321,13 @@ export function buildModel(input: ModelInput): WorkspaceModel {
       for (const { policy, via } of describePolicy(node, policyScope, exists, missing, inlineStrings)) {
         if (service) {
           policy.service = service;
-          // A text one deployment passes (`dev.bicepparam`'s policyXml) goes where that deployment's SKU does.
-          const owner = service.definition ?? service;
-          const ownerNode = via?.scope === scope ? definitionNodes.get(owner) : undefined;
-          if (ownerNode?.scope === scope) policy.skus = skuSetOf(skuNameExpr(ownerNode.body), scope, scopes, skuOrigin(ownerNode), via);
+          // A text some deployments pass (`dev.bicepparam`'s policyXml) goes where those deployments' SKU does.
+          const ownerNode = via && definitionNodes.get(service.definition ?? service);
+          if (ownerNode) {
+            const skus = skuSetOf(skuNameExpr(ownerNode.body), ownerNode.scope, scopes, skuOrigin(ownerNode), viaSites(via));
+            // An `existing` service's link to its definition is still where the tier came from.
+            policy.skus = service.skus.links ? { ...skus, links: service.skus.links } : skus;
+          }
         }
         if (policyScope === 'fragment') fragmentNodes.push([policy, node]);
         if (policyScope === 'api' || policyScope === 'operation') apiPolicies.push([policy, node]);

@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import * as path from 'node:path';
 import * as assert from 'node:assert/strict';
 import { abs, apimService, workspace } from './workspace-helper';
 import type { PolicyResource } from '../../../server/src/model/types';
@@ -249,4 +250,35 @@ test('a policy one parameter set passes is deployed on that set’s SKU only; on
   const calls = (sku: string, file: string) => `module ${sku} 'modules/env.bicep' = {\n  name: '${sku}'\n  params: {\n    skuName: '${sku}'\n    policyXml: loadTextContent('${file}')\n  }\n}\n`;
   const modules = workspace({ 'modules/env.bicep': ENV_TEMPLATE, 'main.bicep': calls('Developer', 'policies/dev.xml') + calls('PremiumV2', 'policies/prod.xml'), 'policies/dev.xml': '', 'policies/prod.xml': '' });
   assert.deepEqual([skusOf(modules, 'policies/dev.xml'), skusOf(modules, 'policies/prod.xml')], [['Developer'], ['PremiumV2']]);
+});
+
+test('through layers of modules (a .bicepparam → main.bicep → an API module), each policy still gets its own environment’s SKU', () => {
+  const main = `param skuName string
+param policyXml string
+module apim 'modules/apim.bicep' = {
+  name: 'apim'
+  params: { skuName: skuName }
+}
+module api 'modules/api.bicep' = {
+  name: 'api'
+  params: { serviceName: apim.outputs.name, policyXml: policyXml }
+}
+`;
+  const service = `param skuName string\n${apimService('apim', 'apim', 'x').replace("name: 'x'", 'name: skuName')}output name string = apim.name\n`;
+  const model = workspace({
+    'main.bicep': main,
+    'modules/apim.bicep': service,
+    'modules/api.bicep': API_MODULE,
+    'dev.bicepparam': envParams('Developer', "loadTextContent('policies/dev.xml')"),
+    'prod.bicepparam': envParams('StandardV2', "loadTextContent('policies/prod.xml')"),
+    'policies/dev.xml': '',
+    'policies/prod.xml': '',
+  });
+  const context = (env: string) => model.policyContext(abs(`policies/${env}.xml`));
+  assert.deepEqual([[...context('dev').skus.values], [...context('prod').skus.values]], [['Developer'], ['StandardV2']]);
+  // Where the tier came from: the link from the API module's `existing` service to its definition, then dev's SKU only.
+  assert.deepEqual(
+    [...(context('dev').skus.links ?? []), ...context('dev').skus.origins].map((o) => path.basename(o.file)),
+    ['api.bicep', 'apim.bicep', 'dev.bicepparam', 'main.bicep'],
+  );
 });
