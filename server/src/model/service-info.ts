@@ -2,7 +2,7 @@ import type { Expr, PropertyMember, StringPart } from '../parsers/bicep/types';
 import { property, propertyMember, siteArg, type FileScope, type ResourceNode } from './bicep-scope';
 import { AVM_DEFAULT_SKU } from './avm';
 import { ARRAY_JOINS, caEntries } from './certificate-entries';
-import { evaluate } from './evaluate';
+import { evaluate, type EvalContext } from './evaluate';
 import { unparen } from './expr-walk';
 import { freeParams, skuSetOf, skusWhere } from './sku-resolution';
 import { arrayItems, followStep, MAX_FOLLOW_DEPTH, objectsOf } from './literals';
@@ -12,10 +12,10 @@ import type { CaCertificatesInfo, CaPresence, GatewayHostname, NamedValueInfo, S
 import { truth } from './values';
 
 /** The possible names of a resource (`name:` evaluated): empty when unknown. */
-export function resourceNames(node: ResourceNode, scopes: ReadonlyMap<string, FileScope>): string[] {
+export function resourceNames(node: ResourceNode, scopes: ReadonlyMap<string, FileScope>, onlySites?: EvalContext['onlySites']): string[] {
   const name = property(node.body, 'name');
   if (!name) return [];
-  const v = evaluate(name, node.scope, { scopes, origins: [], label: 'name' });
+  const v = evaluate(name, node.scope, { scopes, origins: [], label: 'name', ...(onlySites ? { onlySites } : {}) });
   return v.kind === 'strings' ? [...v.values] : [];
 }
 

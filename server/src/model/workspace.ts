@@ -4,7 +4,7 @@ import { isWithin, resolvePath } from '../core/paths';
 import type { BicepFile, Expr, StringExpr, StringPart } from '../parsers/bicep/types';
 import { SERVICE_TYPE, buildScope, callTarget, property, type BicepConfigRef, type CallSite, type FileScope, type ResourceNode } from './bicep-scope';
 import { clientCertificateEntry } from './certificate-entries';
-import { evaluate } from './evaluate';
+import { evaluate, type EvalContext } from './evaluate';
 import { describePolicy, policyScopeOf, viaSites } from './policy-resources';
 import { describeExisting, describeNamedValue, describeService, nameSegments, ownNames, resourceNames, skuNameExpr, skuOrigin } from './service-info';
 import { skuSetOf } from './sku-resolution';
@@ -249,6 +249,21 @@ export function buildModel(input: ModelInput): WorkspaceModel {
 
   const namedServices = new ServiceNames(definitionsByName, definitions);
 
+  /**
+   * The one service definition an `existing` service's name picks from some deployments' call sites (two modules
+   * given `internal.name` and `external.name`), the nearest by folder as `existing` services are matched; undefined
+   * when the name can't be read there or picks several.
+   */
+  const namedBy = (node: ResourceNode, sites: EvalContext['onlySites']): { node: ResourceNode; link: RelatedInfo } | undefined => {
+    const names = resourceNames(node, scopes, sites);
+    if (names.length === 0) return undefined;
+    const near = nearestByDirectory(new Set(names.flatMap((n) => definitionsByName.get(n.toLowerCase()) ?? [])), node.scope.path);
+    const def = near.size === 1 ? [...near][0]! : undefined;
+    if (!def) return undefined;
+    const message = `existing service '${node.decl.name}': named '${names[0]}' by the deployments that pass this policy, the service defined in ${path.basename(def.node.scope.path)}`;
+    return { node: def.node, link: { file: node.scope.path, span: node.decl.span, message } };
+  };
+
   const policiesByFile = new Map<string, PolicyResource[]>();
   const loadsByFile = new Map<string, PolicyResource[]>();
   const deployments = new Map<string, PolicyResource[]>();
@@ -321,12 +336,17 @@ export function buildModel(input: ModelInput): WorkspaceModel {
       for (const { policy, via } of describePolicy(node, policyScope, exists, missing, inlineStrings)) {
         if (service) {
           policy.service = service;
-          // A text some deployments pass (`dev.bicepparam`'s policyXml) goes where those deployments' SKU does.
-          const ownerNode = via && definitionNodes.get(service.definition ?? service);
-          if (ownerNode) {
-            const skus = skuSetOf(skuNameExpr(ownerNode.body), ownerNode.scope, scopes, skuOrigin(ownerNode), viaSites(via));
+          // A text some deployments pass (`dev.bicepparam`'s policyXml) goes where those deployments' SKU does: the
+          // service's, or (an `existing` service the callers name, `serviceName: internal.name`) the one they name.
+          const sites = via && viaSites(via);
+          const defined = sites && definitionNodes.get(service.definition ?? service);
+          const named = sites && !defined && service.existing && serviceNode ? namedBy(serviceNode, sites) : undefined;
+          const ownerNode = defined ?? named?.node;
+          if (sites && ownerNode) {
+            const skus = skuSetOf(skuNameExpr(ownerNode.body), ownerNode.scope, scopes, skuOrigin(ownerNode), sites);
             // An `existing` service's link to its definition is still where the tier came from.
-            policy.skus = service.skus.links ? { ...skus, links: service.skus.links } : skus;
+            const links = named ? [named.link] : service.skus.links;
+            policy.skus = links ? { ...skus, links } : skus;
           }
         }
         if (policyScope === 'fragment') fragmentNodes.push([policy, node]);

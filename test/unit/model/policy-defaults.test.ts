@@ -282,3 +282,24 @@ module api 'modules/api.bicep' = {
     ['api.bicep', 'apim.bicep', 'dev.bicepparam', 'main.bicep'],
   );
 });
+
+test('an API module called for two services (`serviceName: internal.name`, `external.name`), each with its policy: each policy on its own service’s SKU', () => {
+  const main = `${apimService('internal', 'apim-int', 'Premium')}\n${apimService('external', 'apim-ext', 'StandardV2')}
+module intApi 'modules/api.bicep' = {
+  name: 'int'
+  params: { serviceName: internal.name, policyXml: loadTextContent('policies/int.xml') }
+}
+module extApi 'modules/api.bicep' = {
+  name: 'ext'
+  params: { serviceName: external.name, policyXml: loadTextContent('policies/ext.xml') }
+}
+`;
+  const files = { 'main.bicep': main, 'modules/api.bicep': API_MODULE, 'policies/int.xml': '', 'policies/ext.xml': '' };
+  const model = workspace(files);
+  const context = (name: string) => model.policyContext(abs(`policies/${name}.xml`));
+  assert.deepEqual([[...context('int').skus.values], [...context('ext').skus.values]], [['Premium'], ['StandardV2']]);
+  assert.match(context('ext').skus.links?.[0]?.message ?? '', /named 'apim-ext' by the deployments that pass this policy/);
+  // One policy both calls pass: on both services.
+  const both = workspace({ ...files, 'main.bicep': main.replace('policies/ext.xml', 'policies/int.xml') });
+  assert.deepEqual([...both.policyContext(abs('policies/int.xml')).skus.values].sort(), ['Premium', 'StandardV2']);
+});
