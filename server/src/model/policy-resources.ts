@@ -273,12 +273,16 @@ function followedTexts(v: Expr, scope: FileScope, depth: number, transformed: bo
   let found: DeployedText[] = [];
   if (variable) found = deployedTexts(variable, scope, depth + 1);
   else if (scope.params.has(name)) {
+    // A site whose values can't be read (`params: settings`, `{ ...common, sku: … }`) may pass the same text: then no
+    // deployment is the only one that deploys it.
+    const unread = scope.callers.some((site) => site.opaque && !siteArg(site, name));
     for (const site of scope.callers) {
       const arg = siteArg(site, name);
       if (!arg) continue;
       // Each text is a new object of this call's (see `distinctTexts`): the step is added in place.
       for (const t of deployedTexts(arg.expr, arg.scope, depth + 1, site.loop)) {
-        t.via = { scope, site, next: t.via };
+        if (unread) delete t.via;
+        else t.via = { scope, site, next: t.via };
         found.push(t);
       }
     }

@@ -303,3 +303,28 @@ module extApi 'modules/api.bicep' = {
   const both = workspace({ ...files, 'main.bicep': main.replace('policies/ext.xml', 'policies/int.xml') });
   assert.deepEqual([...both.policyContext(abs('policies/int.xml')).skus.values].sort(), ['Premium', 'StandardV2']);
 });
+
+test('a text a module call passes while another call’s values can’t be read (a spread, `params: settings`) is judged on both calls’ SKUs', () => {
+  // `prod` passes the same policy through `...common`: the text is not `dev`'s alone.
+  const main = `var policy = '${POLICY}'
+var common = {
+  policyXml: policy
+}
+module dev 'modules/env.bicep' = {
+  name: 'dev'
+  params: { skuName: 'Developer', policyXml: policy }
+}
+module prod 'modules/env.bicep' = {
+  name: 'prod'
+  params: { ...common, skuName: 'StandardV2' }
+}
+`;
+  const contexts = (text: string) => workspace({ 'modules/env.bicep': ENV_TEMPLATE, 'main.bicep': text }).inlinePoliciesIn(abs('main.bicep')).map(({ context }) => context.skus);
+  const skus = (text: string) => contexts(text).map((s) => [...s.values].sort());
+  assert.deepEqual(skus(main), [['Developer', 'StandardV2']]);
+  // `params: union(common, …)`: prod's SKU can't be read either, so the tier is unknown besides dev's.
+  const settings = contexts(main.replace("{ ...common, skuName: 'StandardV2' }", "union(common, { skuName: 'StandardV2' })"));
+  assert.deepEqual(settings.map((s) => [[...s.values], s.unknown]), [[['Developer'], true]]);
+  // Every call read: each text is its call's.
+  assert.deepEqual(skus(main.replace('...common, ', "policyXml: 'other', ")), [['Developer']]);
+});
