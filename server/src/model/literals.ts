@@ -12,14 +12,34 @@ export const MAX_FOLLOW_DEPTH = 8;
  */
 const MAX_FOLLOW_STEPS = 20_000;
 let followFuel = MAX_FOLLOW_STEPS;
+/** Whether the current question stopped a way short (its depth or its steps spent): its answer may miss some. */
+let followCut = false;
 
 /**
  * One step of following values (`literalsOf`, `presenceOf`, `defaultedParam`, `loadedTexts`): false once the question's
  * steps are spent. A question starts at depth 0 (its walkers go on at depth + 1), and gets the whole allowance.
  */
 export function followStep(depth: number): boolean {
-  if (depth === 0) followFuel = MAX_FOLLOW_STEPS;
-  return --followFuel >= 0;
+  if (depth === 0) {
+    followFuel = MAX_FOLLOW_STEPS;
+    followCut = false;
+  }
+  if (--followFuel >= 0) return true;
+  followCut = true;
+  return false;
+}
+
+/** A way the current question leaves unfollowed at the depth limit. */
+export function followCutAtDepth(): void {
+  followCut = true;
+}
+
+/**
+ * Whether the current question (since the last `followStep(0)`) left ways unfollowed: what it found is then not all
+ * there is (a text found through one deployment may be passed by others too).
+ */
+export function followCutShort(): boolean {
+  return followCut || followFuel < 0;
 }
 
 /** An object literal and the file it is written in. */
@@ -36,7 +56,11 @@ export interface Owner {
 function literalsOf<T>(expr: Expr, scope: FileScope, depth: number, pick: (e: Expr, scope: FileScope) => T[], loop?: ForExpr): T[] {
   const v = unparen(expr);
   if (v.kind === 'array' || v.kind === 'object') return pick(v, scope);
-  if (depth >= MAX_FOLLOW_DEPTH || !followStep(depth)) return [];
+  if (depth >= MAX_FOLLOW_DEPTH) {
+    followCutAtDepth();
+    return [];
+  }
+  if (!followStep(depth)) return [];
   if (v.kind !== 'binary' || v.operator !== '??') return followed(v, scope, depth, pick, loop);
   // `apis ?? []`, `api.?policies ?? []` (how the Azure Verified Module loops over its optional arrays): either side, at
   // this depth (its sides are parts of the expression, not a step to another value: the module's chain of loops is as

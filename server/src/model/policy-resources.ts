@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { property, propertyMember, siteArg, type CallSite, type FileScope, type ResourceNode } from './bicep-scope';
 import { decodeStringSegment, stringValueOffsets } from '../parsers/bicep/lexer';
 import { unparen } from './expr-walk';
-import { coalesced, elementsOf, followStep, importedVariable, MAX_FOLLOW_DEPTH, objectsOf } from './literals';
+import { coalesced, elementsOf, followCutAtDepth, followCutShort, followStep, importedVariable, MAX_FOLLOW_DEPTH, objectsOf } from './literals';
 import type { Span } from '../core/text';
 import type { CallExpr, Expr, ForExpr, StringExpr } from '../parsers/bicep/types';
 import type { InlinePolicy, PolicyResource, PolicyScope } from './types';
@@ -57,6 +57,9 @@ export function describePolicy(
   policy.value = value;
   const loop = node.decl.value?.kind === 'for' ? node.decl.value : undefined;
   const sources = deployedTexts(member.value, node.scope, 0, loop);
+  // Ways left unfollowed (past the depth limit, or the steps spent on a wide fan-out of modules) may pass a text found
+  // through one deployment from others too: no text is then one deployment's.
+  if (followCutShort()) for (const t of sources) delete t.via;
   const out: DescribedPolicy[] = [];
   for (const l of sources) {
     if (l.kind !== 'loaded') continue;
@@ -199,7 +202,11 @@ function deployedTexts(expr: Expr, scope: FileScope, depth: number, loop?: ForEx
   const { v, transformed } = textOf(expr);
   const leaf = leafText(v, scope, transformed);
   if (leaf) return leaf;
-  if (depth >= MAX_FOLLOW_DEPTH || !followStep(depth)) return [];
+  if (depth >= MAX_FOLLOW_DEPTH) {
+    followCutAtDepth();
+    return [];
+  }
+  if (!followStep(depth)) return [];
   if (v.kind !== 'binary' || v.operator !== '??') return followedTexts(v, scope, depth, transformed, loop);
   // `p.?value ?? loadTextContent('default.xml')`: either side may be deployed, at this depth (as `literalsOf` reads
   // `??`: its sides are parts of the expression, not a step to another value).

@@ -328,3 +328,33 @@ module prod 'modules/env.bicep' = {
   // Every call read: each text is its call's.
   assert.deepEqual(skus(main.replace('...common, ', "policyXml: 'other', ")), [['Developer']]);
 });
+
+test('a text found through one deployment while other ways are left unfollowed (the depth limit, a wide fan-out) is not that deployment’s alone', () => {
+  // dev deploys the template directly; prod through a chain of wrappers deeper than the values are followed.
+  const wrapper = (next: string) => `param policyXml string\nmodule next '${next}' = {\n  name: 'next'\n  params: { policyXml: policyXml }\n}\n`;
+  const files: Record<string, string> = {
+    'modules/env.bicep': ENV_TEMPLATE,
+    'main.bicep': `var policy = '${POLICY}'
+module dev 'modules/env.bicep' = {
+  name: 'dev'
+  params: { skuName: 'Developer', policyXml: policy }
+}
+module prod 'modules/w1.bicep' = {
+  name: 'prod'
+  params: { policyXml: policy }
+}
+`,
+  };
+  for (let i = 1; i < 8; i++) files[`modules/w${i}.bicep`] = wrapper(`w${i + 1}.bicep`);
+  files['modules/w8.bicep'] = `param policyXml string\nmodule env 'env.bicep' = {\n  name: 'env'\n  params: { skuName: 'StandardV2', policyXml: policyXml }\n}\n`;
+  const skus = (model: ReturnType<typeof workspace>) => model.inlinePoliciesIn(abs('main.bicep')).map(({ context }) => [...context.skus.values].sort());
+  assert.deepEqual(skus(workspace(files)), [['Developer', 'StandardV2']]);
+  // Eight module calls at each of six levels, the first of the last level on Developer: more ways than are followed.
+  const fan: Record<string, string> = { 'main.bicep': `var policy = '${POLICY}'\n` + Array.from({ length: 8 }, (_, i) => `module m${i} 'l1.bicep' = {\n  name: 'm${i}'\n  params: { p: policy }\n}\n`).join('') };
+  for (let level = 1; level < 6; level++) {
+    const args = (i: number) => (level === 5 ? `skuName: '${i === 0 ? 'Developer' : 'StandardV2'}', policyXml: p` : 'p: p');
+    fan[`l${level}.bicep`] = 'param p string\n' + Array.from({ length: 8 }, (_, i) => `module m${i} '${level === 5 ? 'env' : `l${level + 1}`}.bicep' = {\n  name: 'm${i}'\n  params: { ${args(i)} }\n}\n`).join('');
+  }
+  fan['env.bicep'] = ENV_TEMPLATE;
+  assert.deepEqual(skus(workspace(fan)), [['Developer', 'StandardV2']]);
+});
