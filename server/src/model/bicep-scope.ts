@@ -45,6 +45,8 @@ export interface CallSite {
   span: Span;
   /** `module m '…' = [for item in items: { params: { policyXml: item.policy } }]`: `item` in the args is each of `items`. */
   loop?: ForExpr;
+  /** `module m '…' = if (deployApim) { … }`: a deployment of the caller deploys the module only when it holds. */
+  condition?: Expr;
   /**
    * A `.bicepparam` file that `extends` a base file: the base's values for the parameters this file doesn't set, each
    * with the file it is written in. Set by the model each time it is built (it depends on the base file).
@@ -163,6 +165,8 @@ export function buildScope(filePath: string, file: BicepFile, config?: BicepConf
         }
         const site: CallSite = { kind: 'module', scope, description: `module ${d.name} in ${path.basename(filePath)}`, args, opaque, span: d.nameSpan };
         if (d.value?.kind === 'for') site.loop = d.value;
+        const condition = conditionOf(d.value);
+        if (condition) site.condition = condition;
         scope.calls.push({ target: path.resolve(dir, d.path), site });
         break;
       }
@@ -187,6 +191,12 @@ export function buildScope(filePath: string, file: BicepFile, config?: BicepConf
     for (const [name, decl] of scope.params) if (decl.defaultValue) call.site.args.set(name, decl.defaultValue);
   }
   return scope;
+}
+
+/** The condition of a conditional declaration (`= if (c) {…}`, `= [for x in xs: if (c) {…}]`), if it is one. */
+export function conditionOf(value: Expr | undefined): Expr | undefined {
+  const v = value?.kind === 'for' ? value.body : value;
+  return v?.kind === 'if' ? v.condition : undefined;
 }
 
 /** A module path the model can follow: a local `.bicep` file (not `br:`/`ts:` registries, not ARM JSON). */

@@ -2,13 +2,14 @@ import * as path from 'node:path';
 import type { RelatedInfo } from '../core/finding';
 import { isWithin, resolvePath } from '../core/paths';
 import type { BicepFile, Expr, StringExpr, StringPart } from '../parsers/bicep/types';
-import { SERVICE_TYPE, buildScope, callTarget, property, type BicepConfigRef, type CallSite, type FileScope, type ResourceNode } from './bicep-scope';
+import { SERVICE_TYPE, buildScope, callTarget, conditionOf, property, type BicepConfigRef, type CallSite, type FileScope, type ResourceNode } from './bicep-scope';
 import { clientCertificateEntry } from './certificate-entries';
 import { evaluate, type EvalContext } from './evaluate';
 import { describePolicy, policyScopeOf, viaSites } from './policy-resources';
 import { describeExisting, describeNamedValue, describeService, nameSegments, ownNames, resourceNames, skuNameExpr, skuOrigin } from './service-info';
 import { skuSetOf } from './sku-resolution';
 import { UNKNOWN_SKUS, type Sku, type SkuSet } from './sku';
+import { truth } from './values';
 import type { CertificateEntry, EnclosingDeployment, EnclosingSource, InlinePolicy, PolicyContext, PolicyResource, SelfHostedGateway, ServiceInfo, WorkspaceModel } from './types';
 
 /** What the model is built from. Paths are absolute; they are normalised with `path.resolve`. */
@@ -342,7 +343,8 @@ export function buildModel(input: ModelInput): WorkspaceModel {
           const defined = sites && definitionNodes.get(service.definition ?? service);
           const named = sites && !defined && service.existing && serviceNode ? namedBy(serviceNode, sites) : undefined;
           const ownerNode = defined ?? named?.node;
-          if (sites && ownerNode) {
+          // Unless those deployments may not make the service (`= if (createApim)`): then another deployment's SKU.
+          if (sites && ownerNode && deploysService(ownerNode, sites, scopes)) {
             const skus = skuSetOf(skuNameExpr(ownerNode.body), ownerNode.scope, scopes, skuOrigin(ownerNode), sites);
             // An `existing` service's link to its definition is still where the tier came from.
             const links = named ? [named.link] : service.skus.links;
@@ -818,4 +820,24 @@ function nearestByDirectory<T extends { node: ResourceNode }>(candidates: Set<T>
     if (parent === dir) return candidates;
     dir = parent;
   }
+}
+
+/**
+ * Whether the deployments through `sites` (those that pass a policy's text) surely deploy the service `node` defines,
+ * so that its SKU is theirs: not when the service (`= if (createApim)`) or a module on the way down to its file
+ * (`module apim 'apim.bicep' = if (createApim)`) is deployed on a condition these deployments may not meet (the policy
+ * then goes to the service another deployment makes, on that one's SKU).
+ */
+function deploysService(node: ResourceNode, sites: ReadonlyMap<FileScope, CallSite>, scopes: ReadonlyMap<string, FileScope>): boolean {
+  const holds = (condition: Expr, scope: FileScope): boolean => truth(evaluate(condition, scope, { scopes, origins: [], label: 'condition', onlySites: sites })) === true;
+  const own = conditionOf(node.decl.value);
+  if (own && !holds(own, node.scope)) return false;
+  const seen = new Set<FileScope>();
+  const up = (scope: FileScope): boolean => {
+    // A file the sites deploy (the text's own deployment), or one deployed on its own: no module call above to judge.
+    if (sites.has(scope) || seen.has(scope)) return true;
+    seen.add(scope);
+    return scope.callers.every((site) => site.kind !== 'module' || ((!site.condition || holds(site.condition, site.scope)) && up(site.scope)));
+  };
+  return up(node.scope);
 }

@@ -358,3 +358,35 @@ module prod 'modules/w1.bicep' = {
   fan['env.bicep'] = ENV_TEMPLATE;
   assert.deepEqual(skus(workspace(fan)), [['Developer', 'StandardV2']]);
 });
+
+test('a text one parameter set passes is judged on that set’s SKU only when that deployment surely deploys the service', () => {
+  // One template for the platform team (createApim) and the API teams (their policies, onto the platform's service).
+  const main = (deploy: string) => `param createApim bool = false
+param skuName string = 'Developer'
+param policyXml string = ''
+${deploy}
+module api 'modules/api.bicep' = if (!createApim) {
+  name: 'api'
+  params: { serviceName: 'apim-shared', policyXml: policyXml }
+}
+`;
+  const service = apimService('apim', 'apim-shared', 'x').replace("name: 'x'", 'name: skuName');
+  const resource = main(service.replace("' = {", "' = if (createApim) {"));
+  const module = main("module apim 'modules/apim.bicep' = if (createApim) {\n  name: 'apim'\n  params: { skuName: skuName }\n}\n");
+  const skus = (template: string, team: string) =>
+    workspace({
+      'main.bicep': template,
+      // (The service defined once: in the module when main.bicep calls it.)
+      ...(template.includes('modules/apim.bicep') ? { 'modules/apim.bicep': `param skuName string\n${service}` } : {}),
+      'modules/api.bicep': API_MODULE,
+      'platform.bicepparam': "using 'main.bicep'\nparam createApim = true\nparam skuName = 'StandardV2'\n",
+      'team.bicepparam': `using 'main.bicep'\n${team}param policyXml = '${POLICY}'\n`,
+    }).inlinePoliciesIn(abs('team.bicepparam')).map(({ context }) => [...context.skus.values].sort());
+  // The team's deployment makes no service (its SKU, the default, is no service's): the policy is on the platform's.
+  assert.deepEqual(skus(resource, ''), [['Developer', 'StandardV2']]);
+  assert.deepEqual(skus(module, ''), [['Developer', 'StandardV2']]);
+  // A team that sets its SKU and makes the service too: its own.
+  const api = (template: string) => template.replace('if (!createApim) ', '');
+  assert.deepEqual(skus(api(resource), 'param createApim = true\nparam skuName = \'Developer\'\n'), [['Developer']]);
+  assert.deepEqual(skus(api(module), 'param createApim = true\nparam skuName = \'Developer\'\n'), [['Developer']]);
+});
