@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { RelatedInfo } from '../core/finding';
-import type { Expr, ParamDecl, VarDecl } from '../parsers/bicep/types';
+import type { Expr, ForExpr, ParamDecl, VarDecl } from '../parsers/bicep/types';
 import { siteArg, type CallSite, type FileScope } from './bicep-scope';
 import { closedDomain, paramDomain } from './param-domain';
 import { MAX_STRING_LENGTH, MAX_STRINGS, UNKNOWN, bool, compareStrings, join, mapStrings, not, strings, truth, type Value } from './values';
@@ -28,7 +28,15 @@ export interface EvalContext {
    * dev; the SKU and the policy that dev passes). Other files' parameters take every site's values.
    */
   onlySites?: ReadonlyMap<FileScope, CallSite>;
+  /**
+   * While a module call's argument in a loop is evaluated (`[for env in environments: { params: { skuName: env.sku } }]`):
+   * the loop, whose item (`env`) is any item of what it goes over.
+   */
+  loop?: { scope: FileScope; loop: ForExpr };
 }
+
+/** A path step that is any item of an array (`env.sku` for the loop's item `env`: `environments[*].sku`). */
+const ANY_ITEM = '\u0000[*]';
 
 /** Evaluation steps one context may take (a real template takes a few hundred; thousands of SKU lookups fit easily). */
 const MAX_STEPS = 200_000;
@@ -84,6 +92,10 @@ export function evaluate(expr: Expr, scope: FileScope, ctx: EvalContext, depth =
     }
     case 'identifier':
     case 'member': {
+      if (expr.kind === 'identifier') {
+        const item = loopItem(expr.name, [], scope, ctx, depth, visiting);
+        if (item) return item;
+      }
       const ref = paramRef(expr, scope);
       if (ref) return paramValue(ref, ctx, depth, visiting);
       if (expr.kind === 'identifier') return symbolValue(expr.name, [], scope, ctx, depth, visiting);
@@ -145,6 +157,9 @@ export function evaluatePath(expr: Expr, props: readonly string[], scope: FileSc
     case 'member':
       // `a.b` then `.c`: the path `a` → `b.c` (parameters and variables are met at its root).
       return along(expr.target, [expr.name, ...props]);
+    case 'array':
+      if (props[0] !== ANY_ITEM) break;
+      return anyOf(expr.items.map((i) => (i.kind === 'spread' ? UNKNOWN : along(i, props.slice(1)))));
     case 'object': {
       // A spread may bring the property (or override it): evaluated whole, as before.
       if (expr.members.some((m) => m.kind !== 'property')) break;
@@ -153,6 +168,8 @@ export function evaluatePath(expr: Expr, props: readonly string[], scope: FileSc
       return found ? along(found, props.slice(1)) : UNKNOWN;
     }
     case 'identifier': {
+      const item = loopItem(expr.name, props, scope, ctx, depth, visiting);
+      if (item) return item;
       const ref = paramRef(expr, scope);
       if (ref) return paramValue({ ...ref, key: `${ref.key}.${props.join('.')}`, props: [...ref.props, ...props] }, ctx, depth, visiting);
       return symbolValue(expr.name, props, scope, ctx, depth, visiting);
@@ -167,9 +184,43 @@ export function evaluatePath(expr: Expr, props: readonly string[], scope: FileSc
     default:
       break;
   }
-  let v = evaluate(expr, scope, ctx, depth + 1, visiting);
-  for (const key of props) v = v.kind === 'object' ? (v.props.get(key) ?? UNKNOWN) : UNKNOWN;
+  return stepInto(evaluate(expr, scope, ctx, depth + 1, visiting), props);
+}
+
+/** A value's part along `props` (`ANY_ITEM`: any item of an array). */
+function stepInto(value: Value, props: readonly string[]): Value {
+  let v = value;
+  for (let i = 0; i < props.length; i++) {
+    const key = props[i]!;
+    if (key === ANY_ITEM) return v.kind === 'array' ? anyOf(v.items.map((item) => stepInto(item, props.slice(i + 1)))) : UNKNOWN;
+    v = v.kind === 'object' ? (v.props.get(key) ?? UNKNOWN) : UNKNOWN;
+  }
   return v;
+}
+
+/** Any of several values (an empty array: unknown). */
+function anyOf(values: Value[]): Value {
+  let acc: Value | undefined;
+  for (const v of values) acc = acc ? join(acc, v) : v;
+  return acc ?? UNKNOWN;
+}
+
+/**
+ * The loop's item (`env`, along `props`) while a module call's argument in that loop is evaluated: any item of what the
+ * loop goes over (`environments[*].sku`). Undefined for any other name; the index is unknown.
+ */
+function loopItem(name: string, props: readonly string[], scope: FileScope, ctx: EvalContext, depth: number, visiting: Set<VarDecl>): Value | undefined {
+  const current = ctx.loop;
+  if (!current || current.scope !== scope) return undefined;
+  if (name === current.loop.indexName) return UNKNOWN;
+  if (name !== current.loop.itemName) return undefined;
+  // What the loop goes over is written outside it: its names are not the item.
+  ctx.loop = undefined;
+  try {
+    return evaluatePath(current.loop.iterable, [ANY_ITEM, ...props], scope, ctx, depth + 1, visiting);
+  } finally {
+    ctx.loop = current;
+  }
 }
 
 /**
@@ -237,7 +288,7 @@ export function possibleValues(
         } else omitted = true;
         continue;
       }
-      const v = ev(arg.expr, arg.scope, ref.props);
+      const v = site.loop ? inLoop(ctx, arg.scope, site.loop, () => ev(arg.expr, arg.scope, ref.props)) : ev(arg.expr, arg.scope, ref.props);
       // Only where a value was found: "SKU passed to parameter settings" under "unknown" misled (an object without one).
       if (tells(v)) {
         // Inherited: from the base file itself, or from one further up its chain.
@@ -260,6 +311,17 @@ export function possibleValues(
     return acc;
   } finally {
     resolving.delete(ref.key);
+  }
+}
+
+/** Evaluates `run` with `loop`'s item standing for any item of what it goes over (see `EvalContext.loop`). */
+function inLoop(ctx: EvalContext, scope: FileScope, loop: ForExpr, run: () => Value): Value {
+  const outer = ctx.loop;
+  ctx.loop = { scope, loop };
+  try {
+    return run();
+  } finally {
+    ctx.loop = outer;
   }
 }
 

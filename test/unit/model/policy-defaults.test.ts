@@ -390,3 +390,23 @@ module api 'modules/api.bicep' = if (!createApim) {
   assert.deepEqual(skus(api(resource), 'param createApim = true\nparam skuName = \'Developer\'\n'), [['Developer']]);
   assert.deepEqual(skus(api(module), 'param createApim = true\nparam skuName = \'Developer\'\n'), [['Developer']]);
 });
+
+test('a module called in a loop over environments (`skuName: env.sku`): the SKU is any environment’s, not unknown', () => {
+  const module = ENV_TEMPLATE.replace("name: 'apim'", 'name: apimName').replace('param skuName string', 'param skuName string\nparam apimName string');
+  const main = (header: string) => `${header}
+module apims 'modules/apim.bicep' = [for (env, i) in environments: {
+  name: 'apim-\${env.name}'
+  params: { skuName: env.sku, apimName: 'apim-\${i}', policyXml: env.policy }
+}]
+`;
+  const items = `[
+  { name: 'dev', sku: 'Developer', policy: loadTextContent('policies/dev.xml') }
+  { name: 'prod', sku: 'PremiumV2', policy: loadTextContent('policies/prod.xml') }
+]`;
+  const files = { 'modules/apim.bicep': module, 'policies/dev.xml': '', 'policies/prod.xml': '' };
+  // The array in a variable, or set by a .bicepparam file.
+  for (const model of [workspace({ ...files, 'main.bicep': main(`var environments = ${items}`) }), workspace({ ...files, 'main.bicep': main('param environments array'), 'main.bicepparam': `using 'main.bicep'\nparam environments = ${items}\n` })]) {
+    const skus = model.policyContext(abs('policies/dev.xml')).skus;
+    assert.deepEqual([[...skus.values].sort(), skus.unknown], [['Developer', 'PremiumV2'], false]);
+  }
+});
