@@ -1,0 +1,4 @@
+using './main.bicep'
+
+param skuName = 'Developer'
+param partnerPolicy = loadTextContent('policies/partners.dev.xml')
