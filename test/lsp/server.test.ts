@@ -1156,6 +1156,44 @@ ${INLINE_POLICY}'''
     client.change(moduleFile, module);
     await client.waitFor(mainFile, (d) => codes(d).includes('validate-trust-unsupported-tier'));
   });
+
+  it('a .bicepparam file that sets the policy: findings there, on its own SKU; "disable for this line" writes a directive above its line', async () => {
+    const template = `param skuName string
+param policyXml string
+resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
+  name: 'apim-env'
+  location: 'westeurope'
+  sku: { name: skuName, capacity: 1 }
+  properties: { publisherEmail: 'a@b.c', publisherName: 'x', enableClientCertificate: true }
+}
+resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
+  parent: apim
+  name: 'policy'
+  properties: { format: 'rawxml', value: policyXml }
+}
+`;
+    const oneLine = INLINE_POLICY.replace(/\n\s*/g, '');
+    const params = (sku: string) => `using 'env.bicep'\nparam skuName = '${sku}'\nparam policyXml = '${oneLine}'\n`;
+    const templateFile = path.join(dir, 'env.bicep');
+    const prodFile = path.join(dir, 'prod.bicepparam');
+    const devFile = path.join(dir, 'dev.bicepparam');
+    for (const [file, text] of [[templateFile, template], [prodFile, params('StandardV2')], [devFile, params('Developer')]] as const) {
+      fs.writeFileSync(file, text);
+      client.open(file, text, file.endsWith('.bicepparam') ? 'bicep-params' : 'bicep');
+    }
+    const prod = await client.waitFor(prodFile, (d) => codes(d).includes('validate-trust-unsupported-tier'));
+    const trust = prod.find((d) => d.code === 'validate-trust-unsupported-tier')!;
+    assert.equal(trust.range.start.line, 2, 'on the line of the string, in prod.bicepparam');
+    // dev's copy of the same text is on Developer, which validates chains: nothing there.
+    assert.ok(!codes(await client.waitFor(devFile, () => true)).includes('validate-trust-unsupported-tier'));
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: client.uri(prodFile) }, range: trust.range, context: { diagnostics: [trust] } });
+    const disable = actions.find((a) => a.title === 'Disable validate-trust-unsupported-tier for this line');
+    assert.ok(disable?.edit?.documentChanges, actions.map((a) => a.title).join(' | '));
+    const disabled = applyEdits(params('StandardV2'), (disable.edit.documentChanges as TextDocumentEdit[]).flatMap((c) => c.edits as TextEdit[]));
+    assert.match(disabled.split('\n')[2]!, /^#disable-next-line validate-trust-unsupported-tier$/);
+    client.change(prodFile, disabled);
+    await client.waitFor(prodFile, (d) => !codes(d).includes('validate-trust-unsupported-tier'));
+  });
 });
 
 describe('language server: a bicepconfig.json alias names the Azure Verified Module', () => {
