@@ -6,7 +6,7 @@ import { DiagnosticSeverity, type CodeAction, type CompletionItem, type Diagnost
 import { generateCertificate } from '../../server/src/certificates/generate';
 import { spawnSync } from 'node:child_process';
 import { apimServiceBicep, examplesDir, fixturesDir, makeTempDir, removeTempDir, repoRoot, VALIDATING_POLICY } from '../helpers';
-import { INLINE_POLICY, inlinePolicyBicep } from '../unit/rules/bicep-service.fixtures';
+import { API_MODULE, apiModuleCaller, ENV_TEMPLATE, INLINE_POLICY, inlinePolicyBicep } from '../unit/rules/bicep-service.fixtures';
 import { POLICY_TIER_REQUEST, type PolicyTier } from '../../server/src/lsp/protocol';
 import { TestClient } from './client';
 
@@ -1111,32 +1111,8 @@ describe('language server: a policy a caller writes in a string and passes to a 
   });
 
   it('the caller gets the findings, on the tier the module deploys to; an edit of the module re-lints the caller', async () => {
-    const module = `param serviceName string
-param policyXml string
-resource service 'Microsoft.ApiManagement/service@2024-05-01' existing = {
-  name: serviceName
-}
-resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
-  parent: service
-  name: 'policy'
-  properties: { format: 'rawxml', value: policyXml }
-}
-`;
-    const main = `resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
-  name: 'apim'
-  location: 'westeurope'
-  sku: { name: 'StandardV2', capacity: 1 }
-  properties: { publisherEmail: 'a@b.c', publisherName: 'x', enableClientCertificate: true }
-}
-module global 'global-policy.bicep' = {
-  name: 'global'
-  params: {
-    serviceName: apim.name
-    policyXml: '''
-${INLINE_POLICY}'''
-  }
-}
-`;
+    const module = API_MODULE;
+    const main = apiModuleCaller(INLINE_POLICY, 'global-policy.bicep');
     const moduleFile = path.join(dir, 'global-policy.bicep');
     const mainFile = path.join(dir, 'main.bicep');
     fs.writeFileSync(moduleFile, module);
@@ -1158,20 +1134,7 @@ ${INLINE_POLICY}'''
   });
 
   it('a .bicepparam file that sets the policy: findings there, on its own SKU; "disable for this line" writes a directive above its line', async () => {
-    const template = `param skuName string
-param policyXml string
-resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
-  name: 'apim-env'
-  location: 'westeurope'
-  sku: { name: skuName, capacity: 1 }
-  properties: { publisherEmail: 'a@b.c', publisherName: 'x', enableClientCertificate: true }
-}
-resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
-  parent: apim
-  name: 'policy'
-  properties: { format: 'rawxml', value: policyXml }
-}
-`;
+    const template = ENV_TEMPLATE;
     const oneLine = INLINE_POLICY.replace(/\n\s*/g, '');
     const params = (sku: string) => `using 'env.bicep'\nparam skuName = '${sku}'\nparam policyXml = '${oneLine}'\n`;
     const templateFile = path.join(dir, 'env.bicep');

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { allRules, ruleCatalog } from '../../../server/src/rules';
 import { examplesDir, makeTempDir, repoRoot } from '../../helpers';
-import { ROOT_CA_BASE64, ROOT_CA_PEM } from '../rules/bicep-service.fixtures';
+import { API_MODULE, apiModuleCaller, ENV_TEMPLATE, ROOT_CA_BASE64, ROOT_CA_PEM } from '../rules/bicep-service.fixtures';
 
 const CLI = path.join(repoRoot, 'dist', 'cli.js');
 
@@ -1131,39 +1131,8 @@ process.on('exit', () => process.stderr.write('vendor modules: ' + JSON.stringif
 });
 
 describe('apim-mtls lint on policies a caller writes in a string and passes to a module or a template', () => {
-  // A reusable API module: its policy is whatever its callers pass.
-  const API_MODULE = `param serviceName string
-param policyXml string
-resource service 'Microsoft.ApiManagement/service@2024-05-01' existing = {
-  name: serviceName
-}
-resource api 'Microsoft.ApiManagement/service/apis@2024-05-01' = {
-  parent: service
-  name: 'orders'
-  properties: { displayName: 'Orders', path: 'orders' }
-}
-resource policy 'Microsoft.ApiManagement/service/apis/policies@2024-05-01' = {
-  parent: api
-  name: 'policy'
-  properties: { format: 'rawxml', value: policyXml }
-}
-`;
   const CASE_POLICY = TRUST_DEFAULT_POLICY.replace('  </inbound>', '    <choose><when condition="@(context.Request.Certificate.Thumbprint != &quot;f01c8e2463256f9b5450fddc900ce33b8f43c98e&quot;)"><return-response><set-status code="403" /></return-response></when></choose>\n  </inbound>');
-  const MAIN = `resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
-  name: 'apim'
-  location: 'westeurope'
-  sku: { name: 'StandardV2', capacity: 1 }
-  properties: { publisherEmail: 'a@b.c', publisherName: 'x', enableClientCertificate: true }
-}
-module orders 'modules/api.bicep' = {
-  name: 'orders'
-  params: {
-    serviceName: apim.name
-    policyXml: '''
-${CASE_POLICY}'''
-  }
-}
-`;
+  const MAIN = apiModuleCaller(CASE_POLICY);
   const lines = (dir: string, args: string[] = []) =>
     (JSON.parse(cli(['lint', '.', '--format', 'json', ...args], dir).stdout) as JsonEntry[]).flatMap((e) => e.messages.map((m) => `${path.relative(dir, e.filePath)}:${m.line}:${m.column} ${m.ruleId}`));
 
@@ -1199,20 +1168,7 @@ ${CASE_POLICY}'''
 
 describe('apim-mtls lint on one template deployed per environment, each parameter set passing its SKU and its policy', () => {
   it('each policy is judged on its environment’s tier: validate-trust is fine on Developer, an error on StandardV2', () => {
-    const template = `param skuName string
-param policyXml string
-resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
-  name: 'apim'
-  location: 'westeurope'
-  sku: { name: skuName, capacity: 1 }
-  properties: { publisherEmail: 'a@b.c', publisherName: 'x', enableClientCertificate: true }
-}
-resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
-  parent: apim
-  name: 'policy'
-  properties: { format: 'rawxml', value: policyXml }
-}
-`;
+    const template = ENV_TEMPLATE;
     const params = (sku: string, env: string) => `using 'main.bicep'\nparam skuName = '${sku}'\nparam policyXml = loadTextContent('policies/${env}.xml')\n`;
     const dir = tmpWorkspace({ 'main.bicep': template, 'dev.bicepparam': params('Developer', 'dev'), 'prod.bicepparam': params('StandardV2', 'prod'), 'policies/dev.xml': TRUST_DEFAULT_POLICY, 'policies/prod.xml': TRUST_DEFAULT_POLICY });
     const entries = JSON.parse(cli(['lint', '.', '--format', 'json'], dir).stdout) as JsonEntry[];

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as assert from 'node:assert/strict';
 import { abs, apimService, workspace } from './workspace-helper';
 import type { PolicyResource } from '../../../server/src/model/types';
+import { API_MODULE, ENV_TEMPLATE } from '../rules/bicep-service.fixtures';
 
 // A policy written as a parameter's default (the Azure quickstarts' `param log2EHPolicyXml string = '<policies>…'`,
 // then `value: log2EHPolicyXml`) or held by a variable: linted in place, as a policy written in the resource's own
@@ -143,29 +144,7 @@ resource prodPolicy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
   assert.deepEqual([dev.service?.skus.values, prod.service?.skus.values].map((s) => [...(s ?? [])]), [['Developer'], ['StandardV2']]);
 });
 
-// A reusable API module whose policy is a parameter, and callers that pass the policy as a string (not a file).
-const API_MODULE = `param serviceName string
-param policyXml string
-resource service 'Microsoft.ApiManagement/service@2024-05-01' existing = {
-  name: serviceName
-}
-resource api 'Microsoft.ApiManagement/service/apis@2024-05-01' = {
-  parent: service
-  name: 'orders'
-  properties: {
-    displayName: 'Orders'
-    path: 'orders'
-  }
-}
-resource policy 'Microsoft.ApiManagement/service/apis/policies@2024-05-01' = {
-  parent: api
-  name: 'policy'
-  properties: {
-    format: 'rawxml'
-    value: policyXml
-  }
-}
-`;
+// A reusable API module whose policy is a parameter (API_MODULE), and callers that pass the policy as a string.
 
 const callApi = (symbol: string, service: string, policyXml: string): string => `module ${symbol} 'modules/api.bicep' = {
   name: '${symbol}'
@@ -205,21 +184,6 @@ test('a policy a module’s caller passes as a string is the policy of the modul
 
 // One template, one parameter set per environment, each passing its own SKU and its own policy: each policy is
 // deployed on its environment's SKU only (the tier-per-environment setup of docs and examples).
-const ENV_TEMPLATE = `param skuName string
-param policyXml string
-resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
-  name: 'apim'
-  location: 'westeurope'
-  sku: { name: skuName, capacity: 1 }
-  properties: { publisherEmail: 'a@b.c', publisherName: 'x' }
-}
-resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
-  parent: apim
-  name: 'policy'
-  properties: { format: 'rawxml', value: policyXml }
-}
-`;
-
 const envParams = (sku: string, policy: string): string => `using 'main.bicep'\nparam skuName = '${sku}'\nparam policyXml = ${policy}\n`;
 
 test('a policy one parameter set passes is deployed on that set’s SKU only; one every set passes, on all of theirs', () => {

@@ -269,3 +269,62 @@ ${lines.map((l) => `    ${l}`).join('\n')}
 }
 `;
 }
+
+/**
+ * A reusable API module (`modules/api.bicep` in the tests): an API `orders` of the `existing` service its callers name
+ * (`serviceName`), whose policy is whatever they pass (`policyXml`: a loaded file, or a string written in the caller).
+ */
+export const API_MODULE = `param serviceName string
+param policyXml string
+resource service 'Microsoft.ApiManagement/service@2024-05-01' existing = {
+  name: serviceName
+}
+resource api 'Microsoft.ApiManagement/service/apis@2024-05-01' = {
+  parent: service
+  name: 'orders'
+  properties: { displayName: 'Orders', path: 'orders' }
+}
+resource policy 'Microsoft.ApiManagement/service/apis/policies@2024-05-01' = {
+  parent: api
+  name: 'policy'
+  properties: { format: 'rawxml', value: policyXml }
+}
+`;
+
+/**
+ * One template deployed per environment: a service on the tier `skuName` that requests client certificates, and its
+ * global policy `policyXml`, both set by each environment's `.bicepparam` file (or module call).
+ */
+export const ENV_TEMPLATE = `param skuName string
+param policyXml string
+resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
+  name: 'apim'
+  location: 'westeurope'
+  sku: { name: skuName, capacity: 1 }
+  properties: { publisherEmail: 'a@b.c', publisherName: 'x', enableClientCertificate: true }
+}
+resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
+  parent: apim
+  name: 'policy'
+  properties: { format: 'rawxml', value: policyXml }
+}
+`;
+
+/** A StandardV2 service that requests client certificates, and a call of `API_MODULE` (at `modulePath`) passing it `policy` in a `'''…'''` string. */
+export function apiModuleCaller(policy: string, modulePath = 'modules/api.bicep'): string {
+  return `resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
+  name: 'apim'
+  location: 'westeurope'
+  sku: { name: 'StandardV2', capacity: 1 }
+  properties: { publisherEmail: 'a@b.c', publisherName: 'x', enableClientCertificate: true }
+}
+module orders '${modulePath}' = {
+  name: 'orders'
+  params: {
+    serviceName: apim.name
+    policyXml: '''
+${policy}'''
+  }
+}
+`;
+}
