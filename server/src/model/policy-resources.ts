@@ -168,7 +168,7 @@ type DeployedText = LoadedText | WrittenText;
 
 /**
  * The call sites a text comes through, each with the file whose parameter it passes the text to (`dev.bicepparam`
- * passing `policyXml` to main.bicep, main.bicep's `module api` passing it on), nearest the resource first: the text is
+ * passing `policyXml` to main.bicep, main.bicep's `module api` passing it on): the text is
  * deployed by those deployments only, whose SKU is read from the same sites (`viaSites`). A list, so that a step is
  * one cell, not a copy (a text may be reached by thousands of paths).
  */
@@ -185,7 +185,7 @@ export function viaSites(via: Via): Map<FileScope, CallSite> {
   return sites;
 }
 
-/** A policy resource, and the one call site its text comes through, if one (see `Via`). */
+/** A policy resource, and the call sites its text comes through, if only some deployments pass it (see `Via`). */
 export interface DescribedPolicy {
   policy: PolicyResource;
   via?: Via;
