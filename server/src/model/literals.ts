@@ -1,5 +1,5 @@
 import type { ArrayExpr, CallExpr, Expr, ForExpr, ObjectExpr } from '../parsers/bicep/types';
-import { property, siteArg, type FileScope } from './bicep-scope';
+import { property, siteArg, type CallSite, type FileScope } from './bicep-scope';
 import { unparen } from './expr-walk';
 
 /** Variables, parameters (through their callers) and properties followed from an expression to the literals it may be. */
@@ -42,10 +42,57 @@ export function followCutShort(): boolean {
   return followCut || followFuel < 0;
 }
 
-/** An object literal and the file it is written in. */
+/**
+ * The call sites a text comes through, each with the file whose parameter it passes the text to (`dev.bicepparam`
+ * passing `policyXml` to main.bicep, main.bicep's `module api` passing it on): the text is
+ * deployed by those deployments only, whose SKU is read from the same sites (`viaSites`). A list, so that a step is
+ * one cell, not a copy (a text may be reached by thousands of paths).
+ */
+export interface Via {
+  scope: FileScope;
+  site: CallSite;
+  next?: Via;
+}
+
+/** The sites of a `Via` by file, as evaluation takes them (`EvalContext.onlySites`). */
+export function viaSites(via: Via): Map<FileScope, CallSite> {
+  const sites = new Map<FileScope, CallSite>();
+  for (let v: Via | undefined = via; v; v = v.next) if (!sites.has(v.scope)) sites.set(v.scope, v.site);
+  return sites;
+}
+
+/**
+ * The call sites the walk in progress went through (each parameter followed to what a caller passes), so that what it
+ * finds can tell which deployments hold it; none inside a parameter that a call whose values can't be read (`params:
+ * settings`, a spread) may set too (`walkUnread`).
+ */
+let walkVia: Via | undefined;
+let walkUnread = 0;
+
+/** The call sites the walk went through to here, when they are all of the ways to here (see `walkVia`). */
+function currentVia(): Via | undefined {
+  return walkUnread > 0 ? undefined : walkVia;
+}
+
+/** `run` with the walk's call sites set to `via` (what a literal found earlier came through). */
+function withVia<T>(via: Via | undefined, run: () => T): T {
+  const outer = walkVia;
+  const unread = walkUnread;
+  walkVia = via;
+  walkUnread = 0;
+  try {
+    return run();
+  } finally {
+    walkVia = outer;
+    walkUnread = unread;
+  }
+}
+
+/** An object literal and the file it is written in, and the call sites it was found through (see `Via`). */
 export interface Owner {
   object: ObjectExpr;
   scope: FileScope;
+  via?: Via;
 }
 
 /**
@@ -98,13 +145,23 @@ function followed<T>(v: Expr, scope: FileScope, depth: number, pick: (e: Expr, s
   }
   if (v.kind === 'call') return arrayCall(v, scope, depth, pick, loop);
   if (v.kind !== 'identifier') return [];
-  if (loop && v.name === loop.itemName) return arrayItems(loop.iterable, scope, depth + 1).flatMap((item) => pick(item.object, item.scope));
+  if (loop && v.name === loop.itemName) return arrayItems(loop.iterable, scope, depth + 1).flatMap((item) => withVia(item.via, () => pick(item.object, item.scope)));
   const variable = scope.vars.get(v.name)?.value;
   if (variable) return literalsOf(variable, scope, depth + 1, pick);
   if (!scope.params.has(v.name)) return [];
+  const unread = scope.callers.some((site) => site.opaque && !siteArg(site, v.name));
   return scope.callers.flatMap((site) => {
     const arg = siteArg(site, v.name);
-    return arg ? literalsOf(arg.expr, arg.scope, depth + 1, pick, site.loop) : [];
+    if (!arg) return [];
+    const outer = walkVia;
+    walkVia = { scope, site, next: outer };
+    if (unread) walkUnread++;
+    try {
+      return literalsOf(arg.expr, arg.scope, depth + 1, pick, site.loop);
+    } finally {
+      walkVia = outer;
+      if (unread) walkUnread--;
+    }
   });
 }
 
@@ -162,13 +219,13 @@ function partOf<T>(expr: Expr, scope: FileScope, depth: number, pick: (e: Expr, 
 
 /** The object literals an expression may be (`loop`: the loop the expression is written in, if any). */
 export function objectsOf(expr: Expr, scope: FileScope, depth: number, loop?: ForExpr): Owner[] {
-  return literalsOf<Owner>(expr, scope, depth, (e, s) => (e.kind === 'object' ? [{ object: e, scope: s }] : []), loop);
+  return literalsOf<Owner>(expr, scope, depth, (e, s) => (e.kind === 'object' ? [{ object: e, scope: s, via: currentVia() }] : []), loop);
 }
 
 /** The object literals held by the array literals an expression may be (items written there, or held by variables). */
 export function arrayItems(expr: Expr, scope: FileScope, depth: number): Owner[] {
   return literalsOf<Owner>(expr, scope, depth, (e, s) =>
-    e.kind === 'array' ? e.items.flatMap((i) => (i.kind === 'object' ? [{ object: i, scope: s }] : i.kind === 'identifier' ? objectsOf(i, s, depth + 1) : [])) : [],
+    e.kind === 'array' ? e.items.flatMap((i) => (i.kind === 'object' ? [{ object: i, scope: s, via: currentVia() }] : i.kind === 'identifier' ? objectsOf(i, s, depth + 1) : [])) : [],
   );
 }
 

@@ -1,8 +1,9 @@
 import * as path from 'node:path';
-import { property, propertyMember, siteArg, type CallSite, type FileScope, type ResourceNode } from './bicep-scope';
+import { property, propertyMember, siteArg, type FileScope, type ResourceNode } from './bicep-scope';
 import { decodeStringSegment, stringValueOffsets } from '../parsers/bicep/lexer';
 import { unparen } from './expr-walk';
-import { coalesced, elementsOf, followCutAtDepth, followCutShort, followStep, importedVariable, MAX_FOLLOW_DEPTH, objectsOf } from './literals';
+import { coalesced, elementsOf, followCutAtDepth, followCutShort, followStep, importedVariable, MAX_FOLLOW_DEPTH, objectsOf, type Via } from './literals';
+export { viaSites, type Via } from './literals';
 import type { Span } from '../core/text';
 import type { CallExpr, Expr, ForExpr, StringExpr } from '../parsers/bicep/types';
 import type { InlinePolicy, PolicyResource, PolicyScope } from './types';
@@ -166,25 +167,6 @@ interface WrittenText {
 
 type DeployedText = LoadedText | WrittenText;
 
-/**
- * The call sites a text comes through, each with the file whose parameter it passes the text to (`dev.bicepparam`
- * passing `policyXml` to main.bicep, main.bicep's `module api` passing it on): the text is
- * deployed by those deployments only, whose SKU is read from the same sites (`viaSites`). A list, so that a step is
- * one cell, not a copy (a text may be reached by thousands of paths).
- */
-export interface Via {
-  scope: FileScope;
-  site: CallSite;
-  next?: Via;
-}
-
-/** The sites of a `Via` by file, as evaluation takes them (`EvalContext.onlySites`). */
-export function viaSites(via: Via): Map<FileScope, CallSite> {
-  const sites = new Map<FileScope, CallSite>();
-  for (let v: Via | undefined = via; v; v = v.next) if (!sites.has(v.scope)) sites.set(v.scope, v.site);
-  return sites;
-}
-
 /** A policy resource, and the call sites its text comes through, if only some deployments pass it (see `Via`). */
 export interface DescribedPolicy {
   policy: PolicyResource;
@@ -268,7 +250,11 @@ function followedTexts(v: Expr, scope: FileScope, depth: number, transformed: bo
     const owners = objectsOf(v.target, scope, depth + 1, loop);
     const found = owners.flatMap((owner) => {
       const value = property(owner.object, key);
-      return value ? deployedTexts(value, owner.scope, depth + 1) : [];
+      if (!value) return [];
+      const texts = deployedTexts(value, owner.scope, depth + 1);
+      // The object came through call sites (`apis` that dev.bicepparam sets): so does what it holds.
+      if (owner.via) for (const t of texts) for (let v: Via | undefined = owner.via; v; v = v.next) t.via = { scope: v.scope, site: v.site, next: t.via };
+      return texts;
     });
     return distinctTexts(found, transformed);
   }

@@ -374,3 +374,39 @@ module apims 'modules/apim.bicep' = [for (env, i) in environments: {
     assert.deepEqual([[...skus.values].sort(), skus.unknown], [['Developer', 'PremiumV2'], false]);
   }
 });
+
+test('an array of APIs each parameter set passes (`[for api in apis: … value: api.policy]`): each API’s policy on its own set’s SKU', () => {
+  const template = `param skuName string
+param apis array
+${apimService('apim', 'apim', 'x').replace("name: 'x'", 'name: skuName')}
+resource apiRes 'Microsoft.ApiManagement/service/apis@2024-05-01' = [for api in apis: {
+  parent: apim
+  name: api.name
+  properties: { displayName: api.name, path: api.name }
+}]
+resource apiPolicies 'Microsoft.ApiManagement/service/apis/policies@2024-05-01' = [for (api, i) in apis: {
+  parent: apiRes[i]
+  name: 'policy'
+  properties: { format: 'rawxml', value: api.policy }
+}]
+`;
+  const apis = (file: string) => `[\n  { name: 'orders', policy: loadTextContent('${file}') }\n]`;
+  const set = (sku: string, file: string) => `using 'main.bicep'\nparam skuName = '${sku}'\nparam apis = ${apis(file)}\n`;
+  const files = { 'main.bicep': template, 'dev.bicepparam': set('Developer', 'policies/dev.xml'), 'prod.bicepparam': set('StandardV2', 'policies/prod.xml'), 'policies/dev.xml': '', 'policies/prod.xml': '' };
+  const model = workspace(files);
+  const skus = (m: ReturnType<typeof workspace>, file: string) => m.policyContext(abs(file)).skus;
+  assert.deepEqual([[...skus(model, 'policies/dev.xml').values], [...skus(model, 'policies/prod.xml').values]], [['Developer'], ['StandardV2']]);
+  // Another deployment whose values can't be read (`params: settings`) may pass the same array: any SKU then.
+  const calls = `var settings = {}
+module dev 'main.bicep' = {
+  name: 'dev'
+  params: { skuName: 'Developer', apis: ${apis('policies/dev.xml')} }
+}
+module other 'main.bicep' = {
+  name: 'other'
+  params: settings
+}
+`;
+  const opaque = workspace({ 'main.bicep': template, 'root.bicep': calls, 'policies/dev.xml': '' });
+  assert.deepEqual([skus(model, 'policies/dev.xml').unknown, skus(opaque, 'policies/dev.xml').unknown], [false, true], 'its tier may be any (the other call’s)');
+});
