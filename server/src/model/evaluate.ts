@@ -32,7 +32,9 @@ export interface EvalContext {
    * While a module call's argument in a loop is evaluated (`[for env in environments: { params: { skuName: env.sku } }]`):
    * the loop, whose item (`env`) is any item of what it goes over.
    */
-  loop?: { scope: FileScope; loop: ForExpr };
+  loop?: { scope: FileScope; loop: ForExpr; item?: { object: Expr; scope: FileScope } };
+  /** With `onlySites`: a call in a loop takes its values from this item only (the deployment of dev's environment). */
+  onlyItems?: ReadonlyMap<CallSite, { object: Expr; scope: FileScope }>;
 }
 
 /** A path step that is any item of an array (`env.sku` for the loop's item `env`: `environments[*].sku`). */
@@ -217,6 +219,8 @@ function loopItem(name: string, props: readonly string[], scope: FileScope, ctx:
   // What the loop goes over is written outside it: its names are not the item.
   ctx.loop = undefined;
   try {
+    const item = current.item;
+    if (item) return evaluatePath(item.object, props, item.scope, ctx, depth + 1, visiting);
     return evaluatePath(current.loop.iterable, [ANY_ITEM, ...props], scope, ctx, depth + 1, visiting);
   } finally {
     ctx.loop = current;
@@ -288,7 +292,7 @@ export function possibleValues(
         } else omitted = true;
         continue;
       }
-      const v = site.loop ? inLoop(ctx, arg.scope, site.loop, () => ev(arg.expr, arg.scope, ref.props)) : ev(arg.expr, arg.scope, ref.props);
+      const v = site.loop ? inLoop(ctx, arg.scope, site.loop, () => ev(arg.expr, arg.scope, ref.props), ctx.onlyItems?.get(site)) : ev(arg.expr, arg.scope, ref.props);
       // Only where a value was found: "SKU passed to parameter settings" under "unknown" misled (an object without one).
       if (tells(v)) {
         // Inherited: from the base file itself, or from one further up its chain.
@@ -315,9 +319,9 @@ export function possibleValues(
 }
 
 /** Evaluates `run` with `loop`'s item standing for any item of what it goes over (see `EvalContext.loop`). */
-function inLoop(ctx: EvalContext, scope: FileScope, loop: ForExpr, run: () => Value): Value {
+function inLoop(ctx: EvalContext, scope: FileScope, loop: ForExpr, run: () => Value, item?: { object: Expr; scope: FileScope }): Value {
   const outer = ctx.loop;
-  ctx.loop = { scope, loop };
+  ctx.loop = item ? { scope, loop, item } : { scope, loop };
   try {
     return run();
   } finally {

@@ -51,7 +51,15 @@ export function followCutShort(): boolean {
 export interface Via {
   scope: FileScope;
   site: CallSite;
+  /** A call in a loop (`[for env in environments: …]`): the item the text was found in (`env.policy` of dev's object). */
+  item?: LoopItem;
   next?: Via;
+}
+
+/** One item of what a loop goes over: an object literal and the file it is written in. */
+export interface LoopItem {
+  object: ObjectExpr;
+  scope: FileScope;
 }
 
 /** The sites of a `Via` by file, as evaluation takes them (`EvalContext.onlySites`). */
@@ -59,6 +67,13 @@ export function viaSites(via: Via): Map<FileScope, CallSite> {
   const sites = new Map<FileScope, CallSite>();
   for (let v: Via | undefined = via; v; v = v.next) if (!sites.has(v.scope)) sites.set(v.scope, v.site);
   return sites;
+}
+
+/** The loop items of a `Via` by call site, as evaluation takes them (`EvalContext.onlyItems`). */
+export function viaItems(via: Via): Map<CallSite, LoopItem> {
+  const items = new Map<CallSite, LoopItem>();
+  for (let v: Via | undefined = via; v; v = v.next) if (v.item && !items.has(v.site)) items.set(v.site, v.item);
+  return items;
 }
 
 /**

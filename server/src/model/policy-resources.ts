@@ -2,8 +2,8 @@ import * as path from 'node:path';
 import { property, propertyMember, siteArg, type FileScope, type ResourceNode } from './bicep-scope';
 import { decodeStringSegment, stringValueOffsets } from '../parsers/bicep/lexer';
 import { unparen } from './expr-walk';
-import { coalesced, elementsOf, followCutAtDepth, followCutShort, followStep, importedVariable, MAX_FOLLOW_DEPTH, objectsOf, type Via } from './literals';
-export { viaSites, type Via } from './literals';
+import { coalesced, elementsOf, followCutAtDepth, followCutShort, followStep, importedVariable, MAX_FOLLOW_DEPTH, objectsOf, type LoopItem, type Via } from './literals';
+export { viaItems, viaSites, type Via } from './literals';
 import type { Span } from '../core/text';
 import type { CallExpr, Expr, ForExpr, StringExpr } from '../parsers/bicep/types';
 import type { InlinePolicy, PolicyResource, PolicyScope } from './types';
@@ -154,6 +154,7 @@ interface LoadedText {
   file: string;
   transformed: boolean;
   via?: Via;
+  item?: FoundInItem;
 }
 
 /** A string a policy's value is, as it is written (a policy, a path, a URL: `inlinePolicyOf` tells). */
@@ -163,6 +164,12 @@ interface WrittenText {
   /** The file the string is written in (a caller's, when the value comes through a module parameter). */
   scope: FileScope;
   via?: Via;
+  item?: FoundInItem;
+}
+
+/** The item of a loop a text was found in (`env.policy`, `env` each of `environments`), until the loop's call takes it. */
+interface FoundInItem extends LoopItem {
+  loop: ForExpr;
 }
 
 type DeployedText = LoadedText | WrittenText;
@@ -248,12 +255,18 @@ function followedTexts(v: Expr, scope: FileScope, depth: number, transformed: bo
   if (v.kind === 'member') {
     const key = v.name;
     const owners = objectsOf(v.target, scope, depth + 1, loop);
+    // `env.policy` in a call looped over environments: each owner is one of the loop's items.
+    const target = unparen(v.target);
+    const itemLoop = loop && target.kind === 'identifier' && target.name === loop.itemName ? loop : undefined;
     const found = owners.flatMap((owner) => {
       const value = property(owner.object, key);
       if (!value) return [];
       const texts = deployedTexts(value, owner.scope, depth + 1);
-      // The object came through call sites (`apis` that dev.bicepparam sets): so does what it holds.
-      if (owner.via) for (const t of texts) for (let v: Via | undefined = owner.via; v; v = v.next) t.via = { scope: v.scope, site: v.site, next: t.via };
+      for (const t of texts) {
+        // The object came through call sites (`apis` that dev.bicepparam sets): so does what it holds.
+        for (let v: Via | undefined = owner.via; v; v = v.next) t.via = { scope: v.scope, site: v.site, item: v.item, next: t.via };
+        if (itemLoop) t.item = { loop: itemLoop, object: owner.object, scope: owner.scope };
+      }
       return texts;
     });
     return distinctTexts(found, transformed);
@@ -274,8 +287,11 @@ function followedTexts(v: Expr, scope: FileScope, depth: number, transformed: bo
       if (!arg) continue;
       // Each text is a new object of this call's (see `distinctTexts`): the step is added in place.
       for (const t of deployedTexts(arg.expr, arg.scope, depth + 1, site.loop)) {
+        // The item the text was found in, when this call is the loop over it (`[for env in environments: …]`).
+        const item = site.loop && t.item?.loop === site.loop ? { object: t.item.object, scope: t.item.scope } : undefined;
+        delete t.item;
         if (unread) delete t.via;
-        else t.via = { scope, site, next: t.via };
+        else t.via = { scope, site, next: t.via, ...(item ? { item } : {}) };
         found.push(t);
       }
     }
@@ -298,8 +314,10 @@ function distinctTexts(found: DeployedText[], transformed: boolean): DeployedTex
     if (l.kind === 'written') {
       if (transformed) continue;
       const known = strings.get(l.string);
-      if (known) known.via = sameVia(known.via, l.via);
-      else {
+      if (known) {
+        known.via = sameVia(known.via, l.via);
+        if (known.item && known.item.object !== l.item?.object) delete known.item;
+      } else {
         const copy: WrittenText = { ...l };
         strings.set(l.string, copy);
         out.push(copy);
@@ -315,6 +333,7 @@ function distinctTexts(found: DeployedText[], transformed: boolean): DeployedTex
     }
     if (l.transformed && !known.transformed) known.transformed = true;
     known.via = sameVia(known.via, l.via);
+    if (known.item && known.item.object !== l.item?.object) delete known.item;
   }
   return out;
 }
@@ -324,9 +343,12 @@ function sameVia(a: Via | undefined, b: Via | undefined): Via | undefined {
   if (a === b || !a || !b) return a === b ? a : undefined;
   let both: Via | undefined;
   for (let v: Via | undefined = a; v; v = v.next) {
-    let inB = false;
-    for (let w: Via | undefined = b; w && !inB; w = w.next) inB = w.scope === v.scope && w.site === v.site;
-    if (inB) both = { scope: v.scope, site: v.site, next: both };
+    let w: Via | undefined = b;
+    while (w && !(w.scope === v.scope && w.site === v.site)) w = w.next;
+    if (!w) continue;
+    // Through one loop call, from two items: any item.
+    const item = v.item && w.item?.object === v.item.object ? v.item : undefined;
+    both = { scope: v.scope, site: v.site, next: both, ...(item ? { item } : {}) };
   }
   return both;
 }

@@ -44,9 +44,10 @@ export function skuSetOf(
   scopes: ReadonlyMap<string, FileScope>,
   what = 'The service’s sku.name',
   onlySites?: EvalContext['onlySites'],
+  onlyItems?: EvalContext['onlyItems'],
 ): SkuSet {
   if (!skuExpr) return { values: new Set(), unknown: true, origins: [] };
-  const ctx: EvalContext = { scopes, origins: [{ file: scope.path, span: skuExpr.span, message: what }], label: 'SKU', ...(onlySites ? { onlySites } : {}) };
+  const ctx: EvalContext = { scopes, origins: [{ file: scope.path, span: skuExpr.span, message: what }], label: 'SKU', ...(onlySites ? { onlySites } : {}), ...(onlyItems?.size ? { onlyItems } : {}) };
   return toSkuSet(evaluate(skuExpr, scope, ctx), ctx);
 }
 

@@ -5,7 +5,7 @@ import type { BicepFile, Expr, StringExpr, StringPart } from '../parsers/bicep/t
 import { SERVICE_TYPE, buildScope, callTarget, conditionOf, property, type BicepConfigRef, type CallSite, type FileScope, type ResourceNode } from './bicep-scope';
 import { clientCertificateEntry } from './certificate-entries';
 import { evaluate, type EvalContext } from './evaluate';
-import { describePolicy, policyScopeOf, viaSites } from './policy-resources';
+import { describePolicy, policyScopeOf, viaItems, viaSites } from './policy-resources';
 import { describeExisting, describeNamedValue, describeService, nameSegments, ownNames, resourceNames, skuNameExpr, skuOrigin } from './service-info';
 import { skuSetOf } from './sku-resolution';
 import { UNKNOWN_SKUS, type Sku, type SkuSet } from './sku';
@@ -345,7 +345,7 @@ export function buildModel(input: ModelInput): WorkspaceModel {
           const ownerNode = defined ?? named?.node;
           // Unless those deployments may not make the service (`= if (createApim)`): then another deployment's SKU.
           if (sites && ownerNode && deploysService(ownerNode, sites, scopes)) {
-            const skus = skuSetOf(skuNameExpr(ownerNode.body), ownerNode.scope, scopes, skuOrigin(ownerNode), sites);
+            const skus = skuSetOf(skuNameExpr(ownerNode.body), ownerNode.scope, scopes, skuOrigin(ownerNode), sites, viaItems(via!));
             // An `existing` service's link to its definition is still where the tier came from.
             const links = named ? [named.link] : service.skus.links;
             policy.skus = links ? { ...skus, links } : skus;

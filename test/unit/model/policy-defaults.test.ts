@@ -355,7 +355,7 @@ module api 'modules/api.bicep' = if (!createApim) {
   assert.deepEqual(skus(api(module), 'param createApim = true\nparam skuName = \'Developer\'\n'), [['Developer']]);
 });
 
-test('a module called in a loop over environments (`skuName: env.sku`): the SKU is any environment’s, not unknown', () => {
+test('a module called in a loop over environments (`skuName: env.sku`, `policyXml: env.policy`): each policy on its own environment’s SKU', () => {
   const module = ENV_TEMPLATE.replace("name: 'apim'", 'name: apimName').replace('param skuName string', 'param skuName string\nparam apimName string');
   const main = (header: string) => `${header}
 module apims 'modules/apim.bicep' = [for (env, i) in environments: {
@@ -370,9 +370,14 @@ module apims 'modules/apim.bicep' = [for (env, i) in environments: {
   const files = { 'modules/apim.bicep': module, 'policies/dev.xml': '', 'policies/prod.xml': '' };
   // The array in a variable, or set by a .bicepparam file.
   for (const model of [workspace({ ...files, 'main.bicep': main(`var environments = ${items}`) }), workspace({ ...files, 'main.bicep': main('param environments array'), 'main.bicepparam': `using 'main.bicep'\nparam environments = ${items}\n` })]) {
-    const skus = model.policyContext(abs('policies/dev.xml')).skus;
-    assert.deepEqual([[...skus.values].sort(), skus.unknown], [['Developer', 'PremiumV2'], false]);
+    const skus = (file: string) => model.policyContext(abs(file)).skus;
+    assert.deepEqual([[...skus('policies/dev.xml').values], skus('policies/dev.xml').unknown, [...skus('policies/prod.xml').values]], [['Developer'], false, ['PremiumV2']]);
   }
+  // One policy both items hold: on both; the SKU alone, any item's (not unknown).
+  const shared = workspace({ ...files, 'main.bicep': main(`var environments = ${items.replace('policies/prod.xml', 'policies/dev.xml')}`) });
+  assert.deepEqual([...shared.policyContext(abs('policies/dev.xml')).skus.values].sort(), ['Developer', 'PremiumV2']);
+  const service = shared.policyResourcesIn(abs('modules/apim.bicep'))[0]!.service!.skus;
+  assert.deepEqual([[...service.values].sort(), service.unknown], [['Developer', 'PremiumV2'], false]);
 });
 
 test('an array of APIs each parameter set passes (`[for api in apis: … value: api.policy]`): each API’s policy on its own set’s SKU', () => {
