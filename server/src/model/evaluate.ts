@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import type { RelatedInfo } from '../core/finding';
 import type { Expr, ForExpr, ParamDecl, VarDecl } from '../parsers/bicep/types';
 import { siteArg, type CallSite, type FileScope } from './bicep-scope';
+import type { LoopItem } from './literals';
 import { closedDomain, paramDomain } from './param-domain';
 import { MAX_STRING_LENGTH, MAX_STRINGS, UNKNOWN, bool, compareStrings, join, mapStrings, not, strings, truth, type Value } from './values';
 
@@ -32,9 +33,9 @@ export interface EvalContext {
    * While a module call's argument in a loop is evaluated (`[for env in environments: { params: { skuName: env.sku } }]`):
    * the loop, whose item (`env`) is any item of what it goes over.
    */
-  loop?: { scope: FileScope; loop: ForExpr; item?: { object: Expr; scope: FileScope } };
+  loop?: { scope: FileScope; loop: ForExpr; item?: LoopItem };
   /** With `onlySites`: a call in a loop takes its values from this item only (the deployment of dev's environment). */
-  onlyItems?: ReadonlyMap<CallSite, { object: Expr; scope: FileScope }>;
+  onlyItems?: ReadonlyMap<CallSite, LoopItem>;
 }
 
 /** A path step that is any item of an array (`env.sku` for the loop's item `env`: `environments[*].sku`). */
@@ -319,7 +320,7 @@ export function possibleValues(
 }
 
 /** Evaluates `run` with `loop`'s item standing for any item of what it goes over (see `EvalContext.loop`). */
-function inLoop(ctx: EvalContext, scope: FileScope, loop: ForExpr, run: () => Value, item?: { object: Expr; scope: FileScope }): Value {
+function inLoop(ctx: EvalContext, scope: FileScope, loop: ForExpr, run: () => Value, item?: LoopItem): Value {
   const outer = ctx.loop;
   ctx.loop = item ? { scope, loop, item } : { scope, loop };
   try {
