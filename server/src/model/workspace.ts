@@ -5,7 +5,7 @@ import type { BicepFile, Expr, StringExpr, StringPart } from '../parsers/bicep/t
 import { SERVICE_TYPE, buildScope, callTarget, conditionOf, property, type BicepConfigRef, type CallSite, type FileScope, type ResourceNode } from './bicep-scope';
 import { clientCertificateEntry } from './certificate-entries';
 import { evaluate, type EvalContext } from './evaluate';
-import { describePolicy, policyScopeOf, viaItems, viaSites } from './policy-resources';
+import { describePolicy, policyScopeOf, viaItems, viaSites, type Via } from './policy-resources';
 import { describeExisting, describeNamedValue, describeService, nameSegments, ownNames, resourceNames, skuNameExpr, skuOrigin } from './service-info';
 import { skuSetOf } from './sku-resolution';
 import { UNKNOWN_SKUS, type Sku, type SkuSet } from './sku';
@@ -265,6 +265,24 @@ export function buildModel(input: ModelInput): WorkspaceModel {
     return { node: def.node, link: { file: node.scope.path, span: node.decl.span, message } };
   };
 
+  /**
+   * The SKUs of the service a text some deployments pass (`dev.bicepparam`'s policyXml) is deployed to, read from those
+   * deployments' call sites: the service's, or (an `existing` service the callers name, `serviceName: internal.name`)
+   * the one they name. Undefined when those deployments may not make the service (`= if (createApim)`: then another
+   * deployment's SKU) or don't tell which it is.
+   */
+  const deploymentSkus = (service: ServiceInfo, serviceNode: ResourceNode | undefined, via: Via): SkuSet | undefined => {
+    const sites = viaSites(via);
+    const defined = definitionNodes.get(service.definition ?? service);
+    const named = !defined && service.existing && serviceNode ? namedBy(serviceNode, sites) : undefined;
+    const ownerNode = defined ?? named?.node;
+    if (!ownerNode || !deploysService(ownerNode, sites, scopes)) return undefined;
+    const skus = skuSetOf(skuNameExpr(ownerNode.body), ownerNode.scope, scopes, skuOrigin(ownerNode), sites, viaItems(via));
+    // An `existing` service's link to its definition is still where the tier came from.
+    const links = named ? [named.link] : service.skus.links;
+    return links ? { ...skus, links } : skus;
+  };
+
   const policiesByFile = new Map<string, PolicyResource[]>();
   const loadsByFile = new Map<string, PolicyResource[]>();
   const deployments = new Map<string, PolicyResource[]>();
@@ -337,19 +355,8 @@ export function buildModel(input: ModelInput): WorkspaceModel {
       for (const { policy, via } of describePolicy(node, policyScope, exists, missing, inlineStrings)) {
         if (service) {
           policy.service = service;
-          // A text some deployments pass (`dev.bicepparam`'s policyXml) goes where those deployments' SKU does: the
-          // service's, or (an `existing` service the callers name, `serviceName: internal.name`) the one they name.
-          const sites = via && viaSites(via);
-          const defined = sites && definitionNodes.get(service.definition ?? service);
-          const named = sites && !defined && service.existing && serviceNode ? namedBy(serviceNode, sites) : undefined;
-          const ownerNode = defined ?? named?.node;
-          // Unless those deployments may not make the service (`= if (createApim)`): then another deployment's SKU.
-          if (sites && ownerNode && deploysService(ownerNode, sites, scopes)) {
-            const skus = skuSetOf(skuNameExpr(ownerNode.body), ownerNode.scope, scopes, skuOrigin(ownerNode), sites, viaItems(via!));
-            // An `existing` service's link to its definition is still where the tier came from.
-            const links = named ? [named.link] : service.skus.links;
-            policy.skus = links ? { ...skus, links } : skus;
-          }
+          const skus = via && deploymentSkus(service, serviceNode, via);
+          if (skus) policy.skus = skus;
         }
         if (policyScope === 'fragment') fragmentNodes.push([policy, node]);
         if (policyScope === 'api' || policyScope === 'operation') apiPolicies.push([policy, node]);
