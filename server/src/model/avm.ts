@@ -86,7 +86,8 @@ export function avmServiceNodes(scope: FileScope, d: ModuleDecl): ResourceNode[]
       : member('sku', object(d.pathSpan, [member('name', { kind: 'string', span: d.pathSpan, value: AVM_DEFAULT_SKU, multiline: false })]));
   const name = property(params, 'name');
   const service: ResourceNode = {
-    decl: decl(d, 'Microsoft.ApiManagement/service', d.span),
+    // The module's condition (`= if (createApim)`) kept as the service's: deployments that may not meet it don't make it.
+    decl: { ...decl(d, 'Microsoft.ApiManagement/service', d.span), ...(d.value?.kind === 'if' ? { value: d.value } : {}) },
     body: object(params.span, [...(name ? [member('name', name)] : []), sku, member('properties', params)]),
     fullType: 'microsoft.apimanagement/service',
     scope,

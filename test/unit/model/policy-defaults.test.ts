@@ -337,6 +337,8 @@ module api 'modules/api.bicep' = if (!createApim) {
   const service = apimService('apim', 'apim-shared', 'x').replace("name: 'x'", 'name: skuName');
   const resource = main(service.replace("' = {", "' = if (createApim) {"));
   const module = main("module apim 'modules/apim.bicep' = if (createApim) {\n  name: 'apim'\n  params: { skuName: skuName }\n}\n");
+  // The service from the registry (an Azure Verified Module) on the same condition.
+  const avm = main("module apim 'br/public:avm/res/api-management/service:0.9.1' = if (createApim) {\n  name: 'apim'\n  params: { name: 'apim-shared', sku: skuName, publisherEmail: 'a@example.com', publisherName: 'Contoso' }\n}\n");
   const skus = (template: string, team: string) =>
     workspace({
       'main.bicep': template,
@@ -349,10 +351,12 @@ module api 'modules/api.bicep' = if (!createApim) {
   // The team's deployment makes no service (its SKU, the default, is no service's): the policy is on the platform's.
   assert.deepEqual(skus(resource, ''), [['Developer', 'StandardV2']]);
   assert.deepEqual(skus(module, ''), [['Developer', 'StandardV2']]);
+  assert.deepEqual(skus(avm, ''), [['Developer', 'StandardV2']]);
   // A team that sets its SKU and makes the service too: its own.
   const api = (template: string) => template.replace('if (!createApim) ', '');
   assert.deepEqual(skus(api(resource), 'param createApim = true\nparam skuName = \'Developer\'\n'), [['Developer']]);
   assert.deepEqual(skus(api(module), 'param createApim = true\nparam skuName = \'Developer\'\n'), [['Developer']]);
+  assert.deepEqual(skus(api(avm), 'param createApim = true\nparam skuName = \'Developer\'\n'), [['Developer']]);
 });
 
 test('a module called in a loop over environments (`skuName: env.sku`, `policyXml: env.policy`): each policy on its own environment’s SKU', () => {
