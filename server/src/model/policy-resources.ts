@@ -70,14 +70,17 @@ export function describePolicy(
     if (!loadedFile.exists && missing(l.file)) loadedFile.missing = true;
     out.push({ policy: { ...policy, value: { ...value, loadedFile } }, via: l.via });
   }
-  const v = unparen(member.value);
-  if (out.length === 0 && v.kind === 'string' && v.value !== undefined && looksLikePath(v.value)) policy.value.literal = v.value;
   // The policies written in Bicep strings (here, in a variable, as a parameter's default, or in what a module's callers
-  // pass): linted as policies, their findings placed in the Bicep file that writes the string.
+  // pass): linted as policies, their findings placed in the Bicep file that writes the string. So are the paths
+  // written where the text should be loaded (`var policyPath = './x.xml'`).
   for (const w of sources) {
     if (w.kind !== 'written') continue;
     const inline = inlinePolicyOf(w.string, w.scope, strings);
     if (inline) out.push({ policy: { ...policy, value: { ...value, inline } }, via: w.via });
+    else if (w.string.value !== undefined && looksLikePath(w.string.value)) {
+      const literal = { value: w.string.value, ref: { file: w.scope.path, span: w.string.span } };
+      out.push({ policy: { ...policy, value: { ...value, literal } }, via: w.via });
+    }
   }
   return out.length > 0 ? out : [{ policy }];
 }

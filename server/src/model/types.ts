@@ -144,8 +144,11 @@ export interface PolicyResource {
      * `transformed` when a string function rewrites the text before it is deployed (`replace(…)`).
      */
     loadedFile?: { path: string; ref: BicepRef; pathRef: BicepRef; exists: boolean; missing?: true; transformed?: boolean };
-    /** A string literal that looks like a path ('./x.xml'): the `policy-value-not-loaded` mistake. */
-    literal?: string;
+    /**
+     * A string that looks like a path ('./x.xml'), written as the value, in a variable or by a module's caller, and
+     * where it is written: the `policy-value-not-loaded` mistake.
+     */
+    literal?: { value: string; ref: BicepRef };
     /** The policy XML written in the Bicep string itself (`value: '''<policies>…'''`). */
     inline?: InlinePolicy;
   };
@@ -225,7 +228,10 @@ export interface WorkspaceModel {
    * deploy it (a string held by a variable or a parameter's default may be deployed by several) and their SKUs together.
    */
   inlinePoliciesIn(bicepFile: string): { inline: InlinePolicy; context: PolicyContext }[];
-  /** Policy resources whose `loadTextContent('…')` is written in a Bicep file (a module's caller may pass it on). */
+  /**
+   * Policy resources whose `loadTextContent('…')`, or a path written instead of one (`'./x.xml'`), is in a Bicep file
+   * (a module's caller may pass it on).
+   */
   policyLoadsIn(bicepFile: string): PolicyResource[];
   /** The files that `Microsoft.ApiManagement/service/policyFragments` resources named `id` load (`<include-fragment>`). */
   fragmentFiles(id: string): string[];

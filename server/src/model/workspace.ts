@@ -376,6 +376,12 @@ export function buildModel(input: ModelInput): WorkspaceModel {
           push(inlinesByFile, inline.file, policy);
           if (inline.file !== scope.path) edge(inline.file, scope.path);
         }
+        // A path written where the text belongs (`var policyPath = './x.xml'`, a caller's argument): told where written.
+        const literal = policy.value?.literal;
+        if (literal) {
+          push(loadsByFile, literal.ref.file, policy);
+          edge(literal.ref.file, scope.path);
+        }
       }
     }
   }
