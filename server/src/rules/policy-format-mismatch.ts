@@ -21,6 +21,9 @@ export const policyFormatMismatch: BicepRule = {
       if (list) list.push(p);
       else byDeclaration.set(p.ref.span.start, [p]);
     }
+    // A string two resources deploy without a format (a variable): one finding where it is written, whose fix sets
+    // the format of each.
+    const inString = new Map<string, { finding: Parameters<BicepRuleContext['report']>[0]; fix: Fix }>();
     for (const [, same] of byDeclaration) {
       const policy = same[0]!;
       const format = policy.format?.value;
@@ -44,15 +47,26 @@ export const policyFormatMismatch: BicepRule = {
       const names = raw.map((r) => r.deployed.name);
       const which = names.length === 1 ? `${names[0]} is` : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]} are`;
       const stated = policy.format ? "format is 'xml'" : "format is not set, so it is 'xml' (the API's default)";
-      ctx.report({
-        span: policy.format?.ref.span ?? (deployed.file === ctx.file ? deployed.place(first.raw.span) : policy.value?.ref.span ?? policy.ref.span),
+      const span = policy.format?.ref.span ?? (deployed.file === ctx.file ? deployed.place(first.raw.span) : policy.value?.ref.span ?? policy.ref.span);
+      const fixes = rawxmlFix(ctx, policy);
+      const key = `${span.start}:${span.end}`;
+      const shared = !policy.format && deployed.file === ctx.file ? inString.get(key) : undefined;
+      if (shared) {
+        if (fixes[0]) shared.fix.edits.push(...fixes[0].edits);
+        continue;
+      }
+      const finding = {
+        span,
         message:
           `${stated}, but ${which} rawxml: ${names.length === 1 ? 'its' : 'their'} C# expressions keep ${first.raw.what}, which XML doesn't allow, so the deployment ` +
           `fails. Use format: 'rawxml' (or entity-escape the policy: &quot; &lt; &amp;).`,
-        fixes: rawxmlFix(ctx, policy),
+        fixes,
         related: raw.map((r) => ({ file: r.deployed.file, span: r.deployed.place(r.raw.span), message: `${r.raw.what}: only rawxml accepts it` })),
-      });
+      };
+      if (!policy.format && deployed.file === ctx.file && fixes[0]) inString.set(key, { finding, fix: fixes[0] });
+      else ctx.report(finding);
     }
+    for (const { finding } of inString.values()) ctx.report(finding);
   },
 };
 

@@ -46,6 +46,34 @@ resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
   }
 }
 `;
+/** A policy in a variable (raw `&&` on line 3) that two resources deploy, each with `format` line `format`. */
+const SHARED = (format = '') => `var policyXml = '''
+<policies><inbound><base />
+<set-body>@(context.Request.Certificate != null && true ? "a" : "b")</set-body>
+</inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>'''
+resource apim 'Microsoft.ApiManagement/service@2024-05-01' existing = {
+  name: 'apim-mtls-demo'
+}
+resource servicePolicy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
+  parent: apim
+  name: 'policy'
+  properties: {
+${format}    value: policyXml
+  }
+}
+resource api 'Microsoft.ApiManagement/service/apis@2024-05-01' existing = {
+  parent: apim
+  name: 'orders'
+}
+resource apiPolicy 'Microsoft.ApiManagement/service/apis/policies@2024-05-01' = {
+  parent: api
+  name: 'policy'
+  properties: {
+${format}    value: policyXml
+  }
+}
+`;
+
 const callers = (files: string[]) =>
   files.map((f, i) => `module api${i} './modules/api.bicep' = {\n  name: 'api${i}'\n  params: {\n    policyXml: loadTextContent('${f}')\n  }\n}\n`).join('');
 
@@ -116,6 +144,13 @@ testRule(policyFormatMismatch, {
       files: files(RAW_TEXT),
       findings: [{ line: 27, level: 'error', text: "loadTextContent('./api.policy.xml')", message: /not set, so it is 'xml'.*a raw & in element text/ }],
       output: apiBicep('./api.policy.xml'),
+    },
+    {
+      name: 'a policy in a variable two resources deploy without a format: one finding, whose fix sets both formats',
+      code: SHARED(),
+      filename: 'api.bicep',
+      findings: [{ line: 3, text: '&', message: "format is not set, so it is 'xml'" }],
+      output: SHARED("    format: 'rawxml'\n"),
     },
     {
       name: "'XML' in upper case",
