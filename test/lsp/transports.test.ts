@@ -39,7 +39,7 @@ function readUntil(socket: net.Socket, done: (m: { id?: number; method?: string;
 
 // `apim-mtls lsp --help` offers --socket=PORT besides --stdio (VS Code itself uses --node-ipc): the server connects to
 // the port the client listens on, and answers there as over stdio.
-test('lsp --socket=PORT: the server connects to the client, publishes diagnostics and ends on shutdown/exit', async () => {
+test('lsp --socket=PORT: the server connects to the client, publishes diagnostics, cancels a queued request and ends on shutdown/exit', async () => {
   const dir = makeTempDir('lsp-socket');
   fs.cpSync(path.join(fixturesDir, 'lsp'), dir, { recursive: true });
   const listener = net.createServer();
@@ -60,6 +60,16 @@ test('lsp --socket=PORT: the server connects to the client, publishes diagnostic
     socket.write(frame({ jsonrpc: '2.0', method: 'initialized', params: {} }));
     const diagnostics = ((await published) as { params: { diagnostics: { code: string }[] } }).params.diagnostics.map((d) => d.code);
     assert.ok(diagnostics.includes('validate-trust-unsupported-tier'), diagnostics.join(', '));
+    // A request the editor cancels while it still waits in the queue (sent in one write with its $/cancelRequest) is
+    // answered RequestCancelled (-32800) without being run; the next one is answered as usual.
+    const answers: { id?: number; result?: unknown; error?: { code: number } }[] = [];
+    const both = readUntil(socket, (m) => answers.push(m as (typeof answers)[number]) > 0 && answers.some((a) => a.id === 4) && answers.some((a) => a.id === 3));
+    const hover = (id: number) => ({ jsonrpc: '2.0', id, method: 'textDocument/hover', params: { textDocument: { uri: policy }, position: { line: 0, character: 1 } } });
+    socket.write(frame(hover(3)) + frame({ jsonrpc: '2.0', method: '$/cancelRequest', params: { id: 3 } }) + frame(hover(4)));
+    await both;
+    assert.equal(answers.find((a) => a.id === 3)?.error?.code, -32800, JSON.stringify(answers.find((a) => a.id === 3)));
+    const next = answers.find((a) => a.id === 4)!;
+    assert.ok(!next.error && 'result' in next, JSON.stringify(next));
     const shutdown = readUntil(socket, (m) => m.id === 2);
     socket.write(frame({ jsonrpc: '2.0', id: 2, method: 'shutdown' }));
     await shutdown;

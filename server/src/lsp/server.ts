@@ -16,6 +16,10 @@ import {
   TextDocuments,
   createConnection,
   ErrorCodes,
+  LSPErrorCodes,
+  Message,
+  type CancellationToken,
+  type ConnectionStrategy,
   ResponseError,
   type Connection,
   type DataCallback,
@@ -77,7 +81,7 @@ export function startServer(connection: Connection = defaultConnection()): void 
  * message that is framed but not JSON is answered with a parse error (-32700), and the server goes on.
  */
 function defaultConnection(): Connection {
-  if (!process.argv.includes('--stdio')) return createConnection();
+  if (!process.argv.includes('--stdio')) return createConnection(CANCEL_UNDISPATCHED);
   const reader = new GuardedReader(process.stdin);
   const stop = (why: string): void => {
     process.stderr.write(`apim-mtls: ${why}; the language server stops so that the editor can start it again\n`);
@@ -112,7 +116,20 @@ function defaultConnection(): Connection {
     if (info.messageToken !== stalled.message) stalled = { message: info.messageToken, reports: 0 };
     if (info.waitingTime * ++stalled.reports >= STALLED_MESSAGE_MS) stop('a message from the editor stayed incomplete for a minute');
   });
-  return createConnection(reader, writer);
+  return createConnection(reader, writer, CANCEL_UNDISPATCHED);
+}
+
+/**
+ * A request the editor cancels (`$/cancelRequest`) while it still waits behind other messages (the editor moved on
+ * while a lint ran) is answered at once with RequestCancelled, not run; one cancelled after it was taken off the queue
+ * is refused when its handler starts (see `live`). The library's default answers nothing and runs it anyway.
+ */
+const CANCEL_UNDISPATCHED: ConnectionStrategy = {
+  cancelUndispatched: (message) => (Message.isRequest(message) ? { jsonrpc: '2.0', id: message.id, error: cancelled().toJson() } : undefined),
+};
+
+function cancelled(): ResponseError<void> {
+  return new ResponseError(LSPErrorCodes.RequestCancelled, 'the request was cancelled before it ran');
 }
 
 const STALLED_MESSAGE_MS = 60_000;
@@ -847,10 +864,11 @@ function lstatOrUndefined(file: string): fs.Stats | undefined {
  * A request handler that answers only while the server runs: after `shutdown`, requests are invalid (the protocol's
  * rule; they were still answered).
  */
-function live<P, R>(handler: (params: P) => R): (params: P) => R {
-  return (params) => {
+function live<P, R>(handler: (params: P) => R): (params: P, token?: CancellationToken) => R {
+  return (params, token) => {
     if (!initializeAnswered) throw notInitialized();
     if (shutdownReceived) throw new ResponseError(ErrorCodes.InvalidRequest, 'the server is shutting down: no requests after shutdown');
+    if (token?.isCancellationRequested) throw cancelled();
     return handler(params);
   };
 }
