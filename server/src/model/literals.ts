@@ -1,4 +1,4 @@
-import type { ArrayExpr, CallExpr, Expr, ForExpr, ObjectExpr } from '../parsers/bicep/types';
+import type { ArrayExpr, CallExpr, Expr, ForExpr, LambdaExpr, ObjectExpr } from '../parsers/bicep/types';
 import { property, siteArg, type CallSite, type FileScope } from './bicep-scope';
 import { unparen } from './expr-walk';
 
@@ -115,7 +115,7 @@ export interface Owner {
  * what their callers pass, in a caller's loop too) and properties (`settings.api`); `pick` keeps the literals wanted
  * from each. In `[for item in items: …]` (`loop`), `item` is each object of `items`.
  */
-function literalsOf<T>(expr: Expr, scope: FileScope, depth: number, pick: (e: Expr, scope: FileScope) => T[], loop?: ForExpr): T[] {
+function literalsOf<T>(expr: Expr, scope: FileScope, depth: number, pick: (e: Expr, scope: FileScope) => T[], loop = lambdaBinding(expr)): T[] {
   const v = unparen(expr);
   if (v.kind === 'array' || v.kind === 'object') return pick(v, scope);
   if (depth >= MAX_FOLLOW_DEPTH) {
@@ -180,6 +180,42 @@ function followed<T>(v: Expr, scope: FileScope, depth: number, pick: (e: Expr, s
   });
 }
 
+/**
+ * The parts of a lambda's body (`map(items, x => body)`) that are read on their own, with the lambda's parameter bound
+ * to each item of what it maps, as a loop binds its item: the body, and the values of the objects and arrays it is
+ * written as (`{ policy: x.value.policy }`). A part reached later (an item of the array `map` returns, a property of
+ * an object it holds) is read with that binding (see `lambdaBinding`).
+ */
+const lambdaParts = new WeakMap<Expr, ForExpr>();
+const lambdaLoops = new WeakMap<LambdaExpr, ForExpr>();
+
+/** The loop standing for the lambda a part of `map`'s body belongs to, if it is one (see `lambdaParts`). */
+export function lambdaBinding(expr: Expr): ForExpr | undefined {
+  return lambdaParts.get(expr);
+}
+
+/** `x => body` of `map(items, x => body)` as a loop over `items`, its parts registered once. */
+function lambdaLoop(lambda: LambdaExpr, iterable: Expr): ForExpr {
+  let loop = lambdaLoops.get(lambda);
+  if (loop) return loop;
+  loop = { kind: 'for', span: lambda.span, itemName: lambda.params[0], indexName: lambda.params[1], iterable, body: lambda.body };
+  lambdaLoops.set(lambda, loop);
+  const pending: Expr[] = [lambda.body];
+  while (pending.length > 0) {
+    const part = pending.pop()!;
+    lambdaParts.set(part, loop);
+    const v = unparen(part);
+    if (v.kind === 'object') for (const m of v.members) if (m.kind === 'property') pending.push(m.value);
+    if (v.kind === 'array') for (const item of v.items) if (item.kind !== 'spread') pending.push(item);
+  }
+  return loop;
+}
+
+/** The values of the arrays an expression may be (a loop's iterable: `p` in `[for p in texts: …]` is each of them). */
+export function itemsOf(expr: Expr, scope: FileScope, depth: number): Located[] {
+  return containersOf(expr, scope, depth).flatMap((c) => (c.literal.kind === 'array' ? valuesIn(c) : []));
+}
+
 /** Functions whose result holds (some of) the items of their first argument: any of them may be in it. */
 const PASSING_ITEMS: ReadonlySet<string> = new Set(['filter', 'sort', 'take', 'skip']);
 /** Functions whose result holds the items of each of their arguments (arrays), or the properties of each (objects). */
@@ -207,8 +243,11 @@ function arrayCall<T>(v: CallExpr, scope: FileScope, depth: number, pick: (e: Ex
   const lambda = v.args[1] && unparen(v.args[1]);
   if (name !== 'map' || lambda?.kind !== 'lambda') return [];
   // `api => api.policies`: the body, where `api` is each item of `first` (a loop over it, as the model binds one).
-  const binding: ForExpr = { kind: 'for', span: lambda.span, itemName: lambda.params[0], indexName: lambda.params[1], iterable: first, body: lambda.body };
+  const binding = lambdaLoop(lambda, first);
   const items = partOf(lambda.body, scope, depth, pickContainer, binding);
+  // A body that is no object or array (`a => a.value.policy`): the array map returns holds the body itself, read
+  // with its parameter bound wherever an item is read.
+  if (items.length === 0) return pick({ kind: 'array', span: v.span, items: [lambda.body] }, scope);
   // One array per file the values are written in (each read there), standing for the array map returns.
   const byScope = new Map<FileScope, Expr[]>();
   for (const item of items) {

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { property, propertyMember, siteArg, type FileScope, type ResourceNode } from './bicep-scope';
 import { decodeStringSegment, stringValueOffsets } from '../parsers/bicep/lexer';
 import { unparen } from './expr-walk';
-import { coalesced, elementsOf, followCutAtDepth, followCutShort, followStep, importedVariable, MAX_FOLLOW_DEPTH, objectsOf, type LoopItem, type Via } from './literals';
+import { coalesced, elementsOf, followCutAtDepth, followCutShort, followStep, importedVariable, itemsOf, lambdaBinding, MAX_FOLLOW_DEPTH, objectsOf, type LoopItem, type Via } from './literals';
 export { viaItems, viaSites, type Via } from './literals';
 import type { Span } from '../core/text';
 import type { CallExpr, Expr, ForExpr, StringExpr } from '../parsers/bicep/types';
@@ -190,7 +190,7 @@ export interface DescribedPolicy {
  * value: each file and each string once, whichever callers pass it. Callers that pass a parameter of their own nobody
  * sets add nothing.
  */
-function deployedTexts(expr: Expr, scope: FileScope, depth: number, loop?: ForExpr): DeployedText[] {
+function deployedTexts(expr: Expr, scope: FileScope, depth: number, loop = lambdaBinding(expr)): DeployedText[] {
   const { v, transformed } = textOf(expr);
   const leaf = leafText(v, scope, transformed);
   if (leaf) return leaf;
@@ -276,8 +276,10 @@ function followedTexts(v: Expr, scope: FileScope, depth: number, transformed: bo
   }
   if (v.kind !== 'identifier') return [];
   const name = v.name;
-  // `[for policyXml in policies: …]` over what can't be read: the loop's item, not a variable of that name.
-  if (loop && (name === loop.itemName || name === loop.indexName)) return [];
+  // `[for policyXml in policies: … value: policyXml]`: the loop's item is each text of what it goes over (nothing when
+  // that can't be read), not a variable of that name; its index is no text.
+  if (loop && name === loop.indexName) return [];
+  if (loop && name === loop.itemName) return distinctTexts(itemsOf(loop.iterable, scope, depth + 1).flatMap((e) => deployedTexts(e.expr, e.scope, depth + 1)), transformed);
   const variable = scope.vars.get(name)?.value;
   let found: DeployedText[] = [];
   if (variable) found = deployedTexts(variable, scope, depth + 1);

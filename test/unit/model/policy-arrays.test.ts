@@ -314,3 +314,46 @@ resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = [for p i
   assert.deepEqual([...model.policyContext(abs('policies/orders.xml')).skus.values], ['StandardV2'], 'through a module');
   assert.equal(model.policyContext(abs('policies/unused.xml')).deployments.length, 0);
 });
+
+test('a dictionary of APIs turned into a list with map(items(…), a => …), and a loop over the texts themselves: each policy on the service’s tier', () => {
+  // `p` in `[for p in list: { … value: p }]` is each text of the list; a lambda's body is read with its parameter bound
+  // to each item, also where the body is an object whose values use it (`{ policy: a.value.policy }`).
+  const service = (header: string, iterable: string, value: string): string => `${header}
+${apimService('apim', 'apim-x', 'StandardV2')}
+resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = [for p in ${iterable}: {
+  parent: apim
+  name: 'policy'
+  properties: {
+    format: 'rawxml'
+    value: ${value}
+  }
+}]
+`;
+  const defs = `var apiDefs = {
+  orders: { path: 'orders', policy: loadTextContent('policies/orders.xml') }
+  global: { path: 'global', policy: loadTextContent('policies/global.xml') }
+}`;
+  const deployed = (files: Record<string, string>): string[] => {
+    const model = workspace({ ...files, ...POLICY_FILES });
+    return Object.keys(POLICY_FILES).filter((f) => {
+      const ctx = model.policyContext(abs(f));
+      if (ctx.deployments.length === 0) return false;
+      assert.deepEqual([...ctx.skus.values], ['StandardV2'], f);
+      return true;
+    });
+  };
+  const both = ['policies/global.xml', 'policies/orders.xml'];
+  const cases: [string, string, string, string, string[]][] = [
+    ['the texts in an array literal', "var texts = [\n  loadTextContent('policies/orders.xml')\n]", 'texts', 'p', ['policies/orders.xml']],
+    ['the texts in a variable of texts', "var one = loadTextContent('policies/global.xml')\nvar texts = [\n  one\n]", 'texts', 'p', ['policies/global.xml']],
+    ['map(items(…), a => a.value.policy)', `${defs}\nvar texts = map(items(apiDefs), a => a.value.policy)`, 'texts', 'p', both],
+    ['map(items(…), a => { …, policy: a.value.policy })', `${defs}\nvar apis = map(items(apiDefs), a => {\n  name: a.key\n  policy: a.value.policy\n})`, 'apis', 'p.policy', both],
+    ['a nested object in the body', `${defs}\nvar apis = map(items(apiDefs), a => {\n  settings: { policy: a.value.policy }\n})`, 'apis', 'p.settings.policy', both],
+    ['map over an array, the body an object', "var names = ['orders']\nvar apis = map(names, n => {\n  policy: loadTextContent('policies/orders.xml')\n})", 'apis', 'p.policy', ['policies/orders.xml']],
+    ['the index of the loop is no text', "var texts = [\n  loadTextContent('policies/orders.xml')\n]", 'texts', 'i', []],
+  ];
+  for (const [name, header, iterable, value, expected] of cases) {
+    const files = { 'main.bicep': service(header, iterable, value).replace('[for p in', '[for (p, i) in') };
+    assert.deepEqual(deployed(files), expected, name);
+  }
+});

@@ -529,7 +529,7 @@ test('name-path linking, value-as-path mistake, service policy scope and user SK
   assert.equal(global?.value?.loadedFile?.exists, false);
   assert.equal(apiPol?.scope, 'api');
   assert.equal(apiPol?.service?.symbolicName, 'apim');
-  assert.equal(apiPol?.value?.literal, './api.xml');
+  assert.equal(apiPol?.value?.literal?.value, './api.xml');
   assert.equal(frag?.scope, 'fragment');
   assert.deepEqual([...model.policyContext(abs('frag.xml')).skus.values], ['StandardV2']);
   // A policy no Bicep deploys has no tier in the model (a configured SKU is the engine's: Workspace.policyContext).
