@@ -156,6 +156,24 @@ resource validityCheck 'Microsoft.ApiManagement/service/apis/operations@2024-05-
   }
 }
 
+resource mixedExpression 'Microsoft.ApiManagement/service/apis/operations@2024-05-01' = {
+  name: 'expression-mixed-with-text'
+  parent: validationApi
+  properties: {
+    displayName: 'An expression inside other text'
+    method: 'GET'
+    urlTemplate: '/expression-mixed-with-text'
+  }
+
+  resource policy 'policies' = {
+    name: 'policy'
+    properties: {
+      format: 'rawxml'
+      value: loadTextContent('./policies/expression-mixed-with-text.operation.xml')
+    }
+  }
+}
+
 resource attributes 'Microsoft.ApiManagement/service/apis/operations@2024-05-01' = {
   name: 'policy-attributes'
   parent: validationApi

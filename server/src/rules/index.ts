@@ -27,6 +27,7 @@ import { certificateNullCheck } from './certificate-null-check';
 import { thumbprintFormat } from './thumbprint-format';
 import { thumbprintCase } from './thumbprint-case';
 import { expressionSyntax } from './expression-syntax';
+import { expressionMixedWithText } from './expression-mixed-with-text';
 import { contextCertificateNotVerified } from './context-certificate-not-verified';
 import { identityClaimsMismatch } from './identity-claims-mismatch';
 import { identityDnFormat } from './identity-dn-format';
@@ -73,6 +74,7 @@ export const allRules: readonly Rule[] = [
   thumbprintFormat,
   thumbprintCase,
   expressionSyntax,
+  expressionMixedWithText,
   contextCertificateNotVerified,
   // Certificates in the workspace: pinned thumbprints and loaded files
   identityClaimsMismatch,
