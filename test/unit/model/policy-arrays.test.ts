@@ -252,18 +252,34 @@ resource policy 'Microsoft.ApiManagement/service/apis/policies@2024-05-01' = [fo
   assert.equal(model.policyContext(abs('policies/unused.xml')).deployments.length, 0);
 });
 
-test('arrays built with lambdas: map’s body with its parameter bound to each item, filter/sort/take/skip/union/concat/flatten passing items through', () => {
-  const service = (header: string, iterable: string): string => `${header}
+/** `header`, a StandardV2 service, and a service policy looped over `iterable` (`[for (p, i) in …]`) whose value is `value`. */
+function loopService(header: string, iterable: string, value: string): string {
+  return `${header}
 ${apimService('apim', 'apim-x', 'StandardV2')}
-resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = [for p in ${iterable}: {
+resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = [for (p, i) in ${iterable}: {
   parent: apim
   name: 'policy'
   properties: {
     format: 'rawxml'
-    value: p.value
+    value: ${value}
   }
 }]
 `;
+}
+
+/** Which of POLICY_FILES the workspace deploys, each on StandardV2 alone. */
+function deployed(files: Record<string, string>): string[] {
+  const model = workspace({ ...files, ...POLICY_FILES });
+  return Object.keys(POLICY_FILES).filter((f) => {
+    const ctx = model.policyContext(abs(f));
+    if (ctx.deployments.length === 0) return false;
+    assert.deepEqual([...ctx.skus.values], ['StandardV2'], f);
+    return true;
+  });
+}
+
+test('arrays built with lambdas: map’s body with its parameter bound to each item, filter/sort/take/skip/union/concat/flatten passing items through', () => {
+  const service = (header: string, iterable: string): string => loopService(header, iterable, 'p.value');
   const apis = `var apis = [
   {
     name: 'orders'
@@ -284,15 +300,6 @@ resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = [for p i
     ]
   }
 ]`;
-  const deployed = (files: Record<string, string>): string[] => {
-    const model = workspace({ ...files, ...POLICY_FILES });
-    return Object.keys(POLICY_FILES).filter((f) => {
-      const ctx = model.policyContext(abs(f));
-      if (ctx.deployments.length === 0) return false;
-      assert.deepEqual([...ctx.skus.values], ['StandardV2'], f);
-      return true;
-    });
-  };
   const both = ['policies/global.xml', 'policies/orders.xml'];
   const cases: [string, string, string[]][] = [
     ['flatten(map(…)) in a variable', `${apis}\nvar allPolicies = flatten(map(apis, api => api.policies))`, both],
@@ -318,30 +325,11 @@ resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = [for p i
 test('a dictionary of APIs turned into a list with map(items(…), a => …), and a loop over the texts themselves: each policy on the service’s tier', () => {
   // `p` in `[for p in list: { … value: p }]` is each text of the list; a lambda's body is read with its parameter bound
   // to each item, also where the body is an object whose values use it (`{ policy: a.value.policy }`).
-  const service = (header: string, iterable: string, value: string): string => `${header}
-${apimService('apim', 'apim-x', 'StandardV2')}
-resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = [for p in ${iterable}: {
-  parent: apim
-  name: 'policy'
-  properties: {
-    format: 'rawxml'
-    value: ${value}
-  }
-}]
-`;
+  const service = loopService;
   const defs = `var apiDefs = {
   orders: { path: 'orders', policy: loadTextContent('policies/orders.xml') }
   global: { path: 'global', policy: loadTextContent('policies/global.xml') }
 }`;
-  const deployed = (files: Record<string, string>): string[] => {
-    const model = workspace({ ...files, ...POLICY_FILES });
-    return Object.keys(POLICY_FILES).filter((f) => {
-      const ctx = model.policyContext(abs(f));
-      if (ctx.deployments.length === 0) return false;
-      assert.deepEqual([...ctx.skus.values], ['StandardV2'], f);
-      return true;
-    });
-  };
   const both = ['policies/global.xml', 'policies/orders.xml'];
   const cases: [string, string, string, string, string[]][] = [
     ['the texts in an array literal', "var texts = [\n  loadTextContent('policies/orders.xml')\n]", 'texts', 'p', ['policies/orders.xml']],
@@ -353,7 +341,7 @@ resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = [for p i
     ['the index of the loop is no text', "var texts = [\n  loadTextContent('policies/orders.xml')\n]", 'texts', 'i', []],
   ];
   for (const [name, header, iterable, value, expected] of cases) {
-    const files = { 'main.bicep': service(header, iterable, value).replace('[for p in', '[for (p, i) in') };
+    const files = { 'main.bicep': service(header, iterable, value) };
     assert.deepEqual(deployed(files), expected, name);
   }
 });
