@@ -301,8 +301,15 @@ function followedTexts(v: Expr, scope: FileScope, depth: number, transformed: bo
       }
     }
     // `param policyXml string = loadTextContent('…')` (or a policy written there): where a deployment keeps the default.
+    // When one call site keeps it (dev.bicepparam sets no policyXml, prod.bicepparam its own), the default goes through
+    // that site, whose SKU it is deployed on; kept by several, by none in particular.
     const fallback = scope.params.get(name)?.defaultValue;
-    if (fallback && defaultDeployed(name, scope)) found.push(...deployedTexts(fallback, scope, depth + 1));
+    if (fallback && defaultDeployed(name, scope)) {
+      const keeping = scope.callers.filter((site) => !siteArg(site, name));
+      const texts = deployedTexts(fallback, scope, depth + 1);
+      if (keeping.length === 1 && !unread) for (const t of texts) t.via = { scope, site: keeping[0]!, next: t.via };
+      found.push(...texts);
+    }
   }
   return distinctTexts(found, transformed);
 }

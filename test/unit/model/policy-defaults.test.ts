@@ -216,6 +216,21 @@ test('a policy one parameter set passes is deployed on that set’s SKU only; on
   assert.deepEqual([skusOf(modules, 'policies/dev.xml'), skusOf(modules, 'policies/prod.xml')], [['Developer'], ['PremiumV2']]);
 });
 
+test('a parameter’s default policy is deployed on the SKU of the one parameter set that keeps it', () => {
+  const template = ENV_TEMPLATE.replace('param policyXml string', "param policyXml string = loadTextContent('policies/default.xml')");
+  const skusOf = (files: Record<string, string>, file: string) => [...workspace({ 'main.bicep': template, 'policies/default.xml': '', 'policies/prod.xml': '', ...files }).policyContext(abs(file)).skus.values].sort();
+  const dev = "using 'main.bicep'\nparam skuName = 'Developer'\n";
+  const test = "using 'main.bicep'\nparam skuName = 'BasicV2'\n";
+  const prod = envParams('StandardV2', "loadTextContent('policies/prod.xml')");
+  // dev keeps the default, prod passes its own: the default is on dev's SKU, prod's policy on prod's.
+  assert.deepEqual(skusOf({ 'dev.bicepparam': dev, 'prod.bicepparam': prod }, 'policies/default.xml'), ['Developer']);
+  assert.deepEqual(skusOf({ 'dev.bicepparam': dev, 'prod.bicepparam': prod }, 'policies/prod.xml'), ['StandardV2']);
+  // Two sets keep it: any of the deployments (one text reached two ways keeps no single way).
+  assert.deepEqual(skusOf({ 'dev.bicepparam': dev, 'test.bicepparam': test, 'prod.bicepparam': prod }, 'policies/default.xml'), ['BasicV2', 'Developer', 'StandardV2']);
+  // Deployed as it is (no parameter set): the default, on the template's SKUs (none known here).
+  assert.deepEqual(skusOf({}, 'policies/default.xml'), []);
+});
+
 test('through layers of modules (a .bicepparam → main.bicep → an API module), each policy still gets its own environment’s SKU', () => {
   const main = `param skuName string
 param policyXml string
