@@ -66,9 +66,15 @@ function embedded(ctx: PolicyRuleContext, span: Span, where: string, text?: Poli
     // `@@(` (written to keep an `@`), `noreply@{{mail-domain}}` (an `@` before a named value).
     if (source[at - 1] === '@' || (open === '{' && source[at + 2] === '{')) continue;
     const lexed = lexExpression(source, at, { limit, decodeEntities: true });
+    // Left open, it runs to the end of the text: so would any `@(` after it, and reading each again would take the
+    // square of the text's length. The text is read no further.
+    if (!lexed.terminated) return;
     // Only what reads as a policy expression: one that uses `context` (or, as a block, returns). A regular expression
-    // (`^[a-z]+@(contoso|fabrikam)\.com$`) or an e-mail address is text.
-    if (!lexed.terminated || !lexed.tokens.some((t) => (t.kind === 'identifier' && t.text === 'context') || (open === '{' && t.kind === 'keyword' && t.text === 'return'))) continue;
+    // (`^[a-z]+@(contoso|fabrikam)\.com$`) or an e-mail address is text. What it holds is not read again either.
+    if (!lexed.tokens.some((t) => (t.kind === 'identifier' && t.text === 'context') || (open === '{' && t.kind === 'keyword' && t.text === 'return'))) {
+      at = lexed.end - 1;
+      continue;
+    }
     const first = firstNonSpace(source, span.start);
     const before = source.slice(first, at);
     const shown = before.length > 24 ? `…${before.slice(-24)}` : before;

@@ -688,3 +688,17 @@ test('hostile: a .apim-mtls.json "ignore" pattern of 20,000 * (or 1 MB) is a war
     removeTempDir(dir);
   }
 });
+
+test('regression: 100,000 `@(` left open, or nested, inside a text or a value: expression-mixed-with-text reads each once, and no rule is skipped', () => {
+  const texts = {
+    'open in text': `<policies><inbound><set-body>x ${'@(context.Request '.repeat(100_000)}</set-body></inbound></policies>`,
+    'open in a value': `<policies><inbound><set-header name="a" value="x ${'@(context.Request '.repeat(100_000)}" /></inbound></policies>`,
+    'nested in text': `<policies><inbound><set-body>x ${'@('.repeat(100_000)}${')'.repeat(100_000)}</set-body></inbound></policies>`,
+  };
+  for (const [name, text] of Object.entries(texts)) {
+    // Before: each `@(` was read to the end of the text again (seconds), the time budget stopped the rule, and the 12
+    // rules after it were skipped (a notice).
+    const r = lintText(`${name.replace(/ /g, '-')}.policy.xml`, text);
+    assert.deepEqual(r.notices, [], name);
+  }
+});
