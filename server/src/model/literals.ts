@@ -149,7 +149,8 @@ export function coalesced(expr: Expr): Expr[] {
 /** `literalsOf` for an expression that is neither a literal nor `a ?? b`, once its step is counted. */
 function followed<T>(v: Expr, scope: FileScope, depth: number, pick: (e: Expr, scope: FileScope) => T[], loop?: ForExpr): T[] {
   const elements = elementsOf(v, scope, depth, loop);
-  if (elements) return elements.flatMap((e) => literalsOf(e.expr, e.scope, depth + 1, pick));
+  // Each value with the call sites its literal came through (`apis[0]` of the array dev.bicepparam sets).
+  if (elements) return elements.flatMap((e) => withVia(e.via, () => literalsOf(e.expr, e.scope, depth + 1, pick)));
   const imported = importedVariable(v, scope);
   if (imported) return literalsOf(imported.expr, imported.scope, depth + 1, pick);
   if (v.kind === 'member') {
@@ -283,10 +284,11 @@ export function arrayItems(expr: Expr, scope: FileScope, depth: number): Owner[]
   );
 }
 
-/** An expression and the file it is written in. */
+/** An expression and the file it is written in (and, for a value found in a literal, the call sites to it). */
 export interface Located {
   expr: Expr;
   scope: FileScope;
+  via?: Via;
 }
 
 /**
@@ -307,7 +309,7 @@ export function elementsOf(expr: Expr, scope: FileScope, depth: number, loop?: F
     const iterable = unparen(loop.iterable);
     if (target.kind !== 'identifier' || target.name !== loop.itemName) return undefined;
     if (iterable.kind !== 'call' || iterable.name.toLowerCase() !== 'items' || !iterable.args[0]) return undefined;
-    return objectsOf(iterable.args[0], scope, depth + 1).flatMap((o) => valuesIn({ literal: o.object, scope: o.scope }));
+    return objectsOf(iterable.args[0], scope, depth + 1).flatMap((o) => valuesIn({ literal: o.object, scope: o.scope, via: o.via }));
   }
   return undefined;
 }
@@ -315,6 +317,8 @@ export function elementsOf(expr: Expr, scope: FileScope, depth: number, loop?: F
 interface Container {
   literal: ObjectExpr | ArrayExpr;
   scope: FileScope;
+  /** The call sites it was found through (see `Via`). */
+  via?: Via;
 }
 
 /** The object and array literals an expression may be. */
@@ -323,17 +327,21 @@ function containersOf(expr: Expr, scope: FileScope, depth: number, loop?: ForExp
 }
 
 function pickContainer(e: Expr, scope: FileScope): Container[] {
-  return e.kind === 'object' || e.kind === 'array' ? [{ literal: e, scope }] : [];
+  return e.kind === 'object' || e.kind === 'array' ? [{ literal: e, scope, via: currentVia() }] : [];
 }
 
-/** The values a literal holds: its items, its properties' values, or the one property a literal `key` names. */
-function valuesIn({ literal, scope }: Container, key?: string): Located[] {
-  if (literal.kind === 'array') return key === undefined ? literal.items.flatMap((expr) => (expr.kind === 'spread' ? [] : [{ expr, scope }])) : [];
+/**
+ * The values a literal holds: its items, its properties' values, or the one property a literal `key` names; each
+ * with the call sites the literal was found through.
+ */
+function valuesIn({ literal, scope, via }: Container, key?: string): Located[] {
+  const at = (expr: Expr): Located => (via ? { expr, scope, via } : { expr, scope });
+  if (literal.kind === 'array') return key === undefined ? literal.items.flatMap((expr) => (expr.kind === 'spread' ? [] : [at(expr)])) : [];
   if (key !== undefined) {
     const value = property(literal, key);
-    return value ? [{ expr: value, scope }] : [];
+    return value ? [at(value)] : [];
   }
-  return literal.members.flatMap((m) => (m.kind === 'property' ? [{ expr: m.value, scope }] : []));
+  return literal.members.flatMap((m) => (m.kind === 'property' ? [at(m.value)] : []));
 }
 
 /**

@@ -244,7 +244,7 @@ function isJson(scope: FileScope): boolean {
 function followedTexts(v: Expr, scope: FileScope, depth: number, transformed: boolean, loop?: ForExpr): DeployedText[] {
   // `policies[name]`, or `p.value` in a loop over `items(policies)`: any file the literal holds may be deployed.
   const elements = elementsOf(v, scope, depth, loop);
-  if (elements) return distinctTexts(elements.flatMap((e) => deployedTexts(e.expr, e.scope, depth + 1)), transformed);
+  if (elements) return distinctTexts(elements.flatMap((e) => throughVia(deployedTexts(e.expr, e.scope, depth + 1), e.via)), transformed);
   // `cond ? policy.value : fallback`: either branch may be deployed.
   if (v.kind === 'ternary') {
     const branches = [...deployedTexts(v.whenTrue, scope, depth + 1, loop), ...deployedTexts(v.whenFalse, scope, depth + 1, loop)];
@@ -264,12 +264,9 @@ function followedTexts(v: Expr, scope: FileScope, depth: number, transformed: bo
     const found = owners.flatMap((owner) => {
       const value = property(owner.object, key);
       if (!value) return [];
-      const texts = deployedTexts(value, owner.scope, depth + 1);
-      for (const t of texts) {
-        // The object came through call sites (`apis` that dev.bicepparam sets): so does what it holds.
-        for (let v: Via | undefined = owner.via; v; v = v.next) t.via = { scope: v.scope, site: v.site, item: v.item, next: t.via };
-        if (itemLoop) t.item = { loop: itemLoop, object: owner.object, scope: owner.scope };
-      }
+      // The object came through call sites (`apis` that dev.bicepparam sets): so does what it holds.
+      const texts = throughVia(deployedTexts(value, owner.scope, depth + 1), owner.via);
+      if (itemLoop) for (const t of texts) t.item = { loop: itemLoop, object: owner.object, scope: owner.scope };
       return texts;
     });
     return distinctTexts(found, transformed);
@@ -312,6 +309,12 @@ function followedTexts(v: Expr, scope: FileScope, depth: number, transformed: bo
     }
   }
   return distinctTexts(found, transformed);
+}
+
+/** Texts found in what came through `via` (an object, an array's item): they came through its call sites too. */
+function throughVia(texts: DeployedText[], via: Via | undefined): DeployedText[] {
+  for (const t of texts) for (let v: Via | undefined = via; v; v = v.next) t.via = { scope: v.scope, site: v.site, item: v.item, next: t.via };
+  return texts;
 }
 
 /**

@@ -433,4 +433,17 @@ module other 'main.bicep' = {
 `;
   const opaque = workspace({ 'main.bicep': template, 'root.bicep': calls, 'policies/dev.xml': '' });
   assert.deepEqual([skus(model, 'policies/dev.xml').unknown, skus(opaque, 'policies/dev.xml').unknown], [false, true], 'its tier may be any (the other call’s)');
+  // A dictionary each set passes, looped over with items(): each value on its own set's SKU.
+  const dictionary = template
+    .replace('param apis array', 'param apis array\nparam policies object')
+    .replace("[for (api, i) in apis: {\n  parent: apiRes[i]", '[for (p, i) in items(policies): {\n  parent: apiRes[i]')
+    .replace('value: api.policy', 'value: p.value');
+  const dictSet = (sku: string, file: string) => `${set(sku, file)}param policies = {\n  orders: loadTextContent('${file}')\n}\n`;
+  const dict = workspace({ ...files, 'main.bicep': dictionary, 'dev.bicepparam': dictSet('Developer', 'policies/dev.xml'), 'prod.bicepparam': dictSet('StandardV2', 'policies/prod.xml') });
+  assert.deepEqual([[...skus(dict, 'policies/dev.xml').values], [...skus(dict, 'policies/prod.xml').values]], [['Developer'], ['StandardV2']], 'items()');
+  // An API reached by index (`apis[0].policy`, `apis[0]['policy']`), or the array's items kept in a variable: the same.
+  for (const value of ['apis[0].policy', "apis[0]['policy']", 'first.policy']) {
+    const indexed = workspace({ ...files, 'main.bicep': template.replace('value: api.policy', `value: ${value}`).replace('param apis array', 'param apis array\nvar first = apis[0]') });
+    assert.deepEqual([[...skus(indexed, 'policies/dev.xml').values], [...skus(indexed, 'policies/prod.xml').values]], [['Developer'], ['StandardV2']], value);
+  }
 });
