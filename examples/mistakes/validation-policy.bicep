@@ -156,6 +156,24 @@ resource validityCheck 'Microsoft.ApiManagement/service/apis/operations@2024-05-
   }
 }
 
+resource xmlSyntax 'Microsoft.ApiManagement/service/apis/operations@2024-05-01' = {
+  name: 'policy-xml-syntax'
+  parent: validationApi
+  properties: {
+    displayName: 'A policy that is not well-formed'
+    method: 'GET'
+    urlTemplate: '/policy-xml-syntax'
+  }
+
+  resource policy 'policies' = {
+    name: 'policy'
+    properties: {
+      format: 'rawxml'
+      value: loadTextContent('./policies/policy-xml-syntax.operation.xml')
+    }
+  }
+}
+
 resource mixedExpression 'Microsoft.ApiManagement/service/apis/operations@2024-05-01' = {
   name: 'expression-mixed-with-text'
   parent: validationApi

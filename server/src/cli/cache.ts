@@ -44,6 +44,8 @@ interface CachedFile {
   until?: number;
   /** The policy files the rules read, with what they held (`outside`: not among the linted files). */
   reads?: [file: string, content: string][];
+  /** See `FileReport.untiered`. */
+  untiered?: true;
 }
 
 interface CacheData {
@@ -204,7 +206,7 @@ export class LintCache {
     for (const [policy, content] of entry.reads ?? []) if ((inputs.policies.get(policy) ?? 'outside') !== content) return undefined;
     this.next.set(file, entry);
     this.reused++;
-    return { file, messages: entry.messages };
+    return entry.untiered === true ? { file, messages: entry.messages, untiered: true } : { file, messages: entry.messages };
   }
 
   /** Keeps a report made in this run, unless it holds a notice (unreadable, a rule that failed, over the budget). */
@@ -214,6 +216,7 @@ export class LintCache {
     if (key === undefined || result.notices.length > 0) return;
     const entry: CachedFile = { key, messages: report.messages.map(({ finding: _, ...m }) => m) };
     if (result.stableUntil !== undefined) entry.until = result.stableUntil;
+    if (report.untiered) entry.untiered = true;
     // Policies outside the linted paths are among the referenced files, which the context covers.
     if (result.policiesRead?.size) entry.reads = [...result.policiesRead].sort().map((p) => [p, inputs.policies.get(p) ?? 'outside']);
     this.next.set(file, entry);

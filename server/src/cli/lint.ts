@@ -11,6 +11,7 @@ import { ruleCatalog } from '../rules';
 import { UNUSED_SUPPRESSION } from '../rules/unused-suppression';
 import { parseArgs, UsageError } from './args';
 import { openWorkspace, workspaceArgs, type OpenedWorkspace } from './open';
+import type { Workspace } from '../engine/workspace';
 import { DEFAULT_CACHE_FILE, LintCache, referencedEntry } from './cache';
 import { formatAzureDevOps } from './format/azure-devops';
 import { formatGitlab } from './format/gitlab';
@@ -100,6 +101,7 @@ export async function runLint(args: string[], io: CliIO): Promise<number> {
   }
   if (timing) io.stderr(formatTiming(timing) + (cache ? `cache: ${cache.reused} of ${opened.files.length} files reused\n` : ''));
   if (options.reportUnusedSuppressions) warnUnjudgedPolicies(opened, byFile, io);
+  warnUntieredPolicies(opened, byFile, io);
   return exitCode(reports, options.maxWarnings, io);
 }
 
@@ -206,6 +208,7 @@ function lintAll(
     // Notices sit at 1:1: the line index only for findings.
     const report = locate(result, result.findings.length ? ws.lineIndex(file) : undefined);
     if (ws.contentOf(file)?.problem !== undefined) report.notLinted = true;
+    else if (kind === 'policy' && untiered(ws, file)) report.untiered = true;
     if (kind === 'policy' || kind === 'bicep') cache?.remember(file, result, report);
     byFile.set(file, kind === 'policy' || kind === 'bicep' || asked || result.notices.length ? report : undefined);
     ws.release(file);
@@ -285,6 +288,35 @@ function warnUnjudgedPolicies({ ws, files }: OpenedWorkspace, byFile: ReportsByF
   io.stderr(
     `apim-mtls: --report-unused-suppressions: not judged in ${untold} ${untold === 1 ? 'policy' : 'policies'} that no Bicep read deploys and no --sku or "sku" gives a tier ` +
       '(its findings depend on the tier): give the repository root, --context with the Bicep, or --sku\n',
+  );
+}
+
+/** What makes a policy's findings depend on its tier: the validation policy, or chain validation in C#. */
+const TIER_DEPENDENT = /validate-client-certificate|\.Verify(?:NoRevocation)?\s*\(/;
+
+/** A policy that validates client certificates with no tier: no Bicep read deploys it, and no SKU is configured. */
+function untiered(ws: Workspace, file: string): boolean {
+  const text = ws.contentOf(file)?.text;
+  if (text === undefined || !TIER_DEPENDENT.test(text)) return false;
+  const context = ws.policyContext(file);
+  return context.deployments.length === 0 && context.skus.values.size === 0;
+}
+
+/**
+ * Policies that validate client certificates but got no tier (no Bicep the run read deploys them, no --sku or "sku"):
+ * the checks that depend on the tier were silent there, which "No problems" would hide (a hook given one policy file
+ * without the Bicep beside it). Said on stderr, with the ways to give the tier.
+ */
+function warnUntieredPolicies({ files }: OpenedWorkspace, byFile: ReportsByFile, io: CliIO): void {
+  const untiered = files.filter((f) => byFile.get(f)?.untiered);
+  if (untiered.length === 0) return;
+  const which = untiered.length === 1 ? `${oneLine(path.relative(io.cwd, untiered[0]!) || untiered[0]!)} validates` : `${untiered.length} policies validate`;
+  io.stderr(
+    logSafe(
+      `apim-mtls: ${which} client certificates with no known tier: no Bicep this run read deploys ${untiered.length === 1 ? 'it' : 'them'}, so the checks that ` +
+        'depend on the tier (validate-trust, Verify()) were silent. Lint the folder with the Bicep too, add it with --context ' +
+        '(or "context" in .apim-mtls.json), or give the tier with --sku (or "sku").\n',
+    ),
   );
 }
 

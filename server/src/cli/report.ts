@@ -47,6 +47,8 @@ export interface FileReport {
   messages: LocatedMessage[];
   /** The file couldn't be linted (unreadable, too large, binary, named but ignored): its notice says why. */
   notLinted?: true;
+  /** A policy that validates client certificates with no tier (no Bicep the run read deploys it, no configured SKU). */
+  untiered?: true;
 }
 
 /** Findings to located messages; notices (unreadable, too large) become warnings without a rule at 1:1. */

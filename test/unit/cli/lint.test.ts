@@ -184,6 +184,27 @@ describe('apim-mtls lint on the bundled examples', () => {
     assert.ok(!lines.some((l) => l.startsWith('::error')), r.stdout);
   });
 
+  it('a policy that validates client certificates linted without the Bicep that deploys it: "No problems", and stderr says the tier checks were silent', () => {
+    const dir = tmpWorkspace({ 'main.bicep': serviceWithPolicy('StandardV2', 'policy.xml'), 'policy.xml': TRUST_DEFAULT_POLICY, 'other.xml': TRUST_DEFAULT_POLICY, 'plain.xml': '<policies><inbound><base /></inbound></policies>\n' });
+    const alone = cli(['lint', 'policy.xml'], dir);
+    assert.equal(alone.code, 0);
+    assert.match(alone.stdout, /^No problems in 1 file\./);
+    assert.match(alone.stderr, /^apim-mtls: policy\.xml validates client certificates with no known tier: no Bicep this run read deploys it, so the checks that depend on the tier \(validate-trust, Verify\(\)\) were silent\. .*--context.*--sku/m);
+    assert.match(cli(['lint', 'policy.xml', 'other.xml', 'plain.xml'], dir).stderr, /apim-mtls: 2 policies validate client certificates with no known tier/);
+    // With the Bicep, or a tier given, nothing to say of it (and the error is found); the whole folder: of other.xml,
+    // which no Bicep deploys.
+    for (const args of [['lint', 'policy.xml', '--context', 'main.bicep'], ['lint', 'policy.xml', '--sku', 'StandardV2']]) {
+      const r = cli(args, dir);
+      assert.equal(r.stderr, '', args.join(' '));
+      assert.equal(r.code, 1, args.join(' '));
+    }
+    const all = cli(['lint', '.'], dir);
+    assert.equal(all.code, 1);
+    assert.match(all.stderr, /^apim-mtls: other\.xml validates client certificates with no known tier: [^\n]*\n$/);
+    // A policy with nothing that depends on the tier: nothing to say either.
+    assert.equal(cli(['lint', 'plain.xml'], dir).stderr, '');
+  });
+
   it('text: a folder with nothing to lint (templates only) says so, and how templates are linted', () => {
     const dir = tmpWorkspace({ 'api-policy.xml.tpl': '<policies><inbound><base /></inbound></policies>', 'README.md': '# x' });
     const r = cli(['lint', '.'], dir);
@@ -518,9 +539,9 @@ resource policy 'Microsoft.ApiManagement/service/policies@2024-05-01' = {
   it('--report-unused-suppressions says when a policy is not judged (no tier: a file linted alone), and how to fix it', () => {
     const dir = tmpWorkspace({ 'api.policy.xml': TRUST_DEFAULT_POLICY });
     const alone = cli(['lint', 'api.policy.xml', '--report-unused-suppressions'], dir);
-    assert.match(alone.stderr, /^apim-mtls: --report-unused-suppressions: not judged in 1 policy that no Bicep read deploys .*--sku\n$/);
+    assert.match(alone.stderr, /^apim-mtls: --report-unused-suppressions: not judged in 1 policy that no Bicep read deploys .*--sku\n/);
     assert.equal(cli(['lint', 'api.policy.xml', '--report-unused-suppressions', '--sku', 'Premium'], dir).stderr, '');
-    assert.equal(cli(['lint', 'api.policy.xml'], dir).stderr, '', 'not asked: nothing said');
+    assert.doesNotMatch(cli(['lint', 'api.policy.xml'], dir).stderr, /report-unused-suppressions/, 'not asked: nothing said of it');
   });
 
   it('lints a policy written as .cshtml (for C# highlighting) that the Bicep deploys; a Razor view is not a policy', () => {
