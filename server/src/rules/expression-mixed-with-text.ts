@@ -85,11 +85,15 @@ function embedded(ctx: PolicyRuleContext, span: Span, where: string, text?: Poli
       const code = source.slice(at + 2, lexed.end - 1);
       fixes.push({ title: `Make the whole text one expression: @("${before}" + (…))`, edits: [{ file: ctx.file, span: { start: first, end: lexed.end }, newText: `@("${before}" + (${code.trim()}))` }] });
     }
+    // `{{some-value-@(context.Product.Id)}}`: a named value's name built at run time.
+    const inName = /\{\{[A-Za-z0-9_.-]*$/.test(before) && source.startsWith('}}', lexed.end);
     ctx.report({
       span: { start: at, end: lexed.end },
-      message:
-        `This policy expression comes after other text ("${shown}@${open}…"): APIM runs an expression only when it is the whole of ${where} ` +
-        `(after white space), so ${where} is sent as written, "@${open}" and all. Make the whole of it one expression: @("${before.length <= 24 && isPlain(before) ? before : '…'}" + …).`,
+      message: inName
+        ? `This policy expression is inside a named value's braces ("${shown}@${open}…}}"): a named value is replaced when the policy is saved, so its name ` +
+          `can't be built at run time, and the expression is not run either. Pick the value in the expression instead (context.Product.Id == "a" ? "{{value-a}}" : "{{value-b}}").`
+        : `This policy expression comes after other text ("${shown}@${open}…"): APIM runs an expression only when it is the whole of ${where} ` +
+          `(after white space), so ${where} is sent as written, "@${open}" and all. Make the whole of it one expression: @("${before.length <= 24 && isPlain(before) ? before : '…'}" + …).`,
       fixes,
     });
     at = lexed.end - 1;

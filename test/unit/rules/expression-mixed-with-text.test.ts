@@ -38,6 +38,12 @@ testRule(expressionMixedWithText, {
       output: policy(header('@("Bearer " + (context.Variables.GetValueOrDefault<string>("token")))')),
     },
     {
+      name: "a named value's name built with an expression (it is replaced when the policy is saved)",
+      code: policy(header('{{some-value-@(context.Product.Id)}}')),
+      findings: [{ line: 4, text: '@(context.Product.Id)', message: "inside a named value's braces (\"{{some-value-@(…}}\"): a named value is replaced when the policy is saved" }],
+      noFix: true,
+    },
+    {
       name: 'a condition with text before its expression: no fix in an attribute (its quotes depend on the format)',
       code: policy('<choose>\n    <when condition="ok @(context.Request.Certificate == null)">\n        <return-response><set-status code="403" /></return-response>\n    </when>\n</choose>'),
       findings: [{ line: 5, text: '@(context.Request.Certificate == null)', message: "the whole of the value of 'condition'" }],
