@@ -89,17 +89,20 @@ function currentVia(): Via | undefined {
   return walkUnread > 0 ? undefined : walkVia;
 }
 
-/** `run` with the walk's call sites set to `via` (what a literal found earlier came through). */
-function withVia<T>(via: Via | undefined, run: () => T): T {
+/**
+ * `run` with the walk's call sites set to `via` (what a literal found earlier came through); `unread` when that
+ * literal was found where a call whose values can't be read may pass another (then no site is the only way).
+ */
+function withVia<T>(via: Via | undefined, run: () => T, unread = false): T {
   const outer = walkVia;
-  const unread = walkUnread;
+  const outerUnread = walkUnread;
   walkVia = via;
-  walkUnread = 0;
+  walkUnread = unread ? 1 : 0;
   try {
     return run();
   } finally {
     walkVia = outer;
-    walkUnread = unread;
+    walkUnread = outerUnread;
   }
 }
 
@@ -150,7 +153,7 @@ export function coalesced(expr: Expr): Expr[] {
 function followed<T>(v: Expr, scope: FileScope, depth: number, pick: (e: Expr, scope: FileScope) => T[], loop?: ForExpr): T[] {
   const elements = elementsOf(v, scope, depth, loop);
   // Each value with the call sites its literal came through (`apis[0]` of the array dev.bicepparam sets).
-  if (elements) return elements.flatMap((e) => withVia(e.via, () => literalsOf(e.expr, e.scope, depth + 1, pick)));
+  if (elements) return elements.flatMap((e) => withVia(e.via, () => literalsOf(e.expr, e.scope, depth + 1, pick), e.unread));
   const imported = importedVariable(v, scope);
   if (imported) return literalsOf(imported.expr, imported.scope, depth + 1, pick);
   if (v.kind === 'member') {
@@ -289,6 +292,8 @@ export interface Located {
   expr: Expr;
   scope: FileScope;
   via?: Via;
+  /** Found where a call whose values can't be read may pass another value (see `walkUnread`): no site is the only way. */
+  unread?: true;
 }
 
 /**
@@ -317,8 +322,9 @@ export function elementsOf(expr: Expr, scope: FileScope, depth: number, loop?: F
 interface Container {
   literal: ObjectExpr | ArrayExpr;
   scope: FileScope;
-  /** The call sites it was found through (see `Via`). */
+  /** The call sites it was found through (see `Via`), or that they are not known (`unread`). */
   via?: Via;
+  unread?: true;
 }
 
 /** The object and array literals an expression may be. */
@@ -327,15 +333,16 @@ function containersOf(expr: Expr, scope: FileScope, depth: number, loop?: ForExp
 }
 
 function pickContainer(e: Expr, scope: FileScope): Container[] {
-  return e.kind === 'object' || e.kind === 'array' ? [{ literal: e, scope, via: currentVia() }] : [];
+  if (e.kind !== 'object' && e.kind !== 'array') return [];
+  return [walkUnread > 0 ? { literal: e, scope, unread: true } : { literal: e, scope, via: walkVia }];
 }
 
 /**
  * The values a literal holds: its items, its properties' values, or the one property a literal `key` names; each
  * with the call sites the literal was found through.
  */
-function valuesIn({ literal, scope, via }: Container, key?: string): Located[] {
-  const at = (expr: Expr): Located => (via ? { expr, scope, via } : { expr, scope });
+function valuesIn({ literal, scope, via, unread }: Container, key?: string): Located[] {
+  const at = (expr: Expr): Located => (unread ? { expr, scope, unread } : via ? { expr, scope, via } : { expr, scope });
   if (literal.kind === 'array') return key === undefined ? literal.items.flatMap((expr) => (expr.kind === 'spread' ? [] : [at(expr)])) : [];
   if (key !== undefined) {
     const value = property(literal, key);

@@ -244,7 +244,7 @@ function isJson(scope: FileScope): boolean {
 function followedTexts(v: Expr, scope: FileScope, depth: number, transformed: boolean, loop?: ForExpr): DeployedText[] {
   // `policies[name]`, or `p.value` in a loop over `items(policies)`: any file the literal holds may be deployed.
   const elements = elementsOf(v, scope, depth, loop);
-  if (elements) return distinctTexts(elements.flatMap((e) => throughVia(deployedTexts(e.expr, e.scope, depth + 1), e.via)), transformed);
+  if (elements) return distinctTexts(elements.flatMap((e) => throughVia(deployedTexts(e.expr, e.scope, depth + 1), e.via, e.unread)), transformed);
   // `cond ? policy.value : fallback`: either branch may be deployed.
   if (v.kind === 'ternary') {
     const branches = [...deployedTexts(v.whenTrue, scope, depth + 1, loop), ...deployedTexts(v.whenFalse, scope, depth + 1, loop)];
@@ -276,7 +276,7 @@ function followedTexts(v: Expr, scope: FileScope, depth: number, transformed: bo
   // `[for policyXml in policies: … value: policyXml]`: the loop's item is each text of what it goes over (nothing when
   // that can't be read), not a variable of that name; its index is no text.
   if (loop && name === loop.indexName) return [];
-  if (loop && name === loop.itemName) return distinctTexts(itemsOf(loop.iterable, scope, depth + 1).flatMap((e) => deployedTexts(e.expr, e.scope, depth + 1)), transformed);
+  if (loop && name === loop.itemName) return distinctTexts(itemsOf(loop.iterable, scope, depth + 1).flatMap((e) => throughVia(deployedTexts(e.expr, e.scope, depth + 1), e.via, e.unread)), transformed);
   const variable = scope.vars.get(name)?.value;
   let found: DeployedText[] = [];
   if (variable) found = deployedTexts(variable, scope, depth + 1);
@@ -311,9 +311,15 @@ function followedTexts(v: Expr, scope: FileScope, depth: number, transformed: bo
   return distinctTexts(found, transformed);
 }
 
-/** Texts found in what came through `via` (an object, an array's item): they came through its call sites too. */
-function throughVia(texts: DeployedText[], via: Via | undefined): DeployedText[] {
-  for (const t of texts) for (let v: Via | undefined = via; v; v = v.next) t.via = { scope: v.scope, site: v.site, item: v.item, next: t.via };
+/**
+ * Texts found in what came through `via` (an object, an array's item): they came through its call sites too; through
+ * none in particular when that was found where a call whose values can't be read may pass another (`unread`).
+ */
+function throughVia(texts: DeployedText[], via: Via | undefined, unread?: true): DeployedText[] {
+  for (const t of texts) {
+    if (unread) delete t.via;
+    else for (let v: Via | undefined = via; v; v = v.next) t.via = { scope: v.scope, site: v.site, item: v.item, next: t.via };
+  }
   return texts;
 }
 

@@ -443,7 +443,11 @@ module other 'main.bicep' = {
   assert.deepEqual([[...skus(dict, 'policies/dev.xml').values], [...skus(dict, 'policies/prod.xml').values]], [['Developer'], ['StandardV2']], 'items()');
   // An API reached by index (`apis[0].policy`, `apis[0]['policy']`), or the array's items kept in a variable: the same.
   for (const value of ['apis[0].policy', "apis[0]['policy']", 'first.policy']) {
-    const indexed = workspace({ ...files, 'main.bicep': template.replace('value: api.policy', `value: ${value}`).replace('param apis array', 'param apis array\nvar first = apis[0]') });
+    const main = template.replace('value: api.policy', `value: ${value}`).replace('param apis array', 'param apis array\nvar first = apis[0]');
+    const indexed = workspace({ ...files, 'main.bicep': main });
     assert.deepEqual([[...skus(indexed, 'policies/dev.xml').values], [...skus(indexed, 'policies/prod.xml').values]], [['Developer'], ['StandardV2']], value);
+    // With another call whose values can't be read: any SKU, as through the loop.
+    const unread = workspace({ 'main.bicep': main, 'root.bicep': calls, 'policies/dev.xml': '' });
+    assert.equal(skus(unread, 'policies/dev.xml').unknown, true, `${value}: its tier may be any (the other call’s)`);
   }
 });
