@@ -110,9 +110,10 @@ function trailing(ctx: PolicyRuleContext, expression: PolicyExpression, end: num
   while (stop > start && firstNonSpace(source, stop - 1) === stop) stop--;
   const after = source.slice(start, stop);
   const fixes: Fix[] = [];
-  if (text && expression.kind === 'single' && isPlain(after)) {
+  const gap = source.slice(expression.span.end, start);
+  // The text and the white space before it go into a C# string: on one line.
+  if (text && expression.kind === 'single' && isPlain(after) && isPlain(gap)) {
     const code = source.slice(expression.codeSpan.start, expression.codeSpan.end).trim();
-    const gap = source.slice(expression.span.end, start);
     fixes.push({ title: `Move the text into the expression: @((…) + "${gap}${after}")`, edits: [{ file: ctx.file, span: { start: expression.span.start, end: stop }, newText: `@((${code}) + "${gap}${after}")` }] });
   }
   ctx.report({

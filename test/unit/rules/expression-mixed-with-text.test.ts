@@ -62,6 +62,12 @@ testRule(expressionMixedWithText, {
       output: policy(header('@((context.Request.Certificate?.Thumbprint) + " (pinned)")')),
     },
     {
+      name: 'text after an expression on the next line: no fix (a C# string holds no line break)',
+      code: policy(header('@(context.Request.Certificate?.Thumbprint)\n(pinned)')),
+      findings: [{ line: 5, text: '(pinned)' }],
+      noFix: true,
+    },
+    {
       name: 'text after an expression in a value',
       code: policy('<set-variable name="id" value="@(context.Request.Certificate?.Thumbprint)-pinned" />'),
       findings: [{ line: 4, text: '-pinned', message: "the value of 'value' as an expression only when it is one" }],
