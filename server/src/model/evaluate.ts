@@ -28,7 +28,7 @@ export interface EvalContext {
    * not the union over every site, so that two settings are read together (the SKU and `enableClientCertificate` of
    * dev; the SKU and the policy that dev passes). Other files' parameters take every site's values.
    */
-  onlySites?: ReadonlyMap<FileScope, CallSite>;
+  onlySites?: ReadonlyMap<FileScope, CallSite | readonly CallSite[]>;
   /**
    * While a module call's argument in a loop is evaluated (`[for env in environments: { params: { skuName: env.sku } }]`):
    * the loop, whose item (`env`) is any item of what it goes over.
@@ -270,7 +270,8 @@ export function possibleValues(
 ): Value {
   const own = (): Value => paramDomain(ref.param, ref.props, ref.scope, ctx.scopes, (e, props) => ev(e, ref.scope, props), ctx.origins, ctx.label);
   const only = ctx.onlySites?.get(ref.scope);
-  const sites = only ? [only] : ref.scope.callers;
+  // One deployment's site, or the few any of which may be it (see `Via.also`).
+  const sites: readonly CallSite[] = only ? (isSiteList(only) ? only : [only]) : ref.scope.callers;
   if (sites.length === 0) return own();
   const memo = (ctx.params ??= new Map());
   const known = memo.get(ref.key);
@@ -491,4 +492,8 @@ function contains(container: Value, item: Value): ReturnType<typeof truth> {
   if (hits === item.values.size) return true;
   if (hits === 0 && allKnown) return false;
   return 'unknown';
+}
+
+function isSiteList(only: CallSite | readonly CallSite[]): only is readonly CallSite[] {
+  return Array.isArray(only);
 }

@@ -51,6 +51,11 @@ export function followCutShort(): boolean {
 export interface Via {
   scope: FileScope;
   site: CallSite;
+  /**
+   * Other sites of the same file, any of which may be the one (a parameter's default that several parameter sets keep
+   * while others pass their own value): the text is deployed by those deployments only.
+   */
+  also?: readonly CallSite[];
   /** A call in a loop (`[for env in environments: …]`): the item the text was found in (`env.policy` of dev's object). */
   item?: LoopItem;
   next?: Via;
@@ -62,10 +67,10 @@ export interface LoopItem {
   scope: FileScope;
 }
 
-/** The sites of a `Via` by file, as evaluation takes them (`EvalContext.onlySites`). */
-export function viaSites(via: Via): Map<FileScope, CallSite> {
-  const sites = new Map<FileScope, CallSite>();
-  for (let v: Via | undefined = via; v; v = v.next) if (!sites.has(v.scope)) sites.set(v.scope, v.site);
+/** The sites of a `Via` by file (one, or the alternatives of a cell), as evaluation takes them (`EvalContext.onlySites`). */
+export function viaSites(via: Via): Map<FileScope, CallSite | readonly CallSite[]> {
+  const sites = new Map<FileScope, CallSite | readonly CallSite[]>();
+  for (let v: Via | undefined = via; v; v = v.next) if (!sites.has(v.scope)) sites.set(v.scope, v.also ? [v.site, ...v.also] : v.site);
   return sites;
 }
 

@@ -299,12 +299,14 @@ function followedTexts(v: Expr, scope: FileScope, depth: number, transformed: bo
     }
     // `param policyXml string = loadTextContent('…')` (or a policy written there): where a deployment keeps the default.
     // When one call site keeps it (dev.bicepparam sets no policyXml, prod.bicepparam its own), the default goes through
-    // that site, whose SKU it is deployed on; kept by several, by none in particular.
+    // that site, whose SKU it is deployed on; kept by several, through one of them.
     const fallback = scope.params.get(name)?.defaultValue;
     if (fallback && defaultDeployed(name, scope)) {
       const keeping = scope.callers.filter((site) => !siteArg(site, name));
       const texts = deployedTexts(fallback, scope, depth + 1);
-      if (keeping.length === 1 && !unread) for (const t of texts) t.via = { scope, site: keeping[0]!, next: t.via };
+      // Kept by several: by one of them (`also`), not by the sites that pass their own.
+      const [site, ...also] = keeping;
+      if (site && !unread) for (const t of texts) t.via = { scope, site, next: t.via, ...(also.length ? { also } : {}) };
       found.push(...texts);
     }
   }
@@ -318,7 +320,7 @@ function followedTexts(v: Expr, scope: FileScope, depth: number, transformed: bo
 function throughVia(texts: DeployedText[], via: Via | undefined, unread?: true): DeployedText[] {
   for (const t of texts) {
     if (unread) delete t.via;
-    else for (let v: Via | undefined = via; v; v = v.next) t.via = { scope: v.scope, site: v.site, item: v.item, next: t.via };
+    else for (let v: Via | undefined = via; v; v = v.next) t.via = { scope: v.scope, site: v.site, item: v.item, next: t.via, ...(v.also ? { also: v.also } : {}) };
   }
   return texts;
 }
@@ -365,11 +367,11 @@ function sameVia(a: Via | undefined, b: Via | undefined): Via | undefined {
   let both: Via | undefined;
   for (let v: Via | undefined = a; v; v = v.next) {
     let w: Via | undefined = b;
-    while (w && !(w.scope === v.scope && w.site === v.site)) w = w.next;
+    while (w && !(w.scope === v.scope && w.site === v.site && w.also === v.also)) w = w.next;
     if (!w) continue;
     // Through one loop call, from two items: any item.
     const item = v.item && w.item?.object === v.item.object ? v.item : undefined;
-    both = { scope: v.scope, site: v.site, next: both, ...(item ? { item } : {}) };
+    both = { scope: v.scope, site: v.site, next: both, ...(item ? { item } : {}), ...(v.also ? { also: v.also } : {}) };
   }
   return both;
 }

@@ -841,7 +841,7 @@ function nearestByDirectory<T extends { node: ResourceNode }>(candidates: Set<T>
  * (`module apim 'apim.bicep' = if (createApim)`) is deployed on a condition these deployments may not meet (the policy
  * then goes to the service another deployment makes, on that one's SKU).
  */
-function deploysService(node: ResourceNode, sites: ReadonlyMap<FileScope, CallSite>, scopes: ReadonlyMap<string, FileScope>): boolean {
+function deploysService(node: ResourceNode, sites: NonNullable<EvalContext['onlySites']>, scopes: ReadonlyMap<string, FileScope>): boolean {
   const holds = (condition: Expr, scope: FileScope): boolean => truth(evaluate(condition, scope, { scopes, origins: [], label: 'condition', onlySites: sites })) === true;
   const own = conditionOf(node.decl.value);
   if (own && !holds(own, node.scope)) return false;

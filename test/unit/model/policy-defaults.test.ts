@@ -225,8 +225,12 @@ test('a parameter’s default policy is deployed on the SKU of the one parameter
   // dev keeps the default, prod passes its own: the default is on dev's SKU, prod's policy on prod's.
   assert.deepEqual(skusOf({ 'dev.bicepparam': dev, 'prod.bicepparam': prod }, 'policies/default.xml'), ['Developer']);
   assert.deepEqual(skusOf({ 'dev.bicepparam': dev, 'prod.bicepparam': prod }, 'policies/prod.xml'), ['StandardV2']);
-  // Two sets keep it: any of the deployments (one text reached two ways keeps no single way).
-  assert.deepEqual(skusOf({ 'dev.bicepparam': dev, 'test.bicepparam': test, 'prod.bicepparam': prod }, 'policies/default.xml'), ['BasicV2', 'Developer', 'StandardV2']);
+  // Two sets keep it: on either's SKU, not on prod's (which passes its own).
+  assert.deepEqual(skusOf({ 'dev.bicepparam': dev, 'test.bicepparam': test, 'prod.bicepparam': prod }, 'policies/default.xml'), ['BasicV2', 'Developer']);
+  // One of them may not make the service (`= if (createApim)` in the template, false in test): any deployment's SKU.
+  const conditional = template.replace("resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {", "param createApim bool = true\nresource apim 'Microsoft.ApiManagement/service@2024-05-01' = if (createApim) {");
+  const files = { 'main.bicep': conditional, 'policies/default.xml': '', 'policies/prod.xml': '', 'dev.bicepparam': dev, 'test.bicepparam': `${test}param createApim = false\n`, 'prod.bicepparam': prod };
+  assert.deepEqual([...workspace(files).policyContext(abs('policies/default.xml')).skus.values].sort(), ['BasicV2', 'Developer', 'StandardV2']);
   // Deployed as it is (no parameter set): the default, on the template's SKUs (none known here).
   assert.deepEqual(skusOf({}, 'policies/default.xml'), []);
 });
