@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { property, propertyMember, siteArg, type FileScope, type ResourceNode } from './bicep-scope';
+import { property, propertyMember, siteArg, type CallSite, type FileScope, type ResourceNode } from './bicep-scope';
 import { decodeStringSegment, stringValueOffsets } from '../parsers/bicep/lexer';
 import { unparen } from './expr-walk';
 import { coalesced, elementsOf, followCutAtDepth, followCutShort, followStep, importedVariable, itemsOf, lambdaBinding, MAX_FOLLOW_DEPTH, objectsOf, type LoopItem, type Via } from './literals';
@@ -327,20 +327,26 @@ function throughVia(texts: DeployedText[], via: Via | undefined, unread?: true):
 
 /**
  * Each loaded file once (rewritten when any way to it rewrites it), each string once; no string when the way to them
- * rewrites it (`replace(policyXml, …)`).
+ * rewrites it (`replace(policyXml, …)`). A text reached several ways keeps the call sites they share (`sharedVia`).
  */
 function distinctTexts(found: DeployedText[], transformed: boolean): DeployedText[] {
   const byFile = new Map<string, LoadedText>();
   const strings = new Map<StringExpr, WrittenText>();
   const out: DeployedText[] = [];
+  /** The ways to each text reached more than once, its own first. */
+  const ways = new Map<DeployedText, (Via | undefined)[]>();
+  const another = (known: DeployedText, l: DeployedText): void => {
+    const list = ways.get(known);
+    if (list) list.push(l.via);
+    else ways.set(known, [known.via, l.via]);
+    if (known.item && known.item.object !== l.item?.object) delete known.item;
+  };
   for (const l of found) {
     if (l.kind === 'written') {
       if (transformed) continue;
       const known = strings.get(l.string);
-      if (known) {
-        known.via = sameVia(known.via, l.via);
-        if (known.item && known.item.object !== l.item?.object) delete known.item;
-      } else {
+      if (known) another(known, l);
+      else {
         const copy: WrittenText = { ...l };
         strings.set(l.string, copy);
         out.push(copy);
@@ -355,26 +361,56 @@ function distinctTexts(found: DeployedText[], transformed: boolean): DeployedTex
       continue;
     }
     if (l.transformed && !known.transformed) known.transformed = true;
-    known.via = sameVia(known.via, l.via);
-    if (known.item && known.item.object !== l.item?.object) delete known.item;
+    another(known, l);
+  }
+  for (const [text, list] of ways) {
+    const via = sharedVia(list);
+    if (via) text.via = via;
+    else delete text.via;
   }
   return out;
 }
 
-/** One text reached two ways: the sites both ways go through (a file either way reaches from another site is left free). */
-function sameVia(a: Via | undefined, b: Via | undefined): Via | undefined {
-  if (a === b || !a || !b) return a === b ? a : undefined;
+/**
+ * One text reached several ways: per file every way goes through, the sites of any of them (dev.bicepparam's or
+ * test.bicepparam's call of main.bicep, not prod's; at most `MAX_ALTERNATIVES`, and none when they are all the file's
+ * callers); a file some way doesn't go through is left free, as is everything when one way is free.
+ */
+function sharedVia(list: readonly (Via | undefined)[]): Via | undefined {
+  const first = list[0];
+  if (!first || list.some((v) => !v)) return undefined;
+  if (list.every((v) => v === first)) return first;
   let both: Via | undefined;
-  for (let v: Via | undefined = a; v; v = v.next) {
-    let w: Via | undefined = b;
-    while (w && !(w.scope === v.scope && w.site === v.site && w.also === v.also)) w = w.next;
-    if (!w) continue;
-    // Through one loop call, from two items: any item.
-    const item = v.item && w.item?.object === v.item.object ? v.item : undefined;
-    both = { scope: v.scope, site: v.site, next: both, ...(item ? { item } : {}), ...(v.also ? { also: v.also } : {}) };
+  for (let v: Via | undefined = first; v; v = v.next) {
+    const cells: Via[] = [];
+    for (const other of list) {
+      let w: Via | undefined = other;
+      while (w && w.scope !== v.scope) w = w.next;
+      if (!w) break;
+      cells.push(w);
+    }
+    if (cells.length < list.length) continue;
+    if (cells.every((c) => c.site === v!.site && c.also === v!.also)) {
+      // Through one loop call, from several items: any item.
+      const item = v.item && cells.every((c) => c.item?.object === v!.item!.object) ? v.item : undefined;
+      both = { scope: v.scope, site: v.site, next: both, ...(item ? { item } : {}), ...(v.also ? { also: v.also } : {}) };
+      continue;
+    }
+    const sites = new Set<CallSite>();
+    for (const c of cells) {
+      sites.add(c.site);
+      for (const s of c.also ?? []) sites.add(s);
+    }
+    // Every site that calls the file (a text passed by all of them): no constraint, as no cell.
+    if (sites.size >= v.scope.callers.length || sites.size > MAX_ALTERNATIVES) continue;
+    const [site, ...also] = sites;
+    both = { scope: v.scope, site: site!, next: both, also };
   }
   return both;
 }
+
+/** How many call sites of one file a text may be deployed through and still be judged on theirs alone. */
+const MAX_ALTERNATIVES = 32;
 
 /** A span of an inline policy's text as a span of the Bicep file it is written in. */
 export function inlineSpan(inline: InlinePolicy, span: Span): Span {

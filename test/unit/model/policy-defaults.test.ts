@@ -208,6 +208,17 @@ test('a policy one parameter set passes is deployed on that set’s SKU only; on
     'policies/all.xml': '',
   });
   assert.deepEqual(skusOf(shared, 'policies/all.xml'), ['Developer', 'StandardV2']);
+  // Passed by two sets of three, the third passing its own: on the two's SKUs only.
+  const twoOfThree = workspace({
+    'main.bicep': ENV_TEMPLATE,
+    'dev.bicepparam': envParams('Developer', "loadTextContent('policies/shared.xml')"),
+    'test.bicepparam': envParams('BasicV2', "loadTextContent('policies/shared.xml')"),
+    'prod.bicepparam': envParams('StandardV2', "loadTextContent('policies/prod.xml')"),
+    'policies/shared.xml': '',
+    'policies/prod.xml': '',
+  });
+  assert.deepEqual(skusOf(twoOfThree, 'policies/shared.xml'), ['BasicV2', 'Developer']);
+  assert.deepEqual(skusOf(twoOfThree, 'policies/prod.xml'), ['StandardV2']);
   // A string a parameter set writes, and module calls alike.
   const strings = workspace({ 'main.bicep': ENV_TEMPLATE, 'dev.bicepparam': envParams('Developer', `'${POLICY}'`), 'prod.bicepparam': envParams('StandardV2', `'${POLICY}'`) });
   assert.deepEqual(['dev', 'prod'].map((env) => strings.inlinePoliciesIn(abs(`${env}.bicepparam`)).map(({ context }) => [...context.skus.values])), [[['Developer']], [['StandardV2']]]);
