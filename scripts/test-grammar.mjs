@@ -29,8 +29,7 @@ const SCOPE = /^\w[-\w.]*$/;
  * don't match (two ' - ' groups, a token that is no scope name) backtracks exponentially: the runner hangs instead of
  * reporting it. The same rules are checked here, in linear time, before the runner sees the file.
  */
-function malformedAssertions(file) {
-  const lines = readFileSync(file, 'utf8').split(/\r\n|\n/);
+function malformedAssertions(file, lines) {
   const header = /^(\S+)\s+SYNTAX\s+TEST\s/.exec(lines[0] ?? '');
   if (!header) return []; // the runner reports a bad header itself, quickly
   const token = header[1];
@@ -111,8 +110,7 @@ function emittedScopes() {
  * matches the scopes it is a prefix of, as in a theme): each is written out as every scope name the grammars emit
  * under it, in a copy the runner is given. A prohibited name no grammar emits, under it or as it, is a mistake.
  */
-function expandProhibited(file, emitted) {
-  const lines = readFileSync(file, 'utf8').split(/\r\n|\n/);
+function expandProhibited(file, lines, emitted) {
   const token = /^(\S+)\s+SYNTAX\s+TEST\s/.exec(lines[0] ?? '')?.[1];
   const problems = [];
   if (!token) return { text: lines.join('\n'), problems };
@@ -138,14 +136,15 @@ process.on('exit', () => rmSync(expandedDir, { recursive: true, force: true }));
 
 const failed = [];
 for (const file of files) {
-  const malformed = malformedAssertions(file);
+  const lines = readFileSync(file, 'utf8').split(/\r\n|\n/);
+  const malformed = malformedAssertions(file, lines);
   if (malformed.length) {
     failed.push(rel(file));
     console.log(`  FAIL  ${rel(file)} (malformed assertion lines: not run, vscode-tmgrammar-test can hang on them)`);
     for (const m of malformed) console.log(`        ERROR ${m}`);
     continue;
   }
-  const { text, problems } = expandProhibited(file, emitted);
+  const { text, problems } = expandProhibited(file, lines, emitted);
   if (problems.length) {
     failed.push(rel(file));
     console.log(`  FAIL  ${rel(file)} (assertions that cannot fail)`);

@@ -294,12 +294,10 @@ function warnUnjudgedPolicies({ ws, files }: OpenedWorkspace, byFile: ReportsByF
 /** What makes a policy's findings depend on its tier: the validation policy, or chain validation in C#. */
 const TIER_DEPENDENT = /validate-client-certificate|\.Verify(?:NoRevocation)?\s*\(/;
 
-/** A policy that validates client certificates with no tier: no Bicep read deploys it, and no SKU is configured. */
+/** A policy that validates client certificates with no tier (see `Workspace.lacksTier`). */
 function untiered(ws: Workspace, file: string): boolean {
   const text = ws.contentOf(file)?.text;
-  if (text === undefined || !TIER_DEPENDENT.test(text)) return false;
-  const context = ws.policyContext(file);
-  return context.deployments.length === 0 && context.skus.values.size === 0;
+  return text !== undefined && TIER_DEPENDENT.test(text) && ws.lacksTier(file);
 }
 
 /**

@@ -576,12 +576,17 @@ export class Workspace {
   }
 
   /**
-   * Whether a policy's suppression comments can be judged unused: it is deployed by Bicep the workspace holds, or a
-   * tier is configured for it. Otherwise its findings depend on what the run has read.
+   * Whether a policy has no tier: no Bicep the workspace holds deploys it, and no tier is configured for it. Its tier
+   * rules are then silent, and its findings depend on what the run has read.
    */
-  judgesUnusedSuppressions(file: string): boolean {
+  lacksTier(file: string): boolean {
     const context = this.policyContext(file);
-    return context.deployments.length > 0 || !context.skus.unknown;
+    return context.deployments.length === 0 && context.skus.unknown;
+  }
+
+  /** Whether a policy's suppression comments can be judged unused: not when it lacks a tier (see `lacksTier`). */
+  judgesUnusedSuppressions(file: string): boolean {
+    return !this.lacksTier(file);
   }
 
   /** `policyAt` for rules, noting in `result` which policies they read (what their findings depend on). */

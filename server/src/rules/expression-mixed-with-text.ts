@@ -107,7 +107,7 @@ function trailing(ctx: PolicyRuleContext, expression: PolicyExpression, end: num
   const start = firstNonSpace(source, expression.span.end);
   if (start >= end) return;
   let stop = end;
-  while (stop > start && firstNonSpace(source, stop - 1) === stop) stop--;
+  while (stop > start && isBlank(source.charCodeAt(stop - 1))) stop--;
   const after = source.slice(start, stop);
   const fixes: Fix[] = [];
   const gap = source.slice(expression.span.end, start);
@@ -127,8 +127,13 @@ function trailing(ctx: PolicyRuleContext, expression: PolicyExpression, end: num
 
 function firstNonSpace(source: string, from: number): number {
   let i = from;
-  for (let c = source.charCodeAt(i); c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d; c = source.charCodeAt(++i));
+  while (isBlank(source.charCodeAt(i))) i++;
   return i;
+}
+
+/** XML white space: space, tab, line feed, carriage return. */
+function isBlank(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
 }
 
 /** Text that goes into a C# string as it is, in element text of both formats (named values are replaced before). */

@@ -50,7 +50,8 @@ export const policyFormatMismatch: BicepRule = {
       const span = policy.format?.ref.span ?? (deployed.file === ctx.file ? deployed.place(first.raw.span) : policy.value?.ref.span ?? policy.ref.span);
       const fixes = rawxmlFix(ctx, policy);
       const key = `${span.start}:${span.end}`;
-      const shared = !policy.format && deployed.file === ctx.file ? inString.get(key) : undefined;
+      const inAString = !policy.format && deployed.file === ctx.file;
+      const shared = inAString ? inString.get(key) : undefined;
       if (shared) {
         if (fixes[0]) shared.fix.edits.push(...fixes[0].edits);
         continue;
@@ -63,7 +64,7 @@ export const policyFormatMismatch: BicepRule = {
         fixes,
         related: raw.map((r) => ({ file: r.deployed.file, span: r.deployed.place(r.raw.span), message: `${r.raw.what}: only rawxml accepts it` })),
       };
-      if (!policy.format && deployed.file === ctx.file && fixes[0]) inString.set(key, { finding, fix: fixes[0] });
+      if (inAString && fixes[0]) inString.set(key, { finding, fix: fixes[0] });
       else ctx.report(finding);
     }
     for (const { finding } of inString.values()) ctx.report(finding);
